@@ -1,0 +1,31 @@
+# goalbot: `make run` to start the bot (local shell without Slack tokens), `make test` for the whole suite.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+
+.PHONY: run test test-sqlite test-postgres bench lint clean
+
+$(BIN)/python:
+	$(PYTHON) -c 'import sys; sys.exit("goalbot needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/goalbot db upgrade
+	$(BIN)/goalbot run
+
+# The suite runs on SQLite, then on PostgreSQL when GOALBOT_TEST_POSTGRES_URL answers (CI sets it).
+test: $(STAMP)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: $(STAMP)
+	$(BIN)/python bench/run_all.py
+
+clean:
+	rm -rf $(VENV) *.egg-info .pytest_cache

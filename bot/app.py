@@ -1,0 +1,60 @@
+"""The composition root: builds the Bolt app with its Web API client, middleware and listeners."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt import App, BoltResponse
+from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+    ServerErrorRetryHandler,
+)
+
+from bot.deps import Deps
+from bot.listeners import register_listeners
+from bot.middleware import dedupe_events
+
+log = logging.getLogger(__name__)
+LOCAL_TOKEN = "xoxb-local-shell"
+LOCAL_SECRET = "local-shell-signing-secret"
+
+
+def make_client(token: str, base_url: str, timeout: int = 10) -> WebClient:
+    """A Web API client that retries connection errors, 429s (honouring Retry-After) and 5xx answers."""
+    return WebClient(
+        token=token,
+        base_url=base_url,
+        timeout=timeout,
+        retry_handlers=[
+            ConnectionErrorRetryHandler(max_retry_count=2),
+            RateLimitErrorRetryHandler(max_retry_count=2),
+            ServerErrorRetryHandler(max_retry_count=2),
+        ],
+    )
+
+
+def build_app(deps: Deps, *, token: str | None = None, signing_secret: str | None = None) -> App:
+    """Build the Bolt app for `deps`; token and secret default to the settings."""
+    settings = deps.settings
+    token = token or settings.bot_token or LOCAL_TOKEN
+    app = App(
+        client=make_client(token, settings.api_url),
+        signing_secret=signing_secret or settings.signing_secret or LOCAL_SECRET,
+        token_verification_enabled=False,
+        listener_executor=deps.executor,
+        raise_error_for_unhandled_request=False,
+        # Bolt would read DM threads with conversations.replies (one call a minute); replies come from events.
+        attaching_conversation_kwargs_enabled=False,
+    )
+    app.use(dedupe_events(deps))
+    register_listeners(app, deps)
+
+    @app.error
+    def on_error(error: Exception, body: dict[str, Any], logger: logging.Logger) -> BoltResponse | None:
+        logger.exception("unhandled error for %s: %s", body.get("type") or body.get("command"), error)
+        return None
+
+    return app

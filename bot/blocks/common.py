@@ -1,0 +1,70 @@
+"""Shared Block Kit pieces: escaping user text, buttons, and message payloads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    ContextBlock,
+    MarkdownTextObject,
+    SectionBlock,
+)
+
+SECTION_LIMIT = 3000
+MAX_BLOCKS = 50
+
+
+def escape(text: str | None) -> str:
+    """Escape user-written text for mrkdwn so it can never ping anyone or inject a link."""
+    if text is None:
+        return ""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def clip(text: str, limit: int) -> str:
+    """Shorten text to Slack's limit for a field, marking the cut."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+@dataclass
+class Message:
+    """A message ready for chat.postMessage: fallback text plus optional blocks."""
+
+    text: str
+    blocks: list[Block] = field(default_factory=list)
+
+    def payload(self) -> dict[str, Any]:
+        """Return the JSON-ready fields for chat.postMessage."""
+        data: dict[str, Any] = {"text": clip(self.text, 3000)}
+        if self.blocks:
+            data["blocks"] = [block.to_dict() for block in self.blocks[:MAX_BLOCKS]]
+        return data
+
+
+def section(text: str) -> SectionBlock:
+    """A mrkdwn section, clipped to Slack's 3000-character limit."""
+    return SectionBlock(text=MarkdownTextObject(text=clip(text, SECTION_LIMIT)))
+
+
+def context(text: str) -> ContextBlock:
+    """A small grey line of mrkdwn."""
+    return ContextBlock(elements=[MarkdownTextObject(text=clip(text, SECTION_LIMIT))])
+
+
+def button(label: str, action_id: str, value: str = "", style: str | None = None) -> ButtonElement:
+    """A button with a label clipped to Slack's 75 characters."""
+    return ButtonElement(text=clip(label, 75), action_id=action_id, value=value or action_id, style=style)
+
+
+def actions(*buttons: ButtonElement, block_id: str | None = None) -> ActionsBlock:
+    """An actions block holding the given buttons."""
+    return ActionsBlock(elements=list(buttons), block_id=block_id)
+
+
+def text_message(text: str) -> Message:
+    """A message that is one mrkdwn section."""
+    return Message(text=text, blocks=[section(text)])

@@ -1,0 +1,173 @@
+"""Block Kit for the goal conversation: questions, feedback, the SMART summary card, goal lists."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from slack_sdk.models.blocks import Block, DividerBlock, HeaderBlock, MarkdownTextObject, SectionBlock
+
+from bot import ids
+from bot.blocks.common import Message, actions, button, clip, context, escape, section
+from bot.rules.pace import progress_bar, progress_fraction
+from bot.rules.smart import GoalDraft, SmartIssue
+from prompts import fmt_amount, fmt_date, t
+
+
+def _lookup(lang: str, group: str, key: str | None) -> str:
+    """Translate a metric or type code, falling back to the code itself."""
+    if not key:
+        return "–"
+    try:
+        return t(lang, f"{group}.{key}")
+    except KeyError:
+        return key.replace("_", " ")
+
+
+def describe_measure(lang: str, draft: Any) -> str:
+    """Say how the goal is measured: '+15%', 'from €100,000 to €120,000', 'at least 90%'."""
+    if draft.target is None:
+        return t(lang, "summary.not_set")
+    metric = _lookup(lang, "metrics", draft.metric)
+    target = fmt_amount(lang, draft.target, draft.unit)
+    if draft.direction == "maintain":
+        key = "measure.maintain"
+    elif draft.direction == "decrease":
+        key = "measure.decrease_from" if draft.baseline is not None else "measure.decrease"
+    elif draft.baseline not in (None, 0) or (draft.baseline == 0 and draft.unit not in ("%",)):
+        key = "measure.increase_from" if draft.baseline else "measure.increase_count"
+    elif draft.unit == "%":
+        key = "measure.increase_by"
+    else:
+        key = "measure.increase"
+    return t(lang, key, metric=metric, target=target, baseline=fmt_amount(lang, draft.baseline, draft.unit))
+
+
+def understood(lang: str, draft: GoalDraft) -> Message:
+    """Echo back what was understood from the goal sentence."""
+    lines = [t(lang, "goal.understood")]
+    lines.append(t(lang, "summary.line", label=t(lang, "parts.type"), value=_lookup(lang, "types", draft.type)))
+    if draft.subject:
+        lines.append(t(lang, "summary.line", label=t(lang, "parts.specific"), value=escape(draft.subject)))
+    if draft.target is not None:
+        lines.append(t(lang, "summary.line", label=t(lang, "parts.measurable"), value=describe_measure(lang, draft)))
+    if draft.deadline is not None:
+        lines.append(t(lang, "summary.line", label=t(lang, "parts.time_bound"),
+                       value=t(lang, "summary.by_date", date=fmt_date(lang, draft.deadline))))
+    text = "\n".join(lines)
+    return Message(text=text, blocks=[section(text)])
+
+
+def question(lang: str, part: str, draft: GoalDraft) -> Message:
+    """Ask for one SMART part, with an example that fits the goal's type."""
+    example = t(lang, f"examples.{part}.{draft.type}") if part in ("specific", "relevant") else ""
+    text = t(lang, f"ask.{part}", example=example)
+    return Message(text=text, blocks=[section(text), context(t(lang, "goal.controls_hint"))])
+
+
+def feedback(lang: str, issue: SmartIssue, draft: GoalDraft, warning: bool = False) -> Message:
+    """Concrete feedback for one SMART issue; a warning can be kept by answering yes."""
+    params: dict[str, Any] = {k: (fmt_amount(lang, v, draft.unit) if isinstance(v, float) and k != "growth" else v)
+                              for k, v in issue.params.items()}
+    example_part = issue.part if issue.part in ("specific", "relevant") else "specific"
+    params.setdefault("example", t(lang, f"examples.{example_part}.{draft.type}"))
+    params.setdefault("target", fmt_amount(lang, draft.target, draft.unit))
+    params.setdefault("baseline", fmt_amount(lang, draft.baseline, draft.unit))
+    if "growth" in params and isinstance(params["growth"], (int, float)):
+        params["growth"] = fmt_amount(lang, float(params["growth"]), "%")
+    text = t(lang, f"feedback.{issue.part}.{issue.code}", **params)
+    if warning:
+        text += "\n" + t(lang, "goal.keep_or_change")
+    return Message(text=text, blocks=[section(text)])
+
+
+def smart_fields(lang: str, draft: Any) -> list[tuple[str, str]]:
+    """The SMART breakdown as (label, value) pairs, user text escaped."""
+    confidence = t(lang, "summary.confidence", value=draft.confidence) if draft.confidence else t(lang, "summary.not_set")
+    if draft.plan:
+        confidence += " — " + escape(draft.plan)
+    return [
+        (t(lang, "parts.specific"), escape(draft.subject) if draft.subject else t(lang, "summary.not_set")),
+        (t(lang, "parts.measurable"), describe_measure(lang, draft)),
+        (t(lang, "parts.achievable"), confidence),
+        (t(lang, "parts.relevant"), escape(draft.relevance) if draft.relevance else t(lang, "summary.not_set")),
+        (t(lang, "parts.time_bound"),
+         t(lang, "summary.by_date", date=fmt_date(lang, draft.deadline)) if draft.deadline else t(lang, "summary.not_set")),
+    ]
+
+
+def summary_card(lang: str, draft: GoalDraft, warnings: Sequence[SmartIssue]) -> Message:
+    """The SMART summary with Confirm / Edit / Cancel."""
+    title = escape(draft.text) if draft.text else escape(draft.subject or "")
+    blocks: list[Block] = [
+        HeaderBlock(text=clip(t(lang, "summary.header"), 150)),
+        section(f"*{clip(title, 2800)}*"),
+        SectionBlock(fields=[MarkdownTextObject(text=clip(f"*{label}*\n{value}", 2000))
+                             for label, value in smart_fields(lang, draft)]),
+    ]
+    for issue in warnings[:3]:
+        blocks.append(context("⚠️ " + feedback(lang, issue, draft).text))
+    blocks.append(actions(
+        button(t(lang, "buttons.confirm"), ids.ACTION_CONFIRM, style="primary"),
+        button(t(lang, "buttons.edit"), ids.ACTION_EDIT),
+        button(t(lang, "buttons.cancel"), ids.ACTION_CANCEL, style="danger"),
+    ))
+    blocks.append(context(t(lang, "summary.hint")))
+    return Message(text=t(lang, "summary.fallback", title=title), blocks=blocks)
+
+
+def choose_part(lang: str) -> Message:
+    """Buttons to pick which SMART part to change."""
+    parts = ("specific", "measurable", "achievable", "relevant", "time_bound")
+    text = t(lang, "goal.choose_part")
+    return Message(text=text, blocks=[
+        section(text),
+        actions(*(button(t(lang, f"parts.{p}"), ids.ACTION_CHOICE, value=p) for p in parts)),
+    ])
+
+
+def saved(lang: str, goal: Any) -> Message:
+    """Confirmation that the goal was saved, with what happens next."""
+    text = t(lang, "goal.saved", title=escape(goal.title), date=fmt_date(lang, goal.deadline))
+    return Message(text=text, blocks=[section(text), context(t(lang, "goal.saved_next"))])
+
+
+def current_value(goal: Any) -> float | None:
+    """Where the goal stands: the last check-in, else the baseline; growth and count goals start at zero."""
+    if goal.current is not None:
+        return float(goal.current)
+    if goal.baseline is not None:
+        return float(goal.baseline)
+    return None if goal.direction == "maintain" else 0.0
+
+
+def goal_line(lang: str, goal: Any) -> str:
+    """One goal as a mrkdwn line: title, progress bar, value against target, deadline, status."""
+    fraction = progress_fraction(baseline=goal.baseline, target=goal.target, current=goal.current,
+                                 direction=goal.direction)
+    status = t(lang, f"status.{goal.status}")
+    pace = f" · {t(lang, 'pace.' + goal.pace)}" if goal.pace and goal.status == "active" else ""
+    return t(lang, "list.line", id=goal.id, title=escape(clip(goal.title, 300)), bar=progress_bar(fraction),
+             current=fmt_amount(lang, current_value(goal), goal.unit),
+             target=fmt_amount(lang, goal.target, goal.unit), date=fmt_date(lang, goal.deadline),
+             status=status) + pace
+
+
+def goal_list(lang: str, goals: Sequence[Any]) -> Message:
+    """The person's goals, one section each, within Slack's block limit."""
+    if not goals:
+        text = t(lang, "list.empty")
+        return Message(text=text, blocks=[section(text)])
+    blocks: list[Block] = [HeaderBlock(text=t(lang, "list.header"))]
+    for goal in goals[:45]:
+        blocks.append(section(goal_line(lang, goal)))
+    if len(goals) > 45:
+        blocks.append(context(t(lang, "list.more", count=len(goals) - 45)))
+    return Message(text=t(lang, "list.fallback", count=len(goals)), blocks=blocks)
+
+
+def help_message(lang: str) -> Message:
+    """Every subcommand, explained."""
+    text = t(lang, "help.text")
+    return Message(text=text, blocks=[HeaderBlock(text=t(lang, "help.header")), section(text), DividerBlock(),
+                                      context(t(lang, "help.footer"))])

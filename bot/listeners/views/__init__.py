@@ -1,0 +1,11 @@
+"""Modal submissions."""
+
+from __future__ import annotations
+
+from slack_bolt import App
+
+from bot.deps import Deps
+
+
+def register(app: App, deps: Deps) -> None:
+    """Bind the modal listeners."""

@@ -1,0 +1,104 @@
+"""A Slack workspace in one process: the fake Web API, signed Slack requests and the real Bolt app."""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from typing import Any
+
+from slack_bolt import App, BoltResponse
+
+from bot.app import LOCAL_SECRET, LOCAL_TOKEN, build_app
+from bot.clock import Clock, system_clock
+from bot.deps import Deps
+from bot.local.fake_web_api import FakeSlackWebAPI
+from bot.local.payloads import SlackRequestFactory
+from bot.runtime import make_deps
+from bot.settings import Settings
+
+
+class LocalWorkspace:
+    """Drives the real app through Bolt's dispatch with signed requests; the Web API is answered in-process."""
+
+    def __init__(self, settings: Settings, *, clock: Clock = system_clock, team_id: str = "T0001",
+                 fake: FakeSlackWebAPI | None = None) -> None:
+        self.fake = fake or FakeSlackWebAPI(team_id=team_id)
+        self.fake.start()
+        self.settings = dataclasses.replace(settings, api_url=self.fake.base_url, bot_token=LOCAL_TOKEN,
+                                            signing_secret=LOCAL_SECRET, app_token=None)
+        self.deps: Deps = make_deps(self.settings, clock)
+        self.app: App = build_app(self.deps)
+        # Signatures use the real time: Bolt rejects requests more than five minutes from its own clock.
+        self.requests = SlackRequestFactory(LOCAL_SECRET, team_id, clock=time.time,
+                                            response_url_for=self.fake.response_url)
+        self.team_id = team_id
+
+    def add_user(self, user_id: str, *, name: str = "", tz: str | None = None, locale: str | None = None) -> None:
+        """Add a member to the workspace (time zone and locale as users.info reports them)."""
+        self.fake.add_user(user_id, name=name or user_id.lower(), tz=tz or self.settings.default_tz,
+                           locale=locale or ("it-IT" if self.settings.default_lang == "it" else "en-US"))
+
+    def dispatch(self, body: str, headers: dict[str, str]) -> BoltResponse:
+        """Send one signed request through Bolt and wait until the work after the ack is done."""
+        response = self.app.dispatch(self.requests.bolt_request(body, headers))
+        self.wait()
+        return response
+
+    def wait(self, timeout: float = 15.0) -> None:
+        """Wait until no listener or lazy listener is running."""
+        if not self.deps.executor.wait_idle(timeout):
+            raise TimeoutError("goalbot was still working after %.0f s" % timeout)
+
+    def command(self, text: str, *, user: str, channel: str | None = None) -> BoltResponse:
+        """Type `/goal TEXT` (in the bot's DM unless a channel is given)."""
+        return self.dispatch(*self.requests.slash_command(text, user_id=user, channel_id=channel))
+
+    def say(self, text: str, *, user: str, thread_ts: str | None = None, event_id: str | None = None,
+            retry_num: int | None = None) -> BoltResponse:
+        """Type a message in the DM with the bot (in a thread when thread_ts is given)."""
+        message = self.fake.add_user_message(user, text, thread_ts=thread_ts)
+        body, headers = self.requests.message_event(
+            text, user=user, ts=message["ts"], thread_ts=thread_ts, event_id=event_id,
+            parent_user_id=self.fake.bot_user_id if thread_ts else None, retry_num=retry_num,
+            retry_reason="http_timeout" if retry_num else None)
+        return self.dispatch(body, headers)
+
+    def click(self, message: dict[str, Any], action_id: str, *, user: str, value: str | None = None) -> BoltResponse:
+        """Click a button of a posted message, found by action_id (and value when several share it)."""
+        button, block_id = find_button(message, action_id, value)
+        return self.dispatch(*self.requests.block_actions(
+            user_id=user, action_id=action_id, value=button.get("value", ""), block_id=block_id or "actions",
+            message=message, action_text=(button.get("text") or {}).get("text", "")))
+
+    def click_in_view(self, view: dict[str, Any], action_id: str, *, user: str, value: str | None = None) -> BoltResponse:
+        """Click a button in a Home tab or modal."""
+        button, block_id = find_button(view, action_id, value)
+        return self.dispatch(*self.requests.block_actions(
+            user_id=user, action_id=action_id, value=button.get("value", ""), block_id=block_id or "actions",
+            container_type="view", view=view, action_text=(button.get("text") or {}).get("text", "")))
+
+    def submit(self, view: dict[str, Any], values: dict[str, dict[str, Any]], *, user: str) -> BoltResponse:
+        """Submit a modal with the given input values."""
+        return self.dispatch(*self.requests.view_submission(
+            user_id=user, callback_id=view.get("callback_id", ""), values=values, view=view))
+
+    def open_home(self, user: str) -> BoltResponse:
+        """Open the App Home tab."""
+        return self.dispatch(*self.requests.app_home_opened(user=user, view=self.fake.home_view(user)))
+
+    def close(self) -> None:
+        """Stop the fake server and release the database."""
+        self.fake.stop()
+        self.deps.executor.shutdown(wait=True)
+
+
+def find_button(container: dict[str, Any], action_id: str, value: str | None = None) -> tuple[dict[str, Any], str | None]:
+    """Return the button with this action_id (and value) in a message or view, with its block id."""
+    for block in container.get("blocks") or []:
+        elements = list(block.get("elements") or [])
+        if block.get("accessory"):
+            elements.append(block["accessory"])
+        for element in elements:
+            if element.get("action_id") == action_id and (value is None or element.get("value") == value):
+                return element, block.get("block_id")
+    raise LookupError(f"no button {action_id!r} (value {value!r}) in {container.get('text') or container.get('type')}")

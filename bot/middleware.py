@@ -1,0 +1,27 @@
+"""Cross-cutting request handling: drop Slack's retried or duplicated events before any listener runs."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from slack_bolt import BoltResponse
+
+from bot.deps import Deps
+from storage.repositories import claim_event
+
+log = logging.getLogger(__name__)
+
+
+def dedupe_events(deps: Deps) -> Callable[..., Any]:
+    """Middleware: an event id is processed once, however often Slack delivers it."""
+
+    def middleware(body: dict[str, Any], next: Callable[[], BoltResponse]) -> BoltResponse | None:  # noqa: A002
+        event_id = body.get("event_id") if body.get("type") == "event_callback" else None
+        if event_id and not claim_event(deps.sessions, str(event_id), deps.clock()):
+            log.info("skipping event %s: already processed", event_id)
+            return BoltResponse(status=200, body="")
+        return next()
+
+    return middleware

@@ -1,0 +1,176 @@
+"""Reading the user's answer at each step of the goal conversation (English or Italian)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from bot.rules.goals import (
+    ADDITIVE_METRICS,
+    METRIC_UNITS,
+    RATE_METRICS,
+    UNIT_METRICS,
+    find_direction,
+    find_metric,
+    find_subject,
+    goal_type,
+    read_measure,
+)
+from bot.rules.numbers import Amount, find_amounts, parse_number
+from bot.rules.smart import GoalDraft
+
+__all__ = ["read_confidence", "read_intent", "read_measurable", "read_specific"]
+
+# Whole answers only: "yes, but make it 20%" is an answer, not a confirmation. Keys are accent-free.
+_INTENTS: dict[str, frozenset[str]] = {
+    "yes": frozenset({
+        "yes", "y", "yeah", "yep", "yup", "ok", "okay", "k", "sure", "confirm", "confirmed", "correct",
+        "yes please", "looks good", "sounds good", "go ahead", "save", "save it", "keep it", "ok keep it",
+        "si", "s", "certo", "conferma", "confermo", "confermato", "va bene", "ok va bene", "esatto", "giusto",
+        "d accordo", "daccordo", "perfetto", "salva", "tienilo", "va benissimo", "si grazie", "yes thanks",
+    }),
+    "cancel": frozenset({
+        "cancel", "stop", "quit", "exit", "abort", "cancel it", "never mind", "nevermind", "forget it",
+        "annulla", "basta", "esci", "lascia perdere", "lascia stare", "ferma", "fermati",
+    }),
+    "back": frozenset({"back", "go back", "previous", "indietro", "torna indietro", "vai indietro", "torna"}),
+    "skip": frozenset({"skip", "skip it", "skip this", "pass", "salta", "saltala", "salta questo", "passa"}),
+}
+_CONFIDENCE_SCALE = re.compile(r"^\s*(?:/|out\s+of|su|di)\s*10\b", re.IGNORECASE)
+_CONFIDENCE_WORD = re.compile(
+    r"(?:(?:my\s+)?confiden\w*(?:\s+(?:is|level))?|i['’]d\s+say|i\s+would\s+say|(?:la\s+mia\s+)?fiducia(?:\s+è)?"
+    r"|sicurezza|direi|voto)\W*$",
+    re.IGNORECASE,
+)
+_LEADING_WORD = re.compile(r"\s*([^\W\d_]+)")
+_PLAN_SEPARATORS = " \t\n-–—:;,./|()"
+_TARGET_WORD = re.compile(r"\b(?:target|goal|obiettivo|traguardo)\b", re.IGNORECASE)
+_FILLER = re.compile(
+    r"^(?:(?:it\s+is|it['’]s|this\s+is|it['’]s\s+about|about|for|on|with|to|the|our|my|si\s+tratta\s+d(?:i|el|ella|ei)"
+    r"|riguarda|per|su|sul|sulla|sui|con|il|lo|la|i|gli|le|l['’]|del|della|dei|degli|delle|di|nostro|nostra|nostri|nostre"
+    r"|mio|mia|miei|mie)\s*)+",
+    re.IGNORECASE,
+)
+
+
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFD", text.lower())
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(re.sub(r"[^\w\s]|_", " ", plain).split())
+
+
+def read_intent(text: str, lang: str) -> str | None:
+    """"yes", "cancel", "back" or "skip" when the whole answer says so, in either language; else None."""
+    folded = _fold(text)
+    for intent, words in _INTENTS.items():
+        if folded in words:
+            return intent
+    return None
+
+
+def _rate_level(target: float, baseline: float | None, direction: str | None) -> float | None:
+    if baseline is None or direction not in ("increase", "decrease"):
+        return None
+    return baseline + target if direction == "increase" else baseline - target
+
+
+def read_measurable(text: str, *, lang: str, draft: GoalDraft) -> dict[str, object]:
+    """Fields (unit, baseline, target, direction, metric) set by an answer to "what number?"; {} if none."""
+    measure = read_measure(text, lang)
+    if measure.target is None:
+        return {}
+    updates: dict[str, object] = {}
+    metric, _ = find_metric(text)
+    metric = metric or draft.metric
+    unit = measure.unit or draft.unit
+    if metric is None and unit in UNIT_METRICS:
+        metric = UNIT_METRICS[unit]
+    if unit is None and metric in METRIC_UNITS:
+        unit = METRIC_UNITS[metric]
+    if metric != draft.metric:
+        updates["metric"] = metric
+    direction = find_direction(text) or draft.direction
+    baseline = measure.baseline if measure.baseline is not None else draft.baseline
+    target = measure.target
+    if measure.baseline is not None and find_direction(text) is None and target != measure.baseline:
+        # "from 100k to 120k" says which way the goal goes.
+        direction = "increase" if target > measure.baseline else "decrease"
+    if metric in RATE_METRICS and unit == "%" and measure.relative:
+        level = _rate_level(target, baseline, direction)
+        if level is None:
+            return {}  # "+5 points" of retention cannot become a level without the baseline
+        target = level
+    counted_from_zero = unit != "%" and metric in ADDITIVE_METRICS  # new clients, deals, upsell
+    if measure.baseline is not None:
+        updates["baseline"] = measure.baseline
+    elif unit != draft.unit and draft.baseline is not None:
+        # A baseline in another unit no longer compares with the target.
+        updates["baseline"] = 0.0 if counted_from_zero else None
+    elif draft.baseline is None and counted_from_zero:
+        updates["baseline"] = 0.0
+    updates["target"] = target
+    if unit != draft.unit:
+        updates["unit"] = unit
+    if direction != draft.direction:
+        updates["direction"] = direction
+    return updates
+
+
+def _confidence_amount(text: str, amounts: list[Amount]) -> Amount | None:
+    for amount in amounts:
+        if _CONFIDENCE_SCALE.match(text[amount.end:]):
+            return amount
+    for amount in amounts:
+        if _CONFIDENCE_WORD.search(text[:amount.start]):
+            return amount
+    return amounts[0] if amounts else None
+
+
+def read_confidence(text: str, lang: str) -> tuple[int | None, str | None]:
+    """Confidence from 1 to 10 and the plan around it: "8 - 40 deals in pipeline" gives (8, "40 deals in pipeline")."""
+    amounts = find_amounts(text, lang)
+    amount = _confidence_amount(text, amounts)
+    leading = _LEADING_WORD.match(text)
+    if leading and (amount is None or amount.start > leading.start(1)):
+        # A number word opening the answer is the score, even where it is ambiguous in prose ("sei, ...").
+        value = parse_number(leading.group(1), lang)
+        if value is not None:
+            amount = Amount(value=value, unit=None, start=leading.start(1), end=leading.end(1))
+    if amount is None:
+        return None, None
+    end = amount.end
+    scale = _CONFIDENCE_SCALE.match(text[end:])
+    if scale:
+        end += scale.end()
+    before = text[:amount.start]
+    said = _CONFIDENCE_WORD.search(before)
+    if said:
+        before = before[:said.start()]
+    pieces = (before.strip(_PLAN_SEPARATORS), text[end:].strip(_PLAN_SEPARATORS))
+    plan = " ".join(p for p in pieces if p) or None
+    value = amount.value / 10 if amount.unit == "%" else amount.value
+    if amount.unit not in (None, "%") or not value.is_integer() or not 1 <= value <= 10:
+        return None, plan
+    return int(value), plan
+
+
+def read_specific(text: str, *, lang: str, draft: GoalDraft) -> dict[str, object]:
+    """The subject named by an answer to "which product, segment or accounts?", plus metric/type if stated."""
+    answer = text.strip().strip(" \t\n.,;:!?\"'“”")
+    answer = _FILLER.sub("", answer).strip()
+    if not answer:
+        return {}
+    updates: dict[str, object] = {}
+    metric, _ = find_metric(answer)
+    if metric is not None:
+        # "sales of product X": the metric was restated, the subject is what follows it.
+        narrower = find_subject(answer, lang)
+        if narrower:
+            answer = narrower
+        if metric != draft.metric:
+            updates["metric"] = metric
+            kind = goal_type(metric, text)
+            if kind != draft.type:
+                updates["type"] = kind
+    updates["subject"] = answer
+    return updates

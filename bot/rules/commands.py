@@ -1,0 +1,46 @@
+"""Reading `/goal` subcommands, in English or Italian."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# Italian aliases map onto the English subcommand names, so help and routing stay in one place.
+SUBCOMMANDS: dict[str, str] = {
+    "new": "new", "nuovo": "new", "nuovi": "new",
+    "help": "help", "aiuto": "help", "?": "help",
+    "list": "list", "lista": "list", "elenco": "list",
+    "lang": "lang", "lingua": "lang", "language": "lang",
+    "cancel": "cancel", "annulla": "cancel",
+    "checkin": "checkin", "check-in": "checkin",
+    "checkin-time": "checkin-time", "orario": "checkin-time",
+    "pause": "pause", "pausa": "pause",
+    "resume": "resume", "riprendi": "resume",
+    "digest": "digest",
+    "edit": "edit", "modifica": "edit",
+    "done": "done", "fatto": "done", "completato": "done",
+    "drop": "drop", "abbandona": "drop",
+    "export": "export", "esporta": "export",
+    "history": "history", "storia": "history", "cronologia": "history",
+}
+
+
+@dataclass(frozen=True)
+class Command:
+    """A parsed `/goal` invocation: the subcommand and the rest of the text, verbatim."""
+
+    name: str  # a canonical subcommand, "goal" for goal text, or "unknown"
+    args: str
+
+
+def parse_command(text: str) -> Command:
+    """Split `/goal` text into a subcommand and its arguments; several words that are no subcommand are a goal."""
+    stripped = (text or "").strip()
+    if not stripped:
+        return Command("new", "")
+    first, _, rest = stripped.partition(" ")
+    name = SUBCOMMANDS.get(first.lower())
+    if name is not None:
+        return Command(name, rest.strip())
+    if " " not in stripped:
+        return Command("unknown", stripped)
+    return Command("goal", stripped)

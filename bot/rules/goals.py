@@ -1,0 +1,637 @@
+"""Understanding a sales goal written in one sentence (English or Italian)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from bot.rules.deadlines import find_deadline
+from bot.rules.numbers import Amount, find_amounts
+
+__all__ = [
+    "ADDITIVE_METRICS",
+    "METRIC_UNITS",
+    "GOAL_TYPES",
+    "RATE_METRICS",
+    "SMART_PARTS",
+    "UNIT_METRICS",
+    "Measure",
+    "ParsedGoal",
+    "count_unit",
+    "detect_language",
+    "find_direction",
+    "find_metric",
+    "find_subject",
+    "goal_type",
+    "parse_goal",
+    "read_measure",
+]
+
+SMART_PARTS = ("specific", "measurable", "achievable", "relevant", "time_bound")
+GOAL_TYPES = ("revenue", "retention", "new_business", "other")
+
+# Percentages of these are levels that cannot pass 100% ("90% retention"), not growth.
+RATE_METRICS = frozenset({"retention_rate", "renewal_rate", "churn_rate"})
+# Counted from zero over the goal's period: "10 new clients" starts at 0 new clients.
+ADDITIVE_METRICS = frozenset(
+    {"new_clients", "new_accounts", "deals", "upsell", "cross_sell", "renewals", "meetings", "calls"}
+)
+
+_TYPE_OF_METRIC = {
+    "retention_rate": "retention", "renewal_rate": "retention", "churn_rate": "retention", "renewals": "retention",
+    "new_clients": "new_business", "new_accounts": "new_business", "deals": "new_business", "pipeline": "new_business",
+    "upsell": "revenue", "cross_sell": "revenue", "arr": "revenue", "mrr": "revenue", "revenue": "revenue",
+    "sales": "revenue", "quota": "revenue",
+}
+
+# Most specific first: "upsell revenue" is about upsell, "churn rate" about churn.
+_METRICS: tuple[tuple[str, str], ...] = (
+    ("upsell", r"up[\s-]?sell\w*"),
+    ("cross_sell", r"cross[\s-]?sell\w*"),
+    ("churn_rate", r"churn(?:\s+rate)?|tasso\s+di\s+(?:abbandono|churn)|abbandono\s+dei\s+clienti"),
+    ("renewal_rate", r"renewal\s+rate|tasso\s+di\s+rinnovo"),
+    ("retention_rate", r"(?:customer\s+|client\s+)?retention(?:\s+rate)?|tasso\s+di\s+(?:fidelizzazione|retention|ritenzione)"
+                       r"|fidelizz\w*|ritenzione|(?:net|gross)\s+revenue\s+retention|NRR|GRR"
+                       r"|retain\w*(?=\s+(?:\S+\s+){0,6}?(?:customers|clients|accounts)\b)"),
+    ("renewals", r"renew\w*|rinnov\w*"),
+    ("new_accounts", r"new\s+accounts?|nuovi\s+account|account\s+nuovi"),
+    ("new_clients", r"(?:new|more)\s+(?:clients?|customers?|logos?)|(?:nuov[ie]|più)\s+(?:clienti|loghi)|clienti\s+nuovi"
+                    r"|(?:customer|client)\s+acquisition|acquisizione\s+(?:di\s+)?(?:nuovi\s+)?clienti"),
+    ("pipeline", r"pipeline"),
+    ("deals", r"deals?|contracts?|contratti|trattative"),
+    ("arr", r"ARR|annual\s+recurring\s+revenue"),
+    ("mrr", r"MRR|monthly\s+recurring\s+revenue"),
+    ("meetings", r"meetings?|demos?|appointments?|incontri|riunioni|appuntamenti"),
+    ("nps", r"NPS|net\s+promoter\s+score"),
+    ("calls", r"(?:cold\s+|discovery\s+|sales\s+)?calls|chiamate|telefonate"),
+    ("quota", r"quota"),
+    ("revenue", r"revenues?|turnover|fatturato|ricavi|bookings?|new\s+business|nuovo\s+business|business\s+nuovo"),
+    ("sales", r"sales|vendite|venduto"),
+)
+_METRIC_RES = tuple((name, re.compile(rf"(?<![\w-])(?:{rx})(?![\w-])", re.IGNORECASE)) for name, rx in _METRICS)
+_NEW_BUSINESS = re.compile(r"\bnew\s+business\b|\bnuovo\s+business\b|\bbusiness\s+nuovo\b", re.IGNORECASE)
+
+# Verb stems; Italian ones cover the infinitive and the usual inflections.
+_DIRECTION_VERBS: tuple[tuple[str, str], ...] = (
+    ("decrease", r"reduc\w*|decreas\w*|cut(?:s|ting)?|lower\w*|lessen\w*|minimi[sz]\w*|bring\s+down|shrink\w*|halv\w*"
+                 r"|ridur\w*|riduc\w*|diminui\w*|abbass\w*|tagli\w*|conten\w*|dimezz\w*"),
+    ("maintain", r"keep\w*|kept|maintain\w*|sustain\w*|hold\w*|preserv\w*|retain\w*|protect\w*|defend\w*"
+                 r"|manten\w*|mantien\w*|conserv\w*|difend\w*|fidelizz(?:are|o|iamo|a)"),
+    ("increase", r"increas\w*|grow\w*|grew|boost\w*|rais\w*|expand\w*|doubl\w*|tripl\w*|lift\w*|driv\w*"
+                 r"|accelerat\w*|reach\w*|hit(?:s|ting)?|achiev\w*|attain\w*|clos\w*|win(?:s|ning)?|won|sign\w*|land\w*"
+                 r"|acquir\w*|add\w*|gain\w*|generat\w*|book\w*|secur\w*|sell\w*|sold|upsell\w*|cross-sell\w*|onboard\w*"
+                 r"|convert\w*|aument\w*|increment\w*|cresc\w*|raddoppi\w*|triplic\w*|espand\w*|potenzi\w*"
+                 r"|raggiung\w*|chiud\w*|acquisi\w*|conquist\w*|firm\w*|vend\w*|gener\w*|otten\w*|aggiung\w*|guadagn\w*"
+                 r"|portare\s+a\s+casa"),
+)
+_DIRECTION_RES = tuple(
+    (name, re.compile(rf"(?<![\w-])(?:{rx})(?![\w-])", re.IGNORECASE)) for name, rx in _DIRECTION_VERBS
+)
+_ACQUIRE = re.compile(
+    r"(?<![\w-])(?:acquir\w*|win(?:s|ning)?|won|sign\w*|land\w*|onboard\w*|add\w*|bring\s+in|acquisi\w*|conquist\w*"
+    r"|firm\w*|portare\s+a\s+casa)(?![\w-])",
+    re.IGNORECASE,
+)
+_SELL = re.compile(r"(?<![\w-])(?:sell\w*|sold|vend[eiaoè]\w*)(?![\w-])", re.IGNORECASE)
+
+_COUNT_NOUNS = {
+    "clients": "clients", "client": "clients", "customers": "clients", "customer": "clients", "logos": "clients",
+    "logo": "clients", "clienti": "clients", "cliente": "clients", "loghi": "clients",
+    "deals": "deals", "deal": "deals", "contracts": "deals", "contract": "deals", "contratti": "deals",
+    "contratto": "deals", "trattative": "deals", "trattativa": "deals", "opportunities": "deals",
+    "opportunità": "deals",
+    "accounts": "accounts", "account": "accounts",
+    "meetings": "meetings", "meeting": "meetings", "demos": "meetings", "demo": "meetings",
+    "appointments": "meetings", "incontri": "meetings", "riunioni": "meetings", "appuntamenti": "meetings",
+}
+# The metric a bare count implies, and the unit a counted metric implies.
+UNIT_METRICS = {"clients": "new_clients", "accounts": "new_accounts", "deals": "deals", "meetings": "meetings"}
+METRIC_UNITS = {"new_clients": "clients", "new_accounts": "accounts", "deals": "deals", "meetings": "meetings"}
+
+_STOP = frozenset("""
+a an the of to in on at by for from with within over during before after until till into onto per via vs versus than
+and or but so our my your their its this that these those next last each every all any some more less most least up
+down is are be will we i you they it as about around approximately approx both while
+il lo la i gli le un uno una di del dello della dei degli delle da dal dallo dalla dai dagli dalle al allo alla ai
+agli alle nel nello nella nei negli nelle su sul sullo sulla sui sugli sulle con tra fra entro e o ma che rispetto
+verso oltre almeno circa nostro nostra nostri nostre mio mia miei mie suo sua questo questa questi queste quello
+quella prossimo prossima prossimi prossime ogni tutti tutte più meno mese mesi anno anni
+""".split())
+_GENERIC = frozenset("""
+new nuovi nuove nuovo nuova additional more altri altre ulteriori other
+clients client customers customer clienti cliente accounts account products product prodotti prodotto services
+service servizi servizio prospects prospect
+""".split())
+_METRIC_WORDS = frozenset("""
+sales revenue revenues turnover vendite fatturato ricavi retention churn rate tasso upsell upselling cross-sell
+cross-selling deals deal pipeline arr mrr nps quota business bookings fidelizzazione renewals rinnovi calls
+chiamate meetings demos
+""".split())
+_TOKEN = re.compile(r"[^\W\d_]+['’](?=\w)|[^\W_](?:[\w&+]|[-.](?=\w))*")
+_CUSTOMER_NOUNS = re.compile(
+    r"(?<![\w-])(?:accounts?|clients|customers|prospects|deals|clienti|cliente|account|contratti)(?![\w-])", re.IGNORECASE
+)
+_SEGMENT_EN = re.compile(r"(?<![\w-])(?:segments?|sectors?|verticals?|markets?|regions?|territor(?:y|ies)|industry)(?![\w-])", re.IGNORECASE)
+_SEGMENT_IT = re.compile(r"(?<![\w-])(?:segment[oi]|settor[ei]|mercat[oi]|region[ei]|territori[o]?|comparto|area)(?![\w-])", re.IGNORECASE)
+_PRODUCT_KW = (
+    r"products?|prodott[oi]|services?|servizi[o]?|solutions?|soluzion[ei]|plans?|pian[oi]|modules?|modul[oi]"
+    r"|packages?|pacchett[oi]|suite|platforms?|piattaform[ae]|licen[cs]es?|licenz[ae]|lines?|line[ae]|brand|marchio"
+    r"|range|gamma|offering|offert[ae]"
+)
+_PRODUCT_BEFORE = re.compile(rf"(?<![\w-])(?:{_PRODUCT_KW})\s+(?=\S)", re.IGNORECASE)
+_PRODUCT_AFTER = re.compile(
+    r"(?<![\w-])(?:product|plan|suite|platform|licen[cs]es?|line|service|services|module|package)(?![\w-])", re.IGNORECASE
+)
+# What is sold comes right after the verb; "upsell to existing customers" names the buyers instead.
+_SELL_OBJECT = re.compile(
+    r"(?<![\w-])(?:up[\s-]?|cross[\s-]?)?sell(?:ing|s)?\s+(?:(?:of|the|our|di|del|della|dello|dei|il|la|lo|i|le)\s+)*",
+    re.IGNORECASE,
+)
+_REGION_LEAD = re.compile(r"(?<![\w-])(?:in(?:\s+the)?|across(?:\s+the)?|throughout|nel|nella|nell['’]|negli|nei|per\s+il|per\s+la)\s+", re.IGNORECASE)
+_OF_LEAD = r"\s+(?:of|for|from|on|di|del|dello|della|dei|degli|delle|dal|dalla|dai|per|sul|sulla|sui|on)\s+"
+_RELATIVE_MARK = re.compile(r"(?:\bby|\bdi|\bdel|\bdello|\bdella|\bdell['’]|\+)\s*$", re.IGNORECASE)
+_TO_MARK = re.compile(
+    r"(?:\bto|\bup\s+to|\bat|\bof|\ba|\bad|\bal|\ball['’]|\bfino\s+a|\bfino\s+al|\bsopra\s+il|\babove|\bbelow|\bunder"
+    r"|\bsotto\s+il|\bat\s+least|\balmeno|\bover|\boltre\s+il)\s*$",
+    re.IGNORECASE,
+)
+_FROM_MARK = re.compile(r"(?:\bfrom|\bda|\bdal|\bdall['’]|\bdai)\s*$", re.IGNORECASE)
+_BETWEEN_TO = re.compile(r"^\s*(?:to|a|ad|al|all['’]|fino\s+a|fino\s+al|->|→|–|-)\s*$", re.IGNORECASE)
+_MULTIPLIERS = re.compile(r"(?<![\w-])(?P<w>doubl\w*|raddoppi\w*|tripl\w*|triplic\w*|halv\w*|dimezz\w*)(?![\w-])", re.IGNORECASE)
+
+_IT_WORDS = frozenset("""
+il lo la gli le di del della dei degli delle da dal nel nella nei nelle sul sui con per tra fra entro è e
+aumentare ridurre mantenere acquisire raggiungere chiudere vendere portare vendite fatturato clienti nuovi nuove
+prossimo prossimi prossima mesi mese anno settimane trimestre fine tasso sì si ciao grazie voglio vorrei nostro
+nostri miei dei annulla indietro conferma salta basta
+""".split())
+_EN_WORDS = frozenset("""
+the of to by in on at for from with and increase reduce keep maintain acquire reach close sell grow sales revenue
+clients customers new next months month year quarter end rate my our we want yes cancel back skip confirm stop
+""".split())
+
+
+@dataclass(frozen=True)
+class ParsedGoal:
+    """What one goal sentence says, and which SMART parts it leaves out."""
+
+    text: str
+    type: str
+    subject: str | None
+    metric: str | None
+    unit: str | None
+    direction: str | None
+    baseline: float | None
+    target: float | None
+    deadline: date | None
+    deadline_phrase: str | None
+    deadline_error: str | None
+    missing: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, object]:
+        """The JSON-ready summary (deadline as an ISO string)."""
+        return {
+            "type": self.type,
+            "subject": self.subject,
+            "metric": self.metric,
+            "unit": self.unit,
+            "direction": self.direction,
+            "baseline": self.baseline,
+            "target": self.target,
+            "deadline": self.deadline.isoformat() if self.deadline else None,
+            "missing": list(self.missing),
+        }
+
+
+@dataclass(frozen=True)
+class Measure:
+    """Numbers read from a goal or an answer: where it starts, where it should get, in which unit."""
+
+    baseline: float | None
+    target: float | None
+    unit: str | None
+    relative: bool  # the target is introduced as a change ("by 15%", "del 15%"), not a level ("to 15%")
+    used: tuple[tuple[int, int], ...]  # spans of the amounts taken
+
+
+# --- small text helpers -------------------------------------------------------
+
+
+def _overlaps(start: int, end: int, spans: Iterable[tuple[int, int]]) -> bool:
+    return any(start < e and s < end for s, e in spans)
+
+
+def _tokens(text: str) -> list[re.Match[str]]:
+    return list(_TOKEN.finditer(text))
+
+
+def _is_word_for_subject(token: str) -> bool:
+    low = token.lower()
+    if low in _STOP or low.endswith(("'", "’")) or low in _METRIC_WORDS or low in _GENERIC:
+        return False
+    if not token[:1].isupper() and any(rx.fullmatch(token) for _, rx in _DIRECTION_RES):
+        return False  # a capitalised "Boost" or "Landmark" is a name, not a verb
+    return not any(ch.isdigit() for ch in token) or any(ch.isalpha() for ch in token)
+
+
+def _walk(tokens: list[re.Match[str]], index: int, step: int, limit: int, blocked: Sequence[tuple[int, int]],
+          text: str) -> list[re.Match[str]]:
+    """Tokens next to tokens[index] (excluded) that can be part of a name, up to `limit`."""
+    taken: list[re.Match[str]] = []
+    i = index + step
+    while 0 <= i < len(tokens) and len(taken) < limit:
+        tok = tokens[i]
+        gap = text[tok.end():tokens[i - step].start()] if step < 0 else text[tokens[i - step].end():tok.start()]
+        if gap.strip() or _overlaps(tok.start(), tok.end(), blocked):
+            break  # punctuation, amounts or the deadline end a name
+        word = tok.group()
+        if _is_word_for_subject(word):
+            taken.append(tok)
+        elif step < 0 and word.isdigit() and i > 0 and tokens[i - 1].group().lower() == "top":
+            taken.append(tok)  # "top 20 accounts"
+        elif step < 0 and word.lower() == "top" and taken and taken[-1].group().isdigit():
+            taken.append(tok)
+        else:
+            break
+        i += step
+    return taken
+
+
+def _span_of(parts: Sequence[re.Match[str]]) -> tuple[int, int]:
+    return min(p.start() for p in parts), max(p.end() for p in parts)
+
+
+def _index_at(tokens: list[re.Match[str]], pos: int) -> int | None:
+    for i, tok in enumerate(tokens):
+        if tok.start() <= pos < tok.end():
+            return i
+    return None
+
+
+def _first_index_from(tokens: list[re.Match[str]], pos: int) -> int | None:
+    for i, tok in enumerate(tokens):
+        if tok.start() >= pos:
+            return i
+    return None
+
+
+# --- metric, direction, type --------------------------------------------------
+
+
+def find_metric(text: str) -> tuple[str | None, tuple[int, int] | None]:
+    """The normalized metric a text names, with its span, most specific first."""
+    for name, rx in _METRIC_RES:
+        m = rx.search(text)
+        if m:
+            return name, m.span()
+    return None, None
+
+
+def find_direction(text: str) -> str | None:
+    """"increase", "maintain" or "decrease" from the first verb that says so."""
+    verbs = sorted((m.start(), m.end(), name) for name, rx in _DIRECTION_RES for m in rx.finditer(text))
+    if not verbs:
+        return None
+    first = verbs[0]
+    if first[2] == "maintain" and len(verbs) > 1 and verbs[1][2] != "maintain" \
+            and not text[first[1]:verbs[1][0]].strip(" -"):
+        return verbs[1][2]  # "keep growing", "continuare a": the second verb says where to
+    return first[2]
+
+
+def goal_type(metric: str | None, text: str) -> str:
+    """The goal type a metric (and "new business" wording) implies."""
+    if _NEW_BUSINESS.search(text) and metric in (None, "revenue", "sales", "deals", "pipeline"):
+        return "new_business"
+    return _TYPE_OF_METRIC.get(metric or "", "other")
+
+
+def count_unit(text: str, end: int) -> str | None:
+    """The counted noun right after a number ("5 existing accounts" gives "accounts"), if any."""
+    tokens = _tokens(text[end:end + 60])
+    for tok in tokens[:3]:
+        word = tok.group().lower()
+        if word in _COUNT_NOUNS:
+            return _COUNT_NOUNS[word]
+        if word in _STOP and word not in ("more", "altri", "altre"):
+            return None
+    return None
+
+
+# --- amounts ------------------------------------------------------------------
+
+
+def _amount_unit(text: str, amount: Amount) -> str | None:
+    return amount.unit if amount.unit is not None else count_unit(text, amount.end)
+
+
+_YEAR_BEFORE = re.compile(
+    r"(?:\bin|\bnel|\bdel|\bof|\bvs\.?|\bversus|\bsince|\bdal|\bal|\bthan|\brispetto\s+al|\bcompared\s+to)\s*$",
+    re.IGNORECASE,
+)
+
+
+def _is_year(text: str, amount: Amount) -> bool:
+    # "vs 2025" is a year; "2025 new users" would be a count.
+    return (amount.unit is None and amount.value.is_integer() and 2000 <= amount.value <= 2100
+            and count_unit(text, amount.end) is None and bool(_YEAR_BEFORE.search(text[:amount.start])))
+
+
+_WORTH_BEFORE = re.compile(r"(?:\bworth|\bvalued\s+at|\bdel\s+valore\s+di)\s+(?:at\s+least\s+|almeno\s+)?$", re.I)
+_EACH_AFTER = re.compile(r"^\s*(?:each|apiece|per\s+(?:deal|client|account)|ciascun[oa]|cadauno|l['’]uno)\b", re.I)
+
+
+def _is_qualifier(text: str, amount: Amount) -> bool:
+    # "3 deals worth €100k each": the money describes the deals, the count is the goal.
+    return bool(_WORTH_BEFORE.search(text[:amount.start]) or _EACH_AFTER.match(text[amount.end:]))
+
+
+def read_measure(text: str, lang: str, *, skip: Sequence[tuple[int, int]] = ()) -> Measure:
+    """Baseline, target and unit from the amounts in `text`, ignoring amounts inside `skip` spans."""
+    amounts = [a for a in find_amounts(text, lang) if not _overlaps(a.start, a.end, skip) and not _is_year(text, a)]
+    if len(amounts) > 1 and any(_is_qualifier(text, a) for a in amounts):
+        amounts = [a for a in amounts if not _is_qualifier(text, a)] or amounts
+    if not amounts:
+        return Measure(None, None, None, False, ())
+    for first, second in zip(amounts, amounts[1:]):
+        if _BETWEEN_TO.match(text[first.end:second.start]):
+            unit = _amount_unit(text, second) or _amount_unit(text, first)
+            return Measure(first.value, second.value, unit, False, ((first.start, first.end), (second.start, second.end)))
+    baseline: Amount | None = None
+    candidates = list(amounts)
+    for amount in amounts:
+        if _FROM_MARK.search(text[:amount.start]) and len(amounts) > 1:
+            baseline = amount
+            candidates.remove(amount)
+            break
+    # A percentage or money amount says more about the goal than a bare count ("top 20 accounts").
+    target = next((a for a in candidates if _TO_MARK.search(text[:a.start])), None)
+    if target is None:
+        target = next((a for a in candidates if a.unit is not None), candidates[0])
+    before = text[:target.start]
+    relative = bool(_RELATIVE_MARK.search(before))
+    unit = _amount_unit(text, target)
+    if unit is None and baseline is not None:
+        unit = _amount_unit(text, baseline)
+    used = [(target.start, target.end)] + ([(baseline.start, baseline.end)] if baseline else [])
+    return Measure(baseline.value if baseline else None, target.value, unit, relative, tuple(used))
+
+
+# --- subject ------------------------------------------------------------------
+
+
+def _subject_product(text: str, tokens: list[re.Match[str]], blocked: Sequence[tuple[int, int]]) -> tuple[int, int] | None:
+    for m in _PRODUCT_BEFORE.finditer(text):
+        i = _index_at(tokens, m.start())
+        if i is None or _overlaps(m.start(), m.end(), blocked):
+            continue
+        name = _walk(tokens, i, +1, 3, blocked, text)
+        if name and not name[0].group().isdigit():
+            return tokens[i].start(), name[-1].end()
+    for m in _PRODUCT_AFTER.finditer(text):
+        i = _index_at(tokens, m.start())
+        if i is None:
+            continue
+        name = [t for t in _walk(tokens, i, -1, 3, blocked, text) if t.group()[:1].isupper()]
+        if name and name[-1].start() > 0:
+            return min(t.start() for t in name), tokens[i].end()
+    return None
+
+
+def _subject_sold(text: str, tokens: list[re.Match[str]], blocked: Sequence[tuple[int, int]]) -> tuple[int, int] | None:
+    for m in _SELL_OBJECT.finditer(text):
+        i = _first_index_from(tokens, m.end())
+        if i is None or tokens[i].start() != m.end():
+            continue
+        if not _is_word_for_subject(tokens[i].group()) or _overlaps(tokens[i].start(), tokens[i].end(), blocked):
+            continue
+        name = [tokens[i]] + _walk(tokens, i, +1, 3, blocked, text)
+        return name[0].start(), name[-1].end()
+    return None
+
+
+def _subject_group(text: str, tokens: list[re.Match[str]], blocked: Sequence[tuple[int, int]], lang: str) -> tuple[int, int] | None:
+    for m in _CUSTOMER_NOUNS.finditer(text):
+        i = _index_at(tokens, m.start())
+        if i is None or _overlaps(m.start(), m.end(), blocked):
+            continue
+        left = _walk(tokens, i, -1, 3, blocked, text)
+        left = [t for t in left if t.start() > 0 or t.group().isupper()]  # a capital at the start is just the sentence
+        right = _walk(tokens, i, +1, 2, blocked, text) if lang == "it" else []
+        if left or right:
+            parts = left + [tokens[i]] + right
+            return _span_of(parts)
+    return None
+
+
+def _subject_segment(text: str, tokens: list[re.Match[str]], blocked: Sequence[tuple[int, int]]) -> tuple[int, int] | None:
+    for m in _SEGMENT_EN.finditer(text):
+        i = _index_at(tokens, m.start())
+        if i is None or _overlaps(m.start(), m.end(), blocked):
+            continue
+        left = [t for t in _walk(tokens, i, -1, 2, blocked, text) if t.start() > 0]
+        if left:
+            return _span_of(left + [tokens[i]])
+    for m in _SEGMENT_IT.finditer(text):
+        i = _index_at(tokens, m.start())
+        if i is None or _overlaps(m.start(), m.end(), blocked):
+            continue
+        right = _walk(tokens, i, +1, 2, blocked, text)
+        if right:
+            return _span_of([tokens[i]] + right)
+    return None
+
+
+_CALENDAR_WORDS = frozenset("""
+january february march april may june july august september october november december gennaio febbraio marzo aprile
+maggio giugno luglio agosto settembre ottobre novembre dicembre monday tuesday wednesday thursday friday saturday sunday
+lunedì martedì mercoledì giovedì venerdì sabato domenica
+""".split())
+
+
+def _subject_region(text: str, tokens: list[re.Match[str]], blocked: Sequence[tuple[int, int]]) -> tuple[int, int] | None:
+    for m in _REGION_LEAD.finditer(text):
+        i = _first_index_from(tokens, m.end())
+        if i is None:
+            continue
+        name: list[re.Match[str]] = []
+        while i < len(tokens) and len(name) < 3:
+            tok = tokens[i]
+            word = tok.group()
+            if (not word[:1].isupper() or word.lower() in _CALENDAR_WORDS or _overlaps(tok.start(), tok.end(), blocked)
+                    or (name and text[name[-1].end():tok.start()].strip())):
+                break
+            name.append(tok)
+            i += 1
+        if name:
+            return _span_of(name)
+    return None
+
+
+def _subject_of(text: str, tokens: list[re.Match[str]], blocked: Sequence[tuple[int, int]], metric_span: tuple[int, int] | None) -> tuple[int, int] | None:
+    if metric_span is None:
+        return None
+    m = re.compile(_OF_LEAD, re.IGNORECASE).match(text, metric_span[1])
+    if not m:
+        return None
+    i = _first_index_from(tokens, m.end())
+    if i is None:
+        return None
+    while i < len(tokens) and tokens[i].group().lower() in _STOP:
+        i += 1
+    if i >= len(tokens) or not _is_word_for_subject(tokens[i].group()) or _overlaps(tokens[i].start(), tokens[i].end(), blocked):
+        return None
+    name = [tokens[i]] + _walk(tokens, i, +1, 2, blocked, text)
+    return _span_of(name)
+
+
+_NOT_NAMES = frozenset({"I", "ARR", "MRR", "NPS", "NRR", "GRR", "KPI", "OKR", "YoY", "QoQ", "MoM", "CEO", "CRM"})
+
+
+def _subject_name(text: str, tokens: list[re.Match[str]], blocked: Sequence[tuple[int, int]]) -> tuple[int, int] | None:
+    # Product and company names are capitalised: "licenses of Widget Pro".
+    for i, tok in enumerate(tokens):
+        word = tok.group()
+        if (i == 0 or not word[:1].isupper() or word in _NOT_NAMES or word.lower() in _CALENDAR_WORDS
+                or word.lower() in _STOP or _overlaps(tok.start(), tok.end(), blocked)):
+            continue
+        name = [tok]
+        j = i + 1
+        while j < len(tokens) and len(name) < 3 and tokens[j].group()[:1].isupper() \
+                and not text[name[-1].end():tokens[j].start()].strip() \
+                and not _overlaps(tokens[j].start(), tokens[j].end(), blocked):
+            name.append(tokens[j])
+            j += 1
+        return _span_of(name)
+    return None
+
+
+def _subject_new_group(text: str, blocked: Sequence[tuple[int, int]]) -> tuple[int, int] | None:
+    for name in ("new_accounts", "new_clients"):
+        m = dict(_METRIC_RES)[name].search(text)
+        if m and not _overlaps(m.start(), m.end(), blocked) and m.group().lower().startswith(("new", "nuov")):
+            return m.span()
+    return None
+
+
+def _find_subject(text: str, lang: str, blocked: Sequence[tuple[int, int]], metric_span: tuple[int, int] | None,
+                  goal_kind: str) -> tuple[int, int] | None:
+    tokens = _tokens(text)
+    for finder in (
+        lambda: _subject_product(text, tokens, blocked),
+        lambda: _subject_sold(text, tokens, blocked),
+        lambda: _subject_group(text, tokens, blocked, lang),
+        lambda: _subject_segment(text, tokens, blocked),
+        lambda: _subject_region(text, tokens, blocked),
+        lambda: _subject_of(text, tokens, blocked, metric_span),
+        lambda: _subject_name(text, tokens, blocked),
+    ):
+        span = finder()
+        if span is not None:
+            return span
+    if goal_kind == "new_business":
+        return _subject_new_group(text, blocked)
+    return None
+
+
+def find_subject(text: str, lang: str, *, skip: Sequence[tuple[int, int]] = ()) -> str | None:
+    """The product, accounts, segment or region a text names, verbatim, or None."""
+    metric, metric_span = find_metric(text)
+    blocked = list(skip) + [(a.start, a.end) for a in find_amounts(text, lang)]
+    span = _find_subject(text, lang, blocked, metric_span, goal_type(metric, text))
+    return text[span[0]:span[1]] if span else None
+
+
+# --- the goal -----------------------------------------------------------------
+
+
+def _multiplier_growth(text: str) -> tuple[float, str] | None:
+    m = _MULTIPLIERS.search(text)
+    if m is None:
+        return None
+    word = m.group("w").lower()
+    if word.startswith(("doubl", "raddoppi")):
+        return 100.0, "increase"
+    if word.startswith(("tripl",)):
+        return 200.0, "increase"
+    return 50.0, "decrease"
+
+
+def parse_goal(text: str, *, lang: str, now: datetime, tz: str) -> ParsedGoal:
+    """Read type, subject, measure and deadline from a goal sentence, and list the SMART parts it misses."""
+    found = find_deadline(text, lang=lang, now=now, tz=tz)
+    deadline_span = [(found.start, found.end)] if found.matched else []
+
+    metric, metric_span = find_metric(text)
+    direction = find_direction(text)
+    measure = read_measure(text, lang, skip=deadline_span)
+    unit = measure.unit
+    if metric is None and unit in UNIT_METRICS and (unit in ("deals", "meetings") or _ACQUIRE.search(text)):
+        # Clients or accounts are new ones only when won: "keep 50 clients" is not acquisition.
+        metric = UNIT_METRICS[unit]
+    if metric is None and _SELL.search(text):
+        metric = "sales"
+    kind = goal_type(metric, text)
+
+    blocked = deadline_span + list(measure.used)
+    subject_span = _find_subject(text, lang, blocked, metric_span, kind)
+    if subject_span is not None and measure.used and _overlaps(*subject_span, measure.used):
+        subject_span = None
+    if subject_span is not None:
+        # Numbers inside the subject ("top 20 accounts") are part of its name, not the target.
+        measure = read_measure(text, lang, skip=deadline_span + [subject_span])
+        unit = measure.unit
+    subject = text[subject_span[0]:subject_span[1]] if subject_span else None
+
+    baseline, target = measure.baseline, measure.target
+    if target is None and (growth := _multiplier_growth(text)) is not None:
+        target, unit = growth[0], "%"
+        direction = direction if direction in ("increase", "decrease") else growth[1]
+        measure = Measure(None, target, unit, False, ())
+    if unit is None and target is not None and metric in METRIC_UNITS:
+        unit = METRIC_UNITS[metric]
+
+    if direction is None and target is None and metric in ADDITIVE_METRICS:
+        direction = "increase"  # "more clients" can only grow
+    if direction is None and target is not None:
+        if baseline is not None and target != baseline:
+            # Neutral verbs ("portare", "bring", "improve") take their direction from the numbers.
+            direction = "decrease" if target < baseline else "increase"
+        else:
+            direction = "decrease" if metric == "churn_rate" else "increase"
+    if measure.relative and target is not None and direction in ("increase", "decrease"):
+        if metric in RATE_METRICS and unit == "%":
+            # "+5% retention" is a change: a level only when we know where it starts.
+            sign = 1 if direction == "increase" else -1
+            target = baseline + sign * target if baseline is not None else None
+        elif unit != "%" and baseline is None and direction == "increase":
+            baseline = 0.0  # "by €50k" more: the extra amount, counted from zero
+    if baseline is None and target is not None and unit != "%" and (
+        metric in ADDITIVE_METRICS or (kind == "new_business" and metric in ("revenue", "sales") and unit in ("EUR", "USD", "GBP"))
+    ):
+        baseline = 0.0
+
+    deadline = found.deadline
+    missing: list[str] = []
+    if subject is None and kind not in ("new_business", "retention"):
+        missing.append("specific")
+    if target is None:
+        missing.append("measurable")
+    missing += ["achievable", "relevant"]
+    if deadline is None or found.error is not None:
+        missing.append("time_bound")
+    return ParsedGoal(
+        text=text, type=kind, subject=subject, metric=metric, unit=unit if target is not None else None,
+        direction=direction, baseline=baseline if target is not None else None, target=target, deadline=deadline,
+        deadline_phrase=found.matched, deadline_error=found.error, missing=tuple(missing),
+    )
+
+
+def detect_language(text: str) -> str:
+    """"it" or "en" from cheap keyword evidence; "en" when unsure."""
+    words = re.findall(r"[^\W\d_]+", text.lower())
+    it_score = sum(w in _IT_WORDS for w in words) + len(re.findall(r"[àèéìòù]", text.lower()))
+    en_score = sum(w in _EN_WORDS for w in words)
+    return "it" if it_score > en_score else "en"

@@ -1,0 +1,372 @@
+"""Read a weekly check-in reply, written in the owner's own words, into a new current value."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from babel.dates import get_day_names, get_month_names
+
+from bot.rules.numbers import Amount, find_amounts
+
+__all__ = ["GoalContext", "ReplyReading", "read_reply", "REASONS"]
+
+REASONS = (
+    "no_number",  # nothing that reads as a value
+    "several_numbers",  # numbers that disagree and nothing says which one is the total
+    "percent_of_what",  # a percentage on a non-percentage goal that is not plainly "% of the target"
+    "unit_mismatch",  # a currency (or a money amount) that is not the goal's unit
+    "ambiguous_delta",  # one number that may be the new total or this week's increment
+    "ambiguous_scale",  # money written without thousands on a goal worth far more ("120" on €500k)
+    "ambiguous_fraction",  # "x/y" or "x of y" where y is not the goal's target
+    "no_reference",  # an increment or "no change" on a goal with no current value or baseline
+)
+
+
+@dataclass(frozen=True)
+class GoalContext:
+    """What a reply is read against: the goal's numbers, unit and direction."""
+
+    baseline: float | None
+    target: float
+    current: float | None
+    unit: str | None  # "%", an ISO currency ("EUR"), a count label ("clients"), or None
+    direction: str  # "increase" | "maintain" | "decrease"
+
+
+@dataclass(frozen=True)
+class ReplyReading:
+    """How a reply was read; when `confident` is False the caller asks back using `candidates`."""
+
+    value: float | None
+    delta: float | None
+    confident: bool
+    candidates: tuple[float, ...]
+    reason: str | None
+    note: str | None
+    blocker: str | None
+
+
+@dataclass(frozen=True)
+class _Reading:
+    """One amount's meaning: `values[0]` is the primary reading, the rest are alternatives to offer."""
+
+    kind: str  # "level" | "increment" | "plain" | "ask"
+    values: tuple[float, ...]
+    increment: float | None = None
+    reason: str | None = None
+
+
+_SPLIT = re.compile(r"[.;!?\n]+(?:\s|$)|,|\s[—–-]\s|\b(?:but|ma|però|and|e)\b", re.IGNORECASE)
+_BLOCKER = re.compile(
+    r"\b(?:blocked|blocker|blocking|waiting\s+(?:on|for)|stuck|held\s+up|on\s+hold|delayed|"
+    r"(?:problems?|issues?)\s+with|depends\s+on|no\s+(?:answer|response|news)\s+from|"
+    r"bloccat[oaie]|blocco|in\s+attesa\s+d|aspett(?:o|iamo)|problem[ai]\s+con|"
+    r"in\s+ritardo|ritard[oi]\s+(?:su|con|per|d)|in\s+sospeso|dipende\s+da|nessuna\s+(?:risposta|notizia)\s+da)",
+    re.IGNORECASE,
+)
+# "stuck at 4" / "bloccati a quota 4" report a level, not an obstacle.
+_STUCK_AT = re.compile(r"\s+(?:at|on|a|al|all['’]|a\s+quota)\s*(?:quota\s+)?[\d+€$£]", re.IGNORECASE)
+_NO_CHANGE = re.compile(
+    r"\b(?:no\s+changes?|unchanged|nothing\s+new|no\s+news|no\s+progress|no\s+movement|"
+    r"same\s+as\s+(?:last\s+week|before)|nessun\s+cambiamento|nessuna\s+novità|nessun\s+progresso|"
+    r"invariat[oaie]|niente\s+di\s+nuovo|tutto\s+(?:uguale|fermo)|come\s+la\s+settimana\s+scorsa)\b",
+    re.IGNORECASE,
+)
+
+_W = r"[^\W\d_]"
+# Before the number: this is the running total ("now at 7", "ora siamo a 7", "totale 7").
+_LEVEL_BEFORE = re.compile(
+    r"(?:\b(?:now|currently|total|totale|in\s+totale|quota|still|ancora|sempre|ora|adesso|attualmente|"
+    r"reached|hit|at|tot|overall|per\s+un\s+totale\s+di|for\s+a\s+total\s+of)"
+    r"|\b(?:siamo|sono|arrivat[oaie]|ferm[oaie]|stuck|bloccat[oaie]|ora|ancora|sempre|passat[oaie]|"
+    r"salit[oaie]|scesi|sces[oa]|calat[oaie]|cresciut[oaie]|aumentat[oaie]|diminuit[oaie]|ridott[oaie])"
+    r"\s+(?:a|al|all['’]|ai|alle|allo|a\s+quota)"
+    r"|\b(?:up|down|grew|grown|increased|decreased|rose|risen|went|gone|dropped|fell|fallen|climbed|"
+    r"jumped|moved|reduced|cut|improved|got(?:\s+\w+)?)\s+to"
+    r"|\bfrom\s+\S+\s+to|\bda\s+\S+\s+a"
+    r"|[:=])\s*$",
+    re.IGNORECASE,
+)
+# After the number (a count noun may sit in between): "7 total", "7 clienti in totale", "7 so far".
+_LEVEL_AFTER = re.compile(
+    rf"^\s*(?:{_W}+\s+)?(?:in\s+total|total|totali|in\s+totale|so\s+far|finora|fino\s+ad\s+ora|"
+    r"overall|complessiv[ie]|ad\s+oggi|to\s+date|now|ora|adesso|currently|at\s+the\s+moment)\b",
+    re.IGNORECASE,
+)
+_INCREMENT_BEFORE = re.compile(
+    r"(?:\b(?P<up>another|altri|altre|ulteriori|added|aggiunt[oaie]|gained|guadagnat[oaie]|"
+    r"(?:up|increased|grew|rose|climbed|jumped|improved)\s+by|up|"
+    r"(?:aumentat[oaie]|salit[oaie]|cresciut[oaie])\s+di|di\s+altr[ie])"
+    r"|\b(?P<down>(?:down|decreased|dropped|fell|fallen|reduced|cut)\s+by|down|"
+    r"(?:sces[oai]|calat[oaie]|diminuit[oaie]|ridott[oaie])\s+di))\s*$",
+    re.IGNORECASE,
+)
+_INCREMENT_AFTER = re.compile(
+    rf"^\s*(?:{_W}+\s+)?(?:(?P<up>more(?!\s+than)|new|additional|extra|in\s+più|di\s+più|nuov[ie]|nuov[oa]|"
+    r"in\s+aggiunta)|(?P<down>fewer|less(?!\s+than)|in\s+meno|di\s+meno))\b",
+    re.IGNORECASE,
+)
+_LOST = re.compile(
+    r"\b(?:lost|persi|pers[oa]|churned)\s+(?:\S+\s+)?$|^\s*(?:\S+\s+)?(?:lost|churned|persi)\b", re.IGNORECASE
+)
+_REMAINING_AFTER = re.compile(
+    rf"^\s*(?:{_W}+\s+)?(?:to\s+go|left|remaining|away|da\s+fare|mancanti|da\s+chiudere)\b", re.IGNORECASE
+)
+_REMAINING_BEFORE = re.compile(
+    r"\b(?:mancano|ne\s+mancano|mancano\s+ancora|restano|ne\s+restano|rimangono|ne\s+rimangono|"
+    r"still\s+need|need\s+another|need)\s*$",
+    re.IGNORECASE,
+)
+_FROM_BEFORE = re.compile(r"\b(?:from|da|was|era|erano)\s*$", re.IGNORECASE)
+# A past-tense action next to the number may describe this week's events rather than the total.
+_ACTION_BEFORE = re.compile(
+    r"\b(?:(?!(?:need|indeed|fatturato|risultato|mercato|stato)\b)"
+    rf"{_W}+(?:ed|at[oaie]|it[oaie]|ut[oaie])"  # regular past tenses and participles: "talked", "parlato"
+    r"|won|got|met|had|did|made|sent|brought|spoke|took|saw|held|gave|ran|"
+    r"chius[oie]|vint[oaie]|fatt[oaie]|vist[oaie]|pres[oaie]|mess[oaie]|scritt[oaie])"
+    r"\s+(?:\S+\s+)?$",
+    re.IGNORECASE,
+)
+_ACTION_AFTER = re.compile(
+    rf"^\s*(?:{_W}+\s+)?(?:signed|closed|won|booked|onboarded|converted|firmat[oaie]|chius[oie]|"
+    r"acquisit[oaie]|vint[oaie]|convertit[oaie]|this\s+week|last\s+week|questa\s+settimana|"
+    r"la\s+settimana\s+scorsa|in\s+settimana)\b",
+    re.IGNORECASE,
+)
+_FRACTION_LINK = re.compile(r"^\s*(?:/|out\s+of|of|su|di)\s*$", re.IGNORECASE)
+_PERCENT_OF = re.compile(
+    rf"^\s*(?:of|del|della|dell['’]|dei|degli)\s*(?:the\s+|il\s+|la\s+|l['’])?({_W}+)", re.IGNORECASE
+)
+_OF_TARGET = {"target", "goal", "obiettivo", "way", "quota", "traguardo", "strada", "percorso"}
+_DATE_BEFORE = re.compile(r"\b(?:on\s+the|by\s+the|until\s+the|entro\s+il|entro|il|dal|fino\s+al)\s*$", re.IGNORECASE)
+_YEAR_BEFORE = re.compile(r"\b(?:in|by|entro|nel|del|fine|end\s+of|for|fy|[qh][1-4])\s*$", re.IGNORECASE)
+_TIME_BEFORE = re.compile(r"(?:\b(?:alle|ore|h)\s*|\d:)$", re.IGNORECASE)
+_TIME_AFTER = re.compile(r"^(?::\d|\s*(?:am|pm|a\.m\.|p\.m\.|o['’]clock)\b)", re.IGNORECASE)
+_CURRENCIES = frozenset({"EUR", "USD", "GBP", "CHF", "JPY", "CAD", "AUD"})
+
+
+def read_reply(text: str, *, lang: str, goal: GoalContext) -> ReplyReading:
+    """Read a check-in reply against `goal`; when in doubt return confident=False with candidates."""
+    blocker_span = _blocker(text)
+    blocker = text[blocker_span[0] : blocker_span[1]].strip() if blocker_span else None
+    amounts = find_amounts(text, lang)
+    note = _note(text, amounts)
+    reference = goal.current if goal.current is not None else goal.baseline
+
+    readings: list[_Reading] = []
+    skip: set[int] = set()
+    for i, amount in enumerate(amounts):
+        if i in skip or _is_date_or_time(text, amount, lang):
+            continue
+        fraction = _fraction(text, amounts, i, goal)
+        if fraction is not None:
+            skip.add(i + 1)
+            readings.append(fraction)
+            continue
+        reading = _read_amount(text, amount, goal, reference)
+        in_blocker = blocker_span is not None and blocker_span[0] <= amount.start < blocker_span[1]
+        if reading is None or (in_blocker and reading.kind != "level"):
+            # Numbers inside the blocker clause describe the obstacle ("waiting on 2 signatures").
+            continue
+        readings.append(reading)
+
+    if _NO_CHANGE.search(text):
+        if reference is None:
+            return _ask("no_reference", (), note, blocker)
+        readings.append(_Reading("plain", (float(reference),), increment=0.0))
+    return _decide(readings, goal, reference, note, blocker)
+
+
+def _decide(
+    readings: list[_Reading], goal: GoalContext, reference: float | None, note: str | None, blocker: str | None
+) -> ReplyReading:
+    if not readings:
+        return _ask("no_number", (), note, blocker)
+    levels = [r for r in readings if r.kind == "level"]
+    # An explicit total ("now at 7") wins over increments and stray numbers around it.
+    chosen = levels or readings
+    asks = [r for r in chosen if r.kind == "ask"]
+    if asks:
+        if len(chosen) == 1:
+            return _ask(asks[0].reason or "several_numbers", asks[0].values, note, blocker)
+        return _ask("several_numbers", _primary(chosen), note, blocker)
+    values = _primary(chosen)
+    if len(values) > 1:
+        return _ask("several_numbers", values, note, blocker)
+    value = values[0]
+    if goal.unit in _CURRENCIES:
+        scale = max(abs(goal.target), abs(reference or 0.0), abs(goal.baseline or 0.0))
+        # A bare "120" on a €500k goal is far likelier "120k" with the k left out than €120.
+        small = 0 < value < min(1000.0, scale / 100) and value * 1000 <= scale * 10
+        if small and len(chosen) == 1 and chosen[0].kind != "increment":
+            return _ask("ambiguous_scale", (value, value * 1000), note, blocker)
+    backwards = goal.current is not None and value < goal.current
+    if backwards and chosen[0].kind == "plain" and goal.direction == "increase" and goal.unit != "%":
+        # Counts and revenue rarely shrink: a bare "3" when we were at 4 is more likely "3 more".
+        assert goal.current is not None
+        return _ask("ambiguous_delta", (value, goal.current + value), note, blocker)
+    if goal.current is not None:
+        delta: float | None = value - goal.current
+    else:
+        increments = {r.increment for r in chosen}
+        delta = increments.pop() if len(increments) == 1 else None
+    return ReplyReading(value=value, delta=delta, confident=True, candidates=(), reason=None, note=note, blocker=blocker)
+
+
+def _primary(readings: list[_Reading]) -> tuple[float, ...]:
+    seen: list[float] = []
+    for reading in readings:
+        if reading.values and not any(math.isclose(reading.values[0], v) for v in seen):
+            seen.append(reading.values[0])
+    return tuple(seen)
+
+
+def _ask(reason: str, candidates: tuple[float, ...], note: str | None, blocker: str | None) -> ReplyReading:
+    unique: list[float] = []
+    for value in candidates:
+        if not any(math.isclose(value, v) for v in unique):
+            unique.append(float(value))
+    return ReplyReading(
+        value=None, delta=None, confident=False, candidates=tuple(unique), reason=reason, note=note, blocker=blocker
+    )
+
+
+def _read_amount(text: str, amount: Amount, goal: GoalContext, reference: float | None) -> _Reading | None:
+    before = text[: amount.start]
+    after = text[amount.end :]
+    raw = amount.value
+
+    mismatch = _unit_mismatch(amount, goal)
+    if mismatch:
+        return _Reading("ask", (raw,), reason="unit_mismatch")
+
+    if not amount.sign and (_REMAINING_AFTER.match(after) or _REMAINING_BEFORE.search(before)):
+        # "3 to go", "ne mancano 3": distance to the target, whatever "more" says.
+        if goal.direction == "maintain" or amount.unit not in (None, goal.unit):
+            return _Reading("ask", (raw,), reason="ambiguous_delta")
+        return _Reading("level", (goal.target - raw if goal.direction == "increase" else goal.target + raw,))
+
+    direction = 0
+    if amount.sign:
+        direction = amount.sign
+    elif (m := _INCREMENT_BEFORE.search(before)) and not _LEVEL_BEFORE.search(before):
+        direction = 1 if m.group("up") else -1
+    elif m := _INCREMENT_AFTER.match(after):
+        direction = 1 if m.group("up") else -1
+
+    level_before = bool(_LEVEL_BEFORE.search(before))
+    if not direction and not level_before and _FROM_BEFORE.search(before):
+        return None  # "from 4 to 7": the old value
+
+    percent_of_target = amount.unit == "%" and goal.unit != "%"
+    if percent_of_target:
+        if direction or goal.direction == "maintain":
+            return _Reading("ask", (raw,), reason="percent_of_what")
+        of = _PERCENT_OF.match(after)
+        if of and of.group(1).lower() not in _OF_TARGET:
+            return _Reading("ask", (raw,), reason="percent_of_what")
+        base = goal.baseline or 0.0
+        value = base + raw / 100 * (goal.target - base)
+        if goal.unit not in _CURRENCIES and not math.isclose(value, round(value), abs_tol=1e-9):
+            # Counts are whole: offer the two neighbours rather than "7.5 clients".
+            return _Reading("ask", (float(math.floor(value)), float(math.ceil(value))), reason="percent_of_what")
+        return _Reading("level", (round(value, 6),))
+
+    if direction:
+        if reference is None:
+            return _Reading("ask", (), reason="no_reference")
+        step = direction * raw
+        return _Reading("increment", (float(reference + step),), increment=step)
+    if level_before:
+        return _Reading("level", (raw,))
+    if _LEVEL_AFTER.match(after):
+        return _Reading("level", (raw,))
+    if _LOST.search(before) or _LOST.match(after):
+        # Losing deals does not un-win them, losing clients does: let the owner say which.
+        if reference is None:
+            return _Reading("ask", (), reason="no_reference")
+        return _Reading("ask", (reference - raw, float(reference)), reason="ambiguous_delta")
+    if _ACTION_BEFORE.search(before) or _ACTION_AFTER.match(after):
+        alternatives = (raw,) if reference is None else (raw, float(reference + raw))
+        return _Reading("ask", alternatives, reason="ambiguous_delta")
+    return _Reading("plain", (raw,))
+
+
+def _unit_mismatch(amount: Amount, goal: GoalContext) -> bool:
+    if amount.unit is None or amount.unit == "%":
+        return False
+    return amount.unit != goal.unit
+
+
+def _fraction(text: str, amounts: list[Amount], i: int, goal: GoalContext) -> _Reading | None:
+    if i + 1 >= len(amounts):
+        return None
+    first, second = amounts[i], amounts[i + 1]
+    if not _FRACTION_LINK.match(text[first.end : second.start]) or first.sign or second.sign:
+        return None
+    if math.isclose(second.value, goal.target):
+        if _unit_mismatch(first, goal) or _unit_mismatch(second, goal):
+            return _Reading("ask", (first.value,), reason="unit_mismatch")
+        return _Reading("level", (first.value,))
+    return _Reading("ask", (first.value,), reason="ambiguous_fraction")
+
+
+def _is_date_or_time(text: str, amount: Amount, lang: str) -> bool:
+    if amount.unit is not None or amount.sign:
+        return False
+    before = text[: amount.start]
+    after = text[amount.end :]
+    prev_word = re.search(rf"({_W}+)\.?\s*(?:of\s+|di\s+)?$", before)
+    next_word = re.match(rf"^\s*(?:of\s+|di\s+)?({_W}+)", after)
+    calendar = _calendar_words(lang)
+    if (prev_word and prev_word.group(1).lower() in calendar) or (next_word and next_word.group(1).lower() in calendar):
+        return True
+    if _TIME_BEFORE.search(before) or _TIME_AFTER.match(after):
+        return True
+    value = amount.value
+    if value.is_integer() and 1990 <= value <= 2100 and _YEAR_BEFORE.search(before):
+        return True
+    return value.is_integer() and 1 <= value <= 31 and bool(_DATE_BEFORE.search(before))
+
+
+@lru_cache(maxsize=8)
+def _calendar_words(lang: str) -> frozenset[str]:
+    # Month and weekday names next to a number make it a date; English ones show up in any language.
+    words: set[str] = set()
+    for locale in {lang, "en"}:
+        for width in ("wide", "abbreviated"):
+            try:
+                words.update(w.lower() for w in get_month_names(width, locale=locale).values())
+                words.update(w.lower() for w in get_day_names(width, locale=locale).values())
+            except (ValueError, LookupError):
+                continue
+    words.discard("may")  # the modal verb is far more common in a reply than the month
+    return frozenset(words)
+
+
+def _blocker(text: str) -> tuple[int, int] | None:
+    for match in _BLOCKER.finditer(text):
+        if _STUCK_AT.match(text, match.end()):
+            continue
+        start = 0
+        end = len(text)
+        for cut in _SPLIT.finditer(text):
+            if cut.end() <= match.start():
+                start = cut.end()
+            elif cut.start() >= match.end():
+                end = cut.start()
+                break
+        return start, end
+    return None
+
+
+def _note(text: str, amounts: list[Amount]) -> str | None:
+    rest = text
+    for amount in sorted(amounts, key=lambda a: a.start, reverse=True):
+        rest = rest[: amount.start] + rest[amount.end :]
+    if not re.search(r"[^\W_]", rest):
+        return None  # the reply is only a number ("7", "+3", "7/10", "€120k")
+    return text.strip()

@@ -1,0 +1,213 @@
+"""SMART checks on a goal draft, returned as issue codes the prompts turn into sentences."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from dateutil.relativedelta import relativedelta
+
+from bot.rules.goals import RATE_METRICS, SMART_PARTS, ParsedGoal
+
+__all__ = ["ISSUE_CODES", "GoalDraft", "SmartIssue", "check_goal", "check_part", "missing_parts"]
+
+ISSUE_CODES: dict[str, tuple[str, ...]] = {
+    "specific": ("too_vague", "no_subject"),
+    "measurable": ("no_target", "no_metric"),
+    "achievable": (
+        "retention_over_100",
+        "percent_over_100",
+        "growth_far_beyond_baseline",
+        "target_not_above_baseline",
+        "target_not_below_baseline",
+        "no_confidence",
+        "confidence_low",
+        "no_plan",
+    ),
+    "relevant": ("no_relevance", "too_short"),
+    "time_bound": ("no_deadline", "deadline_past", "deadline_too_far"),
+}
+
+# A goal the customer base or the new-business count already pins down needs no named subject.
+_SUBJECT_OPTIONAL = frozenset({"new_business", "retention"})
+_RETENTION_RATES = frozenset({"retention_rate", "renewal_rate"})
+# Percentages that are levels rather than growth, yet may legitimately pass 100 ("120% of quota").
+_UNCAPPED_LEVELS = frozenset({"quota"})
+_VAGUE_SUBJECTS = frozenset("""
+all everything everyone anything general overall total company whole clients customers accounts products sales
+revenue tutto tutti tutte qualsiasi generale totale azienda clienti account prodotti vendite fatturato
+boh idk dunno none nothing unknown nessuno niente non so know don dont not sure n a na
+""".split())
+_MAX_GROWTH_PERCENT = 100.0
+_MAX_MULTIPLE = 3.0
+_MIN_CONFIDENCE = 5
+_MAX_YEARS = 2
+_MIN_RELEVANCE_WORDS = 3
+
+
+@dataclass
+class GoalDraft:
+    """What the conversation has collected so far."""
+
+    text: str
+    type: str
+    subject: str | None
+    metric: str | None
+    unit: str | None
+    direction: str | None
+    baseline: float | None
+    target: float | None
+    deadline: date | None
+    confidence: int | None = None
+    plan: str | None = None
+    relevance: str | None = None
+
+    @classmethod
+    def from_parsed(cls, parsed: ParsedGoal) -> GoalDraft:
+        """Start a draft from a parsed goal sentence (a past deadline is kept so it can be echoed)."""
+        return cls(
+            text=parsed.text, type=parsed.type, subject=parsed.subject, metric=parsed.metric, unit=parsed.unit,
+            direction=parsed.direction, baseline=parsed.baseline, target=parsed.target, deadline=parsed.deadline,
+        )
+
+
+@dataclass(frozen=True)
+class SmartIssue:
+    """One thing to fix (blocking) or to reconsider (warning) in a SMART part."""
+
+    part: str
+    code: str
+    params: dict[str, str | float] = field(default_factory=dict)
+    blocking: bool = True
+
+
+def _blank(value: str | None) -> bool:
+    return value is None or not value.strip()
+
+
+def missing_parts(draft: GoalDraft, *, today: date) -> list[str]:
+    """The SMART parts still unanswered, in SMART order."""
+    missing = {
+        "specific": _blank(draft.subject) and draft.type not in _SUBJECT_OPTIONAL,
+        "measurable": draft.target is None,
+        "achievable": draft.confidence is None,
+        "relevant": _blank(draft.relevance),
+        "time_bound": draft.deadline is None or draft.deadline < today,
+    }
+    return [part for part in SMART_PARTS if missing[part]]
+
+
+def _specific(draft: GoalDraft) -> list[SmartIssue]:
+    params: dict[str, str | float] = {"type": draft.type}
+    if _blank(draft.subject):
+        if draft.type in _SUBJECT_OPTIONAL:
+            return []
+        code = "too_vague" if draft.target is None else "no_subject"
+        return [SmartIssue("specific", code, params)]
+    assert draft.subject is not None
+    words = re.findall(r"[^\W\d_]+", draft.subject.lower())
+    if words and all(w in _VAGUE_SUBJECTS or len(w) < 2 for w in words):
+        return [SmartIssue("specific", "too_vague", params)]
+    return []
+
+
+def _measurable(draft: GoalDraft) -> list[SmartIssue]:
+    if draft.target is None:
+        return [SmartIssue("measurable", "no_target", {"type": draft.type})]
+    if draft.metric is None:
+        # Counting "things" still works; the user may keep it.
+        return [SmartIssue("measurable", "no_metric", {"type": draft.type}, blocking=False)]
+    return []
+
+
+def _is_growth_percent(draft: GoalDraft) -> bool:
+    """A percentage that is a change ("sales up 15%") rather than a level ("90% retention")."""
+    return (draft.unit == "%" and draft.baseline is None and draft.metric not in RATE_METRICS
+            and draft.metric not in _UNCAPPED_LEVELS and draft.direction != "maintain")
+
+
+def _target_issues(draft: GoalDraft) -> list[SmartIssue]:
+    target, baseline = draft.target, draft.baseline
+    if target is None:
+        return []
+    amounts: dict[str, str | float] = {"target": float(target)}
+    if baseline is not None:
+        amounts["baseline"] = float(baseline)
+    if draft.unit == "%":
+        if draft.metric in _RETENTION_RATES and target > 100:
+            return [SmartIssue("achievable", "retention_over_100", amounts)]
+        is_level = not _is_growth_percent(draft) and draft.metric not in _UNCAPPED_LEVELS
+        if is_level and target > 100:
+            return [SmartIssue("achievable", "percent_over_100", amounts)]
+        if _is_growth_percent(draft) and draft.direction == "decrease" and target > 100:
+            return [SmartIssue("achievable", "percent_over_100", amounts)]  # cannot fall by more than all of it
+        if _is_growth_percent(draft) and target > _MAX_GROWTH_PERCENT:
+            return [SmartIssue("achievable", "growth_far_beyond_baseline", {"growth": float(target), **amounts},
+                               blocking=False)]
+    if baseline is None:
+        return []
+    if draft.direction == "increase":
+        if target <= baseline:
+            return [SmartIssue("achievable", "target_not_above_baseline", amounts, blocking=False)]
+        if baseline > 0 and target > _MAX_MULTIPLE * baseline:
+            growth = round((target - baseline) / baseline * 100, 1)
+            return [SmartIssue("achievable", "growth_far_beyond_baseline", {"growth": growth, **amounts},
+                               blocking=False)]
+    if draft.direction == "decrease" and target >= baseline:
+        return [SmartIssue("achievable", "target_not_below_baseline", amounts, blocking=False)]
+    return []
+
+
+def _achievable(draft: GoalDraft) -> list[SmartIssue]:
+    issues = _target_issues(draft)
+    if draft.confidence is None:
+        issues.append(SmartIssue("achievable", "no_confidence", {}))
+        return issues
+    if draft.confidence < _MIN_CONFIDENCE:
+        issues.append(SmartIssue("achievable", "confidence_low", {"confidence": draft.confidence}, blocking=False))
+    if _blank(draft.plan):
+        issues.append(SmartIssue("achievable", "no_plan", {}, blocking=False))
+    return issues
+
+
+def _relevant(draft: GoalDraft) -> list[SmartIssue]:
+    if _blank(draft.relevance):
+        return [SmartIssue("relevant", "no_relevance", {"type": draft.type})]
+    assert draft.relevance is not None
+    if len(re.findall(r"\w+", draft.relevance)) < _MIN_RELEVANCE_WORDS:
+        return [SmartIssue("relevant", "too_short", {"type": draft.type}, blocking=False)]
+    return []
+
+
+def _time_bound(draft: GoalDraft, today: date) -> list[SmartIssue]:
+    if draft.deadline is None:
+        return [SmartIssue("time_bound", "no_deadline", {})]
+    params: dict[str, str | float] = {"date": draft.deadline.isoformat()}
+    if draft.deadline < today:
+        return [SmartIssue("time_bound", "deadline_past", params)]
+    if draft.deadline > today + relativedelta(years=_MAX_YEARS):
+        return [SmartIssue("time_bound", "deadline_too_far", params, blocking=False)]
+    return []
+
+
+def check_part(part: str, draft: GoalDraft, *, today: date) -> list[SmartIssue]:
+    """Every issue with one SMART part of the draft, blocking ones first."""
+    if part == "specific":
+        issues = _specific(draft)
+    elif part == "measurable":
+        issues = _measurable(draft)
+    elif part == "achievable":
+        issues = _achievable(draft)
+    elif part == "relevant":
+        issues = _relevant(draft)
+    elif part == "time_bound":
+        issues = _time_bound(draft, today)
+    else:
+        raise ValueError(f"unknown SMART part: {part}")
+    return sorted(issues, key=lambda issue: not issue.blocking)
+
+
+def check_goal(draft: GoalDraft, *, today: date) -> list[SmartIssue]:
+    """Every issue with the draft, part by part in SMART order."""
+    return [issue for part in SMART_PARTS for issue in check_part(part, draft, today=today)]

@@ -1,0 +1,342 @@
+"""The SMART conversation: one step per letter, state in the database, replies as rendered messages."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from bot.blocks import goals as goal_blocks
+from bot.blocks.common import Message, escape
+from bot.rules.answers import read_confidence, read_intent, read_measurable, read_specific
+from bot.rules.deadlines import resolve_deadline
+from bot.rules.goals import SMART_PARTS, parse_goal
+from bot.rules.smart import GoalDraft, SmartIssue, check_part, missing_parts
+from prompts import fmt_date, t
+from storage.models import Conversation, Goal
+from storage.repositories import delete_conversation, get_conversation
+
+CONFIRM = "confirm"
+CHOOSE = "choose"  # picking which part to edit from the summary card
+# Issues about the size of the target are fixed by changing the target, so they send the user back to Measurable.
+TARGET_CODES = frozenset(
+    {"retention_over_100", "percent_over_100", "growth_far_beyond_baseline", "target_not_above_baseline",
+     "target_not_below_baseline"}
+)
+MAX_TEXT = 1000  # a goal or answer longer than this is not a goal sentence; Slack messages allow far more
+
+
+@dataclass(frozen=True)
+class Turn:
+    """Who is speaking, where, in which language and time zone, and when."""
+
+    team_id: str
+    user_id: str
+    channel_id: str | None
+    lang: str
+    tz: str
+    now: datetime
+
+    @property
+    def today(self) -> date:
+        """The person's local date."""
+        return self.now.astimezone(ZoneInfo(self.tz)).date()
+
+
+def draft_to_json(draft: GoalDraft) -> dict[str, Any]:
+    """Serialize a draft for the conversation row."""
+    data = dataclasses.asdict(draft)
+    data["deadline"] = draft.deadline.isoformat() if draft.deadline else None
+    return data
+
+
+def draft_from_json(data: dict[str, Any]) -> GoalDraft:
+    """Rebuild a draft from the conversation row."""
+    values = dict(data)
+    values["deadline"] = date.fromisoformat(values["deadline"]) if values.get("deadline") else None
+    known = {f.name for f in dataclasses.fields(GoalDraft)}
+    return GoalDraft(**{k: v for k, v in values.items() if k in known})
+
+
+def has_conversation(session: Session, turn: Turn) -> bool:
+    """True when the person is in the middle of setting a goal."""
+    return get_conversation(session, turn.team_id, turn.user_id) is not None
+
+
+def start(session: Session, turn: Turn, text: str) -> list[Message]:
+    """Begin a goal conversation (replacing any unfinished one), asking only for what `text` leaves out."""
+    text = text.strip()
+    lang = turn.lang
+    if len(text) > MAX_TEXT:
+        return [Message(text=t(lang, "errors.too_long", limit=MAX_TEXT))]
+    delete_conversation(session, turn.team_id, turn.user_id)
+    session.flush()
+    if text:
+        parsed = parse_goal(text, lang=lang, now=turn.now, tz=turn.tz)
+        draft = GoalDraft.from_parsed(parsed)
+        deadline_error = parsed.deadline_error
+    else:
+        draft = GoalDraft(text="", type="other", subject=None, metric=None, unit=None, direction=None,
+                          baseline=None, target=None, deadline=None)
+        deadline_error = None
+    convo = Conversation(
+        team_id=turn.team_id, user_id=turn.user_id, channel_id=turn.channel_id, step="specific",
+        draft=draft_to_json(draft), history=[], pending=None, started_at=turn.now, updated_at=turn.now,
+    )
+    session.add(convo)
+    out: list[Message] = []
+    if not text:
+        out.append(Message(text=t(lang, "goal.intro_empty")))
+        convo.step = "what"
+        out.append(Message(text=t(lang, "ask.what")))
+        return out
+    out.append(goal_blocks.understood(lang, draft))
+    if deadline_error == "past" and draft.deadline is not None:
+        out.append(Message(text=t(lang, "feedback.time_bound.deadline_past", date=fmt_date(lang, draft.deadline))))
+        draft.deadline = None
+        convo.draft = draft_to_json(draft)
+    out.extend(_after_answer(convo, draft, turn, answered=("specific", "measurable")))
+    return out
+
+
+def handle(session: Session, turn: Turn, text: str) -> list[Message] | None:
+    """Answer a message typed during a conversation; None when there is no conversation in progress."""
+    convo = get_conversation(session, turn.team_id, turn.user_id)
+    if convo is None:
+        return None
+    lang = turn.lang
+    text = text.strip()
+    convo.updated_at = turn.now
+    if not text:
+        return [Message(text=t(lang, "errors.empty")), _ask(convo, draft_from_json(convo.draft), lang)]
+    if len(text) > MAX_TEXT:
+        return [Message(text=t(lang, "errors.too_long", limit=MAX_TEXT))]
+    intent = read_intent(text, lang)
+    draft = draft_from_json(convo.draft)
+    if intent == "cancel":
+        return cancel(session, turn)
+    if intent == "back":
+        return _back(convo, draft, lang)
+    if convo.step == CONFIRM:
+        if intent == "yes":
+            return confirm(session, turn)
+        return [Message(text=t(lang, "goal.confirm_hint"))]
+    if convo.pending and intent == "yes":
+        accepted = list(convo.pending.get("accepted", [])) + [convo.pending["code"]]
+        convo.pending = None
+        draft_json = dict(convo.draft)
+        draft_json["_accepted"] = accepted
+        convo.draft = draft_json
+        return _advance(convo, draft, turn)
+    awaiting = (convo.pending or {}).get("code")
+    convo.pending = None
+    return _answer_step(convo, draft, turn, text, intent, awaiting)
+
+
+def confirm(session: Session, turn: Turn) -> list[Message]:
+    """Save the drafted goal and end the conversation."""
+    convo = get_conversation(session, turn.team_id, turn.user_id)
+    lang = turn.lang
+    if convo is None:
+        return [Message(text=t(lang, "goal.nothing_to_confirm"))]
+    draft = draft_from_json(convo.draft)
+    if convo.step != CONFIRM:
+        return [Message(text=t(lang, "goal.not_ready")), _ask(convo, draft, lang)]
+    assert draft.target is not None and draft.deadline is not None
+    goal = Goal(
+        team_id=turn.team_id, user_id=turn.user_id, title=draft.text or (draft.subject or ""), type=draft.type,
+        subject=draft.subject, metric=draft.metric, unit=draft.unit, direction=draft.direction or "increase",
+        baseline=draft.baseline, target=draft.target, current=draft.baseline, start_date=turn.today,
+        deadline=draft.deadline, confidence=draft.confidence, plan=draft.plan, relevance=draft.relevance,
+        status="active", lang=lang, created_at=turn.now, updated_at=turn.now,
+    )
+    session.add(goal)
+    session.delete(convo)
+    session.flush()
+    return [goal_blocks.saved(lang, goal)]
+
+
+def cancel(session: Session, turn: Turn) -> list[Message]:
+    """Drop the conversation in progress."""
+    convo = get_conversation(session, turn.team_id, turn.user_id)
+    if convo is None:
+        return [Message(text=t(turn.lang, "goal.nothing_to_cancel"))]
+    session.delete(convo)
+    return [Message(text=t(turn.lang, "goal.cancelled"))]
+
+
+def edit(session: Session, turn: Turn, part: str | None = None) -> list[Message]:
+    """From the summary card: offer the parts to change, or jump to one."""
+    convo = get_conversation(session, turn.team_id, turn.user_id)
+    lang = turn.lang
+    if convo is None:
+        return [Message(text=t(lang, "goal.nothing_to_confirm"))]
+    draft = draft_from_json(convo.draft)
+    if part is None:
+        convo.history = list(convo.history) + [convo.step]
+        convo.step = CHOOSE
+        return [goal_blocks.choose_part(lang)]
+    if part not in SMART_PARTS:
+        return [goal_blocks.choose_part(lang)]
+    convo.history = list(convo.history) + [convo.step] if convo.step != CHOOSE else list(convo.history)
+    convo.step = part
+    convo.pending = None
+    draft_json = dict(convo.draft)
+    draft_json["_editing"] = True
+    convo.draft = draft_json
+    return [_ask(convo, draft, lang)]
+
+
+def _answer_step(
+    convo: Conversation, draft: GoalDraft, turn: Turn, text: str, intent: str | None, awaiting: str | None = None,
+) -> list[Message]:
+    lang = turn.lang
+    step = convo.step
+    if step == "what":
+        # The first answer to an empty /goal is the goal sentence itself.
+        parsed = parse_goal(text, lang=lang, now=turn.now, tz=turn.tz)
+        draft = GoalDraft.from_parsed(parsed)
+        convo.draft = draft_to_json(draft)
+        out = [goal_blocks.understood(lang, draft)]
+        if parsed.deadline_error == "past" and draft.deadline is not None:
+            out.append(Message(text=t(lang, "feedback.time_bound.deadline_past", date=fmt_date(lang, draft.deadline))))
+            draft.deadline = None
+            convo.draft = draft_to_json(draft)
+        convo.history = []
+        return out + _after_answer(convo, draft, turn, answered=("specific", "measurable"))
+    if step == CHOOSE:
+        return [goal_blocks.choose_part(lang)]
+    if step == "specific":
+        updates = read_specific(text, lang=lang, draft=draft)
+        _apply(draft, updates)
+        if not draft.text:
+            draft.text = text
+    elif step == "measurable":
+        updates = read_measurable(text, lang=lang, draft=draft)
+        if not updates:
+            return [Message(text=t(lang, "feedback.measurable.unreadable", text=escape(text))), _ask(convo, draft, lang)]
+        _apply(draft, updates)
+    elif step == "achievable":
+        confidence, plan = read_confidence(text, lang)
+        if awaiting == "no_plan" and draft.confidence is not None and (confidence is None or plan):
+            confidence, plan = draft.confidence, text  # this answers "what's your plan?", numbers and all
+        if confidence is None:
+            return [Message(text=t(lang, "feedback.achievable.confidence_unreadable")), _ask(convo, draft, lang)]
+        draft.confidence = confidence
+        draft.plan = plan or draft.plan
+    elif step == "relevant":
+        draft.relevance = text
+    elif step == "time_bound":
+        result = resolve_deadline(text, lang=lang, now=turn.now, tz=turn.tz)
+        if result.error == "past" and result.deadline is not None:
+            return [Message(text=t(lang, "feedback.time_bound.deadline_past", date=fmt_date(lang, result.deadline)))]
+        if result.deadline is None:
+            return [Message(text=t(lang, "feedback.time_bound.unreadable", text=escape(text)))]
+        draft.deadline = result.deadline
+    convo.draft = _keep_flags(convo.draft, draft)
+    return _after_answer(convo, draft, turn, answered=(step,))
+
+
+def _after_answer(convo: Conversation, draft: GoalDraft, turn: Turn, answered: tuple[str, ...]) -> list[Message]:
+    """Check what was just answered; give feedback or move on to the next missing part."""
+    lang = turn.lang
+    accepted = set(convo.draft.get("_accepted", []))
+    issues: list[SmartIssue] = []
+    for part in answered:
+        if part in missing_parts(draft, today=turn.today):
+            continue  # still unanswered: it will be asked, not criticised
+        issues.extend(check_part(part, draft, today=turn.today))
+    if "measurable" in answered and draft.target is not None:
+        issues.extend(i for i in check_part("achievable", draft, today=turn.today) if i.code in TARGET_CODES)
+    issues = [i for i in issues if i.code not in accepted]
+    out: list[Message] = []
+    if "time_bound" in answered and draft.deadline is not None and not any(i.part == "time_bound" for i in issues):
+        out.append(Message(text=t(lang, "goal.deadline_confirmed", date=fmt_date(lang, draft.deadline))))
+    blocking = [i for i in issues if i.blocking]
+    if blocking:
+        issue = blocking[0]
+        convo.step = "measurable" if issue.code in TARGET_CODES else issue.part
+        out.append(goal_blocks.feedback(lang, issue, draft))
+        out.append(_ask(convo, draft, lang))
+        return out
+    if issues:
+        issue = issues[0]
+        convo.pending = {"code": issue.code, "part": issue.part}
+        if issue.code in TARGET_CODES:
+            convo.step = "measurable"
+        out.append(goal_blocks.feedback(lang, issue, draft, warning=True))
+        return out
+    return out + _advance(convo, draft, turn)
+
+
+def _advance(convo: Conversation, draft: GoalDraft, turn: Turn) -> list[Message]:
+    """Move to the first part still missing, or to the summary card."""
+    lang = turn.lang
+    remaining = missing_parts(draft, today=turn.today)
+    editing = bool(convo.draft.get("_editing"))
+    if editing and not remaining:
+        remaining = []
+    if convo.step not in ("what", CHOOSE) and (not convo.history or convo.history[-1] != convo.step):
+        convo.history = list(convo.history) + [convo.step]
+    if remaining:
+        convo.step = remaining[0]
+        return [_ask(convo, draft, lang)]
+    convo.step = CONFIRM
+    warnings = [i for i in _all_issues(draft, turn) if not i.blocking]
+    return [goal_blocks.summary_card(lang, draft, warnings)]
+
+
+def _all_issues(draft: GoalDraft, turn: Turn) -> list[SmartIssue]:
+    issues: list[SmartIssue] = []
+    for part in SMART_PARTS:
+        issues.extend(check_part(part, draft, today=turn.today))
+    return issues
+
+
+def _back(convo: Conversation, draft: GoalDraft, lang: str) -> list[Message]:
+    history = list(convo.history)
+    while history and history[-1] == convo.step:
+        history.pop()
+    if not history:
+        return [Message(text=t(lang, "goal.back_at_start")), _ask(convo, draft, lang)]
+    convo.step = history.pop()
+    convo.history = history
+    convo.pending = None
+    if convo.step == CONFIRM:
+        return [goal_blocks.summary_card(lang, draft, [])]
+    if convo.step == CHOOSE:
+        return [goal_blocks.choose_part(lang)]
+    return [_ask(convo, draft, lang)]
+
+
+def _ask(convo: Conversation, draft: GoalDraft, lang: str) -> Message:
+    if convo.step == CONFIRM:
+        return goal_blocks.summary_card(lang, draft, [])
+    if convo.step == CHOOSE:
+        return goal_blocks.choose_part(lang)
+    return goal_blocks.question(lang, convo.step, draft)
+
+
+def _apply(draft: GoalDraft, updates: dict[str, Any]) -> None:
+    for key, value in updates.items():
+        if hasattr(draft, key):
+            setattr(draft, key, value)
+
+
+def _keep_flags(old: dict[str, Any], draft: GoalDraft) -> dict[str, Any]:
+    """Serialize the draft, keeping the conversation's own flags (accepted warnings, editing)."""
+    data = draft_to_json(draft)
+    for key in ("_accepted", "_editing"):
+        if key in old:
+            data[key] = old[key]
+    return data
+
+
+def is_unique_violation(error: IntegrityError) -> bool:
+    """True when an insert lost a race against a concurrent one."""
+    return "unique" in str(error.orig).lower() or "duplicate" in str(error.orig).lower()

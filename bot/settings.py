@@ -1,0 +1,128 @@
+"""The one settings object: read from the environment (and a .env file), validated at start-up."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from dotenv import dotenv_values
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+LANGUAGES = ("en", "it")
+SLACK_API_DEFAULT = "https://slack.com/api/"
+
+
+class SettingsError(ValueError):
+    """A setting is missing or invalid; the message is one sentence a person can act on."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything goalbot reads from its environment."""
+
+    bot_token: str | None
+    signing_secret: str | None
+    app_token: str | None
+    api_url: str
+    database_url: str
+    default_tz: str
+    default_lang: str
+    checkin_weekday: int
+    checkin_time: str
+    digest_weekday: int
+    digest_time: str
+    log_level: str
+
+    @property
+    def has_slack(self) -> bool:
+        """True when enough Slack credentials are configured to talk to a real workspace."""
+        return bool(self.bot_token)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, env_file: str | Path | None = ".env") -> Settings:
+        """Read and validate settings; values in `environ` win over the .env file."""
+        values: dict[str, str] = {}
+        if env_file is not None and Path(env_file).is_file():
+            values.update({k: v for k, v in dotenv_values(env_file).items() if v is not None})
+        values.update(os.environ if environ is None else environ)
+
+        def get(name: str) -> str | None:
+            value = values.get(name, "").strip()
+            return value or None
+
+        bot_token = get("SLACK_BOT_TOKEN")
+        if bot_token and not bot_token.startswith("xoxb-"):
+            raise SettingsError(
+                "SLACK_BOT_TOKEN must be a bot token starting with xoxb- (Slack app settings > OAuth & Permissions)."
+            )
+        app_token = get("SLACK_APP_TOKEN")
+        if app_token and not app_token.startswith("xapp-"):
+            raise SettingsError(
+                "SLACK_APP_TOKEN must be an app-level token starting with xapp- with the connections:write scope "
+                "(Slack app settings > Basic Information > App-Level Tokens)."
+            )
+        if app_token and not bot_token:
+            raise SettingsError("SLACK_BOT_TOKEN is missing: Socket Mode (SLACK_APP_TOKEN) also needs the xoxb- bot token.")
+        api_url = get("SLACK_API_URL") or SLACK_API_DEFAULT
+        if not api_url.startswith(("http://", "https://")):
+            raise SettingsError(f"SLACK_API_URL must be an http(s) URL such as {SLACK_API_DEFAULT}, not {api_url!r}.")
+        if not api_url.endswith("/"):
+            api_url += "/"
+        database_url = get("DATABASE_URL") or "sqlite:///goalbot.db"
+        try:
+            url = make_url(database_url)
+        except ArgumentError:
+            raise SettingsError(
+                "DATABASE_URL is not a database URL: use sqlite:///goalbot.db or postgresql+psycopg://user@host/db."
+            ) from None
+        if url.get_backend_name() not in ("sqlite", "postgresql"):
+            raise SettingsError("DATABASE_URL must point to SQLite (sqlite:///…) or PostgreSQL (postgresql+psycopg://…).")
+        if url.get_backend_name() == "postgresql" and url.drivername != "postgresql+psycopg":
+            database_url = url.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
+        default_tz = get("GOALBOT_DEFAULT_TZ") or "Europe/Rome"
+        try:
+            ZoneInfo(default_tz)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise SettingsError(
+                f"GOALBOT_DEFAULT_TZ must be an IANA time zone such as Europe/Rome or America/New_York, not {default_tz!r}."
+            ) from None
+        default_lang = (get("GOALBOT_DEFAULT_LANG") or "en").lower()
+        if default_lang not in LANGUAGES:
+            raise SettingsError(f"GOALBOT_DEFAULT_LANG must be en or it, not {default_lang!r}.")
+        checkin_weekday, checkin_time = _weekday_time(
+            "GOALBOT_CHECKIN_AT", get("GOALBOT_CHECKIN_AT") or "monday 09:00"
+        )
+        digest_weekday, digest_time = _weekday_time("GOALBOT_DIGEST_AT", get("GOALBOT_DIGEST_AT") or "friday 16:00")
+        return cls(
+            bot_token=bot_token,
+            signing_secret=get("SLACK_SIGNING_SECRET"),
+            app_token=app_token,
+            api_url=api_url,
+            database_url=database_url,
+            default_tz=default_tz,
+            default_lang=default_lang,
+            checkin_weekday=checkin_weekday,
+            checkin_time=checkin_time,
+            digest_weekday=digest_weekday,
+            digest_time=digest_time,
+            log_level=(get("GOALBOT_LOG_LEVEL") or "INFO").upper(),
+        )
+
+
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def _weekday_time(name: str, value: str) -> tuple[int, str]:
+    """Parse 'monday 09:00' for a setting, or raise a SettingsError naming the variable."""
+    parts = value.lower().split()
+    ok = len(parts) == 2 and parts[0] in _WEEKDAYS and len(parts[1]) == 5 and parts[1][2] == ":"
+    if ok:
+        hh, mm = parts[1].split(":")
+        ok = hh.isdigit() and mm.isdigit() and int(hh) < 24 and int(mm) < 60
+    if not ok:
+        raise SettingsError(f"{name} must be a weekday and a 24-hour time such as 'monday 09:00', not {value!r}.")
+    return _WEEKDAYS.index(parts[0]), parts[1]

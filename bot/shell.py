@@ -1,0 +1,154 @@
+"""`goalbot shell`: a terminal workspace that runs the real app, with the Web API answered in-process."""
+
+from __future__ import annotations
+
+import queue
+import sys
+from typing import Any, TextIO
+
+from bot.clock import FixedClock, system_clock
+from bot.local.render import Choice, render_message
+from bot.local.workspace import LocalWorkspace
+from bot.settings import Settings
+
+BANNER = """goalbot shell — a local Slack workspace (no Slack account or network needed).
+Type /goal … as in Slack, or plain messages to the bot. A number picks a button.
+  >TEXT        reply in the thread of the latest check-in (or latest bot message)
+  :home        open the App Home tab        :jobs checkins|digests|reminders|reviews  run a scheduled job now
+  :time ISO    pretend it is that time      :quit (or Ctrl-D) leaves
+"""
+
+
+class Shell:
+    """Reads lines, turns them into signed Slack requests, prints what the bot posts."""
+
+    def __init__(self, workspace: LocalWorkspace, user_id: str, out: TextIO) -> None:
+        self.ws = workspace
+        self.user = user_id
+        self.out = out
+        self.choices: list[Choice] = []
+        self.events: queue.Queue[tuple[str, dict[str, Any]]] = queue.Queue()
+        self.last_thread: str | None = None
+        workspace.fake.subscribe(lambda kind, payload: self.events.put((kind, payload)))
+
+    def handle(self, line: str) -> bool:
+        """Process one typed line; False when the person wants to leave."""
+        line = line.strip()
+        if not line:
+            return True
+        if line in (":quit", ":q", ":exit"):
+            return False
+        if line.startswith(":"):
+            self._meta(line)
+        elif line.isdigit() and self.choices:
+            self._pick(int(line))
+        elif line.startswith("/goal"):
+            self.ws.command(line[len("/goal"):].strip(), user=self.user)
+        elif line.startswith(">"):
+            self.ws.say(line[1:].strip(), user=self.user, thread_ts=self.last_thread)
+        else:
+            self.ws.say(line, user=self.user)
+        self.flush()
+        return True
+
+    def _pick(self, number: int) -> None:
+        choice = next((c for c in self.choices if c.number == number), None)
+        if choice is None:
+            print(f"(no choice {number}; pick one of {[c.number for c in self.choices]})", file=self.out)
+            return
+        if choice.channel == "home":
+            view = self.ws.fake.home_view(self.user) or {}
+            self.ws.click_in_view(view, choice.action_id, user=self.user, value=choice.value)
+            return
+        message = next((m for m in self.ws.fake.messages(choice.channel) if m.get("ts") == choice.message_ts), None)
+        if message is None:
+            print("(that message is gone)", file=self.out)
+            return
+        self.ws.click(message, choice.action_id, user=self.user, value=choice.value)
+
+    def _meta(self, line: str) -> None:
+        name, _, arg = line[1:].partition(" ")
+        if name == "home":
+            self.ws.open_home(self.user)
+        elif name == "time":
+            from datetime import datetime
+
+            try:
+                at = datetime.fromisoformat(arg.strip())
+            except ValueError:
+                print("(use :time 2026-12-07T09:00+01:00)", file=self.out)
+                return
+            clock = self.ws.deps.clock
+            if isinstance(clock, FixedClock):
+                clock.set(at)
+            else:
+                self.ws.deps.clock = FixedClock(at)
+            print(f"(the clock now reads {self.ws.deps.clock().isoformat()})", file=self.out)
+        elif name == "jobs":
+            from bot.jobs.runner import run_job
+
+            summary = run_job(self.ws.deps, self.ws.app.client, arg.strip() or "checkins")
+            print(f"(job {arg.strip() or 'checkins'}: {summary})", file=self.out)
+        else:
+            print(BANNER, file=self.out)
+
+    def flush(self) -> None:
+        """Print every message the bot posted since the last flush."""
+        self.ws.wait()
+        printed_choices: list[Choice] = []
+        while True:
+            try:
+                kind, payload = self.events.get_nowait()
+            except queue.Empty:
+                break
+            if kind in ("message", "update", "ephemeral"):
+                if payload.get("user") not in (None, self.ws.fake.bot_user_id) and kind == "message":
+                    continue  # the person's own messages are already on screen
+                rendered = render_message(payload, first_number=len(printed_choices) + 1,
+                                          prefix="goalbot (only you can see this)" if kind == "ephemeral"
+                                          else "goalbot (edited)" if kind == "update" else "goalbot")
+                if kind == "message" and payload.get("ts"):
+                    self.last_thread = payload.get("thread_ts") or payload.get("ts")
+                printed_choices.extend(rendered.choices)
+                print("\n".join(rendered.lines), file=self.out)
+            elif kind == "home":
+                view = payload.get("view") or payload
+                rendered = render_message({"blocks": view.get("blocks"), "channel": "home"},
+                                          first_number=len(printed_choices) + 1, prefix="App Home")
+                printed_choices.extend(dataclass_replace_channel(c, "home") for c in rendered.choices)
+                print("\n".join(rendered.lines), file=self.out)
+        if printed_choices:
+            self.choices = printed_choices
+
+
+def dataclass_replace_channel(choice: Choice, channel: str) -> Choice:
+    """The same choice, marked as living in another surface."""
+    import dataclasses
+
+    return dataclasses.replace(choice, channel=channel)
+
+
+def run_shell(settings: Settings, *, user_id: str = "U0LOCAL", stdin: TextIO = sys.stdin,
+              stdout: TextIO = sys.stdout) -> int:
+    """Run the interactive loop until :quit or end of input."""
+    workspace = LocalWorkspace(settings, clock=system_clock)
+    workspace.add_user(user_id, name="you")
+    shell = Shell(workspace, user_id, stdout)
+    interactive = stdin.isatty()
+    print(BANNER, file=stdout)
+    try:
+        while True:
+            if interactive:
+                print("you> ", end="", file=stdout, flush=True)
+            line = stdin.readline()
+            if not line:
+                break
+            if not interactive:
+                print(f"you> {line.rstrip()}", file=stdout)
+            if not shell.handle(line):
+                break
+    except KeyboardInterrupt:
+        pass
+    finally:
+        workspace.close()
+    return 0

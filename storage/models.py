@@ -1,0 +1,207 @@
+"""Typed SQLAlchemy 2 models: the database is the source of truth for goals, schedules and what was sent."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+Timestamp = DateTime(timezone=True)
+
+
+class Base(DeclarativeBase):
+    """Declarative base for every goalbot table."""
+
+
+class UserPref(Base):
+    """What goalbot knows about a person: language, time zone, check-in schedule, pause."""
+
+    __tablename__ = "user_prefs"
+
+    team_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    lang: Mapped[str | None] = mapped_column(String(8))  # chosen with /goal lang; wins over Slack's locale
+    slack_locale: Mapped[str | None] = mapped_column(String(16))
+    tz: Mapped[str | None] = mapped_column(String(64))
+    dm_channel: Mapped[str | None] = mapped_column(String(32))
+    checkin_weekday: Mapped[int | None] = mapped_column(Integer)  # 0 = Monday; None = team default
+    checkin_time: Mapped[str | None] = mapped_column(String(5))
+    paused_until: Mapped[date | None] = mapped_column(Date)
+    profile_fetched_at: Mapped[datetime | None] = mapped_column(Timestamp)
+
+
+class TeamSettings(Base):
+    """Workspace-wide defaults set by an admin."""
+
+    __tablename__ = "team_settings"
+
+    team_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    checkin_weekday: Mapped[int | None] = mapped_column(Integer)
+    checkin_time: Mapped[str | None] = mapped_column(String(5))
+
+
+class Conversation(Base):
+    """A SMART conversation in progress; at most one per person, so a restart resumes it."""
+
+    __tablename__ = "conversations"
+    __table_args__ = (UniqueConstraint("team_id", "user_id", name="uq_conversation_user"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    user_id: Mapped[str] = mapped_column(String(32))
+    channel_id: Mapped[str | None] = mapped_column(String(32))
+    step: Mapped[str] = mapped_column(String(32))
+    draft: Mapped[dict[str, Any]] = mapped_column(JSON)
+    history: Mapped[list[str]] = mapped_column(JSON, default=list)  # steps visited, for "back"
+    pending: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # a warning awaiting "yes", or a value awaiting a choice
+    goal_id: Mapped[int | None] = mapped_column(ForeignKey("goals.id", ondelete="CASCADE"))
+    started_at: Mapped[datetime] = mapped_column(Timestamp)
+    updated_at: Mapped[datetime] = mapped_column(Timestamp)
+
+
+class Goal(Base):
+    """A confirmed SMART goal and where it stands."""
+
+    __tablename__ = "goals"
+    __table_args__ = (Index("ix_goals_owner", "team_id", "user_id", "status"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    user_id: Mapped[str] = mapped_column(String(32))
+    title: Mapped[str] = mapped_column(Text)  # the owner's own words, verbatim
+    type: Mapped[str] = mapped_column(String(16))
+    subject: Mapped[str | None] = mapped_column(Text)
+    metric: Mapped[str | None] = mapped_column(String(32))
+    unit: Mapped[str | None] = mapped_column(String(16))
+    direction: Mapped[str] = mapped_column(String(16))
+    baseline: Mapped[float | None] = mapped_column(Float)
+    target: Mapped[float] = mapped_column(Float)
+    current: Mapped[float | None] = mapped_column(Float)
+    start_date: Mapped[date] = mapped_column(Date)
+    deadline: Mapped[date] = mapped_column(Date)
+    confidence: Mapped[int | None] = mapped_column(Integer)
+    plan: Mapped[str | None] = mapped_column(Text)
+    relevance: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default="active")  # active, achieved, done, dropped
+    pace: Mapped[str | None] = mapped_column(String(16))  # last computed: on_track, at_risk, off_track, achieved
+    closed_note: Mapped[str | None] = mapped_column(Text)
+    lang: Mapped[str] = mapped_column(String(8), default="en")
+    created_at: Mapped[datetime] = mapped_column(Timestamp)
+    updated_at: Mapped[datetime] = mapped_column(Timestamp)
+    closed_at: Mapped[datetime | None] = mapped_column(Timestamp)
+    adjusted_at: Mapped[datetime | None] = mapped_column(Timestamp)
+
+    checkins: Mapped[list[CheckIn]] = relationship(
+        back_populates="goal", order_by="CheckIn.week_start", cascade="all, delete-orphan"
+    )
+    revisions: Mapped[list[GoalRevision]] = relationship(
+        back_populates="goal", order_by="GoalRevision.id", cascade="all, delete-orphan"
+    )
+
+
+class GoalRevision(Base):
+    """One change to a goal: who, when, why, before and after."""
+
+    __tablename__ = "goal_revisions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    goal_id: Mapped[int] = mapped_column(ForeignKey("goals.id", ondelete="CASCADE"), index=True)
+    changed_by: Mapped[str] = mapped_column(String(32))
+    changed_at: Mapped[datetime] = mapped_column(Timestamp)
+    field: Mapped[str] = mapped_column(String(32))
+    before: Mapped[str | None] = mapped_column(Text)
+    after: Mapped[str | None] = mapped_column(Text)
+    reason: Mapped[str | None] = mapped_column(Text)
+
+    goal: Mapped[Goal] = relationship(back_populates="revisions")
+
+
+class CheckIn(Base):
+    """One goal's check-in for one week: asked once, answered in the thread."""
+
+    __tablename__ = "checkins"
+    __table_args__ = (UniqueConstraint("goal_id", "week_start", name="uq_checkin_goal_week"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    goal_id: Mapped[int] = mapped_column(ForeignKey("goals.id", ondelete="CASCADE"))
+    week_start: Mapped[date] = mapped_column(Date)  # Monday of the owner's local week
+    status: Mapped[str] = mapped_column(String(16), default="asked")  # asked, answered, skipped
+    value: Mapped[float | None] = mapped_column(Float)
+    previous_value: Mapped[float | None] = mapped_column(Float)
+    pace: Mapped[str | None] = mapped_column(String(16))
+    mood: Mapped[str | None] = mapped_column(String(16))  # on_track / at_risk / blocked from the buttons
+    note: Mapped[str | None] = mapped_column(Text)
+    blocker: Mapped[str | None] = mapped_column(Text)
+    reply_text: Mapped[str | None] = mapped_column(Text)  # the owner's reply, verbatim
+    channel_id: Mapped[str | None] = mapped_column(String(32))
+    message_ts: Mapped[str | None] = mapped_column(String(32), index=True)
+    asked_at: Mapped[datetime | None] = mapped_column(Timestamp)
+    answered_at: Mapped[datetime | None] = mapped_column(Timestamp)
+    reminded_at: Mapped[datetime | None] = mapped_column(Timestamp)
+
+    goal: Mapped[Goal] = relationship(back_populates="checkins")
+
+
+class DigestSubscription(Base):
+    """A channel that gets the weekly team digest."""
+
+    __tablename__ = "digest_subscriptions"
+    __table_args__ = (UniqueConstraint("team_id", "channel_id", name="uq_digest_channel"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    channel_id: Mapped[str] = mapped_column(String(32))
+    weekday: Mapped[int] = mapped_column(Integer)
+    time: Mapped[str] = mapped_column(String(5))
+    tz: Mapped[str] = mapped_column(String(64))
+    lang: Mapped[str] = mapped_column(String(8))
+    created_by: Mapped[str] = mapped_column(String(32))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(Timestamp)
+
+
+class OutboxMessage(Base):
+    """A message to deliver: written first, then sent; the idempotency key makes every send happen once."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    idempotency_key: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    team_id: Mapped[str] = mapped_column(String(32))
+    channel: Mapped[str] = mapped_column(String(32))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    ref_id: Mapped[int | None] = mapped_column(Integer)  # e.g. the check-in this message asks for
+    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending, sending, sent, failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(Timestamp)
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    claimed_at: Mapped[datetime | None] = mapped_column(Timestamp)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    sent_ts: Mapped[str | None] = mapped_column(String(32))
+    sent_channel: Mapped[str | None] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(Timestamp)
+    sent_at: Mapped[datetime | None] = mapped_column(Timestamp)
+
+
+class ProcessedEvent(Base):
+    """Event ids already handled, so Slack's retries and duplicates are applied once."""
+
+    __tablename__ = "processed_events"
+
+    event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    received_at: Mapped[datetime] = mapped_column(Timestamp)

@@ -1,0 +1,150 @@
+"""Table-driven tests for bot.rules.answers: one answer per conversation step, English and Italian."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from bot.rules.answers import read_confidence, read_intent, read_measurable, read_specific
+from bot.rules.smart import GoalDraft
+
+SALES = GoalDraft(text="increase sales", type="revenue", subject=None, metric="sales", unit=None,
+                  direction="increase", baseline=None, target=None, deadline=None)
+NEW_CLIENTS = GoalDraft(text="acquire new clients", type="new_business", subject="new clients", metric="new_clients",
+                        unit=None, direction="increase", baseline=None, target=None, deadline=None)
+RETENTION = GoalDraft(text="improve retention", type="retention", subject=None, metric="retention_rate", unit="%",
+                      direction="increase", baseline=None, target=None, deadline=None)
+KEEP_RETENTION = dataclasses.replace(RETENTION, direction="maintain")
+CHURN = GoalDraft(text="bring churn down", type="retention", subject=None, metric="churn_rate", unit="%",
+                  direction=None, baseline=None, target=None, deadline=None)
+UPSELL = GoalDraft(text="upsell support to 5 accounts", type="revenue", subject="support", metric="upsell",
+                   unit="accounts", direction="increase", baseline=0.0, target=5.0, deadline=None)
+DRAFTS = {"sales": SALES, "new_clients": NEW_CLIENTS, "retention": RETENTION, "keep_retention": KEEP_RETENTION,
+          "churn": CHURN, "upsell": UPSELL}
+
+INTENTS = [
+    ("yes", "en", "yes"),
+    ("Yes!", "en", "yes"),
+    ("  YES  ", "it", "yes"),
+    ("y", "en", "yes"),
+    ("ok", "it", "yes"),
+    ("OK.", "en", "yes"),
+    ("confirm", "it", "yes"),
+    ("sì", "it", "yes"),
+    ("si", "en", "yes"),
+    ("Sì!!", "en", "yes"),
+    ("conferma", "it", "yes"),
+    ("Va bene", "it", "yes"),
+    ("va bene.", "en", "yes"),
+    ("cancel", "it", "cancel"),
+    ("Stop", "en", "cancel"),
+    ("annulla", "en", "cancel"),
+    ("Basta!", "it", "cancel"),
+    ("back", "it", "back"),
+    ("indietro", "en", "back"),
+    ("Indietro.", "it", "back"),
+    ("skip", "en", "skip"),
+    ("salta", "it", "skip"),
+    ("SALTA", "en", "skip"),
+    ("no", "en", None),
+    ("yes but make it 20%", "en", None),
+    ("sì, ma il 20%", "it", None),
+    ("15%", "en", None),
+    ("", "en", None),
+]
+
+
+@pytest.mark.parametrize(("text", "lang", "expected"), INTENTS, ids=[f"{c[1]}:{c[0]!r}" for c in INTENTS])
+def test_read_intent(text: str, lang: str, expected: str | None) -> None:
+    assert read_intent(text, lang) == expected
+
+
+MEASURABLE = [
+    ("15%", "en", "sales", {"target": 15.0, "unit": "%"}),
+    ("del 15%", "it", "sales", {"target": 15.0, "unit": "%"}),
+    ("from €100k to €120k", "en", "sales", {"baseline": 100_000.0, "target": 120_000.0, "unit": "EUR"}),
+    ("da 100.000 a 120.000 euro", "it", "sales", {"baseline": 100_000.0, "target": 120_000.0, "unit": "EUR"}),
+    ("portarle a 2 milioni di euro", "it", "sales", {"target": 2_000_000.0, "unit": "EUR"}),
+    ("£1,250,000", "en", "sales", {"target": 1_250_000.0, "unit": "GBP"}),
+    ("20 new clients", "en", "sales", {"metric": "new_clients", "baseline": 0.0, "target": 20.0, "unit": "clients"}),
+    # new clients are counted from zero
+    ("10 clients", "en", "new_clients", {"baseline": 0.0, "target": 10.0, "unit": "clients"}),
+    ("target 20", "en", "new_clients", {"baseline": 0.0, "target": 20.0, "unit": "clients"}),
+    ("obiettivo 12", "it", "new_clients", {"baseline": 0.0, "target": 12.0, "unit": "clients"}),
+    ("dieci nuovi clienti", "it", "new_clients", {"baseline": 0.0, "target": 10.0, "unit": "clients"}),
+    # rates
+    ("90%", "en", "keep_retention", {"target": 90.0}),
+    ("from 85% to 90%", "en", "retention", {"baseline": 85.0, "target": 90.0}),
+    ("dall'85% al 90%", "it", "retention", {"baseline": 85.0, "target": 90.0}),
+    ("by 5%", "en", "retention", {}),  # five points more than what? the level is unknown
+    ("from 8% to 5%", "en", "churn", {"baseline": 8.0, "target": 5.0, "direction": "decrease"}),
+    ("reduce it to 5%", "en", "retention", {"target": 5.0, "direction": "decrease"}),
+    # a new unit replaces the old one; upsell still counts from zero
+    ("€50k", "en", "upsell", {"baseline": 0.0, "target": 50_000.0, "unit": "EUR"}),
+    # nothing to read
+    ("boh", "it", "sales", {}),
+    ("not sure yet", "en", "sales", {}),
+    ("", "en", "sales", {}),
+]
+
+
+@pytest.mark.parametrize(("text", "lang", "draft", "expected"), MEASURABLE, ids=[f"{c[1]}:{c[2]}:{c[0]!r}" for c in MEASURABLE])
+def test_read_measurable(text: str, lang: str, draft: str, expected: dict[str, object]) -> None:
+    assert read_measurable(text, lang=lang, draft=DRAFTS[draft]) == expected
+
+
+def test_a_rate_change_becomes_a_level_once_the_baseline_is_known() -> None:
+    draft = dataclasses.replace(RETENTION, baseline=85.0)
+    assert read_measurable("by 5%", lang="en", draft=draft) == {"target": 90.0}
+
+
+CONFIDENCE = [
+    ("8", "en", (8, None)),
+    ("8/10", "en", (8, None)),
+    ("10", "en", (10, None)),
+    ("1", "it", (1, None)),
+    ("otto", "it", (8, None)),
+    ("eight — hiring an SDR", "en", (8, "hiring an SDR")),
+    ("8 - we have 40 deals in pipeline", "en", (8, "we have 40 deals in pipeline")),
+    ("7 su 10: due demo a settimana", "it", (7, "due demo a settimana")),
+    ("sei, abbiamo 20 trattative aperte", "it", (6, "abbiamo 20 trattative aperte")),
+    ("I'd say 7, two demos a week", "en", (7, "two demos a week")),
+    ("confidence 6", "en", (6, None)),
+    ("80%", "en", (8, None)),
+    ("11", "en", (None, None)),
+    ("0", "en", (None, None)),
+    ("15 - easy", "en", (None, "easy")),
+    ("7.5", "en", (None, None)),
+    ("non so", "it", (None, None)),
+    ("", "en", (None, None)),
+]
+
+
+@pytest.mark.parametrize(("text", "lang", "expected"), CONFIDENCE, ids=[f"{c[1]}:{c[0]!r}" for c in CONFIDENCE])
+def test_read_confidence(text: str, lang: str, expected: tuple[int | None, str | None]) -> None:
+    assert read_confidence(text, lang) == expected
+
+
+SPECIFIC = [
+    ("product X", "en", "sales", {"subject": "product X"}),
+    ("Acme accounts.", "en", "sales", {"subject": "Acme accounts"}),
+    ("EMEA", "en", "sales", {"subject": "EMEA"}),
+    ("the enterprise segment", "en", "sales", {"subject": "enterprise segment"}),
+    ("  it's about Widget Pro. ", "en", "sales", {"subject": "Widget Pro"}),
+    ("per il segmento enterprise", "it", "sales", {"subject": "segmento enterprise"}),
+    ("i clienti Acme", "it", "sales", {"subject": "clienti Acme"}),
+    ("si tratta del prodotto Y", "it", "sales", {"subject": "prodotto Y"}),
+    # the metric restated: the subject is what it is about
+    ("sales of product X", "en", "sales", {"subject": "product X"}),
+    ("vendite del prodotto X", "it", "sales", {"subject": "prodotto X"}),
+    ("upsell to existing customers", "en", "sales", {"metric": "upsell", "subject": "existing customers"}),
+    ("new clients in the healthcare sector", "en", "sales",
+     {"metric": "new_clients", "type": "new_business", "subject": "healthcare sector"}),
+    ("   ", "en", "sales", {}),
+]
+
+
+@pytest.mark.parametrize(("text", "lang", "draft", "expected"), SPECIFIC, ids=[f"{c[1]}:{c[0]!r}" for c in SPECIFIC])
+def test_read_specific(text: str, lang: str, draft: str, expected: dict[str, object]) -> None:
+    assert read_specific(text, lang=lang, draft=DRAFTS[draft]) == expected

@@ -1,0 +1,223 @@
+"""Table-driven tests for bot.rules.replies: what a check-in reply means for the goal."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from bot.rules.replies import REASONS, GoalContext, read_reply
+
+# Sign 10 new clients this quarter; 4 so far.
+CLIENTS = GoalContext(baseline=0, target=10, current=4, unit="clients", direction="increase")
+# Close 12 deals; 5 so far, counted with no unit label.
+DEALS = GoalContext(baseline=0, target=12, current=5, unit=None, direction="increase")
+# Grow booked revenue from €50k to €500k; €100k so far.
+REVENUE = GoalContext(baseline=50_000, target=500_000, current=100_000, unit="EUR", direction="increase")
+# Lift retention from 80% to 90%; 82% now.
+RETENTION = GoalContext(baseline=80, target=90, current=82, unit="%", direction="increase")
+# Reduce churn from 8% to 5%; 7% now.
+CHURN = GoalContext(baseline=8, target=5, current=7, unit="%", direction="decrease")
+# Keep NPS at or above 50; 52 now.
+NPS = GoalContext(baseline=50, target=50, current=52, unit=None, direction="maintain")
+# A brand-new goal: no baseline, no check-in yet.
+FRESH = GoalContext(baseline=None, target=10, current=None, unit="clients", direction="increase")
+
+
+@dataclass(frozen=True)
+class Ask:
+    """The reply must be asked back, for this reason, offering these values."""
+
+    reason: str
+    candidates: tuple[float, ...] = ()
+
+
+# (reply, lang, goal, the value a person reading it would record, or Ask(...) when they would ask back)
+REPLIES: list[tuple[str, str, GoalContext, float | Ask]] = [
+    # a bare number is the new total
+    ("7", "en", CLIENTS, 7),
+    ("7 clients", "en", CLIENTS, 7),
+    ("sette", "it", CLIENTS, 7),
+    ("ten!", "en", CLIENTS, 10),
+    ("sei", "it", CLIENTS, 6),
+    ("sei clienti", "it", CLIENTS, 6),
+    # progress written as a fraction of the target
+    ("7/10", "en", CLIENTS, 7),
+    ("7 out of 10", "en", CLIENTS, 7),
+    ("6 su 10", "it", CLIENTS, 6),
+    ("6/12", "en", CLIENTS, Ask("ambiguous_fraction", (6,))),
+    # a percentage on a count goal is the share of the way from baseline to target
+    ("70%", "en", CLIENTS, 7),
+    ("siamo al 70%", "it", CLIENTS, 7),
+    ("75%", "en", CLIENTS, Ask("percent_of_what", (7, 8))),
+    ("70% of pipeline", "en", CLIENTS, Ask("percent_of_what", (70,))),
+    ("up 20%", "en", DEALS, Ask("percent_of_what", (20,))),
+    ("from 60% to 70%", "en", CLIENTS, 7),
+    ("70% dell'obiettivo", "it", CLIENTS, 7),
+    ("70%", "en", REVENUE, 365_000),
+    ("70%", "en", NPS, Ask("percent_of_what", (70,))),
+    # a percentage on a percentage goal is the value itself
+    ("70%", "en", RETENTION, 70),
+    ("siamo all'85%", "it", RETENTION, 85),
+    ("retention at 84.5%", "en", RETENTION, 84.5),
+    ("+2%", "en", RETENTION, 84),
+    # increments
+    ("+3", "en", CLIENTS, 7),
+    ("3 more", "en", CLIENTS, 7),
+    ("altri 3", "it", CLIENTS, 7),
+    ("tre nuovi clienti", "it", CLIENTS, 7),
+    ("3 clienti in più questa settimana", "it", CLIENTS, 7),
+    ("one more", "en", CLIENTS, 5),
+    ("another €30k", "en", REVENUE, 130_000),
+    ("+€30k this week", "en", REVENUE, 130_000),
+    ("closed 3 more deals", "en", DEALS, 8),
+    ("need 3 more", "en", CLIENTS, 7),
+    # an explicit total wins over the increments around it
+    ("closed 3 more deals, now at 7", "en", DEALS, 7),
+    ("ho chiuso 3 nuovi clienti, ora siamo a 7", "it", CLIENTS, 7),
+    ("closed 3 deals this week, 9 total", "en", DEALS, 9),
+    ("went from 4 to 6", "en", CLIENTS, 6),
+    ("passati da 4 a 6", "it", CLIENTS, 6),
+    ("siamo a 6, altri 2 in arrivo", "it", CLIENTS, 6),
+    ("a quota 8", "it", CLIENTS, 8),
+    # distance still to go
+    ("3 to go", "en", CLIENTS, 7),
+    ("ne mancano 2", "it", CLIENTS, 8),
+    # money
+    ("€120k", "en", REVENUE, 120_000),
+    ("120.000 euro", "it", REVENUE, 120_000),
+    ("120k", "en", REVENUE, 120_000),
+    ("siamo a 130 mila euro", "it", REVENUE, 130_000),
+    ("fatturato: 130k", "it", REVENUE, 130_000),
+    ("closed a €30k deal, total €130k", "en", REVENUE, 130_000),
+    ("$5k", "en", REVENUE, Ask("unit_mismatch", (5_000,))),
+    ("£10k", "en", REVENUE, Ask("unit_mismatch", (10_000,))),
+    ("€20k deal signed", "en", CLIENTS, Ask("unit_mismatch", (20_000,))),
+    ("120", "en", REVENUE, Ask("ambiguous_scale", (120, 120_000))),
+    # nothing moved
+    ("no change", "en", CLIENTS, 4),
+    ("nessun cambiamento", "it", CLIENTS, 4),
+    ("still 4", "en", CLIENTS, 4),
+    ("fermo a 4", "it", CLIENTS, 4),
+    ("stuck at 4", "en", CLIENTS, 4),
+    ("no change", "en", FRESH, Ask("no_reference")),
+    # blockers do not hide the value
+    ("blocked by legal review, still at 4", "en", CLIENTS, 4),
+    ("in attesa di procurement, fermi a 4", "it", CLIENTS, 4),
+    ("€120k, waiting on legal for a €40k deal", "en", REVENUE, 120_000),
+    ("waiting on 2 signatures", "en", CLIENTS, Ask("no_number")),
+    # decrease goals
+    ("churn down to 6%", "en", CHURN, 6),
+    ("churn al 6,5%", "it", CHURN, 6.5),
+    ("down 1 point", "en", CHURN, 6),
+    ("churn went up to 7.5%", "en", CHURN, 7.5),
+    ("-0.5%", "en", CHURN, 6.5),
+    # maintain goals
+    ("52", "en", NPS, 52),
+    ("NPS 48 this month", "en", NPS, 48),
+    # a fresh goal reads totals but cannot place increments
+    ("3", "en", FRESH, 3),
+    ("+3", "en", FRESH, Ask("no_reference")),
+    ("tre nuovi clienti", "it", FRESH, Ask("no_reference")),
+    # dates and times are not values
+    ("signing on the 12th, now at 6", "en", CLIENTS, 6),
+    ("meeting on March 12, at 5 now", "en", CLIENTS, 5),
+    ("entro il 15 chiudiamo, ora siamo a 5", "it", CLIENTS, 5),
+    ("call alle 10, siamo a 5", "it", CLIENTS, 5),
+    ("all good for Q3 2027, at 5", "en", CLIENTS, 5),
+    # ask back rather than guess
+    ("7 or 8", "en", CLIENTS, Ask("several_numbers", (7, 8))),
+    ("met 5 clients, 2 signed", "en", CLIENTS, Ask("several_numbers", (5, 2))),
+    ("7 clients, 2 more than last week", "en", CLIENTS, Ask("several_numbers", (7, 2))),
+    ("closed 2 deals by Friday", "en", DEALS, Ask("ambiguous_delta", (2, 7))),
+    ("abbiamo firmato 2 contratti", "it", CLIENTS, Ask("ambiguous_delta", (2, 6))),
+    ("ho parlato con 5 clienti", "it", CLIENTS, Ask("ambiguous_delta", (5, 9))),
+    ("talked to 5 prospects", "en", CLIENTS, Ask("ambiguous_delta", (5, 9))),
+    ("ottima settimana, 2 demo fatte e 1 contratto firmato", "it", CLIENTS, Ask("several_numbers", (2, 1))),
+    ("lost 1 client", "en", CLIENTS, Ask("ambiguous_delta", (3, 4))),
+    ("3", "en", CLIENTS, Ask("ambiguous_delta", (3, 7))),
+    ("5k", "en", REVENUE, Ask("ambiguous_delta", (5_000, 105_000))),
+    ("good week", "en", CLIENTS, Ask("no_number")),
+    ("settimana tranquilla, sei sempre gentile", "it", CLIENTS, Ask("no_number")),
+    ("un nuovo cliente", "it", CLIENTS, Ask("no_number")),
+]
+
+
+def _id(case: tuple[str, str, GoalContext, float | Ask]) -> str:
+    return f"{case[1]}:{case[0]}"
+
+
+@pytest.mark.parametrize("case", REPLIES, ids=[_id(c) for c in REPLIES])
+def test_reply_reads_as_a_person_would(case: tuple[str, str, GoalContext, float | Ask]) -> None:
+    text, lang, goal, expected = case
+    reading = read_reply(text, lang=lang, goal=goal)
+    if isinstance(expected, Ask):
+        assert (reading.confident, reading.value, reading.reason) == (False, None, expected.reason)
+        assert reading.candidates == pytest.approx(expected.candidates)
+        assert reading.reason in REASONS
+    else:
+        assert (reading.confident, reading.reason, reading.candidates) == (True, None, ())
+        assert reading.value == pytest.approx(expected)
+
+
+def test_table_covers_both_languages_and_at_least_forty_replies() -> None:
+    assert len(REPLIES) >= 40
+    assert {lang for _, lang, _, _ in REPLIES} == {"en", "it"}
+
+
+# (reply, lang, goal, expected delta)
+DELTAS = [
+    ("7", "en", CLIENTS, 3.0),
+    ("+3", "en", CLIENTS, 3.0),
+    ("no change", "en", CLIENTS, 0.0),
+    ("churn down to 6%", "en", CHURN, -1.0),
+    ("3", "en", FRESH, None),
+]
+
+
+@pytest.mark.parametrize(("text", "lang", "goal", "delta"), DELTAS)
+def test_delta_is_the_change_from_the_current_value(text: str, lang: str, goal: GoalContext, delta: float | None) -> None:
+    assert read_reply(text, lang=lang, goal=goal).delta == delta
+
+
+def test_delta_on_a_fresh_goal_is_the_stated_increment() -> None:
+    fresh_with_baseline = GoalContext(baseline=2, target=10, current=None, unit="clients", direction="increase")
+    reading = read_reply("+3", lang="en", goal=fresh_with_baseline)
+    assert (reading.value, reading.delta) == (5.0, 3.0)
+
+
+# (reply, lang, expected note)
+NOTES = [
+    ("7", "en", None),
+    ("  +3 ", "en", None),
+    ("7/10", "en", None),
+    ("70%", "en", None),
+    ("good week", "en", "good week"),
+    ("  closed 3 more deals, now at 7  ", "en", "closed 3 more deals, now at 7"),
+    ("tre nuovi clienti", "it", "tre nuovi clienti"),
+]
+
+
+@pytest.mark.parametrize(("text", "lang", "note"), NOTES)
+def test_note_keeps_the_owners_words_verbatim(text: str, lang: str, note: str | None) -> None:
+    assert read_reply(text, lang=lang, goal=CLIENTS).note == note
+
+
+# (reply, lang, expected blocker)
+BLOCKERS = [
+    ("blocked by legal review, still at 4", "en", "blocked by legal review"),
+    ("still 4. Waiting on procurement to sign off.", "en", "Waiting on procurement to sign off"),
+    ("stuck on the security questionnaire", "en", "stuck on the security questionnaire"),
+    ("deal on hold until budget is approved, 5 now", "en", "deal on hold until budget is approved"),
+    ("siamo a 5, bloccato dal legale", "it", "bloccato dal legale"),
+    ("in attesa di risposta dal cliente; ora siamo a 5", "it", "in attesa di risposta dal cliente"),
+    ("problema con il procurement, ancora 4", "it", "problema con il procurement"),
+    ("stuck at 4", "en", None),
+    ("7 clients, great week", "en", None),
+    ("fermo a 4", "it", None),
+]
+
+
+@pytest.mark.parametrize(("text", "lang", "blocker"), BLOCKERS)
+def test_blocker_is_the_clause_that_names_it(text: str, lang: str, blocker: str | None) -> None:
+    assert read_reply(text, lang=lang, goal=CLIENTS).blocker == blocker

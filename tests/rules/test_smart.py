@@ -1,0 +1,302 @@
+"""Behaviour of the SMART checks in bot.rules.smart."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date, datetime
+
+import pytest
+
+from bot.rules.goals import SMART_PARTS, parse_goal
+from bot.rules.smart import ISSUE_CODES, GoalDraft, SmartIssue, check_goal, check_part, missing_parts
+
+TODAY = date(2026, 11, 26)
+NOW = datetime.fromisoformat("2026-11-26T10:00:00+00:00")
+
+
+def complete(**changes: object) -> GoalDraft:
+    """A goal with every SMART part answered and nothing to criticise, changed as the test needs."""
+    draft = GoalDraft(
+        text="increase sales of product X from €100k to €120k by 31 March", type="revenue", subject="product X",
+        metric="sales", unit="EUR", direction="increase", baseline=100_000.0, target=120_000.0,
+        deadline=date(2027, 3, 31), confidence=7, plan="two demos a week", relevance="grow EMEA revenue 20% this year",
+    )
+    return dataclasses.replace(draft, **changes)  # type: ignore[arg-type]
+
+
+def parsed(text: str, lang: str = "en") -> GoalDraft:
+    return GoalDraft.from_parsed(parse_goal(text, lang=lang, now=NOW, tz="Europe/Rome"))
+
+
+def codes(issues: list[SmartIssue]) -> list[str]:
+    return [issue.code for issue in issues]
+
+
+def test_a_complete_goal_has_no_issues_and_nothing_missing() -> None:
+    assert check_goal(complete(), today=TODAY) == []
+    assert missing_parts(complete(), today=TODAY) == []
+
+
+# --- specific -------------------------------------------------------------------
+
+
+def test_vague_goal_is_not_specific() -> None:
+    issues = check_part("specific", parsed("increase sales"), today=TODAY)
+    assert issues == [SmartIssue("specific", "too_vague", {"type": "revenue"}, blocking=True)]
+
+
+def test_goal_with_a_target_but_no_subject_asks_which_product() -> None:
+    draft = parsed("raggiungere 250.000 euro di fatturato entro fine anno", "it")
+    assert codes(check_part("specific", draft, today=TODAY)) == ["no_subject"]
+
+
+@pytest.mark.parametrize("text", [
+    "acquire 10 new clients in the next six months",
+    "close €250k of new business by end of year",
+    "keep a 90% customer retention rate over the next year",
+    "reduce churn to 5%",
+])
+def test_new_business_and_retention_need_no_named_subject(text: str) -> None:
+    draft = parsed(text)
+    assert check_part("specific", draft, today=TODAY) == []
+    assert "specific" not in missing_parts(draft, today=TODAY)
+
+
+@pytest.mark.parametrize("subject", ["all products", "tutti i clienti", "everything", "boh", "not sure"])
+def test_a_catch_all_subject_is_too_vague(subject: str) -> None:
+    assert codes(check_part("specific", complete(subject=subject), today=TODAY)) == ["too_vague"]
+
+
+def test_a_named_subject_is_specific() -> None:
+    assert check_part("specific", complete(subject="Acme accounts"), today=TODAY) == []
+
+
+# --- measurable -----------------------------------------------------------------
+
+
+def test_goal_without_a_target_is_not_measurable() -> None:
+    issues = check_part("measurable", parsed("increase sales"), today=TODAY)
+    assert codes(issues) == ["no_target"]
+    assert issues[0].blocking
+
+
+def test_a_target_without_a_metric_is_only_a_warning() -> None:
+    issues = check_part("measurable", complete(metric=None), today=TODAY)
+    assert codes(issues) == ["no_metric"]
+    assert not issues[0].blocking
+
+
+# --- achievable: the size of the target --------------------------------------------
+
+
+def test_retention_above_100_is_impossible() -> None:
+    draft = parsed("reach 110% retention by year end")
+    issues = check_part("achievable", draft, today=TODAY)
+    assert issues[0] == SmartIssue("achievable", "retention_over_100", {"target": 110.0}, blocking=True)
+
+
+def test_churn_above_100_percent_is_impossible() -> None:
+    draft = complete(type="retention", metric="churn_rate", unit="%", direction="decrease", baseline=None, target=120.0)
+    assert codes(check_part("achievable", draft, today=TODAY)) == ["percent_over_100"]
+
+
+def test_a_level_in_percent_from_a_baseline_cannot_pass_100() -> None:
+    draft = complete(metric="conversion", unit="%", baseline=20.0, target=130.0)
+    assert codes(check_part("achievable", draft, today=TODAY))[0] == "percent_over_100"
+
+
+def test_growth_over_100_percent_is_questioned_not_refused() -> None:
+    draft = parsed("increase sales of product X by 250% next quarter")
+    issues = check_part("achievable", draft, today=TODAY)
+    assert SmartIssue("achievable", "growth_far_beyond_baseline", {"growth": 250.0, "target": 250.0},
+                      blocking=False) in issues
+    assert codes(issues) == ["no_confidence", "growth_far_beyond_baseline"]  # blocking first
+
+
+def test_doubling_is_fine() -> None:
+    draft = parsed("double revenue of the Premium plan by Q3 2027")
+    assert codes(check_part("achievable", draft, today=TODAY)) == ["no_confidence"]
+
+
+def test_cutting_by_more_than_everything_is_impossible() -> None:
+    draft = complete(metric="revenue", unit="%", direction="decrease", baseline=None, target=150.0)
+    assert codes(check_part("achievable", draft, today=TODAY)) == ["percent_over_100"]
+
+
+def test_target_more_than_three_times_the_baseline_is_questioned() -> None:
+    issues = check_part("achievable", complete(baseline=100_000.0, target=400_000.0), today=TODAY)
+    assert issues == [SmartIssue("achievable", "growth_far_beyond_baseline",
+                                 {"growth": 300.0, "target": 400_000.0, "baseline": 100_000.0}, blocking=False)]
+
+
+def test_three_times_the_baseline_is_still_fine() -> None:
+    assert check_part("achievable", complete(baseline=100_000.0, target=300_000.0), today=TODAY) == []
+
+
+@pytest.mark.parametrize("target", [100_000.0, 90_000.0])
+def test_an_increase_that_does_not_go_up_is_questioned(target: float) -> None:
+    issues = check_part("achievable", complete(baseline=100_000.0, target=target), today=TODAY)
+    assert issues == [SmartIssue("achievable", "target_not_above_baseline",
+                                 {"target": target, "baseline": 100_000.0}, blocking=False)]
+
+
+def test_a_decrease_that_does_not_go_down_is_questioned() -> None:
+    draft = complete(type="retention", metric="churn_rate", unit="%", direction="decrease", baseline=5.0, target=8.0)
+    issues = check_part("achievable", draft, today=TODAY)
+    assert issues == [SmartIssue("achievable", "target_not_below_baseline", {"target": 8.0, "baseline": 5.0},
+                                 blocking=False)]
+
+
+def test_keeping_a_level_is_not_compared_with_the_baseline() -> None:
+    draft = complete(type="retention", metric="retention_rate", unit="%", direction="maintain", baseline=92.0, target=90.0)
+    assert check_part("achievable", draft, today=TODAY) == []
+
+
+def test_new_clients_counted_from_zero_are_not_growth_beyond_a_baseline() -> None:
+    draft = dataclasses.replace(parsed("acquire 10 new clients in the next six months"), confidence=8, plan="events")
+    assert check_part("achievable", draft, today=TODAY) == []
+
+
+def test_more_than_100_percent_of_quota_is_fine() -> None:
+    draft = dataclasses.replace(parsed("hit 120% of quota this quarter"), confidence=6, plan="push renewals")
+    assert check_part("achievable", draft, today=TODAY) == []
+
+
+# --- achievable: confidence and plan ------------------------------------------------
+
+
+def test_achievable_is_asked_until_there_is_a_confidence() -> None:
+    draft = complete(confidence=None, plan=None)
+    assert codes(check_part("achievable", draft, today=TODAY)) == ["no_confidence"]
+    assert missing_parts(draft, today=TODAY) == ["achievable"]
+
+
+@pytest.mark.parametrize("confidence", [1, 4])
+def test_low_confidence_is_questioned(confidence: int) -> None:
+    issues = check_part("achievable", complete(confidence=confidence), today=TODAY)
+    assert issues == [SmartIssue("achievable", "confidence_low", {"confidence": confidence}, blocking=False)]
+
+
+def test_confidence_of_five_is_enough() -> None:
+    assert check_part("achievable", complete(confidence=5), today=TODAY) == []
+
+
+def test_confidence_without_a_plan_asks_for_one() -> None:
+    issues = check_part("achievable", complete(plan=None), today=TODAY)
+    assert issues == [SmartIssue("achievable", "no_plan", {}, blocking=False)]
+
+
+# --- relevant --------------------------------------------------------------------
+
+
+def test_relevance_is_asked_until_answered() -> None:
+    draft = complete(relevance="   ")
+    assert check_part("relevant", draft, today=TODAY) == [SmartIssue("relevant", "no_relevance", {"type": "revenue"})]
+    assert missing_parts(draft, today=TODAY) == ["relevant"]
+
+
+def test_a_one_word_reason_is_questioned() -> None:
+    issues = check_part("relevant", complete(relevance="growth"), today=TODAY)
+    assert codes(issues) == ["too_short"]
+    assert not issues[0].blocking
+
+
+# --- time-bound ------------------------------------------------------------------
+
+
+def test_goal_without_a_deadline_is_not_time_bound() -> None:
+    assert check_part("time_bound", complete(deadline=None), today=TODAY) == [SmartIssue("time_bound", "no_deadline", {})]
+
+
+def test_a_past_deadline_blocks_and_names_the_date() -> None:
+    draft = complete(deadline=date(2026, 11, 25))
+    assert check_part("time_bound", draft, today=TODAY) == [
+        SmartIssue("time_bound", "deadline_past", {"date": "2026-11-25"}, blocking=True)
+    ]
+    assert missing_parts(draft, today=TODAY) == ["time_bound"]
+
+
+def test_today_is_still_a_valid_deadline() -> None:
+    assert check_part("time_bound", complete(deadline=TODAY), today=TODAY) == []
+
+
+def test_a_deadline_more_than_two_years_away_is_only_a_warning() -> None:
+    issues = check_part("time_bound", complete(deadline=date(2028, 11, 27)), today=TODAY)
+    assert issues == [SmartIssue("time_bound", "deadline_too_far", {"date": "2028-11-27"}, blocking=False)]
+
+
+def test_a_deadline_exactly_two_years_away_is_fine() -> None:
+    assert check_part("time_bound", complete(deadline=date(2028, 11, 26)), today=TODAY) == []
+
+
+# --- the whole goal -----------------------------------------------------------------
+
+
+def test_missing_parts_follow_smart_order() -> None:
+    assert missing_parts(parsed("increase sales"), today=TODAY) == list(SMART_PARTS)
+    assert missing_parts(parsed("reduce churn to 5%"), today=TODAY) == ["achievable", "relevant", "time_bound"]
+
+
+def test_missing_parts_match_what_the_sentence_left_out() -> None:
+    goal = parse_goal("increase sales of product X by 15% next quarter", lang="en", now=NOW, tz="Europe/Rome")
+    assert missing_parts(GoalDraft.from_parsed(goal), today=TODAY) == list(goal.missing)
+
+
+def test_check_goal_goes_part_by_part_in_smart_order() -> None:
+    draft = parsed("increase sales")
+    parts = [issue.part for issue in check_goal(draft, today=TODAY)]
+    assert parts == ["specific", "measurable", "achievable", "relevant", "time_bound"]
+
+
+def test_blocking_issues_come_before_warnings() -> None:
+    draft = complete(unit="%", metric="retention_rate", type="retention", baseline=None, target=120.0, confidence=3)
+    issues = check_part("achievable", draft, today=TODAY)
+    assert codes(issues) == ["retention_over_100", "confidence_low"]
+    assert [issue.blocking for issue in issues] == [True, False]
+
+
+def test_from_parsed_carries_the_sentence_over() -> None:
+    goal = parse_goal("acquire 10 new clients in the next six months", lang="en", now=NOW, tz="Europe/Rome")
+    draft = GoalDraft.from_parsed(goal)
+    assert (draft.text, draft.type, draft.subject, draft.metric, draft.unit, draft.direction, draft.baseline,
+            draft.target, draft.deadline) == (goal.text, "new_business", "new clients", "new_clients", "clients",
+                                              "increase", 0.0, 10.0, date(2027, 5, 26))
+    assert (draft.confidence, draft.plan, draft.relevance) == (None, None, None)
+
+
+def test_from_parsed_keeps_a_past_deadline_so_it_can_be_echoed() -> None:
+    draft = parsed("increase sales of product X by 15% by 31/03/2025")
+    assert draft.deadline == date(2025, 3, 31)
+    assert codes(check_part("time_bound", draft, today=TODAY)) == ["deadline_past"]
+
+
+def test_unknown_part_is_a_programming_error() -> None:
+    with pytest.raises(ValueError):
+        check_part("smart", complete(), today=TODAY)
+
+
+SAMPLES = [
+    complete(),
+    complete(subject=None, target=None, metric=None, confidence=None, relevance=None, deadline=None),
+    complete(subject="all", confidence=2, plan=None, relevance="ok", deadline=date(2030, 1, 1)),
+    complete(unit="%", metric="retention_rate", baseline=None, target=101.0, deadline=date(2020, 1, 1)),
+    complete(unit="%", metric="churn_rate", direction="decrease", baseline=None, target=101.0),
+    complete(unit="%", baseline=None, target=300.0),
+    complete(baseline=10.0, target=5.0),
+    complete(direction="decrease", baseline=10.0, target=50.0),
+    complete(baseline=10.0, target=50.0),
+    complete(subject=None, metric=None),
+]
+
+
+def test_issue_codes_list_every_code_a_check_can_return() -> None:
+    assert tuple(ISSUE_CODES) == SMART_PARTS
+    returned = {(issue.part, issue.code) for draft in SAMPLES for issue in check_goal(draft, today=TODAY)}
+    listed = {(part, code) for part, part_codes in ISSUE_CODES.items() for code in part_codes}
+    assert returned == listed
+
+
+def test_params_hold_only_text_and_numbers() -> None:
+    for draft in SAMPLES:
+        for issue in check_goal(draft, today=TODAY):
+            assert all(isinstance(value, (str, int, float)) for value in issue.params.values())
