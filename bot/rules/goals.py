@@ -129,7 +129,7 @@ sales revenue revenues turnover vendite fatturato ricavi retention churn rate ta
 cross-selling deals deal pipeline arr mrr nps quota business bookings fidelizzazione renewals rinnovi calls
 chiamate meetings demos
 """.split())
-_TOKEN = re.compile(r"[^\W\d_]+['’](?=\w)|[^\W_](?:[\w&+]|[-.](?=\w))*")
+_TOKEN = re.compile(r"[^\W\d_]+['’](?=\w)|[^\W_](?:[\w&+]|[-.](?=\w))*[™®©]?")
 _CUSTOMER_NOUNS = re.compile(
     r"(?<![\w-])(?:accounts?|clients|customers|prospects|deals|clienti|cliente|account|contratti)(?![\w-])", re.IGNORECASE
 )
@@ -388,6 +388,11 @@ def _subject_product(text: str, tokens: list[re.Match[str]], blocked: Sequence[t
         if i is None or _overlaps(m.start(), m.end(), blocked):
             continue
         name = _walk(tokens, i, +1, 3, blocked, text)
+        after = tokens[i + 1] if i + 1 < len(tokens) else None
+        if not name and after is not None and after.group()[:1].isupper() and after.start() == m.end() \
+                and not _overlaps(after.start(), after.end(), blocked):
+            # A capitalised name is a name even when it is also a word ("prodotto Più").
+            name = [after] + _walk(tokens, i + 1, +1, 2, blocked, text)
         if name and not name[0].group().isdigit():
             return tokens[i].start(), name[-1].end()
     for m in _PRODUCT_AFTER.finditer(text):

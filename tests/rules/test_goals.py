@@ -96,7 +96,11 @@ GOALS: list[tuple[str, str, Expected]] = [
      E("revenue", "Acme account", "revenue", "EUR", "increase", None, 2_000_000, date(2027, 6, 30), AR)),
     ("en", "hit €2.4M in bookings for product Z in H2 2027",
      E("revenue", "product Z", "revenue", "EUR", "increase", None, 2_400_000, date(2027, 12, 31), AR)),
+    ("it", "🚀 aumentare le vendite del prodotto Più™ del 15% nel prossimo trimestre",
+     E("revenue", "prodotto Più™", "sales", "%", "increase", None, 15, date(2027, 3, 31), AR)),
     # From a baseline to a target.
+    ("it", "portare il fatturato dei clienti retail da 1.234,5 a 2.000,5 euro entro fine anno",
+     E("revenue", "clienti retail", "revenue", "EUR", "increase", 1_234.5, 2_000.5, date(2026, 12, 31), AR)),
     ("en", "grow ARR from €1M to €1.3M by end of 2027",
      E("revenue", None, "arr", "EUR", "increase", 1_000_000, 1_300_000, date(2027, 12, 31), SAR)),
     ("it", "portare il fatturato da 1.000.000 a 1.300.000 euro",
