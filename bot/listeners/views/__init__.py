@@ -1,4 +1,4 @@
-"""Modal submissions."""
+"""Modal submissions (view_submission), one module per feature."""
 
 from __future__ import annotations
 
@@ -8,4 +8,4 @@ from bot.deps import Deps
 
 
 def register(app: App, deps: Deps) -> None:
-    """Bind the modal listeners."""
+    """Bind every modal listener."""
