@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
 from slack_sdk.models.blocks import Block, DividerBlock, HeaderBlock, MarkdownTextObject, SectionBlock
@@ -11,7 +12,7 @@ from bot import ids
 from bot.blocks.common import Message, actions, button, clip, context, escape, section
 from bot.rules.pace import progress_bar, progress_fraction
 from bot.rules.smart import GoalDraft, SmartIssue
-from prompts import fmt_amount, fmt_date, t
+from prompts import fmt_amount, fmt_date, fmt_number, t
 
 
 def _lookup(lang: str, group: str, key: str | None) -> str:
@@ -40,6 +41,8 @@ def describe_measure(lang: str, draft: Any) -> str:
         key = "measure.increase_by"
     else:
         key = "measure.increase"
+    if key == "measure.increase_count" and draft.metric in ("new_clients", "new_accounts"):
+        target = f"{fmt_number(lang, draft.target)} {metric}"  # "10 new clients" reads better than "10 clients"
     return t(lang, key, metric=metric, target=target, baseline=fmt_amount(lang, draft.baseline, draft.unit))
 
 
@@ -69,13 +72,18 @@ def feedback(lang: str, issue: SmartIssue, draft: GoalDraft, warning: bool = Fal
     """Concrete feedback for one SMART issue; a warning can be kept by answering yes."""
     params: dict[str, Any] = {k: (fmt_amount(lang, v, draft.unit) if isinstance(v, float) and k != "growth" else v)
                               for k, v in issue.params.items()}
+    if isinstance(params.get("date"), str):
+        params["date"] = fmt_date(lang, date.fromisoformat(params["date"]))
+    code = issue.code
+    if code == "growth_far_beyond_baseline" and "baseline" not in issue.params:
+        code = "growth_far_beyond_any"  # "by 250%": there is no starting value to compare with
     example_part = issue.part if issue.part in ("specific", "relevant") else "specific"
     params.setdefault("example", t(lang, f"examples.{example_part}.{draft.type}"))
     params.setdefault("target", fmt_amount(lang, draft.target, draft.unit))
     params.setdefault("baseline", fmt_amount(lang, draft.baseline, draft.unit))
     if "growth" in params and isinstance(params["growth"], (int, float)):
         params["growth"] = fmt_amount(lang, float(params["growth"]), "%")
-    text = t(lang, f"feedback.{issue.part}.{issue.code}", **params)
+    text = t(lang, f"feedback.{issue.part}.{code}", **params)
     if warning:
         text += "\n" + t(lang, "goal.keep_or_change")
     return Message(text=text, blocks=[section(text)])

@@ -211,3 +211,20 @@ def test_confidence_without_plan_asks_for_the_plan(workspace: LocalWorkspace) ->
 def test_message_without_a_conversation_points_to_the_command(workspace: LocalWorkspace) -> None:
     workspace.say("hello", user="U1")
     assert "/goal" in dm_texts(workspace, "U1")[-1]
+
+
+def test_growth_without_a_baseline_is_questioned_but_can_be_kept(workspace: LocalWorkspace) -> None:
+    workspace.command("increase sales of product X by 250% next quarter", user="U1")
+    assert any("far more than most goals" in text for text in dm_texts(workspace, "U1"))
+    workspace.say("yes", user="U1")
+    assert "Achievable" in dm_texts(workspace, "U1")[-1]
+
+
+def test_unrealistic_target_can_be_replaced_instead_of_kept(workspace: LocalWorkspace) -> None:
+    workspace.command("increase sales of product X by 250% next quarter", user="U1")
+    workspace.say("25%", user="U1")
+    workspace.say("8 - two demos a week", user="U1")
+    workspace.say("grow EMEA revenue", user="U1")
+    workspace.say("yes", user="U1")
+    [goal] = goals_of(workspace, "U1")
+    assert goal.target == 25
