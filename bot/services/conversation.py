@@ -8,7 +8,6 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.blocks import goals as goal_blocks
@@ -183,12 +182,10 @@ def edit(session: Session, turn: Turn, part: str | None = None) -> list[Message]
         return [goal_blocks.choose_part(lang)]
     if part not in SMART_PARTS:
         return [goal_blocks.choose_part(lang)]
-    convo.history = list(convo.history) + [convo.step] if convo.step != CHOOSE else list(convo.history)
+    if convo.step != CHOOSE:
+        convo.history = list(convo.history) + [convo.step]
     convo.step = part
     convo.pending = None
-    draft_json = dict(convo.draft)
-    draft_json["_editing"] = True
-    convo.draft = draft_json
     return [_ask(convo, draft, lang)]
 
 
@@ -278,9 +275,6 @@ def _advance(convo: Conversation, draft: GoalDraft, turn: Turn) -> list[Message]
     """Move to the first part still missing, or to the summary card."""
     lang = turn.lang
     remaining = missing_parts(draft, today=turn.today)
-    editing = bool(convo.draft.get("_editing"))
-    if editing and not remaining:
-        remaining = []
     if convo.step not in ("what", CHOOSE) and (not convo.history or convo.history[-1] != convo.step):
         convo.history = list(convo.history) + [convo.step]
     if remaining:
@@ -329,14 +323,9 @@ def _apply(draft: GoalDraft, updates: dict[str, Any]) -> None:
 
 
 def _keep_flags(old: dict[str, Any], draft: GoalDraft) -> dict[str, Any]:
-    """Serialize the draft, keeping the conversation's own flags (accepted warnings, editing)."""
+    """Serialize the draft, keeping the warnings the person already accepted."""
     data = draft_to_json(draft)
-    for key in ("_accepted", "_editing"):
-        if key in old:
-            data[key] = old[key]
+    if "_accepted" in old:
+        data["_accepted"] = old["_accepted"]
     return data
 
-
-def is_unique_violation(error: IntegrityError) -> bool:
-    """True when an insert lost a race against a concurrent one."""
-    return "unique" in str(error.orig).lower() or "duplicate" in str(error.orig).lower()
