@@ -10,6 +10,9 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
+
 from bot.clock import FixedClock, system_clock
 from bot.settings import Settings, SettingsError
 
@@ -194,6 +197,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `goalbot` console script."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    settings: Settings | None = None
     try:
         settings = Settings.from_env()
         from bot.runtime import configure_logging
@@ -203,6 +207,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (SettingsError, UsageError) as error:
         print(f"goalbot: {error}", file=sys.stderr)
         return 2
+    except DBAPIError as error:
+        # A database that is down or misconfigured is an operator's problem to fix, not a bug: one sentence.
+        where = _printable_url(settings.database_url) if settings else "DATABASE_URL"
+        first_line = (str(error.orig or error).strip().splitlines() or [type(error).__name__])[0]
+        problem = "cannot reach the database" if isinstance(error, OperationalError) else "the database failed"
+        print(f"goalbot: {problem} at {where}: {first_line}", file=sys.stderr)
+        return 2
+
+
+def _printable_url(database_url: str) -> str:
+    """The database URL without its password, fit for an error message."""
+    try:
+        url = make_url(database_url)
+        # URL.set() ignores password=None, so the URL is rebuilt without it.
+        return URL.create(url.drivername, username=url.username, host=url.host, port=url.port,
+                          database=url.database, query=url.query).render_as_string(hide_password=False)
+    except ArgumentError:
+        return "DATABASE_URL"
 
 
 if __name__ == "__main__":

@@ -14,6 +14,9 @@ ACTION_CHECKIN_ON_TRACK = "checkin_on_track"
 ACTION_CHECKIN_AT_RISK = "checkin_at_risk"
 ACTION_CHECKIN_BLOCKED = "checkin_blocked"
 ACTION_CHECKIN_SKIP = "checkin_skip"
+ACTION_CHECKIN_PICK = "checkin_pick"  # one of the readings offered when a reply was ambiguous
+BLOCK_CHECKIN_ACTIONS = "checkin_actions"
+BLOCK_CHECKIN_PICK = "checkin_pick_actions"
 
 # Review at deadline / quarter end
 ACTION_REVIEW_ACHIEVED = "review_achieved"
@@ -38,3 +41,16 @@ BLOCK_EDIT_REASON = "edit_reason"
 INPUT_EDIT_FIELD = "edit_field_input"
 INPUT_EDIT_VALUE = "edit_value_input"
 INPUT_EDIT_REASON = "edit_reason_input"
+
+# Adjusting goals (edit modal fields beyond the reason; the extend modal reuses it with the deadline only)
+ACTION_GOAL_EDIT = "goal_edit_open"
+BLOCK_EDIT_TARGET = "edit_target"
+BLOCK_EDIT_DEADLINE = "edit_deadline"
+BLOCK_EDIT_METRIC = "edit_metric"
+BLOCK_EDIT_UNIT = "edit_unit"
+BLOCK_EDIT_BASELINE = "edit_baseline"
+INPUT_EDIT_TARGET = "edit_target_input"
+INPUT_EDIT_DEADLINE = "edit_deadline_input"
+INPUT_EDIT_METRIC = "edit_metric_input"
+INPUT_EDIT_UNIT = "edit_unit_input"
+INPUT_EDIT_BASELINE = "edit_baseline_input"

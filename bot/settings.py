@@ -36,6 +36,8 @@ class Settings:
     digest_weekday: int
     digest_time: str
     log_level: str
+    # chat.postMessage workspace-wide budget; Slack documents "several hundred per minute" (see bot/delivery/ratelimit.py).
+    slack_posts_per_minute: int = 300
 
     @property
     def has_slack(self) -> bool:
@@ -110,7 +112,16 @@ class Settings:
             digest_weekday=digest_weekday,
             digest_time=digest_time,
             log_level=(get("GOALBOT_LOG_LEVEL") or "INFO").upper(),
+            slack_posts_per_minute=_positive_int("GOALBOT_SLACK_POSTS_PER_MINUTE",
+                                                 get("GOALBOT_SLACK_POSTS_PER_MINUTE") or "300"),
         )
+
+
+def _positive_int(name: str, value: str) -> int:
+    """Parse a positive whole number for a setting, or raise a SettingsError naming the variable."""
+    if not value.isdigit() or int(value) < 1:
+        raise SettingsError(f"{name} must be a positive whole number such as 300, not {value!r}.")
+    return int(value)
 
 
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")

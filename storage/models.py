@@ -146,6 +146,8 @@ class CheckIn(Base):
     note: Mapped[str | None] = mapped_column(Text)
     blocker: Mapped[str | None] = mapped_column(Text)
     reply_text: Mapped[str | None] = mapped_column(Text)  # the owner's reply, verbatim
+    reply_ts: Mapped[str | None] = mapped_column(String(32))  # the last thread reply applied: a redelivery is a no-op
+    pending: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # a question asked back, awaiting the owner's answer
     channel_id: Mapped[str | None] = mapped_column(String(32))
     message_ts: Mapped[str | None] = mapped_column(String(32), index=True)
     asked_at: Mapped[datetime | None] = mapped_column(Timestamp)
@@ -192,7 +194,7 @@ class OutboxMessage(Base):
     claimed_by: Mapped[str | None] = mapped_column(String(64))
     claimed_at: Mapped[datetime | None] = mapped_column(Timestamp)
     last_error: Mapped[str | None] = mapped_column(Text)
-    sent_ts: Mapped[str | None] = mapped_column(String(32))
+    sent_ts: Mapped[str | None] = mapped_column(String(32), index=True)  # finds the check-in a thread reply answers
     sent_channel: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(Timestamp)
     sent_at: Mapped[datetime | None] = mapped_column(Timestamp)

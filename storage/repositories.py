@@ -3,13 +3,26 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import Float, and_, case, delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import Session, aliased, selectinload
+from sqlalchemy.sql.functions import FunctionElement
 
-from storage.models import CheckIn, Conversation, Goal, GoalRevision, ProcessedEvent, TeamSettings, UserPref
+from storage.models import (
+    CheckIn,
+    Conversation,
+    DigestSubscription,
+    Goal,
+    GoalRevision,
+    OutboxMessage,
+    ProcessedEvent,
+    TeamSettings,
+    UserPref,
+)
 
 
 def get_user_pref(session: Session, team_id: str, user_id: str) -> UserPref | None:
@@ -91,3 +104,182 @@ def claim_event(session_factory, event_id: str, at: datetime) -> bool:  # type: 
             session.rollback()
             return False
     return True
+
+
+# --- team digests ---------------------------------------------------------------------------------------------
+
+
+def get_digest_subscription(session: Session, team_id: str, channel_id: str) -> DigestSubscription | None:
+    """Return a channel's digest subscription (active or not), or None."""
+    return session.scalars(
+        select(DigestSubscription)
+        .where(DigestSubscription.team_id == team_id, DigestSubscription.channel_id == channel_id)
+    ).first()
+
+
+def save_digest_subscription(
+    session: Session, *, team_id: str, channel_id: str, weekday: int, hhmm: str, tz: str, lang: str, by: str,
+    now: datetime,
+) -> DigestSubscription:
+    """Subscribe a channel (or re-schedule and re-activate its subscription)."""
+    subscription = get_digest_subscription(session, team_id, channel_id)
+    if subscription is None:
+        subscription = DigestSubscription(team_id=team_id, channel_id=channel_id, created_at=now)
+        session.add(subscription)
+    elif not subscription.active:
+        subscription.created_at = now  # a reactivated subscription starts with its next slot, like a new one
+    subscription.weekday, subscription.time, subscription.tz, subscription.lang = weekday, hhmm, tz, lang
+    subscription.created_by, subscription.active = by, True
+    return subscription
+
+
+def list_active_digest_subscriptions(session: Session) -> list[DigestSubscription]:
+    """Every channel that gets the weekly digest."""
+    return list(session.scalars(
+        select(DigestSubscription).where(DigestSubscription.active.is_(True)).order_by(DigestSubscription.id)))
+
+
+def _digest_goal_filter(team_id: str, user_ids: Sequence[str], closed_since: datetime) -> list[Any]:
+    """Goals a digest shows: the members' active goals and those they achieved since the week began."""
+    return [
+        Goal.team_id == team_id,
+        Goal.user_id.in_(list(user_ids)),
+        or_(Goal.status == "active",
+            and_(Goal.status.in_(("achieved", "done")), Goal.closed_at >= closed_since)),
+    ]
+
+
+DAY_ZERO = date(2000, 1, 1)  # check-in days are counted from here, so sums stay small enough for exact floats
+
+
+class days_since_day_zero(FunctionElement[float]):  # noqa: N801 - reads like the SQL function it stands for
+    """Whole days from DAY_ZERO to a date column, in the dialect's own (cheap) date arithmetic."""
+
+    type = Float()
+    inherit_cache = True
+
+
+@compiles(days_since_day_zero, "sqlite")
+def _days_sqlite(element: days_since_day_zero, compiler: Any, **kw: Any) -> str:
+    # julianday('2000-01-01') is 2451544.5; a literal saves parsing it again for every row.
+    return f"(julianday({compiler.process(element.clauses, **kw)}) - 2451544.5)"
+
+
+@compiles(days_since_day_zero, "postgresql")
+def _days_postgresql(element: days_since_day_zero, compiler: Any, **kw: Any) -> str:
+    return f"(({compiler.process(element.clauses, **kw)}) - DATE '{DAY_ZERO.isoformat()}')"
+
+
+def digest_rows(session: Session, team_id: str, user_ids: Sequence[str], closed_since: datetime) -> list[Any]:
+    """The digest's goals with their check-in trend and latest answered check-in: one query, whatever the team.
+
+    The trend comes as least-squares sums over (d, value) of every check-in with a value, d being its week's
+    Monday in days since DAY_ZERO, so the database adds up a year of weekly check-ins instead of sending each
+    one over (bot.rules.digest_math.trend_forecast turns the sums into the forecast). The columns come in the
+    order bot.services.digests.row_standing unpacks them: the goal's, the trend's, then its latest answered
+    check-in's.
+    """
+    if not user_ids:
+        return []
+    goal_filter = _digest_goal_filter(team_id, user_ids, closed_since)
+    d = days_since_day_zero(CheckIn.week_start)
+    y = CheckIn.value
+    reached = or_(and_(Goal.direction == "increase", y >= Goal.target),
+                  and_(Goal.direction == "decrease", y <= Goal.target))
+    stats = (
+        select(
+            Goal.id.label("goal_id"), func.count().label("n"), func.sum(d).label("sd"), func.sum(y).label("sy"),
+            func.sum(d * d).label("sdd"), func.sum(d * y).label("sdy"),
+            # Dates compare as dates (ISO text in SQLite): no date arithmetic needed for the extremes.
+            func.min(CheckIn.week_start).label("first_week"), func.max(CheckIn.week_start).label("last_week"),
+            func.min(case((reached, CheckIn.week_start))).label("reached_week"),
+        )
+        .join(Goal, Goal.id == CheckIn.goal_id)
+        .where(*goal_filter, CheckIn.status != "skipped", y.is_not(None))
+        # Grouped in the order the owner index hands rows over, so SQLite needs no sort for the GROUP BY.
+        .group_by(Goal.team_id, Goal.user_id, Goal.status, Goal.id)
+        .subquery()
+    )
+    answered = aliased(CheckIn)
+    # Walks the (goal, week) index backwards and stops at the first answered week: a row or two per goal.
+    latest_answered = (
+        select(answered.id).where(answered.goal_id == Goal.id, answered.status == "answered")
+        .order_by(answered.week_start.desc()).limit(1).correlate(Goal).scalar_subquery()
+    )
+    goals = (
+        select(Goal.id, Goal.user_id, Goal.title, Goal.unit, Goal.direction, Goal.baseline, Goal.target,
+               Goal.current, Goal.start_date, Goal.deadline, Goal.status, Goal.adjusted_at, Goal.closed_at,
+               latest_answered.label("last_id"))
+        .where(*goal_filter)
+        .subquery()
+    )
+    last = aliased(CheckIn)
+    # The latest check-in is found per goal first, then joined by id: a correlated subquery inside the JOIN's
+    # ON would be re-run for every (goal, check-in) pair by PostgreSQL.
+    query = (
+        select(
+            goals.c.id, goals.c.user_id, goals.c.title, goals.c.unit, goals.c.direction, goals.c.baseline,
+            goals.c.target, goals.c.current, goals.c.start_date, goals.c.deadline, goals.c.status,
+            goals.c.adjusted_at, goals.c.closed_at,
+            stats.c.n, stats.c.sd, stats.c.sy, stats.c.sdd, stats.c.sdy, stats.c.first_week, stats.c.last_week,
+            stats.c.reached_week,
+            last.week_start, last.answered_at, last.value, last.mood, last.note, last.blocker,
+        )
+        .select_from(goals)
+        .outerjoin(stats, stats.c.goal_id == goals.c.id)
+        .outerjoin(last, last.id == goals.c.last_id)
+        .order_by(goals.c.user_id, goals.c.id)
+    )
+    return list(session.execute(query))
+
+
+def existing_outbox_keys(session: Session, keys: Sequence[str]) -> set[str]:
+    """Which of these idempotency keys are already in the outbox."""
+    if not keys:
+        return set()
+    return set(session.scalars(select(OutboxMessage.idempotency_key)
+                               .where(OutboxMessage.idempotency_key.in_(list(keys)))))
+
+
+def failed_outbox_messages(session: Session, kind: str, since: datetime) -> list[OutboxMessage]:
+    """Messages of a kind that failed for good since `since` (Slack refused them, e.g. the bot left the channel)."""
+    return list(session.scalars(
+        select(OutboxMessage)
+        .where(OutboxMessage.kind == kind, OutboxMessage.status == "failed", OutboxMessage.created_at >= since)
+        .order_by(OutboxMessage.id)))
+
+
+# --- adjusting goals and exports ------------------------------------------------------------------------------
+
+
+def list_goals_of_users(session: Session, team_id: str, user_ids: Sequence[str]) -> list[Goal]:
+    """The goals (with check-ins and revisions loaded) of several people of a team, by owner then age."""
+    if not user_ids:
+        return []
+    return list(session.scalars(
+        select(Goal).options(selectinload(Goal.checkins), selectinload(Goal.revisions))
+        .where(Goal.team_id == team_id, Goal.user_id.in_(list(user_ids)))
+        .order_by(Goal.user_id, Goal.id)))
+
+
+def goals_due_for_review(session: Session, *, deadline_by: date, quarter_end: date | None) -> list[Goal]:
+    """Active goals whose deadline is on or before `deadline_by`, plus (when given) those still running at
+    `quarter_end` that started before it; with their check-ins loaded."""
+    due = Goal.deadline <= deadline_by
+    if quarter_end is not None:
+        due = or_(due, and_(Goal.deadline > quarter_end, Goal.start_date < quarter_end))
+    return list(session.scalars(
+        select(Goal).options(selectinload(Goal.checkins)).where(Goal.status == "active", due).order_by(Goal.id)))
+
+
+def user_prefs_of(session: Session, user_ids: Sequence[str]) -> dict[tuple[str, str], UserPref]:
+    """What is stored about these people, keyed by (team id, user id), in one query."""
+    if not user_ids:
+        return {}
+    rows = session.scalars(select(UserPref).where(UserPref.user_id.in_(sorted(set(user_ids)))))
+    return {(pref.team_id, pref.user_id): pref for pref in rows}
+
+
+def find_checkin_of_week(session: Session, goal_id: int, week: date) -> CheckIn | None:
+    """A goal's check-in for the week starting on Monday `week`, if it was asked already."""
+    return session.scalars(select(CheckIn).where(CheckIn.goal_id == goal_id, CheckIn.week_start == week)).first()

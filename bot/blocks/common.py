@@ -36,6 +36,7 @@ class Message:
 
     text: str
     blocks: list[Block] = field(default_factory=list)
+    changes_goals: bool = False  # the person's goals changed: their App Home should be published again
 
     def payload(self) -> dict[str, Any]:
         """Return the JSON-ready fields for chat.postMessage."""

@@ -10,6 +10,7 @@ from slack_sdk.models.blocks import Block, DividerBlock, HeaderBlock, MarkdownTe
 
 from bot import ids
 from bot.blocks.common import Message, actions, button, clip, context, escape, section
+from bot.blocks.forecast import forecast_line, goal_forecast
 from bot.rules.pace import progress_bar, progress_fraction
 from bot.rules.smart import GoalDraft, SmartIssue
 from prompts import fmt_amount, fmt_date, fmt_number, t
@@ -137,7 +138,7 @@ def choose_part(lang: str) -> Message:
 def saved(lang: str, goal: Any) -> Message:
     """Confirmation that the goal was saved, with what happens next."""
     text = t(lang, "goal.saved", title=escape(goal.title), date=fmt_date(lang, goal.deadline))
-    return Message(text=text, blocks=[section(text), context(t(lang, "goal.saved_next"))])
+    return Message(text=text, blocks=[section(text), context(t(lang, "goal.saved_next"))], changes_goals=True)
 
 
 def current_value(goal: Any) -> float | None:
@@ -167,8 +168,14 @@ def goal_list(lang: str, goals: Sequence[Any]) -> Message:
         text = t(lang, "list.empty")
         return Message(text=text, blocks=[section(text)])
     blocks: list[Block] = [HeaderBlock(text=t(lang, "list.header"))]
+    written = 0
     for goal in goals[:45]:
-        blocks.append(section(goal_line(lang, goal)))
+        line = goal_line(lang, goal)
+        # Slack refuses messages with much more than ~13k characters of block text: forecasts go first.
+        if goal.status == "active" and written < 9000:
+            line += "\n" + forecast_line(lang, goal, goal_forecast(goal))
+        written += len(line)
+        blocks.append(section(line))
     if len(goals) > 45:
         blocks.append(context(t(lang, "list.more", count=len(goals) - 45)))
     return Message(text=t(lang, "list.fallback", count=len(goals)), blocks=blocks)

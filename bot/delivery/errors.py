@@ -2,27 +2,37 @@
 
 from __future__ import annotations
 
+import http.client
+import random
+import re
 import socket
 import urllib.error
 from dataclasses import dataclass
 
-from slack_sdk.errors import SlackApiError
+from slack_sdk.errors import SlackApiError, SlackRequestError
 
 # Errors that no retry can fix: the person or channel is gone, or the payload itself is wrong.
 PERMANENT = frozenset({
     "user_not_found", "account_inactive", "channel_not_found", "not_in_channel", "is_archived",
-    "messages_tab_disabled", "cannot_dm_bot", "user_disabled", "invalid_blocks", "msg_too_long", "no_text",
-    "invalid_auth", "not_authed", "token_revoked", "account_inactive", "restricted_action", "missing_scope",
-    "team_access_not_granted", "invalid_arguments", "unknown_method",
+    "messages_tab_disabled", "cannot_dm_bot", "user_disabled", "invalid_blocks", "invalid_blocks_format",
+    "msg_too_long", "no_text", "invalid_auth", "not_authed", "token_revoked", "restricted_action", "missing_scope",
+    "team_access_not_granted", "invalid_arguments", "unknown_method", "invalid_metadata_format",
+    "invalid_metadata_schema", "thread_not_found", "invalid_thread_ts", "too_many_attachments",
+    "file_not_found", "invalid_channel", "method_deprecated", "no_permission", "ekm_access_denied",
 })
+
+BACKOFF_BASE = 1.0  # seconds before the first retry of a server or network error
+BACKOFF_CAP = 900.0  # never wait more than 15 minutes between two tries
+_CODE = re.compile(r"^[a-z0-9_]{1,64}$")
 
 
 @dataclass(frozen=True)
 class Failure:
-    """A classified failure: `retry_after` seconds when retryable, else None."""
+    """A classified failure: `retry_after` seconds when retryable, else None; `reason` groups the cause."""
 
     code: str
     retry_after: float | None
+    reason: str = "permanent"  # ratelimited, server, network, error, permanent
 
     @property
     def permanent(self) -> bool:
@@ -30,23 +40,42 @@ class Failure:
         return self.retry_after is None
 
 
+def backoff(attempt: int, rng: random.Random | None = None) -> float:
+    """Exponential backoff with jitter for the `attempt`-th failure (1-based): about 1, 2, 4, 8 … s, capped."""
+    ceiling = min(BACKOFF_BASE * 2.0 ** max(attempt - 1, 0), BACKOFF_CAP)
+    # Half fixed, half random: retries of a fan-out spread out instead of coming back as one wave.
+    return ceiling / 2 + (rng or random).uniform(0, ceiling / 2)
+
+
+def retry_after_seconds(headers: dict[str, str] | None) -> float:
+    """Seconds from a Retry-After header (at least 1; Slack sends whole seconds)."""
+    headers = headers or {}
+    value = headers.get("Retry-After") or headers.get("retry-after") or "1"
+    try:
+        return max(float(value), 1.0)
+    except ValueError:
+        return 1.0
+
+
 def classify(error: BaseException, attempt: int = 1) -> Failure:
     """Classify an exception from slack_sdk: 429 honours Retry-After, 5xx and network errors back off."""
-    backoff = min(2.0 ** attempt, 300.0)
+    wait = backoff(attempt)
     if isinstance(error, SlackApiError):
         status = error.response.status_code
-        code = str(error.response.get("error") or f"http_{status}")
-        if status == 429:
-            header = error.response.headers.get("Retry-After") or error.response.headers.get("retry-after") or "1"
-            try:
-                return Failure("ratelimited", max(float(header), 1.0))
-            except ValueError:
-                return Failure("ratelimited", 1.0)
+        raw = str(error.response.get("error") or "") if isinstance(error.response.data, dict) else ""
+        code = raw if _CODE.match(raw) else f"http_{status}"
+        if status == 429 or code == "ratelimited":
+            return Failure("ratelimited", retry_after_seconds(error.response.headers), "ratelimited")
         if status >= 500:
-            return Failure(code, backoff)
-        if code in PERMANENT:
+            return Failure(code, wait, "server")
+        if code in PERMANENT or (400 <= status < 500):
             return Failure(code, None)
-        return Failure(code, backoff)
-    if isinstance(error, (TimeoutError, socket.timeout, urllib.error.URLError, ConnectionError, OSError)):
-        return Failure(type(error).__name__, backoff)
+        # An ok:false we do not know (e.g. fatal_error, internal_error): try again a bounded number of times.
+        return Failure(code, wait, "error")
+    if isinstance(error, SlackRequestError) and "Failed to upload" in str(error):
+        return Failure("upload_failed", wait, "server")  # files_upload_v2's step 2 (the upload URL) failed
+    if isinstance(error, (TimeoutError, socket.timeout)):
+        return Failure("timeout", wait, "network")
+    if isinstance(error, (urllib.error.URLError, ConnectionError, http.client.HTTPException, OSError)):
+        return Failure(type(error).__name__, wait, "network")
     return Failure(type(error).__name__, None)

@@ -1,4 +1,10 @@
-"""The one outbox: every scheduled (or retried) message is written here first, then delivered once."""
+"""The one outbox: every scheduled (or retried) message is written here first, then delivered once.
+
+Life of a row: pending → sending (claimed by one worker, with a lease) → sent | pending again (retry, with
+next_attempt_at) | failed (permanent, or out of attempts). A worker that dies leaves its rows in "sending";
+after LEASE another worker reclaims them. That is the one at-least-once window: a message Slack accepted just
+before the process died, but that was not yet marked sent, is posted again after the lease.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +12,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import ColumnElement, and_, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -27,45 +33,117 @@ def enqueue(
         status="pending", attempts=0, next_attempt_at=not_before or now, created_at=now,
     )
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    result = session.execute(insert(OutboxMessage).values(**values).on_conflict_do_nothing(
-        index_elements=["idempotency_key"]))
-    return bool(result.rowcount)
+    # RETURNING, not rowcount: psycopg reports -1 for a single INSERT through the ORM session.
+    inserted = session.execute(insert(OutboxMessage).values(**values).on_conflict_do_nothing(
+        index_elements=["idempotency_key"]).returning(OutboxMessage.id)).first()
+    return inserted is not None
+
+
+def _due(now: datetime) -> ColumnElement[bool]:
+    return or_(
+        and_(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now),
+        and_(OutboxMessage.status == "sending", OutboxMessage.claimed_at < now - LEASE),
+    )
 
 
 def claim_due(sessions: SessionFactory, *, now: datetime, worker: str, limit: int = 200) -> list[OutboxMessage]:
-    """Claim up to `limit` messages due now (or abandoned by a dead process); each claim is won by one worker."""
+    """Claim up to `limit` messages due now (or abandoned by a dead process); each claim is won by one worker.
+
+    PostgreSQL: SELECT … FOR UPDATE SKIP LOCKED picks the batch and locks it, so concurrent workers take
+    disjoint batches without waiting, then one UPDATE claims it in the same transaction. (Not one
+    UPDATE … WHERE id IN (SELECT … SKIP LOCKED LIMIT n): PostgreSQL may rescan that subquery per row and
+    claim far more than n.) SQLite: one UPDATE … WHERE id IN (SELECT … LIMIT n) runs under SQLite's single
+    write lock, taken before it reads, so a second process sees the first one's claims. Either way the UPDATE
+    repeats the due condition, so a row that changed meanwhile is not claimed twice.
+    """
     with sessions() as session:
-        candidates: Sequence[tuple[int, str]] = session.execute(
-            select(OutboxMessage.id, OutboxMessage.status)
-            .where(or_(
-                (OutboxMessage.status == "pending") & (OutboxMessage.next_attempt_at <= now),
-                (OutboxMessage.status == "sending") & (OutboxMessage.claimed_at < now - LEASE),
-            ))
-            .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
-            .limit(limit)
-        ).all()
-        claimed_ids: list[int] = []
-        for msg_id, status in candidates:
-            # Compare-and-set: only one process's UPDATE matches the old state, on SQLite and PostgreSQL alike.
-            result = session.execute(
-                update(OutboxMessage)
-                .where(OutboxMessage.id == msg_id, OutboxMessage.status == status,
-                       or_(OutboxMessage.claimed_at.is_(None), OutboxMessage.claimed_at < now - LEASE)
-                       if status == "sending" else OutboxMessage.status == "pending")
-                .values(status="sending", claimed_by=worker, claimed_at=now)
-            )
-            if result.rowcount == 1:
-                claimed_ids.append(msg_id)
+        chosen = (select(OutboxMessage.id).where(_due(now))
+                  .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id).limit(limit))
+        claim = update(OutboxMessage).values(status="sending", claimed_by=worker, claimed_at=now)
+        if session.get_bind().dialect.name == "postgresql":
+            ids = list(session.scalars(chosen.with_for_update(skip_locked=True)))
+            claimed_ids = list(session.scalars(
+                claim.where(OutboxMessage.id.in_(ids), _due(now)).returning(OutboxMessage.id))) if ids else []
+        else:
+            claimed_ids = list(session.scalars(
+                claim.where(OutboxMessage.id.in_(chosen.scalar_subquery()), _due(now)).returning(OutboxMessage.id)))
         session.commit()
         if not claimed_ids:
             return []
         return list(session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(claimed_ids))
-                                    .order_by(OutboxMessage.id)))
+                                    .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)))
+
+
+def _write(sessions: SessionFactory, *where: ColumnElement[bool], **values: Any) -> int:
+    with sessions() as session:
+        count = session.execute(update(OutboxMessage).where(*where).values(**values)).rowcount
+        session.commit()
+        return int(count or 0)
+
+
+def _owned(msg_id: int, worker: str) -> tuple[ColumnElement[bool], ...]:
+    return OutboxMessage.id == msg_id, OutboxMessage.status == "sending", OutboxMessage.claimed_by == worker
+
+
+def renew_claim(sessions: SessionFactory, msg_id: int, worker: str, now: datetime) -> bool:
+    """Extend our claim before a late send; False when the lease ran out and another worker took the row."""
+    return _write(sessions, *_owned(msg_id, worker), claimed_at=now) == 1
+
+
+def mark_sent(sessions: SessionFactory, msg_id: int, worker: str, *, ts: str | None, channel: str | None,
+              at: datetime) -> bool:
+    """Record that Slack accepted the message; False when another worker had reclaimed it meanwhile."""
+    # Whoever holds the claim now, Slack has the message: record the truth rather than lose it.
+    written = _write(sessions, OutboxMessage.id == msg_id, OutboxMessage.status != "sent",
+                     status="sent", sent_ts=ts, sent_channel=channel, sent_at=at, last_error=None,
+                     attempts=OutboxMessage.attempts + 1)
+    return written == 1
+
+
+def mark_retry(sessions: SessionFactory, msg_id: int, worker: str, *, error: str, next_attempt_at: datetime) -> bool:
+    """Put the message back to pending after a retryable failure, counting the attempt."""
+    return _write(sessions, *_owned(msg_id, worker), status="pending", claimed_by=None, claimed_at=None,
+                  last_error=error, next_attempt_at=next_attempt_at, attempts=OutboxMessage.attempts + 1) == 1
+
+
+def mark_failed(sessions: SessionFactory, msg_id: int, worker: str, *, error: str) -> bool:
+    """Record a permanent failure: the message will not be tried again."""
+    return _write(sessions, *_owned(msg_id, worker), status="failed", last_error=error,
+                  attempts=OutboxMessage.attempts + 1) == 1
+
+
+def release(sessions: SessionFactory, ids: Sequence[int], worker: str, *, next_attempt_at: datetime) -> int:
+    """Hand claimed messages back untried (no attempt counted), due again at `next_attempt_at`."""
+    if not ids:
+        return 0
+    return _write(sessions, OutboxMessage.id.in_(list(ids)), OutboxMessage.status == "sending",
+                  OutboxMessage.claimed_by == worker,
+                  status="pending", claimed_by=None, claimed_at=None, next_attempt_at=next_attempt_at)
+
+
+def find_by_key(session: Session, key: str) -> OutboxMessage | None:
+    """The outbox message with this idempotency key, if any."""
+    return session.scalars(select(OutboxMessage).where(OutboxMessage.idempotency_key == key)).first()
+
+
+def find_sent(session: Session, kind: str, ref_id: int) -> OutboxMessage | None:
+    """The latest message of `kind` about `ref_id` that Slack accepted (sent_ts and sent_channel say where)."""
+    return session.scalars(
+        select(OutboxMessage)
+        .where(OutboxMessage.kind == kind, OutboxMessage.ref_id == ref_id, OutboxMessage.status == "sent")
+        .order_by(OutboxMessage.id.desc())
+    ).first()
+
+
+def next_due_at(session: Session) -> datetime | None:
+    """When the earliest waiting message becomes due (a lease counts from its claim); None when none waits."""
+    pending = session.scalar(select(func.min(OutboxMessage.next_attempt_at)).where(OutboxMessage.status == "pending"))
+    claimed = session.scalar(select(func.min(OutboxMessage.claimed_at)).where(OutboxMessage.status == "sending"))
+    times = [t for t in (pending, claimed + LEASE if claimed else None) if t is not None]
+    return min(times) if times else None
 
 
 def pending_count(session: Session) -> int:
     """How many messages are still waiting to be delivered."""
-    from sqlalchemy import func
-
     return session.scalar(select(func.count()).select_from(OutboxMessage)
                           .where(OutboxMessage.status.in_(("pending", "sending")))) or 0

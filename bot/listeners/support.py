@@ -53,11 +53,15 @@ def run_in_session(deps: Deps, work: Callable[[Session], list[Message]]) -> list
 
 def reply(
     deps: Deps, client: WebClient, turn: Turn, channel: str, messages: Sequence[Message], *, key: str,
-    thread_ts: str | None = None,
+    thread_ts: str | None = None, changes_goals: bool = False,
 ) -> None:
-    """Post the messages to the channel; failures are retried, queued or reported, never dropped."""
+    """Post the messages; failures are retried, queued or reported, never dropped; then refresh the App Home."""
     post_messages(client, deps, team_id=turn.team_id, channel=channel, messages=messages, key=key,
                   thread_ts=thread_ts)
+    if changes_goals or any(message.changes_goals for message in messages):
+        from bot.services.home import refresh_home
+
+        refresh_home(deps, client, turn.team_id, turn.user_id)
 
 
 def report_failure(

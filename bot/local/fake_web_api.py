@@ -750,6 +750,7 @@ class FakeSlackWebAPI:
             "conversations.open": self._conversations_open,
             "conversations.info": self._conversations_info,
             "conversations.members": self._conversations_members,
+            "conversations.list": self._conversations_list,
             # Bolt's say() calls conversations.replies for every user reply in a DM thread (assistant context).
             "conversations.replies": self._conversations_replies,
             "conversations.history": self._conversations_history,
@@ -1126,6 +1127,18 @@ class FakeSlackWebAPI:
                     members.append(self.bot_user_id)
         page, next_cursor = self._page(members, params, 100)
         return {"members": page, "response_metadata": {"next_cursor": next_cursor}}, []
+
+    def _conversations_list(self, params: dict[str, Any]) -> _Result:
+        # Like Slack: every public channel, private ones only where the bot is a member; no DMs unless asked.
+        types = {t.strip() for t in str(params.get("types") or "public_channel").split(",") if t.strip()}
+        with self._lock:
+            listed = [
+                self._channel_object(c) for c in self._channels.values()
+                if not c["is_im"] and ("private_channel" if c["is_private"] else "public_channel") in types
+                and (c["bot_is_member"] or not c["is_private"])
+            ]
+        page, next_cursor = self._page(listed, params, 100)
+        return {"channels": page, "response_metadata": {"next_cursor": next_cursor}}, []
 
     @staticmethod
     def _page(items: list[Any], params: dict[str, Any], default_limit: int) -> tuple[list[Any], str]:

@@ -44,7 +44,6 @@ _CONFIDENCE_WORD = re.compile(
 )
 _LEADING_WORD = re.compile(r"\s*([^\W\d_]+)")
 _PLAN_SEPARATORS = " \t\n-–—:;,./|()"
-_TARGET_WORD = re.compile(r"\b(?:target|goal|obiettivo|traguardo)\b", re.IGNORECASE)
 _FILLER = re.compile(
     r"^(?:(?:it\s+is|it['’]s|this\s+is|it['’]s\s+about|about|for|on|with|to|the|our|my|si\s+tratta\s+d(?:i|el|ella|ei)"
     r"|riguarda|per|su|sul|sulla|sui|con|il|lo|la|i|gli|le|l['’]|del|della|dei|degli|delle|di|nostro|nostra|nostri|nostre"

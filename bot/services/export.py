@@ -1,4 +1,4 @@
-"""Goals and their check-ins as JSON or CSV, for spreadsheets and backups."""
+"""Goals and their check-ins as JSON or CSV, for spreadsheets and backups (`/goal export`, `goalbot export`)."""
 
 from __future__ import annotations
 
@@ -6,13 +6,18 @@ import csv
 import io
 import json
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from storage.models import Goal
 
 GOAL_FIELDS = ("id", "team_id", "user_id", "title", "type", "metric", "unit", "direction", "baseline", "target",
-               "current", "deadline", "status", "created_at")
+               "current", "start_date", "deadline", "status", "pace", "created_at", "adjusted_at", "closed_at",
+               "closed_note")
 CHECKIN_FIELDS = ("week_start", "status", "value", "pace", "mood", "note", "blocker", "answered_at")
+REVISION_FIELDS = ("changed_at", "changed_by", "field", "before", "after", "reason")
+# A spreadsheet runs a cell starting with one of these as a formula ("=HYPERLINK(…)"): CSV cells get a quote.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _plain(value: Any) -> Any:
@@ -22,17 +27,25 @@ def _plain(value: Any) -> Any:
 
 
 def goal_records(goals: Sequence[Goal]) -> list[dict[str, Any]]:
-    """Each goal as a JSON-ready dict with its check-ins nested."""
+    """Each goal as a JSON-ready dict with its check-ins and revisions nested."""
     return [
         {**{name: _plain(getattr(goal, name)) for name in GOAL_FIELDS},
-         "checkins": [{name: _plain(getattr(c, name)) for name in CHECKIN_FIELDS} for c in goal.checkins]}
+         "checkins": [{name: _plain(getattr(c, name)) for name in CHECKIN_FIELDS} for c in goal.checkins],
+         "revisions": [{name: _plain(getattr(r, name)) for name in REVISION_FIELDS} for r in goal.revisions]}
         for goal in goals
     ]
 
 
 def to_json(goals: Sequence[Goal]) -> str:
-    """All goals as a JSON document."""
+    """All goals as a JSON document (text kept verbatim)."""
     return json.dumps({"goals": goal_records(goals)}, ensure_ascii=False, indent=2)
+
+
+def safe_cell(value: Any) -> Any:
+    """A CSV cell a spreadsheet shows as text: user text that looks like a formula is prefixed with a quote."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
 
 
 def to_csv(goals: Sequence[Goal]) -> str:
@@ -45,5 +58,16 @@ def to_csv(goals: Sequence[Goal]) -> str:
         base = [record[name] for name in GOAL_FIELDS]
         checkins = record["checkins"] or [dict.fromkeys(CHECKIN_FIELDS)]
         for checkin in checkins:
-            writer.writerow(base + [checkin[name] for name in CHECKIN_FIELDS])
+            writer.writerow([safe_cell(cell) for cell in base + [checkin[name] for name in CHECKIN_FIELDS]])
     return buffer.getvalue()
+
+
+def render(goals: Sequence[Goal], fmt: str) -> str:
+    """The export in `fmt` ("csv" or "json")."""
+    return to_json(goals) + "\n" if fmt == "json" else to_csv(goals)
+
+
+def filename(scope: str, now: datetime, fmt: str) -> str:
+    """The file's name: goalbot-goals-<scope>-<date>.<fmt>, safe for any file system."""
+    safe = "".join(c if c.isalnum() or c in "-_" else "-" for c in scope)[:40] or "export"
+    return f"goalbot-goals-{safe}-{now.date().isoformat()}.{fmt}"

@@ -11,7 +11,8 @@ from slack_sdk import WebClient
 from bot.blocks.common import text_message
 from bot.deps import Deps
 from bot.listeners.support import make_turn, reply, report_failure, run_in_session
-from bot.services import conversation
+from bot.services import checkins, conversation
+from bot.services.home import refresh_home
 from prompts import t
 
 log = logging.getLogger(__name__)
@@ -45,10 +46,8 @@ def on_message(deps: Deps) -> Any:
             lang = turn.lang
             key = f"evt:{body.get('event_id') or event.get('ts')}"
             if thread_ts and thread_ts != event.get("ts"):
-                from bot.services import checkins
-
-                handled = checkins.handle_thread_reply(deps, client, turn, event)
-                if handled:
+                if checkins.handle_thread_reply(deps, client, turn, event):
+                    refresh_home(deps, client, turn.team_id, turn.user_id)
                     return
             messages = run_in_session(deps, lambda session: conversation.handle(session, turn, text) or [])
             if not messages:

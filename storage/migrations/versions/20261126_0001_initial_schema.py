@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-26 19:05:38.358665
+Create Date: 2026-11-26 19:25:21.942826
 
 """
 from typing import Sequence, Union
@@ -89,6 +89,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('outbox', schema=None) as batch_op:
         batch_op.create_index('ix_outbox_due', ['status', 'next_attempt_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_outbox_sent_ts'), ['sent_ts'], unique=False)
 
     op.create_table('processed_events',
     sa.Column('event_id', sa.String(length=64), nullable=False),
@@ -126,6 +127,8 @@ def upgrade() -> None:
     sa.Column('note', sa.Text(), nullable=True),
     sa.Column('blocker', sa.Text(), nullable=True),
     sa.Column('reply_text', sa.Text(), nullable=True),
+    sa.Column('reply_ts', sa.String(length=32), nullable=True),
+    sa.Column('pending', sa.JSON(), nullable=True),
     sa.Column('channel_id', sa.String(length=32), nullable=True),
     sa.Column('message_ts', sa.String(length=32), nullable=True),
     sa.Column('asked_at', sa.DateTime(timezone=True), nullable=True),
@@ -188,6 +191,7 @@ def downgrade() -> None:
     op.drop_table('team_settings')
     op.drop_table('processed_events')
     with op.batch_alter_table('outbox', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_outbox_sent_ts'))
         batch_op.drop_index('ix_outbox_due')
 
     op.drop_table('outbox')

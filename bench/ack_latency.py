@@ -1,0 +1,456 @@
+"""Slash-command acknowledgement latency over HTTP: goalbot's real app against a bare Bolt app that only acks.
+
+Each app is served exactly as `goalbot serve --http` serves goalbot (bot.server.make_http_server: a threading
+WSGI server in front of Bolt's SlackRequestHandler) in a process of its own; the Slack Web API is answered by
+bot.local.fake_web_api.FakeSlackWebAPI in a third process, so the work goalbot does after the ack really runs
+(users.info, conversations.open, chat.postMessage, response_url answers). This process is the load generator:
+an open-loop schedule of signed slash commands (`/goal help`, `/goal list`, `/goal <goal sentence>` from 40
+English and Italian users), one new connection per request as Slack does, and every latency is measured from
+the request's *scheduled* send time to the end of the response, so a stalled server cannot hide its backlog
+(no coordinated omission). Both apps get the same requests; the run alternates them in slices (bare, goalbot,
+goalbot, bare, …) so noise from anything else on the machine falls on both alike, and waits for goalbot's work
+after the ack to finish before each slice.
+
+    .venv/bin/python bench/ack_latency.py [--rate 100] [--seconds 20] [--rounds 4] [--database-url postgresql+psycopg://…]
+
+Target: goalbot's p99 at most 1.5× the bare app's and under 50 ms. A bare Bolt 1.30 app answers in about 12 ms at
+p50 because its ack path polls every 10 ms; goalbot acks /goal from a listener middleware in the request thread,
+so it does not wait for that poll. Exit status 0 when the target is met, 1 when it is not.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import multiprocessing as mp
+import os
+import random
+import re
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from collections import Counter
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+SIGNING_SECRET = "bench-signing-secret"
+BOT_TOKEN = "xoxb-bench-token"
+SLACK_ACK_TIMEOUT_S = 3.0  # Slack shows the person an error when the ack takes longer than this
+P99_RATIO_TARGET = 1.5
+P99_ABSOLUTE_TARGET_MS = 50.0
+
+# (user id, Slack locale): a sales floor of 40 people, every other one Italian (answered in Italian).
+USERS = tuple((f"U{n:03d}", "it-IT" if n % 2 else "en-US") for n in range(1, 41))
+GOALS = {
+    "en": (
+        "acquire 10 new clients in the next six months",
+        "increase upsell revenue from 200k to 300k by the end of Q2",
+        "keep retention above 90% this year",
+        "book 40 discovery meetings by March 31",
+        "close 12 deals worth 50k each before the end of the quarter",
+    ),
+    "it": (
+        "acquisire 10 nuovi clienti nei prossimi sei mesi",
+        "aumentare il fatturato da 200k a 300k entro fine giugno",
+        "ridurre il tasso di abbandono dal 12% all'8% entro dicembre",
+        "fissare 30 appuntamenti con nuovi clienti entro marzo",
+        "chiudere 15 contratti entro la fine del trimestre",
+    ),
+}
+# Of every ten commands: three ask for help, three list goals, four start a goal conversation.
+KINDS = ("help",) * 3 + ("list",) * 3 + ("goal",) * 4
+
+
+# --------------------------------------------------------------------------- processes under test
+
+
+def run_fake_slack(team_id: str, conn: Connection) -> None:
+    """Child process: serve the fake Web API with the bench's users until told to stop; report what it saw."""
+    from bot.local.fake_web_api import FakeSlackWebAPI
+
+    fake = FakeSlackWebAPI(team_id=team_id, record_calls=False, validate=True)
+    fake.start()
+    for user_id, locale in USERS:
+        fake.add_user(user_id, name=user_id.lower(), tz="Europe/Rome", locale=locale)
+    seen = {"answers": 0}
+    lock = threading.Lock()
+
+    def count(kind: str, _payload: dict[str, Any]) -> None:
+        if kind in ("message", "ephemeral", "response", "update"):
+            with lock:
+                seen["answers"] += 1
+
+    fake.subscribe(count)
+    conn.send(fake.root_url)
+    while True:
+        command = conn.recv()
+        if command == "count":
+            with lock:
+                conn.send(seen["answers"])
+        elif command == "stop":
+            fake.stop()
+            conn.send("stopped")
+            return
+
+
+def _server_settings(api_url: str, database_url: str) -> Any:
+    """Settings exactly as `goalbot serve --http` reads them from its environment."""
+    from bot.settings import Settings
+
+    env = dict(os.environ)
+    env.update({"SLACK_API_URL": api_url, "SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+                "DATABASE_URL": database_url})
+    env.pop("SLACK_APP_TOKEN", None)
+    return Settings.from_env(env, env_file=None)
+
+
+def build_bare_app(api_url: str) -> Any:
+    """A Bolt app whose /goal listener only acknowledges: the floor any Bolt app pays."""
+    from slack_bolt import Ack, App
+    from slack_sdk import WebClient
+
+    app = App(client=WebClient(token=BOT_TOKEN, base_url=api_url), signing_secret=SIGNING_SECRET,
+              token_verification_enabled=False)
+
+    @app.command("/goal")
+    def only_ack(ack: Ack) -> None:
+        ack()
+
+    return app
+
+
+def run_server(which: str, api_url: str, database_url: str, log_path: str, conn: Connection) -> None:
+    """Child process: serve one app with bot.server.make_http_server until told to stop; logs go to log_path."""
+    log_file = open(log_path, "a", buffering=1)  # noqa: SIM115 - lives as long as the process
+    os.dup2(log_file.fileno(), 2)
+    sys.stderr = log_file
+    from bot.app import build_app
+    from bot.runtime import configure_logging, make_deps
+    from bot.server import make_http_server
+
+    settings = _server_settings(api_url, database_url)
+    configure_logging(settings.log_level)
+    deps = make_deps(settings)  # the bare app needs deps only for /healthz, served by the same server
+    app = build_app(deps) if which == "goalbot" else build_bare_app(settings.api_url)
+    server = make_http_server(app, deps, "127.0.0.1", 0)
+    thread = threading.Thread(target=server.serve_forever, name="http", daemon=True)
+    thread.start()
+    conn.send(server.server_port)
+    while True:
+        command = conn.recv()
+        if command == "drain":
+            started = time.perf_counter()
+            idle = deps.executor.wait_idle(timeout=600) if which == "goalbot" else True
+            conn.send((idle, time.perf_counter() - started))
+        elif command == "stop":
+            server.shutdown()
+            server.server_close()
+            conn.send("stopped")
+            return
+
+
+# --------------------------------------------------------------------------- load generator
+
+
+@dataclass
+class Planned:
+    """One request of the schedule: when it must leave, and the form body Slack would send."""
+
+    at: float
+    kind: str
+    body: str
+
+
+@dataclass
+class Outcome:
+    """What happened to one request: latency from its scheduled time, or why it failed."""
+
+    kind: str
+    latency_s: float
+    ok: bool
+    error: str = ""
+
+
+def plan_requests(rate: float, seconds: float, team_id: str, fake_url: str, seed: int) -> list[Planned]:
+    """The open-loop schedule: evenly spaced requests with realistic, varied slash command bodies."""
+    from bot.local.payloads import SlackRequestFactory
+
+    rng = random.Random(seed)
+    factory = SlackRequestFactory(SIGNING_SECRET, team_id,
+                                  response_url_for=lambda rid, **_: f"{fake_url}/response/{rid}")
+    planned = []
+    for index in range(int(rate * seconds)):
+        user_id, locale = rng.choice(USERS)
+        kind = rng.choice(KINDS)
+        lang = "it" if locale.startswith("it") else "en"
+        text = {"help": "help" if lang == "en" else "aiuto", "list": "list" if lang == "en" else "elenco"}.get(
+            kind) or rng.choice(GOALS[lang])
+        # Most people type /goal in the bot's DM; some in a team channel (goalbot then moves to the DM).
+        channel_id = "C0SALES" if rng.random() < 0.2 else None
+        body, _ = factory.slash_command(text, user_id=user_id, channel_id=channel_id)
+        planned.append(Planned(at=index / rate, kind=kind, body=body))
+    return planned
+
+
+def plan_warmup(team_id: str, fake_url: str) -> list[list[Planned]]:
+    """Warm-up phases: each person's first /goal help (the profile lookup), then a few commands of every kind."""
+    from bot.local.payloads import SlackRequestFactory
+
+    factory = SlackRequestFactory(SIGNING_SECRET, team_id,
+                                  response_url_for=lambda rid, **_: f"{fake_url}/response/{rid}")
+    first = [Planned(0, "help", factory.slash_command("help", user_id=user_id)[0]) for user_id, _ in USERS]
+    return [first, plan_requests(10, 2, team_id, fake_url, seed=-1)]
+
+
+def send_one(port: int, body: str, timeout: float) -> int:
+    """POST one signed slash command on a fresh connection (no keep-alive, like Slack); return the status."""
+    from bot.local.payloads import FORM, sign_headers
+
+    headers = sign_headers(body, signing_secret=SIGNING_SECRET, timestamp=int(time.time()), content_type=FORM)
+    headers["Connection"] = "close"
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        conn.request("POST", "/slack/events", body=body.encode(), headers=headers)
+        response = conn.getresponse()
+        response.read()
+        return response.status
+    finally:
+        conn.close()
+
+
+def run_load(port: int, planned: list[Planned], timeout: float = 10.0) -> list[Outcome]:
+    """Send the schedule open-loop: a late or slow answer never delays the next request's departure."""
+    outcomes: list[Outcome | None] = [None] * len(planned)
+    start = time.perf_counter() + 0.2
+
+    def fire(index: int, item: Planned) -> None:
+        due = start + item.at
+        try:
+            status = send_one(port, item.body, timeout)
+            latency = time.perf_counter() - due
+            ok = status == 200 and latency <= SLACK_ACK_TIMEOUT_S
+            error = "" if ok else (f"HTTP {status}" if status != 200 else "slower than 3 s")
+            outcomes[index] = Outcome(item.kind, latency, ok, error)
+        except (OSError, http.client.HTTPException) as exc:
+            outcomes[index] = Outcome(item.kind, time.perf_counter() - due, False, type(exc).__name__)
+
+    # Enough senders that a slow server never makes a request wait for a free sender.
+    with ThreadPoolExecutor(max_workers=512, thread_name_prefix="sender") as senders:
+        for index, item in enumerate(planned):
+            delay = start + item.at - time.perf_counter()
+            if delay > 0:
+                time.sleep(delay)
+            senders.submit(fire, index, item)
+    return [o for o in outcomes if o is not None]
+
+
+# --------------------------------------------------------------------------- report
+
+
+@dataclass
+class Row:
+    """One app's line of the table."""
+
+    app: str
+    requests: int
+    errors: int
+    p50: float
+    p90: float
+    p99: float
+    max: float
+    answers: int
+    drain_s: float
+    error_kinds: dict[str, int]
+
+
+def percentile(sorted_values: list[float], fraction: float) -> float:
+    """Nearest-rank percentile of an ascending list (nan when empty)."""
+    if not sorted_values:
+        return float("nan")
+    rank = max(1, int(round(fraction * len(sorted_values) + 0.5 - 1e-9)))
+    return sorted_values[min(rank, len(sorted_values)) - 1]
+
+
+def summarize(app: str, outcomes: list[Outcome], answers: int, drain_s: float) -> Row:
+    """Percentiles (ms) over the acknowledged requests; failures are counted, not averaged in."""
+    latencies = sorted(o.latency_s * 1000 for o in outcomes if o.ok)
+    return Row(app, len(outcomes), sum(not o.ok for o in outcomes), percentile(latencies, 0.50),
+               percentile(latencies, 0.90), percentile(latencies, 0.99), latencies[-1] if latencies else float("nan"),
+               answers, drain_s, dict(Counter(o.error for o in outcomes if not o.ok)))
+
+
+def verdict(bare: Row, goalbot: Row) -> tuple[float, bool, str]:
+    """The p99 ratio, whether the target is met, and why not."""
+    ratio = goalbot.p99 / bare.p99 if bare.p99 > 0 else float("inf")
+    reasons = []
+    if ratio > P99_RATIO_TARGET:
+        reasons.append(f"p99 ratio {ratio:.2f} > {P99_RATIO_TARGET}")
+    if not goalbot.p99 < P99_ABSOLUTE_TARGET_MS:
+        reasons.append(f"p99 {goalbot.p99:.1f} ms >= {P99_ABSOLUTE_TARGET_MS:.0f} ms")
+    if goalbot.errors:
+        reasons.append(f"{goalbot.errors} errors")
+    return ratio, not reasons, "; ".join(reasons)
+
+
+def logged_problems(log_path: Path) -> list[str]:
+    """The WARNING/ERROR lines a server logged, each with the exception that ended its traceback."""
+    if not log_path.is_file():
+        return []
+    problems: list[str] = []
+    for line in log_path.read_text(errors="replace").splitlines():
+        if re.match(r"\d{4}-\d\d-\d\d ", line):
+            if re.search(r" (WARNING|ERROR|CRITICAL) ", line):
+                problems.append(line.strip())
+        elif problems and re.match(r"[\w.]+(Error|Exception|Violation)\b", line):
+            problems[-1] = problems[-1].split(" <- ")[0] + " <- " + line.strip()
+    return problems
+
+
+def print_table(rows: list[Row], rate: float, seconds: float, database: str) -> None:
+    """The table the README quotes."""
+    print(f"ack latency: {rate:g} req/s for {seconds:g} s per app, open loop, new connection per request, "
+          f"{os.cpu_count()} CPUs, database {database}")
+    header = f"{'app':<8} {'requests':>8} {'errors':>6} {'p50 ms':>7} {'p90':>7} {'p99':>7} {'max':>8} " \
+             f"{'answers':>7} {'drain s':>7}"
+    print(header)
+    print("-" * len(header))
+    for r in rows:
+        print(f"{r.app:<8} {r.requests:>8} {r.errors:>6} {r.p50:>7.1f} {r.p90:>7.1f} {r.p99:>7.1f} {r.max:>8.1f} "
+              f"{r.answers:>7} {r.drain_s:>7.1f}")
+
+
+# --------------------------------------------------------------------------- orchestration
+
+
+def _start(ctx: Any, target: Callable[..., None], *args: Any) -> tuple[Any, Connection, Any]:
+    parent, child = ctx.Pipe()
+    process = ctx.Process(target=target, args=(*args, child), daemon=True)
+    process.start()
+    if not parent.poll(120):
+        process.terminate()
+        raise RuntimeError(f"{target.__name__} did not start within 120 s")
+    return process, parent, parent.recv()
+
+
+def _stop(process: Any, conn: Connection) -> None:
+    conn.send("stop")
+    conn.poll(30) and conn.recv()
+    process.join(10)
+    if process.is_alive():
+        process.terminate()
+
+
+def warm_up(port: int, planned: list[Planned]) -> None:
+    """Send requests one by one: imports, caches and first-time Slack lookups are not the steady state."""
+    for item in planned:
+        send_one(port, item.body, timeout=30)
+
+
+@dataclass
+class Served:
+    """One app under test: its server process and what it answered so far."""
+
+    which: str
+    process: Any
+    conn: Connection
+    port: int
+    log_path: Path
+    outcomes: list[Outcome]
+    answers: int = 0
+    drain_s: float = 0.0
+
+    def drain(self) -> float:
+        """Wait until the app's work after the ack is done; return how long that took."""
+        self.conn.send("drain")
+        _, seconds = self.conn.recv()
+        return float(seconds)
+
+
+def fake_answers(fake: Connection) -> int:
+    """How many messages and response_url answers the fake Slack has received so far."""
+    fake.send("count")
+    return int(fake.recv())
+
+
+def slices(planned: list[Planned], rounds: int) -> list[list[Planned]]:
+    """Cut the schedule into `rounds` consecutive slices, each starting at time 0."""
+    size = -(-len(planned) // rounds)
+    cut = [planned[i:i + size] for i in range(0, len(planned), size)]
+    return [[Planned(p.at - part[0].at, p.kind, p.body) for p in part] for part in cut]
+
+
+def bench_interleaved(ctx: Any, apps: tuple[str, ...], fake: Connection, fake_url: str, database_url: str,
+                      planned: list[Planned], warmup: list[list[Planned]], rounds: int, tmp: Path) -> list[Served]:
+    """Serve every app in its own process, then alternate them slice by slice, so background noise hits all alike."""
+    served: list[Served] = []
+    try:
+        for which in apps:
+            log_path = tmp / f"{which}.log"
+            process, conn, port = _start(ctx, run_server, which, f"{fake_url}/api/", database_url, str(log_path))
+            served.append(Served(which, process, conn, port, log_path, []))
+            for phase in warmup:
+                warm_up(port, phase)
+                served[-1].drain()
+        for number, part in enumerate(slices(planned, rounds)):
+            for app in served if number % 2 == 0 else reversed(served):
+                before = fake_answers(fake)
+                app.outcomes += run_load(app.port, part)
+                app.drain_s = max(app.drain_s, app.drain())  # the next slice starts on a quiet machine
+                app.answers += fake_answers(fake) - before
+    finally:
+        for app in served:
+            _stop(app.process, app.conn)
+    return served
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run both apps interleaved under the same schedule and print the table with PASS/FAIL."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rate", type=float, default=100.0, help="requests per second (default 100)")
+    parser.add_argument("--seconds", type=float, default=20.0, help="load duration per app (default 20)")
+    parser.add_argument("--rounds", type=int, default=4,
+                        help="slices the duration is cut into, alternating the apps (default 4, i.e. 5 s slices)")
+    parser.add_argument("--database-url", default=None,
+                        help="default: a SQLite file in a temporary directory (e.g. postgresql+psycopg://…)")
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args(argv)
+
+    ctx = mp.get_context("spawn")
+    team_id = "TB" + uuid.uuid4().hex[:8].upper()  # a fresh team per run, so a shared PostgreSQL stays clean
+    apps = ("bare", "goalbot")
+    with tempfile.TemporaryDirectory(prefix="goalbot-bench-") as tmp:
+        database_url = args.database_url or f"sqlite:///{Path(tmp) / 'goalbot.db'}"
+        fake_process, fake, fake_url = _start(ctx, run_fake_slack, team_id)
+        try:
+            planned = plan_requests(args.rate, args.seconds, team_id, fake_url, args.seed)
+            warmup = plan_warmup(team_id, fake_url)
+            served = bench_interleaved(ctx, apps, fake, fake_url, database_url, planned, warmup,
+                                       max(1, args.rounds), Path(tmp))
+        finally:
+            _stop(fake_process, fake)
+        problems = {app.which: logged_problems(app.log_path) for app in served}
+    rows = [summarize(app.which, app.outcomes, app.answers, app.drain_s) for app in served]
+    database = "PostgreSQL" if database_url.startswith("postgresql") else "SQLite"
+    print_table(rows, args.rate, args.seconds, database)
+    for row in rows:
+        if row.error_kinds:
+            print(f"{row.app} errors: " + ", ".join(f"{n}× {kind}" for kind, n in row.error_kinds.items()))
+    for which, lines in problems.items():
+        if lines:
+            print(f"{which} logged {len(lines)} warnings/errors:")
+            for line in lines[:5]:
+                print(f"  {line[:300]}")
+    ratio, passed, why = verdict(rows[0], rows[1])
+    print(f"p99(goalbot)/p99(bare) = {ratio:.2f}  target: <= {P99_RATIO_TARGET} and p99 < "
+          f"{P99_ABSOLUTE_TARGET_MS:.0f} ms  -> {'PASS' if passed else 'FAIL (' + why + ')'}")
+    return 0 if passed else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

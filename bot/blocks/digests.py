@@ -1,0 +1,297 @@
+"""Block Kit for the team digest: a headline, one section per person, split into thread replies when long."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import ROUND_HALF_EVEN, Decimal
+from functools import lru_cache
+from typing import ClassVar
+
+from babel.numbers import get_currency_symbol, get_decimal_symbol, get_group_symbol
+from slack_sdk.models.blocks import Block, DividerBlock, HeaderBlock
+
+from bot.blocks.common import MAX_BLOCKS, SECTION_LIMIT, Message, clip, context, escape, section, text_message
+from bot.rules.digest_math import GoalStanding, Total
+from bot.rules.pace import progress_bar
+from prompts import fmt_date, keys, normalize_lang, t
+
+# Slack refuses messages whose blocks hold much more than ~13k characters (msg_blocks_too_long) even under 50 blocks.
+MESSAGE_CHARS = 11_000
+TITLE_CHARS = 150
+QUOTE_CHARS = 200
+LIST_LIMIT = 5
+MISSING_LIMIT = 40
+
+
+@dataclass
+class DigestView:
+    """Everything a digest shows, computed: people with their goals (worst first) and the headline."""
+
+    lang: str
+    week_start: date
+    today: date
+    people: list[tuple[str, list[GoalStanding]]]
+    totals: list[Total] = field(default_factory=list)
+    achieved: list[GoalStanding] = field(default_factory=list)
+    at_risk: list[GoalStanding] = field(default_factory=list)
+    blockers: list[GoalStanding] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+
+    @property
+    def goals(self) -> list[GoalStanding]:
+        """Every goal in the digest."""
+        return [s for _, goals in self.people for s in goals]
+
+
+class Formats:
+    """prompts' number, amount and date formatting for one language, pre-computed for a digest of thousands.
+
+    Babel re-reads its locale data on every call; a 2,000-goal digest formats ~10,000 values. The output is the
+    same as prompts.fmt_amount / fmt_number (tests/bot/test_digest_blocks.py pins them together): Babel's
+    symbols, Babel's half-even rounding of the shortest decimal form of the float, its grouping.
+    """
+
+    _CURRENCIES = ("EUR", "USD", "GBP", "CHF")
+    _LOCALES: ClassVar[dict[str, str]] = {"en": "en_US", "it": "it_IT"}
+    _STEPS: ClassVar[dict[int, Decimal]] = {0: Decimal(1), 1: Decimal("0.1"), 2: Decimal("0.01")}
+
+    def __init__(self, lang: str) -> None:
+        self.lang = normalize_lang(lang)
+        locale = self._LOCALES[self.lang]
+        self._separators = str.maketrans({",": get_group_symbol(locale), ".": get_decimal_symbol(locale)})
+        self._symbols = {code: get_currency_symbol(code, locale=locale) for code in self._CURRENCIES}
+        self._symbol_first = self.lang == "en"
+        self._templates: dict[str, str] = {}
+        self.date = lru_cache(maxsize=4096)(self._date)
+        self.percent = lru_cache(maxsize=4096)(self._percent)
+
+    def t(self, key: str, **params: object) -> str:
+        """prompts.t with the template looked up once per digest."""
+        template = self._templates.get(key)
+        if template is None:
+            template = self._templates[key] = t(self.lang, key)
+        return template.format(**params) if params else template
+
+    def number(self, value: float, decimals: int = 2, *, keep_zeros: bool = False) -> str:
+        """Like prompts.fmt_number: grouped, at most `decimals` decimals (exactly that many with keep_zeros)."""
+        rounded = Decimal(repr(float(value))).quantize(self._STEPS[decimals], rounding=ROUND_HALF_EVEN)
+        text = f"{rounded:,.{decimals}f}"
+        if decimals and not keep_zeros:
+            text = text.rstrip("0").rstrip(".")
+        return text.translate(self._separators)
+
+    def amount(self, value: float | None, unit: str | None) -> str:
+        """Like prompts.fmt_amount: currencies with their symbol, percentages, counts with their unit."""
+        if value is None:
+            return "–"  # noqa: RUF001 - the en dash prompts.fmt_amount writes for a missing value
+        if unit in self._symbols:
+            whole = float(value).is_integer()
+            digits = self.number(abs(value), 0 if whole else 2, keep_zeros=True)
+            sign = "-" if math.copysign(1.0, value) < 0 else ""  # Babel keeps the sign of -0.001 and -0.0
+            symbol = self._symbols[unit]
+            return f"{sign}{symbol}{digits}" if self._symbol_first else f"{sign}{digits}\u00a0{symbol}"
+        if unit == "%":
+            return f"{self.number(value, 1)}%"
+        text = self.number(value)
+        if unit:
+            name = self.t(f"units.{unit}") if f"units.{unit}" in _unit_keys(self.lang) else unit
+            return f"{text} {name}"
+        return text
+
+    def _date(self, day: date, style: str = "long") -> str:
+        return fmt_date(self.lang, day, style)
+
+    def _percent(self, whole: int) -> str:
+        return f"{self.number(whole, 0)}%"
+
+
+@lru_cache(maxsize=4)
+def _unit_keys(lang: str) -> frozenset[str]:
+    return frozenset(k for k in keys(lang) if k.startswith("units."))
+
+
+def _mention(user_id: str) -> str:
+    return f"<@{user_id}>"
+
+
+def _title(item: GoalStanding) -> str:
+    return escape(clip(item.facts.title, TITLE_CHARS))
+
+
+def _percent(fmt: Formats, fraction: float) -> str:
+    return fmt.percent(round(fraction * 100))
+
+
+def pace_counts(view: DigestView) -> dict[str, int]:
+    """How many goals are in each pace status."""
+    counts = {"on_track": 0, "at_risk": 0, "off_track": 0, "achieved": 0}
+    for item in view.goals:
+        counts[item.pace] += 1
+    return counts
+
+
+def fallback_text(view: DigestView, fmt: Formats | None = None) -> str:
+    """The notification text of the main message."""
+    fmt = fmt or Formats(view.lang)
+    return fmt.t("digest.fallback", date=fmt.date(view.week_start), people=len(view.people),
+                 goals=len(view.goals), **pace_counts(view))
+
+
+def _headline(view: DigestView, fmt: Formats) -> list[Block]:
+    blocks: list[Block] = [
+        HeaderBlock(text=clip(fmt.t("digest.header", date=fmt.date(view.week_start)), 150)),
+        section(fmt.t("digest.summary", people=len(view.people), goals=len(view.goals), **pace_counts(view))),
+    ]
+    if view.totals:
+        lines = [fmt.t("digest.total_line", current=fmt.amount(total.current, total.unit),
+                       target=fmt.amount(total.target, total.unit), goals=total.goals,
+                       percent=_percent(fmt, total.current / total.target if total.target else 0.0))
+                 for total in view.totals]
+        blocks.append(section(fmt.t("digest.totals_label") + "\n" + "\n".join(lines)))
+    if view.achieved:
+        lines = [fmt.t("digest.achieved_line", user=_mention(s.facts.owner), title=_title(s))
+                 for s in view.achieved[:LIST_LIMIT]]
+        if len(view.achieved) > LIST_LIMIT:
+            lines.append(fmt.t("digest.and_more", count=len(view.achieved) - LIST_LIMIT))
+        blocks.append(section(fmt.t("digest.achieved_label", count=len(view.achieved)) + "\n" + "\n".join(lines)))
+    if view.at_risk:
+        lines = [fmt.t("digest.at_risk_line", pace=fmt.t(f"pace.{s.pace}"), user=_mention(s.facts.owner),
+                       title=_title(s), progress=_percent(fmt, s.progress), expected=_percent(fmt, s.expected))
+                 for s in view.at_risk]
+        blocks.append(section(fmt.t("digest.at_risk_label") + "\n" + "\n".join(lines)))
+    if view.blockers:
+        quotes = []
+        for s in view.blockers[:LIST_LIMIT]:
+            said = (s.last.blocker or s.last.note or "") if s.last else ""
+            quote = escape(clip(" ".join(said.split()), QUOTE_CHARS)) or fmt.t("digest.blocked_no_note")
+            quotes.append(fmt.t("digest.blocker_line", user=_mention(s.facts.owner), title=_title(s), quote=quote))
+        if len(view.blockers) > LIST_LIMIT:
+            quotes.append(fmt.t("digest.and_more", count=len(view.blockers) - LIST_LIMIT))
+        blocks.append(section(fmt.t("digest.blockers_label") + "\n" + "\n".join(quotes)))
+    if view.missing:
+        names = ", ".join(_mention(u) for u in view.missing[:MISSING_LIMIT])
+        if len(view.missing) > MISSING_LIMIT:
+            names += " " + fmt.t("digest.and_more", count=len(view.missing) - MISSING_LIMIT)
+        blocks.append(context(fmt.t("digest.missing", people=names)))
+    elif view.people:
+        blocks.append(context(fmt.t("digest.everyone_checked_in")))
+    return blocks
+
+
+def goal_text(fmt: Formats, item: GoalStanding) -> str:
+    """One goal: title, progress bar, value against target, pace, forecast and the last check-in."""
+    facts = item.facts
+    title = fmt.t("digest.goal_title", title=_title(item))
+    if facts.adjusted:
+        title += " " + fmt.t("digest.adjusted")
+    lines = [title, fmt.t("digest.goal_progress", bar=progress_bar(item.progress),
+                          percent=_percent(fmt, max(item.progress, 0.0)), current=fmt.amount(item.value, facts.unit),
+                          target=fmt.amount(facts.target, facts.unit), pace=fmt.t(f"pace.{item.pace}"))]
+    details: list[str] = []
+    outlook = item.forecast
+    if item.pace != "achieved" and outlook.projected_at_deadline is not None:
+        if outlook.reach_date is not None and outlook.reach_date <= facts.deadline:
+            details.append(fmt.t("digest.forecast_reach", date=fmt.date(outlook.reach_date, "short")))
+        else:
+            details.append(fmt.t("digest.forecast_projected", value=fmt.amount(
+                _rounded(outlook.projected_at_deadline, facts.unit), facts.unit),
+                date=fmt.date(facts.deadline, "short")))
+    if item.last is None:
+        details.append(fmt.t("digest.no_checkin_yet"))
+    else:
+        last = fmt.t("digest.last_checkin", date=fmt.date(item.last.on, "short"))
+        said = " ".join((item.last.note or "").split())
+        if said:
+            last += " " + fmt.t("digest.quoted", text=escape(clip(said, QUOTE_CHARS)))
+        details.append(last)
+    if facts.status == "active" and not item.checked_in_this_week:
+        details.append(fmt.t("digest.no_checkin_this_week"))
+    lines.append(" · ".join(details))
+    return "\n".join(lines)
+
+
+def _rounded(value: float, unit: str | None) -> float:
+    # A projection is an estimate: whole currency amounts and one decimal elsewhere avoid false precision.
+    return float(round(value)) if unit and unit.isupper() else round(value, 1)
+
+
+def person_texts(fmt: Formats, owner: str, goals: list[GoalStanding]) -> list[str]:
+    """One person's goals as section texts of at most Slack's 3000 characters, their name on the first."""
+    texts: list[str] = []
+    text = fmt.t("digest.person", user=_mention(owner))
+    for item in goals:
+        piece = goal_text(fmt, item)
+        if len(text) + 2 + len(piece) > SECTION_LIMIT:
+            texts.append(text)
+            text = piece
+        else:
+            text += "\n\n" + piece
+    texts.append(text)
+    return texts
+
+
+def _block_chars(block: Block) -> int:
+    data = block.to_dict()
+    text = data.get("text")
+    if isinstance(text, dict):
+        return len(text.get("text", ""))
+    return sum(len(e.get("text", "")) for e in data.get("elements", []) if isinstance(e, dict))
+
+
+class _Pages:
+    """Blocks laid out over messages, each within the block and character limits."""
+
+    def __init__(self, first: list[Block], first_limit: int) -> None:
+        self.pages: list[list[Block]] = [list(first)]
+        self.sizes = [sum(_block_chars(b) for b in first)]
+        self.people = [0]
+        self.first_limit = first_limit
+
+    def _fits(self, blocks: int, chars: int) -> bool:
+        limit = self.first_limit if len(self.pages) == 1 else MAX_BLOCKS
+        return len(self.pages[-1]) + blocks <= limit and self.sizes[-1] + chars <= MESSAGE_CHARS
+
+    def _new_page(self) -> None:
+        self.pages.append([])
+        self.sizes.append(0)
+        self.people.append(0)
+
+    def add_person(self, texts: list[str]) -> None:
+        """Keep a person's sections in one message when they fit in one; else spread them."""
+        chars = sum(len(text) for text in texts)
+        if not self._fits(len(texts), chars) and self.pages[-1]:
+            self._new_page()
+        self.people[-1] += 1
+        for text in texts:
+            if not self._fits(1, len(text)) and self.pages[-1]:
+                self._new_page()
+            self.pages[-1].append(section(text))
+            self.sizes[-1] += len(text)
+
+
+def digest_messages(view: DigestView) -> list[Message]:
+    """The main digest message and, for a large team, follow-ups for its thread: each within Slack's limits."""
+    fmt = Formats(view.lang)
+    if not view.people:
+        return [text_message(fmt.t("digest.empty"))]
+    # The main message keeps one block free for "continued in the thread".
+    layout = _Pages([*_headline(view, fmt), DividerBlock()], first_limit=MAX_BLOCKS - 1)
+    for owner, goals in view.people:
+        layout.add_person(person_texts(fmt, owner, goals))
+    pages = layout.pages
+    messages = [Message(text=fallback_text(view, fmt), blocks=pages[0])]
+    if len(pages) > 1:
+        pages[0].append(context(fmt.t("digest.continued", count=sum(layout.people[1:]))))
+        for number, page in enumerate(pages[1:], start=2):
+            text = fmt.t("digest.part_fallback", date=fmt.date(view.week_start), number=number, total=len(pages))
+            messages.append(Message(text=text, blocks=page))
+    return messages
+
+
+def removed_notice(lang: str, channel_id: str, problem: str, *, error: str | None = None) -> Message:
+    """The DM to a subscriber whose weekly digest Slack refused, saying how to fix it."""
+    key = {"not_in_channel": "digest.notice_not_member", "channel_not_found": "digest.notice_not_member",
+           "is_archived": "digest.notice_archived"}.get(problem, "digest.notice_refused")
+    return text_message(t(lang, key, channel=f"<#{channel_id}>", error=escape(error or problem)))

@@ -1,0 +1,407 @@
+"""Delivers the outbox: concurrent across channels, in order within a channel, inside Slack's rate limits.
+
+One `deliver_due` call claims due rows in batches, queues them in one lane per channel and lets a pool of
+threads post them. A lane is worked by one thread at a time, so a channel's messages go out in order (a thread
+parent before its replies) and at most once a second; the workspace-wide budget is a shared token bucket
+(bot/delivery/ratelimit.py). A failed send never blocks a thread: the row goes back to pending with its own
+next_attempt_at (Retry-After for a 429, exponential backoff with jitter for server and network errors), and the
+rest of that channel's lane goes back with it so the order holds.
+
+At-least-once windows: a send whose answer never came (a timeout, or a process killed mid-send) may have
+reached Slack; the row is tried again (after the backoff, or after outbox.LEASE), so that one message can
+appear twice. Everything recorded as sent is never sent again.
+
+Logical time: `now` (default `deps.clock()`) is when the run starts; it advances with the real elapsed time, so
+with a fixed clock (tests, `--now`) a retry due in one second still becomes due during a long run. Waiting for
+rate limits uses time.monotonic.
+"""
+
+from __future__ import annotations
+
+import base64
+import heapq
+import itertools
+import logging
+import os
+import socket
+import threading
+import time
+import uuid
+from collections import deque
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from slack_sdk import WebClient
+
+from bot.delivery import outbox
+from bot.delivery.errors import Failure, classify
+from bot.delivery.ratelimit import SlackLimits, shared_limits
+from bot.deps import Deps
+from storage.models import OutboxMessage
+
+log = logging.getLogger(__name__)
+
+WORKERS = 16  # concurrent sends; Slack answers in ~100 ms, so 16 keep a 300/min budget (and far more) busy
+# Then the row is failed and recorded. With backoff doubling from 1 s to a 15-minute cap, 20 tries ride out
+# nearly three hours of Slack trouble; a process that is down makes no tries, so downtime does not count.
+MAX_ATTEMPTS = 20
+BATCH_MAX = 500
+BATCH_MIN = 20
+CLAIM_AHEAD_SECONDS = 10  # claim about what the budget lets out in this long, so claims never near the lease
+DEFER = timedelta(seconds=1)  # a thread reply whose parent is still on its way looks again this much later
+IDLE_POLL = 0.25  # seconds between looks at the outbox while sends are in flight
+METADATA_EVENT = "goalbot_outbox"
+_NOT_POST_FIELDS = frozenset({"thread_of", "upload", "thread_ts", "metadata", "channel"})
+
+
+@dataclass
+class DeliveryReport:
+    """What one delivery run did."""
+
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+    deferred: int = 0
+    pending_left: int = 0
+
+
+@dataclass
+class _Item:
+    """A claimed outbox row, detached from its session."""
+
+    id: int
+    key: str
+    kind: str
+    channel: str
+    payload: dict[str, Any]
+    attempts: int
+    next_attempt_at: datetime
+    claimed_at: datetime
+
+
+@dataclass
+class _Lane:
+    """The claimed messages of one channel, oldest first; worked by one thread at a time."""
+
+    channel: str
+    items: deque[_Item] = field(default_factory=deque)
+    busy: bool = False
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    kind: str  # sent, retry, failed, defer, lost
+    until: datetime | None = None  # for retry/defer: when the row is due again
+
+
+def utc(value: datetime) -> datetime:
+    """The same instant in UTC; SQLite hands timestamps back naive, and they were written in UTC."""
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def default_worker_id() -> str:
+    """host:pid:random, unique per delivery run, recorded in claimed_by."""
+    return f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+def delivery_client(client: WebClient) -> WebClient:
+    """A copy of `client` without retry handlers: a failed send is rescheduled in the outbox, never slept on."""
+    return WebClient(token=client.token, base_url=client.base_url, timeout=client.timeout, ssl=client.ssl,
+                     proxy=client.proxy, headers=dict(client.headers or {}), retry_handlers=[])
+
+
+def outbox_metadata(key: str, metadata: dict[str, Any] | None) -> dict[str, Any]:
+    """Message metadata carrying the outbox key (it wins over a payload's own `key`), keeping the rest."""
+    metadata = metadata if isinstance(metadata, dict) else {}
+    payload = metadata.get("event_payload") if isinstance(metadata.get("event_payload"), dict) else {}
+    return {"event_type": str(metadata.get("event_type") or METADATA_EVENT), "event_payload": {**payload, "key": key}}
+
+
+_dm_channels: dict[tuple[str, str], str] = {}  # (API URL, user id) → D… id, learnt from conversations.open
+_dm_lock = threading.Lock()
+
+
+def deliver_due(deps: Deps, client: WebClient, *, now: datetime | None = None, worker: str | None = None,
+                max_seconds: float | None = None) -> DeliveryReport:
+    """Deliver every outbox message due now (and any that fall due while running); report what happened."""
+    run = _Delivery(deps, client, start=utc(now or deps.clock()), worker=worker or default_worker_id(),
+                    max_seconds=max_seconds)
+    return run.run()
+
+
+class _Delivery:
+    """One delivery run: a dispatcher (the calling thread) feeding channel lanes to a pool of sender threads."""
+
+    def __init__(self, deps: Deps, client: WebClient, *, start: datetime, worker: str,
+                 max_seconds: float | None) -> None:
+        self.deps = deps
+        self.sessions = deps.sessions
+        self.client = delivery_client(client)
+        self.limits: SlackLimits = shared_limits(str(client.base_url), str(client.token or ""),
+                                                 int(getattr(deps.settings, "slack_posts_per_minute", 300)))
+        self.worker = worker
+        self.start = start
+        self.t0 = time.monotonic()
+        self.deadline = self.t0 + max_seconds if max_seconds else None
+        self.report = DeliveryReport()
+        self.lock = threading.Lock()
+        self.work_ready = threading.Condition(self.lock)
+        self.progress = threading.Condition(self.lock)
+        self.heap: list[tuple[float, int, _Lane]] = []
+        self.seq = itertools.count()
+        self.lanes: dict[str, _Lane] = {}
+        self.backlog = 0  # claimed and not settled yet (queued or being sent)
+        self.stopping = False
+
+    def now(self) -> datetime:
+        """The run's logical time: its start plus the real time elapsed."""
+        return self.start + timedelta(seconds=time.monotonic() - self.t0)
+
+    # ------------------------------------------------------------------ dispatcher
+
+    def run(self) -> DeliveryReport:
+        first = self._claim()
+        if first:
+            threads = [threading.Thread(target=self._work, name=f"goalbot-send-{n}", daemon=True)
+                       for n in range(WORKERS)]
+            for thread in threads:
+                thread.start()
+            try:
+                self._enqueue(first)
+                self._dispatch()
+            finally:
+                with self.lock:
+                    self.stopping = True
+                    self.work_ready.notify_all()
+                for thread in threads:
+                    thread.join()
+                leftovers = [item for lane in self.lanes.values() for item in lane.items]
+                if leftovers:  # stopped early (max_seconds): unsent rows go back untried, due at once
+                    outbox.release(self.sessions, [i.id for i in leftovers], self.worker, next_attempt_at=self.now())
+        with self.sessions() as session:
+            self.report.pending_left = outbox.pending_count(session)
+        return self.report
+
+    def _batch_size(self) -> int:
+        posts = self.limits.posts
+        return max(BATCH_MIN, min(BATCH_MAX, int(posts.available() + posts.rate * CLAIM_AHEAD_SECONDS)))
+
+    def _claim(self, limit: int | None = None) -> list[_Item]:
+        rows = outbox.claim_due(self.sessions, now=self.now(), worker=self.worker, limit=limit or self._batch_size())
+        return [_item(row) for row in rows]
+
+    def _dispatch(self) -> None:
+        next_look = 0.0  # after an empty claim, look again only after IDLE_POLL (or when all is settled)
+        while self.deadline is None or time.monotonic() < self.deadline:
+            target = self._batch_size()
+            with self.lock:
+                backlog = self.backlog
+            if backlog == 0 or (backlog <= target // 2 and time.monotonic() >= next_look):
+                items = self._claim(target - backlog)
+                if items:
+                    self._enqueue(items)
+                    continue
+                if backlog == 0:
+                    return  # nothing due and nothing in flight
+                next_look = time.monotonic() + IDLE_POLL
+            with self.lock:
+                if self.backlog > 0:
+                    self.progress.wait(IDLE_POLL)
+
+    def _enqueue(self, items: list[_Item]) -> None:
+        held: dict[datetime, list[int]] = {}
+        with self.lock:
+            for item in items:
+                until = self.limits.holds.held_until(item.channel, self.now())
+                if until is not None:
+                    held.setdefault(until, []).append(item.id)  # keep the channel's order behind a retry
+                    continue
+                self.backlog += 1
+                lane = self.lanes.get(item.channel)
+                if lane is None:
+                    lane = self.lanes[item.channel] = _Lane(item.channel)
+                    self._schedule(lane)
+                lane.items.append(item)
+        for until, ids in held.items():
+            outbox.release(self.sessions, ids, self.worker, next_attempt_at=until)
+
+    def _schedule(self, lane: _Lane) -> None:
+        """Queue a lane for the sender threads at its channel's next free slot (lock held)."""
+        heapq.heappush(self.heap, (self.limits.channels.next_free(lane.channel), next(self.seq), lane))
+        self.work_ready.notify()
+
+    # ------------------------------------------------------------------ sender threads
+
+    def _next_lane(self) -> tuple[_Lane, _Item] | None:
+        with self.lock:
+            while not self.stopping:
+                if self.heap:
+                    wait = self.heap[0][0] - time.monotonic()
+                    if wait <= 0:
+                        lane = heapq.heappop(self.heap)[2]
+                        lane.busy = True
+                        return lane, lane.items.popleft()
+                    self.work_ready.wait(wait)
+                else:
+                    self.work_ready.wait()
+            return None
+
+    def _work(self) -> None:
+        while True:
+            taken = self._next_lane()
+            if taken is None:
+                return
+            lane, item = taken
+            try:
+                outcome = self._deliver(item, lane.channel)
+            except Exception:  # a bug or a lost database must not wedge the run: the lease frees the row
+                log.exception("delivering outbox message %s failed unexpectedly", item.key)
+                outcome = _Outcome("lost")
+            self._settle(lane, outcome)
+
+    def _settle(self, lane: _Lane, outcome: _Outcome) -> None:
+        rest: list[_Item] = []
+        with self.lock:
+            self.backlog -= 1
+            lane.busy = False
+            if outcome.kind in ("retry", "defer") and outcome.until is not None:
+                rest = list(lane.items)
+                lane.items.clear()
+                self.backlog -= len(rest)
+                self.limits.holds.hold(lane.channel, outcome.until)
+            if lane.items:
+                self._schedule(lane)
+            else:
+                del self.lanes[lane.channel]
+            self.progress.notify()
+        if rest and outcome.until is not None:
+            try:
+                outbox.release(self.sessions, [i.id for i in rest], self.worker, next_attempt_at=outcome.until)
+            except Exception:  # still claimed by us: the lease hands them to the next run
+                log.exception("could not hand %d outbox messages back", len(rest))
+
+    # ------------------------------------------------------------------ one message
+
+    def _deliver(self, item: _Item, lane_channel: str) -> _Outcome:
+        now = self.now()
+        if now - item.claimed_at > outbox.LEASE / 2:
+            # Queued long behind a slow channel: renew the claim, or leave the row to whoever took it.
+            if not outbox.renew_claim(self.sessions, item.id, self.worker, now):
+                log.warning("outbox message %s was reclaimed by another worker; not sending it here", item.key)
+                return _Outcome("lost")
+            item.claimed_at = now
+        payload = item.payload
+        channel, thread_ts = item.channel, payload.get("thread_ts")
+        parent_key = payload.get("thread_of")
+        if parent_key:
+            with self.sessions() as session:
+                parent = outbox.find_by_key(session, str(parent_key))
+            if parent is None or parent.status == "failed":
+                reason = "thread_parent_missing" if parent is None else "thread_parent_failed"
+                return self._fail(item, f"{reason}: {parent_key}")
+            if parent.status != "sent":
+                return self._defer(item, parent, now)
+            thread_ts = parent.sent_ts or thread_ts
+            channel = parent.sent_channel or channel
+        try:
+            if payload.get("upload"):
+                ts, answered = self._upload(item, channel, thread_ts, lane_channel)
+            else:
+                ts, answered = self._post(item, channel, thread_ts, lane_channel)
+        except Exception as error:  # noqa: BLE001 - every failure is classified and recorded
+            return self._failed_send(item, classify(error, attempt=item.attempts + 1))
+        if not outbox.mark_sent(self.sessions, item.id, self.worker, ts=ts, channel=answered, at=self.now()):
+            log.warning("outbox message %s was sent, but its row had already been marked sent", item.key)
+        with self.lock:
+            self.report.sent += 1
+        return _Outcome("sent")
+
+    def _post(self, item: _Item, channel: str, thread_ts: str | None, lane_channel: str) -> tuple[str | None, str]:
+        fields = {k: v for k, v in item.payload.items() if k not in _NOT_POST_FIELDS}
+        if thread_ts:
+            fields["thread_ts"] = thread_ts
+        self.limits.posts.acquire()
+        started = time.monotonic()
+        response = self.client.chat_postMessage(
+            channel=channel, metadata=outbox_metadata(item.key, item.payload.get("metadata")), **fields)
+        # Only a post Slack took uses the channel's second; a refused one is retried after its own delay.
+        self.limits.channels.mark_sent(lane_channel, at=started)
+        return response.get("ts"), str(response.get("channel") or channel)
+
+    def _upload(self, item: _Item, channel: str, thread_ts: str | None, lane_channel: str) -> tuple[str | None, str]:
+        upload = item.payload["upload"]
+        conversation = self._conversation_id(channel)
+        self.limits.uploads.acquire()
+        started = time.monotonic()
+        response = self.client.files_upload_v2(
+            channel=conversation, content=base64.b64decode(upload["content_b64"]), filename=upload["filename"],
+            title=upload.get("title") or upload["filename"], initial_comment=upload.get("initial_comment"),
+            thread_ts=thread_ts)
+        self.limits.channels.mark_sent(lane_channel, at=started)
+        return _shared_ts(response.get("files") or [], conversation), conversation
+
+    def _conversation_id(self, channel: str) -> str:
+        """files_upload_v2 needs a conversation id: a user id is turned into the app DM's D… id."""
+        if channel[:1] not in ("U", "W"):
+            return channel
+        key = (str(self.client.base_url), channel)
+        with _dm_lock:
+            known = _dm_channels.get(key)
+        if known:
+            return known
+        self.limits.opens.acquire()
+        opened = str(self.client.conversations_open(users=channel)["channel"]["id"])
+        with _dm_lock:
+            _dm_channels[key] = opened
+        return opened
+
+    # ------------------------------------------------------------------ outcomes
+
+    def _failed_send(self, item: _Item, failure: Failure) -> _Outcome:
+        attempts = item.attempts + 1
+        if failure.permanent:
+            return self._fail(item, failure.code)
+        if attempts >= MAX_ATTEMPTS:
+            return self._fail(item, f"{failure.code} (gave up after {attempts} attempts)")
+        assert failure.retry_after is not None
+        until = self.now() + timedelta(seconds=failure.retry_after)
+        outbox.mark_retry(self.sessions, item.id, self.worker, error=failure.code, next_attempt_at=until)
+        log.info("outbox message %s: %s, retrying in %.1f s", item.key, failure.code, failure.retry_after)
+        with self.lock:
+            self.report.retried += 1
+        return _Outcome("retry", until)
+
+    def _fail(self, item: _Item, error: str) -> _Outcome:
+        outbox.mark_failed(self.sessions, item.id, self.worker, error=error)
+        log.warning("outbox message %s (%s to %s) failed for good: %s", item.key, item.kind, item.channel, error)
+        with self.lock:
+            self.report.failed += 1
+        return _Outcome("failed")
+
+    def _defer(self, item: _Item, parent: OutboxMessage, now: datetime) -> _Outcome:
+        # Due with (or just after) the parent: claims are ordered by next_attempt_at then id, parent first.
+        until = now + DEFER
+        if parent.status == "pending":
+            until = max(until, utc(parent.next_attempt_at))
+        outbox.release(self.sessions, [item.id], self.worker, next_attempt_at=until)
+        with self.lock:
+            self.report.deferred += 1
+        return _Outcome("defer", until)
+
+
+def _item(row: OutboxMessage) -> _Item:
+    return _Item(id=row.id, key=row.idempotency_key, kind=row.kind, channel=row.channel, payload=dict(row.payload),
+                 attempts=row.attempts, next_attempt_at=utc(row.next_attempt_at),
+                 claimed_at=utc(row.claimed_at or row.next_attempt_at))
+
+
+def _shared_ts(files: list[dict[str, Any]], channel: str) -> str | None:
+    """The ts of the message that shares an uploaded file in `channel`, when Slack says it already."""
+    for file in files:
+        shares = file.get("shares") or {}
+        for scope in ("private", "public"):
+            posts = (shares.get(scope) or {}).get(channel) or []
+            if posts and posts[0].get("ts"):
+                return str(posts[0]["ts"])
+    return None

@@ -1,0 +1,265 @@
+"""Team channel digests: who is in the team, how their goals stand, and the digest written to the outbox."""
+
+from __future__ import annotations
+
+import base64
+import logging
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from sqlalchemy.orm import Session
+
+from bot.blocks.common import Message
+from bot.blocks.digests import DigestView, digest_messages, removed_notice
+from bot.charts import team_progress_png
+from bot.delivery.outbox import enqueue
+from bot.deps import Deps
+from bot.rules.digest_math import (
+    PACE_ORDER,
+    GoalFacts,
+    GoalStanding,
+    LastCheckIn,
+    most_at_risk,
+    shifted_sums,
+    standing,
+    totals_per_unit,
+    trend_forecast,
+)
+from prompts import fmt_date, t
+from storage.models import DigestSubscription
+from storage.repositories import DAY_ZERO, digest_rows, failed_outbox_messages
+
+log = logging.getLogger(__name__)
+
+KIND = "digest"
+NOTICE_KIND = "notice"
+MEMBERS_PAGE = 200  # Slack recommends pages of at most 200 for conversations.members
+CHART_FILENAME = "team-progress.png"
+_WEEKLY_KEY = re.compile(r"^digest:(?P<channel>[^:]+):(?P<week>\d{4}-\d{2}-\d{2})$")
+# Permanent failures that mean "goalbot cannot post there": the subscriber can fix them by inviting goalbot.
+_NOT_THERE = ("not_in_channel", "channel_not_found")
+
+
+def weekly_key(channel_id: str, week_start: date) -> str:
+    """The idempotency key of a channel's weekly digest: one per channel and week."""
+    return f"digest:{channel_id}:{week_start.isoformat()}"
+
+
+def now_key(channel_id: str, now: datetime) -> str:
+    """The idempotency key of a digest asked for with `/goal digest now` (not the weekly one)."""
+    return f"digest:{channel_id}:now:{now.astimezone(UTC).strftime('%Y%m%dT%H%M%S')}"
+
+
+def notice_key(channel_id: str, week_start: date) -> str:
+    """The key of the DM telling a subscriber this week's digest could not be posted (at most one a week)."""
+    return f"digest-notice:{channel_id}:{week_start.isoformat()}"
+
+
+# --- Slack: the channel and its members -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChannelAccess:
+    """Whether goalbot can read and post in a channel: `problem` is None, "not_in_channel" or "channel_not_found"."""
+
+    channel_id: str
+    problem: str | None
+
+
+def channel_access(client: WebClient, channel_id: str) -> ChannelAccess:
+    """Ask Slack whether goalbot is a member of the channel (private channels it is not in are invisible)."""
+    try:
+        info = client.conversations_info(channel=channel_id).get("channel") or {}
+    except SlackApiError as error:
+        code = str(error.response.get("error") or "")
+        if code in _NOT_THERE:
+            return ChannelAccess(channel_id, "channel_not_found")
+        raise
+    if info.get("is_archived"):
+        return ChannelAccess(channel_id, "is_archived")
+    return ChannelAccess(channel_id, None if info.get("is_member") else "not_in_channel")
+
+
+def channel_members(client: WebClient, channel_id: str) -> list[str]:
+    """Every member of a channel, following Slack's pagination cursor."""
+    members: list[str] = []
+    cursor: str | None = None
+    while True:
+        response = client.conversations_members(channel=channel_id, limit=MEMBERS_PAGE, cursor=cursor)
+        members.extend(str(m) for m in response.get("members") or [])
+        cursor = (response.get("response_metadata") or {}).get("next_cursor") or None
+        if not cursor:
+            return list(dict.fromkeys(members))
+
+
+# --- the database: every goal of the team, in a constant number of queries ---------------------------------------
+
+
+def aware(value: datetime | None) -> datetime | None:
+    """The timestamp as an aware datetime: SQLite hands them back naive, and they were written in UTC."""
+    if value is None or value.tzinfo is not None:
+        return value
+    return value.replace(tzinfo=UTC)
+
+
+def _local_date(value: datetime | None, zone: ZoneInfo) -> date | None:
+    moment = aware(value)
+    return moment.astimezone(zone).date() if moment is not None else None
+
+
+def row_standing(row: Any, zone: ZoneInfo, *, today: date, week_start: date) -> GoalStanding:
+    """One row of the digest query as a goal's standing."""
+    # Unpacked by position (the order of digest_rows' columns): a 2,000-goal digest reads 54,000 values.
+    (goal_id, owner, title, unit, direction, baseline, target, current, start, deadline, status, adjusted_at,
+     closed_at, n, sd, sy, sdd, sdy, first_week, last_week_valued, reached_week, last_week, last_answered_at,
+     last_value, last_mood, last_note, last_blocker) = row
+    facts = GoalFacts(
+        id=goal_id, owner=owner, title=title, unit=unit, direction=direction, baseline=baseline, target=target,
+        current=current, start=start, deadline=deadline, status=status, adjusted=adjusted_at is not None,
+        closed_on=_local_date(closed_at, zone),
+    )
+    sums = shifted_sums(n=n or 0, sd=float(sd or 0), sy=float(sy or 0), sdd=float(sdd or 0), sdy=float(sdy or 0),
+                        first_d=_day(first_week), last_d=_day(last_week_valued), reached_d=_day(reached_week),
+                        offset=float((start - DAY_ZERO).days))
+    if baseline is None and direction != "maintain":
+        baseline = 0.0  # as everywhere goalbot forecasts: "+15%" and "10 new clients" start from nothing
+    outlook = trend_forecast(sums, baseline=baseline, start=start, deadline=deadline, target=target,
+                             direction=direction)
+    last = None
+    if last_week is not None:
+        last = LastCheckIn(week_start=last_week, on=_local_date(last_answered_at, zone) or last_week,
+                           value=last_value, mood=last_mood, note=last_note, blocker=last_blocker)
+    return standing(facts, outlook, last, today=today, week_start=week_start)
+
+
+def _day(value: date | None) -> float | None:
+    """A date in days since DAY_ZERO, like the sums the database computed."""
+    return None if value is None else float((value - DAY_ZERO).days)
+
+
+def team_standings(
+    session: Session, *, team_id: str, member_ids: list[str], today: date, week_start: date, tz: str,
+) -> list[GoalStanding]:
+    """How every goal of the channel's members stands: one query, whatever the size of the team."""
+    zone = ZoneInfo(tz)
+    since = datetime.combine(week_start, time(0, 0), tzinfo=zone)
+    return [row_standing(row, zone, today=today, week_start=week_start)
+            for row in digest_rows(session, team_id, member_ids, since)]
+
+
+def digest_view(standings: list[GoalStanding], *, lang: str, week_start: date, today: date) -> DigestView:
+    """Group the standings by person and pick out the headline: totals, achievements, risks, blockers."""
+    people: dict[str, list[GoalStanding]] = defaultdict(list)
+    for item in standings:
+        people[item.facts.owner].append(item)
+
+    def worst_first(owner: str) -> tuple[int, str]:
+        return (min(PACE_ORDER[s.pace] for s in people[owner]), owner)
+
+    owners = sorted(people, key=worst_first)
+    active = [s for s in standings if s.facts.status == "active"]
+    missing = [o for o in owners if any(s.facts.status == "active" and not s.checked_in_this_week
+                                        for s in people[o])]
+    blockers = [s for s in standings if s.checked_in_this_week and s.last is not None
+                and (s.last.blocker or s.last.mood == "blocked")]
+    return DigestView(
+        lang=lang, week_start=week_start, today=today,
+        people=[(owner, people[owner]) for owner in owners],
+        totals=totals_per_unit(standings), achieved=[s for s in standings if s.achieved_this_week],
+        at_risk=most_at_risk(active), blockers=blockers, missing=missing,
+    )
+
+
+# --- building and queueing one digest -------------------------------------------------------------------------------
+
+
+@dataclass
+class BuiltDigest:
+    """A digest ready to send: the main message, its follow-ups for the thread, and the view they render."""
+
+    view: DigestView
+    messages: list[Message]
+
+
+def build_digest(
+    session: Session, *, team_id: str, member_ids: list[str], now: datetime, tz: str, lang: str,
+) -> BuiltDigest:
+    """Load, compute and render a channel's digest at `now` in the subscriber's time zone and language."""
+    today = now.astimezone(ZoneInfo(tz)).date()
+    week_start = today - timedelta(days=today.weekday())
+    standings = team_standings(session, team_id=team_id, member_ids=member_ids, today=today,
+                               week_start=week_start, tz=tz)
+    view = digest_view(standings, lang=lang, week_start=week_start, today=today)
+    return BuiltDigest(view=view, messages=digest_messages(view))
+
+
+def enqueue_digest(
+    session: Session, built: BuiltDigest, *, key: str, team_id: str, channel_id: str, now: datetime,
+    ref_id: int | None, chart: bytes | None,
+) -> int:
+    """Write the digest to the outbox (main message, chart, follow-ups in its thread); 0 when it was already there."""
+    main, *rest = built.messages
+    if not enqueue(session, key=key, kind=KIND, team_id=team_id, channel=channel_id, payload=main.payload(),
+                   now=now, ref_id=ref_id):
+        return 0
+    count = 1
+    if chart is not None:
+        label = fmt_date(built.view.lang, built.view.week_start)
+        upload = {"filename": CHART_FILENAME, "title": t(built.view.lang, "digest.chart_title", date=label),
+                  "content_b64": base64.b64encode(chart).decode("ascii")}
+        count += enqueue(session, key=f"{key}:chart", kind=KIND, team_id=team_id, channel=channel_id,
+                         payload={"upload": upload, "thread_of": key}, now=now, ref_id=ref_id)
+    for number, message in enumerate(rest, start=1):
+        count += enqueue(session, key=f"{key}:part{number}", kind=KIND, team_id=team_id, channel=channel_id,
+                         payload={**message.payload(), "thread_of": key}, now=now, ref_id=ref_id)
+    return count
+
+
+def queue_digest(
+    deps: Deps, client: WebClient, *, team_id: str, channel_id: str, key: str, now: datetime, tz: str, lang: str,
+    ref_id: int | None,
+) -> int:
+    """Read the channel's members from Slack, build the digest and its chart, and queue them; how many queued."""
+    members = channel_members(client, channel_id)
+    with deps.sessions() as session:
+        built = build_digest(session, team_id=team_id, member_ids=members, now=now, tz=tz, lang=lang)
+    chart = team_progress_png(built.view) if built.view.people else None
+    with deps.sessions() as session:
+        count = enqueue_digest(session, built, key=key, team_id=team_id, channel_id=channel_id, now=now,
+                               ref_id=ref_id, chart=chart)
+        session.commit()
+    return count
+
+
+def queue_removed_notice(
+    session: Session, subscription: DigestSubscription, *, week_start: date, problem: str, now: datetime,
+    error: str | None = None,
+) -> int:
+    """DM the subscriber that this week's digest could not be posted and how to fix it (once per week)."""
+    message = removed_notice(subscription.lang, subscription.channel_id, problem, error=error or problem)
+    return int(enqueue(session, key=notice_key(subscription.channel_id, week_start), kind=NOTICE_KIND,
+                       team_id=subscription.team_id, channel=subscription.created_by, payload=message.payload(),
+                       now=now, ref_id=subscription.id))
+
+
+def notify_failed_digests(deps: Deps, now: datetime) -> int:
+    """Tell subscribers about weekly digests Slack refused for good (e.g. goalbot was removed from the channel)."""
+    queued = 0
+    with deps.sessions() as session:
+        for row in failed_outbox_messages(session, KIND, since=now - timedelta(days=14)):
+            match = _WEEKLY_KEY.match(row.idempotency_key)
+            subscription = session.get(DigestSubscription, row.ref_id) if row.ref_id is not None else None
+            if match is None or subscription is None:
+                continue  # a follow-up or the chart: the main message's failure already tells the story
+            error = row.last_error or ""
+            problem = next((code for code in (*_NOT_THERE, "is_archived") if code in error), "refused")
+            queued += queue_removed_notice(session, subscription, week_start=date.fromisoformat(match["week"]),
+                                           problem=problem, now=now, error=error)
+        session.commit()
+    return queued

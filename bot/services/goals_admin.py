@@ -1,0 +1,351 @@
+"""Adjusting and closing goals: edits kept as revisions, done/drop, history, and the answers to a review.
+
+Who may change a goal: only its owner (same team and user). Every change — an edit of the target, deadline,
+metric, unit or baseline, and closing a goal — is kept as a GoalRevision with who, when, why, before and after.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from bot.blocks.common import escape
+from bot.blocks.edit import NONE_CHOICE, UNITS, edit_modal
+from bot.blocks.goals import feedback
+from bot.rules.deadlines import resolve_deadline
+from bot.rules.numbers import parse_number
+from bot.rules.pace import pace_status
+from bot.rules.smart import GoalDraft, check_part
+from bot.services.conversation import TARGET_CODES
+from prompts import fmt_date, fmt_number, keys, t
+from storage.models import Goal, GoalRevision
+from storage.repositories import add_revision, get_goal, list_goals
+
+EDITABLE = ("target", "deadline", "metric", "unit", "baseline")
+CLOSED_STATUSES = ("achieved", "done", "dropped")
+MAX_REASON = 1000
+MAX_NOTE = 1000
+
+# `/goal edit 3 target 12 because …`: field names and the words that introduce the reason, in both languages.
+FIELD_WORDS = {
+    "target": "target", "obiettivo": "target", "traguardo": "target",
+    "deadline": "deadline", "scadenza": "deadline", "date": "deadline", "data": "deadline",
+    "metric": "metric", "metrica": "metric", "misura": "metric",
+    "unit": "unit", "unità": "unit", "unita": "unit",
+    "baseline": "baseline", "partenza": "baseline", "base": "baseline", "start": "baseline",
+}
+_REASON_WORDS = re.compile(r"\s+(?:because|since|reason:?|perch[eé]|poich[eé]|motivo:?)\s+", re.IGNORECASE)
+_LEADING_ID = re.compile(r"^#?(\d{1,9})(?=\s|$)")
+
+
+class GoalRefused(Exception):
+    """The person cannot act on this goal; carries the prompt key and parameters of the explanation."""
+
+    def __init__(self, key: str, **params: Any) -> None:
+        super().__init__(key)
+        self.key = key
+        self.params = params
+
+    def text(self, lang: str) -> str:
+        """The explanation in the person's language."""
+        return t(lang, self.key, **self.params)
+
+
+def split_leading_id(args: str) -> tuple[int | None, str]:
+    """Split `3 rest` or `#3 rest` into (3, "rest"); text not starting with a number gives (None, text)."""
+    text = (args or "").strip()
+    match = _LEADING_ID.match(text)
+    if match is None:
+        return None, text
+    return int(match.group(1)), text[match.end():].strip()
+
+
+def active_goals(session: Session, team_id: str, user_id: str) -> list[Goal]:
+    """The person's active goals, oldest first."""
+    return list_goals(session, team_id, user_id, statuses=("active",))
+
+
+def owned_goal(session: Session, team_id: str, user_id: str, goal_id: int, *, active: bool = True,
+               lock: bool = False) -> Goal:
+    """The goal if this person owns it (and it is still active when `active`), else GoalRefused.
+
+    With `lock` the row is locked until the transaction ends (PostgreSQL), so two clicks or submissions that
+    arrive together change the goal once: the second one sees the first one's result.
+    """
+    if lock:
+        goal = session.get(Goal, goal_id, with_for_update=True, populate_existing=True)
+    else:
+        goal = get_goal(session, goal_id)
+    if goal is None or goal.team_id != team_id:
+        raise GoalRefused("manage.not_found", id=goal_id)
+    if goal.user_id != user_id:
+        raise GoalRefused("manage.not_yours", id=goal_id)
+    if active and goal.status != "active":
+        raise GoalRefused("manage.already_closed", id=goal_id, status=goal.status)
+    return goal
+
+
+def pick_goal(session: Session, team_id: str, user_id: str, goal_id: int | None, *,
+              lock: bool = False) -> Goal | list[Goal]:
+    """The goal named by id, the only active goal when none is named, or the active goals to choose from."""
+    if goal_id is None:
+        goals = active_goals(session, team_id, user_id)
+        if not goals:
+            raise GoalRefused("manage.no_active_goals")
+        if len(goals) > 1:
+            return goals
+        goal_id = goals[0].id
+    return owned_goal(session, team_id, user_id, goal_id, lock=lock)
+
+
+# ---------------------------------------------------------------------------------------------------- editing
+
+
+@dataclass
+class EditPlan:
+    """What an edit form asks for: the changes (field → before, after), errors per field, warnings, the reason."""
+
+    changes: dict[str, tuple[Any, Any]] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+    warnings: list[tuple[str, str]] = field(default_factory=list)  # (issue code, localized text)
+    reason: str = ""
+
+    @property
+    def ok(self) -> bool:
+        """True when the edit can be saved as it is."""
+        return not self.errors
+
+
+def form_texts(lang: str, goal: Goal) -> dict[str, str]:
+    """How the edit form shows the goal's current values (a value typed back unchanged is no change)."""
+    return {
+        "target": fmt_number(lang, goal.target),
+        "deadline": fmt_date(lang, goal.deadline),
+        "metric": goal.metric or NONE_CHOICE,
+        "unit": goal.unit or NONE_CHOICE,
+        "baseline": "" if goal.baseline is None else fmt_number(lang, goal.baseline),
+    }
+
+
+def edit_view(lang: str, goal: Goal, *, kind: str = "edit", card: tuple[str, str] | None = None) -> dict[str, Any]:
+    """The modal to adjust the goal ("edit") or only to move its deadline ("extend"), prefilled."""
+    initial = form_texts(lang, goal)
+    fields: tuple[str, ...] = EDITABLE
+    if kind == "extend":
+        fields, initial["deadline"] = ("deadline",), ""  # the old deadline is the one being replaced
+    return edit_modal(lang, goal, initial=initial, fields=fields, metrics=metric_codes(), kind=kind, card=card)
+
+
+def _number(text: str, lang: str) -> float | None:
+    value = parse_number(text, lang)
+    if value is None:
+        other = "it" if lang == "en" else "en"
+        value = parse_number(text, other)  # "1.234,5" typed to an English profile is still a number
+    return value
+
+
+def _choice(text: str, group: str, lang: str, known: tuple[str, ...]) -> str | None | bool:
+    """A metric or unit code from a select value or a typed word; False when nothing matches."""
+    value = text.strip()
+    if value.lower() in (NONE_CHOICE, "-", "–", "nessuna", "nessuno"):
+        return None
+    for code in known:
+        if value.lower() == code.lower():
+            return code
+    for language in (lang, "it" if lang == "en" else "en"):
+        for code in known:
+            label = keys(language).get(f"{group}.{code}")
+            if label and value.lower() == label.lower():
+                return code
+    return False
+
+
+def metric_codes() -> tuple[str, ...]:
+    """Every metric goalbot names, in catalog order."""
+    return tuple(key.split(".", 1)[1] for key in keys("en") if key.startswith("metrics."))
+
+
+def read_edit(
+    goal: Goal, form: dict[str, str | None], *, lang: str, now: datetime, tz: str, today: date,
+    initial: dict[str, str] | None = None, accepted: tuple[str, ...] = (),
+) -> EditPlan:
+    """Read an edit form (field → typed text; absent fields stay as they are) into changes or errors."""
+    plan = EditPlan()
+    initial = initial or {}
+    new: dict[str, Any] = {name: getattr(goal, name) for name in EDITABLE}
+    for name in EDITABLE:
+        raw = form.get(name)
+        if raw is None:
+            continue
+        text = raw.strip()
+        if name in initial and text == initial[name].strip():
+            continue  # shown as it was and left alone
+        if name == "target":
+            if not text:
+                plan.errors[name] = t(lang, "manage.edit.target_required")
+                continue
+            value = _number(text, lang)
+            if value is None:
+                plan.errors[name] = t(lang, "manage.edit.number_unreadable", text=_escape(text))
+            elif value < 0:
+                plan.errors[name] = t(lang, "manage.edit.number_negative")
+            else:
+                new[name] = value
+        elif name == "baseline":
+            if not text:
+                new[name] = None
+                continue
+            value = _number(text, lang)
+            if value is None:
+                plan.errors[name] = t(lang, "manage.edit.number_unreadable", text=_escape(text))
+            else:
+                new[name] = value
+        elif name == "deadline":
+            if not text:
+                plan.errors[name] = t(lang, "manage.edit.deadline_required")
+                continue
+            result = resolve_deadline(text, lang=lang, now=now, tz=tz)
+            if result.error == "past" and result.deadline is not None:
+                plan.errors[name] = t(lang, "manage.edit.deadline_past", date=fmt_date(lang, result.deadline))
+            elif result.deadline is None:
+                plan.errors[name] = t(lang, "manage.edit.deadline_unreadable", text=_escape(text))
+            else:
+                new[name] = result.deadline
+        else:
+            known = metric_codes() if name == "metric" else UNITS
+            choice = _choice(text, "metrics" if name == "metric" else "units", lang, known)
+            if choice is False:
+                plan.errors[name] = t(lang, f"manage.edit.{name}_unknown", text=_escape(text))
+            else:
+                new[name] = choice
+    for name in EDITABLE:
+        if name not in plan.errors and new[name] != getattr(goal, name):
+            plan.changes[name] = (getattr(goal, name), new[name])
+    reason = (form.get("reason") or "").strip()
+    if not reason:
+        plan.errors["reason"] = t(lang, "manage.edit.reason_required")
+    elif len(reason) > MAX_REASON:
+        plan.errors["reason"] = t(lang, "manage.edit.reason_too_long", limit=MAX_REASON)
+    plan.reason = reason
+    if not plan.changes and not any(name in plan.errors for name in EDITABLE):
+        first = next((name for name in EDITABLE if form.get(name) is not None), "target")
+        plan.errors[first] = t(lang, "manage.edit.nothing_changed")
+    if plan.changes:
+        _smart_checks(goal, new, plan, lang=lang, today=today, accepted=accepted)
+    return plan
+
+
+def _smart_checks(
+    goal: Goal, new: dict[str, Any], plan: EditPlan, *, lang: str, today: date, accepted: tuple[str, ...],
+) -> None:
+    """The conversation's realism checks on the adjusted goal: blocking ones are errors, the rest warnings."""
+    draft = GoalDraft(
+        text=goal.title, type=goal.type, subject=goal.subject, metric=new["metric"], unit=new["unit"],
+        direction=goal.direction, baseline=new["baseline"], target=new["target"], deadline=new["deadline"],
+        confidence=goal.confidence, plan=goal.plan, relevance=goal.relevance,
+    )
+    if set(plan.changes) & {"target", "metric", "unit", "baseline"}:
+        for issue in check_part("achievable", draft, today=today):
+            if issue.code not in TARGET_CODES:
+                continue  # confidence and plan are not part of an adjustment
+            text = feedback(lang, issue, draft).text
+            if issue.blocking:
+                plan.errors.setdefault("target", text)
+            elif issue.code not in accepted:
+                plan.warnings.append((issue.code, text))
+    if "deadline" in plan.changes:
+        for issue in check_part("time_bound", draft, today=today):
+            if not issue.blocking and issue.code not in accepted:
+                plan.warnings.append((issue.code, feedback(lang, issue, draft).text))
+
+
+def stored(value: Any) -> str | None:
+    """A field value as a revision keeps it: numbers without a needless .0, dates in ISO form."""
+    if value is None:
+        return None
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def apply_edit(
+    session: Session, goal: Goal, plan: EditPlan, *, by: str, at: datetime, today: date,
+) -> list[GoalRevision]:
+    """Save the plan's changes, one revision per field, and mark the goal as adjusted."""
+    revisions = []
+    for name, (before, after) in plan.changes.items():
+        revisions.append(add_revision(session, goal, by=by, at=at, field=name, before=stored(before),
+                                      after=stored(after), reason=plan.reason))
+        setattr(goal, name, after)
+    if revisions:
+        goal.adjusted_at = at
+        goal.updated_at = at
+        if goal.current is not None:
+            # The pace compares progress with the new target and deadline from now on.
+            goal.pace = pace_status(baseline=goal.baseline, target=goal.target, current=goal.current,
+                                    direction=goal.direction, start=goal.start_date, deadline=goal.deadline,
+                                    today=today)
+        session.flush()
+    return revisions
+
+
+@dataclass(frozen=True)
+class TextEdit:
+    """`/goal edit 3 target 12 because …` read apart."""
+
+    goal_id: int | None
+    field: str | None
+    value: str
+    reason: str
+
+
+def read_text_edit(args: str) -> TextEdit:
+    """Read the typed form of an edit; a missing field means "open the form for this goal"."""
+    goal_id, rest = split_leading_id(args)
+    parts = _REASON_WORDS.split(rest, maxsplit=1)
+    head, reason = parts[0].strip(), (parts[1].strip() if len(parts) > 1 else "")
+    word, _, value = head.partition(" ")
+    name = FIELD_WORDS.get(word.lower()) if word else None
+    if name is None:
+        return TextEdit(goal_id, None, head, reason)
+    return TextEdit(goal_id, name, value.strip(), reason)
+
+
+# ---------------------------------------------------------------------------------------------------- closing
+
+
+def close_goal(
+    session: Session, goal: Goal, status: str, *, by: str, at: datetime, note: str | None,
+) -> GoalRevision:
+    """Close the goal as achieved, done or dropped, keeping the note verbatim and the change as a revision."""
+    if status not in CLOSED_STATUSES:
+        raise ValueError(f"cannot close a goal as {status!r}")
+    note = (note or "").strip() or None
+    if note is not None and len(note) > MAX_NOTE:
+        raise GoalRefused("manage.close.note_too_long", limit=MAX_NOTE)
+    revision = add_revision(session, goal, by=by, at=at, field="status", before=goal.status, after=status,
+                            reason=note)
+    goal.status = status
+    goal.closed_at = at
+    goal.closed_note = note
+    goal.updated_at = at
+    if status == "achieved":
+        goal.pace = "achieved"
+    session.flush()
+    return revision
+
+
+def revisions_of(session: Session, goal: Goal) -> list[GoalRevision]:
+    """Every change to the goal, oldest first."""
+    session.refresh(goal, attribute_names=["revisions"])
+    return list(goal.revisions)
+
+
+def _escape(text: str) -> str:
+    return escape(text[:200])

@@ -1,0 +1,50 @@
+"""The App Home tab: built from the database and published with views.publish, on open and after each change."""
+
+from __future__ import annotations
+
+import logging
+from zoneinfo import ZoneInfo
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.blocks.home import home_view, next_checkin_text
+from bot.deps import Deps
+from bot.services.checkins import load_schedule, next_checkin, owner_lang
+from bot.services.profiles import valid_tz
+from storage.repositories import get_user_pref, list_goals
+
+log = logging.getLogger(__name__)
+
+
+def build_home(deps: Deps, team_id: str, user_id: str) -> dict:  # type: ignore[type-arg]
+    """The person's Home view as JSON, from what is stored now."""
+    settings = deps.settings
+    now = deps.clock()
+    with deps.sessions() as session:
+        pref = get_user_pref(session, team_id, user_id)
+        goals = list_goals(session, team_id, user_id)
+        lang = owner_lang(pref, settings.default_lang)
+        tz = valid_tz(pref.tz if pref else None, settings.default_tz)
+        zone = ZoneInfo(tz)
+        schedule = load_schedule(session, settings, team_id, user_id, tz)
+        upcoming = None
+        if any(g.status == "active" for g in goals):
+            # The check-in helper's own answer, so the Home never promises a check-in that will not come.
+            upcoming = next_checkin(session, schedule, team_id=team_id, user_id=user_id, now=now)
+        text = next_checkin_text(lang, upcoming, zone, schedule.paused_until, now.astimezone(zone).date())
+        return home_view(lang, goals, schedule_text=text)
+
+
+def refresh_home(deps: Deps, client: WebClient, team_id: str, user_id: str) -> bool:
+    """Publish the person's Home tab again; False (logged) when Slack refuses, since the next open retries."""
+    view = build_home(deps, team_id, user_id)
+    try:
+        client.views_publish(user_id=user_id, view=view)
+    except SlackApiError as error:
+        log.warning("views.publish for %s failed: %s", user_id, error.response.get("error"))
+        return False
+    except OSError as error:  # the network: the change itself is saved, and the next open publishes again
+        log.warning("views.publish for %s failed: %s", user_id, error)
+        return False
+    return True

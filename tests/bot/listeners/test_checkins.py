@@ -1,0 +1,517 @@
+"""Weekly check-ins as a person lives them: the card in the DM, replies in its thread, buttons, the modal."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from bot import ids
+from bot.local.workspace import LocalWorkspace
+from storage.models import CheckIn, ProcessedEvent
+from tests.bot.checkin_support import (
+    add_goal,
+    bot_messages,
+    cards,
+    checkins_of,
+    goal_of,
+    last_card,
+    run,
+    thread_answers,
+    thread_messages,
+)
+from tests.bot.conftest import all_text, dm_texts
+
+
+def ephemeral_texts(ws: LocalWorkspace, user: str) -> list[str]:
+    return [all_text(m) for m in ws.fake.ephemeral_messages(user)]
+
+
+def test_the_weekly_card_shows_the_goal_the_pace_it_needs_and_five_buttons(workspace: LocalWorkspace) -> None:
+    add_goal(workspace, "U1")
+    summary = run(workspace)
+    assert (summary["planned"], summary["sent"]) == (1, 1)
+    card = last_card(workspace, "U1")
+    text = all_text(card)
+    assert "Sign 10 new clients in healthcare" in text
+    assert "▰▰▰▰▱▱▱▱▱▱ *4 clients* of 10 clients · 40%" in text
+    assert "Expected by now: *46%*" in text  # 56 of 122 days gone on Thursday 26 November
+    assert "Status by the numbers: 🟠 at risk" in text
+    buttons = [e["text"]["text"] for b in card["blocks"] if b["type"] == "actions" for e in b["elements"]]
+    assert buttons == ["Update progress", "On track", "At risk", "Blocked", "Skip this week"]
+    assert run(workspace)["planned"] == 0
+    assert len(cards(workspace, "U1")) == 1
+
+
+def test_italian_owner_gets_the_card_in_italian(workspace: LocalWorkspace) -> None:
+    add_goal(workspace, "U2", title="Acquisire 10 nuovi clienti", lang="it")
+    run(workspace)
+    text = all_text(last_card(workspace, "U2"))
+    assert "Aggiornamento settimanale" in text and "4 clienti* su 10 clienti" in text
+    assert "Salta questa settimana" in text
+
+
+def test_reply_in_thread_records_progress_and_answers_with_status_and_forecast(workspace: LocalWorkspace) -> None:
+    goal_id = add_goal(workspace, "U1")
+    run(workspace)
+    card = last_card(workspace, "U1")
+    workspace.say("7", user="U1", thread_ts=card["ts"])
+    [answer] = thread_answers(workspace, "U1", card)
+    assert "Recorded: *7 clients* (was 4 clients)" in answer
+    assert "▰▰▰▰▰▰▰▱▱▱ 70% of the way to 10 clients" in answer
+    assert "🟢 on track — expected *46%* by now" in answer
+    assert "At this pace" in answer and "target reached around" in answer
+    [checkin] = checkins_of(workspace, goal_id)
+    assert (checkin.status, checkin.value, checkin.previous_value, checkin.pace) == ("answered", 7, 4, "on_track")
+    assert checkin.reply_text == "7" and checkin.note is None
+    goal = goal_of(workspace, goal_id)
+    assert (goal.current, goal.pace, goal.status) == (7, "on_track", "active")
+    assert not any(m.get("thread_ts") is None and "Recorded" in all_text(m) for m in bot_messages(workspace, "U1"))
+
+
+@pytest.mark.parametrize(("user", "reply", "expected"), [
+    ("U1", "7/10", 7),
+    ("U1", "70%", 7),
+    ("U1", "+3", 7),
+    ("U1", "3 more", 7),
+    ("U1", "closed 3 more deals, now at 7", 7),
+    ("U2", "ho chiuso 3 nuovi clienti, ora siamo a 7", 7),
+    ("U2", "tre nuovi clienti", 7),
+    ("U2", "siamo all'80%", 8),
+])
+def test_replies_in_english_and_italian_are_read_as_the_new_total(
+    workspace: LocalWorkspace, user: str, reply: str, expected: float,
+) -> None:
+    goal_id = add_goal(workspace, user)
+    run(workspace)
+    workspace.say(reply, user=user, thread_ts=last_card(workspace, user)["ts"])
+    assert goal_of(workspace, goal_id).current == expected
+    assert checkins_of(workspace, goal_id)[0].reply_text == reply
+
+
+@pytest.mark.parametrize(("user", "reply", "expected"), [
+    ("U1", "€120k", 120_000),
+    ("U2", "120.000 euro", 120_000),
+])
+def test_money_replies_are_read_in_the_owners_notation(
+    workspace: LocalWorkspace, user: str, reply: str, expected: float,
+) -> None:
+    goal_id = add_goal(workspace, user, title="Grow ARR to €500k", target=500_000, unit="EUR", baseline=50_000,
+                       current=100_000, type_="revenue", metric="arr")
+    run(workspace)
+    card = last_card(workspace, user)
+    workspace.say(reply, user=user, thread_ts=card["ts"])
+    assert goal_of(workspace, goal_id).current == expected
+    answer = thread_answers(workspace, user, card)[0]
+    assert ("€120,000" if user == "U1" else "120.000\u00a0€") in answer
+
+
+def test_unclear_reply_gets_a_question_with_what_was_understood_and_the_choice_is_recorded(
+    workspace: LocalWorkspace,
+) -> None:
+    goal_id = add_goal(workspace, "U1")
+    run(workspace)
+    card = last_card(workspace, "U1")
+    workspace.say("closed 3", user="U1", thread_ts=card["ts"])
+    [question] = thread_messages(workspace, "U1", card)
+    text = all_text(question)
+    assert "I read: “closed 3”" in text and "new total or this week's increase" in text
+    assert "`3`" in text and "`+3`" in text
+    assert goal_of(workspace, goal_id).current == 4  # not a guess
+    labels = [e["text"]["text"] for b in question["blocks"] if b["type"] == "actions" for e in b["elements"]]
+    assert labels == ["Now at 3 clients", "Now at 7 clients"]
+
+    workspace.click(question, ids.ACTION_CHECKIN_PICK, user="U1", value=question["blocks"][1]["elements"][1]["value"])
+    assert goal_of(workspace, goal_id).current == 7
+    closed = next(m for m in workspace.fake.dm_messages("U1") if m["ts"] == question["ts"])
+    assert not any(b["type"] == "actions" for b in closed["blocks"])
+    assert "Recorded: *7 clients*" in thread_answers(workspace, "U1", card)[-1]
+
+
+def test_an_italian_percentage_between_two_counts_is_asked_back_in_italian(workspace: LocalWorkspace) -> None:
+    goal_id = add_goal(workspace, "U2", lang="it")
+    run(workspace)
+    card = last_card(workspace, "U2")
+    workspace.say("siamo all'85%", user="U2", thread_ts=card["ts"])
+    [question] = thread_messages(workspace, "U2", card)
+    assert "Ho letto: “siamo all'85%”" in all_text(question)
+    labels = [e["text"]["text"] for b in question["blocks"] if b["type"] == "actions" for e in b["elements"]]
+    assert labels == ["Ora a 8 clienti", "Ora a 9 clienti"]
+    workspace.say("9", user="U2", thread_ts=card["ts"])
+    assert goal_of(workspace, goal_id).current == 9
+
+
+def test_the_question_can_be_answered_by_typing_plus_or_the_total(workspace: LocalWorkspace) -> None:
+    goal_id = add_goal(workspace, "U1")
+    run(workspace)
+    card = last_card(workspace, "U1")
+    workspace.say("closed 3", user="U1", thread_ts=card["ts"])
+    workspace.say("+3", user="U1", thread_ts=card["ts"])
+    assert goal_of(workspace, goal_id).current == 7
+    workspace.say("signed 2", user="U1", thread_ts=card["ts"])  # 2 in total, or 9?
+    workspace.say("2", user="U1", thread_ts=card["ts"])  # the bare number picks the first reading: the total
+    [checkin] = checkins_of(workspace, goal_id)
+    assert (checkin.value, checkin.previous_value, checkin.pending) == (2, 4, None)
+
+
+def test_reply_without_a_number_is_asked_back_and_its_note_kept(workspace: LocalWorkspace) -> None:
+    goal_id = add_goal(workspace, "U1")
+    run(workspace)
+    card = last_card(workspace, "U1")
+    workspace.say("Tough week, prospects on holiday", user="U1", thread_ts=card["ts"])
+    [question] = thread_answers(workspace, "U1", card)
+    assert "couldn't find a number" in question
+    [checkin] = checkins_of(workspace, goal_id)
+    assert checkin.status == "asked" and checkin.note == "Tough week, prospects on holiday"
+    workspace.say("5", user="U1", thread_ts=card["ts"])
+    [checkin] = checkins_of(workspace, goal_id)
+    assert checkin.value == 5 and checkin.note == "Tough week, prospects on holiday"
+
+
+def test_blocker_in_a_reply_is_kept_and_shown(workspace: LocalWorkspace) -> None:
+    goal_id = add_goal(workspace, "U1")
+    run(workspace)
+    card = last_card(workspace, "U1")
+    workspace.say("now at 5, waiting on legal for 2 contracts", user="U1", thread_ts=card["ts"])
+    [checkin] = checkins_of(workspace, goal_id)
+    assert checkin.value == 5 and "waiting on legal" in (checkin.blocker or "")
+    assert "Blocker noted" in thread_answers(workspace, "U1", card)[0]
+
+
+def test_reply_text_is_escaped_when_echoed(workspace: LocalWorkspace) -> None:
+    add_goal(workspace, "U1")
+    run(workspace)
+    card = last_card(workspace, "U1")
+    workspace.say("<!channel> no idea", user="U1", thread_ts=card["ts"])
+    answer = thread_answers(workspace, "U1", card)[0]
+    assert "&lt;!channel&gt;" in answer and "<!channel>" not in answer
+
+
+def test_maintain_goal_is_on_track_while_at_or_above_its_floor(workspace: LocalWorkspace) -> None:
+    goal_id = add_goal(workspace, "U1", title="Keep renewals at 90% or more", target=90, unit="%", baseline=92,
+                       current=None, direction="maintain", type_="retention", metric="renewal_rate")
+    run(workspace)
+    card = last_card(workspace, "U1")
+    assert "keep it at or above *90%*" in all_text(card)
+    workspace.say("91%", user="U1", thread_ts=card["ts"])
+    assert goal_of(workspace, goal_id).pace == "on_track"
+    workspace.say("actually 88%", user="U1", thread_ts=card["ts"])
+    goal = goal_of(workspace, goal_id)
+    assert (goal.current, goal.pace, goal.status) == (88, "at_risk", "active")
+    assert "🟠 at risk" in thread_answers(workspace, "U1", card)[-1]
+
+
+def test_reaching_the_target_marks_the_goal_achieved_and_congratulates(workspace: LocalWorkspace) -> None:
+    goal_id = add_goal(workspace, "U2", lang="it")
+    run(workspace)
+    card = last_card(workspace, "U2")
+    workspace.say("siamo a 10!", user="U2", thread_ts=card["ts"])
+    goal = goal_of(workspace, goal_id)
+    assert (goal.status, goal.pace) == ("achieved", "achieved") and goal.closed_at is not None
+    assert "Complimenti" in thread_answers(workspace, "U2", card)[-1]
+    assert run(workspace, at=datetime(2026, 11, 30, 9, 0, tzinfo=UTC))["planned"] == 0  # no check-ins after
+
+
+def test_retried_and_duplicated_events_apply_a_reply_once(workspace: LocalWorkspace) -> None:
+    goal_id = add_goal(workspace, "U1")
+    run(workspace)
+    card = last_card(workspace, "U1")
+    workspace.say("+3", user="U1", thread_ts=card["ts"], event_id="Ev-reply")
+    workspace.say("+3", user="U1", thread_ts=card["ts"], event_id="Ev-reply", retry_num=1)
+    [typed] = [m for m in workspace.fake.dm_messages("U1") if m.get("user") == "U1"][:1]
+    # The same message again under a new event id (Slack may deliver a message twice): still applied once.
+    workspace.dispatch(*workspace.requests.message_event(
+        "+3", user="U1", ts=typed["ts"], thread_ts=card["ts"], parent_user_id=workspace.fake.bot_user_id))
+    assert goal_of(workspace, goal_id).current == 7
+    assert len(thread_answers(workspace, "U1", card)) == 1
+    with workspace.deps.sessions() as session:
+        claimed = session.scalars(select(ProcessedEvent.event_id).where(ProcessedEvent.event_id.like("msg:%"))).all()
+    assert len(claimed) == 1
+
+
+def test_bot_messages_edits_and_deletions_in_a_checkin_thread_are_ignored(workspace: LocalWorkspace) -> None:
+    goal_id = add_goal(workspace, "U1")
+    run(workspace)
+    card = last_card(workspace, "U1")
+    for event in (
+        workspace.requests.message_event("9", user="U1", thread_ts=card["ts"], bot_id="BOTHER"),
+        workspace.requests.message_event("9", user="U1", thread_ts=card["ts"], subtype="message_changed"),
+        workspace.requests.message_event("9", user="U1", thread_ts=card["ts"], subtype="message_deleted"),
+    ):
+        workspace.dispatch(*event)
+    assert goal_of(workspace, goal_id).current == 4
+    assert thread_answers(workspace, "U1", card) == []
+
+
+def test_a_thread_that_is_not_a_checkin_is_left_to_the_conversation(workspace: LocalWorkspace) -> None:
+    add_goal(workspace, "U1")
+    workspace.command("list", user="U1")
+    workspace.say("hello", user="U1")
+    pointer = bot_messages(workspace, "U1")[-1]
+    workspace.say("7", user="U1", thread_ts=pointer["ts"])
+    assert "/goal" in dm_texts(workspace, "U1")[-1]
+
+
+def test_on_track_and_at_risk_buttons_keep_the_mood_and_answer_by_the_numbers(workspace: LocalWorkspace) -> None:
+    goal_id = add_goal(workspace, "U1", current=3)
+    run(workspace)
+    card = last_card(workspace, "U1")
+    workspace.click(card, ids.ACTION_CHECKIN_ON_TRACK, user="U1")
+    answer = thread_answers(workspace, "U1", card)[-1]
+    assert "you feel *on track*" in answer and "By the numbers: 🟠 at risk" in answer
+    assert "expected *46%* by now, you're at *30%*" in answer
+    workspace.click(card, ids.ACTION_CHECKIN_AT_RISK, user="U1")
+    [checkin] = checkins_of(workspace, goal_id)
+    assert checkin.mood == "at_risk" and checkin.message_ts == card["ts"]
+    assert "you feel *at risk*" in thread_answers(workspace, "U1", card)[-1]
+
+
+def test_blocked_asks_what_blocks_and_keeps_the_answer_as_the_blocker(workspace: LocalWorkspace) -> None:
+    goal_id = add_goal(workspace, "U2", lang="it")
+    run(workspace)
+    card = last_card(workspace, "U2")
+    workspace.click(card, ids.ACTION_CHECKIN_BLOCKED, user="U2")
+    assert "Cosa ti blocca" in thread_answers(workspace, "U2", card)[-1]
+    workspace.say("aspettiamo l'ufficio legale per 2 contratti", user="U2", thread_ts=card["ts"])
+    [checkin] = checkins_of(workspace, goal_id)
+    assert (checkin.mood, checkin.blocker) == ("blocked", "aspettiamo l'ufficio legale per 2 contratti")
+    assert goal_of(workspace, goal_id).current == 4  # the 2 contracts are the obstacle, not progress
+    assert "ostacolo annotato" in thread_answers(workspace, "U2", card)[-1]
+
+
+def test_skip_this_week_stops_the_reminder_and_says_when_the_next_one_comes(workspace: LocalWorkspace) -> None:
+    goal_id = add_goal(workspace, "U1")
+    run(workspace)
+    card = last_card(workspace, "U1")
+    workspace.click(card, ids.ACTION_CHECKIN_SKIP, user="U1")
+    assert "Next check-in: *Monday 30 November at 09:00*" in thread_answers(workspace, "U1", card)[-1]
+    assert checkins_of(workspace, goal_id)[0].status == "skipped"
+    assert run(workspace, "reminders", at=datetime(2026, 11, 28, 11, 0, tzinfo=UTC))["planned"] == 0
+    run(workspace, at=datetime(2026, 11, 30, 8, 0, tzinfo=UTC))
+    assert len(cards(workspace, "U1")) == 2
+
+
+def test_update_button_opens_a_modal_that_records_the_value_and_note(workspace: LocalWorkspace) -> None:
+    goal_id = add_goal(workspace, "U1")
+    run(workspace)
+    card = last_card(workspace, "U1")
+    workspace.click(card, ids.ACTION_CHECKIN_UPDATE, user="U1")
+    [modal] = workspace.fake.modals()
+    assert modal["callback_id"] == ids.VIEW_CHECKIN and "Now: 4 clients" in all_text(modal)
+    response = workspace.submit(modal, {ids.BLOCK_CHECKIN_VALUE: {ids.INPUT_CHECKIN_VALUE: "+3"},
+                                        ids.BLOCK_CHECKIN_NOTE: {ids.INPUT_CHECKIN_NOTE: "Two referrals"}}, user="U1")
+    assert response.status == 200 and not response.body
+    [checkin] = checkins_of(workspace, goal_id)
+    assert (checkin.value, checkin.note, checkin.status) == (7, "Two referrals", "answered")
+    assert "Recorded: *7 clients*" in thread_answers(workspace, "U1", card)[-1]
+
+
+@pytest.mark.parametrize(("user", "typed", "error"), [
+    ("U1", "lots", "couldn't read a number"),
+    ("U2", "tanti", "Non riesco a leggere un numero"),
+    ("U1", "7 or 8", "Did you mean 7 clients / 8 clients?"),
+])
+def test_an_unreadable_number_in_the_modal_keeps_it_open_with_a_localized_error(
+    workspace: LocalWorkspace, user: str, typed: str, error: str,
+) -> None:
+    goal_id = add_goal(workspace, user)
+    run(workspace)
+    workspace.click(last_card(workspace, user), ids.ACTION_CHECKIN_UPDATE, user=user)
+    response = workspace.submit(workspace.fake.modals()[-1],
+                                {ids.BLOCK_CHECKIN_VALUE: {ids.INPUT_CHECKIN_VALUE: typed}}, user=user)
+    assert '"response_action": "errors"' in response.body.replace("'", '"') or "errors" in response.body
+    assert error in response.body
+    assert goal_of(workspace, goal_id).current == 4
+
+
+def test_a_plain_number_in_the_modal_is_the_new_total(workspace: LocalWorkspace) -> None:
+    goal_id = add_goal(workspace, "U1", current=5)
+    run(workspace)
+    workspace.click(last_card(workspace, "U1"), ids.ACTION_CHECKIN_UPDATE, user="U1")
+    workspace.submit(workspace.fake.modals()[-1], {ids.BLOCK_CHECKIN_VALUE: {ids.INPUT_CHECKIN_VALUE: "3"}},
+                     user="U1")
+    assert goal_of(workspace, goal_id).current == 3
+
+
+def test_checkin_command_posts_the_checkin_now_as_this_weeks(workspace: LocalWorkspace) -> None:
+    goal_id = add_goal(workspace, "U1", created=datetime(2026, 11, 25, 9, 0, tzinfo=UTC))
+    workspace.command("checkin", user="U1")
+    card = last_card(workspace, "U1")
+    [checkin] = checkins_of(workspace, goal_id)
+    assert str(checkin.week_start) == "2026-11-23" and checkin.message_ts == card["ts"]
+    workspace.say("6", user="U1", thread_ts=card["ts"])
+    assert goal_of(workspace, goal_id).current == 6
+    assert run(workspace)["planned"] == 0 and len(cards(workspace, "U1")) == 1
+
+
+def test_checkin_command_when_slack_is_busy_queues_the_card_and_its_thread_still_works(
+    workspace: LocalWorkspace,
+) -> None:
+    goal_id = add_goal(workspace, "U1")
+    # Slack answers ok:false fatal_error (a 5xx would be retried by the client first, sleeping for real).
+    workspace.fake.fail_next("chat.postMessage", status=200, error="fatal_error")
+    workspace.command("checkin", user="U1")
+    assert "Slack is busy" in ephemeral_texts(workspace, "U1")[-1]
+    assert cards(workspace, "U1") == []
+    run(workspace, "outbox", at=workspace.deps.clock() + timedelta(minutes=1))
+    card = last_card(workspace, "U1")
+    workspace.say("8", user="U1", thread_ts=card["ts"])
+    assert goal_of(workspace, goal_id).current == 8
+    assert checkins_of(workspace, goal_id)[0].message_ts == card["ts"]
+
+
+def test_checkin_command_without_goals_says_how_to_set_one(workspace: LocalWorkspace) -> None:
+    workspace.command("checkin", user="U1")
+    assert "no active goals" in ephemeral_texts(workspace, "U1")[-1]
+
+
+def test_checkin_command_from_a_channel_points_to_the_dm(workspace: LocalWorkspace) -> None:
+    workspace.fake.add_channel("C1", name="sales", members=["U1"])
+    add_goal(workspace, "U1")
+    workspace.command("checkin", user="U1", channel="C1")
+    assert "direct messages" in ephemeral_texts(workspace, "U1")[-1]
+    assert len(cards(workspace, "U1")) == 1
+
+
+def test_checkin_time_moves_the_weekly_checkin(workspace: LocalWorkspace) -> None:
+    add_goal(workspace, "U1")
+    run(workspace)  # this week's, on Monday's default
+    workspace.command("checkin-time fri 4pm", user="U1")
+    answer = ephemeral_texts(workspace, "U1")[-1]
+    assert "every *Friday* at *16:00* (Europe/Rome)" in answer
+    assert "Next one: *Friday 4 December at 16:00*" in answer  # this week already had its check-in
+    assert run(workspace, at=datetime(2026, 11, 30, 8, 0, tzinfo=UTC))["planned"] == 0  # not on Monday any more
+    assert run(workspace, at=datetime(2026, 12, 4, 14, 59, tzinfo=UTC))["planned"] == 0
+    assert run(workspace, at=datetime(2026, 12, 4, 15, 0, tzinfo=UTC))["planned"] == 1
+    workspace.command("orario", user="U1")
+    assert "Next one: *Friday 11 December at 16:00*" in ephemeral_texts(workspace, "U1")[-1]
+
+
+@pytest.mark.parametrize(("user", "typed", "answer"), [
+    ("U1", "checkin-time friday", "At what time?"),
+    ("U1", "checkin-time 16:00", "Which day?"),
+    ("U2", "orario venerdì 25:00", "Non riesco a leggere l'orario"),
+])
+def test_checkin_time_that_cannot_be_read_gets_a_clear_answer(
+    workspace: LocalWorkspace, user: str, typed: str, answer: str,
+) -> None:
+    workspace.command(typed, user=user)
+    assert answer in ephemeral_texts(workspace, user)[-1]
+
+
+def test_team_default_checkin_time_applies_to_people_without_their_own(workspace: LocalWorkspace) -> None:
+    workspace.add_user("U3", name="luca", tz="Europe/Rome", locale="en-US")
+    add_goal(workspace, "U2", lang="it")
+    add_goal(workspace, "U3")
+    workspace.command("checkin-time wednesday 10:00", user="U3")  # U3's own choice wins over the team's
+    workspace.command("checkin-time team tuesday 09:30", user="U1")
+    assert "team's default check-in is now every *Tuesday* at *09:30*" in ephemeral_texts(workspace, "U1")[-1]
+    assert run(workspace, at=datetime(2026, 12, 1, 8, 29, tzinfo=UTC))["planned"] == 0
+    run(workspace, at=datetime(2026, 12, 1, 8, 30, tzinfo=UTC))  # Tuesday 09:30 in Rome
+    assert (len(cards(workspace, "U2")), len(cards(workspace, "U3"))) == (1, 0)
+    run(workspace, at=datetime(2026, 12, 2, 9, 0, tzinfo=UTC))  # Wednesday 10:00 in Rome
+    assert (len(cards(workspace, "U2")), len(cards(workspace, "U3"))) == (1, 1)
+    workspace.command("checkin-time reset", user="U3")
+    assert "back on the team's check-in time, every *Tuesday* at *09:30*" in ephemeral_texts(workspace, "U3")[-1]
+
+
+def test_pause_until_a_date_stops_checkins_and_they_resume_by_themselves(workspace: LocalWorkspace) -> None:
+    add_goal(workspace, "U1", deadline=datetime(2027, 3, 31).date())
+    workspace.deps.clock.set(datetime(2026, 12, 18, 10, 0, tzinfo=UTC))  # type: ignore[attr-defined]
+    workspace.command("pause until 7 January", user="U1")
+    answer = ephemeral_texts(workspace, "U1")[-1]
+    assert "paused until *7 January 2027*" in answer and "*Monday 11 January at 09:00*" in answer
+    for monday in (datetime(2026, 12, 21, 8), datetime(2026, 12, 28, 8), datetime(2027, 1, 4, 8)):
+        assert run(workspace, at=monday.replace(tzinfo=UTC))["planned"] == 0
+    assert run(workspace, at=datetime(2027, 1, 11, 8, 0, tzinfo=UTC))["planned"] == 1
+
+
+def test_pause_in_italian_and_resume(workspace: LocalWorkspace) -> None:
+    add_goal(workspace, "U2", lang="it")
+    workspace.command("pausa fino al 7 gennaio", user="U2")
+    assert "in pausa fino al *7 gennaio 2027*" in ephemeral_texts(workspace, "U2")[-1]
+    assert run(workspace)["planned"] == 0
+    workspace.command("riprendi", user="U2")
+    assert "ripartiti" in ephemeral_texts(workspace, "U2")[-1]
+    assert run(workspace)["planned"] == 1
+
+
+@pytest.mark.parametrize(("typed", "answer"), [
+    ("pause until 1 March 2025", "already past"),
+    ("pause until whenever", "couldn't read a date"),
+    ("pause", "Tell me until when"),
+    ("pause until 2029-01-01", "more than a year away"),
+])
+def test_pause_with_a_date_that_cannot_be_used_gets_a_clear_answer(
+    workspace: LocalWorkspace, typed: str, answer: str,
+) -> None:
+    workspace.command(typed, user="U1")
+    assert answer in ephemeral_texts(workspace, "U1")[-1]
+
+
+def test_resume_when_not_paused_says_when_the_next_one_is(workspace: LocalWorkspace) -> None:
+    workspace.command("resume", user="U1")
+    assert "aren't paused. The next one is *Monday 30 November at 09:00*" in ephemeral_texts(workspace, "U1")[-1]
+
+
+def test_no_reply_after_two_days_gets_one_gentle_reminder_in_the_thread(workspace: LocalWorkspace) -> None:
+    goal_id = add_goal(workspace, "U1")
+    run(workspace)
+    card = last_card(workspace, "U1")
+    assert run(workspace, "reminders", at=datetime(2026, 11, 28, 9, 59, tzinfo=UTC))["planned"] == 0
+    assert run(workspace, "reminders", at=datetime(2026, 11, 28, 10, 1, tzinfo=UTC))["sent"] == 1
+    assert run(workspace, "reminders", at=datetime(2026, 11, 29, 10, 0, tzinfo=UTC))["planned"] == 0
+    [reminder] = thread_answers(workspace, "U1", card)
+    assert "gentle nudge" in reminder
+    assert checkins_of(workspace, goal_id)[0].reminded_at is not None
+    workspace.say("6", user="U1", thread_ts=card["ts"])  # the reply lands in the same thread
+    assert goal_of(workspace, goal_id).current == 6
+
+
+def test_an_answered_checkin_gets_no_reminder(workspace: LocalWorkspace) -> None:
+    add_goal(workspace, "U1")
+    add_goal(workspace, "U2", lang="it")
+    run(workspace)
+    workspace.say("6", user="U1", thread_ts=last_card(workspace, "U1")["ts"])
+    workspace.click(last_card(workspace, "U2"), ids.ACTION_CHECKIN_ON_TRACK, user="U2")
+    assert run(workspace, "reminders", at=datetime(2026, 11, 29, 10, 0, tzinfo=UTC))["planned"] == 0
+
+
+def test_a_checkin_for_an_old_week_is_not_reminded_about(workspace: LocalWorkspace) -> None:
+    add_goal(workspace, "U1")
+    run(workspace)
+    assert run(workspace, "reminders", at=datetime(2026, 12, 5, 10, 0, tzinfo=UTC))["planned"] == 0
+
+
+def test_reminders_wait_for_a_pause_to_end(workspace: LocalWorkspace) -> None:
+    add_goal(workspace, "U1")
+    run(workspace)
+    workspace.command("pause until 30 November", user="U1")
+    assert run(workspace, "reminders", at=datetime(2026, 11, 28, 10, 0, tzinfo=UTC))["planned"] == 0
+
+
+def test_a_checkin_row_is_unique_per_goal_and_week(workspace: LocalWorkspace) -> None:
+    goal_id = add_goal(workspace, "U1")
+    run(workspace)
+    workspace.command("checkin", user="U1")  # on demand in the same week: same row, a new message
+    with workspace.deps.sessions() as session:
+        rows = session.scalars(select(CheckIn).where(CheckIn.goal_id == goal_id)).all()
+    assert len(rows) == 1 and len(cards(workspace, "U1")) == 2
+    first, second = cards(workspace, "U1")
+    workspace.say("5", user="U1", thread_ts=first["ts"])  # the older message's thread still works
+    workspace.say("6", user="U1", thread_ts=second["ts"])
+    assert goal_of(workspace, goal_id).current == 6
+    assert checkins_of(workspace, goal_id)[0].previous_value == 4
+
+
+def test_the_modal_opened_without_a_thread_still_answers_in_the_checkins_thread(workspace: LocalWorkspace) -> None:
+    from bot.blocks.checkins import update_modal
+
+    goal_id = add_goal(workspace, "U1")
+    run(workspace)
+    card = last_card(workspace, "U1")
+    [checkin] = checkins_of(workspace, goal_id)
+    view = update_modal("en", goal_of(workspace, goal_id), {"checkin": checkin.id, "channel": "D1", "thread_ts": None})
+    workspace.submit(view, {ids.BLOCK_CHECKIN_VALUE: {ids.INPUT_CHECKIN_VALUE: "6"}}, user="U1")
+    assert "Recorded: *6 clients*" in thread_answers(workspace, "U1", card)[-1]

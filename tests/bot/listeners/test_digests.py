@@ -1,0 +1,211 @@
+"""`/goal digest`: subscribing a channel, stopping it, and a digest posted now, as the channel sees it."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from bot.local.workspace import LocalWorkspace
+from storage.models import OutboxMessage
+from tests.bot.conftest import all_text
+from tests.bot.digest_support import (
+    MONDAY,
+    add_checkin,
+    add_goal,
+    channel_posts,
+    digest_text,
+    digest_thread,
+    ephemeral_texts,
+    subscription,
+)
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def mixed_team(ws: LocalWorkspace) -> dict[str, int]:
+    """#sales: Anna (two goals), Marco (one), Luca (no goal), a bot; Zoe has goals but is not in the channel."""
+    ws.add_user("U3", name="luca")
+    ws.add_user("U4", name="zoe")
+    ws.fake.add_user("UOTHERBOT", name="otherbot", is_bot=True)
+    ws.fake.add_channel("C1", name="sales", members=["U1", "U2", "U3", "UOTHERBOT"])
+    goals = {
+        "anna_revenue": add_goal(ws, "U1", title="Close €120k of new ARR", unit="EUR", target=120_000,
+                                 current=30_000, adjusted=True),
+        "anna_clients": add_goal(ws, "U1", title="Sign 10 new clients", target=10, current=7),
+        "marco": add_goal(ws, "U2", title="Chiudere 80k di rinnovi", unit="EUR", target=80_000, current=70_000),
+        "zoe": add_goal(ws, "U4", title="Zoe's secret goal", target=5, current=1),
+    }
+    add_checkin(ws, goals["anna_revenue"], MONDAY - timedelta(weeks=2), 20_000, note="two deals slipped")
+    add_checkin(ws, goals["anna_revenue"], MONDAY - timedelta(weeks=1), 30_000, note="legal review pending")
+    add_checkin(ws, goals["anna_clients"], MONDAY - timedelta(weeks=1), 6)
+    add_checkin(ws, goals["anna_clients"], MONDAY, 7, note="signed Acme")
+    add_checkin(ws, goals["marco"], MONDAY, 70_000, mood="blocked", blocker="waiting for the pricing sign-off")
+    return goals
+
+
+def test_subscribing_a_channel_mentioned_by_slack_uses_friday_at_four_in_the_subscribers_zone(
+    workspace: LocalWorkspace,
+) -> None:
+    workspace.fake.add_channel("C1", name="sales", members=["U1"])
+    workspace.command("digest <#C1|sales>", user="U1")
+    assert "<#C1> will get the team digest every Friday at 16:00 (Europe/Rome)" in ephemeral_texts(workspace, "U1")[-1]
+    saved = subscription(workspace, "C1")
+    assert saved is not None
+    assert (saved.weekday, saved.time, saved.tz, saved.lang, saved.created_by, saved.active) == (
+        4, "16:00", "Europe/Rome", "en", "U1", True)
+
+
+def test_a_channel_typed_by_name_is_found_and_the_schedule_is_the_one_asked_for(workspace: LocalWorkspace) -> None:
+    workspace.fake.add_channel("C1", name="sales", members=["U1"])
+    workspace.fake.add_channel("C9", name="general", members=["U1"])
+    workspace.command("digest #sales monday 9:30", user="U1", channel="C9")
+    assert "<#C1> will get the team digest every Monday at 09:30" in ephemeral_texts(workspace, "U1")[-1]
+    saved = subscription(workspace, "C1")
+    assert saved is not None and (saved.weekday, saved.time) == (0, "09:30")
+
+
+def test_an_italian_subscriber_is_answered_in_italian(workspace: LocalWorkspace) -> None:
+    workspace.fake.add_channel("C1", name="vendite", members=["U2"])
+    workspace.command("digest #vendite venerdì 17:00", user="U2", channel="C1")
+    assert "<#C1> riceverà il riepilogo del team ogni venerdì alle 17:00" in ephemeral_texts(workspace, "U2")[-1]
+    saved = subscription(workspace, "C1")
+    assert saved is not None and saved.lang == "it"
+
+
+def test_a_channel_without_goalbot_is_saved_and_the_person_is_told_how_to_invite_it(
+    workspace: LocalWorkspace,
+) -> None:
+    workspace.fake.add_channel("C2", name="random", members=["U1"], bot_is_member=False)
+    workspace.command("digest #random", user="U1")
+    answer = ephemeral_texts(workspace, "U1")[-1]
+    assert "I'm not in <#C2> yet" in answer and "Type `/invite @goalbot` in <#C2>" in answer
+    assert subscription(workspace, "C2") is not None
+
+    workspace.command("digest now #random", user="U1")
+    answer = ephemeral_texts(workspace, "U1")[-1]
+    assert "Type `/invite @goalbot` in <#C2>, then run `/goal digest now <#C2>` again" in answer
+    assert workspace.fake.messages("C2") == []
+
+
+def test_unknown_channels_and_unreadable_schedules_get_a_clear_answer(workspace: LocalWorkspace) -> None:
+    workspace.fake.add_channel("C1", name="sales", members=["U1"])
+    workspace.command("digest #nowhere", user="U1")
+    workspace.command("digest #sales someday at noonish", user="U1")
+    workspace.command("digest sales", user="U1")
+    workspace.command("digest", user="U1")
+    unknown, schedule, no_channel, usage = ephemeral_texts(workspace, "U1")
+    assert "I can't find a channel called #nowhere" in unknown
+    assert "couldn't read “someday at noonish” as a day and time" in schedule
+    assert "Name it with #" in no_channel
+    assert "`/goal digest off #channel` stops it" in usage
+    assert subscription(workspace, "C1") is None
+
+
+def test_stopping_a_digest_and_stopping_one_that_does_not_exist(workspace: LocalWorkspace) -> None:
+    workspace.fake.add_channel("C1", name="sales", members=["U1"])
+    workspace.command("digest <#C1|sales>", user="U1")
+    workspace.command("digest off <#C1|sales>", user="U1")
+    workspace.command("digest off <#C1|sales>", user="U1")
+    stopped, nothing = ephemeral_texts(workspace, "U1")[-2:]
+    assert "<#C1> won't get the team digest any more" in stopped
+    assert "isn't subscribed" in nothing
+    saved = subscription(workspace, "C1")
+    assert saved is not None and saved.active is False
+
+
+def test_a_digest_now_for_a_channel_of_mixed_members(workspace: LocalWorkspace) -> None:
+    mixed_team(workspace)
+    workspace.command("digest now #sales", user="U1", channel="C1")
+
+    [digest] = channel_posts(workspace, "C1")
+    text = digest_text(workspace, "C1", digest)
+    assert "Posted the team digest in <#C1>" in ephemeral_texts(workspace, "U1")[-1]
+    # The team is the members who own goals: not Luca (no goal), not the bot, not Zoe (not in the channel).
+    assert "<@U1>" in text and "<@U2>" in text
+    assert "<@U3>" not in text and "UOTHERBOT" not in text and "<@U4>" not in text and "secret" not in text
+    assert "*2 people · 3 goals*" in text
+    # Per goal: progress bar, value against target with its unit, pace, forecast, the last check-in.
+    assert "▰▰▱▱▱▱▱▱▱▱ 25% · €30,000 of €120,000 · 🔴 off track" in text
+    assert "Close €120k of new ARR* _(adjusted)_" in text
+    assert "📈 at this pace €" in text
+    assert "last check-in 17 Nov “legal review pending”" in text
+    assert "▰▰▰▰▰▰▰▱▱▱ 70% · 7 clients of 10 clients · 🟢 on track" in text
+    # The headline: totals per unit, who is most at risk, blockers quoted, who has not checked in.
+    assert "• €100,000 of €200,000 (50%)\n• 7 clients of 10 clients (70%)" in text
+    assert "*Most at risk*" in text and "<@U1>: Close €120k of new ARR — 25% done, 62% expected by now" in text
+    assert "<@U2> on _Chiudere 80k di rinnovi_:\n>waiting for the pricing sign-off" in text
+    assert "*Not checked in this week:* <@U1>" in text
+    # The chart, uploaded in the digest's thread: a PNG that matplotlib drew.
+    [upload] = [m for m in digest_thread(workspace, "C1", digest) if m.get("upload")]
+    [png] = workspace.fake.files()
+    assert png["name"] == "team-progress.png" and png["thread_ts"] == digest["ts"] and upload["files"]
+    assert png["content"].startswith(PNG_SIGNATURE) and b"Matplotlib" in png["content"][:200]
+    assert len(workspace.fake.calls("files.completeUploadExternal")) == 1
+
+
+def test_a_team_too_large_for_one_message_continues_in_the_thread(workspace: LocalWorkspace) -> None:
+    members = [f"U{n:03d}" for n in range(100, 190)]
+    for user in members:
+        workspace.add_user(user)
+        add_goal(workspace, user, title=f"Book 40 meetings for {user}", unit="meetings", target=40, current=12)
+    workspace.fake.add_channel("C1", name="everyone", members=members)
+    workspace.command("digest now <#C1|everyone>", user=members[0], channel="C1")
+
+    [digest] = channel_posts(workspace, "C1")
+    parts = [m for m in digest_thread(workspace, "C1", digest) if not m.get("upload")]
+    assert parts, "a 90-person digest needs follow-ups"
+    assert all(len(m["blocks"]) <= 50 for m in [digest, *parts])
+    assert "Continued in the thread" in all_text(digest)
+    text = digest_text(workspace, "C1", digest)
+    assert all(f"<@{user}>" in text for user in members)
+    assert "1,080 meetings of 3,600 meetings (30%)" in text
+    assert workspace.fake.rejections() == []
+
+
+def test_goal_titles_and_notes_cannot_ping_the_channel(workspace: LocalWorkspace) -> None:
+    workspace.fake.add_channel("C1", name="sales", members=["U1"])
+    goal = add_goal(workspace, "U1", title="<!channel> hit <https://evil.example|quota> & more")
+    add_checkin(workspace, goal, MONDAY, 5, note="<!here> ping <@U2>", blocker="<!everyone>", mood="blocked")
+    workspace.command("digest now #sales", user="U1", channel="C1")
+
+    [digest] = channel_posts(workspace, "C1")
+    raw = str(digest["blocks"]) + digest["text"]
+    for control in ("<!channel>", "<!here>", "<!everyone>", "<@U2>", "<https://evil"):
+        assert control not in raw
+    assert "&lt;!channel&gt; hit &lt;https://evil.example|quota&gt; &amp; more" in raw
+    assert "&lt;!everyone&gt;" in raw
+
+
+def test_an_italian_subscriber_gets_numbers_and_dates_written_the_italian_way(workspace: LocalWorkspace) -> None:
+    workspace.fake.add_channel("C1", name="vendite", members=["U1", "U2"])
+    goal = add_goal(workspace, "U2", title="Rinnovi EMEA", unit="EUR", target=1_250_000, current=312_500.5)
+    add_checkin(workspace, goal, MONDAY, 312_500.5, note="bene")
+    workspace.command("digest now #vendite", user="U2", channel="C1")
+
+    [digest] = channel_posts(workspace, "C1")
+    text = digest_text(workspace, "C1", digest)
+    assert "Riepilogo del team · settimana del 23 novembre 2026" in text
+    assert "312.500,50\u00a0€ su 1.250.000\u00a0€" in text
+    assert "ultimo aggiornamento 24 nov «bene»" in text
+    assert "🔴 fuori rotta" in text
+
+
+def test_a_digest_now_when_slack_refuses_it_is_reported_not_dropped(workspace: LocalWorkspace) -> None:
+    workspace.fake.add_channel("C1", name="sales", members=["U1"])
+    add_goal(workspace, "U1")
+    workspace.fake.fail_next("chat.postMessage", status=200, error="is_archived")
+    workspace.command("digest now #sales", user="U1", channel="C1")
+    assert "Slack refused the team digest for <#C1> (is_archived)" in ephemeral_texts(workspace, "U1")[-1]
+    with workspace.deps.sessions() as session:
+        [row] = session.scalars(select(OutboxMessage).where(OutboxMessage.idempotency_key.like("digest:C1:now:%")
+                                                            & ~OutboxMessage.idempotency_key.like("%:chart")))
+    assert (row.status, row.last_error) == ("failed", "is_archived")
+
+
+def test_a_digest_now_of_a_channel_where_nobody_has_goals_says_so(workspace: LocalWorkspace) -> None:
+    workspace.fake.add_channel("C1", name="sales", members=["U1", "U2"])
+    workspace.command("digest now #sales", user="U1", channel="C1")
+    [digest] = channel_posts(workspace, "C1")
+    assert "Nobody in this channel has a goal yet" in all_text(digest)
+    assert workspace.fake.files() == []  # no chart to draw

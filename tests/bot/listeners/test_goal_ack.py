@@ -1,0 +1,30 @@
+"""/goal is acknowledged even when goalbot is busy with the work after earlier commands."""
+
+from __future__ import annotations
+
+import threading
+
+from bot.local.workspace import LocalWorkspace
+from tests.bot.conftest import all_text
+
+
+def test_goal_typed_while_every_listener_thread_is_busy_is_acknowledged_and_answered_later(
+    workspace: LocalWorkspace,
+) -> None:
+    release = threading.Event()
+    # More blocked tasks than the pool has threads, whatever its size.
+    busy = [workspace.deps.executor.submit(release.wait, 30) for _ in range(64)]
+    try:
+        # Dispatched without waiting for the listener pool: the ack must not queue behind the busy threads
+        # (Bolt would answer 404 after its 3-second ack timeout, and Slack would show the person an error).
+        response = workspace.app.dispatch(workspace.requests.bolt_request(
+            *workspace.requests.slash_command("help", user_id="U1")))
+        assert (response.status, response.body) == (200, "")
+        assert workspace.fake.ephemeral_messages("U1") == []  # the answer itself waits for a free thread
+    finally:
+        release.set()
+    for future in busy:
+        future.result(timeout=30)
+    workspace.wait()
+    [help_text] = [all_text(m) for m in workspace.fake.ephemeral_messages("U1")]
+    assert "/goal list" in help_text

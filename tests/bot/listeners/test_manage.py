@@ -1,0 +1,336 @@
+"""Adjusting and closing goals as a person does it: `/goal edit` and its modal, done, drop, history."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+from slack_bolt import BoltResponse
+from sqlalchemy import select
+
+from bot import ids
+from bot.local.workspace import LocalWorkspace
+from storage.models import CheckIn, Goal, GoalRevision
+from tests.bot.conftest import NOW, all_text, dm_texts, last_bot_message
+
+
+# --------------------------------------------------------------------------------------------------- helpers
+
+
+def add_goal(ws: LocalWorkspace, user: str, **fields: Any) -> int:
+    """Store an active goal as the SMART conversation would have saved it; returns its id."""
+    values: dict[str, Any] = dict(
+        team_id=ws.team_id, user_id=user, title="acquire 10 new clients in the next six months",
+        type="new_business", subject=None, metric="new_clients", unit="clients", direction="increase",
+        baseline=None, target=10.0, current=None, start_date=date(2026, 11, 26), deadline=date(2027, 5, 26),
+        confidence=8, plan="two demos a week", relevance="expand into healthcare", status="active", lang="en",
+        created_at=NOW, updated_at=NOW,
+    )
+    values.update(fields)
+    with ws.deps.sessions() as session:
+        goal = Goal(**values)
+        session.add(goal)
+        session.commit()
+        return goal.id
+
+
+def add_checkin(ws: LocalWorkspace, goal_id: int, week: date, value: float, **fields: Any) -> None:
+    """Store an answered check-in (and move the goal's current value to it)."""
+    with ws.deps.sessions() as session:
+        session.add(CheckIn(goal_id=goal_id, week_start=week, status="answered", value=value, **fields))
+        goal = session.get(Goal, goal_id)
+        assert goal is not None
+        goal.current = value
+        session.commit()
+
+
+def goal_of(ws: LocalWorkspace, goal_id: int) -> Goal:
+    with ws.deps.sessions() as session:
+        goal = session.get(Goal, goal_id)
+        assert goal is not None
+        return goal
+
+
+def revisions_of(ws: LocalWorkspace, goal_id: int) -> list[GoalRevision]:
+    with ws.deps.sessions() as session:
+        return list(session.scalars(select(GoalRevision).where(GoalRevision.goal_id == goal_id)
+                                    .order_by(GoalRevision.id)))
+
+
+def ephemeral_texts(ws: LocalWorkspace, user: str) -> list[str]:
+    return [all_text(m) for m in ws.fake.ephemeral_messages(user)]
+
+
+def last_modal(ws: LocalWorkspace) -> dict[str, Any]:
+    modals = ws.fake.modals()
+    assert modals, "no modal was opened"
+    return modals[-1]
+
+
+def input_state(view: dict[str, Any], **typed: str) -> dict[str, dict[str, Any]]:
+    """What Slack submits for a modal: every input's initial value, except the ones typed (field name → text)."""
+    values: dict[str, dict[str, Any]] = {}
+    for block in view["blocks"]:
+        if block.get("type") != "input":
+            continue
+        element = block["element"]
+        name = block["block_id"].removeprefix("edit_")
+        if element["type"] == "static_select":
+            chosen = typed.get(name)
+            option = (next(o for o in element["options"] if o["value"] == chosen) if chosen is not None
+                      else element.get("initial_option"))
+            values[block["block_id"]] = {element["action_id"]: {"type": "static_select", "selected_option": option}}
+        else:
+            text = typed.get(name, element.get("initial_value") or "")
+            values[block["block_id"]] = {element["action_id"]: {"type": "plain_text_input", "value": text}}
+    return values
+
+
+def submit_edit(ws: LocalWorkspace, user: str, view: dict[str, Any] | None = None, **typed: str) -> BoltResponse:
+    """Type into the edit modal and press Save."""
+    view = view or last_modal(ws)
+    return ws.submit(view, input_state(view, **typed), user=user)
+
+
+def ack_body(response: BoltResponse) -> dict[str, Any]:
+    return json.loads(response.body) if response.body else {}
+
+
+# --------------------------------------------------------------------------------------------------- edit
+
+
+def test_edit_with_one_goal_opens_a_prefilled_modal(workspace: LocalWorkspace) -> None:
+    add_goal(workspace, "U1")
+    workspace.command("edit", user="U1")
+    view = last_modal(workspace)
+    assert view["callback_id"] == ids.VIEW_EDIT_GOAL
+    inputs = {b["block_id"]: b["element"] for b in view["blocks"] if b["type"] == "input"}
+    assert inputs[ids.BLOCK_EDIT_TARGET]["initial_value"] == "10"
+    assert inputs[ids.BLOCK_EDIT_DEADLINE]["initial_value"] == "26 May 2027"
+    assert inputs[ids.BLOCK_EDIT_METRIC]["initial_option"]["value"] == "new_clients"
+    assert "initial_value" not in inputs[ids.BLOCK_EDIT_REASON]
+
+
+def test_an_edit_is_saved_with_its_revision_and_the_goal_is_marked_adjusted(workspace: LocalWorkspace,
+                                                                            clock: Any) -> None:
+    goal_id = add_goal(workspace, "U1")
+    workspace.command("edit", user="U1")
+    response = submit_edit(workspace, "U1", target="12", deadline="30 June 2027",
+                           reason="two big deals moved into this half")
+    assert response.status == 200 and ack_body(response) == {}
+
+    goal = goal_of(workspace, goal_id)
+    assert (goal.target, goal.deadline) == (12, date(2027, 6, 30))
+    assert goal.adjusted_at is not None
+    revisions = revisions_of(workspace, goal_id)
+    assert [(r.field, r.before, r.after) for r in revisions] == [
+        ("target", "10", "12"), ("deadline", "2027-05-26", "2027-06-30")]
+    assert {(r.changed_by, r.reason) for r in revisions} == {("U1", "two big deals moved into this half")}
+    assert all(r.changed_at.replace(tzinfo=None) == NOW.replace(tzinfo=None) for r in revisions)
+    confirmation = dm_texts(workspace, "U1")[-1]
+    assert "10 clients → 12 clients" in confirmation and "26 May 2027 → 30 June 2027" in confirmation
+
+
+def test_history_lists_every_change_with_who_when_and_why(workspace: LocalWorkspace, clock: Any) -> None:
+    goal_id = add_goal(workspace, "U1")
+    workspace.command(f"edit {goal_id} target 12 because the pipeline doubled", user="U1")
+    clock.set(NOW.replace(day=28))
+    workspace.command(f"edit {goal_id} deadline end of next quarter because holidays", user="U1")
+    workspace.command(f"history {goal_id}", user="U1")
+    text = ephemeral_texts(workspace, "U1")[-1]
+    assert "target: 10 clients → 12 clients" in text and "the pipeline doubled" in text
+    assert "deadline: 26 May 2027 → 31 March 2027" in text and "holidays" in text
+    assert "26 November 2026" in text and "28 November 2026" in text and "<@U1>" in text
+    assert text.index("28 November 2026") < text.index("26 November 2026")  # newest first
+
+
+def test_history_of_an_unchanged_goal_says_so(workspace: LocalWorkspace) -> None:
+    goal_id = add_goal(workspace, "U1")
+    workspace.command(f"history {goal_id}", user="U1")
+    assert "hasn't been changed" in ephemeral_texts(workspace, "U1")[-1]
+
+
+def test_modal_errors_show_next_to_the_field_and_change_nothing(workspace: LocalWorkspace) -> None:
+    goal_id = add_goal(workspace, "U1")
+    workspace.command("edit", user="U1")
+    past = ack_body(submit_edit(workspace, "U1", deadline="1 March 2026", reason="slipped"))
+    assert past["response_action"] == "errors"
+    assert "1 March 2026 is already in the past" in past["errors"][ids.BLOCK_EDIT_DEADLINE]
+
+    unreadable = ack_body(submit_edit(workspace, "U1", target="a lot", deadline="whenever"))
+    assert "a lot" in unreadable["errors"][ids.BLOCK_EDIT_TARGET]
+    assert "whenever" in unreadable["errors"][ids.BLOCK_EDIT_DEADLINE]
+    assert "why" in unreadable["errors"][ids.BLOCK_EDIT_REASON].lower()
+
+    unchanged = ack_body(submit_edit(workspace, "U1", reason="just because"))
+    assert "Nothing changed" in unchanged["errors"][ids.BLOCK_EDIT_TARGET]
+
+    assert goal_of(workspace, goal_id).target == 10 and revisions_of(workspace, goal_id) == []
+
+
+def test_an_italian_speaker_types_the_target_the_italian_way(workspace: LocalWorkspace) -> None:
+    goal_id = add_goal(workspace, "U2", unit="EUR", metric="revenue", type="revenue", target=100000.0,
+                       baseline=80000.0, title="fatturato da 80.000 a 100.000 euro", lang="it")
+    workspace.command("modifica", user="U2")
+    view = last_modal(workspace)
+    target = next(b for b in view["blocks"] if b.get("block_id") == ids.BLOCK_EDIT_TARGET)
+    assert target["element"]["initial_value"] == "100.000"
+    errors = ack_body(submit_edit(workspace, "U2", target="tanti", reason="nuovo listino"))
+    assert "Non ho letto un numero" in errors["errors"][ids.BLOCK_EDIT_TARGET]
+    submit_edit(workspace, "U2", target="120.500,50", reason="nuovo listino")
+    assert goal_of(workspace, goal_id).target == 120500.5
+    assert "100.000\u00a0€ → 120.500,50\u00a0€" in dm_texts(workspace, "U2")[-1]
+
+
+def test_an_impossible_target_is_refused_with_the_smart_feedback(workspace: LocalWorkspace) -> None:
+    goal_id = add_goal(workspace, "U1", type="retention", metric="retention_rate", unit="%", direction="maintain",
+                       target=90.0, title="keep a 90% retention rate")
+    workspace.command("edit", user="U1")
+    body = ack_body(submit_edit(workspace, "U1", target="120", reason="stretch"))
+    assert "can't go above 100%" in body["errors"][ids.BLOCK_EDIT_TARGET]
+    assert goal_of(workspace, goal_id).target == 90
+
+
+def test_an_unrealistic_target_is_questioned_once_then_kept(workspace: LocalWorkspace) -> None:
+    goal_id = add_goal(workspace, "U1", type="revenue", metric="revenue", unit="EUR", baseline=100000.0,
+                       target=120000.0, title="revenue from €100k to €120k")
+    workspace.command("edit", user="U1")
+    first = ack_body(submit_edit(workspace, "U1", target="500000", reason="a huge deal is coming"))
+    assert first["response_action"] == "update"
+    warned = first["view"]
+    assert "realistic" in all_text({"blocks": warned["blocks"]})
+    assert goal_of(workspace, goal_id).target == 120000
+
+    # Slack keeps what was typed: the updated modal carries it, and pressing Save again keeps the value.
+    warned = {**warned, "id": last_modal(workspace)["id"]}
+    assert ack_body(submit_edit(workspace, "U1", view=warned)) == {}
+    assert goal_of(workspace, goal_id).target == 500000
+
+
+def test_metric_unit_and_baseline_can_be_changed_too(workspace: LocalWorkspace) -> None:
+    goal_id = add_goal(workspace, "U1")
+    workspace.command("edit", user="U1")
+    submit_edit(workspace, "U1", metric="deals", unit="deals", baseline="4", reason="we count deals now")
+    goal = goal_of(workspace, goal_id)
+    assert (goal.metric, goal.unit, goal.baseline) == ("deals", "deals", 4)
+    assert {r.field for r in revisions_of(workspace, goal_id)} == {"metric", "unit", "baseline"}
+
+
+def test_a_typed_edit_needs_a_reason(workspace: LocalWorkspace) -> None:
+    goal_id = add_goal(workspace, "U1")
+    workspace.command(f"edit {goal_id} target 12", user="U1")
+    assert "because" in ephemeral_texts(workspace, "U1")[-1]
+    assert goal_of(workspace, goal_id).target == 10
+    workspace.command(f"edit #{goal_id} target 12 because the pipeline doubled", user="U1")
+    assert goal_of(workspace, goal_id).target == 12
+    assert "10 clients → 12 clients" in ephemeral_texts(workspace, "U1")[-1]
+
+
+def test_a_typed_edit_in_italian(workspace: LocalWorkspace) -> None:
+    goal_id = add_goal(workspace, "U2", lang="it")
+    workspace.command(f"modifica {goal_id} scadenza fine del prossimo trimestre perché ferie di Natale", user="U2")
+    goal = goal_of(workspace, goal_id)
+    assert goal.deadline == date(2027, 3, 31)
+    assert revisions_of(workspace, goal_id)[0].reason == "ferie di Natale"
+    assert "scadenza: 26 maggio 2027 → 31 marzo 2027" in ephemeral_texts(workspace, "U2")[-1]
+    workspace.command(f"modifica {goal_id} scadenza ieri perché sì", user="U2")
+    assert "è già passato" in ephemeral_texts(workspace, "U2")[-1]
+
+
+def test_with_several_goals_edit_offers_a_choice_first(workspace: LocalWorkspace) -> None:
+    add_goal(workspace, "U1")
+    second = add_goal(workspace, "U1", title="book 30 discovery calls", metric="meetings", unit="meetings",
+                      target=30.0)
+    workspace.command("edit", user="U1")
+    picker = workspace.fake.ephemeral_messages("U1")[-1]
+    assert "Which goal" in all_text(picker)
+    assert not workspace.fake.modals()
+    workspace.click(picker, ids.ACTION_GOAL_EDIT, user="U1", value=str(second))
+    intro = all_text({"blocks": last_modal(workspace)["blocks"]})
+    assert "book 30 discovery calls" in intro
+
+
+def test_editing_someone_elses_goal_is_refused(workspace: LocalWorkspace) -> None:
+    goal_id = add_goal(workspace, "U1")
+    workspace.command(f"edit {goal_id} target 1 because mine now", user="U2")
+    assert "di un'altra persona" in ephemeral_texts(workspace, "U2")[-1]
+    workspace.command(f"done {goal_id}", user="U2")
+    workspace.command(f"drop {goal_id}", user="U2")
+    assert all("di un'altra persona" in text for text in ephemeral_texts(workspace, "U2")[-2:])
+
+    # A modal for U1's goal submitted by U2 (a forged private_metadata) is refused too.
+    workspace.command("edit", user="U1")
+    body = ack_body(submit_edit(workspace, "U2", target="1", reason="forged"))
+    assert "un'altra persona" in body["errors"][ids.BLOCK_EDIT_REASON]
+    goal = goal_of(workspace, goal_id)
+    assert (goal.target, goal.status) == (10, "active") and revisions_of(workspace, goal_id) == []
+
+
+def test_an_unknown_goal_number_gets_a_clear_answer(workspace: LocalWorkspace) -> None:
+    workspace.command("edit 99", user="U1")
+    assert "can't find goal #99" in ephemeral_texts(workspace, "U1")[-1]
+    workspace.command("edit", user="U1")
+    assert "no active goals" in ephemeral_texts(workspace, "U1")[-1]
+
+
+# --------------------------------------------------------------------------------------------------- done/drop
+
+
+def test_done_closes_the_only_goal_with_the_note_kept_verbatim_and_shown_escaped(workspace: LocalWorkspace) -> None:
+    goal_id = add_goal(workspace, "U1")
+    note = "<!channel> signed <@U9> & <https://evil.example|click here>"
+    workspace.command(f"done {note}", user="U1")
+    goal = goal_of(workspace, goal_id)
+    assert (goal.status, goal.closed_note) == ("done", note)
+    assert goal.closed_at is not None
+    text = ephemeral_texts(workspace, "U1")[-1]
+    assert "&lt;!channel&gt;" in text and "<!channel>" not in text and "&amp;" in text
+    [revision] = revisions_of(workspace, goal_id)
+    assert (revision.field, revision.before, revision.after, revision.reason) == ("status", "active", "done", note)
+
+
+def test_drop_with_several_goals_asks_which_one(workspace: LocalWorkspace) -> None:
+    first = add_goal(workspace, "U1")
+    second = add_goal(workspace, "U1", title="book 30 discovery calls")
+    workspace.command("drop", user="U1")
+    assert "/goal drop 3" in ephemeral_texts(workspace, "U1")[-1]
+    workspace.command(f"drop {second} budget cut", user="U1")
+    assert goal_of(workspace, second).status == "dropped" and goal_of(workspace, second).closed_note == "budget cut"
+    assert goal_of(workspace, first).status == "active"
+    assert "Dropped" in ephemeral_texts(workspace, "U1")[-1]
+
+
+def test_a_closed_goal_cannot_be_closed_or_edited_again(workspace: LocalWorkspace) -> None:
+    goal_id = add_goal(workspace, "U1")
+    workspace.command(f"done {goal_id}", user="U1")
+    workspace.command(f"drop {goal_id}", user="U1")
+    assert "already closed (done)" in ephemeral_texts(workspace, "U1")[-1]
+    workspace.command(f"edit {goal_id}", user="U1")
+    assert "already closed" in ephemeral_texts(workspace, "U1")[-1]
+    assert goal_of(workspace, goal_id).status == "done"
+
+
+def test_an_injected_reason_is_stored_verbatim_and_escaped_wherever_shown(workspace: LocalWorkspace) -> None:
+    goal_id = add_goal(workspace, "U1", title="<!here> win *everything*")
+    reason = "<!everyone> see <https://evil.example|this>"
+    workspace.command("edit", user="U1")
+    submit_edit(workspace, "U1", target="11", reason=reason)
+    assert revisions_of(workspace, goal_id)[0].reason == reason
+    workspace.command(f"history {goal_id}", user="U1")
+    for message in (last_bot_message(workspace, "U1"), workspace.fake.ephemeral_messages("U1")[-1]):
+        text = all_text(message)
+        assert "&lt;!everyone&gt;" in text and "&lt;!here&gt;" in text
+        assert "<!everyone>" not in text and "<!here>" not in text and "<https://evil" not in text
+
+
+def test_the_edit_command_works_from_a_full_conversation(workspace: LocalWorkspace) -> None:
+    workspace.command("acquire 10 new clients in the next six months", user="U1")
+    workspace.say("8 - referrals and two demos a week", user="U1")
+    workspace.say("expand into the healthcare market", user="U1")
+    workspace.say("yes", user="U1")
+    workspace.command("edit", user="U1")
+    submit_edit(workspace, "U1", target="15", reason="referrals are working")
+    with workspace.deps.sessions() as session:
+        [goal] = session.scalars(select(Goal).where(Goal.user_id == "U1")).all()
+    assert goal.target == 15 and goal.adjusted_at is not None

@@ -1,0 +1,79 @@
+"""The digest's Block Kit: Slack's limits for any team size, escaping, and numbers exactly as prompts writes them."""
+
+from __future__ import annotations
+
+import random
+from datetime import date
+
+import pytest
+
+from bot.blocks.common import MAX_BLOCKS, SECTION_LIMIT
+from bot.blocks.digests import MESSAGE_CHARS, DigestView, Formats, digest_messages
+from bot.local.fake_web_api import validate_blocks
+from bot.rules.digest_math import GoalFacts, LastCheckIn, standing
+from bot.rules.forecast import Forecast
+from prompts import fmt_amount, fmt_number
+
+TODAY, WEEK = date(2026, 11, 27), date(2026, 11, 23)
+UNITS = ("EUR", "USD", "GBP", "CHF", "%", "clients", "deals", "accounts", "meetings", None, "widgets")
+
+
+@pytest.mark.parametrize("lang", ["en", "it"])
+def test_digest_numbers_read_exactly_like_everywhere_else(lang: str) -> None:
+    fmt = Formats(lang)
+    rng = random.Random(lang)
+    values = [0.0, -0.0, -0.001, 0.005, 0.125, 2.675, 1234.5, -1234.5, 1e9 + 0.5, 999.995, 12.0]
+    values += [rng.choice([rng.uniform(-1e6, 1e7), float(rng.randint(0, 10**6)), round(rng.uniform(0, 999), 3)])
+               for _ in range(400)]
+    for value in values:
+        for unit in UNITS:
+            assert fmt.amount(value, unit) == fmt_amount(lang, value, unit), (value, unit)
+        assert fmt.number(value) == fmt_number(lang, value)
+    assert fmt.amount(None, "EUR") == fmt_amount(lang, None, "EUR")
+
+
+def _team(people: int, goals_each: int, *, title: str = "Grow {n}", note: str | None = "on it") -> DigestView:
+    facts_of = [
+        GoalFacts(id=p * 100 + g, owner=f"U{p:03d}", title=title.format(n=p * 100 + g), unit="EUR",
+                  direction="increase", baseline=0.0, target=100_000.0, current=1000.0 * (p % 90),
+                  start=date(2026, 10, 1), deadline=date(2026, 12, 31), status="active", adjusted=g == 0)
+        for p in range(people) for g in range(goals_each)
+    ]
+    last = LastCheckIn(week_start=WEEK, on=WEEK, value=1.0, mood="blocked", note=note, blocker=note)
+    outlook = Forecast(projected_at_deadline=80_000.0, reach_date=None, rate_per_week=900.0)
+    standings = [standing(f, outlook, last, today=TODAY, week_start=WEEK) for f in facts_of]
+    people_goals: dict[str, list] = {}
+    for item in standings:
+        people_goals.setdefault(item.facts.owner, []).append(item)
+    return DigestView(lang="en", week_start=WEEK, today=TODAY, people=list(people_goals.items()),
+                      blockers=standings[:8], at_risk=standings[:5], missing=[f"U{p:03d}" for p in range(60)])
+
+
+@pytest.mark.parametrize(("people", "goals_each"), [(1, 1), (60, 2), (3, 40), (500, 4)])
+def test_every_message_stays_within_slacks_limits(people: int, goals_each: int) -> None:
+    messages = digest_messages(_team(people, goals_each))
+    for message in messages:
+        payload = message.payload()
+        assert len(payload["blocks"]) <= MAX_BLOCKS
+        assert validate_blocks(payload["blocks"]) == []
+        texts = [b["text"]["text"] for b in payload["blocks"] if b["type"] == "section"]
+        assert all(len(text) <= SECTION_LIMIT for text in texts)
+        assert sum(len(text) for text in texts) <= MESSAGE_CHARS
+    shown = "\n".join(b["text"]["text"] for m in messages for b in m.payload()["blocks"] if b["type"] == "section")
+    assert all(f"<@U{p:03d}>" in shown for p in range(people))  # nobody is dropped when the digest is split
+
+
+def test_a_long_digest_says_it_continues_in_the_thread() -> None:
+    messages = digest_messages(_team(60, 2))
+    assert len(messages) > 1
+    main = messages[0].payload()
+    assert "Continued in the thread" in main["blocks"][-1]["elements"][0]["text"]
+    assert messages[1].payload()["text"].startswith("Team digest, week of 23 November 2026 (part 2 of")
+
+
+def test_user_text_cannot_ping_or_link() -> None:
+    view = _team(2, 1, title="<!channel> win <https://evil.example|click> & more", note="<!here> <@U999> help")
+    text = "\n".join(str(m.payload()) for m in digest_messages(view))
+    assert "<!channel>" not in text and "<!here>" not in text and "<https://evil" not in text
+    assert "<@U999>" not in text
+    assert "&lt;!channel&gt; win &lt;https://evil.example|click&gt; &amp; more" in text

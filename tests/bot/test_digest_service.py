@@ -1,0 +1,104 @@
+"""The digest's one query: the database's trend sums give the forecast of bot.rules.forecast, on both databases."""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from sqlalchemy import Engine, event
+
+from bot.rules.forecast import forecast
+from bot.services.digests import team_standings
+from storage.db import make_session_factory
+from storage.models import CheckIn, Goal
+
+TODAY, WEEK = date(2026, 11, 27), date(2026, 11, 23)
+AT = datetime(2026, 10, 1, 9, 0, tzinfo=UTC)
+
+
+def _goal(owner: str, *, direction: str, target: float, baseline: float | None, current: float | None,
+          start: date, status: str = "active", closed_at: datetime | None = None) -> Goal:
+    return Goal(team_id="T1", user_id=owner, title=f"{owner} {direction}", type="revenue", unit="EUR",
+                direction=direction, baseline=baseline, target=target, current=current, start_date=start,
+                deadline=start + timedelta(weeks=30), status=status, lang="en", created_at=AT, updated_at=AT,
+                closed_at=closed_at)
+
+
+def test_trend_sums_from_the_database_give_the_same_forecast_as_every_check_in(engine: Engine) -> None:
+    rng = random.Random(3)
+    sessions = make_session_factory(engine)
+    histories: dict[int, list[tuple[date, float]]] = {}
+    with sessions() as session:
+        goals = []
+        for n in range(12):
+            direction = ("increase", "decrease", "maintain")[n % 3]
+            start = date(2026, 1, 5) + timedelta(days=n)
+            goal = _goal(f"U{n % 4}", direction=direction, target=100.0, baseline=[None, 20.0, 150.0][n % 3],
+                         current=50.0, start=start)
+            session.add(goal)
+            goals.append(goal)
+        session.flush()
+        for goal in goals:
+            weeks = sorted(rng.sample(range(0, 45), rng.randint(0, 15)))
+            history = []
+            for week in weeks:
+                monday = goal.start_date - timedelta(days=goal.start_date.weekday()) + timedelta(weeks=week)
+                value = round(rng.uniform(0, 160), 2)
+                skipped = rng.random() < 0.1
+                session.add(CheckIn(goal_id=goal.id, week_start=monday, status="skipped" if skipped else "answered",
+                                    value=None if skipped else value,
+                                    answered_at=None if skipped else datetime.combine(
+                                        monday + timedelta(days=2), datetime.min.time(), tzinfo=UTC)))
+                if not skipped:
+                    history.append((monday, value))
+            histories[goal.id] = history
+        session.commit()
+
+        standings = team_standings(session, team_id="T1", member_ids=["U0", "U1", "U2", "U3"], today=TODAY,
+                                   week_start=WEEK, tz="Europe/Rome")
+    assert len(standings) == 12
+    for item in standings:
+        facts = item.facts
+        baseline = facts.baseline if facts.baseline is not None or facts.direction == "maintain" else 0.0
+        expected = forecast(histories[facts.id], baseline=baseline, start=facts.start, deadline=facts.deadline,
+                            target=facts.target, direction=facts.direction)
+        assert item.forecast.reach_date == expected.reach_date
+        if expected.projected_at_deadline is None:
+            assert item.forecast.projected_at_deadline is None
+        else:
+            assert item.forecast.projected_at_deadline == pytest.approx(expected.projected_at_deadline, rel=1e-9)
+        latest = histories[facts.id][-1][0] if histories[facts.id] else None
+        assert (item.last.week_start if item.last else None) == latest
+
+
+def test_one_query_for_the_whole_team_whatever_its_size(engine: Engine) -> None:
+    sessions = make_session_factory(engine)
+    statements: list[str] = []
+    event.listen(engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+    counts = []
+    for size in (3, 60):
+        with sessions() as session:
+            for n in range(size):
+                session.add(_goal(f"S{size}-{n}", direction="increase", target=10, baseline=0, current=2,
+                                  start=date(2026, 10, 1)))
+            session.commit()
+            statements.clear()
+            standings = team_standings(session, team_id="T1", member_ids=[f"S{size}-{n}" for n in range(size)],
+                                       today=TODAY, week_start=WEEK, tz="Europe/Rome")
+            counts.append(len(statements))
+        assert len(standings) == size
+    assert counts == [1, 1]
+
+
+def test_goals_closed_before_this_week_and_dropped_goals_are_left_out(engine: Engine) -> None:
+    sessions = make_session_factory(engine)
+    with sessions() as session:
+        for status, closed in (("active", None), ("achieved", datetime(2026, 11, 24, 9, 0, tzinfo=UTC)),
+                               ("achieved", datetime(2026, 11, 20, 9, 0, tzinfo=UTC)), ("dropped", AT)):
+            session.add(_goal("U1", direction="increase", target=10, baseline=0, current=10, start=date(2026, 10, 1),
+                              status=status, closed_at=closed))
+        session.commit()
+        shown = team_standings(session, team_id="T1", member_ids=["U1"], today=TODAY, week_start=WEEK,
+                               tz="Europe/Rome")
+    assert [(s.facts.status, s.achieved_this_week) for s in shown] == [("active", False), ("achieved", True)]
