@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import queue
 import sys
 from typing import Any, TextIO
@@ -131,6 +132,9 @@ def dataclass_replace_channel(choice: Choice, channel: str) -> Choice:
 def run_shell(settings: Settings, *, user_id: str = "U0LOCAL", stdin: TextIO = sys.stdin,
               stdout: TextIO = sys.stdout) -> int:
     """Run the interactive loop until :quit or end of input."""
+    if settings.log_level != "DEBUG":
+        # The conversation is the output here; INFO lines from jobs and Bolt would interleave with it.
+        logging.getLogger().setLevel(logging.WARNING)
     workspace = LocalWorkspace(settings, clock=system_clock)
     workspace.add_user(user_id, name="you")
     shell = Shell(workspace, user_id, stdout)

@@ -181,25 +181,10 @@ def digest_rows(session: Session, team_id: str, user_ids: Sequence[str], closed_
     """
     if not user_ids:
         return []
-    goal_filter = _digest_goal_filter(team_id, user_ids, closed_since)
     d = days_since_day_zero(CheckIn.week_start)
     y = CheckIn.value
     reached = or_(and_(Goal.direction == "increase", y >= Goal.target),
                   and_(Goal.direction == "decrease", y <= Goal.target))
-    stats = (
-        select(
-            Goal.id.label("goal_id"), func.count().label("n"), func.sum(d).label("sd"), func.sum(y).label("sy"),
-            func.sum(d * d).label("sdd"), func.sum(d * y).label("sdy"),
-            # Dates compare as dates (ISO text in SQLite): no date arithmetic needed for the extremes.
-            func.min(CheckIn.week_start).label("first_week"), func.max(CheckIn.week_start).label("last_week"),
-            func.min(case((reached, CheckIn.week_start))).label("reached_week"),
-        )
-        .join(Goal, Goal.id == CheckIn.goal_id)
-        .where(*goal_filter, CheckIn.status != "skipped", y.is_not(None))
-        # Grouped in the order the owner index hands rows over, so SQLite needs no sort for the GROUP BY.
-        .group_by(Goal.team_id, Goal.user_id, Goal.status, Goal.id)
-        .subquery()
-    )
     answered = aliased(CheckIn)
     # Walks the (goal, week) index backwards and stops at the first answered week: a row or two per goal.
     latest_answered = (
@@ -207,26 +192,36 @@ def digest_rows(session: Session, team_id: str, user_ids: Sequence[str], closed_
         .order_by(answered.week_start.desc()).limit(1).correlate(Goal).scalar_subquery()
     )
     goals = (
-        select(Goal.id, Goal.user_id, Goal.title, Goal.unit, Goal.direction, Goal.baseline, Goal.target,
-               Goal.current, Goal.start_date, Goal.deadline, Goal.status, Goal.adjusted_at, Goal.closed_at,
-               latest_answered.label("last_id"))
-        .where(*goal_filter)
-        .subquery()
+        select(
+            Goal.id, Goal.user_id, Goal.title, Goal.unit, Goal.direction, Goal.baseline, Goal.target,
+            Goal.current, Goal.start_date, Goal.deadline, Goal.status, Goal.adjusted_at, Goal.closed_at,
+            func.count(CheckIn.id).label("n"), func.sum(d).label("sd"), func.sum(y).label("sy"),
+            func.sum(d * d).label("sdd"), func.sum(d * y).label("sdy"),
+            # Dates compare as dates (ISO text in SQLite): no date arithmetic needed for the extremes.
+            func.min(CheckIn.week_start).label("first_week"), func.max(CheckIn.week_start).label("last_week"),
+            func.min(case((reached, CheckIn.week_start))).label("reached_week"),
+            latest_answered.label("last_id"),
+        )
+        .select_from(Goal)
+        .outerjoin(CheckIn, and_(CheckIn.goal_id == Goal.id, y.is_not(None), CheckIn.status != "skipped"))
+        .where(*_digest_goal_filter(team_id, user_ids, closed_since))
+        # Grouped in the order the owner index hands rows over, so SQLite needs no sort for the GROUP BY (the
+        # other goal columns depend on its id, which PostgreSQL accepts).
+        .group_by(Goal.team_id, Goal.user_id, Goal.status, Goal.id)
+        # Materialized: computed once even when PostgreSQL has no statistics yet and guesses one goal.
+        .cte("digest_goals")
+        .prefix_with("MATERIALIZED")
     )
     last = aliased(CheckIn)
-    # The latest check-in is found per goal first, then joined by id: a correlated subquery inside the JOIN's
-    # ON would be re-run for every (goal, check-in) pair by PostgreSQL.
     query = (
         select(
             goals.c.id, goals.c.user_id, goals.c.title, goals.c.unit, goals.c.direction, goals.c.baseline,
             goals.c.target, goals.c.current, goals.c.start_date, goals.c.deadline, goals.c.status,
-            goals.c.adjusted_at, goals.c.closed_at,
-            stats.c.n, stats.c.sd, stats.c.sy, stats.c.sdd, stats.c.sdy, stats.c.first_week, stats.c.last_week,
-            stats.c.reached_week,
+            goals.c.adjusted_at, goals.c.closed_at, goals.c.n, goals.c.sd, goals.c.sy, goals.c.sdd, goals.c.sdy,
+            goals.c.first_week, goals.c.last_week, goals.c.reached_week,
             last.week_start, last.answered_at, last.value, last.mood, last.note, last.blocker,
         )
         .select_from(goals)
-        .outerjoin(stats, stats.c.goal_id == goals.c.id)
         .outerjoin(last, last.id == goals.c.last_id)
         .order_by(goals.c.user_id, goals.c.id)
     )

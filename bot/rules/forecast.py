@@ -23,6 +23,10 @@ class Forecast:
 _NOTHING = Forecast(projected_at_deadline=None, reach_date=None, rate_per_week=None)
 
 
+# Four days of history projected over six months is noise, not a trend: wait for a week of evidence.
+MIN_SPAN_DAYS = 7
+
+
 def forecast(
     history: Sequence[tuple[date, float]],
     *,
@@ -32,11 +36,11 @@ def forecast(
     target: float,
     direction: str,
 ) -> Forecast:
-    """Fit a line through (start, baseline) and the check-ins; fewer than two points gives all None."""
+    """Fit a line through (start, baseline) and the check-ins; under two points or a week of history gives None."""
     points = sorted(history)
     if baseline is not None:
         points = [(start, baseline), *points]
-    if len(points) < 2:
+    if len(points) < 2 or (points[-1][0] - points[0][0]).days < MIN_SPAN_DAYS:
         return _NOTHING
     xs = [float((day - start).days) for day, _ in points]
     ys = [float(value) for _, value in points]

@@ -104,3 +104,9 @@ NOT_ENOUGH = [
 def test_fewer_than_two_days_of_data_forecasts_nothing(history: list[tuple[date, float]], baseline: float | None) -> None:
     got = forecast(history, baseline=baseline, start=START, deadline=DEADLINE, target=10, direction="increase")
     assert got == Forecast(projected_at_deadline=None, reach_date=None, rate_per_week=None)
+
+
+def test_a_few_days_of_history_is_not_a_trend() -> None:
+    result = forecast([(date(2026, 11, 30), 3.0)], baseline=0.0, start=date(2026, 11, 26),
+                      deadline=date(2027, 5, 26), target=10.0, direction="increase")
+    assert result.projected_at_deadline is None and result.reach_date is None

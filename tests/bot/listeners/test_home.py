@@ -25,7 +25,7 @@ def home_text(ws: LocalWorkspace, user: str) -> str:
 
 
 def test_opening_the_home_tab_publishes_the_dashboard(workspace: LocalWorkspace) -> None:
-    goal_id = add_goal(workspace, "U1")
+    goal_id = add_goal(workspace, "U1", start_date=date(2026, 11, 16))
     add_checkin(workspace, goal_id, date(2026, 11, 30), 2.0, note="two referrals", mood="on_track")
     workspace.open_home("U1")
     text = home_text(workspace, "U1")
