@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import http.client
+import math
 import multiprocessing as mp
 import os
 import random
@@ -273,7 +274,7 @@ def percentile(sorted_values: list[float], fraction: float) -> float:
     """Nearest-rank percentile of an ascending list (nan when empty)."""
     if not sorted_values:
         return float("nan")
-    rank = max(1, int(round(fraction * len(sorted_values) + 0.5 - 1e-9)))
+    rank = max(1, math.ceil(fraction * len(sorted_values)))
     return sorted_values[min(rank, len(sorted_values)) - 1]
 
 
@@ -340,7 +341,8 @@ def _start(ctx: Any, target: Callable[..., None], *args: Any) -> tuple[Any, Conn
 
 def _stop(process: Any, conn: Connection) -> None:
     conn.send("stop")
-    conn.poll(30) and conn.recv()
+    if conn.poll(30):
+        conn.recv()
     process.join(10)
     if process.is_alive():
         process.terminate()

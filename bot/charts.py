@@ -8,7 +8,7 @@ import io
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from bot.blocks.digests import DigestView, pace_counts
+from bot.blocks.digests import DigestView, pace_counts, rounded
 from prompts import fmt_amount, fmt_date, t
 
 PACE_COLOURS = {"on_track": "#2a9d8f", "at_risk": "#f4a261", "off_track": "#e63946", "achieved": "#1d3557"}
@@ -43,7 +43,8 @@ def team_progress_png(view: DigestView, *, dpi: int = 100) -> bytes:
         totals_axes.barh(names, shares, color="#457b9d")
         totals_axes.invert_yaxis()
         for index, total in enumerate(totals):
-            label = f"{fmt_amount(lang, total.current, total.unit)} / {fmt_amount(lang, total.target, total.unit)}"
+            label = (f"{fmt_amount(lang, rounded(total.current, total.unit), total.unit)} / "
+                     f"{fmt_amount(lang, rounded(total.target, total.unit), total.unit)}")
             totals_axes.annotate(label, (0.02, index), va="center", fontsize=8, color="#1d3557")
         totals_axes.set_xlim(0, max(1.05, max(shares) * 1.05))
         totals_axes.xaxis.set_major_formatter(lambda value, _pos: f"{value:.0%}")

@@ -23,6 +23,8 @@ class ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
     """One thread per request, so a slow request never delays another's ack."""
 
     daemon_threads = True
+    # The stdlib default backlog of 5 refuses connections when Slack sends a burst (bench/ack_latency.py).
+    request_queue_size = 128
 
 
 class QuietHandler(WSGIRequestHandler):

@@ -9,6 +9,8 @@ from typing import Any
 from sqlalchemy import Float, and_, case, delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, aliased, selectinload
 from sqlalchemy.sql.functions import FunctionElement
 
@@ -31,11 +33,14 @@ def get_user_pref(session: Session, team_id: str, user_id: str) -> UserPref | No
 
 
 def upsert_user_pref(session: Session, team_id: str, user_id: str) -> UserPref:
-    """Return the person's preferences row, creating it when missing."""
+    """Return the person's preferences row, creating it when missing (safe when two requests race)."""
     pref = session.get(UserPref, (team_id, user_id))
     if pref is None:
-        pref = UserPref(team_id=team_id, user_id=user_id)
-        session.add(pref)
+        # INSERT … ON CONFLICT DO NOTHING: a concurrent first request from the same person must not fail.
+        insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+        session.execute(insert(UserPref).values(team_id=team_id, user_id=user_id).on_conflict_do_nothing())
+        pref = session.get(UserPref, (team_id, user_id))
+        assert pref is not None
     return pref
 
 
@@ -191,12 +196,10 @@ def digest_rows(session: Session, team_id: str, user_ids: Sequence[str], closed_
         select(answered.id).where(answered.goal_id == Goal.id, answered.status == "answered")
         .order_by(answered.week_start.desc()).limit(1).correlate(Goal).scalar_subquery()
     )
-    goals = (
+    trends = (
         select(
-            Goal.id, Goal.user_id, Goal.title, Goal.unit, Goal.direction, Goal.baseline, Goal.target,
-            Goal.current, Goal.start_date, Goal.deadline, Goal.status, Goal.adjusted_at, Goal.closed_at,
-            func.count(CheckIn.id).label("n"), func.sum(d).label("sd"), func.sum(y).label("sy"),
-            func.sum(d * d).label("sdd"), func.sum(d * y).label("sdy"),
+            Goal.id.label("goal_id"), func.count(CheckIn.id).label("n"), func.sum(d).label("sd"),
+            func.sum(y).label("sy"), func.sum(d * d).label("sdd"), func.sum(d * y).label("sdy"),
             # Dates compare as dates (ISO text in SQLite): no date arithmetic needed for the extremes.
             func.min(CheckIn.week_start).label("first_week"), func.max(CheckIn.week_start).label("last_week"),
             func.min(case((reached, CheckIn.week_start))).label("reached_week"),
@@ -205,25 +208,25 @@ def digest_rows(session: Session, team_id: str, user_ids: Sequence[str], closed_
         .select_from(Goal)
         .outerjoin(CheckIn, and_(CheckIn.goal_id == Goal.id, y.is_not(None), CheckIn.status != "skipped"))
         .where(*_digest_goal_filter(team_id, user_ids, closed_since))
-        # Grouped in the order the owner index hands rows over, so SQLite needs no sort for the GROUP BY (the
-        # other goal columns depend on its id, which PostgreSQL accepts).
+        # Grouped in the order the owner index hands rows over, so SQLite needs no sort for the GROUP BY.
         .group_by(Goal.team_id, Goal.user_id, Goal.status, Goal.id)
-        # Materialized: computed once even when PostgreSQL has no statistics yet and guesses one goal.
-        .cte("digest_goals")
+        # Materialized: computed once even when PostgreSQL has no statistics yet and guesses a single goal.
+        .cte("digest_trends")
         .prefix_with("MATERIALIZED")
     )
     last = aliased(CheckIn)
     query = (
         select(
-            goals.c.id, goals.c.user_id, goals.c.title, goals.c.unit, goals.c.direction, goals.c.baseline,
-            goals.c.target, goals.c.current, goals.c.start_date, goals.c.deadline, goals.c.status,
-            goals.c.adjusted_at, goals.c.closed_at, goals.c.n, goals.c.sd, goals.c.sy, goals.c.sdd, goals.c.sdy,
-            goals.c.first_week, goals.c.last_week, goals.c.reached_week,
+            Goal.id, Goal.user_id, Goal.title, Goal.unit, Goal.direction, Goal.baseline, Goal.target, Goal.current,
+            Goal.start_date, Goal.deadline, Goal.status, Goal.adjusted_at, Goal.closed_at,
+            trends.c.n, trends.c.sd, trends.c.sy, trends.c.sdd, trends.c.sdy, trends.c.first_week,
+            trends.c.last_week, trends.c.reached_week,
             last.week_start, last.answered_at, last.value, last.mood, last.note, last.blocker,
         )
-        .select_from(goals)
-        .outerjoin(last, last.id == goals.c.last_id)
-        .order_by(goals.c.user_id, goals.c.id)
+        .select_from(trends)
+        .join(Goal, Goal.id == trends.c.goal_id)
+        .outerjoin(last, last.id == trends.c.last_id)
+        .order_by(Goal.user_id, Goal.id)
     )
     return list(session.execute(query))
 

@@ -145,8 +145,8 @@ def _headline(view: DigestView, fmt: Formats) -> list[Block]:
         section(fmt.t("digest.summary", people=len(view.people), goals=len(view.goals), **pace_counts(view))),
     ]
     if view.totals:
-        lines = [fmt.t("digest.total_line", current=fmt.amount(total.current, total.unit),
-                       target=fmt.amount(total.target, total.unit), goals=total.goals,
+        lines = [fmt.t("digest.total_line", current=fmt.amount(rounded(total.current, total.unit), total.unit),
+                       target=fmt.amount(rounded(total.target, total.unit), total.unit),
                        percent=_percent(fmt, total.current / total.target if total.target else 0.0))
                  for total in view.totals]
         blocks.append(section(fmt.t("digest.totals_label") + "\n" + "\n".join(lines)))
@@ -196,7 +196,7 @@ def goal_text(fmt: Formats, item: GoalStanding) -> str:
             details.append(fmt.t("digest.forecast_reach", date=fmt.date(outlook.reach_date, "short")))
         else:
             details.append(fmt.t("digest.forecast_projected", value=fmt.amount(
-                _rounded(outlook.projected_at_deadline, facts.unit), facts.unit),
+                rounded(outlook.projected_at_deadline, facts.unit), facts.unit),
                 date=fmt.date(facts.deadline, "short")))
     if item.last is None:
         details.append(fmt.t("digest.no_checkin_yet"))
@@ -212,8 +212,8 @@ def goal_text(fmt: Formats, item: GoalStanding) -> str:
     return "\n".join(lines)
 
 
-def _rounded(value: float, unit: str | None) -> float:
-    # A projection is an estimate: whole currency amounts and one decimal elsewhere avoid false precision.
+def rounded(value: float, unit: str | None) -> float:
+    """Whole currency amounts and one decimal elsewhere: estimates and team sums without false precision."""
     return float(round(value)) if unit and unit.isupper() else round(value, 1)
 
 

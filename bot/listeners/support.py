@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.blocks.common import Message
@@ -44,11 +45,22 @@ def dm_channel(deps: Deps, client: WebClient, team_id: str, user_id: str) -> str
 
 
 def run_in_session(deps: Deps, work: Callable[[Session], list[Message]]) -> list[Message]:
-    """Run service work in one transaction: committed when it returns, rolled back when it raises."""
-    with deps.sessions() as session:
-        messages = work(session)
-        session.commit()
-        return messages
+    """Run service work in one transaction: committed when it returns, rolled back when it raises.
+
+    Two requests from one person at once (a double-typed command) can collide on a unique key; the loser
+    runs again and sees the winner's row, instead of answering "something went wrong".
+    """
+    for attempt in (1, 2):
+        with deps.sessions() as session:
+            try:
+                messages = work(session)
+                session.commit()
+                return messages
+            except IntegrityError:
+                session.rollback()
+                if attempt == 2:
+                    raise
+    raise AssertionError("unreachable")
 
 
 def reply(

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from bot.blocks.common import escape, text_message
 from bot.delivery.errors import classify
+from bot.delivery.sender import deliver_due
 from bot.deps import Deps
 from bot.listeners.commands.registry import ephemeral, subcommand
 from bot.rules.commands import Command
@@ -140,9 +141,7 @@ def post_now(deps: Deps, client: WebClient, turn: Turn, channel_id: str, respond
 
 
 def deliver_now(deps: Deps, client: WebClient, key: str) -> tuple[str, str | None]:
-    """Run the outbox's delivery once and report how the message with `key` fared."""
-    from bot.delivery.sender import deliver_due  # the shared sender: the same rate limiter as every job
-
+    """Run the outbox's delivery once (the shared sender and rate limiter) and report how `key` fared."""
     try:
         deliver_due(deps, client, now=deps.clock())
     except (SlackApiError, OSError) as error:
