@@ -30,6 +30,7 @@ class Shell:
         self.choices: list[Choice] = []
         self.events: queue.Queue[tuple[str, dict[str, Any]]] = queue.Queue()
         self.last_thread: str | None = None
+        self.show_home = False  # Home is republished after every change; print it only when asked with :home
         workspace.fake.subscribe(lambda kind, payload: self.events.put((kind, payload)))
 
     def handle(self, line: str) -> bool:
@@ -70,6 +71,7 @@ class Shell:
     def _meta(self, line: str) -> None:
         name, _, arg = line[1:].partition(" ")
         if name == "home":
+            self.show_home = True
             self.ws.open_home(self.user)
         elif name == "time":
             from datetime import datetime
@@ -112,12 +114,13 @@ class Shell:
                     self.last_thread = payload.get("thread_ts") or payload.get("ts")
                 printed_choices.extend(rendered.choices)
                 print("\n".join(rendered.lines), file=self.out)
-            elif kind == "home":
+            elif kind == "home" and self.show_home:
                 view = payload.get("view") or payload
                 rendered = render_message({"blocks": view.get("blocks"), "channel": "home"},
                                           first_number=len(printed_choices) + 1, prefix="App Home")
                 printed_choices.extend(dataclass_replace_channel(c, "home") for c in rendered.choices)
                 print("\n".join(rendered.lines), file=self.out)
+        self.show_home = False
         if printed_choices:
             self.choices = printed_choices
 
