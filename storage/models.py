@@ -36,6 +36,7 @@ class UserPref(Base):
     lang: Mapped[str | None] = mapped_column(String(8))  # chosen with /goal lang; wins over Slack's locale
     slack_locale: Mapped[str | None] = mapped_column(String(16))
     tz: Mapped[str | None] = mapped_column(String(64))
+    display_name: Mapped[str | None] = mapped_column(String(80))  # from users.info; digests name people without pinging
     dm_channel: Mapped[str | None] = mapped_column(String(32))
     checkin_weekday: Mapped[int | None] = mapped_column(Integer)  # 0 = Monday; None = team default
     checkin_time: Mapped[str | None] = mapped_column(String(5))
@@ -133,7 +134,11 @@ class CheckIn(Base):
     """One goal's check-in for one week: asked once, answered in the thread."""
 
     __tablename__ = "checkins"
-    __table_args__ = (UniqueConstraint("goal_id", "week_start", name="uq_checkin_goal_week"),)
+    __table_args__ = (
+        UniqueConstraint("goal_id", "week_start", name="uq_checkin_goal_week"),
+        # Covers the team digest's trend sums and "latest answered week": read from the index, not the rows.
+        Index("ix_checkins_trend", "goal_id", "week_start", "status", "value"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     goal_id: Mapped[int] = mapped_column(ForeignKey("goals.id", ondelete="CASCADE"))

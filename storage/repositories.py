@@ -281,3 +281,14 @@ def user_prefs_of(session: Session, user_ids: Sequence[str]) -> dict[tuple[str, 
 def find_checkin_of_week(session: Session, goal_id: int, week: date) -> CheckIn | None:
     """A goal's check-in for the week starting on Monday `week`, if it was asked already."""
     return session.scalars(select(CheckIn).where(CheckIn.goal_id == goal_id, CheckIn.week_start == week)).first()
+
+
+def display_names(session: Session, team_id: str, user_ids: Sequence[str]) -> dict[str, str]:
+    """The display names goalbot knows for these people (one query, whatever their number)."""
+    if not user_ids:
+        return {}
+    rows = session.execute(
+        select(UserPref.user_id, UserPref.display_name)
+        .where(UserPref.team_id == team_id, UserPref.user_id.in_(list(user_ids)), UserPref.display_name.is_not(None))
+    )
+    return {user_id: name for user_id, name in rows if name}

@@ -38,6 +38,7 @@ class DigestView:
     at_risk: list[GoalStanding] = field(default_factory=list)
     blockers: list[GoalStanding] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
+    names: dict[str, str] = field(default_factory=dict)  # display names: a weekly digest should not ping everyone
 
     @property
     def goals(self) -> list[GoalStanding]:
@@ -66,6 +67,13 @@ class Formats:
         self._templates: dict[str, str] = {}
         self.date = lru_cache(maxsize=4096)(self._date)
         self.percent = lru_cache(maxsize=4096)(self._percent)
+        self._cached_amount = lru_cache(maxsize=16384)(self._amount)  # targets and totals repeat across a team
+        self.names: dict[str, str] = {}
+
+    def person(self, user_id: str) -> str:
+        """A person by display name (escaped, no notification); a mention only when the name is unknown."""
+        name = self.names.get(user_id)
+        return f"*{escape(name)}*" if name else f"<@{user_id}>"
 
     def t(self, key: str, **params: object) -> str:
         """prompts.t with the template looked up once per digest."""
@@ -84,6 +92,11 @@ class Formats:
 
     def amount(self, value: float | None, unit: str | None) -> str:
         """Like prompts.fmt_amount: currencies with their symbol, percentages, counts with their unit."""
+        # The sign is part of the key: the cache would otherwise take -0.0 for 0.0 (Babel writes "-0").
+        negative = value is not None and math.copysign(1.0, value) < 0
+        return self._cached_amount(value, unit, negative)
+
+    def _amount(self, value: float | None, unit: str | None, _negative: bool) -> str:
         if value is None:
             return "–"  # noqa: RUF001 - the en dash prompts.fmt_amount writes for a missing value
         if unit in self._symbols:
@@ -110,10 +123,6 @@ class Formats:
 @lru_cache(maxsize=4)
 def _unit_keys(lang: str) -> frozenset[str]:
     return frozenset(k for k in keys(lang) if k.startswith("units."))
-
-
-def _mention(user_id: str) -> str:
-    return f"<@{user_id}>"
 
 
 def _title(item: GoalStanding) -> str:
@@ -151,13 +160,13 @@ def _headline(view: DigestView, fmt: Formats) -> list[Block]:
                  for total in view.totals]
         blocks.append(section(fmt.t("digest.totals_label") + "\n" + "\n".join(lines)))
     if view.achieved:
-        lines = [fmt.t("digest.achieved_line", user=_mention(s.facts.owner), title=_title(s))
+        lines = [fmt.t("digest.achieved_line", user=fmt.person(s.facts.owner), title=_title(s))
                  for s in view.achieved[:LIST_LIMIT]]
         if len(view.achieved) > LIST_LIMIT:
             lines.append(fmt.t("digest.and_more", count=len(view.achieved) - LIST_LIMIT))
         blocks.append(section(fmt.t("digest.achieved_label", count=len(view.achieved)) + "\n" + "\n".join(lines)))
     if view.at_risk:
-        lines = [fmt.t("digest.at_risk_line", pace=fmt.t(f"pace.{s.pace}"), user=_mention(s.facts.owner),
+        lines = [fmt.t("digest.at_risk_line", pace=fmt.t(f"pace.{s.pace}"), user=fmt.person(s.facts.owner),
                        title=_title(s), progress=_percent(fmt, s.progress), expected=_percent(fmt, s.expected))
                  for s in view.at_risk]
         blocks.append(section(fmt.t("digest.at_risk_label") + "\n" + "\n".join(lines)))
@@ -166,12 +175,12 @@ def _headline(view: DigestView, fmt: Formats) -> list[Block]:
         for s in view.blockers[:LIST_LIMIT]:
             said = (s.last.blocker or s.last.note or "") if s.last else ""
             quote = escape(clip(" ".join(said.split()), QUOTE_CHARS)) or fmt.t("digest.blocked_no_note")
-            quotes.append(fmt.t("digest.blocker_line", user=_mention(s.facts.owner), title=_title(s), quote=quote))
+            quotes.append(fmt.t("digest.blocker_line", user=fmt.person(s.facts.owner), title=_title(s), quote=quote))
         if len(view.blockers) > LIST_LIMIT:
             quotes.append(fmt.t("digest.and_more", count=len(view.blockers) - LIST_LIMIT))
         blocks.append(section(fmt.t("digest.blockers_label") + "\n" + "\n".join(quotes)))
     if view.missing:
-        names = ", ".join(_mention(u) for u in view.missing[:MISSING_LIMIT])
+        names = ", ".join(fmt.person(u) for u in view.missing[:MISSING_LIMIT])
         if len(view.missing) > MISSING_LIMIT:
             names += " " + fmt.t("digest.and_more", count=len(view.missing) - MISSING_LIMIT)
         blocks.append(context(fmt.t("digest.missing", people=names)))
@@ -220,7 +229,7 @@ def rounded(value: float, unit: str | None) -> float:
 def person_texts(fmt: Formats, owner: str, goals: list[GoalStanding]) -> list[str]:
     """One person's goals as section texts of at most Slack's 3000 characters, their name on the first."""
     texts: list[str] = []
-    text = fmt.t("digest.person", user=_mention(owner))
+    text = fmt.t("digest.person", user=fmt.person(owner))
     for item in goals:
         piece = goal_text(fmt, item)
         if len(text) + 2 + len(piece) > SECTION_LIMIT:
@@ -274,6 +283,7 @@ class _Pages:
 def digest_messages(view: DigestView) -> list[Message]:
     """The main digest message and, for a large team, follow-ups for its thread: each within Slack's limits."""
     fmt = Formats(view.lang)
+    fmt.names = view.names
     if not view.people:
         return [text_message(fmt.t("digest.empty"))]
     # The main message keeps one block free for "continued in the thread".

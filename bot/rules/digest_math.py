@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.rules.forecast import Forecast
+from bot.rules.forecast import MIN_SPAN_DAYS, Forecast
 from bot.rules.pace import expected_fraction, is_achieved, pace_status, progress_fraction
 
 __all__ = [
@@ -142,7 +142,7 @@ def parse_channel(word: str) -> ChannelRef | None:
 # --- one goal's standing ----------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: built for every goal of a digest, and frozen doubles the cost
 class GoalFacts:
     """What the database says about one goal, as plain values."""
 
@@ -161,7 +161,7 @@ class GoalFacts:
     closed_on: date | None = None  # local date the goal was closed as achieved/done
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: built for every goal of a digest, and frozen doubles the cost
 class LastCheckIn:
     """The latest answered check-in of a goal."""
 
@@ -173,7 +173,7 @@ class LastCheckIn:
     blocker: str | None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: built for every goal of a digest, and frozen doubles the cost
 class GoalStanding:
     """One goal as the digest shows it: where it is, where it should be, where it is heading."""
 
@@ -231,7 +231,7 @@ def standing(
 # --- the trend, from sums ---------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: built for every goal of a digest, and frozen doubles the cost
 class TrendSums:
     """Least-squares sums over a goal's check-ins, x being days since the goal's start and y the value.
 
@@ -270,12 +270,14 @@ def trend_forecast(
 ) -> Forecast:
     """The same line bot.rules.forecast.forecast fits through (start, baseline) and the check-ins, from sums."""
     n, sx, sy, sxx, sxy = sums.n, sums.sx, sums.sy, sums.sxx, sums.sxy
-    xs = [x for x in (sums.first_x, sums.last_x) if x is not None]
     if baseline is not None:
         n, sy = n + 1, sy + baseline  # the point (0, baseline) adds nothing to the x sums
-        xs.append(0.0)
-    if n < 2 or min(xs) == max(xs):
-        return _NO_FORECAST  # fewer than two points, or all on the same day: no trend to speak of
+    if n < 2 or sums.last_x is None:
+        return _NO_FORECAST
+    # As forecast() measures it: from the baseline's day (the start) or else the first check-in, to the last.
+    first = 0.0 if baseline is not None else sums.first_x
+    if first is None or sums.last_x - first < MIN_SPAN_DAYS:
+        return _NO_FORECAST  # less than a week of history is noise, not a trend (and one day has no slope)
     x_mean, y_mean = sx / n, sy / n
     slope = (sxy - sx * y_mean) / (sxx - sx * x_mean)
     intercept = y_mean - slope * x_mean

@@ -33,7 +33,7 @@ from bot.rules.digest_math import (
 )
 from prompts import fmt_date, t
 from storage.models import DigestSubscription
-from storage.repositories import DAY_ZERO, digest_rows, failed_outbox_messages
+from storage.repositories import DAY_ZERO, digest_rows, display_names, failed_outbox_messages
 
 log = logging.getLogger(__name__)
 
@@ -196,6 +196,7 @@ def build_digest(
     standings = team_standings(session, team_id=team_id, member_ids=member_ids, today=today,
                                week_start=week_start, tz=tz)
     view = digest_view(standings, lang=lang, week_start=week_start, today=today)
+    view.names = display_names(session, team_id, [owner for owner, _ in view.people])
     return BuiltDigest(view=view, messages=digest_messages(view))
 
 

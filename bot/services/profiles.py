@@ -53,6 +53,9 @@ def resolve_profile(
             user = client.users_info(user=user_id, include_locale=True).get("user") or {}
             pref.tz = user.get("tz") or pref.tz
             pref.slack_locale = user.get("locale") or pref.slack_locale
+            profile = user.get("profile") or {}
+            name = profile.get("display_name") or profile.get("real_name") or user.get("real_name") or user.get("name")
+            pref.display_name = str(name)[:80] if name else pref.display_name
             pref.profile_fetched_at = now
         except SlackApiError as error:
             # Defaults are a fine answer for this message; the next one tries again.

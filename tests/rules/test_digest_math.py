@@ -102,7 +102,7 @@ def _sums(history: list[tuple[date, float]], start: date, target: float, directi
         reached_d=min(hit) if hit and direction != "maintain" else None, offset=float((start - zero).days))
 
 
-@pytest.mark.parametrize("seed", range(40))
+@pytest.mark.parametrize("seed", range(60))
 def test_the_forecast_from_sums_matches_the_forecast_from_every_check_in(seed: int) -> None:
     rng = random.Random(seed)
     start = date(2026, 1, 5) + timedelta(days=rng.randint(0, 6))
@@ -123,6 +123,23 @@ def test_the_forecast_from_sums_matches_the_forecast_from_every_check_in(seed: i
         assert (ours is None) == (theirs is None)
         if ours is not None:
             assert ours == pytest.approx(theirs, rel=1e-9, abs=1e-6)
+
+
+@pytest.mark.parametrize(("history", "baseline"), [
+    pytest.param([(date(2026, 1, 5), 3.0)], 0.0, id="one check-in four days after the start"),
+    pytest.param([(date(2026, 1, 2), 3.0), (date(2026, 1, 8), 5.0)], None, id="two check-ins six days apart"),
+    pytest.param([(date(2026, 1, 2), 3.0), (date(2026, 1, 9), 5.0)], None, id="two check-ins a week apart"),
+    pytest.param([(date(2026, 1, 8), 3.0)], 1.0, id="one check-in a week after the start"),
+])
+def test_less_than_a_week_of_history_is_no_trend_as_in_the_forecast_rule(
+    history: list[tuple[date, float]], baseline: float | None,
+) -> None:
+    start, deadline = date(2026, 1, 1), date(2026, 6, 30)
+    expected = forecast(history, baseline=baseline, start=start, deadline=deadline, target=10, direction="increase")
+    got = trend_forecast(_sums(history, start, 10, "increase"), baseline=baseline, start=start, deadline=deadline,
+                         target=10, direction="increase")
+    assert (got.projected_at_deadline is None) == (expected.projected_at_deadline is None)
+    assert got.reach_date == expected.reach_date
 
 
 def test_no_trend_from_a_single_point_or_a_single_day() -> None:

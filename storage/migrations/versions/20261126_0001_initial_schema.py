@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-26 19:25:21.942826
+Create Date: 2026-11-26 20:35:46.726239
 
 """
 from typing import Sequence, Union
@@ -108,6 +108,7 @@ def upgrade() -> None:
     sa.Column('lang', sa.String(length=8), nullable=True),
     sa.Column('slack_locale', sa.String(length=16), nullable=True),
     sa.Column('tz', sa.String(length=64), nullable=True),
+    sa.Column('display_name', sa.String(length=80), nullable=True),
     sa.Column('dm_channel', sa.String(length=32), nullable=True),
     sa.Column('checkin_weekday', sa.Integer(), nullable=True),
     sa.Column('checkin_time', sa.String(length=5), nullable=True),
@@ -140,6 +141,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('checkins', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_checkins_message_ts'), ['message_ts'], unique=False)
+        batch_op.create_index('ix_checkins_trend', ['goal_id', 'week_start', 'status', 'value'], unique=False)
 
     op.create_table('conversations',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -184,6 +186,7 @@ def downgrade() -> None:
     op.drop_table('goal_revisions')
     op.drop_table('conversations')
     with op.batch_alter_table('checkins', schema=None) as batch_op:
+        batch_op.drop_index('ix_checkins_trend')
         batch_op.drop_index(batch_op.f('ix_checkins_message_ts'))
 
     op.drop_table('checkins')

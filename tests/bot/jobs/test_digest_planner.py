@@ -54,7 +54,7 @@ def test_the_weekly_digest_is_posted_once_when_friday_four_pm_passes_in_rome(wor
     assert first["planned"] == 2 and first["sent"] == 2  # the digest and its chart
     assert (again["planned"], again["sent"]) == (0, 0)
     [digest] = channel_posts(workspace, "C1")
-    assert "<@U1>" in all_text(digest) and "<@U2>" in all_text(digest)
+    assert "*anna*" in all_text(digest) and "<@U2>" in all_text(digest)  # U1 subscribed, so goalbot knows her name
     assert [(row.idempotency_key, row.status) for row in digest_rows(workspace)] == [
         ("digest:C1:2026-11-23", "sent"), ("digest:C1:2026-11-23:chart", "sent")]
     assert len(workspace.fake.files()) == 1

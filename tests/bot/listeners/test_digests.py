@@ -122,7 +122,8 @@ def test_a_digest_now_for_a_channel_of_mixed_members(workspace: LocalWorkspace) 
     text = digest_text(workspace, "C1", digest)
     assert "Posted the team digest in <#C1>" in ephemeral_texts(workspace, "U1")[-1]
     # The team is the members who own goals: not Luca (no goal), not the bot, not Zoe (not in the channel).
-    assert "<@U1>" in text and "<@U2>" in text
+    # Anna has talked to goalbot, so she is named (no notification); Marco is only known by id, so mentioned.
+    assert "*anna*" in text and "<@U1>" not in text and "<@U2>" in text
     assert "<@U3>" not in text and "UOTHERBOT" not in text and "<@U4>" not in text and "secret" not in text
     assert "*2 people · 3 goals*" in text
     # Per goal: progress bar, value against target with its unit, pace, forecast, the last check-in.
@@ -133,9 +134,9 @@ def test_a_digest_now_for_a_channel_of_mixed_members(workspace: LocalWorkspace) 
     assert "▰▰▰▰▰▰▰▱▱▱ 70% · 7 clients of 10 clients · 🟢 on track" in text
     # The headline: totals per unit, who is most at risk, blockers quoted, who has not checked in.
     assert "• €100,000 of €200,000 (50%)\n• 7 clients of 10 clients (70%)" in text
-    assert "*Most at risk*" in text and "<@U1>: Close €120k of new ARR — 25% done, 62% expected by now" in text
+    assert "*Most at risk*" in text and "*anna*: Close €120k of new ARR — 25% done, 62% expected by now" in text
     assert "<@U2> on _Chiudere 80k di rinnovi_:\n>waiting for the pricing sign-off" in text
-    assert "*Not checked in this week:* <@U1>" in text
+    assert "*Not checked in this week:* *anna*" in text
     # The chart, uploaded in the digest's thread: a PNG that matplotlib drew.
     [upload] = [m for m in digest_thread(workspace, "C1", digest) if m.get("upload")]
     [png] = workspace.fake.files()
@@ -158,7 +159,8 @@ def test_a_team_too_large_for_one_message_continues_in_the_thread(workspace: Loc
     assert all(len(m["blocks"]) <= 50 for m in [digest, *parts])
     assert "Continued in the thread" in all_text(digest)
     text = digest_text(workspace, "C1", digest)
-    assert all(f"<@{user}>" in text for user in members)
+    # The one who asked is named; the others are known only by id. Nobody is dropped across the split.
+    assert all(f"<@{user}>" in text for user in members[1:]) and f"*{members[0].lower()}*" in text
     assert "1,080 meetings of 3,600 meetings (30%)" in text
     assert workspace.fake.rejections() == []
 
