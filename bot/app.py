@@ -15,7 +15,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 
 from bot.deps import Deps
 from bot.listeners import register_listeners
-from bot.middleware import dedupe_events
+from bot.middleware import ack_early, dedupe_events
 
 log = logging.getLogger(__name__)
 LOCAL_TOKEN = "xoxb-local-shell"
@@ -49,6 +49,7 @@ def build_app(deps: Deps, *, token: str | None = None, signing_secret: str | Non
         # Bolt would read DM threads with conversations.replies (one call a minute); replies come from events.
         attaching_conversation_kwargs_enabled=False,
     )
+    app.use(ack_early)
     app.use(dedupe_events(deps))
     register_listeners(app, deps)
 

@@ -6,7 +6,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import BoltResponse
+from slack_bolt import Ack, BoltResponse
 
 from bot.deps import Deps
 from storage.repositories import claim_event
@@ -25,3 +25,13 @@ def dedupe_events(deps: Deps) -> Callable[..., Any]:
         return next()
 
     return middleware
+
+
+def ack_early(ack: Ack, body: dict[str, Any], next: Callable[[], BoltResponse]) -> BoltResponse | None:  # noqa: A002
+    """Acknowledge slash commands and button clicks in the request's own thread, before any listener runs."""
+    # Bolt runs ack functions on the listener pool, FIFO behind the work after earlier acks, and polls for the
+    # ack every 10 ms: under load Slack's 3-second budget was spent queueing (bench/ack_latency.py). These acks
+    # never carry a body here. Modal submissions are left to their listeners: their ack may carry field errors.
+    if body.get("command") or body.get("type") == "block_actions":
+        ack()
+    return next()

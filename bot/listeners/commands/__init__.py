@@ -22,17 +22,8 @@ from bot.rules.commands import parse_command
 log = logging.getLogger(__name__)
 
 
-def ack_in_request_thread(ack: Ack, next: Callable[[], None]) -> None:  # noqa: A002 - Bolt's argument name
-    """Listener middleware: acknowledge /goal in the request's own thread, before any listener is scheduled."""
-    # Bolt runs ack functions on the listener pool, FIFO behind the work after earlier acks, and polls for the
-    # ack every 10 ms: under load Slack's 3-second budget was spent queueing (bench/ack_latency.py). /goal's ack
-    # never carries a body, so it can be sent straight away.
-    ack()
-    next()
-
-
 def ack_command(ack: Ack) -> None:
-    """Acknowledge /goal (already done by ack_in_request_thread; a second ack is harmless)."""
+    """Acknowledge /goal (bot.middleware.ack_early has already answered Slack; a second ack is harmless)."""
     ack()
 
 
@@ -56,4 +47,4 @@ def run_command(deps: Deps) -> Callable[..., None]:
 
 def register(app: App, deps: Deps) -> None:
     """Bind /goal."""
-    app.command(ids.GOAL_COMMAND, middleware=[ack_in_request_thread])(ack=ack_command, lazy=[run_command(deps)])
+    app.command(ids.GOAL_COMMAND)(ack=ack_command, lazy=[run_command(deps)])

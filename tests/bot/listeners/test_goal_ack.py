@@ -28,3 +28,28 @@ def test_goal_typed_while_every_listener_thread_is_busy_is_acknowledged_and_answ
     workspace.wait()
     [help_text] = [all_text(m) for m in workspace.fake.ephemeral_messages("U1")]
     assert "/goal list" in help_text
+
+
+def test_button_clicked_while_every_listener_thread_is_busy_is_acknowledged_and_answered_later(
+    workspace: LocalWorkspace,
+) -> None:
+    from bot import ids
+    from tests.bot.conftest import dm_texts, last_bot_message
+
+    workspace.command("acquire 10 new clients in the next six months", user="U1")
+    workspace.say("8 - referrals from existing clients", user="U1")
+    workspace.say("expand into the healthcare market", user="U1")
+    card = last_bot_message(workspace, "U1")
+    release = threading.Event()
+    busy = [workspace.deps.executor.submit(release.wait, 30) for _ in range(64)]
+    try:
+        body, headers = workspace.requests.block_actions(
+            user_id="U1", action_id=ids.ACTION_CONFIRM, value=ids.ACTION_CONFIRM, message=card)
+        response = workspace.app.dispatch(workspace.requests.bolt_request(body, headers))
+        assert response.status == 200
+    finally:
+        release.set()
+    for future in busy:
+        future.result(timeout=30)
+    workspace.wait()
+    assert "Saved" in dm_texts(workspace, "U1")[-1]
