@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 
+from slack_bolt import Ack
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.exc import IntegrityError
@@ -19,6 +20,11 @@ from prompts import t
 from storage.repositories import upsert_user_pref
 
 log = logging.getLogger(__name__)
+
+
+def ack_now(ack: Ack) -> None:
+    """Acknowledge at once; the work happens after the ack (bot.middleware.ack_early usually got there first)."""
+    ack()
 
 
 def make_turn(deps: Deps, client: WebClient | None, *, team_id: str, user_id: str, channel_id: str | None) -> Turn:

@@ -18,7 +18,7 @@ from bot import ids
 from bot.blocks import checkins as blocks
 from bot.blocks.common import Message, text_message
 from bot.deps import Deps
-from bot.listeners.support import make_turn, reply, report_failure
+from bot.listeners.support import ack_now, make_turn, reply, report_failure
 from bot.services import checkins as service
 from bot.services.conversation import Turn
 from prompts import t
@@ -28,10 +28,6 @@ log = logging.getLogger(__name__)
 
 Work = Callable[[Session, CheckIn, Turn, str], list[Message]]
 
-
-def ack_action(ack: Ack) -> None:
-    """Acknowledge a click at once."""
-    ack()
 
 
 def where(body: dict[str, Any]) -> tuple[str, str, str, str | None, str | None]:
@@ -130,9 +126,9 @@ def register(app: App, deps: Deps) -> None:
     app.action(ids.ACTION_CHECKIN_UPDATE)(open_update_modal(deps))
     for action_id, mood in ((ids.ACTION_CHECKIN_ON_TRACK, "on_track"), (ids.ACTION_CHECKIN_AT_RISK, "at_risk"),
                             (ids.ACTION_CHECKIN_BLOCKED, "blocked")):
-        app.action(action_id)(ack=ack_action, lazy=[_checkin_action(
+        app.action(action_id)(ack=ack_now, lazy=[_checkin_action(
             deps, lambda session, checkin, turn, value, mood=mood: service.set_mood(session, checkin, turn, mood))])
-    app.action(ids.ACTION_CHECKIN_SKIP)(ack=ack_action, lazy=[_checkin_action(
+    app.action(ids.ACTION_CHECKIN_SKIP)(ack=ack_now, lazy=[_checkin_action(
         deps, lambda session, checkin, turn, value: service.skip_week(session, checkin, turn, deps.settings))])
-    app.action(ids.ACTION_CHECKIN_PICK)(ack=ack_action, lazy=[_checkin_action(deps, _pick)])
+    app.action(ids.ACTION_CHECKIN_PICK)(ack=ack_now, lazy=[_checkin_action(deps, _pick)])
 

@@ -5,21 +5,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import Ack, App
+from slack_bolt import App
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
 from bot import ids
 from bot.blocks.common import Message, context, section
 from bot.deps import Deps
-from bot.listeners.support import make_turn, reply, report_failure, run_in_session
+from bot.listeners.support import ack_now, make_turn, reply, report_failure, run_in_session
 from bot.services import conversation
 from bot.services.conversation import Turn
 
-
-def ack_action(ack: Ack) -> None:
-    """Acknowledge a click at once."""
-    ack()
 
 
 def _conversation_action(deps: Deps, work: Callable[[Session, Turn, dict[str, Any]], list[Message]]) -> Any:
@@ -60,11 +56,11 @@ def _close_card(client: WebClient, channel: str, ts: str, body: dict[str, Any], 
 
 def register(app: App, deps: Deps) -> None:
     """Bind the button listeners."""
-    app.action(ids.ACTION_CONFIRM)(ack=ack_action, lazy=[_conversation_action(
+    app.action(ids.ACTION_CONFIRM)(ack=ack_now, lazy=[_conversation_action(
         deps, lambda session, turn, action: conversation.confirm(session, turn))])
-    app.action(ids.ACTION_CANCEL)(ack=ack_action, lazy=[_conversation_action(
+    app.action(ids.ACTION_CANCEL)(ack=ack_now, lazy=[_conversation_action(
         deps, lambda session, turn, action: conversation.cancel(session, turn))])
-    app.action(ids.ACTION_EDIT)(ack=ack_action, lazy=[_conversation_action(
+    app.action(ids.ACTION_EDIT)(ack=ack_now, lazy=[_conversation_action(
         deps, lambda session, turn, action: conversation.edit(session, turn))])
-    app.action(ids.ACTION_CHOICE)(ack=ack_action, lazy=[_conversation_action(
+    app.action(ids.ACTION_CHOICE)(ack=ack_now, lazy=[_conversation_action(
         deps, lambda session, turn, action: conversation.edit(session, turn, action.get("value")))])

@@ -7,7 +7,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import Ack, App
+from slack_bolt import App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
@@ -17,7 +17,7 @@ from bot.blocks import edit as edit_blocks
 from bot.blocks.common import Message, context, text_message
 from bot.deps import Deps
 from bot.listeners.commands.manage import open_modal
-from bot.listeners.support import dm_channel, make_turn, reply, report_failure, run_in_session
+from bot.listeners.support import ack_now, dm_channel, make_turn, reply, report_failure, run_in_session
 from bot.services import checkins, conversation
 from bot.services import goals_admin as admin
 from bot.services.conversation import Turn
@@ -29,10 +29,6 @@ from prompts import t
 log = logging.getLogger(__name__)
 Work = Callable[[Deps, WebClient, Turn, dict[str, Any], dict[str, Any]], None]
 
-
-def ack_action(ack: Ack) -> None:
-    """Acknowledge a click at once."""
-    ack()
 
 
 def lazy(deps: Deps, work: Work) -> Callable[..., None]:
@@ -172,8 +168,8 @@ def register(app: App, deps: Deps) -> None:
     """Bind the Home, picker and review buttons."""
     edit = lazy(deps, open_edit("edit"))
     for action_id in (ids.ACTION_HOME_EDIT, ids.ACTION_GOAL_EDIT, ids.ACTION_REVIEW_ADJUST):
-        app.action(action_id)(ack=ack_action, lazy=[edit])
-    app.action(ids.ACTION_REVIEW_EXTEND)(ack=ack_action, lazy=[lazy(deps, open_edit("extend"))])
-    app.action(ids.ACTION_REVIEW_ACHIEVED)(ack=ack_action, lazy=[lazy(deps, review_achieved)])
-    app.action(ids.ACTION_HOME_NEW_GOAL)(ack=ack_action, lazy=[lazy(deps, home_new_goal)])
-    app.action(ids.ACTION_HOME_CHECKIN)(ack=ack_action, lazy=[lazy(deps, home_checkin)])
+        app.action(action_id)(ack=ack_now, lazy=[edit])
+    app.action(ids.ACTION_REVIEW_EXTEND)(ack=ack_now, lazy=[lazy(deps, open_edit("extend"))])
+    app.action(ids.ACTION_REVIEW_ACHIEVED)(ack=ack_now, lazy=[lazy(deps, review_achieved)])
+    app.action(ids.ACTION_HOME_NEW_GOAL)(ack=ack_now, lazy=[lazy(deps, home_new_goal)])
+    app.action(ids.ACTION_HOME_CHECKIN)(ack=ack_now, lazy=[lazy(deps, home_checkin)])

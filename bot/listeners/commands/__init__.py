@@ -6,7 +6,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import App, Respond
 from slack_sdk import WebClient
 
 from bot import ids
@@ -16,15 +16,11 @@ from bot.listeners.commands import digests  # noqa: F401
 from bot.listeners.commands import manage  # noqa: F401
 from bot.listeners.commands import checkins  # noqa: F401
 from bot.listeners.commands.registry import HANDLERS
-from bot.listeners.support import make_turn, report_failure
+from bot.listeners.support import ack_now, make_turn, report_failure
 from bot.rules.commands import parse_command
 
 log = logging.getLogger(__name__)
 
-
-def ack_command(ack: Ack) -> None:
-    """Acknowledge /goal (bot.middleware.ack_early has already answered Slack; a second ack is harmless)."""
-    ack()
 
 
 def run_command(deps: Deps) -> Callable[..., None]:
@@ -47,4 +43,4 @@ def run_command(deps: Deps) -> Callable[..., None]:
 
 def register(app: App, deps: Deps) -> None:
     """Bind /goal."""
-    app.command(ids.GOAL_COMMAND)(ack=ack_command, lazy=[run_command(deps)])
+    app.command(ids.GOAL_COMMAND)(ack=ack_now, lazy=[run_command(deps)])
