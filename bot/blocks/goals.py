@@ -90,13 +90,20 @@ def feedback(lang: str, issue: SmartIssue, draft: GoalDraft, warning: bool = Fal
     return Message(text=text, blocks=[section(text)])
 
 
+def implied_subject(lang: str, draft: Any) -> str:
+    """Retention and new-business goals name their subject by their kind ("customer retention")."""
+    if draft.type in ("retention", "new_business"):
+        return _lookup(lang, "types", draft.type)
+    return t(lang, "summary.not_set")
+
+
 def smart_fields(lang: str, draft: Any) -> list[tuple[str, str]]:
     """The SMART breakdown as (label, value) pairs, user text escaped."""
     confidence = t(lang, "summary.confidence", value=draft.confidence) if draft.confidence else t(lang, "summary.not_set")
     if draft.plan:
         confidence += " — " + escape(draft.plan)
     return [
-        (t(lang, "parts.specific"), escape(draft.subject) if draft.subject else t(lang, "summary.not_set")),
+        (t(lang, "parts.specific"), escape(draft.subject) if draft.subject else implied_subject(lang, draft)),
         (t(lang, "parts.measurable"), describe_measure(lang, draft)),
         (t(lang, "parts.achievable"), confidence),
         (t(lang, "parts.relevant"), escape(draft.relevance) if draft.relevance else t(lang, "summary.not_set")),

@@ -228,3 +228,12 @@ def test_unrealistic_target_can_be_replaced_instead_of_kept(workspace: LocalWork
     workspace.say("yes", user="U1")
     [goal] = goals_of(workspace, "U1")
     assert goal.target == 25
+
+
+def test_retention_goal_card_names_its_implied_subject(workspace: LocalWorkspace) -> None:
+    workspace.command("keep a 90% customer retention rate over the next year", user="U1")
+    workspace.say("9 - quarterly business reviews with top accounts", user="U1")
+    workspace.say("reduce churn in the enterprise segment", user="U1")
+    card = all_text(last_bot_message(workspace, "U1"))
+    assert "*Specific*\ncustomer retention" in card and "not set" not in card
+    assert "retention rate at least 90%" in card and "26 November 2027" in card
