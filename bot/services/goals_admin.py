@@ -69,13 +69,17 @@ def active_goals(session: Session, team_id: str, user_id: str) -> list[Goal]:
     return list_goals(session, team_id, user_id, statuses=("active",))
 
 
-def owned_goal(session: Session, team_id: str, user_id: str, goal_id: int, *, active: bool = True,
+def owned_goal(session: Session, team_id: str, user_id: str, goal_id: int | None, *, active: bool = True,
                lock: bool = False) -> Goal:
     """The goal if this person owns it (and it is still active when `active`), else GoalRefused.
+
+    A missing id (a button or modal that carries none) is refused like a goal that is not there to change.
 
     With `lock` the row is locked until the transaction ends (PostgreSQL), so two clicks or submissions that
     arrive together change the goal once: the second one sees the first one's result.
     """
+    if goal_id is None:
+        raise GoalRefused("manage.no_active_goals")
     if lock:
         goal = session.get(Goal, goal_id, with_for_update=True, populate_existing=True)
     else:

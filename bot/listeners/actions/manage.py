@@ -86,12 +86,9 @@ def open_edit(kind: str) -> Work:
     """Open the edit modal (or the extend modal) for the goal the button names, if it is the person's."""
 
     def work(deps: Deps, client: WebClient, turn: Turn, body: dict[str, Any], action: dict[str, Any]) -> None:
-        goal_id = goal_id_of(action)
         with deps.sessions() as session:
             try:
-                if goal_id is None:
-                    raise admin.GoalRefused("manage.no_active_goals")
-                goal = admin.owned_goal(session, turn.team_id, turn.user_id, goal_id)
+                goal = admin.owned_goal(session, turn.team_id, turn.user_id, goal_id_of(action))
             except admin.GoalRefused as refusal:
                 tell(deps, client, turn, body, text_message(refusal.text(turn.lang)))
                 return
@@ -106,12 +103,9 @@ def open_edit(kind: str) -> Work:
 
 def review_achieved(deps: Deps, client: WebClient, turn: Turn, body: dict[str, Any], action: dict[str, Any]) -> None:
     """The review's "achieved": close the goal as achieved and say so."""
-    goal_id = goal_id_of(action)
     with deps.sessions() as session:
         try:
-            if goal_id is None:
-                raise admin.GoalRefused("manage.no_active_goals")
-            goal = admin.owned_goal(session, turn.team_id, turn.user_id, goal_id, lock=True)
+            goal = admin.owned_goal(session, turn.team_id, turn.user_id, goal_id_of(action), lock=True)
             admin.close_goal(session, goal, "achieved", by=turn.user_id, at=turn.now, note=None)
             session.commit()
             message = edit_blocks.closed(turn.lang, goal)

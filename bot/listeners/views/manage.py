@@ -48,9 +48,7 @@ def _read(session: Any, body: dict[str, Any], lang: str, tz: str, now: datetime,
     meta = edit_blocks.read_metadata(view)
     form = edit_blocks.form_values(((view.get("state") or {}).get("values")) or {})
     goal_id = meta.get("goal_id")
-    if not isinstance(goal_id, int):
-        raise admin.GoalRefused("manage.no_active_goals")
-    goal = admin.owned_goal(session, team_id, user_id, goal_id, lock=lock)
+    goal = admin.owned_goal(session, team_id, user_id, goal_id if isinstance(goal_id, int) else None, lock=lock)
     plan = admin.read_edit(goal, form, lang=lang, now=now, tz=tz, today=now.astimezone(ZoneInfo(tz)).date(),
                            initial=meta.get("initial") or {},
                            accepted=tuple(meta.get("accepted") or ()))
