@@ -38,6 +38,14 @@ def workspace(database_url: str, clock: FixedClock) -> Iterator[LocalWorkspace]:
     ws.close()
 
 
+def restart(database_url: str, clock: FixedClock, started: list[LocalWorkspace]) -> LocalWorkspace:
+    """A new process on the same database, talking to the same Slack workspace (the old one stops working)."""
+    started[-1].deps.executor.shutdown(wait=True)
+    ws = LocalWorkspace(make_settings(database_url), clock=clock, fake=started[-1].fake)
+    started.append(ws)
+    return ws
+
+
 def all_text(message: dict[str, Any]) -> str:
     """Everything a person can read in a message: fallback text and every text in its blocks."""
     parts = [message.get("text") or ""]

@@ -12,7 +12,7 @@ from bot.clock import FixedClock
 from bot.local.workspace import LocalWorkspace
 from storage.models import CheckIn, OutboxMessage, UserPref
 from tests.bot.checkin_support import add_goal, cards, checkins_of, goal_of, last_card, run, thread_answers
-from tests.bot.conftest import make_settings
+from tests.bot.conftest import make_settings, restart
 
 
 class Crash(BaseException):
@@ -93,13 +93,6 @@ def processes(database_url: str, clock: FixedClock) -> Iterator[list[LocalWorksp
         ws.close()
 
 
-def _restart(database_url: str, clock: FixedClock, started: list[LocalWorkspace]) -> LocalWorkspace:
-    """A new process on the same database, talking to the same Slack workspace."""
-    started[-1].deps.executor.shutdown(wait=True)
-    ws = LocalWorkspace(make_settings(database_url), clock=clock, fake=started[-1].fake)
-    started.append(ws)
-    return ws
-
 
 def test_a_planner_that_dies_half_way_resumes_after_a_restart(
     database_url: str, clock: FixedClock, processes: list[LocalWorkspace], monkeypatch: pytest.MonkeyPatch,
@@ -130,7 +123,7 @@ def test_a_planner_that_dies_half_way_resumes_after_a_restart(
         assert len(session.scalars(select(CheckIn)).all()) == 2
         assert len(session.scalars(select(OutboxMessage)).all()) == 2
 
-    second = _restart(database_url, clock, processes)
+    second = restart(database_url, clock, processes)
     summary = run(second)
     assert (summary["planned"], summary["sent"]) == (3, 5)
     assert [len(cards(second, user)) for user in users] == [1] * 5
@@ -153,7 +146,7 @@ def test_a_delivery_that_dies_half_way_is_finished_by_the_next_process_once(
         for message in session.scalars(select(OutboxMessage).order_by(OutboxMessage.id).limit(2)):
             message.status, message.claimed_by, message.claimed_at = "sending", "dead-process", clock()
         session.commit()
-    second = _restart(database_url, clock, processes)
+    second = restart(database_url, clock, processes)
     assert run(second)["sent"] == 2  # the two unclaimed ones; the dead process's claims are still leased
     clock.set(clock() + timedelta(minutes=3))  # the lease runs out
     assert run(second)["sent"] == 2

@@ -17,7 +17,7 @@ from bot.jobs.digests import plan_digests
 from bot.jobs.runner import run_job
 from bot.local.workspace import LocalWorkspace
 from storage.models import OutboxMessage
-from tests.bot.conftest import all_text, dm_texts, make_settings
+from tests.bot.conftest import all_text, dm_texts, make_settings, restart
 from tests.bot.digest_support import FRIDAY_4PM_ROME, MONDAY, add_checkin, add_goal, channel_posts, digest_text
 
 
@@ -88,13 +88,6 @@ def processes(database_url: str, clock: FixedClock) -> Iterator[list[LocalWorksp
     for ws in started:
         ws.close()
 
-
-def restart(database_url: str, clock: FixedClock, started: list[LocalWorkspace]) -> LocalWorkspace:
-    """A new process on the same database, talking to the same Slack workspace."""
-    started[-1].deps.executor.shutdown(wait=True)
-    ws = LocalWorkspace(make_settings(database_url), clock=clock, fake=started[-1].fake)
-    started.append(ws)
-    return ws
 
 
 def test_a_digest_planned_before_a_crash_is_posted_once_by_the_next_process(
