@@ -29,11 +29,12 @@ import time
 import uuid
 from collections import deque
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from slack_sdk import WebClient
 
+from bot.clock import as_utc
 from bot.delivery import outbox
 from bot.delivery.errors import Failure, classify
 from bot.delivery.ratelimit import SlackLimits, shared_limits
@@ -95,10 +96,6 @@ class _Outcome:
     until: datetime | None = None  # for retry/defer: when the row is due again
 
 
-def utc(value: datetime) -> datetime:
-    """The same instant in UTC; SQLite hands timestamps back naive, and they were written in UTC."""
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
 
 def default_worker_id() -> str:
     """host:pid:random, unique per delivery run, recorded in claimed_by."""
@@ -125,7 +122,7 @@ _dm_lock = threading.Lock()
 def deliver_due(deps: Deps, client: WebClient, *, now: datetime | None = None, worker: str | None = None,
                 max_seconds: float | None = None) -> DeliveryReport:
     """Deliver every outbox message due now (and any that fall due while running); report what happened."""
-    run = _Delivery(deps, client, start=utc(now or deps.clock()), worker=worker or default_worker_id(),
+    run = _Delivery(deps, client, start=as_utc(now or deps.clock()), worker=worker or default_worker_id(),
                     max_seconds=max_seconds)
     return run.run()
 
@@ -383,7 +380,7 @@ class _Delivery:
         # Due with (or just after) the parent: claims are ordered by next_attempt_at then id, parent first.
         until = now + DEFER
         if parent.status == "pending":
-            until = max(until, utc(parent.next_attempt_at))
+            until = max(until, as_utc(parent.next_attempt_at))
         outbox.release(self.sessions, [item.id], self.worker, next_attempt_at=until)
         with self.lock:
             self.report.deferred += 1
@@ -392,8 +389,8 @@ class _Delivery:
 
 def _item(row: OutboxMessage) -> _Item:
     return _Item(id=row.id, key=row.idempotency_key, kind=row.kind, channel=row.channel, payload=dict(row.payload),
-                 attempts=row.attempts, next_attempt_at=utc(row.next_attempt_at),
-                 claimed_at=utc(row.claimed_at or row.next_attempt_at))
+                 attempts=row.attempts, next_attempt_at=as_utc(row.next_attempt_at),
+                 claimed_at=as_utc(row.claimed_at or row.next_attempt_at))
 
 
 def _shared_ts(files: list[dict[str, Any]], channel: str) -> str | None:

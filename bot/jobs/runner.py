@@ -16,8 +16,9 @@ from urllib.parse import urlsplit
 
 from slack_sdk import WebClient
 
+from bot.clock import as_utc
 from bot.delivery.outbox import next_due_at
-from bot.delivery.sender import DeliveryReport, deliver_due, utc
+from bot.delivery.sender import DeliveryReport, deliver_due
 from bot.deps import Deps
 from bot.jobs.registry import PLANNERS
 from bot.settings import Settings, SettingsError
@@ -53,7 +54,7 @@ def run_job(deps: Deps, client: WebClient, name: str, *, now: datetime | None = 
     planners = load_planners()
     if name != OUTBOX_JOB and name not in planners:
         raise UnknownJobError(f"There is no job called {name!r}: the jobs are {', '.join(job_names())}.")
-    start = utc(now or deps.clock())
+    start = as_utc(now or deps.clock())
     started = time.monotonic()
 
     def logical_now() -> datetime:
@@ -74,7 +75,7 @@ def run_job(deps: Deps, client: WebClient, name: str, *, now: datetime | None = 
             break
         with deps.sessions() as session:
             due = next_due_at(session)
-        wait = (utc(due) - logical_now()).total_seconds() if due is not None else None
+        wait = (as_utc(due) - logical_now()).total_seconds() if due is not None else None
         if wait is None or wait > WAIT_HORIZON.total_seconds() or wait > remaining:
             break
         time.sleep(max(wait, 0.0) + 0.01)

@@ -15,6 +15,7 @@ from bot.blocks.common import Message
 from bot.delivery.direct import post_messages
 from bot.deps import Deps
 from bot.services.conversation import Turn
+from bot.services.home import refresh_home
 from bot.services.profiles import resolve_profile
 from prompts import t
 from storage.repositories import upsert_user_pref
@@ -77,8 +78,6 @@ def reply(
     post_messages(client, deps, team_id=turn.team_id, channel=channel, messages=messages, key=key,
                   thread_ts=thread_ts)
     if changes_goals or any(message.changes_goals for message in messages):
-        from bot.services.home import refresh_home
-
         refresh_home(deps, client, turn.team_id, turn.user_id)
 
 

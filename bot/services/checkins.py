@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import math
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -32,6 +32,7 @@ from bot.delivery.direct import post_messages
 from bot.delivery.errors import classify
 from bot.delivery.outbox import enqueue, find_sent
 from bot.deps import Deps
+from bot.rules.deadlines import local_today
 from bot.rules.numbers import find_amounts
 from bot.rules.pace import pace_status
 from bot.rules.replies import GoalContext, ReplyReading, read_reply
@@ -39,7 +40,14 @@ from bot.rules.schedule import current_slot, next_send, week_start
 from bot.services.conversation import Turn
 from bot.settings import Settings
 from prompts import fmt_amount, fmt_date, normalize_lang, t
-from storage.models import CheckIn, Goal, OutboxMessage, ProcessedEvent, TeamSettings, UserPref
+from storage.models import (
+    CheckIn,
+    Goal,
+    OutboxMessage,
+    ProcessedEvent,
+    TeamSettings,
+    UserPref,
+)
 
 log = logging.getLogger(__name__)
 
@@ -104,12 +112,6 @@ def next_checkin(session: Session, schedule: Schedule, *, team_id: str, user_id:
     return next_send(now, schedule.tz, schedule.weekday, schedule.time, paused_until=schedule.paused_until,
                      after_week=week if done is not None else None)
 
-
-def aware(value: datetime | None) -> datetime | None:
-    """SQLite hands timestamps back without a zone; every timestamp goalbot writes is UTC."""
-    if value is None or value.tzinfo is not None:
-        return value
-    return value.replace(tzinfo=UTC)
 
 
 # --- the check-in row ----------------------------------------------------------------------------------------
@@ -201,10 +203,6 @@ def _one_of(value: float | None, candidates: list[float]) -> float | None:
         return None
     return next((c for c in candidates if math.isclose(c, value, rel_tol=1e-9, abs_tol=1e-9)), None)
 
-
-def local_today(now: datetime, tz: str) -> date:
-    """The person's local date at a moment."""
-    return now.astimezone(ZoneInfo(tz)).date()
 
 
 def record_value(
@@ -344,7 +342,7 @@ def set_mood(session: Session, checkin: CheckIn, turn: Turn, mood: str) -> list[
     if mood == "blocked":
         checkin.pending = {"awaiting": "blocker"}
         return [text_message(t(lang, "checkin.mood.blocked", title=title))]
-    lines = [t(lang, f"checkin.mood.{mood}", title=title), _numbers_line(lang, goal, local_today(turn.now, turn.tz))]
+    lines = [t(lang, f"checkin.mood.{mood}", title=title), _numbers_line(lang, goal, turn.today)]
     if checkin.status != ANSWERED:
         lines.append(t(lang, "checkin.mood.ask_number"))
     return [text_message("\n".join(lines))]

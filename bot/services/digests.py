@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from bot.blocks.common import Message
 from bot.blocks.digests import DigestView, digest_messages, removed_notice
 from bot.charts import team_progress_png
+from bot.clock import as_utc
 from bot.delivery.outbox import enqueue
 from bot.deps import Deps
 from bot.rules.digest_math import (
@@ -33,7 +34,12 @@ from bot.rules.digest_math import (
 )
 from prompts import fmt_date, t
 from storage.models import DigestSubscription
-from storage.repositories import DAY_ZERO, digest_rows, display_names, failed_outbox_messages
+from storage.repositories import (
+    DAY_ZERO,
+    digest_rows,
+    display_names,
+    failed_outbox_messages,
+)
 
 log = logging.getLogger(__name__)
 
@@ -101,16 +107,9 @@ def channel_members(client: WebClient, channel_id: str) -> list[str]:
 # --- the database: every goal of the team, in a constant number of queries ---------------------------------------
 
 
-def aware(value: datetime | None) -> datetime | None:
-    """The timestamp as an aware datetime: SQLite hands them back naive, and they were written in UTC."""
-    if value is None or value.tzinfo is not None:
-        return value
-    return value.replace(tzinfo=UTC)
-
 
 def _local_date(value: datetime | None, zone: ZoneInfo) -> date | None:
-    moment = aware(value)
-    return moment.astimezone(zone).date() if moment is not None else None
+    return as_utc(value).astimezone(zone).date() if value is not None else None
 
 
 def row_standing(row: Any, zone: ZoneInfo, *, today: date, week_start: date) -> GoalStanding:

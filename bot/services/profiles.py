@@ -11,6 +11,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
 
+from bot.clock import as_utc
 from prompts import normalize_lang
 from storage.repositories import upsert_user_pref
 
@@ -45,9 +46,7 @@ def resolve_profile(
 ) -> Profile:
     """Return the person's profile, refreshing Slack's locale and time zone at most once a day."""
     pref = upsert_user_pref(session, team_id, user_id)
-    fetched = pref.profile_fetched_at
-    if fetched is not None and fetched.tzinfo is None:
-        fetched = fetched.replace(tzinfo=now.tzinfo)
+    fetched = as_utc(pref.profile_fetched_at) if pref.profile_fetched_at is not None else None
     if client is not None and (fetched is None or now - fetched > PROFILE_TTL):
         try:
             user = client.users_info(user=user_id, include_locale=True).get("user") or {}
