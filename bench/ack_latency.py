@@ -2,7 +2,7 @@
 
 Each app is served exactly as `goalbot serve --http` serves goalbot (bot.server.make_http_server: a threading
 WSGI server in front of Bolt's SlackRequestHandler) in a process of its own; the Slack Web API is answered by
-bot.local.fake_web_api.FakeSlackWebAPI in a third process, so the work goalbot does after the ack really runs
+slackfake.web_api.FakeSlackWebAPI in a third process, so the work goalbot does after the ack really runs
 (users.info, conversations.open, chat.postMessage, response_url answers). This process is the load generator:
 an open-loop schedule of signed slash commands (`/goal help`, `/goal list`, `/goal <goal sentence>` from 40
 English and Italian users), one new connection per request as Slack does, and every latency is measured from
@@ -73,7 +73,7 @@ KINDS = ("help",) * 3 + ("list",) * 3 + ("goal",) * 4
 
 def run_fake_slack(team_id: str, conn: Connection) -> None:
     """Child process: serve the fake Web API with the bench's users until told to stop; report what it saw."""
-    from bot.local.fake_web_api import FakeSlackWebAPI
+    from slackfake.web_api import FakeSlackWebAPI
 
     fake = FakeSlackWebAPI(team_id=team_id, record_calls=False, validate=True)
     fake.start()
@@ -180,7 +180,7 @@ class Outcome:
 
 def plan_requests(rate: float, seconds: float, team_id: str, fake_url: str, seed: int) -> list[Planned]:
     """The open-loop schedule: evenly spaced requests with realistic, varied slash command bodies."""
-    from bot.local.payloads import SlackRequestFactory
+    from slackfake.payloads import SlackRequestFactory
 
     rng = random.Random(seed)
     factory = SlackRequestFactory(SIGNING_SECRET, team_id,
@@ -201,7 +201,7 @@ def plan_requests(rate: float, seconds: float, team_id: str, fake_url: str, seed
 
 def plan_warmup(team_id: str, fake_url: str) -> list[list[Planned]]:
     """Warm-up phases: each person's first /goal help (the profile lookup), then a few commands of every kind."""
-    from bot.local.payloads import SlackRequestFactory
+    from slackfake.payloads import SlackRequestFactory
 
     factory = SlackRequestFactory(SIGNING_SECRET, team_id,
                                   response_url_for=lambda rid, **_: f"{fake_url}/response/{rid}")
@@ -211,7 +211,7 @@ def plan_warmup(team_id: str, fake_url: str) -> list[list[Planned]]:
 
 def send_one(port: int, body: str, timeout: float) -> int:
     """POST one signed slash command on a fresh connection (no keep-alive, like Slack); return the status."""
-    from bot.local.payloads import FORM, sign_headers
+    from slackfake.payloads import FORM, sign_headers
 
     headers = sign_headers(body, signing_secret=SIGNING_SECRET, timestamp=int(time.time()), content_type=FORM)
     headers["Connection"] = "close"

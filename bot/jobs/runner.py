@@ -12,7 +12,6 @@ import logging
 import time
 from datetime import datetime, timedelta
 from typing import Any
-from urllib.parse import urlsplit
 
 from slack_sdk import WebClient
 
@@ -30,7 +29,6 @@ FEATURE_MODULES = ("bot.jobs.checkins", "bot.jobs.digests", "bot.jobs.reviews")
 OUTBOX_JOB = "outbox"
 WAIT_HORIZON = timedelta(seconds=60)  # a retry due sooner than this is waited for; later ones stay for the scheduler
 MAX_RUN_SECONDS = 30 * 60.0  # a job run never lasts longer than this; what is left stays in the outbox
-LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 
 class UnknownJobError(SettingsError):
@@ -85,21 +83,15 @@ def run_job(deps: Deps, client: WebClient, name: str, *, now: datetime | None = 
     return summary
 
 
-def _is_local(url: str) -> bool:
-    return (urlsplit(url).hostname or "") in LOCAL_HOSTS
-
-
 def run_job_once(settings: Settings, name: str, clock: Any) -> dict[str, Any]:
     """`goalbot jobs run NAME`: connect, run the job once at the clock's time, and return its summary."""
-    from bot.app import LOCAL_TOKEN, make_client
+    from bot.app import make_client
     from bot.runtime import make_deps
 
     token = settings.bot_token
     if not token:
-        if not _is_local(settings.api_url):
-            raise SettingsError("SLACK_BOT_TOKEN is missing: set the xoxb- bot token from OAuth & Permissions "
-                                "so the job can post to Slack.")
-        token = LOCAL_TOKEN  # a local fake Web API (SLACK_API_URL=http://127.0.0.1:…) accepts any bot token
+        raise SettingsError("SLACK_BOT_TOKEN is missing: set the xoxb- bot token from OAuth & Permissions "
+                            "so the job can post to Slack.")
     if name != OUTBOX_JOB and name not in load_planners():
         raise UnknownJobError(f"There is no job called {name!r}: the jobs are {', '.join(job_names())}.")
     deps = make_deps(settings, clock)

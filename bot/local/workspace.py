@@ -8,13 +8,12 @@ from typing import Any
 
 from slack_bolt import App, BoltResponse
 
-from bot.app import LOCAL_SECRET, LOCAL_TOKEN, build_app
+from bot.app import build_app
 from bot.clock import Clock, system_clock
 from bot.deps import Deps
-from bot.local.fake_web_api import FakeSlackWebAPI
-from bot.local.payloads import SlackRequestFactory
 from bot.runtime import make_deps
 from bot.settings import Settings
+from slackfake import FAKE_BOT_TOKEN, FAKE_SIGNING_SECRET, FakeSlackWebAPI, SlackRequestFactory
 
 
 class LocalWorkspace:
@@ -24,12 +23,12 @@ class LocalWorkspace:
                  fake: FakeSlackWebAPI | None = None) -> None:
         self.fake = fake or FakeSlackWebAPI(team_id=team_id)
         self.fake.start()
-        self.settings = dataclasses.replace(settings, api_url=self.fake.base_url, bot_token=LOCAL_TOKEN,
-                                            signing_secret=LOCAL_SECRET, app_token=None)
+        self.settings = dataclasses.replace(settings, api_url=self.fake.base_url, bot_token=FAKE_BOT_TOKEN,
+                                            signing_secret=FAKE_SIGNING_SECRET, app_token=None)
         self.deps: Deps = make_deps(self.settings, clock)
         self.app: App = build_app(self.deps)
         # Signatures use the real time: Bolt rejects requests more than five minutes from its own clock.
-        self.requests = SlackRequestFactory(LOCAL_SECRET, team_id, clock=time.time,
+        self.requests = SlackRequestFactory(FAKE_SIGNING_SECRET, team_id, clock=time.time,
                                             response_url_for=self.fake.response_url)
         self.team_id = team_id
 

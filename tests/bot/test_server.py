@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from bot.local.payloads import post
+from slackfake.payloads import post
 from bot.local.workspace import LocalWorkspace
 from bot.server import make_http_server
 from tests.bot.conftest import dm_texts

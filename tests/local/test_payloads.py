@@ -16,8 +16,8 @@ from slack_bolt import Ack, App, BoltRequest, Respond, Say
 from slack_sdk import WebClient
 
 from bot.ids import GOAL_COMMAND
-from bot.local.fake_web_api import FakeSlackWebAPI, dm_channel_id
-from bot.local.payloads import FORM, SlackRequestFactory, message_event, post, sign_headers
+from slackfake.web_api import FakeSlackWebAPI, dm_channel_id
+from slackfake.payloads import FORM, SlackRequestFactory, message_event, post, sign_headers
 
 SECRET = "test-signing-secret"
 

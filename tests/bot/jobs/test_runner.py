@@ -17,6 +17,7 @@ from bot.deps import Deps
 from bot.jobs.registry import PLANNERS, planner
 from bot.jobs.runner import UnknownJobError, run_job
 from tests.bot.delivery.helpers import OutboxBench
+from slackfake import FAKE_BOT_TOKEN
 
 MONDAY = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
 
@@ -94,7 +95,7 @@ def test_cli_runs_a_job_against_a_local_fake_slack(
     monkeypatch.chdir(tmp_path)  # no .env file
     monkeypatch.setenv("DATABASE_URL", box.settings.database_url)
     monkeypatch.setenv("SLACK_API_URL", box.fake.base_url)
-    monkeypatch.delenv("SLACK_BOT_TOKEN", raising=False)
+    monkeypatch.setenv("SLACK_BOT_TOKEN", FAKE_BOT_TOKEN)  # configured like any Slack: no special case for the fake
     box.add("m1", "U1")
 
     code = main(["jobs", "run", "outbox", "--now", "2026-11-26T11:00:00+01:00"])

@@ -8,7 +8,7 @@ import json
 from datetime import UTC, date, datetime
 from typing import Any
 
-from bot.local.fake_web_api import dm_channel_id
+from slackfake.web_api import dm_channel_id
 from bot.local.workspace import LocalWorkspace
 from storage.models import DigestSubscription
 from tests.bot.conftest import NOW, all_text

@@ -17,7 +17,7 @@ from urllib.parse import quote, urlencode
 from slack_bolt import BoltRequest
 from slack_sdk.signature import SignatureVerifier
 
-from bot.local.fake_web_api import dm_channel_id
+from slackfake.web_api import dm_channel_id
 
 __all__ = [
     "FORM",
