@@ -24,6 +24,18 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# Only one database: every test that needs one runs on it, the rest (parsers, rendering) run as usual.
+test-sqlite: $(STAMP)
+	GOALBOT_TEST_DATABASES=sqlite $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-postgres: $(STAMP)
+	GOALBOT_TEST_DATABASES=postgresql GOALBOT_REQUIRE_POSTGRES=1 $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# ruff (lint and import order) and mypy (strict for bot/rules and storage), as configured in pyproject.toml.
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
 bench: $(STAMP)
 	$(BIN)/python bench/run_all.py
 

@@ -29,7 +29,8 @@ def _parse_now(value: str | None) -> datetime | None:
     try:
         parsed = datetime.fromisoformat(value)
     except ValueError:
-        raise UsageError(f"--now must be an ISO-8601 date-time such as 2026-11-30T09:00:00+01:00, not {value!r}.")
+        raise UsageError(
+            f"--now must be an ISO-8601 date-time such as 2026-11-30T09:00:00+01:00, not {value!r}.") from None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
@@ -37,7 +38,7 @@ def _check_tz(value: str) -> str:
     try:
         ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError):
-        raise UsageError(f"--tz must be an IANA time zone such as Europe/Rome, not {value!r}.")
+        raise UsageError(f"--tz must be an IANA time zone such as Europe/Rome, not {value!r}.") from None
     return value
 
 

@@ -41,6 +41,7 @@ def make_wsgi_app(app: App, deps: Deps) -> Callable[[dict[str, Any], StartRespon
     def wsgi(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         path, method = environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD", "GET")
         if path == "/healthz" and method == "GET":
+            body: dict[str, object]
             try:
                 with deps.sessions() as session:
                     session.execute(text("SELECT 1"))

@@ -18,6 +18,8 @@ from storage.models import Base
 
 POSTGRES_URL = os.environ.get("GOALBOT_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 REQUIRE_POSTGRES = os.environ.get("GOALBOT_REQUIRE_POSTGRES") == "1"
+# Which databases the database tests run on (`make test-sqlite`, `make test-postgres`); both by default.
+DATABASES = [name for name in os.environ.get("GOALBOT_TEST_DATABASES", "sqlite,postgresql").split(",") if name]
 
 
 def _postgres_available() -> str | None:
@@ -68,7 +70,7 @@ def _schema_url(schema: str) -> str:
     return f"{POSTGRES_URL}{separator}options=-csearch_path%3D{schema}"
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=DATABASES)
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A freshly migrated, empty database: every test using it runs on SQLite and on PostgreSQL."""
     if request.param == "sqlite":

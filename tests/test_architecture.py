@@ -33,7 +33,7 @@ def test_storage_and_prompts_never_import_bot(path: Path) -> None:
 @pytest.mark.parametrize("path", python_files("bot/rules"), ids=str)
 def test_rules_import_neither_slack_nor_the_database(path: Path) -> None:
     forbidden = ("slack_bolt", "slack_sdk", "sqlalchemy", "storage", "apscheduler")
-    offending = {n for n in imports_of(path) if n.split(".")[0] in forbidden or n.startswith("bot.") and not n.startswith("bot.rules")}
+    offending = {n for n in imports_of(path) if n.split(".")[0] in forbidden or (n.startswith("bot.") and not n.startswith("bot.rules"))}
     assert offending == set()
 
 

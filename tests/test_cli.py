@@ -51,7 +51,7 @@ def assert_one_sentence(stderr: str, *names: str) -> None:
 
 def parsed(capsys: pytest.CaptureFixture[str], *args: str) -> dict[str, object]:
     assert main(["parse", "goal", *args]) == 0
-    return json.loads(capsys.readouterr().out)
+    return dict(json.loads(capsys.readouterr().out))
 
 
 def test_parse_goal_prints_how_an_english_sentence_is_understood(capsys: pytest.CaptureFixture[str]) -> None:

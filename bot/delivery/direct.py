@@ -29,7 +29,7 @@ def post_messages(
         try:
             response = client.chat_postMessage(channel=channel, **payload)
             sent.append(str(response.get("ts")))
-        except Exception as error:  # noqa: BLE001 - every failure is classified, none is swallowed
+        except Exception as error:
             failure = classify(error)
             if failure.permanent:
                 log.error("reply to %s refused by Slack: %s", channel, failure.code)

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, and_, func, or_, select, update
+from sqlalchemy import ColumnElement, CursorResult, and_, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -76,7 +76,8 @@ def claim_due(sessions: SessionFactory, *, now: datetime, worker: str, limit: in
 
 def _write(sessions: SessionFactory, *where: ColumnElement[bool], **values: Any) -> int:
     with sessions() as session:
-        count = session.execute(update(OutboxMessage).where(*where).values(**values)).rowcount
+        result = cast(CursorResult[Any], session.execute(update(OutboxMessage).where(*where).values(**values)))
+        count = result.rowcount
         session.commit()
         return int(count or 0)
 

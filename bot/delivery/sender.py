@@ -111,7 +111,8 @@ def delivery_client(client: WebClient) -> WebClient:
 def outbox_metadata(key: str, metadata: dict[str, Any] | None) -> dict[str, Any]:
     """Message metadata carrying the outbox key (it wins over a payload's own `key`), keeping the rest."""
     metadata = metadata if isinstance(metadata, dict) else {}
-    payload = metadata.get("event_payload") if isinstance(metadata.get("event_payload"), dict) else {}
+    given = metadata.get("event_payload")
+    payload: dict[str, Any] = given if isinstance(given, dict) else {}
     return {"event_type": str(metadata.get("event_type") or METADATA_EVENT), "event_payload": {**payload, "key": key}}
 
 

@@ -23,10 +23,11 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from datetime import date, datetime, timedelta
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from slack_sdk import WebClient
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 
 from bot.blocks import checkins as blocks
 from bot.clock import as_utc
@@ -100,7 +101,7 @@ def plan_checkins(deps: Deps, client: WebClient, now: datetime) -> int:
         pref = prefs.get((team_id, user_id))
         try:
             tz, lang_choice, locale = _owner_zone(deps, client, pref, team_id, user_id, now)
-        except Exception:  # noqa: BLE001 - one owner's trouble must not hold back everyone else's check-ins
+        except Exception:
             log.exception("could not resolve the time zone of %s; using the default", user_id)
             tz, lang_choice, locale = settings.default_tz, None, None
         schedule = schedule_for(pref, teams.get(team_id), settings, tz)
@@ -131,12 +132,12 @@ def plan_checkins(deps: Deps, client: WebClient, now: datetime) -> int:
         batch = todo[start:start + PLAN_BATCH]
         try:
             planned += _plan_batch(deps, batch, now)
-        except Exception:  # noqa: BLE001 - redo this batch goal by goal, so one bad goal holds back no one else
+        except Exception:
             log.exception("planning a batch of check-ins failed; retrying them one by one")
             for item in batch:
                 try:
                     planned += _plan_batch(deps, [item], now)
-                except Exception:  # noqa: BLE001 - the next run (a minute later) tries this goal again
+                except Exception:
                     log.exception("planning the check-in of goal %s for week %s failed", item[0], item[1])
     return planned
 
@@ -202,7 +203,7 @@ def plan_reminders(deps: Deps, client: WebClient, now: datetime) -> int:
         lang = owner_lang(pref, settings.default_lang)
         try:
             planned += _remind_one(deps, checkin.id, goal, lang, payload_thread, channel, now)
-        except Exception:  # noqa: BLE001 - the next run tries again
+        except Exception:
             log.exception("planning the reminder of check-in %s failed", checkin.id)
     return planned
 
@@ -224,9 +225,10 @@ def _remind_one(deps: Deps, checkin_id: int, goal: Goal, lang: str, thread: dict
                 now: datetime) -> int:
     with deps.sessions() as session:
         # Compare-and-set: of two planners racing, one sets reminded_at and plans; the other plans nothing.
-        claimed = session.execute(update(CheckIn).where(
+        claim = update(CheckIn).where(
             CheckIn.id == checkin_id, CheckIn.reminded_at.is_(None), CheckIn.status == ASKED,
-            CheckIn.reply_ts.is_(None), CheckIn.mood.is_(None)).values(reminded_at=now)).rowcount
+            CheckIn.reply_ts.is_(None), CheckIn.mood.is_(None)).values(reminded_at=now)
+        claimed = cast(CursorResult[Any], session.execute(claim)).rowcount
         if claimed != 1:
             session.rollback()
             return 0

@@ -208,7 +208,8 @@ def _rolling(m: re.Match[str], today: date, lang: str) -> date | None:
     if unit == "quarters":
         # Sales quarters are calendar quarters: "the next two quarters" ends with the second one.
         return _quarters_ahead(today, n)
-    return today + relativedelta(**{unit: n})
+    step = {"days": relativedelta(days=n), "weeks": relativedelta(weeks=n), "months": relativedelta(months=n)}
+    return today + step.get(unit, relativedelta(years=n))
 
 
 def _next_quarter(m: re.Match[str], today: date, lang: str) -> date:

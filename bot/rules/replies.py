@@ -252,9 +252,7 @@ def _read_amount(text: str, amount: Amount, goal: GoalContext, reference: float 
     direction = 0
     if amount.sign:
         direction = amount.sign
-    elif (m := _INCREMENT_BEFORE.search(before)) and not _LEVEL_BEFORE.search(before):
-        direction = 1 if m.group("up") else -1
-    elif m := _INCREMENT_AFTER.match(after):
+    elif ((m := _INCREMENT_BEFORE.search(before)) and not _LEVEL_BEFORE.search(before)) or (m := _INCREMENT_AFTER.match(after)):
         direction = 1 if m.group("up") else -1
 
     level_before = bool(_LEVEL_BEFORE.search(before))

@@ -10,9 +10,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from slackfake.payloads import post
 from bot.local.workspace import LocalWorkspace
 from bot.server import make_http_server
+from slackfake.payloads import post
 from tests.bot.conftest import dm_texts
 
 
@@ -60,7 +60,7 @@ def test_event_retry_over_http_is_applied_once(workspace: LocalWorkspace, server
     workspace.command("acquire 10 new clients in the next six months", user="U1")
     before = len(dm_texts(workspace, "U1"))
     message = workspace.fake.add_user_message("U1", "8 - referrals")
-    body, headers = workspace.requests.message_event("8 - referrals", user="U1", ts=message["ts"])
+    body, _ = workspace.requests.message_event("8 - referrals", user="U1", ts=message["ts"])
     for retry in (None, 1, 2):
         retry_headers = workspace.requests.sign(body, retry_num=retry, retry_reason="http_timeout" if retry else None)
         status, _, _ = post(f"{server_url}/slack/events", body, retry_headers)

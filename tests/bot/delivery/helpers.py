@@ -9,13 +9,13 @@ from typing import Any
 from sqlalchemy import select
 
 from bot.app import make_client
-from slackfake import FAKE_BOT_TOKEN
 from bot.clock import FixedClock
 from bot.delivery.outbox import enqueue
 from bot.delivery.sender import DeliveryReport, deliver_due
 from bot.deps import Deps
-from slackfake.web_api import FakeSlackWebAPI
 from bot.runtime import make_deps
+from slackfake import FAKE_BOT_TOKEN
+from slackfake.web_api import FakeSlackWebAPI
 from storage.models import OutboxMessage
 from tests.bot.conftest import make_settings
 

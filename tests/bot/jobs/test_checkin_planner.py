@@ -200,4 +200,5 @@ def test_when_slack_cannot_say_where_someone_is_the_default_zone_is_used_and_ask
     assert len(workspace.fake.calls("users.info")) == asked  # not every minute
     run(workspace, at=datetime(2026, 11, 30, 9, 30, tzinfo=UTC))
     with workspace.deps.sessions() as session:
-        assert session.get(UserPref, (workspace.team_id, "U6")).tz == "America/New_York"
+        pref = session.get(UserPref, (workspace.team_id, "U6"))
+        assert pref is not None and pref.tz == "America/New_York"

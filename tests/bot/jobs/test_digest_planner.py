@@ -16,10 +16,10 @@ from bot.clock import FixedClock
 from bot.jobs.digests import plan_digests
 from bot.jobs.runner import run_job
 from bot.local.workspace import LocalWorkspace
+from slackfake import FAKE_BOT_TOKEN
 from storage.models import OutboxMessage
 from tests.bot.conftest import all_text, dm_texts, make_settings, restart
 from tests.bot.digest_support import FRIDAY_4PM_ROME, MONDAY, add_checkin, add_goal, channel_posts, digest_text
-from slackfake import FAKE_BOT_TOKEN
 
 
 class Crash(BaseException):

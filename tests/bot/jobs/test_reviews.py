@@ -3,15 +3,24 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
 from bot import ids
 from bot.clock import FixedClock
-from bot.jobs.reviews import last_quarter_end, quarter_end, quarter_label
+from bot.jobs.reviews import (
+    Occasion,
+    last_quarter_end,
+    quarter_end,
+    quarter_label,
+    review_key,
+    review_occasion,
+)
 from bot.jobs.runner import run_job
 from bot.local.workspace import LocalWorkspace
-from storage.models import OutboxMessage, UserPref
+from prompts import fmt_date, t
+from storage.models import Goal, OutboxMessage, UserPref
 from tests.bot.conftest import all_text, dm_texts, last_bot_message
 from tests.bot.listeners.test_manage import add_goal, goal_of, last_modal, revisions_of, submit_edit
 
@@ -82,6 +91,32 @@ def test_goals_running_past_the_quarter_are_reviewed_at_its_end(workspace: Local
     assert sorted(review_keys(workspace)) == sorted([f"review:{running}:2026Q4", f"review:{ending}:deadline"])
     assert any("The quarter ends today" in t for t in dm_texts(workspace, "U1"))
     assert not any(str(key).startswith((f"review:{brand_new}:", f"review:{closed}:")) for key in review_keys(workspace))
+
+
+def test_one_run_asks_each_goal_for_its_own_review(workspace: LocalWorkspace) -> None:
+    """A deadline review and a quarter review planned together each carry their own text and key."""
+    title = "acquire 10 new clients in the next six months"
+    running = add_goal(workspace, "U1", start_date=date(2026, 10, 1), deadline=date(2027, 3, 31))
+    ending = add_goal(workspace, "U2", start_date=date(2026, 10, 1), deadline=date(2026, 12, 31), lang="it")
+    run_reviews(workspace, datetime(2026, 12, 31, 8, 30, tzinfo=UTC))  # 09:30 in Rome, the quarter's last day
+    assert sorted(review_keys(workspace)) == sorted([f"review:{running}:2026Q4", f"review:{ending}:deadline"])
+
+    quarter = all_text(last_bot_message(workspace, "U1"))
+    assert t("en", "review.quarter", id=running, title=title, date=fmt_date("en", date(2027, 3, 31))) in quarter
+    deadline = all_text(last_bot_message(workspace, "U2"))  # marco writes Italian
+    assert t("it", "review.deadline", id=ending, title=title, date=fmt_date("it", date(2026, 12, 31)),
+             when=t("it", "review.today")) in deadline
+
+
+def test_review_occasions_name_the_review_due() -> None:
+    goal = Goal(start_date=date(2026, 10, 1), deadline=date(2027, 3, 31))
+    rome = ZoneInfo("Europe/Rome")
+    on_quarter_end = review_occasion(goal, local_now=datetime(2026, 12, 31, 9, 30, tzinfo=rome), review_time="09:00")
+    assert on_quarter_end == Occasion("quarter", date(2026, 12, 31))
+    assert review_key(7, on_quarter_end) == "review:7:2026Q4"
+    at_deadline = review_occasion(goal, local_now=datetime(2027, 3, 31, 9, 30, tzinfo=rome), review_time="09:00")
+    assert at_deadline == Occasion("deadline") and review_key(7, at_deadline) == "review:7:deadline"
+    assert review_occasion(goal, local_now=datetime(2026, 12, 31, 8, 0, tzinfo=rome), review_time="09:00") is None
 
 
 def test_a_paused_owner_is_reviewed_when_the_pause_ends(workspace: LocalWorkspace) -> None:

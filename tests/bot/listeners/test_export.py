@@ -8,8 +8,8 @@ import json
 from datetime import UTC, date, datetime
 from typing import Any
 
-from slackfake.web_api import dm_channel_id
 from bot.local.workspace import LocalWorkspace
+from slackfake.web_api import dm_channel_id
 from storage.models import DigestSubscription
 from tests.bot.conftest import NOW, all_text
 from tests.bot.listeners.test_manage import add_checkin, add_goal, ephemeral_texts

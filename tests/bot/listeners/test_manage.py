@@ -14,7 +14,6 @@ from bot.local.workspace import LocalWorkspace
 from storage.models import CheckIn, Goal, GoalRevision
 from tests.bot.conftest import NOW, all_text, dm_texts, last_bot_message
 
-
 # --------------------------------------------------------------------------------------------------- helpers
 
 
