@@ -358,11 +358,10 @@ class _Delivery:
 
     def _failed_send(self, item: _Item, failure: Failure) -> _Outcome:
         attempts = item.attempts + 1
-        if failure.permanent:
+        if failure.retry_after is None:  # permanent
             return self._fail(item, failure.code)
         if attempts >= MAX_ATTEMPTS:
             return self._fail(item, f"{failure.code} (gave up after {attempts} attempts)")
-        assert failure.retry_after is not None
         until = self.now() + timedelta(seconds=failure.retry_after)
         outbox.mark_retry(self.sessions, item.id, self.worker, error=failure.code, next_attempt_at=until)
         log.info("outbox message %s: %s, retrying in %.1f s", item.key, failure.code, failure.retry_after)

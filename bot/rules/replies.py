@@ -203,11 +203,11 @@ def _decide(
         small = 0 < value < min(1000.0, scale / 100) and value * 1000 <= scale * 10
         if small and len(chosen) == 1 and chosen[0].kind != "increment":
             return _ask("ambiguous_scale", (value, value * 1000), note, blocker)
-    backwards = goal.current is not None and value < goal.current
-    if backwards and chosen[0].kind == "plain" and goal.direction == "increase" and goal.unit != "%":
+    current = goal.current
+    if (current is not None and value < current and chosen[0].kind == "plain" and goal.direction == "increase"
+            and goal.unit != "%"):
         # Counts and revenue rarely shrink: a bare "3" when we were at 4 is more likely "3 more".
-        assert goal.current is not None
-        return _ask("ambiguous_delta", (value, goal.current + value), note, blocker)
+        return _ask("ambiguous_delta", (value, current + value), note, blocker)
     if goal.current is not None:
         delta: float | None = value - goal.current
     else:
