@@ -7,7 +7,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
-from bot.clock import Clock
+from bot.clock import SYSTEM_TIMER, Clock, Timer
 from bot.settings import Settings
 from storage.db import SessionFactory
 
@@ -20,7 +20,7 @@ class TrackingExecutor(ThreadPoolExecutor):
         self._pending = 0
         self._idle = threading.Condition()
 
-    def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Future[Any]:  # type: ignore[override]
+    def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Future[Any]:
         """Run `fn` on the pool and count it until it finishes."""
         with self._idle:
             self._pending += 1
@@ -47,3 +47,4 @@ class Deps:
     sessions: SessionFactory
     clock: Clock
     executor: TrackingExecutor
+    timer: Timer = SYSTEM_TIMER  # elapsed time and waits (rate limits, retries); tests use a virtual one

@@ -160,6 +160,7 @@ class _Limits:
     inject_429_ratio: float
     inject_500_ratio: float
     rng: random.Random
+    clock: Callable[[], float] = time.monotonic
     channel_buckets: dict[str, _TokenBucket] = field(default_factory=dict)
     workspace_bucket: _TokenBucket | None = None
 
@@ -642,8 +643,12 @@ class FakeSlackWebAPI:
         inject_429_ratio: float = 0.0,
         inject_500_ratio: float = 0.0,
         seed: int = 0,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        """Rate-limit chat.postMessage with token buckets (per channel, per workspace) plus random faults."""
+        """Rate-limit chat.postMessage with token buckets (per channel, per workspace) plus random faults.
+
+        `clock` is the monotonic time the buckets refill by: the client's own when it paces on a virtual timer.
+        """
         with self._lock:
             self._limits = _Limits(
                 per_channel_per_second=per_channel_per_second,
@@ -652,6 +657,7 @@ class FakeSlackWebAPI:
                 inject_429_ratio=inject_429_ratio,
                 inject_500_ratio=inject_500_ratio,
                 rng=random.Random(seed),
+                clock=clock,
             )
 
     def clear_limits(self) -> None:
@@ -835,7 +841,7 @@ class FakeSlackWebAPI:
                 return self._failure_reply(429, "ratelimited", 1, False)
             if roll < limits.inject_429_ratio + limits.inject_500_ratio:
                 return self._failure_reply(500, "internal_error", 0, False)
-            now = time.monotonic()
+            now = limits.clock()
             raw_channel = str(params.get("channel") or "")
             key = dm_channel_id(raw_channel) if raw_channel[:1] in ("U", "W") else raw_channel
             buckets: list[_TokenBucket] = []

@@ -11,9 +11,9 @@ At-least-once windows: a send whose answer never came (a timeout, or a process k
 reached Slack; the row is tried again (after the backoff, or after outbox.LEASE), so that one message can
 appear twice. Everything recorded as sent is never sent again.
 
-Logical time: `now` (default `deps.clock()`) is when the run starts; it advances with the real elapsed time, so
-with a fixed clock (tests, `--now`) a retry due in one second still becomes due during a long run. Waiting for
-rate limits uses time.monotonic.
+Logical time: `now` (default `deps.clock()`) is when the run starts; it advances with the elapsed time of
+`deps.timer`, so with a fixed clock (tests, `--now`) a retry due in one second still becomes due during a long
+run. Rate limits wait on the same timer: the system's monotonic clock, or a virtual one in tests.
 """
 
 from __future__ import annotations
@@ -25,7 +25,6 @@ import logging
 import os
 import socket
 import threading
-import time
 import uuid
 from collections import deque
 from dataclasses import dataclass, field
@@ -136,11 +135,13 @@ class _Delivery:
         self.deps = deps
         self.sessions = deps.sessions
         self.client = delivery_client(client)
+        self.timer = deps.timer
         self.limits: SlackLimits = shared_limits(str(client.base_url), str(client.token or ""),
-                                                 int(getattr(deps.settings, "slack_posts_per_minute", 300)))
+                                                 int(getattr(deps.settings, "slack_posts_per_minute", 300)),
+                                                 self.timer)
         self.worker = worker
         self.start = start
-        self.t0 = time.monotonic()
+        self.t0 = self.timer.monotonic()
         self.deadline = self.t0 + max_seconds if max_seconds else None
         self.report = DeliveryReport()
         self.lock = threading.Lock()
@@ -154,7 +155,7 @@ class _Delivery:
 
     def now(self) -> datetime:
         """The run's logical time: its start plus the real time elapsed."""
-        return self.start + timedelta(seconds=time.monotonic() - self.t0)
+        return self.start + timedelta(seconds=self.timer.monotonic() - self.t0)
 
     # ------------------------------------------------------------------ dispatcher
 
@@ -191,21 +192,21 @@ class _Delivery:
 
     def _dispatch(self) -> None:
         next_look = 0.0  # after an empty claim, look again only after IDLE_POLL (or when all is settled)
-        while self.deadline is None or time.monotonic() < self.deadline:
+        while self.deadline is None or self.timer.monotonic() < self.deadline:
             target = self._batch_size()
             with self.lock:
                 backlog = self.backlog
-            if backlog == 0 or (backlog <= target // 2 and time.monotonic() >= next_look):
+            if backlog == 0 or (backlog <= target // 2 and self.timer.monotonic() >= next_look):
                 items = self._claim(target - backlog)
                 if items:
                     self._enqueue(items)
                     continue
                 if backlog == 0:
                     return  # nothing due and nothing in flight
-                next_look = time.monotonic() + IDLE_POLL
+                next_look = self.timer.monotonic() + IDLE_POLL
             with self.lock:
                 if self.backlog > 0:
-                    self.progress.wait(IDLE_POLL)
+                    self.timer.poll(self.progress, IDLE_POLL)
 
     def _enqueue(self, items: list[_Item]) -> None:
         held: dict[datetime, list[int]] = {}
@@ -235,12 +236,12 @@ class _Delivery:
         with self.lock:
             while not self.stopping:
                 if self.heap:
-                    wait = self.heap[0][0] - time.monotonic()
+                    wait = self.heap[0][0] - self.timer.monotonic()
                     if wait <= 0:
                         lane = heapq.heappop(self.heap)[2]
                         lane.busy = True
                         return lane, lane.items.popleft()
-                    self.work_ready.wait(wait)
+                    self.timer.wait(self.work_ready, wait)
                 else:
                     self.work_ready.wait()
             return None
@@ -320,7 +321,7 @@ class _Delivery:
         if thread_ts:
             fields["thread_ts"] = thread_ts
         self.limits.posts.acquire()
-        started = time.monotonic()
+        started = self.timer.monotonic()
         response = self.client.chat_postMessage(
             channel=channel, metadata=outbox_metadata(item.key, item.payload.get("metadata")), **fields)
         # Only a post Slack took uses the channel's second; a refused one is retried after its own delay.
@@ -331,7 +332,7 @@ class _Delivery:
         upload = item.payload["upload"]
         conversation = self._conversation_id(channel)
         self.limits.uploads.acquire()
-        started = time.monotonic()
+        started = self.timer.monotonic()
         response = self.client.files_upload_v2(
             channel=conversation, content=base64.b64decode(upload["content_b64"]), filename=upload["filename"],
             title=upload.get("title") or upload["filename"], initial_comment=upload.get("initial_comment"),

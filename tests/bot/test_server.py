@@ -34,6 +34,7 @@ def test_signed_slash_command_over_http_is_acked_and_answered(workspace: LocalWo
     assert "Achievable" in dm_texts(workspace, "U1")[-1]
 
 
+@pytest.mark.one_database
 def test_bad_signature_is_rejected(workspace: LocalWorkspace, server_url: str) -> None:
     body, headers = workspace.requests.slash_command("help", user_id="U1")
     headers = dict(headers, **{"x-slack-signature": "v0=" + "0" * 64})
@@ -43,6 +44,7 @@ def test_bad_signature_is_rejected(workspace: LocalWorkspace, server_url: str) -
     assert workspace.fake.ephemeral_messages("U1") == []
 
 
+@pytest.mark.one_database
 def test_stale_timestamp_is_rejected(workspace: LocalWorkspace, server_url: str) -> None:
     workspace.requests.clock = lambda: time.time() - 600
     body, headers = workspace.requests.slash_command("help", user_id="U1")

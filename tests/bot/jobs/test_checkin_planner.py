@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from bot.clock import FixedClock
+from bot.clock import FixedClock, VirtualTimer
 from bot.local.workspace import LocalWorkspace
 from storage.models import CheckIn, OutboxMessage, UserPref
 from tests.bot.checkin_support import add_goal, cards, checkins_of, goal_of, last_card, run, thread_answers
@@ -85,9 +85,10 @@ def test_the_default_time_zone_is_used_when_slack_cannot_say(workspace: LocalWor
 
 
 @pytest.fixture
-def processes(database_url: str, clock: FixedClock) -> Iterator[list[LocalWorkspace]]:
+def processes(database_url: str, clock: FixedClock, timer: VirtualTimer) -> Iterator[list[LocalWorkspace]]:
     """Processes on one database and one Slack workspace: the first, then each restart; all closed at the end."""
     started = [LocalWorkspace(make_settings(database_url), clock=clock)]
+    started[0].deps.timer = timer
     yield started
     for ws in started:
         ws.close()

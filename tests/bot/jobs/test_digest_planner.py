@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from bot import cli
-from bot.clock import FixedClock
+from bot.clock import FixedClock, VirtualTimer
 from bot.jobs.digests import plan_digests
 from bot.jobs.runner import run_job
 from bot.local.workspace import LocalWorkspace
@@ -79,9 +79,10 @@ def test_a_stopped_digest_is_not_posted(workspace: LocalWorkspace) -> None:
 
 
 @pytest.fixture
-def processes(database_url: str, clock: FixedClock) -> Iterator[list[LocalWorkspace]]:
+def processes(database_url: str, clock: FixedClock, timer: VirtualTimer) -> Iterator[list[LocalWorkspace]]:
     """Processes sharing one database and one Slack workspace: the first, then each restart."""
     first = LocalWorkspace(make_settings(database_url), clock=clock)
+    first.deps.timer = timer
     first.add_user("U1", name="anna", tz="Europe/Rome", locale="en-US")
     first.add_user("U2", name="marco", tz="Europe/Rome", locale="it-IT")
     started = [first]

@@ -80,6 +80,7 @@ def test_reply_in_thread_records_progress_and_answers_with_status_and_forecast(w
     ("U2", "tre nuovi clienti", 7),
     ("U2", "siamo all'80%", 8),
 ])
+@pytest.mark.one_database  # the table is about reading replies; storing the total is checked on both databases
 def test_replies_in_english_and_italian_are_read_as_the_new_total(
     workspace: LocalWorkspace, user: str, reply: str, expected: float,
 ) -> None:
@@ -312,6 +313,7 @@ def test_update_button_opens_a_modal_that_records_the_value_and_note(workspace: 
     ("U2", "tanti", "Non riesco a leggere un numero"),
     ("U1", "7 or 8", "Did you mean 7 clients / 8 clients?"),
 ])
+@pytest.mark.one_database
 def test_an_unreadable_number_in_the_modal_keeps_it_open_with_a_localized_error(
     workspace: LocalWorkspace, user: str, typed: str, error: str,
 ) -> None:
@@ -393,6 +395,7 @@ def test_checkin_time_moves_the_weekly_checkin(workspace: LocalWorkspace) -> Non
     ("U1", "checkin-time 16:00", "Which day?"),
     ("U2", "orario venerdì 25:00", "Non riesco a leggere l'orario"),
 ])
+@pytest.mark.one_database
 def test_checkin_time_that_cannot_be_read_gets_a_clear_answer(
     workspace: LocalWorkspace, user: str, typed: str, answer: str,
 ) -> None:
@@ -443,6 +446,7 @@ def test_pause_in_italian_and_resume(workspace: LocalWorkspace) -> None:
     ("pause", "Tell me until when"),
     ("pause until 2029-01-01", "more than a year away"),
 ])
+@pytest.mark.one_database
 def test_pause_with_a_date_that_cannot_be_used_gets_a_clear_answer(
     workspace: LocalWorkspace, typed: str, answer: str,
 ) -> None:

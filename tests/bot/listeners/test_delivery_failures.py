@@ -4,17 +4,19 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from bot.clock import VirtualTimer
 from bot.local.workspace import LocalWorkspace
 from storage.models import Conversation, OutboxMessage
 from tests.bot.conftest import dm_texts
 
 
-def test_rate_limited_reply_is_retried_after_retry_after(workspace: LocalWorkspace) -> None:
-    workspace.fake.fail_next("chat.postMessage", status=429, retry_after=1)
+def test_rate_limited_reply_is_retried_after_retry_after(workspace: LocalWorkspace, timer: VirtualTimer) -> None:
+    workspace.fake.fail_next("chat.postMessage", status=429, retry_after=3)
     workspace.command("acquire 10 new clients in the next six months", user="U1")
     assert "Achievable" in dm_texts(workspace, "U1")[-1]
     statuses = [c.status for c in workspace.fake.calls("chat.postMessage")]
     assert statuses[0] == 429 and 200 in statuses
+    assert 3 <= timer.monotonic() < 4  # Slack's Retry-After, plus under a second of jitter
 
 
 def test_server_error_is_retried(workspace: LocalWorkspace) -> None:
