@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -17,9 +17,37 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
 
-Timestamp = DateTime(timezone=True)
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """A point in time, stored in UTC and read back timezone-aware in UTC, on SQLite as on PostgreSQL.
+
+    SQLite keeps no offset: without this, 10:00+01:00 would be stored as 10:00 and read back as 10:00 UTC. A naive
+    datetime is refused rather than guessed at.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        """The same instant in UTC; refuses a datetime without a time zone."""
+        if value is None:
+            return None
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise ValueError(f"a timestamp needs a time zone, got the naive {value.isoformat()}")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        """Aware in UTC, whether the driver kept the offset (PostgreSQL) or not (SQLite)."""
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+Timestamp = UtcDateTime()
 
 
 class Base(DeclarativeBase):

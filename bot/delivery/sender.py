@@ -381,7 +381,7 @@ class _Delivery:
         # Due with (or just after) the parent: claims are ordered by next_attempt_at then id, parent first.
         until = now + DEFER
         if parent.status == "pending":
-            until = max(until, as_utc(parent.next_attempt_at))
+            until = max(until, parent.next_attempt_at)
         outbox.release(self.sessions, [item.id], self.worker, next_attempt_at=until)
         with self.lock:
             self.report.deferred += 1
@@ -390,8 +390,8 @@ class _Delivery:
 
 def _item(row: OutboxMessage) -> _Item:
     return _Item(id=row.id, key=row.idempotency_key, kind=row.kind, channel=row.channel, payload=dict(row.payload),
-                 attempts=row.attempts, next_attempt_at=as_utc(row.next_attempt_at),
-                 claimed_at=as_utc(row.claimed_at or row.next_attempt_at))
+                 attempts=row.attempts, next_attempt_at=row.next_attempt_at,
+                 claimed_at=row.claimed_at or row.next_attempt_at)
 
 
 def _shared_ts(files: list[dict[str, Any]], channel: str) -> str | None:

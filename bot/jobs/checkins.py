@@ -30,7 +30,6 @@ from slack_sdk import WebClient
 from sqlalchemy import CursorResult, select, update
 
 from bot.blocks import checkins as blocks
-from bot.clock import as_utc
 from bot.delivery.outbox import enqueue
 from bot.deps import Deps
 from bot.jobs.registry import planner
@@ -113,8 +112,7 @@ def plan_checkins(deps: Deps, client: WebClient, now: datetime) -> int:
             continue
         lang = normalize_lang(lang_choice or locale, settings.default_lang)
         for goal in owned:
-            created = as_utc(goal.created_at)
-            if created is not None and created > at:
+            if goal.created_at > at:
                 continue  # set up after this week's moment: the first check-in is next week's
             if goal.deadline < send_day:
                 continue  # the period is over; the deadline review asks how it went
@@ -211,10 +209,10 @@ def plan_reminders(deps: Deps, client: WebClient, now: datetime) -> int:
 def _thread_of(checkin: CheckIn, message: OutboxMessage | None) -> tuple[datetime, dict[str, str], str] | None:
     """When the check-in's newest message went out, how to post in its thread, and to which channel."""
     found: list[tuple[datetime, dict[str, str], str]] = []
-    sent_at = as_utc(message.sent_at) if message is not None and message.sent_at is not None else None
+    sent_at = message.sent_at if message is not None else None
     if message is not None and sent_at is not None:
         found.append((sent_at, {"thread_of": message.idempotency_key}, message.channel))
-    asked = as_utc(checkin.asked_at) if checkin.asked_at is not None else None
+    asked = checkin.asked_at
     direct = checkin.message_ts and checkin.channel_id and (message is None or message.sent_ts != checkin.message_ts)
     if direct and asked is not None:
         found.append((asked, {"thread_ts": str(checkin.message_ts)}, str(checkin.channel_id)))  # `/goal checkin`

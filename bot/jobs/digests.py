@@ -8,7 +8,6 @@ from datetime import date, datetime
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.clock import as_utc
 from bot.delivery.errors import classify
 from bot.deps import Deps
 from bot.jobs.registry import planner
@@ -29,7 +28,7 @@ def plan_digests(deps: Deps, client: WebClient, now: datetime) -> int:
         due = []
         for subscription in subscriptions:
             week = due_week(now, tz=subscription.tz, weekday=subscription.weekday, hhmm=subscription.time,
-                            created_at=as_utc(subscription.created_at))
+                            created_at=subscription.created_at)
             if week is not None:
                 due.append((subscription, week))
         keys = [k for s, week in due for k in (digests.weekly_key(s.channel_id, week),

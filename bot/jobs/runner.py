@@ -73,7 +73,7 @@ def run_job(deps: Deps, client: WebClient, name: str, *, now: datetime | None = 
             break
         with deps.sessions() as session:
             due = next_due_at(session)
-        wait = (as_utc(due) - logical_now()).total_seconds() if due is not None else None
+        wait = (due - logical_now()).total_seconds() if due is not None else None
         if wait is None or wait > WAIT_HORIZON.total_seconds() or wait > remaining:
             break
         timer.sleep(max(wait, 0.0) + 0.01)
