@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import select
 
 from bot import ids
 from bot.local.workspace import LocalWorkspace
-from datetime import date
-
 from prompts import fmt_date, t
 from storage.models import Conversation, Goal
 from tests.bot.conftest import all_text, dm_texts, last_bot_message
