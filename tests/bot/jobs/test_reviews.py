@@ -64,13 +64,16 @@ def test_the_owner_is_asked_to_review_on_the_deadline_day_once(workspace: LocalW
     assert review_keys(workspace) == [f"review:{goal_id}:deadline"]
     review = last_bot_message(workspace, "U1")
     text = all_text(review)
-    assert "reaches its deadline today (4 December 2026)" in text
+    assert t("en", "review.deadline", id=goal_id, title="acquire 10 new clients in the next six months",
+             date=fmt_date("en", date(2026, 12, 4)), when=t("en", "review.today")) in text
     for action_id in (ids.ACTION_REVIEW_ACHIEVED, ids.ACTION_REVIEW_EXTEND, ids.ACTION_REVIEW_ADJUST):
         assert action_id in str(review["blocks"])
 
     run_reviews(workspace, datetime(2026, 12, 4, 9, 0, tzinfo=UTC))
     assert review_keys(workspace) == [f"review:{goal_id}:deadline"]
-    assert len([t for t in dm_texts(workspace, "U1") if "Time to review" in t]) == 1
+    review = t("en", "review.deadline", id=goal_id, title="acquire 10 new clients in the next six months",
+               date=fmt_date("en", date(2026, 12, 4)), when=t("en", "review.today"))
+    assert len([text for text in dm_texts(workspace, "U1") if review in text]) == 1
 
 
 def test_the_review_follows_the_owners_time_zone(workspace: LocalWorkspace) -> None:
@@ -89,7 +92,9 @@ def test_goals_running_past_the_quarter_are_reviewed_at_its_end(workspace: Local
     closed = add_goal(workspace, "U1", start_date=date(2026, 10, 1), deadline=date(2027, 3, 31), status="done")
     run_reviews(workspace, datetime(2026, 12, 31, 8, 30, tzinfo=UTC))
     assert sorted(review_keys(workspace)) == sorted([f"review:{running}:2026Q4", f"review:{ending}:deadline"])
-    assert any("The quarter ends today" in t for t in dm_texts(workspace, "U1"))
+    quarter = t("en", "review.quarter", id=running, title="acquire 10 new clients in the next six months",
+                date=fmt_date("en", date(2027, 3, 31)))
+    assert any(quarter in text for text in dm_texts(workspace, "U1"))
     assert not any(str(key).startswith((f"review:{brand_new}:", f"review:{closed}:")) for key in review_keys(workspace))
 
 
@@ -126,7 +131,9 @@ def test_a_paused_owner_is_reviewed_when_the_pause_ends(workspace: LocalWorkspac
     assert review_keys(workspace) == []
     run_reviews(workspace, datetime(2026, 12, 10, 10, 0, tzinfo=UTC))
     assert review_keys(workspace) == [f"review:{goal_id}:deadline"]
-    assert "has passed its deadline" in all_text(last_bot_message(workspace, "U1"))
+    assert t("en", "review.deadline", id=goal_id, title="acquire 10 new clients in the next six months",
+             date=fmt_date("en", date(2026, 12, 4)), when=t("en", "review.passed")) in all_text(
+        last_bot_message(workspace, "U1"))
 
 
 def test_achieved_closes_the_goal_and_the_review_card(workspace: LocalWorkspace) -> None:
@@ -136,10 +143,12 @@ def test_achieved_closes_the_goal_and_the_review_card(workspace: LocalWorkspace)
     workspace.click(review, ids.ACTION_REVIEW_ACHIEVED, user="U1", value=str(goal_id))
     goal = goal_of(workspace, goal_id)
     assert goal.status == "achieved" and goal.closed_at is not None
-    assert "marked as achieved" in dm_texts(workspace, "U1")[-1]
+    achieved = t("en", "manage.close.achieved", id=goal_id, title="acquire 10 new clients in the next six months")
+    assert achieved in dm_texts(workspace, "U1")[-1]
     card = next(m for m in workspace.fake.dm_messages("U1") if m["ts"] == review["ts"])
     assert ids.ACTION_REVIEW_ACHIEVED not in str(card["blocks"]) and "Achieved" in all_text(card)
-    assert "Closed goals" in all_text({"blocks": workspace.fake.home_view("U1")["blocks"]})  # type: ignore[index]
+    home = workspace.fake.home_view("U1")
+    assert home is not None and t("en", "home.closed_header") in all_text({"blocks": home["blocks"]})
 
     workspace.click(review, ids.ACTION_REVIEW_ACHIEVED, user="U1", value=str(goal_id))  # a stale second click
     assert "already closed (achieved)" in dm_texts(workspace, "U1")[-1]
@@ -154,8 +163,8 @@ def test_extend_asks_for_a_new_deadline_and_keeps_the_revision(workspace: LocalW
     inputs = [b["block_id"] for b in modal["blocks"] if b["type"] == "input"]
     assert inputs == [ids.BLOCK_EDIT_DEADLINE, ids.BLOCK_EDIT_REASON]
 
-    assert "already in the past" in str(submit_edit(workspace, "U1", deadline="1 December 2026",
-                                                    reason="late").body)
+    past = t("en", "manage.edit.deadline_past", date=fmt_date("en", date(2026, 12, 1)))
+    assert past in str(submit_edit(workspace, "U1", deadline="1 December 2026", reason="late").body)
     submit_edit(workspace, "U1", deadline="end of next quarter", reason="the customer's budget moved")
     assert goal_of(workspace, goal_id).deadline == date(2027, 3, 31)
     [revision] = revisions_of(workspace, goal_id)
@@ -180,7 +189,7 @@ def test_someone_else_clicking_a_review_changes_nothing(workspace: LocalWorkspac
     run_reviews(workspace, datetime(2026, 12, 4, 9, 0, tzinfo=UTC))
     workspace.click(last_bot_message(workspace, "U1"), ids.ACTION_REVIEW_ACHIEVED, user="U2", value=str(goal_id))
     assert goal_of(workspace, goal_id).status == "active"
-    assert "un'altra persona" in dm_texts(workspace, "U2")[-1]
+    assert t("it", "manage.not_yours", id=goal_id) in dm_texts(workspace, "U2")[-1]
 
 
 def test_a_quarter_review_missed_on_the_day_goes_out_late_but_not_weeks_late(workspace: LocalWorkspace) -> None:
