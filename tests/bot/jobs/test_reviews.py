@@ -64,16 +64,15 @@ def test_the_owner_is_asked_to_review_on_the_deadline_day_once(workspace: LocalW
     assert review_keys(workspace) == [f"review:{goal_id}:deadline"]
     review = last_bot_message(workspace, "U1")
     text = all_text(review)
-    assert t("en", "review.deadline", id=goal_id, title="acquire 10 new clients in the next six months",
-             date=fmt_date("en", date(2026, 12, 4)), when=t("en", "review.today")) in text
+    asked = t("en", "review.deadline", id=goal_id, title="acquire 10 new clients in the next six months",
+              date=fmt_date("en", date(2026, 12, 4)), when=t("en", "review.today"))
+    assert asked in text
     for action_id in (ids.ACTION_REVIEW_ACHIEVED, ids.ACTION_REVIEW_EXTEND, ids.ACTION_REVIEW_ADJUST):
         assert action_id in str(review["blocks"])
 
     run_reviews(workspace, datetime(2026, 12, 4, 9, 0, tzinfo=UTC))
     assert review_keys(workspace) == [f"review:{goal_id}:deadline"]
-    review = t("en", "review.deadline", id=goal_id, title="acquire 10 new clients in the next six months",
-               date=fmt_date("en", date(2026, 12, 4)), when=t("en", "review.today"))
-    assert len([text for text in dm_texts(workspace, "U1") if review in text]) == 1
+    assert len([text for text in dm_texts(workspace, "U1") if asked in text]) == 1
 
 
 def test_the_review_follows_the_owners_time_zone(workspace: LocalWorkspace) -> None:
