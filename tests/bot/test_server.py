@@ -12,6 +12,7 @@ import pytest
 
 from bot.local.workspace import LocalWorkspace
 from bot.server import make_http_server
+from prompts import t
 from slackfake.payloads import post
 from tests.bot.conftest import dm_texts
 
@@ -31,7 +32,7 @@ def test_signed_slash_command_over_http_is_acked_and_answered(workspace: LocalWo
     status, _, text = post(f"{server_url}/slack/events", body, headers)
     assert status == 200 and text == ""
     workspace.wait()
-    assert "Achievable" in dm_texts(workspace, "U1")[-1]
+    assert t("en", "ask.achievable") in dm_texts(workspace, "U1")[-1]
 
 
 @pytest.mark.one_database

@@ -16,6 +16,7 @@ from bot.clock import FixedClock, VirtualTimer
 from bot.jobs.digests import plan_digests
 from bot.jobs.runner import run_job
 from bot.local.workspace import LocalWorkspace
+from prompts import t
 from slackfake import FAKE_BOT_TOKEN
 from storage.models import OutboxMessage
 from tests.bot.conftest import all_text, dm_texts, make_settings, restart
@@ -156,7 +157,7 @@ def test_goalbot_removed_after_the_digest_was_queued_still_tells_the_subscriber(
     assert run(workspace, FRIDAY_4PM_ROME + timedelta(minutes=1))["planned"] == 1
     assert run(workspace, FRIDAY_4PM_ROME + timedelta(minutes=2))["planned"] == 0
     notices = [text for text in dm_texts(workspace, "U1") if "team digest" in text]
-    assert len(notices) == 1 and "I'm not in that channel any more" in notices[0]
+    assert len(notices) == 1 and t("en", "digest.notice_not_member", channel="<#C1>") in notices[0]
 
 
 def test_slack_failing_while_reading_the_members_plans_nothing_until_it_recovers(workspace: LocalWorkspace) -> None:
