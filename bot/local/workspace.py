@@ -43,8 +43,8 @@ class LocalWorkspace:
         self.wait()
         return response
 
-    def wait(self, timeout: float = 15.0) -> None:
-        """Wait until no listener or lazy listener is running."""
+    def wait(self, timeout: float = 60.0) -> None:
+        """Wait until no listener or lazy listener is running (the timeout only catches a hang, on a busy machine)."""
         if not self.deps.executor.wait_idle(timeout):
             raise TimeoutError("goalbot was still working after %.0f s" % timeout)
 
