@@ -46,7 +46,7 @@ class LocalWorkspace:
     def wait(self, timeout: float = 60.0) -> None:
         """Wait until no listener or lazy listener is running (the timeout only catches a hang, on a busy machine)."""
         if not self.deps.executor.wait_idle(timeout):
-            raise TimeoutError("goalbot was still working after %.0f s" % timeout)
+            raise TimeoutError(f"goalbot was still working after {timeout:.0f} s")
 
     def command(self, text: str, *, user: str, channel: str | None = None) -> BoltResponse:
         """Type `/goal TEXT` (in the bot's DM unless a channel is given)."""
