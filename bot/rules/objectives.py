@@ -13,8 +13,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from bot.rules.digest_math import ADDITIVE_UNITS
+from bot.rules.goals import read_measure
 
-__all__ = ["AlignedGoal", "ObjectiveFacts", "Rollup", "gain", "is_measured", "rollup", "rollups"]
+__all__ = [
+    "AlignedGoal", "ObjectiveDraft", "ObjectiveFacts", "Rollup", "gain", "is_measured", "read_objective", "rollup",
+    "rollups",
+]
 
 ON_TRACK = frozenset({"on_track", "achieved"})
 COUNTED_STATES = frozenset({"active", "achieved", "done"})  # a dropped goal no longer serves the objective
@@ -89,3 +93,21 @@ def rollups(objectives: Sequence[ObjectiveFacts], goals: Iterable[AlignedGoal]) 
     for goal in goals:
         by_objective.setdefault(goal.objective_id, []).append(goal)
     return [rollup(objective, by_objective.get(objective.id, [])) for objective in objectives]
+
+
+@dataclass(frozen=True)
+class ObjectiveDraft:
+    """An objective as typed: the words verbatim, and the measure read from them when they carry an amount."""
+
+    title: str
+    unit: str | None
+    target: float | None
+
+
+def read_objective(text: str, lang: str) -> ObjectiveDraft:
+    """Read `/goal objective add` text; an amount with a unit ("€2M new ARR") is its measure, a bare year is not."""
+    title = text.strip()
+    measure = read_measure(title, lang)
+    if measure.unit is None or measure.target is None or measure.relative:
+        return ObjectiveDraft(title, None, None)
+    return ObjectiveDraft(title, measure.unit, measure.target)

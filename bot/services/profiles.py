@@ -55,6 +55,8 @@ def resolve_profile(
             profile = user.get("profile") or {}
             name = profile.get("display_name") or profile.get("real_name") or user.get("real_name") or user.get("name")
             pref.display_name = str(name)[:80] if name else pref.display_name
+            # Slack's owners and admins are goalbot admins (bot.rules.visibility); kept fresh with the profile.
+            pref.slack_admin = bool(user.get("is_admin") or user.get("is_owner"))
             pref.profile_fetched_at = now
         except SlackApiError as error:
             # Defaults are a fine answer for this message; the next one tries again.

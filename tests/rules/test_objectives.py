@@ -6,7 +6,17 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.rules.objectives import AlignedGoal, ObjectiveFacts, Rollup, gain, is_measured, rollup, rollups
+from bot.rules.objectives import (
+    AlignedGoal,
+    ObjectiveDraft,
+    ObjectiveFacts,
+    Rollup,
+    gain,
+    is_measured,
+    read_objective,
+    rollup,
+    rollups,
+)
 
 ARR = ObjectiveFacts(1, "€2M new ARR in healthcare", "EUR", 2_000_000)
 MARKET = ObjectiveFacts(2, "Enter the healthcare market by Q4 2027")
@@ -79,3 +89,15 @@ def test_a_goal_in_another_unit_never_moves_a_measured_total(goals: list[Aligned
     other = AlignedGoal(extra.id, 1, "USD", "increase", extra.baseline, extra.current, extra.status, extra.state)
     before, after = rollup(ARR, goals), rollup(ARR, [*goals, other])
     assert after.gained == before.gained
+
+
+@pytest.mark.parametrize(("text", "lang", "unit", "target"), [
+    ("Enter the healthcare market by Q4 2027", "en", None, None),  # a year is no measure
+    ("€2M new ARR in healthcare", "en", "EUR", 2_000_000),
+    ("10 new clients in healthcare by June", "en", "clients", 10),
+    ("Entrare nel mercato sanitario entro il Q4 2027", "it", None, None),
+    ("2 milioni di euro di nuovo ARR nella sanità", "it", "EUR", 2_000_000),
+    ("  Keep our best customers  ", "en", None, None),
+])
+def test_read_objective(text: str, lang: str, unit: str | None, target: float | None) -> None:
+    assert read_objective(text, lang) == ObjectiveDraft(text.strip(), unit, target)

@@ -10,6 +10,7 @@ from slack_sdk import WebClient
 from bot.blocks.common import escape, text_message
 from bot.blocks.goals import goal_list, help_message
 from bot.deps import Deps
+from bot.listeners.commands import teams
 from bot.listeners.commands.registry import ephemeral, subcommand
 from bot.listeners.support import dm_channel, reply, run_in_session
 from bot.rules.commands import Command
@@ -40,7 +41,9 @@ def show_help(deps: Deps, client: WebClient, turn: Turn, command: Command, body:
 @subcommand("list")
 def show_list(deps: Deps, client: WebClient, turn: Turn, command: Command, body: dict[str, Any],
               respond: Respond) -> None:
-    """List the person's goals."""
+    """List the person's goals, or (`/goal list @rep`) a report's, for their managers and admins."""
+    if command.args.strip() and teams.list_of_someone(deps, client, turn, command.args, respond):
+        return
     with deps.sessions() as session:
         goals = list_goals(session, turn.team_id, turn.user_id)
         message = goal_list(turn.lang, goals)

@@ -1,0 +1,216 @@
+"""Managers and teams: admins, reporting lines, a manager's view of their reports, objectives, goal visibility
+and per-team approval. Each use case is one transaction; Slack is called by the listener, before or after it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+from sqlalchemy.orm import Session
+
+from bot.rules import visibility as policy
+from bot.rules.objectives import AlignedGoal, ObjectiveFacts, Rollup, rollups
+from bot.rules.visibility import Decision, Org, Visibility
+from bot.services.conversation import Turn
+from bot.services.goals_admin import owned_goal
+from storage.db import SessionFactory
+from storage.models import Goal
+from storage.repositories import list_goals, list_goals_of_users
+from storage.teams import (
+    AdminEntry,
+    add_admin,
+    add_objective,
+    aligned_goals,
+    list_admins,
+    list_objectives,
+    managers_by_person,
+    remove_manager,
+    reports_of,
+    set_approval_required,
+    set_manager,
+)
+
+
+def load_org(session: Session, team_id: str) -> Org:
+    """The workspace's reporting lines and admins, as the visibility policy reads them (two queries)."""
+    admins = frozenset(entry.user_id for entry in list_admins(session, team_id))
+    return Org(managers=managers_by_person(session, team_id), admins=admins)
+
+
+class Outcome(StrEnum):
+    """What happened to one person named in a team command."""
+
+    ADDED = "added"
+    ALREADY = "already"
+    MOVED = "moved"
+    NEEDS_CONFIRMATION = "needs_confirmation"
+    REMOVED = "removed"
+    NOT_IN_TEAM = "not_in_team"
+    REFUSED = "refused"
+
+
+@dataclass(frozen=True)
+class PersonOutcome:
+    """One person's line in the answer: what happened, the manager before, and the refusal when refused."""
+
+    user_id: str
+    outcome: Outcome
+    previous_manager_id: str | None = None
+    refusal: Decision | None = None
+
+
+@dataclass(frozen=True)
+class TeamChange:
+    """The answer to `/goal team add|remove`: the manager concerned and each person's outcome."""
+
+    manager_id: str | None
+    people: list[PersonOutcome]
+
+    @property
+    def told(self) -> list[PersonOutcome]:
+        """The people whose manager changed: they are told in a DM."""
+        return [p for p in self.people if p.outcome in (Outcome.ADDED, Outcome.MOVED, Outcome.REMOVED)]
+
+
+def add_admins(sessions: SessionFactory, turn: Turn, people: Sequence[str]) -> Decision | list[str]:
+    """Make people goalbot admins (an admin's call); the ids newly made admins, or the refusal."""
+    with sessions() as session:
+        decision = policy.may_add_admin(load_org(session, turn.team_id), turn.user_id)
+        if not decision:
+            return decision
+        added = [p for p in people if add_admin(session, turn.team_id, p, by=turn.user_id, now=turn.now)]
+        session.commit()
+        return added
+
+
+def admins(sessions: SessionFactory, turn: Turn) -> list[AdminEntry]:
+    """Who the goalbot admins are (anyone may ask)."""
+    with sessions() as session:
+        return list_admins(session, turn.team_id)
+
+
+def add_reports(sessions: SessionFactory, turn: Turn, people: Sequence[str], manager_id: str | None,
+                *, confirmed: bool = False) -> TeamChange:
+    """Make `manager_id` (the speaker when None) the manager of each person the policy allows.
+
+    Moving someone who already has another manager waits for `confirmed`: the answer asks first.
+    """
+    manager = manager_id or turn.user_id
+    outcomes: list[PersonOutcome] = []
+    with sessions() as session:
+        for person in dict.fromkeys(people):  # a person named twice is answered once
+            org = load_org(session, turn.team_id)  # reloaded: each line added changes what the next may do
+            decision = policy.may_set_manager(org, turn.user_id, person, manager)
+            current = org.managers.get(person)
+            if not decision:
+                outcomes.append(PersonOutcome(person, Outcome.REFUSED, current, decision))
+            elif current == manager:
+                outcomes.append(PersonOutcome(person, Outcome.ALREADY, current))
+            elif current is not None and not confirmed:
+                outcomes.append(PersonOutcome(person, Outcome.NEEDS_CONFIRMATION, current))
+            else:
+                set_manager(session, turn.team_id, person, manager, by=turn.user_id, now=turn.now)
+                outcomes.append(PersonOutcome(person, Outcome.MOVED if current else Outcome.ADDED, current))
+        session.commit()
+    return TeamChange(manager, outcomes)
+
+
+def remove_reports(sessions: SessionFactory, turn: Turn, people: Sequence[str]) -> TeamChange:
+    """Take people off their manager's team, where the speaker is up their line or an admin."""
+    outcomes: list[PersonOutcome] = []
+    with sessions() as session:
+        org = load_org(session, turn.team_id)
+        for person in dict.fromkeys(people):
+            current = org.managers.get(person)
+            decision = policy.may_remove_from_team(org, turn.user_id, person)
+            if current is None:
+                outcomes.append(PersonOutcome(person, Outcome.NOT_IN_TEAM))
+            elif not decision:
+                outcomes.append(PersonOutcome(person, Outcome.REFUSED, current, decision))
+            else:
+                remove_manager(session, turn.team_id, person)
+                outcomes.append(PersonOutcome(person, Outcome.REMOVED, current))
+        session.commit()
+    return TeamChange(None, outcomes)
+
+
+@dataclass(frozen=True)
+class ReportGoals:
+    """One report and their goals, for the manager's view."""
+
+    user_id: str
+    goals: list[Goal]
+
+
+def team_overview(sessions: SessionFactory, turn: Turn) -> list[ReportGoals]:
+    """The speaker's direct reports with their active goals, in two queries whatever the team's size."""
+    with sessions() as session:
+        reports = [line.user_id for line in reports_of(session, turn.team_id, turn.user_id)]
+        goals = list_goals_of_users(session, turn.team_id, reports)
+    by_owner: dict[str, list[Goal]] = {person: [] for person in reports}
+    for goal in goals:
+        if goal.status == "active":
+            by_owner[goal.user_id].append(goal)
+    return [ReportGoals(person, by_owner[person]) for person in reports]
+
+
+def goals_of(sessions: SessionFactory, turn: Turn, owner: str) -> Decision | list[Goal]:
+    """Someone's goals, when the speaker may see them (themselves, up their line, an admin); else the refusal."""
+    with sessions() as session:
+        decision = policy.may_see_goal(load_org(session, turn.team_id), turn.user_id, owner)
+        if not decision:
+            return decision
+        return list_goals(session, turn.team_id, owner)
+
+
+def set_visibility(sessions: SessionFactory, turn: Turn, goal_id: int, visibility: Visibility) -> Goal:
+    """Mark one of the speaker's goals private or public (GoalRefused when it is not theirs)."""
+    with sessions() as session:
+        goal = owned_goal(session, turn.team_id, turn.user_id, goal_id, active=False, lock=True)
+        goal.visibility = visibility.value
+        goal.updated_at = turn.now
+        session.commit()
+        return goal
+
+
+def set_approval(sessions: SessionFactory, turn: Turn, required: bool) -> Decision:
+    """Turn approval of the speaker's reports' goals on or off (a manager's or an admin's call)."""
+    with sessions() as session:
+        decision = policy.may_change_team_settings(load_org(session, turn.team_id), turn.user_id)
+        if decision:
+            set_approval_required(session, turn.team_id, turn.user_id, required, by=turn.user_id, now=turn.now)
+            session.commit()
+        return decision
+
+
+@dataclass(frozen=True)
+class ObjectiveLine:
+    """An objective with its roll-up, for `/goal objectives`, the App Home and digests."""
+
+    owner_id: str
+    rollup: Rollup
+
+
+def create_objective(sessions: SessionFactory, turn: Turn, title: str, unit: str | None,
+                     target: float | None) -> Decision | ObjectiveFacts:
+    """Record a company or team objective (an admin's or a manager's call)."""
+    with sessions() as session:
+        decision = policy.may_change_team_settings(load_org(session, turn.team_id), turn.user_id)
+        if not decision:
+            return decision
+        row = add_objective(session, turn.team_id, title, owner_id=turn.user_id, now=turn.now, unit=unit,
+                            target=target)
+        session.commit()
+        return ObjectiveFacts(row.id, row.title, row.unit, row.target)
+
+
+def objective_lines(sessions: SessionFactory, team_id: str) -> list[ObjectiveLine]:
+    """Every active objective of the workspace with its roll-up, in two queries."""
+    with sessions() as session:
+        rows = list_objectives(session, team_id)
+        goals = aligned_goals(session, team_id, [row.id for row in rows])
+    facts = [ObjectiveFacts(row.id, row.title, row.unit, row.target) for row in rows]
+    aligned = [AlignedGoal(g.id, g.objective_id, g.unit, g.direction, g.baseline, g.current, g.pace, g.status)
+               for g in goals if g.objective_id is not None]
+    return [ObjectiveLine(row.owner_id, result) for row, result in zip(rows, rollups(facts, aligned), strict=True)]

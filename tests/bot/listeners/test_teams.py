@@ -1,0 +1,221 @@
+"""Managers and teams through signed Slack requests: admins, reporting lines, a report's goals, objectives,
+private goals and approval, in English and Italian, checked against the catalog."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from bot.local.workspace import LocalWorkspace
+from prompts import fmt_amount, t
+from storage.models import Goal, UserPref
+from storage.teams import approval_required, get_manager
+from tests.bot.conftest import all_text
+
+
+def last_dm(ws: LocalWorkspace, user: str) -> str:
+    """The text of goalbot's latest direct message to the person."""
+    return str([m for m in ws.fake.dm_messages(user) if m.get("user") == ws.fake.bot_user_id][-1]["text"])
+
+
+def last_answer(ws: LocalWorkspace, user: str) -> str:
+    """The text of goalbot's latest answer only the person sees."""
+    return str(ws.fake.ephemeral_messages(user)[-1]["text"])
+
+
+def last_answer_shown(ws: LocalWorkspace, user: str) -> str:
+    """Everything the person can read in goalbot's latest answer, blocks included."""
+    return all_text(ws.fake.ephemeral_messages(user)[-1])
+
+
+def save_goal(ws: LocalWorkspace, user: str, sentence: str) -> int:
+    ws.command(sentence, user=user)
+    ws.say("8 - referrals and two demos a week", user=user)
+    ws.say("expand into the healthcare market", user=user)
+    ws.say("yes", user=user)
+    with ws.deps.sessions() as session:
+        return session.scalars(select(Goal.id).where(Goal.user_id == user).order_by(Goal.id.desc())).first()
+
+
+@pytest.fixture
+def team(workspace: LocalWorkspace) -> LocalWorkspace:
+    """Anna (EN) and Marco (IT) are reps; Mia manages in English, Luca in Italian; Vera is Mia's manager;
+    Ada is a Slack admin; Eve is nobody to anyone; two people show as "Sam"."""
+    fake = workspace.fake
+    fake.add_user("UM", name="mia", tz="Europe/Rome", locale="en-US")
+    fake.add_user("UL", name="luca", tz="Europe/Rome", locale="it-IT")
+    fake.add_user("UV", name="vera", tz="Europe/Rome", locale="en-US")
+    fake.add_user("UADM", name="ada", tz="Europe/Rome", locale="en-US", is_admin=True)
+    fake.add_user("UE", name="eve", tz="Europe/Rome", locale="en-US")
+    fake.add_user("US1", name="sam.smith", display_name="Sam", tz="Europe/Rome")
+    fake.add_user("US2", name="sam.jones", display_name="Sam", tz="Europe/Rome")
+    return workspace
+
+
+def test_a_manager_adds_two_reports_who_are_told_in_their_own_language(team: LocalWorkspace) -> None:
+    team.command("team add <@U1|anna> <@U2|marco>", user="UM")
+    assert last_answer(team, "UM") == "\n".join([
+        t("en", "team.added", person="<@U1>", manager="<@UM>"),
+        t("en", "team.added", person="<@U2>", manager="<@UM>"),
+    ])
+    assert last_dm(team, "U1") == t("en", "team.dm_added", manager="<@UM>")
+    assert last_dm(team, "U2") == t("it", "team.dm_added", manager="<@UM>")
+    with team.deps.sessions() as session:
+        assert (get_manager(session, "T0001", "U1"), get_manager(session, "T0001", "U2")) == ("UM", "UM")
+
+
+def test_an_italian_manager_adds_a_report_by_plain_name(team: LocalWorkspace) -> None:
+    team.command("team aggiungi @anna", user="UL")
+    assert last_answer(team, "UL") == t("it", "team.added", person="<@U1>", manager="<@UL>")
+
+
+def test_an_unknown_or_ambiguous_name_is_asked_back_and_nothing_changes(team: LocalWorkspace) -> None:
+    team.command("team add @nobody @Sam", user="UM")
+    assert last_answer(team, "UM") == "\n".join([
+        t("en", "people.unknown", name="@nobody"),
+        t("en", "people.ambiguous", name="@Sam", candidates="<@US1>, <@US2>"),
+    ])
+    team.command("team aggiungi @nessuno", user="UL")
+    assert last_answer(team, "UL") == t("it", "people.unknown", name="@nessuno")
+    with team.deps.sessions() as session:
+        assert get_manager(session, "T0001", "US1") is None
+
+
+def test_moving_a_report_asks_first_and_only_up_the_line_or_an_admin_may(team: LocalWorkspace) -> None:
+    team.command("team add <@U1|anna>", user="UM")
+    team.command("team add <@U1|anna>", user="UE")  # Eve tries to take Anna
+    assert last_answer(team, "UE") == t("en", "team.refused", person="<@U1>", reason=" ".join([
+        t("en", "refused.reason.has_manager"), t("en", "refused.named", people="<@UM>")]))
+    team.command("team add <@U1|anna> to <@UL|luca>", user="UADM")
+    assert last_answer(team, "UADM") == t("en", "team.needs_confirmation", person="<@U1>", previous="<@UM>",
+                                          manager="<@UL>")
+    team.command("team add <@U1|anna> to <@UL|luca> confirm", user="UADM")
+    assert last_answer(team, "UADM") == t("en", "team.moved", person="<@U1>", previous="<@UM>", manager="<@UL>")
+    assert last_dm(team, "U1") == t("en", "team.dm_added", manager="<@UL>")
+
+
+def test_nobody_manages_themselves_up_the_line(team: LocalWorkspace) -> None:
+    team.command("team add <@UM|mia>", user="UV")
+    team.command("team add <@UV|vera> to <@UM|mia>", user="UADM")
+    assert last_answer(team, "UADM") == t("en", "team.refused", person="<@UV>",
+                                          reason=t("en", "refused.reason.cycle"))
+
+
+def test_removing_a_report_tells_them(team: LocalWorkspace) -> None:
+    team.command("team add <@U2|marco>", user="UL")
+    team.command("team rimuovi <@U2|marco>", user="U1")  # a peer cannot
+    assert last_answer(team, "U1").startswith(t("en", "team.refused", person="<@U2>",
+                                                reason=t("en", "refused.who.managers")))
+    team.command("team rimuovi <@U2|marco>", user="UL")
+    assert last_answer(team, "UL") == t("it", "team.removed", person="<@U2>", previous="<@UL>")
+    assert last_dm(team, "U2") == t("it", "team.dm_removed", manager="<@UL>")
+
+
+def test_the_team_at_a_glance(team: LocalWorkspace) -> None:
+    save_goal(team, "U1", "acquire 10 new clients in the next six months")
+    team.command("team", user="UM")
+    assert last_answer(team, "UM") == t("en", "team.empty")
+    team.command("team add <@U1|anna> <@U2|marco>", user="UM")
+    team.command("team", user="UM")
+    text = last_answer_shown(team, "UM")
+    assert t("en", "team.header") in text
+    assert "acquire 10 new clients in the next six months" in text
+    assert t("en", "team.no_goals", person="<@U2>") in text
+
+
+@pytest.mark.parametrize(("viewer", "lang", "sees"), [
+    ("UM", "en", True),  # the manager
+    ("UV", "en", True),  # the manager's manager
+    ("UADM", "en", True),  # an admin
+    ("U2", "it", False),  # a peer
+    ("UE", "en", False),  # an outsider
+])
+def test_list_of_a_report_by_role(team: LocalWorkspace, viewer: str, lang: str, sees: bool) -> None:
+    save_goal(team, "U1", "acquire 10 new clients in the next six months")
+    team.command("team add <@U1|anna> <@U2|marco>", user="UM")
+    team.command("team add <@UM|mia>", user="UV")
+    team.command("list <@U1|anna>", user=viewer)
+    text = last_answer_shown(team, viewer) if sees else last_answer(team, viewer)
+    if sees:
+        assert t(lang, "others.header", person="<@U1>") in text
+        assert "acquire 10 new clients in the next six months" in text
+    else:
+        assert text == " ".join([t(lang, "refused.who.owner_and_managers"),
+                                 t(lang, "refused.named", people="<@U1>, <@UM>, <@UV>")])
+
+
+def test_admins_add_admins_and_anyone_can_see_who_they_are(team: LocalWorkspace) -> None:
+    team.command("admin add <@U1|anna>", user="U2")
+    assert last_answer(team, "U2") == t("it", "refused.who.admins")  # no admin has used goalbot yet
+    team.command("admin add <@U1|anna>", user="UADM")
+    assert last_answer(team, "UADM") == t("en", "admin.added", person="<@U1>")
+    team.command("admin add @anna", user="UADM")
+    assert last_answer(team, "UADM") == t("en", "admin.already", person="<@U1>")
+    team.command("admin list", user="U2")
+    text = last_answer_shown(team, "U2")
+    assert t("it", "admin.slack_line", person="<@UADM>") in text
+    assert t("it", "admin.goalbot_line", person="<@U1>", by="<@UADM>") in text
+    with team.deps.sessions() as session:
+        assert session.get(UserPref, ("T0001", "UADM")).slack_admin is True
+
+
+def test_objectives_need_an_admin_or_a_manager_and_roll_up(team: LocalWorkspace) -> None:
+    team.command("objective add €2M new ARR in healthcare", user="U1")
+    assert last_answer(team, "U1") == t("en", "refused.who.admins_or_managers")
+    team.command("team add <@U1|anna> <@U2|marco>", user="UM")
+    team.command("objective add €2M new ARR in healthcare", user="UM")
+    assert last_answer(team, "UM") == t("en", "objective.added_measure", id=1, title="€2M new ARR in healthcare",
+                                        target=fmt_amount("en", 2_000_000, "EUR"))
+    team.command("objective aggiungi Entrare nel mercato sanitario entro il Q4 2027", user="UADM")
+    assert last_answer(team, "UADM") == t("en", "objective.added", id=2,
+                                          title="Entrare nel mercato sanitario entro il Q4 2027")
+    goal_id = save_goal(team, "U1", "€500k new ARR from healthcare clients by June 2027")
+    with team.deps.sessions() as session:  # the Relevant step's objective buttons are not built yet
+        goal = session.get(Goal, goal_id)
+        goal.objective_id, goal.current, goal.pace = 1, 200_000, "on_track"
+        session.commit()
+    team.command("objectives", user="U2")
+    text = last_answer_shown(team, "U2")
+    assert t("it", "objective.header") in text
+    assert "200.000\u00a0€ su 2.000.000\u00a0€" in text
+    assert t("it", "objective.no_goals", id=2, title="Entrare nel mercato sanitario entro il Q4 2027") in text
+
+
+def test_a_goal_goes_private_and_public_only_by_its_owner(team: LocalWorkspace) -> None:
+    goal_id = save_goal(team, "U2", "acquisire 10 nuovi clienti nei prossimi sei mesi")
+    team.command(f"privato {goal_id}", user="U2")
+    assert last_answer(team, "U2") == t("it", "visibility.private", id=goal_id,
+                                        title="acquisire 10 nuovi clienti nei prossimi sei mesi")
+    team.command(f"public {goal_id}", user="U1")
+    assert last_answer(team, "U1") == t("en", "manage.not_yours", id=goal_id)
+    with team.deps.sessions() as session:
+        assert session.get(Goal, goal_id).visibility == "private"
+    team.command(f"pubblico #{goal_id}", user="U2")
+    assert last_answer(team, "U2") == t("it", "visibility.public", id=goal_id,
+                                        title="acquisire 10 nuovi clienti nei prossimi sei mesi")
+
+
+def test_approval_is_a_managers_setting(team: LocalWorkspace) -> None:
+    team.command("team approval on", user="U1")
+    assert last_answer(team, "U1") == t("en", "refused.who.admins_or_managers")
+    team.command("team add <@U2|marco>", user="UL")
+    team.command("team approvazione on", user="UL")
+    assert last_answer(team, "UL") == t("it", "approval.on")
+    with team.deps.sessions() as session:
+        assert approval_required(session, "T0001", "UL") is True
+    team.command("team approval off", user="UL")
+    assert last_answer(team, "UL") == t("it", "approval.off")
+
+
+@pytest.mark.parametrize(("text", "user", "key"), [
+    ("team frobnicate", "U1", "team.usage"),
+    ("team add", "U1", "team.usage"),
+    ("admin add nobody", "U1", "admin.usage"),
+    ("objective add", "U2", "objective.usage"),
+    ("private three", "U2", "visibility.usage"),
+    ("team approval maybe", "UM", "approval.usage"),
+])
+def test_usage_when_the_command_is_not_understood(team: LocalWorkspace, text: str, user: str, key: str) -> None:
+    team.command(text, user=user)
+    lang = "it" if user == "U2" else "en"
+    assert last_answer(team, user) == t(lang, key)
