@@ -266,3 +266,10 @@ def open_proposals(session: Session, team_id: str, user_id: str) -> list[GoalPro
             .order_by(GoalProposal.id)
         )
     )
+
+
+def link_proposal_goal(session: Session, proposal_id: int, goal_id: int, *, now: datetime) -> None:
+    """Point an agreed proposal at the goal its owner just confirmed."""
+    proposal = session.get(GoalProposal, proposal_id)
+    if proposal is not None:
+        proposal.goal_id, proposal.updated_at = goal_id, now

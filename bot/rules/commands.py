@@ -27,6 +27,10 @@ SUBCOMMANDS: dict[str, str] = {
     "objectives": "objectives", "okrs": "objectives",
     "private": "private", "privato": "private",
     "public": "public", "pubblico": "public",
+    "for": "for", "per": "for",
+    "accept": "accept", "accetta": "accept",
+    "counter": "counter", "controproposta": "counter",
+    "proposal": "proposal", "proposta": "proposal",
 }
 
 

@@ -19,6 +19,7 @@ from bot.rules.smart import GoalDraft, SmartIssue, check_part, missing_parts
 from prompts import fmt_date, t
 from storage.models import Conversation, Goal
 from storage.repositories import delete_conversation, get_conversation
+from storage.teams import link_proposal_goal
 
 CONFIRM = "confirm"
 CHOOSE = "choose"  # picking which part to edit from the summary card
@@ -28,6 +29,7 @@ TARGET_CODES = frozenset(
      "target_not_below_baseline"}
 )
 MAX_TEXT = 1000  # a goal or answer longer than this is not a goal sentence; Slack messages allow far more
+PROPOSAL_KEY = "_proposal"  # in the draft: the goal proposal this conversation finishes, linked on confirm
 
 
 @dataclass(frozen=True)
@@ -73,32 +75,44 @@ def start(session: Session, turn: Turn, text: str) -> list[Message]:
     lang = turn.lang
     if len(text) > MAX_TEXT:
         return [Message(text=t(lang, "errors.too_long", limit=MAX_TEXT))]
-    delete_conversation(session, turn.team_id, turn.user_id)
-    session.flush()
     if text:
         parsed = parse_goal(text, lang=lang, now=turn.now, tz=turn.tz)
-        draft = GoalDraft.from_parsed(parsed)
-        deadline_error = parsed.deadline_error
-    else:
-        draft = GoalDraft(text="", type="other", subject=None, metric=None, unit=None, direction=None,
-                          baseline=None, target=None, deadline=None)
-        deadline_error = None
+        return _begin(session, turn, GoalDraft.from_parsed(parsed), deadline_error=parsed.deadline_error)
+    delete_conversation(session, turn.team_id, turn.user_id)
+    session.flush()
+    draft = GoalDraft(text="", type="other", subject=None, metric=None, unit=None, direction=None,
+                      baseline=None, target=None, deadline=None)
     convo = Conversation(
-        team_id=turn.team_id, user_id=turn.user_id, channel_id=turn.channel_id, step="specific",
+        team_id=turn.team_id, user_id=turn.user_id, channel_id=turn.channel_id, step="what",
         draft=draft_to_json(draft), history=[], pending=None, started_at=turn.now, updated_at=turn.now,
     )
     session.add(convo)
-    out: list[Message] = []
-    if not text:
-        out.append(Message(text=t(lang, "goal.intro_empty")))
-        convo.step = "what"
-        out.append(Message(text=t(lang, "ask.what")))
-        return out
-    out.append(goal_blocks.understood(lang, draft))
+    return [Message(text=t(lang, "goal.intro_empty")), Message(text=t(lang, "ask.what"))]
+
+
+def start_from_proposal(session: Session, turn: Turn, draft_json: dict[str, Any], proposal_id: int) -> list[Message]:
+    """Begin the owner's conversation from a goal agreed with their manager; confirming it links the proposal."""
+    return _begin(session, turn, draft_from_json(draft_json), deadline_error=None, proposal_id=proposal_id)
+
+
+def _begin(session: Session, turn: Turn, draft: GoalDraft, *, deadline_error: str | None,
+           proposal_id: int | None = None) -> list[Message]:
+    lang = turn.lang
+    delete_conversation(session, turn.team_id, turn.user_id)
+    session.flush()
+    data = draft_to_json(draft)
+    if proposal_id is not None:
+        data[PROPOSAL_KEY] = proposal_id
+    convo = Conversation(
+        team_id=turn.team_id, user_id=turn.user_id, channel_id=turn.channel_id, step="specific",
+        draft=data, history=[], pending=None, started_at=turn.now, updated_at=turn.now,
+    )
+    session.add(convo)
+    out: list[Message] = [goal_blocks.understood(lang, draft)]
     if deadline_error == "past" and draft.deadline is not None:
         out.append(Message(text=t(lang, "feedback.time_bound.deadline_past", date=fmt_date(lang, draft.deadline))))
         draft.deadline = None
-        convo.draft = draft_to_json(draft)
+        convo.draft = _keep_flags(data, draft)
     out.extend(_after_answer(convo, draft, turn, answered=("specific", "measurable")))
     return out
 
@@ -147,6 +161,7 @@ def confirm(session: Session, turn: Turn) -> list[Message]:
     if convo.step != CONFIRM:
         return [Message(text=t(lang, "goal.not_ready")), _ask(convo, draft, lang)]
     assert draft.target is not None and draft.deadline is not None
+    proposal_id = convo.draft.get(PROPOSAL_KEY)
     goal = Goal(
         team_id=turn.team_id, user_id=turn.user_id, title=draft.text or (draft.subject or ""), type=draft.type,
         subject=draft.subject, metric=draft.metric, unit=draft.unit, direction=draft.direction or "increase",
@@ -157,6 +172,8 @@ def confirm(session: Session, turn: Turn) -> list[Message]:
     session.add(goal)
     session.delete(convo)
     session.flush()
+    if proposal_id is not None:
+        link_proposal_goal(session, int(proposal_id), goal.id, now=turn.now)
     return [goal_blocks.saved(lang, goal)]
 
 
@@ -323,9 +340,10 @@ def _apply(draft: GoalDraft, updates: dict[str, Any]) -> None:
 
 
 def _keep_flags(old: dict[str, Any], draft: GoalDraft) -> dict[str, Any]:
-    """Serialize the draft, keeping the warnings the person already accepted."""
+    """Serialize the draft, keeping the warnings the person already accepted and the proposal it finishes."""
     data = draft_to_json(draft)
-    if "_accepted" in old:
-        data["_accepted"] = old["_accepted"]
+    for flag in ("_accepted", PROPOSAL_KEY):
+        if flag in old:
+            data[flag] = old[flag]
     return data
 

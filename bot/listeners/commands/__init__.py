@@ -16,6 +16,7 @@ from bot.listeners.commands import digests  # noqa: F401
 from bot.listeners.commands import manage  # noqa: F401
 from bot.listeners.commands import checkins  # noqa: F401
 from bot.listeners.commands import teams  # noqa: F401
+from bot.listeners.commands import proposals  # noqa: F401
 from bot.listeners.commands.registry import HANDLERS
 from bot.listeners.support import ack_now, make_turn, report_failure
 from bot.rules.commands import parse_command

@@ -4,52 +4,12 @@ private goals and approval, in English and Italian, checked against the catalog.
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
 
 from bot.local.workspace import LocalWorkspace
 from prompts import fmt_amount, t
 from storage.models import Goal, UserPref
 from storage.teams import approval_required, get_manager
-from tests.bot.conftest import all_text
-
-
-def last_dm(ws: LocalWorkspace, user: str) -> str:
-    """The text of goalbot's latest direct message to the person."""
-    return str([m for m in ws.fake.dm_messages(user) if m.get("user") == ws.fake.bot_user_id][-1]["text"])
-
-
-def last_answer(ws: LocalWorkspace, user: str) -> str:
-    """The text of goalbot's latest answer only the person sees."""
-    return str(ws.fake.ephemeral_messages(user)[-1]["text"])
-
-
-def last_answer_shown(ws: LocalWorkspace, user: str) -> str:
-    """Everything the person can read in goalbot's latest answer, blocks included."""
-    return all_text(ws.fake.ephemeral_messages(user)[-1])
-
-
-def save_goal(ws: LocalWorkspace, user: str, sentence: str) -> int:
-    ws.command(sentence, user=user)
-    ws.say("8 - referrals and two demos a week", user=user)
-    ws.say("expand into the healthcare market", user=user)
-    ws.say("yes", user=user)
-    with ws.deps.sessions() as session:
-        return session.scalars(select(Goal.id).where(Goal.user_id == user).order_by(Goal.id.desc())).first()
-
-
-@pytest.fixture
-def team(workspace: LocalWorkspace) -> LocalWorkspace:
-    """Anna (EN) and Marco (IT) are reps; Mia manages in English, Luca in Italian; Vera is Mia's manager;
-    Ada is a Slack admin; Eve is nobody to anyone; two people show as "Sam"."""
-    fake = workspace.fake
-    fake.add_user("UM", name="mia", tz="Europe/Rome", locale="en-US")
-    fake.add_user("UL", name="luca", tz="Europe/Rome", locale="it-IT")
-    fake.add_user("UV", name="vera", tz="Europe/Rome", locale="en-US")
-    fake.add_user("UADM", name="ada", tz="Europe/Rome", locale="en-US", is_admin=True)
-    fake.add_user("UE", name="eve", tz="Europe/Rome", locale="en-US")
-    fake.add_user("US1", name="sam.smith", display_name="Sam", tz="Europe/Rome")
-    fake.add_user("US2", name="sam.jones", display_name="Sam", tz="Europe/Rome")
-    return workspace
+from tests.bot.team_support import last_answer, last_answer_shown, last_dm, save_goal
 
 
 def test_a_manager_adds_two_reports_who_are_told_in_their_own_language(team: LocalWorkspace) -> None:

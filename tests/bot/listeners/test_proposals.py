@@ -1,0 +1,134 @@
+"""Goals set together, through signed Slack requests: a manager proposes, the report accepts or answers with a
+change and a reason, nothing is a goal until both agree, and the report then walks the remaining letters."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.local.workspace import LocalWorkspace
+from prompts import t
+from storage.models import Goal, GoalProposal
+from tests.bot.team_support import last_answer, last_dm
+
+EN_GOAL = "acquire 10 new clients in the next six months"
+
+
+def goals_of(ws: LocalWorkspace, user: str) -> list[Goal]:
+    with ws.deps.sessions() as session:
+        return list(session.scalars(select(Goal).where(Goal.user_id == user)))
+
+
+def dm_texts_of(ws: LocalWorkspace, user: str) -> list[str]:
+    return [str(m["text"]) for m in ws.fake.dm_messages(user) if m.get("user") == ws.fake.bot_user_id]
+
+
+@pytest.fixture
+def managed(team: LocalWorkspace) -> LocalWorkspace:
+    """Mia manages Anna (EN) and Marco (IT)."""
+    team.command("team add <@U1|anna> <@U2|marco>", user="UM")
+    return team
+
+
+def test_a_proposal_accepted_by_the_report_becomes_their_goal_once_they_confirm(managed: LocalWorkspace) -> None:
+    managed.command(f"for <@U1|anna> {EN_GOAL}", user="UM")
+    assert last_answer(managed, "UM") == t("en", "proposal.sent", id=1, person="<@U1>", title=EN_GOAL)
+    assert last_dm(managed, "U1") == t("en", "proposal.received", id=1, person="<@UM>", title=EN_GOAL)
+    assert goals_of(managed, "U1") == []  # nothing is active until both agree
+
+    managed.command("accept 1", user="U1")
+    assert last_answer(managed, "U1") == t("en", "proposal.you_accepted_owner", id=1, person="<@UM>")
+    assert last_dm(managed, "UM") == t("en", "proposal.accepted_by_owner", id=1, person="<@U1>", title=EN_GOAL)
+    assert last_dm(managed, "U1") == t("en", "ask.achievable")  # confidence and plan are the report's own
+    assert goals_of(managed, "U1") == []
+
+    managed.say("8 - referrals and two demos a week", user="U1")
+    managed.say("expand into the healthcare market", user="U1")
+    managed.say("yes", user="U1")
+    [goal] = goals_of(managed, "U1")
+    assert (goal.title, goal.target, goal.confidence, goal.status) == (EN_GOAL, 10, 8, "active")
+    with managed.deps.sessions() as session:
+        assert session.get(GoalProposal, 1).goal_id == goal.id
+
+    managed.command("proposal 1", user="UM")
+    history = last_answer(managed, "UM")
+    assert t("en", "proposal.goal_linked", goal=goal.id) in history
+    assert [line.split(" · ", 1)[1] for line in history.splitlines()[1:3]] == [
+        f"<@UM> proposed: {EN_GOAL}", "<@U1> accepted"]
+
+
+def test_an_italian_report_negotiates_a_change_before_accepting(managed: LocalWorkspace) -> None:
+    managed.command(f"for <@U2|marco> {EN_GOAL}", user="UM")
+    assert last_dm(managed, "U2") == t("it", "proposal.received", id=1, person="<@UM>", title=EN_GOAL)
+
+    managed.command("counter 1 acquisire 8 nuovi clienti nei prossimi sei mesi", user="U2")
+    assert last_answer(managed, "U2") == t("it", "proposal.reason_needed", id=1)
+    changed = "acquisire 8 nuovi clienti nei prossimi sei mesi"
+    reason = "due clienti sono passati al team di Bob"
+    managed.command(f"controproposta 1 {changed} perché {reason}", user="U2")
+    assert last_answer(managed, "U2") == t("it", "proposal.counter_sent", id=1, person="<@UM>", title=changed)
+    assert last_dm(managed, "UM") == t("en", "proposal.change_received", id=1, person="<@U2>", title=changed,
+                                       reason=reason)
+    managed.command("accetta 1", user="U2")  # it is Mia's turn now
+    assert last_answer(managed, "U2") == t("it", "proposal.not_your_turn", id=1, person="<@UM>")
+    assert goals_of(managed, "U2") == []
+
+    managed.command("accept 1", user="UM")
+    assert last_answer(managed, "UM") == t("en", "proposal.you_accepted_manager", id=1, person="<@U2>")
+    texts = dm_texts_of(managed, "U2")
+    assert t("it", "proposal.accepted_by_manager", id=1, person="<@UM>", title=changed) in texts
+    assert texts[-1] == t("it", "ask.achievable")
+    managed.say("8 - referenze e due demo a settimana", user="U2")
+    managed.say("entrare nel mercato sanitario", user="U2")
+    managed.say("sì", user="U2")
+    [goal] = goals_of(managed, "U2")
+    assert (goal.title, goal.target, goal.lang) == (changed, 8, "it")
+
+    managed.command("proposta 1", user="U2")
+    lines = last_answer(managed, "U2").splitlines()
+    assert [line.split(" · ", 1)[1] for line in lines[1:4]] == [
+        f"<@UM> ha proposto: {EN_GOAL}",
+        f"<@U2> ha proposto una modifica: {changed}. Motivo: {reason}",
+        "<@UM> ha accettato",
+    ]
+
+
+def test_only_the_reports_manager_or_an_admin_proposes(managed: LocalWorkspace) -> None:
+    managed.command(f"for <@U2|marco> {EN_GOAL}", user="U1")  # a peer
+    assert last_answer(managed, "U1") == " ".join([t("en", "refused.who.manager"),
+                                                   t("en", "refused.named", people="<@UM>")])
+    managed.command(f"for <@U2|marco> {EN_GOAL}", user="UADM")
+    assert last_answer(managed, "UADM") == t("en", "proposal.sent", id=1, person="<@U2>", title=EN_GOAL)
+    with managed.deps.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(GoalProposal)) == 1
+
+
+def test_a_proposal_is_answered_only_by_its_two_sides_in_turn(managed: LocalWorkspace) -> None:
+    managed.command(f"for <@U1|anna> {EN_GOAL}", user="UM")
+    managed.command("accept 1", user="UM")
+    assert last_answer(managed, "UM") == t("en", "proposal.not_your_turn", id=1, person="<@U1>")
+    managed.command("accept 1", user="UE")
+    assert last_answer(managed, "UE") == t("en", "proposal.not_yours", id=1)
+    managed.command("proposal 1", user="UE")
+    assert last_answer(managed, "UE") == t("en", "proposal.not_yours", id=1)
+    managed.command("accept 7", user="U1")
+    assert last_answer(managed, "U1") == t("en", "proposal.not_found", id=7)
+    managed.command("accept 1", user="U1")
+    managed.command("counter 1 win 3 deals because why not", user="UM")
+    assert last_answer(managed, "UM") == t("en", "proposal.closed", id=1)
+
+
+def test_for_without_a_person_is_an_ordinary_goal_sentence(managed: LocalWorkspace) -> None:
+    managed.command("per il prossimo trimestre aumentare le vendite del prodotto X del 15%", user="U2")
+    assert t("it", "goal.understood") in dm_texts_of(managed, "U2")[-2]
+
+
+@pytest.mark.parametrize(("text", "key"), [
+    ("for <@U1|anna>", "proposal.usage_for"),
+    ("for", "proposal.usage_for"),
+    ("accept", "proposal.usage"),
+    ("counter one two", "proposal.usage"),
+])
+def test_proposal_usage(managed: LocalWorkspace, text: str, key: str) -> None:
+    managed.command(text, user="UM")
+    assert last_answer(managed, "UM") == t("en", key)

@@ -1,0 +1,34 @@
+"""Helpers for the manager and team tests: goalbot's latest answers and DMs, and saving a goal."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from bot.local.workspace import LocalWorkspace
+from storage.models import Goal
+from tests.bot.conftest import all_text
+
+
+def last_dm(ws: LocalWorkspace, user: str) -> str:
+    """The text of goalbot's latest direct message to the person."""
+    return str([m for m in ws.fake.dm_messages(user) if m.get("user") == ws.fake.bot_user_id][-1]["text"])
+
+
+def last_answer(ws: LocalWorkspace, user: str) -> str:
+    """The text of goalbot's latest answer only the person sees."""
+    return str(ws.fake.ephemeral_messages(user)[-1]["text"])
+
+
+def last_answer_shown(ws: LocalWorkspace, user: str) -> str:
+    """Everything the person can read in goalbot's latest answer, blocks included."""
+    return all_text(ws.fake.ephemeral_messages(user)[-1])
+
+
+def save_goal(ws: LocalWorkspace, user: str, sentence: str) -> int:
+    """Walk a goal through the SMART conversation and confirm it; its id."""
+    ws.command(sentence, user=user)
+    ws.say("8 - referrals and two demos a week", user=user)
+    ws.say("expand into the healthcare market", user=user)
+    ws.say("yes", user=user)
+    with ws.deps.sessions() as session:
+        return session.scalars(select(Goal.id).where(Goal.user_id == user).order_by(Goal.id.desc())).first()
