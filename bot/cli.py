@@ -164,7 +164,7 @@ def cmd_parse_goal(args: argparse.Namespace, settings: Settings) -> int:
     if not args.text.strip():
         raise UsageError("the goal text is empty: try goalbot parse goal \"acquire 10 new clients in the next six months\".")
     lang = args.lang or detect_language(args.text)
-    parsed = parse_goal(args.text, lang=lang, now=now, tz=tz)
+    parsed = parse_goal(args.text, lang=lang, now=now, tz=tz, fiscal_year_start_month=settings.fiscal_year_start)
     print(json.dumps(parsed.to_dict(), ensure_ascii=False, indent=2))
     return 0
 

@@ -17,7 +17,7 @@ REPO = Path(__file__).resolve().parents[1]
 NOW = "2026-11-26T10:00:00+01:00"
 GOALBOT_VARIABLES = ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_API_URL", "DATABASE_URL",
                      "GOALBOT_DEFAULT_TZ", "GOALBOT_DEFAULT_LANG", "GOALBOT_CHECKIN_AT", "GOALBOT_DIGEST_AT",
-                     "GOALBOT_LOG_LEVEL")
+                     "GOALBOT_LOG_LEVEL", "GOALBOT_FISCAL_YEAR_START")
 
 
 @pytest.fixture(autouse=True)
@@ -66,6 +66,7 @@ def test_parse_goal_prints_how_an_english_sentence_is_understood(capsys: pytest.
         "target": 10.0,
         "deadline": "2027-05-26",
         "missing": ["achievable", "relevant"],
+        "notes": [],
     }
 
 
@@ -238,3 +239,20 @@ def test_shell_walks_through_a_goal_to_the_saved_list(tmp_path: Path) -> None:
         saved = conn.exec_driver_sql("SELECT user_id, target, deadline FROM goals").all()
     engine.dispose()
     assert [(row[0], row[1], str(row[2])[:10]) for row in saved] == [("U0LOCAL", 10, "2027-05-26")]
+
+
+def test_parse_goal_reads_fiscal_phrases_against_the_fiscal_year_setting(capsys: pytest.CaptureFixture[str],
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GOALBOT_FISCAL_YEAR_START", "2")
+    goal = parsed(capsys, "close 10 deals by Q3 FY", "--now", NOW, "--tz", "Europe/Rome")
+    assert goal["deadline"] == "2027-10-31"
+    assert goal["notes"] == [{"code": "fiscal_deadline", "phrase": "by Q3 FY", "value": "2027-10-31",
+                              "fiscal_start": "2027-02-01"}]
+
+
+@pytest.mark.parametrize("value", ["0", "13", "feb"])
+def test_an_invalid_fiscal_year_start_exits_2_naming_the_setting(capsys: pytest.CaptureFixture[str],
+                                                                 monkeypatch: pytest.MonkeyPatch, value: str) -> None:
+    monkeypatch.setenv("GOALBOT_FISCAL_YEAR_START", value)
+    assert main(["parse", "goal", "close 10 deals by Q3 FY"]) == 2
+    assert_one_sentence(capsys.readouterr().err, "GOALBOT_FISCAL_YEAR_START", value)

@@ -104,11 +104,52 @@ _IT_ARTICLE_UNO_NEXT = re.compile(r"^(?:s[^aeiouàèéìòù]|z|gn|ps|pn|x|y)", 
 _EN_ONE_NOT_AFTER = {"no", "any", "every", "some", "the", "this", "that", "which", "each", "anyone"}
 
 
+# Halves of a scale word: "mezzo milione", "half a million", "un milione e mezzo", "two and a half million".
+_HALF_BEFORE = re.compile(
+    r"(?<![\w-])(?:mezzo|half(?:\s+of)?\s+an?)\s+(?P<s>milione|million|miliardo|billion)(?![\w-])", re.IGNORECASE
+)
+_HALF_AFTER = re.compile(
+    rf"(?<![\w.,-])(?P<n>\d+|{_LETTER}+)\s+(?P<s>milion[ei]|millions?|miliard[oi]|billions?)\s+(?:e\s+mezzo|and\s+a\s+half)(?![\w-])",
+    re.IGNORECASE,
+)
+_AND_A_HALF = re.compile(
+    rf"(?<![\w.,-])(?P<n>\d+|{_LETTER}+)\s+and\s+a\s+half\s+(?P<s>millions?|billions?)(?![\w-])", re.IGNORECASE
+)
+_ONE_WORDS = {"a", "an", "one", "un", "uno", "una"}
+_SCALE_WORDS = frozenset(w for w in _SCALES if len(w) > 3)
+
+
+def _half_amounts(text: str, lang: str) -> list[Amount]:
+    """Amounts with a half of a scale word, which neither digits nor text2num read."""
+    found: list[Amount] = []
+    for rx, halves in ((_HALF_BEFORE, 0), (_HALF_AFTER, 1), (_AND_A_HALF, 1)):
+        for m in rx.finditer(text):
+            if any(a.start < m.end() and m.start() < a.end for a in found):
+                continue
+            whole = 0
+            if halves:
+                raw = m.group("n").lower()
+                number = int(raw) if raw.isdigit() else 1 if raw in _ONE_WORDS else _word_value(raw, lang)
+                if number is None:
+                    continue
+                whole = number
+            scale = _SCALES[m.group("s").lower()]
+            unit, end = _unit_after(text, m.end(), after_scale=True)
+            head = m.start()
+            symbol = _CURRENCY_BEFORE.search(text, 0, head)
+            if symbol:
+                unit, head = _currency_code(symbol.group("cur")), symbol.start()
+            found.append(Amount(value=float((whole + 0.5) * scale), unit=unit, start=head, end=end))
+    return found
+
+
 def find_amounts(text: str, lang: str) -> list[Amount]:
     """Return every amount in `text`, in order, with spans into the original text."""
-    amounts: list[Amount] = []
-    taken: list[tuple[int, int]] = []
+    amounts = _half_amounts(text, lang)
+    taken: list[tuple[int, int]] = [(a.start, a.end) for a in amounts]
     for core in _DIGIT_CORE.finditer(text):
+        if any(s <= core.start() < e for s, e in taken):
+            continue
         amount = _digit_amount(text, core, lang)
         if amount is not None:
             amounts.append(amount)
@@ -297,7 +338,9 @@ def _word_amounts(text: str, lang: str, taken: list[tuple[int, int]]) -> list[Am
                 word = spaced.group().strip()
                 multiplier = _SCALES[word if word in _CASED_SCALES else word.lower()]
                 scale_end = spaced.end()
-            unit, end = _unit_after(text, scale_end, after_scale=multiplier != 1)
+            # "tre milioni di euro": a scale word ends the number, and "di euro" still belongs to it.
+            scaled = multiplier != 1 or tokens[k - 1][2] in _SCALE_WORDS
+            unit, end = _unit_after(text, scale_end, after_scale=scaled)
             amounts.append(Amount(value=float(value * multiplier), unit=unit, start=core_start, end=end))
             consumed = end
         i = k
