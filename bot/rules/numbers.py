@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
@@ -136,24 +137,36 @@ def _half_amounts(text: str, lang: str) -> list[Amount]:
             scale = _SCALES[m.group("s").lower()]
             unit, end = _unit_after(text, m.end(), after_scale=True)
             head = m.start()
-            symbol = _CURRENCY_BEFORE.search(text, 0, head)
+            symbol = _CURRENCY_BEFORE.search(text, max(0, head - _BACK), head)
             if symbol:
                 unit, head = _currency_code(symbol.group("cur")), symbol.start()
             found.append(Amount(value=float((whole + 0.5) * scale), unit=unit, start=head, end=end))
     return found
 
 
+# Currency, code and sign markers sit right before a number: looking this far back keeps reading linear.
+_BACK = 8
+
+
+def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
+    """Whether `pos` falls in one of `spans` (sorted by start, not overlapping)."""
+    i = bisect_right(spans, (pos, float("inf"))) - 1
+    return i >= 0 and spans[i][0] <= pos < spans[i][1]
+
+
 def find_amounts(text: str, lang: str) -> list[Amount]:
     """Return every amount in `text`, in order, with spans into the original text."""
     amounts = _half_amounts(text, lang)
-    taken: list[tuple[int, int]] = [(a.start, a.end) for a in amounts]
+    taken: list[tuple[int, int]] = sorted((a.start, a.end) for a in amounts)
+    digits: list[Amount] = []
     for core in _DIGIT_CORE.finditer(text):
-        if any(s <= core.start() < e for s, e in taken):
+        if _inside(core.start(), taken):
             continue
         amount = _digit_amount(text, core, lang)
         if amount is not None:
-            amounts.append(amount)
-            taken.append((amount.start, amount.end))
+            digits.append(amount)
+    amounts += digits
+    taken = sorted((a.start, a.end) for a in amounts)
     amounts.extend(_word_amounts(text, lang, taken))
     return sorted(amounts, key=lambda a: a.start)
 
@@ -173,7 +186,7 @@ def _digit_amount(text: str, core: re.Match[str], lang: str) -> Amount | None:
     prefix_currency: str | None = None
     if start > 0 and text[start - 1].isalpha():
         # Letters glued in front ("Q1", "H2", "B2B") make a label, unless they are a currency code.
-        code = _CODE_BEFORE.search(text, 0, start)
+        code = _CODE_BEFORE.search(text, max(0, start - _BACK), start)
         if code is None:
             return None
         prefix_currency, head = code.group().upper(), code.start()
@@ -198,11 +211,11 @@ def _digit_amount(text: str, core: re.Match[str], lang: str) -> Amount | None:
         return None
 
     if prefix_currency is None:
-        symbol = _CURRENCY_BEFORE.search(text, 0, start)
+        symbol = _CURRENCY_BEFORE.search(text, max(0, start - _BACK), start)
         if symbol:
             prefix_currency, head = _currency_code(symbol.group("cur")), symbol.start()
     sign = 0
-    sign_match = _SIGN_BEFORE.search(text, 0, head)
+    sign_match = _SIGN_BEFORE.search(text, max(0, head - 2), head)
     if sign_match:
         sign, head = (1 if sign_match.group("sign") == "+" else -1), sign_match.start()
 
@@ -309,7 +322,7 @@ def _word_amounts(text: str, lang: str, taken: list[tuple[int, int]]) -> list[Am
     tokens = [
         (m.start(), m.end(), m.group().lower())
         for m in _WORD.finditer(text)
-        if not any(s <= m.start() < e for s, e in taken)
+        if not _inside(m.start(), taken)
     ]
     amounts: list[Amount] = []
     consumed = 0
@@ -388,7 +401,7 @@ def _keeps_word_number(text: str, tokens: list[tuple[int, int, str]], i: int, k:
     if word == "mille":
         return nxt != "grazie"
     if word == "sei":
-        if not re.search(r"[^\W_]", text[: tokens[i][0]] + text[tokens[i][1] :]):
+        if text.strip(" \t\n.,;:!?\"'()").lower() == word:
             return True  # the whole text is "sei"
         after = tokens[k + 1][2] if k + 1 < len(tokens) else None
         counted_next = nxt in _IT_COUNTED or (nxt in _IT_COUNTED_ADJECTIVES and after in _IT_COUNTED)
