@@ -256,3 +256,46 @@ def test_an_invalid_fiscal_year_start_exits_2_naming_the_setting(capsys: pytest.
     monkeypatch.setenv("GOALBOT_FISCAL_YEAR_START", value)
     assert main(["parse", "goal", "close 10 deals by Q3 FY"]) == 2
     assert_one_sentence(capsys.readouterr().err, "GOALBOT_FISCAL_YEAR_START", value)
+
+
+# ----------------------------------------------------------------------------- parse reply
+
+CLIENTS_GOAL = '{"unit": "clients", "baseline": 0, "target": 10, "current": 4, "direction": "increase"}'
+
+
+def read(capsys: pytest.CaptureFixture[str], *args: str) -> dict[str, object]:
+    assert main(["parse", "reply", *args]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_parse_reply_prints_the_reading(capsys: pytest.CaptureFixture[str]) -> None:
+    assert read(capsys, "closed 3 more, now at 7", "--goal", CLIENTS_GOAL) == {
+        "value": 7.0, "delta": 3.0, "confident": True, "candidates": [], "reason": None,
+        "note": "closed 3 more, now at 7", "blocker": None,
+    }
+
+
+def test_parse_reply_shows_what_would_be_asked_in_italian(capsys: pytest.CaptureFixture[str]) -> None:
+    reading = read(capsys, "forse 6, aspetto conferma dal legale", "--lang", "it", "--goal", CLIENTS_GOAL)
+    assert (reading["confident"], reading["value"], reading["reason"]) == (False, None, "hedged")
+    assert reading["blocker"] == "aspetto conferma dal legale"
+
+
+def test_parse_reply_through_the_console_script() -> None:
+    result = run_goalbot("parse", "reply", "3 to go", "--goal", CLIENTS_GOAL)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["value"] == 7.0
+
+
+@pytest.mark.parametrize(("goal", "named"), [
+    ("{unit: clients}", "JSON"),
+    ("[1, 2]", "object"),
+    ('{"unit": "clients"}', "target"),
+    ('{"target": "ten"}', "target"),
+    ('{"target": 10, "direction": "up"}', "direction"),
+])
+def test_invalid_goal_json_is_one_clear_line(capsys: pytest.CaptureFixture[str], goal: str, named: str) -> None:
+    assert main(["parse", "reply", "7", "--goal", goal]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert_one_sentence(captured.err, "--goal", named)
