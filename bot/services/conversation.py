@@ -14,7 +14,7 @@ from bot.blocks import goals as goal_blocks
 from bot.blocks.common import Message, escape
 from bot.rules.answers import read_confidence, read_intent, read_measurable, read_specific
 from bot.rules.deadlines import resolve_deadline
-from bot.rules.goals import SMART_PARTS, parse_goal
+from bot.rules.goals import SMART_PARTS, ParsedGoal, ReadingNote, parse_goal
 from bot.rules.smart import GoalDraft, SmartIssue, check_part, missing_parts
 from prompts import fmt_date, t
 from storage.models import Conversation, Goal
@@ -40,6 +40,7 @@ class Turn:
     lang: str
     tz: str
     now: datetime
+    fiscal_year_start: int = 1  # the workspace's fiscal-year start month (GOALBOT_FISCAL_YEAR_START)
 
     @property
     def today(self) -> date:
@@ -58,6 +59,7 @@ def draft_from_json(data: dict[str, Any]) -> GoalDraft:
     """Rebuild a draft from the conversation row."""
     values = dict(data)
     values["deadline"] = date.fromisoformat(values["deadline"]) if values.get("deadline") else None
+    values["notes"] = tuple(ReadingNote(**note) for note in values.get("notes") or ())
     known = {f.name for f in dataclasses.fields(GoalDraft)}
     return GoalDraft(**{k: v for k, v in values.items() if k in known})
 
@@ -76,13 +78,12 @@ def start(session: Session, turn: Turn, text: str) -> list[Message]:
     delete_conversation(session, turn.team_id, turn.user_id)
     session.flush()
     if text:
-        parsed = parse_goal(text, lang=lang, now=turn.now, tz=turn.tz)
+        parsed = parse_goal(text, lang=lang, now=turn.now, tz=turn.tz, fiscal_year_start_month=turn.fiscal_year_start)
         draft = GoalDraft.from_parsed(parsed)
-        deadline_error = parsed.deadline_error
     else:
+        parsed = None
         draft = GoalDraft(text="", type="other", subject=None, metric=None, unit=None, direction=None,
                           baseline=None, target=None, deadline=None)
-        deadline_error = None
     convo = Conversation(
         team_id=turn.team_id, user_id=turn.user_id, channel_id=turn.channel_id, step="specific",
         draft=draft_to_json(draft), history=[], pending=None, started_at=turn.now, updated_at=turn.now,
@@ -94,11 +95,10 @@ def start(session: Session, turn: Turn, text: str) -> list[Message]:
         convo.step = "what"
         out.append(Message(text=t(lang, "ask.what")))
         return out
+    assert parsed is not None
     out.append(goal_blocks.understood(lang, draft))
-    if deadline_error == "past" and draft.deadline is not None:
-        out.append(Message(text=t(lang, "feedback.time_bound.deadline_past", date=fmt_date(lang, draft.deadline))))
-        draft.deadline = None
-        convo.draft = draft_to_json(draft)
+    out.extend(_unusable_deadline(parsed, draft, lang))
+    convo.draft = draft_to_json(draft)
     out.extend(_after_answer(convo, draft, turn, answered=("specific", "measurable")))
     return out
 
@@ -196,14 +196,11 @@ def _answer_step(
     step = convo.step
     if step == "what":
         # The first answer to an empty /goal is the goal sentence itself.
-        parsed = parse_goal(text, lang=lang, now=turn.now, tz=turn.tz)
+        parsed = parse_goal(text, lang=lang, now=turn.now, tz=turn.tz, fiscal_year_start_month=turn.fiscal_year_start)
         draft = GoalDraft.from_parsed(parsed)
-        convo.draft = draft_to_json(draft)
         out = [goal_blocks.understood(lang, draft)]
-        if parsed.deadline_error == "past" and draft.deadline is not None:
-            out.append(Message(text=t(lang, "feedback.time_bound.deadline_past", date=fmt_date(lang, draft.deadline))))
-            draft.deadline = None
-            convo.draft = draft_to_json(draft)
+        out.extend(_unusable_deadline(parsed, draft, lang))
+        convo.draft = draft_to_json(draft)
         convo.history = []
         return out + _after_answer(convo, draft, turn, answered=("specific", "measurable"))
     if step == CHOOSE:
@@ -229,14 +226,29 @@ def _answer_step(
     elif step == "relevant":
         draft.relevance = text
     elif step == "time_bound":
-        result = resolve_deadline(text, lang=lang, now=turn.now, tz=turn.tz)
+        result = resolve_deadline(text, lang=lang, now=turn.now, tz=turn.tz,
+                                  fiscal_year_start_month=turn.fiscal_year_start)
         if result.error == "past" and result.deadline is not None:
             return [Message(text=t(lang, "feedback.time_bound.deadline_past", date=fmt_date(lang, result.deadline)))]
+        if result.error == "weekday_mismatch" and result.deadline is not None:
+            return [goal_blocks.weekday_mismatch(lang, result.matched or text, result.deadline)]
         if result.deadline is None:
             return [Message(text=t(lang, "feedback.time_bound.unreadable", text=escape(text)))]
         draft.deadline = result.deadline
+        draft.notes = tuple(n for n in draft.notes if n.code not in ("deadline", "fiscal_deadline"))
     convo.draft = _keep_flags(convo.draft, draft)
     return _after_answer(convo, draft, turn, answered=(step,))
+
+
+def _unusable_deadline(parsed: ParsedGoal, draft: GoalDraft, lang: str) -> list[Message]:
+    """A deadline already gone, or a weekday that disagrees with its date, is dropped and asked again."""
+    if parsed.deadline is None or parsed.deadline_error not in ("past", "weekday_mismatch"):
+        return []
+    draft.deadline = None
+    draft.notes = tuple(n for n in draft.notes if n.code not in ("deadline", "fiscal_deadline"))
+    if parsed.deadline_error == "past":
+        return [Message(text=t(lang, "feedback.time_bound.deadline_past", date=fmt_date(lang, parsed.deadline)))]
+    return [goal_blocks.weekday_mismatch(lang, parsed.deadline_phrase or parsed.text, parsed.deadline)]
 
 
 def _after_answer(convo: Conversation, draft: GoalDraft, turn: Turn, answered: tuple[str, ...]) -> list[Message]:
