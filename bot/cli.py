@@ -14,6 +14,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 
 from bot.clock import FixedClock, system_clock
+from bot.rules.replies import GoalContext
 from bot.settings import Settings, SettingsError
 
 log = logging.getLogger("goalbot")
@@ -72,6 +73,13 @@ def build_parser() -> argparse.ArgumentParser:
     goal.add_argument("--now", default=None, help="ISO-8601 date-time to resolve deadlines from")
     goal.add_argument("--tz", default=None, help="IANA time zone (default GOALBOT_DEFAULT_TZ)")
     goal.set_defaults(func=cmd_parse_goal)
+    reply = parse_sub.add_parser("reply", help="read a check-in reply against a goal and print JSON")
+    reply.add_argument("text")
+    reply.add_argument("--goal", required=True,
+                       help='the goal as JSON: {"unit": "clients", "baseline": 0, "target": 10, "current": 4, '
+                            '"direction": "increase"}')
+    reply.add_argument("--lang", choices=("en", "it"), default=None, help="default: detected from the text")
+    reply.set_defaults(func=cmd_parse_reply)
 
     export = sub.add_parser("export", help="all goals and their check-ins, as CSV or JSON on stdout")
     export.add_argument("--format", choices=("csv", "json"), default="csv")
@@ -164,8 +172,59 @@ def cmd_parse_goal(args: argparse.Namespace, settings: Settings) -> int:
     if not args.text.strip():
         raise UsageError("the goal text is empty: try goalbot parse goal \"acquire 10 new clients in the next six months\".")
     lang = args.lang or detect_language(args.text)
-    parsed = parse_goal(args.text, lang=lang, now=now, tz=tz)
+    parsed = parse_goal(args.text, lang=lang, now=now, tz=tz, fiscal_year_start_month=settings.fiscal_year_start)
     print(json.dumps(parsed.to_dict(), ensure_ascii=False, indent=2))
+    return 0
+
+
+_DIRECTIONS = ("increase", "maintain", "decrease")
+
+
+def _goal_context(raw: str) -> GoalContext:
+    """The --goal JSON as the reply reader's goal, or a UsageError saying what is wrong with it."""
+    example = '{"unit": "clients", "baseline": 0, "target": 10, "current": 4, "direction": "increase"}'
+    try:
+        data = json.loads(raw)
+    except json.JSONDecodeError as error:
+        raise UsageError(f"--goal is not valid JSON ({error.msg} at character {error.pos}); for example {example}.")
+    if not isinstance(data, dict):
+        raise UsageError(f"--goal must be a JSON object such as {example}.")
+
+    def number(key: str, *, required: bool = False) -> float | None:
+        value = data.get(key)
+        if value is None and not required:
+            return None
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise UsageError(f"--goal needs \"{key}\" as a number, not {value!r}; for example {example}.")
+        return float(value)
+
+    direction = data.get("direction", "increase")
+    if direction not in _DIRECTIONS:
+        raise UsageError(f"--goal \"direction\" must be increase, maintain or decrease, not {direction!r}.")
+    unit = data.get("unit")
+    if unit is not None and not isinstance(unit, str):
+        raise UsageError(f"--goal \"unit\" must be text such as \"clients\", \"EUR\" or \"%\", not {unit!r}.")
+    target = number("target", required=True)
+    assert target is not None
+    return GoalContext(baseline=number("baseline"), target=target, current=number("current"), unit=unit,
+                       direction=direction)
+
+
+def cmd_parse_reply(args: argparse.Namespace, settings: Settings) -> int:
+    """Print how a check-in reply is read against a goal, as JSON."""
+    from dataclasses import asdict
+
+    from bot.rules.goals import detect_language
+    from bot.rules.replies import read_reply
+
+    goal = _goal_context(args.goal)
+    if not args.text.strip():
+        raise UsageError('the reply text is empty: try goalbot parse reply "closed 3 more, now at 7" --goal \'{...}\'.')
+    lang = args.lang or detect_language(args.text)
+    reading = read_reply(args.text, lang=lang, goal=goal)
+    output = asdict(reading)
+    output["candidates"] = list(reading.candidates)
+    print(json.dumps(output, ensure_ascii=False, indent=2))
     return 0
 
 

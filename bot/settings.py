@@ -38,6 +38,8 @@ class Settings:
     log_level: str
     # chat.postMessage workspace-wide budget; Slack documents "several hundred per minute" (see bot/delivery/ratelimit.py).
     slack_posts_per_minute: int = 300
+    # The month (1-12) the workspace's fiscal year starts in: "FY27 Q1" and "fine anno fiscale" are read against it.
+    fiscal_year_start: int = 1
 
     @property
     def has_slack(self) -> bool:
@@ -114,6 +116,7 @@ class Settings:
             log_level=(get("GOALBOT_LOG_LEVEL") or "INFO").upper(),
             slack_posts_per_minute=_positive_int("GOALBOT_SLACK_POSTS_PER_MINUTE",
                                                  get("GOALBOT_SLACK_POSTS_PER_MINUTE") or "300"),
+            fiscal_year_start=_month("GOALBOT_FISCAL_YEAR_START", get("GOALBOT_FISCAL_YEAR_START") or "1"),
         )
 
 
@@ -121,6 +124,13 @@ def _positive_int(name: str, value: str) -> int:
     """Parse a positive whole number for a setting, or raise a SettingsError naming the variable."""
     if not value.isdigit() or int(value) < 1:
         raise SettingsError(f"{name} must be a positive whole number such as 300, not {value!r}.")
+    return int(value)
+
+
+def _month(name: str, value: str) -> int:
+    """Parse a month number 1-12 for a setting, or raise a SettingsError naming the variable."""
+    if not value.isdigit() or not 1 <= int(value) <= 12:
+        raise SettingsError(f"{name} must be the month the fiscal year starts in, 1-12 (2 for February), not {value!r}.")
     return int(value)
 
 

@@ -36,7 +36,8 @@ def make_turn(deps: Deps, client: WebClient | None, *, team_id: str, user_id: st
         profile = resolve_profile(session, client, team_id=team_id, user_id=user_id, now=now,
                                   default_lang=settings.default_lang, default_tz=settings.default_tz)
         session.commit()
-    return Turn(team_id=team_id, user_id=user_id, channel_id=channel_id, lang=profile.lang, tz=profile.tz, now=now)
+    return Turn(team_id=team_id, user_id=user_id, channel_id=channel_id, lang=profile.lang, tz=profile.tz, now=now,
+                fiscal_year_start=settings.fiscal_year_start)
 
 
 def dm_channel(deps: Deps, client: WebClient, team_id: str, user_id: str) -> str:

@@ -8,7 +8,7 @@ from datetime import date
 
 from dateutil.relativedelta import relativedelta
 
-from bot.rules.goals import RATE_METRICS, SMART_PARTS, ParsedGoal
+from bot.rules.goals import RATE_METRICS, SMART_PARTS, ParsedGoal, ReadingNote
 
 __all__ = ["ISSUE_CODES", "GoalDraft", "SmartIssue", "check_goal", "check_part", "missing_parts"]
 
@@ -33,7 +33,7 @@ ISSUE_CODES: dict[str, tuple[str, ...]] = {
 _SUBJECT_OPTIONAL = frozenset({"new_business", "retention"})
 _RETENTION_RATES = frozenset({"retention_rate", "renewal_rate"})
 # Percentages that are levels rather than growth, yet may legitimately pass 100 ("120% of quota").
-_UNCAPPED_LEVELS = frozenset({"quota"})
+_UNCAPPED_LEVELS = frozenset({"quota", "nrr"})  # net revenue retention passes 100% when customers grow
 _VAGUE_SUBJECTS = frozenset("""
 all everything everyone anything general overall total company whole clients customers accounts products sales
 revenue tutto tutti tutte qualsiasi generale totale azienda clienti account prodotti vendite fatturato
@@ -62,6 +62,7 @@ class GoalDraft:
     confidence: int | None = None
     plan: str | None = None
     relevance: str | None = None
+    notes: tuple[ReadingNote, ...] = ()  # what was read from a weak signal, said back on the summary card
 
     @classmethod
     def from_parsed(cls, parsed: ParsedGoal) -> GoalDraft:
@@ -69,6 +70,7 @@ class GoalDraft:
         return cls(
             text=parsed.text, type=parsed.type, subject=parsed.subject, metric=parsed.metric, unit=parsed.unit,
             direction=parsed.direction, baseline=parsed.baseline, target=parsed.target, deadline=parsed.deadline,
+            notes=parsed.notes,
         )
 
 

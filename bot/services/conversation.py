@@ -14,7 +14,7 @@ from bot.blocks import goals as goal_blocks
 from bot.blocks.common import Message, escape
 from bot.rules.answers import read_confidence, read_intent, read_measurable, read_specific
 from bot.rules.deadlines import resolve_deadline
-from bot.rules.goals import SMART_PARTS, parse_goal
+from bot.rules.goals import SMART_PARTS, ParsedGoal, ReadingNote, parse_goal
 from bot.rules.smart import GoalDraft, SmartIssue, check_part, missing_parts
 from prompts import fmt_date, t
 from storage.models import Conversation, Goal
@@ -28,8 +28,8 @@ TARGET_CODES = frozenset(
     {"retention_over_100", "percent_over_100", "growth_far_beyond_baseline", "target_not_above_baseline",
      "target_not_below_baseline"}
 )
-MAX_TEXT = 1000  # a goal or answer longer than this is not a goal sentence; Slack messages allow far more
 PROPOSAL_KEY = "_proposal"  # in the draft: the goal proposal this conversation finishes, linked on confirm
+MAX_TEXT = 1000  # a goal or answer longer than this is not a goal sentence; Slack messages allow far more
 
 
 @dataclass(frozen=True)
@@ -42,6 +42,7 @@ class Turn:
     lang: str
     tz: str
     now: datetime
+    fiscal_year_start: int = 1  # the workspace's fiscal-year start month (GOALBOT_FISCAL_YEAR_START)
 
     @property
     def today(self) -> date:
@@ -60,6 +61,7 @@ def draft_from_json(data: dict[str, Any]) -> GoalDraft:
     """Rebuild a draft from the conversation row."""
     values = dict(data)
     values["deadline"] = date.fromisoformat(values["deadline"]) if values.get("deadline") else None
+    values["notes"] = tuple(ReadingNote(**note) for note in values.get("notes") or ())
     known = {f.name for f in dataclasses.fields(GoalDraft)}
     return GoalDraft(**{k: v for k, v in values.items() if k in known})
 
@@ -75,46 +77,47 @@ def start(session: Session, turn: Turn, text: str) -> list[Message]:
     lang = turn.lang
     if len(text) > MAX_TEXT:
         return [Message(text=t(lang, "errors.too_long", limit=MAX_TEXT))]
-    if text:
-        parsed = parse_goal(text, lang=lang, now=turn.now, tz=turn.tz)
-        return _begin(session, turn, GoalDraft.from_parsed(parsed), deadline_error=parsed.deadline_error)
     delete_conversation(session, turn.team_id, turn.user_id)
     session.flush()
-    draft = GoalDraft(text="", type="other", subject=None, metric=None, unit=None, direction=None,
-                      baseline=None, target=None, deadline=None)
+    if text:
+        parsed = parse_goal(text, lang=lang, now=turn.now, tz=turn.tz, fiscal_year_start_month=turn.fiscal_year_start)
+        draft = GoalDraft.from_parsed(parsed)
+    else:
+        parsed = None
+        draft = GoalDraft(text="", type="other", subject=None, metric=None, unit=None, direction=None,
+                          baseline=None, target=None, deadline=None)
     convo = Conversation(
-        team_id=turn.team_id, user_id=turn.user_id, channel_id=turn.channel_id, step="what",
+        team_id=turn.team_id, user_id=turn.user_id, channel_id=turn.channel_id, step="specific",
         draft=draft_to_json(draft), history=[], pending=None, started_at=turn.now, updated_at=turn.now,
     )
     session.add(convo)
-    return [Message(text=t(lang, "goal.intro_empty")), Message(text=t(lang, "ask.what"))]
+    out: list[Message] = []
+    if not text:
+        out.append(Message(text=t(lang, "goal.intro_empty")))
+        convo.step = "what"
+        out.append(Message(text=t(lang, "ask.what")))
+        return out
+    assert parsed is not None
+    out.append(goal_blocks.understood(lang, draft))
+    out.extend(_unusable_deadline(parsed, draft, lang))
+    convo.draft = draft_to_json(draft)
+    out.extend(_after_answer(convo, draft, turn, answered=("specific", "measurable")))
+    return out
 
 
 def start_from_proposal(session: Session, turn: Turn, draft_json: dict[str, Any], proposal_id: int) -> list[Message]:
     """Begin the owner's conversation from a goal agreed with their manager; confirming it links the proposal."""
-    return _begin(session, turn, draft_from_json(draft_json), deadline_error=None, proposal_id=proposal_id)
-
-
-def _begin(session: Session, turn: Turn, draft: GoalDraft, *, deadline_error: str | None,
-           proposal_id: int | None = None) -> list[Message]:
-    lang = turn.lang
     delete_conversation(session, turn.team_id, turn.user_id)
     session.flush()
-    data = draft_to_json(draft)
-    if proposal_id is not None:
-        data[PROPOSAL_KEY] = proposal_id
+    draft = draft_from_json(draft_json)
     convo = Conversation(
         team_id=turn.team_id, user_id=turn.user_id, channel_id=turn.channel_id, step="specific",
-        draft=data, history=[], pending=None, started_at=turn.now, updated_at=turn.now,
+        draft={**draft_to_json(draft), PROPOSAL_KEY: proposal_id}, history=[], pending=None, started_at=turn.now,
+        updated_at=turn.now,
     )
     session.add(convo)
-    out: list[Message] = [goal_blocks.understood(lang, draft)]
-    if deadline_error == "past" and draft.deadline is not None:
-        out.append(Message(text=t(lang, "feedback.time_bound.deadline_past", date=fmt_date(lang, draft.deadline))))
-        draft.deadline = None
-        convo.draft = _keep_flags(data, draft)
-    out.extend(_after_answer(convo, draft, turn, answered=("specific", "measurable")))
-    return out
+    return [goal_blocks.understood(turn.lang, draft),
+            *_after_answer(convo, draft, turn, answered=("specific", "measurable"))]
 
 
 def handle(session: Session, turn: Turn, text: str) -> list[Message] | None:
@@ -213,14 +216,11 @@ def _answer_step(
     step = convo.step
     if step == "what":
         # The first answer to an empty /goal is the goal sentence itself.
-        parsed = parse_goal(text, lang=lang, now=turn.now, tz=turn.tz)
+        parsed = parse_goal(text, lang=lang, now=turn.now, tz=turn.tz, fiscal_year_start_month=turn.fiscal_year_start)
         draft = GoalDraft.from_parsed(parsed)
-        convo.draft = draft_to_json(draft)
         out = [goal_blocks.understood(lang, draft)]
-        if parsed.deadline_error == "past" and draft.deadline is not None:
-            out.append(Message(text=t(lang, "feedback.time_bound.deadline_past", date=fmt_date(lang, draft.deadline))))
-            draft.deadline = None
-            convo.draft = draft_to_json(draft)
+        out.extend(_unusable_deadline(parsed, draft, lang))
+        convo.draft = draft_to_json(draft)
         convo.history = []
         return out + _after_answer(convo, draft, turn, answered=("specific", "measurable"))
     if step == CHOOSE:
@@ -246,14 +246,29 @@ def _answer_step(
     elif step == "relevant":
         draft.relevance = text
     elif step == "time_bound":
-        result = resolve_deadline(text, lang=lang, now=turn.now, tz=turn.tz)
+        result = resolve_deadline(text, lang=lang, now=turn.now, tz=turn.tz,
+                                  fiscal_year_start_month=turn.fiscal_year_start)
         if result.error == "past" and result.deadline is not None:
             return [Message(text=t(lang, "feedback.time_bound.deadline_past", date=fmt_date(lang, result.deadline)))]
+        if result.error == "weekday_mismatch" and result.deadline is not None:
+            return [goal_blocks.weekday_mismatch(lang, result.matched or text, result.deadline)]
         if result.deadline is None:
             return [Message(text=t(lang, "feedback.time_bound.unreadable", text=escape(text)))]
         draft.deadline = result.deadline
+        draft.notes = tuple(n for n in draft.notes if n.code not in ("deadline", "fiscal_deadline"))
     convo.draft = _keep_flags(convo.draft, draft)
     return _after_answer(convo, draft, turn, answered=(step,))
+
+
+def _unusable_deadline(parsed: ParsedGoal, draft: GoalDraft, lang: str) -> list[Message]:
+    """A deadline already gone, or a weekday that disagrees with its date, is dropped and asked again."""
+    if parsed.deadline is None or parsed.deadline_error not in ("past", "weekday_mismatch"):
+        return []
+    draft.deadline = None
+    draft.notes = tuple(n for n in draft.notes if n.code not in ("deadline", "fiscal_deadline"))
+    if parsed.deadline_error == "past":
+        return [Message(text=t(lang, "feedback.time_bound.deadline_past", date=fmt_date(lang, parsed.deadline)))]
+    return [goal_blocks.weekday_mismatch(lang, parsed.deadline_phrase or parsed.text, parsed.deadline)]
 
 
 def _after_answer(convo: Conversation, draft: GoalDraft, turn: Turn, answered: tuple[str, ...]) -> list[Message]:

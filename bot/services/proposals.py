@@ -60,9 +60,9 @@ class ProposalNews:
 
 def _draft_json(turn: Turn, text: str) -> dict[str, Any]:
     """Read a goal sentence like `/goal TEXT` does; a deadline already past is left for the owner to give."""
-    parsed = parse_goal(text, lang=turn.lang, now=turn.now, tz=turn.tz)
+    parsed = parse_goal(text, lang=turn.lang, now=turn.now, tz=turn.tz, fiscal_year_start_month=turn.fiscal_year_start)
     draft = GoalDraft.from_parsed(parsed)
-    if parsed.deadline_error == "past":
+    if parsed.deadline_error is not None:  # a deadline gone, or a weekday at odds with its date: the owner gives it
         draft.deadline = None
     return draft_to_json(draft)
 
