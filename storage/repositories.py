@@ -145,10 +145,11 @@ def list_active_digest_subscriptions(session: Session) -> list[DigestSubscriptio
 
 
 def _digest_goal_filter(team_id: str, user_ids: Sequence[str], closed_since: datetime) -> list[Any]:
-    """Goals a digest shows: the members' active goals and those they achieved since the week began."""
+    """Goals a digest shows: the members' public active goals and those they achieved since the week began."""
     return [
         Goal.team_id == team_id,
         Goal.user_id.in_(list(user_ids)),
+        Goal.visibility == "public",  # a private goal stays out of channels (bot.rules.visibility)
         or_(Goal.status == "active",
             and_(Goal.status.in_(("achieved", "done")), Goal.closed_at >= closed_since)),
     ]

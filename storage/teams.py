@@ -8,11 +8,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from storage.models import (
     CheckInComment,
+    OutboxMessage,
     Goal,
     GoalbotAdmin,
     GoalProposal,
@@ -273,3 +274,11 @@ def link_proposal_goal(session: Session, proposal_id: int, goal_id: int, *, now:
     proposal = session.get(GoalProposal, proposal_id)
     if proposal is not None:
         proposal.goal_id, proposal.updated_at = goal_id, now
+
+
+def last_queued_at(session: Session, team_id: str, key_prefix: str) -> datetime | None:
+    """When the latest outbox message whose idempotency key starts with `key_prefix` was queued, or None."""
+    return session.scalar(
+        select(func.max(OutboxMessage.created_at)).where(
+            OutboxMessage.team_id == team_id, OutboxMessage.idempotency_key.startswith(key_prefix, autoescape=True))
+    )

@@ -59,7 +59,12 @@ def weekly_key(channel_id: str, week_start: date) -> str:
 
 def now_key(channel_id: str, now: datetime) -> str:
     """The idempotency key of a digest asked for with `/goal digest now` (not the weekly one)."""
-    return f"digest:{channel_id}:now:{now.astimezone(UTC).strftime('%Y%m%dT%H%M%S')}"
+    return f"{now_key_prefix(channel_id)}{now.astimezone(UTC).strftime('%Y%m%dT%H%M%S')}"
+
+
+def now_key_prefix(channel_id: str) -> str:
+    """What every `/goal digest now` key of the channel starts with (to find the last one)."""
+    return f"digest:{channel_id}:now:"
 
 
 def notice_key(channel_id: str, week_start: date) -> str:

@@ -11,17 +11,20 @@ from sqlalchemy.orm import Session
 
 from bot.rules import visibility as policy
 from bot.rules.objectives import AlignedGoal, ObjectiveFacts, Rollup, rollups
-from bot.rules.visibility import Decision, Org, Visibility
+from bot.clock import as_utc
+from bot.rules.visibility import ChannelAction, ChannelState, Decision, GoalView, Org, ReadPath, Visibility
+from bot.services.digests import now_key_prefix
 from bot.services.conversation import Turn
 from bot.services.goals_admin import owned_goal
 from storage.db import SessionFactory
 from storage.models import Goal
-from storage.repositories import list_goals, list_goals_of_users
+from storage.repositories import get_digest_subscription, list_goals, list_goals_of_users
 from storage.teams import (
     AdminEntry,
     add_admin,
     add_objective,
     aligned_goals,
+    last_queued_at,
     list_admins,
     list_objectives,
     managers_by_person,
@@ -214,3 +217,33 @@ def objective_lines(sessions: SessionFactory, team_id: str) -> list[ObjectiveLin
     aligned = [AlignedGoal(g.id, g.objective_id, g.unit, g.direction, g.baseline, g.current, g.pace, g.status)
                for g in goals if g.objective_id is not None]
     return [ObjectiveLine(row.owner_id, result) for row, result in zip(rows, rollups(facts, aligned), strict=True)]
+
+
+def channel_decision(sessions: SessionFactory, turn: Turn, channel_id: str, members: frozenset[str],
+                     action: ChannelAction) -> Decision:
+    """May the speaker subscribe the channel, change or stop its digest, post one now, or export it?"""
+    with sessions() as session:
+        org = load_org(session, turn.team_id)
+        subscription = get_digest_subscription(session, turn.team_id, channel_id)
+        last_now = last_queued_at(session, turn.team_id, now_key_prefix(channel_id))
+    set_up_by = subscription.created_by if subscription is not None else None
+    if action is ChannelAction.SUBSCRIBE and subscription is not None and not subscription.active:
+        set_up_by = None  # a digest that was stopped is set up anew, by any member
+    state = ChannelState(members=members, set_up_by=set_up_by,
+                         last_posted_now=as_utc(last_now) if last_now is not None else None)
+    return policy.may_act_on_channel(org, turn.user_id, action, state, turn.now)
+
+
+def channel_goals(sessions: SessionFactory, turn: Turn, members: frozenset[str]) -> list[Goal]:
+    """The goals a channel export shows the speaker: the members' public goals (notes are the caller's to drop)."""
+    with sessions() as session:
+        org = load_org(session, turn.team_id)
+        goals = list_goals_of_users(session, turn.team_id, sorted(members))
+    return [g for g in goals if policy.goal_readable(org, turn.user_id, GoalView(g.user_id, Visibility(g.visibility)),
+                                                     ReadPath.CHANNEL_EXPORT, members)]
+
+
+def change_team_defaults(sessions: SessionFactory, turn: Turn) -> Decision:
+    """May the speaker change a team-wide setting (the default check-in time)?"""
+    with sessions() as session:
+        return policy.may_change_team_settings(load_org(session, turn.team_id), turn.user_id)

@@ -6,7 +6,8 @@ from sqlalchemy import select
 
 from bot.local.workspace import LocalWorkspace
 from storage.models import Goal
-from tests.bot.conftest import all_text
+from storage.teams import set_manager
+from tests.bot.conftest import NOW, all_text
 
 
 def last_dm(ws: LocalWorkspace, user: str) -> str:
@@ -32,3 +33,10 @@ def save_goal(ws: LocalWorkspace, user: str, sentence: str) -> int:
     ws.say("yes", user=user)
     with ws.deps.sessions() as session:
         return session.scalars(select(Goal.id).where(Goal.user_id == user).order_by(Goal.id.desc())).first()
+
+
+def make_manager(ws: LocalWorkspace, user: str) -> None:
+    """Give the person a report, so goalbot counts them a manager (who may post a channel's digest now)."""
+    with ws.deps.sessions() as session:
+        set_manager(session, ws.team_id, f"UREPORTOF{user}", user, by=user, now=NOW)
+        session.commit()

@@ -2,7 +2,7 @@
 
 `/goal checkin [id]` posts the check-in now (all active goals, or one), recorded as this week's check-in.
 `/goal checkin-time friday 16:00` sets the person's weekly moment (in their Slack time zone); `reset` goes back
-to the team's; `team monday 09:00` sets the team default (any member may: goalbot has no admin role yet, and
+to the team's; `team monday 09:00` sets the team default (goalbot admins and managers only, bot.rules.visibility; and
 each person's own choice wins over it). `/goal pause until 7 January` holds check-ins back until that day
 (they resume by themselves); `/goal resume` restarts them at once.
 """
@@ -16,6 +16,7 @@ from slack_bolt import Respond
 from slack_sdk import WebClient
 
 from bot.blocks.common import escape, text_message
+from bot.blocks.teams import refusal_text
 from bot.deps import Deps
 from bot.listeners.commands.registry import ephemeral, subcommand
 from bot.listeners.support import dm_channel
@@ -23,6 +24,7 @@ from bot.rules.commands import Command
 from bot.rules.deadlines import resolve_deadline
 from bot.rules.schedule import parse_weekly_time
 from bot.services import checkins as service
+from bot.services import teams
 from bot.services.conversation import Turn
 from prompts import fmt_date, t
 from storage.models import TeamSettings
@@ -77,6 +79,9 @@ def checkin_time(deps: Deps, client: WebClient, turn: Turn, command: Command, bo
         ephemeral(respond, text_message(_schedule_answer(deps, turn, "checkin.time.reset")))
         return
     team = first.lower() in TEAM_WORDS
+    if team and not (decision := teams.change_team_defaults(deps.sessions, turn)):
+        ephemeral(respond, text_message(refusal_text(lang, decision)))
+        return
     reading = parse_weekly_time(rest if team else args)
     if reading.value is None:
         ephemeral(respond, text_message(t(lang, f"checkin.time.{reading.error}")))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from babel.dates import get_day_names
 from slack_bolt import Respond
@@ -12,13 +13,15 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy import select
 
 from bot.blocks.common import escape, text_message
+from bot.blocks.teams import refusal_text
 from bot.delivery.errors import classify
 from bot.delivery.sender import deliver_due
 from bot.deps import Deps
 from bot.listeners.commands.registry import ephemeral, subcommand
 from bot.rules.commands import Command
 from bot.rules.digest_math import ChannelRef, parse_channel, parse_schedule
-from bot.services import digests
+from bot.rules.visibility import ChannelAction
+from bot.services import digests, teams
 from bot.services.conversation import Turn
 from prompts import t
 from storage.models import OutboxMessage
@@ -28,6 +31,7 @@ log = logging.getLogger(__name__)
 
 OFF_WORDS = frozenset({"off", "stop", "unsubscribe", "disattiva", "basta", "ferma"})
 NOW_WORDS = frozenset({"now", "ora", "adesso", "subito"})
+CHANNEL_ACTIONS = {"subscribe": ChannelAction.SUBSCRIBE, "off": ChannelAction.STOP, "now": ChannelAction.POST_NOW}
 _LOCALES = {"en": "en_US", "it": "it_IT"}
 
 
@@ -52,6 +56,10 @@ def digest_command(deps: Deps, client: WebClient, turn: Turn, command: Command, 
     if channel_id is None:
         ephemeral(respond, text_message(t(lang, "digest.cmd.unknown_channel", name=escape(ref.name or ""))))
         return
+    refusal = channel_refusal(deps, client, turn, channel_id, CHANNEL_ACTIONS[action])
+    if refusal is not None:
+        ephemeral(respond, text_message(refusal))
+        return
     rest = " ".join(words[1:])
     if action == "off":
         stop(deps, turn, channel_id, respond)
@@ -59,6 +67,23 @@ def digest_command(deps: Deps, client: WebClient, turn: Turn, command: Command, 
         post_now(deps, client, turn, channel_id, respond)
     else:
         subscribe(deps, client, turn, channel_id, rest, respond)
+
+
+def channel_refusal(deps: Deps, client: WebClient, turn: Turn, channel_id: str, action: ChannelAction) -> str | None:
+    """Why the speaker may not do this to the channel (bot.rules.visibility), or None when they may.
+
+    A channel whose members Slack will not list (a private one goalbot is not in) shows nobody's goals: the
+    access checks that follow answer for it.
+    """
+    try:
+        members = frozenset(digests.channel_members(client, channel_id))
+    except SlackApiError:
+        return None
+    decision = teams.channel_decision(deps.sessions, turn, channel_id, members, action)
+    if decision:
+        return None
+    retry = decision.retry_at.astimezone(ZoneInfo(turn.tz)).strftime("%H:%M") if decision.retry_at else ""
+    return refusal_text(turn.lang, decision, time=retry)
 
 
 def resolve_channel(client: WebClient, ref: ChannelRef, body: dict[str, Any]) -> str | None:

@@ -25,7 +25,10 @@ from bot.listeners.commands.registry import ephemeral, subcommand
 from bot.listeners.support import dm_channel
 from bot.rules.commands import Command
 from bot.rules.digest_math import parse_channel
+from bot.blocks.teams import refusal_text
+from bot.rules.visibility import ChannelAction
 from bot.services import export as exports
+from bot.services import teams
 from bot.services import goals_admin as admin
 from bot.services.conversation import Turn
 from bot.services.digests import channel_members
@@ -36,8 +39,8 @@ from storage.repositories import (
     get_digest_subscription,
     list_active_digest_subscriptions,
     list_goals,
-    list_goals_of_users,
 )
+from storage.teams import managers_by_person
 
 log = logging.getLogger(__name__)
 
@@ -182,7 +185,9 @@ def export_goals(deps: Deps, client: WebClient, turn: Turn, command: Command, bo
             ephemeral(respond, text_message(t(lang, "manage.no_goals")))
             return
         scope, comment = turn.user_id, t(lang, "export.comment", count=len(goals))
-    content = exports.render(goals, fmt)
+    with deps.sessions() as session:
+        managers = managers_by_person(session, turn.team_id)
+    content = exports.render(goals, fmt, managers=managers, with_notes=not rest)
     try:
         channel = dm_channel(deps, client, turn.team_id, turn.user_id)
         client.files_upload_v2(channel=channel, content=content.encode("utf-8"),
@@ -205,8 +210,8 @@ def team_goals(deps: Deps, client: WebClient, turn: Turn, word: str,
                body: dict[str, Any]) -> tuple[list[Goal], str, str] | str:
     """The goals of a digest channel's members, if the person may see them; else the refusal to show.
 
-    A "manager" is whoever subscribed the channel to the digest, or any member of that channel: the digest
-    already shows the channel all of its members' goals, so the export reveals nothing new to them.
+    Who may, and which goals it holds, is bot.rules.visibility's: members of the channel who are managers or
+    admins, or who set its digest up; the members' public goals, without check-in notes.
     """
     lang = turn.lang
     ref = parse_channel(word)
@@ -227,11 +232,10 @@ def team_goals(deps: Deps, client: WebClient, turn: Turn, word: str,
         members = channel_members(client, channel_id)
     except SlackApiError as error:
         return t(lang, "export.channel_unreadable", channel=label, error=escape(str(error.response.get("error"))))
-    if turn.user_id != subscription.created_by and turn.user_id not in members:
-        return t(lang, "export.not_manager", channel=label)
-    with deps.sessions() as session:
-        goals = list_goals_of_users(session, turn.team_id, members)
-    return goals, channel_id, channel_id
+    decision = teams.channel_decision(deps.sessions, turn, channel_id, frozenset(members), ChannelAction.EXPORT)
+    if not decision:
+        return refusal_text(lang, decision)
+    return teams.channel_goals(deps.sessions, turn, frozenset(members)), channel_id, channel_id
 
 
 def _subscribed_channel_named(client: WebClient, channel_ids: list[str], name: str) -> str | None:
