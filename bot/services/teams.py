@@ -15,10 +15,10 @@ from bot.clock import as_utc
 from bot.rules.visibility import ChannelAction, ChannelState, Decision, GoalView, Org, ReadPath, Visibility
 from bot.services.digests import now_key_prefix
 from bot.services.conversation import Turn
-from bot.services.goals_admin import owned_goal
+from bot.services.goals_admin import GoalRefused, owned_goal
 from storage.db import SessionFactory
 from storage.models import Goal
-from storage.repositories import get_digest_subscription, list_goals, list_goals_of_users
+from storage.repositories import get_digest_subscription, get_goal, list_goals, list_goals_of_users
 from storage.teams import (
     AdminEntry,
     add_admin,
@@ -247,3 +247,13 @@ def change_team_defaults(sessions: SessionFactory, turn: Turn) -> Decision:
     """May the speaker change a team-wide setting (the default check-in time)?"""
     with sessions() as session:
         return policy.may_change_team_settings(load_org(session, turn.team_id), turn.user_id)
+
+
+def readable_goal(session: Session, team_id: str, viewer: str, goal_id: int) -> Goal:
+    """The goal when the viewer may see it (its owner, the managers up their line, an admin); else GoalRefused."""
+    goal = get_goal(session, goal_id)
+    if goal is None or goal.team_id != team_id:
+        raise GoalRefused("manage.not_found", id=goal_id)
+    if not policy.may_see_goal(load_org(session, team_id), viewer, goal.user_id):
+        raise GoalRefused("refused.who.owner_and_managers")
+    return goal

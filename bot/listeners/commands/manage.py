@@ -139,7 +139,7 @@ subcommand("drop")(_close("dropped"))
 @subcommand("history")
 def show_history(deps: Deps, client: WebClient, turn: Turn, command: Command, body: dict[str, Any],
                  respond: Respond) -> None:
-    """Every change to one of the person's goals (closed ones too)."""
+    """Every change to a goal (closed ones too): the person's own, or a report's for the managers up the line."""
     lang = turn.lang
     goal_id, _ = admin.split_leading_id(command.args)
     with deps.sessions() as session:
@@ -152,7 +152,7 @@ def show_history(deps: Deps, client: WebClient, turn: Turn, command: Command, bo
                 return
             goal_id = goals[0].id
         try:
-            goal = admin.owned_goal(session, turn.team_id, turn.user_id, goal_id, active=False)
+            goal = teams.readable_goal(session, turn.team_id, turn.user_id, goal_id)
         except admin.GoalRefused as refusal:
             ephemeral(respond, text_message(refusal.text(lang)))
             return

@@ -179,3 +179,22 @@ def test_usage_when_the_command_is_not_understood(team: LocalWorkspace, text: st
     team.command(text, user=user)
     lang = "it" if user == "U2" else "en"
     assert last_answer(team, user) == t(lang, key)
+
+
+@pytest.mark.parametrize(("viewer", "lang", "sees"), [
+    ("U1", "en", True),  # the owner
+    ("UM", "en", True),  # the manager
+    ("UV", "en", True),  # the manager's manager
+    ("UADM", "en", True),  # an admin
+    ("U2", "it", False),  # a peer
+    ("UE", "en", False),  # an outsider
+])
+def test_history_of_a_reports_goal_by_role(team: LocalWorkspace, viewer: str, lang: str, sees: bool) -> None:
+    goal_id = save_goal(team, "U1", "acquire 10 new clients in the next six months")
+    team.command("team add <@U1|anna> <@U2|marco>", user="UM")
+    team.command("team add <@UM|mia>", user="UV")
+    team.command(f"history {goal_id}", user=viewer)
+    if sees:
+        assert "acquire 10 new clients in the next six months" in last_answer_shown(team, viewer)
+    else:
+        assert last_answer(team, viewer) == t(lang, "refused.who.owner_and_managers")
