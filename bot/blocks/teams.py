@@ -161,3 +161,8 @@ def objectives_list(lang: str, lines: Sequence[ObjectiveLine]) -> Message:
 def visibility_changed(lang: str, goal_id: int, title: str, visibility: Visibility) -> Message:
     """Confirm a goal is now private or public, and what that means."""
     return text_only(t(lang, f"visibility.{visibility}", id=goal_id, title=escape(clip(title, 300))))
+
+
+def comment_in_thread(lang: str, author: str, text: str) -> Message:
+    """A manager's comment as the owner reads it in their check-in's thread (the words verbatim, escaped)."""
+    return text_only(t(lang, "comment.in_thread", person=mention(author), text=escape(clip(text, 2500))))

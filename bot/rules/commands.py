@@ -31,6 +31,7 @@ SUBCOMMANDS: dict[str, str] = {
     "accept": "accept", "accetta": "accept",
     "counter": "counter", "controproposta": "counter",
     "proposal": "proposal", "proposta": "proposal",
+    "comment": "comment", "commenta": "comment",
 }
 
 

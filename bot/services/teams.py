@@ -11,17 +11,20 @@ from sqlalchemy.orm import Session
 
 from bot.rules import visibility as policy
 from bot.rules.objectives import AlignedGoal, ObjectiveFacts, Rollup, rollups
+from bot.blocks.common import clip, escape
 from bot.clock import as_utc
 from bot.rules.visibility import ChannelAction, ChannelState, Decision, GoalView, Org, ReadPath, Visibility
 from bot.services.digests import now_key_prefix
 from bot.services.conversation import Turn
+from bot.services.checkins import thread_of
 from bot.services.goals_admin import GoalRefused, owned_goal
 from storage.db import SessionFactory
-from storage.models import Goal
-from storage.repositories import get_digest_subscription, get_goal, list_goals, list_goals_of_users
+from storage.models import CheckInComment, Goal
+from storage.repositories import get_digest_subscription, get_goal, get_user_pref, list_goals, list_goals_of_users
 from storage.teams import (
     AdminEntry,
     add_admin,
+    add_checkin_comment,
     add_objective,
     aligned_goals,
     last_queued_at,
@@ -257,3 +260,43 @@ def readable_goal(session: Session, team_id: str, viewer: str, goal_id: int) -> 
     if not policy.may_see_goal(load_org(session, team_id), viewer, goal.user_id):
         raise GoalRefused("refused.who.owner_and_managers")
     return goal
+
+
+@dataclass(frozen=True)
+class CommentPlace:
+    """Where a manager's comment goes: the thread of the owner's latest check-in on the goal."""
+
+    comment_id: int
+    goal_id: int
+    goal_title: str
+    owner_id: str
+    channel: str
+    thread_ts: str
+
+
+def comment_on_goal(sessions: SessionFactory, turn: Turn, goal_id: int, text: str) -> CommentPlace:
+    """Keep a comment on the goal's latest check-in (managers up the line and admins); GoalRefused says why not."""
+    with sessions() as session:
+        goal = get_goal(session, goal_id)
+        if goal is None or goal.team_id != turn.team_id:
+            raise GoalRefused("manage.not_found", id=goal_id)
+        if not policy.may_comment(load_org(session, turn.team_id), turn.user_id, goal.user_id):
+            raise GoalRefused("refused.who.managers")
+        pref = get_user_pref(session, turn.team_id, goal.user_id)
+        fallback = pref.dm_channel if pref is not None and pref.dm_channel else goal.user_id
+        for checkin in reversed(goal.checkins):  # the latest week first
+            channel, thread_ts = thread_of(session, checkin, fallback)
+            if thread_ts is not None:
+                comment = add_checkin_comment(session, checkin.id, turn.user_id, text, now=turn.now)
+                session.commit()
+                return CommentPlace(comment.id, goal.id, goal.title, goal.user_id, channel, thread_ts)
+        raise GoalRefused("comment.no_checkin", id=goal.id, title=escape(clip(goal.title, 300)))
+
+
+def comment_posted(sessions: SessionFactory, comment_id: int, message_ts: str) -> None:
+    """Note which thread reply carries the comment."""
+    with sessions() as session:
+        comment = session.get(CheckInComment, comment_id)
+        if comment is not None:
+            comment.message_ts = message_ts
+            session.commit()

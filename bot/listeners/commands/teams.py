@@ -13,7 +13,7 @@ from slack_bolt import Respond
 from slack_sdk import WebClient
 
 from bot.blocks import teams as blocks
-from bot.blocks.common import Message
+from bot.blocks.common import Message, clip, escape
 from bot.deps import Deps
 from bot.delivery.direct import post_messages
 from bot.listeners.commands.registry import ephemeral, subcommand
@@ -24,7 +24,7 @@ from bot.rules.objectives import read_objective
 from bot.rules.visibility import Decision, Visibility
 from bot.services import teams
 from bot.services.conversation import Turn
-from bot.services.goals_admin import GoalRefused
+from bot.services.goals_admin import GoalRefused, split_leading_id
 from prompts import t
 
 ADD_WORDS = frozenset({"add", "aggiungi"})
@@ -200,3 +200,26 @@ def list_of_someone(deps: Deps, client: WebClient, turn: Turn, args: str, respon
         ephemeral(respond, blocks.others_goals(turn.lang, owner, result))
     return True
 
+
+
+@subcommand("comment")
+def comment_command(deps: Deps, client: WebClient, turn: Turn, command: Command, body: dict[str, Any],
+                    respond: Respond) -> None:
+    """`/goal comment N TEXT`: a manager's comment, posted in the thread of the goal's latest check-in."""
+    goal_id, text = split_leading_id(command.args)
+    if goal_id is None or not text:
+        ephemeral(respond, blocks.text_only(t(turn.lang, "comment.usage")))
+        return
+    try:
+        place = teams.comment_on_goal(deps.sessions, turn, goal_id, text)
+    except GoalRefused as refused:
+        ephemeral(respond, blocks.text_only(refused.text(turn.lang)))
+        return
+    owner = make_turn(deps, client, team_id=turn.team_id, user_id=place.owner_id, channel_id=None)
+    sent = post_messages(client, deps, team_id=turn.team_id, channel=place.channel,
+                         messages=[blocks.comment_in_thread(owner.lang, turn.user_id, text)],
+                         key=f"comment:{place.comment_id}", thread_ts=place.thread_ts)
+    if sent:  # else it waits in the outbox, and the comment stays kept on the check-in
+        teams.comment_posted(deps.sessions, place.comment_id, sent[0])
+    ephemeral(respond, blocks.text_only(t(turn.lang, "comment.posted", person=blocks.mention(place.owner_id),
+                                           id=place.goal_id, title=escape(clip(place.goal_title, 300)))))

@@ -4,10 +4,11 @@ private goals and approval, in English and Italian, checked against the catalog.
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
 from bot.local.workspace import LocalWorkspace
 from prompts import fmt_amount, t
-from storage.models import Goal, UserPref
+from storage.models import CheckInComment, Goal, UserPref
 from storage.teams import approval_required, get_manager
 from tests.bot.team_support import last_answer, last_answer_shown, last_dm, save_goal
 
@@ -201,3 +202,24 @@ def test_usage_when_the_command_is_not_understood(team: LocalWorkspace, text: st
     lang = "it" if user == "U2" else "en"
     assert last_answer(team, user) == t(lang, key)
 
+
+
+@pytest.mark.parametrize(("owner", "lang"), [("U1", "en"), ("U2", "it")])
+def test_a_managers_comment_lands_in_the_check_in_thread(team: LocalWorkspace, owner: str, lang: str) -> None:
+    goal_id = save_goal(team, owner, TITLE)
+    team.command(f"comment {goal_id} nice one", user="UM")  # not their manager yet
+    assert last_answer(team, "UM") == t("en", "refused.who.managers")
+    team.command(f"team add <@{owner}>", user="UM")
+    team.command(f"comment {goal_id} nice one", user="UM")
+    assert last_answer(team, "UM") == t("en", "comment.no_checkin", id=goal_id, title=TITLE)
+    team.command("checkin", user=owner)
+    card = [m for m in team.fake.dm_messages(owner) if m.get("user") == team.fake.bot_user_id][-1]
+    team.command(f"comment {goal_id} Great week — <!here> let's review *Acme* on Thursday", user="UM")
+    assert last_answer(team, "UM") == t("en", "comment.posted", person=f"<@{owner}>", id=goal_id, title=TITLE)
+    [reply] = [m for m in team.fake.thread(card["channel"], card["ts"]) if m["ts"] != card["ts"]]
+    assert reply["text"] == t(lang, "comment.in_thread", person="<@UM>",
+                              text="Great week — &lt;!here&gt; let's review *Acme* on Thursday")
+    with team.deps.sessions() as session:
+        [kept] = session.scalars(select(CheckInComment)).all()
+        assert (kept.author_id, kept.text, kept.message_ts) == (
+            "UM", "Great week — <!here> let's review *Acme* on Thursday", reply["ts"])
