@@ -17,6 +17,7 @@ from bot.rules.visibility import Decision, Reason, Visibility
 from bot.services.directory import ResolvedPerson
 from bot.services.teams import ObjectiveLine, Outcome, ReportGoals, TeamChange
 from prompts import fmt_amount, t
+from storage.models import Objective
 from storage.teams import AdminEntry
 
 _REASON_KEYS = frozenset({Reason.CYCLE, Reason.HAS_MANAGER, Reason.TOO_SOON})
@@ -166,3 +167,12 @@ def visibility_changed(lang: str, goal_id: int, title: str, visibility: Visibili
 def comment_in_thread(lang: str, author: str, text: str) -> Message:
     """A manager's comment as the owner reads it in their check-in's thread (the words verbatim, escaped)."""
     return text_only(t(lang, "comment.in_thread", person=mention(author), text=escape(clip(text, 2500))))
+
+
+def aligned(lang: str, goal_id: int, title: str, objective: Objective | None) -> Message:
+    """Confirm which objective the goal now serves, or that it serves none."""
+    params = {"id": goal_id, "title": escape(clip(title, 300))}
+    if objective is None:
+        return text_only(t(lang, "align.cleared", **params))
+    return text_only(t(lang, "align.done", objective=objective.id,
+                       objective_title=escape(clip(objective.title, 300)), **params))

@@ -32,6 +32,7 @@ SUBCOMMANDS: dict[str, str] = {
     "counter": "counter", "controproposta": "counter",
     "proposal": "proposal", "proposta": "proposal",
     "comment": "comment", "commenta": "comment",
+    "align": "align", "allinea": "align",
 }
 
 

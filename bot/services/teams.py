@@ -19,7 +19,7 @@ from bot.services.conversation import Turn
 from bot.services.checkins import thread_of
 from bot.services.goals_admin import GoalRefused, owned_goal
 from storage.db import SessionFactory
-from storage.models import CheckInComment, Goal
+from storage.models import CheckInComment, Goal, Objective
 from storage.repositories import get_digest_subscription, get_goal, get_user_pref, list_goals, list_goals_of_users
 from storage.teams import (
     AdminEntry,
@@ -27,6 +27,7 @@ from storage.teams import (
     add_checkin_comment,
     add_objective,
     aligned_goals,
+    get_objective,
     last_queued_at,
     list_admins,
     list_objectives,
@@ -300,3 +301,16 @@ def comment_posted(sessions: SessionFactory, comment_id: int, message_ts: str) -
         if comment is not None:
             comment.message_ts = message_ts
             session.commit()
+
+
+def align_goal(sessions: SessionFactory, turn: Turn, goal_id: int, objective_id: int | None) -> tuple[Goal, Objective | None]:
+    """Tie one of the speaker's goals to an objective (None unties it); GoalRefused when either is not there."""
+    with sessions() as session:
+        goal = owned_goal(session, turn.team_id, turn.user_id, goal_id, active=False, lock=True)
+        objective = get_objective(session, turn.team_id, objective_id) if objective_id is not None else None
+        if objective_id is not None and (objective is None or not objective.active):
+            raise GoalRefused("align.unknown_objective", id=objective_id)
+        goal.objective_id = objective_id
+        goal.updated_at = turn.now
+        session.commit()
+        return goal, objective

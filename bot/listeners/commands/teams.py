@@ -223,3 +223,21 @@ def comment_command(deps: Deps, client: WebClient, turn: Turn, command: Command,
         teams.comment_posted(deps.sessions, place.comment_id, sent[0])
     ephemeral(respond, blocks.text_only(t(turn.lang, "comment.posted", person=blocks.mention(place.owner_id),
                                            id=place.goal_id, title=escape(clip(place.goal_title, 300)))))
+
+
+@subcommand("align")
+def align_command(deps: Deps, client: WebClient, turn: Turn, command: Command, body: dict[str, Any],
+                  respond: Respond) -> None:
+    """`/goal align 3 2` ties goal 3 to objective 2, so it rolls up into it; `/goal align 3 off` unties it."""
+    goal_id, rest = split_leading_id(command.args)
+    objective_id, leftover = split_leading_id(rest)
+    clearing = objective_id is None and rest.lower() in OFF_WORDS
+    if goal_id is None or leftover or (objective_id is None and not clearing):
+        ephemeral(respond, blocks.text_only(t(turn.lang, "align.usage")))
+        return
+    try:
+        goal, objective = teams.align_goal(deps.sessions, turn, goal_id, objective_id)
+    except GoalRefused as refused:
+        ephemeral(respond, blocks.text_only(refused.text(turn.lang)))
+        return
+    ephemeral(respond, blocks.aligned(turn.lang, goal.id, goal.title, objective))

@@ -152,10 +152,17 @@ def test_objectives_need_an_admin_or_a_manager_and_roll_up(team: LocalWorkspace)
     assert last_answer(team, "UADM") == t("en", "objective.added", id=2,
                                           title="Entrare nel mercato sanitario entro il Q4 2027")
     goal_id = save_goal(team, "U1", "€500k new ARR from healthcare clients by June 2027")
-    with team.deps.sessions() as session:  # the Relevant step's objective buttons are not built yet
-        goal = session.get(Goal, goal_id)
-        goal.objective_id, goal.current, goal.pace = 1, 200_000, "on_track"
-        session.commit()
+    team.command(f"align {goal_id} 1", user="U1")
+    assert last_answer(team, "U1") == t("en", "align.done", id=goal_id, objective=1,
+                                        title="€500k new ARR from healthcare clients by June 2027",
+                                        objective_title="€2M new ARR in healthcare")
+    team.command(f"align {goal_id} 1", user="UM")  # only the owner aligns their goal
+    assert last_answer(team, "UM") == t("en", "manage.not_yours", id=goal_id)
+    team.command(f"allinea {goal_id} 9", user="U1")
+    assert last_answer(team, "U1") == t("en", "align.unknown_objective", id=9)
+    team.command("checkin", user="U1")
+    card = [m for m in team.fake.dm_messages("U1") if m.get("user") == team.fake.bot_user_id][-1]
+    team.say("€200k", user="U1", thread_ts=card["ts"])
     team.command("objectives", user="U2")
     text = last_answer_shown(team, "U2")
     assert t("it", "objective.header") in text
@@ -196,6 +203,8 @@ def test_approval_is_a_managers_setting(team: LocalWorkspace) -> None:
     ("objective add", "U2", "objective.usage"),
     ("private three", "U2", "visibility.usage"),
     ("team approval maybe", "UM", "approval.usage"),
+    ("align 3", "U1", "align.usage"),
+    ("comment 3", "UM", "comment.usage"),
 ])
 def test_usage_when_the_command_is_not_understood(team: LocalWorkspace, text: str, user: str, key: str) -> None:
     team.command(text, user=user)
