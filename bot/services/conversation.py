@@ -16,6 +16,7 @@ from bot.rules.answers import read_confidence, read_intent, read_measurable, rea
 from bot.rules.deadlines import resolve_deadline
 from bot.rules.goals import SMART_PARTS, ParsedGoal, ReadingNote, parse_goal
 from bot.rules.smart import GoalDraft, SmartIssue, check_part, missing_parts
+from bot.services.approvals import hold_for_approval
 from prompts import fmt_date, t
 from storage.models import Conversation, Goal
 from storage.repositories import delete_conversation, get_conversation
@@ -165,6 +166,12 @@ def confirm(session: Session, turn: Turn) -> list[Message]:
         return [Message(text=t(lang, "goal.not_ready")), _ask(convo, draft, lang)]
     assert draft.target is not None and draft.deadline is not None
     proposal_id = convo.draft.get(PROPOSAL_KEY)
+    if proposal_id is None:  # a goal agreed in a proposal was approved already
+        held = hold_for_approval(session, team_id=turn.team_id, user_id=turn.user_id, lang=lang,
+                                 draft=draft_to_json(draft), now=turn.now)
+        if held is not None:
+            session.delete(convo)
+            return held
     goal = Goal(
         team_id=turn.team_id, user_id=turn.user_id, title=draft.text or (draft.subject or ""), type=draft.type,
         subject=draft.subject, metric=draft.metric, unit=draft.unit, direction=draft.direction or "increase",

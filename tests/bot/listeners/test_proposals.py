@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
+from bot.jobs.runner import run_job
 from bot.local.workspace import LocalWorkspace
 from prompts import t
 from storage.models import Goal, GoalProposal
@@ -132,3 +133,51 @@ def test_for_without_a_person_is_an_ordinary_goal_sentence(managed: LocalWorkspa
 def test_proposal_usage(managed: LocalWorkspace, text: str, key: str) -> None:
     managed.command(text, user="UM")
     assert last_answer(managed, "UM") == t("en", key)
+
+
+IT_GOAL = "acquisire 10 nuovi clienti nei prossimi sei mesi"
+
+
+def set_goal_alone(ws: LocalWorkspace, user: str) -> None:
+    ws.command(IT_GOAL, user=user)
+    ws.say("8 - referenze e due demo a settimana", user=user)
+    ws.say("entrare nel mercato sanitario", user=user)
+    ws.say("sì", user=user)
+
+
+def test_with_approval_on_a_goal_set_alone_waits_for_the_manager(team: LocalWorkspace) -> None:
+    team.command("team add <@U2|marco>", user="UL")
+    team.command("team approval on", user="UL")
+    set_goal_alone(team, "U2")
+    assert last_dm(team, "U2") == t("it", "proposal.approval.awaiting", id=1, person="<@UL>", title=IT_GOAL)
+    assert goals_of(team, "U2") == []
+    run_job(team.deps, team.app.client, "outbox", now=team.deps.clock())
+    assert last_dm(team, "UL") == t("it", "proposal.approval.requested", id=1, person="<@U2>", title=IT_GOAL)
+
+    team.command("accetta 1", user="UL")
+    assert last_answer(team, "UL") == t("it", "proposal.you_accepted_manager", id=1, person="<@U2>")
+    assert t("it", "proposal.accepted_by_manager", id=1, person="<@UL>", title=IT_GOAL) in dm_texts_of(team, "U2")
+    assert goals_of(team, "U2") == []  # active once Marco confirms the card
+    team.say("sì", user="U2")
+    [goal] = goals_of(team, "U2")
+    assert (goal.title, goal.confidence, goal.status) == (IT_GOAL, 8, "active")
+
+
+def test_with_approval_on_the_manager_can_ask_for_changes(team: LocalWorkspace) -> None:
+    team.command("team add <@U2|marco>", user="UL")
+    team.command("team approvazione on", user="UL")
+    set_goal_alone(team, "U2")
+    team.command("counter 1 acquisire 12 nuovi clienti nei prossimi sei mesi perché il mercato è cresciuto", user="UL")
+    assert last_dm(team, "U2") == t("it", "proposal.change_received", id=1, person="<@UL>",
+                                    title="acquisire 12 nuovi clienti nei prossimi sei mesi",
+                                    reason="il mercato è cresciuto")
+    assert goals_of(team, "U2") == []
+
+
+def test_with_approval_off_a_goal_set_alone_is_active_at_once(team: LocalWorkspace) -> None:
+    team.command("team add <@U2|marco>", user="UL")
+    team.command("team approval on", user="UL")
+    team.command("team approval off", user="UL")
+    set_goal_alone(team, "U2")
+    [goal] = goals_of(team, "U2")
+    assert goal.status == "active"
