@@ -25,12 +25,15 @@ def last_answer_shown(ws: LocalWorkspace, user: str) -> str:
     return all_text(ws.fake.ephemeral_messages(user)[-1])
 
 
-def save_goal(ws: LocalWorkspace, user: str, sentence: str) -> int:
-    """Walk a goal through the SMART conversation and confirm it; its id."""
+EN_ANSWERS = ("8 - referrals and two demos a week", "expand into the healthcare market", "yes")
+IT_ANSWERS = ("8 - referenze e due demo a settimana", "entrare nel mercato sanitario", "sì")
+
+
+def save_goal(ws: LocalWorkspace, user: str, sentence: str, answers: tuple[str, ...] = EN_ANSWERS) -> int | None:
+    """Walk a goal through the SMART conversation and confirm it; its id (None when it was not saved)."""
     ws.command(sentence, user=user)
-    ws.say("8 - referrals and two demos a week", user=user)
-    ws.say("expand into the healthcare market", user=user)
-    ws.say("yes", user=user)
+    for answer in answers:
+        ws.say(answer, user=user)
     with ws.deps.sessions() as session:
         return session.scalars(select(Goal.id).where(Goal.user_id == user).order_by(Goal.id.desc())).first()
 

@@ -10,7 +10,7 @@ from bot.jobs.runner import run_job
 from bot.local.workspace import LocalWorkspace
 from prompts import t
 from storage.models import Goal, GoalProposal
-from tests.bot.team_support import last_answer, last_dm
+from tests.bot.team_support import EN_ANSWERS, IT_ANSWERS, last_answer, last_dm, save_goal
 
 EN_GOAL = "acquire 10 new clients in the next six months"
 
@@ -43,9 +43,8 @@ def test_a_proposal_accepted_by_the_report_becomes_their_goal_once_they_confirm(
     assert last_dm(managed, "U1") == t("en", "ask.achievable")  # confidence and plan are the report's own
     assert goals_of(managed, "U1") == []
 
-    managed.say("8 - referrals and two demos a week", user="U1")
-    managed.say("expand into the healthcare market", user="U1")
-    managed.say("yes", user="U1")
+    for answer in EN_ANSWERS:
+        managed.say(answer, user="U1")
     [goal] = goals_of(managed, "U1")
     assert (goal.title, goal.target, goal.confidence, goal.status) == (EN_GOAL, 10, 8, "active")
     with managed.deps.sessions() as session:
@@ -79,9 +78,8 @@ def test_an_italian_report_negotiates_a_change_before_accepting(managed: LocalWo
     texts = dm_texts_of(managed, "U2")
     assert t("it", "proposal.accepted_by_manager", id=1, person="<@UM>", title=changed) in texts
     assert texts[-1] == t("it", "ask.achievable")
-    managed.say("8 - referenze e due demo a settimana", user="U2")
-    managed.say("entrare nel mercato sanitario", user="U2")
-    managed.say("sì", user="U2")
+    for answer in IT_ANSWERS:
+        managed.say(answer, user="U2")
     [goal] = goals_of(managed, "U2")
     assert (goal.title, goal.target, goal.lang) == (changed, 8, "it")
 
@@ -139,10 +137,7 @@ IT_GOAL = "acquisire 10 nuovi clienti nei prossimi sei mesi"
 
 
 def set_goal_alone(ws: LocalWorkspace, user: str) -> None:
-    ws.command(IT_GOAL, user=user)
-    ws.say("8 - referenze e due demo a settimana", user=user)
-    ws.say("entrare nel mercato sanitario", user=user)
-    ws.say("sì", user=user)
+    save_goal(ws, user, IT_GOAL, IT_ANSWERS)
 
 
 def test_with_approval_on_a_goal_set_alone_waits_for_the_manager(team: LocalWorkspace) -> None:
