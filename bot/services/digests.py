@@ -149,12 +149,13 @@ def _day(value: date | None) -> float | None:
 
 def team_standings(
     session: Session, *, team_id: str, member_ids: list[str], today: date, week_start: date, tz: str,
+    public_only: bool = True,
 ) -> list[GoalStanding]:
-    """How every goal of the channel's members stands: one query, whatever the size of the team."""
+    """How every goal of the members stands (a channel's: public goals only): one query, whatever the team."""
     zone = ZoneInfo(tz)
     since = datetime.combine(week_start, time(0, 0), tzinfo=zone)
     return [row_standing(row, zone, today=today, week_start=week_start)
-            for row in digest_rows(session, team_id, member_ids, since)]
+            for row in digest_rows(session, team_id, member_ids, since, public_only=public_only)]
 
 
 def digest_view(standings: list[GoalStanding], *, lang: str, week_start: date, today: date) -> DigestView:

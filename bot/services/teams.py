@@ -216,11 +216,17 @@ def objective_lines(sessions: SessionFactory, team_id: str) -> list[ObjectiveLin
     """Every active objective of the workspace with its roll-up, in two queries."""
     with sessions() as session:
         rows = list_objectives(session, team_id)
-        goals = aligned_goals(session, team_id, [row.id for row in rows])
+        results = objective_rollups(session, team_id, rows)
+    return [ObjectiveLine(row.owner_id, result) for row, result in zip(rows, results, strict=True)]
+
+
+def objective_rollups(session: Session, team_id: str, rows: Sequence[Objective]) -> list[Rollup]:
+    """Roll the objectives up from their aligned goals (one query)."""
+    goals = aligned_goals(session, team_id, [row.id for row in rows])
     facts = [ObjectiveFacts(row.id, row.title, row.unit, row.target) for row in rows]
     aligned = [AlignedGoal(g.id, g.objective_id, g.unit, g.direction, g.baseline, g.current, g.pace, g.status)
                for g in goals if g.objective_id is not None]
-    return [ObjectiveLine(row.owner_id, result) for row, result in zip(rows, rollups(facts, aligned), strict=True)]
+    return rollups(facts, aligned)
 
 
 def channel_decision(sessions: SessionFactory, turn: Turn, channel_id: str, members: frozenset[str],

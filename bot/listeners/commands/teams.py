@@ -13,6 +13,7 @@ from slack_bolt import Respond
 from slack_sdk import WebClient
 
 from bot.blocks import teams as blocks
+from bot.blocks.manager_week import manager_week as manager_week_message
 from bot.blocks.common import Message, clip, escape
 from bot.deps import Deps
 from bot.delivery.direct import post_messages
@@ -23,6 +24,7 @@ from bot.rules.mentions import PersonRef, parse_team_args, split_leading_people
 from bot.rules.objectives import read_objective
 from bot.rules.visibility import Decision, Visibility
 from bot.services import teams
+from bot.services.manager_week import manager_week_for
 from bot.services.conversation import Turn
 from bot.services.goals_admin import GoalRefused, split_leading_id
 from prompts import t
@@ -31,6 +33,7 @@ ADD_WORDS = frozenset({"add", "aggiungi"})
 REMOVE_WORDS = frozenset({"remove", "rimuovi", "togli"})
 LIST_WORDS = frozenset({"list", "lista", "elenco"})
 APPROVAL_WORDS = frozenset({"approval", "approvazione"})
+WEEK_WORDS = frozenset({"week", "settimana"})
 CONFIRM_WORDS = frozenset({"confirm", "conferma"})
 ON_WORDS = frozenset({"on", "sì", "si", "attiva"})
 OFF_WORDS = frozenset({"off", "no", "disattiva"})
@@ -77,12 +80,14 @@ def admin_command(deps: Deps, client: WebClient, turn: Turn, command: Command, b
 @subcommand("team")
 def team_command(deps: Deps, client: WebClient, turn: Turn, command: Command, body: dict[str, Any],
                  respond: Respond) -> None:
-    """`/goal team`, `/goal team add @a @b [to @m] [confirm]`, `/goal team remove @a`, `/goal team approval on|off`."""
+    """`/goal team`, `team add @a @b [to @m] [confirm]`, `team remove @a`, `team approval on|off`, `team week`."""
     action, rest = _split(command.args)
     if not action:
         ephemeral(respond, blocks.team_overview(turn.lang, teams.team_overview(deps.sessions, turn)))
     elif action in APPROVAL_WORDS:
         approval(deps, turn, rest, respond)
+    elif action in WEEK_WORDS:
+        ephemeral(respond, manager_week_message(turn.lang, manager_week_for(deps.sessions, turn)))
     elif action in ADD_WORDS | REMOVE_WORDS:
         change_team(deps, client, turn, action in ADD_WORDS, rest, respond)
     else:

@@ -3,13 +3,16 @@ private goals and approval, in English and Italian, checked against the catalog.
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from sqlalchemy import select
 
 from bot.local.workspace import LocalWorkspace
-from prompts import fmt_amount, t
+from prompts import fmt_amount, fmt_date, t
 from storage.models import CheckInComment, Goal, UserPref
 from storage.teams import approval_required, get_manager
+from tests.bot.listeners.test_manage import add_checkin, add_goal
 from tests.bot.team_support import last_answer, last_answer_shown, last_dm, save_goal
 
 
@@ -232,3 +235,24 @@ def test_a_managers_comment_lands_in_the_check_in_thread(team: LocalWorkspace, o
         [kept] = session.scalars(select(CheckInComment)).all()
         assert (kept.author_id, kept.text, kept.message_ts) == (
             "UM", "Great week — <!here> let's review *Acme* on Thursday", reply["ts"])
+
+
+@pytest.mark.parametrize(("manager", "lang"), [("UM", "en"), ("UL", "it")])
+def test_the_managers_week_shows_who_is_behind_and_why(team: LocalWorkspace, manager: str, lang: str) -> None:
+    team.command("team add <@U1|anna> <@U2|marco>", user=manager)
+    behind = add_goal(team, "U1", title="Sign 10 new clients", target=10, current=1, start_date=date(2026, 8, 1))
+    add_checkin(team, behind, date(2026, 11, 23), 1.0, note="two deals slipped to January", mood="at_risk")
+    add_goal(team, "U2", title="Rinnovo riservato", visibility="private")
+    team.command("objective add Enter the healthcare market by Q4 2027", user=manager)
+    team.command("team week", user=manager)
+    text = last_answer_shown(team, manager)
+    assert t(lang, "week.header", date=fmt_date(lang, date(2026, 11, 23))) in text
+    assert t(lang, "week.behind_label") in text and f"*#{behind}* Sign 10 new clients" in text
+    assert ">two deals slipped to January" in text  # notes go up the line
+    assert t(lang, "week.missing", people="<@U2>") in text  # Marco's only goal is private: the line sees it
+    assert t(lang, "objective.no_goals", id=1, title="Enter the healthcare market by Q4 2027") in text
+
+
+def test_the_week_of_someone_without_reports(team: LocalWorkspace) -> None:
+    team.command("team week", user="U1")
+    assert last_answer(team, "U1") == t("en", "team.empty")
