@@ -35,6 +35,14 @@ class ManagerChange:
 
 
 @dataclass(frozen=True)
+class ManagerRef:
+    """A manager (anyone with reports) and their workspace."""
+
+    team_id: str
+    manager_id: str
+
+
+@dataclass(frozen=True)
 class AdminEntry:
     """A goalbot admin and why: a Slack owner or admin, or added by another goalbot admin."""
 
@@ -58,6 +66,15 @@ def managers_by_person(session: Session, team_id: str) -> dict[str, str]:
         select(ReportingLine.user_id, ReportingLine.manager_id).where(ReportingLine.team_id == team_id)
     )
     return {row.user_id: row.manager_id for row in rows}
+
+
+def all_managers(session: Session) -> list[ManagerRef]:
+    """Everyone with at least one report, in every workspace, in one query."""
+    rows = session.execute(
+        select(ReportingLine.team_id, ReportingLine.manager_id).distinct()
+        .order_by(ReportingLine.team_id, ReportingLine.manager_id)
+    )
+    return [ManagerRef(row.team_id, row.manager_id) for row in rows]
 
 
 def reports_of(session: Session, team_id: str, manager_id: str) -> list[ReportingLine]:
