@@ -256,3 +256,11 @@ def test_the_managers_week_shows_who_is_behind_and_why(team: LocalWorkspace, man
 def test_the_week_of_someone_without_reports(team: LocalWorkspace) -> None:
     team.command("team week", user="U1")
     assert last_answer(team, "U1") == t("en", "team.empty")
+
+
+@pytest.mark.parametrize(("user", "word"), [("U1", "help"), ("U2", "aiuto")])
+def test_help_names_the_managers_commands(team: LocalWorkspace, user: str, word: str) -> None:
+    team.command(word, user=user)
+    text = last_answer_shown(team, user)
+    for name in ("/goal team", "/goal for", "/goal objectives", "/goal private", "/goal comment", "/goal align"):
+        assert name in text
