@@ -90,7 +90,8 @@ def build_parser() -> argparse.ArgumentParser:
     jobs = sub.add_parser("jobs", help="run a scheduled job once")
     jobs_sub = jobs.add_subparsers(dest="jobs_command", required=True)
     jobs_run = jobs_sub.add_parser("run", help="run a job now (idempotent: running it twice sends nothing new)")
-    jobs_run.add_argument("job", choices=("checkins", "digests", "reminders", "reviews", "manager_weeks", "outbox"))
+    jobs_run.add_argument("job", choices=("checkins", "digests", "reminders", "reviews", "manager_weeks",
+                                                 "approval_reminders", "outbox"))
     jobs_run.add_argument("--now", default=None, help="ISO-8601 date-time the job should believe it is")
     jobs_run.set_defaults(func=cmd_jobs_run)
     return parser

@@ -257,6 +257,7 @@ def record_proposal_event(
         proposal.status = status
     proposal.awaiting = proposal.owner_id if actor_id == proposal.manager_id else proposal.manager_id
     proposal.updated_at = now
+    proposal.reminded_at = None  # a new round: its own reminder, if it waits too long
     session.flush()
     return event
 
@@ -298,4 +299,16 @@ def last_queued_at(session: Session, team_id: str, key_prefix: str) -> datetime 
     return session.scalar(
         select(func.max(OutboxMessage.created_at)).where(
             OutboxMessage.team_id == team_id, OutboxMessage.idempotency_key.startswith(key_prefix, autoescape=True))
+    )
+
+
+def approvals_waiting(session: Session) -> list[GoalProposal]:
+    """Open goals set alone that wait for the manager and whose round has not been recalled yet, in one query."""
+    return list(
+        session.scalars(
+            select(GoalProposal).where(
+                GoalProposal.status == "open", GoalProposal.origin == "rep",
+                GoalProposal.awaiting == GoalProposal.manager_id, GoalProposal.reminded_at.is_(None),
+            ).order_by(GoalProposal.id)
+        )
     )

@@ -25,7 +25,8 @@ from bot.settings import Settings, SettingsError
 log = logging.getLogger(__name__)
 
 # Feature modules that register planners when imported.
-FEATURE_MODULES = ("bot.jobs.checkins", "bot.jobs.digests", "bot.jobs.reviews", "bot.jobs.manager_weeks")
+FEATURE_MODULES = ("bot.jobs.checkins", "bot.jobs.digests", "bot.jobs.reviews", "bot.jobs.manager_weeks",
+                   "bot.jobs.approval_reminders")
 OUTBOX_JOB = "outbox"
 WAIT_HORIZON = timedelta(seconds=60)  # a retry due sooner than this is waited for; later ones stay for the scheduler
 MAX_RUN_SECONDS = 30 * 60.0  # a job run never lasts longer than this; what is left stays in the outbox
