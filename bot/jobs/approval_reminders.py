@@ -14,8 +14,8 @@ from bot.delivery.outbox import enqueue
 from bot.deps import Deps
 from bot.jobs.registry import planner
 from bot.rules.approvals import reminder_due
-from bot.services.profiles import valid_tz
-from prompts import normalize_lang, t
+from bot.jobs.manager_weeks import zone_and_lang
+from prompts import t
 from storage.repositories import user_prefs_of
 from storage.teams import approvals_waiting
 
@@ -25,18 +25,16 @@ KIND = "approval_reminder"
 @planner("approval_reminders")
 def plan_approval_reminders(deps: Deps, client: WebClient, now: datetime) -> int:
     """Queue a reminder for every approval that has waited too long; how many queued."""
-    settings = deps.settings
     queued = 0
     with deps.sessions() as session:
         waiting = approvals_waiting(session)
         prefs = user_prefs_of(session, [p.manager_id for p in waiting])
         for proposal in waiting:
-            pref = prefs.get((proposal.team_id, proposal.manager_id))
-            zone = ZoneInfo(valid_tz(pref.tz if pref else None, settings.default_tz))
+            tz, lang = zone_and_lang(prefs.get((proposal.team_id, proposal.manager_id)), deps.settings)
+            zone = ZoneInfo(tz)
             asked_on = as_utc(proposal.updated_at).astimezone(zone).date()
             if not reminder_due(asked_on, now.astimezone(zone).date(), reminded=False):
                 continue
-            lang = normalize_lang(pref and (pref.lang or pref.slack_locale), settings.default_lang)
             title = escape(clip(str(proposal.draft.get("text") or proposal.draft.get("subject") or ""), 500))
             text = t(lang, "proposal.approval.reminder", id=proposal.id, person=f"<@{proposal.owner_id}>",
                      title=title)

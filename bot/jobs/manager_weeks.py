@@ -20,10 +20,18 @@ from bot.rules.schedule import parse_hhmm
 from bot.services.manager_week import build_manager_week
 from bot.services.profiles import valid_tz
 from prompts import normalize_lang
+from bot.settings import Settings
+from storage.models import UserPref
 from storage.repositories import existing_outbox_keys, get_team_settings, user_prefs_of
 from storage.teams import all_managers
 
 KIND = "manager_week"
+
+
+def zone_and_lang(pref: UserPref | None, settings: Settings) -> tuple[str, str]:
+    """A person's time zone and language for a scheduled message, from what is stored about them."""
+    tz = valid_tz(pref.tz if pref else None, settings.default_tz)
+    return tz, normalize_lang(pref and (pref.lang or pref.slack_locale), settings.default_lang)
 
 
 def week_key(team_id: str, manager_id: str, monday: str) -> str:
@@ -43,7 +51,7 @@ def plan_manager_weeks(deps: Deps, client: WebClient, now: datetime) -> int:
         for ref in managers:
             pref = prefs.get((ref.team_id, ref.manager_id))
             team = get_team_settings(session, ref.team_id)
-            tz = valid_tz(pref.tz if pref else None, settings.default_tz)
+            tz, lang = zone_and_lang(pref, settings)
             local_now = now.astimezone(ZoneInfo(tz))
             if pref is not None and pref.paused_until is not None and local_now.date() < pref.paused_until:
                 continue
@@ -55,7 +63,6 @@ def plan_manager_weeks(deps: Deps, client: WebClient, now: datetime) -> int:
                                       tzinfo=local_now.tzinfo)
             if local_now < moment:
                 continue
-            lang = normalize_lang(pref and (pref.lang or pref.slack_locale), settings.default_lang)
             due.append((week_key(ref.team_id, ref.manager_id, monday.isoformat()), ref, tz, lang))
         already = existing_outbox_keys(session, [item[0] for item in due])
         for key, ref, tz, lang in due:
