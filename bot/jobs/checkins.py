@@ -34,13 +34,10 @@ from bot.delivery.outbox import enqueue
 from bot.deps import Deps
 from bot.jobs.registry import planner
 from bot.rules.schedule import current_slot, is_paused
-from bot.services.checkins import (
-    ASKED,
-    checkin_key,
-    insert_checkin,
-    owner_lang,
-    schedule_for,
-)
+from bot.rules.statuses import CheckInStatus
+from bot.services.checkin_schedule import schedule_for
+from bot.services.checkins import checkin_key, owner_lang
+from storage.repositories import insert_checkin
 from bot.services.profiles import resolve_profile, valid_tz
 from prompts import normalize_lang
 from storage.models import CheckIn, Goal, OutboxMessage, TeamSettings, UserPref
@@ -67,16 +64,13 @@ def _owner_zone(deps: Deps, client: WebClient | None, pref: UserPref | None, tea
     failed = _lookup_failed.get((settings.database_url, team_id, user_id))
     if failed is not None and now - failed < LOOKUP_RETRY:
         return settings.default_tz, None, None
-    with deps.sessions() as session:
-        profile = resolve_profile(session, client, team_id=team_id, user_id=user_id, now=now,
-                                  default_lang=settings.default_lang, default_tz=settings.default_tz)
-        session.commit()
-        fresh = session.get(UserPref, (team_id, user_id))
-    if fresh is None or fresh.profile_fetched_at is None:
+    profile = resolve_profile(deps.sessions, client, team_id=team_id, user_id=user_id, now=now,
+                              default_lang=settings.default_lang, default_tz=settings.default_tz)
+    if not profile.fetched:
         _lookup_failed[(settings.database_url, team_id, user_id)] = now
         return profile.tz, None, None
     _lookup_failed.pop((settings.database_url, team_id, user_id), None)
-    return profile.tz, fresh.lang, fresh.slack_locale
+    return profile.tz, profile.lang_choice, profile.slack_locale
 
 
 @planner("checkins")
@@ -170,7 +164,7 @@ def plan_reminders(deps: Deps, client: WebClient, now: datetime) -> int:
     with deps.sessions() as session:
         rows = session.execute(
             select(CheckIn, Goal).join(Goal, CheckIn.goal_id == Goal.id)
-            .where(CheckIn.status == ASKED, CheckIn.reminded_at.is_(None), CheckIn.reply_ts.is_(None),
+            .where(CheckIn.status == CheckInStatus.ASKED, CheckIn.reminded_at.is_(None), CheckIn.reply_ts.is_(None),
                    CheckIn.mood.is_(None), CheckIn.asked_at <= cutoff,
                    CheckIn.week_start >= (oldest - timedelta(days=7)).date(),
                    Goal.status == "active")
@@ -225,7 +219,7 @@ def _remind_one(deps: Deps, checkin_id: int, goal: Goal, lang: str, thread: dict
     with deps.sessions() as session:
         # Compare-and-set: of two planners racing, one sets reminded_at and plans; the other plans nothing.
         claimed = session.execute(update(CheckIn).where(
-            CheckIn.id == checkin_id, CheckIn.reminded_at.is_(None), CheckIn.status == ASKED,
+            CheckIn.id == checkin_id, CheckIn.reminded_at.is_(None), CheckIn.status == CheckInStatus.ASKED,
             CheckIn.reply_ts.is_(None), CheckIn.mood.is_(None)).values(reminded_at=now)).rowcount
         if claimed != 1:
             session.rollback()

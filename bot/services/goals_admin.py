@@ -19,8 +19,7 @@ from bot.blocks.goals import feedback
 from bot.rules.deadlines import resolve_deadline
 from bot.rules.numbers import parse_number
 from bot.rules.pace import pace_status
-from bot.rules.smart import GoalDraft, check_part
-from bot.services.conversation import TARGET_CODES
+from bot.rules.smart import TARGET_CODES, GoalDraft, check_part
 from prompts import fmt_date, fmt_number, keys, t
 from storage.models import Goal, GoalRevision
 from storage.repositories import add_revision, get_goal, list_goals
@@ -80,10 +79,7 @@ def owned_goal(session: Session, team_id: str, user_id: str, goal_id: int | None
     """
     if goal_id is None:
         raise GoalRefused("manage.no_active_goals")
-    if lock:
-        goal = session.get(Goal, goal_id, with_for_update=True, populate_existing=True)
-    else:
-        goal = get_goal(session, goal_id)
+    goal = get_goal(session, goal_id, lock=lock)
     if goal is None or goal.team_id != team_id:
         raise GoalRefused("manage.not_found", id=goal_id)
     if goal.user_id != user_id:
