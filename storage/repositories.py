@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Float, and_, case, delete, func, or_, select
+from sqlalchemy import Float, and_, case, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Session, aliased, selectinload
+from sqlalchemy.orm import Session, aliased, contains_eager, selectinload
 from sqlalchemy.sql.functions import FunctionElement
 
 from storage.models import (
@@ -116,6 +116,18 @@ def list_goals(
     return list(session.scalars(query))
 
 
+def active_goals(session: Session) -> list[Goal]:
+    """Every active goal, oldest first (without their check-ins: the planner reads only the goals)."""
+    return list(session.scalars(select(Goal).where(Goal.status == "active").order_by(Goal.id)))
+
+
+def goals_by_id(session: Session, goal_ids: Sequence[int]) -> dict[int, Goal]:
+    """These goals, by id, in one query."""
+    if not goal_ids:
+        return {}
+    return {g.id: g for g in session.scalars(select(Goal).where(Goal.id.in_(list(goal_ids))))}
+
+
 def get_goal(session: Session, goal_id: int, *, lock: bool = False) -> Goal | None:
     """Return one goal by id; with `lock`, locked until the transaction ends (PostgreSQL) and read afresh."""
     if lock:
@@ -145,6 +157,40 @@ def insert_checkin(session: Session, goal_id: int, week: date, now: datetime) ->
     return insert_ignore(session, CheckIn, {"goal_id": goal_id, "week_start": week, "status": "asked",
                                             "asked_at": now},
                          conflict_on=["goal_id", "week_start"], returning=CheckIn.id)
+
+
+@dataclass(frozen=True)
+class GoalWeek:
+    """A goal and the Monday of a week: the key of a check-in."""
+
+    goal_id: int
+    week: date
+
+
+def checkins_of_weeks(session: Session, weeks: Sequence[date]) -> set[GoalWeek]:
+    """Which goals already have their check-in for these weeks."""
+    if not weeks:
+        return set()
+    rows = session.execute(select(CheckIn.goal_id, CheckIn.week_start).where(CheckIn.week_start.in_(sorted(weeks))))
+    return {GoalWeek(row.goal_id, row.week_start) for row in rows}
+
+
+def unanswered_checkins(session: Session, *, asked_by: datetime, week_from: date) -> list[CheckIn]:
+    """Check-ins of active goals asked by `asked_by` with no reply, no button, no skip and no reminder yet,
+    of weeks from `week_from` on; each with its goal loaded."""
+    return list(session.scalars(
+        select(CheckIn).join(Goal, CheckIn.goal_id == Goal.id).options(contains_eager(CheckIn.goal))
+        .where(CheckIn.status == "asked", CheckIn.reminded_at.is_(None), CheckIn.reply_ts.is_(None),
+               CheckIn.mood.is_(None), CheckIn.asked_at <= asked_by, CheckIn.week_start >= week_from,
+               Goal.status == "active")))
+
+
+def claim_reminder(session: Session, checkin_id: int, now: datetime) -> bool:
+    """Compare-and-set: mark the check-in reminded if it still needs a reminder; False when it no longer does."""
+    claimed = session.execute(update(CheckIn).where(
+        CheckIn.id == checkin_id, CheckIn.reminded_at.is_(None), CheckIn.status == "asked",
+        CheckIn.reply_ts.is_(None), CheckIn.mood.is_(None)).values(reminded_at=now)).rowcount
+    return claimed == 1
 
 
 def has_checkin_in_week(session: Session, team_id: str, user_id: str, week: date) -> bool:
@@ -214,6 +260,11 @@ def get_digest_subscription(session: Session, team_id: str, channel_id: str) -> 
         select(DigestSubscription)
         .where(DigestSubscription.team_id == team_id, DigestSubscription.channel_id == channel_id)
     ).first()
+
+
+def get_digest_subscription_by_id(session: Session, subscription_id: int) -> DigestSubscription | None:
+    """Return a digest subscription by id, or None."""
+    return session.get(DigestSubscription, subscription_id)
 
 
 def save_digest_subscription(
@@ -331,6 +382,18 @@ def existing_outbox_keys(session: Session, keys: Sequence[str]) -> set[str]:
         return set()
     return set(session.scalars(select(OutboxMessage.idempotency_key)
                                .where(OutboxMessage.idempotency_key.in_(list(keys)))))
+
+
+def latest_sent(session: Session, kind: str, ref_ids: Sequence[int], chunk: int = 500) -> dict[int, OutboxMessage]:
+    """The latest message of `kind` Slack accepted about each of these ids (ids per IN far below any limit)."""
+    ids = list(ref_ids)
+    sent: dict[int, OutboxMessage] = {}
+    for start in range(0, len(ids), chunk):
+        for message in session.scalars(
+            select(OutboxMessage).where(OutboxMessage.kind == kind, OutboxMessage.ref_id.in_(ids[start:start + chunk]),
+                                        OutboxMessage.status == "sent").order_by(OutboxMessage.id)):
+            sent[int(message.ref_id or 0)] = message  # in id order: the latest one wins
+    return sent
 
 
 def failed_outbox_messages(session: Session, kind: str, since: datetime) -> list[OutboxMessage]:

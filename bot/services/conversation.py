@@ -16,6 +16,7 @@ from bot.rules.answers import read_confidence, read_intent, read_measurable, rea
 from bot.rules.deadlines import resolve_deadline
 from bot.rules.goals import SMART_PARTS, parse_goal
 from bot.rules.smart import TARGET_CODES, GoalDraft, SmartIssue, check_part, missing_parts
+from bot.rules.statuses import GoalStatus
 from prompts import fmt_date, t
 from storage.db import in_transaction
 from storage.models import Conversation, Goal
@@ -131,7 +132,7 @@ def confirm(session: Session, ctx: RequestContext) -> list[Message]:
         subject=draft.subject, metric=draft.metric, unit=draft.unit, direction=draft.direction or "increase",
         baseline=draft.baseline, target=draft.target, current=draft.baseline, start_date=ctx.today,
         deadline=draft.deadline, confidence=draft.confidence, plan=draft.plan, relevance=draft.relevance,
-        status="active", lang=lang, created_at=ctx.now, updated_at=ctx.now,
+        status=GoalStatus.ACTIVE, lang=lang, created_at=ctx.now, updated_at=ctx.now,
     )
     session.add(goal)
     session.delete(convo)
