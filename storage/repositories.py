@@ -8,10 +8,10 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Float, and_, case, delete, func, or_, select, update
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session, aliased, contains_eager, selectinload
 from sqlalchemy.sql.functions import FunctionElement
 

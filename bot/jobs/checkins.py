@@ -32,8 +32,13 @@ from bot.clock import as_utc
 from bot.delivery.outbox import enqueue
 from bot.deps import Deps
 from bot.rules.schedule import current_slot, is_paused
+from bot.rules.statuses import GoalStatus
 from bot.services.checkin_schedule import schedule_for
 from bot.services.checkins import checkin_key, owner_lang
+from bot.services.profiles import resolve_profile, valid_tz
+from prompts import normalize_lang
+from storage.db import unit_of_work
+from storage.models import CheckIn, Goal, OutboxMessage, UserPref
 from storage.repositories import (
     GoalWeek,
     active_goals,
@@ -46,11 +51,6 @@ from storage.repositories import (
     unanswered_checkins,
     user_prefs_of_teams,
 )
-from bot.services.profiles import resolve_profile, valid_tz
-from bot.rules.statuses import GoalStatus
-from prompts import normalize_lang
-from storage.db import unit_of_work
-from storage.models import CheckIn, Goal, OutboxMessage, UserPref
 
 log = logging.getLogger(__name__)
 

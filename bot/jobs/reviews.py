@@ -23,7 +23,12 @@ from bot.services.profiles import valid_tz
 from prompts import normalize_lang
 from storage.db import unit_of_work
 from storage.models import Goal, UserPref
-from storage.repositories import existing_outbox_keys, get_team_settings, goals_due_for_review, user_prefs_of
+from storage.repositories import (
+    existing_outbox_keys,
+    get_team_settings,
+    goals_due_for_review,
+    user_prefs_of,
+)
 
 KIND = "review"
 QUARTER_GRACE = timedelta(days=7)  # a quarter review later than this would no longer be about that quarter

@@ -20,10 +20,16 @@ from bot.deps import Deps
 from bot.rules.schedule import next_send
 from bot.rules.statuses import ENDED, CheckInStatus, Mood
 from bot.services.checkin_schedule import load_schedule, local_moment
-from bot.services.checkins import MAX_TEXT, bare_number, closed_reply, read_for_goal, record_value
-from storage.db import unit_of_work
+from bot.services.checkins import (
+    MAX_TEXT,
+    bare_number,
+    closed_reply,
+    read_for_goal,
+    record_value,
+)
 from bot.settings import Settings
 from prompts import fmt_amount, t
+from storage.db import unit_of_work
 from storage.models import CheckIn, Goal
 from storage.repositories import get_checkin
 

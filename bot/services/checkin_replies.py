@@ -20,11 +20,22 @@ from bot.blocks.common import Message, clip, escape, text_message
 from bot.context import RequestContext
 from bot.deps import Deps
 from bot.rules.statuses import ENDED
-from bot.services.checkins import MAX_TEXT, bare_number, closed_reply, one_of, read_for_goal, record_value
-from storage.db import unit_of_work
+from bot.services.checkins import (
+    MAX_TEXT,
+    bare_number,
+    closed_reply,
+    one_of,
+    read_for_goal,
+    record_value,
+)
 from prompts import t
+from storage.db import unit_of_work
 from storage.models import CheckIn
-from storage.repositories import claim_in_transaction, find_checkin_by_delivered_thread, find_checkin_by_thread
+from storage.repositories import (
+    claim_in_transaction,
+    find_checkin_by_delivered_thread,
+    find_checkin_by_thread,
+)
 
 log = logging.getLogger(__name__)
 

@@ -18,9 +18,9 @@ from sqlalchemy.orm import Session
 from bot.context import RequestContext
 from bot.deps import Deps
 from bot.rules.schedule import WeeklyTime, current_slot, next_send
-from storage.db import unit_of_work
 from bot.settings import Settings
 from prompts import fmt_date, t
+from storage.db import unit_of_work
 from storage.models import TeamSettings, UserPref
 from storage.repositories import (
     get_team_settings,

@@ -12,10 +12,21 @@ from bot.blocks import goals as goal_blocks
 from bot.blocks.common import Message, escape
 from bot.context import RequestContext
 from bot.deps import Deps
-from bot.rules.answers import read_confidence, read_intent, read_measurable, read_specific
+from bot.rules.answers import (
+    read_confidence,
+    read_intent,
+    read_measurable,
+    read_specific,
+)
 from bot.rules.deadlines import resolve_deadline
 from bot.rules.goals import SMART_PARTS, parse_goal
-from bot.rules.smart import TARGET_CODES, GoalDraft, SmartIssue, check_part, missing_parts
+from bot.rules.smart import (
+    TARGET_CODES,
+    GoalDraft,
+    SmartIssue,
+    check_part,
+    missing_parts,
+)
 from bot.rules.statuses import GoalStatus
 from prompts import fmt_date, t
 from storage.db import in_transaction

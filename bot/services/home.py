@@ -10,10 +10,10 @@ from slack_sdk.errors import SlackApiError
 
 from bot.blocks.home import home_view, next_checkin_text
 from bot.deps import Deps
+from bot.rules.statuses import GoalStatus
 from bot.services.checkin_schedule import load_schedule, next_checkin
 from bot.services.checkins import owner_lang
 from bot.services.profiles import valid_tz
-from bot.rules.statuses import GoalStatus
 from storage.repositories import get_user_pref, list_goals
 
 log = logging.getLogger(__name__)

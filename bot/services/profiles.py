@@ -14,9 +14,8 @@ from slack_sdk.errors import SlackApiError
 from bot.clock import as_utc
 from bot.context import Caller, RequestContext
 from bot.deps import Deps
-from storage.db import unit_of_work
 from prompts import normalize_lang
-from storage.db import SessionFactory
+from storage.db import SessionFactory, unit_of_work
 from storage.models import UserPref
 from storage.repositories import get_user_pref, upsert_user_pref
 
