@@ -147,11 +147,28 @@ def cmd_shell(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
     """Apply migrations."""
+    from alembic.runtime.migration import MigrationContext
+
     from storage.db import make_engine
     from storage.migrate import upgrade
 
-    upgrade(make_engine(settings.database_url))
-    print("database is up to date")
+    engine = make_engine(settings.database_url)
+
+    def revision() -> str | None:
+        with engine.connect() as connection:
+            return MigrationContext.configure(connection).get_current_revision()
+
+    before = revision()
+    upgrade(engine)
+    after = revision()
+    engine.dispose()
+    where = _printable_url(settings.database_url)
+    if before is None:
+        print(f"Created a new database at {where} (schema revision {after}).")
+    elif before != after:
+        print(f"Upgraded the database at {where} from schema revision {before} to {after}.")
+    else:
+        print(f"The database at {where} already has the latest schema (revision {after}); nothing to change.")
     return 0
 
 

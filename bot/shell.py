@@ -7,10 +7,13 @@ import queue
 import sys
 from typing import Any, TextIO
 
-from bot.clock import FixedClock, system_clock
+from bot.clock import FixedClock, as_utc, system_clock
 from bot.local.render import Choice, render_message
 from bot.local.workspace import LocalWorkspace
+from bot.services.conversation import CHOOSE, CONFIRM
 from bot.settings import Settings
+from prompts import normalize_lang, t
+from storage.repositories import get_conversation, get_user_pref
 
 BANNER = """goalbot shell — a local Slack workspace (no Slack account or network needed).
 Type /goal … as in Slack, or plain messages to the bot. A number picks a button.
@@ -34,15 +37,36 @@ class Shell:
         workspace.fake.subscribe(lambda kind, payload: self.events.put((kind, payload)))
 
     def handle(self, line: str) -> bool:
-        """Process one typed line; False when the person wants to leave."""
+        """Process one typed line; False when the person wants to leave. A crash is reported, never fatal."""
         line = line.strip()
         if not line:
             return True
         if line in (":quit", ":q", ":exit"):
             return False
+        try:
+            self._handle(line)
+        except Exception:  # noqa: BLE001 - the shell is a workspace: like Slack, it stays up and says so
+            logging.getLogger(__name__).exception("the shell failed on %r", line)
+            print(f"goalbot:\n  {t(self._lang(), 'errors.internal')}", file=self.out)
+        return True
+
+    def _lang(self) -> str:
+        with self.ws.deps.sessions() as session:
+            pref = get_user_pref(session, self.ws.team_id, self.user)
+            return normalize_lang((pref.lang or pref.slack_locale) if pref else None, self.ws.settings.default_lang)
+
+    def _waiting_for_choice(self) -> bool:
+        """A bare number picks a button only when the newest message offers some and no question wants a number."""
+        if not self.choices:
+            return False
+        with self.ws.deps.sessions() as session:
+            convo = get_conversation(session, self.ws.team_id, self.user)
+            return convo is None or convo.step in (CONFIRM, CHOOSE)
+
+    def _handle(self, line: str) -> None:
         if line.startswith(":"):
             self._meta(line)
-        elif line.isdigit() and self.choices:
+        elif line.isdigit() and self._waiting_for_choice():
             self._pick(int(line))
         elif line.startswith("/goal"):
             self.ws.command(line[len("/goal"):].strip(), user=self.user)
@@ -51,7 +75,6 @@ class Shell:
         else:
             self.ws.say(line, user=self.user)
         self.flush()
-        return True
 
     def _pick(self, number: int) -> None:
         choice = next((c for c in self.choices if c.number == number), None)
@@ -81,6 +104,7 @@ class Shell:
             except ValueError:
                 print("(use :time 2026-12-07T09:00+01:00)", file=self.out)
                 return
+            at = as_utc(at)  # stored timestamps are UTC whatever offset was typed
             clock = self.ws.deps.clock
             if isinstance(clock, FixedClock):
                 clock.set(at)
@@ -99,6 +123,7 @@ class Shell:
         """Print every message the bot posted since the last flush."""
         self.ws.wait()
         printed_choices: list[Choice] = []
+        printed_any = False
         while True:
             try:
                 kind, payload = self.events.get_nowait()
@@ -107,22 +132,24 @@ class Shell:
             if kind in ("message", "update", "ephemeral"):
                 if payload.get("user") not in (None, self.ws.fake.bot_user_id) and kind == "message":
                     continue  # the person's own messages are already on screen
-                rendered = render_message(payload, first_number=len(printed_choices) + 1,
+                rendered = render_message(payload, first_number=1,
                                           prefix="goalbot (only you can see this)" if kind == "ephemeral"
                                           else "goalbot (edited)" if kind == "update" else "goalbot")
                 if kind == "message" and payload.get("ts"):
                     self.last_thread = payload.get("thread_ts") or payload.get("ts")
-                printed_choices.extend(rendered.choices)
+                printed_choices = list(rendered.choices)
+                printed_any = True
                 print("\n".join(rendered.lines), file=self.out)
             elif kind == "home" and self.show_home:
                 view = payload.get("view") or payload
                 rendered = render_message({"blocks": view.get("blocks"), "channel": "home"},
-                                          first_number=len(printed_choices) + 1, prefix="App Home")
-                printed_choices.extend(dataclass_replace_channel(c, "home") for c in rendered.choices)
+                                          first_number=1, prefix="App Home")
+                printed_choices = [dataclass_replace_channel(c, "home") for c in rendered.choices]
+                printed_any = True
                 print("\n".join(rendered.lines), file=self.out)
         self.show_home = False
-        if printed_choices:
-            self.choices = printed_choices
+        if printed_choices or printed_any:
+            self.choices = printed_choices  # only the newest message's buttons can be picked by a bare number
 
 
 def dataclass_replace_channel(choice: Choice, channel: str) -> Choice:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import secrets
 import threading
 import time
 import urllib.error
@@ -60,6 +61,17 @@ def sign_headers(
         headers["x-slack-retry-num"] = str(retry_num)
         headers["x-slack-retry-reason"] = retry_reason or "http_timeout"
     return headers
+
+
+def _base32(number: int) -> str:
+    """Upper-case base-32 digits of a non-negative number, as in Slack's ids."""
+    alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+    digits = ""
+    while True:
+        number, rest = divmod(number, 32)
+        digits = alphabet[rest] + digits
+        if not number:
+            return digits
 
 
 def _trigger_id(seed: str) -> str:
@@ -547,13 +559,19 @@ class SlackRequestFactory:
             return self._counter
 
     def next_event_id(self) -> str:
-        """A fresh Ev… id (Bolt dedupe middleware keys on it)."""
-        return f"Ev{self._next():010d}"
+        """A fresh Ev… id, unique across processes: the clock, a counter and a random part (goalbot dedupes on it).
+
+        A counter alone restarts at 1 in every process, so a restarted shell's events would collide with the
+        ones the database already recorded as processed and be dropped as duplicates.
+        """
+        millis = int(self.clock() * 1000)
+        return f"Ev{_base32(millis)}{_base32(self._next())}{_base32(secrets.randbits(40)):0>8}"
 
     def next_ts(self) -> str:
         """A message ts from the clock, strictly increasing even when the clock stands still."""
         with self._lock:
-            micros = max(int(self.clock() * 1_000_000), self._last_ts_micros + 1)
+            # A random microsecond offset keeps two processes started in the same instant apart.
+            micros = max(int(self.clock() * 1_000_000) + secrets.randbelow(1000), self._last_ts_micros + 1)
             self._last_ts_micros = micros
         return f"{micros // 1_000_000}.{micros % 1_000_000:06d}"
 

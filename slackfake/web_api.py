@@ -314,7 +314,7 @@ class FakeSlackWebAPI:
         record_calls: bool = True,
         validate: bool = True,
         chat_write_public: bool = False,
-        start_ts: int = 1_700_000_000,
+        start_ts: int | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
         """Configure the workspace; nothing listens until start()."""
@@ -332,7 +332,10 @@ class FakeSlackWebAPI:
         self._lock = threading.RLock()
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
-        self._ts_micros = start_ts * 1_000_000
+        # Message ts come from the clock (as Slack's do) plus a random part, so a restarted process never reuses
+        # the ts of messages an earlier one posted (check-ins are found by their ts); start_ts pins them.
+        self._ts_micros = (start_ts * 1_000_000 if start_ts is not None
+                           else int(clock() * 1_000_000) + random.randrange(1_000_000))
         self._counter = 0
         self._listeners: list[Callable[[str, dict[str, Any]], None]] = []
         self._failures: dict[str, list[_Failure]] = {}
@@ -878,8 +881,8 @@ class FakeSlackWebAPI:
         return self._counter
 
     def _next_ts(self) -> str:
-        # Unique, strictly increasing, shaped like Slack's "seconds.micros".
-        self._ts_micros += 100
+        # Unique, strictly increasing, shaped like Slack's "seconds.micros"; never behind the clock.
+        self._ts_micros = max(self._ts_micros + 100, int(self._clock() * 1_000_000))
         return f"{self._ts_micros // 1_000_000}.{self._ts_micros % 1_000_000:06d}"
 
     def _open_dm(self, user_id: str) -> str:
