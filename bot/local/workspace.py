@@ -92,12 +92,13 @@ class LocalWorkspace:
 
 
 def find_button(container: dict[str, Any], action_id: str, value: str | None = None) -> tuple[dict[str, Any], str | None]:
-    """Return the button with this action_id (and value) in a message or view, with its block id."""
+    """Return the button with this action_id (and value, or a value ending in ":value") in a message or view."""
     for block in container.get("blocks") or []:
         elements = list(block.get("elements") or [])
         if block.get("accessory"):
             elements.append(block["accessory"])
         for element in elements:
-            if element.get("action_id") == action_id and (value is None or element.get("value") == value):
+            found = str(element.get("value") or "")
+            if element.get("action_id") == action_id and (value is None or value in (found, found.rpartition(":")[2])):
                 return element, block.get("block_id")
     raise LookupError(f"no button {action_id!r} (value {value!r}) in {container.get('text') or container.get('type')}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import secrets
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -86,6 +87,7 @@ def start(session: Session, turn: Turn, text: str) -> list[Message]:
     convo = Conversation(
         team_id=turn.team_id, user_id=turn.user_id, channel_id=turn.channel_id, step="specific",
         draft=draft_to_json(draft), history=[], pending=None, started_at=turn.now, updated_at=turn.now,
+        card_key=secrets.token_hex(8),
     )
     session.add(convo)
     out: list[Message] = []
@@ -137,6 +139,33 @@ def handle(session: Session, turn: Turn, text: str) -> list[Message] | None:
     return _answer_step(convo, draft, turn, text, intent, awaiting)
 
 
+def read_card_value(value: str) -> tuple[str | None, str | None]:
+    """(card key, SMART part) from a conversation button's value; a card from before card keys has no key."""
+    head, _, tail = (value or "").partition(":")
+    if tail:
+        return head, tail
+    if head in SMART_PARTS:
+        return None, head
+    return (head, None) if head and not head.startswith("goal_") else (None, None)
+
+
+def press(session: Session, turn: Turn, button: str, value: str) -> tuple[list[Message], bool]:
+    """A press on a conversation card (confirm, edit, cancel, choice): (the answer, whether the card was current).
+
+    A card belongs to one conversation: pressed after that conversation ended (saved, cancelled or replaced by
+    a new /goal), it changes nothing and says the card is no longer active.
+    """
+    card, part = read_card_value(value)
+    convo = get_conversation(session, turn.team_id, turn.user_id)
+    if card is not None and (convo is None or convo.card_key != card):
+        return [Message(text=t(turn.lang, "goal.card_inactive"))], False
+    if button == "confirm":
+        return confirm(session, turn), True
+    if button == "cancel":
+        return cancel(session, turn), True
+    return edit(session, turn, part if button == "choice" else None), True
+
+
 def confirm(session: Session, turn: Turn) -> list[Message]:
     """Save the drafted goal and end the conversation."""
     convo = get_conversation(session, turn.team_id, turn.user_id)
@@ -179,9 +208,9 @@ def edit(session: Session, turn: Turn, part: str | None = None) -> list[Message]
     if part is None:
         convo.history = list(convo.history) + [convo.step]
         convo.step = CHOOSE
-        return [goal_blocks.choose_part(lang)]
+        return [goal_blocks.choose_part(lang, convo.card_key)]
     if part not in SMART_PARTS:
-        return [goal_blocks.choose_part(lang)]
+        return [goal_blocks.choose_part(lang, convo.card_key)]
     if convo.step != CHOOSE:
         convo.history = list(convo.history) + [convo.step]
     convo.step = part
@@ -207,7 +236,7 @@ def _answer_step(
         convo.history = []
         return out + _after_answer(convo, draft, turn, answered=("specific", "measurable"))
     if step == CHOOSE:
-        return [goal_blocks.choose_part(lang)]
+        return [goal_blocks.choose_part(lang, convo.card_key)]
     if step == "specific":
         updates = read_specific(text, lang=lang, draft=draft)
         _apply(draft, updates)
@@ -282,7 +311,7 @@ def _advance(convo: Conversation, draft: GoalDraft, turn: Turn) -> list[Message]
         return [_ask(convo, draft, lang)]
     convo.step = CONFIRM
     warnings = [i for i in _all_issues(draft, turn) if not i.blocking]
-    return [goal_blocks.summary_card(lang, draft, warnings)]
+    return [goal_blocks.summary_card(lang, draft, warnings, convo.card_key)]
 
 
 def _all_issues(draft: GoalDraft, turn: Turn) -> list[SmartIssue]:
@@ -302,17 +331,17 @@ def _back(convo: Conversation, draft: GoalDraft, lang: str) -> list[Message]:
     convo.history = history
     convo.pending = None
     if convo.step == CONFIRM:
-        return [goal_blocks.summary_card(lang, draft, [])]
+        return [goal_blocks.summary_card(lang, draft, [], convo.card_key)]
     if convo.step == CHOOSE:
-        return [goal_blocks.choose_part(lang)]
+        return [goal_blocks.choose_part(lang, convo.card_key)]
     return [_ask(convo, draft, lang)]
 
 
 def _ask(convo: Conversation, draft: GoalDraft, lang: str) -> Message:
     if convo.step == CONFIRM:
-        return goal_blocks.summary_card(lang, draft, [])
+        return goal_blocks.summary_card(lang, draft, [], convo.card_key)
     if convo.step == CHOOSE:
-        return goal_blocks.choose_part(lang)
+        return goal_blocks.choose_part(lang, convo.card_key)
     return goal_blocks.question(lang, convo.step, draft)
 
 

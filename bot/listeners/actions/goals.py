@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import App
@@ -14,12 +13,10 @@ from bot.blocks.common import Message, context, section
 from bot.deps import Deps
 from bot.listeners.support import ack_now, make_turn, reply, report_failure, run_in_session
 from bot.services import conversation
-from bot.services.conversation import Turn
 
 
-
-def _conversation_action(deps: Deps, work: Callable[[Session, Turn, dict[str, Any]], list[Message]]) -> Any:
-    """A lazy listener for a card button: run `work`, mark the card as answered, post the result."""
+def _conversation_action(deps: Deps, button: str) -> Any:
+    """A lazy listener for a card button: act on the card's own conversation, close the card, post the answer."""
 
     def lazy_action(body: dict[str, Any], client: WebClient) -> None:
         user_id = body["user"]["id"]
@@ -30,9 +27,16 @@ def _conversation_action(deps: Deps, work: Callable[[Session, Turn, dict[str, An
         try:
             turn = make_turn(deps, client, team_id=team_id, user_id=user_id, channel_id=channel)
             lang = turn.lang
-            messages = run_in_session(deps, lambda session: work(session, turn, action))
+            current: list[bool] = []
+
+            def work(session: Session) -> list[Message]:
+                messages, is_current = conversation.press(session, turn, button, str(action.get("value") or ""))
+                current[:] = [is_current]
+                return messages
+
+            messages = run_in_session(deps, work)
             message_ts = (body.get("container") or {}).get("message_ts")
-            if message_ts and messages:
+            if message_ts and messages and current == [True]:
                 _close_card(client, channel, message_ts, body, action)
             reply(deps, client, turn, channel, messages, key=f"act:{body.get('trigger_id') or action.get('action_ts')}")
         except Exception as error:  # noqa: BLE001 - report, never leave the click unanswered
@@ -56,11 +60,6 @@ def _close_card(client: WebClient, channel: str, ts: str, body: dict[str, Any], 
 
 def register(app: App, deps: Deps) -> None:
     """Bind the button listeners."""
-    app.action(ids.ACTION_CONFIRM)(ack=ack_now, lazy=[_conversation_action(
-        deps, lambda session, turn, action: conversation.confirm(session, turn))])
-    app.action(ids.ACTION_CANCEL)(ack=ack_now, lazy=[_conversation_action(
-        deps, lambda session, turn, action: conversation.cancel(session, turn))])
-    app.action(ids.ACTION_EDIT)(ack=ack_now, lazy=[_conversation_action(
-        deps, lambda session, turn, action: conversation.edit(session, turn))])
-    app.action(ids.ACTION_CHOICE)(ack=ack_now, lazy=[_conversation_action(
-        deps, lambda session, turn, action: conversation.edit(session, turn, action.get("value")))])
+    for action_id, button in ((ids.ACTION_CONFIRM, "confirm"), (ids.ACTION_CANCEL, "cancel"),
+                              (ids.ACTION_EDIT, "edit"), (ids.ACTION_CHOICE, "choice")):
+        app.action(action_id)(ack=ack_now, lazy=[_conversation_action(deps, button)])
