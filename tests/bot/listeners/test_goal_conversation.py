@@ -169,12 +169,18 @@ def test_cancel_button_saves_nothing(workspace: LocalWorkspace) -> None:
     assert conversation_step(workspace, "U1") is None
 
 
+def summary_card_for(ws: LocalWorkspace, user: str, goal: str, *answers: str) -> dict[str, object]:
+    """Type a goal and its answers; return the summary card the bot shows."""
+    ws.command(goal, user=user)
+    for answer in answers:
+        ws.say(answer, user=user)
+    return last_bot_message(ws, user)
+
+
 def test_an_old_cards_buttons_never_act_on_a_newer_conversation(workspace: LocalWorkspace) -> None:
     # The goal is saved by typing "yes", so its summary card keeps its buttons; a new conversation starts.
-    workspace.command("acquire 10 new clients in the next six months", user="U1")
-    workspace.say("8 - referrals from existing clients", user="U1")
-    workspace.say("expand into healthcare", user="U1")
-    old_card = last_bot_message(workspace, "U1")
+    old_card = summary_card_for(workspace, "U1", "acquire 10 new clients in the next six months",
+                                "8 - referrals from existing clients", "expand into healthcare")
     workspace.say("yes", user="U1")
     workspace.command("increase sales of product X by 15% next quarter", user="U1")
     step = conversation_step(workspace, "U1")
@@ -189,10 +195,8 @@ def test_an_old_cards_buttons_never_act_on_a_newer_conversation(workspace: Local
 
 
 def test_a_cancelled_conversations_card_saves_nothing_when_confirmed_later(workspace: LocalWorkspace) -> None:
-    workspace.command("acquisire 10 nuovi clienti nei prossimi sei mesi", user="U2")
-    workspace.say("8 - referenze", user="U2")
-    workspace.say("entrare nel mercato sanitario", user="U2")
-    card = last_bot_message(workspace, "U2")
+    card = summary_card_for(workspace, "U2", "acquisire 10 nuovi clienti nei prossimi sei mesi", "8 - referenze",
+                            "entrare nel mercato sanitario")
     workspace.say("annulla", user="U2")
     workspace.click(card, ids.ACTION_CONFIRM, user="U2")
     assert goals_of(workspace, "U2") == []
