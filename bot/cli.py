@@ -57,7 +57,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.set_defaults(func=cmd_serve)
 
     shell = sub.add_parser("shell", help="a local terminal workspace: talk to goalbot without Slack")
-    shell.add_argument("--user", default="U0LOCAL", help="the Slack user id you play")
+    shell.add_argument("--user", default=None,
+                       help="who you are: a Slack user id such as U0MANAGER or a name such as @marco "
+                            "(default: whoever typed last, else U0LOCAL); :as @NAME switches inside the shell")
     shell.set_defaults(func=cmd_shell)
 
     db = sub.add_parser("db", help="database maintenance")
@@ -94,7 +96,7 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
         args.http, args.port, args.host, args.no_scheduler = False, 3000, "0.0.0.0", False
         return cmd_serve(args, settings)
     print("No SLACK_BOT_TOKEN/SLACK_APP_TOKEN configured: opening the local shell (see README to connect Slack).")
-    args.user = "U0LOCAL"
+    args.user = None
     return cmd_shell(args, settings)
 
 

@@ -429,7 +429,8 @@ def block_actions(
             "is_ephemeral": is_ephemeral,
         }
         payload["channel"] = {"id": channel_id, "name": channel_name or _channel_name(channel_id)}
-        payload["message"] = message or {"type": "message", "ts": message_ts, "text": "", "blocks": []}
+        if not is_ephemeral:  # Slack sends no copy of an ephemeral message with a click on it
+            payload["message"] = message or {"type": "message", "ts": message_ts, "text": "", "blocks": []}
         payload["state"] = {"values": state_values or {}}
         if response_url is not None:
             payload["response_url"] = response_url
@@ -622,6 +623,7 @@ class SlackRequestFactory:
         user_name: str | None = None,
         response_url: str | None = None,
         trigger_id: str | None = None,
+        channel_name: str | None = None,
     ) -> tuple[str, Headers]:
         """A signed /goal (by default) typed in the user's DM with the app unless channel_id is given."""
         channel_id = channel_id or dm_channel_id(user_id)
@@ -636,6 +638,7 @@ class SlackRequestFactory:
             user_name=user_name,
             api_app_id=self.api_app_id,
             team_domain=self.team_domain,
+            channel_name=channel_name,
         )
         return body, self.sign(body, content_type=FORM)
 
@@ -736,6 +739,7 @@ class SlackRequestFactory:
         action_text: str = "Button",
         state_values: dict[str, Any] | None = None,
         user_name: str | None = None,
+        is_ephemeral: bool = False,
     ) -> tuple[str, Headers]:
         """A signed button click (or select) on a message (pass the fake's message dict) or on a view."""
         trigger_id = self.next_trigger_id()
@@ -757,6 +761,7 @@ class SlackRequestFactory:
             container_type=container_type,
             view=view,
             message=({k: v for k, v in message.items() if k != "channel"} if message else None),
+            is_ephemeral=is_ephemeral,
             action_type=action_type,
             action_text=action_text,
             state_values=state_values,
