@@ -62,6 +62,13 @@ def build_parser() -> argparse.ArgumentParser:
                             "(default: whoever typed last, else U0LOCAL); :as @NAME switches inside the shell")
     shell.set_defaults(func=cmd_shell)
 
+    demo = sub.add_parser("demo", help="the local shell on a demo sales team with twelve weeks of history")
+    demo.add_argument("--database", default="sqlite:///goalbot-demo.db",
+                      help="where the demo lives (default sqlite:///goalbot-demo.db, apart from goalbot.db)")
+    demo.add_argument("--reset", action="store_true", help="throw the demo away and seed it again (SQLite only)")
+    demo.add_argument("--user", default=None, help="who you are (default @anna; :as @laura is the manager)")
+    demo.set_defaults(func=cmd_demo)
+
     db = sub.add_parser("db", help="database maintenance")
     db_sub = db.add_subparsers(dest="db_command", required=True)
     db_sub.add_parser("upgrade", help="apply schema migrations").set_defaults(func=cmd_db_upgrade)
@@ -145,6 +152,28 @@ def cmd_shell(args: argparse.Namespace, settings: Settings) -> int:
     from bot.shell import run_shell
 
     return run_shell(settings, user_id=args.user)
+
+
+def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
+    """Seed the demo team (once) in its own database, then open the shell in it."""
+    import dataclasses
+    from pathlib import Path
+
+    from bot.local.demo import prepare
+    from bot.local.state import state_path
+    from bot.local.timetravel import ShellClock
+
+    demo_settings = dataclasses.replace(settings, database_url=args.database)
+    url = make_url(demo_settings.database_url)
+    if args.reset:
+        if url.get_backend_name() != "sqlite" or not url.database:
+            raise UsageError("--reset only throws away a SQLite demo; drop a PostgreSQL demo database yourself.")
+        for path in (url.database, url.database + "-wal", url.database + "-shm", str(state_path(args.database))):
+            Path(path).unlink(missing_ok=True)
+    if prepare(demo_settings, clock=ShellClock()):
+        print(f"Seeded a demo sales team in {_printable_url(demo_settings.database_url)}: laura (manager, "
+              "Italian) and five account executives — anna, james and priya in English, marco and sofia in Italian.")
+    return cmd_shell(args, demo_settings)
 
 
 def cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
