@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from slack_sdk import WebClient
 
+from bot.delivery.ratelimit import ChannelPacer, shared_limits
 from bot.jobs.registry import PLANNERS
 from bot.jobs.runner import OUTBOX_JOB, UnknownJobError, job_names, load_planners, run_job
 from bot.local.render import Choice, Field, form_fields, readable, render_message, state_value
@@ -794,6 +795,11 @@ def run_shell(settings: Settings, *, user_id: str = "U0LOCAL", stdin: TextIO = s
     clock = ShellClock(state.offset)
     workspace = LocalWorkspace(settings, clock=clock)
     workspace.fake.restore(state.workspace)
+    # The fake answers at once and limits nothing, so Slack's 1 post/s/channel pacing would only make the
+    # person wait: a week of check-ins arrives as fast as it is planned.
+    client = workspace.app.client
+    shared_limits(str(client.base_url), str(client.token or ""), settings.slack_posts_per_minute).channels = \
+        ChannelPacer(interval=0.0)
     shell: Shell | None = None
     try:
         me = _resolve_user(workspace, user_id, state.user)
