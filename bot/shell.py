@@ -451,7 +451,7 @@ class Shell:
 
     def _when(self, at: datetime) -> str:
         local = at.astimezone(ZoneInfo(self.tz()))
-        return f"{local:%A} {fmt_date(self.lang(), local.date())} {local:%H:%M}"
+        return f"{local:%A} {fmt_date('en', local.date())} {local:%H:%M}"
 
     def _daily_times(self) -> set[tuple[str, str]]:
         """Every (HH:MM, time zone) at which a check-in, reminder, review or digest can fall due."""
