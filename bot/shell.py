@@ -18,11 +18,11 @@ from slack_sdk import WebClient
 
 from bot.delivery.ratelimit import ChannelPacer, shared_limits
 from bot.jobs.registry import PLANNERS
-from bot.jobs.runner import OUTBOX_JOB, UnknownJobError, job_names, load_planners, run_job
+from bot.jobs.runner import OUTBOX_JOB, UnknownJobError, load_planners, run_job
 from bot.local.render import Choice, Field, form_fields, readable, render_message, state_value
 from bot.local.state import ShellState, state_path
 from bot.local.timetravel import ShellClock, TimeError, parse_target, stops
-from bot.local.workspace import LocalWorkspace
+from bot.local.workspace import LocalWorkspace, submission_answer
 from bot.services.conversation import CHOOSE, CONFIRM
 from bot.settings import Settings
 from prompts import fmt_date, normalize_lang, t
@@ -502,10 +502,6 @@ class Shell:
 
     def _jobs(self, arg: str) -> None:
         name = arg or "checkins"
-        if name not in job_names():
-            raise_or_note = f"there is no job called {name}: the jobs are {', '.join(job_names())}."
-            self.note(raise_or_note)
-            return
         client = self.ws.app.client
         try:
             summary = self._with_progress(lambda: run_job(self.ws.deps, client, name, now=self.clock()))
@@ -606,12 +602,12 @@ class Shell:
         view = self.fake.open_modal() or form.view
         self.form = None
         response = self.ws.submit(view, values, user=self.me)
-        answer = _json(response.body)
+        answer = submission_answer(response)
         if answer.get("response_action") == "errors":
             form.errors = {str(k): str(v) for k, v in (answer.get("errors") or {}).items()}
             form.todo = [i for i, f in enumerate(form.fields) if f.block_id in form.errors] or [0]
             self.form = form
-            print(f"  goalbot could not accept the form:", file=self.out)
+            print("  goalbot could not accept the form:", file=self.out)
             self._ask_field()
             return
         top = self.fake.open_modal()
@@ -769,19 +765,7 @@ class Shell:
             self.note("where you left off:")
             for message in messages[-2:]:
                 self.show_message(message)
-        self.seen.update((c["id"], m["ts"]) for c in [{"id": self.place}] for m in self.fake.messages(self.place))
-        for channel in self.fake.channels():
-            self.seen.update((channel["id"], m["ts"]) for m in self.fake.messages(channel["id"]))
-
-
-def _json(body: Any) -> dict[str, Any]:
-    import json
-
-    try:
-        value = json.loads(body) if isinstance(body, str) and body.strip() else {}
-    except ValueError:
-        return {}
-    return value if isinstance(value, dict) else {}
+        self.seen.update((str(m["channel"]), str(m["ts"])) for m in self.fake.messages())
 
 
 def run_shell(settings: Settings, *, user_id: str = "U0LOCAL", stdin: TextIO = sys.stdin,
