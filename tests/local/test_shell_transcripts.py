@@ -137,6 +137,8 @@ def test_sales_channel_digest_and_export(tmp_path: Path) -> None:
         "/invite @goalbot",
         "/goal digest #sales friday 16:00",
         ":time friday 16:00",
+        ":time 2027-01-04T10:00+01:00",  # an offset typed: stored times stay UTC, so "now" is now
+        "/goal digest now #sales",
         "/goal export",
     )
     assert "created #sales" in after(out, ":channel #sales")
@@ -145,6 +147,8 @@ def test_sales_channel_digest_and_export(tmp_path: Path) -> None:
     digest = after(out, ":time friday 16:00")
     assert "team digest(s)" in digest and "win 10 new clients in the next six months" in digest
     assert "saved to goalbot-files/" in digest and list((tmp_path / "goalbot-files").glob("*.png"))
+    assert said("en", "digest.cmd.posted", channel="<#C0>").replace("#C0", "#sales") in after(
+        out, "/goal digest now #sales")  # posted at once, not queued for an hour later
     export = after(out, "/goal export")
     [path] = [line.split("saved to ")[1] for line in export.splitlines() if "saved to" in line]
     with open(tmp_path / path, encoding="utf-8") as handle:
