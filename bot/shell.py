@@ -134,6 +134,7 @@ class Shell:
         self.show_home = False
         self.files: list[Path] = []
         self.seen: set[tuple[str, str]] = set()
+        self.noticed: set[str] = set()  # channels already pointed out during the current command
         workspace.fake.subscribe(lambda kind, payload: self.events.put((kind, payload)))
 
     # ------------------------------------------------------------------ names and people
@@ -187,6 +188,7 @@ class Shell:
         line = line.strip()
         if line in (":quit", ":q", ":exit"):
             return False
+        self.noticed = set()
         try:
             if self.form is not None:
                 self._fill(line)
@@ -742,8 +744,9 @@ class Shell:
                 self.show_message({"blocks": payload.get("blocks")}, kind="home")
             elif kind in ("modal_open", "modal_push", "modal_update"):
                 self._open_form(payload)
-        for channel in sorted(noticed):
+        for channel in sorted(noticed - self.noticed):
             self.note(f"new in #{self.name_of(channel)}: :channel #{self.name_of(channel)} to read it")
+        self.noticed |= noticed
         if wait:
             self.show_home = False
 
@@ -792,14 +795,22 @@ def run_shell(settings: Settings, *, user_id: str = "U0LOCAL", stdin: TextIO = s
             shell.place = state.place
         print(BANNER, file=stdout)
         shell.resume(state.labels)
-        interactive = stdin.isatty()
+        interactive = stdin.isatty() and stdin is sys.stdin
+        if interactive:
+            try:
+                import readline  # noqa: F401 - line editing and history for input()
+            except ImportError:
+                pass
         while True:
             if interactive:
-                print(shell.prompt(), end="", file=stdout, flush=True)
-            line = stdin.readline()
-            if not line:
-                break
-            if not interactive:
+                try:
+                    line = input(shell.prompt())
+                except EOFError:
+                    break
+            else:
+                line = stdin.readline()
+                if not line:
+                    break
                 print(f"{shell.prompt()}{line.rstrip()}", file=stdout)
             if not shell.handle(line):
                 break
