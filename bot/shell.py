@@ -738,6 +738,8 @@ class Shell:
                     self.show_message(payload, edited=kind == "update")
                 elif visible == "notice" and kind == "message":
                     noticed.add(str(payload.get("channel")))
+            elif kind == "user_message" and payload.get("user") == self.me:
+                self.seen.add((str(payload.get("channel")), str(payload.get("ts"))))  # typed here, already shown
             elif kind == "ephemeral" and payload.get("user") == self.me:
                 self.show_message(payload, kind="ephemeral", edited=bool(payload.get("replaced")))
             elif kind == "home" and self.show_home and payload.get("user_id") in (self.me, None):
