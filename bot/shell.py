@@ -52,7 +52,7 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     (":join [#NAME]", "join a public channel", ":join #sales"),
     (":invite @NAME", "invite a person or goalbot into this channel (/invite works too)", ":invite @goalbot"),
     (":dm", "back to your direct messages with goalbot", ":dm"),
-    (":time WHEN", "move the clock forward; scheduled check-ins, reminders, reviews and digests run on the way",
+    (":time WHEN", "move the clock; going forward, check-ins, reminders, reviews and digests go out on the way",
      ":time +1w   :time monday 09:00   :time 2026-12-07T09:00+01:00"),
     (":jobs NAME", "run one scheduled job now (checkins, reminders, reviews, digests, outbox)", ":jobs digests"),
     (":files", "the files goalbot sent you (saved under goalbot-files/)", ":files"),
@@ -442,7 +442,9 @@ class Shell:
             self.note(str(error) + ".")
             return
         if target <= now:
-            self.note("the clock only moves forward (what was sent stays sent).")
+            # Going back is allowed (to replay a date), but the jobs already ran: nothing is sent again.
+            self.clock.move_to(target)
+            self.note(f"the clock now reads {self._when(target)} ({self.tz()}); it went back, so no job ran.")
             return
         client = self.ws.app.client
         for stop in stops(now, target, self._daily_times()):
