@@ -1523,7 +1523,7 @@ class FakeSlackWebAPI:
     def _new_view(
         self, view: dict[str, Any], *, root: str | None = None, previous: str | None = None
     ) -> dict[str, Any]:
-        view_id = f"V{self._next_counter():08d}"
+        view_id = "V" + _slack_id_suffix()  # random: views restored from an earlier run keep their ids
         stored: dict[str, Any] = {
             "id": view_id,
             "team_id": self.team_id,
@@ -1621,7 +1621,7 @@ class FakeSlackWebAPI:
         if not filename or length in (None, ""):
             raise _ApiError("invalid_arguments", response_metadata={"messages": ["filename and length are required"]})
         with self._lock:
-            file_id = f"F{self._next_counter():08d}"
+            file_id = "F" + _slack_id_suffix()
             self._files[file_id] = {
                 "id": file_id,
                 "name": str(filename),
