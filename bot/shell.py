@@ -19,7 +19,8 @@ from slack_sdk import WebClient
 from bot.delivery.ratelimit import ChannelPacer, shared_limits
 from bot.jobs.registry import PLANNERS
 from bot.jobs.runner import OUTBOX_JOB, UnknownJobError, load_planners, run_job
-from bot.local.render import Choice, Field, form_fields, readable, render_message, state_value
+from bot.local.forms import Form
+from bot.local.render import Choice, render_message
 from bot.local.state import ShellState, state_path
 from bot.local.timetravel import ShellClock, TimeError, parse_target, stops
 from bot.local.workspace import LocalWorkspace, submission_answer
@@ -88,30 +89,6 @@ class Shown:
     ts: str | None
 
 
-class Form:
-    """A modal being filled in, field by field."""
-
-    def __init__(self, view: dict[str, Any]) -> None:
-        self.view = view
-        self.fields: list[Field] = form_fields(view)
-        self.values: dict[str, str] = {f.block_id: f.initial for f in self.fields}
-        self.todo: list[int] = list(range(len(self.fields)))
-        self.errors: dict[str, str] = {}
-
-    @property
-    def current(self) -> Field | None:
-        """The field the next line fills, or None when every field has an answer."""
-        return self.fields[self.todo[0]] if self.todo else None
-
-    def title(self) -> str:
-        """The modal's title."""
-        return str((self.view.get("title") or {}).get("text") or "")
-
-    def button(self, name: str, default: str) -> str:
-        """The label of its submit or close button."""
-        return str((self.view.get(name) or {}).get("text") or default)
-
-
 class Shell:
     """Reads lines, turns them into what a person does in Slack, prints what the bot posts."""
 
@@ -174,10 +151,8 @@ class Shell:
 
     def prompt(self) -> str:
         """`you> ` in the DM, `marco #sales> ` in a channel, `  Field> ` while a form is open."""
-        if self.form is not None and self.form.current is not None:
-            return f"  {self.form.current.label}> "
         if self.form is not None:
-            return "  submit?> "
+            return self.form.prompt()
         where = "" if self.place.startswith("D") else f" #{self.name_of(self.place)}"
         return f"{self.name_of(self.me)}{where}> "
 
@@ -519,107 +494,36 @@ class Shell:
 
     def _open_form(self, view: dict[str, Any]) -> None:
         self.form = Form(view)
-        form = self.form
-        print(f"┌─ {form.title()} (a form: answer each field; an empty line keeps the value shown) ", file=self.out)
-        rendered = render_message({"blocks": [b for b in view.get("blocks") or [] if b.get("type") != "input"]},
-                                  self.name_of)
-        for line in rendered.lines:
-            print(f"│ {line}", file=self.out)
-        for index, field in enumerate(form.fields, start=1):
-            optional = " (optional)" if field.optional else ""
-            print(f"│ {index}. {field.label}{optional}" + (f" — {field.hint}" if field.hint else ""), file=self.out)
-        print(f"└─ {form.button('submit', 'Submit')}: :submit · {form.button('close', 'Cancel')}: :cancel", file=self.out)
-        self._ask_field()
-
-    def _ask_field(self) -> None:
-        form = self.form
-        if form is None:
-            return
-        field = form.current
-        if field is None:
-            self.note("every field is filled: yes (or :submit) sends the form, a field's number changes it, "
-                      ":cancel closes it.")
-            return
-        error = form.errors.get(field.block_id)
-        if error:
-            print(f"  ✗ {field.label}: {readable(error)}", file=self.out)
-        current = form.values.get(field.block_id) or ""
-        if field.kind == "static_select":
-            options = "  ".join(f"[{i}] {label}" for i, (_, label) in enumerate(field.options, start=1))
-            print(f"  {field.label}: {options}", file=self.out)
-            current = dict(field.options).get(current, current)
-        shown = f" (now: {current})" if current else ""
-        colon = "" if field.label.endswith(("?", ":")) else ":"
-        print(f"  {field.label}{shown}{colon}", file=self.out)
+        self._print(self.form.intro(self.name_of))
 
     def _fill(self, line: str) -> None:
         form = self.form
         assert form is not None
-        if line == ":cancel":
+        step = form.take(line)
+        self._print(step.lines)
+        if step.close:
             self.fake.close_modal()
             self.form = None
-            self.note(f"closed “{form.title()}” without sending it.")
-            return
-        field = form.current
-        if line == ":submit" or (field is None and line.lower() in ("yes", "y", "sì", "si", "ok", "")):
-            self._submit()
-            return
-        if field is None:
-            if line.isdigit() and 1 <= int(line) <= len(form.fields):
-                form.todo = [int(line) - 1]
-                self._ask_field()
-            else:
-                self.note("yes sends the form, a field's number changes it, :cancel closes it.")
-            return
-        if line:
-            value = line
-            if field.kind == "static_select":
-                labels = {label.lower(): value for value, label in field.options}
-                values = [value for value, _ in field.options]
-                if line.isdigit() and 1 <= int(line) <= len(values):
-                    value = values[int(line) - 1]
-                elif line.lower() in labels:
-                    value = labels[line.lower()]
-                elif line not in values:
-                    self.note(f"pick one of the {len(values)} options by its number.")
-                    self._ask_field()
-                    return
-            form.values[field.block_id] = value
-        elif not field.optional and not form.values.get(field.block_id):
-            self.note(f"{field.label} is required.")
-            self._ask_field()
-            return
-        form.todo.pop(0)
-        form.errors.pop(field.block_id, None)
-        self._ask_field()
+        elif step.submit:
+            self._submit(form)
 
-    def _submit(self) -> None:
-        form = self.form
-        assert form is not None
-        missing = [f for f in form.fields if not f.optional and not form.values.get(f.block_id)]
-        if missing:
-            form.todo = [form.fields.index(f) for f in missing]
-            self.note("some required fields are empty.")
-            self._ask_field()
-            return
-        values = {f.block_id: {f.action_id: state_value(f, form.values.get(f.block_id, ""))} for f in form.fields}
+    def _submit(self, form: Form) -> None:
         view = self.fake.open_modal() or form.view
         self.form = None
-        response = self.ws.submit(view, values, user=self.me)
-        answer = submission_answer(response)
+        answer = submission_answer(self.ws.submit(view, form.state(), user=self.me))
         if answer.get("response_action") == "errors":
-            form.errors = {str(k): str(v) for k, v in (answer.get("errors") or {}).items()}
-            form.todo = [i for i, f in enumerate(form.fields) if f.block_id in form.errors] or [0]
             self.form = form
-            print("  goalbot could not accept the form:", file=self.out)
-            self._ask_field()
+            self._print(form.refused(answer.get("errors") or {}))
             return
         top = self.fake.open_modal()
-        if top is not None and answer.get("response_action") in ("update", "push"):
-            return  # the modal_update / modal_push event opens the new form
-        if top is not None:
-            self.form = Form(top)  # a pushed modal was closed: the one beneath is back
-            self._ask_field()
+        if top is not None and answer.get("response_action") not in ("update", "push"):
+            # A pushed modal was closed: the one beneath is back (update and push arrive as events).
+            self.form = Form(top)
+            self._print(self.form.ask())
+
+    def _print(self, lines: list[str]) -> None:
+        for line in lines:
+            print(line, file=self.out)
 
     # ------------------------------------------------------------------ output
 
