@@ -134,6 +134,11 @@ def test_sales_channel_digest_and_export(tmp_path: Path) -> None:
         "yes",
         ":channel #sales",
         "/goal digest #sales friday 16:00",
+        ":as @marco it Europe/Rome",
+        "ciao a tutti",  # marco is not in #sales yet
+        ":join",
+        "ciao a tutti",
+        ":as @you",
         "/invite @goalbot",
         "/goal digest #sales friday 16:00",
         ":time friday 16:00",
@@ -143,6 +148,8 @@ def test_sales_channel_digest_and_export(tmp_path: Path) -> None:
     )
     assert "created #sales" in after(out, ":channel #sales")
     assert "not in #sales yet" in after(out, "/goal digest #sales friday 16:00")  # Slack's membership holds
+    assert "not in #sales" in after(out, "ciao a tutti") and "@marco joined #sales" in after(out, ":join")
+    assert "marco #sales> ciao a tutti" in out  # every message shows who wrote it
     assert "@goalbot joined #sales" in after(out, "/invite @goalbot")
     digest = after(out, ":time friday 16:00")
     assert "team digest(s)" in digest and "win 10 new clients in the next six months" in digest
