@@ -15,20 +15,23 @@ from typing import Any, TextIO
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from slack_sdk import WebClient
+from sqlalchemy import select
 
 from bot.delivery.ratelimit import ChannelPacer, shared_limits
+from bot.clock import as_utc
+from bot.jobs.checkins import REMINDER_AFTER
 from bot.jobs.registry import PLANNERS
 from bot.jobs.runner import OUTBOX_JOB, UnknownJobError, load_planners, run_job
 from bot.local.forms import Form
 from bot.local.render import Choice, render_message
 from bot.local.state import ShellState, state_path
-from bot.local.timetravel import ShellClock, TimeError, parse_target, stops
+from bot.local.timetravel import TICK, ShellClock, TimeError, parse_target, stops
 from bot.local.workspace import LocalWorkspace, submission_answer
 from bot.services.conversation import CHOOSE, CONFIRM
 from bot.settings import Settings
 from prompts import fmt_date, normalize_lang, t
 from slackfake import WorkspaceError, dm_channel_id
-from storage.models import DigestSubscription, TeamSettings, UserPref
+from storage.models import DigestSubscription, OutboxMessage, TeamSettings, UserPref
 from storage.repositories import get_conversation, get_user_pref
 
 log = logging.getLogger(__name__)
@@ -422,9 +425,13 @@ class Shell:
             self.note(f"the clock now reads {self._when(target)} ({self.tz()}); it went back, so no job ran.")
             return
         client = self.ws.app.client
-        for stop in stops(now, target, self._daily_times()):
-            self.clock.move_to(stop)
-            self._run_jobs(client, sorted(load_planners()), at_stop=True)
+        daily, current = self._daily_times(), now
+        while current < target:
+            # Recomputed at every stop: a check-in sent on the way sets when its reminder falls due.
+            stop = min([*stops(current, target, daily), *self._reminders_due(current, target)])
+            with self.clock.stopped_at(stop):
+                self._run_jobs(client, sorted(load_planners()), at_stop=True)
+            current = stop
         self.clock.move_to(target)
         self.note(f"the clock now reads {self._when(target)} ({self.tz()}).")
 
@@ -445,6 +452,15 @@ class Shell:
             pairs = {(hhmm, tz) for hhmm in times for tz in zones}
             pairs |= {(s.time, s.tz) for s in session.query(DigestSubscription).filter(DigestSubscription.active)}
         return pairs
+
+    def _reminders_due(self, after: datetime, until: datetime) -> list[datetime]:
+        """When the reminders of check-ins delivered so far fall due, between `after` and `until`."""
+        with self.ws.deps.sessions() as session:
+            sent = session.scalars(select(OutboxMessage.sent_at).where(
+                OutboxMessage.kind == "checkin", OutboxMessage.status == "sent",
+                OutboxMessage.sent_at > after - REMINDER_AFTER - TICK, OutboxMessage.sent_at <= until - REMINDER_AFTER))
+            due = [as_utc(at) + REMINDER_AFTER + TICK for at in sent if at is not None]
+        return [at for at in due if after < at <= until]
 
     def _run_jobs(self, client: WebClient, names: list[str], *, at_stop: bool = False) -> None:
         """Run jobs as the scheduler would at the clock's time: plan, say what goes out, deliver with progress."""

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -24,9 +25,24 @@ class ShellClock:
 
     def __init__(self, offset: timedelta = timedelta(0)) -> None:
         self.offset = offset
+        self.frozen: datetime | None = None
 
     def __call__(self) -> datetime:
-        return system_clock() + self.offset
+        return self.frozen if self.frozen is not None else system_clock() + self.offset
+
+    @contextmanager
+    def stopped_at(self, at: datetime) -> Iterator[None]:
+        """Stand still at `at` while the jobs of one stop run, as if they all ran in the same scheduler tick.
+
+        Otherwise a check-in asked a few milliseconds after a stop is, two days later at the same stop, a few
+        milliseconds short of the two days its reminder waits for.
+        """
+        self.move_to(at)
+        self.frozen = as_utc(at)
+        try:
+            yield
+        finally:
+            self.frozen = None
 
     def move_to(self, at: datetime) -> None:
         """Make the clock read `at` now (and tick on from there)."""
