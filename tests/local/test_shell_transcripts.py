@@ -9,13 +9,15 @@ import csv
 import os
 import subprocess
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from bot.local.render import readable
 from bot.local.state import ShellState, state_path
+from bot.local.timetravel import parse_target
 from bot.shell import COMMANDS
 from prompts import t
 
@@ -49,6 +51,12 @@ def after(output: str, typed: str, *, last: bool = False) -> str:
             break
         lines.append(line)
     return "\n".join(lines)
+
+
+def saturday_morning_in_rome() -> str:
+    """The Saturday after the shell's next Friday 16:00, 10:00 in Rome, written with its +01:00 offset."""
+    friday = parse_target("friday 16:00", now=datetime.now(UTC), tz="Europe/Rome")
+    return (friday + timedelta(hours=18)).astimezone(ZoneInfo("Europe/Rome")).isoformat(timespec="minutes")
 
 
 def test_a_conversation_in_english(tmp_path: Path) -> None:
@@ -142,7 +150,7 @@ def test_sales_channel_digest_and_export(tmp_path: Path) -> None:
         "/invite @goalbot",
         "/goal digest #sales friday 16:00",
         ":time friday 16:00",
-        ":time 2027-01-04T10:00+01:00",  # an offset typed: stored times stay UTC, so "now" is now
+        f":time {saturday_morning_in_rome()}",  # an offset typed: stored times stay UTC, so "now" is now
         "/goal digest now #sales",
         "/goal export",
     )
