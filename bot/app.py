@@ -13,6 +13,7 @@ from slack_sdk.http_retry.builtin_handlers import (
     ServerErrorRetryHandler,
 )
 
+from bot.context import attach_caller
 from bot.deps import Deps
 from bot.listeners import register_listeners
 from bot.middleware import ack_early, dedupe_events
@@ -56,6 +57,7 @@ def build_app(deps: Deps, *, token: str | None = None, signing_secret: str | Non
     )
     app.use(ack_early)
     app.use(dedupe_events(deps))
+    app.use(attach_caller(lambda: deps.clock))
     register_listeners(app, deps)
 
     @app.error

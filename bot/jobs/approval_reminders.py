@@ -12,7 +12,6 @@ from bot.blocks.common import Message, clip, escape, section
 from bot.clock import as_utc
 from bot.delivery.outbox import enqueue
 from bot.deps import Deps
-from bot.jobs.registry import planner
 from bot.rules.approvals import reminder_due
 from bot.jobs.manager_weeks import zone_and_lang
 from prompts import t
@@ -22,7 +21,6 @@ from storage.teams import approvals_waiting
 KIND = "approval_reminder"
 
 
-@planner("approval_reminders")
 def plan_approval_reminders(deps: Deps, client: WebClient, now: datetime) -> int:
     """Queue a reminder for every approval that has waited too long; how many queued."""
     queued = 0

@@ -15,7 +15,6 @@ from slack_sdk import WebClient
 from bot.blocks.manager_week import manager_week
 from bot.delivery.outbox import enqueue
 from bot.deps import Deps
-from bot.jobs.registry import planner
 from bot.rules.schedule import parse_hhmm
 from bot.services.manager_week import build_manager_week
 from bot.services.profiles import valid_tz
@@ -39,7 +38,6 @@ def week_key(team_id: str, manager_id: str, monday: str) -> str:
     return f"manager-week:{team_id}:{manager_id}:{monday}"
 
 
-@planner("manager_weeks")
 def plan_manager_weeks(deps: Deps, client: WebClient, now: datetime) -> int:
     """Queue the week of every manager whose moment has come this week (their local time); how many queued."""
     settings = deps.settings

@@ -213,3 +213,11 @@ def check_part(part: str, draft: GoalDraft, *, today: date) -> list[SmartIssue]:
 def check_goal(draft: GoalDraft, *, today: date) -> list[SmartIssue]:
     """Every issue with the draft, part by part in SMART order."""
     return [issue for part in SMART_PARTS for issue in check_part(part, draft, today=today)]
+
+
+# Issues about the size of the target, fixed by changing the target: the conversation sends the person back to
+# Measurable, and an edit checks them when the target changes.
+TARGET_CODES = frozenset(
+    {"retention_over_100", "percent_over_100", "growth_far_beyond_baseline", "target_not_above_baseline",
+     "target_not_below_baseline"}
+)

@@ -17,7 +17,7 @@ from bot.blocks.digests import DigestView
 from bot.rules.objectives import Rollup
 from bot.services.digests import digest_view, team_standings
 from bot.services.teams import objective_rollups
-from bot.services.conversation import Turn
+from bot.context import RequestContext
 from storage.db import SessionFactory
 from storage.teams import list_objectives, reports_of
 
@@ -45,8 +45,8 @@ def build_manager_week(session: Session, *, team_id: str, manager_id: str, now: 
     return ManagerWeek(manager_id, reports, view, objectives)
 
 
-def manager_week_for(sessions: SessionFactory, turn: Turn) -> ManagerWeek:
+def manager_week_for(sessions: SessionFactory, ctx: RequestContext) -> ManagerWeek:
     """The speaker's week as their reports' manager, now (`/goal team week`)."""
     with sessions() as session:
-        return build_manager_week(session, team_id=turn.team_id, manager_id=turn.user_id, now=turn.now,
-                                  tz=turn.tz, lang=turn.lang)
+        return build_manager_week(session, team_id=ctx.team_id, manager_id=ctx.user_id, now=ctx.now,
+                                  tz=ctx.tz, lang=ctx.lang)

@@ -16,7 +16,8 @@ from bot.rules.goals import parse_goal
 from bot.rules.smart import GoalDraft
 from bot.rules.visibility import Decision
 from bot.services import conversation
-from bot.services.conversation import Turn, draft_to_json
+from bot.context import RequestContext
+from bot.services.conversation import draft_to_json
 from bot.services.goals_admin import GoalRefused
 from bot.services.teams import load_org
 from storage.db import SessionFactory
@@ -58,9 +59,9 @@ class ProposalNews:
         return self.action is Action.ACCEPTED
 
 
-def _draft_json(turn: Turn, text: str) -> dict[str, Any]:
+def _draft_json(ctx: RequestContext, text: str) -> dict[str, Any]:
     """Read a goal sentence like `/goal TEXT` does; a deadline already past is left for the owner to give."""
-    parsed = parse_goal(text, lang=turn.lang, now=turn.now, tz=turn.tz, fiscal_year_start_month=turn.fiscal_year_start)
+    parsed = parse_goal(text, lang=ctx.lang, now=ctx.now, tz=ctx.tz, fiscal_year_start_month=ctx.fiscal_year_start)
     draft = GoalDraft.from_parsed(parsed)
     if parsed.deadline_error is not None:  # a deadline gone, or a weekday at odds with its date: the owner gives it
         draft.deadline = None
@@ -72,33 +73,33 @@ def _news(proposal: GoalProposal, actor: str, action: Action, reason: str | None
                         reason)
 
 
-def propose(sessions: SessionFactory, turn: Turn, owner: str, text: str) -> Decision | ProposalNews:
+def propose(sessions: SessionFactory, ctx: RequestContext, owner: str, text: str) -> Decision | ProposalNews:
     """Propose a goal to a report (their manager's or an admin's call); the report is asked next."""
     with sessions() as session:
-        decision = policy.may_propose_goal(load_org(session, turn.team_id), turn.user_id, owner)
+        decision = policy.may_propose_goal(load_org(session, ctx.team_id), ctx.user_id, owner)
         if not decision:
             return decision
-        proposal = create_proposal(session, turn.team_id, owner_id=owner, manager_id=turn.user_id, origin="manager",
-                                   actor_id=turn.user_id, draft=_draft_json(turn, text), now=turn.now)
+        proposal = create_proposal(session, ctx.team_id, owner_id=owner, manager_id=ctx.user_id, origin="manager",
+                                   actor_id=ctx.user_id, draft=_draft_json(ctx, text), now=ctx.now)
         session.commit()
-        return _news(proposal, turn.user_id, Action.PROPOSED, None)
+        return _news(proposal, ctx.user_id, Action.PROPOSED, None)
 
 
-def _open_for(session: Session, turn: Turn, proposal_id: int) -> GoalProposal:
-    """The proposal when it is the speaker's turn to answer it, else GoalRefused saying why."""
-    proposal = get_proposal(session, turn.team_id, proposal_id)
+def _open_for(session: Session, ctx: RequestContext, proposal_id: int) -> GoalProposal:
+    """The proposal when it is the speaker's ctx to answer it, else GoalRefused saying why."""
+    proposal = get_proposal(session, ctx.team_id, proposal_id)
     if proposal is None:
         raise GoalRefused("proposal.not_found", id=proposal_id)
-    if turn.user_id not in (proposal.owner_id, proposal.manager_id):
+    if ctx.user_id not in (proposal.owner_id, proposal.manager_id):
         raise GoalRefused("proposal.not_yours", id=proposal_id)
     if proposal.status != "open":
         raise GoalRefused("proposal.closed", id=proposal_id)
-    if proposal.awaiting != turn.user_id:
+    if proposal.awaiting != ctx.user_id:
         raise GoalRefused("proposal.not_your_turn", id=proposal_id, person=f"<@{proposal.awaiting}>")
     return proposal
 
 
-def counter(sessions: SessionFactory, turn: Turn, proposal_id: int, text: str, reason: str) -> ProposalNews:
+def counter(sessions: SessionFactory, ctx: RequestContext, proposal_id: int, text: str, reason: str) -> ProposalNews:
     """Answer a proposal with another version and the reason for it; the other side is asked next."""
     if not text:
         raise GoalRefused("proposal.usage")
@@ -107,45 +108,45 @@ def counter(sessions: SessionFactory, turn: Turn, proposal_id: int, text: str, r
     if len(reason) > MAX_REASON:
         raise GoalRefused("manage.edit.reason_too_long", limit=MAX_REASON)
     with sessions() as session:
-        proposal = _open_for(session, turn, proposal_id)
-        action = Action.CHANGE_PROPOSED if turn.user_id == proposal.owner_id else Action.COUNTERED
-        record_proposal_event(session, proposal, actor_id=turn.user_id, action=action, now=turn.now,
-                              draft=_draft_json(turn, text), reason=reason)
+        proposal = _open_for(session, ctx, proposal_id)
+        action = Action.CHANGE_PROPOSED if ctx.user_id == proposal.owner_id else Action.COUNTERED
+        record_proposal_event(session, proposal, actor_id=ctx.user_id, action=action, now=ctx.now,
+                              draft=_draft_json(ctx, text), reason=reason)
         session.commit()
-        return _news(proposal, turn.user_id, action, reason)
+        return _news(proposal, ctx.user_id, action, reason)
 
 
-def accept(sessions: SessionFactory, turn: Turn, proposal_id: int) -> ProposalNews:
+def accept(sessions: SessionFactory, ctx: RequestContext, proposal_id: int) -> ProposalNews:
     """Agree to the proposal as it stands; the owner then sets the goal up."""
     with sessions() as session:
-        proposal = get_proposal(session, turn.team_id, proposal_id)
+        proposal = get_proposal(session, ctx.team_id, proposal_id)
         # The owner may pick an agreed proposal up again if they left its set-up unfinished.
         unfinished = (proposal is not None and proposal.status == "agreed" and proposal.goal_id is None
-                      and proposal.owner_id == turn.user_id)
+                      and proposal.owner_id == ctx.user_id)
         if not unfinished:
-            proposal = _open_for(session, turn, proposal_id)
-            record_proposal_event(session, proposal, actor_id=turn.user_id, action=Action.ACCEPTED, now=turn.now,
+            proposal = _open_for(session, ctx, proposal_id)
+            record_proposal_event(session, proposal, actor_id=ctx.user_id, action=Action.ACCEPTED, now=ctx.now,
                                   status="agreed")
             session.commit()
         assert proposal is not None
-        return _news(proposal, turn.user_id, Action.ACCEPTED, None)
+        return _news(proposal, ctx.user_id, Action.ACCEPTED, None)
 
 
-def set_up_agreed(sessions: SessionFactory, owner_turn: Turn, news: ProposalNews) -> list[Message]:
+def set_up_agreed(sessions: SessionFactory, owner_ctx: RequestContext, news: ProposalNews) -> list[Message]:
     """Start the owner's SMART conversation from the agreed draft: the letters still missing are theirs to give."""
     with sessions() as session:
-        messages = conversation.start_from_proposal(session, owner_turn, news.draft, news.proposal_id)
+        messages = conversation.start_from_proposal(session, owner_ctx, news.draft, news.proposal_id)
         session.commit()
         return messages
 
 
-def history(sessions: SessionFactory, turn: Turn, proposal_id: int) -> GoalProposal:
+def history(sessions: SessionFactory, ctx: RequestContext, proposal_id: int) -> GoalProposal:
     """The proposal with every step, for its two sides and those who see the owner's goals."""
     with sessions() as session:
-        proposal = get_proposal(session, turn.team_id, proposal_id)
+        proposal = get_proposal(session, ctx.team_id, proposal_id)
         if proposal is None:
             raise GoalRefused("proposal.not_found", id=proposal_id)
-        party = turn.user_id in (proposal.owner_id, proposal.manager_id)
-        if not party and not policy.may_see_goal(load_org(session, turn.team_id), turn.user_id, proposal.owner_id):
+        party = ctx.user_id in (proposal.owner_id, proposal.manager_id)
+        if not party and not policy.may_see_goal(load_org(session, ctx.team_id), ctx.user_id, proposal.owner_id):
             raise GoalRefused("proposal.not_yours", id=proposal_id)
         return proposal

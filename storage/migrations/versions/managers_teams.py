@@ -4,7 +4,7 @@ visibility, manager comments on check-ins, goal proposals with their negotiation
 Existing goals keep working: they get no objective, public visibility, and no manager until someone adds one.
 
 Revision ID: managers_0002
-Revises: 0001
+Revises: shell_0002
 Create Date: 2026-12-01 12:29:49.811024
 
 """
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision: str = 'managers_0002'
-down_revision: Union[str, Sequence[str], None] = '0001'
+down_revision: Union[str, Sequence[str], None] = 'shell_0002'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
