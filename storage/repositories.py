@@ -101,8 +101,13 @@ def find_checkin_by_message(session: Session, channel_id: str, message_ts: str) 
 
 def claim_event(session_factory, event_id: str, at: datetime) -> bool:  # type: ignore[no-untyped-def]
     """Record an event id; False when it was already handled (a Slack retry or a duplicate)."""
+    return insert_once(session_factory, ProcessedEvent(event_id=event_id, received_at=at))
+
+
+def insert_once(session_factory, row: Any) -> bool:  # type: ignore[no-untyped-def]
+    """Insert a row keyed by what it remembers, in its own transaction; False when the key was already there."""
     with session_factory() as session:
-        session.add(ProcessedEvent(event_id=event_id, received_at=at))
+        session.add(row)
         try:
             session.commit()
         except IntegrityError:
