@@ -68,16 +68,20 @@ TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
 def configure(level: str, log_format: str = "text") -> None:
-    """Log to stderr at `level`, as text or JSON lines, with bodies kept out of every line."""
+    """Log to stderr at `level`, as text or JSON lines, with bodies kept out of every line.
+
+    Like logging.basicConfig, it leaves a root logger that already has handlers alone (a test runner's, an
+    embedding application's), apart from the error counter.
+    """
+    root = logging.getLogger()
+    if not any(isinstance(h, ErrorCounter) for h in root.handlers):
+        root.addHandler(ErrorCounter())
+    for chatty in ("alembic", "apscheduler.executors.default"):  # the latter: two lines per job run, every 5 s
+        logging.getLogger(chatty).setLevel(logging.WARNING)
+    if any(not isinstance(h, ErrorCounter) for h in root.handlers):
+        return
     handler = logging.StreamHandler()
     handler.setFormatter(JsonFormatter() if log_format == "json" else logging.Formatter(TEXT_FORMAT))
     handler.addFilter(NoBodies())
-    root = logging.getLogger()
-    for old in [h for h in root.handlers if isinstance(h, logging.StreamHandler) and not isinstance(h, logging.FileHandler)]:
-        root.removeHandler(old)
     root.addHandler(handler)
-    if not any(isinstance(h, ErrorCounter) for h in root.handlers):
-        root.addHandler(ErrorCounter())
     root.setLevel(getattr(logging, level, logging.INFO))
-    for chatty in ("alembic", "apscheduler.executors.default"):  # the latter: two lines per job run, every 5 s
-        logging.getLogger(chatty).setLevel(logging.WARNING)

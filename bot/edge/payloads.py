@@ -252,6 +252,16 @@ def _obj(value: Any, name: str, *, required: bool = True) -> dict[str, Any]:
     return value
 
 
+def _blocks(value: Any, name: str) -> None:
+    """Blocks, when present, are a list of at most 100 objects each naming its type."""
+    if value is None:
+        return
+    if not isinstance(value, list) or len(value) > 100:
+        raise Invalid(f"{name} is not a list of blocks")
+    for number, block in enumerate(value):
+        _text(_obj(block, f"{name}[{number}]").get("type"), f"{name}[{number}].type", limit=64)
+
+
 def _flag(value: Any, name: str) -> bool:
     if value in (None, "", False, "false"):
         return False
@@ -328,8 +338,7 @@ def _message_event(event: dict[str, Any]) -> None:
     for key in ("ts", "thread_ts", "event_ts"):
         slack_id(event.get(key), "ts", f"event.{key}", required=key == "ts" and event.get("subtype") is None)
     slack_id(event.get("team"), "team", "event.team", required=False)
-    if event.get("blocks") is not None and not isinstance(event.get("blocks"), list):
-        raise Invalid("event.blocks is not a list")
+    _blocks(event.get("blocks"), "event.blocks")
 
 
 def _home_opened_event(event: dict[str, Any]) -> None:
@@ -424,8 +433,7 @@ def block_actions(body: dict[str, Any], urls: ResponseUrls) -> BlockActions:
     for key in ("ts", "thread_ts"):
         slack_id(message.get(key), "ts", f"message.{key}", required=False)
     _text(message.get("text"), "message.text", limit=MAX_TEXT, required=False)
-    if message.get("blocks") is not None and not isinstance(message.get("blocks"), list):
-        raise Invalid("message.blocks is not a list")
+    _blocks(message.get("blocks"), "message.blocks")
     view = _obj(body.get("view"), "view", required=False)
     if view:
         _view_state(view)

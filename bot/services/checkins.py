@@ -39,6 +39,7 @@ from bot.rules.replies import GoalContext, ReplyReading, read_reply
 from bot.rules.schedule import current_slot, next_send, week_start
 from bot.services.conversation import Turn
 from bot.settings import Settings
+from bot.rules.limits import storable_amount
 from prompts import fmt_amount, fmt_date, normalize_lang, t
 from storage.models import (
     CheckIn,
@@ -210,6 +211,8 @@ def record_value(
     blocker: str | None = None,
 ) -> list[Message]:
     """Record the week's value: the check-in, the goal's current value, pace and status; the thread answer."""
+    if not storable_amount(value):
+        return [text_message(t(lang, "edge.number_too_large"))]  # nothing recorded: asked again instead
     previous = current_value(goal)
     if checkin.status != ANSWERED or checkin.previous_value is None:
         checkin.previous_value = previous  # a correction later in the week keeps where the week started

@@ -21,6 +21,7 @@ from bot.deps import Deps
 from bot.listeners.support import ack_now, make_turn, reply, report_failure
 from bot.services import checkins as service
 from bot.services.conversation import Turn
+from bot.rules.limits import row_id
 from prompts import t
 from storage.models import CheckIn
 
@@ -43,7 +44,7 @@ def where(body: dict[str, Any]) -> tuple[str, str, str, str | None, str | None]:
 def checkin_id_of(value: str) -> int | None:
     """The check-in id a button carries ("12", or "12:7.0" for a picked reading)."""
     head = (value or "").split(":", 1)[0]
-    return int(head) if head.isdigit() else None
+    return row_id(head)
 
 
 def _checkin_action(deps: Deps, work: Work) -> Callable[..., None]:

@@ -23,6 +23,7 @@ from bot.services import goals_admin as admin
 from bot.services.conversation import Turn
 from bot.rules.schedule import week_start
 from bot.services.home import refresh_home
+from bot.rules.limits import row_id
 from storage.repositories import find_checkin_of_week
 from prompts import t
 
@@ -57,7 +58,7 @@ def tell(deps: Deps, client: WebClient, turn: Turn, body: dict[str, Any], messag
 def goal_id_of(action: dict[str, Any]) -> int | None:
     """The goal id a button carries as its value."""
     value = str(action.get("value") or "")
-    return int(value) if value.isdigit() else None
+    return row_id(value)
 
 
 def message_card(body: dict[str, Any]) -> tuple[str, str] | None:

@@ -24,6 +24,7 @@ from bot.rules.deadlines import resolve_deadline
 from bot.rules.schedule import parse_weekly_time
 from bot.services import checkins as service
 from bot.services.conversation import Turn
+from bot.rules.limits import row_id
 from prompts import fmt_date, t
 from storage.models import TeamSettings
 from storage.repositories import upsert_user_pref
@@ -38,7 +39,7 @@ def checkin_now(deps: Deps, client: WebClient, turn: Turn, command: Command, bod
                 respond: Respond) -> None:
     """Post the check-in for every active goal (or the one named) in the person's DM, now."""
     arg = command.args.strip().lstrip("#")
-    goal_id = int(arg) if arg.isdigit() else None
+    goal_id = row_id(arg)
     channel = dm_channel(deps, client, turn.team_id, turn.user_id)
     request_key = str(body.get("trigger_id") or turn.now.timestamp())
     result = service.send_now(deps, client, turn, channel, request_key=request_key, goal_id=goal_id)

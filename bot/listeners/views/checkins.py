@@ -18,6 +18,7 @@ from bot import ids
 from bot.deps import Deps
 from bot.listeners.support import make_turn, reply, report_failure
 from bot.services import checkins as service
+from bot.rules.limits import row_id
 from prompts import t
 from storage.models import CheckIn
 
@@ -45,7 +46,7 @@ def validate_submission(deps: Deps) -> Callable[..., None]:
         try:
             with deps.sessions() as session:
                 lang = service.stored_lang(session, team_id, user_id, deps.settings.default_lang)
-                checkin = session.get(CheckIn, int(metadata.get("checkin") or 0))
+                checkin = session.get(CheckIn, row_id(str(metadata.get("checkin") or "")) or 0)
                 if checkin is None or checkin.goal.user_id != user_id or checkin.goal.status in ("done", "dropped"):
                     ack(response_action="errors", errors={ids.BLOCK_CHECKIN_VALUE: t(lang, "checkin.modal.gone")})
                     return
@@ -75,7 +76,7 @@ def record_submission(deps: Deps) -> Callable[..., None]:
             turn = make_turn(deps, client, team_id=team_id, user_id=user_id, channel_id=channel)
             lang = turn.lang
             with deps.sessions() as session:
-                checkin = service.owned_checkin(session, int(metadata.get("checkin") or 0), turn)
+                checkin = service.owned_checkin(session, row_id(str(metadata.get("checkin") or "")) or 0, turn)
                 if checkin is None:
                     return  # the ack already said so under the field
                 goal = checkin.goal
