@@ -87,9 +87,16 @@ def build_parser() -> argparse.ArgumentParser:
     jobs = sub.add_parser("jobs", help="run a scheduled job once")
     jobs_sub = jobs.add_subparsers(dest="jobs_command", required=True)
     jobs_run = jobs_sub.add_parser("run", help="run a job now (idempotent: running it twice sends nothing new)")
-    jobs_run.add_argument("job", choices=("checkins", "digests", "reminders", "reviews", "outbox"))
+    jobs_run.add_argument("job", choices=("checkins", "digests", "reminders", "reviews", "outbox", "housekeeping"))
     jobs_run.add_argument("--now", default=None, help="ISO-8601 date-time the job should believe it is")
     jobs_run.set_defaults(func=cmd_jobs_run)
+
+    workspace = sub.add_parser("workspace", help="a workspace's data")
+    workspace_sub = workspace.add_subparsers(dest="workspace_command", required=True)
+    purge = workspace_sub.add_parser("purge", help="delete everything stored about a workspace (counts first)")
+    purge.add_argument("team_id", help="the workspace's Slack id, e.g. T0123ABCD")
+    purge.add_argument("--yes", action="store_true", help="really delete (without it: a dry run that only counts)")
+    purge.set_defaults(func=cmd_workspace_purge)
     return parser
 
 
@@ -203,8 +210,33 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_workspace_purge(args: argparse.Namespace, settings: Settings) -> int:
+    """Count (dry run) or delete everything goalbot stored about one workspace."""
+    from bot.edge.payloads import Invalid, slack_id
+    from bot.runtime import make_deps
+    from bot.services.workspaces import purge_workspace
+
+    try:
+        team_id = str(slack_id(args.team_id, "team", "TEAM_ID"))
+    except Invalid:
+        raise UsageError(f"TEAM_ID must be a Slack workspace id such as T0123ABCD, not {args.team_id!r}.") from None
+    counts = purge_workspace(make_deps(settings), team_id, dry_run=not args.yes)
+    print(json.dumps({"team_id": team_id, "deleted" if args.yes else "would_delete": counts.as_dict()}))
+    if not args.yes:
+        print(f"dry run: nothing deleted. Run `goalbot workspace purge {team_id} --yes` to delete.", file=sys.stderr)
+    return 0
+
+
 def cmd_jobs_run(args: argparse.Namespace, settings: Settings) -> int:
     """Run one scheduled job now and say what it did."""
+    if args.job == "housekeeping":
+        from bot.jobs.housekeeping import housekeep
+        from bot.runtime import make_deps
+
+        now = _parse_now(args.now)
+        deps = make_deps(settings, FixedClock(now) if now else system_clock)
+        print(json.dumps({"job": "housekeeping", "deleted": housekeep(deps)}))
+        return 0
     from bot.jobs.runner import run_job_once
 
     now = _parse_now(args.now)

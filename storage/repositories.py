@@ -24,6 +24,7 @@ from storage.models import (
     ProcessedEvent,
     TeamSettings,
     UserPref,
+    Workspace,
 )
 
 
@@ -297,3 +298,13 @@ def display_names(session: Session, team_id: str, user_ids: Sequence[str]) -> di
         .where(UserPref.team_id == team_id, UserPref.user_id.in_(list(user_ids)), UserPref.display_name.is_not(None))
     )
     return {user_id: name for user_id, name in rows if name}
+
+
+def inactive_teams(session: Session) -> frozenset[str]:
+    """Workspaces that uninstalled goalbot or revoked its token: nothing is sent to them (cached per session)."""
+    cached = session.info.get("inactive_teams")
+    if cached is None:
+        cached = frozenset(session.scalars(select(Workspace.team_id).where(
+            (Workspace.uninstalled_at.is_not(None)) | (Workspace.tokens_revoked_at.is_not(None)))))
+        session.info["inactive_teams"] = cached
+    return cached

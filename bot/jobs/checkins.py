@@ -44,6 +44,7 @@ from bot.services.checkins import (
 from bot.services.profiles import resolve_profile, valid_tz
 from prompts import normalize_lang
 from storage.models import CheckIn, Goal, OutboxMessage, TeamSettings, UserPref
+from storage.repositories import inactive_teams
 
 log = logging.getLogger(__name__)
 
@@ -85,6 +86,7 @@ def plan_checkins(deps: Deps, client: WebClient, now: datetime) -> int:
     settings = deps.settings
     with deps.sessions() as session:
         goals = list(session.scalars(select(Goal).where(Goal.status == "active").order_by(Goal.id)))
+        goals = [g for g in goals if g.team_id not in inactive_teams(session)]  # uninstalled: nothing planned
         team_ids = sorted({g.team_id for g in goals})
         # Per team rather than per person: a handful of parameters however many people there are.
         prefs = {(p.team_id, p.user_id): p for p in session.scalars(
