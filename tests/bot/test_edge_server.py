@@ -9,6 +9,7 @@ import logging
 import socket
 import threading
 import time
+from datetime import timedelta
 import urllib.request
 from collections.abc import Iterator
 
@@ -232,3 +233,41 @@ def test_the_stdlib_form_of_settings_limits_reaches_waitress(workspace: LocalWor
 
 
 
+
+
+def test_metrics_count_429s_retries_and_sends_and_show_the_waiting_outbox(workspace: LocalWorkspace,
+                                                                          server_url: str) -> None:
+    from prometheus_client import REGISTRY
+
+    from bot.delivery.sender import deliver_due
+    from bot.jobs.runner import load_planners
+    from tests.bot.checkin_support import add_goal
+
+    def value(name: str, **labels: str) -> float:
+        return REGISTRY.get_sample_value(name, labels) or 0.0
+
+    before = (value("goalbot_slack_ratelimited_total"), value("goalbot_slack_retries_total", reason="ratelimited"),
+              value("goalbot_slack_sends_total", kind="checkin"))
+    add_goal(workspace, "U1")
+    load_planners()["checkins"](workspace.deps, workspace.app.client, workspace.deps.clock())
+    workspace.fake.fail_next("chat.postMessage", status=429, retry_after=30)
+    deliver_due(workspace.deps, workspace.app.client)
+    with urllib.request.urlopen(f"{server_url}/metrics", timeout=5) as response:
+        text = response.read().decode()
+    assert "goalbot_outbox_depth 1.0" in text
+    assert value("goalbot_slack_ratelimited_total") == before[0] + 1
+    assert value("goalbot_slack_retries_total", reason="ratelimited") == before[1] + 1
+    deliver_due(workspace.deps, workspace.app.client, now=workspace.deps.clock() + timedelta(minutes=1))
+    assert value("goalbot_slack_sends_total", kind="checkin") == before[2] + 1
+
+
+def test_healthz_reports_when_the_scheduler_last_ticked_and_where(workspace: LocalWorkspace, server_url: str) -> None:
+    from bot.jobs.leader import beat
+
+    beat(workspace.deps, "web-2:4242")
+    workspace.deps.clock.set(workspace.deps.clock() + timedelta(seconds=30))  # type: ignore[attr-defined]
+    with urllib.request.urlopen(f"{server_url}/healthz", timeout=5) as response:
+        health = json.loads(response.read())
+    assert health["ok"] is True
+    assert health["scheduler"]["holder"] == "web-2:4242"
+    assert health["scheduler"]["age_seconds"] == 30.0 and health["scheduler"]["stale"] is False
