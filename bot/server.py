@@ -15,6 +15,7 @@ import logging
 import os
 import signal
 import socket
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -77,6 +78,17 @@ def make_http_server(app: Any, deps: Deps, host: str, port: int, sock: socket.so
 # --------------------------------------------------------------------------- processes
 
 
+SWITCH_INTERVAL = 0.0005  # seconds; CPython's default is 0.005
+
+
+def tune_process() -> None:
+    """Make a web process hand the GIL over sooner: a request crosses threads three times (waitress' loop reads
+    it, a worker runs the app, the loop writes the answer) and each crossing can wait a whole switch interval
+    while the listeners' work holds the GIL; at the default 5 ms that alone cost acks tens of milliseconds."""
+    sys.setswitchinterval(SWITCH_INTERVAL)
+
+
+
 def serve_process(settings: Settings, host: str, port: int, *, sock: socket.socket | None,
                   scheduler: bool, on_ready: Callable[[int], None] | None = None) -> None:
     """One web process: its own database connections and Bolt app, contending for the scheduler, serving."""
@@ -85,6 +97,7 @@ def serve_process(settings: Settings, host: str, port: int, *, sock: socket.sock
     from bot.jobs.leader import SchedulerLeader
     from bot.runtime import make_deps
 
+    tune_process()
     deps = make_deps(settings, system_clock, migrate=False)
     app = build_app(deps)
     leader = SchedulerLeader(deps, app.client).start() if scheduler else None

@@ -13,9 +13,14 @@ import hmac
 import re
 from datetime import datetime
 
-from storage.db import SessionFactory
+from typing import Any
+
+from sqlalchemy import Engine, event
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from storage.db import SessionFactory, make_engine
 from storage.models import RequestFingerprint
-from storage.repositories import insert_once
 
 WINDOW_SECONDS = 300
 _TIMESTAMP = re.compile(r"[0-9]{1,12}")
@@ -46,6 +51,35 @@ def fingerprint(signature: str, retry_num: str | None) -> str:
     return hashlib.sha256(f"{signature}|{retry}".encode()).hexdigest()
 
 
-def remember(sessions: SessionFactory, print_: str, at: datetime) -> bool:
-    """Record a served request; False when it was served before (a replay)."""
-    return insert_once(sessions, RequestFingerprint(fingerprint=print_, received_at=at))
+class Fingerprints:
+    """The replay memory: one INSERT … ON CONFLICT DO NOTHING per request, in the ack path, so it runs as one
+    autocommitted statement on connections of its own that skip the disk flush at commit (PostgreSQL:
+    synchronous_commit off; SQLite: synchronous=NORMAL in WAL mode). A crash may forget the last few
+    milliseconds of fingerprints, never corrupt anything: a request replayed across a database crash could run
+    twice."""
+
+    def __init__(self, sessions: SessionFactory) -> None:
+        url = sessions.kw["bind"].url.render_as_string(hide_password=False)
+        self.engine: Engine = make_engine(url).execution_options(isolation_level="AUTOCOMMIT")
+        self.postgresql = self.engine.dialect.name == "postgresql"
+        event.listen(self.engine.engine, "connect", _pg_no_flush if self.postgresql else _sqlite_no_flush)
+
+    def remember(self, print_: str, at: datetime) -> bool:
+        """Record a served request; False when it was served before (a replay)."""
+        insert = pg_insert if self.postgresql else sqlite_insert
+        statement = (insert(RequestFingerprint).values(fingerprint=print_, received_at=at)
+                     .on_conflict_do_nothing(index_elements=["fingerprint"]).returning(RequestFingerprint.fingerprint))
+        with self.engine.connect() as connection:
+            return connection.execute(statement).first() is not None
+
+
+def _pg_no_flush(dbapi_connection: Any, _record: Any) -> None:
+    with dbapi_connection.cursor() as cursor:
+        cursor.execute("SET synchronous_commit TO OFF")
+    dbapi_connection.commit()
+
+
+def _sqlite_no_flush(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA synchronous=NORMAL")  # in WAL mode: no fsync at commit, only at checkpoints
+    cursor.close()

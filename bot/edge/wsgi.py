@@ -65,6 +65,7 @@ class SlackEdge:
         self.secret = settings.signing_secret or ""
         self.max_body = settings.max_body_bytes
         self.urls = ResponseUrls(settings.response_url_prefixes)
+        self.fingerprints = signature.Fingerprints(deps.sessions)
         self.tenancy = tenancy or tenancy_for(settings, app.client)
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
@@ -114,7 +115,7 @@ class SlackEdge:
             log.warning("refused a request: %s (%d bytes, body not logged)", why, len(raw))
             return self._refused(payloads.OTHER, "bad_signature", _json(401, {"error": "invalid request"}))
         print_ = signature.fingerprint(headers["x-slack-signature"], headers.get("x-slack-retry-num"))
-        if not signature.remember(self.deps.sessions, print_, self.deps.clock()):
+        if not self.fingerprints.remember(print_, self.deps.clock()):
             log.warning("refused a replayed request (same signature inside the 5-minute window)")
             return self._refused(payloads.OTHER, "replay", _json(401, {"error": "replayed request"}))
         refusal, payload, body = self.understand(raw, headers)
