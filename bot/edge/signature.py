@@ -15,7 +15,7 @@ from datetime import datetime
 
 from typing import Any
 
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine, delete, event
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -52,17 +52,28 @@ def fingerprint(signature: str, retry_num: str | None) -> str:
 
 
 class Fingerprints:
-    """The replay memory: one INSERT … ON CONFLICT DO NOTHING per request, in the ack path, so it runs as one
+    """The replay memory: one INSERT … ON CONFLICT DO NOTHING per request, in the ack path, run as one
     autocommitted statement on connections of its own that skip the disk flush at commit (PostgreSQL:
-    synchronous_commit off; SQLite: synchronous=NORMAL in WAL mode). A crash may forget the last few
-    milliseconds of fingerprints, never corrupt anything: a request replayed across a database crash could run
-    twice."""
+    synchronous_commit off). A crash may forget the last few milliseconds of fingerprints, never corrupt
+    anything: a request replayed across a database crash could run twice.
+
+    SQLite has one write lock per file, and the listeners' transactions hold it while they work: waiting for it
+    put whole seconds into acks (bench/ack_latency.py). So with SQLite the fingerprints live in a file of their
+    own next to the database (`goalbot.db-requests`, shared by every process on the host, as the database is),
+    with synchronous=NORMAL; PostgreSQL keeps them in the migrated request_fingerprints table.
+    """
 
     def __init__(self, sessions: SessionFactory) -> None:
-        url = sessions.kw["bind"].url.render_as_string(hide_password=False)
-        self.engine: Engine = make_engine(url).execution_options(isolation_level="AUTOCOMMIT")
+        url = sessions.kw["bind"].url
+        database = url.database or ""
+        if url.get_backend_name() == "sqlite" and database and database != ":memory:":
+            url = url.set(database=f"{database}-requests")
+        self.engine: Engine = make_engine(url.render_as_string(hide_password=False)).execution_options(
+            isolation_level="AUTOCOMMIT")
         self.postgresql = self.engine.dialect.name == "postgresql"
         event.listen(self.engine.engine, "connect", _pg_no_flush if self.postgresql else _sqlite_no_flush)
+        if not self.postgresql:
+            RequestFingerprint.__table__.create(self.engine, checkfirst=True)
 
     def remember(self, print_: str, at: datetime) -> bool:
         """Record a served request; False when it was served before (a replay)."""
@@ -71,6 +82,16 @@ class Fingerprints:
                      .on_conflict_do_nothing(index_elements=["fingerprint"]).returning(RequestFingerprint.fingerprint))
         with self.engine.connect() as connection:
             return connection.execute(statement).first() is not None
+
+    def forget(self, before: datetime) -> int:
+        """Delete fingerprints older than `before` (housekeeping); return how many went."""
+        with self.engine.connect() as connection:
+            return int(connection.execute(delete(RequestFingerprint).where(
+                RequestFingerprint.received_at < before)).rowcount or 0)
+
+    def close(self) -> None:
+        """Release the connections."""
+        self.engine.dispose()
 
 
 def _pg_no_flush(dbapi_connection: Any, _record: Any) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from dataclasses import dataclass
 
 from slack_sdk import WebClient
@@ -17,6 +18,7 @@ from bot.edge.payloads import Identity
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
+RETRY_SECONDS = 30.0  # after a failed auth.test, requests are refused this long before Slack is asked again
 
 
 @dataclass(frozen=True)
@@ -37,16 +39,20 @@ class Tenancy:
         self._client = client
         self._install: Install | None = self._configured if team_id else None
         self._lock = threading.Lock()
+        self._failed_at: float | None = None
 
     def install(self) -> Install | None:
         """Our install, or None while Slack cannot tell us (then every request is refused)."""
         if self._install is not None:
             return self._install
         with self._lock:
-            if self._install is None and self._client is not None:
+            recently_failed = self._failed_at is not None and time.monotonic() - self._failed_at < RETRY_SECONDS
+            if self._install is None and self._client is not None and not recently_failed:
                 try:
                     answer = self._client.auth_test()
                 except (SlackApiError, OSError) as error:
+                    # Not asked again for a while: a Slack outage must not put auth.test in every ack path.
+                    self._failed_at = time.monotonic()
                     log.warning("auth.test failed, cannot tell which workspace is ours yet: %s", type(error).__name__)
                     return None
                 self._install = Install(team_id=str(answer.get("team_id") or "") or None,

@@ -2,7 +2,8 @@
 
 - processed_events: Slack retries an event for about an hour at most (three retries within minutes; the
   opt-in "delayed events" aside), so event ids older than GOALBOT_PROCESSED_EVENTS_TTL_SECONDS (1 h) go;
-- request_fingerprints: signatures are only accepted within 5 minutes, so older than 10 minutes go;
+- request fingerprints (bot/edge/signature.py): signatures are only accepted within 5 minutes, so older than
+  10 minutes go;
 - outbox rows sent (or cancelled) more than GOALBOT_SENT_OUTBOX_TTL_DAYS (30) ago go, except reviews: their
   idempotency key is what says a goal's deadline review was already asked, so only their payload is emptied.
 """
@@ -17,7 +18,8 @@ from sqlalchemy import delete, or_, and_, update
 
 from bot.deps import Deps
 from bot.jobs.reviews import KIND as REVIEW_KIND
-from storage.models import OutboxMessage, ProcessedEvent, RequestFingerprint
+from bot.edge.signature import Fingerprints
+from storage.models import OutboxMessage, ProcessedEvent
 
 log = logging.getLogger(__name__)
 
@@ -33,13 +35,16 @@ def housekeep(deps: Deps, now: datetime | None = None) -> dict[str, int]:
     with deps.sessions() as session:
         events = session.execute(delete(ProcessedEvent).where(
             ProcessedEvent.received_at < now - timedelta(seconds=settings.processed_events_ttl_seconds))).rowcount
-        prints = session.execute(delete(RequestFingerprint).where(
-            RequestFingerprint.received_at < now - timedelta(seconds=settings.fingerprints_ttl_seconds))).rowcount
         outbox = session.execute(delete(OutboxMessage).where(
             finished, OutboxMessage.kind != REVIEW_KIND)).rowcount
         session.execute(update(OutboxMessage).where(finished, OutboxMessage.kind == REVIEW_KIND)
                         .values(payload={}))
         session.commit()
+    fingerprints = Fingerprints(deps.sessions)
+    try:
+        prints = fingerprints.forget(now - timedelta(seconds=settings.fingerprints_ttl_seconds))
+    finally:
+        fingerprints.close()
     summary = {"processed_events": int(events or 0), "request_fingerprints": int(prints or 0),
                "outbox": int(outbox or 0)}
     if any(summary.values()):

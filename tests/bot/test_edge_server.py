@@ -271,3 +271,20 @@ def test_healthz_reports_when_the_scheduler_last_ticked_and_where(workspace: Loc
     assert health["ok"] is True
     assert health["scheduler"]["holder"] == "web-2:4242"
     assert health["scheduler"]["age_seconds"] == 30.0 and health["scheduler"]["stale"] is False
+
+
+def test_slacks_url_verification_challenge_is_answered(workspace: LocalWorkspace, server_url: str) -> None:
+    body = json.dumps({"token": "x", "challenge": "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P",
+                       "type": "url_verification"})
+    status, _, text = post(events_url(server_url), body, workspace.requests.sign(body))
+    assert status == 200 and "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P" in text
+
+
+@pytest.mark.parametrize(("name", "value"), [("GOALBOT_LOG_FORMAT", "xml"),
+                                             ("GOALBOT_RESPONSE_URL_PREFIXES", "hooks.slack.com"),
+                                             ("GOALBOT_MAX_BODY_BYTES", "-1")])
+def test_a_wrong_edge_setting_stops_start_up_naming_the_variable(name: str, value: str) -> None:
+    from bot.settings import Settings, SettingsError
+
+    with pytest.raises(SettingsError, match=name):
+        Settings.from_env({name: value}, env_file=None)

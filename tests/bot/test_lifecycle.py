@@ -13,7 +13,8 @@ from bot.cli import main
 from bot.jobs.housekeeping import housekeep
 from bot.jobs.runner import load_planners
 from bot.local.workspace import LocalWorkspace
-from storage.models import Goal, OutboxMessage, ProcessedEvent, RequestFingerprint, UserPref, Workspace
+from bot.edge.signature import Fingerprints
+from storage.models import Goal, OutboxMessage, ProcessedEvent, UserPref, Workspace
 from tests.bot.checkin_support import add_goal, run
 
 
@@ -110,12 +111,15 @@ def test_housekeeping_forgets_old_event_ids_fingerprints_and_sent_messages(works
     now = workspace.deps.clock()
     with workspace.deps.sessions() as session:
         session.add_all([ProcessedEvent(event_id="Ev0OLD", received_at=now - timedelta(hours=2)),
-                         ProcessedEvent(event_id="Ev0NEW", received_at=now - timedelta(minutes=5)),
-                         RequestFingerprint(fingerprint="old", received_at=now - timedelta(minutes=11)),
-                         RequestFingerprint(fingerprint="new", received_at=now - timedelta(minutes=1))])
+                         ProcessedEvent(event_id="Ev0NEW", received_at=now - timedelta(minutes=5))])
         session.commit()
+    fingerprints = Fingerprints(workspace.deps.sessions)
+    assert fingerprints.remember("old", now - timedelta(minutes=11))
+    assert fingerprints.remember("new", now - timedelta(minutes=1))
     assert housekeep(workspace.deps, now) == {"processed_events": 1, "request_fingerprints": 1, "outbox": 0}
+    assert not fingerprints.remember("new", now) and fingerprints.remember("old", now)  # "old" was forgotten
     assert housekeep(workspace.deps, now + timedelta(days=31))["outbox"] == 1
     with workspace.deps.sessions() as session:
         assert list(session.scalars(select(ProcessedEvent.event_id))) == []
         assert session.scalar(select(func.count()).select_from(OutboxMessage)) == 0
+    fingerprints.close()
