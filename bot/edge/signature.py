@@ -15,7 +15,8 @@ from datetime import datetime
 
 from typing import Any
 
-from sqlalchemy import Engine, delete, event
+from sqlalchemy import Engine, create_engine, delete, event
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -68,9 +69,12 @@ class Fingerprints:
         database = url.database or ""
         if url.get_backend_name() == "sqlite" and database and database != ":memory:":
             url = url.set(database=f"{database}-requests")
-        self.engine: Engine = make_engine(url.render_as_string(hide_password=False)).execution_options(
-            isolation_level="AUTOCOMMIT")
-        self.postgresql = self.engine.dialect.name == "postgresql"
+        self.postgresql = url.get_backend_name() == "postgresql"
+        rendered = url.render_as_string(hide_password=False)
+        # No pre-ping on PostgreSQL: it would double the round trips of every ack; a dropped connection is
+        # retried once instead (remember()).
+        engine = create_engine(rendered, pool_size=4, max_overflow=12) if self.postgresql else make_engine(rendered)
+        self.engine: Engine = engine.execution_options(isolation_level="AUTOCOMMIT")
         event.listen(self.engine.engine, "connect", _pg_no_flush if self.postgresql else _sqlite_no_flush)
         if not self.postgresql:
             RequestFingerprint.__table__.create(self.engine, checkfirst=True)
@@ -80,7 +84,13 @@ class Fingerprints:
         insert = pg_insert if self.postgresql else sqlite_insert
         statement = (insert(RequestFingerprint).values(fingerprint=print_, received_at=at)
                      .on_conflict_do_nothing(index_elements=["fingerprint"]).returning(RequestFingerprint.fingerprint))
-        with self.engine.connect() as connection:
+        try:
+            with self.engine.connect() as connection:
+                return connection.execute(statement).first() is not None
+        except DBAPIError as error:
+            if not error.connection_invalidated:
+                raise
+        with self.engine.connect() as connection:  # the pooled connection had dropped: once more on a fresh one
             return connection.execute(statement).first() is not None
 
     def forget(self, before: datetime) -> int:
