@@ -13,6 +13,7 @@ from slack_sdk.http_retry.builtin_handlers import (
     ServerErrorRetryHandler,
 )
 
+from bot.context import attach_caller
 from bot.deps import Deps
 from bot.edge.middleware import validate_payloads
 from bot.edge.tenancy import tenancy_for
@@ -59,6 +60,7 @@ def build_app(deps: Deps, *, token: str | None = None, signing_secret: str | Non
     app.use(validate_payloads(deps, tenancy_for(settings, app.client)))  # first: nothing runs on a bad payload
     app.use(ack_early)
     app.use(dedupe_events(deps))
+    app.use(attach_caller(lambda: deps.clock))
     register_listeners(app, deps)
 
     @app.error

@@ -14,6 +14,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 
 from bot.clock import FixedClock, system_clock
+from bot.rules.replies import GoalContext
 from bot.settings import Settings, SettingsError
 
 log = logging.getLogger("goalbot")
@@ -62,8 +63,17 @@ def build_parser() -> argparse.ArgumentParser:
     worker.set_defaults(func=cmd_worker)
 
     shell = sub.add_parser("shell", help="a local terminal workspace: talk to goalbot without Slack")
-    shell.add_argument("--user", default="U0LOCAL", help="the Slack user id you play")
+    shell.add_argument("--user", default=None,
+                       help="who you are: a Slack user id such as U0MANAGER or a name such as @marco "
+                            "(default: whoever typed last, else U0LOCAL); :as @NAME switches inside the shell")
     shell.set_defaults(func=cmd_shell)
+
+    demo = sub.add_parser("demo", help="the local shell on a demo sales team with twelve weeks of history")
+    demo.add_argument("--database", default="sqlite:///goalbot-demo.db",
+                      help="where the demo lives (default sqlite:///goalbot-demo.db, apart from goalbot.db)")
+    demo.add_argument("--reset", action="store_true", help="throw the demo away and seed it again (SQLite only)")
+    demo.add_argument("--user", default=None, help="who you are (default @anna; :as @laura is the manager)")
+    demo.set_defaults(func=cmd_demo)
 
     db = sub.add_parser("db", help="database maintenance")
     db_sub = db.add_subparsers(dest="db_command", required=True)
@@ -77,6 +87,13 @@ def build_parser() -> argparse.ArgumentParser:
     goal.add_argument("--now", default=None, help="ISO-8601 date-time to resolve deadlines from")
     goal.add_argument("--tz", default=None, help="IANA time zone (default GOALBOT_DEFAULT_TZ)")
     goal.set_defaults(func=cmd_parse_goal)
+    reply = parse_sub.add_parser("reply", help="read a check-in reply against a goal and print JSON")
+    reply.add_argument("text")
+    reply.add_argument("--goal", required=True,
+                       help='the goal as JSON: {"unit": "clients", "baseline": 0, "target": 10, "current": 4, '
+                            '"direction": "increase"}')
+    reply.add_argument("--lang", choices=("en", "it"), default=None, help="default: detected from the text")
+    reply.set_defaults(func=cmd_parse_reply)
 
     export = sub.add_parser("export", help="all goals and their check-ins, as CSV or JSON on stdout")
     export.add_argument("--format", choices=("csv", "json"), default="csv")
@@ -87,7 +104,8 @@ def build_parser() -> argparse.ArgumentParser:
     jobs = sub.add_parser("jobs", help="run a scheduled job once")
     jobs_sub = jobs.add_subparsers(dest="jobs_command", required=True)
     jobs_run = jobs_sub.add_parser("run", help="run a job now (idempotent: running it twice sends nothing new)")
-    jobs_run.add_argument("job", choices=("checkins", "digests", "reminders", "reviews", "outbox", "housekeeping"))
+    # The names live in bot/jobs/registry.py alone; an unknown one is refused there, with the list.
+    jobs_run.add_argument("job", help="the scheduled job to run (a wrong name is answered with the list)")
     jobs_run.add_argument("--now", default=None, help="ISO-8601 date-time the job should believe it is")
     jobs_run.set_defaults(func=cmd_jobs_run)
 
@@ -106,7 +124,7 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
         args.http, args.port, args.host, args.no_scheduler, args.workers = False, 3000, "0.0.0.0", False, 1
         return cmd_serve(args, settings)
     print("No SLACK_BOT_TOKEN/SLACK_APP_TOKEN configured: opening the local shell (see README to connect Slack).")
-    args.user = "U0LOCAL"
+    args.user = None
     return cmd_shell(args, settings)
 
 
@@ -173,13 +191,52 @@ def cmd_shell(args: argparse.Namespace, settings: Settings) -> int:
     return run_shell(settings, user_id=args.user)
 
 
+def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
+    """Seed the demo team (once) in its own database, then open the shell in it."""
+    import dataclasses
+    from pathlib import Path
+
+    from bot.local.demo import prepare
+    from bot.local.state import state_path
+    from bot.local.timetravel import ShellClock
+
+    demo_settings = dataclasses.replace(settings, database_url=args.database)
+    url = make_url(demo_settings.database_url)
+    if args.reset:
+        if url.get_backend_name() != "sqlite" or not url.database:
+            raise UsageError("--reset only throws away a SQLite demo; drop a PostgreSQL demo database yourself.")
+        for path in (url.database, url.database + "-wal", url.database + "-shm", str(state_path(args.database))):
+            Path(path).unlink(missing_ok=True)
+    if prepare(demo_settings, clock=ShellClock()):
+        print(f"Seeded a demo sales team in {_printable_url(demo_settings.database_url)}: laura (manager, "
+              "Italian) and five account executives — anna, james and priya in English, marco and sofia in Italian.")
+    return cmd_shell(args, demo_settings)
+
+
 def cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
     """Apply migrations."""
+    from alembic.runtime.migration import MigrationContext
+
     from storage.db import make_engine
     from storage.migrate import upgrade
 
-    upgrade(make_engine(settings.database_url))
-    print("database is up to date")
+    engine = make_engine(settings.database_url)
+
+    def revision() -> str | None:
+        with engine.connect() as connection:
+            return MigrationContext.configure(connection).get_current_revision()
+
+    before = revision()
+    upgrade(engine)
+    after = revision()
+    engine.dispose()
+    where = _printable_url(settings.database_url)
+    if before is None:
+        print(f"Created a new database at {where} (schema revision {after}).")
+    elif before != after:
+        print(f"Upgraded the database at {where} from schema revision {before} to {after}.")
+    else:
+        print(f"The database at {where} already has the latest schema (revision {after}); nothing to change.")
     return 0
 
 
@@ -192,8 +249,59 @@ def cmd_parse_goal(args: argparse.Namespace, settings: Settings) -> int:
     if not args.text.strip():
         raise UsageError("the goal text is empty: try goalbot parse goal \"acquire 10 new clients in the next six months\".")
     lang = args.lang or detect_language(args.text)
-    parsed = parse_goal(args.text, lang=lang, now=now, tz=tz)
+    parsed = parse_goal(args.text, lang=lang, now=now, tz=tz, fiscal_year_start_month=settings.fiscal_year_start)
     print(json.dumps(parsed.to_dict(), ensure_ascii=False, indent=2))
+    return 0
+
+
+_DIRECTIONS = ("increase", "maintain", "decrease")
+
+
+def _goal_context(raw: str) -> GoalContext:
+    """The --goal JSON as the reply reader's goal, or a UsageError saying what is wrong with it."""
+    example = '{"unit": "clients", "baseline": 0, "target": 10, "current": 4, "direction": "increase"}'
+    try:
+        data = json.loads(raw)
+    except json.JSONDecodeError as error:
+        raise UsageError(f"--goal is not valid JSON ({error.msg} at character {error.pos}); for example {example}.")
+    if not isinstance(data, dict):
+        raise UsageError(f"--goal must be a JSON object such as {example}.")
+
+    def number(key: str, *, required: bool = False) -> float | None:
+        value = data.get(key)
+        if value is None and not required:
+            return None
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise UsageError(f"--goal needs \"{key}\" as a number, not {value!r}; for example {example}.")
+        return float(value)
+
+    direction = data.get("direction", "increase")
+    if direction not in _DIRECTIONS:
+        raise UsageError(f"--goal \"direction\" must be increase, maintain or decrease, not {direction!r}.")
+    unit = data.get("unit")
+    if unit is not None and not isinstance(unit, str):
+        raise UsageError(f"--goal \"unit\" must be text such as \"clients\", \"EUR\" or \"%\", not {unit!r}.")
+    target = number("target", required=True)
+    assert target is not None
+    return GoalContext(baseline=number("baseline"), target=target, current=number("current"), unit=unit,
+                       direction=direction)
+
+
+def cmd_parse_reply(args: argparse.Namespace, settings: Settings) -> int:
+    """Print how a check-in reply is read against a goal, as JSON."""
+    from dataclasses import asdict
+
+    from bot.rules.goals import detect_language
+    from bot.rules.replies import read_reply
+
+    goal = _goal_context(args.goal)
+    if not args.text.strip():
+        raise UsageError('the reply text is empty: try goalbot parse reply "closed 3 more, now at 7" --goal \'{...}\'.')
+    lang = args.lang or detect_language(args.text)
+    reading = read_reply(args.text, lang=lang, goal=goal)
+    output = asdict(reading)
+    output["candidates"] = list(reading.candidates)
+    print(json.dumps(output, ensure_ascii=False, indent=2))
     return 0
 
 
@@ -229,14 +337,6 @@ def cmd_workspace_purge(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_jobs_run(args: argparse.Namespace, settings: Settings) -> int:
     """Run one scheduled job now and say what it did."""
-    if args.job == "housekeeping":
-        from bot.jobs.housekeeping import housekeep
-        from bot.runtime import make_deps
-
-        now = _parse_now(args.now)
-        deps = make_deps(settings, FixedClock(now) if now else system_clock)
-        print(json.dumps({"job": "housekeeping", "deleted": housekeep(deps)}))
-        return 0
     from bot.jobs.runner import run_job_once
 
     now = _parse_now(args.now)

@@ -53,6 +53,8 @@ class Settings:
     processed_events_ttl_seconds: int = 3_600
     fingerprints_ttl_seconds: int = 600
     sent_outbox_ttl_days: int = 30
+    # The month (1-12) the workspace's fiscal year starts in: "FY27 Q1" and "fine anno fiscale" are read against it.
+    fiscal_year_start: int = 1
 
     @property
     def has_slack(self) -> bool:
@@ -130,6 +132,7 @@ class Settings:
             slack_posts_per_minute=_positive_int("GOALBOT_SLACK_POSTS_PER_MINUTE",
                                                  get("GOALBOT_SLACK_POSTS_PER_MINUTE") or "300"),
             **_edge_settings(get),
+            fiscal_year_start=_month("GOALBOT_FISCAL_YEAR_START", get("GOALBOT_FISCAL_YEAR_START") or "1"),
         )
 
 
@@ -164,6 +167,13 @@ def _positive_int(name: str, value: str) -> int:
     """Parse a positive whole number for a setting, or raise a SettingsError naming the variable."""
     if not value.isdigit() or int(value) < 1:
         raise SettingsError(f"{name} must be a positive whole number such as 300, not {value!r}.")
+    return int(value)
+
+
+def _month(name: str, value: str) -> int:
+    """Parse a month number 1-12 for a setting, or raise a SettingsError naming the variable."""
+    if not value.isdigit() or not 1 <= int(value) <= 12:
+        raise SettingsError(f"{name} must be the month the fiscal year starts in, 1-12 (2 for February), not {value!r}.")
     return int(value)
 
 

@@ -69,6 +69,9 @@ class Conversation(Base):
     history: Mapped[list[str]] = mapped_column(JSON, default=list)  # steps visited, for "back"
     pending: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # a warning awaiting "yes", or a value awaiting a choice
     goal_id: Mapped[int | None] = mapped_column(ForeignKey("goals.id", ondelete="CASCADE"))
+    # Carried by every button of this conversation's cards: a press on an older conversation's card (ids can be
+    # reused once a row is deleted) is recognised and changes nothing. None for conversations started before it.
+    card_key: Mapped[str | None] = mapped_column(String(32))
     started_at: Mapped[datetime] = mapped_column(Timestamp)
     updated_at: Mapped[datetime] = mapped_column(Timestamp)
 
@@ -193,7 +196,7 @@ class OutboxMessage(Base):
     channel: Mapped[str] = mapped_column(String(32))
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     ref_id: Mapped[int | None] = mapped_column(Integer)  # e.g. the check-in this message asks for
-    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending, sending, sent, failed
+    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending, sending, sent, failed, cancelled
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(Timestamp)
     claimed_by: Mapped[str | None] = mapped_column(String(64))

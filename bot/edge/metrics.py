@@ -17,6 +17,7 @@ from prometheus_client.registry import Collector
 from sqlalchemy import func, select
 
 from bot.clock import as_utc
+from bot.rules.statuses import OutboxStatus
 from storage.db import SessionFactory
 from storage.models import OutboxMessage
 
@@ -50,7 +51,7 @@ class OutboxCollector(Collector):
 
     def collect(self) -> Iterator[GaugeMetricFamily]:
         """Yield the outbox gauges (nothing when the database is unreachable: /healthz reports that)."""
-        waiting = OutboxMessage.status.in_(("pending", "sending"))
+        waiting = OutboxMessage.status.in_((OutboxStatus.PENDING, OutboxStatus.SENDING))
         try:
             with self.sessions() as session:
                 depth, oldest = session.execute(

@@ -12,16 +12,14 @@ import hashlib
 import hmac
 import re
 from datetime import datetime
-
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, delete, event
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from storage.db import SessionFactory, make_engine
 from storage.models import RequestFingerprint
+from storage.repositories import insert_ignore
 
 WINDOW_SECONDS = 300
 _TIMESTAMP = re.compile(r"[0-9]{1,12}")
@@ -81,17 +79,18 @@ class Fingerprints:
 
     def remember(self, print_: str, at: datetime) -> bool:
         """Record a served request; False when it was served before (a replay)."""
-        insert = pg_insert if self.postgresql else sqlite_insert
-        statement = (insert(RequestFingerprint).values(fingerprint=print_, received_at=at)
-                     .on_conflict_do_nothing(index_elements=["fingerprint"]).returning(RequestFingerprint.fingerprint))
-        try:
+
+        def insert() -> bool:
             with self.engine.connect() as connection:
-                return connection.execute(statement).first() is not None
+                return insert_ignore(connection, RequestFingerprint, {"fingerprint": print_, "received_at": at},
+                                     conflict_on=["fingerprint"], returning=RequestFingerprint.fingerprint) is not None
+
+        try:
+            return insert()
         except DBAPIError as error:
             if not error.connection_invalidated:
                 raise
-        with self.engine.connect() as connection:  # the pooled connection had dropped: once more on a fresh one
-            return connection.execute(statement).first() is not None
+        return insert()  # the pooled connection had dropped: once more on a fresh one
 
     def forget(self, before: datetime) -> int:
         """Delete fingerprints older than `before` (housekeeping); return how many went."""

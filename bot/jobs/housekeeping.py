@@ -11,14 +11,16 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, or_, and_, update
+from slack_sdk import WebClient
+from sqlalchemy import and_, delete, or_, update
 
 from bot.deps import Deps
-from bot.jobs.reviews import KIND as REVIEW_KIND
 from bot.edge.signature import Fingerprints
+from bot.jobs.reviews import KIND as REVIEW_KIND
+from bot.rules.statuses import OutboxStatus
+from storage.db import unit_of_work
 from storage.models import OutboxMessage, ProcessedEvent
 
 log = logging.getLogger(__name__)
@@ -29,17 +31,16 @@ def housekeep(deps: Deps, now: datetime | None = None) -> dict[str, int]:
     settings = deps.settings
     now = now or deps.clock()
     done_before = now - timedelta(days=settings.sent_outbox_ttl_days)
-    finished = and_(OutboxMessage.status.in_(("sent", "cancelled")),
+    finished = and_(OutboxMessage.status.in_((OutboxStatus.SENT, OutboxStatus.CANCELLED)),
                     or_(OutboxMessage.sent_at < done_before,
                         and_(OutboxMessage.sent_at.is_(None), OutboxMessage.created_at < done_before)))
-    with deps.sessions() as session:
+    with unit_of_work(deps.sessions) as session:
         events = session.execute(delete(ProcessedEvent).where(
             ProcessedEvent.received_at < now - timedelta(seconds=settings.processed_events_ttl_seconds))).rowcount
         outbox = session.execute(delete(OutboxMessage).where(
             finished, OutboxMessage.kind != REVIEW_KIND)).rowcount
         session.execute(update(OutboxMessage).where(finished, OutboxMessage.kind == REVIEW_KIND)
                         .values(payload={}))
-        session.commit()
     fingerprints = Fingerprints(deps.sessions)
     try:
         prints = fingerprints.forget(now - timedelta(seconds=settings.fingerprints_ttl_seconds))
@@ -52,8 +53,7 @@ def housekeep(deps: Deps, now: datetime | None = None) -> dict[str, int]:
     return summary
 
 
-def housekeeping_job(deps: Deps) -> Callable[[], None]:
-    """The scheduled body: housekeep, logging (not raising) a failure."""
-    from bot.jobs.scheduler import guarded
-
-    return guarded("housekeeping", lambda: housekeep(deps))
+def plan_housekeeping(deps: Deps, client: WebClient, now: datetime) -> int:
+    """The registered job (bot/jobs/registry.py): housekeep at `now`; it queues nothing, so 0 planned."""
+    housekeep(deps, now)
+    return 0

@@ -162,15 +162,12 @@ class SchedulerLeader:
     def _start_scheduler(self) -> None:
         from apscheduler.triggers.interval import IntervalTrigger
 
-        from bot.jobs.housekeeping import housekeeping_job
         from bot.jobs.scheduler import guarded, start_scheduler
 
         self.scheduler = start_scheduler(self.deps, self.client)
         self.scheduler.add_job(guarded("heartbeat", lambda: beat(self.deps, self.holder)),
                                IntervalTrigger(seconds=HEARTBEAT_SECONDS), id="heartbeat", name="heartbeat",
                                replace_existing=True, next_run_time=datetime.now(UTC))
-        self.scheduler.add_job(housekeeping_job(self.deps), IntervalTrigger(minutes=5), id="housekeeping",
-                               name="housekeeping", replace_existing=True)
         log.info("this process (%s) runs the scheduler", self.holder)
 
     def _stop_scheduler(self) -> None:

@@ -33,12 +33,14 @@ from bot.rules.digest_math import (
     trend_forecast,
 )
 from prompts import fmt_date, t
+from storage.db import unit_of_work
 from storage.models import DigestSubscription
 from storage.repositories import (
     DAY_ZERO,
     digest_rows,
     display_names,
     failed_outbox_messages,
+    get_digest_subscription_by_id,
 )
 
 log = logging.getLogger(__name__)
@@ -230,11 +232,9 @@ def queue_digest(
     with deps.sessions() as session:
         built = build_digest(session, team_id=team_id, member_ids=members, now=now, tz=tz, lang=lang)
     chart = team_progress_png(built.view) if built.view.people else None
-    with deps.sessions() as session:
-        count = enqueue_digest(session, built, key=key, team_id=team_id, channel_id=channel_id, now=now,
-                               ref_id=ref_id, chart=chart)
-        session.commit()
-    return count
+    with unit_of_work(deps.sessions) as session:
+        return enqueue_digest(session, built, key=key, team_id=team_id, channel_id=channel_id, now=now,
+                              ref_id=ref_id, chart=chart)
 
 
 def queue_removed_notice(
@@ -251,15 +251,14 @@ def queue_removed_notice(
 def notify_failed_digests(deps: Deps, now: datetime) -> int:
     """Tell subscribers about weekly digests Slack refused for good (e.g. goalbot was removed from the channel)."""
     queued = 0
-    with deps.sessions() as session:
+    with unit_of_work(deps.sessions) as session:
         for row in failed_outbox_messages(session, KIND, since=now - timedelta(days=14)):
             match = _WEEKLY_KEY.match(row.idempotency_key)
-            subscription = session.get(DigestSubscription, row.ref_id) if row.ref_id is not None else None
+            subscription = get_digest_subscription_by_id(session, row.ref_id) if row.ref_id is not None else None
             if match is None or subscription is None:
                 continue  # a follow-up or the chart: the main message's failure already tells the story
             error = row.last_error or ""
             problem = next((code for code in (*_NOT_THERE, "is_archived") if code in error), "refused")
             queued += queue_removed_notice(session, subscription, week_start=date.fromisoformat(match["week"]),
                                            problem=problem, now=now, error=error)
-        session.commit()
     return queued

@@ -12,6 +12,8 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from bot.deps import Deps
+from bot.rules.statuses import OutboxStatus
+from storage.db import unit_of_work
 from storage.models import (
     CheckIn,
     Conversation,
@@ -25,14 +27,13 @@ from storage.models import (
 )
 
 log = logging.getLogger(__name__)
-CANCELLED = "cancelled"  # an outbox status: never to be sent (the workspace is gone)
 
 
 def stop_sending(deps: Deps, team_id: str, *, uninstalled: bool) -> int:
     """Record that the workspace uninstalled goalbot (or revoked its bot token) and cancel what waits to be sent
     there; return how many outbox messages were cancelled."""
     now = deps.clock()
-    with deps.sessions() as session:
+    with unit_of_work(deps.sessions) as session:
         workspace = session.get(Workspace, team_id) or Workspace(team_id=team_id)
         session.add(workspace)
         if uninstalled:
@@ -41,10 +42,9 @@ def stop_sending(deps: Deps, team_id: str, *, uninstalled: bool) -> int:
             workspace.tokens_revoked_at = workspace.tokens_revoked_at or now
         cancelled = session.execute(
             update(OutboxMessage)
-            .where(OutboxMessage.team_id == team_id, OutboxMessage.status.in_(("pending", "sending")))
-            .values(status=CANCELLED, last_error="workspace uninstalled" if uninstalled else "token revoked",
+            .where(OutboxMessage.team_id == team_id, OutboxMessage.status.in_((OutboxStatus.PENDING, OutboxStatus.SENDING)))
+            .values(status=OutboxStatus.CANCELLED, last_error="workspace uninstalled" if uninstalled else "token revoked",
                     claimed_by=None, claimed_at=None)).rowcount
-        session.commit()
     log.info("workspace %s %s: %d outbox message(s) cancelled", team_id,
              "uninstalled goalbot" if uninstalled else "revoked goalbot's token", cancelled or 0)
     return int(cancelled or 0)
@@ -53,7 +53,7 @@ def stop_sending(deps: Deps, team_id: str, *, uninstalled: bool) -> int:
 def refresh_profile(deps: Deps, team_id: str, user: dict[str, Any]) -> bool:
     """Apply a user_change: a person goalbot knows gets Slack's new time zone and locale; False for strangers."""
     user_id = str(user.get("id"))
-    with deps.sessions() as session:
+    with unit_of_work(deps.sessions) as session:
         pref = session.get(UserPref, (team_id, user_id))
         if pref is None:  # goalbot stores nothing about people who never used it
             return False
@@ -63,7 +63,6 @@ def refresh_profile(deps: Deps, team_id: str, user: dict[str, Any]) -> bool:
         name = profile.get("display_name") or profile.get("real_name") or user.get("real_name") or user.get("name")
         pref.display_name = str(name)[:80] if isinstance(name, str) and name else pref.display_name
         pref.profile_fetched_at = deps.clock()
-        session.commit()
     return True
 
 
@@ -105,7 +104,7 @@ def purge_counts(session: Session, team_id: str) -> PurgeCounts:
 def purge_workspace(deps: Deps, team_id: str, *, dry_run: bool) -> PurgeCounts:
     """Delete everything goalbot stored about a workspace (GDPR erasure), in one transaction; a dry run only
     counts. Returns the counts either way."""
-    with deps.sessions() as session:
+    with unit_of_work(deps.sessions) as session:
         counts = purge_counts(session, team_id)
         if dry_run:
             return counts
@@ -116,6 +115,5 @@ def purge_workspace(deps: Deps, team_id: str, *, dry_run: bool) -> PurgeCounts:
         session.execute(delete(Goal).where(Goal.team_id == team_id))
         for model in (UserPref, DigestSubscription, OutboxMessage, TeamSettings, Workspace):
             session.execute(delete(model).where(model.team_id == team_id))
-        session.commit()
     log.info("purged workspace %s: %s", team_id, counts.as_dict())
     return counts

@@ -240,7 +240,7 @@ def test_metrics_count_429s_retries_and_sends_and_show_the_waiting_outbox(worksp
     from prometheus_client import REGISTRY
 
     from bot.delivery.sender import deliver_due
-    from bot.jobs.runner import load_planners
+    from bot.jobs.registry import PLANNERS
     from tests.bot.checkin_support import add_goal
 
     def value(name: str, **labels: str) -> float:
@@ -249,7 +249,7 @@ def test_metrics_count_429s_retries_and_sends_and_show_the_waiting_outbox(worksp
     before = (value("goalbot_slack_ratelimited_total"), value("goalbot_slack_retries_total", reason="ratelimited"),
               value("goalbot_slack_sends_total", kind="checkin"))
     add_goal(workspace, "U1")
-    load_planners()["checkins"](workspace.deps, workspace.app.client, workspace.deps.clock())
+    PLANNERS["checkins"](workspace.deps, workspace.app.client, workspace.deps.clock())
     workspace.fake.fail_next("chat.postMessage", status=429, retry_after=30)
     deliver_due(workspace.deps, workspace.app.client)
     with urllib.request.urlopen(f"{server_url}/metrics", timeout=5) as response:

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from bot.cli import main
 from bot.jobs.housekeeping import housekeep
-from bot.jobs.runner import load_planners
+from bot.jobs.registry import PLANNERS
 from bot.local.workspace import LocalWorkspace
 from bot.edge.signature import Fingerprints
 from storage.models import Goal, OutboxMessage, ProcessedEvent, UserPref, Workspace
@@ -20,7 +20,7 @@ from tests.bot.checkin_support import add_goal, run
 
 def queue_checkin_without_sending(ws: LocalWorkspace) -> None:
     """A check-in planned into the outbox and not delivered yet."""
-    assert load_planners()["checkins"](ws.deps, ws.app.client, ws.deps.clock()) == 1
+    assert PLANNERS["checkins"](ws.deps, ws.app.client, ws.deps.clock()) == 1
 
 
 def outbox_statuses(ws: LocalWorkspace) -> list[str]:
