@@ -306,15 +306,18 @@ def cmd_parse_reply(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
-    """Write every goal with its check-ins to stdout."""
+    """Write every goal with its check-ins (notes and private goals included) to stdout: an operator's command."""
     from bot.runtime import make_deps
-    from bot.services.export import to_csv, to_json
+    from bot.services.export import render
     from storage.repositories import list_goals
+    from storage.teams import managers_by_person
 
     deps = make_deps(settings)
     with deps.sessions() as session:
         goals = list_goals(session, args.team, args.user)
-        sys.stdout.write(to_json(goals) + "\n" if args.format == "json" else to_csv(goals))
+        managers = {person: manager for team in sorted({g.team_id for g in goals})
+                    for person, manager in managers_by_person(session, team).items()}
+        sys.stdout.write(render(goals, args.format, managers=managers))
     return 0
 
 

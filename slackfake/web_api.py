@@ -460,11 +460,17 @@ class FakeSlackWebAPI:
         real_name: str | None = None,
         email: str | None = None,
         deleted: bool = False,
+        display_name: str | None = None,
+        is_admin: bool = False,
+        is_owner: bool = False,
     ) -> dict[str, Any]:
         """Create or replace a workspace member."""
         user = {
             "id": user_id,
             "name": name,
+            "display_name": display_name if display_name is not None else name,
+            "is_admin": is_admin or is_owner,  # Slack: every owner is an admin too
+            "is_owner": is_owner,
             "real_name": real_name or name,
             "tz": tz,
             "locale": locale,
@@ -906,6 +912,7 @@ class FakeSlackWebAPI:
             "api.test": self._api_test,
             "auth.test": self._auth_test,
             "users.info": self._users_info,
+            "users.list": self._users_list,
             "conversations.open": self._conversations_open,
             "conversations.info": self._conversations_info,
             "conversations.members": self._conversations_members,
@@ -1176,11 +1183,13 @@ class FakeSlackWebAPI:
             "real_name": user["real_name"],
             **_tz_fields(user["tz"], self._clock()),
             "is_bot": user["is_bot"],
+            "is_admin": user["is_admin"],
+            "is_owner": user["is_owner"],
             "is_app_user": False,
             "updated": int(self._clock()),
             "profile": {
                 "real_name": user["real_name"],
-                "display_name": user["name"],
+                "display_name": user["display_name"],
                 "team": self.team_id,
                 **({"email": user["email"]} if user["email"] else {}),
             },
@@ -1211,6 +1220,13 @@ class FakeSlackWebAPI:
             if user is None:
                 raise _ApiError("user_not_found")
             return {"user": self._user_object(user, _truthy(params.get("include_locale")))}, []
+
+    def _users_list(self, params: dict[str, Any]) -> _Result:
+        # Like Slack: every member, deleted ones and bots included, in pages.
+        with self._lock:
+            listed = [self._user_object(user, _truthy(params.get("include_locale"))) for user in self._users.values()]
+        page, next_cursor = self._page(listed, params, 100)
+        return {"members": page, "response_metadata": {"next_cursor": next_cursor}}, []
 
     def _conversations_open(self, params: dict[str, Any]) -> _Result:
         with self._lock:

@@ -29,13 +29,16 @@ from bot.rules.smart import (
     missing_parts,
 )
 from bot.rules.statuses import GoalStatus
+from bot.services.approvals import hold_for_approval
 from prompts import fmt_date, t
 from storage.db import in_transaction
 from storage.models import Conversation, Goal
 from storage.repositories import delete_conversation, get_conversation
+from storage.teams import link_proposal_goal
 
 CONFIRM = "confirm"
 CHOOSE = "choose"  # picking which part to edit from the summary card
+PROPOSAL_KEY = "_proposal"  # in the draft: the goal proposal this conversation finishes, linked on confirm
 MAX_TEXT = 1000  # a goal or answer longer than this is not a goal sentence; Slack messages allow far more
 
 
@@ -93,6 +96,22 @@ def start(session: Session, ctx: RequestContext, text: str) -> list[Message]:
     convo.draft = draft_to_json(draft)
     out.extend(_after_answer(convo, draft, ctx, answered=("specific", "measurable")))
     return out
+
+
+def start_from_proposal(session: Session, ctx: RequestContext, draft_json: dict[str, Any],
+                        proposal_id: int) -> list[Message]:
+    """Begin the owner's conversation from a goal agreed with their manager; confirming it links the proposal."""
+    delete_conversation(session, ctx.team_id, ctx.user_id)
+    session.flush()
+    draft = draft_from_json(draft_json)
+    convo = Conversation(
+        team_id=ctx.team_id, user_id=ctx.user_id, channel_id=ctx.channel_id, step="specific",
+        draft={**draft_to_json(draft), PROPOSAL_KEY: proposal_id}, history=[], pending=None, started_at=ctx.now,
+        updated_at=ctx.now, card_key=secrets.token_hex(8),
+    )
+    session.add(convo)
+    return [goal_blocks.understood(ctx.lang, draft),
+            *_after_answer(convo, draft, ctx, answered=("specific", "measurable"))]
 
 
 def handle(session: Session, ctx: RequestContext, text: str) -> list[Message] | None:
@@ -166,6 +185,13 @@ def confirm(session: Session, ctx: RequestContext) -> list[Message]:
     if convo.step != CONFIRM:
         return [Message(text=t(lang, "goal.not_ready")), _ask(convo, draft, lang)]
     assert draft.target is not None and draft.deadline is not None
+    proposal_id = convo.draft.get(PROPOSAL_KEY)
+    if proposal_id is None:  # a goal agreed in a proposal was approved already
+        held = hold_for_approval(session, team_id=ctx.team_id, user_id=ctx.user_id, lang=lang,
+                                 draft=draft_to_json(draft), now=ctx.now)
+        if held is not None:
+            session.delete(convo)
+            return held
     goal = Goal(
         team_id=ctx.team_id, user_id=ctx.user_id, title=draft.text or (draft.subject or ""), type=draft.type,
         subject=draft.subject, metric=draft.metric, unit=draft.unit, direction=draft.direction or "increase",
@@ -176,6 +202,8 @@ def confirm(session: Session, ctx: RequestContext) -> list[Message]:
     session.add(goal)
     session.delete(convo)
     session.flush()
+    if proposal_id is not None:
+        link_proposal_goal(session, int(proposal_id), goal.id, now=ctx.now)
     return [goal_blocks.saved(lang, goal)]
 
 
@@ -354,10 +382,11 @@ def _apply(draft: GoalDraft, updates: dict[str, Any]) -> None:
 
 
 def _keep_flags(old: dict[str, Any], draft: GoalDraft) -> dict[str, Any]:
-    """Serialize the draft, keeping the warnings the person already accepted."""
+    """Serialize the draft, keeping the warnings the person already accepted and the proposal it finishes."""
     data = draft_to_json(draft)
-    if "_accepted" in old:
-        data["_accepted"] = old["_accepted"]
+    for flag in ("_accepted", PROPOSAL_KEY):
+        if flag in old:
+            data[flag] = old[flag]
     return data
 
 

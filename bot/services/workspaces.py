@@ -16,11 +16,18 @@ from bot.rules.statuses import OutboxStatus
 from storage.db import unit_of_work
 from storage.models import (
     CheckIn,
+    CheckInComment,
     Conversation,
     DigestSubscription,
     Goal,
+    GoalbotAdmin,
+    GoalProposal,
     GoalRevision,
+    ManagerSettings,
+    Objective,
     OutboxMessage,
+    ProposalEvent,
+    ReportingLine,
     TeamSettings,
     UserPref,
     Workspace,
@@ -78,6 +85,10 @@ class PurgeCounts:
     digests: int
     outbox: int
     settings: int
+    teams: int  # reporting lines, goalbot admins and managers' settings
+    objectives: int
+    proposals: int
+    comments: int
 
     def as_dict(self) -> dict[str, int]:
         """The counts by table, for the CLI's JSON."""
@@ -87,6 +98,7 @@ class PurgeCounts:
 def purge_counts(session: Session, team_id: str) -> PurgeCounts:
     """Count what goalbot holds about a workspace."""
     goal_ids = select(Goal.id).where(Goal.team_id == team_id).scalar_subquery()
+    checkin_ids = select(CheckIn.id).where(CheckIn.goal_id.in_(goal_ids)).scalar_subquery()
 
     def count(model: Any, *where: Any) -> int:
         return int(session.scalar(select(func.count()).select_from(model).where(*where)) or 0)
@@ -98,7 +110,11 @@ def purge_counts(session: Session, team_id: str) -> PurgeCounts:
         conversations=count(Conversation, Conversation.team_id == team_id),
         digests=count(DigestSubscription, DigestSubscription.team_id == team_id),
         outbox=count(OutboxMessage, OutboxMessage.team_id == team_id),
-        settings=count(TeamSettings, TeamSettings.team_id == team_id) + count(Workspace, Workspace.team_id == team_id))
+        settings=count(TeamSettings, TeamSettings.team_id == team_id) + count(Workspace, Workspace.team_id == team_id),
+        teams=sum(count(model, model.team_id == team_id) for model in (ReportingLine, GoalbotAdmin, ManagerSettings)),
+        objectives=count(Objective, Objective.team_id == team_id),
+        proposals=count(GoalProposal, GoalProposal.team_id == team_id),
+        comments=count(CheckInComment, CheckInComment.checkin_id.in_(checkin_ids)))
 
 
 def purge_workspace(deps: Deps, team_id: str, *, dry_run: bool) -> PurgeCounts:
@@ -109,11 +125,18 @@ def purge_workspace(deps: Deps, team_id: str, *, dry_run: bool) -> PurgeCounts:
         if dry_run:
             return counts
         goal_ids = select(Goal.id).where(Goal.team_id == team_id).scalar_subquery()
+        proposal_ids = select(GoalProposal.id).where(GoalProposal.team_id == team_id).scalar_subquery()
+        # Children first: bulk deletes do not rely on the database's ON DELETE CASCADE (SQLite may have it off).
         session.execute(delete(Conversation).where(Conversation.team_id == team_id))
+        session.execute(delete(CheckInComment).where(CheckInComment.checkin_id.in_(
+            select(CheckIn.id).where(CheckIn.goal_id.in_(goal_ids)).scalar_subquery())))
         session.execute(delete(CheckIn).where(CheckIn.goal_id.in_(goal_ids)))
         session.execute(delete(GoalRevision).where(GoalRevision.goal_id.in_(goal_ids)))
+        session.execute(delete(ProposalEvent).where(ProposalEvent.proposal_id.in_(proposal_ids)))
+        session.execute(delete(GoalProposal).where(GoalProposal.team_id == team_id))
         session.execute(delete(Goal).where(Goal.team_id == team_id))
-        for model in (UserPref, DigestSubscription, OutboxMessage, TeamSettings, Workspace):
+        for model in (UserPref, DigestSubscription, OutboxMessage, TeamSettings, Workspace, ReportingLine,
+                      GoalbotAdmin, ManagerSettings, Objective):
             session.execute(delete(model).where(model.team_id == team_id))
     log.info("purged workspace %s: %s", team_id, counts.as_dict())
     return counts

@@ -194,3 +194,12 @@ def test_checkin_of_a_goal_number_too_large_for_any_goal_says_there_is_no_such_g
     assert texts and t("en", "errors.internal") not in texts[-1]
     assert workspace.fake.calls("chat.postMessage") == [] or all(
         "Sign 10 new clients" not in all_text(c.params) for c in workspace.fake.calls("chat.postMessage"))
+
+
+@pytest.mark.parametrize("command", ["private 99999999999999999999", "public 99999999999999999999"])
+def test_a_goal_number_too_large_for_any_goal_in_private_or_public_says_there_is_no_such_goal(
+        workspace: LocalWorkspace, command: str) -> None:
+    add_goal(workspace, "U1")
+    workspace.command(command, user="U1")
+    texts = [all_text(m) for m in workspace.fake.ephemeral_messages("U1")]
+    assert t("en", "manage.not_found", id=0) in texts[-1] and t("en", "errors.internal") not in texts[-1]

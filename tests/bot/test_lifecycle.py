@@ -14,7 +14,16 @@ from bot.jobs.housekeeping import housekeep
 from bot.jobs.registry import PLANNERS
 from bot.local.workspace import LocalWorkspace
 from bot.edge.signature import Fingerprints
-from storage.models import Goal, OutboxMessage, ProcessedEvent, UserPref, Workspace
+from storage.models import (
+    Goal,
+    GoalProposal,
+    Objective,
+    OutboxMessage,
+    ProcessedEvent,
+    ReportingLine,
+    UserPref,
+    Workspace,
+)
 from tests.bot.checkin_support import add_goal, run
 
 
@@ -87,20 +96,30 @@ def test_workspace_purge_counts_first_then_deletes_only_that_workspace(
         workspace: LocalWorkspace, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     add_goal(workspace, "U1")
     workspace.command("help", user="U1")
+    now = workspace.deps.clock()
     with workspace.deps.sessions() as session:
         session.add(Goal(**{c.name: getattr(session.get(Goal, 1), c.name) for c in Goal.__table__.columns
                             if c.name != "id"} | {"team_id": "T0OTHER"}))
+        for team in (workspace.team_id, "T0OTHER"):  # the managers' tables, in both workspaces
+            session.add(ReportingLine(team_id=team, user_id="U1", manager_id="U9", set_by="U9", set_at=now))
+            session.add(Objective(team_id=team, title="Enter healthcare", owner_id="U9", created_at=now))
+            session.add(GoalProposal(team_id=team, owner_id="U1", manager_id="U9", origin="manager", status="open",
+                                     awaiting="U1", draft={}, created_at=now, updated_at=now))
         session.commit()
     monkeypatch.setenv("DATABASE_URL", workspace.settings.database_url)
     assert main(["workspace", "purge", workspace.team_id]) == 0
     dry = json.loads(capsys.readouterr().out)
     assert dry["would_delete"]["goals"] == 1 and dry["would_delete"]["people"] == 1
+    assert (dry["would_delete"]["teams"], dry["would_delete"]["objectives"], dry["would_delete"]["proposals"]) == (
+        1, 1, 1)
     with workspace.deps.sessions() as session:
         assert session.scalar(select(func.count()).select_from(Goal)) == 2
     assert main(["workspace", "purge", workspace.team_id, "--yes"]) == 0
     assert json.loads(capsys.readouterr().out)["deleted"]["goals"] == 1
     with workspace.deps.sessions() as session:
         assert list(session.scalars(select(Goal.team_id))) == ["T0OTHER"]
+        for model in (ReportingLine, Objective, GoalProposal):
+            assert list(session.scalars(select(model.team_id))) == ["T0OTHER"]
         assert session.scalar(select(func.count()).select_from(UserPref)) == 0
     assert main(["workspace", "purge", "not-a-team"]) == 2
 

@@ -1,7 +1,7 @@
 """request fingerprints (replay guard), workspace install state, scheduler heartbeat
 
 Revision ID: edge_0002
-Revises: shell_0002
+Revises: managers_0002
 Create Date: 2026-12-01 13:00:00
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 
 revision: str = 'edge_0002'
-down_revision: Union[str, Sequence[str], None] = 'shell_0002'
+down_revision: Union[str, Sequence[str], None] = 'managers_0002'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
