@@ -15,6 +15,8 @@ from slack_sdk.http_retry.builtin_handlers import (
 
 from bot.context import attach_caller
 from bot.deps import Deps
+from bot.edge.middleware import validate_payloads
+from bot.edge.tenancy import tenancy_for
 from bot.listeners import register_listeners
 from bot.middleware import ack_early, dedupe_events
 
@@ -55,6 +57,7 @@ def build_app(deps: Deps, *, token: str | None = None, signing_secret: str | Non
         # Bolt would read DM threads with conversations.replies (one call a minute); replies come from events.
         attaching_conversation_kwargs_enabled=False,
     )
+    app.use(validate_payloads(deps, tenancy_for(settings, app.client)))  # first: nothing runs on a bad payload
     app.use(ack_early)
     app.use(dedupe_events(deps))
     app.use(attach_caller(lambda: deps.clock))

@@ -54,8 +54,13 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--http", action="store_true", help="serve Slack's HTTP requests at POST /slack/events")
     serve.add_argument("--port", type=int, default=3000)
     serve.add_argument("--host", default="0.0.0.0")
+    serve.add_argument("--workers", type=int, default=1,
+                       help="HTTP mode: web processes sharing the port (the scheduler runs in one of them)")
     serve.add_argument("--no-scheduler", action="store_true", help="do not run the weekly jobs in this process")
     serve.set_defaults(func=cmd_serve)
+
+    worker = sub.add_parser("worker", help="run only the scheduler: weekly jobs, outbox delivery, housekeeping")
+    worker.set_defaults(func=cmd_worker)
 
     shell = sub.add_parser("shell", help="a local terminal workspace: talk to goalbot without Slack")
     shell.add_argument("--user", default=None,
@@ -103,13 +108,20 @@ def build_parser() -> argparse.ArgumentParser:
     jobs_run.add_argument("job", help="the scheduled job to run (a wrong name is answered with the list)")
     jobs_run.add_argument("--now", default=None, help="ISO-8601 date-time the job should believe it is")
     jobs_run.set_defaults(func=cmd_jobs_run)
+
+    workspace = sub.add_parser("workspace", help="a workspace's data")
+    workspace_sub = workspace.add_subparsers(dest="workspace_command", required=True)
+    purge = workspace_sub.add_parser("purge", help="delete everything stored about a workspace (counts first)")
+    purge.add_argument("team_id", help="the workspace's Slack id, e.g. T0123ABCD")
+    purge.add_argument("--yes", action="store_true", help="really delete (without it: a dry run that only counts)")
+    purge.set_defaults(func=cmd_workspace_purge)
     return parser
 
 
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     """Serve in Socket Mode when tokens are configured, else open the local shell."""
     if settings.bot_token and settings.app_token:
-        args.http, args.port, args.host, args.no_scheduler = False, 3000, "0.0.0.0", False
+        args.http, args.port, args.host, args.no_scheduler, args.workers = False, 3000, "0.0.0.0", False, 1
         return cmd_serve(args, settings)
     print("No SLACK_BOT_TOKEN/SLACK_APP_TOKEN configured: opening the local shell (see README to connect Slack).")
     args.user = None
@@ -118,41 +130,57 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     """Connect to Slack and run until interrupted."""
-    from bot.app import build_app
-    from bot.runtime import make_deps
-
     if args.http:
         if not settings.signing_secret:
             raise SettingsError("SLACK_SIGNING_SECRET is missing: HTTP mode needs it to verify Slack's requests "
                                 "(Slack app settings > Basic Information > Signing Secret).")
         if not settings.bot_token:
             raise SettingsError("SLACK_BOT_TOKEN is missing: set the xoxb- bot token from OAuth & Permissions.")
-    elif not (settings.app_token and settings.bot_token):
+        if args.workers < 1:
+            raise UsageError("--workers must be at least 1.")
+        from bot.server import serve_http
+
+        return serve_http(settings, args.host, args.port, workers=args.workers, scheduler=not args.no_scheduler)
+    if not (settings.app_token and settings.bot_token):
         raise SettingsError("SLACK_APP_TOKEN is missing: Socket Mode needs an xapp- app-level token (or use "
                             "`goalbot serve --http`, or `goalbot shell` to try goalbot without Slack).")
+    from bot.app import build_app
+    from bot.jobs.leader import SchedulerLeader
+    from bot.runtime import make_deps
+
     deps = make_deps(settings, system_clock)
     app = build_app(deps)
-    scheduler = None
-    if not args.no_scheduler:
-        from bot.jobs.scheduler import start_scheduler
-
-        scheduler = start_scheduler(deps, app.client)
+    leader = None if args.no_scheduler else SchedulerLeader(deps, app.client).start()
     try:
-        if args.http:
-            from bot.server import make_http_server
+        from slack_bolt.adapter.socket_mode import SocketModeHandler
 
-            server = make_http_server(app, deps, args.host, args.port)
-            log.info("serving Slack requests on http://%s:%s/slack/events", args.host, server.server_port)
-            server.serve_forever()
-        else:
-            from slack_bolt.adapter.socket_mode import SocketModeHandler
-
-            SocketModeHandler(app, settings.app_token).start()
+        SocketModeHandler(app, settings.app_token).start()
     except KeyboardInterrupt:
         pass
     finally:
-        if scheduler is not None:
-            scheduler.shutdown(wait=False)
+        if leader is not None:
+            leader.stop()
+    return 0
+
+
+def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
+    """Run only the scheduler (weekly jobs, outbox, housekeeping): for web processes started --no-scheduler."""
+    import threading
+
+    from bot.app import make_client
+    from bot.jobs.leader import SchedulerLeader
+    from bot.runtime import make_deps
+
+    if not settings.bot_token:
+        raise SettingsError("SLACK_BOT_TOKEN is missing: the worker posts to Slack with the xoxb- bot token.")
+    deps = make_deps(settings, system_clock)
+    leader = SchedulerLeader(deps, make_client(settings.bot_token, settings.api_url)).start()
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        leader.stop()
     return 0
 
 
@@ -293,6 +321,23 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_workspace_purge(args: argparse.Namespace, settings: Settings) -> int:
+    """Count (dry run) or delete everything goalbot stored about one workspace."""
+    from bot.edge.payloads import Invalid, slack_id
+    from bot.runtime import make_deps
+    from bot.services.workspaces import purge_workspace
+
+    try:
+        team_id = str(slack_id(args.team_id, "team", "TEAM_ID"))
+    except Invalid:
+        raise UsageError(f"TEAM_ID must be a Slack workspace id such as T0123ABCD, not {args.team_id!r}.") from None
+    counts = purge_workspace(make_deps(settings), team_id, dry_run=not args.yes)
+    print(json.dumps({"team_id": team_id, "deleted" if args.yes else "would_delete": counts.as_dict()}))
+    if not args.yes:
+        print(f"dry run: nothing deleted. Run `goalbot workspace purge {team_id} --yes` to delete.", file=sys.stderr)
+    return 0
+
+
 def cmd_jobs_run(args: argparse.Namespace, settings: Settings) -> int:
     """Run one scheduled job now and say what it did."""
     from bot.jobs.runner import run_job_once
@@ -313,7 +358,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = Settings.from_env()
         from bot.runtime import configure_logging
 
-        configure_logging(settings.log_level)
+        configure_logging(settings.log_level, settings.log_format)
         return int(args.func(args, settings))
     except (SettingsError, UsageError) as error:
         print(f"goalbot: {error}", file=sys.stderr)

@@ -315,7 +315,7 @@ class OutboxMessage(Base):
     channel: Mapped[str] = mapped_column(String(32))
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     ref_id: Mapped[int | None] = mapped_column(Integer)  # e.g. the check-in this message asks for
-    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending, sending, sent, failed
+    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending, sending, sent, failed, cancelled
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(Timestamp)
     claimed_by: Mapped[str | None] = mapped_column(String(64))
@@ -334,3 +334,32 @@ class ProcessedEvent(Base):
 
     event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     received_at: Mapped[datetime] = mapped_column(Timestamp)
+
+
+class RequestFingerprint(Base):
+    """A signed request already served: the same signature inside Slack's 5-minute window is a replay."""
+
+    __tablename__ = "request_fingerprints"
+
+    fingerprint: Mapped[str] = mapped_column(String(64), primary_key=True)
+    received_at: Mapped[datetime] = mapped_column(Timestamp, index=True)
+
+
+class Workspace(Base):
+    """A workspace's install state: when Slack told us the app was uninstalled or its tokens revoked."""
+
+    __tablename__ = "workspaces"
+
+    team_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    uninstalled_at: Mapped[datetime | None] = mapped_column(Timestamp)
+    tokens_revoked_at: Mapped[datetime | None] = mapped_column(Timestamp)
+
+
+class SchedulerHeartbeat(Base):
+    """The scheduler's last tick and which process holds it, so any web process can report it in /healthz."""
+
+    __tablename__ = "scheduler_heartbeats"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(128))
+    ticked_at: Mapped[datetime] = mapped_column(Timestamp)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Float, and_, case, delete, func, or_, select, update
+from sqlalchemy import Connection, Float, and_, case, delete, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -26,6 +26,7 @@ from storage.models import (
     ProcessedEvent,
     TeamSettings,
     UserPref,
+    Workspace,
 )
 
 
@@ -34,14 +35,16 @@ def get_user_pref(session: Session, team_id: str, user_id: str) -> UserPref | No
     return session.get(UserPref, (team_id, user_id))
 
 
-def insert_ignore(session: Session, model: type[Base], values: dict[str, Any], *,
+def insert_ignore(session: Session | Connection, model: type[Base], values: dict[str, Any], *,
                   conflict_on: Sequence[str] | None = None, returning: Any = None) -> Any:
     """INSERT … ON CONFLICT DO NOTHING: a concurrent twin's row wins and nothing fails.
 
     Returns the `returning` column of the new row, or None when the row already existed (RETURNING, not
-    rowcount: psycopg reports -1 for a single INSERT through the ORM session).
+    rowcount: psycopg reports -1 for a single INSERT through the ORM session). `session` may also be a bare
+    connection (the replay fingerprints autocommit on connections of their own).
     """
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    dialect = session.get_bind().dialect if isinstance(session, Session) else session.dialect
+    insert = pg_insert if dialect.name == "postgresql" else sqlite_insert
     statement = insert(model).values(**values).on_conflict_do_nothing(index_elements=conflict_on)
     if returning is None:
         session.execute(statement)
@@ -453,3 +456,13 @@ def display_names(session: Session, team_id: str, user_ids: Sequence[str]) -> di
         .where(UserPref.team_id == team_id, UserPref.user_id.in_(list(user_ids)), UserPref.display_name.is_not(None))
     )
     return {user_id: name for user_id, name in rows if name}
+
+
+def inactive_teams(session: Session) -> frozenset[str]:
+    """Workspaces that uninstalled goalbot or revoked its token: nothing is sent to them (cached per session)."""
+    cached = session.info.get("inactive_teams")
+    if cached is None:
+        cached = frozenset(session.scalars(select(Workspace.team_id).where(
+            (Workspace.uninstalled_at.is_not(None)) | (Workspace.tokens_revoked_at.is_not(None)))))
+        session.info["inactive_teams"] = cached
+    return cached

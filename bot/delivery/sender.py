@@ -38,6 +38,7 @@ from bot.clock import as_utc
 from bot.delivery import outbox
 from bot.delivery.errors import Failure, classify
 from bot.delivery.ratelimit import SlackLimits, shared_limits
+from bot.edge import metrics
 from bot.deps import Deps
 from bot.rules.statuses import OutboxStatus
 from storage.models import OutboxMessage
@@ -311,6 +312,7 @@ class _Delivery:
             return self._failed_send(item, classify(error, attempt=item.attempts + 1))
         if not outbox.mark_sent(self.sessions, item.id, self.worker, ts=ts, channel=answered, at=self.now()):
             log.warning("outbox message %s was sent, but its row had already been marked sent", item.key)
+        metrics.SENDS.labels(kind=item.kind).inc()
         with self.lock:
             self.report.sent += 1
         return _Outcome("sent")
@@ -358,6 +360,8 @@ class _Delivery:
 
     def _failed_send(self, item: _Item, failure: Failure) -> _Outcome:
         attempts = item.attempts + 1
+        metrics.record_send_failure(failure.reason, failure.code,
+                                    permanent=failure.permanent or attempts >= MAX_ATTEMPTS)
         if failure.permanent:
             return self._fail(item, failure.code)
         if attempts >= MAX_ATTEMPTS:

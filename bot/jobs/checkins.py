@@ -45,6 +45,7 @@ from storage.repositories import (
     checkins_of_weeks,
     claim_reminder,
     goals_by_id,
+    inactive_teams,
     insert_checkin,
     latest_sent,
     team_settings_of,
@@ -87,6 +88,7 @@ def plan_checkins(deps: Deps, client: WebClient, now: datetime) -> int:
     settings = deps.settings
     with deps.sessions() as session:
         goals = active_goals(session)
+        goals = [g for g in goals if g.team_id not in inactive_teams(session)]  # uninstalled: nothing planned
         team_ids = sorted({g.team_id for g in goals})
         # Per team rather than per person: a handful of parameters however many people there are.
         prefs = user_prefs_of_teams(session, team_ids)

@@ -27,6 +27,7 @@ from storage.repositories import (
     existing_outbox_keys,
     get_team_settings,
     goals_due_for_review,
+    inactive_teams,
     user_prefs_of,
 )
 
@@ -82,6 +83,7 @@ def plan_reviews(deps: Deps, client: WebClient, now: datetime) -> int:
     with unit_of_work(deps.sessions) as session:
         goals = goals_due_for_review(session, deadline_by=utc_today + timedelta(days=1),
                                      quarter_end=latest_end if in_quarter_window else None)
+        goals = [g for g in goals if g.team_id not in inactive_teams(session)]  # uninstalled: nothing planned
         prefs = user_prefs_of(session, [g.user_id for g in goals])
         teams = {team_id: get_team_settings(session, team_id) for team_id in {g.team_id for g in goals}}
         due: list[tuple[str, Goal, str, date | None, str, date]] = []

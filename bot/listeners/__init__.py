@@ -11,7 +11,7 @@ from bot.listeners import commands
 from bot.listeners.actions import checkins as checkin_buttons
 from bot.listeners.actions import goals as goal_buttons
 from bot.listeners.actions import manage as manage_buttons
-from bot.listeners.events import home, messages
+from bot.listeners.events import home, lifecycle, messages
 from bot.listeners.views import checkins as checkin_modal
 from bot.listeners.views import manage as edit_modal
 
@@ -19,6 +19,7 @@ LISTENERS: tuple[Callable[[App, Deps], None], ...] = (
     commands.register,  # /goal and its subcommands (bot/listeners/commands/registry.py)
     messages.register,  # message.im
     home.register,  # app_home_opened
+    lifecycle.register,  # app_uninstalled, tokens_revoked, user_change
     goal_buttons.register,
     manage_buttons.register,
     checkin_buttons.register,

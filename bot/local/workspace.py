@@ -25,7 +25,8 @@ class LocalWorkspace:
         self.fake = fake or FakeSlackWebAPI(team_id=team_id)
         self.fake.start()
         self.settings = dataclasses.replace(settings, api_url=self.fake.base_url, bot_token=FAKE_BOT_TOKEN,
-                                            signing_secret=FAKE_SIGNING_SECRET, app_token=None)
+                                            signing_secret=FAKE_SIGNING_SECRET, app_token=None,
+                                            response_url_prefixes=(f"{self.fake.root_url}/response/",))
         self.deps: Deps = make_deps(self.settings, clock)
         self.app: App = build_app(self.deps)
         # Signatures use the real time: Bolt rejects requests more than five minutes from its own clock.

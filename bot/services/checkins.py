@@ -15,6 +15,7 @@ from bot.blocks import checkins as blocks
 from bot.blocks.common import Message, text_message
 from bot.blocks.goals import current_value
 from bot.rules.deadlines import local_today
+from bot.rules.limits import storable_amount
 from bot.rules.numbers import find_amounts
 from bot.rules.pace import pace_status
 from bot.rules.replies import GoalContext, ReplyReading, read_reply
@@ -82,6 +83,8 @@ def record_value(
     blocker: str | None = None,
 ) -> list[Message]:
     """Record the week's value: the check-in, the goal's current value, pace and status; the thread answer."""
+    if not storable_amount(value):
+        return [text_message(t(lang, "edge.number_too_large"))]  # nothing recorded: asked again instead
     previous = current_value(goal)
     if checkin.status != CheckInStatus.ANSWERED or checkin.previous_value is None:
         checkin.previous_value = previous  # a correction later in the week keeps where the week started

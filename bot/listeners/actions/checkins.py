@@ -19,6 +19,7 @@ from bot.context import Caller, RequestContext
 from bot.deps import Deps
 from bot.listeners.support import lazy_listener, reply
 from bot.middleware import ack_if_needed
+from bot.rules.limits import row_id
 from bot.rules.statuses import Mood
 from bot.services import checkin_buttons as service
 from prompts import t
@@ -46,7 +47,7 @@ def click_of(body: dict[str, Any], user_id: str) -> Click:
     value = str(body["actions"][0].get("value") or "")
     head = value.split(":", 1)[0]
     return Click(channel=str(channel), message_ts=message_ts, thread_ts=message.get("thread_ts") or message_ts,
-                 checkin_id=int(head) if head.isdigit() else None, value=value)
+                 checkin_id=row_id(head), value=value)
 
 
 def in_checkin_thread(body: dict[str, Any], caller: Caller) -> tuple[str, str | None]:

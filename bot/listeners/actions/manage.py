@@ -18,6 +18,7 @@ from bot.deps import Deps
 from bot.listeners.commands.manage import open_modal
 from bot.listeners.support import lazy_listener, reply
 from bot.middleware import ack_if_needed
+from bot.rules.limits import row_id
 from bot.rules.statuses import GoalStatus
 from bot.services import checkin_now, conversation, goal_actions
 from bot.services import goals_admin as admin
@@ -38,7 +39,7 @@ def tell(deps: Deps, client: WebClient, ctx: RequestContext, body: dict[str, Any
 def goal_id_of(action: dict[str, Any]) -> int | None:
     """The goal id a button carries as its value."""
     value = str(action.get("value") or "")
-    return int(value) if value.isdigit() else None
+    return row_id(value)
 
 
 def message_card(body: dict[str, Any]) -> tuple[str, str] | None:

@@ -19,6 +19,7 @@ from bot.deps import Deps
 from bot.delivery.direct import post_messages
 from bot.listeners.support import ephemeral
 from bot.rules.commands import Command
+from bot.rules.limits import row_id
 from bot.rules.mentions import PersonRef, parse_team_args, split_leading_people
 from bot.rules.objectives import read_objective
 from bot.rules.visibility import Decision, Visibility
@@ -179,12 +180,12 @@ def visibility_command(deps: Deps, client: WebClient, ctx: RequestContext, comma
                        respond: Respond) -> None:
     """`/goal private N` keeps a goal out of channel digests and exports; `/goal public N` brings it back."""
     visibility = Visibility.PRIVATE if command.name == "private" else Visibility.PUBLIC
-    text = command.args.strip().lstrip("#")
-    if not text.isdigit():
+    goal_id = row_id(command.args.strip().lstrip("#"))
+    if goal_id is None:
         ephemeral(respond, blocks.text_only(t(ctx.lang, "visibility.usage")))
         return
     try:
-        goal = teams.set_visibility(deps.sessions, ctx, int(text), visibility)
+        goal = teams.set_visibility(deps.sessions, ctx, goal_id, visibility)
     except GoalRefused as refused:
         ephemeral(respond, blocks.text_only(refused.text(ctx.lang)))
         return

@@ -20,6 +20,7 @@ from bot import ids
 from bot.context import Caller, RequestContext, caller_of
 from bot.deps import Deps
 from bot.listeners.support import lazy_listener, reply
+from bot.rules.limits import row_id
 from bot.services import checkin_buttons as service
 from bot.services.profiles import stored_context
 
@@ -49,7 +50,7 @@ def submission_of(body: dict[str, Any]) -> Submission:
     values = (view.get("state") or {}).get("values") or {}
     value = ((values.get(ids.BLOCK_CHECKIN_VALUE) or {}).get(ids.INPUT_CHECKIN_VALUE) or {}).get("value") or ""
     note = ((values.get(ids.BLOCK_CHECKIN_NOTE) or {}).get(ids.INPUT_CHECKIN_NOTE) or {}).get("value")
-    return Submission(checkin_id=int(metadata.get("checkin") or 0), channel=metadata.get("channel"),
+    return Submission(checkin_id=row_id(str(metadata.get("checkin") or "")) or 0, channel=metadata.get("channel"),
                       thread_ts=metadata.get("thread_ts"), value=str(value), note=note)
 
 

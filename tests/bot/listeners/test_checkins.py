@@ -219,8 +219,8 @@ def test_retried_and_duplicated_events_apply_a_reply_once(workspace: LocalWorksp
     goal_id = add_goal(workspace, "U1")
     run(workspace)
     card = last_card(workspace, "U1")
-    workspace.say("+3", user="U1", thread_ts=card["ts"], event_id="Ev-reply")
-    workspace.say("+3", user="U1", thread_ts=card["ts"], event_id="Ev-reply", retry_num=1)
+    workspace.say("+3", user="U1", thread_ts=card["ts"], event_id="Ev0REPLY")
+    workspace.say("+3", user="U1", thread_ts=card["ts"], event_id="Ev0REPLY", retry_num=1)
     [typed] = [m for m in workspace.fake.dm_messages("U1") if m.get("user") == "U1"][:1]
     # The same message again under a new event id (Slack may deliver a message twice): still applied once.
     workspace.dispatch(*workspace.requests.message_event(
