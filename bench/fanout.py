@@ -67,7 +67,7 @@ def child(args: argparse.Namespace) -> None:
     from bot.clock import FixedClock
     from bot.delivery.outbox import pending_count
     from bot.jobs.registry import PLANNERS
-    from bot.jobs.runner import load_planners, run_job
+    from bot.jobs.runner import run_job
     from bot.runtime import make_deps
     from bot.settings import Settings
     from slackfake import FAKE_BOT_TOKEN
@@ -79,7 +79,6 @@ def child(args: argparse.Namespace) -> None:
     }, env_file=None)
     deps = make_deps(settings, FixedClock(MONDAY), migrate=False)
     client = make_client(FAKE_BOT_TOKEN, settings.api_url)
-    load_planners()
     started = time.monotonic()
     if args.source == "checkins":
         planned = PLANNERS["checkins"](deps, client, MONDAY)

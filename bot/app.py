@@ -9,8 +9,11 @@ from slack_bolt import App, BoltResponse
 from slack_sdk import WebClient
 
 from bot.clock import SYSTEM_TIMER
+from bot.context import attach_caller
 from bot.delivery.retries import Sleep, retry_handlers
 from bot.deps import Deps
+from bot.edge.middleware import validate_payloads
+from bot.edge.tenancy import tenancy_for
 from bot.listeners import register_listeners
 from bot.middleware import ack_early, dedupe_events
 
@@ -45,8 +48,10 @@ def build_app(deps: Deps, *, token: str | None = None, signing_secret: str | Non
         # Bolt would read DM threads with conversations.replies (one call a minute); replies come from events.
         attaching_conversation_kwargs_enabled=False,
     )
+    app.use(validate_payloads(deps, tenancy_for(settings, app.client)))  # first: nothing runs on a bad payload
     app.use(ack_early)
     app.use(dedupe_events(deps))
+    app.use(attach_caller(lambda: deps.clock))
     register_listeners(app, deps)
 
     @app.error

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from bot.clock import SYSTEM_TIMER, Clock, Timer
+from bot.services.directory import UserDirectory
 from bot.settings import Settings
 from storage.db import SessionFactory
 
@@ -48,3 +49,4 @@ class Deps:
     clock: Clock
     executor: TrackingExecutor
     timer: Timer = SYSTEM_TIMER  # elapsed time and waits (rate limits, retries); tests use a virtual one
+    directory: UserDirectory = field(default_factory=UserDirectory)  # users.list, cached

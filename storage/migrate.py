@@ -46,10 +46,15 @@ def check(engine: Engine) -> None:
 
 
 def next_revision_id(script_location: Path | None = None) -> str | None:
-    """'0002' after '0001': the next number when the revisions are numbered; None lets Alembic pick an id."""
+    """The next number in the chain: '0002' after '0001', '0005' after 0001 -> shell_0002 -> managers_0002 -> edge_0002.
+
+    Branches add revisions named <branch>_NNNN that are re-chained when merged, so several may end in the same
+    number; the chain's length keeps the next id above all of them. None (no numbered revision) lets Alembic pick.
+    """
     script = ScriptDirectory.from_config(alembic_config("sqlite://", script_location))
-    numbers = [int(rev.revision) for rev in script.walk_revisions() if re.fullmatch(r"\d+", rev.revision)]
-    return f"{max(numbers) + 1:04d}" if numbers else None
+    revisions = list(script.walk_revisions())
+    numbers = [int(m.group(1)) for rev in revisions if (m := re.search(r"(\d+)$", rev.revision))]
+    return f"{max(*numbers, len(revisions)) + 1:04d}" if numbers else None
 
 
 def revision(message: str, *, autogenerate: bool = True, script_location: Path | None = None) -> Path:

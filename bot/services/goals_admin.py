@@ -19,14 +19,13 @@ from bot.blocks.goals import feedback
 from bot.rules.deadlines import resolve_deadline
 from bot.rules.numbers import parse_number
 from bot.rules.pace import pace_status
-from bot.rules.smart import GoalDraft, check_part
-from bot.services.conversation import TARGET_CODES
+from bot.rules.smart import TARGET_CODES, GoalDraft, check_part
+from bot.rules.statuses import CLOSED, GoalStatus
 from prompts import fmt_date, fmt_number, keys, t
 from storage.models import Goal, GoalRevision
 from storage.repositories import add_revision, get_goal, list_goals
 
 EDITABLE = ("target", "deadline", "metric", "unit", "baseline")
-CLOSED_STATUSES = ("achieved", "done", "dropped")
 MAX_REASON = 1000
 MAX_NOTE = 1000
 
@@ -64,9 +63,15 @@ def split_leading_id(args: str) -> tuple[int | None, str]:
     return int(match.group(1)), text[match.end():].strip()
 
 
+def split_reason(text: str) -> tuple[str, str]:
+    """Split `what because why` (or perché, motivo: …) into what and why; why is "" when none was given."""
+    parts = _REASON_WORDS.split(text, maxsplit=1)
+    return parts[0].strip(), (parts[1].strip() if len(parts) > 1 else "")
+
+
 def active_goals(session: Session, team_id: str, user_id: str) -> list[Goal]:
     """The person's active goals, oldest first."""
-    return list_goals(session, team_id, user_id, statuses=("active",))
+    return list_goals(session, team_id, user_id, statuses=(GoalStatus.ACTIVE,))
 
 
 def owned_goal(session: Session, team_id: str, user_id: str, goal_id: int | None, *, active: bool = True,
@@ -80,15 +85,12 @@ def owned_goal(session: Session, team_id: str, user_id: str, goal_id: int | None
     """
     if goal_id is None:
         raise GoalRefused("manage.no_active_goals")
-    if lock:
-        goal = session.get(Goal, goal_id, with_for_update=True, populate_existing=True)
-    else:
-        goal = get_goal(session, goal_id)
+    goal = get_goal(session, goal_id, lock=lock)
     if goal is None or goal.team_id != team_id:
         raise GoalRefused("manage.not_found", id=goal_id)
     if goal.user_id != user_id:
         raise GoalRefused("manage.not_yours", id=goal_id)
-    if active and goal.status != "active":
+    if active and goal.status != GoalStatus.ACTIVE:
         raise GoalRefused("manage.already_closed", id=goal_id, status=goal.status)
     return goal
 
@@ -152,7 +154,7 @@ def _number(text: str, lang: str) -> float | None:
     return value
 
 
-def _choice(text: str, group: str, lang: str, known: tuple[str, ...]) -> str | None | bool:
+def _choice(text: str, group: str, lang: str, known: tuple[str, ...]) -> str | bool | None:
     """A metric or unit code from a select value or a typed word; False when nothing matches."""
     value = text.strip()
     if value.lower() in (NONE_CHOICE, "-", "–", "nessuna", "nessuno"):
@@ -312,8 +314,7 @@ class TextEdit:
 def read_text_edit(args: str) -> TextEdit:
     """Read the typed form of an edit; a missing field means "open the form for this goal"."""
     goal_id, rest = split_leading_id(args)
-    parts = _REASON_WORDS.split(rest, maxsplit=1)
-    head, reason = parts[0].strip(), (parts[1].strip() if len(parts) > 1 else "")
+    head, reason = split_reason(rest)
     word, _, value = head.partition(" ")
     name = FIELD_WORDS.get(word.lower()) if word else None
     if name is None:
@@ -325,10 +326,10 @@ def read_text_edit(args: str) -> TextEdit:
 
 
 def close_goal(
-    session: Session, goal: Goal, status: str, *, by: str, at: datetime, note: str | None,
+    session: Session, goal: Goal, status: GoalStatus, *, by: str, at: datetime, note: str | None,
 ) -> GoalRevision:
     """Close the goal as achieved, done or dropped, keeping the note verbatim and the change as a revision."""
-    if status not in CLOSED_STATUSES:
+    if status not in CLOSED:
         raise ValueError(f"cannot close a goal as {status!r}")
     note = (note or "").strip() or None
     if note is not None and len(note) > MAX_NOTE:
@@ -339,7 +340,7 @@ def close_goal(
     goal.closed_at = at
     goal.closed_note = note
     goal.updated_at = at
-    if status == "achieved":
+    if status == GoalStatus.ACHIEVED:
         goal.pace = "achieved"
     session.flush()
     return revision

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from slack_sdk import WebClient
@@ -10,14 +11,16 @@ from slack_sdk.errors import SlackApiError
 
 from bot.blocks.home import home_view, next_checkin_text
 from bot.deps import Deps
-from bot.services.checkins import load_schedule, next_checkin, owner_lang
+from bot.rules.statuses import GoalStatus
+from bot.services.checkin_schedule import load_schedule, next_checkin
+from bot.services.checkins import owner_lang
 from bot.services.profiles import valid_tz
 from storage.repositories import get_user_pref, list_goals
 
 log = logging.getLogger(__name__)
 
 
-def build_home(deps: Deps, team_id: str, user_id: str) -> dict:  # type: ignore[type-arg]
+def build_home(deps: Deps, team_id: str, user_id: str) -> dict[str, Any]:
     """The person's Home view as JSON, from what is stored now."""
     settings = deps.settings
     now = deps.clock()
@@ -29,7 +32,7 @@ def build_home(deps: Deps, team_id: str, user_id: str) -> dict:  # type: ignore[
         zone = ZoneInfo(tz)
         schedule = load_schedule(session, settings, team_id, user_id, tz)
         upcoming = None
-        if any(g.status == "active" for g in goals):
+        if any(g.status == GoalStatus.ACTIVE for g in goals):
             # The check-in helper's own answer, so the Home never promises a check-in that will not come.
             upcoming = next_checkin(session, schedule, team_id=team_id, user_id=user_id, now=now)
         text = next_checkin_text(lang, upcoming, zone, schedule.paused_until, now.astimezone(zone).date())

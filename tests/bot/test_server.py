@@ -56,7 +56,7 @@ def test_stale_timestamp_is_rejected(workspace: LocalWorkspace, server_url: str)
 def test_healthz_reports_the_database(workspace: LocalWorkspace, server_url: str) -> None:
     with urllib.request.urlopen(f"{server_url}/healthz", timeout=5) as response:
         assert response.status == 200
-        assert json.loads(response.read()) == {"ok": True}
+        assert json.loads(response.read()) == {"ok": True, "scheduler": {"last_tick": None}}
 
 
 def test_event_retry_over_http_is_applied_once(workspace: LocalWorkspace, server_url: str) -> None:

@@ -49,10 +49,11 @@ def test_db_revision_writes_the_next_numbered_migration_from_the_models(
         assert main(["db", "revision", "-m", "add probe"]) == 0
     finally:
         Base.metadata.remove(probe)
-    [written] = sorted((migrations_copy / "versions").glob("*_0002_add_probe.py"))
+    # Four revisions so far (0001 -> shell_0002 -> managers_0002 -> edge_0002): the next is numbered 0005.
+    [written] = sorted((migrations_copy / "versions").glob("*_0005_add_probe.py"))
     assert str(written) in capsys.readouterr().out
     text = written.read_text()
-    assert "revision: str = '0002'" in text and "down_revision: str | Sequence[str] | None = '0001'" in text
+    assert "revision: str = '0005'" in text and "down_revision: str | Sequence[str] | None = 'edge_0002'" in text
     assert "op.create_table('probe'" in text and "sa.DateTime(timezone=True)" in text
     assert "storage.models" not in text  # a migration stands on its own
 

@@ -14,7 +14,7 @@ from bot.cli import main
 from bot.clock import FixedClock
 from bot.delivery.outbox import enqueue
 from bot.deps import Deps
-from bot.jobs.registry import PLANNERS, planner
+from bot.jobs.registry import PLANNERS
 from bot.jobs.runner import UnknownJobError, run_job
 from slackfake import FAKE_BOT_TOKEN
 from tests.bot.delivery.helpers import OutboxBench
@@ -33,7 +33,6 @@ def box(database_url: str, clock: FixedClock) -> Iterator[OutboxBench]:
 def weekly_hello() -> Iterator[str]:
     """A planner that greets U1 and U2 once per ISO week, keyed like a real planner's outbox rows."""
 
-    @planner("test-weekly-hello")
     def plan(deps: Deps, client: WebClient, now: datetime) -> int:
         week = now.date().isocalendar()
         with deps.sessions() as session:
@@ -43,6 +42,7 @@ def weekly_hello() -> Iterator[str]:
             session.commit()
         return queued
 
+    PLANNERS["test-weekly-hello"] = plan
     yield "test-weekly-hello"
     PLANNERS.pop("test-weekly-hello", None)
 

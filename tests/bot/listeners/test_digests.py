@@ -20,6 +20,7 @@ from tests.bot.digest_support import (
     ephemeral_texts,
     subscription,
 )
+from tests.bot.team_support import make_manager
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -117,6 +118,7 @@ def test_stopping_a_digest_and_stopping_one_that_does_not_exist(workspace: Local
 
 def test_a_digest_now_for_a_channel_of_mixed_members(workspace: LocalWorkspace) -> None:
     mixed_team(workspace)
+    make_manager(workspace, "U1")
     workspace.command("digest now #sales", user="U1", channel="C1")
 
     [digest] = channel_posts(workspace, "C1")
@@ -152,6 +154,7 @@ def test_a_team_too_large_for_one_message_continues_in_the_thread(workspace: Loc
         workspace.add_user(user)
         add_goal(workspace, user, title=f"Book 40 meetings for {user}", unit="meetings", target=40, current=12)
     workspace.fake.add_channel("C1", name="everyone", members=members)
+    make_manager(workspace, members[0])
     workspace.command("digest now <#C1|everyone>", user=members[0], channel="C1")
 
     [digest] = channel_posts(workspace, "C1")
@@ -170,6 +173,7 @@ def test_goal_titles_and_notes_cannot_ping_the_channel(workspace: LocalWorkspace
     workspace.fake.add_channel("C1", name="sales", members=["U1"])
     goal = add_goal(workspace, "U1", title="<!channel> hit <https://evil.example|quota> & more")
     add_checkin(workspace, goal, MONDAY, 5, note="<!here> ping <@U2>", blocker="<!everyone>", mood="blocked")
+    make_manager(workspace, "U1")
     workspace.command("digest now #sales", user="U1", channel="C1")
 
     [digest] = channel_posts(workspace, "C1")
@@ -184,6 +188,7 @@ def test_an_italian_subscriber_gets_numbers_and_dates_written_the_italian_way(wo
     workspace.fake.add_channel("C1", name="vendite", members=["U1", "U2"])
     goal = add_goal(workspace, "U2", title="Rinnovi EMEA", unit="EUR", target=1_250_000, current=312_500.5)
     add_checkin(workspace, goal, MONDAY, 312_500.5, note="bene")
+    make_manager(workspace, "U2")
     workspace.command("digest now #vendite", user="U2", channel="C1")
 
     [digest] = channel_posts(workspace, "C1")
@@ -198,6 +203,7 @@ def test_a_digest_now_when_slack_refuses_it_is_reported_not_dropped(workspace: L
     workspace.fake.add_channel("C1", name="sales", members=["U1"])
     add_goal(workspace, "U1")
     workspace.fake.fail_next("chat.postMessage", status=200, error="is_archived")
+    make_manager(workspace, "U1")
     workspace.command("digest now #sales", user="U1", channel="C1")
     assert "Slack refused the team digest for <#C1> (is_archived)" in ephemeral_texts(workspace, "U1")[-1]
     with workspace.deps.sessions() as session:
@@ -208,6 +214,7 @@ def test_a_digest_now_when_slack_refuses_it_is_reported_not_dropped(workspace: L
 
 def test_a_digest_now_of_a_channel_where_nobody_has_goals_says_so(workspace: LocalWorkspace) -> None:
     workspace.fake.add_channel("C1", name="sales", members=["U1", "U2"])
+    make_manager(workspace, "U1")
     workspace.command("digest now #sales", user="U1", channel="C1")
     [digest] = channel_posts(workspace, "C1")
     assert t("en", "digest.empty") in all_text(digest)

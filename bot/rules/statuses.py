@@ -1,0 +1,46 @@
+"""The lifecycle words goalbot stores: goal, check-in and outbox statuses (stored as these exact strings)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class GoalStatus(StrEnum):
+    """Where a goal is in its life: running, or closed one of three ways."""
+
+    ACTIVE = "active"
+    ACHIEVED = "achieved"
+    DONE = "done"
+    DROPPED = "dropped"
+
+
+# Closed by the owner: no more check-ins, reviews or changes.
+ENDED = frozenset({GoalStatus.DONE, GoalStatus.DROPPED})
+CLOSED = frozenset({GoalStatus.ACHIEVED, GoalStatus.DONE, GoalStatus.DROPPED})
+
+
+class CheckInStatus(StrEnum):
+    """One week's check-in: asked, answered in the thread (or a button/modal), or skipped."""
+
+    ASKED = "asked"
+    ANSWERED = "answered"
+    SKIPPED = "skipped"
+
+
+class OutboxStatus(StrEnum):
+    """An outbox row: waiting, claimed by one worker, accepted by Slack, refused for good, or cancelled (its
+    workspace uninstalled goalbot or revoked its token)."""
+
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+class Mood(StrEnum):
+    """How the owner says the goal feels, from the check-in buttons."""
+
+    ON_TRACK = "on_track"
+    AT_RISK = "at_risk"
+    BLOCKED = "blocked"
