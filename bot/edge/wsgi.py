@@ -181,7 +181,7 @@ class SlackEdge:
             return _json(503, {"ok": False, "error": type(error).__name__})
         scheduler: dict[str, Any] = {"last_tick": None}
         if beat is not None:
-            age = (as_utc(self.deps.clock()) - as_utc(beat.ticked_at)).total_seconds()
-            scheduler = {"last_tick": as_utc(beat.ticked_at).isoformat(), "age_seconds": round(age, 1),
+            age = (as_utc(self.deps.clock()) - beat.ticked_at).total_seconds()
+            scheduler = {"last_tick": beat.ticked_at.isoformat(), "age_seconds": round(age, 1),
                          "holder": beat.holder, "stale": age > SCHEDULER_STALE_SECONDS}
         return _json(200, {"ok": True, "scheduler": scheduler})
