@@ -6,13 +6,12 @@ import threading
 from collections.abc import Callable
 
 from slack_bolt import BoltResponse
-from sqlalchemy import select
 
 from bot import ids
 from bot.local.workspace import LocalWorkspace
 from prompts import t
-from storage.models import Conversation, Goal
 from tests.bot.conftest import dm_texts, last_bot_message, make_settings
+from tests.bot.listeners.test_goal_conversation import conversation_step, goals_of
 
 GOAL = "acquire 10 new clients in the next six months"
 ANSWERS = ("8 - referrals from existing clients", "expand into healthcare")
@@ -29,14 +28,7 @@ def summary_card(ws: LocalWorkspace, user: str) -> dict[str, object]:
 
 
 def goal_count(ws: LocalWorkspace, user: str) -> int:
-    with ws.deps.sessions() as session:
-        return len(list(session.scalars(select(Goal).where(Goal.user_id == user))))
-
-
-def conversation_step(ws: LocalWorkspace, user: str) -> str | None:
-    with ws.deps.sessions() as session:
-        convo = session.scalars(select(Conversation).where(Conversation.user_id == user)).first()
-        return convo.step if convo else None
+    return len(goals_of(ws, user))
 
 
 def saved_count(ws: LocalWorkspace, user: str, lang: str = "en") -> int:
