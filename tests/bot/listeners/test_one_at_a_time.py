@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 import threading
 from collections.abc import Callable
+from pathlib import Path
 
 from slack_bolt import BoltResponse
 
 from bot import ids
+from bot.clock import FixedClock
 from bot.local.workspace import LocalWorkspace
 from prompts import t
-from tests.bot.conftest import dm_texts, last_bot_message, make_settings
+from tests.bot.conftest import dm_texts, last_bot_message
 from tests.bot.listeners.test_goal_conversation import conversation_step, goals_of
 
+ROOT = Path(__file__).resolve().parents[3]
 GOAL = "acquire 10 new clients in the next six months"
 ANSWERS = ("8 - referrals from existing clients", "expand into healthcare")
 
@@ -53,14 +59,26 @@ def at_once(requests: list[Callable[[], BoltResponse]]) -> list[BoltResponse]:
     return [r for r in responses if r is not None]
 
 
-def yes_requests(ws: LocalWorkspace, user: str, count: int, word: str = "yes") -> list[Callable[[], BoltResponse]]:
-    """`count` signed DM messages saying `word`, each its own event, ready to dispatch (not yet sent)."""
-    out: list[Callable[[], BoltResponse]] = []
+Signed = tuple[str, dict[str, str]]
+
+
+def yes_messages(ws: LocalWorkspace, user: str, count: int, word: str = "yes") -> list[Signed]:
+    """`count` signed DM messages saying `word`, each its own event (typed now, not yet sent to goalbot)."""
+    out: list[Signed] = []
     for _ in range(count):
         message = ws.fake.add_user_message(user, word)
-        body, headers = ws.requests.message_event(word, user=user, ts=message["ts"])
-        out.append(lambda body=body, headers=headers: ws.app.dispatch(ws.requests.bolt_request(body, headers)))
+        out.append(ws.requests.message_event(word, user=user, ts=message["ts"]))
     return out
+
+
+def to(ws: LocalWorkspace, signed: Signed) -> Callable[[], BoltResponse]:
+    """Sending this signed request to this app."""
+    return lambda: ws.app.dispatch(ws.requests.bolt_request(*signed))
+
+
+def yes_requests(ws: LocalWorkspace, user: str, count: int, word: str = "yes") -> list[Callable[[], BoltResponse]]:
+    """`count` DM messages saying `word`, ready to be sent to this app."""
+    return [to(ws, signed) for signed in yes_messages(ws, user, count, word)]
 
 
 def test_a_double_tap_on_confirm_saves_once_and_then_says_already_saved(workspace: LocalWorkspace) -> None:
@@ -131,30 +149,31 @@ def test_answers_sent_at_once_are_applied_one_after_the_other(workspace: LocalWo
     assert dm_texts(workspace, "U1")[-1] == dm_texts(workspace, "U3")[-1]
 
 
-def test_two_app_processes_on_one_database_save_once(workspace: LocalWorkspace, database_url: str, clock) -> None:  # type: ignore[no-untyped-def]
-    # A second app with its own engine and pool (as another process would have) behind the same Slack.
-    other = LocalWorkspace(make_settings(database_url), clock=clock, fake=workspace.fake)
-    try:
-        summary_card(workspace, "U1")
-        requests = yes_requests(workspace, "U1", 20)
-        for index in range(0, 20, 2):  # every other request goes to the second app
-            request = requests[index]
-            requests[index] = _through(other, request)
-        assert all(r.status == 200 for r in at_once(requests))
-        workspace.wait()
-        other.wait()
-    finally:
-        other.deps.executor.shutdown(wait=True)
+def test_twenty_yes_split_between_two_processes_give_one_saved_and_no_error(
+    workspace: LocalWorkspace, database_url: str, clock: FixedClock,
+) -> None:
+    # Another goalbot process (its own interpreter, engine and app) on the same database, behind the same Slack.
+    summary_card(workspace, "U1")
+    signed = yes_messages(workspace, "U1", 20)
+    second = subprocess.Popen(
+        [sys.executable, "-m", "tests.bot.second_process", database_url, workspace.fake.base_url,
+         clock().isoformat()], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=ROOT)
+    assert second.stdin is not None and second.stdout is not None
+    second.stdin.write(json.dumps(signed[::2]) + "\n")
+    second.stdin.flush()
+    assert second.stdout.readline().strip() == "ready"
+    second.stdin.write("go\n")
+    second.stdin.flush()
+    ours = at_once([to(workspace, request) for request in signed[1::2]])
+    out, _ = second.communicate(timeout=120)
+    workspace.wait()
+    assert second.returncode == 0 and json.loads(out) == [200] * 10
+    assert [r.status for r in ours] == [200] * 10
     texts = dm_texts(workspace, "U1")
     assert goal_count(workspace, "U1") == 1
     assert saved_count(workspace, "U1") == 1
+    assert texts.count(t("en", "goal.already_saved")) == 19
     assert t("en", "errors.internal") not in texts
-
-
-def _through(app_ws: LocalWorkspace, request: Callable[[], BoltResponse]) -> Callable[[], BoltResponse]:
-    """The same signed request, dispatched by another app instance."""
-    body, headers = request.__defaults__  # type: ignore[misc]
-    return lambda: app_ws.app.dispatch(app_ws.requests.bolt_request(body, headers))
 
 
 def _confirm_value(card: dict[str, object]) -> str:
