@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 SessionFactory = sessionmaker[Session]
 T = TypeVar("T")
+Person = tuple[str, str]  # (team id, user id)
 
 
 def make_engine(url: str) -> Engine:
@@ -40,22 +41,22 @@ def make_session_factory(engine: Engine) -> SessionFactory:
 
 
 @contextmanager
-def unit_of_work(sessions: SessionFactory) -> Iterator[Session]:
+def unit_of_work(sessions: SessionFactory, *, person: Person | None = None) -> Iterator[Session]:
     """One transaction per use case: committed when the block ends, rolled back when it raises.
 
     No Slack call may run inside one: fetch before it, send after it (or through the outbox), so a slow Slack
-    never holds a database lock.
+    never holds a database lock. With `person` (team id, user id), it runs under that person's lock
+    (lock_person): one person's use cases run one at a time, in the order they take the lock.
     """
     with sessions() as session:
         try:
+            if person is not None:
+                lock_person(session, *person)
             yield session
         except BaseException:
             session.rollback()
             raise
         session.commit()
-
-
-Person = tuple[str, str]  # (team id, user id)
 
 
 def person_lock_key(team_id: str, user_id: str) -> int:
@@ -90,9 +91,7 @@ def in_transaction(sessions: SessionFactory, work: Callable[[Session], T], *, pe
     """
 
     def attempt() -> T:
-        with unit_of_work(sessions) as session:
-            if person is not None:
-                lock_person(session, *person)
+        with unit_of_work(sessions, person=person) as session:
             return work(session)
 
     try:

@@ -202,7 +202,7 @@ def press(deps: Deps, ctx: RequestContext, *, button: str, checkin_id: int | Non
     the recorded card; the answer goes to the card's recorded thread.
     """
     dm = Place(ctx.user_id, None)
-    with unit_of_work(deps.sessions) as session:
+    with unit_of_work(deps.sessions, person=(ctx.team_id, ctx.user_id)) as session:
         checkin = owned_checkin(session, checkin_id, ctx) if checkin_id is not None else None
         if checkin is None:
             return ButtonAnswer([text_message(t(ctx.lang, "checkin.modal.gone"))], changed=False, place=dm)
@@ -235,7 +235,7 @@ def update_modal(deps: Deps, ctx: RequestContext, checkin_id: int | None, *, cha
     The modal's metadata names the card's recorded place, not the payload's (which is only checked).
     """
     dm = Place(ctx.user_id, None)
-    with unit_of_work(deps.sessions) as session:
+    with unit_of_work(deps.sessions, person=(ctx.team_id, ctx.user_id)) as session:
         checkin = owned_checkin(session, checkin_id, ctx) if checkin_id is not None else None
         if checkin is None:
             return ModalOpening(None, [text_message(t(ctx.lang, "checkin.modal.gone"))], dm)
@@ -273,7 +273,7 @@ def submit_modal(deps: Deps, ctx: RequestContext, checkin_id: int, *, value: str
     The answer goes in the check-in's recorded thread. `channel` and `thread_ts` come from the modal's
     private_metadata, which the client sends back: a place other than the recorded card records nothing.
     """
-    with unit_of_work(deps.sessions) as session:
+    with unit_of_work(deps.sessions, person=(ctx.team_id, ctx.user_id)) as session:
         checkin = owned_checkin(session, checkin_id, ctx)
         if checkin is None:
             return None  # the ack already said so under the field

@@ -15,6 +15,7 @@ from bot import ids
 from bot.clock import FixedClock
 from bot.local.workspace import LocalWorkspace
 from prompts import t
+from tests.bot.checkin_support import add_goal, checkins_of, goal_of, last_card, run, thread_answers
 from tests.bot.conftest import dm_texts, last_bot_message
 from tests.bot.listeners.test_goal_conversation import conversation_step, goals_of
 
@@ -181,3 +182,24 @@ def _confirm_value(card: dict[str, object]) -> str:
 
     button, _ = find_button(card, ids.ACTION_CONFIRM)
     return str(button.get("value") or "")
+
+
+def test_checkin_replies_sent_at_once_are_each_answered_and_the_last_applied_is_kept(
+    workspace: LocalWorkspace,
+) -> None:
+    goal_id = add_goal(workspace, "U1")
+    run(workspace)
+    card = last_card(workspace, "U1")
+    requests = []
+    for value in range(5, 10):
+        typed = workspace.fake.add_user_message("U1", str(value), thread_ts=card["ts"])
+        signed = workspace.requests.message_event(str(value), user="U1", ts=typed["ts"], thread_ts=card["ts"],
+                                                  parent_user_id=workspace.fake.bot_user_id)
+        requests.append(to(workspace, signed))
+    assert all(r.status == 200 for r in at_once(requests))
+    workspace.wait()
+    answers = thread_answers(workspace, "U1", card)
+    assert len(answers) == 5 and t("en", "errors.internal") not in dm_texts(workspace, "U1")
+    [checkin] = checkins_of(workspace, goal_id)
+    assert checkin.value in (5, 6, 7, 8, 9) and checkin.status == "answered"
+    assert checkin.value == goal_of(workspace, goal_id).current  # the check-in and its goal agree
