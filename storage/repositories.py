@@ -453,3 +453,11 @@ def display_names(session: Session, team_id: str, user_ids: Sequence[str]) -> di
         .where(UserPref.team_id == team_id, UserPref.user_id.in_(list(user_ids)), UserPref.display_name.is_not(None))
     )
     return {user_id: name for user_id, name in rows if name}
+
+
+def was_sent_at(session: Session, *, kind: str, ref_id: int, channel: str, ts: str) -> bool:
+    """True when goalbot's outbox sent a message of `kind` about `ref_id` that Slack placed at (channel, ts)."""
+    return session.scalar(
+        select(OutboxMessage.id).where(OutboxMessage.kind == kind, OutboxMessage.ref_id == ref_id,
+                                       OutboxMessage.sent_channel == channel, OutboxMessage.sent_ts == ts).limit(1)
+    ) is not None

@@ -194,21 +194,33 @@ def press(session: Session, ctx: RequestContext, button: str, value: str, card_c
     """
     card, part = read_card_value(value)
     convo = get_conversation(session, ctx.team_id, ctx.user_id)
-    home = (convo.channel_id if convo is not None else None) or ctx.user_id
+    recorded = _dm_of(convo)
+    home = recorded or ctx.user_id
     if card is not None and (convo is None or convo.card_key != card):
         return CardAnswer([Message(text=t(ctx.lang, "goal.card_inactive"))], ctx.user_id, close_card=False)
-    if convo is not None and convo.channel_id and card_channel != convo.channel_id:
+    if recorded is not None and card_channel != recorded:
         log.warning("a %s press by %s names channel %s, but the card is in %s: ignored", button, ctx.user_id,
-                    card_channel, convo.channel_id)
+                    card_channel, recorded)
         return CardAnswer([Message(text=t(ctx.lang, "errors.wrong_place"))], home, close_card=False)
     if convo is not None and convo.step == SAVED:
         return CardAnswer([Message(text=t(ctx.lang, "goal.already_saved"))], home, close_card=False)
     in_home = ctx.in_channel(home)
+    close = recorded is not None  # a card whose place was never recorded is answered, but not edited
     if button == "confirm":
-        return CardAnswer(confirm(session, in_home), home, close_card=True)
+        return CardAnswer(confirm(session, in_home), home, close_card=close)
     if button == "cancel":
-        return CardAnswer(cancel(session, in_home), home, close_card=True)
-    return CardAnswer(edit(session, in_home, part if button == "choice" else None), home, close_card=True)
+        return CardAnswer(cancel(session, in_home), home, close_card=close)
+    return CardAnswer(edit(session, in_home, part if button == "choice" else None), home, close_card=close)
+
+
+def _dm_of(convo: Conversation | None) -> str | None:
+    """The DM the conversation's cards are posted in, as recorded when it started.
+
+    Conversations started before the DM was recorded hold the channel /goal was typed in (their cards went to
+    the DM all the same): that is no place to check a press against, so None.
+    """
+    channel = convo.channel_id if convo is not None else None
+    return channel if channel and channel.startswith("D") else None
 
 
 def confirm(session: Session, ctx: RequestContext) -> list[Message]:

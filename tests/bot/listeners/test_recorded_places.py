@@ -8,18 +8,24 @@ nothing there, and the person is told calmly in their DM.
 from __future__ import annotations
 
 import json
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
 from slack_sdk import WebClient
+from sqlalchemy import update
 
 from bot import ids
 from bot.local.workspace import LocalWorkspace, find_button
 from prompts import t
 from slackfake import FAKE_BOT_TOKEN
+from storage.models import Conversation
 from tests.bot.checkin_support import add_goal, checkins_of, last_card, run, thread_answers
 from tests.bot.conftest import dm_texts, last_bot_message
+from tests.bot.jobs.test_reviews import run_reviews
 from tests.bot.listeners.test_goal_conversation import conversation_step, goals_of
+from tests.bot.listeners.test_manage import add_goal as add_manage_goal
+from tests.bot.listeners.test_manage import goal_of, last_modal, submit_edit
 
 SALES = "C0SALES001"
 DIGEST = "Sales team digest: 3 goals on track"
@@ -100,6 +106,19 @@ def test_a_goal_started_from_a_channel_is_confirmed_from_its_card_in_the_dm(
     assert untouched(workspace, sales)
 
 
+def test_a_conversation_recorded_before_its_dm_was_still_confirms_and_answers_in_the_dm(
+    workspace: LocalWorkspace, sales: dict[str, Any],
+) -> None:
+    card = summary_card(workspace, "U1")
+    with workspace.deps.sessions() as session:  # as stored before the DM was recorded: where /goal was typed
+        session.execute(update(Conversation).where(Conversation.user_id == "U1").values(channel_id=SALES))
+        session.commit()
+    workspace.click(card, ids.ACTION_CONFIRM, user="U1")
+    assert len(goals_of(workspace, "U1")) == 1
+    assert t("en", "goal.saved_next") in dm_texts(workspace, "U1")[-1]
+    assert untouched(workspace, sales)
+
+
 # --- the check-in card and its modal ---------------------------------------------------------------------------
 
 
@@ -166,3 +185,38 @@ def test_a_checkin_button_pressed_on_another_dm_message_changes_nothing(workspac
     [checkin] = checkins_of(workspace, goal_id)
     assert checkin.mood is None
     assert last_bot_message(workspace, "U1")["text"] == t("en", "errors.wrong_place")
+
+
+# --- the review card and the edit modal it opens -----------------------------------------------------------------
+
+
+def review_card(ws: LocalWorkspace) -> tuple[int, dict[str, Any]]:
+    goal_id = add_manage_goal(ws, "U1", start_date=date(2026, 9, 1), deadline=date(2026, 12, 4))
+    run_reviews(ws, datetime(2026, 12, 4, 9, 0, tzinfo=UTC))
+    return goal_id, last_bot_message(ws, "U1")
+
+
+def test_a_review_click_whose_container_points_at_the_digest_leaves_the_digest_alone(
+    workspace: LocalWorkspace, sales: dict[str, Any],
+) -> None:
+    goal_id, review = review_card(workspace)
+    button, block_id = find_button(review, ids.ACTION_REVIEW_ACHIEVED)
+    workspace.dispatch(*workspace.requests.block_actions(
+        user_id="U1", action_id=ids.ACTION_REVIEW_ACHIEVED, value=str(goal_id), block_id=block_id or "actions",
+        message=review, channel_id=SALES, message_ts=sales["ts"], action_text="Achieved"))
+    assert untouched(workspace, sales)
+    assert not [c for c in workspace.fake.calls("chat.update") if c.params.get("channel") == SALES]
+
+
+def test_an_edit_modal_whose_metadata_names_the_digest_saves_but_edits_only_the_recorded_card(
+    workspace: LocalWorkspace, sales: dict[str, Any],
+) -> None:
+    goal_id, review = review_card(workspace)
+    workspace.click(review, ids.ACTION_REVIEW_EXTEND, user="U1", value=str(goal_id))
+    modal = last_modal(workspace)
+    metadata = json.loads(modal["private_metadata"])
+    assert metadata["card"] == [review["channel"], review["ts"]]  # the honest modal names the review card
+    forged = {**modal, "private_metadata": json.dumps({**metadata, "card": [SALES, sales["ts"]]})}
+    submit_edit(workspace, "U1", forged, deadline="end of next quarter", reason="the customer's budget moved")
+    assert goal_of(workspace, goal_id).deadline == date(2027, 3, 31)
+    assert untouched(workspace, sales)
