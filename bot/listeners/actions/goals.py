@@ -9,7 +9,7 @@ from slack_bolt import App, Respond
 from slack_sdk import WebClient
 
 from bot import ids
-from bot.blocks.common import Message, context, section
+from bot.blocks.common import context, section
 from bot.context import RequestContext
 from bot.deps import Deps
 from bot.listeners.support import lazy_listener, reply
