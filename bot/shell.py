@@ -28,7 +28,7 @@ from bot.local.render import Choice, render_message
 from bot.local.state import ShellState, state_path
 from bot.local.timetravel import TICK, ShellClock, TimeError, parse_target, stops
 from bot.local.workspace import LocalWorkspace, submission_answer
-from bot.services.conversation import CHOOSE, CONFIRM
+from bot.services.conversation import CHOOSE, CONFIRM, SAVED
 from bot.settings import Settings
 from prompts import fmt_date, normalize_lang, t
 from slackfake import WorkspaceError, dm_channel_id
@@ -221,7 +221,7 @@ class Shell:
             return False
         with self.ws.deps.sessions() as session:
             convo = get_conversation(session, self.ws.team_id, self.me)
-            return convo is None or convo.step in (CONFIRM, CHOOSE)
+            return convo is None or convo.step in (CONFIRM, CHOOSE, SAVED)
 
     # ------------------------------------------------------------------ buttons and threads
 

@@ -472,3 +472,11 @@ def inactive_teams(session: Session) -> frozenset[str]:
             (Workspace.uninstalled_at.is_not(None)) | (Workspace.tokens_revoked_at.is_not(None)))))
         session.info["inactive_teams"] = cached
     return cached
+
+
+def was_sent_at(session: Session, *, kind: str, ref_id: int, channel: str, ts: str) -> bool:
+    """True when goalbot's outbox sent a message of `kind` about `ref_id` that Slack placed at (channel, ts)."""
+    return session.scalar(
+        select(OutboxMessage.id).where(OutboxMessage.kind == kind, OutboxMessage.ref_id == ref_id,
+                                       OutboxMessage.sent_channel == channel, OutboxMessage.sent_ts == ts).limit(1)
+    ) is not None

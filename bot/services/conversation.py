@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+import logging
 import secrets
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -38,7 +40,12 @@ from storage.teams import link_proposal_goal
 
 CONFIRM = "confirm"
 CHOOSE = "choose"  # picking which part to edit from the summary card
+# The conversation ended with its goal saved (or sent for approval). The row stays until the next /goal, so a
+# second "yes" or a second press on the card (a double tap) is told calmly that it is saved already.
+SAVED = "saved"
 PROPOSAL_KEY = "_proposal"  # in the draft: the goal proposal this conversation finishes, linked on confirm
+log = logging.getLogger(__name__)
+
 MAX_TEXT = 1000  # a goal or answer longer than this is not a goal sentence; Slack messages allow far more
 
 
@@ -58,9 +65,15 @@ def draft_from_json(data: dict[str, Any]) -> GoalDraft:
     return GoalDraft(**{k: v for k, v in values.items() if k in known})
 
 
+def current(session: Session, ctx: RequestContext) -> Conversation | None:
+    """The person's conversation in progress (one whose goal was saved is over)."""
+    convo = get_conversation(session, ctx.team_id, ctx.user_id)
+    return None if convo is None or convo.step == SAVED else convo
+
+
 def has_conversation(session: Session, ctx: RequestContext) -> bool:
     """True when the person is in the middle of setting a goal."""
-    return get_conversation(session, ctx.team_id, ctx.user_id) is not None
+    return current(session, ctx) is not None
 
 
 def start(session: Session, ctx: RequestContext, text: str) -> list[Message]:
@@ -121,6 +134,10 @@ def handle(session: Session, ctx: RequestContext, text: str) -> list[Message] | 
         return None
     lang = ctx.lang
     text = text.strip()
+    if convo.step == SAVED:
+        if len(text) <= MAX_TEXT and read_intent(text, lang) == "yes":
+            return [Message(text=t(lang, "goal.already_saved"))]
+        return None
     convo.updated_at = ctx.now
     if not text:
         return [Message(text=t(lang, "errors.empty")), _ask(convo, draft_from_json(convo.draft), lang)]
@@ -158,26 +175,57 @@ def read_card_value(value: str) -> tuple[str | None, str | None]:
     return (head, None) if head and not head.startswith("goal_") else (None, None)
 
 
-def press(session: Session, ctx: RequestContext, button: str, value: str) -> tuple[list[Message], bool]:
-    """A press on a conversation card (confirm, edit, cancel, choice): (the answer, whether the card was current).
+@dataclass(frozen=True)
+class CardAnswer:
+    """What a press on a conversation card did: the answer, where to post it, and whether to close the card."""
 
-    A card belongs to one conversation: pressed after that conversation ended (saved, cancelled or replaced by
-    a new /goal), it changes nothing and says the card is no longer active.
+    messages: list[Message]
+    channel: str
+    close_card: bool
+
+
+def press(session: Session, ctx: RequestContext, button: str, value: str, card_channel: str | None) -> CardAnswer:
+    """A press on a conversation card (confirm, edit, cancel, choice), answered where the conversation lives.
+
+    A card belongs to one conversation: pressed after that conversation ended (cancelled or replaced by a new
+    /goal), it changes nothing and says the card is no longer active; after its goal was saved, it says so.
+    The channel the payload names is only checked against the one the conversation recorded, never used:
+    a press that claims to come from elsewhere changes nothing and is answered in the person's DM.
     """
     card, part = read_card_value(value)
     convo = get_conversation(session, ctx.team_id, ctx.user_id)
+    recorded = _dm_of(convo)
+    home = recorded or ctx.user_id
     if card is not None and (convo is None or convo.card_key != card):
-        return [Message(text=t(ctx.lang, "goal.card_inactive"))], False
+        return CardAnswer([Message(text=t(ctx.lang, "goal.card_inactive"))], ctx.user_id, close_card=False)
+    if recorded is not None and card_channel != recorded:
+        log.warning("a %s press by %s names channel %s, but the card is in %s: ignored", button, ctx.user_id,
+                    card_channel, recorded)
+        return CardAnswer([Message(text=t(ctx.lang, "errors.wrong_place"))], home, close_card=False)
+    if convo is not None and convo.step == SAVED:
+        return CardAnswer([Message(text=t(ctx.lang, "goal.already_saved"))], home, close_card=False)
+    in_home = ctx.in_channel(home)
+    close = recorded is not None  # a card whose place was never recorded is answered, but not edited
     if button == "confirm":
-        return confirm(session, ctx), True
+        return CardAnswer(confirm(session, in_home), home, close_card=close)
     if button == "cancel":
-        return cancel(session, ctx), True
-    return edit(session, ctx, part if button == "choice" else None), True
+        return CardAnswer(cancel(session, in_home), home, close_card=close)
+    return CardAnswer(edit(session, in_home, part if button == "choice" else None), home, close_card=close)
+
+
+def _dm_of(convo: Conversation | None) -> str | None:
+    """The DM the conversation's cards are posted in, as recorded when it started.
+
+    Conversations started before the DM was recorded hold the channel /goal was typed in (their cards went to
+    the DM all the same): that is no place to check a press against, so None.
+    """
+    channel = convo.channel_id if convo is not None else None
+    return channel if channel and channel.startswith("D") else None
 
 
 def confirm(session: Session, ctx: RequestContext) -> list[Message]:
     """Save the drafted goal and end the conversation."""
-    convo = get_conversation(session, ctx.team_id, ctx.user_id)
+    convo = current(session, ctx)
     lang = ctx.lang
     if convo is None:
         return [Message(text=t(lang, "goal.nothing_to_confirm"))]
@@ -190,7 +238,7 @@ def confirm(session: Session, ctx: RequestContext) -> list[Message]:
         held = hold_for_approval(session, team_id=ctx.team_id, user_id=ctx.user_id, lang=lang,
                                  draft=draft_to_json(draft), now=ctx.now)
         if held is not None:
-            session.delete(convo)
+            _finish(convo, None, ctx)
             return held
     goal = Goal(
         team_id=ctx.team_id, user_id=ctx.user_id, title=draft.text or (draft.subject or ""), type=draft.type,
@@ -200,16 +248,21 @@ def confirm(session: Session, ctx: RequestContext) -> list[Message]:
         status=GoalStatus.ACTIVE, lang=lang, created_at=ctx.now, updated_at=ctx.now,
     )
     session.add(goal)
-    session.delete(convo)
     session.flush()
+    _finish(convo, goal.id, ctx)
     if proposal_id is not None:
         link_proposal_goal(session, int(proposal_id), goal.id, now=ctx.now)
     return [goal_blocks.saved(lang, goal)]
 
 
+def _finish(convo: Conversation, goal_id: int | None, ctx: RequestContext) -> None:
+    """Mark the conversation saved: over, but remembered so a repeated "yes" is answered calmly."""
+    convo.step, convo.goal_id, convo.pending, convo.updated_at = SAVED, goal_id, None, ctx.now
+
+
 def cancel(session: Session, ctx: RequestContext) -> list[Message]:
     """Drop the conversation in progress."""
-    convo = get_conversation(session, ctx.team_id, ctx.user_id)
+    convo = current(session, ctx)
     if convo is None:
         return [Message(text=t(ctx.lang, "goal.nothing_to_cancel"))]
     session.delete(convo)
@@ -218,7 +271,7 @@ def cancel(session: Session, ctx: RequestContext) -> list[Message]:
 
 def edit(session: Session, ctx: RequestContext, part: str | None = None) -> list[Message]:
     """From the summary card: offer the parts to change, or jump to one."""
-    convo = get_conversation(session, ctx.team_id, ctx.user_id)
+    convo = current(session, ctx)
     lang = ctx.lang
     if convo is None:
         return [Message(text=t(lang, "goal.nothing_to_confirm"))]
@@ -393,21 +446,30 @@ def _keep_flags(old: dict[str, Any], draft: GoalDraft) -> dict[str, Any]:
 # --- the use cases, one unit of work each ----------------------------------------------------------------------
 
 
+# Each runs under the person's lock (storage.db.lock_person): a double tap or two answers sent at once are
+# applied one after the other, the second seeing what the first did, instead of colliding on the row.
+
+
 def start_goal(deps: Deps, ctx: RequestContext, text: str) -> list[Message]:
     """`/goal [TEXT]` or the Home's "New goal": begin a conversation."""
-    return in_transaction(deps.sessions, lambda session: start(session, ctx, text))
+    return in_transaction(deps.sessions, lambda session: start(session, ctx, text), person=_person(ctx))
 
 
 def answer(deps: Deps, ctx: RequestContext, text: str) -> list[Message] | None:
     """A message typed in the DM; None when no conversation is in progress."""
-    return in_transaction(deps.sessions, lambda session: handle(session, ctx, text))
+    return in_transaction(deps.sessions, lambda session: handle(session, ctx, text), person=_person(ctx))
 
 
 def cancel_goal(deps: Deps, ctx: RequestContext) -> list[Message]:
     """`/goal cancel`: end the conversation in progress."""
-    return in_transaction(deps.sessions, lambda session: cancel(session, ctx))
+    return in_transaction(deps.sessions, lambda session: cancel(session, ctx), person=_person(ctx))
 
 
-def press_card(deps: Deps, ctx: RequestContext, button: str, value: str) -> tuple[list[Message], bool]:
-    """A conversation card's button, in one unit of work: (the answer, whether the card was still current)."""
-    return in_transaction(deps.sessions, lambda session: press(session, ctx, button, value))
+def press_card(deps: Deps, ctx: RequestContext, button: str, value: str, card_channel: str | None) -> CardAnswer:
+    """A conversation card's button, in one unit of work: the answer and where it goes."""
+    return in_transaction(deps.sessions, lambda session: press(session, ctx, button, value, card_channel),
+                          person=_person(ctx))
+
+
+def _person(ctx: RequestContext) -> tuple[str, str]:
+    return ctx.team_id, ctx.user_id

@@ -87,7 +87,7 @@ def accept_command(deps: Deps, client: WebClient, ctx: RequestContext, command: 
     else:
         owner_ctx = context_of(deps, client, ctx, news.owner_id)
     channel = profiles.dm_channel(deps, client, owner_ctx)
-    messages = proposals.set_up_agreed(deps.sessions, owner_ctx, news)
+    messages = proposals.set_up_agreed(deps.sessions, owner_ctx.in_channel(channel), news)
     if news.actor_id != news.owner_id:
         messages = [blocks.accepted_for_other(owner_ctx.lang, news), *messages]
     reply(deps, client, owner_ctx, channel, messages,

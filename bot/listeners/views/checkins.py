@@ -17,7 +17,7 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot import ids
-from bot.context import Caller, RequestContext, caller_of
+from bot.context import RequestContext, caller_of
 from bot.deps import Deps
 from bot.listeners.support import lazy_listener, reply
 from bot.rules.limits import row_id
@@ -54,12 +54,6 @@ def submission_of(body: dict[str, Any]) -> Submission:
                       thread_ts=metadata.get("thread_ts"), value=str(value), note=note)
 
 
-def in_modal_thread(body: dict[str, Any], caller: Caller) -> tuple[str, str | None]:
-    """Report where the modal would have answered: the check-in's thread, else the DM."""
-    submission = submission_of(body)
-    return str(submission.channel or caller.user_id), submission.thread_ts
-
-
 def validate_submission(deps: Deps) -> Callable[..., None]:
     """The ack half: keep the modal open with a localized error when the number cannot be read."""
 
@@ -83,11 +77,11 @@ def validate_submission(deps: Deps) -> Callable[..., None]:
 def record_submission(deps: Deps) -> Callable[..., None]:
     """The lazy half: record the value and note, and answer in the check-in's thread."""
 
-    @lazy_listener(deps, report_in=in_modal_thread)
+    @lazy_listener(deps)
     def checkin_modal(ctx: RequestContext, body: dict[str, Any], client: WebClient, respond: Respond | None) -> None:
         submission = submission_of(body)
         answer = service.submit_modal(deps, ctx, submission.checkin_id, value=submission.value,
-                                      note=submission.note, channel=str(submission.channel or ctx.user_id),
+                                      note=submission.note, channel=submission.channel,
                                       thread_ts=submission.thread_ts)
         if answer is None:
             return
