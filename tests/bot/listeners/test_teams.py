@@ -253,6 +253,15 @@ def test_the_managers_week_shows_who_is_behind_and_why(team: LocalWorkspace, man
     assert t(lang, "objective.no_goals", id=1, title="Enter the healthcare market by Q4 2027") in text
 
 
+def test_the_week_of_reports_without_goals_says_so(team: LocalWorkspace) -> None:
+    team.command("team add <@U1|anna> <@U2|marco>", user="UM")
+    add_goal(team, "U1", title="Sign 10 new clients")
+    team.command("team week", user="UM")
+    text = last_answer_shown(team, "UM")
+    assert t("en", "week.no_goals", people="<@U2>") in text
+    assert t("en", "week.missing", people="<@U1>") in text
+
+
 def test_the_week_of_someone_without_reports(team: LocalWorkspace) -> None:
     team.command("team week", user="U1")
     assert last_answer(team, "U1") == t("en", "team.empty")
