@@ -23,6 +23,7 @@ from bot.rules.answers import (
 )
 from bot.rules.deadlines import resolve_deadline
 from bot.rules.goals import SMART_PARTS, ParsedGoal, ReadingNote, parse_goal
+from bot.rules.objectives import pick_objective
 from bot.rules.smart import (
     TARGET_CODES,
     GoalDraft,
@@ -36,7 +37,7 @@ from prompts import fmt_date, t
 from storage.db import in_transaction
 from storage.models import Conversation, Goal
 from storage.repositories import delete_conversation, get_conversation
-from storage.teams import link_proposal_goal
+from storage.teams import link_proposal_goal, list_objectives
 
 CONFIRM = "confirm"
 CHOOSE = "choose"  # picking which part to edit from the summary card
@@ -44,6 +45,9 @@ CHOOSE = "choose"  # picking which part to edit from the summary card
 # second "yes" or a second press on the card (a double tap) is told calmly that it is saved already.
 SAVED = "saved"
 PROPOSAL_KEY = "_proposal"  # in the draft: the goal proposal this conversation finishes, linked on confirm
+OBJECTIVES_KEY = "_objectives"  # the workspace's objectives when the conversation began: [id, title] pairs
+OBJECTIVE_KEY = "_objective"  # the objective chosen in the Relevant step, tied to the goal on confirm
+FLAGS = ("_accepted", PROPOSAL_KEY, OBJECTIVES_KEY, OBJECTIVE_KEY)
 log = logging.getLogger(__name__)
 
 MAX_TEXT = 1000  # a goal or answer longer than this is not a goal sentence; Slack messages allow far more
@@ -97,6 +101,7 @@ def start(session: Session, ctx: RequestContext, text: str) -> list[Message]:
         card_key=secrets.token_hex(8),
     )
     session.add(convo)
+    _offer_objectives(session, ctx, convo)
     out: list[Message] = []
     if not text:
         out.append(Message(text=t(lang, "goal.intro_empty")))
@@ -106,9 +111,16 @@ def start(session: Session, ctx: RequestContext, text: str) -> list[Message]:
     assert parsed is not None
     out.append(goal_blocks.understood(lang, draft))
     out.extend(_unusable_deadline(parsed, draft, lang))
-    convo.draft = draft_to_json(draft)
+    convo.draft = _keep_flags(convo.draft, draft)
     out.extend(_after_answer(convo, draft, ctx, answered=("specific", "measurable")))
     return out
+
+
+def _offer_objectives(session: Session, ctx: RequestContext, convo: Conversation) -> None:
+    """Keep the workspace's objectives on the conversation, so the Relevant step offers them."""
+    objectives = [[o.id, o.title] for o in list_objectives(session, ctx.team_id)]
+    if objectives:
+        convo.draft = {**convo.draft, OBJECTIVES_KEY: objectives}
 
 
 def start_from_proposal(session: Session, ctx: RequestContext, draft_json: dict[str, Any],
@@ -123,6 +135,7 @@ def start_from_proposal(session: Session, ctx: RequestContext, draft_json: dict[
         updated_at=ctx.now, card_key=secrets.token_hex(8),
     )
     session.add(convo)
+    _offer_objectives(session, ctx, convo)
     return [goal_blocks.understood(ctx.lang, draft),
             *_after_answer(convo, draft, ctx, answered=("specific", "measurable"))]
 
@@ -246,6 +259,7 @@ def confirm(session: Session, ctx: RequestContext) -> list[Message]:
         baseline=draft.baseline, target=draft.target, current=draft.baseline, start_date=ctx.today,
         deadline=draft.deadline, confidence=draft.confidence, plan=draft.plan, relevance=draft.relevance,
         status=GoalStatus.ACTIVE, lang=lang, created_at=ctx.now, updated_at=ctx.now,
+        objective_id=convo.draft.get(OBJECTIVE_KEY),
     )
     session.add(goal)
     session.flush()
@@ -300,7 +314,7 @@ def _answer_step(
         draft = GoalDraft.from_parsed(parsed)
         out = [goal_blocks.understood(lang, draft)]
         out.extend(_unusable_deadline(parsed, draft, lang))
-        convo.draft = draft_to_json(draft)
+        convo.draft = _keep_flags(convo.draft, draft)
         convo.history = []
         return out + _after_answer(convo, draft, ctx, answered=("specific", "measurable"))
     if step == CHOOSE:
@@ -324,7 +338,9 @@ def _answer_step(
         draft.confidence = confidence
         draft.plan = plan or draft.plan
     elif step == "relevant":
-        draft.relevance = text
+        chosen = pick_objective(text, convo.draft.get(OBJECTIVES_KEY) or [])
+        draft.relevance = chosen[1] if chosen else text
+        convo.draft = {**convo.draft, OBJECTIVE_KEY: chosen[0] if chosen else None}
     elif step == "time_bound":
         result = resolve_deadline(text, lang=lang, now=ctx.now, tz=ctx.tz,
                                   fiscal_year_start_month=ctx.fiscal_year_start)
@@ -425,6 +441,8 @@ def _ask(convo: Conversation, draft: GoalDraft, lang: str) -> Message:
         return goal_blocks.summary_card(lang, draft, [], convo.card_key)
     if convo.step == CHOOSE:
         return goal_blocks.choose_part(lang, convo.card_key)
+    if convo.step == "relevant" and convo.draft.get(OBJECTIVES_KEY):
+        return goal_blocks.question(lang, convo.step, draft, objectives=convo.draft[OBJECTIVES_KEY])
     return goal_blocks.question(lang, convo.step, draft)
 
 
@@ -437,7 +455,7 @@ def _apply(draft: GoalDraft, updates: dict[str, Any]) -> None:
 def _keep_flags(old: dict[str, Any], draft: GoalDraft) -> dict[str, Any]:
     """Serialize the draft, keeping the warnings the person already accepted and the proposal it finishes."""
     data = draft_to_json(draft)
-    for flag in ("_accepted", PROPOSAL_KEY):
+    for flag in FLAGS:
         if flag in old:
             data[flag] = old[flag]
     return data
