@@ -171,14 +171,16 @@ def cmd_parse_goal(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     """Write every goal with its check-ins to stdout."""
+    from bot.rules.deadlines import local_today
     from bot.runtime import make_deps
-    from bot.services.export import to_csv, to_json
+    from bot.services.export import render
     from storage.repositories import list_goals
 
     deps = make_deps(settings)
+    today = local_today(deps.clock(), settings.default_tz)  # the model's standing on the export's day
     with deps.sessions() as session:
         goals = list_goals(session, args.team, args.user)
-        sys.stdout.write(to_json(goals) + "\n" if args.format == "json" else to_csv(goals))
+        sys.stdout.write(render(goals, args.format, today=today))
     return 0
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -27,16 +27,19 @@ from sqlalchemy.orm import Session
 
 from bot.blocks import checkins as blocks
 from bot.blocks.common import Message, clip, escape, text_message
-from bot.blocks.goals import current_value
+from bot.blocks.standing import measure_text, numbers_of, overridden, standing_of, status_label
 from bot.delivery.direct import post_messages
 from bot.delivery.errors import classify
 from bot.delivery.outbox import enqueue, find_sent
 from bot.deps import Deps
 from bot.rules.deadlines import local_today
 from bot.rules.numbers import find_amounts
-from bot.rules.pace import pace_status
+from bot.rules.progress import Kind, Status, standing
 from bot.rules.replies import GoalContext, ReplyReading, read_reply
-from bot.rules.schedule import current_slot, next_send, week_start
+from bot.rules.reply_check import Verdict, judge
+from bot.clock import as_utc
+from bot.rules.schedule import NextCheckIn, PlannedGoal, current_slot, week_start
+from bot.rules.schedule import next_checkin as rules_next_checkin
 from bot.services.conversation import Turn
 from bot.settings import Settings
 from prompts import fmt_amount, fmt_date, normalize_lang, t
@@ -52,6 +55,7 @@ from storage.models import (
 log = logging.getLogger(__name__)
 
 ASKED, ANSWERED, SKIPPED = "asked", "answered", "skipped"
+NOT_RECORDING = ("done", "dropped", "missed")  # closed goals a check-in no longer changes
 MAX_TEXT = 2000  # notes and blockers are kept verbatim up to this length; Slack messages can be far longer
 
 
@@ -97,21 +101,29 @@ def day_name(lang: str, weekday: int) -> str:
     return get_day_names("wide", locale="it_IT" if lang == "it" else "en_US")[weekday]
 
 
-def local_moment(lang: str, at: datetime, tz: str) -> str:
-    """A send moment as the person reads it: "Friday 27 November at 16:00"."""
+def local_moment(lang: str, at: NextCheckIn | datetime | None, tz: str) -> str:
+    """A send moment as the person reads it: "Friday 27 November at 16:00", or "in a moment" when already due."""
+    if at is None:
+        return t(lang, "checkin.none_due")
+    if isinstance(at, NextCheckIn):
+        if at.due_now:
+            return t(lang, "checkin.due_now")
+        at = at.at
     local = at.astimezone(ZoneInfo(tz))
     return t(lang, "checkin.at", date=fmt_date(lang, local.date(), "weekday"), time=local.strftime("%H:%M"))
 
 
-def next_checkin(session: Session, schedule: Schedule, *, team_id: str, user_id: str, now: datetime) -> datetime:
-    """The next moment a check-in will really be sent (this week's is skipped when it already went out)."""
+def next_checkin(session: Session, schedule: Schedule, *, team_id: str, user_id: str,
+                 now: datetime) -> NextCheckIn | None:
+    """The next check-in the planner will really send this person (the planner's own rule, over their goals)."""
     week, _ = current_slot(now, schedule.tz, schedule.weekday, schedule.time)
-    done = session.scalar(
-        select(CheckIn.id).join(Goal).where(Goal.team_id == team_id, Goal.user_id == user_id,
-                                            Goal.status == "active", CheckIn.week_start == week).limit(1))
-    return next_send(now, schedule.tz, schedule.weekday, schedule.time, paused_until=schedule.paused_until,
-                     after_week=week if done is not None else None)
-
+    rows = session.execute(
+        select(Goal.created_at, Goal.deadline, CheckIn.id).outerjoin(
+            CheckIn, and_(CheckIn.goal_id == Goal.id, CheckIn.week_start == week))
+        .where(Goal.team_id == team_id, Goal.user_id == user_id, Goal.status == "active")).all()
+    goals = [PlannedGoal(as_utc(created), deadline, asked is not None) for created, deadline, asked in rows]
+    return rules_next_checkin(now, schedule.tz, schedule.weekday, schedule.time,
+                              paused_until=schedule.paused_until, goals=goals)
 
 
 # --- the check-in row ----------------------------------------------------------------------------------------
@@ -176,17 +188,20 @@ def claim_message(session: Session, channel: str, ts: str, now: datetime) -> boo
 
 
 def goal_context(goal: Goal) -> GoalContext:
-    """The goal as the reply reader needs it; growth and count goals without a baseline start at zero."""
-    baseline = goal.baseline
-    if baseline is None and goal.direction != "maintain":
-        baseline = 0.0
-    return GoalContext(baseline=baseline, target=goal.target, current=goal.current, unit=goal.unit,
-                       direction=goal.direction)
+    """The goal as the reply reader needs it: the start the progress model measures from (None when unknown)."""
+    return GoalContext(baseline=numbers_of(goal).start_value, target=goal.target, current=goal.current,
+                       unit=goal.unit, direction=goal.direction)
 
 
 def read_for_goal(text: str, lang: str, goal: Goal) -> ReplyReading:
     """Read a reply against the goal."""
     return read_reply(text, lang=lang, goal=goal_context(goal))
+
+
+def judge_reply(text: str, lang: str, goal: Goal, confirmed: list[float]) -> tuple[ReplyReading, Verdict]:
+    """The parser's reading of a reply and the model's verdict on it: record a value, or ask back."""
+    reading = read_for_goal(text, lang, goal)
+    return reading, judge(reading, find_amounts(text, lang), numbers_of(goal), confirmed=confirmed)
 
 
 def _bare_number(text: str, lang: str) -> float | None:
@@ -209,8 +224,9 @@ def record_value(
     session: Session, checkin: CheckIn, goal: Goal, *, value: float, now: datetime, tz: str, lang: str,
     blocker: str | None = None,
 ) -> list[Message]:
-    """Record the week's value: the check-in, the goal's current value, pace and status; the thread answer."""
-    previous = current_value(goal)
+    """Record the week's value: the check-in, the goal's current value and status; the thread answer."""
+    today = local_today(now, tz)
+    previous = standing_of(goal, today).value
     if checkin.status != ANSWERED or checkin.previous_value is None:
         checkin.previous_value = previous  # a correction later in the week keeps where the week started
     checkin.value = value
@@ -219,18 +235,17 @@ def record_value(
     checkin.pending = None
     goal.current = value
     goal.updated_at = now
-    today = local_today(now, tz)
-    pace = pace_status(baseline=goal.baseline, target=goal.target, current=value, direction=goal.direction,
-                       start=goal.start_date, deadline=goal.deadline, today=today)
-    checkin.pace = pace
-    goal.pace = pace
-    if pace == "achieved" and goal.status == "active":
-        goal.status, goal.closed_at = "achieved", now
-    elif goal.status == "achieved" and pace != "achieved":
-        goal.status, goal.closed_at = "active", None  # a correction took the achievement back
     session.flush()
-    return [blocks.recorded_message(lang, goal, value=value, previous=previous, pace=pace, today=today,
-                                    blocker=blocker)]
+    session.refresh(goal, attribute_names=["checkins"])
+    numbers = replace(numbers_of(goal), closed_as=None, override=False)
+    item = standing(numbers, today)  # as if open: a correction may take an automatic achievement back
+    checkin.pace = goal.pace = str(item.status)
+    if item.status is Status.ACHIEVED and goal.status == "active":
+        goal.status, goal.closed_at = "achieved", now
+    elif goal.status == "achieved" and item.status is not Status.ACHIEVED and not overridden(goal):
+        goal.status, goal.closed_at = "active", None
+    session.flush()
+    return [blocks.recorded_message(lang, goal, value=value, previous=previous, today=today, blocker=blocker)]
 
 
 def _closed(lang: str, goal: Goal) -> list[Message]:
@@ -244,33 +259,35 @@ def answer_reply(session: Session, checkin: CheckIn, turn: Turn, text: str, ts: 
     lang = turn.lang
     checkin.reply_ts = ts
     checkin.reply_text = clip(text, MAX_TEXT)
-    if goal.status in ("done", "dropped"):
+    if goal.status in NOT_RECORDING:
         return _closed(lang, goal)
     pending = dict(checkin.pending or {})
-    reading = read_for_goal(text, lang, goal)
+    confirmed = [float(c) for c in pending.get("candidates") or []]
+    reading, verdict = judge_reply(text, lang, goal, confirmed)
     if pending.get("awaiting") == "blocker":
         # The answer to "what's blocking you?" is the blocker, numbers and all; a clear value is recorded too.
         checkin.blocker = clip(text, MAX_TEXT)
         checkin.pending = None
-        if reading.confident and reading.value is not None:
-            return record_value(session, checkin, goal, value=reading.value, now=turn.now, tz=turn.tz, lang=lang,
+        if verdict.value is not None:
+            return record_value(session, checkin, goal, value=verdict.value, now=turn.now, tz=turn.tz, lang=lang,
                                 blocker=checkin.blocker)
         return [text_message(t(lang, "checkin.mood.blocker_saved", blocker=escape(clip(text, 500))))]
     if reading.note:
         checkin.note = clip(reading.note, MAX_TEXT)
     if reading.blocker:
         checkin.blocker = clip(reading.blocker, MAX_TEXT)
-    value = reading.value if reading.confident else None
-    if value is None and pending.get("candidates"):
+    value = verdict.value
+    if value is None and confirmed:
         # "3" in answer to "3 in total or 7?" picks the reading it names.
-        value = _one_of(_bare_number(text, lang), [float(c) for c in pending["candidates"]])
+        value = _one_of(_bare_number(text, lang), confirmed)
     if value is not None:
         return record_value(session, checkin, goal, value=value, now=turn.now, tz=turn.tz, lang=lang,
                             blocker=reading.blocker)
-    reason = reading.reason or "no_number"
-    checkin.pending = {"awaiting": "value", "reason": reason, "candidates": list(reading.candidates)}
+    reason = verdict.reason or "no_number"
+    checkin.pending = {"awaiting": "value", "reason": reason, "candidates": [c.value for c in verdict.candidates],
+                       "meanings": [c.meaning for c in verdict.candidates]}
     return [blocks.question_message(lang, goal, checkin.id, text=text, reason=reason,
-                                    candidates=list(reading.candidates))]
+                                    candidates=list(verdict.candidates))]
 
 
 def handle_thread_reply(deps: Deps, client: WebClient, turn: Turn, event: dict[str, Any]) -> bool:
@@ -320,20 +337,15 @@ def remember_message(checkin: CheckIn, channel: str | None, message_ts: str | No
 
 
 def _numbers_line(lang: str, goal: Goal, today: date) -> str:
-    pace = blocks.pace_of(goal, today)
-    if goal.direction == "maintain":
-        return t(lang, "checkin.recorded.status_maintain", pace=t(lang, f"pace.{pace}"),
-                 target=fmt_amount(lang, goal.target, goal.unit))
-    return t(lang, "checkin.mood.numbers", pace=t(lang, f"pace.{pace}"),
-             expected=blocks.percent(lang, blocks.expected_of(goal, today)),
-             percent=blocks.percent(lang, blocks.progress_of(goal)))
+    item = standing_of(goal, today)
+    return t(lang, "checkin.mood.numbers", pace=status_label(lang, item), measure=measure_text(lang, item))
 
 
 def set_mood(session: Session, checkin: CheckIn, turn: Turn, mood: str) -> list[Message]:
     """On track / At risk / Blocked: keep how the owner feels; Blocked asks what blocks them."""
     goal = checkin.goal
     lang = turn.lang
-    if goal.status in ("done", "dropped"):
+    if goal.status in NOT_RECORDING:
         return _closed(lang, goal)
     checkin.mood = mood
     if checkin.status == SKIPPED:
@@ -354,9 +366,9 @@ def skip_week(session: Session, checkin: CheckIn, turn: Turn, settings: Settings
     if checkin.status == ASKED:
         checkin.status = SKIPPED
     checkin.pending = None
+    session.flush()
     schedule = load_schedule(session, settings, goal.team_id, goal.user_id, turn.tz)
-    at = next_send(turn.now, schedule.tz, schedule.weekday, schedule.time, paused_until=schedule.paused_until,
-                   after_week=checkin.week_start)
+    at = next_checkin(session, schedule, team_id=goal.team_id, user_id=goal.user_id, now=turn.now)
     return [text_message(t(turn.lang, "checkin.mood.skipped", title=blocks.title_of(goal),
                            next=local_moment(turn.lang, at, schedule.tz)))]
 
@@ -364,7 +376,7 @@ def skip_week(session: Session, checkin: CheckIn, turn: Turn, settings: Settings
 def pick_value(session: Session, checkin: CheckIn, turn: Turn, value: float) -> list[Message]:
     """One of the readings offered for an ambiguous reply was chosen."""
     goal = checkin.goal
-    if goal.status in ("done", "dropped"):
+    if goal.status in NOT_RECORDING:
         return _closed(turn.lang, goal)
     return record_value(session, checkin, goal, value=value, now=turn.now, tz=turn.tz, lang=turn.lang)
 
@@ -372,22 +384,26 @@ def pick_value(session: Session, checkin: CheckIn, turn: Turn, value: float) -> 
 def read_modal_value(text: str, lang: str, goal: Goal) -> tuple[float | None, str | None]:
     """The modal's number as a value, or the localized error to show under the field."""
     text = (text or "").strip()
-    reading = read_for_goal(text, lang, goal)
-    if reading.confident and reading.value is not None:
-        return reading.value, None
+    reading, verdict = judge_reply(text, lang, goal, [])
+    if verdict.value is not None:
+        return verdict.value, None
     bare = _bare_number(text, lang)
-    if reading.reason == "ambiguous_delta" and bare is not None:
-        return bare, None  # the field asks for the new value: a plain number is the total
-    if reading.candidates:
-        options = " / ".join(fmt_amount(lang, c, goal.unit) for c in reading.candidates[:5])
+    if verdict.reason in ("ambiguous_delta", "jump") and bare is not None:
+        return bare, None  # the field asks for the new value: a plain number is the total, typed on purpose
+    if verdict.reason == "unit_mismatch":
+        return None, t(lang, "checkin.modal.unit", unit=blocks.fmt_unit(lang, goal.unit))
+    if verdict.candidates:
+        unit = "%" if numbers_of(goal).kind is Kind.GROWTH else goal.unit
+        options = " / ".join(fmt_amount(lang, c.value, unit) for c in verdict.candidates[:5])
         return None, t(lang, "checkin.modal.choose", options=options)
+    del reading
     return None, t(lang, "checkin.modal.unreadable")
 
 
 def record_modal(session: Session, checkin: CheckIn, turn: Turn, value_text: str, note: str | None) -> list[Message]:
     """Record the modal's value and note."""
     goal = checkin.goal
-    if goal.status in ("done", "dropped"):
+    if goal.status in NOT_RECORDING:
         return _closed(turn.lang, goal)
     value, error = read_modal_value(value_text, turn.lang, goal)
     if value is None:

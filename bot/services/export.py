@@ -6,14 +6,18 @@ import csv
 import io
 import json
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
+
+from bot.blocks.standing import standing_of
 
 from storage.models import Goal
 
 GOAL_FIELDS = ("id", "team_id", "user_id", "title", "type", "metric", "unit", "direction", "baseline", "target",
-               "current", "start_date", "deadline", "status", "pace", "created_at", "adjusted_at", "closed_at",
+               "current", "start_date", "deadline", "status", "created_at", "adjusted_at", "closed_at",
                "closed_note")
+# The progress model's answer on the day of the export: the same status and progress every screen shows.
+MODEL_FIELDS = ("kind", "standing", "progress_percent", "expected_percent", "override")
 CHECKIN_FIELDS = ("week_start", "status", "value", "pace", "mood", "note", "blocker", "answered_at")
 REVISION_FIELDS = ("changed_at", "changed_by", "field", "before", "after", "reason")
 # A spreadsheet runs a cell starting with one of these as a formula ("=HYPERLINK(…)"): CSV cells get a quote.
@@ -26,19 +30,27 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def goal_records(goals: Sequence[Goal]) -> list[dict[str, Any]]:
-    """Each goal as a JSON-ready dict with its check-ins and revisions nested."""
+def model_record(goal: Goal, today: date) -> dict[str, Any]:
+    """The model's standing of a goal as export columns."""
+    item = standing_of(goal, today)
+    return {"kind": str(item.numbers.kind), "standing": str(item.status), "progress_percent": item.percent,
+            "expected_percent": None if item.closed or item.progress is None else round(item.expected * 100),
+            "override": item.numbers.override}
+
+
+def goal_records(goals: Sequence[Goal], today: date) -> list[dict[str, Any]]:
+    """Each goal as a JSON-ready dict with the model's standing, its check-ins and revisions nested."""
     return [
-        {**{name: _plain(getattr(goal, name)) for name in GOAL_FIELDS},
+        {**{name: _plain(getattr(goal, name)) for name in GOAL_FIELDS}, **model_record(goal, today),
          "checkins": [{name: _plain(getattr(c, name)) for name in CHECKIN_FIELDS} for c in goal.checkins],
          "revisions": [{name: _plain(getattr(r, name)) for name in REVISION_FIELDS} for r in goal.revisions]}
         for goal in goals
     ]
 
 
-def to_json(goals: Sequence[Goal]) -> str:
+def to_json(goals: Sequence[Goal], today: date) -> str:
     """All goals as a JSON document (text kept verbatim)."""
-    return json.dumps({"goals": goal_records(goals)}, ensure_ascii=False, indent=2)
+    return json.dumps({"goals": goal_records(goals, today)}, ensure_ascii=False, indent=2)
 
 
 def safe_cell(value: Any) -> Any:
@@ -48,23 +60,23 @@ def safe_cell(value: Any) -> Any:
     return value
 
 
-def to_csv(goals: Sequence[Goal]) -> str:
+def to_csv(goals: Sequence[Goal], today: date) -> str:
     """All goals as CSV: one row per check-in (goal columns repeated), one row for a goal without any."""
     buffer = io.StringIO()
-    header = list(GOAL_FIELDS) + [f"checkin_{name}" for name in CHECKIN_FIELDS]
+    header = list(GOAL_FIELDS) + list(MODEL_FIELDS) + [f"checkin_{name}" for name in CHECKIN_FIELDS]
     writer = csv.writer(buffer)
     writer.writerow(header)
-    for record in goal_records(goals):
-        base = [record[name] for name in GOAL_FIELDS]
+    for record in goal_records(goals, today):
+        base = [record[name] for name in (*GOAL_FIELDS, *MODEL_FIELDS)]
         checkins = record["checkins"] or [dict.fromkeys(CHECKIN_FIELDS)]
         for checkin in checkins:
             writer.writerow([safe_cell(cell) for cell in base + [checkin[name] for name in CHECKIN_FIELDS]])
     return buffer.getvalue()
 
 
-def render(goals: Sequence[Goal], fmt: str) -> str:
-    """The export in `fmt` ("csv" or "json")."""
-    return to_json(goals) + "\n" if fmt == "json" else to_csv(goals)
+def render(goals: Sequence[Goal], fmt: str, *, today: date) -> str:
+    """The export in `fmt` ("csv" or "json"), with the model's standing on `today`."""
+    return to_json(goals, today) + "\n" if fmt == "json" else to_csv(goals, today)
 
 
 def filename(scope: str, now: datetime, fmt: str) -> str:

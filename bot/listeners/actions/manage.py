@@ -102,16 +102,38 @@ def open_edit(kind: str) -> Work:
 
 
 def review_achieved(deps: Deps, client: WebClient, turn: Turn, body: dict[str, Any], action: dict[str, Any]) -> None:
-    """The review's "achieved": close the goal as achieved and say so."""
+    """The review's "achieved": close the goal as achieved when its numbers say so; else ask for the owner's why."""
+    closed_it = False
     with deps.sessions() as session:
         try:
             goal = admin.owned_goal(session, turn.team_id, turn.user_id, goal_id_of(action), lock=True)
-            admin.close_goal(session, goal, "achieved", by=turn.user_id, at=turn.now, note=None)
+            decision = admin.decide_achieved(turn.lang, goal, today=turn.today, note=None)
+            if decision.status is None:
+                message = edit_blocks.needs_override(turn.lang, goal, decision.shown)
+            else:
+                admin.close_goal(session, goal, "achieved", by=turn.user_id, at=turn.now, note=None)
+                session.commit()
+                closed_it = True
+                message = edit_blocks.closed(turn.lang, goal)
+        except admin.GoalRefused as refusal:
+            message = text_message(refusal.text(turn.lang))
+    if closed_it:
+        close_card(client, body, (action.get("text") or {}).get("text") or t(turn.lang, "review.achieved"))
+    tell(deps, client, turn, body, message)
+    refresh_home(deps, client, turn.team_id, turn.user_id)
+
+
+def review_missed(deps: Deps, client: WebClient, turn: Turn, body: dict[str, Any], action: dict[str, Any]) -> None:
+    """The review's "missed": close the goal as missed, honestly, and say so."""
+    with deps.sessions() as session:
+        try:
+            goal = admin.owned_goal(session, turn.team_id, turn.user_id, goal_id_of(action), lock=True)
+            admin.close_goal(session, goal, "missed", by=turn.user_id, at=turn.now, note=None)
             session.commit()
             message = edit_blocks.closed(turn.lang, goal)
         except admin.GoalRefused as refusal:
             message = text_message(refusal.text(turn.lang))
-    close_card(client, body, (action.get("text") or {}).get("text") or t(turn.lang, "review.achieved"))
+    close_card(client, body, (action.get("text") or {}).get("text") or t(turn.lang, "review.missed"))
     tell(deps, client, turn, body, message)
     refresh_home(deps, client, turn.team_id, turn.user_id)
 
@@ -165,5 +187,6 @@ def register(app: App, deps: Deps) -> None:
         app.action(action_id)(ack=ack_now, lazy=[edit])
     app.action(ids.ACTION_REVIEW_EXTEND)(ack=ack_now, lazy=[lazy(deps, open_edit("extend"))])
     app.action(ids.ACTION_REVIEW_ACHIEVED)(ack=ack_now, lazy=[lazy(deps, review_achieved)])
+    app.action(ids.ACTION_REVIEW_MISSED)(ack=ack_now, lazy=[lazy(deps, review_missed)])
     app.action(ids.ACTION_HOME_NEW_GOAL)(ack=ack_now, lazy=[lazy(deps, home_new_goal)])
     app.action(ids.ACTION_HOME_CHECKIN)(ack=ack_now, lazy=[lazy(deps, home_checkin)])

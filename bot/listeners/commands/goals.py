@@ -43,7 +43,7 @@ def show_list(deps: Deps, client: WebClient, turn: Turn, command: Command, body:
     """List the person's goals."""
     with deps.sessions() as session:
         goals = list_goals(session, turn.team_id, turn.user_id)
-        message = goal_list(turn.lang, goals)
+        message = goal_list(turn.lang, goals, turn.today)
     ephemeral(respond, message)
 
 

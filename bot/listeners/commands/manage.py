@@ -30,7 +30,7 @@ from bot.services import goals_admin as admin
 from bot.services.conversation import Turn
 from bot.services.digests import channel_members
 from bot.services.home import refresh_home
-from prompts import t
+from prompts import t, tn
 from storage.models import Goal
 from storage.repositories import (
     get_digest_subscription,
@@ -68,7 +68,7 @@ def edit_goal(deps: Deps, client: WebClient, turn: Turn, command: Command, body:
             return
         if isinstance(picked, list):
             ephemeral(respond, edit_blocks.goal_picker(lang, picked, action_id=ids.ACTION_GOAL_EDIT,
-                                                       prompt_key="manage.edit.pick"))
+                                                       prompt_key="manage.edit.pick", today=turn.today))
             return
         if typed.field is None:
             if typed.value:
@@ -98,13 +98,13 @@ def apply_typed_edit(deps: Deps, client: WebClient, turn: Turn, typed: admin.Tex
             return
         revisions = admin.apply_edit(session, goal, plan, by=turn.user_id, at=turn.now, today=turn.today)
         session.commit()
-        message = edit_blocks.edit_saved(lang, goal, revisions, plan.warnings)
+        message = edit_blocks.edit_saved(lang, goal, revisions, plan.warnings, today=turn.today)
     ephemeral(respond, message)
     refresh_home(deps, client, turn.team_id, turn.user_id)
 
 
 def _close(status: str) -> Any:
-    """The handler of `/goal done` or `/goal drop`."""
+    """The handler of `/goal done`, `/goal missed` or `/goal drop`."""
 
     def close(deps: Deps, client: WebClient, turn: Turn, command: Command, body: dict[str, Any],
               respond: Respond) -> None:
@@ -114,15 +114,24 @@ def _close(status: str) -> Any:
             try:
                 picked = admin.pick_goal(session, turn.team_id, turn.user_id, goal_id, lock=True)
                 if isinstance(picked, list):
-                    ephemeral(respond, edit_blocks.goal_picker(lang, picked, action_id=None,
+                    ephemeral(respond, edit_blocks.goal_picker(lang, picked, action_id=None, today=turn.today,
                                                                prompt_key=f"manage.close.pick_{status}"))
                     return
-                admin.close_goal(session, picked, status, by=turn.user_id, at=turn.now, note=note)
+                closing, override = status, False
+                if status == "done":
+                    # Achieved only when the numbers say so, or as the owner's explicit, recorded override.
+                    decision = admin.decide_achieved(lang, picked, today=turn.today, note=note)
+                    if decision.status is None:
+                        ephemeral(respond, edit_blocks.needs_override(lang, picked, decision.shown))
+                        return
+                    closing, override = decision.status, decision.override
+                admin.close_goal(session, picked, closing, by=turn.user_id, at=turn.now, note=note,
+                                 override=override)
             except admin.GoalRefused as refusal:
                 ephemeral(respond, text_message(refusal.text(lang)))
                 return
             session.commit()
-            message = edit_blocks.closed(lang, picked)
+            message = edit_blocks.closed(lang, picked, override=override)
         ephemeral(respond, message)
         refresh_home(deps, client, turn.team_id, turn.user_id)
 
@@ -130,6 +139,7 @@ def _close(status: str) -> Any:
 
 
 subcommand("done")(_close("done"))
+subcommand("missed")(_close("missed"))
 subcommand("drop")(_close("dropped"))
 
 
@@ -144,7 +154,8 @@ def show_history(deps: Deps, client: WebClient, turn: Turn, command: Command, bo
             goals = list_goals(session, turn.team_id, turn.user_id)
             if len(goals) != 1:
                 message = (text_message(t(lang, "manage.no_goals")) if not goals else
-                           edit_blocks.goal_picker(lang, goals, action_id=None, prompt_key="manage.history.pick"))
+                           edit_blocks.goal_picker(lang, goals, action_id=None, prompt_key="manage.history.pick",
+                                                   today=turn.today))
                 ephemeral(respond, message)
                 return
             goal_id = goals[0].id
@@ -174,15 +185,15 @@ def export_goals(deps: Deps, client: WebClient, turn: Turn, command: Command, bo
             ephemeral(respond, text_message(found))
             return
         goals, scope, channel_id = found
-        comment = t(lang, "export.team_comment", channel=f"<#{channel_id}>", count=len(goals))
+        comment = tn(lang, "export.team_comment", len(goals), channel=f"<#{channel_id}>")
     else:
         with deps.sessions() as session:
             goals = list_goals(session, turn.team_id, turn.user_id)
         if not goals:
             ephemeral(respond, text_message(t(lang, "manage.no_goals")))
             return
-        scope, comment = turn.user_id, t(lang, "export.comment", count=len(goals))
-    content = exports.render(goals, fmt)
+        scope, comment = turn.user_id, tn(lang, "export.comment", len(goals))
+    content = exports.render(goals, fmt, today=turn.today)
     try:
         channel = dm_channel(deps, client, turn.team_id, turn.user_id)
         client.files_upload_v2(channel=channel, content=content.encode("utf-8"),

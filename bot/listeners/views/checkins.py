@@ -46,7 +46,7 @@ def validate_submission(deps: Deps) -> Callable[..., None]:
             with deps.sessions() as session:
                 lang = service.stored_lang(session, team_id, user_id, deps.settings.default_lang)
                 checkin = session.get(CheckIn, int(metadata.get("checkin") or 0))
-                if checkin is None or checkin.goal.user_id != user_id or checkin.goal.status in ("done", "dropped"):
+                if checkin is None or checkin.goal.user_id != user_id or checkin.goal.status in service.NOT_RECORDING:
                     ack(response_action="errors", errors={ids.BLOCK_CHECKIN_VALUE: t(lang, "checkin.modal.gone")})
                     return
                 _, error = service.read_modal_value(value, lang, checkin.goal)
@@ -79,7 +79,7 @@ def record_submission(deps: Deps) -> Callable[..., None]:
                 if checkin is None:
                     return  # the ack already said so under the field
                 goal = checkin.goal
-                if goal.status in ("done", "dropped") or service.read_modal_value(value, lang, goal)[0] is None:
+                if goal.status in service.NOT_RECORDING or service.read_modal_value(value, lang, goal)[0] is None:
                     return  # refused in the ack: the modal stayed open with the reason
                 messages = service.record_modal(session, checkin, turn, value, note)
                 if not thread_ts:  # opened from elsewhere (the App Home): answer in the check-in's own thread

@@ -113,7 +113,7 @@ def save_edit(deps: Deps) -> Callable[..., None]:
                     return
                 revisions = admin.apply_edit(session, goal, plan, by=user_id, at=turn.now, today=turn.today)
                 session.commit()
-                message = edit_blocks.edit_saved(lang, goal, revisions)
+                message = edit_blocks.edit_saved(lang, goal, revisions, today=turn.today)
                 card_text = t(lang, "review.card_done", id=goal.id, title=escape(clip(goal.title, 300)))
             view = body.get("view") or {}
             reply(deps, client, turn, user_id, [message], key=f"edit:{view.get('id')}:{view.get('hash')}")
