@@ -210,7 +210,10 @@ def _headline(view: DigestView, fmt: Formats) -> list[Block]:
 
 def total_line(fmt: Formats, total: Total) -> str:
     """"+€60,000 of €240,000 needed (25%) · 3 goals" — gained so far against the gain needed, active goals only."""
-    line = fmt.t("digest.total_line", gained=fmt.amount(rounded(total.gained, total.unit), total.unit),
+    gained = rounded(total.gained, total.unit)
+    # Counts name their unit once, after the target: "+7 of 10 clients needed", never "7 clients of 10 clients".
+    line = fmt.t("digest.total_line",
+                 gained=fmt.amount(gained, total.unit) if total.unit in Formats._CURRENCIES else fmt.number(gained),
                  needed=fmt.amount(rounded(total.needed, total.unit), total.unit),
                  percent=_percent(fmt, max(total.share, 0.0)), goals=fmt.tn("count.goals", total.goals))
     if total.closed:

@@ -52,8 +52,8 @@ def _percent_verdict(g: GoalNumbers, amount: Amount) -> Verdict | None:
     if certain is not None:
         if _count(g) and not _same(certain.value, round(certain.value)):
             # Counts are whole: offer the two neighbours rather than "7.5 clients".
-            return Verdict(None, "percent_of_what", (Reading(float(math.floor(certain.value)), "of_target"),
-                                                     Reading(float(math.ceil(certain.value)), "of_target")))
+            return Verdict(None, "percent_of_what", (Reading(float(math.floor(certain.value)), "value"),
+                                                     Reading(float(math.ceil(certain.value)), "value")))
         return Verdict(certain.value)
     reason = "growth_percent" if g.kind is Kind.GROWTH else "percent_of_what"
     return Verdict(None, reason, meaning.readings)

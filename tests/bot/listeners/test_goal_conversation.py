@@ -236,4 +236,5 @@ def test_retention_goal_card_names_its_implied_subject(workspace: LocalWorkspace
     workspace.say("reduce churn in the enterprise segment", user="U1")
     card = all_text(last_bot_message(workspace, "U1"))
     assert "*Specific*\ncustomer retention" in card and "not set" not in card
-    assert "retention rate at least 90%" in card and "26 November 2027" in card
+    assert t("en", "measure.maintain", metric="retention rate", target_at="at 90%") in card
+    assert "26 November 2027" in card
