@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from datetime import date
 from functools import cache
@@ -54,13 +55,25 @@ def normalize_lang(lang: str | None, default: str = "en") -> str:
     return code if code in LANGUAGES else default
 
 
+# Italian elides the article before a day or number said with a vowel: "entro l'8 gennaio", "dall'11 marzo".
+_ITALIAN_ELISION = re.compile(r"\b(il|al|dal|del|nel|sul) (\*?)(8|11)(?=\D|$)")
+_ELIDED = {"il": "l'", "al": "all'", "dal": "dall'", "del": "dell'", "nel": "nell'", "sul": "sull'"}
+
+
+def finish(lang: str, text: str) -> str:
+    """The last touch a filled template needs in its language (Italian elision before 8 and 11)."""
+    if normalize_lang(lang) != "it" or ("8" not in text and "11" not in text):
+        return text
+    return _ITALIAN_ELISION.sub(lambda m: f"{_ELIDED[m.group(1)]}{m.group(2)}{m.group(3)}", text)
+
+
 def t(lang: str, key: str, **params: Any) -> str:
     """Return the text for `key` in `lang` (falling back to English), filled with `params`."""
     catalog = _load(normalize_lang(lang))
     template = catalog.get(key)
     if template is None:
         template = _load("en")[key]
-    return template.format(**params) if params else template
+    return finish(lang, template.format(**params)) if params else template
 
 
 @cache

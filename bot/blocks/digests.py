@@ -16,7 +16,7 @@ from bot.blocks.common import MAX_BLOCKS, SECTION_LIMIT, Message, clip, context,
 from bot.blocks.standing import bar
 from bot.rules.digest_math import DigestGoal
 from bot.rules.progress import Kind, Status, Total
-from prompts import at_amount, fmt_date, keys, normalize_lang, plural_form, t, the_amount, tn
+from prompts import at_amount, finish, fmt_date, keys, normalize_lang, plural_form, t, the_amount, tn
 
 # Slack refuses messages whose blocks hold much more than ~13k characters (msg_blocks_too_long) even under 50 blocks.
 MESSAGE_CHARS = 11_000
@@ -88,7 +88,7 @@ class Formats:
         template = self._templates.get(key)
         if template is None:
             template = self._templates[key] = t(self.lang, key)
-        return template.format(**params) if params else template
+        return finish(self.lang, template.format(**params)) if params else template
 
     def number(self, value: float, decimals: int = 2, *, keep_zeros: bool = False) -> str:
         """Like prompts.fmt_number: grouped, at most `decimals` decimals (exactly that many with keep_zeros)."""
@@ -184,10 +184,7 @@ def _headline(view: DigestView, fmt: Formats) -> list[Block]:
         blocks.append(section(fmt.t("digest.achieved_label", count=len(view.achieved)) + "\n" + "\n".join(lines)))
     if view.at_risk:
         lines = [fmt.t("digest.at_risk_line", pace=fmt.t(f"pace.{s.status}"), user=fmt.person(s.owner),
-                       title=_title(s),
-                       progress_at=at_amount(fmt.lang, float(round(max(s.standing.progress or 0.0, 0.0) * 100)), "%"),
-                       expected_the=the_amount(fmt.lang, float(round(s.standing.expected * 100)), "%"))
-                 for s in view.at_risk]
+                       title=_title(s), detail=_risk_detail(fmt, s)) for s in view.at_risk]
         blocks.append(section(fmt.t("digest.at_risk_label") + "\n" + "\n".join(lines)))
     if view.blockers:
         quotes = []
@@ -206,6 +203,16 @@ def _headline(view: DigestView, fmt: Formats) -> list[Block]:
     elif view.people:
         blocks.append(context(fmt.t("digest.everyone_checked_in")))
     return blocks
+
+
+def _risk_detail(fmt: Formats, item: DigestGoal) -> str:
+    """Why a goal is at risk: done against expected for a distance to cover; for a floor, how it held."""
+    standing = item.standing
+    if standing.progress is None or standing.numbers.kind is Kind.MAINTAIN:
+        return _measure(fmt, item)
+    return fmt.t("standing.expected",
+                 done_at=at_amount(fmt.lang, float(round(max(standing.progress, 0.0) * 100)), "%"),
+                 expected_the=the_amount(fmt.lang, float(round(standing.expected * 100)), "%"))
 
 
 def total_line(fmt: Formats, total: Total) -> str:

@@ -139,8 +139,8 @@ def test_a_digest_now_for_a_channel_of_mixed_members(workspace: LocalWorkspace) 
     assert t("en", "digest.total_line", gained="7", needed="10 clients", percent="70%",
              goals=tn("en", "count.goals", 1)) in text
     assert "*Most at risk*" in text and t("en", "digest.at_risk_line", pace=t("en", "pace.off_track"), user="*anna*",
-                                          title="Close €120k of new ARR", progress_at="at 25%",
-                                          expected_the="62%") in text
+                                          title="Close €120k of new ARR", detail=t(
+                                              "en", "standing.expected", done_at="at 25%", expected_the="62%")) in text
     assert "<@U2> on _Chiudere 80k di rinnovi_:\n>waiting for the pricing sign-off" in text
     assert "*Not checked in this week:* *anna*" in text
     # The chart, uploaded in the digest's thread: a PNG that matplotlib drew.
