@@ -143,7 +143,7 @@ def list_active_digest_subscriptions(session: Session) -> list[DigestSubscriptio
         select(DigestSubscription).where(DigestSubscription.active.is_(True)).order_by(DigestSubscription.id)))
 
 
-RECENT_VALUES = 9  # the latest recorded values per goal a digest reads (the forecast looks at the last 8)
+RECENT_VALUES = 7  # the latest recorded values per goal a digest reads (the forecast looks at the last 6)
 
 _RECENT_SQLITE = """(SELECT group_concat(r.week_start || '=' || r.value, ';') FROM (
         SELECT c.week_start, c.value FROM checkins c

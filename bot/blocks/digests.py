@@ -70,6 +70,10 @@ class Formats:
         self.percent = lru_cache(maxsize=4096)(self._percent)
         self._cached_amount = lru_cache(maxsize=16384)(self._amount)  # targets and totals repeat across a team
         self.names: dict[str, str] = {}
+        self._plural: dict[float, str] = {}
+        self._at: dict[tuple[float, str | None], str] = {}
+        self._the: dict[float, str] = {}
+        self._italian = self.lang == "it"
 
     def person(self, user_id: str) -> str:
         """A person by display name (escaped, no notification); a mention only when the name is unknown."""
@@ -77,18 +81,40 @@ class Formats:
         return f"*{escape(name)}*" if name else f"<@{user_id}>"
 
     def tn(self, key: str, count: float, **params: object) -> str:
-        """prompts.tn with the template looked up once per digest."""
-        form = f"{key}.{plural_form(self.lang, count)}"
-        if form not in self._templates:
-            self._templates[form] = tn(self.lang, key, count, shown="{count}")
-        return self._templates[form].format(count=self.number(count), **params)
+        """prompts.tn with the template and the plural rule looked up once per digest."""
+        form = self._plural.get(count)
+        if form is None:
+            form = self._plural[count] = plural_form(self.lang, count)
+        name = f"{key}.{form}"
+        template = self._templates.get(name)
+        if template is None:
+            template = self._templates[name] = tn(self.lang, key, count, shown="{count}")
+        return template.format(count=self.number(count), **params) if "{" in template else template
+
+    def at(self, value: float, unit: str | None) -> str:
+        """prompts.at_amount, cached: "at 90%" / "al 90%"."""
+        key = (value, unit)
+        text = self._at.get(key)
+        if text is None:
+            text = self._at[key] = at_amount(self.lang, value, unit)
+        return text
+
+    def the(self, value: float) -> str:
+        """prompts.the_amount of a percentage, cached: "5%" / "il 5%"."""
+        text = self._the.get(value)
+        if text is None:
+            text = self._the[value] = the_amount(self.lang, value, "%")
+        return text
 
     def t(self, key: str, **params: object) -> str:
         """prompts.t with the template looked up once per digest."""
         template = self._templates.get(key)
         if template is None:
             template = self._templates[key] = t(self.lang, key)
-        return finish(self.lang, template.format(**params)) if params else template
+        if not params:
+            return template
+        text = template.format(**params)
+        return finish(self.lang, text) if self._italian else text
 
     def number(self, value: float, decimals: int = 2, *, keep_zeros: bool = False) -> str:
         """Like prompts.fmt_number: grouped, at most `decimals` decimals (exactly that many with keep_zeros)."""
@@ -210,9 +236,8 @@ def _risk_detail(fmt: Formats, item: DigestGoal) -> str:
     standing = item.standing
     if standing.progress is None or standing.numbers.kind is Kind.MAINTAIN:
         return _measure(fmt, item)
-    return fmt.t("standing.expected",
-                 done_at=at_amount(fmt.lang, float(round(max(standing.progress, 0.0) * 100)), "%"),
-                 expected_the=the_amount(fmt.lang, float(round(standing.expected * 100)), "%"))
+    return fmt.t("standing.expected", done_at=fmt.at(float(round(max(standing.progress, 0.0) * 100)), "%"),
+                 expected_the=fmt.the(float(round(standing.expected * 100))))
 
 
 def total_line(fmt: Formats, total: Total) -> str:
@@ -231,7 +256,7 @@ def total_line(fmt: Formats, total: Total) -> str:
 def _measure(fmt: Formats, item: DigestGoal) -> str:
     g = item.standing.numbers
     if g.kind is Kind.MAINTAIN:
-        floor_at = at_amount(fmt.lang, g.target, g.unit)
+        floor_at = fmt.at(g.target, g.unit)
         if g.current is None:
             return fmt.t("measure.maintain_none", floor_at=floor_at, date=fmt.date(g.deadline))
         key = "measure.maintain_held" if item.standing.held else "measure.maintain_below"

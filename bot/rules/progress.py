@@ -36,7 +36,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
-from statistics import median
 
 __all__ = [
     "ADDITIVE_UNITS",
@@ -71,7 +70,7 @@ AT_RISK_SLACK = 0.10
 MIN_POINTS = 3
 MIN_SPAN_DAYS = 21
 # The most recent values a forecast looks at: the trend that matters is the recent one.
-TREND_POINTS = 8
+TREND_POINTS = 6
 # A jump from below to past the target covering more than this share of the whole way is confirmed first.
 JUMP_SHARE = 0.5
 
@@ -270,14 +269,14 @@ class Forecast:
 
 def _theil_sen(points: Sequence[tuple[float, float]]) -> tuple[float, float, float] | None:
     """The median, lower- and upper-quartile pairwise slopes (Theil–Sen); None without a slope."""
-    slopes = sorted((y2 - y1) / (x2 - x1) for i, (x1, y1) in enumerate(points)
-                    for x2, y2 in points[i + 1:] if x2 != x1)
+    count = len(points)
+    slopes = sorted([(points[j][1] - y) / (points[j][0] - x) for i, (x, y) in enumerate(points)
+                     for j in range(i + 1, count) if points[j][0] != x])
     if not slopes:
         return None
     n = len(slopes)
-    mid = median(slopes)
-    low, high = slopes[n // 4], slopes[(3 * n) // 4 if n > 1 else 0]
-    return mid, low, high
+    mid = slopes[n // 2] if n % 2 else (slopes[n // 2 - 1] + slopes[n // 2]) / 2
+    return mid, slopes[n // 4], slopes[(3 * n) // 4 if n > 1 else 0]
 
 
 def forecast(g: GoalNumbers, today: date) -> Forecast | None:
