@@ -62,7 +62,12 @@ _ELIDED = {"il": "l'", "al": "all'", "dal": "dall'", "del": "dell'", "nel": "nel
 
 def finish(lang: str, text: str) -> str:
     """The last touch a filled template needs in its language (Italian elision before 8 and 11)."""
-    if normalize_lang(lang) != "it" or ("8" not in text and "11" not in text):
+    return elide_italian(text) if normalize_lang(lang) == "it" else text
+
+
+def elide_italian(text: str) -> str:
+    """Italian text with "il 8" written "l'8", "al 11" written "all'11" (and so on)."""
+    if "8" not in text and "11" not in text:
         return text
     return _ITALIAN_ELISION.sub(lambda m: f"{_ELIDED[m.group(1)]}{m.group(2)}{m.group(3)}", text)
 

@@ -16,7 +16,7 @@ from bot.blocks.common import MAX_BLOCKS, SECTION_LIMIT, Message, clip, context,
 from bot.blocks.standing import bar
 from bot.rules.digest_math import DigestGoal
 from bot.rules.progress import Kind, Status, Total
-from prompts import at_amount, finish, fmt_date, keys, normalize_lang, plural_form, t, the_amount, tn
+from prompts import at_amount, elide_italian, fmt_date, keys, normalize_lang, plural_form, t, the_amount, tn
 
 # Slack refuses messages whose blocks hold much more than ~13k characters (msg_blocks_too_long) even under 50 blocks.
 MESSAGE_CHARS = 11_000
@@ -114,7 +114,7 @@ class Formats:
         if not params:
             return template
         text = template.format(**params)
-        return finish(self.lang, text) if self._italian else text
+        return elide_italian(text) if self._italian else text
 
     def number(self, value: float, decimals: int = 2, *, keep_zeros: bool = False) -> str:
         """Like prompts.fmt_number: grouped, at most `decimals` decimals (exactly that many with keep_zeros)."""

@@ -21,7 +21,7 @@ from slack_sdk.models.views import View
 from bot import ids
 from bot.blocks.common import Message, actions, button, clip, context, escape, section
 from bot.blocks.goals import describe_measure, goal_line
-from bot.blocks.standing import forecast_line, measure_text, standing_of, status_label, title_text
+from bot.blocks.standing import forecast_line, measure_text, standing_of, status_label
 from bot.rules.progress import Standing, Status
 from prompts import fmt_amount, fmt_date, keys, t, tn
 

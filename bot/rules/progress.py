@@ -355,14 +355,14 @@ class Standing:
 
 def standing(g: GoalNumbers, today: date) -> Standing:
     """The goal's standing on `today`."""
-    value = g.current if g.current is not None else (g.start_value if g.kind is not Kind.MAINTAIN else None)
+    maintain = g.kind is Kind.MAINTAIN
+    start = g.start_value
+    value = g.current if g.current is not None else (start if not maintain else None)
+    shown = progress(g) if g.current is not None else (0.0 if start is not None and not maintain else None)
     return Standing(
-        numbers=g, status=status(g, today), progress=progress(g) if g.current is not None else (
-            0.0 if g.start_value is not None and g.kind is not Kind.MAINTAIN else None),
-        expected=expected_progress(g, today), value=value, forecast=forecast(g, today),
-        held=held(g) if g.kind is Kind.MAINTAIN else None,
-        weeks_below=weeks_below(g) if g.kind is Kind.MAINTAIN else 0,
-        overdue=g.closed_as is None and today > g.deadline,
+        numbers=g, status=status(g, today), progress=shown, expected=expected_progress(g, today), value=value,
+        forecast=forecast(g, today), held=held(g) if maintain else None,
+        weeks_below=weeks_below(g) if maintain else 0, overdue=g.closed_as is None and today > g.deadline,
     )
 
 

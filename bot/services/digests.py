@@ -102,19 +102,25 @@ def _local_date(value: datetime | None, zone: ZoneInfo) -> date | None:
     return as_utc(value).astimezone(zone).date() if value is not None else None
 
 
-def _recent(text: str | None) -> tuple[tuple[date, float], ...]:
-    """"2026-11-23=7.0;2026-11-16=5.0" (newest first, as the query sends it) as (week, value), oldest first."""
+def _recent(text: str | None, weeks: dict[str, date]) -> tuple[tuple[date, float], ...]:
+    """"2026-11-23=7.0;2026-11-16=5.0" (newest first, as the query sends it) as (week, value), oldest first.
+
+    `weeks` caches the parsed Mondays: a team's check-ins fall on the same few dozen weeks.
+    """
     if not text:
         return ()
     points = []
     for item in text.split(";"):
         day, _, value = item.partition("=")
-        points.append((date.fromisoformat(day[:10]), float(value)))
+        week = weeks.get(day)
+        if week is None:
+            week = weeks[day] = date.fromisoformat(day[:10])
+        points.append((week, float(value)))
     points.reverse()
     return tuple(points)
 
 
-def row_goal(row: Any, zone: ZoneInfo, *, today: date) -> DigestGoal:
+def row_goal(row: Any, zone: ZoneInfo, *, today: date, weeks: dict[str, date] | None = None) -> DigestGoal:
     """One row of the digest query as the goal the digest shows, with the model's standing."""
     # Unpacked by position (the order of digest_rows' columns): a 2,000-goal digest reads ~50,000 values.
     (goal_id, owner, title, unit, metric, direction, baseline, target, current, start, deadline, status,
@@ -124,7 +130,7 @@ def row_goal(row: Any, zone: ZoneInfo, *, today: date) -> DigestGoal:
     numbers = GoalNumbers(
         kind=kind, target=float(target), baseline=None if baseline is None else float(baseline),
         current=None if current is None else float(current), start=start, deadline=deadline, unit=unit,
-        closed_as=None if status == "active" else status, override=bool(override), history=_recent(recent),
+        closed_as=None if status == "active" else status, override=bool(override), history=_recent(recent, {} if weeks is None else weeks),
         base_amount=float(baseline) if kind is Kind.GROWTH and baseline else None,
         below_count=None if below is None else int(below),
     )
@@ -145,7 +151,8 @@ def team_goals(
     """Every goal of the channel's members with its standing: one query, whatever the size of the team."""
     zone = ZoneInfo(tz)
     since = datetime.combine(week_start, time(0, 0), tzinfo=zone)
-    return [row_goal(row, zone, today=today)
+    weeks: dict[str, date] = {}
+    return [row_goal(row, zone, today=today, weeks=weeks)
             for row in digest_rows(session, team_id, member_ids, since, week_start)]
 
 
