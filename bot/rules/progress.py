@@ -118,7 +118,7 @@ def kind_of(direction: str, unit: str | None, metric: str | None) -> Kind:
     return Kind.REACH
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: built for every goal of a digest, and frozen doubles the cost
 class GoalNumbers:
     """A goal's numbers as plain values: what the model reads (no database object crosses into rules)."""
 
@@ -252,7 +252,7 @@ def status(g: GoalNumbers, today: date) -> Status:
 # --- forecast ---------------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: built for every goal of a digest, and frozen doubles the cost
 class Forecast:
     """Where the recent trend leads: a range at the deadline and, when it gets there, the day the target is met.
 
@@ -321,7 +321,7 @@ def forecast(g: GoalNumbers, today: date) -> Forecast | None:
 # --- one goal, everything a screen shows ----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: built for every goal of a digest, and frozen doubles the cost
 class Standing:
     """Everything a screen shows about one goal on one day, computed once."""
 
