@@ -166,6 +166,7 @@ class NextCheckIn:
 
     at: datetime
     due_now: bool
+    this_week_sent: bool = False  # this week's check-in already went out, so the next one is a later week's
 
 
 def open_slot(now: datetime, tz: str, weekday: int, hhmm: str, paused_until: date | None) -> tuple[date, datetime] | None:
@@ -206,7 +207,8 @@ def next_checkin(
             due = any(goal_due(g.created_at, g.deadline, at, send_day) and not (index == 0 and g.asked_this_week)
                       for g in goals)
             if due and (at > now or index == 0):
-                return NextCheckIn(at, due_now=at <= now)
+                sent = index > 0 and any(g.asked_this_week for g in goals)
+                return NextCheckIn(at, due_now=at <= now, this_week_sent=sent)
         week += timedelta(days=7)
         at = send_time(week, weekday, hhmm, tz)
     return None

@@ -108,7 +108,10 @@ def local_moment(lang: str, at: NextCheckIn | datetime | None, tz: str) -> str:
     if isinstance(at, NextCheckIn):
         if at.due_now:
             return t(lang, "checkin.due_now")
-        at = at.at
+        sent, at = at.this_week_sent, at.at
+        local = at.astimezone(ZoneInfo(tz))
+        moment = t(lang, "checkin.at", date=fmt_date(lang, local.date(), "weekday"), time=local.strftime("%H:%M"))
+        return t(lang, "checkin.after_this_week", moment=moment) if sent else moment
     local = at.astimezone(ZoneInfo(tz))
     return t(lang, "checkin.at", date=fmt_date(lang, local.date(), "weekday"), time=local.strftime("%H:%M"))
 
@@ -369,6 +372,8 @@ def skip_week(session: Session, checkin: CheckIn, turn: Turn, settings: Settings
     session.flush()
     schedule = load_schedule(session, settings, goal.team_id, goal.user_id, turn.tz)
     at = next_checkin(session, schedule, team_id=goal.team_id, user_id=goal.user_id, now=turn.now)
+    if at is not None:
+        at = replace(at, this_week_sent=False)  # "Skipped this week" already says why it is a later week
     return [text_message(t(turn.lang, "checkin.mood.skipped", title=blocks.title_of(goal),
                            next=local_moment(turn.lang, at, schedule.tz)))]
 

@@ -396,12 +396,14 @@ def test_checkin_time_moves_the_weekly_checkin(workspace: LocalWorkspace) -> Non
     workspace.command("checkin-time fri 4pm", user="U1")
     answer = ephemeral_texts(workspace, "U1")[-1]
     assert "every *Friday* at *16:00* (Europe/Rome)" in answer
-    assert "Next one: *Friday 4 December at 16:00*" in answer  # this week already had its check-in
+    # This week already had its check-in, and the answer says so.
+    assert "Next one: *" + t("en", "checkin.after_this_week", moment="Friday 4 December at 16:00") + "*" in answer
     assert run(workspace, at=datetime(2026, 11, 30, 8, 0, tzinfo=UTC))["planned"] == 0  # not on Monday any more
     assert run(workspace, at=datetime(2026, 12, 4, 14, 59, tzinfo=UTC))["planned"] == 0
     assert run(workspace, at=datetime(2026, 12, 4, 15, 0, tzinfo=UTC))["planned"] == 1
     workspace.command("orario", user="U1")
-    assert "Next one: *Friday 11 December at 16:00*" in ephemeral_texts(workspace, "U1")[-1]
+    assert "Next one: *" + t("en", "checkin.after_this_week", moment="Friday 11 December at 16:00") + "*" \
+        in ephemeral_texts(workspace, "U1")[-1]
 
 
 @pytest.mark.parametrize(("user", "typed", "answer"), [

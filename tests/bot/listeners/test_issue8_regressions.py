@@ -174,7 +174,8 @@ def test_the_announced_check_in_is_the_one_the_planner_sends(workspace: LocalWor
     # This week's went out: Friday 16:00 set on Wednesday is next week's Friday, and the planner agrees.
     workspace.command("checkin-time " + ("venerdì 16:00" if lang == "it" else "friday 16:00"), user=user)
     answer = ephemeral(workspace, user)
-    assert fmt_date(lang, date(2026, 12, 25), "weekday") in answer
+    moment = t(lang, "checkin.at", date=fmt_date(lang, date(2026, 12, 25), "weekday"), time="16:00")
+    assert t(lang, "checkin.after_this_week", moment=moment) in answer
     assert run(workspace, at=datetime(2026, 12, 18, 15, 1, tzinfo=UTC))["planned"] == 0
     assert run(workspace, at=datetime(2026, 12, 25, 15, 1, tzinfo=UTC))["planned"] == 3
 
