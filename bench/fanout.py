@@ -5,7 +5,7 @@
     .venv/bin/python bench/fanout.py --owners 2000 --goals-per-owner 3
     .venv/bin/python bench/fanout.py --source outbox      # goalbot only delivers: its memory is the engine's
 
-The parent process runs the fake Slack Web API (bot/local/fake_web_api.py) with per-channel and
+The parent process runs the fake Slack Web API (slackfake/web_api.py) with per-channel and
 workspace-wide limits plus random 429s and 500s; a child process is goalbot: it runs the real check-in
 planner (bot/jobs/checkins.py) and then the real delivery (`run_job(..., "outbox")`), and reports its own
 peak RSS. Keeping the fake out of the measured process keeps both the time and the memory honest.
@@ -63,11 +63,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def child(args: argparse.Namespace) -> None:
     """The measured process: plan with the real check-in planner, deliver with the real engine, report."""
-    from bot.app import LOCAL_TOKEN, make_client
+    from bot.app import make_client
+    from slackfake import FAKE_BOT_TOKEN
     from bot.clock import FixedClock
     from bot.delivery.outbox import pending_count
     from bot.jobs.registry import PLANNERS
-    from bot.jobs.runner import load_planners, run_job
+    from bot.jobs.runner import run_job
     from bot.runtime import make_deps
     from bot.settings import Settings
 
@@ -77,8 +78,7 @@ def child(args: argparse.Namespace) -> None:
         "GOALBOT_SLACK_POSTS_PER_MINUTE": str(args.workspace_per_minute),
     }, env_file=None)
     deps = make_deps(settings, FixedClock(MONDAY), migrate=False)
-    client = make_client(LOCAL_TOKEN, settings.api_url)
-    load_planners()
+    client = make_client(FAKE_BOT_TOKEN, settings.api_url)
     started = time.monotonic()
     if args.source == "checkins":
         planned = PLANNERS["checkins"](deps, client, MONDAY)
@@ -184,7 +184,7 @@ def outbox_counts(database_url: str) -> dict[str, int]:
 
 
 def parent(args: argparse.Namespace) -> int:
-    from bot.local.fake_web_api import FakeSlackWebAPI
+    from slackfake.web_api import FakeSlackWebAPI
 
     drop = None
     tmp = None

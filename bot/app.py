@@ -13,13 +13,14 @@ from slack_sdk.http_retry.builtin_handlers import (
     ServerErrorRetryHandler,
 )
 
+from bot.context import attach_caller
 from bot.deps import Deps
+from bot.edge.middleware import validate_payloads
+from bot.edge.tenancy import tenancy_for
 from bot.listeners import register_listeners
 from bot.middleware import ack_early, dedupe_events
 
 log = logging.getLogger(__name__)
-LOCAL_TOKEN = "xoxb-local-shell"
-LOCAL_SECRET = "local-shell-signing-secret"
 
 
 def make_client(token: str, base_url: str, timeout: int = 10) -> WebClient:
@@ -36,21 +37,30 @@ def make_client(token: str, base_url: str, timeout: int = 10) -> WebClient:
     )
 
 
+class MissingCredentialsError(RuntimeError):
+    """The app was built without a bot token or signing secret."""
+
+
 def build_app(deps: Deps, *, token: str | None = None, signing_secret: str | None = None) -> App:
     """Build the Bolt app for `deps`; token and secret default to the settings."""
     settings = deps.settings
-    token = token or settings.bot_token or LOCAL_TOKEN
+    token = token or settings.bot_token
+    signing_secret = signing_secret or settings.signing_secret
+    if not token or not signing_secret:
+        raise MissingCredentialsError("SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are both needed to build the app.")
     app = App(
         client=make_client(token, settings.api_url),
-        signing_secret=signing_secret or settings.signing_secret or LOCAL_SECRET,
+        signing_secret=signing_secret,
         token_verification_enabled=False,
         listener_executor=deps.executor,
         raise_error_for_unhandled_request=False,
         # Bolt would read DM threads with conversations.replies (one call a minute); replies come from events.
         attaching_conversation_kwargs_enabled=False,
     )
+    app.use(validate_payloads(deps, tenancy_for(settings, app.client)))  # first: nothing runs on a bad payload
     app.use(ack_early)
     app.use(dedupe_events(deps))
+    app.use(attach_caller(lambda: deps.clock))
     register_listeners(app, deps)
 
     @app.error

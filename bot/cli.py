@@ -14,6 +14,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 
 from bot.clock import FixedClock, system_clock
+from bot.rules.replies import GoalContext
 from bot.settings import Settings, SettingsError
 
 log = logging.getLogger("goalbot")
@@ -53,12 +54,26 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--http", action="store_true", help="serve Slack's HTTP requests at POST /slack/events")
     serve.add_argument("--port", type=int, default=3000)
     serve.add_argument("--host", default="0.0.0.0")
+    serve.add_argument("--workers", type=int, default=1,
+                       help="HTTP mode: web processes sharing the port (the scheduler runs in one of them)")
     serve.add_argument("--no-scheduler", action="store_true", help="do not run the weekly jobs in this process")
     serve.set_defaults(func=cmd_serve)
 
+    worker = sub.add_parser("worker", help="run only the scheduler: weekly jobs, outbox delivery, housekeeping")
+    worker.set_defaults(func=cmd_worker)
+
     shell = sub.add_parser("shell", help="a local terminal workspace: talk to goalbot without Slack")
-    shell.add_argument("--user", default="U0LOCAL", help="the Slack user id you play")
+    shell.add_argument("--user", default=None,
+                       help="who you are: a Slack user id such as U0MANAGER or a name such as @marco "
+                            "(default: whoever typed last, else U0LOCAL); :as @NAME switches inside the shell")
     shell.set_defaults(func=cmd_shell)
+
+    demo = sub.add_parser("demo", help="the local shell on a demo sales team with twelve weeks of history")
+    demo.add_argument("--database", default="sqlite:///goalbot-demo.db",
+                      help="where the demo lives (default sqlite:///goalbot-demo.db, apart from goalbot.db)")
+    demo.add_argument("--reset", action="store_true", help="throw the demo away and seed it again (SQLite only)")
+    demo.add_argument("--user", default=None, help="who you are (default @anna; :as @laura is the manager)")
+    demo.set_defaults(func=cmd_demo)
 
     db = sub.add_parser("db", help="database maintenance")
     db_sub = db.add_subparsers(dest="db_command", required=True)
@@ -72,6 +87,13 @@ def build_parser() -> argparse.ArgumentParser:
     goal.add_argument("--now", default=None, help="ISO-8601 date-time to resolve deadlines from")
     goal.add_argument("--tz", default=None, help="IANA time zone (default GOALBOT_DEFAULT_TZ)")
     goal.set_defaults(func=cmd_parse_goal)
+    reply = parse_sub.add_parser("reply", help="read a check-in reply against a goal and print JSON")
+    reply.add_argument("text")
+    reply.add_argument("--goal", required=True,
+                       help='the goal as JSON: {"unit": "clients", "baseline": 0, "target": 10, "current": 4, '
+                            '"direction": "increase"}')
+    reply.add_argument("--lang", choices=("en", "it"), default=None, help="default: detected from the text")
+    reply.set_defaults(func=cmd_parse_reply)
 
     export = sub.add_parser("export", help="all goals and their check-ins, as CSV or JSON on stdout")
     export.add_argument("--format", choices=("csv", "json"), default="csv")
@@ -82,59 +104,83 @@ def build_parser() -> argparse.ArgumentParser:
     jobs = sub.add_parser("jobs", help="run a scheduled job once")
     jobs_sub = jobs.add_subparsers(dest="jobs_command", required=True)
     jobs_run = jobs_sub.add_parser("run", help="run a job now (idempotent: running it twice sends nothing new)")
-    jobs_run.add_argument("job", choices=("checkins", "digests", "reminders", "reviews", "outbox"))
+    # The names live in bot/jobs/registry.py alone; an unknown one is refused there, with the list.
+    jobs_run.add_argument("job", help="the scheduled job to run (a wrong name is answered with the list)")
     jobs_run.add_argument("--now", default=None, help="ISO-8601 date-time the job should believe it is")
     jobs_run.set_defaults(func=cmd_jobs_run)
+
+    workspace = sub.add_parser("workspace", help="a workspace's data")
+    workspace_sub = workspace.add_subparsers(dest="workspace_command", required=True)
+    purge = workspace_sub.add_parser("purge", help="delete everything stored about a workspace (counts first)")
+    purge.add_argument("team_id", help="the workspace's Slack id, e.g. T0123ABCD")
+    purge.add_argument("--yes", action="store_true", help="really delete (without it: a dry run that only counts)")
+    purge.set_defaults(func=cmd_workspace_purge)
     return parser
 
 
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     """Serve in Socket Mode when tokens are configured, else open the local shell."""
     if settings.bot_token and settings.app_token:
-        args.http, args.port, args.host, args.no_scheduler = False, 3000, "0.0.0.0", False
+        args.http, args.port, args.host, args.no_scheduler, args.workers = False, 3000, "0.0.0.0", False, 1
         return cmd_serve(args, settings)
     print("No SLACK_BOT_TOKEN/SLACK_APP_TOKEN configured: opening the local shell (see README to connect Slack).")
-    args.user = "U0LOCAL"
+    args.user = None
     return cmd_shell(args, settings)
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     """Connect to Slack and run until interrupted."""
-    from bot.app import build_app
-    from bot.runtime import make_deps
-
     if args.http:
         if not settings.signing_secret:
             raise SettingsError("SLACK_SIGNING_SECRET is missing: HTTP mode needs it to verify Slack's requests "
                                 "(Slack app settings > Basic Information > Signing Secret).")
         if not settings.bot_token:
             raise SettingsError("SLACK_BOT_TOKEN is missing: set the xoxb- bot token from OAuth & Permissions.")
-    elif not (settings.app_token and settings.bot_token):
+        if args.workers < 1:
+            raise UsageError("--workers must be at least 1.")
+        from bot.server import serve_http
+
+        return serve_http(settings, args.host, args.port, workers=args.workers, scheduler=not args.no_scheduler)
+    if not (settings.app_token and settings.bot_token):
         raise SettingsError("SLACK_APP_TOKEN is missing: Socket Mode needs an xapp- app-level token (or use "
                             "`goalbot serve --http`, or `goalbot shell` to try goalbot without Slack).")
+    from bot.app import build_app
+    from bot.jobs.leader import SchedulerLeader
+    from bot.runtime import make_deps
+
     deps = make_deps(settings, system_clock)
     app = build_app(deps)
-    scheduler = None
-    if not args.no_scheduler:
-        from bot.jobs.scheduler import start_scheduler
-
-        scheduler = start_scheduler(deps, app.client)
+    leader = None if args.no_scheduler else SchedulerLeader(deps, app.client).start()
     try:
-        if args.http:
-            from bot.server import make_http_server
+        from slack_bolt.adapter.socket_mode import SocketModeHandler
 
-            server = make_http_server(app, deps, args.host, args.port)
-            log.info("serving Slack requests on http://%s:%s/slack/events", args.host, server.server_port)
-            server.serve_forever()
-        else:
-            from slack_bolt.adapter.socket_mode import SocketModeHandler
-
-            SocketModeHandler(app, settings.app_token).start()
+        SocketModeHandler(app, settings.app_token).start()
     except KeyboardInterrupt:
         pass
     finally:
-        if scheduler is not None:
-            scheduler.shutdown(wait=False)
+        if leader is not None:
+            leader.stop()
+    return 0
+
+
+def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
+    """Run only the scheduler (weekly jobs, outbox, housekeeping): for web processes started --no-scheduler."""
+    import threading
+
+    from bot.app import make_client
+    from bot.jobs.leader import SchedulerLeader
+    from bot.runtime import make_deps
+
+    if not settings.bot_token:
+        raise SettingsError("SLACK_BOT_TOKEN is missing: the worker posts to Slack with the xoxb- bot token.")
+    deps = make_deps(settings, system_clock)
+    leader = SchedulerLeader(deps, make_client(settings.bot_token, settings.api_url)).start()
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        leader.stop()
     return 0
 
 
@@ -145,13 +191,52 @@ def cmd_shell(args: argparse.Namespace, settings: Settings) -> int:
     return run_shell(settings, user_id=args.user)
 
 
+def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
+    """Seed the demo team (once) in its own database, then open the shell in it."""
+    import dataclasses
+    from pathlib import Path
+
+    from bot.local.demo import prepare
+    from bot.local.state import state_path
+    from bot.local.timetravel import ShellClock
+
+    demo_settings = dataclasses.replace(settings, database_url=args.database)
+    url = make_url(demo_settings.database_url)
+    if args.reset:
+        if url.get_backend_name() != "sqlite" or not url.database:
+            raise UsageError("--reset only throws away a SQLite demo; drop a PostgreSQL demo database yourself.")
+        for path in (url.database, url.database + "-wal", url.database + "-shm", str(state_path(args.database))):
+            Path(path).unlink(missing_ok=True)
+    if prepare(demo_settings, clock=ShellClock()):
+        print(f"Seeded a demo sales team in {_printable_url(demo_settings.database_url)}: laura (manager, "
+              "Italian) and five account executives — anna, james and priya in English, marco and sofia in Italian.")
+    return cmd_shell(args, demo_settings)
+
+
 def cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
     """Apply migrations."""
+    from alembic.runtime.migration import MigrationContext
+
     from storage.db import make_engine
     from storage.migrate import upgrade
 
-    upgrade(make_engine(settings.database_url))
-    print("database is up to date")
+    engine = make_engine(settings.database_url)
+
+    def revision() -> str | None:
+        with engine.connect() as connection:
+            return MigrationContext.configure(connection).get_current_revision()
+
+    before = revision()
+    upgrade(engine)
+    after = revision()
+    engine.dispose()
+    where = _printable_url(settings.database_url)
+    if before is None:
+        print(f"Created a new database at {where} (schema revision {after}).")
+    elif before != after:
+        print(f"Upgraded the database at {where} from schema revision {before} to {after}.")
+    else:
+        print(f"The database at {where} already has the latest schema (revision {after}); nothing to change.")
     return 0
 
 
@@ -164,23 +249,94 @@ def cmd_parse_goal(args: argparse.Namespace, settings: Settings) -> int:
     if not args.text.strip():
         raise UsageError("the goal text is empty: try goalbot parse goal \"acquire 10 new clients in the next six months\".")
     lang = args.lang or detect_language(args.text)
-    parsed = parse_goal(args.text, lang=lang, now=now, tz=tz)
+    parsed = parse_goal(args.text, lang=lang, now=now, tz=tz, fiscal_year_start_month=settings.fiscal_year_start)
     print(json.dumps(parsed.to_dict(), ensure_ascii=False, indent=2))
     return 0
 
 
+_DIRECTIONS = ("increase", "maintain", "decrease")
+
+
+def _goal_context(raw: str) -> GoalContext:
+    """The --goal JSON as the reply reader's goal, or a UsageError saying what is wrong with it."""
+    example = '{"unit": "clients", "baseline": 0, "target": 10, "current": 4, "direction": "increase"}'
+    try:
+        data = json.loads(raw)
+    except json.JSONDecodeError as error:
+        raise UsageError(f"--goal is not valid JSON ({error.msg} at character {error.pos}); for example {example}.")
+    if not isinstance(data, dict):
+        raise UsageError(f"--goal must be a JSON object such as {example}.")
+
+    def number(key: str, *, required: bool = False) -> float | None:
+        value = data.get(key)
+        if value is None and not required:
+            return None
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise UsageError(f"--goal needs \"{key}\" as a number, not {value!r}; for example {example}.")
+        return float(value)
+
+    direction = data.get("direction", "increase")
+    if direction not in _DIRECTIONS:
+        raise UsageError(f"--goal \"direction\" must be increase, maintain or decrease, not {direction!r}.")
+    unit = data.get("unit")
+    if unit is not None and not isinstance(unit, str):
+        raise UsageError(f"--goal \"unit\" must be text such as \"clients\", \"EUR\" or \"%\", not {unit!r}.")
+    target = number("target", required=True)
+    assert target is not None
+    return GoalContext(baseline=number("baseline"), target=target, current=number("current"), unit=unit,
+                       direction=direction)
+
+
+def cmd_parse_reply(args: argparse.Namespace, settings: Settings) -> int:
+    """Print how a check-in reply is read against a goal, as JSON."""
+    from dataclasses import asdict
+
+    from bot.rules.goals import detect_language
+    from bot.rules.replies import read_reply
+
+    goal = _goal_context(args.goal)
+    if not args.text.strip():
+        raise UsageError('the reply text is empty: try goalbot parse reply "closed 3 more, now at 7" --goal \'{...}\'.')
+    lang = args.lang or detect_language(args.text)
+    reading = read_reply(args.text, lang=lang, goal=goal)
+    output = asdict(reading)
+    output["candidates"] = list(reading.candidates)
+    print(json.dumps(output, ensure_ascii=False, indent=2))
+    return 0
+
+
 def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
-    """Write every goal with its check-ins to stdout."""
+    """Write every goal with its check-ins (notes and private goals included) to stdout: an operator's command."""
     from bot.rules.deadlines import local_today
     from bot.runtime import make_deps
     from bot.services.export import render
     from storage.repositories import list_goals
+    from storage.teams import managers_by_person
 
     deps = make_deps(settings)
     today = local_today(deps.clock(), settings.default_tz)  # the model's standing on the export's day
     with deps.sessions() as session:
         goals = list_goals(session, args.team, args.user)
-        sys.stdout.write(render(goals, args.format, today=today))
+        managers = {person: manager for team in sorted({g.team_id for g in goals})
+                    for person, manager in managers_by_person(session, team).items()}
+        sys.stdout.write(render(goals, args.format, today=today, managers=managers))
+    return 0
+
+
+def cmd_workspace_purge(args: argparse.Namespace, settings: Settings) -> int:
+    """Count (dry run) or delete everything goalbot stored about one workspace."""
+    from bot.edge.payloads import Invalid, slack_id
+    from bot.runtime import make_deps
+    from bot.services.workspaces import purge_workspace
+
+    try:
+        team_id = str(slack_id(args.team_id, "team", "TEAM_ID"))
+    except Invalid:
+        raise UsageError(f"TEAM_ID must be a Slack workspace id such as T0123ABCD, not {args.team_id!r}.") from None
+    counts = purge_workspace(make_deps(settings), team_id, dry_run=not args.yes)
+    print(json.dumps({"team_id": team_id, "deleted" if args.yes else "would_delete": counts.as_dict()}))
+    if not args.yes:
+        print(f"dry run: nothing deleted. Run `goalbot workspace purge {team_id} --yes` to delete.", file=sys.stderr)
     return 0
 
 
@@ -204,7 +360,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = Settings.from_env()
         from bot.runtime import configure_logging
 
-        configure_logging(settings.log_level)
+        configure_logging(settings.log_level, settings.log_format)
         return int(args.func(args, settings))
     except (SettingsError, UsageError) as error:
         print(f"goalbot: {error}", file=sys.stderr)

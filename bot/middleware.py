@@ -1,4 +1,4 @@
-"""Cross-cutting request handling: drop Slack's retried or duplicated events before any listener runs."""
+"""Cross-cutting request handling: the one ack path, and Slack's retried or duplicated events dropped early."""
 
 from __future__ import annotations
 
@@ -35,3 +35,10 @@ def ack_early(ack: Ack, body: dict[str, Any], next: Callable[[], BoltResponse]) 
     if body.get("command") or body.get("type") == "block_actions":
         ack()
     return next()
+
+
+def ack_if_needed(ack: Ack) -> None:
+    """The ack function every lazy listener hands Bolt (Bolt requires one): ack_early usually answered already."""
+    # Nothing may run after this ack: Bolt 1.30 drops an ack given just before an exception in the ack function.
+    if ack.response is None:
+        ack()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import logging
-
 from bot.clock import Clock, system_clock
 from bot.deps import Deps, TrackingExecutor
 from bot.settings import Settings
@@ -19,8 +17,8 @@ def make_deps(settings: Settings, clock: Clock = system_clock, *, migrate: bool 
     return Deps(settings=settings, sessions=make_session_factory(engine), clock=clock, executor=TrackingExecutor())
 
 
-def configure_logging(level: str) -> None:
-    """Log to stderr at the configured level, quieting chatty libraries."""
-    logging.basicConfig(level=getattr(logging, level, logging.INFO),
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("alembic").setLevel(logging.WARNING)
+def configure_logging(level: str, log_format: str = "text") -> None:
+    """Log to stderr at the configured level (text or JSON lines, never a request body), counting errors."""
+    from bot.edge.logs import configure
+
+    configure(level, log_format)

@@ -1,11 +1,17 @@
-"""The one engine and session factory; nothing connects at import time."""
+"""The one engine, the session factory and the unit of work; nothing connects at import time."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TypeVar
+
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 SessionFactory = sessionmaker[Session]
+T = TypeVar("T")
 
 
 def make_engine(url: str) -> Engine:
@@ -30,3 +36,33 @@ def make_engine(url: str) -> Engine:
 def make_session_factory(engine: Engine) -> SessionFactory:
     """Return the session factory every layer uses; objects stay readable after commit."""
     return sessionmaker(engine, expire_on_commit=False)
+
+
+@contextmanager
+def unit_of_work(sessions: SessionFactory) -> Iterator[Session]:
+    """One transaction per use case: committed when the block ends, rolled back when it raises.
+
+    No Slack call may run inside one: fetch before it, send after it (or through the outbox), so a slow Slack
+    never holds a database lock.
+    """
+    with sessions() as session:
+        try:
+            yield session
+        except BaseException:
+            session.rollback()
+            raise
+        session.commit()
+
+
+def in_transaction(sessions: SessionFactory, work: Callable[[Session], T]) -> T:
+    """Run `work` in one unit of work; a unique-key collision with a concurrent twin runs it once more.
+
+    Two requests from one person at once (a double-typed command) can collide on a unique key; the loser
+    runs again and sees the winner's row, instead of answering "something went wrong".
+    """
+    try:
+        with unit_of_work(sessions) as session:
+            return work(session)
+    except IntegrityError:
+        with unit_of_work(sessions) as session:
+            return work(session)

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Date, and_, bindparam, delete, or_, select, text
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Connection, Date, and_, bindparam, delete, func, or_, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, aliased, contains_eager, selectinload
 
 from storage.models import (
+    Base,
     Timestamp,
     CheckIn,
     Conversation,
@@ -23,6 +25,7 @@ from storage.models import (
     ProcessedEvent,
     TeamSettings,
     UserPref,
+    Workspace,
 )
 
 
@@ -31,21 +34,62 @@ def get_user_pref(session: Session, team_id: str, user_id: str) -> UserPref | No
     return session.get(UserPref, (team_id, user_id))
 
 
+def insert_ignore(session: Session | Connection, model: type[Base], values: dict[str, Any], *,
+                  conflict_on: Sequence[str] | None = None, returning: Any = None) -> Any:
+    """INSERT … ON CONFLICT DO NOTHING: a concurrent twin's row wins and nothing fails.
+
+    Returns the `returning` column of the new row, or None when the row already existed (RETURNING, not
+    rowcount: psycopg reports -1 for a single INSERT through the ORM session). `session` may also be a bare
+    connection (the replay fingerprints autocommit on connections of their own).
+    """
+    dialect = session.get_bind().dialect if isinstance(session, Session) else session.dialect
+    insert = pg_insert if dialect.name == "postgresql" else sqlite_insert
+    statement = insert(model).values(**values).on_conflict_do_nothing(index_elements=conflict_on)
+    if returning is None:
+        session.execute(statement)
+        return None
+    return session.execute(statement.returning(returning)).scalar()
+
+
 def upsert_user_pref(session: Session, team_id: str, user_id: str) -> UserPref:
     """Return the person's preferences row, creating it when missing (safe when two requests race)."""
     pref = session.get(UserPref, (team_id, user_id))
     if pref is None:
-        # INSERT … ON CONFLICT DO NOTHING: a concurrent first request from the same person must not fail.
-        insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-        session.execute(insert(UserPref).values(team_id=team_id, user_id=user_id).on_conflict_do_nothing())
+        insert_ignore(session, UserPref, {"team_id": team_id, "user_id": user_id})
         pref = session.get(UserPref, (team_id, user_id))
-        assert pref is not None
+        if pref is None:
+            raise LookupError(f"the preferences of {team_id}/{user_id} vanished while being created")
     return pref
 
 
 def get_team_settings(session: Session, team_id: str) -> TeamSettings | None:
     """Return the workspace defaults, or None."""
     return session.get(TeamSettings, team_id)
+
+
+def upsert_team_settings(session: Session, team_id: str) -> TeamSettings:
+    """Return the workspace defaults row, creating it when missing."""
+    insert_ignore(session, TeamSettings, {"team_id": team_id})
+    row = session.get(TeamSettings, team_id)
+    if row is None:
+        raise LookupError(f"the settings of {team_id} vanished while being created")
+    return row
+
+
+def team_settings_of(session: Session, team_ids: Sequence[str]) -> dict[str, TeamSettings]:
+    """The workspace defaults of these teams, by team id, in one query."""
+    if not team_ids:
+        return {}
+    return {s.team_id: s for s in session.scalars(select(TeamSettings).where(TeamSettings.team_id.in_(list(team_ids))))}
+
+
+def user_prefs_of_teams(session: Session, team_ids: Sequence[str]) -> dict[tuple[str, str], UserPref]:
+    """Everything stored about the people of these teams, keyed by (team id, user id): a handful of parameters
+    however many people there are."""
+    if not team_ids:
+        return {}
+    return {(p.team_id, p.user_id): p for p in session.scalars(
+        select(UserPref).where(UserPref.team_id.in_(list(team_ids))))}
 
 
 def get_conversation(session: Session, team_id: str, user_id: str) -> Conversation | None:
@@ -74,8 +118,22 @@ def list_goals(
     return list(session.scalars(query))
 
 
-def get_goal(session: Session, goal_id: int) -> Goal | None:
-    """Return one goal by id."""
+def active_goals(session: Session) -> list[Goal]:
+    """Every active goal, oldest first (without their check-ins: the planner reads only the goals)."""
+    return list(session.scalars(select(Goal).where(Goal.status == "active").order_by(Goal.id)))
+
+
+def goals_by_id(session: Session, goal_ids: Sequence[int]) -> dict[int, Goal]:
+    """These goals, by id, in one query."""
+    if not goal_ids:
+        return {}
+    return {g.id: g for g in session.scalars(select(Goal).where(Goal.id.in_(list(goal_ids))))}
+
+
+def get_goal(session: Session, goal_id: int, *, lock: bool = False) -> Goal | None:
+    """Return one goal by id; with `lock`, locked until the transaction ends (PostgreSQL) and read afresh."""
+    if lock:
+        return session.get(Goal, goal_id, with_for_update=True, populate_existing=True)
     return session.get(Goal, goal_id)
 
 
@@ -91,11 +149,108 @@ def add_revision(
     return revision
 
 
-def find_checkin_by_message(session: Session, channel_id: str, message_ts: str) -> CheckIn | None:
-    """Return the check-in whose message is the parent of a thread."""
-    return session.scalars(
-        select(CheckIn).where(CheckIn.message_ts == message_ts, CheckIn.channel_id == channel_id)
+def get_checkin(session: Session, checkin_id: int) -> CheckIn | None:
+    """Return one check-in by id."""
+    return session.get(CheckIn, checkin_id)
+
+
+def insert_checkin(session: Session, goal_id: int, week: date, now: datetime) -> int | None:
+    """Insert this week's check-in for a goal, asked now; its id, or None when the week already has one."""
+    return insert_ignore(session, CheckIn, {"goal_id": goal_id, "week_start": week, "status": "asked",
+                                            "asked_at": now},
+                         conflict_on=["goal_id", "week_start"], returning=CheckIn.id)
+
+
+@dataclass(frozen=True)
+class GoalWeek:
+    """A goal and the Monday of a week: the key of a check-in."""
+
+    goal_id: int
+    week: date
+
+
+def checkins_of_weeks(session: Session, weeks: Sequence[date]) -> set[GoalWeek]:
+    """Which goals already have their check-in for these weeks."""
+    if not weeks:
+        return set()
+    rows = session.execute(select(CheckIn.goal_id, CheckIn.week_start).where(CheckIn.week_start.in_(sorted(weeks))))
+    return {GoalWeek(row.goal_id, row.week_start) for row in rows}
+
+
+def unanswered_checkins(session: Session, *, asked_by: datetime, week_from: date) -> list[CheckIn]:
+    """Check-ins of active goals asked by `asked_by` with no reply, no button, no skip and no reminder yet,
+    of weeks from `week_from` on; each with its goal loaded."""
+    return list(session.scalars(
+        select(CheckIn).join(Goal, CheckIn.goal_id == Goal.id).options(contains_eager(CheckIn.goal))
+        .where(CheckIn.status == "asked", CheckIn.reminded_at.is_(None), CheckIn.reply_ts.is_(None),
+               CheckIn.mood.is_(None), CheckIn.asked_at <= asked_by, CheckIn.week_start >= week_from,
+               Goal.status == "active")))
+
+
+def claim_reminder(session: Session, checkin_id: int, now: datetime) -> bool:
+    """Compare-and-set: mark the check-in reminded if it still needs a reminder; False when it no longer does."""
+    claimed = session.execute(update(CheckIn).where(
+        CheckIn.id == checkin_id, CheckIn.reminded_at.is_(None), CheckIn.status == "asked",
+        CheckIn.reply_ts.is_(None), CheckIn.mood.is_(None)).values(reminded_at=now)).rowcount
+    return claimed == 1
+
+
+@dataclass(frozen=True)
+class ActiveGoalWeek:
+    """One of a person's active goals as the check-in planner weighs it: when it began, its deadline, and whether
+    its check-in for the week was already created."""
+
+    created_at: datetime | None
+    deadline: date
+    asked: bool
+
+
+def active_goal_weeks(session: Session, team_id: str, user_id: str, week: date) -> list[ActiveGoalWeek]:
+    """The person's active goals with whether each already has its check-in for the week starting `week`."""
+    rows = session.execute(
+        select(Goal.created_at, Goal.deadline, CheckIn.id).outerjoin(
+            CheckIn, and_(CheckIn.goal_id == Goal.id, CheckIn.week_start == week))
+        .where(Goal.team_id == team_id, Goal.user_id == user_id, Goal.status == "active")).all()
+    return [ActiveGoalWeek(created, deadline, asked is not None) for created, deadline, asked in rows]
+
+
+@dataclass(frozen=True)
+class DeliveredCheckIn:
+    """A check-in found through the outbox row that delivered it, and the channel Slack posted it in."""
+
+    checkin: CheckIn
+    sent_channel: str | None
+
+
+def find_checkin_by_thread(session: Session, team_id: str, user_id: str, channel: str,
+                           thread_ts: str) -> CheckIn | None:
+    """The person's check-in whose own message (posted at once) started this thread."""
+    return session.scalars(select(CheckIn).join(Goal).where(
+        Goal.team_id == team_id, Goal.user_id == user_id, CheckIn.message_ts == thread_ts,
+        CheckIn.channel_id == channel)).first()
+
+
+def find_checkin_by_delivered_thread(session: Session, team_id: str, user_id: str,
+                                     thread_ts: str) -> DeliveredCheckIn | None:
+    """The person's check-in whose scheduled message (delivered by the outbox) started this thread."""
+    row = session.execute(
+        select(CheckIn, OutboxMessage.sent_channel).join(Goal)
+        .join(OutboxMessage, and_(OutboxMessage.ref_id == CheckIn.id, OutboxMessage.kind == "checkin"))
+        .where(Goal.team_id == team_id, Goal.user_id == user_id, OutboxMessage.sent_ts == thread_ts)
     ).first()
+    return None if row is None else DeliveredCheckIn(checkin=row.CheckIn, sent_channel=row.sent_channel)
+
+
+def claim_in_transaction(session: Session, event_id: str, now: datetime) -> bool:
+    """Claim an event id inside the caller's transaction; False (the session rolled back) when already claimed."""
+    session.add(ProcessedEvent(event_id=event_id[:64], received_at=now))
+    try:
+        session.flush()
+    except IntegrityError:
+        # A concurrent twin waits on the row lock (PostgreSQL) or the write lock (SQLite), then lands here.
+        session.rollback()
+        return False
+    return True
 
 
 def claim_event(session_factory, event_id: str, at: datetime) -> bool:  # type: ignore[no-untyped-def]
@@ -119,6 +274,11 @@ def get_digest_subscription(session: Session, team_id: str, channel_id: str) -> 
         select(DigestSubscription)
         .where(DigestSubscription.team_id == team_id, DigestSubscription.channel_id == channel_id)
     ).first()
+
+
+def get_digest_subscription_by_id(session: Session, subscription_id: int) -> DigestSubscription | None:
+    """Return a digest subscription by id, or None."""
+    return session.get(DigestSubscription, subscription_id)
 
 
 def save_digest_subscription(
@@ -169,26 +329,29 @@ FROM goals g
 LEFT JOIN checkins l ON l.id = (
     SELECT a.id FROM checkins a WHERE a.goal_id = g.id AND a.status = 'answered'
     ORDER BY a.week_start DESC LIMIT 1)
-WHERE g.team_id = :team AND g.user_id IN :users
+WHERE g.team_id = :team AND g.user_id IN :users{public}
   AND (g.status = 'active' OR g.closed_at >= :since)
 ORDER BY g.user_id, g.id
 """
 
 
 def digest_rows(
-    session: Session, team_id: str, user_ids: Sequence[str], closed_since: datetime, week: date,
+    session: Session, team_id: str, user_ids: Sequence[str], closed_since: datetime, week: date, *,
+    public_only: bool = True,
 ) -> list[Any]:
     """The digest's goals, each with its latest recorded values, override flag and check-ins: one query.
 
     Per goal the database hands over at most RECENT_VALUES values (as "date=value;…", newest first), walking the
     (goal, week) index backwards, so a year of weekly check-ins is never read row by row; a MAINTAIN goal also
     gets how many recorded values fell below its floor. The columns come in the order
-    bot.services.digests.row_goal unpacks them. Goals shown: active ones and those closed since `closed_since`.
+    bot.services.digests.row_goal unpacks them. Goals shown: active ones and those closed since `closed_since`;
+    a channel's digest only the public ones (bot.rules.visibility), a manager's week private ones too.
     """
     if not user_ids:
         return []
     dialect = session.get_bind().dialect.name
-    sql = text(_DIGEST_SQL.format(recent=_RECENT_POSTGRESQL if dialect == "postgresql" else _RECENT_SQLITE))
+    sql = text(_DIGEST_SQL.format(recent=_RECENT_POSTGRESQL if dialect == "postgresql" else _RECENT_SQLITE,
+                                  public=" AND g.visibility = 'public'" if public_only else ""))
     sql = sql.bindparams(bindparam("users", expanding=True)).columns(
         start_date=Date, deadline=Date, adjusted_at=Timestamp, closed_at=Timestamp, week_start=Date,
         answered_at=Timestamp)
@@ -203,6 +366,18 @@ def existing_outbox_keys(session: Session, keys: Sequence[str]) -> set[str]:
         return set()
     return set(session.scalars(select(OutboxMessage.idempotency_key)
                                .where(OutboxMessage.idempotency_key.in_(list(keys)))))
+
+
+def latest_sent(session: Session, kind: str, ref_ids: Sequence[int], chunk: int = 500) -> dict[int, OutboxMessage]:
+    """The latest message of `kind` Slack accepted about each of these ids (ids per IN far below any limit)."""
+    ids = list(ref_ids)
+    sent: dict[int, OutboxMessage] = {}
+    for start in range(0, len(ids), chunk):
+        for message in session.scalars(
+            select(OutboxMessage).where(OutboxMessage.kind == kind, OutboxMessage.ref_id.in_(ids[start:start + chunk]),
+                                        OutboxMessage.status == "sent").order_by(OutboxMessage.id)):
+            sent[int(message.ref_id or 0)] = message  # in id order: the latest one wins
+    return sent
 
 
 def failed_outbox_messages(session: Session, kind: str, since: datetime) -> list[OutboxMessage]:
@@ -258,3 +433,13 @@ def display_names(session: Session, team_id: str, user_ids: Sequence[str]) -> di
         .where(UserPref.team_id == team_id, UserPref.user_id.in_(list(user_ids)), UserPref.display_name.is_not(None))
     )
     return {user_id: name for user_id, name in rows if name}
+
+
+def inactive_teams(session: Session) -> frozenset[str]:
+    """Workspaces that uninstalled goalbot or revoked its token: nothing is sent to them (cached per session)."""
+    cached = session.info.get("inactive_teams")
+    if cached is None:
+        cached = frozenset(session.scalars(select(Workspace.team_id).where(
+            (Workspace.uninstalled_at.is_not(None)) | (Workspace.tokens_revoked_at.is_not(None)))))
+        session.info["inactive_teams"] = cached
+    return cached

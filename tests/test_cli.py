@@ -17,7 +17,7 @@ REPO = Path(__file__).resolve().parents[1]
 NOW = "2026-11-26T10:00:00+01:00"
 GOALBOT_VARIABLES = ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_API_URL", "DATABASE_URL",
                      "GOALBOT_DEFAULT_TZ", "GOALBOT_DEFAULT_LANG", "GOALBOT_CHECKIN_AT", "GOALBOT_DIGEST_AT",
-                     "GOALBOT_LOG_LEVEL")
+                     "GOALBOT_LOG_LEVEL", "GOALBOT_FISCAL_YEAR_START")
 
 
 @pytest.fixture(autouse=True)
@@ -66,6 +66,7 @@ def test_parse_goal_prints_how_an_english_sentence_is_understood(capsys: pytest.
         "target": 10.0,
         "deadline": "2027-05-26",
         "missing": ["achievable", "relevant"],
+        "notes": [],
     }
 
 
@@ -132,14 +133,15 @@ def test_db_upgrade_creates_the_schema_in_a_new_sqlite_file(tmp_path: Path, monk
     path.parent.mkdir()
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{path}")
     assert main(["db", "upgrade"]) == 0
-    assert "up to date" in capsys.readouterr().out
+    first = capsys.readouterr().out
+    assert first.startswith("Created a new database at ") and "goalbot.db" in first
     engine = create_engine(f"sqlite:///{path}")
     tables = set(inspect(engine).get_table_names())
     engine.dispose()
     assert {"alembic_version", "goals", "user_prefs", "conversations"} <= tables
 
-    assert main(["db", "upgrade"]) == 0  # running it again is harmless
-    assert "up to date" in capsys.readouterr().out
+    assert main(["db", "upgrade"]) == 0  # running it again is harmless, and says so
+    assert "already has the latest schema" in capsys.readouterr().out
 
 
 # ----------------------------------------------------------------------------- configuration errors
@@ -238,3 +240,63 @@ def test_shell_walks_through_a_goal_to_the_saved_list(tmp_path: Path) -> None:
         saved = conn.exec_driver_sql("SELECT user_id, target, deadline FROM goals").all()
     engine.dispose()
     assert [(row[0], row[1], str(row[2])[:10]) for row in saved] == [("U0LOCAL", 10, "2027-05-26")]
+
+
+def test_parse_goal_reads_fiscal_phrases_against_the_fiscal_year_setting(capsys: pytest.CaptureFixture[str],
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GOALBOT_FISCAL_YEAR_START", "2")
+    goal = parsed(capsys, "close 10 deals by Q3 FY", "--now", NOW, "--tz", "Europe/Rome")
+    assert goal["deadline"] == "2027-10-31"
+    assert goal["notes"] == [{"code": "fiscal_deadline", "phrase": "by Q3 FY", "value": "2027-10-31",
+                              "fiscal_start": "2027-02-01"}]
+
+
+@pytest.mark.parametrize("value", ["0", "13", "feb"])
+def test_an_invalid_fiscal_year_start_exits_2_naming_the_setting(capsys: pytest.CaptureFixture[str],
+                                                                 monkeypatch: pytest.MonkeyPatch, value: str) -> None:
+    monkeypatch.setenv("GOALBOT_FISCAL_YEAR_START", value)
+    assert main(["parse", "goal", "close 10 deals by Q3 FY"]) == 2
+    assert_one_sentence(capsys.readouterr().err, "GOALBOT_FISCAL_YEAR_START", value)
+
+
+# ----------------------------------------------------------------------------- parse reply
+
+CLIENTS_GOAL = '{"unit": "clients", "baseline": 0, "target": 10, "current": 4, "direction": "increase"}'
+
+
+def read(capsys: pytest.CaptureFixture[str], *args: str) -> dict[str, object]:
+    assert main(["parse", "reply", *args]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_parse_reply_prints_the_reading(capsys: pytest.CaptureFixture[str]) -> None:
+    assert read(capsys, "closed 3 more, now at 7", "--goal", CLIENTS_GOAL) == {
+        "value": 7.0, "delta": 3.0, "confident": True, "candidates": [], "reason": None,
+        "note": "closed 3 more, now at 7", "blocker": None,
+    }
+
+
+def test_parse_reply_shows_what_would_be_asked_in_italian(capsys: pytest.CaptureFixture[str]) -> None:
+    reading = read(capsys, "forse 6, aspetto conferma dal legale", "--lang", "it", "--goal", CLIENTS_GOAL)
+    assert (reading["confident"], reading["value"], reading["reason"]) == (False, None, "hedged")
+    assert reading["blocker"] == "aspetto conferma dal legale"
+
+
+def test_parse_reply_through_the_console_script() -> None:
+    result = run_goalbot("parse", "reply", "3 to go", "--goal", CLIENTS_GOAL)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["value"] == 7.0
+
+
+@pytest.mark.parametrize(("goal", "named"), [
+    ("{unit: clients}", "JSON"),
+    ("[1, 2]", "object"),
+    ('{"unit": "clients"}', "target"),
+    ('{"target": "ten"}', "target"),
+    ('{"target": 10, "direction": "up"}', "direction"),
+])
+def test_invalid_goal_json_is_one_clear_line(capsys: pytest.CaptureFixture[str], goal: str, named: str) -> None:
+    assert main(["parse", "reply", "7", "--goal", goal]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert_one_sentence(captured.err, "--goal", named)

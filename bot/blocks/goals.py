@@ -13,6 +13,7 @@ from bot.blocks.common import Message, actions, button, clip, context, escape, s
 from bot.blocks.standing import forecast_line, measure_text, progress_text, standing_of, status_label, title_text
 from bot.rules.progress import Kind
 from bot.rules.smart import GoalDraft, SmartIssue
+from bot.rules.goals import RATE_METRICS, ReadingNote
 from prompts import at_amount, fmt_amount, fmt_date, fmt_number, t, tn
 
 
@@ -34,8 +35,11 @@ def describe_measure(lang: str, draft: Any) -> str:
     target = fmt_amount(lang, draft.target, draft.unit)
     if draft.direction == "maintain":
         key = "measure.maintain"
+    elif draft.direction == "decrease" and draft.baseline is not None:
+        key = "measure.decrease_from"
     elif draft.direction == "decrease":
-        key = "measure.decrease_from" if draft.baseline is not None else "measure.decrease"
+        # "cut cancellations by a quarter" is a change; "churn to 5%" is a level.
+        key = "measure.decrease_by" if draft.unit == "%" and draft.metric not in RATE_METRICS else "measure.decrease"
     elif draft.baseline not in (None, 0) or (draft.baseline == 0 and draft.unit not in ("%",)):
         key = "measure.increase_from" if draft.baseline else "measure.increase_count"
     elif draft.unit == "%":
@@ -113,8 +117,39 @@ def smart_fields(lang: str, draft: Any) -> list[tuple[str, str]]:
     ]
 
 
-def summary_card(lang: str, draft: GoalDraft, warnings: Sequence[SmartIssue]) -> Message:
-    """The SMART summary with Confirm / Edit / Cancel."""
+def card_value(card: str | None, part: str | None = None) -> str:
+    """A conversation button's value: the conversation's card key, and the part for the part chooser."""
+    return ":".join(v for v in (card, part) if v)
+
+
+def _day(lang: str, value: date) -> str:
+    """A day with its weekday and year, as a note says it: "Friday 18 December 2026"."""
+    return f"{fmt_date(lang, value, 'weekday')} {value.year}"
+
+
+def note_text(lang: str, note: ReadingNote) -> str:
+    """One weak-signal reading in words, the owner's words escaped."""
+    phrase = escape(note.phrase)
+    if note.code == "deadline":
+        return t(lang, "notes.deadline", phrase=phrase, date=_day(lang, date.fromisoformat(note.value)))
+    if note.code == "fiscal_deadline":
+        start = date.fromisoformat(note.fiscal_start) if note.fiscal_start else None
+        return t(lang, "notes.fiscal_deadline", phrase=phrase, date=_day(lang, date.fromisoformat(note.value)),
+                 start=fmt_date(lang, start))
+    if note.code == "word":
+        return t(lang, "notes.word", phrase=phrase, word=escape(note.value))
+    return t(lang, f"notes.{note.code}", phrase=phrase, type=_lookup(lang, "types", note.value))
+
+
+def weekday_mismatch(lang: str, phrase: str, found: date) -> Message:
+    """Ask which day was meant when a weekday and the date next to it disagree."""
+    text = t(lang, "feedback.time_bound.weekday_mismatch", phrase=escape(phrase), date=fmt_date(lang, found),
+             weekday=fmt_date(lang, found, "weekday").split()[0])
+    return Message(text=text, blocks=[section(text)])
+
+
+def summary_card(lang: str, draft: GoalDraft, warnings: Sequence[SmartIssue], card: str | None = None) -> Message:
+    """The SMART summary with Confirm / Edit / Cancel, each carrying the conversation's card key."""
     title = escape(draft.text) if draft.text else escape(draft.subject or "")
     blocks: list[Block] = [
         HeaderBlock(text=clip(t(lang, "summary.header"), 150)),
@@ -122,24 +157,27 @@ def summary_card(lang: str, draft: GoalDraft, warnings: Sequence[SmartIssue]) ->
         SectionBlock(fields=[MarkdownTextObject(text=clip(f"*{label}*\n{value}", 2000))
                              for label, value in smart_fields(lang, draft)]),
     ]
+    if draft.notes:
+        # Readings of loose words, said plainly so a wrong guess is seen before the goal is saved.
+        blocks.append(context(clip("\n".join("🔎 " + note_text(lang, n) for n in draft.notes[:5]), 2900)))
     for issue in warnings[:3]:
         blocks.append(context("⚠️ " + feedback(lang, issue, draft).text))
     blocks.append(actions(
-        button(t(lang, "buttons.confirm"), ids.ACTION_CONFIRM, style="primary"),
-        button(t(lang, "buttons.edit"), ids.ACTION_EDIT),
-        button(t(lang, "buttons.cancel"), ids.ACTION_CANCEL, style="danger"),
+        button(t(lang, "buttons.confirm"), ids.ACTION_CONFIRM, value=card_value(card), style="primary"),
+        button(t(lang, "buttons.edit"), ids.ACTION_EDIT, value=card_value(card)),
+        button(t(lang, "buttons.cancel"), ids.ACTION_CANCEL, value=card_value(card), style="danger"),
     ))
     blocks.append(context(t(lang, "summary.hint")))
     return Message(text=t(lang, "summary.fallback", title=title), blocks=blocks)
 
 
-def choose_part(lang: str) -> Message:
-    """Buttons to pick which SMART part to change."""
+def choose_part(lang: str, card: str | None = None) -> Message:
+    """Buttons to pick which SMART part to change, each carrying the conversation's card key."""
     parts = ("specific", "measurable", "achievable", "relevant", "time_bound")
     text = t(lang, "goal.choose_part")
     return Message(text=text, blocks=[
         section(text),
-        actions(*(button(t(lang, f"parts.{p}"), ids.ACTION_CHOICE, value=p) for p in parts)),
+        actions(*(button(t(lang, f"parts.{p}"), ids.ACTION_CHOICE, value=card_value(card, p)) for p in parts)),
     ])
 
 

@@ -12,15 +12,21 @@ from bot.blocks.common import Message
 from bot.delivery.errors import classify
 from bot.delivery.outbox import enqueue
 from bot.deps import Deps
+from bot.edge import metrics
+from storage.db import unit_of_work
 
 log = logging.getLogger(__name__)
 
 
 def post_messages(
     client: WebClient, deps: Deps, *, team_id: str, channel: str, messages: Sequence[Message], key: str,
-    thread_ts: str | None = None,
+    thread_ts: str | None = None, kind: str = "reply", ref_id: int | None = None,
 ) -> list[str]:
-    """Post messages in order; on a retryable failure the rest are queued in the outbox, never dropped."""
+    """Post messages in order; on a retryable failure the rest are queued in the outbox, never dropped.
+
+    Returns the ts of each message Slack accepted now; those queued (under `key`:index, as `kind` about `ref_id`)
+    are the rest.
+    """
     sent: list[str] = []
     for index, message in enumerate(messages):
         payload = message.payload()
@@ -31,18 +37,19 @@ def post_messages(
             sent.append(str(response.get("ts")))
         except Exception as error:  # noqa: BLE001 - every failure is classified, none is swallowed
             failure = classify(error)
+            metrics.record_send_failure(failure.reason, failure.code, permanent=failure.permanent)
             if failure.permanent:
                 log.error("reply to %s refused by Slack: %s", channel, failure.code)
                 raise
             now = deps.clock()
-            with deps.sessions() as session:
+            with unit_of_work(deps.sessions) as session:
                 for later, rest in enumerate(messages[index:], start=index):
                     body = rest.payload()
                     if thread_ts:
                         body["thread_ts"] = thread_ts
-                    enqueue(session, key=f"{key}:{later}", kind="reply", team_id=team_id, channel=channel,
-                            payload=body, now=now, not_before=now + timedelta(seconds=failure.retry_after or 1))
-                session.commit()
+                    enqueue(session, key=f"{key}:{later}", kind=kind, team_id=team_id, channel=channel,
+                            payload=body, now=now, ref_id=ref_id,
+                            not_before=now + timedelta(seconds=failure.retry_after or 1))
             log.warning("reply to %s deferred to the outbox after %s", channel, failure.code)
             break
     return sent

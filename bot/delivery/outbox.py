@@ -13,12 +13,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, func, or_, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from bot.rules.statuses import OutboxStatus
 from storage.db import SessionFactory
 from storage.models import OutboxMessage
+from storage.repositories import inactive_teams, insert_ignore
 
 LEASE = timedelta(minutes=2)  # a claim older than this belongs to a process that died mid-send
 
@@ -27,22 +27,22 @@ def enqueue(
     session: Session, *, key: str, kind: str, team_id: str, channel: str, payload: dict[str, Any], now: datetime,
     ref_id: int | None = None, not_before: datetime | None = None,
 ) -> bool:
-    """Write a message to deliver; False when one with the same idempotency key already exists."""
+    """Write a message to deliver; False when one with the same idempotency key already exists, or when the
+    workspace uninstalled goalbot (nothing is sent there any more)."""
+    if team_id in inactive_teams(session):
+        return False
     values = dict(
         idempotency_key=key, kind=kind, team_id=team_id, channel=channel, payload=payload, ref_id=ref_id,
-        status="pending", attempts=0, next_attempt_at=not_before or now, created_at=now,
+        status=OutboxStatus.PENDING, attempts=0, next_attempt_at=not_before or now, created_at=now,
     )
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    # RETURNING, not rowcount: psycopg reports -1 for a single INSERT through the ORM session.
-    inserted = session.execute(insert(OutboxMessage).values(**values).on_conflict_do_nothing(
-        index_elements=["idempotency_key"]).returning(OutboxMessage.id)).first()
-    return inserted is not None
+    return insert_ignore(session, OutboxMessage, values, conflict_on=["idempotency_key"],
+                         returning=OutboxMessage.id) is not None
 
 
 def _due(now: datetime) -> ColumnElement[bool]:
     return or_(
-        and_(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now),
-        and_(OutboxMessage.status == "sending", OutboxMessage.claimed_at < now - LEASE),
+        and_(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.next_attempt_at <= now),
+        and_(OutboxMessage.status == OutboxStatus.SENDING, OutboxMessage.claimed_at < now - LEASE),
     )
 
 
@@ -59,7 +59,7 @@ def claim_due(sessions: SessionFactory, *, now: datetime, worker: str, limit: in
     with sessions() as session:
         chosen = (select(OutboxMessage.id).where(_due(now))
                   .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id).limit(limit))
-        claim = update(OutboxMessage).values(status="sending", claimed_by=worker, claimed_at=now)
+        claim = update(OutboxMessage).values(status=OutboxStatus.SENDING, claimed_by=worker, claimed_at=now)
         if session.get_bind().dialect.name == "postgresql":
             ids = list(session.scalars(chosen.with_for_update(skip_locked=True)))
             claimed_ids = list(session.scalars(
@@ -82,7 +82,7 @@ def _write(sessions: SessionFactory, *where: ColumnElement[bool], **values: Any)
 
 
 def _owned(msg_id: int, worker: str) -> tuple[ColumnElement[bool], ...]:
-    return OutboxMessage.id == msg_id, OutboxMessage.status == "sending", OutboxMessage.claimed_by == worker
+    return OutboxMessage.id == msg_id, OutboxMessage.status == OutboxStatus.SENDING, OutboxMessage.claimed_by == worker
 
 
 def renew_claim(sessions: SessionFactory, msg_id: int, worker: str, now: datetime) -> bool:
@@ -94,21 +94,21 @@ def mark_sent(sessions: SessionFactory, msg_id: int, worker: str, *, ts: str | N
               at: datetime) -> bool:
     """Record that Slack accepted the message; False when another worker had reclaimed it meanwhile."""
     # Whoever holds the claim now, Slack has the message: record the truth rather than lose it.
-    written = _write(sessions, OutboxMessage.id == msg_id, OutboxMessage.status != "sent",
-                     status="sent", sent_ts=ts, sent_channel=channel, sent_at=at, last_error=None,
+    written = _write(sessions, OutboxMessage.id == msg_id, OutboxMessage.status != OutboxStatus.SENT,
+                     status=OutboxStatus.SENT, sent_ts=ts, sent_channel=channel, sent_at=at, last_error=None,
                      attempts=OutboxMessage.attempts + 1)
     return written == 1
 
 
 def mark_retry(sessions: SessionFactory, msg_id: int, worker: str, *, error: str, next_attempt_at: datetime) -> bool:
     """Put the message back to pending after a retryable failure, counting the attempt."""
-    return _write(sessions, *_owned(msg_id, worker), status="pending", claimed_by=None, claimed_at=None,
+    return _write(sessions, *_owned(msg_id, worker), status=OutboxStatus.PENDING, claimed_by=None, claimed_at=None,
                   last_error=error, next_attempt_at=next_attempt_at, attempts=OutboxMessage.attempts + 1) == 1
 
 
 def mark_failed(sessions: SessionFactory, msg_id: int, worker: str, *, error: str) -> bool:
     """Record a permanent failure: the message will not be tried again."""
-    return _write(sessions, *_owned(msg_id, worker), status="failed", last_error=error,
+    return _write(sessions, *_owned(msg_id, worker), status=OutboxStatus.FAILED, last_error=error,
                   attempts=OutboxMessage.attempts + 1) == 1
 
 
@@ -116,9 +116,9 @@ def release(sessions: SessionFactory, ids: Sequence[int], worker: str, *, next_a
     """Hand claimed messages back untried (no attempt counted), due again at `next_attempt_at`."""
     if not ids:
         return 0
-    return _write(sessions, OutboxMessage.id.in_(list(ids)), OutboxMessage.status == "sending",
+    return _write(sessions, OutboxMessage.id.in_(list(ids)), OutboxMessage.status == OutboxStatus.SENDING,
                   OutboxMessage.claimed_by == worker,
-                  status="pending", claimed_by=None, claimed_at=None, next_attempt_at=next_attempt_at)
+                  status=OutboxStatus.PENDING, claimed_by=None, claimed_at=None, next_attempt_at=next_attempt_at)
 
 
 def find_by_key(session: Session, key: str) -> OutboxMessage | None:
@@ -130,15 +130,15 @@ def find_sent(session: Session, kind: str, ref_id: int) -> OutboxMessage | None:
     """The latest message of `kind` about `ref_id` that Slack accepted (sent_ts and sent_channel say where)."""
     return session.scalars(
         select(OutboxMessage)
-        .where(OutboxMessage.kind == kind, OutboxMessage.ref_id == ref_id, OutboxMessage.status == "sent")
+        .where(OutboxMessage.kind == kind, OutboxMessage.ref_id == ref_id, OutboxMessage.status == OutboxStatus.SENT)
         .order_by(OutboxMessage.id.desc())
     ).first()
 
 
 def next_due_at(session: Session) -> datetime | None:
     """When the earliest waiting message becomes due (a lease counts from its claim); None when none waits."""
-    pending = session.scalar(select(func.min(OutboxMessage.next_attempt_at)).where(OutboxMessage.status == "pending"))
-    claimed = session.scalar(select(func.min(OutboxMessage.claimed_at)).where(OutboxMessage.status == "sending"))
+    pending = session.scalar(select(func.min(OutboxMessage.next_attempt_at)).where(OutboxMessage.status == OutboxStatus.PENDING))
+    claimed = session.scalar(select(func.min(OutboxMessage.claimed_at)).where(OutboxMessage.status == OutboxStatus.SENDING))
     times = [t for t in (pending, claimed + LEASE if claimed else None) if t is not None]
     return min(times) if times else None
 
@@ -146,4 +146,4 @@ def next_due_at(session: Session) -> datetime | None:
 def pending_count(session: Session) -> int:
     """How many messages are still waiting to be delivered."""
     return session.scalar(select(func.count()).select_from(OutboxMessage)
-                          .where(OutboxMessage.status.in_(("pending", "sending")))) or 0
+                          .where(OutboxMessage.status.in_((OutboxStatus.PENDING, OutboxStatus.SENDING)))) or 0

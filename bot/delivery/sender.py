@@ -38,7 +38,9 @@ from bot.clock import as_utc
 from bot.delivery import outbox
 from bot.delivery.errors import Failure, classify
 from bot.delivery.ratelimit import SlackLimits, shared_limits
+from bot.edge import metrics
 from bot.deps import Deps
+from bot.rules.statuses import OutboxStatus
 from storage.models import OutboxMessage
 
 log = logging.getLogger(__name__)
@@ -294,10 +296,10 @@ class _Delivery:
         if parent_key:
             with self.sessions() as session:
                 parent = outbox.find_by_key(session, str(parent_key))
-            if parent is None or parent.status == "failed":
+            if parent is None or parent.status == OutboxStatus.FAILED:
                 reason = "thread_parent_missing" if parent is None else "thread_parent_failed"
                 return self._fail(item, f"{reason}: {parent_key}")
-            if parent.status != "sent":
+            if parent.status != OutboxStatus.SENT:
                 return self._defer(item, parent, now)
             thread_ts = parent.sent_ts or thread_ts
             channel = parent.sent_channel or channel
@@ -310,6 +312,7 @@ class _Delivery:
             return self._failed_send(item, classify(error, attempt=item.attempts + 1))
         if not outbox.mark_sent(self.sessions, item.id, self.worker, ts=ts, channel=answered, at=self.now()):
             log.warning("outbox message %s was sent, but its row had already been marked sent", item.key)
+        metrics.SENDS.labels(kind=item.kind).inc()
         with self.lock:
             self.report.sent += 1
         return _Outcome("sent")
@@ -357,6 +360,8 @@ class _Delivery:
 
     def _failed_send(self, item: _Item, failure: Failure) -> _Outcome:
         attempts = item.attempts + 1
+        metrics.record_send_failure(failure.reason, failure.code,
+                                    permanent=failure.permanent or attempts >= MAX_ATTEMPTS)
         if failure.permanent:
             return self._fail(item, failure.code)
         if attempts >= MAX_ATTEMPTS:
@@ -379,7 +384,7 @@ class _Delivery:
     def _defer(self, item: _Item, parent: OutboxMessage, now: datetime) -> _Outcome:
         # Due with (or just after) the parent: claims are ordered by next_attempt_at then id, parent first.
         until = now + DEFER
-        if parent.status == "pending":
+        if parent.status == OutboxStatus.PENDING:
             until = max(until, as_utc(parent.next_attempt_at))
         outbox.release(self.sessions, [item.id], self.worker, next_attempt_at=until)
         with self.lock:

@@ -1,5 +1,1 @@
-"""Scheduled jobs. Each feature module registers its planner on import; list them here."""
-
-from bot.jobs import digests  # noqa: F401
-from bot.jobs import reviews  # noqa: F401
-from bot.jobs import checkins  # noqa: F401
+"""Scheduled jobs: planners write what is due to the outbox; bot/jobs/registry.py lists them."""

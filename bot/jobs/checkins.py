@@ -26,30 +26,37 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from slack_sdk import WebClient
-from sqlalchemy import select, update
 
 from bot.blocks import checkins as blocks
 from bot.clock import as_utc
 from bot.delivery.outbox import enqueue
 from bot.deps import Deps
-from bot.jobs.registry import planner
 from bot.rules.schedule import goal_due, is_paused, open_slot
-from bot.services.checkins import (
-    ASKED,
-    checkin_key,
-    insert_checkin,
-    owner_lang,
-    schedule_for,
-)
+from bot.rules.statuses import GoalStatus
+from bot.services.checkin_schedule import schedule_for
+from bot.services.checkins import checkin_key, owner_lang
 from bot.services.profiles import resolve_profile, valid_tz
 from prompts import normalize_lang
-from storage.models import CheckIn, Goal, OutboxMessage, TeamSettings, UserPref
+from storage.db import unit_of_work
+from storage.models import CheckIn, Goal, OutboxMessage, UserPref
+from storage.repositories import (
+    GoalWeek,
+    active_goals,
+    checkins_of_weeks,
+    claim_reminder,
+    goals_by_id,
+    inactive_teams,
+    insert_checkin,
+    latest_sent,
+    team_settings_of,
+    unanswered_checkins,
+    user_prefs_of_teams,
+)
 
 log = logging.getLogger(__name__)
 
 REMINDER_AFTER = timedelta(days=2)
 REMINDER_WINDOW = timedelta(days=4)  # later than this after the check-in, a "gentle nudge" is just noise
-CHUNK = 500  # ids per IN (...): far below SQLite's and PostgreSQL's parameter limits
 PLAN_BATCH = 100  # goals per transaction: a row and its message always commit together, a crash loses a batch
 
 
@@ -67,30 +74,25 @@ def _owner_zone(deps: Deps, client: WebClient | None, pref: UserPref | None, tea
     failed = _lookup_failed.get((settings.database_url, team_id, user_id))
     if failed is not None and now - failed < LOOKUP_RETRY:
         return settings.default_tz, None, None
-    with deps.sessions() as session:
-        profile = resolve_profile(session, client, team_id=team_id, user_id=user_id, now=now,
-                                  default_lang=settings.default_lang, default_tz=settings.default_tz)
-        session.commit()
-        fresh = session.get(UserPref, (team_id, user_id))
-    if fresh is None or fresh.profile_fetched_at is None:
+    profile = resolve_profile(deps.sessions, client, team_id=team_id, user_id=user_id, now=now,
+                              default_lang=settings.default_lang, default_tz=settings.default_tz)
+    if not profile.fetched:
         _lookup_failed[(settings.database_url, team_id, user_id)] = now
         return profile.tz, None, None
     _lookup_failed.pop((settings.database_url, team_id, user_id), None)
-    return profile.tz, fresh.lang, fresh.slack_locale
+    return profile.tz, profile.lang_choice, profile.slack_locale
 
 
-@planner("checkins")
 def plan_checkins(deps: Deps, client: WebClient, now: datetime) -> int:
     """Write to the outbox one check-in message per active goal whose owner's weekly moment has come."""
     settings = deps.settings
     with deps.sessions() as session:
-        goals = list(session.scalars(select(Goal).where(Goal.status == "active").order_by(Goal.id)))
+        goals = active_goals(session)
+        goals = [g for g in goals if g.team_id not in inactive_teams(session)]  # uninstalled: nothing planned
         team_ids = sorted({g.team_id for g in goals})
         # Per team rather than per person: a handful of parameters however many people there are.
-        prefs = {(p.team_id, p.user_id): p for p in session.scalars(
-            select(UserPref).where(UserPref.team_id.in_(team_ids)))} if team_ids else {}
-        teams = {s.team_id: s for s in session.scalars(
-            select(TeamSettings).where(TeamSettings.team_id.in_(team_ids)))} if team_ids else {}
+        prefs = user_prefs_of_teams(session, team_ids)
+        teams = team_settings_of(session, team_ids)
     by_owner: dict[tuple[str, str], list[Goal]] = defaultdict(list)
     for goal in goals:
         by_owner[(goal.team_id, goal.user_id)].append(goal)
@@ -118,9 +120,8 @@ def plan_checkins(deps: Deps, client: WebClient, now: datetime) -> int:
 
     with deps.sessions() as session:
         # Owners' local weeks differ by a day at most: two or three week starts cover everyone due.
-        existing = set(session.execute(select(CheckIn.goal_id, CheckIn.week_start).where(
-            CheckIn.week_start.in_(sorted({w for _, w, _, _, _ in due})))).all())
-    todo = [(goal.id, week, lang, tz) for goal, week, _at, lang, tz in due if (goal.id, week) not in existing]
+        existing = checkins_of_weeks(session, sorted({w for _, w, _, _, _ in due}))
+    todo = [(goal.id, week, lang, tz) for goal, week, _at, lang, tz in due if GoalWeek(goal.id, week) not in existing]
     planned = 0
     for start in range(0, len(todo), PLAN_BATCH):
         batch = todo[start:start + PLAN_BATCH]
@@ -139,11 +140,11 @@ def plan_checkins(deps: Deps, client: WebClient, now: datetime) -> int:
 def _plan_batch(deps: Deps, batch: list[tuple[int, date, str, str]], now: datetime) -> int:
     """Each goal's check-in row with its outbox message, the batch in one transaction (all or nothing)."""
     planned = 0
-    with deps.sessions() as session:
-        goals = {g.id: g for g in session.scalars(select(Goal).where(Goal.id.in_([item[0] for item in batch])))}
+    with unit_of_work(deps.sessions) as session:
+        goals = goals_by_id(session, [item[0] for item in batch])
         for goal_id, week, lang, tz in batch:
             goal = goals.get(goal_id)
-            if goal is None or goal.status != "active":
+            if goal is None or goal.status != GoalStatus.ACTIVE:
                 continue
             checkin_id = insert_checkin(session, goal_id, week, now)
             if checkin_id is None:
@@ -152,38 +153,23 @@ def _plan_batch(deps: Deps, batch: list[tuple[int, date, str, str]], now: dateti
             enqueue(session, key=checkin_key(goal_id, week), kind="checkin", team_id=goal.team_id,
                     channel=goal.user_id, payload=message.payload(), now=now, ref_id=checkin_id)
             planned += 1
-        session.commit()
     return planned
 
 
-@planner("reminders")
 def plan_reminders(deps: Deps, client: WebClient, now: datetime) -> int:
     """Write one gentle reminder, in the check-in's thread, for each check-in unanswered for two days."""
     cutoff = now - REMINDER_AFTER
     oldest = cutoff - REMINDER_WINDOW  # delivered before this, the check-in is too old to nudge about
     settings = deps.settings
     with deps.sessions() as session:
-        rows = session.execute(
-            select(CheckIn, Goal).join(Goal, CheckIn.goal_id == Goal.id)
-            .where(CheckIn.status == ASKED, CheckIn.reminded_at.is_(None), CheckIn.reply_ts.is_(None),
-                   CheckIn.mood.is_(None), CheckIn.asked_at <= cutoff,
-                   CheckIn.week_start >= (oldest - timedelta(days=7)).date(),
-                   Goal.status == "active")
-        ).all()
-        if not rows:
+        checkins = unanswered_checkins(session, asked_by=cutoff, week_from=(oldest - timedelta(days=7)).date())
+        if not checkins:
             return 0
-        ids = [c.id for c, _ in rows]
-        sent: dict[int, OutboxMessage] = {}
-        for start in range(0, len(ids), CHUNK):
-            for message in session.scalars(
-                select(OutboxMessage).where(OutboxMessage.kind == "checkin",
-                                            OutboxMessage.ref_id.in_(ids[start:start + CHUNK]),
-                                            OutboxMessage.status == "sent").order_by(OutboxMessage.id)):
-                sent[int(message.ref_id or 0)] = message  # the latest one wins: reminders go in the newest thread
-        prefs = {(p.team_id, p.user_id): p for p in session.scalars(
-            select(UserPref).where(UserPref.team_id.in_(sorted({g.team_id for _, g in rows}))))}
+        sent = latest_sent(session, "checkin", [c.id for c in checkins])  # reminders go in the newest thread
+        prefs = user_prefs_of_teams(session, sorted({c.goal.team_id for c in checkins}))
     planned = 0
-    for checkin, goal in rows:
+    for checkin in checkins:
+        goal = checkin.goal
         pref = prefs.get((goal.team_id, goal.user_id))
         tz = valid_tz(pref.tz if pref else None, settings.default_tz)
         if pref is not None and is_paused(now.astimezone(ZoneInfo(tz)).date(), pref.paused_until):
@@ -217,16 +203,11 @@ def _thread_of(checkin: CheckIn, message: OutboxMessage | None) -> tuple[datetim
 
 def _remind_one(deps: Deps, checkin_id: int, goal: Goal, lang: str, thread: dict[str, str], channel: str,
                 now: datetime) -> int:
-    with deps.sessions() as session:
+    with unit_of_work(deps.sessions) as session:
         # Compare-and-set: of two planners racing, one sets reminded_at and plans; the other plans nothing.
-        claimed = session.execute(update(CheckIn).where(
-            CheckIn.id == checkin_id, CheckIn.reminded_at.is_(None), CheckIn.status == ASKED,
-            CheckIn.reply_ts.is_(None), CheckIn.mood.is_(None)).values(reminded_at=now)).rowcount
-        if claimed != 1:
-            session.rollback()
+        if not claim_reminder(session, checkin_id, now):
             return 0
         payload = {**blocks.reminder_message(lang, goal).payload(), **thread}
         enqueue(session, key=f"reminder:{checkin_id}", kind="reminder", team_id=goal.team_id, channel=channel,
                 payload=payload, now=now, ref_id=checkin_id)
-        session.commit()
         return 1

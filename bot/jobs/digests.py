@@ -11,21 +11,21 @@ from slack_sdk.errors import SlackApiError
 from bot.clock import as_utc
 from bot.delivery.errors import classify
 from bot.deps import Deps
-from bot.jobs.registry import planner
 from bot.rules.digest_math import due_week
 from bot.services import digests
+from storage.db import unit_of_work
 from storage.models import DigestSubscription
-from storage.repositories import existing_outbox_keys, list_active_digest_subscriptions
+from storage.repositories import existing_outbox_keys, inactive_teams, list_active_digest_subscriptions
 
 log = logging.getLogger(__name__)
 
 
-@planner("digests")
 def plan_digests(deps: Deps, client: WebClient, now: datetime) -> int:
     """Queue this week's digest of every channel whose slot has passed and is not queued yet; how many queued."""
     queued = digests.notify_failed_digests(deps, now)
     with deps.sessions() as session:
-        subscriptions = list_active_digest_subscriptions(session)
+        subscriptions = [s for s in list_active_digest_subscriptions(session)
+                         if s.team_id not in inactive_teams(session)]  # uninstalled: nothing planned
         due = []
         for subscription in subscriptions:
             week = due_week(now, tz=subscription.tz, weekday=subscription.weekday, hhmm=subscription.time,
@@ -52,11 +52,9 @@ def plan_one(deps: Deps, client: WebClient, subscription: DigestSubscription, we
     """Queue one channel's weekly digest, or tell its subscriber why goalbot cannot post it."""
     access = digests.channel_access(client, subscription.channel_id)
     if access.problem is not None:
-        with deps.sessions() as session:
-            count = digests.queue_removed_notice(session, subscription, week_start=week, problem=access.problem,
-                                                 now=now)
-            session.commit()
-        return count
+        with unit_of_work(deps.sessions) as session:
+            return digests.queue_removed_notice(session, subscription, week_start=week, problem=access.problem,
+                                                now=now)
     return digests.queue_digest(
         deps, client, team_id=subscription.team_id, channel_id=subscription.channel_id,
         key=digests.weekly_key(subscription.channel_id, week), now=now, tz=subscription.tz, lang=subscription.lang,

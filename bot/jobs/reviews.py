@@ -18,12 +18,18 @@ from slack_sdk import WebClient
 from bot.blocks.edit import review_message
 from bot.delivery.outbox import enqueue
 from bot.deps import Deps
-from bot.jobs.registry import planner
 from bot.rules.schedule import parse_hhmm
 from bot.services.profiles import valid_tz
 from prompts import normalize_lang
+from storage.db import unit_of_work
 from storage.models import Goal, UserPref
-from storage.repositories import existing_outbox_keys, get_team_settings, goals_due_for_review, user_prefs_of
+from storage.repositories import (
+    existing_outbox_keys,
+    get_team_settings,
+    goals_due_for_review,
+    inactive_teams,
+    user_prefs_of,
+)
 
 KIND = "review"
 QUARTER_GRACE = timedelta(days=7)  # a quarter review later than this would no longer be about that quarter
@@ -67,7 +73,6 @@ def review_key(goal_id: int, occasion: str, quarter_end_day: date | None) -> str
     return f"review:{goal_id}:{quarter_label(quarter_end_day)}"
 
 
-@planner("reviews")
 def plan_reviews(deps: Deps, client: WebClient, now: datetime) -> int:
     """Queue every review due at `now` (deadline or quarter end, in each owner's time zone); how many queued."""
     settings = deps.settings
@@ -75,9 +80,10 @@ def plan_reviews(deps: Deps, client: WebClient, now: datetime) -> int:
     latest_end = last_quarter_end(utc_today + timedelta(days=1))  # any zone's today is within a day of UTC's
     in_quarter_window = utc_today - latest_end <= QUARTER_GRACE + timedelta(days=1)
     queued = 0
-    with deps.sessions() as session:
+    with unit_of_work(deps.sessions) as session:
         goals = goals_due_for_review(session, deadline_by=utc_today + timedelta(days=1),
                                      quarter_end=latest_end if in_quarter_window else None)
+        goals = [g for g in goals if g.team_id not in inactive_teams(session)]  # uninstalled: nothing planned
         prefs = user_prefs_of(session, [g.user_id for g in goals])
         teams = {team_id: get_team_settings(session, team_id) for team_id in {g.team_id for g in goals}}
         due: list[tuple[str, Goal, str, date | None, str, date]] = []
@@ -101,5 +107,4 @@ def plan_reviews(deps: Deps, client: WebClient, now: datetime) -> int:
                                      quarter=quarter_label(end) if end else None)
             queued += enqueue(session, key=key, kind=KIND, team_id=goal.team_id, channel=goal.user_id,
                               payload=message.payload(), now=now, ref_id=goal.id)
-        session.commit()
     return queued

@@ -7,12 +7,10 @@ nothing new.
 
 from __future__ import annotations
 
-import importlib
 import logging
 import time
 from datetime import datetime, timedelta
 from typing import Any
-from urllib.parse import urlsplit
 
 from slack_sdk import WebClient
 
@@ -20,38 +18,22 @@ from bot.clock import as_utc
 from bot.delivery.outbox import next_due_at
 from bot.delivery.sender import DeliveryReport, deliver_due
 from bot.deps import Deps
-from bot.jobs.registry import PLANNERS
+from bot.jobs.registry import OUTBOX_JOB, PLANNERS, job_names
 from bot.settings import Settings, SettingsError
 
 log = logging.getLogger(__name__)
 
-# Feature modules that register planners when imported.
-FEATURE_MODULES = ("bot.jobs.checkins", "bot.jobs.digests", "bot.jobs.reviews")
-OUTBOX_JOB = "outbox"
 WAIT_HORIZON = timedelta(seconds=60)  # a retry due sooner than this is waited for; later ones stay for the scheduler
 MAX_RUN_SECONDS = 30 * 60.0  # a job run never lasts longer than this; what is left stays in the outbox
-LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 
 class UnknownJobError(SettingsError):
     """The job name is not one goalbot knows; the message lists the ones it does."""
 
 
-def load_planners() -> dict[str, Any]:
-    """Import the feature modules so their planners are registered; return the registry."""
-    for name in FEATURE_MODULES:
-        importlib.import_module(name)
-    return PLANNERS
-
-
-def job_names() -> list[str]:
-    """Every job that can run: the registered planners plus the bare outbox delivery."""
-    return sorted({*load_planners(), OUTBOX_JOB})
-
-
 def run_job(deps: Deps, client: WebClient, name: str, *, now: datetime | None = None) -> dict[str, Any]:
     """Plan job `name` at `now` (default: the clock), deliver until nothing due remains, and summarise."""
-    planners = load_planners()
+    planners = PLANNERS
     if name != OUTBOX_JOB and name not in planners:
         raise UnknownJobError(f"There is no job called {name!r}: the jobs are {', '.join(job_names())}.")
     start = as_utc(now or deps.clock())
@@ -85,22 +67,16 @@ def run_job(deps: Deps, client: WebClient, name: str, *, now: datetime | None = 
     return summary
 
 
-def _is_local(url: str) -> bool:
-    return (urlsplit(url).hostname or "") in LOCAL_HOSTS
-
-
 def run_job_once(settings: Settings, name: str, clock: Any) -> dict[str, Any]:
     """`goalbot jobs run NAME`: connect, run the job once at the clock's time, and return its summary."""
-    from bot.app import LOCAL_TOKEN, make_client
+    from bot.app import make_client
     from bot.runtime import make_deps
 
     token = settings.bot_token
     if not token:
-        if not _is_local(settings.api_url):
-            raise SettingsError("SLACK_BOT_TOKEN is missing: set the xoxb- bot token from OAuth & Permissions "
-                                "so the job can post to Slack.")
-        token = LOCAL_TOKEN  # a local fake Web API (SLACK_API_URL=http://127.0.0.1:…) accepts any bot token
-    if name != OUTBOX_JOB and name not in load_planners():
+        raise SettingsError("SLACK_BOT_TOKEN is missing: set the xoxb- bot token from OAuth & Permissions "
+                            "so the job can post to Slack.")
+    if name != OUTBOX_JOB and name not in PLANNERS:
         raise UnknownJobError(f"There is no job called {name!r}: the jobs are {', '.join(job_names())}.")
     deps = make_deps(settings, clock)
     try:
@@ -112,4 +88,4 @@ def run_job_once(settings: Settings, name: str, clock: Any) -> dict[str, Any]:
             bind.dispose()
 
 
-__all__ = ["FEATURE_MODULES", "UnknownJobError", "job_names", "load_planners", "run_job", "run_job_once"]
+__all__ = ["UnknownJobError", "job_names", "run_job", "run_job_once"]

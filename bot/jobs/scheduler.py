@@ -21,15 +21,12 @@ from slack_sdk import WebClient
 
 from bot.delivery.sender import deliver_due
 from bot.deps import Deps
-from bot.jobs.registry import PLANNERS
-from bot.jobs.runner import load_planners
+from bot.jobs.registry import EVERY_MINUTE, PLAN_EVERY, PLANNERS
 
 log = logging.getLogger(__name__)
 
 OUTBOX_JOB_ID = "deliver-outbox"
 OUTBOX_EVERY_SECONDS = 5
-PLAN_EVERY_MINUTES = {"reviews": 60}  # everything else: every minute
-PLAN_DEFAULT_MINUTES = 1
 
 
 class _SkippedDeliveryFilter(logging.Filter):
@@ -95,10 +92,10 @@ def start_scheduler(deps: Deps, client: WebClient) -> BackgroundScheduler:
         scheduler.modify_job(OUTBOX_JOB_ID, next_run_time=datetime.now(UTC))
 
     now = datetime.now(UTC)
-    for name in sorted(load_planners()):
-        minutes = PLAN_EVERY_MINUTES.get(name, PLAN_DEFAULT_MINUTES)
+    for name in sorted(PLANNERS):
+        every = PLAN_EVERY.get(name, EVERY_MINUTE)
         # next_run_time=now: every planner looks once at start, catching up on what fell due during downtime.
-        scheduler.add_job(plan_job(deps, client, name, wake_outbox), IntervalTrigger(minutes=minutes, timezone=UTC),
+        scheduler.add_job(plan_job(deps, client, name, wake_outbox), IntervalTrigger(seconds=every.total_seconds(), timezone=UTC),
                           id=f"plan-{name}", name=f"plan-{name}", replace_existing=True, next_run_time=now)
     scheduler.add_job(outbox_job(deps, client), IntervalTrigger(seconds=OUTBOX_EVERY_SECONDS, timezone=UTC),
                       id=OUTBOX_JOB_ID, name=OUTBOX_JOB_ID, replace_existing=True, next_run_time=now)

@@ -1,16 +1,34 @@
-"""One package per Slack surface, each with one register(app, deps)."""
+"""One package per Slack surface; every listener module is bound here, in one visible list."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from slack_bolt import App
 
 from bot.deps import Deps
-from bot.listeners import actions, commands, events, views
+from bot.listeners import commands
+from bot.listeners.actions import checkins as checkin_buttons
+from bot.listeners.actions import goals as goal_buttons
+from bot.listeners.actions import manage as manage_buttons
+from bot.listeners.events import home, lifecycle, messages
+from bot.listeners.views import checkins as checkin_modal
+from bot.listeners.views import manage as edit_modal
+
+LISTENERS: tuple[Callable[[App, Deps], None], ...] = (
+    commands.register,  # /goal and its subcommands (bot/listeners/commands/registry.py)
+    messages.register,  # message.im
+    home.register,  # app_home_opened
+    lifecycle.register,  # app_uninstalled, tokens_revoked, user_change
+    goal_buttons.register,
+    manage_buttons.register,
+    checkin_buttons.register,
+    edit_modal.register,
+    checkin_modal.register,
+)
 
 
 def register_listeners(app: App, deps: Deps) -> None:
     """Bind every listener to the app."""
-    commands.register(app, deps)
-    events.register(app, deps)
-    actions.register(app, deps)
-    views.register(app, deps)
+    for register in LISTENERS:
+        register(app, deps)

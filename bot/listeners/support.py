@@ -1,84 +1,83 @@
-"""What every listener shares: resolving who is speaking, and answering even when the work fails."""
+"""What every listener shares: the lazy-listener wrapper that answers even when the work fails, and replies."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
+from typing import Any
 
-from slack_bolt import Ack
+from slack_bolt import BoltContext, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
 from bot.blocks.common import Message
+from bot.context import Caller, RequestContext, caller_of
 from bot.delivery.direct import post_messages
 from bot.deps import Deps
-from bot.services.conversation import Turn
 from bot.services.home import refresh_home
-from bot.services.profiles import resolve_profile
+from bot.services.profiles import resolve_context, stored_context
 from prompts import t
-from storage.repositories import upsert_user_pref
 
 log = logging.getLogger(__name__)
 
-
-def ack_now(ack: Ack) -> None:
-    """Acknowledge at once; the work happens after the ack (bot.middleware.ack_early usually got there first)."""
-    ack()
-
-
-def make_turn(deps: Deps, client: WebClient | None, *, team_id: str, user_id: str, channel_id: str | None) -> Turn:
-    """Resolve the speaker's language and time zone (refreshing from Slack at most daily)."""
-    now = deps.clock()
-    settings = deps.settings
-    with deps.sessions() as session:
-        profile = resolve_profile(session, client, team_id=team_id, user_id=user_id, now=now,
-                                  default_lang=settings.default_lang, default_tz=settings.default_tz)
-        session.commit()
-    return Turn(team_id=team_id, user_id=user_id, channel_id=channel_id, lang=profile.lang, tz=profile.tz, now=now)
+# Where to tell the person that something failed: (channel, thread ts); None means there is no one to tell.
+Where = Callable[[dict[str, Any], Caller], tuple[str, str | None]]
+Work = Callable[[RequestContext, dict[str, Any], WebClient, Respond | None], None]
 
 
-def dm_channel(deps: Deps, client: WebClient, team_id: str, user_id: str) -> str:
-    """Return the bot's DM channel with the person (opened once, then remembered)."""
-    with deps.sessions() as session:
-        pref = upsert_user_pref(session, team_id, user_id)
-        if pref.dm_channel:
-            return pref.dm_channel
-        channel = str(client.conversations_open(users=user_id)["channel"]["id"])
-        pref.dm_channel = channel
-        session.commit()
-        return channel
+def in_dm(body: dict[str, Any], caller: Caller) -> tuple[str, str | None]:
+    """Report in the person's DM with the bot."""
+    return caller.user_id, None
 
 
-def run_in_session(deps: Deps, work: Callable[[Session], list[Message]]) -> list[Message]:
-    """Run service work in one transaction: committed when it returns, rolled back when it raises.
+def lazy_listener(
+    deps: Deps, *, report_in: Where | None = in_dm, ephemeral: bool = False, fresh_profile: bool = True,
+    accept: Callable[[dict[str, Any]], bool] | None = None,
+) -> Callable[[Work], Callable[..., None]]:
+    """Wrap the work done after the ack: build the request context once, and report any failure to the person.
 
-    Two requests from one person at once (a double-typed command) can collide on a unique key; the loser
-    runs again and sees the winner's row, instead of answering "something went wrong".
+    `ephemeral`: report through the slash command's response_url (ephemeral) rather than a message.
+    `fresh_profile`: False where a trigger id is about to expire, so no users.info call runs first.
+    `report_in=None`: no one to answer (the Home tab keeps its previous version); the failure is logged.
+    `accept`: requests it refuses are ignored before any work (events Slack sends that are not for goalbot).
     """
-    for attempt in (1, 2):
-        with deps.sessions() as session:
+
+    def decorate(work: Work) -> Callable[..., None]:
+        def listener(body: dict[str, Any], client: WebClient, context: BoltContext,
+                     respond: Respond | None = None) -> None:
+            if accept is not None and not accept(body):
+                return
+            lang = deps.settings.default_lang
+            caller: Caller | None = None
             try:
-                messages = work(session)
-                session.commit()
-                return messages
-            except IntegrityError:
-                session.rollback()
-                if attempt == 2:
-                    raise
-    raise AssertionError("unreachable")
+                caller = caller_of(context)
+                ctx = (resolve_context(deps, client, caller) if fresh_profile else stored_context(deps, caller))
+                lang = ctx.lang
+                work(ctx, body, client, respond)
+            except Exception as error:  # noqa: BLE001 - after the ack the only way to answer is to report it
+                if report_in is None or caller is None:
+                    log.exception("handling a %s request failed", body.get("type") or body.get("command"))
+                    return
+                channel, thread_ts = report_in(body, caller)
+                report_failure(client, channel, lang, error, respond=respond if ephemeral else None,
+                               thread_ts=thread_ts)
+
+        # Bolt passes arguments by parameter name, and names lazy listeners by __name__: keep both our own.
+        listener.__name__ = listener.__qualname__ = f"lazy_{work.__name__}"
+        return listener
+
+    return decorate
 
 
 def reply(
-    deps: Deps, client: WebClient, turn: Turn, channel: str, messages: Sequence[Message], *, key: str,
+    deps: Deps, client: WebClient, ctx: RequestContext, channel: str, messages: Sequence[Message], *, key: str,
     thread_ts: str | None = None, changes_goals: bool = False,
 ) -> None:
     """Post the messages; failures are retried, queued or reported, never dropped; then refresh the App Home."""
-    post_messages(client, deps, team_id=turn.team_id, channel=channel, messages=messages, key=key,
+    post_messages(client, deps, team_id=ctx.team_id, channel=channel, messages=messages, key=key,
                   thread_ts=thread_ts)
     if changes_goals or any(message.changes_goals for message in messages):
-        refresh_home(deps, client, turn.team_id, turn.user_id)
+        refresh_home(deps, client, ctx.team_id, ctx.user_id)
 
 
 def report_failure(
@@ -95,3 +94,9 @@ def report_failure(
             client.chat_postMessage(channel=channel, text=text, thread_ts=thread_ts)
     except (SlackApiError, OSError):
         log.exception("could not report the failure to %s either", channel)
+
+
+def ephemeral(respond: Respond, message: Message) -> None:
+    """Answer only the person who typed the command, where they typed it."""
+    payload = message.payload()
+    respond(text=payload["text"], blocks=payload.get("blocks"), response_type="ephemeral", replace_original=False)

@@ -7,8 +7,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from bot.rules.deadlines import find_deadline
+from bot.rules.deadlines import DeadlineResult, find_deadline
 from bot.rules.numbers import Amount, find_amounts
+from bot.rules.typos import Mended, mend_typos
 
 __all__ = [
     "ADDITIVE_METRICS",
@@ -19,6 +20,7 @@ __all__ = [
     "UNIT_METRICS",
     "Measure",
     "ParsedGoal",
+    "ReadingNote",
     "count_unit",
     "detect_language",
     "find_direction",
@@ -33,17 +35,19 @@ SMART_PARTS = ("specific", "measurable", "achievable", "relevant", "time_bound")
 GOAL_TYPES = ("revenue", "retention", "new_business", "other")
 
 # Percentages of these are levels that cannot pass 100% ("90% retention"), not growth.
-RATE_METRICS = frozenset({"retention_rate", "renewal_rate", "churn_rate"})
+RATE_METRICS = frozenset({"retention_rate", "renewal_rate", "churn_rate", "nrr"})
 # Counted from zero over the goal's period: "10 new clients" starts at 0 new clients.
 ADDITIVE_METRICS = frozenset(
     {"new_clients", "new_accounts", "deals", "upsell", "cross_sell", "renewals", "meetings", "calls"}
 )
+# Money metrics that count only what is newly won when the goal is new business ("close €400k of new ACV").
+_NEW_MONEY_METRICS = frozenset({"revenue", "sales", "arr", "mrr", "acv"})
 
 _TYPE_OF_METRIC = {
     "retention_rate": "retention", "renewal_rate": "retention", "churn_rate": "retention", "renewals": "retention",
     "new_clients": "new_business", "new_accounts": "new_business", "deals": "new_business", "pipeline": "new_business",
     "upsell": "revenue", "cross_sell": "revenue", "arr": "revenue", "mrr": "revenue", "revenue": "revenue",
-    "sales": "revenue", "quota": "revenue",
+    "sales": "revenue", "quota": "revenue", "acv": "revenue", "nrr": "retention", "cancellations": "retention",
 }
 
 # Most specific first: "upsell revenue" is about upsell, "churn rate" about churn.
@@ -51,9 +55,12 @@ _METRICS: tuple[tuple[str, str], ...] = (
     ("upsell", r"up[\s-]?sell\w*"),
     ("cross_sell", r"cross[\s-]?sell\w*"),
     ("churn_rate", r"churn(?:\s+rate)?|tasso\s+di\s+(?:abbandono|churn)|abbandono\s+dei\s+clienti"),
+    ("cancellations", r"disdett[ae]|cancellazion[ei]|cancell?ations?|(?:churned|lost)\s+(?:customers|clients|accounts|logos)"
+                      r"|clienti\s+persi"),
+    ("nrr", r"NRR|net\s+(?:revenue|dollar)\s+retention|net\s+retention"),
     ("renewal_rate", r"renewal\s+rate|tasso\s+di\s+rinnovo"),
     ("retention_rate", r"(?:customer\s+|client\s+)?retention(?:\s+rate)?|tasso\s+di\s+(?:fidelizzazione|retention|ritenzione)"
-                       r"|fidelizz\w*|ritenzione|(?:net|gross)\s+revenue\s+retention|NRR|GRR"
+                       r"|fidelizz\w*|ritenzione|gross\s+revenue\s+retention|GRR"
                        r"|retain\w*(?=\s+(?:\S+\s+){0,6}?(?:customers|clients|accounts)\b)"),
     ("renewals", r"renew\w*|rinnov\w*"),
     ("new_accounts", r"new\s+accounts?|nuovi\s+account|account\s+nuovi"),
@@ -62,28 +69,43 @@ _METRICS: tuple[tuple[str, str], ...] = (
     ("pipeline", r"pipeline"),
     ("deals", r"deals?|contracts?|contratti|trattative"),
     ("arr", r"ARR|annual\s+recurring\s+revenue"),
+    ("acv", r"ACV|TCV|annual\s+contract\s+value"),
     ("mrr", r"MRR|monthly\s+recurring\s+revenue"),
     ("meetings", r"meetings?|demos?|appointments?|incontri|riunioni|appuntamenti"),
     ("nps", r"NPS|net\s+promoter\s+score"),
-    ("calls", r"(?:cold\s+|discovery\s+|sales\s+)?calls|chiamate|telefonate"),
+    ("calls", r"(?:cold\s+|discovery\s+|sales\s+|intro\s+)?calls|chiamate|telefonate|call\s+(?:conoscitive|di\s+discovery)"),
     ("quota", r"quota"),
-    ("revenue", r"revenues?|turnover|fatturato|ricavi|bookings?|new\s+business|nuovo\s+business|business\s+nuovo"),
+    ("revenue", r"revenues?|turnover|fattur\w*|ricavi|bookings?|new\s+business|nuovo\s+business|business\s+nuovo"),
     ("sales", r"sales|vendite|venduto"),
 )
 _METRIC_RES = tuple((name, re.compile(rf"(?<![\w-])(?:{rx})(?![\w-])", re.IGNORECASE)) for name, rx in _METRICS)
 _NEW_BUSINESS = re.compile(r"\bnew\s+business\b|\bnuovo\s+business\b|\bbusiness\s+nuovo\b", re.IGNORECASE)
+# Money that is newly won: "net new ARR", "new ACV", "nuovo fatturato", "close €400k in bookings".
+_NEW_MONEY = re.compile(
+    r"(?<![\w-])(?:(?:net[\s-]+)?new\s+(?:ACV|TCV|ARR|MRR|bookings?)|nuov[oi]\s+(?:ACV|TCV|ARR|MRR|booking|fatturato)"
+    r"|(?:ACV|TCV|ARR|MRR|bookings?)\s+nuov[oi]|(?:clos\w*|chiud\w*)\s+(?:\S+\s+){0,4}?(?:ACV|TCV|bookings?))(?![\w-])",
+    re.IGNORECASE,
+)
+# Meetings, demos and calls with people who are not customers yet are how new business is made.
+_PROSPECTS = re.compile(
+    r"(?<![\w-])(?:prospects?|potenziali\s+clienti|clienti\s+potenziali|potential\s+(?:customers|clients|buyers)|leads?|new\s+(?:clients|customers|logos|accounts)"
+    r"|nuovi\s+(?:clienti|account|contatti)|net[\s-]new)(?![\w-])",
+    re.IGNORECASE,
+)
 
 # Verb stems; Italian ones cover the infinitive and the usual inflections.
 _DIRECTION_VERBS: tuple[tuple[str, str], ...] = (
     ("decrease", r"reduc\w*|decreas\w*|cut(?:s|ting)?|lower\w*|lessen\w*|minimi[sz]\w*|bring\s+down|shrink\w*|halv\w*"
                  r"|ridur\w*|riduc\w*|diminui\w*|abbass\w*|tagli\w*|conten\w*|dimezz\w*"),
     ("maintain", r"keep\w*|kept|maintain\w*|sustain\w*|hold\w*|preserv\w*|retain\w*|protect\w*|defend\w*"
-                 r"|manten\w*|mantien\w*|conserv\w*|difend\w*|fidelizz(?:are|o|iamo|a)"),
+                 r"|stay\w*|remain\w*|manten\w*|mantien\w*|conserv\w*|difend\w*|fidelizz(?:are|o|iamo|a)"
+                 r"|rimaner\w*|rimanga|restare|restiamo|non\s+scend\w*|(?:never|not|don['’]t|do\s+not)\s+(?:drop|fall|go|dip)\w*"
+                 r"|no[t]?\s+(?:lower|less)\s+than|non\s+(?:inferiore|meno)"),
     ("increase", r"increas\w*|grow\w*|grew|boost\w*|rais\w*|expand\w*|doubl\w*|tripl\w*|lift\w*|driv\w*"
                  r"|accelerat\w*|reach\w*|hit(?:s|ting)?|achiev\w*|attain\w*|clos\w*|win(?:s|ning)?|won|sign\w*|land\w*"
                  r"|acquir\w*|add\w*|gain\w*|generat\w*|book\w*|secur\w*|sell\w*|sold|upsell\w*|cross-sell\w*|onboard\w*"
                  r"|convert\w*|aument\w*|increment\w*|cresc\w*|raddoppi\w*|triplic\w*|espand\w*|potenzi\w*"
-                 r"|raggiung\w*|chiud\w*|acquisi\w*|conquist\w*|firm\w*|vend\w*|gener\w*|otten\w*|aggiung\w*|guadagn\w*"
+                 r"|raggiung\w*|chiud\w*|acquisi\w*|conquist\w*|firm\w*|vend\w*|gener\w*|otten\w*|aggiung\w*|guadagn\w*|fattur\w*"
                  r"|portare\s+a\s+casa"),
 )
 _DIRECTION_RES = tuple(
@@ -91,7 +113,7 @@ _DIRECTION_RES = tuple(
 )
 _ACQUIRE = re.compile(
     r"(?<![\w-])(?:acquir\w*|win(?:s|ning)?|won|sign\w*|land\w*|onboard\w*|add\w*|bring\s+in|acquisi\w*|conquist\w*"
-    r"|firm\w*|portare\s+a\s+casa)(?![\w-])",
+    r"|firm\w*|portare\s+a\s+casa|get|gets|getting|got|bring\s+on(?:board)?|portare\s+a\s+bordo|trova\w*|otten\w*)(?![\w-])",
     re.IGNORECASE,
 )
 _SELL = re.compile(r"(?<![\w-])(?:sell\w*|sold|vend[eiaoè]\w*)(?![\w-])", re.IGNORECASE)
@@ -105,10 +127,17 @@ _COUNT_NOUNS = {
     "accounts": "accounts", "account": "accounts",
     "meetings": "meetings", "meeting": "meetings", "demos": "meetings", "demo": "meetings",
     "appointments": "meetings", "incontri": "meetings", "riunioni": "meetings", "appuntamenti": "meetings",
+    "calls": "calls", "call": "calls", "chiamate": "calls", "telefonate": "calls",
+    "renewals": "renewals", "rinnovi": "renewals",
+    "cancellations": "cancellations", "disdette": "cancellations", "cancellazioni": "cancellations",
 }
 # The metric a bare count implies, and the unit a counted metric implies.
-UNIT_METRICS = {"clients": "new_clients", "accounts": "new_accounts", "deals": "deals", "meetings": "meetings"}
-METRIC_UNITS = {"new_clients": "clients", "new_accounts": "accounts", "deals": "deals", "meetings": "meetings"}
+UNIT_METRICS = {"clients": "new_clients", "accounts": "new_accounts", "deals": "deals", "meetings": "meetings",
+                "calls": "calls"}
+METRIC_UNITS = {"new_clients": "clients", "new_accounts": "accounts", "deals": "deals", "meetings": "meetings",
+                "calls": "calls", "renewals": "renewals", "cancellations": "cancellations"}
+# Activities are counted by what is done, whatever else the sentence names ("30 appuntamenti con nuovi clienti").
+_ACTIVITY_UNITS = frozenset({"meetings", "calls"})
 
 _STOP = frozenset("""
 a an the of to in on at by for from with within over during before after until till into onto per via vs versus than
@@ -127,7 +156,7 @@ service servizi servizio prospects prospect
 _METRIC_WORDS = frozenset("""
 sales revenue revenues turnover vendite fatturato ricavi retention churn rate tasso upsell upselling cross-sell
 cross-selling deals deal pipeline arr mrr nps quota business bookings fidelizzazione renewals rinnovi calls
-chiamate meetings demos
+chiamate meetings demos acv tcv nrr grr disdette cancellations cancellazioni fy
 """.split())
 _TOKEN = re.compile(r"[^\W\d_]+['’](?=\w)|[^\W_](?:[\w&+]|[-.](?=\w))*[™®©]?")
 _CUSTOMER_NOUNS = re.compile(
@@ -174,6 +203,16 @@ clients customers new next months month year quarter end rate my our we want yes
 
 
 @dataclass(frozen=True)
+class ReadingNote:
+    """Something read from a weak signal, for the summary card to say in words so the owner can correct it."""
+
+    code: str  # "deadline", "fiscal_deadline", "word" or "activity_new_business"
+    phrase: str  # the owner's words, verbatim
+    value: str  # what they were read as: an ISO date, the word meant, or a goal type
+    fiscal_start: str | None = None  # "fiscal_deadline": the ISO first day of the fiscal year used
+
+
+@dataclass(frozen=True)
 class ParsedGoal:
     """What one goal sentence says, and which SMART parts it leaves out."""
 
@@ -187,8 +226,9 @@ class ParsedGoal:
     target: float | None
     deadline: date | None
     deadline_phrase: str | None
-    deadline_error: str | None
+    deadline_error: str | None  # "past", "unreadable" or "weekday_mismatch" (the date is kept to ask about it)
     missing: tuple[str, ...]
+    notes: tuple[ReadingNote, ...] = ()
 
     def to_dict(self) -> dict[str, object]:
         """The JSON-ready summary (deadline as an ISO string)."""
@@ -202,6 +242,7 @@ class ParsedGoal:
             "target": self.target,
             "deadline": self.deadline.isoformat() if self.deadline else None,
             "missing": list(self.missing),
+            "notes": [{k: v for k, v in vars(n).items() if v is not None} for n in self.notes],
         }
 
 
@@ -291,7 +332,11 @@ def find_metric(text: str) -> tuple[str | None, tuple[int, int] | None]:
 
 def find_direction(text: str) -> str | None:
     """"increase", "maintain" or "decrease" from the first verb that says so."""
-    verbs = sorted((m.start(), m.end(), name) for name, rx in _DIRECTION_RES for m in rx.finditer(text))
+    found = sorted((m.start(), -m.end(), name) for name, rx in _DIRECTION_RES for m in rx.finditer(text))
+    verbs: list[tuple[int, int, str]] = []
+    for start, neg_end, name in found:
+        if not verbs or start >= verbs[-1][1]:  # "no lower than" is one phrase, not "lower"
+            verbs.append((start, -neg_end, name))
     if not verbs:
         return None
     first = verbs[0]
@@ -304,6 +349,10 @@ def find_direction(text: str) -> str | None:
 def goal_type(metric: str | None, text: str) -> str:
     """The goal type a metric (and "new business" wording) implies."""
     if _NEW_BUSINESS.search(text) and metric in (None, "revenue", "sales", "deals", "pipeline"):
+        return "new_business"
+    if _NEW_MONEY.search(text) and metric in (None, "revenue", "sales", "arr", "mrr", "acv"):
+        return "new_business"
+    if metric in ("meetings", "calls") and _PROSPECTS.search(text):
         return "new_business"
     return _TYPE_OF_METRIC.get(metric or "", "other")
 
@@ -492,7 +541,8 @@ def _subject_of(text: str, tokens: list[re.Match[str]], blocked: Sequence[tuple[
     return _span_of(name)
 
 
-_NOT_NAMES = frozenset({"I", "ARR", "MRR", "NPS", "NRR", "GRR", "KPI", "OKR", "YoY", "QoQ", "MoM", "CEO", "CRM"})
+_NOT_NAMES = frozenset({"I", "ARR", "MRR", "NPS", "NRR", "GRR", "KPI", "OKR", "YoY", "QoQ", "MoM", "CEO", "CRM",
+                        "ACV", "TCV", "FY"})
 
 
 def _subject_name(text: str, tokens: list[re.Match[str]], blocked: Sequence[tuple[int, int]]) -> tuple[int, int] | None:
@@ -552,52 +602,126 @@ def find_subject(text: str, lang: str, *, skip: Sequence[tuple[int, int]] = ()) 
 # --- the goal -----------------------------------------------------------------
 
 
-def _multiplier_growth(text: str) -> tuple[float, str] | None:
+_FRACTION_CHANGE = re.compile(
+    r"(?<![\w-])(?:(?:by|di|del|della|dell['’])\s+(?:(?:a|one|un|una)\s+)?(?P<f>half|third|quarter|metà|terzo|quarto)"
+    r"|in\s+(?P<h>half))(?![\w-])",
+    re.IGNORECASE,
+)
+_FRACTION_PERCENT = {"half": 50.0, "metà": 50.0, "third": 100 / 3, "terzo": 100 / 3, "quarter": 25.0, "quarto": 25.0}
+
+
+@dataclass(frozen=True)
+class RelativeChange:
+    """A change written as a multiple or a fraction of where the goal starts."""
+
+    percent: float
+    direction: str | None  # what the word itself says ("halve" goes down), None when only the verb tells
+    span: tuple[int, int]
+
+
+def relative_change(text: str, skip: Sequence[tuple[int, int]] = ()) -> RelativeChange | None:
+    """"double", "halve", "dimezzare", "by a third", "ridurre di un quarto", "cut in half", outside `skip`."""
     m = _MULTIPLIERS.search(text)
-    if m is None:
+    if m is not None and not _overlaps(m.start(), m.end(), skip):
+        word = m.group("w").lower()
+        if word.startswith(("doubl", "raddoppi")):
+            return RelativeChange(100.0, "increase", m.span())
+        if word.startswith(("tripl",)):
+            return RelativeChange(200.0, "increase", m.span())
+        return RelativeChange(50.0, "decrease", m.span())
+    for m in _FRACTION_CHANGE.finditer(text):
+        if not _overlaps(m.start(), m.end(), skip):
+            return RelativeChange(_FRACTION_PERCENT[(m.group("f") or m.group("h")).lower()], None, m.span())
+    return None
+
+
+# "at least 90%", "almeno al 90%", "sopra l'85%", "non sotto il 90%": a floor to stay above.
+_FLOOR_BEFORE = re.compile(
+    r"(?:\bat\s+least|\bno\s+(?:less|lower)\s+than|\bnot\s+(?:below|under)|\babove|\bover|\bminimum(?:\s+of)?"
+    r"|\balmeno|\bsopra|\bnon\s+sotto|\bnon\s+meno\s+d\w*|\bminimo)\s*(?:the\s+|a\s+|il\s+|l['’]\s*|al\s+|all['’]\s*)?$",
+    re.IGNORECASE,
+)
+_FLOOR_METRICS = RATE_METRICS | {"nps"}
+
+
+def _keeps_floor(text: str, metric: str | None, direction: str | None, measure: Measure) -> bool:
+    """A rate held above a floor is kept, not grown, unless a verb says otherwise."""
+    if metric not in _FLOOR_METRICS or direction not in (None, "maintain") or not measure.used:
+        return False
+    return bool(_FLOOR_BEFORE.search(text[:measure.used[0][0]]))
+
+
+def _starts_from(text: str, measure: Measure) -> bool:
+    # "halve churn from 8%": the only amount is where the goal starts.
+    return measure.baseline is None and measure.target is not None and bool(_FROM_MARK.search(text[:measure.used[0][0]]))
+
+
+def _deadline_notes(found: DeadlineResult, phrase: str | None) -> list[ReadingNote]:
+    if found.deadline is None or phrase is None or found.error == "weekday_mismatch":
+        return []
+    if found.reading == "fiscal":
+        start = found.fiscal_start.isoformat() if found.fiscal_start else None
+        return [ReadingNote("fiscal_deadline", phrase, found.deadline.isoformat(), start)]
+    if found.reading == "weak":
+        return [ReadingNote("deadline", phrase, found.deadline.isoformat())]
+    return []
+
+
+def _original(mended: Mended, text: str, span: tuple[int, int] | None) -> str | None:
+    if span is None:
         return None
-    word = m.group("w").lower()
-    if word.startswith(("doubl", "raddoppi")):
-        return 100.0, "increase"
-    if word.startswith(("tripl",)):
-        return 200.0, "increase"
-    return 50.0, "decrease"
+    start, end = mended.original_span(*span)
+    return text[start:end]
 
 
-def parse_goal(text: str, *, lang: str, now: datetime, tz: str) -> ParsedGoal:
+def parse_goal(text: str, *, lang: str, now: datetime, tz: str, fiscal_year_start_month: int = 1) -> ParsedGoal:
     """Read type, subject, measure and deadline from a goal sentence, and list the SMART parts it misses."""
-    found = find_deadline(text, lang=lang, now=now, tz=tz)
+    mended = mend_typos(text)
+    read = mended.text
+    found = find_deadline(read, lang=lang, now=now, tz=tz, fiscal_year_start_month=fiscal_year_start_month)
     deadline_span = [(found.start, found.end)] if found.matched else []
 
-    metric, metric_span = find_metric(text)
-    direction = find_direction(text)
-    measure = read_measure(text, lang, skip=deadline_span)
+    metric, metric_span = find_metric(read)
+    direction = find_direction(read)
+    measure = read_measure(read, lang, skip=deadline_span)
     unit = measure.unit
-    if metric is None and unit in UNIT_METRICS and (unit in ("deals", "meetings") or _ACQUIRE.search(text)):
+    if metric is None and unit in UNIT_METRICS and (unit in ("deals", "meetings", "calls") or _ACQUIRE.search(read)):
         # Clients or accounts are new ones only when won: "keep 50 clients" is not acquisition.
         metric = UNIT_METRICS[unit]
-    if metric is None and _SELL.search(text):
+    if unit in _ACTIVITY_UNITS and metric != UNIT_METRICS[unit]:
+        metric, metric_span = UNIT_METRICS[unit], None
+    if metric is None and _SELL.search(read):
         metric = "sales"
-    kind = goal_type(metric, text)
+    kind = goal_type(metric, read)
+    change = relative_change(read, deadline_span)
 
-    blocked = deadline_span + list(measure.used)
-    subject_span = _find_subject(text, lang, blocked, metric_span, kind)
+    blocked = deadline_span + list(measure.used) + ([change.span] if change else [])
+    subject_span = _find_subject(read, lang, blocked, metric_span, kind)
     if subject_span is not None and measure.used and _overlaps(*subject_span, measure.used):
         subject_span = None
     if subject_span is not None:
         # Numbers inside the subject ("top 20 accounts") are part of its name, not the target.
-        measure = read_measure(text, lang, skip=deadline_span + [subject_span])
+        measure = read_measure(read, lang, skip=deadline_span + [subject_span])
         unit = measure.unit
-    subject = text[subject_span[0]:subject_span[1]] if subject_span else None
 
     baseline, target = measure.baseline, measure.target
-    if target is None and (growth := _multiplier_growth(text)) is not None:
-        target, unit = growth[0], "%"
-        direction = direction if direction in ("increase", "decrease") else growth[1]
-        measure = Measure(None, target, unit, False, ())
+    if change is not None and (target is None or _starts_from(read, measure)):
+        percent, hint = change.percent, change.direction
+        direction = direction if direction in ("increase", "decrease") else hint or "increase"
+        factor = 1 + percent / 100 if direction == "increase" else 1 - percent / 100
+        start = target
+        if start is not None:
+            baseline, target = start, round(start * factor, 6)
+        elif metric in RATE_METRICS:
+            target = None  # a rate is a level: halving it says nothing until we know where it stands
+        else:
+            target, unit = percent, "%"
+        measure = Measure(baseline, target, unit, False, measure.used if start is not None else ())
     if unit is None and target is not None and metric in METRIC_UNITS:
         unit = METRIC_UNITS[metric]
 
+    if _keeps_floor(read, metric, direction, measure):
+        direction = "maintain"
     if direction is None and target is None and metric in ADDITIVE_METRICS:
         direction = "increase"  # "more clients" can only grow
     if direction is None and target is not None:
@@ -605,7 +729,7 @@ def parse_goal(text: str, *, lang: str, now: datetime, tz: str) -> ParsedGoal:
             # Neutral verbs ("portare", "bring", "improve") take their direction from the numbers.
             direction = "decrease" if target < baseline else "increase"
         else:
-            direction = "decrease" if metric == "churn_rate" else "increase"
+            direction = "decrease" if metric in ("churn_rate", "cancellations") else "increase"
     if measure.relative and target is not None and direction in ("increase", "decrease"):
         if metric in RATE_METRICS and unit == "%":
             # "+5% retention" is a change: a level only when we know where it starts.
@@ -614,9 +738,16 @@ def parse_goal(text: str, *, lang: str, now: datetime, tz: str) -> ParsedGoal:
         elif unit != "%" and baseline is None and direction == "increase":
             baseline = 0.0  # "by €50k" more: the extra amount, counted from zero
     if baseline is None and target is not None and unit != "%" and (
-        metric in ADDITIVE_METRICS or (kind == "new_business" and metric in ("revenue", "sales") and unit in ("EUR", "USD", "GBP"))
+        metric in ADDITIVE_METRICS
+        or (kind == "new_business" and metric in _NEW_MONEY_METRICS and unit in ("EUR", "USD", "GBP"))
     ):
         baseline = 0.0
+
+    subject = _original(mended, text, subject_span)
+    phrase = _original(mended, text, (found.start, found.end)) if found.matched else None
+    notes = _deadline_notes(found, phrase) + [ReadingNote("word", typed, meant) for typed, meant in mended.fixes]
+    if kind == "new_business" and metric in ("meetings", "calls") and (m := _PROSPECTS.search(read)):
+        notes.append(ReadingNote("activity_new_business", _original(mended, text, m.span()) or m.group(), kind))
 
     deadline = found.deadline
     missing: list[str] = []
@@ -630,7 +761,7 @@ def parse_goal(text: str, *, lang: str, now: datetime, tz: str) -> ParsedGoal:
     return ParsedGoal(
         text=text, type=kind, subject=subject, metric=metric, unit=unit if target is not None else None,
         direction=direction, baseline=baseline if target is not None else None, target=target, deadline=deadline,
-        deadline_phrase=found.matched, deadline_error=found.error, missing=tuple(missing),
+        deadline_phrase=phrase, deadline_error=found.error, missing=tuple(missing), notes=tuple(notes),
     )
 
 

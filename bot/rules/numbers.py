@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
@@ -104,15 +105,68 @@ _IT_ARTICLE_UNO_NEXT = re.compile(r"^(?:s[^aeiouàèéìòù]|z|gn|ps|pn|x|y)", 
 _EN_ONE_NOT_AFTER = {"no", "any", "every", "some", "the", "this", "that", "which", "each", "anyone"}
 
 
+# Halves of a scale word: "mezzo milione", "half a million", "un milione e mezzo", "two and a half million".
+_HALF_BEFORE = re.compile(
+    r"(?<![\w-])(?:mezzo|half(?:\s+of)?\s+an?)\s+(?P<s>milione|million|miliardo|billion)(?![\w-])", re.IGNORECASE
+)
+_HALF_AFTER = re.compile(
+    rf"(?<![\w.,-])(?P<n>\d+|{_LETTER}+)\s+(?P<s>milion[ei]|millions?|miliard[oi]|billions?)\s+(?:e\s+mezzo|and\s+a\s+half)(?![\w-])",
+    re.IGNORECASE,
+)
+_AND_A_HALF = re.compile(
+    rf"(?<![\w.,-])(?P<n>\d+|{_LETTER}+)\s+and\s+a\s+half\s+(?P<s>millions?|billions?)(?![\w-])", re.IGNORECASE
+)
+_ONE_WORDS = {"a", "an", "one", "un", "uno", "una"}
+_SCALE_WORDS = frozenset(w for w in _SCALES if len(w) > 3)
+
+
+def _half_amounts(text: str, lang: str) -> list[Amount]:
+    """Amounts with a half of a scale word, which neither digits nor text2num read."""
+    found: list[Amount] = []
+    for rx, halves in ((_HALF_BEFORE, 0), (_HALF_AFTER, 1), (_AND_A_HALF, 1)):
+        for m in rx.finditer(text):
+            if any(a.start < m.end() and m.start() < a.end for a in found):
+                continue
+            whole = 0
+            if halves:
+                raw = m.group("n").lower()
+                number = int(raw) if raw.isdigit() else 1 if raw in _ONE_WORDS else _word_value(raw, lang)
+                if number is None:
+                    continue
+                whole = number
+            scale = _SCALES[m.group("s").lower()]
+            unit, end = _unit_after(text, m.end(), after_scale=True)
+            head = m.start()
+            symbol = _CURRENCY_BEFORE.search(text, max(0, head - _BACK), head)
+            if symbol:
+                unit, head = _currency_code(symbol.group("cur")), symbol.start()
+            found.append(Amount(value=float((whole + 0.5) * scale), unit=unit, start=head, end=end))
+    return found
+
+
+# Currency, code and sign markers sit right before a number: looking this far back keeps reading linear.
+_BACK = 8
+
+
+def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
+    """Whether `pos` falls in one of `spans` (sorted by start, not overlapping)."""
+    i = bisect_right(spans, (pos, float("inf"))) - 1
+    return i >= 0 and spans[i][0] <= pos < spans[i][1]
+
+
 def find_amounts(text: str, lang: str) -> list[Amount]:
     """Return every amount in `text`, in order, with spans into the original text."""
-    amounts: list[Amount] = []
-    taken: list[tuple[int, int]] = []
+    amounts = _half_amounts(text, lang)
+    taken: list[tuple[int, int]] = sorted((a.start, a.end) for a in amounts)
+    digits: list[Amount] = []
     for core in _DIGIT_CORE.finditer(text):
+        if _inside(core.start(), taken):
+            continue
         amount = _digit_amount(text, core, lang)
         if amount is not None:
-            amounts.append(amount)
-            taken.append((amount.start, amount.end))
+            digits.append(amount)
+    amounts += digits
+    taken = sorted((a.start, a.end) for a in amounts)
     amounts.extend(_word_amounts(text, lang, taken))
     return sorted(amounts, key=lambda a: a.start)
 
@@ -132,7 +186,7 @@ def _digit_amount(text: str, core: re.Match[str], lang: str) -> Amount | None:
     prefix_currency: str | None = None
     if start > 0 and text[start - 1].isalpha():
         # Letters glued in front ("Q1", "H2", "B2B") make a label, unless they are a currency code.
-        code = _CODE_BEFORE.search(text, 0, start)
+        code = _CODE_BEFORE.search(text, max(0, start - _BACK), start)
         if code is None:
             return None
         prefix_currency, head = code.group().upper(), code.start()
@@ -157,11 +211,11 @@ def _digit_amount(text: str, core: re.Match[str], lang: str) -> Amount | None:
         return None
 
     if prefix_currency is None:
-        symbol = _CURRENCY_BEFORE.search(text, 0, start)
+        symbol = _CURRENCY_BEFORE.search(text, max(0, start - _BACK), start)
         if symbol:
             prefix_currency, head = _currency_code(symbol.group("cur")), symbol.start()
     sign = 0
-    sign_match = _SIGN_BEFORE.search(text, 0, head)
+    sign_match = _SIGN_BEFORE.search(text, max(0, head - 2), head)
     if sign_match:
         sign, head = (1 if sign_match.group("sign") == "+" else -1), sign_match.start()
 
@@ -268,7 +322,7 @@ def _word_amounts(text: str, lang: str, taken: list[tuple[int, int]]) -> list[Am
     tokens = [
         (m.start(), m.end(), m.group().lower())
         for m in _WORD.finditer(text)
-        if not any(s <= m.start() < e for s, e in taken)
+        if not _inside(m.start(), taken)
     ]
     amounts: list[Amount] = []
     consumed = 0
@@ -297,7 +351,9 @@ def _word_amounts(text: str, lang: str, taken: list[tuple[int, int]]) -> list[Am
                 word = spaced.group().strip()
                 multiplier = _SCALES[word if word in _CASED_SCALES else word.lower()]
                 scale_end = spaced.end()
-            unit, end = _unit_after(text, scale_end, after_scale=multiplier != 1)
+            # "tre milioni di euro": a scale word ends the number, and "di euro" still belongs to it.
+            scaled = multiplier != 1 or tokens[k - 1][2] in _SCALE_WORDS
+            unit, end = _unit_after(text, scale_end, after_scale=scaled)
             amounts.append(Amount(value=float(value * multiplier), unit=unit, start=core_start, end=end))
             consumed = end
         i = k
@@ -345,7 +401,7 @@ def _keeps_word_number(text: str, tokens: list[tuple[int, int, str]], i: int, k:
     if word == "mille":
         return nxt != "grazie"
     if word == "sei":
-        if not re.search(r"[^\W_]", text[: tokens[i][0]] + text[tokens[i][1] :]):
+        if text.strip(" \t\n.,;:!?\"'()").lower() == word:
             return True  # the whole text is "sei"
         after = tokens[k + 1][2] if k + 1 < len(tokens) else None
         counted_next = nxt in _IT_COUNTED or (nxt in _IT_COUNTED_ADJECTIVES and after in _IT_COUNTED)

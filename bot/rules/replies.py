@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -11,7 +12,7 @@ from babel.dates import get_day_names, get_month_names
 
 from bot.rules.numbers import Amount, find_amounts
 
-__all__ = ["GoalContext", "ReplyReading", "read_reply", "REASONS"]
+__all__ = ["GoalContext", "MAX_REPLY_CHARS", "ReplyReading", "read_reply", "REASONS"]
 
 REASONS = (
     "no_number",  # nothing that reads as a value
@@ -22,7 +23,16 @@ REASONS = (
     "ambiguous_scale",  # money written without thousands on a goal worth far more ("120" on €500k)
     "ambiguous_fraction",  # "x/y" or "x of y" where y is not the goal's target
     "no_reference",  # an increment or "no change" on a goal with no current value or baseline
+    "hedged",  # a hope, a plan or a guess ("maybe 6", "spero altri 2", "chiuderemo 3"): not progress yet
+    "approximate",  # "almost half way", "quasi a metà": a reading to confirm, not to record
+    "too_long",  # longer than any check-in reply: not read
 )
+# Slack allows 40,000 characters; a check-in reply longer than this is pasted text, not an update.
+MAX_REPLY_CHARS = 20_000
+# How far around a number its context words are looked for: keeps reading linear in the reply's length.
+_WINDOW = 80
+# More numbers than this is pasted notes, not an update: asked back without weighing each one.
+_MAX_AMOUNTS = 40
 
 
 @dataclass(frozen=True)
@@ -64,7 +74,9 @@ _BLOCKER = re.compile(
     r"\b(?:blocked|blocker|blocking|waiting\s+(?:on|for)|stuck|held\s+up|on\s+hold|delayed|"
     r"(?:problems?|issues?)\s+with|depends\s+on|no\s+(?:answer|response|news)\s+from|"
     r"bloccat[oaie]|blocco|in\s+attesa\s+d|aspett(?:o|iamo)|problem[ai]\s+con|"
-    r"in\s+ritardo|ritard[oi]\s+(?:su|con|per|d)|in\s+sospeso|dipende\s+da|nessuna\s+(?:risposta|notizia)\s+da)",
+    r"in\s+ritardo|ritard[oi]\s+(?:su|con|per|d)|in\s+sospeso|dipende\s+da|nessuna\s+(?:risposta|notizia)\s+da|"
+    r"pushed\s+(?:to|back|out)|slipp(?:ed|ing)|postponed|rescheduled|moved\s+to|"
+    r"slitt\w*|rinviat[oaie]|rimandat[oaie]|posticipat[oaie]|spostat[oaie]\s+a)",
     re.IGNORECASE,
 )
 # "stuck at 4" / "bloccati a quota 4" report a level, not an obstacle.
@@ -72,7 +84,9 @@ _STUCK_AT = re.compile(r"\s+(?:at|on|a|al|all['’]|a\s+quota)\s*(?:quota\s+)?[\
 _NO_CHANGE = re.compile(
     r"\b(?:no\s+changes?|unchanged|nothing\s+new|no\s+news|no\s+progress|no\s+movement|"
     r"same\s+as\s+(?:last\s+week|before)|nessun\s+cambiamento|nessuna\s+novità|nessun\s+progresso|"
-    r"invariat[oaie]|niente\s+di\s+nuovo|tutto\s+(?:uguale|fermo)|come\s+la\s+settimana\s+scorsa)\b",
+    r"invariat[oaie]|niente\s+di\s+nuovo|tutto\s+(?:uguale|fermo)|come\s+la\s+settimana\s+scorsa|"
+    r"flat|stable|steady|nothing\s+(?:moved|to\s+report)|no\s+updates?|"
+    r"piatt[oaie]|stabil[ei]|niente\s+da\s+segnalare|nessun\s+movimento)\b",
     re.IGNORECASE,
 )
 
@@ -147,19 +161,70 @@ _TIME_BEFORE = re.compile(r"(?:\b(?:alle|ore|h)\s*|\d:)$", re.IGNORECASE)
 _TIME_AFTER = re.compile(r"^(?::\d|\s*(?:am|pm|a\.m\.|p\.m\.|o['’]clock)\b)", re.IGNORECASE)
 _CURRENCIES = frozenset({"EUR", "USD", "GBP", "CHF", "JPY", "CAD", "AUD"})
 
+# Hopes, plans, guesses and the future tense: a number in such a clause is not progress yet.
+_HEDGE = re.compile(
+    r"\b(?:hop(?:e|es|ed|ing|efully)|maybe|perhaps|probabl[ey]|likely|might|could|should|expect(?:s|ed|ing)?|"
+    r"plan(?:s|ning)?\s+to|going\s+to|gonna|will|aim(?:s|ing)?\s+(?:to|for)|if\s+all\s+goes\s+well|fingers\s+crossed|"
+    r"spero|speriamo|sperando|forse|probabilmente|magari|contiamo\s+di|conto\s+di|pensiamo\s+di|penso\s+di|"
+    r"prevediamo|prevedo|dovremmo|dovrei|potremmo|potrei|in\s+attesa\s+di\s+conferma|"
+    r"(?!però\b)[^\W\d_]+(?:erò|eremo|erà|eranno|irò|iremo|irà|iranno|arò|aremo|arà|aranno))\b"
+    r"|\b\w+['’]ll\b",
+    re.IGNORECASE,
+)
+_CLAUSE = re.compile(r"[.;!?\n]+|,|\s[—–-]\s|\b(?:but|ma|però)\b", re.IGNORECASE)
+# "about half way", "a third of the way", "siamo circa a metà", "a metà strada", "tre quarti": a share of the way.
+_SHARES = {
+    "half": 1 / 2, "halfway": 1 / 2, "third": 1 / 3, "quarter": 1 / 4, "fifth": 1 / 5, "two thirds": 2 / 3,
+    "three quarters": 3 / 4, "metà": 1 / 2, "terzo": 1 / 3, "quarto": 1 / 4, "quinto": 1 / 5, "due terzi": 2 / 3,
+    "tre quarti": 3 / 4,
+}
+_APPROX = r"(?:about|around|roughly|approximately|approx\.?|circa|più\s+o\s+meno|grosso\s+modo)\s+"
+_ALMOST = r"(?P<almost>almost|nearly|not\s+quite|quasi|poco\s+meno\s+d[ie]l?l?a?)\s+"
+_WAY_SHARE = re.compile(
+    rf"\b(?:{_ALMOST})?(?:{_APPROX})?(?:"
+    r"(?:(?:a|one)\s+(?P<en1>third|quarter|fifth)|(?P<en2>two\s+thirds|three\s+quarters|half))"
+    r"(?:\s+of\s+(?:the\s+way|(?:the|our|my)\s+(?:target|goal|quota))|[\s-]?way)(?:\s+there)?"
+    r"|(?P<en3>halfway)(?:\s+there)?"
+    r"|(?:a|al(?:la)?)\s+(?P<it>metà|un\s+terzo|due\s+terzi|un\s+quarto|tre\s+quarti|un\s+quinto)"
+    r"(?!\s+(?:di\s+|del\s+)?(?:gennaio|febbraio|marzo|aprile|maggio|giugno|luglio|agosto|settembre|ottobre|novembre"
+    r"|dicembre|mese|anno|settimana|trimestre|prossim\w+))"
+    r"(?:\s+(?:strada|del\s+percorso|della\s+strada|dell['’]obiettivo|del\s+target))?)",
+    re.IGNORECASE,
+)
+# Half a percentage point, up or down: "giù di mezzo punto", "down half a point".
+_HALF_POINT = re.compile(
+    r"\b(?:(?P<down>giù\s+di|down(?:\s+by)?|sces[oai]\s+di|calat[oi]\s+di|in\s+calo\s+di)|"
+    r"(?P<up>su\s+di|up(?:\s+by)?|salit[oi]\s+di|cresciut[oi]\s+di|in\s+crescita\s+di))\s+"
+    r"(?:mezzo\s+punto|half\s+a\s+(?:percentage\s+)?point)\b",
+    re.IGNORECASE,
+)
+
 
 def read_reply(text: str, *, lang: str, goal: GoalContext) -> ReplyReading:
     """Read a check-in reply against `goal`; when in doubt return confident=False with candidates."""
+    if len(text) > MAX_REPLY_CHARS:
+        return _ask("too_long", (), None, None)
     blocker_span = _blocker(text)
     blocker = text[blocker_span[0] : blocker_span[1]].strip() if blocker_span else None
     amounts = find_amounts(text, lang)
     note = _note(text, amounts)
     reference = goal.current if goal.current is not None else goal.baseline
+    if len(amounts) > _MAX_AMOUNTS:
+        return _ask("several_numbers", (), note, blocker)
 
     readings: list[_Reading] = []
+    worded: list[tuple[int, int]] = []
+    for reading, span in _word_readings(text, goal, reference):
+        readings.append(reading)
+        worded.append(span)
+    hedged = _hedged_clauses(text)
+    hoped = False
     skip: set[int] = set()
     for i, amount in enumerate(amounts):
-        if i in skip or _is_date_or_time(text, amount, lang):
+        if i in skip or _is_date_or_time(text, amount, lang) or any(s <= amount.start < e for s, e in worded):
+            continue
+        if _in_spans(amount.start, hedged):
+            hoped = True  # "maybe 6", "spero altri 2": said, but not yet true
             continue
         fraction = _fraction(text, amounts, i, goal)
         if fraction is not None:
@@ -176,8 +241,57 @@ def read_reply(text: str, *, lang: str, goal: GoalContext) -> ReplyReading:
     if _NO_CHANGE.search(text):
         if reference is None:
             return _ask("no_reference", (), note, blocker)
+        # "No change" wins over counts of other things ("no movement, 4 meetings with procurement").
+        readings = [r for r in readings if r.kind == "level"]
         readings.append(_Reading("plain", (float(reference),), increment=0.0))
+    if not readings and hoped:
+        return _ask("hedged", (), note, blocker)
     return _decide(readings, goal, reference, note, blocker)
+
+
+def _hedged_clauses(text: str) -> list[tuple[int, int]]:
+    """The clauses that hope, plan or guess, as sorted spans."""
+    cuts = [0] + [m.end() for m in _CLAUSE.finditer(text)] + [len(text)]
+    spans: list[tuple[int, int]] = []
+    for m in _HEDGE.finditer(text):
+        i = bisect_right(cuts, m.start()) - 1
+        span = (cuts[i], cuts[i + 1] if i + 1 < len(cuts) else len(text))
+        if not spans or spans[-1] != span:
+            spans.append(span)
+    return spans
+
+
+def _in_spans(pos: int, spans: list[tuple[int, int]]) -> bool:
+    i = bisect_right(spans, (pos, len(spans) and 1 << 62)) - 1
+    return i >= 0 and spans[i][0] <= pos < spans[i][1]
+
+
+def _share_of_the_way(share: float, almost: bool, goal: GoalContext) -> _Reading:
+    """A share of the way from the start to the target, whole for counts; "almost" is asked, not recorded."""
+    base = goal.baseline or 0.0
+    value = base + share * (goal.target - base)
+    counted = goal.unit not in _CURRENCIES and goal.unit != "%"
+    if counted and not math.isclose(value, round(value), abs_tol=1e-9):
+        return _Reading("ask", (float(math.floor(value)), float(math.ceil(value))), reason="percent_of_what")
+    value = float(round(value)) if counted else round(value, 6)
+    return _Reading("ask", (value,), reason="approximate") if almost else _Reading("level", (value,))
+
+
+def _word_readings(text: str, goal: GoalContext, reference: float | None) -> list[tuple[_Reading, tuple[int, int]]]:
+    """Progress written in words: shares of the way, and half a point up or down on a percentage goal."""
+    found: list[tuple[_Reading, tuple[int, int]]] = []
+    for m in _WAY_SHARE.finditer(text):
+        word = next(g for g in (m.group("en1"), m.group("en2"), m.group("en3"), m.group("it")) if g)
+        share = _SHARES[re.sub(r"^(?:un|una)\s+", "", re.sub(r"\s+", " ", word.lower()))]
+        found.append((_share_of_the_way(share, bool(m.group("almost")), goal), m.span()))
+    for m in _HALF_POINT.finditer(text):
+        if goal.unit != "%" or reference is None:
+            found.append((_Reading("ask", (0.5,), reason="percent_of_what" if goal.unit != "%" else "no_reference"),
+                          m.span()))
+            continue
+        step = -0.5 if m.group("down") else 0.5
+        found.append((_Reading("increment", (float(reference + step),), increment=step), m.span()))
+    return found
 
 
 def _decide(
@@ -235,8 +349,8 @@ def _ask(reason: str, candidates: tuple[float, ...], note: str | None, blocker: 
 
 
 def _read_amount(text: str, amount: Amount, goal: GoalContext, reference: float | None) -> _Reading | None:
-    before = text[: amount.start]
-    after = text[amount.end :]
+    before = text[max(0, amount.start - _WINDOW) : amount.start]
+    after = text[amount.end : amount.end + _WINDOW]
     raw = amount.value
 
     mismatch = _unit_mismatch(amount, goal)
@@ -290,9 +404,22 @@ def _read_amount(text: str, amount: Amount, goal: GoalContext, reference: float 
             return _Reading("ask", (), reason="no_reference")
         return _Reading("ask", (reference - raw, float(reference)), reason="ambiguous_delta")
     if _ACTION_BEFORE.search(before) or _ACTION_AFTER.match(after):
+        if reference is not None and _only_a_total(raw, goal, reference):
+            return _Reading("level", (raw,))
         alternatives = (raw,) if reference is None else (raw, float(reference + raw))
         return _Reading("ask", alternatives, reason="ambiguous_delta")
     return _Reading("plain", (raw,))
+
+
+def _only_a_total(raw: float, goal: GoalContext, reference: float) -> bool:
+    """"USD 2.05M closed" at 1.9M of 2.2M: as this week's increment it would pass the target by more than the
+    whole goal; as the total it moves forward within reach. Only then is the total the reading."""
+    if goal.direction != "increase":
+        return False
+    span = abs(goal.target - (goal.baseline if goal.baseline is not None else reference)) or abs(goal.target)
+    increment_implausible = reference + raw > goal.target + span
+    total_plausible = reference <= raw <= goal.target + span
+    return increment_implausible and total_plausible
 
 
 def _unit_mismatch(amount: Amount, goal: GoalContext) -> bool:
@@ -317,8 +444,8 @@ def _fraction(text: str, amounts: list[Amount], i: int, goal: GoalContext) -> _R
 def _is_date_or_time(text: str, amount: Amount, lang: str) -> bool:
     if amount.unit is not None or amount.sign:
         return False
-    before = text[: amount.start]
-    after = text[amount.end :]
+    before = text[max(0, amount.start - _WINDOW) : amount.start]
+    after = text[amount.end : amount.end + _WINDOW]
     prev_word = re.search(rf"({_W}+)\.?\s*(?:of\s+|di\s+)?$", before)
     next_word = re.match(rf"^\s*(?:of\s+|di\s+)?({_W}+)", after)
     calendar = _calendar_words(lang)
@@ -349,8 +476,8 @@ def _calendar_words(lang: str) -> frozenset[str]:
 
 def _blocker(text: str) -> tuple[int, int] | None:
     for match in _BLOCKER.finditer(text):
-        if _STUCK_AT.match(text, match.end()):
-            continue
+        if _STUCK_AT.match(text, match.end()) and re.match(r"(?:stuck|blocked|bloccat|held)", match.group(), re.I):
+            continue  # "stuck at 4" is a level; "pushed to the 12th" is still a delay
         start = 0
         end = len(text)
         for cut in _SPLIT.finditer(text):
@@ -364,9 +491,11 @@ def _blocker(text: str) -> tuple[int, int] | None:
 
 
 def _note(text: str, amounts: list[Amount]) -> str | None:
-    rest = text
-    for amount in sorted(amounts, key=lambda a: a.start, reverse=True):
-        rest = rest[: amount.start] + rest[amount.end :]
+    parts, last = [], 0
+    for amount in sorted(amounts, key=lambda a: a.start):
+        parts.append(text[last : max(last, amount.start)])
+        last = max(last, amount.end)
+    rest = "".join(parts) + text[last:]
     if not re.search(r"[^\W_]", rest):
         return None  # the reply is only a number ("7", "+3", "7/10", "€120k")
     return text.strip()

@@ -8,7 +8,7 @@ from datetime import date
 
 from dateutil.relativedelta import relativedelta
 
-from bot.rules.goals import RATE_METRICS, SMART_PARTS, ParsedGoal
+from bot.rules.goals import RATE_METRICS, SMART_PARTS, ParsedGoal, ReadingNote
 
 __all__ = ["ISSUE_CODES", "GoalDraft", "SmartIssue", "check_goal", "check_part", "missing_parts"]
 
@@ -33,7 +33,7 @@ ISSUE_CODES: dict[str, tuple[str, ...]] = {
 _SUBJECT_OPTIONAL = frozenset({"new_business", "retention"})
 _RETENTION_RATES = frozenset({"retention_rate", "renewal_rate"})
 # Percentages that are levels rather than growth, yet may legitimately pass 100 ("120% of quota").
-_UNCAPPED_LEVELS = frozenset({"quota"})
+_UNCAPPED_LEVELS = frozenset({"quota", "nrr"})  # net revenue retention passes 100% when customers grow
 _VAGUE_SUBJECTS = frozenset("""
 all everything everyone anything general overall total company whole clients customers accounts products sales
 revenue tutto tutti tutte qualsiasi generale totale azienda clienti account prodotti vendite fatturato
@@ -63,6 +63,7 @@ class GoalDraft:
     confidence: int | None = None
     plan: str | None = None
     relevance: str | None = None
+    notes: tuple[ReadingNote, ...] = ()  # what was read from a weak signal, said back on the summary card
 
     @classmethod
     def from_parsed(cls, parsed: ParsedGoal) -> GoalDraft:
@@ -70,6 +71,7 @@ class GoalDraft:
         return cls(
             text=parsed.text, type=parsed.type, subject=parsed.subject, metric=parsed.metric, unit=parsed.unit,
             direction=parsed.direction, baseline=parsed.baseline, target=parsed.target, deadline=parsed.deadline,
+            notes=parsed.notes,
         )
 
 
@@ -212,3 +214,11 @@ def check_part(part: str, draft: GoalDraft, *, today: date) -> list[SmartIssue]:
 def check_goal(draft: GoalDraft, *, today: date) -> list[SmartIssue]:
     """Every issue with the draft, part by part in SMART order."""
     return [issue for part in SMART_PARTS for issue in check_part(part, draft, today=today)]
+
+
+# Issues about the size of the target, fixed by changing the target: the conversation sends the person back to
+# Measurable, and an edit checks them when the target changes.
+TARGET_CODES = frozenset(
+    {"retention_over_100", "percent_over_100", "growth_far_beyond_baseline", "target_not_above_baseline",
+     "target_not_below_baseline"}
+)

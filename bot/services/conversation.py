@@ -3,48 +3,43 @@
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
-from datetime import date, datetime
+import secrets
+from datetime import date
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
 from bot.blocks import goals as goal_blocks
 from bot.blocks.common import Message, escape
-from bot.rules.answers import read_confidence, read_intent, read_measurable, read_specific
+from bot.context import RequestContext
+from bot.deps import Deps
+from bot.rules.answers import (
+    read_confidence,
+    read_intent,
+    read_measurable,
+    read_specific,
+)
 from bot.rules.deadlines import resolve_deadline
-from bot.rules.goals import SMART_PARTS, parse_goal
-from bot.rules.smart import GoalDraft, SmartIssue, check_part, missing_parts
+from bot.rules.goals import SMART_PARTS, ParsedGoal, ReadingNote, parse_goal
+from bot.rules.smart import (
+    TARGET_CODES,
+    GoalDraft,
+    SmartIssue,
+    check_part,
+    missing_parts,
+)
+from bot.rules.statuses import GoalStatus
+from bot.services.approvals import hold_for_approval
 from prompts import fmt_date, t
+from storage.db import in_transaction
 from storage.models import Conversation, Goal
 from storage.repositories import delete_conversation, get_conversation
+from storage.teams import link_proposal_goal
 
 CONFIRM = "confirm"
 CHOOSE = "choose"  # picking which part to edit from the summary card
-# Issues about the size of the target are fixed by changing the target, so they send the user back to Measurable.
-TARGET_CODES = frozenset(
-    {"retention_over_100", "percent_over_100", "growth_far_beyond_baseline", "target_not_above_baseline",
-     "target_not_below_baseline"}
-)
+PROPOSAL_KEY = "_proposal"  # in the draft: the goal proposal this conversation finishes, linked on confirm
 MAX_TEXT = 1000  # a goal or answer longer than this is not a goal sentence; Slack messages allow far more
-
-
-@dataclass(frozen=True)
-class Turn:
-    """Who is speaking, where, in which language and time zone, and when."""
-
-    team_id: str
-    user_id: str
-    channel_id: str | None
-    lang: str
-    tz: str
-    now: datetime
-
-    @property
-    def today(self) -> date:
-        """The person's local date."""
-        return self.now.astimezone(ZoneInfo(self.tz)).date()
 
 
 def draft_to_json(draft: GoalDraft) -> dict[str, Any]:
@@ -58,34 +53,35 @@ def draft_from_json(data: dict[str, Any]) -> GoalDraft:
     """Rebuild a draft from the conversation row."""
     values = dict(data)
     values["deadline"] = date.fromisoformat(values["deadline"]) if values.get("deadline") else None
+    values["notes"] = tuple(ReadingNote(**note) for note in values.get("notes") or ())
     known = {f.name for f in dataclasses.fields(GoalDraft)}
     return GoalDraft(**{k: v for k, v in values.items() if k in known})
 
 
-def has_conversation(session: Session, turn: Turn) -> bool:
+def has_conversation(session: Session, ctx: RequestContext) -> bool:
     """True when the person is in the middle of setting a goal."""
-    return get_conversation(session, turn.team_id, turn.user_id) is not None
+    return get_conversation(session, ctx.team_id, ctx.user_id) is not None
 
 
-def start(session: Session, turn: Turn, text: str) -> list[Message]:
+def start(session: Session, ctx: RequestContext, text: str) -> list[Message]:
     """Begin a goal conversation (replacing any unfinished one), asking only for what `text` leaves out."""
     text = text.strip()
-    lang = turn.lang
+    lang = ctx.lang
     if len(text) > MAX_TEXT:
         return [Message(text=t(lang, "errors.too_long", limit=MAX_TEXT))]
-    delete_conversation(session, turn.team_id, turn.user_id)
+    delete_conversation(session, ctx.team_id, ctx.user_id)
     session.flush()
     if text:
-        parsed = parse_goal(text, lang=lang, now=turn.now, tz=turn.tz)
+        parsed = parse_goal(text, lang=lang, now=ctx.now, tz=ctx.tz, fiscal_year_start_month=ctx.fiscal_year_start)
         draft = GoalDraft.from_parsed(parsed)
-        deadline_error = parsed.deadline_error
     else:
+        parsed = None
         draft = GoalDraft(text="", type="other", subject=None, metric=None, unit=None, direction=None,
                           baseline=None, target=None, deadline=None)
-        deadline_error = None
     convo = Conversation(
-        team_id=turn.team_id, user_id=turn.user_id, channel_id=turn.channel_id, step="specific",
-        draft=draft_to_json(draft), history=[], pending=None, started_at=turn.now, updated_at=turn.now,
+        team_id=ctx.team_id, user_id=ctx.user_id, channel_id=ctx.channel_id, step="specific",
+        draft=draft_to_json(draft), history=[], pending=None, started_at=ctx.now, updated_at=ctx.now,
+        card_key=secrets.token_hex(8),
     )
     session.add(convo)
     out: list[Message] = []
@@ -94,23 +90,38 @@ def start(session: Session, turn: Turn, text: str) -> list[Message]:
         convo.step = "what"
         out.append(Message(text=t(lang, "ask.what")))
         return out
+    assert parsed is not None
     out.append(goal_blocks.understood(lang, draft))
-    if deadline_error == "past" and draft.deadline is not None:
-        out.append(Message(text=t(lang, "feedback.time_bound.deadline_past", date=fmt_date(lang, draft.deadline))))
-        draft.deadline = None
-        convo.draft = draft_to_json(draft)
-    out.extend(_after_answer(convo, draft, turn, answered=("specific", "measurable")))
+    out.extend(_unusable_deadline(parsed, draft, lang))
+    convo.draft = draft_to_json(draft)
+    out.extend(_after_answer(convo, draft, ctx, answered=("specific", "measurable")))
     return out
 
 
-def handle(session: Session, turn: Turn, text: str) -> list[Message] | None:
+def start_from_proposal(session: Session, ctx: RequestContext, draft_json: dict[str, Any],
+                        proposal_id: int) -> list[Message]:
+    """Begin the owner's conversation from a goal agreed with their manager; confirming it links the proposal."""
+    delete_conversation(session, ctx.team_id, ctx.user_id)
+    session.flush()
+    draft = draft_from_json(draft_json)
+    convo = Conversation(
+        team_id=ctx.team_id, user_id=ctx.user_id, channel_id=ctx.channel_id, step="specific",
+        draft={**draft_to_json(draft), PROPOSAL_KEY: proposal_id}, history=[], pending=None, started_at=ctx.now,
+        updated_at=ctx.now, card_key=secrets.token_hex(8),
+    )
+    session.add(convo)
+    return [goal_blocks.understood(ctx.lang, draft),
+            *_after_answer(convo, draft, ctx, answered=("specific", "measurable"))]
+
+
+def handle(session: Session, ctx: RequestContext, text: str) -> list[Message] | None:
     """Answer a message typed during a conversation; None when there is no conversation in progress."""
-    convo = get_conversation(session, turn.team_id, turn.user_id)
+    convo = get_conversation(session, ctx.team_id, ctx.user_id)
     if convo is None:
         return None
-    lang = turn.lang
+    lang = ctx.lang
     text = text.strip()
-    convo.updated_at = turn.now
+    convo.updated_at = ctx.now
     if not text:
         return [Message(text=t(lang, "errors.empty")), _ask(convo, draft_from_json(convo.draft), lang)]
     if len(text) > MAX_TEXT:
@@ -118,12 +129,12 @@ def handle(session: Session, turn: Turn, text: str) -> list[Message] | None:
     intent = read_intent(text, lang)
     draft = draft_from_json(convo.draft)
     if intent == "cancel":
-        return cancel(session, turn)
+        return cancel(session, ctx)
     if intent == "back":
         return _back(convo, draft, lang)
     if convo.step == CONFIRM:
         if intent == "yes":
-            return confirm(session, turn)
+            return confirm(session, ctx)
         return [Message(text=t(lang, "goal.confirm_hint"))]
     if convo.pending and intent == "yes":
         accepted = list(convo.pending.get("accepted", [])) + [convo.pending["code"]]
@@ -131,57 +142,93 @@ def handle(session: Session, turn: Turn, text: str) -> list[Message] | None:
         draft_json = dict(convo.draft)
         draft_json["_accepted"] = accepted
         convo.draft = draft_json
-        return _advance(convo, draft, turn)
+        return _advance(convo, draft, ctx)
     awaiting = (convo.pending or {}).get("code")
     convo.pending = None
-    return _answer_step(convo, draft, turn, text, intent, awaiting)
+    return _answer_step(convo, draft, ctx, text, intent, awaiting)
 
 
-def confirm(session: Session, turn: Turn) -> list[Message]:
+def read_card_value(value: str) -> tuple[str | None, str | None]:
+    """(card key, SMART part) from a conversation button's value; a card from before card keys has no key."""
+    head, _, tail = (value or "").partition(":")
+    if tail:
+        return head, tail
+    if head in SMART_PARTS:
+        return None, head
+    return (head, None) if head and not head.startswith("goal_") else (None, None)
+
+
+def press(session: Session, ctx: RequestContext, button: str, value: str) -> tuple[list[Message], bool]:
+    """A press on a conversation card (confirm, edit, cancel, choice): (the answer, whether the card was current).
+
+    A card belongs to one conversation: pressed after that conversation ended (saved, cancelled or replaced by
+    a new /goal), it changes nothing and says the card is no longer active.
+    """
+    card, part = read_card_value(value)
+    convo = get_conversation(session, ctx.team_id, ctx.user_id)
+    if card is not None and (convo is None or convo.card_key != card):
+        return [Message(text=t(ctx.lang, "goal.card_inactive"))], False
+    if button == "confirm":
+        return confirm(session, ctx), True
+    if button == "cancel":
+        return cancel(session, ctx), True
+    return edit(session, ctx, part if button == "choice" else None), True
+
+
+def confirm(session: Session, ctx: RequestContext) -> list[Message]:
     """Save the drafted goal and end the conversation."""
-    convo = get_conversation(session, turn.team_id, turn.user_id)
-    lang = turn.lang
+    convo = get_conversation(session, ctx.team_id, ctx.user_id)
+    lang = ctx.lang
     if convo is None:
         return [Message(text=t(lang, "goal.nothing_to_confirm"))]
     draft = draft_from_json(convo.draft)
     if convo.step != CONFIRM:
         return [Message(text=t(lang, "goal.not_ready")), _ask(convo, draft, lang)]
     assert draft.target is not None and draft.deadline is not None
+    proposal_id = convo.draft.get(PROPOSAL_KEY)
+    if proposal_id is None:  # a goal agreed in a proposal was approved already
+        held = hold_for_approval(session, team_id=ctx.team_id, user_id=ctx.user_id, lang=lang,
+                                 draft=draft_to_json(draft), now=ctx.now)
+        if held is not None:
+            session.delete(convo)
+            return held
     goal = Goal(
-        team_id=turn.team_id, user_id=turn.user_id, title=draft.text or (draft.subject or ""), type=draft.type,
+        team_id=ctx.team_id, user_id=ctx.user_id, title=draft.text or (draft.subject or ""), type=draft.type,
         subject=draft.subject, metric=draft.metric, unit=draft.unit, direction=draft.direction or "increase",
-        baseline=draft.baseline, target=draft.target, current=draft.baseline, start_date=turn.today,
+        baseline=draft.baseline, target=draft.target, current=draft.baseline, start_date=ctx.today,
         deadline=draft.deadline, confidence=draft.confidence, plan=draft.plan, relevance=draft.relevance,
-        status="active", lang=lang, created_at=turn.now, updated_at=turn.now,
+        status=GoalStatus.ACTIVE, lang=lang, created_at=ctx.now, updated_at=ctx.now,
     )
     session.add(goal)
     session.delete(convo)
     session.flush()
+    if proposal_id is not None:
+        link_proposal_goal(session, int(proposal_id), goal.id, now=ctx.now)
     return [goal_blocks.saved(lang, goal)]
 
 
-def cancel(session: Session, turn: Turn) -> list[Message]:
+def cancel(session: Session, ctx: RequestContext) -> list[Message]:
     """Drop the conversation in progress."""
-    convo = get_conversation(session, turn.team_id, turn.user_id)
+    convo = get_conversation(session, ctx.team_id, ctx.user_id)
     if convo is None:
-        return [Message(text=t(turn.lang, "goal.nothing_to_cancel"))]
+        return [Message(text=t(ctx.lang, "goal.nothing_to_cancel"))]
     session.delete(convo)
-    return [Message(text=t(turn.lang, "goal.cancelled"))]
+    return [Message(text=t(ctx.lang, "goal.cancelled"))]
 
 
-def edit(session: Session, turn: Turn, part: str | None = None) -> list[Message]:
+def edit(session: Session, ctx: RequestContext, part: str | None = None) -> list[Message]:
     """From the summary card: offer the parts to change, or jump to one."""
-    convo = get_conversation(session, turn.team_id, turn.user_id)
-    lang = turn.lang
+    convo = get_conversation(session, ctx.team_id, ctx.user_id)
+    lang = ctx.lang
     if convo is None:
         return [Message(text=t(lang, "goal.nothing_to_confirm"))]
     draft = draft_from_json(convo.draft)
     if part is None:
         convo.history = list(convo.history) + [convo.step]
         convo.step = CHOOSE
-        return [goal_blocks.choose_part(lang)]
+        return [goal_blocks.choose_part(lang, convo.card_key)]
     if part not in SMART_PARTS:
-        return [goal_blocks.choose_part(lang)]
+        return [goal_blocks.choose_part(lang, convo.card_key)]
     if convo.step != CHOOSE:
         convo.history = list(convo.history) + [convo.step]
     convo.step = part
@@ -190,24 +237,21 @@ def edit(session: Session, turn: Turn, part: str | None = None) -> list[Message]
 
 
 def _answer_step(
-    convo: Conversation, draft: GoalDraft, turn: Turn, text: str, intent: str | None, awaiting: str | None = None,
+    convo: Conversation, draft: GoalDraft, ctx: RequestContext, text: str, intent: str | None, awaiting: str | None = None,
 ) -> list[Message]:
-    lang = turn.lang
+    lang = ctx.lang
     step = convo.step
     if step == "what":
         # The first answer to an empty /goal is the goal sentence itself.
-        parsed = parse_goal(text, lang=lang, now=turn.now, tz=turn.tz)
+        parsed = parse_goal(text, lang=lang, now=ctx.now, tz=ctx.tz, fiscal_year_start_month=ctx.fiscal_year_start)
         draft = GoalDraft.from_parsed(parsed)
-        convo.draft = draft_to_json(draft)
         out = [goal_blocks.understood(lang, draft)]
-        if parsed.deadline_error == "past" and draft.deadline is not None:
-            out.append(Message(text=t(lang, "feedback.time_bound.deadline_past", date=fmt_date(lang, draft.deadline))))
-            draft.deadline = None
-            convo.draft = draft_to_json(draft)
+        out.extend(_unusable_deadline(parsed, draft, lang))
+        convo.draft = draft_to_json(draft)
         convo.history = []
-        return out + _after_answer(convo, draft, turn, answered=("specific", "measurable"))
+        return out + _after_answer(convo, draft, ctx, answered=("specific", "measurable"))
     if step == CHOOSE:
-        return [goal_blocks.choose_part(lang)]
+        return [goal_blocks.choose_part(lang, convo.card_key)]
     if step == "specific":
         updates = read_specific(text, lang=lang, draft=draft)
         _apply(draft, updates)
@@ -229,27 +273,42 @@ def _answer_step(
     elif step == "relevant":
         draft.relevance = text
     elif step == "time_bound":
-        result = resolve_deadline(text, lang=lang, now=turn.now, tz=turn.tz)
+        result = resolve_deadline(text, lang=lang, now=ctx.now, tz=ctx.tz,
+                                  fiscal_year_start_month=ctx.fiscal_year_start)
         if result.error == "past" and result.deadline is not None:
             return [Message(text=t(lang, "feedback.time_bound.deadline_past", date=fmt_date(lang, result.deadline)))]
+        if result.error == "weekday_mismatch" and result.deadline is not None:
+            return [goal_blocks.weekday_mismatch(lang, result.matched or text, result.deadline)]
         if result.deadline is None:
             return [Message(text=t(lang, "feedback.time_bound.unreadable", text=escape(text)))]
         draft.deadline = result.deadline
+        draft.notes = tuple(n for n in draft.notes if n.code not in ("deadline", "fiscal_deadline"))
     convo.draft = _keep_flags(convo.draft, draft)
-    return _after_answer(convo, draft, turn, answered=(step,))
+    return _after_answer(convo, draft, ctx, answered=(step,))
 
 
-def _after_answer(convo: Conversation, draft: GoalDraft, turn: Turn, answered: tuple[str, ...]) -> list[Message]:
+def _unusable_deadline(parsed: ParsedGoal, draft: GoalDraft, lang: str) -> list[Message]:
+    """A deadline already gone, or a weekday that disagrees with its date, is dropped and asked again."""
+    if parsed.deadline is None or parsed.deadline_error not in ("past", "weekday_mismatch"):
+        return []
+    draft.deadline = None
+    draft.notes = tuple(n for n in draft.notes if n.code not in ("deadline", "fiscal_deadline"))
+    if parsed.deadline_error == "past":
+        return [Message(text=t(lang, "feedback.time_bound.deadline_past", date=fmt_date(lang, parsed.deadline)))]
+    return [goal_blocks.weekday_mismatch(lang, parsed.deadline_phrase or parsed.text, parsed.deadline)]
+
+
+def _after_answer(convo: Conversation, draft: GoalDraft, ctx: RequestContext, answered: tuple[str, ...]) -> list[Message]:
     """Check what was just answered; give feedback or move on to the next missing part."""
-    lang = turn.lang
+    lang = ctx.lang
     accepted = set(convo.draft.get("_accepted", []))
     issues: list[SmartIssue] = []
     for part in answered:
-        if part in missing_parts(draft, today=turn.today):
+        if part in missing_parts(draft, today=ctx.today):
             continue  # still unanswered: it will be asked, not criticised
-        issues.extend(check_part(part, draft, today=turn.today))
+        issues.extend(check_part(part, draft, today=ctx.today))
     if "measurable" in answered and draft.target is not None:
-        issues.extend(i for i in check_part("achievable", draft, today=turn.today) if i.code in TARGET_CODES)
+        issues.extend(i for i in check_part("achievable", draft, today=ctx.today) if i.code in TARGET_CODES)
     issues = [i for i in issues if i.code not in accepted]
     out: list[Message] = []
     if "time_bound" in answered and draft.deadline is not None and not any(i.part == "time_bound" for i in issues):
@@ -268,27 +327,27 @@ def _after_answer(convo: Conversation, draft: GoalDraft, turn: Turn, answered: t
             convo.step = "measurable"
         out.append(goal_blocks.feedback(lang, issue, draft, warning=True))
         return out
-    return out + _advance(convo, draft, turn)
+    return out + _advance(convo, draft, ctx)
 
 
-def _advance(convo: Conversation, draft: GoalDraft, turn: Turn) -> list[Message]:
+def _advance(convo: Conversation, draft: GoalDraft, ctx: RequestContext) -> list[Message]:
     """Move to the first part still missing, or to the summary card."""
-    lang = turn.lang
-    remaining = missing_parts(draft, today=turn.today)
+    lang = ctx.lang
+    remaining = missing_parts(draft, today=ctx.today)
     if convo.step not in ("what", CHOOSE) and (not convo.history or convo.history[-1] != convo.step):
         convo.history = list(convo.history) + [convo.step]
     if remaining:
         convo.step = remaining[0]
         return [_ask(convo, draft, lang)]
     convo.step = CONFIRM
-    warnings = [i for i in _all_issues(draft, turn) if not i.blocking]
-    return [goal_blocks.summary_card(lang, draft, warnings)]
+    warnings = [i for i in _all_issues(draft, ctx) if not i.blocking]
+    return [goal_blocks.summary_card(lang, draft, warnings, convo.card_key)]
 
 
-def _all_issues(draft: GoalDraft, turn: Turn) -> list[SmartIssue]:
+def _all_issues(draft: GoalDraft, ctx: RequestContext) -> list[SmartIssue]:
     issues: list[SmartIssue] = []
     for part in SMART_PARTS:
-        issues.extend(check_part(part, draft, today=turn.today))
+        issues.extend(check_part(part, draft, today=ctx.today))
     return issues
 
 
@@ -302,17 +361,17 @@ def _back(convo: Conversation, draft: GoalDraft, lang: str) -> list[Message]:
     convo.history = history
     convo.pending = None
     if convo.step == CONFIRM:
-        return [goal_blocks.summary_card(lang, draft, [])]
+        return [goal_blocks.summary_card(lang, draft, [], convo.card_key)]
     if convo.step == CHOOSE:
-        return [goal_blocks.choose_part(lang)]
+        return [goal_blocks.choose_part(lang, convo.card_key)]
     return [_ask(convo, draft, lang)]
 
 
 def _ask(convo: Conversation, draft: GoalDraft, lang: str) -> Message:
     if convo.step == CONFIRM:
-        return goal_blocks.summary_card(lang, draft, [])
+        return goal_blocks.summary_card(lang, draft, [], convo.card_key)
     if convo.step == CHOOSE:
-        return goal_blocks.choose_part(lang)
+        return goal_blocks.choose_part(lang, convo.card_key)
     return goal_blocks.question(lang, convo.step, draft)
 
 
@@ -323,9 +382,32 @@ def _apply(draft: GoalDraft, updates: dict[str, Any]) -> None:
 
 
 def _keep_flags(old: dict[str, Any], draft: GoalDraft) -> dict[str, Any]:
-    """Serialize the draft, keeping the warnings the person already accepted."""
+    """Serialize the draft, keeping the warnings the person already accepted and the proposal it finishes."""
     data = draft_to_json(draft)
-    if "_accepted" in old:
-        data["_accepted"] = old["_accepted"]
+    for flag in ("_accepted", PROPOSAL_KEY):
+        if flag in old:
+            data[flag] = old[flag]
     return data
 
+
+# --- the use cases, one unit of work each ----------------------------------------------------------------------
+
+
+def start_goal(deps: Deps, ctx: RequestContext, text: str) -> list[Message]:
+    """`/goal [TEXT]` or the Home's "New goal": begin a conversation."""
+    return in_transaction(deps.sessions, lambda session: start(session, ctx, text))
+
+
+def answer(deps: Deps, ctx: RequestContext, text: str) -> list[Message] | None:
+    """A message typed in the DM; None when no conversation is in progress."""
+    return in_transaction(deps.sessions, lambda session: handle(session, ctx, text))
+
+
+def cancel_goal(deps: Deps, ctx: RequestContext) -> list[Message]:
+    """`/goal cancel`: end the conversation in progress."""
+    return in_transaction(deps.sessions, lambda session: cancel(session, ctx))
+
+
+def press_card(deps: Deps, ctx: RequestContext, button: str, value: str) -> tuple[list[Message], bool]:
+    """A conversation card's button, in one unit of work: (the answer, whether the card was still current)."""
+    return in_transaction(deps.sessions, lambda session: press(session, ctx, button, value))

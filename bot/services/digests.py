@@ -24,11 +24,13 @@ from bot.deps import Deps
 from bot.rules.digest_math import DigestGoal, LastCheckIn, achieved_this_week, most_at_risk
 from bot.rules.progress import ACTIVE_ORDER, GoalNumbers, Kind, kind_of, standing, team_totals
 from prompts import fmt_date, t
+from storage.db import unit_of_work
 from storage.models import DigestSubscription
 from storage.repositories import (
     digest_rows,
     display_names,
     failed_outbox_messages,
+    get_digest_subscription_by_id,
 )
 
 log = logging.getLogger(__name__)
@@ -49,7 +51,12 @@ def weekly_key(channel_id: str, week_start: date) -> str:
 
 def now_key(channel_id: str, now: datetime) -> str:
     """The idempotency key of a digest asked for with `/goal digest now` (not the weekly one)."""
-    return f"digest:{channel_id}:now:{now.astimezone(UTC).strftime('%Y%m%dT%H%M%S')}"
+    return f"{now_key_prefix(channel_id)}{now.astimezone(UTC).strftime('%Y%m%dT%H%M%S')}"
+
+
+def now_key_prefix(channel_id: str) -> str:
+    """What every `/goal digest now` key of the channel starts with (to find the last one)."""
+    return f"digest:{channel_id}:now:"
 
 
 def notice_key(channel_id: str, week_start: date) -> str:
@@ -147,13 +154,14 @@ def row_goal(row: Any, zone: ZoneInfo, *, today: date, weeks: dict[str, date] | 
 
 def team_goals(
     session: Session, *, team_id: str, member_ids: list[str], today: date, week_start: date, tz: str,
+    public_only: bool = True,
 ) -> list[DigestGoal]:
-    """Every goal of the channel's members with its standing: one query, whatever the size of the team."""
+    """Every goal of the members with its standing (a channel's: public goals only): one query, whatever the team."""
     zone = ZoneInfo(tz)
     since = datetime.combine(week_start, time(0, 0), tzinfo=zone)
     weeks: dict[str, date] = {}
     return [row_goal(row, zone, today=today, weeks=weeks)
-            for row in digest_rows(session, team_id, member_ids, since, week_start)]
+            for row in digest_rows(session, team_id, member_ids, since, week_start, public_only=public_only)]
 
 
 def digest_view(goals: list[DigestGoal], *, lang: str, week_start: date, today: date) -> DigestView:
@@ -234,11 +242,9 @@ def queue_digest(
     with deps.sessions() as session:
         built = build_digest(session, team_id=team_id, member_ids=members, now=now, tz=tz, lang=lang)
     chart = team_progress_png(built.view) if built.view.people else None
-    with deps.sessions() as session:
-        count = enqueue_digest(session, built, key=key, team_id=team_id, channel_id=channel_id, now=now,
-                               ref_id=ref_id, chart=chart)
-        session.commit()
-    return count
+    with unit_of_work(deps.sessions) as session:
+        return enqueue_digest(session, built, key=key, team_id=team_id, channel_id=channel_id, now=now,
+                              ref_id=ref_id, chart=chart)
 
 
 def queue_removed_notice(
@@ -255,15 +261,14 @@ def queue_removed_notice(
 def notify_failed_digests(deps: Deps, now: datetime) -> int:
     """Tell subscribers about weekly digests Slack refused for good (e.g. goalbot was removed from the channel)."""
     queued = 0
-    with deps.sessions() as session:
+    with unit_of_work(deps.sessions) as session:
         for row in failed_outbox_messages(session, KIND, since=now - timedelta(days=14)):
             match = _WEEKLY_KEY.match(row.idempotency_key)
-            subscription = session.get(DigestSubscription, row.ref_id) if row.ref_id is not None else None
+            subscription = get_digest_subscription_by_id(session, row.ref_id) if row.ref_id is not None else None
             if match is None or subscription is None:
                 continue  # a follow-up or the chart: the main message's failure already tells the story
             error = row.last_error or ""
             problem = next((code for code in (*_NOT_THERE, "is_archived") if code in error), "refused")
             queued += queue_removed_notice(session, subscription, week_start=date.fromisoformat(match["week"]),
                                            problem=problem, now=now, error=error)
-        session.commit()
     return queued

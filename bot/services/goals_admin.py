@@ -20,14 +20,13 @@ from bot.rules.deadlines import resolve_deadline
 from bot.rules.numbers import parse_number
 from bot.blocks.standing import numbers_of, standing_of, value_of_target
 from bot.rules.progress import can_close_as_achieved
-from bot.rules.smart import GoalDraft, check_part
-from bot.services.conversation import TARGET_CODES
+from bot.rules.smart import TARGET_CODES, GoalDraft, check_part
+from bot.rules.statuses import CLOSING, GoalStatus
 from prompts import fmt_date, fmt_number, keys, t
 from storage.models import Goal, GoalRevision
 from storage.repositories import add_revision, get_goal, list_goals
 
 EDITABLE = ("target", "deadline", "metric", "unit", "baseline")
-CLOSED_STATUSES = ("achieved", "missed", "dropped")
 MAX_REASON = 1000
 MAX_NOTE = 1000
 
@@ -65,9 +64,15 @@ def split_leading_id(args: str) -> tuple[int | None, str]:
     return int(match.group(1)), text[match.end():].strip()
 
 
+def split_reason(text: str) -> tuple[str, str]:
+    """Split `what because why` (or perché, motivo: …) into what and why; why is "" when none was given."""
+    parts = _REASON_WORDS.split(text, maxsplit=1)
+    return parts[0].strip(), (parts[1].strip() if len(parts) > 1 else "")
+
+
 def active_goals(session: Session, team_id: str, user_id: str) -> list[Goal]:
     """The person's active goals, oldest first."""
-    return list_goals(session, team_id, user_id, statuses=("active",))
+    return list_goals(session, team_id, user_id, statuses=(GoalStatus.ACTIVE,))
 
 
 def owned_goal(session: Session, team_id: str, user_id: str, goal_id: int | None, *, active: bool = True,
@@ -81,15 +86,12 @@ def owned_goal(session: Session, team_id: str, user_id: str, goal_id: int | None
     """
     if goal_id is None:
         raise GoalRefused("manage.no_active_goals")
-    if lock:
-        goal = session.get(Goal, goal_id, with_for_update=True, populate_existing=True)
-    else:
-        goal = get_goal(session, goal_id)
+    goal = get_goal(session, goal_id, lock=lock)
     if goal is None or goal.team_id != team_id:
         raise GoalRefused("manage.not_found", id=goal_id)
     if goal.user_id != user_id:
         raise GoalRefused("manage.not_yours", id=goal_id)
-    if active and goal.status != "active":
+    if active and goal.status != GoalStatus.ACTIVE:
         raise GoalRefused("manage.already_closed", id=goal_id, status=goal.status)
     return goal
 
@@ -310,8 +312,7 @@ class TextEdit:
 def read_text_edit(args: str) -> TextEdit:
     """Read the typed form of an edit; a missing field means "open the form for this goal"."""
     goal_id, rest = split_leading_id(args)
-    parts = _REASON_WORDS.split(rest, maxsplit=1)
-    head, reason = parts[0].strip(), (parts[1].strip() if len(parts) > 1 else "")
+    head, reason = split_reason(rest)
     word, _, value = head.partition(" ")
     name = FIELD_WORDS.get(word.lower()) if word else None
     if name is None:
@@ -323,7 +324,7 @@ def read_text_edit(args: str) -> TextEdit:
 
 
 def close_goal(
-    session: Session, goal: Goal, status: str, *, by: str, at: datetime, note: str | None,
+    session: Session, goal: Goal, status: GoalStatus, *, by: str, at: datetime, note: str | None,
     override: bool = False,
 ) -> GoalRevision:
     """Close the goal as achieved, missed or dropped, keeping the note verbatim and the change as a revision.
@@ -331,7 +332,7 @@ def close_goal(
     Closing as achieved against the numbers needs `override` (the owner said so, with a reason: the note); it is
     kept in the history as an "override" revision recording what the numbers showed.
     """
-    if status not in CLOSED_STATUSES:
+    if status not in CLOSING:
         raise ValueError(f"cannot close a goal as {status!r}")
     note = (note or "").strip() or None
     if note is not None and len(note) > MAX_NOTE:
@@ -356,7 +357,7 @@ def close_goal(
 class CloseDecision:
     """How `/goal done` (or a review's *Achieved*) closes a goal: as achieved, by override, or not without a why."""
 
-    status: str | None  # "achieved" to close; None to ask the owner first
+    status: GoalStatus | None  # achieved to close; None to ask the owner first
     override: bool
     shown: str  # what the numbers show ("0 of 12 clients"), for the question
 
@@ -366,9 +367,9 @@ def decide_achieved(lang: str, goal: Goal, *, today: date, note: str | None) -> 
     numbers = numbers_of(goal)
     shown = value_of_target(lang, standing_of(goal, today).value, goal.target, goal.unit)
     if can_close_as_achieved(numbers, today):
-        return CloseDecision("achieved", False, shown)
+        return CloseDecision(GoalStatus.ACHIEVED, False, shown)
     if (note or "").strip():
-        return CloseDecision("achieved", True, shown)
+        return CloseDecision(GoalStatus.ACHIEVED, True, shown)
     return CloseDecision(None, False, shown)
 
 

@@ -10,7 +10,9 @@ from slack_sdk.errors import SlackApiError
 
 from bot.blocks.home import home_view, next_checkin_text
 from bot.deps import Deps
-from bot.services.checkins import load_schedule, next_checkin, owner_lang
+from bot.rules.statuses import GoalStatus
+from bot.services.checkin_schedule import load_schedule, next_checkin
+from bot.services.checkins import owner_lang
 from bot.services.profiles import valid_tz
 from storage.repositories import get_user_pref, list_goals
 
@@ -29,7 +31,7 @@ def build_home(deps: Deps, team_id: str, user_id: str) -> dict:  # type: ignore[
         zone = ZoneInfo(tz)
         schedule = load_schedule(session, settings, team_id, user_id, tz)
         upcoming = None
-        has_goals = any(g.status == "active" for g in goals)
+        has_goals = any(g.status == GoalStatus.ACTIVE for g in goals)
         if has_goals:
             # The planner's own rule, so the Home never promises a check-in that will not come.
             upcoming = next_checkin(session, schedule, team_id=team_id, user_id=user_id, now=now)

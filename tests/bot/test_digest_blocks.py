@@ -9,7 +9,7 @@ import pytest
 
 from bot.blocks.common import MAX_BLOCKS, SECTION_LIMIT
 from bot.blocks.digests import MESSAGE_CHARS, DigestView, Formats, digest_messages
-from bot.local.fake_web_api import validate_blocks
+from slackfake.web_api import validate_blocks
 from bot.rules.digest_math import DigestGoal, LastCheckIn
 from bot.rules.progress import GoalNumbers, Kind, standing
 from prompts import fmt_amount, fmt_number

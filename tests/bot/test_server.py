@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from bot.local.payloads import post
+from slackfake.payloads import post
 from bot.local.workspace import LocalWorkspace
 from bot.server import make_http_server
 from tests.bot.conftest import dm_texts
@@ -53,7 +53,7 @@ def test_stale_timestamp_is_rejected(workspace: LocalWorkspace, server_url: str)
 def test_healthz_reports_the_database(workspace: LocalWorkspace, server_url: str) -> None:
     with urllib.request.urlopen(f"{server_url}/healthz", timeout=5) as response:
         assert response.status == 200
-        assert json.loads(response.read()) == {"ok": True}
+        assert json.loads(response.read()) == {"ok": True, "scheduler": {"last_tick": None}}
 
 
 def test_event_retry_over_http_is_applied_once(workspace: LocalWorkspace, server_url: str) -> None:

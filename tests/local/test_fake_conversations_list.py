@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 from slack_sdk import WebClient
 
-from bot.local.fake_web_api import FakeSlackWebAPI
+from slackfake.web_api import FakeSlackWebAPI
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler, Se
 from slack_sdk.http_retry.builtin_interval_calculators import FixedValueRetryIntervalCalculator
 from slack_sdk.webhook import WebhookClient
 
-from bot.local.fake_web_api import FakeSlackWebAPI, dm_channel_id, validate_blocks
+from slackfake.web_api import FakeSlackWebAPI, dm_channel_id, validate_blocks
 
 
 def section(text: str) -> dict[str, Any]:

@@ -251,3 +251,102 @@ NO_DEADLINE = [
 @pytest.mark.parametrize(("text", "lang"), NO_DEADLINE, ids=[c[0] for c in NO_DEADLINE])
 def test_sentences_without_a_deadline(text: str, lang: str) -> None:
     assert find_deadline(text, lang=lang, now=NOW, tz=ROME) == DeadlineResult(None, None, None)
+
+
+# Loose phrases and weekdays: resolved, and marked "weak" so the summary card says which date was meant.
+WEAK = [
+    ("by mid-February", "en", date(2027, 2, 15)),
+    ("mid feb", "en", date(2027, 2, 15)),
+    ("entro metà marzo", "it", date(2027, 3, 15)),
+    ("a metà marzo 2027", "it", date(2027, 3, 15)),
+    ("by early April", "en", date(2027, 4, 10)),
+    ("by the beginning of June", "en", date(2027, 6, 10)),
+    ("entro inizio maggio", "it", date(2027, 5, 10)),
+    ("ai primi di maggio", "it", date(2027, 5, 10)),
+    ("by late May", "en", date(2027, 5, 31)),
+    ("mid next month", "en", date(2026, 12, 15)),
+    ("entro metà del prossimo mese", "it", date(2026, 12, 15)),
+    ("by mid-year", "en", date(2027, 6, 30)),
+    ("entro metà anno", "it", date(2027, 6, 30)),
+    ("entro venerdì 18 dicembre", "it", date(2026, 12, 18)),
+    ("by Friday, December 18", "en", date(2026, 12, 18)),
+    ("by Fri. Dec 18", "en", date(2026, 12, 18)),
+    ("ven 18 dicembre 2026", "it", date(2026, 12, 18)),
+    ("by Friday 18/12", "en", date(2026, 12, 18)),
+    ("entro venerdì 18", "it", date(2026, 12, 18)),
+    ("by Friday", "en", date(2026, 11, 27)),
+]
+
+
+@pytest.mark.parametrize(("text", "lang", "expected"), WEAK, ids=[f"{c[1]}:{c[0]}" for c in WEAK])
+def test_loose_phrases_resolve_and_say_they_were_read(text: str, lang: str, expected: date) -> None:
+    result = resolve_deadline(text, lang=lang, now=NOW, tz=ROME)
+    assert (result.deadline, result.error, result.reading) == (expected, None, "weak")
+
+
+# Half-years and plain dates are not loose: no note.
+PLAIN = [
+    ("in 1H27", "en", date(2027, 6, 30)),
+    ("nella prima metà dell'anno", "it", date(2027, 6, 30)),
+    ("entro il prossimo semestre", "it", date(2027, 6, 30)),
+    ("by end of this half", "en", date(2026, 12, 31)),
+    ("nel secondo semestre", "it", date(2026, 12, 31)),
+    ("by 31 March", "en", date(2027, 3, 31)),
+]
+
+
+@pytest.mark.parametrize(("text", "lang", "expected"), PLAIN, ids=[f"{c[1]}:{c[0]}" for c in PLAIN])
+def test_plain_periods_need_no_note(text: str, lang: str, expected: date) -> None:
+    result = resolve_deadline(text, lang=lang, now=NOW, tz=ROME)
+    assert (result.deadline, result.error, result.reading) == (expected, None, None)
+
+
+# (sentence, lang, the date as written): the weekday disagrees, so the owner is asked.
+MISMATCH = [
+    ("entro venerdì 19 dicembre", "it", date(2026, 12, 19)),
+    ("by Monday, December 18", "en", date(2026, 12, 18)),
+    ("lunedì 18/12", "it", date(2026, 12, 18)),
+    ("entro giovedì 18", "it", date(2026, 12, 18)),
+]
+
+
+@pytest.mark.parametrize(("text", "lang", "written"), MISMATCH, ids=[c[0] for c in MISMATCH])
+def test_a_weekday_that_disagrees_with_its_date_is_flagged(text: str, lang: str, written: date) -> None:
+    result = resolve_deadline(text, lang=lang, now=NOW, tz=ROME)
+    assert (result.deadline, result.error) == (written, "weekday_mismatch")
+
+
+def test_the_weekday_settles_which_number_is_the_day() -> None:
+    # 3/4 could be 3 April or March 4 in English; only March 4 2027 is a Thursday.
+    result = resolve_deadline("Thursday 3/4", lang="en", now=NOW, tz=ROME)
+    assert (result.deadline, result.error) == (date(2027, 3, 4), None)
+    # 12/7 is a Monday both as 12 July 2027 and as 7 December 2026: still two readings.
+    assert resolve_deadline("Monday 12/7", lang="en", now=NOW, tz=ROME).error == "unreadable"
+
+
+# (fiscal-year start month, phrase, deadline): fiscal years are named by the calendar year they end in.
+FISCAL = [
+    (1, "FY27 Q1", date(2027, 3, 31)),
+    (1, "end of fiscal year", date(2026, 12, 31)),
+    (2, "FY27 Q1", date(2026, 4, 30)),  # already gone: February-April 2026
+    (2, "Q3 FY", date(2027, 10, 31)),
+    (2, "Q3 FY27", date(2026, 10, 31)),
+    (2, "fine anno fiscale", date(2027, 1, 31)),
+    (2, "entro la fine dell'anno fiscale", date(2027, 1, 31)),
+    (2, "next fiscal year", date(2028, 1, 31)),
+    (4, "by the end of FY28", date(2028, 3, 31)),
+    (4, "fiscal Q4", date(2027, 3, 31)),
+    (4, "il prossimo anno fiscale", date(2028, 3, 31)),
+    (7, "nel primo trimestre fiscale", date(2027, 9, 30)),
+    (10, "H1 FY27", date(2027, 3, 31)),
+    (10, "FY2027 H2", date(2027, 9, 30)),
+    (12, "Q2 FY28", date(2028, 5, 31)),
+]
+
+
+@pytest.mark.parametrize(("start", "text", "expected"), FISCAL, ids=[f"{c[0]}:{c[1]}" for c in FISCAL])
+def test_fiscal_phrases_resolve_against_the_fiscal_year_start(start: int, text: str, expected: date) -> None:
+    result = resolve_deadline(text, lang="it" if "fiscale" in text else "en", now=NOW, tz=ROME,
+                              fiscal_year_start_month=start)
+    assert (result.deadline, result.reading) == (expected, "fiscal")
+    assert result.fiscal_start is not None and result.fiscal_start <= expected

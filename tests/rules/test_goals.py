@@ -187,11 +187,11 @@ GOALS: list[tuple[str, str, Expected]] = [
      E("revenue", None, "sales", "%", "increase", None, 10, date(2026, 12, 31), SAR)),
     ("en", "grow revenue of Boost Pro by 10% by Q2",
      E("revenue", "Boost Pro", "revenue", "%", "increase", None, 10, date(2027, 6, 30), AR)),
-    # Other activity goals.
+    # Activities with prospects are new business, counted by the activity.
     ("en", "book 40 demos with healthcare prospects in the next 2 months",
-     E("other", "healthcare prospects", "meetings", "meetings", "increase", 0, 40, date(2027, 1, 26), AR)),
+     E("new_business", "healthcare prospects", "meetings", "meetings", "increase", 0, 40, date(2027, 1, 26), AR)),
     ("en", "book 30 discovery calls with fintech prospects by the end of the quarter",
-     E("other", "fintech prospects", "calls", None, "increase", 0, 30, date(2026, 12, 31), AR)),
+     E("new_business", "fintech prospects", "calls", "calls", "increase", 0, 30, date(2026, 12, 31), AR)),
     # Vague.
     ("en", "increase sales", E("revenue", None, "sales", None, "increase", None, None, None, ALL)),
     ("it", "aumentare le vendite", E("revenue", None, "sales", None, "increase", None, None, None, ALL)),
@@ -239,7 +239,7 @@ def test_to_dict_is_json_ready() -> None:
     assert goal.to_dict() == {
         "type": "new_business", "subject": "new clients", "metric": "new_clients", "unit": "clients",
         "direction": "increase", "baseline": 0.0, "target": 10.0, "deadline": "2027-05-26",
-        "missing": ["achievable", "relevant"],
+        "missing": ["achievable", "relevant"], "notes": [],
     }
 
 
@@ -267,3 +267,175 @@ LANGUAGES = [
 @pytest.mark.parametrize(("text", "lang"), LANGUAGES, ids=[repr(c[0]) for c in LANGUAGES])
 def test_detect_language(text: str, lang: str) -> None:
     assert detect_language(text) == lang
+
+
+# The kinds of goal sentences account executives write that used to be misread, several phrasings each,
+# as typed in Slack (lowercase, typos). Same day as above: Thursday 26 November 2026 in Rome.
+UNDERSTANDING: list[tuple[str, str, Expected]] = [
+    # Activities with prospects are new business, measured by the activity count.
+    ("en", "book 25 meetings with new prospects by end of Q1",
+     E("new_business", None, "meetings", "meetings", "increase", 0, 25, date(2027, 3, 31), AR)),
+    ("en", "set up 20 demos with prospects in the retail segment this quarter",
+     E("new_business", "retail segment", "meetings", "meetings", "increase", 0, 20, date(2026, 12, 31), AR)),
+    ("en", "schedule 12 appointments with potential customers by march",
+     E("new_business", "potential customers", "meetings", "meetings", "increase", 0, 12, date(2027, 3, 31), AR)),
+    ("it", "fissare 30 appuntamenti con potenziali clienti entro marzo",
+     E("new_business", None, "meetings", "meetings", "increase", 0, 30, date(2027, 3, 31), AR)),
+    ("it", "fare 20 demo con nuovi prospect entro fine trimestre",
+     E("new_business", None, "meetings", "meetings", "increase", 0, 20, date(2026, 12, 31), AR)),
+    ("it", "organizzare 15 incontri con potenziali clienti nel prossimo trimestre",
+     E("new_business", None, "meetings", "meetings", "increase", 0, 15, date(2027, 3, 31), AR)),
+    ("it", "fissare 30 appuntamenti con nuovi clienti entro marzo",
+     E("new_business", "nuovi clienti", "meetings", "meetings", "increase", 0, 30, date(2027, 3, 31), AR)),
+    # Words that carry the type.
+    ("en", "close $400k in new ACV by end of year",
+     E("new_business", None, "acv", "USD", "increase", 0, 400_000, date(2026, 12, 31), AR)),
+    ("en", "close €1M of net new ARR in 2027",
+     E("new_business", None, "arr", "EUR", "increase", 0, 1_000_000, date(2027, 12, 31), AR)),
+    ("en", "book €600k of new bookings by Q2",
+     E("new_business", None, "revenue", "EUR", "increase", 0, 600_000, date(2027, 6, 30), AR)),
+    ("it", "fatturare 500k euro entro giugno",
+     E("revenue", None, "revenue", "EUR", "increase", None, 500_000, date(2027, 6, 30), SAR)),
+    ("it", "ridurre le disdette del 20% entro fine anno",
+     E("retention", None, "cancellations", "%", "decrease", None, 20, date(2026, 12, 31), AR)),
+    ("en", "reduce cancellations by 15% next quarter",
+     E("retention", None, "cancellations", "%", "decrease", None, 15, date(2027, 3, 31), AR)),
+    ("it", "chiudere 40 rinnovi entro il 31 marzo",
+     E("retention", None, "renewals", "renewals", "increase", 0, 40, date(2027, 3, 31), AR)),
+    ("en", "close 30 renewals by end of Q2",
+     E("retention", None, "renewals", "renewals", "increase", 0, 30, date(2027, 6, 30), AR)),
+    ("en", "keep GRR above 92% this year",
+     E("retention", None, "retention_rate", "%", "maintain", None, 92, date(2026, 12, 31), AR)),
+    ("it", "portare l'NRR al 110% entro fine anno",
+     E("retention", None, "nrr", "%", "increase", None, 110, date(2026, 12, 31), AR)),
+    ("en", "grow net revenue retention from 104% to 110% by Q4",
+     E("retention", None, "nrr", "%", "increase", 104, 110, date(2026, 12, 31), AR)),
+    ("en", "land 6 logos in DACH by june",
+     E("new_business", "DACH", "new_clients", "clients", "increase", 0, 6, date(2027, 6, 30), AR)),
+    ("en", "get 10 clients by March",
+     E("new_business", None, "new_clients", "clients", "increase", 0, 10, date(2027, 3, 31), AR)),
+    ("en", "get 10 new customers by the end of the quarter",
+     E("new_business", "new customers", "new_clients", "clients", "increase", 0, 10, date(2026, 12, 31), AR)),
+    ("it", "trovare 8 nuovi clienti entro aprile",
+     E("new_business", "nuovi clienti", "new_clients", "clients", "increase", 0, 8, date(2027, 4, 30), AR)),
+    # Typos of the key noun: read as meant, the subject kept as typed.
+    ("en", "sign 12 new cleints by end of Q1",
+     E("new_business", "new cleints", "new_clients", "clients", "increase", 0, 12, date(2027, 3, 31), AR)),
+    ("en", "win 5 new custmers in q3",
+     E("new_business", "new custmers", "new_clients", "clients", "increase", 0, 5, date(2027, 9, 30), AR)),
+    ("it", "acquisire 5 nuovi clineti entro aprile",
+     E("new_business", "nuovi clineti", "new_clients", "clients", "increase", 0, 5, date(2027, 4, 30), AR)),
+    ("it", "acquisire 6 nuovi cleinti entro giugno",
+     E("new_business", "nuovi cleinti", "new_clients", "clients", "increase", 0, 6, date(2027, 6, 30), AR)),
+    # A floor to stay above is kept, not grown.
+    ("en", "keep retention at least 90% through 2027",
+     E("retention", None, "retention_rate", "%", "maintain", None, 90, date(2027, 12, 31), AR)),
+    ("it", "retention almeno al 90% nel 2027",
+     E("retention", None, "retention_rate", "%", "maintain", None, 90, date(2027, 12, 31), AR)),
+    ("it", "mantenere il tasso di rinnovo sopra il 90% per tutto il 2027",
+     E("retention", None, "renewal_rate", "%", "maintain", None, 90, date(2027, 12, 31), AR)),
+    ("it", "mantenere la fidelizzazione non sotto l'85% nel 2027",
+     E("retention", None, "retention_rate", "%", "maintain", None, 85, date(2027, 12, 31), AR)),
+    ("en", "nps at least 50 through next year",
+     E("other", None, "nps", None, "maintain", None, 50, date(2027, 12, 31), SAR)),
+    ("en", "renewal rate no lower than 88% this year",
+     E("retention", None, "renewal_rate", "%", "maintain", None, 88, date(2026, 12, 31), AR)),
+    # An explicit date beats the weekday next to it.
+    ("it", "chiudere 5 contratti entro venerdì 18 dicembre",
+     E("new_business", None, "deals", "deals", "increase", 0, 5, date(2026, 12, 18), AR)),
+    ("en", "close 5 deals by Friday, December 18",
+     E("new_business", None, "deals", "deals", "increase", 0, 5, date(2026, 12, 18), AR)),
+    ("en", "close 5 deals by fri 18 dec",
+     E("new_business", None, "deals", "deals", "increase", 0, 5, date(2026, 12, 18), AR)),
+    # Months without a day, half-years.
+    ("en", "close 5 deals by mid-February",
+     E("new_business", None, "deals", "deals", "increase", 0, 5, date(2027, 2, 15), AR)),
+    ("it", "chiudere 5 contratti entro metà marzo",
+     E("new_business", None, "deals", "deals", "increase", 0, 5, date(2027, 3, 15), AR)),
+    ("en", "sign 3 new logos by early April",
+     E("new_business", "new logos", "new_clients", "clients", "increase", 0, 3, date(2027, 4, 10), AR)),
+    ("it", "firmare 3 contratti entro inizio maggio",
+     E("new_business", None, "deals", "deals", "increase", 0, 3, date(2027, 5, 10), AR)),
+    ("en", "close 10 deals by end of next month",
+     E("new_business", None, "deals", "deals", "increase", 0, 10, date(2026, 12, 31), AR)),
+    ("it", "aumentare il fatturato del 10% nel secondo semestre 2027",
+     E("revenue", None, "revenue", "%", "increase", None, 10, date(2027, 12, 31), SAR)),
+    # Amounts in words with a currency.
+    ("it", "generare tre milioni di euro di nuovo business nel 2027",
+     E("new_business", None, "revenue", "EUR", "increase", 0, 3_000_000, date(2027, 12, 31), AR)),
+    ("it", "raggiungere mezzo milione di euro di fatturato entro giugno",
+     E("revenue", None, "revenue", "EUR", "increase", None, 500_000, date(2027, 6, 30), SAR)),
+    ("en", "close half a million dollars in new bookings by Q3",
+     E("new_business", None, "revenue", "USD", "increase", 0, 500_000, date(2027, 9, 30), AR)),
+    ("it", "portare il fatturato a un milione e mezzo di euro entro fine anno",
+     E("revenue", None, "revenue", "EUR", "increase", None, 1_500_000, date(2026, 12, 31), SAR)),
+    # Relative targets: a rate is halved from where it starts; a count or amount changes by a share.
+    ("en", "halve churn from 8% by Q4",
+     E("retention", None, "churn_rate", "%", "decrease", 8, 4, date(2026, 12, 31), AR)),
+    ("it", "dimezzare il churn dal 6% entro fine anno",
+     E("retention", None, "churn_rate", "%", "decrease", 6, 3, date(2026, 12, 31), AR)),
+    ("en", "halve churn by end of 2027",
+     E("retention", None, "churn_rate", None, "decrease", None, None, date(2027, 12, 31), MAR)),
+    ("it", "ridurre le disdette di un quarto entro giugno",
+     E("retention", None, "cancellations", "%", "decrease", None, 25, date(2027, 6, 30), AR)),
+    ("en", "cut cancellations in half by Q2",
+     E("retention", None, "cancellations", "%", "decrease", None, 50, date(2027, 6, 30), AR)),
+]
+
+
+@pytest.mark.parametrize(("lang", "text", "expected"), UNDERSTANDING, ids=[f"{g[0]}:{g[1]}" for g in UNDERSTANDING])
+def test_parse_goal_understands_how_account_executives_write(lang: str, text: str, expected: Expected) -> None:
+    test_parse_goal(lang, text, expected)
+
+
+def test_a_relative_fraction_is_a_share_of_the_start() -> None:
+    goal = parse_goal("grow revenue by a third next year", lang="en", now=NOW, tz=ROME)
+    assert (goal.metric, goal.unit, goal.direction) == ("revenue", "%", "increase")
+    assert goal.target == pytest.approx(100 / 3)
+
+
+# (lang, sentence, the notes the summary card shows: (code, phrase as typed, value))
+NOTES = [
+    ("it", "chiudere 5 contratti entro venerdì 18 dicembre", [("deadline", "entro venerdì 18 dicembre", "2026-12-18")]),
+    ("en", "close 5 deals by mid-February", [("deadline", "by mid-February", "2027-02-15")]),
+    ("en", "close 5 deals by Friday", [("deadline", "by Friday", "2026-11-27")]),
+    ("it", "acquisire 5 nuovi clineti entro aprile", [("word", "clineti", "clienti")]),
+    ("en", "book 25 meetings with new prospects by end of Q1",
+     [("activity_new_business", "prospects", "new_business")]),
+    ("en", "close 5 deals by 31 March", []),  # a plain date needs no note
+    ("en", "close 5 deals next quarter", []),
+]
+
+
+@pytest.mark.parametrize(("lang", "text", "notes"), NOTES, ids=[n[1] for n in NOTES])
+def test_weak_readings_carry_a_note(lang: str, text: str, notes: list[tuple[str, str, str]]) -> None:
+    goal = parse_goal(text, lang=lang, now=NOW, tz=ROME)
+    assert [(n.code, n.phrase, n.value) for n in goal.notes] == notes
+    assert all(n.phrase in text for n in goal.notes)
+
+
+@pytest.mark.parametrize("text", ["chiudere 5 contratti entro venerdì 19 dicembre", "close 5 deals by Monday December 18"])
+def test_a_weekday_that_disagrees_with_the_date_is_flagged_not_trusted(text: str) -> None:
+    goal = parse_goal(text, lang="it" if "chiudere" in text else "en", now=NOW, tz=ROME)
+    assert goal.deadline_error == "weekday_mismatch"
+    assert goal.deadline in (date(2026, 12, 19), date(2026, 12, 18))  # the date as written, kept to ask about
+    assert "time_bound" in goal.missing
+    assert not [n for n in goal.notes if n.code == "deadline"]
+
+
+# (fiscal-year start month, sentence, deadline, first day of the fiscal year shown on the card)
+FISCAL = [
+    (1, "close 10 deals in FY27 Q1", date(2027, 3, 31), "2027-01-01"),
+    (2, "close 10 deals by Q3 FY", date(2027, 10, 31), "2027-02-01"),
+    (2, "raggiungere 1M di fatturato entro fine anno fiscale", date(2027, 1, 31), "2026-02-01"),
+    (4, "sign 20 new logos by the end of FY28", date(2028, 3, 31), "2027-04-01"),
+    (7, "chiudere 8 contratti nel primo trimestre fiscale", date(2027, 9, 30), "2027-07-01"),
+    (10, "grow ARR by 20% in H1 FY27", date(2027, 3, 31), "2026-10-01"),
+]
+
+
+@pytest.mark.parametrize(("start", "text", "deadline", "fy_start"), FISCAL, ids=[f"{c[0]}:{c[1]}" for c in FISCAL])
+def test_fiscal_phrases_follow_the_fiscal_year_start(start: int, text: str, deadline: date, fy_start: str) -> None:
+    goal = parse_goal(text, lang=detect_language(text), now=NOW, tz=ROME, fiscal_year_start_month=start)
+    assert goal.deadline == deadline
+    assert [(n.code, n.value, n.fiscal_start) for n in goal.notes] == [("fiscal_deadline", deadline.isoformat(), fy_start)]

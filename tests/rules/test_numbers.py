@@ -159,3 +159,21 @@ def test_amount_is_immutable_and_defaults_to_unsigned() -> None:
     assert amount.sign == 0
     with pytest.raises(AttributeError):
         amount.value = 4.0  # type: ignore[misc]
+
+
+# Amounts written in words with a scale and a currency, halves included.
+WORD_AMOUNTS = [
+    ("tre milioni di euro", "it", [(3_000_000.0, "EUR", "tre milioni di euro")]),
+    ("three million euros", "en", [(3_000_000.0, "EUR", "three million euros")]),
+    ("mezzo milione di euro", "it", [(500_000.0, "EUR", "mezzo milione di euro")]),
+    ("half a million dollars", "en", [(500_000.0, "USD", "half a million dollars")]),
+    ("un milione e mezzo di euro", "it", [(1_500_000.0, "EUR", "un milione e mezzo di euro")]),
+    ("1 milione e mezzo", "it", [(1_500_000.0, None, "1 milione e mezzo")]),
+    ("two and a half million euros", "en", [(2_500_000.0, "EUR", "two and a half million euros")]),
+    ("€ mezzo milione", "it", [(500_000.0, "EUR", "€ mezzo milione")]),
+]
+
+
+@pytest.mark.parametrize(("text", "lang", "expected"), WORD_AMOUNTS, ids=[c[0] for c in WORD_AMOUNTS])
+def test_amounts_in_words_with_a_scale(text: str, lang: str, expected: list[tuple[float, str | None, str]]) -> None:
+    assert [(a.value, a.unit, text[a.start:a.end]) for a in find_amounts(text, lang)] == expected

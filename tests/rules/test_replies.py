@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from bot.rules.replies import REASONS, GoalContext, read_reply
+from bot.rules.replies import MAX_REPLY_CHARS, REASONS, GoalContext, read_reply
 
 # Sign 10 new clients this quarter; 4 so far.
 CLIENTS = GoalContext(baseline=0, target=10, current=4, unit="clients", direction="increase")
@@ -143,11 +143,73 @@ REPLIES: list[tuple[str, str, GoalContext, float | Ask]] = [
 ]
 
 
+# Grow closed revenue from $1.9M to $2.2M; $1.9M now.
+BOOKED = GoalContext(baseline=1_900_000, target=2_200_000, current=1_900_000, unit="USD", direction="increase")
+# Kinds of replies that used to be misread, written fresh as account executives type them in Slack.
+UNDERSTANDING: list[tuple[str, str, GoalContext, float | Ask]] = [
+    # hopes, plans, hedges and the future are not progress
+    ("hoping for two more by Friday", "en", CLIENTS, Ask("hedged")),
+    ("maybe 6, waiting for confirmation", "en", CLIENTS, Ask("hedged")),
+    ("should close 2 more next week", "en", DEALS, Ask("hedged")),
+    ("we'll probably get to 7 by end of month", "en", CLIENTS, Ask("hedged")),
+    ("planning to sign 3 in january", "en", CLIENTS, Ask("hedged")),
+    ("expecting 5 by q1", "en", CLIENTS, Ask("hedged")),
+    ("forse 6, aspetto conferma", "it", CLIENTS, Ask("hedged")),
+    ("contiamo di chiuderne 3 a gennaio", "it", DEALS, Ask("hedged")),
+    ("probabilmente arriviamo a 7", "it", CLIENTS, Ask("hedged")),
+    ("spero altri 2 entro venerdì", "it", CLIENTS, Ask("hedged")),
+    ("chiuderemo 3 contratti la prossima settimana", "it", DEALS, Ask("hedged")),
+    ("magari 8 entro fine mese", "it", CLIENTS, Ask("hedged")),
+    ("siamo a 6, speriamo altri 2 a dicembre", "it", CLIENTS, 6),
+    ("now at 6, hoping for 2 more", "en", CLIENTS, 6),
+    # no change, with numbers about other things
+    ("no movement, 4 meetings with procurement this week", "en", CLIENTS, 4),
+    ("no change. 3 demos booked for next week", "en", CLIENTS, 4),
+    ("nothing new, call with legal tuesday at 3pm", "en", CLIENTS, 4),
+    ("churn flat, 3 tickets escalated", "en", CHURN, 7),
+    ("tutto fermo, riunione con l'ufficio acquisti martedì alle 15", "it", CLIENTS, 4),
+    ("nessuna novità, 2 call fissate per il 12", "it", CLIENTS, 4),
+    ("invariato, sentiti 5 prospect", "it", CLIENTS, 4),
+    ("no change, still at 4", "en", CLIENTS, 4),
+    # fractions in words
+    ("about half way", "en", CLIENTS, 5),
+    ("halfway there", "en", CLIENTS, 5),
+    ("a third of the way", "en", RETENTION, 83.333333),
+    ("a third of the way", "en", CLIENTS, Ask("percent_of_what", (3, 4))),
+    ("roughly a fifth of the way there", "en", CLIENTS, 2),
+    ("three quarters of the way", "en", REVENUE, 387_500),
+    ("siamo circa a metà", "it", CLIENTS, 5),
+    ("a metà strada", "it", CLIENTS, 5),
+    ("siamo a tre quarti", "it", DEALS, 9),
+    ("giù di mezzo punto", "it", CHURN, 6.5),
+    ("down half a point", "en", CHURN, 6.5),
+    ("su di mezzo punto", "it", RETENTION, 82.5),
+    ("quasi a metà", "it", CLIENTS, Ask("approximate", (5,))),
+    ("nearly halfway", "en", CLIENTS, Ask("approximate", (5,))),
+    # totals that only make sense as totals
+    ("USD 2.05M closed", "en", BOOKED, 2_050_000),
+    ("closed $2.1M so far", "en", BOOKED, 2_100_000),
+    ("chiusi 2,1 milioni di dollari", "it", BOOKED, 2_100_000),
+    ("closed $100k", "en", BOOKED, Ask("ambiguous_delta", (100_000, 2_000_000))),
+    # blockers with dates and times stay blockers
+    ("legal review pushed to Monday 10am", "en", CLIENTS, Ask("no_number")),
+    ("il contratto slitta a fine gennaio", "it", CLIENTS, Ask("no_number")),
+    ("still 4, signature slipped to the 15th", "en", CLIENTS, 4),
+    ("fermi a 4, la firma è rinviata al 12 gennaio", "it", CLIENTS, 4),
+]
+NEW_BLOCKERS = [
+    ("legal review pushed to Monday 10am", "en", "legal review pushed to Monday 10am"),
+    ("il contratto slitta a fine gennaio", "it", "il contratto slitta a fine gennaio"),
+    ("still 4, signature slipped to the 15th", "en", "signature slipped to the 15th"),
+    ("fermi a 4, la firma è rinviata al 12 gennaio", "it", "la firma è rinviata al 12 gennaio"),
+]
+
+
 def _id(case: tuple[str, str, GoalContext, float | Ask]) -> str:
     return f"{case[1]}:{case[0]}"
 
 
-@pytest.mark.parametrize("case", REPLIES, ids=[_id(c) for c in REPLIES])
+@pytest.mark.parametrize("case", REPLIES + UNDERSTANDING, ids=[_id(c) for c in REPLIES + UNDERSTANDING])
 def test_reply_reads_as_a_person_would(case: tuple[str, str, GoalContext, float | Ask]) -> None:
     text, lang, goal, expected = case
     reading = read_reply(text, lang=lang, goal=goal)
@@ -218,6 +280,31 @@ BLOCKERS = [
 ]
 
 
-@pytest.mark.parametrize(("text", "lang", "blocker"), BLOCKERS)
+@pytest.mark.parametrize(("text", "lang", "blocker"), BLOCKERS + NEW_BLOCKERS)
 def test_blocker_is_the_clause_that_names_it(text: str, lang: str, blocker: str | None) -> None:
     assert read_reply(text, lang=lang, goal=CLIENTS).blocker == blocker
+
+
+def test_no_confident_wrong_value_in_the_tables() -> None:
+    """The invariant that matters most: every reading is exactly right, or not confident (and asked back)."""
+    wrong = []
+    for text, lang, goal, expected in REPLIES + UNDERSTANDING:
+        reading = read_reply(text, lang=lang, goal=goal)
+        right = not isinstance(expected, Ask) and reading.value == pytest.approx(expected)
+        if reading.confident and not right:
+            wrong.append((text, reading.value, expected))
+    assert wrong == []
+
+
+def test_a_very_long_reply_is_read_in_one_pass() -> None:
+    # 20,000 characters of an owner pasting notes: read (not timed here; see the report), ending with the total.
+    filler = "call with acme on 12/3 at 10:30, 4 stakeholders, budget 120k, next steps tbd; " * 400
+    text = (filler[: MAX_REPLY_CHARS - 20] + " now at 7 clients").rjust(MAX_REPLY_CHARS)
+    assert len(text) == MAX_REPLY_CHARS
+    reading = read_reply(text, lang="en", goal=CLIENTS)
+    assert reading.confident is False or reading.value == 7
+
+
+def test_a_reply_longer_than_any_check_in_is_not_read() -> None:
+    reading = read_reply("7 " * MAX_REPLY_CHARS, lang="en", goal=CLIENTS)
+    assert (reading.confident, reading.reason) == (False, "too_long")

@@ -5,40 +5,43 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import App
+from slack_bolt import App, Respond
 from slack_sdk import WebClient
-from sqlalchemy.orm import Session
 
 from bot import ids
 from bot.blocks.common import Message, context, section
+from bot.context import Caller, RequestContext
 from bot.deps import Deps
-from bot.listeners.support import ack_now, make_turn, reply, report_failure, run_in_session
+from bot.listeners.support import lazy_listener, reply
+from bot.middleware import ack_if_needed
 from bot.services import conversation
-from bot.services.conversation import Turn
+
+Step = Callable[[Deps, RequestContext, dict[str, Any]], tuple[list[Message], bool]]
 
 
+def card_channel(body: dict[str, Any], channel_id: str | None, user_id: str) -> str:
+    """The channel of the clicked card (the DM), else the person's DM."""
+    return str((body.get("container") or {}).get("channel_id") or channel_id or user_id)
 
-def _conversation_action(deps: Deps, work: Callable[[Session, Turn, dict[str, Any]], list[Message]]) -> Any:
-    """A lazy listener for a card button: run `work`, mark the card as answered, post the result."""
 
-    def lazy_action(body: dict[str, Any], client: WebClient) -> None:
-        user_id = body["user"]["id"]
-        team_id = (body.get("team") or {}).get("id") or body["user"].get("team_id", "")
-        channel = (body.get("container") or {}).get("channel_id") or (body.get("channel") or {}).get("id") or user_id
+def _in_card_channel(body: dict[str, Any], caller: Caller) -> tuple[str, str | None]:
+    return card_channel(body, caller.channel_id, caller.user_id), None
+
+
+def conversation_button(deps: Deps, step: Step) -> Callable[..., None]:
+    """A lazy listener for a card button: run the step, mark the card as answered, post the result."""
+
+    @lazy_listener(deps, report_in=_in_card_channel)
+    def card_button(ctx: RequestContext, body: dict[str, Any], client: WebClient, respond: Respond | None) -> None:
         action = body["actions"][0]
-        lang = deps.settings.default_lang
-        try:
-            turn = make_turn(deps, client, team_id=team_id, user_id=user_id, channel_id=channel)
-            lang = turn.lang
-            messages = run_in_session(deps, lambda session: work(session, turn, action))
-            message_ts = (body.get("container") or {}).get("message_ts")
-            if message_ts and messages:
-                _close_card(client, channel, message_ts, body, action)
-            reply(deps, client, turn, channel, messages, key=f"act:{body.get('trigger_id') or action.get('action_ts')}")
-        except Exception as error:  # noqa: BLE001 - report, never leave the click unanswered
-            report_failure(client, channel, lang, error)
+        channel = card_channel(body, ctx.channel_id, ctx.user_id)
+        messages, current = step(deps, ctx.in_channel(channel), action)
+        message_ts = (body.get("container") or {}).get("message_ts")
+        if message_ts and messages and current:
+            _close_card(client, channel, message_ts, body, action)
+        reply(deps, client, ctx, channel, messages, key=f"act:{body.get('trigger_id') or action.get('action_ts')}")
 
-    return lazy_action
+    return card_button
 
 
 def _close_card(client: WebClient, channel: str, ts: str, body: dict[str, Any], action: dict[str, Any]) -> None:
@@ -54,13 +57,20 @@ def _close_card(client: WebClient, channel: str, ts: str, body: dict[str, Any], 
         pass
 
 
+# Each button of the conversation, bound once.
+def _press(button: str) -> Step:
+    return lambda deps, ctx, action: conversation.press_card(deps, ctx, button, str(action.get("value") or ""))
+
+
+BUTTONS: dict[str, Step] = {
+    ids.ACTION_CONFIRM: _press("confirm"),
+    ids.ACTION_CANCEL: _press("cancel"),
+    ids.ACTION_EDIT: _press("edit"),
+    ids.ACTION_CHOICE: _press("choice"),
+}
+
+
 def register(app: App, deps: Deps) -> None:
     """Bind the button listeners."""
-    app.action(ids.ACTION_CONFIRM)(ack=ack_now, lazy=[_conversation_action(
-        deps, lambda session, turn, action: conversation.confirm(session, turn))])
-    app.action(ids.ACTION_CANCEL)(ack=ack_now, lazy=[_conversation_action(
-        deps, lambda session, turn, action: conversation.cancel(session, turn))])
-    app.action(ids.ACTION_EDIT)(ack=ack_now, lazy=[_conversation_action(
-        deps, lambda session, turn, action: conversation.edit(session, turn))])
-    app.action(ids.ACTION_CHOICE)(ack=ack_now, lazy=[_conversation_action(
-        deps, lambda session, turn, action: conversation.edit(session, turn, action.get("value")))])
+    for action_id, step in BUTTONS.items():
+        app.action(action_id)(ack=ack_if_needed, lazy=[conversation_button(deps, step)])

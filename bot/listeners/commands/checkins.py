@@ -1,10 +1,7 @@
 """`/goal checkin`, `/goal checkin-time`, `/goal pause` and `/goal resume`: check-ins on demand and on schedule.
 
 `/goal checkin [id]` posts the check-in now (all active goals, or one), recorded as this week's check-in.
-`/goal checkin-time friday 16:00` sets the person's weekly moment (in their Slack time zone); `reset` goes back
-to the team's; `team monday 09:00` sets the team default (any member may: goalbot has no admin role yet, and
-each person's own choice wins over it). `/goal pause until 7 January` holds check-ins back until that day
-(they resume by themselves); `/goal resume` restarts them at once.
+The schedule's rules live in bot/services/checkin_schedule.py.
 """
 
 from __future__ import annotations
@@ -16,126 +13,105 @@ from slack_bolt import Respond
 from slack_sdk import WebClient
 
 from bot.blocks.common import escape, text_message
+from bot.blocks.teams import refusal_text
+from bot.context import RequestContext
 from bot.deps import Deps
-from bot.listeners.commands.registry import ephemeral, subcommand
-from bot.listeners.support import dm_channel
+from bot.listeners.support import ephemeral
 from bot.rules.commands import Command
 from bot.rules.deadlines import resolve_deadline
+from bot.rules.limits import row_id
 from bot.rules.schedule import parse_weekly_time
-from bot.services import checkins as service
-from bot.services.conversation import Turn
+from bot.services import checkin_schedule as schedules
+from bot.services import teams
+from bot.services.checkin_now import send_now
+from bot.services.profiles import dm_channel
 from prompts import fmt_date, t
-from storage.models import TeamSettings
-from storage.repositories import upsert_user_pref
 
 MAX_PAUSE = timedelta(days=366)
 TEAM_WORDS = ("team", "squadra")
 RESET_WORDS = ("reset", "default", "predefinito", "ripristina")
 
 
-@subcommand("checkin")
-def checkin_now(deps: Deps, client: WebClient, turn: Turn, command: Command, body: dict[str, Any],
+def checkin_now(deps: Deps, client: WebClient, ctx: RequestContext, command: Command, body: dict[str, Any],
                 respond: Respond) -> None:
     """Post the check-in for every active goal (or the one named) in the person's DM, now."""
     arg = command.args.strip().lstrip("#")
-    goal_id = int(arg) if arg.isdigit() else None
-    channel = dm_channel(deps, client, turn.team_id, turn.user_id)
-    request_key = str(body.get("trigger_id") or turn.now.timestamp())
-    result = service.send_now(deps, client, turn, channel, request_key=request_key, goal_id=goal_id)
+    goal_id = row_id(arg)
+    channel = dm_channel(deps, client, ctx)
+    request_key = str(body.get("trigger_id") or ctx.now.timestamp())
+    result = send_now(deps, client, ctx, channel, request_key=request_key, goal_id=goal_id)
     if result.posted == 0 and result.queued == 0:
-        ephemeral(respond, text_message(t(turn.lang, "checkin.now.none")))
+        ephemeral(respond, text_message(t(ctx.lang, "checkin.now.none")))
     elif result.queued:
-        ephemeral(respond, text_message(t(turn.lang, "checkin.now.queued")))
-    elif body.get("channel_id") != channel:
-        ephemeral(respond, text_message(t(turn.lang, "checkin.now.sent")))
+        ephemeral(respond, text_message(t(ctx.lang, "checkin.now.queued")))
+    elif ctx.channel_id != channel:
+        ephemeral(respond, text_message(t(ctx.lang, "checkin.now.sent")))
 
 
-def _schedule_answer(deps: Deps, turn: Turn, key: str) -> str:
+def _schedule_text(ctx: RequestContext, answer: schedules.ScheduleAnswer, key: str) -> str:
     """The person's schedule in words, with the next moment a check-in really goes out."""
-    with deps.sessions() as session:
-        schedule = service.load_schedule(session, deps.settings, turn.team_id, turn.user_id, turn.tz)
-        at = service.next_checkin(session, schedule, team_id=turn.team_id, user_id=turn.user_id, now=turn.now)
-    return t(turn.lang, key, day=service.day_name(turn.lang, schedule.weekday), time=schedule.time, tz=turn.tz,
-             next=service.local_moment(turn.lang, at, turn.tz))
+    schedule = answer.schedule
+    return t(ctx.lang, key, day=schedules.day_name(ctx.lang, schedule.weekday), time=schedule.time, tz=ctx.tz,
+             next=schedules.local_moment(ctx.lang, answer.next_at, ctx.tz))
 
 
-@subcommand("checkin-time")
-def checkin_time(deps: Deps, client: WebClient, turn: Turn, command: Command, body: dict[str, Any],
+def checkin_time(deps: Deps, client: WebClient, ctx: RequestContext, command: Command, body: dict[str, Any],
                  respond: Respond) -> None:
     """Show or change when the weekly check-in arrives (the person's, or the team default)."""
     args = command.args.strip()
-    lang = turn.lang
+    lang = ctx.lang
     first, _, rest = args.partition(" ")
     if not args:
-        ephemeral(respond, text_message(_schedule_answer(deps, turn, "checkin.time.current")))
+        answer = schedules.current_schedule(deps, ctx)
+        ephemeral(respond, text_message(_schedule_text(ctx, answer, "checkin.time.current")))
         return
     if first.lower() in RESET_WORDS:
-        with deps.sessions() as session:
-            pref = upsert_user_pref(session, turn.team_id, turn.user_id)
-            pref.checkin_weekday, pref.checkin_time = None, None
-            session.commit()
-        ephemeral(respond, text_message(_schedule_answer(deps, turn, "checkin.time.reset")))
+        answer = schedules.set_own_schedule(deps, ctx, None)
+        ephemeral(respond, text_message(_schedule_text(ctx, answer, "checkin.time.reset")))
         return
     team = first.lower() in TEAM_WORDS
+    if team and not (decision := teams.change_team_defaults(deps.sessions, ctx)):
+        ephemeral(respond, text_message(refusal_text(lang, decision)))
+        return
     reading = parse_weekly_time(rest if team else args)
     if reading.value is None:
         ephemeral(respond, text_message(t(lang, f"checkin.time.{reading.error}")))
         return
-    with deps.sessions() as session:
-        if team:
-            row = session.get(TeamSettings, turn.team_id) or TeamSettings(team_id=turn.team_id)
-            row.checkin_weekday, row.checkin_time = reading.value.weekday, reading.value.time
-            session.add(row)
-        else:
-            pref = upsert_user_pref(session, turn.team_id, turn.user_id)
-            pref.checkin_weekday, pref.checkin_time = reading.value.weekday, reading.value.time
-        session.commit()
     if team:
-        day = service.day_name(lang, reading.value.weekday)
+        schedules.set_team_schedule(deps, ctx, reading.value)
+        day = schedules.day_name(lang, reading.value.weekday)
         ephemeral(respond, text_message(t(lang, "checkin.time.team_set", day=day, time=reading.value.time)))
         return
-    ephemeral(respond, text_message(_schedule_answer(deps, turn, "checkin.time.set")))
+    answer = schedules.set_own_schedule(deps, ctx, reading.value)
+    ephemeral(respond, text_message(_schedule_text(ctx, answer, "checkin.time.set")))
 
 
-@subcommand("pause")
-def pause(deps: Deps, client: WebClient, turn: Turn, command: Command, body: dict[str, Any],
+def pause(deps: Deps, client: WebClient, ctx: RequestContext, command: Command, body: dict[str, Any],
           respond: Respond) -> None:
     """Hold check-ins back until a day (holidays); they resume by themselves on that day."""
     text = command.args.strip()
-    lang = turn.lang
+    lang = ctx.lang
     if not text:
         ephemeral(respond, text_message(t(lang, "checkin.pause.usage")))
         return
-    result = resolve_deadline(text, lang=lang, now=turn.now, tz=turn.tz)
+    result = resolve_deadline(text, lang=lang, now=ctx.now, tz=ctx.tz)
     if result.deadline is None:
         ephemeral(respond, text_message(t(lang, "checkin.pause.unreadable", text=escape(text[:200]))))
         return
     if result.error == "past":
         ephemeral(respond, text_message(t(lang, "checkin.pause.past", date=fmt_date(lang, result.deadline))))
         return
-    if result.deadline - turn.today > MAX_PAUSE:
+    if result.deadline - ctx.today > MAX_PAUSE:
         ephemeral(respond, text_message(t(lang, "checkin.pause.too_far")))
         return
-    with deps.sessions() as session:
-        upsert_user_pref(session, turn.team_id, turn.user_id).paused_until = result.deadline
-        session.commit()
-        schedule = service.load_schedule(session, deps.settings, turn.team_id, turn.user_id, turn.tz)
-        at = service.next_checkin(session, schedule, team_id=turn.team_id, user_id=turn.user_id, now=turn.now)
+    answer = schedules.pause_until(deps, ctx, result.deadline)
     ephemeral(respond, text_message(t(lang, "checkin.pause.set", date=fmt_date(lang, result.deadline),
-                                      next=service.local_moment(lang, at, turn.tz))))
+                                      next=schedules.local_moment(lang, answer.next_at, ctx.tz))))
 
 
-@subcommand("resume")
-def resume(deps: Deps, client: WebClient, turn: Turn, command: Command, body: dict[str, Any],
+def resume(deps: Deps, client: WebClient, ctx: RequestContext, command: Command, body: dict[str, Any],
            respond: Respond) -> None:
     """Restart paused check-ins now."""
-    with deps.sessions() as session:
-        pref = upsert_user_pref(session, turn.team_id, turn.user_id)
-        was_paused = pref.paused_until is not None and pref.paused_until > turn.today
-        pref.paused_until = None
-        session.commit()
+    was_paused, answer = schedules.resume(deps, ctx)
     key = "checkin.pause.resumed" if was_paused else "checkin.pause.not_paused"
-    with deps.sessions() as session:
-        schedule = service.load_schedule(session, deps.settings, turn.team_id, turn.user_id, turn.tz)
-        at = service.next_checkin(session, schedule, team_id=turn.team_id, user_id=turn.user_id, now=turn.now)
-    ephemeral(respond, text_message(t(turn.lang, key, next=service.local_moment(turn.lang, at, turn.tz))))
+    ephemeral(respond, text_message(t(ctx.lang, key, next=schedules.local_moment(ctx.lang, answer.next_at, ctx.tz))))

@@ -1,15 +1,1 @@
 """Events API listeners, one module per event family."""
-
-from __future__ import annotations
-
-from slack_bolt import App
-
-from bot.deps import Deps
-from bot.listeners.events import messages
-from bot.listeners.events import home
-
-
-def register(app: App, deps: Deps) -> None:
-    """Bind every event listener."""
-    messages.register(app, deps)
-    home.register(app, deps)

@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
-from slack_bolt import App
+from slack_bolt import App, Respond
 from slack_sdk import WebClient
 
 from bot.blocks.common import text_message
+from bot.context import Caller, RequestContext
 from bot.deps import Deps
-from bot.listeners.support import make_turn, reply, report_failure, run_in_session
-from bot.services import checkins, conversation
-from bot.services.home import refresh_home
+from bot.listeners.support import lazy_listener, reply
+from bot.services import conversation
+from bot.services.checkin_replies import answer_thread_reply
 from prompts import t
 
-log = logging.getLogger(__name__)
 # Typed messages (and files with a comment) are input; edits, deletions and joins are not.
 HANDLED_SUBTYPES = (None, "file_share", "thread_broadcast")
 
@@ -30,35 +29,28 @@ def is_user_message(event: dict[str, Any]) -> bool:
     )
 
 
-def on_message(deps: Deps) -> Any:
-    """Handle a DM: a check-in reply in a thread, the next conversation answer, or a pointer to /goal."""
-
-    def handle_message_event(body: dict[str, Any], event: dict[str, Any], client: WebClient) -> None:
-        if not is_user_message(event):
-            return
-        team_id = body.get("team_id") or event.get("team") or ""
-        user_id, channel = event["user"], event["channel"]
-        text = event.get("text") or ""
-        thread_ts = event.get("thread_ts")
-        lang = deps.settings.default_lang
-        try:
-            turn = make_turn(deps, client, team_id=team_id, user_id=user_id, channel_id=channel)
-            lang = turn.lang
-            key = f"evt:{body.get('event_id') or event.get('ts')}"
-            if thread_ts and thread_ts != event.get("ts"):
-                if checkins.handle_thread_reply(deps, client, turn, event):
-                    refresh_home(deps, client, turn.team_id, turn.user_id)
-                    return
-            messages = run_in_session(deps, lambda session: conversation.handle(session, turn, text) or [])
-            if not messages:
-                messages = [text_message(t(lang, "goal.no_conversation"))]
-            reply(deps, client, turn, channel, messages, key=key)
-        except Exception as error:  # noqa: BLE001 - Slack already has its ack; the person still gets an answer
-            report_failure(client, channel, lang, error, thread_ts=thread_ts)
-
-    return handle_message_event
+def in_thread(body: dict[str, Any], caller: Caller) -> tuple[str, str | None]:
+    """Report in the DM, in the thread the message was typed in."""
+    event = body.get("event") or {}
+    return str(event.get("channel") or caller.user_id), event.get("thread_ts")
 
 
 def register(app: App, deps: Deps) -> None:
     """Bind the DM message listener."""
-    app.event("message")(on_message(deps))
+
+    @lazy_listener(deps, report_in=in_thread, accept=lambda body: is_user_message(body.get("event") or {}))
+    def dm_message(ctx: RequestContext, body: dict[str, Any], client: WebClient, respond: Respond | None) -> None:
+        event = body["event"]
+        channel, text, thread_ts = event["channel"], event.get("text") or "", event.get("thread_ts")
+        key = f"evt:{body.get('event_id') or event.get('ts')}"
+        if thread_ts and thread_ts != event.get("ts"):
+            answered = answer_thread_reply(deps, ctx, channel=channel, thread_ts=str(thread_ts),
+                                           ts=str(event["ts"]), text=text)
+            if answered.is_checkin:
+                reply(deps, client, ctx, channel, answered.messages, key=f"checkin-reply:{channel}:{event['ts']}",
+                      thread_ts=thread_ts, changes_goals=True)
+                return
+        messages = conversation.answer(deps, ctx, text) or [text_message(t(ctx.lang, "goal.no_conversation"))]
+        reply(deps, client, ctx, channel, messages, key=key)
+
+    app.event("message")(dm_message)

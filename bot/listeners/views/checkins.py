@@ -8,49 +8,68 @@ in the check-in's thread.
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
-from slack_bolt import Ack, App
+from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot import ids
+from bot.context import Caller, RequestContext, caller_of
 from bot.deps import Deps
-from bot.listeners.support import make_turn, reply, report_failure
-from bot.services import checkins as service
-from prompts import t
-from storage.models import CheckIn
+from bot.listeners.support import lazy_listener, reply
+from bot.rules.limits import row_id
+from bot.services import checkin_buttons as service
+from bot.services.profiles import stored_context
+
+log = logging.getLogger(__name__)
 
 
-def _fields(body: dict[str, Any]) -> tuple[dict[str, Any], str, str | None]:
-    """The modal's metadata, the value typed and the note."""
+@dataclass(frozen=True)
+class Submission:
+    """The modal's fields: the check-in, where to answer, the value typed and the note."""
+
+    checkin_id: int
+    channel: str | None
+    thread_ts: str | None
+    value: str
+    note: str | None
+
+
+def submission_of(body: dict[str, Any]) -> Submission:
+    """Read the modal's metadata and inputs."""
     view = body.get("view") or {}
     try:
         metadata = json.loads(view.get("private_metadata") or "{}")
     except ValueError:
         metadata = {}
+    if not isinstance(metadata, dict):
+        metadata = {}
     values = (view.get("state") or {}).get("values") or {}
     value = ((values.get(ids.BLOCK_CHECKIN_VALUE) or {}).get(ids.INPUT_CHECKIN_VALUE) or {}).get("value") or ""
     note = ((values.get(ids.BLOCK_CHECKIN_NOTE) or {}).get(ids.INPUT_CHECKIN_NOTE) or {}).get("value")
-    return metadata if isinstance(metadata, dict) else {}, str(value), note
+    return Submission(checkin_id=row_id(str(metadata.get("checkin") or "")) or 0, channel=metadata.get("channel"),
+                      thread_ts=metadata.get("thread_ts"), value=str(value), note=note)
+
+
+def in_modal_thread(body: dict[str, Any], caller: Caller) -> tuple[str, str | None]:
+    """Report where the modal would have answered: the check-in's thread, else the DM."""
+    submission = submission_of(body)
+    return str(submission.channel or caller.user_id), submission.thread_ts
 
 
 def validate_submission(deps: Deps) -> Callable[..., None]:
     """The ack half: keep the modal open with a localized error when the number cannot be read."""
 
-    def ack_checkin_modal(ack: Ack, body: dict[str, Any]) -> None:
-        user_id = body["user"]["id"]
-        team_id = (body.get("team") or {}).get("id") or body["user"].get("team_id", "")
-        metadata, value, _note = _fields(body)
+    def ack_checkin_modal(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
         try:
-            with deps.sessions() as session:
-                lang = service.stored_lang(session, team_id, user_id, deps.settings.default_lang)
-                checkin = session.get(CheckIn, int(metadata.get("checkin") or 0))
-                if checkin is None or checkin.goal.user_id != user_id or checkin.goal.status in service.NOT_RECORDING:
-                    ack(response_action="errors", errors={ids.BLOCK_CHECKIN_VALUE: t(lang, "checkin.modal.gone")})
-                    return
-                _, error = service.read_modal_value(value, lang, checkin.goal)
+            submission = submission_of(body)
+            error = service.check_modal(deps, stored_context(deps, caller_of(context)), submission.checkin_id,
+                                        submission.value)
         except Exception:  # noqa: BLE001 - let the lazy half record and report; never leave the modal hanging
+            log.exception("checking the check-in modal failed")
             ack()
             return
         if error:
@@ -64,36 +83,20 @@ def validate_submission(deps: Deps) -> Callable[..., None]:
 def record_submission(deps: Deps) -> Callable[..., None]:
     """The lazy half: record the value and note, and answer in the check-in's thread."""
 
-    def lazy_checkin_modal(body: dict[str, Any], client: WebClient) -> None:
-        user_id = body["user"]["id"]
-        team_id = (body.get("team") or {}).get("id") or body["user"].get("team_id", "")
-        metadata, value, note = _fields(body)
-        channel = str(metadata.get("channel") or user_id)
-        thread_ts = metadata.get("thread_ts")
-        lang = deps.settings.default_lang
-        try:
-            turn = make_turn(deps, client, team_id=team_id, user_id=user_id, channel_id=channel)
-            lang = turn.lang
-            with deps.sessions() as session:
-                checkin = service.owned_checkin(session, int(metadata.get("checkin") or 0), turn)
-                if checkin is None:
-                    return  # the ack already said so under the field
-                goal = checkin.goal
-                if goal.status in service.NOT_RECORDING or service.read_modal_value(value, lang, goal)[0] is None:
-                    return  # refused in the ack: the modal stayed open with the reason
-                messages = service.record_modal(session, checkin, turn, value, note)
-                if not thread_ts:  # opened from elsewhere (the App Home): answer in the check-in's own thread
-                    channel, thread_ts = service.thread_of(session, checkin, channel)
-                session.commit()
-            reply(deps, client, turn, channel, messages, thread_ts=thread_ts, changes_goals=True,
-                  key=f"checkin-modal:{(body.get('view') or {}).get('id') or body.get('trigger_id')}")
-        except Exception as error:  # noqa: BLE001 - the modal is closed: answer in the DM instead
-            report_failure(client, channel, lang, error, thread_ts=thread_ts)
+    @lazy_listener(deps, report_in=in_modal_thread)
+    def checkin_modal(ctx: RequestContext, body: dict[str, Any], client: WebClient, respond: Respond | None) -> None:
+        submission = submission_of(body)
+        answer = service.submit_modal(deps, ctx, submission.checkin_id, value=submission.value,
+                                      note=submission.note, channel=str(submission.channel or ctx.user_id),
+                                      thread_ts=submission.thread_ts)
+        if answer is None:
+            return
+        reply(deps, client, ctx, answer.channel, answer.messages, thread_ts=answer.thread_ts, changes_goals=True,
+              key=f"checkin-modal:{(body.get('view') or {}).get('id') or body.get('trigger_id')}")
 
-    return lazy_checkin_modal
+    return checkin_modal
 
 
 def register(app: App, deps: Deps) -> None:
     """Bind the check-in modal."""
     app.view(ids.VIEW_CHECKIN)(ack=validate_submission(deps), lazy=[record_submission(deps)])
-

@@ -8,12 +8,13 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bot.app import LOCAL_TOKEN, make_client
+from bot.app import make_client
+from slackfake import FAKE_BOT_TOKEN
 from bot.clock import FixedClock
 from bot.delivery.outbox import enqueue
 from bot.delivery.sender import DeliveryReport, deliver_due
 from bot.deps import Deps
-from bot.local.fake_web_api import FakeSlackWebAPI
+from slackfake.web_api import FakeSlackWebAPI
 from bot.runtime import make_deps
 from storage.models import OutboxMessage
 from tests.bot.conftest import make_settings
@@ -30,7 +31,7 @@ class OutboxBench:
         self.clock = clock
         self.settings = make_settings(database_url, **settings)
         self.deps: Deps = make_deps(self.settings, clock)
-        self.client = make_client(LOCAL_TOKEN, self.fake.base_url, timeout=timeout)
+        self.client = make_client(FAKE_BOT_TOKEN, self.fake.base_url, timeout=timeout)
         self._extra: list[Deps] = []
 
     def other_process(self) -> Deps:

@@ -20,6 +20,7 @@ from bot.delivery import sender
 from bot.delivery.sender import DeliveryReport, deliver_due
 from storage.models import OutboxMessage
 from tests.bot.delivery.helpers import OutboxBench
+from slackfake import FAKE_BOT_TOKEN
 
 ROOT = Path(__file__).resolve().parents[3]
 USERS = 120
@@ -48,7 +49,7 @@ def goalbot(box: OutboxBench, *args: str, posts_per_minute: int = 300) -> subpro
     """Start `goalbot ARGS` in its own process against the test database and the fake Slack."""
     env = {**os.environ, "DATABASE_URL": box.settings.database_url, "SLACK_API_URL": box.fake.base_url,
            "GOALBOT_LOG_LEVEL": "WARNING", "GOALBOT_SLACK_POSTS_PER_MINUTE": str(posts_per_minute)}
-    env.pop("SLACK_BOT_TOKEN", None)
+    env["SLACK_BOT_TOKEN"] = FAKE_BOT_TOKEN
     return subprocess.Popen([sys.executable, "-m", "bot", *args], cwd=ROOT, env=env, text=True,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 

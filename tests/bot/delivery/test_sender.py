@@ -10,7 +10,7 @@ import pytest
 
 from bot.clock import FixedClock
 from bot.delivery import sender
-from bot.local.fake_web_api import dm_channel_id
+from slackfake.web_api import dm_channel_id
 from tests.bot.delivery.helpers import OutboxBench
 
 

@@ -19,6 +19,7 @@ from bot.local.workspace import LocalWorkspace
 from storage.models import OutboxMessage
 from tests.bot.conftest import all_text, dm_texts, make_settings, restart
 from tests.bot.digest_support import FRIDAY_4PM_ROME, MONDAY, add_checkin, add_goal, channel_posts, digest_text
+from slackfake import FAKE_BOT_TOKEN
 
 
 class Crash(BaseException):
@@ -172,8 +173,8 @@ def test_goalbot_jobs_run_digests_twice_posts_one_digest(
 ) -> None:
     sales_team(workspace)
     monkeypatch.chdir(tmp_path)  # no .env file
-    for name in ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN"):
-        monkeypatch.delenv(name, raising=False)
+    monkeypatch.delenv("SLACK_APP_TOKEN", raising=False)
+    monkeypatch.setenv("SLACK_BOT_TOKEN", FAKE_BOT_TOKEN)
     monkeypatch.setenv("DATABASE_URL", database_url)
     monkeypatch.setenv("SLACK_API_URL", workspace.fake.base_url)
     for _ in range(2):

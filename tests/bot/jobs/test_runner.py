@@ -14,9 +14,10 @@ from bot.cli import main
 from bot.clock import FixedClock
 from bot.delivery.outbox import enqueue
 from bot.deps import Deps
-from bot.jobs.registry import PLANNERS, planner
+from bot.jobs.registry import PLANNERS
 from bot.jobs.runner import UnknownJobError, run_job
 from tests.bot.delivery.helpers import OutboxBench
+from slackfake import FAKE_BOT_TOKEN
 
 MONDAY = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
 
@@ -32,7 +33,6 @@ def box(database_url: str, clock: FixedClock) -> Iterator[OutboxBench]:
 def weekly_hello() -> Iterator[str]:
     """A planner that greets U1 and U2 once per ISO week, keyed like a real planner's outbox rows."""
 
-    @planner("test-weekly-hello")
     def plan(deps: Deps, client: WebClient, now: datetime) -> int:
         week = now.date().isocalendar()
         with deps.sessions() as session:
@@ -42,6 +42,7 @@ def weekly_hello() -> Iterator[str]:
             session.commit()
         return queued
 
+    PLANNERS["test-weekly-hello"] = plan
     yield "test-weekly-hello"
     PLANNERS.pop("test-weekly-hello", None)
 
@@ -94,7 +95,7 @@ def test_cli_runs_a_job_against_a_local_fake_slack(
     monkeypatch.chdir(tmp_path)  # no .env file
     monkeypatch.setenv("DATABASE_URL", box.settings.database_url)
     monkeypatch.setenv("SLACK_API_URL", box.fake.base_url)
-    monkeypatch.delenv("SLACK_BOT_TOKEN", raising=False)
+    monkeypatch.setenv("SLACK_BOT_TOKEN", FAKE_BOT_TOKEN)  # configured like any Slack: no special case for the fake
     box.add("m1", "U1")
 
     code = main(["jobs", "run", "outbox", "--now", "2026-11-26T11:00:00+01:00"])

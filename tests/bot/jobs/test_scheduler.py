@@ -13,7 +13,7 @@ from slack_sdk import WebClient
 from bot.clock import FixedClock
 from bot.delivery.outbox import enqueue
 from bot.deps import Deps
-from bot.jobs.registry import PLANNERS, planner
+from bot.jobs.registry import PLANNERS
 from bot.jobs.scheduler import OUTBOX_JOB_ID, start_scheduler
 from tests.bot.delivery.helpers import OutboxBench
 
@@ -40,7 +40,7 @@ def test_planner() -> Iterator[Callable[[Callable[[Deps, WebClient, datetime], i
     """Register a planner under a test name for the duration of one test."""
 
     def register(fn: Callable[[Deps, WebClient, datetime], int]) -> None:
-        planner("test-weekly")(fn)
+        PLANNERS["test-weekly"] = fn
 
     yield register
     PLANNERS.pop("test-weekly", None)

@@ -11,6 +11,7 @@ from bot import ids
 from prompts import t
 from bot.local.workspace import LocalWorkspace
 from storage.models import CheckIn, ProcessedEvent
+from prompts import t
 from tests.bot.checkin_support import (
     add_goal,
     bot_messages,
@@ -23,6 +24,7 @@ from tests.bot.checkin_support import (
     thread_messages,
 )
 from tests.bot.conftest import all_text, dm_texts
+from tests.bot.team_support import make_manager
 
 
 def ephemeral_texts(ws: LocalWorkspace, user: str) -> list[str]:
@@ -232,8 +234,8 @@ def test_retried_and_duplicated_events_apply_a_reply_once(workspace: LocalWorksp
     goal_id = add_goal(workspace, "U1")
     run(workspace)
     card = last_card(workspace, "U1")
-    workspace.say("+3", user="U1", thread_ts=card["ts"], event_id="Ev-reply")
-    workspace.say("+3", user="U1", thread_ts=card["ts"], event_id="Ev-reply", retry_num=1)
+    workspace.say("+3", user="U1", thread_ts=card["ts"], event_id="Ev0REPLY")
+    workspace.say("+3", user="U1", thread_ts=card["ts"], event_id="Ev0REPLY", retry_num=1)
     [typed] = [m for m in workspace.fake.dm_messages("U1") if m.get("user") == "U1"][:1]
     # The same message again under a new event id (Slack may deliver a message twice): still applied once.
     workspace.dispatch(*workspace.requests.message_event(
@@ -423,6 +425,9 @@ def test_team_default_checkin_time_applies_to_people_without_their_own(workspace
     add_goal(workspace, "U2", lang="it")
     add_goal(workspace, "U3")
     workspace.command("checkin-time wednesday 10:00", user="U3")  # U3's own choice wins over the team's
+    workspace.command("checkin-time team tuesday 09:30", user="U1")  # not a manager: refused, nothing changes
+    assert workspace.fake.ephemeral_messages("U1")[-1]["text"] == t("en", "refused.who.admins_or_managers")
+    make_manager(workspace, "U1")
     workspace.command("checkin-time team tuesday 09:30", user="U1")
     assert "team's default check-in is now every *Tuesday* at *09:30*" in ephemeral_texts(workspace, "U1")[-1]
     assert run(workspace, at=datetime(2026, 12, 1, 8, 29, tzinfo=UTC))["planned"] == 0

@@ -37,8 +37,8 @@ def test_reply_that_keeps_failing_is_kept_in_the_outbox(workspace: LocalWorkspac
 def test_duplicate_event_id_is_applied_once(workspace: LocalWorkspace) -> None:
     workspace.command("acquire 10 new clients in the next six months", user="U1")
     before = len(dm_texts(workspace, "U1"))
-    workspace.say("8 - referrals", user="U1", event_id="Ev-same")
-    workspace.say("8 - referrals", user="U1", event_id="Ev-same", retry_num=1)
+    workspace.say("8 - referrals", user="U1", event_id="Ev0SAME")
+    workspace.say("8 - referrals", user="U1", event_id="Ev0SAME", retry_num=1)
     assert len(dm_texts(workspace, "U1")) == before + 1
 
 

@@ -1,0 +1,49 @@
+"""The lifecycle words goalbot stores: goal, check-in and outbox statuses (stored as these exact strings)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class GoalStatus(StrEnum):
+    """Where a goal is in its life: running, or closed as achieved, missed or dropped ("done" is older data)."""
+
+    ACTIVE = "active"
+    ACHIEVED = "achieved"
+    MISSED = "missed"
+    DONE = "done"  # stored before closings became truthful; never written any more
+    DROPPED = "dropped"
+
+
+# Closed by the owner: no more check-ins, reviews or changes (a check-in no longer records on them).
+ENDED = frozenset({GoalStatus.DONE, GoalStatus.DROPPED, GoalStatus.MISSED})
+CLOSED = frozenset({GoalStatus.ACHIEVED, GoalStatus.DONE, GoalStatus.DROPPED, GoalStatus.MISSED})
+# What a goal can be closed as today: achieved only when reached or by override (bot.rules.progress).
+CLOSING = frozenset({GoalStatus.ACHIEVED, GoalStatus.MISSED, GoalStatus.DROPPED})
+
+
+class CheckInStatus(StrEnum):
+    """One week's check-in: asked, answered in the thread (or a button/modal), or skipped."""
+
+    ASKED = "asked"
+    ANSWERED = "answered"
+    SKIPPED = "skipped"
+
+
+class OutboxStatus(StrEnum):
+    """An outbox row: waiting, claimed by one worker, accepted by Slack, refused for good, or cancelled (its
+    workspace uninstalled goalbot or revoked its token)."""
+
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+class Mood(StrEnum):
+    """How the owner says the goal feels, from the check-in buttons."""
+
+    ON_TRACK = "on_track"
+    AT_RISK = "at_risk"
+    BLOCKED = "blocked"

@@ -1,0 +1,218 @@
+"""The check-in card's buttons (On track, At risk, Blocked, Skip, a picked reading) and the Update progress modal.
+
+Every answer goes in the check-in's thread. The modal's number is checked while Slack waits (errors shown under
+the field), then recorded after the ack.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from bot.blocks import checkins as blocks
+from bot.blocks.common import Message, clip, text_message
+from bot.context import RequestContext
+from bot.delivery.outbox import find_sent
+from bot.deps import Deps
+from bot.blocks.standing import measure_text, numbers_of, standing_of, status_label
+from bot.rules.progress import Kind
+from bot.rules.statuses import ENDED, CheckInStatus, Mood
+from bot.services.checkin_schedule import load_schedule, local_moment, skip_moment
+from bot.services.checkins import (
+    MAX_TEXT,
+    bare_number,
+    closed_reply,
+    judge_reply,
+    record_value,
+)
+from bot.settings import Settings
+from prompts import fmt_amount, t
+from storage.db import unit_of_work
+from storage.models import CheckIn, Goal
+from storage.repositories import get_checkin
+
+PICK = "pick"  # one of the readings offered for an ambiguous reply
+SKIP = "skip"
+
+
+def owned_checkin(session: Session, checkin_id: int, ctx: RequestContext) -> CheckIn | None:
+    """The check-in, when it exists and belongs to the person acting on it."""
+    checkin = get_checkin(session, checkin_id)
+    if checkin is None or checkin.goal.user_id != ctx.user_id or checkin.goal.team_id != ctx.team_id:
+        return None
+    return checkin
+
+
+def thread_of(session: Session, checkin: CheckIn, channel: str) -> tuple[str, str | None]:
+    """Where the check-in's message is (channel, ts), so an answer can go in its thread; ts None when unsent."""
+    if checkin.message_ts:
+        return checkin.channel_id or channel, checkin.message_ts
+    sent = find_sent(session, "checkin", checkin.id)
+    if sent is not None and sent.sent_ts:
+        return sent.sent_channel or channel, sent.sent_ts
+    return channel, None
+
+
+def remember_message(checkin: CheckIn, channel: str | None, message_ts: str | None) -> None:
+    """Note where the check-in's message is, so replies in its thread find it directly."""
+    if channel and message_ts and checkin.message_ts is None:
+        checkin.message_ts, checkin.channel_id = message_ts, channel
+
+
+def _numbers_line(lang: str, goal: Goal, today: date) -> str:
+    item = standing_of(goal, today)
+    return t(lang, "checkin.mood.numbers", pace=status_label(lang, item), measure=measure_text(lang, item))
+
+
+def set_mood(session: Session, checkin: CheckIn, ctx: RequestContext, mood: str) -> list[Message]:
+    """On track / At risk / Blocked: keep how the owner feels; Blocked asks what blocks them."""
+    goal = checkin.goal
+    lang = ctx.lang
+    if goal.status in ENDED:
+        return closed_reply(lang, goal)
+    checkin.mood = mood
+    if checkin.status == CheckInStatus.SKIPPED:
+        checkin.status = CheckInStatus.ASKED
+    title = blocks.title_of(goal)
+    if mood == Mood.BLOCKED:
+        checkin.pending = {"awaiting": "blocker"}
+        return [text_message(t(lang, "checkin.mood.blocked", title=title))]
+    lines = [t(lang, f"checkin.mood.{mood}", title=title), _numbers_line(lang, goal, ctx.today)]
+    if checkin.status != CheckInStatus.ANSWERED:
+        lines.append(t(lang, "checkin.mood.ask_number"))
+    return [text_message("\n".join(lines))]
+
+
+def skip_week(session: Session, checkin: CheckIn, ctx: RequestContext, settings: Settings) -> list[Message]:
+    """Skip this week's check-in: no reminder; the next week's arrives as usual."""
+    goal = checkin.goal
+    if checkin.status == CheckInStatus.ASKED:
+        checkin.status = CheckInStatus.SKIPPED
+    checkin.pending = None
+    session.flush()
+    schedule = load_schedule(session, settings, goal.team_id, goal.user_id, ctx.tz)
+    at = skip_moment(session, schedule, team_id=goal.team_id, user_id=goal.user_id, now=ctx.now)
+    return [text_message(t(ctx.lang, "checkin.mood.skipped", title=blocks.title_of(goal),
+                           next=local_moment(ctx.lang, at, schedule.tz)))]
+
+
+def pick_value(session: Session, checkin: CheckIn, ctx: RequestContext, value: float) -> list[Message]:
+    """One of the readings offered for an ambiguous reply was chosen."""
+    goal = checkin.goal
+    if goal.status in ENDED:
+        return closed_reply(ctx.lang, goal)
+    return record_value(session, checkin, goal, value=value, now=ctx.now, tz=ctx.tz, lang=ctx.lang)
+
+
+def read_modal_value(text: str, lang: str, goal: Goal) -> tuple[float | None, str | None]:
+    """The modal's number as a value, or the localized error to show under the field."""
+    text = (text or "").strip()
+    _reading, verdict = judge_reply(text, lang, goal, [])
+    if verdict.value is not None:
+        return verdict.value, None
+    bare = bare_number(text, lang)
+    if verdict.reason in ("ambiguous_delta", "jump") and bare is not None:
+        return bare, None  # the field asks for the new value: a plain number is the total, typed on purpose
+    if verdict.reason == "unit_mismatch":
+        return None, t(lang, "checkin.modal.unit", unit=blocks.fmt_unit(lang, goal.unit))
+    if verdict.candidates:
+        unit = "%" if numbers_of(goal).kind is Kind.GROWTH else goal.unit
+        options = " / ".join(fmt_amount(lang, c.value, unit) for c in verdict.candidates[:5])
+        return None, t(lang, "checkin.modal.choose", options=options)
+    return None, t(lang, "checkin.modal.unreadable")
+
+
+def record_modal(session: Session, checkin: CheckIn, ctx: RequestContext, value_text: str, note: str | None) -> list[Message]:
+    """Record the modal's value and note."""
+    goal = checkin.goal
+    if goal.status in ENDED:
+        return closed_reply(ctx.lang, goal)
+    value, error = read_modal_value(value_text, ctx.lang, goal)
+    if value is None:
+        return [text_message(error or t(ctx.lang, "checkin.modal.unreadable"))]
+    if note and note.strip():
+        checkin.note = clip(note.strip(), MAX_TEXT)
+    return record_value(session, checkin, goal, value=value, now=ctx.now, tz=ctx.tz, lang=ctx.lang)
+
+
+@dataclass(frozen=True)
+class ButtonAnswer:
+    """What a click on a check-in did: the answer for its thread, and whether the check-in was there to change."""
+
+    messages: list[Message]
+    changed: bool
+
+
+def _pick(session: Session, checkin: CheckIn, ctx: RequestContext, value: str) -> list[Message]:
+    try:
+        picked = float(value.split(":", 1)[1])
+    except (IndexError, ValueError):
+        return [text_message(t(ctx.lang, "checkin.modal.gone"))]
+    return pick_value(session, checkin, ctx, picked)
+
+
+def press(deps: Deps, ctx: RequestContext, *, button: str, checkin_id: int | None, value: str,
+          channel: str, message_ts: str | None) -> ButtonAnswer:
+    """A check-in button: `button` is a Mood, SKIP or PICK (with the reading in `value`, "12:7.0")."""
+    with unit_of_work(deps.sessions) as session:
+        checkin = owned_checkin(session, checkin_id, ctx) if checkin_id is not None else None
+        if checkin is None:
+            return ButtonAnswer([text_message(t(ctx.lang, "checkin.modal.gone"))], changed=False)
+        if button != PICK:
+            remember_message(checkin, channel, message_ts)
+        if button == PICK:
+            messages = _pick(session, checkin, ctx, value)
+        elif button == SKIP:
+            messages = skip_week(session, checkin, ctx, deps.settings)
+        else:
+            messages = set_mood(session, checkin, ctx, Mood(button))
+        return ButtonAnswer(messages, changed=True)
+
+
+def update_modal(deps: Deps, ctx: RequestContext, checkin_id: int | None, *, channel: str, message_ts: str | None,
+                 thread_ts: str | None) -> dict[str, Any] | None:
+    """The Update progress modal for the person's check-in, or None when it is gone (or someone else's)."""
+    with unit_of_work(deps.sessions) as session:
+        checkin = get_checkin(session, checkin_id) if checkin_id is not None else None
+        if checkin is None or checkin.goal.user_id != ctx.user_id:
+            return None
+        remember_message(checkin, channel, message_ts)
+        return blocks.update_modal(ctx.lang, checkin.goal, {"checkin": checkin.id, "channel": channel,
+                                                            "thread_ts": thread_ts})
+
+
+def check_modal(deps: Deps, ctx: RequestContext, checkin_id: int, value: str) -> str | None:
+    """The error to show under the modal's field, or None when the value can be recorded."""
+    with deps.sessions() as session:
+        checkin = get_checkin(session, checkin_id)
+        if checkin is None or checkin.goal.user_id != ctx.user_id or checkin.goal.status in ENDED:
+            return t(ctx.lang, "checkin.modal.gone")
+        return read_modal_value(value, ctx.lang, checkin.goal)[1]
+
+
+@dataclass(frozen=True)
+class ModalAnswer:
+    """Where to answer a recorded modal (the check-in's thread) and what to say."""
+
+    channel: str
+    thread_ts: str | None
+    messages: list[Message]
+
+
+def submit_modal(deps: Deps, ctx: RequestContext, checkin_id: int, *, value: str, note: str | None, channel: str,
+                 thread_ts: str | None) -> ModalAnswer | None:
+    """Record the modal's value and note; None when the ack already refused it (the modal stayed open)."""
+    with unit_of_work(deps.sessions) as session:
+        checkin = owned_checkin(session, checkin_id, ctx)
+        if checkin is None:
+            return None  # the ack already said so under the field
+        goal = checkin.goal
+        if goal.status in ENDED or read_modal_value(value, ctx.lang, goal)[0] is None:
+            return None  # refused in the ack: the modal stayed open with the reason
+        messages = record_modal(session, checkin, ctx, value, note)
+        if not thread_ts:  # opened from elsewhere (the App Home): answer in the check-in's own thread
+            channel, thread_ts = thread_of(session, checkin, channel)
+        return ModalAnswer(channel, thread_ts, messages)

@@ -1,0 +1,117 @@
+"""Answers typed in a check-in's thread: a value, a blocker, or a question back when goalbot is unsure.
+
+How a thread reply finds its check-in: CheckIn.message_ts/channel_id when known (set by `/goal checkin`, which
+posts at once, and copied on the first lookup); otherwise the outbox row that delivered the scheduled message
+(kind "checkin", ref_id = the check-in's id, sent_ts = the thread's ts, indexed). Every reply is applied once:
+its (channel, ts) is claimed in processed_events inside the same transaction that records it, so a Slack retry,
+a duplicate event id or the same message under a new event id changes nothing twice. Edits and deletions of a
+reply are not re-read (bot/listeners/events/messages.py drops those subtypes): a correction is a new reply.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from bot.blocks import checkins as blocks
+from bot.blocks.common import Message, clip, escape, text_message
+from bot.context import RequestContext
+from bot.deps import Deps
+from bot.rules.statuses import ENDED
+from bot.services.checkins import (
+    MAX_TEXT,
+    bare_number,
+    closed_reply,
+    one_of,
+    judge_reply,
+    record_value,
+)
+from prompts import t
+from storage.db import unit_of_work
+from storage.models import CheckIn
+from storage.repositories import (
+    claim_in_transaction,
+    find_checkin_by_delivered_thread,
+    find_checkin_by_thread,
+)
+
+log = logging.getLogger(__name__)
+
+
+def find_thread_checkin(
+    session: Session, *, team_id: str, user_id: str, channel: str, thread_ts: str,
+) -> CheckIn | None:
+    """The person's check-in whose message started this thread, or None when the thread is something else."""
+    checkin = find_checkin_by_thread(session, team_id, user_id, channel, thread_ts)
+    if checkin is not None:
+        return checkin
+    delivered = find_checkin_by_delivered_thread(session, team_id, user_id, thread_ts)
+    if delivered is None or delivered.sent_channel not in (None, channel):
+        return None
+    checkin = delivered.checkin
+    if checkin.message_ts is None:
+        # Next time the check-in's own (indexed) columns answer; a later `/goal checkin` may move them on.
+        checkin.message_ts, checkin.channel_id = thread_ts, channel
+    return checkin
+
+
+def answer_reply(session: Session, checkin: CheckIn, ctx: RequestContext, text: str, ts: str) -> list[Message]:
+    """Apply a reply typed in the check-in's thread: a value, a blocker, or a question back when unsure."""
+    goal = checkin.goal
+    lang = ctx.lang
+    checkin.reply_ts = ts
+    checkin.reply_text = clip(text, MAX_TEXT)
+    if goal.status in ENDED:
+        return closed_reply(lang, goal)
+    pending = dict(checkin.pending or {})
+    confirmed = [float(c) for c in pending.get("candidates") or []]
+    reading, verdict = judge_reply(text, lang, goal, confirmed)
+    if pending.get("awaiting") == "blocker":
+        # The answer to "what's blocking you?" is the blocker, numbers and all; a clear value is recorded too.
+        checkin.blocker = clip(text, MAX_TEXT)
+        checkin.pending = None
+        if verdict.value is not None:
+            return record_value(session, checkin, goal, value=verdict.value, now=ctx.now, tz=ctx.tz, lang=lang,
+                                blocker=checkin.blocker)
+        return [text_message(t(lang, "checkin.mood.blocker_saved", blocker=escape(clip(text, 500))))]
+    if reading.note:
+        checkin.note = clip(reading.note, MAX_TEXT)
+    if reading.blocker:
+        checkin.blocker = clip(reading.blocker, MAX_TEXT)
+    value = verdict.value
+    if value is None and confirmed:
+        # "3" in answer to "3 in total or 7?" picks the reading it names.
+        value = one_of(bare_number(text, lang), confirmed)
+    if value is not None:
+        return record_value(session, checkin, goal, value=value, now=ctx.now, tz=ctx.tz, lang=lang,
+                            blocker=reading.blocker)
+    reason = verdict.reason or "no_number"
+    checkin.pending = {"awaiting": "value", "reason": reason, "candidates": [c.value for c in verdict.candidates],
+                       "meanings": [c.meaning for c in verdict.candidates]}
+    return [blocks.question_message(lang, goal, checkin.id, text=text, reason=reason,
+                                    candidates=list(verdict.candidates))]
+
+
+
+@dataclass(frozen=True)
+class ThreadAnswer:
+    """What a reply in a thread did: `is_checkin` False when the thread is no check-in's; the answer to post."""
+
+    is_checkin: bool
+    messages: list[Message]
+
+
+def answer_thread_reply(deps: Deps, ctx: RequestContext, *, channel: str, thread_ts: str, ts: str,
+                        text: str) -> ThreadAnswer:
+    """Record a reply in a check-in's thread, once however often Slack delivers it."""
+    with unit_of_work(deps.sessions) as session:
+        checkin = find_thread_checkin(session, team_id=ctx.team_id, user_id=ctx.user_id, channel=channel,
+                                      thread_ts=thread_ts)
+        if checkin is None:
+            return ThreadAnswer(False, [])
+        if not claim_in_transaction(session, f"msg:{channel}:{ts}", ctx.now):
+            log.info("check-in reply %s/%s already applied", channel, ts)
+            return ThreadAnswer(True, [])
+        return ThreadAnswer(True, answer_reply(session, checkin, ctx, text.strip(), ts))

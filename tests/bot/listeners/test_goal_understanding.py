@@ -1,0 +1,75 @@
+"""What the SMART conversation says back when a goal sentence was read from loose words: signed requests in."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from bot.clock import FixedClock
+from bot.local.workspace import LocalWorkspace
+from prompts import fmt_date, t
+from storage.models import Goal
+from tests.bot.conftest import all_text, dm_texts, last_bot_message, make_settings
+
+
+def _saved_goal(ws: LocalWorkspace, user: str) -> Goal:
+    with ws.deps.sessions() as session:
+        [goal] = list(session.scalars(select(Goal).where(Goal.user_id == user)))
+        return goal
+
+
+def _to_summary(ws: LocalWorkspace, user: str) -> str:
+    ws.say("8 - two demos a week", user=user)
+    ws.say("grow the mid-market segment", user=user)
+    return all_text(last_bot_message(ws, user))
+
+
+def test_a_weekday_that_disagrees_with_the_date_is_asked_about(workspace: LocalWorkspace) -> None:
+    workspace.command("chiudere 5 contratti entro venerdì 19 dicembre", user="U2")
+    asked = t("it", "feedback.time_bound.weekday_mismatch", phrase="entro venerdì 19 dicembre",
+              date=fmt_date("it", date(2026, 12, 19)), weekday="sabato")
+    assert asked in "\n".join(dm_texts(workspace, "U2"))
+    workspace.say("7 - due demo a settimana", user="U2")
+    workspace.say("crescere nel segmento PMI", user="U2")
+    # The date is not kept behind the owner's back: Time-bound is asked.
+    assert t("it", "ask.time_bound") in dm_texts(workspace, "U2")[-1]
+    workspace.say("venerdì 18 dicembre", user="U2")
+    workspace.say("sì", user="U2")
+    assert _saved_goal(workspace, "U2").deadline == date(2026, 12, 18)
+
+
+def test_the_summary_card_says_how_a_loose_deadline_was_read(workspace: LocalWorkspace) -> None:
+    workspace.command("close 5 deals with mid-market accounts by mid-February", user="U1")
+    card = _to_summary(workspace, "U1")
+    day = date(2027, 2, 15)
+    assert t("en", "notes.deadline", phrase="by mid-February", date=f"{fmt_date('en', day, 'weekday')} 2027") in card
+
+
+def test_the_summary_card_says_which_word_a_typo_was_read_as(workspace: LocalWorkspace) -> None:
+    workspace.command("acquisire 5 nuovi clineti entro aprile", user="U2")
+    workspace.say("7 - due demo a settimana", user="U2")
+    workspace.say("crescere nel segmento PMI", user="U2")
+    card = all_text(last_bot_message(workspace, "U2"))
+    assert t("it", "notes.word", phrase="clineti", word="clienti") in card
+
+
+@pytest.fixture
+def fiscal_workspace(database_url: str, clock: FixedClock) -> Iterator[LocalWorkspace]:
+    """A workspace whose fiscal year starts in February."""
+    ws = LocalWorkspace(make_settings(database_url, GOALBOT_FISCAL_YEAR_START="2"), clock=clock)
+    ws.add_user("U1", name="anna", tz="Europe/Rome", locale="en-US")
+    yield ws
+    ws.close()
+
+
+def test_fiscal_quarters_follow_the_workspace_fiscal_year_and_the_card_says_so(fiscal_workspace: LocalWorkspace) -> None:
+    fiscal_workspace.command("close 10 deals with mid-market accounts by Q3 FY", user="U1")
+    card = _to_summary(fiscal_workspace, "U1")
+    deadline = date(2027, 10, 31)
+    assert t("en", "notes.fiscal_deadline", phrase="by Q3 FY", date=f"{fmt_date('en', deadline, 'weekday')} 2027",
+             start=fmt_date("en", date(2027, 2, 1))) in card
+    fiscal_workspace.say("yes", user="U1")
+    assert _saved_goal(fiscal_workspace, "U1").deadline == deadline

@@ -1,0 +1,60 @@
+"""The unit of work: what a use case wrote is kept when it returns, and nothing of it when it raises."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+from sqlalchemy import Engine, func, select
+from sqlalchemy.exc import IntegrityError
+
+from storage.db import in_transaction, make_session_factory, unit_of_work
+from storage.models import Goal, UserPref
+from storage.repositories import insert_checkin, upsert_user_pref
+
+NOW = datetime(2026, 11, 26, 10, 0, tzinfo=UTC)
+
+
+def prefs(engine: Engine) -> int:
+    with make_session_factory(engine)() as session:
+        return session.scalar(select(func.count()).select_from(UserPref)) or 0
+
+
+def test_a_unit_that_returns_is_committed(engine: Engine) -> None:
+    with unit_of_work(make_session_factory(engine)) as session:
+        upsert_user_pref(session, "T1", "U1")
+    assert prefs(engine) == 1
+
+
+def test_a_unit_that_raises_leaves_nothing_behind(engine: Engine) -> None:
+    with pytest.raises(RuntimeError), unit_of_work(make_session_factory(engine)) as session:
+        upsert_user_pref(session, "T1", "U1")
+        session.flush()
+        raise RuntimeError("Slack refused")
+    assert prefs(engine) == 0
+
+
+def test_a_collision_with_a_concurrent_twin_runs_the_work_once_more(engine: Engine) -> None:
+    attempts: list[int] = []
+
+    def work(session: object) -> str:
+        attempts.append(1)
+        if len(attempts) == 1:
+            raise IntegrityError("INSERT", {}, Exception("duplicate key"))
+        return "done"
+
+    assert in_transaction(make_session_factory(engine), work) == "done"
+    assert len(attempts) == 2
+
+
+def test_insert_ignore_keeps_the_first_row_and_says_so(engine: Engine) -> None:
+    sessions = make_session_factory(engine)
+    with unit_of_work(sessions) as session:
+        goal = Goal(team_id="T1", user_id="U1", title="ten clients", type="new_business", direction="increase",
+                    target=10, start_date=date(2026, 11, 26), deadline=date(2027, 5, 26), created_at=NOW,
+                    updated_at=NOW)
+        session.add(goal)
+        session.flush()
+        first = insert_checkin(session, goal.id, date(2026, 11, 23), NOW)
+        second = insert_checkin(session, goal.id, date(2026, 11, 23), NOW)
+    assert first is not None and second is None
