@@ -7,18 +7,20 @@ checkin_buttons (the card's buttons and the update modal), checkin_now (`/goal c
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
 from bot.blocks import checkins as blocks
 from bot.blocks.common import Message, text_message
-from bot.blocks.goals import current_value
+from bot.blocks.standing import numbers_of, overridden, standing_of
 from bot.rules.deadlines import local_today
 from bot.rules.limits import storable_amount
 from bot.rules.numbers import find_amounts
-from bot.rules.pace import pace_status
+from bot.rules.progress import Status, standing
 from bot.rules.replies import GoalContext, ReplyReading, read_reply
+from bot.rules.reply_check import Verdict, judge
 from bot.rules.statuses import CheckInStatus, GoalStatus
 from prompts import normalize_lang, t
 from storage.models import CheckIn, Goal, UserPref
@@ -49,17 +51,20 @@ def checkin_of_week(session: Session, goal_id: int, week: date, now: datetime) -
 
 
 def goal_context(goal: Goal) -> GoalContext:
-    """The goal as the reply reader needs it; growth and count goals without a baseline start at zero."""
-    baseline = goal.baseline
-    if baseline is None and goal.direction != "maintain":
-        baseline = 0.0
-    return GoalContext(baseline=baseline, target=goal.target, current=goal.current, unit=goal.unit,
-                       direction=goal.direction)
+    """The goal as the reply reader needs it: the start the progress model measures from (None when unknown)."""
+    return GoalContext(baseline=numbers_of(goal).start_value, target=goal.target, current=goal.current,
+                       unit=goal.unit, direction=goal.direction)
 
 
 def read_for_goal(text: str, lang: str, goal: Goal) -> ReplyReading:
     """Read a reply against the goal."""
     return read_reply(text, lang=lang, goal=goal_context(goal))
+
+
+def judge_reply(text: str, lang: str, goal: Goal, confirmed: list[float]) -> tuple[ReplyReading, Verdict]:
+    """The parser's reading of a reply and the model's verdict on it: record a value, or ask back."""
+    reading = read_for_goal(text, lang, goal)
+    return reading, judge(reading, find_amounts(text, lang), numbers_of(goal), confirmed=confirmed)
 
 
 def bare_number(text: str, lang: str) -> float | None:
@@ -82,10 +87,11 @@ def record_value(
     session: Session, checkin: CheckIn, goal: Goal, *, value: float, now: datetime, tz: str, lang: str,
     blocker: str | None = None,
 ) -> list[Message]:
-    """Record the week's value: the check-in, the goal's current value, pace and status; the thread answer."""
+    """Record the week's value: the check-in, the goal's current value and status; the thread answer."""
     if not storable_amount(value):
         return [text_message(t(lang, "edge.number_too_large"))]  # nothing recorded: asked again instead
-    previous = current_value(goal)
+    today = local_today(now, tz)
+    previous = standing_of(goal, today).value
     if checkin.status != CheckInStatus.ANSWERED or checkin.previous_value is None:
         checkin.previous_value = previous  # a correction later in the week keeps where the week started
     checkin.value = value
@@ -94,18 +100,17 @@ def record_value(
     checkin.pending = None
     goal.current = value
     goal.updated_at = now
-    today = local_today(now, tz)
-    pace = pace_status(baseline=goal.baseline, target=goal.target, current=value, direction=goal.direction,
-                       start=goal.start_date, deadline=goal.deadline, today=today)
-    checkin.pace = pace
-    goal.pace = pace
-    if pace == "achieved" and goal.status == GoalStatus.ACTIVE:
+    session.flush()
+    session.refresh(goal, attribute_names=["checkins"])
+    numbers = replace(numbers_of(goal), closed_as=None, override=False)
+    item = standing(numbers, today)  # as if open: a correction may take an automatic achievement back
+    checkin.pace = goal.pace = str(item.status)
+    if item.status is Status.ACHIEVED and goal.status == GoalStatus.ACTIVE:
         goal.status, goal.closed_at = GoalStatus.ACHIEVED, now
-    elif goal.status == GoalStatus.ACHIEVED and pace != "achieved":
+    elif goal.status == GoalStatus.ACHIEVED and item.status is not Status.ACHIEVED and not overridden(goal):
         goal.status, goal.closed_at = GoalStatus.ACTIVE, None  # a correction took the achievement back
     session.flush()
-    return [blocks.recorded_message(lang, goal, value=value, previous=previous, pace=pace, today=today,
-                                    blocker=blocker)]
+    return [blocks.recorded_message(lang, goal, value=value, previous=previous, today=today, blocker=blocker)]
 
 
 def closed_reply(lang: str, goal: Goal) -> list[Message]:
