@@ -8,7 +8,9 @@ model computes). The rules:
 * a percentage on a goal that is not a rate is read as "% of the target" only when it can mean nothing else
   (a goal counted from zero); on a GROWTH goal "85%" may be 85% of the way, +85% or 85% of the start, so it asks;
 * a value that would take the goal from short of its target to past it in one go is confirmed first;
-* a value the owner already confirmed (picked or typed back) is recorded as it is.
+* a value the owner already confirmed (picked or typed back) is recorded as it is;
+* a reply holding a number no goal can store (bot.rules.limits) is refused before any of that: neither recorded
+  nor offered back as a reading.
 """
 
 from __future__ import annotations
@@ -17,11 +19,14 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from bot.rules.limits import storable_amount
 from bot.rules.numbers import Amount
 from bot.rules.progress import CURRENCIES, GoalNumbers, Kind, Reading, is_jump, percent_readings
 from bot.rules.replies import ReplyReading
 
-__all__ = ["Verdict", "judge"]
+__all__ = ["TOO_LARGE", "Verdict", "judge"]
+
+TOO_LARGE = "too_large"  # the reason of a verdict refusing an unstorable number
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +68,8 @@ def judge(
     reading: ReplyReading, amounts: Sequence[Amount], g: GoalNumbers, *, confirmed: Sequence[float] = (),
 ) -> Verdict:
     """Record or ask: the parser's `reading` of a reply holding `amounts`, checked against the goal `g`."""
+    if any(not storable_amount(a.value) for a in amounts):
+        return Verdict(None, TOO_LARGE, ())
     if any(a.unit in CURRENCIES and a.unit != g.unit for a in amounts):
         return Verdict(None, "unit_mismatch", ())
     percents = [a for a in amounts if a.unit == "%"]

@@ -19,6 +19,7 @@ from bot.blocks import checkins as blocks
 from bot.blocks.common import Message, clip, escape, text_message
 from bot.context import RequestContext
 from bot.deps import Deps
+from bot.rules.reply_check import TOO_LARGE
 from bot.rules.statuses import ENDED
 from bot.services.checkins import (
     MAX_TEXT,
@@ -76,6 +77,8 @@ def answer_reply(session: Session, checkin: CheckIn, ctx: RequestContext, text: 
             return record_value(session, checkin, goal, value=verdict.value, now=ctx.now, tz=ctx.tz, lang=lang,
                                 blocker=checkin.blocker)
         return [text_message(t(lang, "checkin.mood.blocker_saved", blocker=escape(clip(text, 500))))]
+    if verdict.reason == TOO_LARGE:
+        return [text_message(t(lang, "edge.number_too_large"))]  # nothing recorded, nothing offered back
     if reading.note:
         checkin.note = clip(reading.note, MAX_TEXT)
     if reading.blocker:

@@ -22,6 +22,7 @@ from tests.bot.checkin_support import (
     thread_messages,
 )
 from tests.bot.conftest import all_text, dm_texts
+from tests.bot.team_support import make_manager
 
 USERS = [("en", "U1"), ("it", "U2")]
 
@@ -138,6 +139,7 @@ def test_done_on_zero_of_twelve_is_not_an_achievement_in_the_digest(workspace: L
     assert goal_of(workspace, goal_id).status == "active"  # it asked first
     workspace.command(f"{'fatto' if lang == 'it' else 'done'} {goal_id} closed a bigger deal instead", user=user)
     workspace.command("lang " + lang, user=user)
+    make_manager(workspace, user)  # only a manager or an admin may post a channel's digest now
     workspace.command("digest now <#C1|sales>", user=user, channel="C1")
     digest = [m for m in workspace.fake.messages("C1") if not m.get("thread_ts")][-1]
     text = all_text(digest)
@@ -162,6 +164,7 @@ def test_team_totals_leave_out_starting_points_closed_goals_and_count_a_skipped_
     run(workspace)
     card = last_card(workspace, user)
     workspace.click(card, ids.ACTION_CHECKIN_SKIP, user=user, value=str(checkins_of(workspace, mine)[-1].id))
+    make_manager(workspace, user)  # only a manager or an admin may post a channel's digest now
     workspace.command("digest now <#C1|sales>", user=user, channel="C1")
     text = "\n".join(all_text(m) for m in workspace.fake.messages("C1"))
     assert t(lang, "digest.total_line", gained=("€30,000" if lang == "en" else "30.000\u00a0€"),
