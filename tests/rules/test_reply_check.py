@@ -40,6 +40,9 @@ def verdict(text: str, lang: str, g: GoalNumbers, confirmed: tuple[float, ...] =
     ("85%", "en", numbers(Kind.MAINTAIN, target=90, baseline=None, current=None, unit="clients"), None,
      "percent_of_what", []),
     ("92%", "en", numbers(Kind.MAINTAIN, target=90, baseline=None, current=None, unit="%"), 92.0, None, []),
+    # A number no goal can store is refused outright: not recorded, not offered back as a jump to confirm.
+    ("9" * 400, "en", numbers(), None, "too_large", []),
+    ("2000000000000 or 3", "en", numbers(), None, "too_large", []),
 ])
 def test_record_or_ask(text: str, lang: str, g: GoalNumbers, value: float | None, reason: str | None,
                        candidates: list[float]) -> None:
