@@ -9,6 +9,7 @@ from pathlib import Path
 from string import Formatter
 from typing import Any
 
+from babel import Locale
 from babel.dates import format_date as babel_format_date
 from babel.numbers import format_currency, format_decimal
 
@@ -60,6 +61,35 @@ def t(lang: str, key: str, **params: Any) -> str:
     if template is None:
         template = _load("en")[key]
     return template.format(**params) if params else template
+
+
+@cache
+def _locale(lang: str) -> Locale:
+    return Locale.parse(_LOCALES[normalize_lang(lang)])
+
+
+def plural_form(lang: str, count: float) -> str:
+    """The CLDR plural category of `count` in the language: "one", "other" (Babel's rules)."""
+    return str(_locale(lang).plural_form(abs(count)))
+
+
+def tn(lang: str, key: str, count: float, **params: Any) -> str:
+    """The text for `key` in the plural form `count` takes in `lang` ({count} is filled with the number)."""
+    catalog = _load(normalize_lang(lang))
+    form = plural_form(lang, count)
+    template = catalog.get(f"{key}.{form}") or catalog.get(f"{key}.other")
+    if template is None:
+        english = _load("en")
+        template = english.get(f"{key}.{plural_form('en', count)}") or english[f"{key}.other"]
+    shown = params.pop("shown", None)
+    return template.format(count=shown if shown is not None else fmt_number(lang, count), **params)
+
+
+def unit_name(lang: str, unit: str, count: float) -> str:
+    """A count unit's name in the form the number takes: 1 client, 2 clients; 1 cliente, 2 clienti."""
+    if f"unit_forms.{unit}.other" in _load(normalize_lang(lang)):
+        return tn(lang, f"unit_forms.{unit}", count).strip()
+    return t(lang, "units." + unit) if _has(lang, "units." + unit) else unit
 
 
 def fmt_number(lang: str, value: float | None, digits: int = 2) -> str:

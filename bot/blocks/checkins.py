@@ -18,6 +18,7 @@ from slack_sdk.models.views import View
 from bot import ids
 from bot.blocks.common import Message, actions, button, clip, context, escape, section
 from bot.blocks.forecast import forecast_line, goal_forecast
+from bot.blocks.readings import echo_line, reading_buttons
 from bot.blocks.goals import current_value
 from bot.rules.numbers import find_amounts
 from bot.rules.pace import expected_fraction, pace_status, progress_bar, progress_fraction
@@ -96,12 +97,15 @@ def reminder_message(lang: str, goal: Any) -> Message:
 
 
 def recorded_message(
-    lang: str, goal: Any, *, value: float, previous: float | None, pace: str, today: date, blocker: str | None,
+    lang: str, goal: Any, *, value: float, pace: str, today: date, blocker: str | None,
+    reading_id: int | None = None, change: float | None = None, headline: str | None = None,
 ) -> Message:
-    """The thread answer after a check-in: the new value, the bar, the pace status and the forecast."""
+    """The thread answer after a check-in: what was understood, the bar, the pace status and the forecast.
+
+    With `reading_id`, Undo and Correct buttons act on that reading.
+    """
     formatted = fmt_amount(lang, value, goal.unit)
-    lines = [t(lang, "checkin.recorded.value", value=formatted, previous=fmt_amount(lang, previous, goal.unit))
-             if previous is not None and previous != value else t(lang, "checkin.recorded.first", value=formatted)]
+    lines = [headline or echo_line(lang, goal.unit, value, change)]
     target = fmt_amount(lang, goal.target, goal.unit)
     fraction = progress_of(goal)
     if goal.direction == "maintain":
@@ -118,6 +122,8 @@ def recorded_message(
     blocks: list[Block] = [section("\n".join(lines))]
     if pace == "achieved":
         blocks.append(section(t(lang, "checkin.recorded.achieved", title=title_of(goal), value=formatted)))
+    if reading_id is not None:
+        blocks.append(reading_buttons(lang, reading_id))
     return Message(text=lines[0], blocks=blocks)
 
 

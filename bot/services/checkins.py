@@ -7,21 +7,22 @@ checkin_buttons (the card's buttons and the update modal), checkin_now (`/goal c
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
 from bot.blocks import checkins as blocks
-from bot.blocks.common import Message, text_message
+from bot.blocks.common import Message, clip, text_message
 from bot.blocks.goals import current_value
 from bot.rules.deadlines import local_today
 from bot.rules.numbers import find_amounts
 from bot.rules.pace import pace_status
 from bot.rules.replies import GoalContext, ReplyReading, read_reply
-from bot.rules.statuses import CheckInStatus, GoalStatus
+from bot.rules.statuses import CheckInStatus, GoalStatus, ReadingSource, ReadingStatus
 from prompts import normalize_lang, t
-from storage.models import CheckIn, Goal, UserPref
-from storage.repositories import find_checkin_of_week, insert_checkin
+from storage.models import CheckIn, CheckInReading, Goal, UserPref
+from storage.repositories import current_reading, find_checkin_of_week, has_later_value, insert_checkin
 
 MAX_TEXT = 2000  # notes and blockers are kept verbatim up to this length; Slack messages can be far longer
 
@@ -47,18 +48,22 @@ def checkin_of_week(session: Session, goal_id: int, week: date, now: datetime) -
     return checkin, created
 
 
-def goal_context(goal: Goal) -> GoalContext:
-    """The goal as the reply reader needs it; growth and count goals without a baseline start at zero."""
+def goal_context(goal: Goal, *, before: float | None = None) -> GoalContext:
+    """The goal as the reply reader needs it; growth and count goals without a baseline start at zero.
+
+    `before`: the goal's value before the reading being replaced (an edit or a correction reads "+3" from
+    there, not from the value it replaces).
+    """
     baseline = goal.baseline
     if baseline is None and goal.direction != "maintain":
         baseline = 0.0
-    return GoalContext(baseline=baseline, target=goal.target, current=goal.current, unit=goal.unit,
-                       direction=goal.direction)
+    return GoalContext(baseline=baseline, target=goal.target, current=goal.current if before is None else before,
+                       unit=goal.unit, direction=goal.direction)
 
 
-def read_for_goal(text: str, lang: str, goal: Goal) -> ReplyReading:
-    """Read a reply against the goal."""
-    return read_reply(text, lang=lang, goal=goal_context(goal))
+def read_for_goal(text: str, lang: str, goal: Goal, *, before: float | None = None) -> ReplyReading:
+    """Read a reply against the goal (from `before` when it replaces an earlier reading)."""
+    return read_reply(text, lang=lang, goal=goal_context(goal, before=before))
 
 
 def bare_number(text: str, lang: str) -> float | None:
@@ -77,32 +82,76 @@ def one_of(value: float | None, candidates: list[float]) -> float | None:
     return next((c for c in candidates if math.isclose(c, value, rel_tol=1e-9, abs_tol=1e-9)), None)
 
 
-def record_value(
-    session: Session, checkin: CheckIn, goal: Goal, *, value: float, now: datetime, tz: str, lang: str,
-    blocker: str | None = None,
-) -> list[Message]:
-    """Record the week's value: the check-in, the goal's current value, pace and status; the thread answer."""
-    previous = current_value(goal)
-    if checkin.status != CheckInStatus.ANSWERED or checkin.previous_value is None:
-        checkin.previous_value = previous  # a correction later in the week keeps where the week started
-    checkin.value = value
-    checkin.status = CheckInStatus.ANSWERED
-    checkin.answered_at = now
-    checkin.pending = None
-    goal.current = value
+@dataclass(frozen=True)
+class Origin:
+    """Where a recorded value came from: how, by whom, the owner's words, and the reply's place when typed."""
+
+    source: ReadingSource
+    by: str
+    text: str | None = None
+    channel: str | None = None
+    ts: str | None = None
+
+
+def settle_goal(session: Session, checkin: CheckIn, goal: Goal, value: float | None, *, now: datetime,
+                tz: str) -> str:
+    """Put the week's value (None: the week has none) on the goal: current, pace and achieved; return the pace.
+
+    A later week's value stays the goal's current one: changing an older week only changes that week.
+    """
     goal.updated_at = now
-    today = local_today(now, tz)
-    pace = pace_status(baseline=goal.baseline, target=goal.target, current=value, direction=goal.direction,
-                       start=goal.start_date, deadline=goal.deadline, today=today)
-    checkin.pace = pace
+    if not has_later_value(session, goal.id, checkin.week_start):
+        goal.current = value if value is not None else checkin.previous_value
+    pace = pace_status(baseline=goal.baseline, target=goal.target, current=goal.current, direction=goal.direction,
+                       start=goal.start_date, deadline=goal.deadline, today=local_today(now, tz))
+    checkin.pace = pace if value is not None else None
     goal.pace = pace
     if pace == "achieved" and goal.status == GoalStatus.ACTIVE:
         goal.status, goal.closed_at = GoalStatus.ACHIEVED, now
     elif goal.status == GoalStatus.ACHIEVED and pace != "achieved":
         goal.status, goal.closed_at = GoalStatus.ACTIVE, None  # a correction took the achievement back
+    return pace
+
+
+def add_reading(session: Session, checkin: CheckIn, *, value: float, previous: float | None, origin: Origin,
+                now: datetime) -> CheckInReading:
+    """Keep the value as the check-in's current reading; the one it replaces stays in the history."""
+    replaced = current_reading(session, checkin.id)
+    if replaced is not None:
+        replaced.status, replaced.ended_at = ReadingStatus.SUPERSEDED, now
+    reading = CheckInReading(
+        checkin_id=checkin.id, value=value, previous_value=previous, previous_status=checkin.status,
+        replaces_id=replaced.id if replaced is not None else None, source=origin.source,
+        status=ReadingStatus.CURRENT, text=clip(origin.text, MAX_TEXT) if origin.text is not None else None,
+        message_channel=origin.channel if origin.ts else None, message_ts=origin.ts, created_by=origin.by,
+        created_at=now)
+    session.add(reading)
     session.flush()
-    return [blocks.recorded_message(lang, goal, value=value, previous=previous, pace=pace, today=today,
-                                    blocker=blocker)]
+    return reading
+
+
+def record_value(
+    session: Session, checkin: CheckIn, goal: Goal, *, value: float, now: datetime, tz: str, lang: str,
+    origin: Origin, blocker: str | None = None, headline: str | None = None,
+) -> list[Message]:
+    """Record the week's value as a reading: the check-in, the goal's value, pace and status; the thread answer.
+
+    The answer echoes what was understood, with Undo and Correct buttons carrying the reading's id;
+    `headline` replaces the echo's first line (a correction or an edit says what changed).
+    """
+    previous = current_value(goal)
+    if checkin.status != CheckInStatus.ANSWERED or checkin.previous_value is None:
+        checkin.previous_value = previous  # a correction later in the week keeps where the week started
+    reading = add_reading(session, checkin, value=value, previous=previous, origin=origin, now=now)
+    checkin.value = value
+    checkin.status = CheckInStatus.ANSWERED
+    checkin.answered_at = now
+    checkin.pending = None
+    pace = settle_goal(session, checkin, goal, value, now=now, tz=tz)
+    session.flush()
+    return [blocks.recorded_message(lang, goal, value=value, pace=pace,
+                                    today=local_today(now, tz), blocker=blocker, reading_id=reading.id,
+                                    change=None if previous is None else value - previous, headline=headline)]
 
 
 def closed_reply(lang: str, goal: Goal) -> list[Message]:

@@ -1,0 +1,90 @@
+"""The Correct modal: the value is checked inside the ack (errors shown under the field), then recorded."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext, Respond
+from slack_sdk import WebClient
+
+from bot import ids
+from bot.context import Caller, RequestContext, caller_of
+from bot.deps import Deps
+from bot.listeners.support import lazy_listener, reply
+from bot.services import checkin_readings as service
+from bot.services.profiles import stored_context
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Correction:
+    """The modal's reading, where to answer, and the value typed."""
+
+    reading_id: int
+    channel: str | None
+    thread_ts: str | None
+    value: str
+
+
+def correction_of(body: dict[str, Any]) -> Correction:
+    """Read the modal's metadata and its one field."""
+    view = body.get("view") or {}
+    try:
+        metadata = json.loads(view.get("private_metadata") or "{}")
+    except ValueError:
+        metadata = {}
+    if not isinstance(metadata, dict):
+        metadata = {}
+    values = (view.get("state") or {}).get("values") or {}
+    value = ((values.get(ids.BLOCK_READING_VALUE) or {}).get(ids.INPUT_READING_VALUE) or {}).get("value") or ""
+    return Correction(reading_id=int(metadata.get("reading") or 0), channel=metadata.get("channel"),
+                      thread_ts=metadata.get("thread_ts"), value=str(value))
+
+
+def in_correction_thread(body: dict[str, Any], caller: Caller) -> tuple[str, str | None]:
+    """Report where the correction would have been answered."""
+    correction = correction_of(body)
+    return str(correction.channel or caller.user_id), correction.thread_ts
+
+
+def validate_correction(deps: Deps) -> Callable[..., None]:
+    """The ack half: keep the modal open with the reason when the value cannot be recorded."""
+
+    def ack_correction(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
+        try:
+            correction = correction_of(body)
+            error = service.check_correction(deps, stored_context(deps, caller_of(context)),
+                                             correction.reading_id, correction.value)
+        except Exception:  # noqa: BLE001 - let the lazy half record and report; never leave the modal hanging
+            log.exception("checking the correction modal failed")
+            ack()
+            return
+        if error:
+            ack(response_action="errors", errors={ids.BLOCK_READING_VALUE: error})
+            return
+        ack()
+
+    return ack_correction
+
+
+def register(app: App, deps: Deps) -> None:
+    """Bind the Correct modal."""
+
+    @lazy_listener(deps, report_in=in_correction_thread)
+    def record_correction(ctx: RequestContext, body: dict[str, Any], client: WebClient,
+                          respond: Respond | None) -> None:
+        correction = correction_of(body)
+        answer = service.submit_correction(deps, ctx, correction.reading_id, correction.value,
+                                           channel=str(correction.channel or ctx.user_id),
+                                           thread_ts=correction.thread_ts)
+        if answer is None:
+            return
+        reply(deps, client, ctx, str(answer.channel), answer.messages, thread_ts=answer.thread_ts,
+              changes_goals=True, key=f"reading-modal:{(body.get('view') or {}).get('id') or body.get('trigger_id')}")
+
+    app.view(ids.VIEW_READING_CORRECT)(ack=validate_correction(deps), lazy=[record_correction])
