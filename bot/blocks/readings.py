@@ -10,7 +10,7 @@ from slack_sdk.models.blocks import ActionsBlock, InputBlock, PlainTextInputElem
 from slack_sdk.models.views import View
 
 from bot import ids
-from bot.blocks.common import Message, actions, button, clip, escape, section, text_message
+from bot.blocks.common import Message, actions, button, clip, section, text_message
 from prompts import fmt_amount, fmt_number, t, unit_name
 
 _SYMBOLS = ("%", "EUR", "USD", "GBP", "CHF")
@@ -103,7 +103,3 @@ def edit_unclear_line(lang: str, *, unit: str | None, current: float | None) -> 
     """An edited reply goalbot cannot read with confidence: the check-in keeps its value (a question follows)."""
     return t(lang, "reading.edit_unclear", current=amount_text(lang, current, unit))
 
-
-def quoted(text: str) -> str:
-    """The owner's words, escaped for mrkdwn and clipped."""
-    return escape(clip(text, 500))
