@@ -18,10 +18,15 @@ from slack_sdk.models.views import View
 from bot import ids
 from bot.blocks.common import Message, actions, button, clip, context, escape, section
 from bot.blocks.forecast import forecast_line, goal_forecast
-from bot.blocks.readings import echo_line, reading_buttons
 from bot.blocks.goals import current_value
+from bot.blocks.readings import echo_line, reading_buttons
 from bot.rules.numbers import find_amounts
-from bot.rules.pace import expected_fraction, pace_status, progress_bar, progress_fraction
+from bot.rules.pace import (
+    expected_fraction,
+    pace_status,
+    progress_bar,
+    progress_fraction,
+)
 from prompts import fmt_amount, fmt_date, fmt_number, t
 
 TITLE_LIMIT = 300  # a goal title is the owner's sentence; a check-in card only needs to recognise it

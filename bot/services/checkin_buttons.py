@@ -113,7 +113,8 @@ def pick_value(session: Session, checkin: CheckIn, ctx: RequestContext, value: f
                         origin=Origin(ReadingSource.PICK, ctx.user_id))
 
 
-def read_modal_value(text: str, lang: str, goal: Goal, *, before: float | None = None) -> tuple[float | None, str | None]:
+def read_modal_value(text: str, lang: str, goal: Goal, *,
+                     before: float | None = None) -> tuple[float | None, str | None]:
     """The modal's number as a value (a change counts from `before` when given), or the error to show under it."""
     text = (text or "").strip()
     reading = read_for_goal(text, lang, goal, before=before)

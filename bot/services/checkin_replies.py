@@ -22,9 +22,9 @@ from bot.deps import Deps
 from bot.rules.statuses import ENDED, ReadingSource
 from bot.services.checkins import (
     MAX_TEXT,
+    Origin,
     bare_number,
     closed_reply,
-    Origin,
     one_of,
     read_for_goal,
     record_value,

@@ -2,23 +2,19 @@
 
 from __future__ import annotations
 
-import json
-import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from slack_bolt import Ack, App, BoltContext, Respond
+from slack_bolt import App, Respond
 from slack_sdk import WebClient
 
 from bot import ids
-from bot.context import Caller, RequestContext, caller_of
+from bot.context import Caller, RequestContext
 from bot.deps import Deps
 from bot.listeners.support import lazy_listener, reply
+from bot.listeners.views.fields import field_check, field_value, metadata_of
 from bot.services import checkin_readings as service
-from bot.services.profiles import stored_context
-
-log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -33,17 +29,10 @@ class Correction:
 
 def correction_of(body: dict[str, Any]) -> Correction:
     """Read the modal's metadata and its one field."""
-    view = body.get("view") or {}
-    try:
-        metadata = json.loads(view.get("private_metadata") or "{}")
-    except ValueError:
-        metadata = {}
-    if not isinstance(metadata, dict):
-        metadata = {}
-    values = (view.get("state") or {}).get("values") or {}
-    value = ((values.get(ids.BLOCK_READING_VALUE) or {}).get(ids.INPUT_READING_VALUE) or {}).get("value") or ""
+    metadata = metadata_of(body)
     return Correction(reading_id=int(metadata.get("reading") or 0), channel=metadata.get("channel"),
-                      thread_ts=metadata.get("thread_ts"), value=str(value))
+                      thread_ts=metadata.get("thread_ts"),
+                      value=field_value(body, ids.BLOCK_READING_VALUE, ids.INPUT_READING_VALUE) or "")
 
 
 def in_correction_thread(body: dict[str, Any], caller: Caller) -> tuple[str, str | None]:
@@ -55,21 +44,11 @@ def in_correction_thread(body: dict[str, Any], caller: Caller) -> tuple[str, str
 def validate_correction(deps: Deps) -> Callable[..., None]:
     """The ack half: keep the modal open with the reason when the value cannot be recorded."""
 
-    def ack_correction(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
-        try:
-            correction = correction_of(body)
-            error = service.check_correction(deps, stored_context(deps, caller_of(context)),
-                                             correction.reading_id, correction.value)
-        except Exception:  # noqa: BLE001 - let the lazy half record and report; never leave the modal hanging
-            log.exception("checking the correction modal failed")
-            ack()
-            return
-        if error:
-            ack(response_action="errors", errors={ids.BLOCK_READING_VALUE: error})
-            return
-        ack()
+    def check(ctx: RequestContext, body: dict[str, Any]) -> str | None:
+        correction = correction_of(body)
+        return service.check_correction(deps, ctx, correction.reading_id, correction.value)
 
-    return ack_correction
+    return field_check(deps, ids.BLOCK_READING_VALUE, check)
 
 
 def register(app: App, deps: Deps) -> None:

@@ -63,7 +63,8 @@ def test_replies_through_the_week_in_both_languages(workspace: LocalWorkspace) -
     for goal_id in (english, italian):
         assert [c.value for c in checkins_of(workspace, goal_id)] == [4, 6, 9]
         assert goal_of(workspace, goal_id).current == 9
-    assert t("it", "checkin.recorded.value", amount="*9* clienti", change="+3") in thread_answers(workspace, "U2", last_card(workspace, "U2"))[0]
+    recorded = t("it", "checkin.recorded.value", amount="*9* clienti", change="+3")
+    assert recorded in thread_answers(workspace, "U2", last_card(workspace, "U2"))[0]
 
 
 def test_a_goal_set_up_after_this_weeks_moment_waits_for_next_week(workspace: LocalWorkspace) -> None:
@@ -186,7 +187,8 @@ def test_a_thread_answer_slack_refuses_for_a_while_is_queued_and_the_checkin_kep
         [queued] = session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "reply")).all()
         assert queued.payload["thread_ts"] == card["ts"]
     run(workspace, "outbox", at=workspace.deps.clock() + timedelta(minutes=5))
-    assert t("en", "checkin.recorded.value", amount="*7* clients", change="+3") in thread_answers(workspace, "U1", card)[0]
+    recorded = t("en", "checkin.recorded.value", amount="*7* clients", change="+3")
+    assert recorded in thread_answers(workspace, "U1", card)[0]
 
 
 def test_when_slack_cannot_say_where_someone_is_the_default_zone_is_used_and_asked_again_later(

@@ -289,7 +289,9 @@ def test_a_reply_that_was_asked_back_is_read_again_when_edited(workspace: LocalW
 
 
 @pytest.mark.parametrize("user", ["U1", "U2"])
-def test_a_deleted_reply_withdraws_its_reading_once_and_the_thread_says_so(workspace: LocalWorkspace, user: str) -> None:
+def test_a_deleted_reply_withdraws_its_reading_once_and_the_thread_says_so(
+    workspace: LocalWorkspace, user: str,
+) -> None:
     lang = LANGS[user]
     goal_id, card = started(workspace, user)
     reply(workspace, user, card, "6")
