@@ -4,6 +4,7 @@ deletions of a reply in the check-in's thread update that week once (SQLite and 
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -328,3 +329,22 @@ def test_deleting_a_replaced_reply_changes_nothing_and_undo_never_brings_it_back
     workspace.click(echoes(workspace, "U1", card)[-1], ids.ACTION_READING_UNDO, user="U1")
     [checkin] = checkins_of(workspace, goal_id)
     assert (checkin.value, goal_of(workspace, goal_id).current) == (None, 4)
+
+
+def test_undoing_the_reading_that_reached_the_target_takes_the_achievement_back(workspace: LocalWorkspace) -> None:
+    goal_id, card = started(workspace, "U1", current=9)
+    reply(workspace, "U1", card, "10")
+    assert goal_of(workspace, goal_id).status == "achieved"
+    workspace.click(echoes(workspace, "U1", card)[-1], ids.ACTION_READING_UNDO, user="U1")
+    goal = goal_of(workspace, goal_id)
+    assert (goal.status, goal.current, goal.closed_at) == ("active", 9, None)
+
+
+def test_an_edit_of_last_weeks_reply_changes_that_week_not_the_goals_latest_value(workspace: LocalWorkspace) -> None:
+    goal_id, card = started(workspace, "U1")
+    ts = reply(workspace, "U1", card, "6")
+    run(workspace, at=datetime(2026, 11, 30, 8, 0, tzinfo=UTC))
+    reply(workspace, "U1", last_card(workspace, "U1"), "9")
+    workspace.edit(ts, "5", user="U1")
+    assert [c.value for c in checkins_of(workspace, goal_id)] == [5, 9]
+    assert goal_of(workspace, goal_id).current == 9
