@@ -228,6 +228,11 @@ def find_checkin_by_delivered_thread(session: Session, team_id: str, user_id: st
     return None if row is None else DeliveredCheckIn(checkin=row.CheckIn, sent_channel=row.sent_channel)
 
 
+def lock_checkin(session: Session, checkin_id: int) -> None:
+    """Hold the check-in's row until the transaction ends (PostgreSQL), so two readings never both become current."""
+    session.execute(select(CheckIn.id).where(CheckIn.id == checkin_id).with_for_update())
+
+
 def current_reading(session: Session, checkin_id: int) -> CheckInReading | None:
     """The reading in force on a check-in, if any."""
     return session.scalars(select(CheckInReading).where(

@@ -28,7 +28,7 @@ from bot.services.checkins import MAX_TEXT, Origin, closed_reply, read_for_goal,
 from prompts import t
 from storage.db import unit_of_work
 from storage.models import CheckIn, CheckInReading
-from storage.repositories import claim_in_transaction, get_reading, latest_reading_of_message
+from storage.repositories import claim_in_transaction, get_reading, latest_reading_of_message, lock_checkin
 
 log = logging.getLogger(__name__)
 
@@ -47,8 +47,23 @@ class ReadingAnswer:
     thread_ts: str | None = None
 
 
-def _refusal(reading: CheckInReading | None, ctx: RequestContext) -> ReadingAnswer | None:
-    """Why this press changes nothing (gone, someone else's, no longer current), or None when it may act."""
+def locked_reading(session: Session, reading_id: int | None) -> CheckInReading | None:
+    """The reading, read afresh after locking its check-in: a double press is decided one press at a time."""
+    reading = get_reading(session, reading_id) if reading_id is not None else None
+    if reading is None:
+        return None
+    lock_checkin(session, reading.checkin_id)
+    session.refresh(reading)
+    session.refresh(reading.checkin)
+    return reading
+
+
+def _refusal(reading: CheckInReading | None, ctx: RequestContext, *,
+             current_only: bool = True) -> ReadingAnswer | None:
+    """Why this press changes nothing (gone, someone else's, no longer current), or None when it may act.
+
+    `current_only=False` skips the last reason: a modal's ack may run after its own lazy half replaced the reading.
+    """
     if reading is None or reading.checkin.goal.team_id != ctx.team_id:
         return ReadingAnswer([text_message(t(ctx.lang, "checkin.modal.gone"))])
     goal = reading.checkin.goal
@@ -56,7 +71,7 @@ def _refusal(reading: CheckInReading | None, ctx: RequestContext) -> ReadingAnsw
         return ReadingAnswer([text_message(t(ctx.lang, "reading.not_owner"))], private=True)
     if goal.status in ENDED:
         return ReadingAnswer(closed_reply(ctx.lang, goal))
-    if reading.status != ReadingStatus.CURRENT:
+    if current_only and reading.status != ReadingStatus.CURRENT:
         checkin = reading.checkin
         current = checkin.value if checkin.status == CheckInStatus.ANSWERED else None
         return ReadingAnswer([reading_blocks.not_current_message(ctx.lang, unit=goal.unit, value=reading.value,
@@ -122,7 +137,7 @@ def _taken_back_message(ctx: RequestContext, key: str, checkin: CheckIn, taken: 
 def undo(deps: Deps, ctx: RequestContext, reading_id: int | None) -> ReadingAnswer:
     """Undo: take the reading back, when it is the owner's and still the current one."""
     with unit_of_work(deps.sessions) as session:
-        reading = get_reading(session, reading_id) if reading_id is not None else None
+        reading = locked_reading(session, reading_id)
         refused = _refusal(reading, ctx)
         if refused is not None or reading is None:
             return refused or ReadingAnswer([])
@@ -145,10 +160,13 @@ def correction_modal(deps: Deps, ctx: RequestContext, reading_id: int | None, *,
 
 
 def check_correction(deps: Deps, ctx: RequestContext, reading_id: int, text: str) -> str | None:
-    """The error to show under the Correct modal's field, or None when the value can be recorded."""
+    """The error to show under the Correct modal's field, or None when the value can be recorded.
+
+    Bolt starts the lazy half alongside this ack, so whether the reading is still current is decided there.
+    """
     with deps.sessions() as session:
         reading = get_reading(session, reading_id)
-        refused = _refusal(reading, ctx)
+        refused = _refusal(reading, ctx, current_only=False)
         if refused is not None or reading is None:
             return refused.messages[0].text if refused is not None and refused.messages else None
         checkin = reading.checkin
@@ -159,21 +177,24 @@ def submit_correction(deps: Deps, ctx: RequestContext, reading_id: int, text: st
                       thread_ts: str | None) -> ReadingAnswer | None:
     """Record the corrected value as a new reading that replaces it; None when the ack already refused it."""
     with unit_of_work(deps.sessions) as session:
-        reading = get_reading(session, reading_id)
-        if reading is None or _refusal(reading, ctx) is not None:
+        reading = locked_reading(session, reading_id)
+        if reading is None or _refusal(reading, ctx, current_only=False) is not None:
             return None  # the ack showed why under the field, and the modal stayed open
         checkin = reading.checkin
         goal = checkin.goal
         value = read_modal_value(text, ctx.lang, goal, before=checkin.previous_value)[0]
         if value is None:
             return None
+        if not thread_ts:
+            channel, thread_ts = thread_of(session, checkin, channel)
+        refused = _refusal(reading, ctx)
+        if refused is not None:  # replaced since the modal opened: the newer reading stands
+            return ReadingAnswer(refused.messages, channel=channel, thread_ts=thread_ts)
         headline = reading_blocks.corrected_headline(ctx.lang, "corrected", unit=goal.unit, before=reading.value,
                                                      after=value)
         messages = record_value(session, checkin, goal, value=value, now=ctx.now, tz=ctx.tz, lang=ctx.lang,
                                 origin=Origin(ReadingSource.CORRECTION, ctx.user_id, text=text.strip()),
                                 headline=headline)
-        if not thread_ts:
-            channel, thread_ts = thread_of(session, checkin, channel)
         return ReadingAnswer(messages, changed=True, channel=channel, thread_ts=thread_ts)
 
 
@@ -238,7 +259,8 @@ class Withdrawal:
 def withdraw_deleted_reply(deps: Deps, ctx: RequestContext, *, channel: str, ts: str) -> Withdrawal | None:
     """The owner deleted a reply: withdraw the reading it gave, once; None when it gave none in force."""
     with unit_of_work(deps.sessions) as session:
-        reading = latest_reading_of_message(session, channel, ts)
+        found = latest_reading_of_message(session, channel, ts)
+        reading = locked_reading(session, found.id if found is not None else None)
         if reading is None:
             return None
         checkin = reading.checkin

@@ -22,7 +22,13 @@ from bot.rules.replies import GoalContext, ReplyReading, read_reply
 from bot.rules.statuses import CheckInStatus, GoalStatus, ReadingSource, ReadingStatus
 from prompts import normalize_lang, t
 from storage.models import CheckIn, CheckInReading, Goal, UserPref
-from storage.repositories import current_reading, find_checkin_of_week, has_later_value, insert_checkin
+from storage.repositories import (
+    current_reading,
+    find_checkin_of_week,
+    has_later_value,
+    insert_checkin,
+    lock_checkin,
+)
 
 MAX_TEXT = 2000  # notes and blockers are kept verbatim up to this length; Slack messages can be far longer
 
@@ -116,6 +122,7 @@ def settle_goal(session: Session, checkin: CheckIn, goal: Goal, value: float | N
 def add_reading(session: Session, checkin: CheckIn, *, value: float, previous: float | None, origin: Origin,
                 now: datetime) -> CheckInReading:
     """Keep the value as the check-in's current reading; the one it replaces stays in the history."""
+    lock_checkin(session, checkin.id)  # a concurrent twin waits here, then sees this reading as the one to replace
     replaced = current_reading(session, checkin.id)
     if replaced is not None:
         replaced.status, replaced.ended_at = ReadingStatus.SUPERSEDED, now
