@@ -11,7 +11,7 @@ from typing import Any
 from slack_bolt import App, Respond
 from slack_sdk import WebClient
 
-from bot.context import RequestContext
+from bot.context import Caller, RequestContext
 from bot.deps import Deps
 from bot.listeners.support import lazy_listener, reply
 from bot.services.checkin_readings import reread_edited_reply, withdraw_deleted_reply
@@ -33,10 +33,17 @@ def deleted_reply(body: dict[str, Any]) -> bool:
             and not previous.get("bot_id"))
 
 
+def in_edited_thread(body: dict[str, Any], caller: Caller) -> tuple[str, str | None]:
+    """Report in the thread of the edited or deleted reply."""
+    event = body.get("event") or {}
+    message = event.get("message") or event.get("previous_message") or {}
+    return str(event.get("channel") or caller.user_id), message.get("thread_ts")
+
+
 def register(app: App, deps: Deps) -> None:
     """Bind the two subtypes (before the plain message listener, which takes every other message)."""
 
-    @lazy_listener(deps, report_in=None, accept=edited_reply)
+    @lazy_listener(deps, report_in=in_edited_thread, accept=edited_reply)
     def reply_edited(ctx: RequestContext, body: dict[str, Any], client: WebClient, respond: Respond | None) -> None:
         event = body["event"]
         message = event["message"]
@@ -49,7 +56,7 @@ def register(app: App, deps: Deps) -> None:
             reply(deps, client, ctx, channel, answer.messages, thread_ts=thread_ts, changes_goals=True,
                   key=f"reply-edit:{body.get('event_id') or event.get('event_ts')}")
 
-    @lazy_listener(deps, report_in=None, accept=deleted_reply)
+    @lazy_listener(deps, report_in=in_edited_thread, accept=deleted_reply)
     def reply_deleted(ctx: RequestContext, body: dict[str, Any], client: WebClient, respond: Respond | None) -> None:
         event = body["event"]
         withdrawal = withdraw_deleted_reply(deps, ctx, channel=str(event["channel"]), ts=str(event["deleted_ts"]))

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from bot import ids
+from bot.listeners.events import edits
 from bot.local.workspace import LocalWorkspace, find_button
 from prompts import t
 from storage.models import CheckInReading
@@ -349,3 +350,17 @@ def test_an_edit_of_last_weeks_reply_changes_that_week_not_the_goals_latest_valu
     workspace.edit(ts, "5", user="U1")
     assert [c.value for c in checkins_of(workspace, goal_id)] == [5, 9]
     assert goal_of(workspace, goal_id).current == 9
+
+
+def test_an_edit_that_fails_is_answered_in_its_thread(
+    workspace: LocalWorkspace, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("the database went away")
+
+    goal_id, card = started(workspace, "U2")
+    ts = reply(workspace, "U2", card, "7")
+    monkeypatch.setattr(edits, "reread_edited_reply", broken)
+    workspace.edit(ts, "8", user="U2")
+    assert said(workspace, "U2", card)[-1] == t("it", "errors.internal")
+    assert goal_of(workspace, goal_id).current == 7
