@@ -13,13 +13,13 @@ from datetime import date
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import select
 
 from bot.context import RequestContext
 from bot.local.workspace import LocalWorkspace
 from bot.services import checkin_readings
 from bot.services.checkin_replies import answer_thread_reply
 from storage.models import CheckIn, CheckInReading
+from storage.repositories import readings_of_checkin
 from tests.bot.checkin_support import add_goal, goal_of
 from tests.bot.conftest import NOW
 
@@ -51,8 +51,7 @@ def new_week(ws: LocalWorkspace) -> tuple[int, int, str, str]:
 
 def history(ws: LocalWorkspace, checkin_id: int) -> list[CheckInReading]:
     with ws.deps.sessions() as session:
-        return list(session.scalars(select(CheckInReading).where(CheckInReading.checkin_id == checkin_id)
-                                    .order_by(CheckInReading.id)))
+        return readings_of_checkin(session, checkin_id)
 
 
 @pytest.mark.slow

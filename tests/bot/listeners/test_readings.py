@@ -15,6 +15,7 @@ from bot.listeners.events import edits
 from bot.local.workspace import LocalWorkspace, find_button
 from prompts import t
 from storage.models import CheckInReading
+from storage.repositories import readings_of_checkin
 from tests.bot.checkin_support import add_goal, checkins_of, goal_of, last_card, run, thread_answers, thread_messages
 from tests.bot.conftest import all_text
 
@@ -32,9 +33,7 @@ def readings(ws: LocalWorkspace, goal_id: int) -> list[tuple[float, str, str]]:
     """The goal's reading history, oldest first: (value, source, status)."""
     [checkin] = checkins_of(ws, goal_id)
     with ws.deps.sessions() as session:
-        rows = session.scalars(select(CheckInReading).where(CheckInReading.checkin_id == checkin.id)
-                               .order_by(CheckInReading.id))
-        return [(r.value, r.source, r.status) for r in rows]
+        return [(r.value, r.source, r.status) for r in readings_of_checkin(session, checkin.id)]
 
 
 def echoes(ws: LocalWorkspace, user: str, card: dict[str, Any]) -> list[dict[str, Any]]:
