@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: run test test-sqlite test-postgres bench lint clean
+.PHONY: run demo test test-sqlite test-postgres bench lint clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit("goalbot needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
@@ -19,6 +19,10 @@ $(STAMP): $(BIN)/python pyproject.toml
 run: $(STAMP)
 	$(BIN)/goalbot db upgrade
 	$(BIN)/goalbot run
+
+# A sales team with twelve weeks of history in goalbot-demo.db (apart from goalbot.db), then the shell in it.
+demo: $(STAMP)
+	$(BIN)/goalbot demo
 
 # The suite runs on SQLite, then on PostgreSQL when GOALBOT_TEST_POSTGRES_URL answers (CI sets it).
 test: $(STAMP)

@@ -4,10 +4,6 @@ from __future__ import annotations
 
 import io
 
-# The object-oriented API with an explicit Agg canvas: no pyplot global state, safe in worker threads.
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-
 from bot.blocks.digests import DigestView, pace_counts, rounded
 from prompts import fmt_amount, fmt_date, t
 
@@ -18,6 +14,11 @@ MAX_TOTALS = 6
 
 def team_progress_png(view: DigestView, *, dpi: int = 100) -> bytes:
     """Draw the team's progress (goals by pace, totals against targets, progress against time) as PNG bytes."""
+    # Imported here: matplotlib takes seconds to import, and most runs (every shell start) draw no chart.
+    # The object-oriented API with an explicit Agg canvas: no pyplot global state, safe in worker threads.
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
     lang = view.lang
     figure = Figure(figsize=(11, 4.2), dpi=dpi, layout="constrained")
     FigureCanvasAgg(figure)

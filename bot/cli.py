@@ -58,8 +58,17 @@ def build_parser() -> argparse.ArgumentParser:
     serve.set_defaults(func=cmd_serve)
 
     shell = sub.add_parser("shell", help="a local terminal workspace: talk to goalbot without Slack")
-    shell.add_argument("--user", default="U0LOCAL", help="the Slack user id you play")
+    shell.add_argument("--user", default=None,
+                       help="who you are: a Slack user id such as U0MANAGER or a name such as @marco "
+                            "(default: whoever typed last, else U0LOCAL); :as @NAME switches inside the shell")
     shell.set_defaults(func=cmd_shell)
+
+    demo = sub.add_parser("demo", help="the local shell on a demo sales team with twelve weeks of history")
+    demo.add_argument("--database", default="sqlite:///goalbot-demo.db",
+                      help="where the demo lives (default sqlite:///goalbot-demo.db, apart from goalbot.db)")
+    demo.add_argument("--reset", action="store_true", help="throw the demo away and seed it again (SQLite only)")
+    demo.add_argument("--user", default=None, help="who you are (default @anna; :as @laura is the manager)")
+    demo.set_defaults(func=cmd_demo)
 
     db = sub.add_parser("db", help="database maintenance")
     db_sub = db.add_subparsers(dest="db_command", required=True)
@@ -103,7 +112,7 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
         args.http, args.port, args.host, args.no_scheduler = False, 3000, "0.0.0.0", False
         return cmd_serve(args, settings)
     print("No SLACK_BOT_TOKEN/SLACK_APP_TOKEN configured: opening the local shell (see README to connect Slack).")
-    args.user = "U0LOCAL"
+    args.user = None
     return cmd_shell(args, settings)
 
 
@@ -154,13 +163,52 @@ def cmd_shell(args: argparse.Namespace, settings: Settings) -> int:
     return run_shell(settings, user_id=args.user)
 
 
+def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
+    """Seed the demo team (once) in its own database, then open the shell in it."""
+    import dataclasses
+    from pathlib import Path
+
+    from bot.local.demo import prepare
+    from bot.local.state import state_path
+    from bot.local.timetravel import ShellClock
+
+    demo_settings = dataclasses.replace(settings, database_url=args.database)
+    url = make_url(demo_settings.database_url)
+    if args.reset:
+        if url.get_backend_name() != "sqlite" or not url.database:
+            raise UsageError("--reset only throws away a SQLite demo; drop a PostgreSQL demo database yourself.")
+        for path in (url.database, url.database + "-wal", url.database + "-shm", str(state_path(args.database))):
+            Path(path).unlink(missing_ok=True)
+    if prepare(demo_settings, clock=ShellClock()):
+        print(f"Seeded a demo sales team in {_printable_url(demo_settings.database_url)}: laura (manager, "
+              "Italian) and five account executives — anna, james and priya in English, marco and sofia in Italian.")
+    return cmd_shell(args, demo_settings)
+
+
 def cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
     """Apply migrations."""
+    from alembic.runtime.migration import MigrationContext
+
     from storage.db import make_engine
     from storage.migrate import upgrade
 
-    upgrade(make_engine(settings.database_url))
-    print("database is up to date")
+    engine = make_engine(settings.database_url)
+
+    def revision() -> str | None:
+        with engine.connect() as connection:
+            return MigrationContext.configure(connection).get_current_revision()
+
+    before = revision()
+    upgrade(engine)
+    after = revision()
+    engine.dispose()
+    where = _printable_url(settings.database_url)
+    if before is None:
+        print(f"Created a new database at {where} (schema revision {after}).")
+    elif before != after:
+        print(f"Upgraded the database at {where} from schema revision {before} to {after}.")
+    else:
+        print(f"The database at {where} already has the latest schema (revision {after}); nothing to change.")
     return 0
 
 
@@ -230,15 +278,18 @@ def cmd_parse_reply(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
-    """Write every goal with its check-ins to stdout."""
+    """Write every goal with its check-ins (notes and private goals included) to stdout: an operator's command."""
     from bot.runtime import make_deps
-    from bot.services.export import to_csv, to_json
+    from bot.services.export import render
     from storage.repositories import list_goals
+    from storage.teams import managers_by_person
 
     deps = make_deps(settings)
     with deps.sessions() as session:
         goals = list_goals(session, args.team, args.user)
-        sys.stdout.write(to_json(goals) + "\n" if args.format == "json" else to_csv(goals))
+        managers = {person: manager for team in sorted({g.team_id for g in goals})
+                    for person, manager in managers_by_person(session, team).items()}
+        sys.stdout.write(render(goals, args.format, managers=managers))
     return 0
 
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from bot.clock import Clock
+from bot.services.directory import UserDirectory
 from bot.settings import Settings
 from storage.db import SessionFactory
 
@@ -47,3 +48,4 @@ class Deps:
     sessions: SessionFactory
     clock: Clock
     executor: TrackingExecutor
+    directory: UserDirectory = field(default_factory=UserDirectory)  # users.list, cached

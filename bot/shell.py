@@ -4,132 +4,695 @@ from __future__ import annotations
 
 import logging
 import queue
+import re
 import sys
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
 from typing import Any, TextIO
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.clock import FixedClock, system_clock
+from slack_sdk import WebClient
+from sqlalchemy import select
+
+from bot.delivery.ratelimit import ChannelPacer, shared_limits
+from bot.clock import as_utc
+from bot.jobs.checkins import REMINDER_AFTER
+from bot.jobs.registry import OUTBOX_JOB, PLANNERS
+from bot.jobs.runner import UnknownJobError, run_job
+from bot.local.forms import Form
 from bot.local.render import Choice, render_message
-from bot.local.workspace import LocalWorkspace
+from bot.local.state import ShellState, state_path
+from bot.local.timetravel import TICK, ShellClock, TimeError, parse_target, stops
+from bot.local.workspace import LocalWorkspace, submission_answer
+from bot.services.conversation import CHOOSE, CONFIRM
 from bot.settings import Settings
+from prompts import fmt_date, normalize_lang, t
+from slackfake import WorkspaceError, dm_channel_id
+from storage.models import DigestSubscription, OutboxMessage, TeamSettings, UserPref
+from storage.repositories import get_conversation, get_user_pref
 
-BANNER = """goalbot shell — a local Slack workspace (no Slack account or network needed).
-Type /goal … as in Slack, or plain messages to the bot. A number picks a button.
-  >TEXT        reply in the thread of the latest check-in (or latest bot message)
-  :home        open the App Home tab        :jobs checkins|digests|reminders|reviews  run a scheduled job now
-  :time ISO    pretend it is that time      :quit (or Ctrl-D) leaves
-"""
+log = logging.getLogger(__name__)
+JOB_NOUNS = {"checkins": "check-in message(s)", "reminders": "reminder(s)", "reviews": "review(s)",
+             "digests": "team digest(s)"}
+FILES_DIR = Path("goalbot-files")
+BOT_NAME = "goalbot"
+NAME = re.compile(r"^@?([a-z][a-z0-9._-]{0,20})$")
+
+# Every shell command, what it does and an example (`:help` prints this table).
+COMMANDS: tuple[tuple[str, str, str], ...] = (
+    ("/goal …", "talk to goalbot exactly as in Slack", "/goal win 10 new clients in the next six months"),
+    ("TEXT", "a message: to goalbot in your DM, to the people in a channel", "8 - two demos a week"),
+    ("N", "press button N of the newest message, when it is waiting for a choice", "1"),
+    (":press LABEL N", "press button N of any labelled message (m12) or of the App Home (home)", ":press m12 2"),
+    (":reply LABEL TEXT", "answer in the thread of a labelled message", ":reply m12 closed 3 more deals, now at 7"),
+    (">TEXT", "answer in the thread of the newest labelled message", ">now at 7"),
+    (":home", "open your App Home tab", ":home"),
+    (":as @NAME [en|it] [Area/City]", "type as someone else (created on first use)", ":as @marco it Europe/Rome"),
+    (":who", "the people in this workspace", ":who"),
+    (":channel #NAME", "enter a channel (created if new, with you as its only member)", ":channel #sales"),
+    (":join [#NAME]", "join a public channel", ":join #sales"),
+    (":invite @NAME", "invite a person or goalbot into this channel (/invite works too)", ":invite @goalbot"),
+    (":dm", "back to your direct messages with goalbot", ":dm"),
+    (":time WHEN", "move the clock; going forward, check-ins, reminders, reviews and digests go out on the way",
+     ":time +1w   :time monday 09:00   :time 2026-12-07T09:00+01:00"),
+    (":jobs NAME", "run one scheduled job now (checkins, reminders, reviews, digests, outbox)", ":jobs digests"),
+    (":files", "the files goalbot sent you (saved under goalbot-files/)", ":files"),
+    (":submit / :cancel", "send or close the open form", ":submit"),
+    (":help", "this list", ":help"),
+    (":quit", "leave (Ctrl-D too); the workspace is kept for next time", ":quit"),
+)
+
+
+def help_text() -> str:
+    """Every command with an example, and how to start as someone else."""
+    width = max(len(c[0]) for c in COMMANDS)
+    lines = ["Commands (everything else you type is a message):"]
+    for usage, what, example in COMMANDS:
+        lines.append(f"  {usage:<{width}}  {what}")
+        lines.append(f"  {'':<{width}}    e.g. {example}")
+    lines.append("Start as someone else with `goalbot shell --user @marco` (or a Slack id such as U0MANAGER).")
+    return "\n".join(lines)
+
+
+BANNER = """goalbot shell — a Slack workspace in your terminal (no Slack account or network needed).
+Type /goal … as in Slack, or a message to goalbot. Messages with buttons or threads get a label (m3):
+press a button with its number, or :press m3 2; answer in a thread with :reply m3 TEXT. :help lists everything."""
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A message on screen that can be pressed or answered: its label and where to find it."""
+
+    label: str
+    kind: str  # message, ephemeral, home
+    channel: str | None
+    ts: str | None
 
 
 class Shell:
-    """Reads lines, turns them into signed Slack requests, prints what the bot posts."""
+    """Reads lines, turns them into what a person does in Slack, prints what the bot posts."""
 
-    def __init__(self, workspace: LocalWorkspace, user_id: str, out: TextIO) -> None:
+    def __init__(self, workspace: LocalWorkspace, user_id: str, out: TextIO, *, clock: ShellClock,
+                 state_file: Path | None = None) -> None:
         self.ws = workspace
-        self.user = user_id
+        self.fake = workspace.fake
+        self.me = user_id
+        self.place = dm_channel_id(user_id)
         self.out = out
-        self.choices: list[Choice] = []
+        self.clock = clock
+        self.state_file = state_file
         self.events: queue.Queue[tuple[str, dict[str, Any]]] = queue.Queue()
-        self.last_thread: str | None = None
-        self.show_home = False  # Home is republished after every change; print it only when asked with :home
+        self.labels: dict[str, Shown] = {}
+        self.label_of: dict[tuple[str, str | None, str | None], str] = {}
+        self.newest: Shown | None = None  # the newest thing printed in this place: what a bare number presses
+        self.newest_choices: list[Choice] = []
+        self.last_thread: Shown | None = None
+        self.form: Form | None = None
+        self.show_home = False
+        self.files: list[Path] = []
+        self.seen: set[tuple[str, str]] = set()
+        self.noticed: set[str] = set()  # channels already pointed out during the current command
         workspace.fake.subscribe(lambda kind, payload: self.events.put((kind, payload)))
 
+    # ------------------------------------------------------------------ names and people
+
+    def name_of(self, ident: str) -> str:
+        """A user's or channel's name for display."""
+        if ident == self.fake.bot_user_id:
+            return BOT_NAME
+        for user in self.fake.users():
+            if user["id"] == ident:
+                return str(user["name"])
+        channel = self.fake.channel(ident)
+        return str(channel["name"]) if channel and channel.get("name") else ident
+
+    def user_by_name(self, name: str) -> str | None:
+        """The id of the person called `name` (or goalbot's), or None."""
+        name = name.lstrip("@").lower()
+        if name == BOT_NAME:
+            return self.fake.bot_user_id
+        return next((u["id"] for u in self.fake.users() if u["name"].lower() == name or u["id"] == name.upper()),
+                    None)
+
+    def lang(self) -> str:
+        """The language goalbot speaks to the person typing."""
+        with self.ws.deps.sessions() as session:
+            pref = get_user_pref(session, self.ws.team_id, self.me)
+            stored = (pref.lang or pref.slack_locale) if pref else None
+        if stored is None:
+            user = next((u for u in self.fake.users() if u["id"] == self.me), None)
+            stored = user["locale"] if user else None
+        return normalize_lang(stored, self.ws.settings.default_lang)
+
+    def tz(self) -> str:
+        """The time zone of the person typing."""
+        user = next((u for u in self.fake.users() if u["id"] == self.me), None)
+        return str((user or {}).get("tz") or self.ws.settings.default_tz)
+
+    def prompt(self) -> str:
+        """`you> ` in the DM, `marco #sales> ` in a channel, `  Field> ` while a form is open."""
+        if self.form is not None:
+            return self.form.prompt()
+        where = "" if self.place.startswith("D") else f" #{self.name_of(self.place)}"
+        return f"{self.name_of(self.me)}{where}> "
+
+    # ------------------------------------------------------------------ input
+
     def handle(self, line: str) -> bool:
-        """Process one typed line; False when the person wants to leave."""
+        """Process one typed line; False when the person wants to leave. A crash is reported, never fatal."""
         line = line.strip()
-        if not line:
-            return True
         if line in (":quit", ":q", ":exit"):
             return False
-        if line.startswith(":"):
-            self._meta(line)
-        elif line.isdigit() and self.choices:
-            self._pick(int(line))
-        elif line.startswith("/goal"):
-            self.ws.command(line[len("/goal"):].strip(), user=self.user)
-        elif line.startswith(">"):
-            self.ws.say(line[1:].strip(), user=self.user, thread_ts=self.last_thread)
-        else:
-            self.ws.say(line, user=self.user)
-        self.flush()
+        self.noticed = set()
+        try:
+            if self.form is not None:
+                self._fill(line)
+            elif line:
+                self._handle(line)
+            self.flush()
+        except Exception:  # noqa: BLE001 - the shell is a workspace: like Slack, it stays up and says so
+            log.exception("the shell failed on %r", line)
+            self.say_bot([t(self.lang(), "errors.internal")])
+        finally:
+            self.save()
         return True
 
-    def _pick(self, number: int) -> None:
-        choice = next((c for c in self.choices if c.number == number), None)
+    def _handle(self, line: str) -> None:
+        if line.startswith(":"):
+            self._meta(line)
+        elif line.isdigit() and self._waiting_for_choice(int(line)):
+            self._press(self.newest, int(line))
+        elif line.startswith("/goal"):
+            self.ws.command(line[len("/goal"):].strip(), user=self.me, channel=self._channel_arg())
+        elif line.startswith(("/invite", "/join")):
+            name, _, rest = line[1:].partition(" ")
+            self._meta(f":{name} {rest}")
+        elif line.startswith("/"):
+            self.note(f"{line.split()[0]} is not a command here: /goal, /invite and /join are (see :help).")
+        elif line.startswith(">"):
+            if self.last_thread is None:
+                self.note("there is no thread to answer yet; :reply LABEL TEXT answers a labelled message.")
+            else:
+                self._reply(self.last_thread, line[1:].strip())
+        else:
+            self._post(line)
+
+    def _channel_arg(self) -> str | None:
+        return None if self.place.startswith("D") else self.place
+
+    def _post(self, text: str, thread_ts: str | None = None, channel: str | None = None) -> None:
+        channel = channel or self.place
+        if not channel.startswith("D"):
+            found = self.fake.channel(channel)
+            if found is None or self.me not in found["members"]:
+                self.note(f"you are not in #{self.name_of(channel)}: :join to join it.")
+                return
+        self.ws.say(text, user=self.me, thread_ts=thread_ts,
+                    channel=None if channel == dm_channel_id(self.me) else channel)
+
+    def _waiting_for_choice(self, number: int) -> bool:
+        """A bare number presses a button only when the newest message here offers that button and no question
+        wants a number; otherwise it is text (a confidence of 3, a target of 8)."""
+        if self.newest is None or not any(c.number == number for c in self.newest_choices):
+            return False
+        with self.ws.deps.sessions() as session:
+            convo = get_conversation(session, self.ws.team_id, self.me)
+            return convo is None or convo.step in (CONFIRM, CHOOSE)
+
+    # ------------------------------------------------------------------ buttons and threads
+
+    def _find(self, shown: Shown) -> dict[str, Any] | None:
+        """The message (or Home view) as it is now."""
+        if shown.kind == "home":
+            return self.fake.home_view(self.me)
+        if shown.kind == "ephemeral":
+            return next((m for m in reversed(self.fake.ephemeral_messages(self.me)) if m["ts"] == shown.ts), None)
+        return next((m for m in self.fake.messages(shown.channel) if m["ts"] == shown.ts), None)
+
+    def _press(self, shown: Shown | None, number: int) -> None:
+        message = self._find(shown) if shown else None
+        if shown is None or message is None:
+            self.note("that message is no longer there.")
+            return
+        choices = render_message(message).choices
+        choice = next((c for c in choices if c.number == number), None)
         if choice is None:
-            print(f"(no choice {number}; pick one of {[c.number for c in self.choices]})", file=self.out)
+            offered = ", ".join(f"{c.number} {c.label}" for c in choices) or "none any more"
+            self.note(f"{shown.label} has no button {number} (buttons: {offered}).")
             return
-        if choice.channel == "home":
-            view = self.ws.fake.home_view(self.user) or {}
-            self.ws.click_in_view(view, choice.action_id, user=self.user, value=choice.value)
+        if shown.kind == "home":
+            self.ws.click_in_view(message, choice.action_id, user=self.me, value=choice.value)
+        else:
+            self.ws.click(message, choice.action_id, user=self.me, value=choice.value,
+                          ephemeral=shown.kind == "ephemeral")
+
+    def _reply(self, shown: Shown, text: str) -> None:
+        if shown.kind != "message" or not shown.ts or not text:
+            self.note("use :reply LABEL TEXT with the label of a message (m3), not of the App Home.")
             return
-        message = next((m for m in self.ws.fake.messages(choice.channel) if m.get("ts") == choice.message_ts), None)
-        if message is None:
-            print("(that message is gone)", file=self.out)
-            return
-        self.ws.click(message, choice.action_id, user=self.user, value=choice.value)
+        message = self._find(shown)
+        parent = (message or {}).get("thread_ts") or shown.ts
+        self._post(text, thread_ts=parent, channel=shown.channel)
+
+    def _shown(self, label: str) -> Shown | None:
+        shown = self.labels.get(label.strip().lower())
+        if shown is None:
+            self.note(f"no message is labelled {label!r}; labels look like m3 (or home for the App Home).")
+        return shown
+
+    # ------------------------------------------------------------------ : commands
 
     def _meta(self, line: str) -> None:
         name, _, arg = line[1:].partition(" ")
-        if name == "home":
-            self.show_home = True
-            self.ws.open_home(self.user)
-        elif name == "time":
-            from datetime import datetime
+        arg = arg.strip()
+        handler: dict[str, Callable[[str], None]] = {
+            "help": lambda a: print(help_text(), file=self.out),
+            "home": self._home, "as": self._as, "who": self._who, "channel": self._channel,
+            "join": self._join, "invite": self._invite, "dm": lambda a: self._enter(dm_channel_id(self.me)),
+            "time": self._time, "jobs": self._jobs, "files": self._files,
+            "press": self._press_command, "reply": self._reply_command,
+            "submit": lambda a: self.note("no form is open."), "cancel": lambda a: self.note("no form is open."),
+        }
+        if name not in handler:
+            self.note(f":{name} is not a shell command; :help lists them.")
+            return
+        handler[name](arg)
 
+    def _press_command(self, arg: str) -> None:
+        label, _, number = arg.partition(" ")
+        if not number.strip().isdigit():
+            self.note("use :press LABEL N, e.g. :press m3 2")
+            return
+        shown = self._shown(label)
+        if shown is not None:
+            self._press(shown, int(number))
+
+    def _reply_command(self, arg: str) -> None:
+        label, _, text = arg.partition(" ")
+        shown = self._shown(label) if text.strip() else None
+        if not text.strip():
+            self.note("use :reply LABEL TEXT, e.g. :reply m3 now at 7")
+        elif shown is not None:
+            self._reply(shown, text.strip())
+
+    def _home(self, arg: str) -> None:
+        self.show_home = True
+        self.ws.open_home(self.me)
+
+    def _as(self, arg: str) -> None:
+        words = arg.split()
+        match = NAME.match(words[0].lower()) if words else None
+        if match is None:
+            self.note("use :as @NAME [en|it] [Area/City], e.g. :as @marco it Europe/Rome")
+            return
+        name = match.group(1)
+        lang = next((w for w in words[1:] if w in ("en", "it")), None)
+        tz = next((w for w in words[1:] if "/" in w), None)
+        if tz is not None:
             try:
-                at = datetime.fromisoformat(arg.strip())
-            except ValueError:
-                print("(use :time 2026-12-07T09:00+01:00)", file=self.out)
+                ZoneInfo(tz)
+            except (ZoneInfoNotFoundError, ValueError):
+                self.note(f"{tz} is not a time zone; use one such as Europe/Rome or America/New_York.")
                 return
-            clock = self.ws.deps.clock
-            if isinstance(clock, FixedClock):
-                clock.set(at)
-            else:
-                self.ws.deps.clock = FixedClock(at)
-            print(f"(the clock now reads {self.ws.deps.clock().isoformat()})", file=self.out)
-        elif name == "jobs":
-            from bot.jobs.runner import run_job
+        if name == BOT_NAME:
+            self.note("goalbot is the bot; pick a person's name.")
+            return
+        user_id = self.user_by_name(name)
+        if user_id is None:
+            user_id = "U0" + re.sub(r"[^A-Z0-9]", "", name.upper())[:9]
+            lang = lang or self.ws.settings.default_lang
+            self.ws.add_user(user_id, name=name, tz=tz, locale="it-IT" if lang == "it" else "en-US")
+            self.note(f"@{name} joined the workspace ({'Italiano' if lang == 'it' else 'English'}, "
+                      f"{tz or self.ws.settings.default_tz}).")
+        elif lang or tz:
+            user = next(u for u in self.fake.users() if u["id"] == user_id)
+            self.fake.add_user(user_id, name=user["name"], tz=tz or user["tz"],
+                               locale=("it-IT" if lang == "it" else "en-US") if lang else user["locale"])
+            self.note(f"@{name}'s Slack profile changed; goalbot rereads profiles once a day (/goal lang {lang or 'it'} "
+                      "switches the language at once).")
+        self.me = user_id
+        self._enter(dm_channel_id(user_id) if self.place.startswith("D") else self.place)
 
-            summary = run_job(self.ws.deps, self.ws.app.client, arg.strip() or "checkins")
-            print(f"(job {arg.strip() or 'checkins'}: {summary})", file=self.out)
+    def _who(self, arg: str) -> None:
+        for user in self.fake.users():
+            marker = "  ← you" if user["id"] == self.me else ""
+            lang = "it" if str(user["locale"]).startswith("it") else "en"
+            print(f"  @{user['name']} ({user['id']}) {lang} {user['tz']}{marker}", file=self.out)
+        print(f"  @{BOT_NAME} ({self.fake.bot_user_id}) the bot", file=self.out)
+        for channel in self.fake.channels():
+            members = [self.name_of(m) for m in channel["members"]] + ([BOT_NAME] if channel["bot_is_member"] else [])
+            print(f"  #{channel['name']}: {', '.join('@' + m for m in members)}", file=self.out)
+
+    def _channel(self, arg: str) -> None:
+        name = arg.split()[0].lstrip("#").lower() if arg else ""
+        if not name:
+            self.note("use :channel #NAME, e.g. :channel #sales")
+            return
+        found = self.fake.channel(name)
+        if found is None:
+            try:
+                found = self.fake.create_channel(name, creator=self.me, is_private="private" in arg.split()[1:])
+            except WorkspaceError as error:
+                self.note(f"Slack would not create #{name}: {error.code} (lower-case letters, numbers, - and _).")
+                return
+            self.note(f"created #{name}; you are its only member. goalbot is not in it: :invite @goalbot adds it.")
+        elif self.me not in found["members"]:
+            if found["is_private"]:
+                self.note(f"#{name} is private and you are not in it.")
+                return
+            self.note(f"you are not in #{name} yet: :join to join it.")
+        self._enter(found["id"])
+
+    def _join(self, arg: str) -> None:
+        channel = arg.lstrip("#") or self.place
+        if channel.startswith("D"):
+            self.note("you are in your DM; :join #NAME joins a channel.")
+            return
+        try:
+            joined = self.fake.join_channel(self.me, channel)
+        except WorkspaceError as error:
+            self.note(f"cannot join {arg or 'this channel'}: {error.code}.")
+            return
+        self._enter(joined["id"])
+
+    def _invite(self, arg: str) -> None:
+        words = arg.split()
+        if not words or self.place.startswith("D"):
+            self.note("go to a channel first (:channel #sales), then :invite @NAME or :invite @goalbot.")
+            return
+        who = self.user_by_name(words[0])
+        if who is None:
+            self.note(f"nobody is called {words[0]}; :who lists the people (:as {words[0]} creates one).")
+            return
+        try:
+            self.fake.invite_to_channel(self.me, who, self.place)
+        except WorkspaceError as error:
+            self.note(f"Slack refused the invitation: {error.code}.")
+
+    def _enter(self, channel: str) -> None:
+        self.place = channel
+        self.newest, self.newest_choices = None, []
+        unseen = [m for m in self.fake.messages(channel) if (channel, m["ts"]) not in self.seen]
+        for message in unseen[-8:]:
+            self.show_message(message)
+        self.seen.update((channel, m["ts"]) for m in unseen)
+
+    def _files(self, arg: str) -> None:
+        if not self.files:
+            self.note("goalbot has not sent you any file yet (try /goal export).")
+        for path in self.files:
+            print(f"  {path}", file=self.out)
+
+    # ------------------------------------------------------------------ time and jobs
+
+    def _time(self, arg: str) -> None:
+        now = self.clock()
+        if not arg:
+            local = now.astimezone(ZoneInfo(self.tz()))
+            self.note(f"it is {local:%A %d %B %Y %H:%M} ({self.tz()}).")
+            return
+        try:
+            target = parse_target(arg, now=now, tz=self.tz())
+        except TimeError as error:
+            self.note(str(error) + ".")
+            return
+        if target <= now:
+            # Going back is allowed (to replay a date), but the jobs already ran: nothing is sent again.
+            self.clock.move_to(target)
+            self.note(f"the clock now reads {self._when(target)} ({self.tz()}); it went back, so no job ran.")
+            return
+        client = self.ws.app.client
+        daily, current = self._daily_times(), now
+        while current < target:
+            # Recomputed at every stop: a check-in sent on the way sets when its reminder falls due.
+            stop = min([*stops(current, target, daily), *self._reminders_due(current, target)])
+            with self.clock.stopped_at(stop):
+                self._run_jobs(client, sorted(PLANNERS), at_stop=True)
+            current = stop
+        self.clock.move_to(target)
+        self.note(f"the clock now reads {self._when(target)} ({self.tz()}).")
+
+    def _when(self, at: datetime) -> str:
+        local = at.astimezone(ZoneInfo(self.tz()))
+        return f"{local:%A} {fmt_date('en', local.date())} {local:%H:%M}"
+
+    def _daily_times(self) -> set[tuple[str, str]]:
+        """Every (HH:MM, time zone) at which a check-in, reminder, review or digest can fall due."""
+        settings = self.ws.settings
+        with self.ws.deps.sessions() as session:
+            zones = {settings.default_tz} | {str(u["tz"]) for u in self.fake.users() if u.get("tz")}
+            zones |= {tz for (tz,) in session.query(UserPref.tz).filter(UserPref.tz.is_not(None))}
+            times = {settings.checkin_time, settings.digest_time}
+            times |= {hhmm for (hhmm,) in session.query(UserPref.checkin_time).filter(UserPref.checkin_time.is_not(None))}
+            times |= {hhmm for (hhmm,) in session.query(TeamSettings.checkin_time)
+                      .filter(TeamSettings.checkin_time.is_not(None))}
+            pairs = {(hhmm, tz) for hhmm in times for tz in zones}
+            pairs |= {(s.time, s.tz) for s in session.query(DigestSubscription).filter(DigestSubscription.active)}
+        return pairs
+
+    def _reminders_due(self, after: datetime, until: datetime) -> list[datetime]:
+        """When the reminders of check-ins delivered so far fall due, between `after` and `until`."""
+        with self.ws.deps.sessions() as session:
+            sent = session.scalars(select(OutboxMessage.sent_at).where(
+                OutboxMessage.kind == "checkin", OutboxMessage.status == "sent",
+                OutboxMessage.sent_at > after - REMINDER_AFTER - TICK, OutboxMessage.sent_at <= until - REMINDER_AFTER))
+            due = [as_utc(at) + REMINDER_AFTER + TICK for at in sent if at is not None]
+        return [at for at in due if after < at <= until]
+
+    def _run_jobs(self, client: WebClient, names: list[str], *, at_stop: bool = False) -> None:
+        """Run jobs as the scheduler would at the clock's time: plan, say what goes out, deliver with progress."""
+        planned = {name: int(PLANNERS[name](self.ws.deps, client, self.clock()) or 0) for name in names}
+        planned = {name: count for name, count in planned.items() if count}
+        if not planned:
+            return
+        what = ", ".join(f"{count} {JOB_NOUNS.get(name, name)}" for name, count in planned.items())
+        self.note(f"{self._when(self.clock())}: goalbot sends {what}" if at_stop else f"goalbot sends {what}")
+        summary = self._with_progress(lambda: run_job(self.ws.deps, client, OUTBOX_JOB, now=self.clock()))
+        if summary.get("pending") or summary.get("failed"):
+            self.note(f"{summary['pending']} message(s) still waiting in the outbox, {summary['failed']} refused.")
+
+    def _with_progress(self, work: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+        """Run a job on a thread, printing the messages it posts as they arrive (Slack paces posts per channel)."""
+        result: dict[str, Any] = {}
+        failure: list[BaseException] = []
+
+        def target() -> None:
+            try:
+                result.update(work())
+            except BaseException as error:  # noqa: BLE001 - re-raised on the shell's thread
+                failure.append(error)
+
+        worker = threading.Thread(target=target, name="shell-job", daemon=True)
+        worker.start()
+        while worker.is_alive():
+            worker.join(timeout=0.2)
+            self.flush(wait=False)
+        if failure:
+            raise failure[0]
+        self.flush()
+        return result
+
+    def _jobs(self, arg: str) -> None:
+        name = arg or "checkins"
+        client = self.ws.app.client
+        try:
+            summary = self._with_progress(lambda: run_job(self.ws.deps, client, name, now=self.clock()))
+        except UnknownJobError as error:
+            self.note(str(error))
+            return
+        self.note(f"job {name}: planned {summary['planned']}, sent {summary['sent']}"
+                  + (f", {summary['pending']} still waiting" if summary["pending"] else "") + ".")
+
+    # ------------------------------------------------------------------ forms (modals)
+
+    def _open_form(self, view: dict[str, Any]) -> None:
+        self.form = Form(view)
+        self._print(self.form.intro(self.name_of))
+
+    def _fill(self, line: str) -> None:
+        form = self.form
+        assert form is not None
+        step = form.take(line)
+        self._print(step.lines)
+        if step.close:
+            self.fake.close_modal()
+            self.form = None
+        elif step.submit:
+            self._submit(form)
+
+    def _submit(self, form: Form) -> None:
+        view = self.fake.open_modal() or form.view
+        self.form = None
+        answer = submission_answer(self.ws.submit(view, form.state(), user=self.me))
+        if answer.get("response_action") == "errors":
+            self.form = form
+            self._print(form.refused(answer.get("errors") or {}))
+            return
+        top = self.fake.open_modal()
+        if top is not None and answer.get("response_action") not in ("update", "push"):
+            # A pushed modal was closed: the one beneath is back (update and push arrive as events).
+            self.form = Form(top)
+            self._print(self.form.ask())
+
+    def _print(self, lines: list[str]) -> None:
+        for line in lines:
+            print(line, file=self.out)
+
+    # ------------------------------------------------------------------ output
+
+    def note(self, text: str) -> None:
+        """A line from the shell itself (not from goalbot), in parentheses."""
+        print(f"({text})", file=self.out)
+
+    def say_bot(self, lines: list[str], header: str = BOT_NAME) -> None:
+        """Print lines as a message from goalbot."""
+        print(f"{header}:", file=self.out)
+        for line in lines:
+            print(f"  {line}", file=self.out)
+
+    def _label(self, kind: str, channel: str | None, ts: str | None) -> Shown:
+        key = (kind, channel, ts)
+        label = self.label_of.get(key)
+        if label is None:
+            label = "home" if kind == "home" else f"m{sum(1 for k in self.labels if k != 'home') + 1}"
+            self.label_of[key] = label
+        shown = Shown(label, kind, channel, ts)
+        self.labels[label] = shown
+        return shown
+
+    def show_message(self, message: dict[str, Any], *, kind: str = "message", edited: bool = False) -> None:
+        """Print a message with who wrote it, where, and its label when it has buttons or a thread."""
+        channel = message.get("channel")
+        author = message.get("user")
+        if message.get("subtype") == "channel_join":
+            inviter = message.get("inviter")
+            by = f" (invited by @{self.name_of(inviter)})" if inviter else ""
+            print(f"· @{self.name_of(str(author))} joined #{self.name_of(str(channel))}{by}", file=self.out)
+            return
+        rendered = render_message(message, self.name_of)
+        ts = message.get("ts")
+        thread_ts = message.get("thread_ts") if message.get("thread_ts") != ts else None
+        labelled = bool(rendered.choices) or bool(message.get("reply_count")) or kind == "home"
+        shown = self._label(kind, channel, ts) if labelled else None
+        parent = self.label_of.get(("message", channel, thread_ts)) if thread_ts else None
+        if thread_ts and parent is None:
+            parent = self._label("message", channel, thread_ts).label
+        bot_wrote = author in (None, self.fake.bot_user_id) or kind in ("home", "ephemeral") or message.get("bot_id")
+        name = BOT_NAME if bot_wrote else self.name_of(str(author))
+        if kind == "home":
+            header = "App Home"
         else:
-            print(BANNER, file=self.out)
+            header = name
+        notes = []
+        if kind == "ephemeral":
+            notes.append("only you can see this")
+        if edited:
+            notes.append("edited")
+        if parent:
+            notes.append(f"in thread {parent}")
+        if channel and channel != self.place and kind == "message":
+            notes.append("in your DM" if channel == dm_channel_id(self.me) else f"in #{self.name_of(channel)}")
+        if notes:
+            header += f" ({', '.join(notes)})"
+        if shown:
+            header += f" [{shown.label}]"
+        lines = rendered.lines
+        if edited and shown is None and ts:
+            shown = Shown(self.label_of.get((kind, channel, ts), ""), kind, channel, ts)
+            if shown.label:
+                header = f"{name} (edited {shown.label})"
+            changed = [line for line in lines if line.startswith("· →")]
+            lines = changed or lines  # a closed card: only what was chosen is new
+            shown = None
+        for item in message.get("files") or []:
+            lines.append(self._save_file(item))
+        self.say_bot(lines, header)
+        if channel and ts:
+            self.seen.add((channel, str(ts)))
+        if channel in (self.place, None) or kind in ("home", "ephemeral"):
+            self.newest, self.newest_choices = shown, rendered.choices
+            if shown is not None and kind == "message":
+                self.last_thread = Shown(parent, "message", channel, thread_ts) if parent else shown
 
-    def flush(self) -> None:
-        """Print every message the bot posted since the last flush."""
-        self.ws.wait()
-        printed_choices: list[Choice] = []
+    def _save_file(self, summary: dict[str, Any]) -> str:
+        record = next((f for f in self.fake.files() if f["id"] == summary.get("id")), None)
+        if record is None or record.get("content") is None:
+            return f"📎 {summary.get('title') or summary.get('name')} (not received)"
+        FILES_DIR.mkdir(exist_ok=True)
+        name = Path(str(record["name"])).name or record["id"]
+        path = FILES_DIR / name
+        counter = 1
+        while path.exists() and path.read_bytes() != record["content"]:
+            counter += 1
+            path = FILES_DIR / f"{Path(name).stem}-{counter}{Path(name).suffix}"
+        path.write_bytes(record["content"])
+        if path not in self.files:
+            self.files.append(path)
+        return f"📎 {record.get('title') or name} — saved to {path}"
+
+    def _visible(self, message: dict[str, Any]) -> str:
+        """show (print it), notice (one line: something arrived elsewhere) or hide (not this person's to see)."""
+        channel = str(message.get("channel") or "")
+        if channel == self.place or channel == dm_channel_id(self.me):
+            return "show"
+        found = self.fake.channel(channel) if not channel.startswith("D") else None
+        return "notice" if found is not None and self.me in found["members"] else "hide"
+
+    def flush(self, wait: bool = True) -> None:
+        """Print everything the workspace shows this person since the last flush."""
+        if wait:
+            self.ws.wait()
+        noticed: set[str] = set()
         while True:
             try:
                 kind, payload = self.events.get_nowait()
             except queue.Empty:
                 break
-            if kind in ("message", "update", "ephemeral"):
-                if payload.get("user") not in (None, self.ws.fake.bot_user_id) and kind == "message":
+            if kind in ("message", "update"):
+                if kind == "message" and payload.get("user") == self.me and not payload.get("subtype"):
+                    self.seen.add((str(payload.get("channel")), str(payload.get("ts"))))
                     continue  # the person's own messages are already on screen
-                rendered = render_message(payload, first_number=len(printed_choices) + 1,
-                                          prefix="goalbot (only you can see this)" if kind == "ephemeral"
-                                          else "goalbot (edited)" if kind == "update" else "goalbot")
-                if kind == "message" and payload.get("ts"):
-                    self.last_thread = payload.get("thread_ts") or payload.get("ts")
-                printed_choices.extend(rendered.choices)
-                print("\n".join(rendered.lines), file=self.out)
-            elif kind == "home" and self.show_home:
-                view = payload.get("view") or payload
-                rendered = render_message({"blocks": view.get("blocks"), "channel": "home"},
-                                          first_number=len(printed_choices) + 1, prefix="App Home")
-                printed_choices.extend(dataclass_replace_channel(c, "home") for c in rendered.choices)
-                print("\n".join(rendered.lines), file=self.out)
-        self.show_home = False
-        if printed_choices:
-            self.choices = printed_choices
+                visible = self._visible(payload)
+                if visible == "show":
+                    self.show_message(payload, edited=kind == "update")
+                elif visible == "notice" and kind == "message":
+                    noticed.add(str(payload.get("channel")))
+            elif kind == "user_message" and payload.get("user") == self.me:
+                self.seen.add((str(payload.get("channel")), str(payload.get("ts"))))  # typed here, already shown
+            elif kind == "ephemeral" and payload.get("user") == self.me:
+                self.show_message(payload, kind="ephemeral", edited=bool(payload.get("replaced")))
+            elif kind == "home" and self.show_home and payload.get("user_id") in (self.me, None):
+                self.show_message({"blocks": payload.get("blocks")}, kind="home")
+            elif kind in ("modal_open", "modal_push", "modal_update"):
+                self._open_form(payload)
+        for channel in sorted(noticed - self.noticed):
+            self.note(f"new in #{self.name_of(channel)}: :channel #{self.name_of(channel)} to read it")
+        self.noticed |= noticed
+        if wait:
+            self.show_home = False
 
+    def save(self) -> None:
+        """Keep the workspace, the clock and who is where for the next run."""
+        if self.state_file is None:
+            return
+        labels = [[kind, channel, ts, label] for (kind, channel, ts), label in self.label_of.items()]
+        ShellState(offset=self.clock.offset, user=self.me, place=self.place, labels=labels,
+                   workspace=self.fake.snapshot()).save(self.state_file)
 
-def dataclass_replace_channel(choice: Choice, channel: str) -> Choice:
-    """The same choice, marked as living in another surface."""
-    import dataclasses
-
-    return dataclasses.replace(choice, channel=channel)
+    def resume(self, labels: list[list[Any]]) -> None:
+        """Show where the person was: the last messages of the place they were in, with the labels they had."""
+        for kind, channel, ts, label in labels:
+            self.label_of[(kind, channel, ts)] = label
+            self.labels[label] = Shown(label, kind, channel, ts)
+        messages = [m for m in self.fake.messages(self.place) if m.get("user") == self.fake.bot_user_id]
+        if messages:
+            self.note("where you left off:")
+            for message in messages[-2:]:
+                self.show_message(message)
+        self.seen.update((str(m["channel"]), str(m["ts"])) for m in self.fake.messages())
 
 
 def run_shell(settings: Settings, *, user_id: str = "U0LOCAL", stdin: TextIO = sys.stdin,
@@ -138,24 +701,64 @@ def run_shell(settings: Settings, *, user_id: str = "U0LOCAL", stdin: TextIO = s
     if settings.log_level != "DEBUG":
         # The conversation is the output here; INFO lines from jobs and Bolt would interleave with it.
         logging.getLogger().setLevel(logging.WARNING)
-    workspace = LocalWorkspace(settings, clock=system_clock)
-    workspace.add_user(user_id, name="you")
-    shell = Shell(workspace, user_id, stdout)
-    interactive = stdin.isatty()
-    print(BANNER, file=stdout)
+    path = state_path(settings.database_url)
+    state = ShellState.load(path)
+    clock = ShellClock(state.offset)
+    workspace = LocalWorkspace(settings, clock=clock)
+    workspace.fake.restore(state.workspace)
+    # The fake answers at once and limits nothing, so Slack's 1 post/s/channel pacing would only make the
+    # person wait: a week of check-ins arrives as fast as it is planned.
+    client = workspace.app.client
+    shared_limits(str(client.base_url), str(client.token or ""), settings.slack_posts_per_minute).channels = \
+        ChannelPacer(interval=0.0)
+    shell: Shell | None = None
     try:
+        me = _resolve_user(workspace, user_id, state.user)
+        shell = Shell(workspace, me, stdout, clock=clock, state_file=path)
+        if state.place and (state.place.startswith("D") is False or state.place == dm_channel_id(me)):
+            shell.place = state.place
+        print(BANNER, file=stdout)
+        shell.resume(state.labels)
+        interactive = stdin.isatty() and stdin is sys.stdin
+        if interactive:
+            try:
+                import readline  # noqa: F401 - line editing and history for input()
+            except ImportError:
+                pass
         while True:
             if interactive:
-                print("you> ", end="", file=stdout, flush=True)
-            line = stdin.readline()
-            if not line:
-                break
-            if not interactive:
-                print(f"you> {line.rstrip()}", file=stdout)
+                try:
+                    line = input(shell.prompt())
+                except EOFError:
+                    break
+            else:
+                line = stdin.readline()
+                if not line:
+                    break
+                print(f"{shell.prompt()}{line.rstrip()}", file=stdout)
             if not shell.handle(line):
                 break
     except KeyboardInterrupt:
         pass
     finally:
+        if shell is not None:
+            shell.save()
         workspace.close()
     return 0
+
+
+def _resolve_user(workspace: LocalWorkspace, requested: str | None, remembered: str | None) -> str:
+    """The person to play: --user (an id such as U0MANAGER, or @name), else the one from last time, else you."""
+    users = {u["id"]: u for u in workspace.fake.users()}
+    wanted = requested or remembered or "U0LOCAL"
+    if wanted.startswith("@"):
+        name = wanted[1:].lower()
+        found = next((uid for uid, u in users.items() if u["name"].lower() == name), None)
+        if found:
+            return found
+        user_id = "U0" + re.sub(r"[^A-Z0-9]", "", name.upper())[:9]
+        workspace.add_user(user_id, name=name)
+        return user_id
+    if wanted not in users:
+        workspace.add_user(wanted, name="you" if wanted == "U0LOCAL" else wanted.lower().removeprefix("u0"))
+    return wanted

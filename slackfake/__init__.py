@@ -5,7 +5,7 @@ point the app at it (SLACK_API_URL, a bot token, a signing secret) exactly as th
 """
 
 from slackfake.payloads import SlackRequestFactory, post, sign_headers
-from slackfake.web_api import Call, FakeSlackWebAPI, dm_channel_id, validate_blocks, validate_view
+from slackfake.web_api import Call, FakeSlackWebAPI, WorkspaceError, dm_channel_id, validate_blocks, validate_view
 
 # The credentials the shell and the tests configure the app with: any xoxb- token is accepted by the fake.
 FAKE_BOT_TOKEN = "xoxb-local-shell"
@@ -16,6 +16,7 @@ __all__ = [
     "FAKE_SIGNING_SECRET",
     "Call",
     "FakeSlackWebAPI",
+    "WorkspaceError",
     "SlackRequestFactory",
     "dm_channel_id",
     "post",

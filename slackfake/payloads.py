@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import secrets
 import threading
 import time
 import urllib.error
@@ -60,6 +61,17 @@ def sign_headers(
         headers["x-slack-retry-num"] = str(retry_num)
         headers["x-slack-retry-reason"] = retry_reason or "http_timeout"
     return headers
+
+
+def _base32(number: int) -> str:
+    """Upper-case base-32 digits of a non-negative number, as in Slack's ids."""
+    alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+    digits = ""
+    while True:
+        number, rest = divmod(number, 32)
+        digits = alphabet[rest] + digits
+        if not number:
+            return digits
 
 
 def _trigger_id(seed: str) -> str:
@@ -420,7 +432,8 @@ def block_actions(
             "is_ephemeral": is_ephemeral,
         }
         payload["channel"] = {"id": channel_id, "name": channel_name or _channel_name(channel_id)}
-        payload["message"] = message or {"type": "message", "ts": message_ts, "text": "", "blocks": []}
+        if not is_ephemeral:  # Slack sends no copy of an ephemeral message with a click on it
+            payload["message"] = message or {"type": "message", "ts": message_ts, "text": "", "blocks": []}
         payload["state"] = {"values": state_values or {}}
         if response_url is not None:
             payload["response_url"] = response_url
@@ -550,13 +563,19 @@ class SlackRequestFactory:
             return self._counter
 
     def next_event_id(self) -> str:
-        """A fresh Ev… id (Bolt dedupe middleware keys on it)."""
-        return f"Ev{self._next():010d}"
+        """A fresh Ev… id, unique across processes: the clock, a counter and a random part (goalbot dedupes on it).
+
+        A counter alone restarts at 1 in every process, so a restarted shell's events would collide with the
+        ones the database already recorded as processed and be dropped as duplicates.
+        """
+        millis = int(self.clock() * 1000)
+        return f"Ev{_base32(millis)}{_base32(self._next())}{_base32(secrets.randbits(40)):0>8}"
 
     def next_ts(self) -> str:
         """A message ts from the clock, strictly increasing even when the clock stands still."""
         with self._lock:
-            micros = max(int(self.clock() * 1_000_000), self._last_ts_micros + 1)
+            # A random microsecond offset keeps two processes started in the same instant apart.
+            micros = max(int(self.clock() * 1_000_000) + secrets.randbelow(1000), self._last_ts_micros + 1)
             self._last_ts_micros = micros
         return f"{micros // 1_000_000}.{micros % 1_000_000:06d}"
 
@@ -607,6 +626,7 @@ class SlackRequestFactory:
         user_name: str | None = None,
         response_url: str | None = None,
         trigger_id: str | None = None,
+        channel_name: str | None = None,
     ) -> tuple[str, Headers]:
         """A signed /goal (by default) typed in the user's DM with the app unless channel_id is given."""
         channel_id = channel_id or dm_channel_id(user_id)
@@ -621,6 +641,7 @@ class SlackRequestFactory:
             user_name=user_name,
             api_app_id=self.api_app_id,
             team_domain=self.team_domain,
+            channel_name=channel_name,
         )
         return body, self.sign(body, content_type=FORM)
 
@@ -721,6 +742,7 @@ class SlackRequestFactory:
         action_text: str = "Button",
         state_values: dict[str, Any] | None = None,
         user_name: str | None = None,
+        is_ephemeral: bool = False,
     ) -> tuple[str, Headers]:
         """A signed button click (or select) on a message (pass the fake's message dict) or on a view."""
         trigger_id = self.next_trigger_id()
@@ -742,6 +764,7 @@ class SlackRequestFactory:
             container_type=container_type,
             view=view,
             message=({k: v for k, v in message.items() if k != "channel"} if message else None),
+            is_ephemeral=is_ephemeral,
             action_type=action_type,
             action_text=action_text,
             state_values=state_values,

@@ -27,6 +27,7 @@ from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
 __all__ = [
+    "WorkspaceError",
     "Call",
     "FakeSlackWebAPI",
     "MESSAGE_BLOCK_LIMIT",
@@ -103,6 +104,22 @@ class Call:
     response: dict[str, Any]
     at: float
     token: str | None = None
+
+
+class WorkspaceError(Exception):
+    """Something a person did in the workspace that Slack's client refuses; the code is Slack's error string."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+_CHANNEL_NAME = re.compile(r"^[a-z0-9_\-\u00C0-\u024F]{1,80}$")
+
+
+def _slack_id_suffix() -> str:
+    """Ten characters of a Slack id ("C" + these), random so ids from different runs never meet."""
+    return "".join(random.choice("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ") for _ in range(10))
 
 
 class _ApiError(Exception):
@@ -314,7 +331,7 @@ class FakeSlackWebAPI:
         record_calls: bool = True,
         validate: bool = True,
         chat_write_public: bool = False,
-        start_ts: int = 1_700_000_000,
+        start_ts: int | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
         """Configure the workspace; nothing listens until start()."""
@@ -332,7 +349,10 @@ class FakeSlackWebAPI:
         self._lock = threading.RLock()
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
-        self._ts_micros = start_ts * 1_000_000
+        # Message ts come from the clock (as Slack's do) plus a random part, so a restarted process never reuses
+        # the ts of messages an earlier one posted (check-ins are found by their ts); start_ts pins them.
+        self._ts_micros = (start_ts * 1_000_000 if start_ts is not None
+                           else int(clock() * 1_000_000) + random.randrange(1_000_000))
         self._counter = 0
         self._listeners: list[Callable[[str, dict[str, Any]], None]] = []
         self._failures: dict[str, list[_Failure]] = {}
@@ -351,6 +371,7 @@ class FakeSlackWebAPI:
         self._ephemerals: list[dict[str, Any]] = []
         self._home_views: dict[str, dict[str, Any]] = {}
         self._views: dict[str, dict[str, Any]] = {}
+        self._modal_stack: list[str] = []  # the modals the person sees, root first (Slack allows three)
         self._external_ids: dict[str, str] = {}
         self._used_triggers: set[str] = set()
         self._files: dict[str, dict[str, Any]] = {}
@@ -439,11 +460,17 @@ class FakeSlackWebAPI:
         real_name: str | None = None,
         email: str | None = None,
         deleted: bool = False,
+        display_name: str | None = None,
+        is_admin: bool = False,
+        is_owner: bool = False,
     ) -> dict[str, Any]:
         """Create or replace a workspace member."""
         user = {
             "id": user_id,
             "name": name,
+            "display_name": display_name if display_name is not None else name,
+            "is_admin": is_admin or is_owner,  # Slack: every owner is an admin too
+            "is_owner": is_owner,
             "real_name": real_name or name,
             "tz": tz,
             "locale": locale,
@@ -481,6 +508,144 @@ class FakeSlackWebAPI:
             self._channel_names[name] = channel_id
             self._messages.setdefault(channel_id, [])
         return dict(channel)
+
+    def create_channel(self, name: str, *, creator: str, is_private: bool = False) -> dict[str, Any]:
+        """A person creates a channel, as in Slack's client: they are its only member; the bot is not in it."""
+        with self._lock:
+            if creator not in self._users:
+                raise WorkspaceError("user_not_found")
+            if not _CHANNEL_NAME.match(name):
+                raise WorkspaceError("invalid_name_specials" if name and len(name) <= 80 else "invalid_name")
+            if name in self._channel_names:
+                raise WorkspaceError("name_taken")
+            channel_id = ("G" if is_private else "C") + _slack_id_suffix()
+            channel = self.add_channel(channel_id, name=name, members=[creator], bot_is_member=False,
+                                       is_private=is_private)
+        return channel
+
+    def join_channel(self, user_id: str, channel: str) -> dict[str, Any]:
+        """A person joins a public channel (Slack's "Join channel"); private channels need an invitation."""
+        with self._lock:
+            found = self._known_channel(self._resolve_channel_id(channel))
+            if found is None or found["is_im"] or (found["is_private"] and user_id not in found["members"]):
+                raise WorkspaceError("channel_not_found")
+            if user_id not in found["members"]:
+                found["members"].append(user_id)
+                message = self._system_message(found["id"], user_id, "channel_join")
+            else:
+                message = None
+            out = dict(found)
+        if message is not None:
+            self._notify("message", message)
+        return out
+
+    def invite_to_channel(self, inviter: str, user_id: str, channel: str) -> dict[str, Any]:
+        """A member invites a person, or the bot (`/invite @goalbot`), into a channel, validated as Slack does."""
+        with self._lock:
+            found = self._known_channel(self._resolve_channel_id(channel))
+            if found is None or found["is_im"]:
+                raise WorkspaceError("channel_not_found")
+            if inviter not in found["members"]:
+                raise WorkspaceError("not_in_channel")
+            if user_id == self.bot_user_id:
+                if found["bot_is_member"]:
+                    raise WorkspaceError("already_in_channel")
+                found["bot_is_member"] = True
+            else:
+                if user_id not in self._users:
+                    raise WorkspaceError("user_not_found")
+                if user_id in found["members"]:
+                    raise WorkspaceError("already_in_channel")
+                found["members"].append(user_id)
+            message = self._system_message(found["id"], user_id, "channel_join", inviter=inviter)
+            out = dict(found)
+        self._notify("message", message)
+        return out
+
+    def channel(self, channel: str) -> dict[str, Any] | None:
+        """A channel's record (id, name, members, bot_is_member, is_private) by id or #name, or None."""
+        with self._lock:
+            found = self._known_channel(self._resolve_channel_id(channel))
+            return dict(found, members=list(found["members"])) if found else None
+
+    def channels(self) -> list[dict[str, Any]]:
+        """Every channel that is not a DM."""
+        with self._lock:
+            return [dict(c, members=list(c["members"])) for c in self._channels.values() if not c["is_im"]]
+
+    def snapshot(self) -> dict[str, Any]:
+        """The workspace as JSON-ready data (members, channels, messages, Home tabs), for restore() later."""
+        with self._lock:
+            return json.loads(json.dumps({
+                "users": list(self._users.values()),
+                "channels": list(self._channels.values()),
+                "messages": self._messages,
+                "home_views": self._home_views,
+                "ts_micros": self._ts_micros,
+            }, default=str))
+
+    def restore(self, data: dict[str, Any]) -> None:
+        """Load a snapshot() taken by an earlier process: the workspace goes on where it was."""
+        with self._lock:
+            for user in data.get("users") or []:
+                self._users[user["id"]] = user
+                self._dm_owners[dm_channel_id(user["id"])] = user["id"]
+            for channel in data.get("channels") or []:
+                self._channels[channel["id"]] = channel
+                if channel.get("name"):
+                    self._channel_names[channel["name"]] = channel["id"]
+            for channel_id, messages in (data.get("messages") or {}).items():
+                self._messages[channel_id] = messages
+                for message in messages:
+                    self._message_index[(channel_id, message["ts"])] = message
+            self._home_views.update(data.get("home_views") or {})
+            self._views.update({v["id"]: v for v in self._home_views.values()})
+            self._ts_micros = max(self._ts_micros, int(data.get("ts_micros") or 0))
+
+    def open_modal(self) -> dict[str, Any] | None:
+        """The modal on top of the stack the person sees, or None when no modal is open."""
+        with self._lock:
+            return dict(self._views[self._modal_stack[-1]]) if self._modal_stack else None
+
+    def close_modal(self, *, clear: bool = False) -> None:
+        """The person closes the top modal (or, with clear, the whole stack), or a submission closes it."""
+        with self._lock:
+            if clear:
+                self._modal_stack.clear()
+            elif self._modal_stack:
+                self._modal_stack.pop()
+
+    def answer_submission(self, view_id: str, response: dict[str, Any]) -> dict[str, Any] | None:
+        """Apply a view_submission's ack (update, push, clear, errors, or close) as Slack's client does.
+
+        Returns the view now on top (None when the modals are closed); errors leave the submitted view open.
+        """
+        action = response.get("response_action")
+        events: list[tuple[str, dict[str, Any]]] = []
+        with self._lock:
+            if action == "errors":
+                return dict(self._views[view_id]) if view_id in self._views else None
+            if action == "clear":
+                self._modal_stack.clear()
+            elif action == "update":
+                stored = self._views[view_id]
+                view = self._check_view(response.get("view"), "modal")
+                for name in ("blocks", "private_metadata", "callback_id", "title", "close", "submit"):
+                    if name in view:
+                        stored[name] = view[name]
+                events.append(("modal_update", dict(stored)))
+            elif action == "push":
+                top = self._views[view_id]
+                stored = self._new_view(self._check_view(response.get("view"), "modal"), root=top["root_view_id"],
+                                        previous=top["id"])
+                self._modal_stack.append(stored["id"])
+                events.append(("modal_push", dict(stored)))
+            elif self._modal_stack:
+                self._modal_stack.pop()
+            top = dict(self._views[self._modal_stack[-1]]) if self._modal_stack else None
+        for kind, payload in events:
+            self._notify(kind, payload)
+        return top
 
     def users(self) -> list[dict[str, Any]]:
         """Every member added with add_user."""
@@ -784,10 +949,13 @@ class FakeSlackWebAPI:
             "api.test": self._api_test,
             "auth.test": self._auth_test,
             "users.info": self._users_info,
+            "users.list": self._users_list,
             "conversations.open": self._conversations_open,
             "conversations.info": self._conversations_info,
             "conversations.members": self._conversations_members,
             "conversations.list": self._conversations_list,
+            "conversations.join": self._conversations_join,
+            "conversations.invite": self._conversations_invite,
             # Bolt's say() calls conversations.replies for every user reply in a DM thread (assistant context).
             "conversations.replies": self._conversations_replies,
             "conversations.history": self._conversations_history,
@@ -915,8 +1083,8 @@ class FakeSlackWebAPI:
         return self._counter
 
     def _next_ts(self) -> str:
-        # Unique, strictly increasing, shaped like Slack's "seconds.micros".
-        self._ts_micros += 100
+        # Unique, strictly increasing, shaped like Slack's "seconds.micros"; never behind the clock.
+        self._ts_micros = max(self._ts_micros + 100, int(self._clock() * 1_000_000))
         return f"{self._ts_micros // 1_000_000}.{self._ts_micros % 1_000_000:06d}"
 
     def _open_dm(self, user_id: str) -> str:
@@ -1052,11 +1220,13 @@ class FakeSlackWebAPI:
             "real_name": user["real_name"],
             **_tz_fields(user["tz"], self._clock()),
             "is_bot": user["is_bot"],
+            "is_admin": user["is_admin"],
+            "is_owner": user["is_owner"],
             "is_app_user": False,
             "updated": int(self._clock()),
             "profile": {
                 "real_name": user["real_name"],
-                "display_name": user["name"],
+                "display_name": user["display_name"],
                 "team": self.team_id,
                 **({"email": user["email"]} if user["email"] else {}),
             },
@@ -1087,6 +1257,13 @@ class FakeSlackWebAPI:
             if user is None:
                 raise _ApiError("user_not_found")
             return {"user": self._user_object(user, _truthy(params.get("include_locale")))}, []
+
+    def _users_list(self, params: dict[str, Any]) -> _Result:
+        # Like Slack: every member, deleted ones and bots included, in pages.
+        with self._lock:
+            listed = [self._user_object(user, _truthy(params.get("include_locale"))) for user in self._users.values()]
+        page, next_cursor = self._page(listed, params, 100)
+        return {"members": page, "response_metadata": {"next_cursor": next_cursor}}, []
 
     def _conversations_open(self, params: dict[str, Any]) -> _Result:
         with self._lock:
@@ -1164,6 +1341,53 @@ class FakeSlackWebAPI:
                     members.append(self.bot_user_id)
         page, next_cursor = self._page(members, params, 100)
         return {"members": page, "response_metadata": {"next_cursor": next_cursor}}, []
+
+    def _conversations_join(self, params: dict[str, Any]) -> _Result:
+        with self._lock:
+            found = self._known_channel(self._resolve_channel_id(str(params.get("channel") or "")))
+            if found is None or (found["is_private"] and not found["bot_is_member"]):
+                raise _ApiError("channel_not_found")
+            if found["is_im"] or found["is_private"]:
+                raise _ApiError("method_not_supported_for_channel_type")
+            if found["bot_is_member"]:
+                return {"channel": self._channel_object(found), "warning": "already_in_channel",
+                        "response_metadata": {"warnings": ["already_in_channel"]}}, []
+            found["bot_is_member"] = True
+            message = self._system_message(found["id"], self.bot_user_id, "channel_join")
+            return {"channel": self._channel_object(found)}, [("message", message)]
+
+    def _conversations_invite(self, params: dict[str, Any]) -> _Result:
+        with self._lock:
+            found = self._visible_channel(params.get("channel"))
+            if found["is_im"]:
+                raise _ApiError("method_not_supported_for_channel_type")
+            if not found["bot_is_member"]:
+                raise _ApiError("not_in_channel")
+            users = [u for u in str(params.get("users") or "").split(",") if u]
+            if not users:
+                raise _ApiError("no_user")
+            events = []
+            for user_id in users:
+                if user_id == self.bot_user_id:
+                    raise _ApiError("cant_invite_self")
+                if user_id not in self._users:
+                    raise _ApiError("user_not_found")
+                if user_id in found["members"]:
+                    raise _ApiError("already_in_channel")
+            for user_id in users:
+                found["members"].append(user_id)
+                events.append(("message", self._system_message(found["id"], user_id, "channel_join",
+                                                               inviter=self.bot_user_id)))
+            return {"channel": self._channel_object(found)}, events
+
+    def _system_message(self, channel_id: str, user_id: str, subtype: str, *, inviter: str | None = None) -> dict[str, Any]:
+        """Slack's own "<@U…> has joined the channel" line (call with the lock held); returns a copy."""
+        text = f"<@{user_id}> has joined the channel"
+        message = self._store_message(channel_id, user=user_id, text=text, blocks=None,
+                                      extra={"subtype": subtype, **({"inviter": inviter} if inviter else {})})
+        message.pop("bot_id", None)
+        message.pop("app_id", None)
+        return dict(message)
 
     def _conversations_list(self, params: dict[str, Any]) -> _Result:
         # Like Slack: every public channel, private ones only where the bot is a member; no DMs unless asked.
@@ -1352,7 +1576,7 @@ class FakeSlackWebAPI:
     def _new_view(
         self, view: dict[str, Any], *, root: str | None = None, previous: str | None = None
     ) -> dict[str, Any]:
-        view_id = f"V{self._next_counter():08d}"
+        view_id = "V" + _slack_id_suffix()  # random: views restored from an earlier run keep their ids
         stored: dict[str, Any] = {
             "id": view_id,
             "team_id": self.team_id,
@@ -1386,6 +1610,7 @@ class FakeSlackWebAPI:
             view = self._check_view(params.get("view"), "modal")
             self._use_trigger(params.get("trigger_id") or params.get("interactivity_pointer"))
             stored = self._new_view(view)
+            self._modal_stack[:] = [stored["id"]]
             out = dict(stored)
         return {"view": out}, [("modal_open", out)]
 
@@ -1401,6 +1626,7 @@ class FakeSlackWebAPI:
             if depth >= VIEW_STACK_LIMIT:
                 raise _ApiError("push_limit_reached")
             stored = self._new_view(view, root=top["root_view_id"], previous=top["id"])
+            self._modal_stack.append(stored["id"])
             out = dict(stored)
         return {"view": out}, [("modal_push", out)]
 
@@ -1448,7 +1674,7 @@ class FakeSlackWebAPI:
         if not filename or length in (None, ""):
             raise _ApiError("invalid_arguments", response_metadata={"messages": ["filename and length are required"]})
         with self._lock:
-            file_id = f"F{self._next_counter():08d}"
+            file_id = "F" + _slack_id_suffix()
             self._files[file_id] = {
                 "id": file_id,
                 "name": str(filename),
@@ -1544,7 +1770,17 @@ class FakeSlackWebAPI:
             if channel_id and self._known_channel(channel_id) is None:
                 channel_id = None  # registered for a channel the workspace does not have: just record
             original = self._message_index.get((channel_id, message_ts)) if channel_id and message_ts else None
-            if original is not None and _truthy(payload.get("delete_original")):
+            # A click on an ephemeral message: its response_url replaces or deletes that ephemeral.
+            ephemeral = (next((m for m in self._ephemerals if m["ts"] == message_ts), None)
+                         if original is None and message_ts else None)
+            if ephemeral is not None and _truthy(payload.get("delete_original")):
+                self._ephemerals.remove(ephemeral)
+                events.append(("ephemeral_delete", dict(ephemeral)))
+            elif ephemeral is not None and _truthy(payload.get("replace_original")):
+                ephemeral["text"] = payload.get("text") or ""
+                ephemeral["blocks"] = payload.get("blocks") or []
+                events.append(("ephemeral", dict(ephemeral, replaced=True)))
+            elif original is not None and _truthy(payload.get("delete_original")):
                 self._messages[channel_id].remove(original)
                 del self._message_index[(channel_id, message_ts)]
                 events.append(("delete", dict(original)))

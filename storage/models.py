@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     Date,
     DateTime,
     Float,
@@ -42,6 +43,7 @@ class UserPref(Base):
     checkin_time: Mapped[str | None] = mapped_column(String(5))
     paused_until: Mapped[date | None] = mapped_column(Date)
     profile_fetched_at: Mapped[datetime | None] = mapped_column(Timestamp)
+    slack_admin: Mapped[bool | None] = mapped_column(Boolean)  # users.info is_owner or is_admin; None = not asked yet
 
 
 class TeamSettings(Base):
@@ -69,6 +71,9 @@ class Conversation(Base):
     history: Mapped[list[str]] = mapped_column(JSON, default=list)  # steps visited, for "back"
     pending: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # a warning awaiting "yes", or a value awaiting a choice
     goal_id: Mapped[int | None] = mapped_column(ForeignKey("goals.id", ondelete="CASCADE"))
+    # Carried by every button of this conversation's cards: a press on an older conversation's card (ids can be
+    # reused once a row is deleted) is recognised and changes nothing. None for conversations started before it.
+    card_key: Mapped[str | None] = mapped_column(String(32))
     started_at: Mapped[datetime] = mapped_column(Timestamp)
     updated_at: Mapped[datetime] = mapped_column(Timestamp)
 
@@ -96,6 +101,12 @@ class Goal(Base):
     confidence: Mapped[int | None] = mapped_column(Integer)
     plan: Mapped[str | None] = mapped_column(Text)
     relevance: Mapped[str | None] = mapped_column(Text)
+    # The company or team objective the goal serves; "something else" stays free text in `relevance`.
+    # No foreign key: objectives are retired (active = False), never deleted, and adding one on SQLite means
+    # recreating `goals`, whose DROP with foreign keys on would cascade away every check-in.
+    objective_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    # public: in channel digests and exports; private: the owner and up the reporting line only.
+    visibility: Mapped[str] = mapped_column(String(16), default="public", server_default="public")
     status: Mapped[str] = mapped_column(String(16), default="active")  # active, achieved, done, dropped
     pace: Mapped[str | None] = mapped_column(String(16))  # last computed: on_track, at_risk, off_track, achieved
     closed_note: Mapped[str | None] = mapped_column(Text)
@@ -188,6 +199,117 @@ class CheckInReading(Base):
     ended_at: Mapped[datetime | None] = mapped_column(Timestamp)  # when it stopped being current
 
     checkin: Mapped[CheckIn] = relationship()
+
+
+class ReportingLine(Base):
+    """Who a person reports to in goalbot: at most one manager each, so the primary key is the person."""
+
+    __tablename__ = "reporting_lines"
+    __table_args__ = (Index("ix_reporting_lines_manager", "team_id", "manager_id"),)
+
+    team_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    manager_id: Mapped[str] = mapped_column(String(32))
+    set_by: Mapped[str] = mapped_column(String(32))
+    set_at: Mapped[datetime] = mapped_column(Timestamp)
+
+
+class GoalbotAdmin(Base):
+    """A person made a goalbot admin by another admin (Slack's owners and admins are admins without a row)."""
+
+    __tablename__ = "goalbot_admins"
+
+    team_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    added_by: Mapped[str] = mapped_column(String(32))
+    added_at: Mapped[datetime] = mapped_column(Timestamp)
+
+
+class Objective(Base):
+    """A company or team objective goals align to; with a measure (unit and target) its goals' gains add up."""
+
+    __tablename__ = "objectives"
+    __table_args__ = (Index("ix_objectives_team", "team_id", "active"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    title: Mapped[str] = mapped_column(Text)  # verbatim, as the admin or manager typed it
+    unit: Mapped[str | None] = mapped_column(String(16))
+    target: Mapped[float | None] = mapped_column(Float)
+    owner_id: Mapped[str] = mapped_column(String(32))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(Timestamp)
+
+
+class ManagerSettings(Base):
+    """A manager's settings for their reports: whether goals a rep sets alone need the manager's approval."""
+
+    __tablename__ = "manager_settings"
+
+    team_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    manager_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    approval_required: Mapped[bool] = mapped_column(Boolean, default=False)
+    updated_by: Mapped[str] = mapped_column(String(32))
+    updated_at: Mapped[datetime] = mapped_column(Timestamp)
+
+
+class CheckInComment(Base):
+    """A manager's comment on a check-in, kept here and posted in the check-in's thread."""
+
+    __tablename__ = "checkin_comments"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    checkin_id: Mapped[int] = mapped_column(ForeignKey("checkins.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[str] = mapped_column(String(32))
+    text: Mapped[str] = mapped_column(Text)  # verbatim
+    created_at: Mapped[datetime] = mapped_column(Timestamp)
+    message_ts: Mapped[str | None] = mapped_column(String(32))  # the thread reply, once posted
+
+
+class GoalProposal(Base):
+    """A goal two people are agreeing on: proposed by a manager, or set by a rep awaiting approval.
+
+    Nothing becomes an active goal until both agree; then `goal_id` points at the goal that was created.
+    """
+
+    __tablename__ = "goal_proposals"
+    __table_args__ = (
+        Index("ix_goal_proposals_owner", "team_id", "owner_id", "status"),
+        Index("ix_goal_proposals_manager", "team_id", "manager_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    owner_id: Mapped[str] = mapped_column(String(32))  # the rep whose goal it will be
+    manager_id: Mapped[str] = mapped_column(String(32))
+    origin: Mapped[str] = mapped_column(String(16))  # manager (proposed for the rep) or rep (awaiting approval)
+    status: Mapped[str] = mapped_column(String(16), default="open")  # open, agreed, withdrawn
+    awaiting: Mapped[str] = mapped_column(String(32))  # whose answer is awaited
+    draft: Mapped[dict[str, Any]] = mapped_column(JSON)  # the SMART draft as currently proposed
+    goal_id: Mapped[int | None] = mapped_column(ForeignKey("goals.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(Timestamp)
+    updated_at: Mapped[datetime] = mapped_column(Timestamp)
+    reminded_at: Mapped[datetime | None] = mapped_column(Timestamp)
+
+    events: Mapped[list[ProposalEvent]] = relationship(
+        back_populates="proposal", order_by="ProposalEvent.id", cascade="all, delete-orphan"
+    )
+
+
+class ProposalEvent(Base):
+    """One step of a negotiation: who proposed, accepted or asked for a change, with the reason and the draft."""
+
+    __tablename__ = "proposal_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("goal_proposals.id", ondelete="CASCADE"), index=True)
+    actor_id: Mapped[str] = mapped_column(String(32))
+    action: Mapped[str] = mapped_column(String(32))  # proposed, change_requested, countered, accepted, approved, ...
+    draft: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    reason: Mapped[str | None] = mapped_column(Text)  # verbatim
+    created_at: Mapped[datetime] = mapped_column(Timestamp)
+
+    proposal: Mapped[GoalProposal] = relationship(back_populates="events")
 
 
 class DigestSubscription(Base):

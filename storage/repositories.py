@@ -327,11 +327,14 @@ def list_active_digest_subscriptions(session: Session) -> list[DigestSubscriptio
         select(DigestSubscription).where(DigestSubscription.active.is_(True)).order_by(DigestSubscription.id)))
 
 
-def _digest_goal_filter(team_id: str, user_ids: Sequence[str], closed_since: datetime) -> list[Any]:
-    """Goals a digest shows: the members' active goals and those they achieved since the week began."""
+def _digest_goal_filter(team_id: str, user_ids: Sequence[str], closed_since: datetime,
+                        public_only: bool) -> list[Any]:
+    """Goals a digest shows: the members' active goals and those they achieved since the week began; a channel's
+    digest only the public ones (bot.rules.visibility), a manager's week private ones too."""
     return [
         Goal.team_id == team_id,
         Goal.user_id.in_(list(user_ids)),
+        *([Goal.visibility == "public"] if public_only else []),
         or_(Goal.status == "active",
             and_(Goal.status.in_(("achieved", "done")), Goal.closed_at >= closed_since)),
     ]
@@ -358,7 +361,8 @@ def _days_postgresql(element: days_since_day_zero, compiler: Any, **kw: Any) -> 
     return f"(({compiler.process(element.clauses, **kw)}) - DATE '{DAY_ZERO.isoformat()}')"
 
 
-def digest_rows(session: Session, team_id: str, user_ids: Sequence[str], closed_since: datetime) -> list[Any]:
+def digest_rows(session: Session, team_id: str, user_ids: Sequence[str], closed_since: datetime, *,
+                public_only: bool = True) -> list[Any]:
     """The digest's goals with their check-in trend and latest answered check-in: one query, whatever the team.
 
     The trend comes as least-squares sums over (d, value) of every check-in with a value, d being its week's
@@ -390,7 +394,7 @@ def digest_rows(session: Session, team_id: str, user_ids: Sequence[str], closed_
         )
         .select_from(Goal)
         .outerjoin(CheckIn, and_(CheckIn.goal_id == Goal.id, y.is_not(None), CheckIn.status != "skipped"))
-        .where(*_digest_goal_filter(team_id, user_ids, closed_since))
+        .where(*_digest_goal_filter(team_id, user_ids, closed_since, public_only))
         # Grouped in the order the owner index hands rows over, so SQLite needs no sort for the GROUP BY.
         .group_by(Goal.team_id, Goal.user_id, Goal.status, Goal.id)
         # Materialized: computed once even when PostgreSQL has no statistics yet and guesses a single goal.

@@ -133,14 +133,15 @@ def test_db_upgrade_creates_the_schema_in_a_new_sqlite_file(tmp_path: Path, monk
     path.parent.mkdir()
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{path}")
     assert main(["db", "upgrade"]) == 0
-    assert "up to date" in capsys.readouterr().out
+    first = capsys.readouterr().out
+    assert first.startswith("Created a new database at ") and "goalbot.db" in first
     engine = create_engine(f"sqlite:///{path}")
     tables = set(inspect(engine).get_table_names())
     engine.dispose()
     assert {"alembic_version", "goals", "user_prefs", "conversations"} <= tables
 
-    assert main(["db", "upgrade"]) == 0  # running it again is harmless
-    assert "up to date" in capsys.readouterr().out
+    assert main(["db", "upgrade"]) == 0  # running it again is harmless, and says so
+    assert "already has the latest schema" in capsys.readouterr().out
 
 
 # ----------------------------------------------------------------------------- configuration errors

@@ -46,7 +46,7 @@ def test_display_information_limits(manifest: dict[str, Any]) -> None:
 def test_slash_command_matches_code(manifest: dict[str, Any]) -> None:
     commands = manifest["features"]["slash_commands"]
     assert [c["command"] for c in commands] == [GOAL_COMMAND]
-    assert commands[0]["should_escape"] is False
+    assert commands[0]["should_escape"] is True  # people arrive as <@U…|name>, channels as <#C…|name>
     assert "url" not in commands[0]  # Socket Mode
 
 

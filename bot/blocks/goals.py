@@ -116,6 +116,11 @@ def smart_fields(lang: str, draft: Any) -> list[tuple[str, str]]:
     ]
 
 
+def card_value(card: str | None, part: str | None = None) -> str:
+    """A conversation button's value: the conversation's card key, and the part for the part chooser."""
+    return ":".join(v for v in (card, part) if v)
+
+
 def _day(lang: str, value: date) -> str:
     """A day with its weekday and year, as a note says it: "Friday 18 December 2026"."""
     return f"{fmt_date(lang, value, 'weekday')} {value.year}"
@@ -142,8 +147,8 @@ def weekday_mismatch(lang: str, phrase: str, found: date) -> Message:
     return Message(text=text, blocks=[section(text)])
 
 
-def summary_card(lang: str, draft: GoalDraft, warnings: Sequence[SmartIssue]) -> Message:
-    """The SMART summary with Confirm / Edit / Cancel."""
+def summary_card(lang: str, draft: GoalDraft, warnings: Sequence[SmartIssue], card: str | None = None) -> Message:
+    """The SMART summary with Confirm / Edit / Cancel, each carrying the conversation's card key."""
     title = escape(draft.text) if draft.text else escape(draft.subject or "")
     blocks: list[Block] = [
         HeaderBlock(text=clip(t(lang, "summary.header"), 150)),
@@ -157,21 +162,21 @@ def summary_card(lang: str, draft: GoalDraft, warnings: Sequence[SmartIssue]) ->
     for issue in warnings[:3]:
         blocks.append(context("⚠️ " + feedback(lang, issue, draft).text))
     blocks.append(actions(
-        button(t(lang, "buttons.confirm"), ids.ACTION_CONFIRM, style="primary"),
-        button(t(lang, "buttons.edit"), ids.ACTION_EDIT),
-        button(t(lang, "buttons.cancel"), ids.ACTION_CANCEL, style="danger"),
+        button(t(lang, "buttons.confirm"), ids.ACTION_CONFIRM, value=card_value(card), style="primary"),
+        button(t(lang, "buttons.edit"), ids.ACTION_EDIT, value=card_value(card)),
+        button(t(lang, "buttons.cancel"), ids.ACTION_CANCEL, value=card_value(card), style="danger"),
     ))
     blocks.append(context(t(lang, "summary.hint")))
     return Message(text=t(lang, "summary.fallback", title=title), blocks=blocks)
 
 
-def choose_part(lang: str) -> Message:
-    """Buttons to pick which SMART part to change."""
+def choose_part(lang: str, card: str | None = None) -> Message:
+    """Buttons to pick which SMART part to change, each carrying the conversation's card key."""
     parts = ("specific", "measurable", "achievable", "relevant", "time_bound")
     text = t(lang, "goal.choose_part")
     return Message(text=text, blocks=[
         section(text),
-        actions(*(button(t(lang, f"parts.{p}"), ids.ACTION_CHOICE, value=p) for p in parts)),
+        actions(*(button(t(lang, f"parts.{p}"), ids.ACTION_CHOICE, value=card_value(card, p)) for p in parts)),
     ])
 
 

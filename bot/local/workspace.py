@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import time
 from typing import Any
 
@@ -50,16 +51,25 @@ class LocalWorkspace:
 
     def command(self, text: str, *, user: str, channel: str | None = None) -> BoltResponse:
         """Type `/goal TEXT` (in the bot's DM unless a channel is given)."""
-        return self.dispatch(*self.requests.slash_command(text, user_id=user, channel_id=channel))
+        found = self.fake.channel(channel) if channel else None
+        return self.dispatch(*self.requests.slash_command(
+            text, user_id=user, channel_id=found["id"] if found else channel,
+            channel_name=found["name"] if found and found.get("name") else None))
 
     def say(self, text: str, *, user: str, thread_ts: str | None = None, event_id: str | None = None,
-            retry_num: int | None = None) -> BoltResponse:
-        """Type a message in the DM with the bot (in a thread when thread_ts is given)."""
-        message = self.fake.add_user_message(user, text, thread_ts=thread_ts)
+            retry_num: int | None = None, channel: str | None = None) -> BoltResponse | None:
+        """Type a message in the DM with the bot, or in a channel (in a thread when thread_ts is given).
+
+        goalbot subscribes to DM messages only (manifest.yml), so a channel message is posted and goes no further.
+        """
+        message = self.fake.add_user_message(user, text, thread_ts=thread_ts, channel=channel)
+        if not message["channel"].startswith("D"):
+            return None
+        parent = next((m for m in self.fake.messages(message["channel"]) if m["ts"] == thread_ts), None)
         body, headers = self.requests.message_event(
             text, user=user, ts=message["ts"], thread_ts=thread_ts, event_id=event_id,
-            parent_user_id=self.fake.bot_user_id if thread_ts else None, retry_num=retry_num,
-            retry_reason="http_timeout" if retry_num else None)
+            parent_user_id=(parent or {}).get("user", self.fake.bot_user_id) if thread_ts else None,
+            retry_num=retry_num, retry_reason="http_timeout" if retry_num else None)
         return self.dispatch(body, headers)
 
     def edit(self, ts: str, text: str, *, user: str, event_id: str | None = None,
@@ -81,12 +91,13 @@ class LocalWorkspace:
             event_id=event_id)
         return self.dispatch(body, headers)
 
-    def click(self, message: dict[str, Any], action_id: str, *, user: str, value: str | None = None) -> BoltResponse:
-        """Click a button of a posted message, found by action_id (and value when several share it)."""
+    def click(self, message: dict[str, Any], action_id: str, *, user: str, value: str | None = None,
+              ephemeral: bool = False) -> BoltResponse:
+        """Click a button of a posted (or ephemeral) message, found by action_id (and value when several share it)."""
         button, block_id = find_button(message, action_id, value)
         return self.dispatch(*self.requests.block_actions(
             user_id=user, action_id=action_id, value=button.get("value", ""), block_id=block_id or "actions",
-            message=message, action_text=(button.get("text") or {}).get("text", "")))
+            message=message, action_text=(button.get("text") or {}).get("text", ""), is_ephemeral=ephemeral))
 
     def click_in_view(self, view: dict[str, Any], action_id: str, *, user: str, value: str | None = None) -> BoltResponse:
         """Click a button in a Home tab or modal."""
@@ -96,9 +107,12 @@ class LocalWorkspace:
             container_type="view", view=view, action_text=(button.get("text") or {}).get("text", "")))
 
     def submit(self, view: dict[str, Any], values: dict[str, dict[str, Any]], *, user: str) -> BoltResponse:
-        """Submit a modal with the given input values."""
-        return self.dispatch(*self.requests.view_submission(
+        """Submit a modal with the given input values; the fake applies the app's answer (close, errors, update)."""
+        response = self.dispatch(*self.requests.view_submission(
             user_id=user, callback_id=view.get("callback_id", ""), values=values, view=view))
+        if response.status == 200 and view.get("id"):
+            self.fake.answer_submission(str(view["id"]), submission_answer(response))
+        return response
 
     def open_home(self, user: str) -> BoltResponse:
         """Open the App Home tab."""
@@ -110,13 +124,24 @@ class LocalWorkspace:
         self.deps.executor.shutdown(wait=True)
 
 
+def submission_answer(response: BoltResponse) -> dict[str, Any]:
+    """The app's ack to a view_submission as JSON ({} for an empty ack, which closes the modal)."""
+    body = response.body if isinstance(response.body, str) else ""
+    try:
+        answer = json.loads(body) if body.strip() else {}
+    except ValueError:
+        return {}
+    return answer if isinstance(answer, dict) else {}
+
+
 def find_button(container: dict[str, Any], action_id: str, value: str | None = None) -> tuple[dict[str, Any], str | None]:
-    """Return the button with this action_id (and value) in a message or view, with its block id."""
+    """Return the button with this action_id (and value, or a value ending in ":value") in a message or view."""
     for block in container.get("blocks") or []:
         elements = list(block.get("elements") or [])
         if block.get("accessory"):
             elements.append(block["accessory"])
         for element in elements:
-            if element.get("action_id") == action_id and (value is None or element.get("value") == value):
+            found = str(element.get("value") or "")
+            if element.get("action_id") == action_id and (value is None or value in (found, found.rpartition(":")[2])):
                 return element, block.get("block_id")
     raise LookupError(f"no button {action_id!r} (value {value!r}) in {container.get('text') or container.get('type')}")

@@ -21,6 +21,18 @@ SUBCOMMANDS: dict[str, str] = {
     "drop": "drop", "abbandona": "drop",
     "export": "export", "esporta": "export",
     "history": "history", "storia": "history", "cronologia": "history",
+    "admin": "admin", "amministratori": "admin",
+    "team": "team", "squadra": "team",
+    "objective": "objective", "okr": "objective",
+    "objectives": "objectives", "okrs": "objectives",
+    "private": "private", "privato": "private",
+    "public": "public", "pubblico": "public",
+    "for": "for", "per": "for",
+    "accept": "accept", "accetta": "accept",
+    "counter": "counter", "controproposta": "counter",
+    "proposal": "proposal", "proposta": "proposal",
+    "comment": "comment", "commenta": "comment",
+    "align": "align", "allinea": "align",
 }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import secrets
 from datetime import date
 from typing import Any
 
@@ -28,13 +29,16 @@ from bot.rules.smart import (
     missing_parts,
 )
 from bot.rules.statuses import GoalStatus
+from bot.services.approvals import hold_for_approval
 from prompts import fmt_date, t
 from storage.db import in_transaction
 from storage.models import Conversation, Goal
 from storage.repositories import delete_conversation, get_conversation
+from storage.teams import link_proposal_goal
 
 CONFIRM = "confirm"
 CHOOSE = "choose"  # picking which part to edit from the summary card
+PROPOSAL_KEY = "_proposal"  # in the draft: the goal proposal this conversation finishes, linked on confirm
 MAX_TEXT = 1000  # a goal or answer longer than this is not a goal sentence; Slack messages allow far more
 
 
@@ -77,6 +81,7 @@ def start(session: Session, ctx: RequestContext, text: str) -> list[Message]:
     convo = Conversation(
         team_id=ctx.team_id, user_id=ctx.user_id, channel_id=ctx.channel_id, step="specific",
         draft=draft_to_json(draft), history=[], pending=None, started_at=ctx.now, updated_at=ctx.now,
+        card_key=secrets.token_hex(8),
     )
     session.add(convo)
     out: list[Message] = []
@@ -91,6 +96,22 @@ def start(session: Session, ctx: RequestContext, text: str) -> list[Message]:
     convo.draft = draft_to_json(draft)
     out.extend(_after_answer(convo, draft, ctx, answered=("specific", "measurable")))
     return out
+
+
+def start_from_proposal(session: Session, ctx: RequestContext, draft_json: dict[str, Any],
+                        proposal_id: int) -> list[Message]:
+    """Begin the owner's conversation from a goal agreed with their manager; confirming it links the proposal."""
+    delete_conversation(session, ctx.team_id, ctx.user_id)
+    session.flush()
+    draft = draft_from_json(draft_json)
+    convo = Conversation(
+        team_id=ctx.team_id, user_id=ctx.user_id, channel_id=ctx.channel_id, step="specific",
+        draft={**draft_to_json(draft), PROPOSAL_KEY: proposal_id}, history=[], pending=None, started_at=ctx.now,
+        updated_at=ctx.now, card_key=secrets.token_hex(8),
+    )
+    session.add(convo)
+    return [goal_blocks.understood(ctx.lang, draft),
+            *_after_answer(convo, draft, ctx, answered=("specific", "measurable"))]
 
 
 def handle(session: Session, ctx: RequestContext, text: str) -> list[Message] | None:
@@ -127,6 +148,33 @@ def handle(session: Session, ctx: RequestContext, text: str) -> list[Message] | 
     return _answer_step(convo, draft, ctx, text, intent, awaiting)
 
 
+def read_card_value(value: str) -> tuple[str | None, str | None]:
+    """(card key, SMART part) from a conversation button's value; a card from before card keys has no key."""
+    head, _, tail = (value or "").partition(":")
+    if tail:
+        return head, tail
+    if head in SMART_PARTS:
+        return None, head
+    return (head, None) if head and not head.startswith("goal_") else (None, None)
+
+
+def press(session: Session, ctx: RequestContext, button: str, value: str) -> tuple[list[Message], bool]:
+    """A press on a conversation card (confirm, edit, cancel, choice): (the answer, whether the card was current).
+
+    A card belongs to one conversation: pressed after that conversation ended (saved, cancelled or replaced by
+    a new /goal), it changes nothing and says the card is no longer active.
+    """
+    card, part = read_card_value(value)
+    convo = get_conversation(session, ctx.team_id, ctx.user_id)
+    if card is not None and (convo is None or convo.card_key != card):
+        return [Message(text=t(ctx.lang, "goal.card_inactive"))], False
+    if button == "confirm":
+        return confirm(session, ctx), True
+    if button == "cancel":
+        return cancel(session, ctx), True
+    return edit(session, ctx, part if button == "choice" else None), True
+
+
 def confirm(session: Session, ctx: RequestContext) -> list[Message]:
     """Save the drafted goal and end the conversation."""
     convo = get_conversation(session, ctx.team_id, ctx.user_id)
@@ -137,6 +185,13 @@ def confirm(session: Session, ctx: RequestContext) -> list[Message]:
     if convo.step != CONFIRM:
         return [Message(text=t(lang, "goal.not_ready")), _ask(convo, draft, lang)]
     assert draft.target is not None and draft.deadline is not None
+    proposal_id = convo.draft.get(PROPOSAL_KEY)
+    if proposal_id is None:  # a goal agreed in a proposal was approved already
+        held = hold_for_approval(session, team_id=ctx.team_id, user_id=ctx.user_id, lang=lang,
+                                 draft=draft_to_json(draft), now=ctx.now)
+        if held is not None:
+            session.delete(convo)
+            return held
     goal = Goal(
         team_id=ctx.team_id, user_id=ctx.user_id, title=draft.text or (draft.subject or ""), type=draft.type,
         subject=draft.subject, metric=draft.metric, unit=draft.unit, direction=draft.direction or "increase",
@@ -147,6 +202,8 @@ def confirm(session: Session, ctx: RequestContext) -> list[Message]:
     session.add(goal)
     session.delete(convo)
     session.flush()
+    if proposal_id is not None:
+        link_proposal_goal(session, int(proposal_id), goal.id, now=ctx.now)
     return [goal_blocks.saved(lang, goal)]
 
 
@@ -169,9 +226,9 @@ def edit(session: Session, ctx: RequestContext, part: str | None = None) -> list
     if part is None:
         convo.history = list(convo.history) + [convo.step]
         convo.step = CHOOSE
-        return [goal_blocks.choose_part(lang)]
+        return [goal_blocks.choose_part(lang, convo.card_key)]
     if part not in SMART_PARTS:
-        return [goal_blocks.choose_part(lang)]
+        return [goal_blocks.choose_part(lang, convo.card_key)]
     if convo.step != CHOOSE:
         convo.history = list(convo.history) + [convo.step]
     convo.step = part
@@ -194,7 +251,7 @@ def _answer_step(
         convo.history = []
         return out + _after_answer(convo, draft, ctx, answered=("specific", "measurable"))
     if step == CHOOSE:
-        return [goal_blocks.choose_part(lang)]
+        return [goal_blocks.choose_part(lang, convo.card_key)]
     if step == "specific":
         updates = read_specific(text, lang=lang, draft=draft)
         _apply(draft, updates)
@@ -284,7 +341,7 @@ def _advance(convo: Conversation, draft: GoalDraft, ctx: RequestContext) -> list
         return [_ask(convo, draft, lang)]
     convo.step = CONFIRM
     warnings = [i for i in _all_issues(draft, ctx) if not i.blocking]
-    return [goal_blocks.summary_card(lang, draft, warnings)]
+    return [goal_blocks.summary_card(lang, draft, warnings, convo.card_key)]
 
 
 def _all_issues(draft: GoalDraft, ctx: RequestContext) -> list[SmartIssue]:
@@ -304,17 +361,17 @@ def _back(convo: Conversation, draft: GoalDraft, lang: str) -> list[Message]:
     convo.history = history
     convo.pending = None
     if convo.step == CONFIRM:
-        return [goal_blocks.summary_card(lang, draft, [])]
+        return [goal_blocks.summary_card(lang, draft, [], convo.card_key)]
     if convo.step == CHOOSE:
-        return [goal_blocks.choose_part(lang)]
+        return [goal_blocks.choose_part(lang, convo.card_key)]
     return [_ask(convo, draft, lang)]
 
 
 def _ask(convo: Conversation, draft: GoalDraft, lang: str) -> Message:
     if convo.step == CONFIRM:
-        return goal_blocks.summary_card(lang, draft, [])
+        return goal_blocks.summary_card(lang, draft, [], convo.card_key)
     if convo.step == CHOOSE:
-        return goal_blocks.choose_part(lang)
+        return goal_blocks.choose_part(lang, convo.card_key)
     return goal_blocks.question(lang, convo.step, draft)
 
 
@@ -325,12 +382,12 @@ def _apply(draft: GoalDraft, updates: dict[str, Any]) -> None:
 
 
 def _keep_flags(old: dict[str, Any], draft: GoalDraft) -> dict[str, Any]:
-    """Serialize the draft, keeping the warnings the person already accepted."""
+    """Serialize the draft, keeping the warnings the person already accepted and the proposal it finishes."""
     data = draft_to_json(draft)
-    if "_accepted" in old:
-        data["_accepted"] = old["_accepted"]
+    for flag in ("_accepted", PROPOSAL_KEY):
+        if flag in old:
+            data[flag] = old[flag]
     return data
-
 
 
 # --- the use cases, one unit of work each ----------------------------------------------------------------------
@@ -346,16 +403,11 @@ def answer(deps: Deps, ctx: RequestContext, text: str) -> list[Message] | None:
     return in_transaction(deps.sessions, lambda session: handle(session, ctx, text))
 
 
-def confirm_goal(deps: Deps, ctx: RequestContext) -> list[Message]:
-    """The summary card's Confirm."""
-    return in_transaction(deps.sessions, lambda session: confirm(session, ctx))
-
-
 def cancel_goal(deps: Deps, ctx: RequestContext) -> list[Message]:
-    """`/goal cancel` or the summary card's Cancel."""
+    """`/goal cancel`: end the conversation in progress."""
     return in_transaction(deps.sessions, lambda session: cancel(session, ctx))
 
 
-def edit_goal(deps: Deps, ctx: RequestContext, part: str | None = None) -> list[Message]:
-    """The summary card's Edit, or the part chosen to change."""
-    return in_transaction(deps.sessions, lambda session: edit(session, ctx, part))
+def press_card(deps: Deps, ctx: RequestContext, button: str, value: str) -> tuple[list[Message], bool]:
+    """A conversation card's button, in one unit of work: (the answer, whether the card was still current)."""
+    return in_transaction(deps.sessions, lambda session: press(session, ctx, button, value))

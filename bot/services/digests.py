@@ -61,7 +61,12 @@ def weekly_key(channel_id: str, week_start: date) -> str:
 
 def now_key(channel_id: str, now: datetime) -> str:
     """The idempotency key of a digest asked for with `/goal digest now` (not the weekly one)."""
-    return f"digest:{channel_id}:now:{now.astimezone(UTC).strftime('%Y%m%dT%H%M%S')}"
+    return f"{now_key_prefix(channel_id)}{now.astimezone(UTC).strftime('%Y%m%dT%H%M%S')}"
+
+
+def now_key_prefix(channel_id: str) -> str:
+    """What every `/goal digest now` key of the channel starts with (to find the last one)."""
+    return f"digest:{channel_id}:now:"
 
 
 def notice_key(channel_id: str, week_start: date) -> str:
@@ -146,12 +151,13 @@ def _day(value: date | None) -> float | None:
 
 def team_standings(
     session: Session, *, team_id: str, member_ids: list[str], today: date, week_start: date, tz: str,
+    public_only: bool = True,
 ) -> list[GoalStanding]:
-    """How every goal of the channel's members stands: one query, whatever the size of the team."""
+    """How every goal of the members stands (a channel's: public goals only): one query, whatever the team."""
     zone = ZoneInfo(tz)
     since = datetime.combine(week_start, time(0, 0), tzinfo=zone)
     return [row_standing(row, zone, today=today, week_start=week_start)
-            for row in digest_rows(session, team_id, member_ids, since)]
+            for row in digest_rows(session, team_id, member_ids, since, public_only=public_only)]
 
 
 def digest_view(standings: list[GoalStanding], *, lang: str, week_start: date, today: date) -> DigestView:

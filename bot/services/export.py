@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -13,7 +13,8 @@ from storage.models import Goal
 
 GOAL_FIELDS = ("id", "team_id", "user_id", "title", "type", "metric", "unit", "direction", "baseline", "target",
                "current", "start_date", "deadline", "status", "pace", "created_at", "adjusted_at", "closed_at",
-               "closed_note")
+               "closed_note", "objective_id", "visibility")
+RECORD_FIELDS = (*GOAL_FIELDS, "manager_id")  # manager_id: the owner's manager in goalbot, from the reporting lines
 CHECKIN_FIELDS = ("week_start", "status", "value", "pace", "mood", "note", "blocker", "answered_at")
 REVISION_FIELDS = ("changed_at", "changed_by", "field", "before", "after", "reason")
 # A spreadsheet runs a cell starting with one of these as a formula ("=HYPERLINK(…)"): CSV cells get a quote.
@@ -26,19 +27,30 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def goal_records(goals: Sequence[Goal]) -> list[dict[str, Any]]:
-    """Each goal as a JSON-ready dict with its check-ins and revisions nested."""
+def _checkin_fields(with_notes: bool) -> tuple[str, ...]:
+    return CHECKIN_FIELDS if with_notes else tuple(f for f in CHECKIN_FIELDS if f != "note")
+
+
+def goal_records(goals: Sequence[Goal], *, managers: Mapping[str, str] | None = None,
+                 with_notes: bool = True) -> list[dict[str, Any]]:
+    """Each goal as a JSON-ready dict with its check-ins and revisions nested.
+
+    A channel's export goes without check-in notes (`with_notes=False`): notes go up the reporting line only.
+    """
+    managers = managers or {}
+    fields = _checkin_fields(with_notes)
     return [
-        {**{name: _plain(getattr(goal, name)) for name in GOAL_FIELDS},
-         "checkins": [{name: _plain(getattr(c, name)) for name in CHECKIN_FIELDS} for c in goal.checkins],
+        {**{name: _plain(getattr(goal, name)) for name in GOAL_FIELDS}, "manager_id": managers.get(goal.user_id),
+         "checkins": [{name: _plain(getattr(c, name)) for name in fields} for c in goal.checkins],
          "revisions": [{name: _plain(getattr(r, name)) for name in REVISION_FIELDS} for r in goal.revisions]}
         for goal in goals
     ]
 
 
-def to_json(goals: Sequence[Goal]) -> str:
+def to_json(goals: Sequence[Goal], *, managers: Mapping[str, str] | None = None, with_notes: bool = True) -> str:
     """All goals as a JSON document (text kept verbatim)."""
-    return json.dumps({"goals": goal_records(goals)}, ensure_ascii=False, indent=2)
+    records = goal_records(goals, managers=managers, with_notes=with_notes)
+    return json.dumps({"goals": records}, ensure_ascii=False, indent=2)
 
 
 def safe_cell(value: Any) -> Any:
@@ -48,23 +60,27 @@ def safe_cell(value: Any) -> Any:
     return value
 
 
-def to_csv(goals: Sequence[Goal]) -> str:
+def to_csv(goals: Sequence[Goal], *, managers: Mapping[str, str] | None = None, with_notes: bool = True) -> str:
     """All goals as CSV: one row per check-in (goal columns repeated), one row for a goal without any."""
     buffer = io.StringIO()
-    header = list(GOAL_FIELDS) + [f"checkin_{name}" for name in CHECKIN_FIELDS]
+    fields = _checkin_fields(with_notes)
+    header = list(RECORD_FIELDS) + [f"checkin_{name}" for name in fields]
     writer = csv.writer(buffer)
     writer.writerow(header)
-    for record in goal_records(goals):
-        base = [record[name] for name in GOAL_FIELDS]
-        checkins = record["checkins"] or [dict.fromkeys(CHECKIN_FIELDS)]
+    for record in goal_records(goals, managers=managers, with_notes=with_notes):
+        base = [record[name] for name in RECORD_FIELDS]
+        checkins = record["checkins"] or [dict.fromkeys(fields)]
         for checkin in checkins:
-            writer.writerow([safe_cell(cell) for cell in base + [checkin[name] for name in CHECKIN_FIELDS]])
+            writer.writerow([safe_cell(cell) for cell in base + [checkin[name] for name in fields]])
     return buffer.getvalue()
 
 
-def render(goals: Sequence[Goal], fmt: str) -> str:
+def render(goals: Sequence[Goal], fmt: str, *, managers: Mapping[str, str] | None = None,
+           with_notes: bool = True) -> str:
     """The export in `fmt` ("csv" or "json")."""
-    return to_json(goals) + "\n" if fmt == "json" else to_csv(goals)
+    if fmt == "json":
+        return to_json(goals, managers=managers, with_notes=with_notes) + "\n"
+    return to_csv(goals, managers=managers, with_notes=with_notes)
 
 
 def filename(scope: str, now: datetime, fmt: str) -> str:

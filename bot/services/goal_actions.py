@@ -18,10 +18,12 @@ from bot.blocks import edit as edit_blocks
 from bot.blocks.common import Message, clip, escape, text_message
 from bot.context import RequestContext
 from bot.deps import Deps
-from bot.rules.access import may_export_team
+from bot.rules.visibility import ChannelAction
 from bot.rules.digest_math import ChannelRef
 from bot.rules.statuses import GoalStatus
+from bot.blocks.teams import refusal_text
 from bot.services import goals_admin as admin
+from bot.services import teams
 from bot.services.digests import channel_members
 from prompts import t
 from storage.db import unit_of_work
@@ -106,7 +108,8 @@ def close(deps: Deps, ctx: RequestContext, goal_id: int | None, status: GoalStat
 
 
 def history(deps: Deps, ctx: RequestContext, goal_id: int | None) -> Message:
-    """Every change to one of the person's goals (closed ones too); a choice when none is named."""
+    """Every change to a goal (closed ones too): the person's own, or a report's for the managers up the line and
+    admins (bot.rules.visibility); a choice among the person's own when none is named."""
     lang = ctx.lang
     with deps.sessions() as session:
         if goal_id is None:
@@ -116,7 +119,7 @@ def history(deps: Deps, ctx: RequestContext, goal_id: int | None) -> Message:
                         edit_blocks.goal_picker(lang, goals, action_id=None, prompt_key="manage.history.pick"))
             goal_id = goals[0].id
         try:
-            goal = admin.owned_goal(session, ctx.team_id, ctx.user_id, goal_id, active=False)
+            goal = teams.readable_goal(session, ctx.team_id, ctx.user_id, goal_id)
         except admin.GoalRefused as refusal:
             return text_message(refusal.text(lang))
         return edit_blocks.history(lang, goal, admin.revisions_of(session, goal), tz=ZoneInfo(ctx.tz))
@@ -218,7 +221,8 @@ class TeamExport:
 
 def team_export(deps: Deps, client: WebClient, ctx: RequestContext, ref: ChannelRef, *,
                 typed_here: bool) -> TeamExport:
-    """The goals of a digest channel's members, if the person may see them (bot.rules.access); else the refusal.
+    """A digest channel's members' public goals, if the person may export them (bot.rules.visibility); else the
+    refusal. Check-in notes are the caller's to leave out: they go up the reporting line only.
 
     `typed_here`: the channel was named by the name of the channel the command was typed in.
     """
@@ -240,10 +244,10 @@ def team_export(deps: Deps, client: WebClient, ctx: RequestContext, ref: Channel
     except SlackApiError as error:
         return TeamExport([], channel_id, t(lang, "export.channel_unreadable", channel=label,
                                             error=escape(str(error.response.get("error")))))
-    if not may_export_team(ctx.user_id, subscriber=subscription.created_by, members=members):
-        return TeamExport([], channel_id, t(lang, "export.not_manager", channel=label))
-    with deps.sessions() as session:
-        return TeamExport(list_goals_of_users(session, ctx.team_id, members), channel_id)
+    decision = teams.channel_decision(deps.sessions, ctx, channel_id, frozenset(members), ChannelAction.EXPORT)
+    if not decision:
+        return TeamExport([], channel_id, refusal_text(lang, decision))
+    return TeamExport(teams.channel_goals(deps.sessions, ctx, frozenset(members)), channel_id)
 
 
 def _subscribed_channel_named(client: WebClient, channel_ids: list[str], name: str) -> str | None:

@@ -63,6 +63,12 @@ def split_leading_id(args: str) -> tuple[int | None, str]:
     return int(match.group(1)), text[match.end():].strip()
 
 
+def split_reason(text: str) -> tuple[str, str]:
+    """Split `what because why` (or perché, motivo: …) into what and why; why is "" when none was given."""
+    parts = _REASON_WORDS.split(text, maxsplit=1)
+    return parts[0].strip(), (parts[1].strip() if len(parts) > 1 else "")
+
+
 def active_goals(session: Session, team_id: str, user_id: str) -> list[Goal]:
     """The person's active goals, oldest first."""
     return list_goals(session, team_id, user_id, statuses=(GoalStatus.ACTIVE,))
@@ -308,8 +314,7 @@ class TextEdit:
 def read_text_edit(args: str) -> TextEdit:
     """Read the typed form of an edit; a missing field means "open the form for this goal"."""
     goal_id, rest = split_leading_id(args)
-    parts = _REASON_WORDS.split(rest, maxsplit=1)
-    head, reason = parts[0].strip(), (parts[1].strip() if len(parts) > 1 else "")
+    head, reason = split_reason(rest)
     word, _, value = head.partition(" ")
     name = FIELD_WORDS.get(word.lower()) if word else None
     if name is None:

@@ -43,6 +43,7 @@ class SlackProfile:
     tz: str | None
     locale: str | None
     display_name: str | None
+    admin: bool = False  # a workspace owner or admin: a goalbot admin (bot.rules.visibility)
 
 
 def valid_tz(name: str | None, default: str) -> str:
@@ -75,7 +76,8 @@ def fetch_slack_profile(client: WebClient, user_id: str) -> SlackProfile | None:
     profile = user.get("profile") or {}
     name = profile.get("display_name") or profile.get("real_name") or user.get("real_name") or user.get("name")
     return SlackProfile(tz=user.get("tz") or None, locale=user.get("locale") or None,
-                        display_name=str(name)[:80] if name else None)
+                        display_name=str(name)[:80] if name else None,
+                        admin=bool(user.get("is_admin") or user.get("is_owner")))
 
 
 def resolve_profile(
@@ -98,6 +100,7 @@ def resolve_profile(
             pref.tz = slack.tz or pref.tz
             pref.slack_locale = slack.locale or pref.slack_locale
             pref.display_name = slack.display_name or pref.display_name
+            pref.slack_admin = slack.admin
             pref.profile_fetched_at = now
         return _profile(pref, team_id, user_id, default_lang, default_tz)
 

@@ -256,3 +256,18 @@ def test_post_reaches_a_real_http_server(fake: FakeSlackWebAPI) -> None:
     status, _, text = post(fake.root_url + "/nowhere", "", {})
     assert status == 404
     assert fake.responses("R9")[0]["text"] == "hello"
+
+
+def test_a_restarted_process_never_reuses_event_ids_or_message_ts() -> None:
+    # A restarted shell starts new counters; goalbot drops events whose id it already processed, and finds
+    # check-ins by their message ts, so both must differ from everything an earlier process produced.
+    earlier = [SlackRequestFactory(SECRET, clock=lambda: 1_700_000_000.0) for _ in range(50)]
+    ids = {factory.next_event_id() for factory in earlier}
+    assert len(ids) == 50 and all(i.startswith("Ev") and i.isalnum() for i in ids)
+    first, second = FakeSlackWebAPI(clock=lambda: 1_700_000_000.0), FakeSlackWebAPI(clock=lambda: 1_700_000_000.0)
+    for fake_api in (first, second):
+        fake_api.add_user("U1", name="anna")
+    assert first.add_user_message("U1", "hi")["ts"] != second.add_user_message("U1", "hi")["ts"]
+    later = FakeSlackWebAPI(clock=lambda: 1_700_000_100.0)
+    later.add_user("U1", name="anna")
+    assert float(later.add_user_message("U1", "hi")["ts"]) >= 1_700_000_100

@@ -16,7 +16,7 @@ from bot.listeners.support import lazy_listener, reply
 from bot.middleware import ack_if_needed
 from bot.services import conversation
 
-Step = Callable[[Deps, RequestContext, dict[str, Any]], list[Message]]
+Step = Callable[[Deps, RequestContext, dict[str, Any]], tuple[list[Message], bool]]
 
 
 def card_channel(body: dict[str, Any], channel_id: str | None, user_id: str) -> str:
@@ -35,9 +35,9 @@ def conversation_button(deps: Deps, step: Step) -> Callable[..., None]:
     def card_button(ctx: RequestContext, body: dict[str, Any], client: WebClient, respond: Respond | None) -> None:
         action = body["actions"][0]
         channel = card_channel(body, ctx.channel_id, ctx.user_id)
-        messages = step(deps, ctx.in_channel(channel), action)
+        messages, current = step(deps, ctx.in_channel(channel), action)
         message_ts = (body.get("container") or {}).get("message_ts")
-        if message_ts and messages:
+        if message_ts and messages and current:
             _close_card(client, channel, message_ts, body, action)
         reply(deps, client, ctx, channel, messages, key=f"act:{body.get('trigger_id') or action.get('action_ts')}")
 
@@ -58,11 +58,15 @@ def _close_card(client: WebClient, channel: str, ts: str, body: dict[str, Any], 
 
 
 # Each button of the conversation, bound once.
+def _press(button: str) -> Step:
+    return lambda deps, ctx, action: conversation.press_card(deps, ctx, button, str(action.get("value") or ""))
+
+
 BUTTONS: dict[str, Step] = {
-    ids.ACTION_CONFIRM: lambda deps, ctx, action: conversation.confirm_goal(deps, ctx),
-    ids.ACTION_CANCEL: lambda deps, ctx, action: conversation.cancel_goal(deps, ctx),
-    ids.ACTION_EDIT: lambda deps, ctx, action: conversation.edit_goal(deps, ctx),
-    ids.ACTION_CHOICE: lambda deps, ctx, action: conversation.edit_goal(deps, ctx, action.get("value")),
+    ids.ACTION_CONFIRM: _press("confirm"),
+    ids.ACTION_CANCEL: _press("cancel"),
+    ids.ACTION_EDIT: _press("edit"),
+    ids.ACTION_CHOICE: _press("choice"),
 }
 
 

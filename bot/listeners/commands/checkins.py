@@ -13,6 +13,7 @@ from slack_bolt import Respond
 from slack_sdk import WebClient
 
 from bot.blocks.common import escape, text_message
+from bot.blocks.teams import refusal_text
 from bot.context import RequestContext
 from bot.deps import Deps
 from bot.listeners.support import ephemeral
@@ -20,6 +21,7 @@ from bot.rules.commands import Command
 from bot.rules.deadlines import resolve_deadline
 from bot.rules.schedule import parse_weekly_time
 from bot.services import checkin_schedule as schedules
+from bot.services import teams
 from bot.services.checkin_now import send_now
 from bot.services.profiles import dm_channel
 from prompts import fmt_date, t
@@ -67,6 +69,9 @@ def checkin_time(deps: Deps, client: WebClient, ctx: RequestContext, command: Co
         ephemeral(respond, text_message(_schedule_text(ctx, answer, "checkin.time.reset")))
         return
     team = first.lower() in TEAM_WORDS
+    if team and not (decision := teams.change_team_defaults(deps.sessions, ctx)):
+        ephemeral(respond, text_message(refusal_text(lang, decision)))
+        return
     reading = parse_weekly_time(rest if team else args)
     if reading.value is None:
         ephemeral(respond, text_message(t(lang, f"checkin.time.{reading.error}")))

@@ -3,23 +3,47 @@
 from __future__ import annotations
 
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from slack_bolt import Respond
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
 from bot.blocks.common import escape, text_message
+from bot.blocks.teams import refusal_text
 from bot.context import RequestContext
 from bot.deps import Deps
 from bot.listeners.support import ephemeral
 from bot.rules.commands import Command
 from bot.rules.digest_math import parse_channel, parse_schedule
 from bot.rules.statuses import OutboxStatus
+from bot.rules.visibility import ChannelAction
 from bot.services import digest_subscriptions as subscriptions
+from bot.services import digests, teams
 from bot.services.checkin_schedule import day_name
 from prompts import t
 
 OFF_WORDS = frozenset({"off", "stop", "unsubscribe", "disattiva", "basta", "ferma"})
 NOW_WORDS = frozenset({"now", "ora", "adesso", "subito"})
+CHANNEL_ACTIONS = {"subscribe": ChannelAction.SUBSCRIBE, "off": ChannelAction.STOP, "now": ChannelAction.POST_NOW}
+
+
+def channel_refusal(deps: Deps, client: WebClient, ctx: RequestContext, channel_id: str,
+                    action: ChannelAction) -> str | None:
+    """Why the speaker may not do this to the channel (bot.rules.visibility), or None when they may.
+
+    A channel whose members Slack will not list (a private one goalbot is not in) shows nobody's goals: the
+    access checks that follow answer for it.
+    """
+    try:
+        members = frozenset(digests.channel_members(client, channel_id))
+    except SlackApiError:
+        return None
+    decision = teams.channel_decision(deps.sessions, ctx, channel_id, members, action)
+    if decision:
+        return None
+    retry = decision.retry_at.astimezone(ZoneInfo(ctx.tz)).strftime("%H:%M") if decision.retry_at else ""
+    return refusal_text(ctx.lang, decision, time=retry)
 
 
 def digest_command(deps: Deps, client: WebClient, ctx: RequestContext, command: Command, body: dict[str, Any],
@@ -41,6 +65,10 @@ def digest_command(deps: Deps, client: WebClient, ctx: RequestContext, command: 
     channel_id = subscriptions.find_channel(client, ref, here=ctx.channel_id, here_name=body.get("channel_name"))
     if channel_id is None:
         ephemeral(respond, text_message(t(lang, "digest.cmd.unknown_channel", name=escape(ref.name or ""))))
+        return
+    refusal = channel_refusal(deps, client, ctx, channel_id, CHANNEL_ACTIONS[action])
+    if refusal is not None:
+        ephemeral(respond, text_message(refusal))
         return
     rest = " ".join(words[1:])
     if action == "off":

@@ -11,6 +11,7 @@ from bot.blocks.common import escape, text_message
 from bot.blocks.goals import goal_list, help_message
 from bot.context import RequestContext
 from bot.deps import Deps
+from bot.listeners.commands import teams
 from bot.listeners.support import ephemeral, reply
 from bot.rules.commands import Command
 from bot.services import conversation, goal_actions, profiles
@@ -35,7 +36,9 @@ def show_help(deps: Deps, client: WebClient, ctx: RequestContext, command: Comma
 
 def show_list(deps: Deps, client: WebClient, ctx: RequestContext, command: Command, body: dict[str, Any],
               respond: Respond) -> None:
-    """List the person's goals."""
+    """List the person's goals, or (`/goal list @rep`) a report's, for their managers and admins."""
+    if command.args.strip() and teams.list_of_someone(deps, client, ctx, command.args, respond):
+        return
     ephemeral(respond, goal_list(ctx.lang, goal_actions.goals_of(deps, ctx)))
 
 

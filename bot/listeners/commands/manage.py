@@ -24,6 +24,7 @@ from bot.rules.commands import Command
 from bot.rules.digest_math import parse_channel
 from bot.rules.statuses import GoalStatus
 from bot.services import export as exports
+from bot.services import teams
 from bot.services import goal_actions
 from bot.services import goals_admin as admin
 from bot.services.home import refresh_home
@@ -113,7 +114,8 @@ def export_goals(deps: Deps, client: WebClient, ctx: RequestContext, command: Co
             ephemeral(respond, text_message(t(lang, "manage.no_goals")))
             return
         scope, comment = ctx.user_id, t(lang, "export.comment", count=len(goals))
-    content = exports.render(goals, fmt)
+    content = exports.render(goals, fmt, managers=teams.managers_of(deps.sessions, ctx.team_id),
+                             with_notes=ref is None)
     try:
         channel = dm_channel(deps, client, ctx)
         client.files_upload_v2(channel=channel, content=content.encode("utf-8"),

@@ -10,7 +10,7 @@ from slack_sdk import WebClient
 
 from bot.context import RequestContext
 from bot.deps import Deps
-from bot.listeners.commands import checkins, digests, goals, manage
+from bot.listeners.commands import checkins, digests, goals, manage, proposals, teams
 from bot.rules.commands import Command
 
 Handler = Callable[[Deps, WebClient, RequestContext, Command, dict[str, Any], Respond], None]
@@ -33,4 +33,16 @@ HANDLERS: dict[str, Handler] = {
     "drop": manage.close_dropped,
     "history": manage.show_history,
     "export": manage.export_goals,
+    "admin": teams.admin_command,
+    "team": teams.team_command,
+    "objective": teams.objective_command,
+    "objectives": teams.objectives_command,
+    "align": teams.align_command,
+    "private": teams.visibility_command,
+    "public": teams.visibility_command,
+    "comment": teams.comment_command,
+    "for": proposals.propose_command,
+    "accept": proposals.accept_command,
+    "counter": proposals.counter_command,
+    "proposal": proposals.history_command,
 }

@@ -4,7 +4,7 @@ a correction, an edit or a deletion in Slack.
 Existing check-ins get no readings: their value stands as it is; buttons appear on readings recorded from now on.
 
 Revision ID: corrections_0002
-Revises: 0001
+Revises: managers_0002
 Create Date: 2026-12-01 13:20:00.000000
 
 """
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision: str = 'corrections_0002'
-down_revision: Union[str, Sequence[str], None] = '0001'
+down_revision: Union[str, Sequence[str], None] = 'managers_0002'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 

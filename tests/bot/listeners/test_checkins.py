@@ -11,6 +11,7 @@ from bot import ids
 from bot.local.workspace import LocalWorkspace
 from prompts import t
 from storage.models import CheckIn, ProcessedEvent
+from prompts import t
 from tests.bot.checkin_support import (
     add_goal,
     bot_messages,
@@ -23,6 +24,7 @@ from tests.bot.checkin_support import (
     thread_messages,
 )
 from tests.bot.conftest import all_text, dm_texts
+from tests.bot.team_support import make_manager
 
 
 def ephemeral_texts(ws: LocalWorkspace, user: str) -> list[str]:
@@ -408,6 +410,9 @@ def test_team_default_checkin_time_applies_to_people_without_their_own(workspace
     add_goal(workspace, "U2", lang="it")
     add_goal(workspace, "U3")
     workspace.command("checkin-time wednesday 10:00", user="U3")  # U3's own choice wins over the team's
+    workspace.command("checkin-time team tuesday 09:30", user="U1")  # not a manager: refused, nothing changes
+    assert workspace.fake.ephemeral_messages("U1")[-1]["text"] == t("en", "refused.who.admins_or_managers")
+    make_manager(workspace, "U1")
     workspace.command("checkin-time team tuesday 09:30", user="U1")
     assert "team's default check-in is now every *Tuesday* at *09:30*" in ephemeral_texts(workspace, "U1")[-1]
     assert run(workspace, at=datetime(2026, 12, 1, 8, 29, tzinfo=UTC))["planned"] == 0

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from bot.local.workspace import LocalWorkspace
 from storage.models import OutboxMessage
 from tests.bot.conftest import all_text
+from tests.bot.team_support import make_manager
 from tests.bot.digest_support import (
     MONDAY,
     add_checkin,
@@ -116,6 +117,7 @@ def test_stopping_a_digest_and_stopping_one_that_does_not_exist(workspace: Local
 
 def test_a_digest_now_for_a_channel_of_mixed_members(workspace: LocalWorkspace) -> None:
     mixed_team(workspace)
+    make_manager(workspace, "U1")
     workspace.command("digest now #sales", user="U1", channel="C1")
 
     [digest] = channel_posts(workspace, "C1")
@@ -151,6 +153,7 @@ def test_a_team_too_large_for_one_message_continues_in_the_thread(workspace: Loc
         workspace.add_user(user)
         add_goal(workspace, user, title=f"Book 40 meetings for {user}", unit="meetings", target=40, current=12)
     workspace.fake.add_channel("C1", name="everyone", members=members)
+    make_manager(workspace, members[0])
     workspace.command("digest now <#C1|everyone>", user=members[0], channel="C1")
 
     [digest] = channel_posts(workspace, "C1")
@@ -169,6 +172,7 @@ def test_goal_titles_and_notes_cannot_ping_the_channel(workspace: LocalWorkspace
     workspace.fake.add_channel("C1", name="sales", members=["U1"])
     goal = add_goal(workspace, "U1", title="<!channel> hit <https://evil.example|quota> & more")
     add_checkin(workspace, goal, MONDAY, 5, note="<!here> ping <@U2>", blocker="<!everyone>", mood="blocked")
+    make_manager(workspace, "U1")
     workspace.command("digest now #sales", user="U1", channel="C1")
 
     [digest] = channel_posts(workspace, "C1")
@@ -183,6 +187,7 @@ def test_an_italian_subscriber_gets_numbers_and_dates_written_the_italian_way(wo
     workspace.fake.add_channel("C1", name="vendite", members=["U1", "U2"])
     goal = add_goal(workspace, "U2", title="Rinnovi EMEA", unit="EUR", target=1_250_000, current=312_500.5)
     add_checkin(workspace, goal, MONDAY, 312_500.5, note="bene")
+    make_manager(workspace, "U2")
     workspace.command("digest now #vendite", user="U2", channel="C1")
 
     [digest] = channel_posts(workspace, "C1")
@@ -197,6 +202,7 @@ def test_a_digest_now_when_slack_refuses_it_is_reported_not_dropped(workspace: L
     workspace.fake.add_channel("C1", name="sales", members=["U1"])
     add_goal(workspace, "U1")
     workspace.fake.fail_next("chat.postMessage", status=200, error="is_archived")
+    make_manager(workspace, "U1")
     workspace.command("digest now #sales", user="U1", channel="C1")
     assert "Slack refused the team digest for <#C1> (is_archived)" in ephemeral_texts(workspace, "U1")[-1]
     with workspace.deps.sessions() as session:
@@ -207,6 +213,7 @@ def test_a_digest_now_when_slack_refuses_it_is_reported_not_dropped(workspace: L
 
 def test_a_digest_now_of_a_channel_where_nobody_has_goals_says_so(workspace: LocalWorkspace) -> None:
     workspace.fake.add_channel("C1", name="sales", members=["U1", "U2"])
+    make_manager(workspace, "U1")
     workspace.command("digest now #sales", user="U1", channel="C1")
     [digest] = channel_posts(workspace, "C1")
     assert "Nobody in this channel has a goal yet" in all_text(digest)

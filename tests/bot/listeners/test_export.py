@@ -10,7 +10,8 @@ from typing import Any
 
 from slackfake.web_api import dm_channel_id
 from bot.local.workspace import LocalWorkspace
-from storage.models import DigestSubscription
+from prompts import t
+from storage.models import DigestSubscription, Goal
 from tests.bot.conftest import NOW, all_text
 from tests.bot.listeners.test_manage import add_checkin, add_goal, ephemeral_texts
 
@@ -97,35 +98,42 @@ def test_a_slack_error_during_the_upload_is_told_to_the_person(workspace: LocalW
     assert "not_allowed_token_type" in ephemeral_texts(workspace, "U1")[-1]
 
 
-def test_the_digest_subscriber_exports_the_channels_team(workspace: LocalWorkspace) -> None:
+def test_the_digest_subscriber_exports_the_channels_public_goals_without_notes(workspace: LocalWorkspace) -> None:
     workspace.add_user("U3", name="giulia")
-    workspace.fake.add_channel("C1", name="sales-team", members=["U2", "U3"])
+    workspace.fake.add_channel("C1", name="sales-team", members=["U1", "U2", "U3"])
     subscribe(workspace, "C1", by="U1")
-    add_goal(workspace, "U2", title="marco's goal")
+    marco = add_goal(workspace, "U2", title="marco's goal")
+    add_checkin(workspace, marco, date(2026, 11, 23), 3.0, note="private thoughts about Acme")
     add_goal(workspace, "U3", title="giulia's goal")
-    add_goal(workspace, "U1", title="the manager's own goal")
+    secret = add_goal(workspace, "U3", title="giulia's private goal")
+    with workspace.deps.sessions() as session:
+        session.get(Goal, secret).visibility = "private"
+        session.commit()
     workspace.command("export <#C1|sales-team>", user="U1")
     rows = csv_rows(workspace)
     assert sorted(r["title"] for r in rows) == ["giulia's goal", "marco's goal"]
+    assert "checkin_note" not in rows[0] and "private thoughts" not in uploaded(workspace)["content"].decode()
     assert uploaded(workspace)["channels"] == [dm_channel_id("U1")]
     assert "<#C1>" in (uploaded(workspace)["initial_comment"] or "")
 
 
-def test_a_member_may_export_the_team_typed_as_a_channel_name(workspace: LocalWorkspace) -> None:
+def test_a_plain_member_who_did_not_set_the_digest_up_cannot_export_it(workspace: LocalWorkspace) -> None:
     workspace.fake.add_channel("C1", name="sales-team", members=["U1", "U2"])
     subscribe(workspace, "C1", by="U2")
     add_goal(workspace, "U2", title="marco's goal")
     workspace.command("export #sales-team", user="U1")
-    assert [r["title"] for r in csv_rows(workspace)] == ["marco's goal"]
+    assert workspace.fake.ephemeral_messages("U1")[-1]["text"] == " ".join([
+        t("en", "refused.who.channel_leads"), t("en", "refused.named", people="<@U2>")])
+    assert workspace.fake.files() == []
 
 
 def test_someone_outside_the_channel_cannot_export_its_team(workspace: LocalWorkspace) -> None:
     workspace.add_user("U3", name="giulia")
     workspace.fake.add_channel("C1", name="sales-team", members=["U1", "U2"])
-    subscribe(workspace, "C1", by="U1")
+    subscribe(workspace, "C1", by="U3")  # even the one who set it up, once they have left the channel
     add_goal(workspace, "U2", title="marco's goal")
     workspace.command("export <#C1|sales-team>", user="U3")
-    assert "Only the person who set up the digest" in ephemeral_texts(workspace, "U3")[-1]
+    assert workspace.fake.ephemeral_messages("U3")[-1]["text"] == t("en", "refused.who.channel_members")
     assert workspace.fake.files() == []
 
 

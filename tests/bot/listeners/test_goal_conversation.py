@@ -169,6 +169,40 @@ def test_cancel_button_saves_nothing(workspace: LocalWorkspace) -> None:
     assert conversation_step(workspace, "U1") is None
 
 
+def summary_card_for(ws: LocalWorkspace, user: str, goal: str, *answers: str) -> dict[str, object]:
+    """Type a goal and its answers; return the summary card the bot shows."""
+    ws.command(goal, user=user)
+    for answer in answers:
+        ws.say(answer, user=user)
+    return last_bot_message(ws, user)
+
+
+def test_an_old_cards_buttons_never_act_on_a_newer_conversation(workspace: LocalWorkspace) -> None:
+    # The goal is saved by typing "yes", so its summary card keeps its buttons; a new conversation starts.
+    old_card = summary_card_for(workspace, "U1", "acquire 10 new clients in the next six months",
+                                "8 - referrals from existing clients", "expand into healthcare")
+    workspace.say("yes", user="U1")
+    workspace.command("increase sales of product X by 15% next quarter", user="U1")
+    step = conversation_step(workspace, "U1")
+
+    for action_id in (ids.ACTION_CANCEL, ids.ACTION_CONFIRM, ids.ACTION_EDIT):
+        workspace.click(old_card, action_id, user="U1")
+        assert dm_texts(workspace, "U1")[-1] == t("en", "goal.card_inactive")
+    assert conversation_step(workspace, "U1") == step  # the new conversation goes on where it was
+    assert [g.title for g in goals_of(workspace, "U1")] == ["acquire 10 new clients in the next six months"]
+    unchanged = next(m for m in workspace.fake.dm_messages("U1") if m["ts"] == old_card["ts"])
+    assert unchanged["blocks"] == old_card["blocks"]  # not marked as if the press had done something
+
+
+def test_a_cancelled_conversations_card_saves_nothing_when_confirmed_later(workspace: LocalWorkspace) -> None:
+    card = summary_card_for(workspace, "U2", "acquisire 10 nuovi clienti nei prossimi sei mesi", "8 - referenze",
+                            "entrare nel mercato sanitario")
+    workspace.say("annulla", user="U2")
+    workspace.click(card, ids.ACTION_CONFIRM, user="U2")
+    assert goals_of(workspace, "U2") == []
+    assert dm_texts(workspace, "U2")[-1] == t("it", "goal.card_inactive")
+
+
 def test_conversation_survives_a_restart(database_url: str, clock) -> None:  # type: ignore[no-untyped-def]
     from tests.bot.conftest import make_settings
 

@@ -1,0 +1,54 @@
+"""The manager's week as Block Kit: who is behind and why (blockers and notes quoted: it goes up the line only),
+who has not checked in, what was achieved, and the objectives' roll-ups."""
+
+from __future__ import annotations
+
+from slack_sdk.models.blocks import Block, HeaderBlock
+
+from bot.blocks.common import Message, clip, context, escape, section
+from bot.blocks.teams import mention, rollup_line, text_only
+from bot.services.manager_week import ManagerWeek
+from prompts import fmt_date, fmt_number, t
+
+QUOTE_CHARS = 280
+BEHIND = ("off_track", "at_risk")
+
+
+def _percent(lang: str, fraction: float) -> str:
+    return f"{fmt_number(lang, round(fraction * 100), 0)}%"
+
+
+def manager_week(lang: str, week: ManagerWeek) -> Message:
+    """The weekly message to a manager about their reports."""
+    if not week.reports:
+        return text_only(t(lang, "team.empty"))
+    view = week.view
+    date = fmt_date(lang, view.week_start)
+    blocks: list[Block] = [HeaderBlock(text=clip(t(lang, "week.header", date=date), 150))]
+    behind = [s for _, standings in view.people for s in standings if s.facts.status == "active" and s.pace in BEHIND]
+    if behind:
+        lines = []
+        for s in behind:
+            line = t(lang, "week.behind_line", pace=t(lang, f"pace.{s.pace}"), user=mention(s.facts.owner),
+                     id=s.facts.id, title=escape(clip(s.facts.title, 200)), progress=_percent(lang, s.progress),
+                     expected=_percent(lang, s.expected))
+            said = " ".join(((s.last.blocker or s.last.note or "") if s.last else "").split())
+            if said:
+                line += "\n>" + escape(clip(said, QUOTE_CHARS))
+            lines.append(line)
+        blocks.append(section(t(lang, "week.behind_label") + "\n" + "\n".join(lines)))
+    else:
+        blocks.append(section(t(lang, "week.nobody_behind")))
+    if view.missing:
+        blocks.append(section(t(lang, "week.missing", people=", ".join(mention(p) for p in view.missing))))
+    else:
+        blocks.append(section(t(lang, "week.everyone_checked_in")))
+    if view.achieved:
+        lines = [t(lang, "week.achieved_line", user=mention(s.facts.owner), title=escape(clip(s.facts.title, 200)))
+                 for s in view.achieved]
+        blocks.append(section(t(lang, "week.achieved_label") + "\n" + "\n".join(lines)))
+    if week.objectives:
+        lines = [rollup_line(lang, result) for result in week.objectives]
+        blocks.append(section(t(lang, "week.objectives_label") + "\n" + "\n".join(lines)))
+    blocks.append(context(t(lang, "week.comment_hint")))
+    return Message(text=t(lang, "week.fallback", date=date), blocks=blocks)

@@ -1,0 +1,104 @@
+"""`/goal for @rep GOAL`, `/goal accept N`, `/goal counter N VERSION because WHY` and `/goal proposal N`.
+
+A proposal goes to the other side in a DM in their language; when both agree, the report's SMART conversation
+starts from the agreed goal in their DM.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from slack_bolt import Respond
+from slack_sdk import WebClient
+
+from bot.blocks import proposals as blocks
+from bot.blocks.teams import refusal_text, text_only
+from bot.deps import Deps
+from bot.listeners.commands.goals import new_goal
+from bot.listeners.commands.teams import context_of, resolve_people, tell_person
+from bot.listeners.support import ephemeral, reply
+from bot.rules.commands import Command
+from bot.rules.mentions import split_leading_people
+from bot.rules.visibility import Decision
+from bot.services import profiles, proposals
+from bot.context import RequestContext
+from bot.services.goals_admin import GoalRefused, split_leading_id, split_reason
+from prompts import t
+
+T = TypeVar("T")
+
+
+def propose_command(deps: Deps, client: WebClient, ctx: RequestContext, command: Command, body: dict[str, Any],
+                    respond: Respond) -> None:
+    """Propose a goal to a report; "per il Q1 …" that names nobody is an ordinary goal sentence."""
+    refs, text = split_leading_people(command.args)
+    if not refs and command.args.strip():
+        new_goal(deps, client, ctx, Command("goal", f"{command.name} {command.args}".strip()), body, respond)
+        return
+    if len(refs) != 1 or not text:
+        ephemeral(respond, text_only(t(ctx.lang, "proposal.usage_for")))
+        return
+    people = resolve_people(deps, client, ctx, refs, respond)
+    if people is None:
+        return
+    news = proposals.propose(deps.sessions, ctx, people[0], text)
+    if isinstance(news, Decision):
+        ephemeral(respond, text_only(refusal_text(ctx.lang, news)))
+        return
+    ephemeral(respond, blocks.sent(ctx.lang, news))
+    tell_person(deps, client, ctx, news.other, lambda lang: blocks.received(lang, news))
+
+
+def _with_proposal(ctx: RequestContext, args: str, respond: Respond, work: Callable[[int, str], T]) -> T | None:
+    """Read `N rest` and run the use case on proposal N; on a missing number or a refusal, say so and give None."""
+    proposal_id, rest = split_leading_id(args)
+    if proposal_id is None:
+        ephemeral(respond, text_only(t(ctx.lang, "proposal.usage")))
+        return None
+    try:
+        return work(proposal_id, rest)
+    except GoalRefused as refused:
+        ephemeral(respond, text_only(refused.text(ctx.lang)))
+        return None
+
+
+def counter_command(deps: Deps, client: WebClient, ctx: RequestContext, command: Command, body: dict[str, Any],
+                    respond: Respond) -> None:
+    """Answer a proposal with another version and why; the other side is asked."""
+    news = _with_proposal(ctx, command.args, respond,
+                          lambda number, rest: proposals.counter(deps.sessions, ctx, number, *split_reason(rest)))
+    if news is None:
+        return
+    ephemeral(respond, blocks.sent(ctx.lang, news))
+    tell_person(deps, client, ctx, news.other, lambda lang: blocks.received(lang, news))
+
+
+def accept_command(deps: Deps, client: WebClient, ctx: RequestContext, command: Command, body: dict[str, Any],
+                   respond: Respond) -> None:
+    """Agree to a proposal; the report then sets the goal up in their DM."""
+    news = _with_proposal(ctx, command.args, respond, lambda number, _: proposals.accept(deps.sessions, ctx, number))
+    if news is None:
+        return
+    ephemeral(respond, blocks.accepted_for_actor(ctx.lang, news))
+    if news.actor_id == news.owner_id:
+        tell_person(deps, client, ctx, news.manager_id, lambda lang: blocks.accepted_for_other(lang, news))
+        owner_ctx = ctx
+    else:
+        owner_ctx = context_of(deps, client, ctx, news.owner_id)
+    channel = profiles.dm_channel(deps, client, owner_ctx)
+    messages = proposals.set_up_agreed(deps.sessions, owner_ctx, news)
+    if news.actor_id != news.owner_id:
+        messages = [blocks.accepted_for_other(owner_ctx.lang, news), *messages]
+    reply(deps, client, owner_ctx, channel, messages,
+          key=f"proposal:{news.proposal_id}:agreed:{ctx.now.isoformat()}")
+
+
+def history_command(deps: Deps, client: WebClient, ctx: RequestContext, command: Command, body: dict[str, Any],
+                    respond: Respond) -> None:
+    """Show a proposal's negotiation, step by step."""
+    proposal = _with_proposal(ctx, command.args, respond,
+                              lambda number, _: proposals.history(deps.sessions, ctx, number))
+    if proposal is None:
+        return
+    ephemeral(respond, blocks.history(ctx.lang, proposal, ctx.tz))

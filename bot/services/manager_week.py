@@ -1,0 +1,52 @@
+"""The manager's week: how the manager's reports stand (private goals too: it goes up the line only), who has
+not checked in, what was achieved, blockers and notes quoted, and the objectives' roll-ups.
+
+Built in a constant number of queries whatever the team's size: the reporting lines, the digest's one query for
+every goal with its trend and latest check-in, and the objectives with their aligned goals.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import Session
+
+from bot.blocks.digests import DigestView
+from bot.rules.objectives import Rollup
+from bot.services.digests import digest_view, team_standings
+from bot.services.teams import objective_rollups
+from bot.context import RequestContext
+from storage.db import SessionFactory
+from storage.teams import list_objectives, reports_of
+
+
+@dataclass(frozen=True)
+class ManagerWeek:
+    """What the manager's weekly message shows: the reports' digest view and the objectives' roll-ups."""
+
+    manager_id: str
+    reports: list[str]
+    view: DigestView
+    objectives: list[Rollup]
+
+
+def build_manager_week(session: Session, *, team_id: str, manager_id: str, now: datetime, tz: str,
+                       lang: str) -> ManagerWeek:
+    """Load and compute the manager's week at `now`, in the manager's time zone and language."""
+    today = now.astimezone(ZoneInfo(tz)).date()
+    week_start = today - timedelta(days=today.weekday())
+    reports = [line.user_id for line in reports_of(session, team_id, manager_id)]
+    standings = team_standings(session, team_id=team_id, member_ids=reports, today=today, week_start=week_start,
+                               tz=tz, public_only=False)
+    objectives = objective_rollups(session, team_id, list_objectives(session, team_id))
+    view = digest_view(standings, lang=lang, week_start=week_start, today=today)
+    return ManagerWeek(manager_id, reports, view, objectives)
+
+
+def manager_week_for(sessions: SessionFactory, ctx: RequestContext) -> ManagerWeek:
+    """The speaker's week as their reports' manager, now (`/goal team week`)."""
+    with sessions() as session:
+        return build_manager_week(session, team_id=ctx.team_id, manager_id=ctx.user_id, now=ctx.now,
+                                  tz=ctx.tz, lang=ctx.lang)

@@ -1,0 +1,152 @@
+"""Goals set together: a manager proposes a goal to a report, each side accepts or answers with a change and a
+reason, and nothing becomes a goal until both agree; then the report walks the remaining SMART letters (how
+confident they are and their plan are always their own) and confirming the card links the goal to the proposal."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from bot.blocks.common import Message
+from bot.rules import visibility as policy
+from bot.rules.goals import parse_goal
+from bot.rules.smart import GoalDraft
+from bot.rules.visibility import Decision
+from bot.services import conversation
+from bot.context import RequestContext
+from bot.services.conversation import draft_to_json
+from bot.services.goals_admin import GoalRefused
+from bot.services.teams import load_org
+from storage.db import SessionFactory
+from storage.models import GoalProposal
+from storage.teams import create_proposal, get_proposal, record_proposal_event
+
+MAX_REASON = 1000
+
+
+class Action(StrEnum):
+    """A step of a negotiation, as kept in its history."""
+
+    PROPOSED = "proposed"
+    CHANGE_PROPOSED = "change_proposed"  # the report answers with another version
+    COUNTERED = "countered"  # the manager answers with another version
+    ACCEPTED = "accepted"
+
+
+@dataclass(frozen=True)
+class ProposalNews:
+    """What just happened to a proposal, for the listener to tell both sides."""
+
+    proposal_id: int
+    owner_id: str
+    manager_id: str
+    actor_id: str
+    action: Action
+    draft: dict[str, Any]
+    reason: str | None
+
+    @property
+    def other(self) -> str:
+        """The side who did not act: they are told."""
+        return self.owner_id if self.actor_id == self.manager_id else self.manager_id
+
+    @property
+    def agreed(self) -> bool:
+        """Both sides agree: the owner now sets the goal up."""
+        return self.action is Action.ACCEPTED
+
+
+def _draft_json(ctx: RequestContext, text: str) -> dict[str, Any]:
+    """Read a goal sentence like `/goal TEXT` does; a deadline already past is left for the owner to give."""
+    parsed = parse_goal(text, lang=ctx.lang, now=ctx.now, tz=ctx.tz, fiscal_year_start_month=ctx.fiscal_year_start)
+    draft = GoalDraft.from_parsed(parsed)
+    if parsed.deadline_error is not None:  # a deadline gone, or a weekday at odds with its date: the owner gives it
+        draft.deadline = None
+    return draft_to_json(draft)
+
+
+def _news(proposal: GoalProposal, actor: str, action: Action, reason: str | None) -> ProposalNews:
+    return ProposalNews(proposal.id, proposal.owner_id, proposal.manager_id, actor, action, dict(proposal.draft),
+                        reason)
+
+
+def propose(sessions: SessionFactory, ctx: RequestContext, owner: str, text: str) -> Decision | ProposalNews:
+    """Propose a goal to a report (their manager's or an admin's call); the report is asked next."""
+    with sessions() as session:
+        decision = policy.may_propose_goal(load_org(session, ctx.team_id), ctx.user_id, owner)
+        if not decision:
+            return decision
+        proposal = create_proposal(session, ctx.team_id, owner_id=owner, manager_id=ctx.user_id, origin="manager",
+                                   actor_id=ctx.user_id, draft=_draft_json(ctx, text), now=ctx.now)
+        session.commit()
+        return _news(proposal, ctx.user_id, Action.PROPOSED, None)
+
+
+def _open_for(session: Session, ctx: RequestContext, proposal_id: int) -> GoalProposal:
+    """The proposal when it is the speaker's ctx to answer it, else GoalRefused saying why."""
+    proposal = get_proposal(session, ctx.team_id, proposal_id)
+    if proposal is None:
+        raise GoalRefused("proposal.not_found", id=proposal_id)
+    if ctx.user_id not in (proposal.owner_id, proposal.manager_id):
+        raise GoalRefused("proposal.not_yours", id=proposal_id)
+    if proposal.status != "open":
+        raise GoalRefused("proposal.closed", id=proposal_id)
+    if proposal.awaiting != ctx.user_id:
+        raise GoalRefused("proposal.not_your_turn", id=proposal_id, person=f"<@{proposal.awaiting}>")
+    return proposal
+
+
+def counter(sessions: SessionFactory, ctx: RequestContext, proposal_id: int, text: str, reason: str) -> ProposalNews:
+    """Answer a proposal with another version and the reason for it; the other side is asked next."""
+    if not text:
+        raise GoalRefused("proposal.usage")
+    if not reason:
+        raise GoalRefused("proposal.reason_needed", id=proposal_id)
+    if len(reason) > MAX_REASON:
+        raise GoalRefused("manage.edit.reason_too_long", limit=MAX_REASON)
+    with sessions() as session:
+        proposal = _open_for(session, ctx, proposal_id)
+        action = Action.CHANGE_PROPOSED if ctx.user_id == proposal.owner_id else Action.COUNTERED
+        record_proposal_event(session, proposal, actor_id=ctx.user_id, action=action, now=ctx.now,
+                              draft=_draft_json(ctx, text), reason=reason)
+        session.commit()
+        return _news(proposal, ctx.user_id, action, reason)
+
+
+def accept(sessions: SessionFactory, ctx: RequestContext, proposal_id: int) -> ProposalNews:
+    """Agree to the proposal as it stands; the owner then sets the goal up."""
+    with sessions() as session:
+        proposal = get_proposal(session, ctx.team_id, proposal_id)
+        # The owner may pick an agreed proposal up again if they left its set-up unfinished.
+        unfinished = (proposal is not None and proposal.status == "agreed" and proposal.goal_id is None
+                      and proposal.owner_id == ctx.user_id)
+        if not unfinished:
+            proposal = _open_for(session, ctx, proposal_id)
+            record_proposal_event(session, proposal, actor_id=ctx.user_id, action=Action.ACCEPTED, now=ctx.now,
+                                  status="agreed")
+            session.commit()
+        assert proposal is not None
+        return _news(proposal, ctx.user_id, Action.ACCEPTED, None)
+
+
+def set_up_agreed(sessions: SessionFactory, owner_ctx: RequestContext, news: ProposalNews) -> list[Message]:
+    """Start the owner's SMART conversation from the agreed draft: the letters still missing are theirs to give."""
+    with sessions() as session:
+        messages = conversation.start_from_proposal(session, owner_ctx, news.draft, news.proposal_id)
+        session.commit()
+        return messages
+
+
+def history(sessions: SessionFactory, ctx: RequestContext, proposal_id: int) -> GoalProposal:
+    """The proposal with every step, for its two sides and those who see the owner's goals."""
+    with sessions() as session:
+        proposal = get_proposal(session, ctx.team_id, proposal_id)
+        if proposal is None:
+            raise GoalRefused("proposal.not_found", id=proposal_id)
+        party = ctx.user_id in (proposal.owner_id, proposal.manager_id)
+        if not party and not policy.may_see_goal(load_org(session, ctx.team_id), ctx.user_id, proposal.owner_id):
+            raise GoalRefused("proposal.not_yours", id=proposal_id)
+        return proposal

@@ -1,0 +1,29 @@
+"""conversations.card_key: the key every card of a conversation carries on its buttons
+
+Revision ID: shell_0002
+Revises: 0001
+Create Date: 2026-12-01 12:00:00
+
+"""
+from typing import Sequence, Union
+
+from alembic import op
+import sqlalchemy as sa
+
+
+revision: str = 'shell_0002'
+down_revision: Union[str, Sequence[str], None] = '0001'
+branch_labels: Union[str, Sequence[str], None] = None
+depends_on: Union[str, Sequence[str], None] = None
+
+
+def upgrade() -> None:
+    """Upgrade schema."""
+    with op.batch_alter_table('conversations', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('card_key', sa.String(length=32), nullable=True))
+
+
+def downgrade() -> None:
+    """Downgrade schema."""
+    with op.batch_alter_table('conversations', schema=None) as batch_op:
+        batch_op.drop_column('card_key')

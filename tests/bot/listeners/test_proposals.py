@@ -1,0 +1,178 @@
+"""Goals set together, through signed Slack requests: a manager proposes, the report accepts or answers with a
+change and a reason, nothing is a goal until both agree, and the report then walks the remaining letters."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.jobs.runner import run_job
+from bot.local.workspace import LocalWorkspace
+from prompts import t
+from storage.models import Goal, GoalProposal
+from tests.bot.team_support import EN_ANSWERS, IT_ANSWERS, last_answer, last_dm, save_goal
+
+EN_GOAL = "acquire 10 new clients in the next six months"
+
+
+def goals_of(ws: LocalWorkspace, user: str) -> list[Goal]:
+    with ws.deps.sessions() as session:
+        return list(session.scalars(select(Goal).where(Goal.user_id == user)))
+
+
+def dm_texts_of(ws: LocalWorkspace, user: str) -> list[str]:
+    return [str(m["text"]) for m in ws.fake.dm_messages(user) if m.get("user") == ws.fake.bot_user_id]
+
+
+@pytest.fixture
+def managed(team: LocalWorkspace) -> LocalWorkspace:
+    """Mia manages Anna (EN) and Marco (IT)."""
+    team.command("team add <@U1|anna> <@U2|marco>", user="UM")
+    return team
+
+
+def test_a_proposal_accepted_by_the_report_becomes_their_goal_once_they_confirm(managed: LocalWorkspace) -> None:
+    managed.command(f"for <@U1|anna> {EN_GOAL}", user="UM")
+    assert last_answer(managed, "UM") == t("en", "proposal.sent", id=1, person="<@U1>", title=EN_GOAL)
+    assert last_dm(managed, "U1") == t("en", "proposal.received", id=1, person="<@UM>", title=EN_GOAL)
+    assert goals_of(managed, "U1") == []  # nothing is active until both agree
+
+    managed.command("accept 1", user="U1")
+    assert last_answer(managed, "U1") == t("en", "proposal.you_accepted_owner", id=1, person="<@UM>")
+    assert last_dm(managed, "UM") == t("en", "proposal.accepted_by_owner", id=1, person="<@U1>", title=EN_GOAL)
+    assert last_dm(managed, "U1") == t("en", "ask.achievable")  # confidence and plan are the report's own
+    assert goals_of(managed, "U1") == []
+
+    for answer in EN_ANSWERS:
+        managed.say(answer, user="U1")
+    [goal] = goals_of(managed, "U1")
+    assert (goal.title, goal.target, goal.confidence, goal.status) == (EN_GOAL, 10, 8, "active")
+    with managed.deps.sessions() as session:
+        assert session.get(GoalProposal, 1).goal_id == goal.id
+
+    managed.command("proposal 1", user="UM")
+    history = last_answer(managed, "UM")
+    assert t("en", "proposal.goal_linked", goal=goal.id) in history
+    assert [line.split(" · ", 1)[1] for line in history.splitlines()[1:3]] == [
+        f"<@UM> proposed: {EN_GOAL}", "<@U1> accepted"]
+
+
+def test_an_italian_report_negotiates_a_change_before_accepting(managed: LocalWorkspace) -> None:
+    managed.command(f"for <@U2|marco> {EN_GOAL}", user="UM")
+    assert last_dm(managed, "U2") == t("it", "proposal.received", id=1, person="<@UM>", title=EN_GOAL)
+
+    managed.command("counter 1 acquisire 8 nuovi clienti nei prossimi sei mesi", user="U2")
+    assert last_answer(managed, "U2") == t("it", "proposal.reason_needed", id=1)
+    changed = "acquisire 8 nuovi clienti nei prossimi sei mesi"
+    reason = "due clienti sono passati al team di Bob"
+    managed.command(f"controproposta 1 {changed} perché {reason}", user="U2")
+    assert last_answer(managed, "U2") == t("it", "proposal.counter_sent", id=1, person="<@UM>", title=changed)
+    assert last_dm(managed, "UM") == t("en", "proposal.change_received", id=1, person="<@U2>", title=changed,
+                                       reason=reason)
+    managed.command("accetta 1", user="U2")  # it is Mia's turn now
+    assert last_answer(managed, "U2") == t("it", "proposal.not_your_turn", id=1, person="<@UM>")
+    assert goals_of(managed, "U2") == []
+
+    managed.command("accept 1", user="UM")
+    assert last_answer(managed, "UM") == t("en", "proposal.you_accepted_manager", id=1, person="<@U2>")
+    texts = dm_texts_of(managed, "U2")
+    assert t("it", "proposal.accepted_by_manager", id=1, person="<@UM>", title=changed) in texts
+    assert texts[-1] == t("it", "ask.achievable")
+    for answer in IT_ANSWERS:
+        managed.say(answer, user="U2")
+    [goal] = goals_of(managed, "U2")
+    assert (goal.title, goal.target, goal.lang) == (changed, 8, "it")
+
+    managed.command("proposta 1", user="U2")
+    lines = last_answer(managed, "U2").splitlines()
+    assert [line.split(" · ", 1)[1] for line in lines[1:4]] == [
+        f"<@UM> ha proposto: {EN_GOAL}",
+        f"<@U2> ha proposto una modifica: {changed}. Motivo: {reason}",
+        "<@UM> ha accettato",
+    ]
+
+
+def test_only_the_reports_manager_or_an_admin_proposes(managed: LocalWorkspace) -> None:
+    managed.command(f"for <@U2|marco> {EN_GOAL}", user="U1")  # a peer
+    assert last_answer(managed, "U1") == " ".join([t("en", "refused.who.manager"),
+                                                   t("en", "refused.named", people="<@UM>")])
+    managed.command(f"for <@U2|marco> {EN_GOAL}", user="UADM")
+    assert last_answer(managed, "UADM") == t("en", "proposal.sent", id=1, person="<@U2>", title=EN_GOAL)
+    with managed.deps.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(GoalProposal)) == 1
+
+
+def test_a_proposal_is_answered_only_by_its_two_sides_in_turn(managed: LocalWorkspace) -> None:
+    managed.command(f"for <@U1|anna> {EN_GOAL}", user="UM")
+    managed.command("accept 1", user="UM")
+    assert last_answer(managed, "UM") == t("en", "proposal.not_your_turn", id=1, person="<@U1>")
+    managed.command("accept 1", user="UE")
+    assert last_answer(managed, "UE") == t("en", "proposal.not_yours", id=1)
+    managed.command("proposal 1", user="UE")
+    assert last_answer(managed, "UE") == t("en", "proposal.not_yours", id=1)
+    managed.command("accept 7", user="U1")
+    assert last_answer(managed, "U1") == t("en", "proposal.not_found", id=7)
+    managed.command("accept 1", user="U1")
+    managed.command("counter 1 win 3 deals because why not", user="UM")
+    assert last_answer(managed, "UM") == t("en", "proposal.closed", id=1)
+
+
+def test_for_without_a_person_is_an_ordinary_goal_sentence(managed: LocalWorkspace) -> None:
+    managed.command("per il prossimo trimestre aumentare le vendite del prodotto X del 15%", user="U2")
+    assert t("it", "goal.understood") in dm_texts_of(managed, "U2")[-2]
+
+
+@pytest.mark.parametrize(("text", "key"), [
+    ("for <@U1|anna>", "proposal.usage_for"),
+    ("for", "proposal.usage_for"),
+    ("accept", "proposal.usage"),
+    ("counter one two", "proposal.usage"),
+])
+def test_proposal_usage(managed: LocalWorkspace, text: str, key: str) -> None:
+    managed.command(text, user="UM")
+    assert last_answer(managed, "UM") == t("en", key)
+
+
+IT_GOAL = "acquisire 10 nuovi clienti nei prossimi sei mesi"
+
+
+def set_goal_alone(ws: LocalWorkspace, user: str) -> None:
+    save_goal(ws, user, IT_GOAL, IT_ANSWERS)
+
+
+def test_with_approval_on_a_goal_set_alone_waits_for_the_manager(team: LocalWorkspace) -> None:
+    team.command("team add <@U2|marco>", user="UL")
+    team.command("team approval on", user="UL")
+    set_goal_alone(team, "U2")
+    assert last_dm(team, "U2") == t("it", "proposal.approval.awaiting", id=1, person="<@UL>", title=IT_GOAL)
+    assert goals_of(team, "U2") == []
+    run_job(team.deps, team.app.client, "outbox", now=team.deps.clock())
+    assert last_dm(team, "UL") == t("it", "proposal.approval.requested", id=1, person="<@U2>", title=IT_GOAL)
+
+    team.command("accetta 1", user="UL")
+    assert last_answer(team, "UL") == t("it", "proposal.you_accepted_manager", id=1, person="<@U2>")
+    assert t("it", "proposal.accepted_by_manager", id=1, person="<@UL>", title=IT_GOAL) in dm_texts_of(team, "U2")
+    assert goals_of(team, "U2") == []  # active once Marco confirms the card
+    team.say("sì", user="U2")
+    [goal] = goals_of(team, "U2")
+    assert (goal.title, goal.confidence, goal.status) == (IT_GOAL, 8, "active")
+
+
+def test_with_approval_on_the_manager_can_ask_for_changes(team: LocalWorkspace) -> None:
+    team.command("team add <@U2|marco>", user="UL")
+    team.command("team approvazione on", user="UL")
+    set_goal_alone(team, "U2")
+    team.command("counter 1 acquisire 12 nuovi clienti nei prossimi sei mesi perché il mercato è cresciuto", user="UL")
+    assert last_dm(team, "U2") == t("it", "proposal.change_received", id=1, person="<@UL>",
+                                    title="acquisire 12 nuovi clienti nei prossimi sei mesi",
+                                    reason="il mercato è cresciuto")
+    assert goals_of(team, "U2") == []
+
+
+def test_with_approval_off_a_goal_set_alone_is_active_at_once(team: LocalWorkspace) -> None:
+    team.command("team add <@U2|marco>", user="UL")
+    team.command("team approval on", user="UL")
+    team.command("team approval off", user="UL")
+    set_goal_alone(team, "U2")
+    [goal] = goals_of(team, "U2")
+    assert goal.status == "active"

@@ -1,0 +1,266 @@
+"""Managers and teams through signed Slack requests: admins, reporting lines, a report's goals, objectives,
+private goals and approval, in English and Italian, checked against the catalog."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from bot.local.workspace import LocalWorkspace
+from prompts import fmt_amount, fmt_date, t
+from storage.models import CheckInComment, Goal, UserPref
+from storage.teams import approval_required, get_manager
+from tests.bot.listeners.test_manage import add_checkin, add_goal
+from tests.bot.team_support import last_answer, last_answer_shown, last_dm, save_goal
+
+
+def test_a_manager_adds_two_reports_who_are_told_in_their_own_language(team: LocalWorkspace) -> None:
+    team.command("team add <@U1|anna> <@U2|marco>", user="UM")
+    assert last_answer(team, "UM") == "\n".join([
+        t("en", "team.added", person="<@U1>", manager="<@UM>"),
+        t("en", "team.added", person="<@U2>", manager="<@UM>"),
+    ])
+    assert last_dm(team, "U1") == t("en", "team.dm_added", manager="<@UM>")
+    assert last_dm(team, "U2") == t("it", "team.dm_added", manager="<@UM>")
+    with team.deps.sessions() as session:
+        assert (get_manager(session, "T0001", "U1"), get_manager(session, "T0001", "U2")) == ("UM", "UM")
+
+
+def test_an_italian_manager_adds_a_report_by_plain_name(team: LocalWorkspace) -> None:
+    team.command("team aggiungi @anna", user="UL")
+    assert last_answer(team, "UL") == t("it", "team.added", person="<@U1>", manager="<@UL>")
+
+
+def test_an_unknown_or_ambiguous_name_is_asked_back_and_nothing_changes(team: LocalWorkspace) -> None:
+    team.command("team add @nobody @Sam", user="UM")
+    assert last_answer(team, "UM") == "\n".join([
+        t("en", "people.unknown", name="@nobody"),
+        t("en", "people.ambiguous", name="@Sam", candidates="<@US1>, <@US2>"),
+    ])
+    team.command("team aggiungi @nessuno", user="UL")
+    assert last_answer(team, "UL") == t("it", "people.unknown", name="@nessuno")
+    with team.deps.sessions() as session:
+        assert get_manager(session, "T0001", "US1") is None
+
+
+def test_moving_a_report_asks_first_and_only_up_the_line_or_an_admin_may(team: LocalWorkspace) -> None:
+    team.command("team add <@U1|anna>", user="UM")
+    team.command("team add <@U1|anna>", user="UE")  # Eve tries to take Anna
+    assert last_answer(team, "UE") == t("en", "team.refused", person="<@U1>", reason=" ".join([
+        t("en", "refused.reason.has_manager"), t("en", "refused.named", people="<@UM>")]))
+    team.command("team add <@U1|anna> to <@UL|luca>", user="UADM")
+    assert last_answer(team, "UADM") == t("en", "team.needs_confirmation", person="<@U1>", previous="<@UM>",
+                                          manager="<@UL>")
+    team.command("team add <@U1|anna> to <@UL|luca> confirm", user="UADM")
+    assert last_answer(team, "UADM") == t("en", "team.moved", person="<@U1>", previous="<@UM>", manager="<@UL>")
+    assert last_dm(team, "U1") == t("en", "team.dm_added", manager="<@UL>")
+
+
+def test_nobody_manages_themselves_up_the_line(team: LocalWorkspace) -> None:
+    team.command("team add <@UM|mia>", user="UV")
+    team.command("team add <@UV|vera> to <@UM|mia>", user="UADM")
+    assert last_answer(team, "UADM") == t("en", "team.refused", person="<@UV>",
+                                          reason=t("en", "refused.reason.cycle"))
+
+
+def test_removing_a_report_tells_them(team: LocalWorkspace) -> None:
+    team.command("team add <@U2|marco>", user="UL")
+    team.command("team rimuovi <@U2|marco>", user="U1")  # a peer cannot
+    assert last_answer(team, "U1").startswith(t("en", "team.refused", person="<@U2>",
+                                                reason=t("en", "refused.who.managers")))
+    team.command("team rimuovi <@U2|marco>", user="UL")
+    assert last_answer(team, "UL") == t("it", "team.removed", person="<@U2>", previous="<@UL>")
+    assert last_dm(team, "U2") == t("it", "team.dm_removed", manager="<@UL>")
+
+
+def test_the_team_at_a_glance(team: LocalWorkspace) -> None:
+    save_goal(team, "U1", "acquire 10 new clients in the next six months")
+    team.command("team", user="UM")
+    assert last_answer(team, "UM") == t("en", "team.empty")
+    team.command("team add <@U1|anna> <@U2|marco>", user="UM")
+    team.command("team", user="UM")
+    text = last_answer_shown(team, "UM")
+    assert t("en", "team.header") in text
+    assert "acquire 10 new clients in the next six months" in text
+    assert t("en", "team.no_goals", person="<@U2>") in text
+
+
+ROLES = [
+    ("U1", "en", True),  # the owner
+    ("UM", "en", True),  # the manager
+    ("UV", "en", True),  # the manager's manager
+    ("UADM", "en", True),  # an admin
+    ("U2", "it", False),  # a peer
+    ("UE", "en", False),  # an outsider
+]
+TITLE = "acquire 10 new clients in the next six months"
+
+
+@pytest.fixture
+def reports_goal(team: LocalWorkspace) -> int:
+    """Anna's goal; Anna and Marco report to Mia, who reports to Vera."""
+    goal_id = save_goal(team, "U1", TITLE)
+    team.command("team add <@U1|anna> <@U2|marco>", user="UM")
+    team.command("team add <@UM|mia>", user="UV")
+    return goal_id
+
+
+@pytest.mark.parametrize(("viewer", "lang", "sees"), ROLES)
+def test_list_of_a_report_by_role(team: LocalWorkspace, reports_goal: int, viewer: str, lang: str,
+                                  sees: bool) -> None:
+    team.command("list <@U1|anna>", user=viewer)
+    if sees:
+        text = last_answer_shown(team, viewer)
+        assert TITLE in text and (viewer == "U1" or t(lang, "others.header", person="<@U1>") in text)
+    else:
+        assert last_answer(team, viewer) == " ".join([t(lang, "refused.who.owner_and_managers"),
+                                                      t(lang, "refused.named", people="<@U1>, <@UM>, <@UV>")])
+
+
+@pytest.mark.parametrize(("viewer", "lang", "sees"), ROLES)
+def test_history_of_a_reports_goal_by_role(team: LocalWorkspace, reports_goal: int, viewer: str, lang: str,
+                                           sees: bool) -> None:
+    team.command(f"history {reports_goal}", user=viewer)
+    if sees:
+        assert TITLE in last_answer_shown(team, viewer)
+    else:
+        assert last_answer(team, viewer) == t(lang, "refused.who.owner_and_managers")
+
+
+def test_admins_add_admins_and_anyone_can_see_who_they_are(team: LocalWorkspace) -> None:
+    team.command("admin add <@U1|anna>", user="U2")
+    assert last_answer(team, "U2") == t("it", "refused.who.admins")  # no admin has used goalbot yet
+    team.command("admin add <@U1|anna>", user="UADM")
+    assert last_answer(team, "UADM") == t("en", "admin.added", person="<@U1>")
+    team.command("admin add @anna", user="UADM")
+    assert last_answer(team, "UADM") == t("en", "admin.already", person="<@U1>")
+    team.command("admin list", user="U2")
+    text = last_answer_shown(team, "U2")
+    assert t("it", "admin.slack_line", person="<@UADM>") in text
+    assert t("it", "admin.goalbot_line", person="<@U1>", by="<@UADM>") in text
+    with team.deps.sessions() as session:
+        assert session.get(UserPref, ("T0001", "UADM")).slack_admin is True
+
+
+def test_objectives_need_an_admin_or_a_manager_and_roll_up(team: LocalWorkspace) -> None:
+    team.command("objective add €2M new ARR in healthcare", user="U1")
+    assert last_answer(team, "U1") == t("en", "refused.who.admins_or_managers")
+    team.command("team add <@U1|anna> <@U2|marco>", user="UM")
+    team.command("objective add €2M new ARR in healthcare", user="UM")
+    assert last_answer(team, "UM") == t("en", "objective.added_measure", id=1, title="€2M new ARR in healthcare",
+                                        target=fmt_amount("en", 2_000_000, "EUR"))
+    team.command("objective aggiungi Entrare nel mercato sanitario entro il Q4 2027", user="UADM")
+    assert last_answer(team, "UADM") == t("en", "objective.added", id=2,
+                                          title="Entrare nel mercato sanitario entro il Q4 2027")
+    goal_id = save_goal(team, "U1", "€500k new ARR from healthcare clients by June 2027")
+    team.command(f"align {goal_id} 1", user="U1")
+    assert last_answer(team, "U1") == t("en", "align.done", id=goal_id, objective=1,
+                                        title="€500k new ARR from healthcare clients by June 2027",
+                                        objective_title="€2M new ARR in healthcare")
+    team.command(f"align {goal_id} 1", user="UM")  # only the owner aligns their goal
+    assert last_answer(team, "UM") == t("en", "manage.not_yours", id=goal_id)
+    team.command(f"allinea {goal_id} 9", user="U1")
+    assert last_answer(team, "U1") == t("en", "align.unknown_objective", id=9)
+    team.command("checkin", user="U1")
+    card = [m for m in team.fake.dm_messages("U1") if m.get("user") == team.fake.bot_user_id][-1]
+    team.say("€200k", user="U1", thread_ts=card["ts"])
+    team.command("objectives", user="U2")
+    text = last_answer_shown(team, "U2")
+    assert t("it", "objective.header") in text
+    assert "200.000\u00a0€ su 2.000.000\u00a0€" in text
+    assert t("it", "objective.no_goals", id=2, title="Entrare nel mercato sanitario entro il Q4 2027") in text
+
+
+def test_a_goal_goes_private_and_public_only_by_its_owner(team: LocalWorkspace) -> None:
+    goal_id = save_goal(team, "U2", "acquisire 10 nuovi clienti nei prossimi sei mesi")
+    team.command(f"privato {goal_id}", user="U2")
+    assert last_answer(team, "U2") == t("it", "visibility.private", id=goal_id,
+                                        title="acquisire 10 nuovi clienti nei prossimi sei mesi")
+    team.command(f"public {goal_id}", user="U1")
+    assert last_answer(team, "U1") == t("en", "manage.not_yours", id=goal_id)
+    with team.deps.sessions() as session:
+        assert session.get(Goal, goal_id).visibility == "private"
+    team.command(f"pubblico #{goal_id}", user="U2")
+    assert last_answer(team, "U2") == t("it", "visibility.public", id=goal_id,
+                                        title="acquisire 10 nuovi clienti nei prossimi sei mesi")
+
+
+def test_approval_is_a_managers_setting(team: LocalWorkspace) -> None:
+    team.command("team approval on", user="U1")
+    assert last_answer(team, "U1") == t("en", "refused.who.admins_or_managers")
+    team.command("team add <@U2|marco>", user="UL")
+    team.command("team approvazione on", user="UL")
+    assert last_answer(team, "UL") == t("it", "approval.on")
+    with team.deps.sessions() as session:
+        assert approval_required(session, "T0001", "UL") is True
+    team.command("team approval off", user="UL")
+    assert last_answer(team, "UL") == t("it", "approval.off")
+
+
+@pytest.mark.parametrize(("text", "user", "key"), [
+    ("team frobnicate", "U1", "team.usage"),
+    ("team add", "U1", "team.usage"),
+    ("admin add nobody", "U1", "admin.usage"),
+    ("objective add", "U2", "objective.usage"),
+    ("private three", "U2", "visibility.usage"),
+    ("team approval maybe", "UM", "approval.usage"),
+    ("align 3", "U1", "align.usage"),
+    ("comment 3", "UM", "comment.usage"),
+])
+def test_usage_when_the_command_is_not_understood(team: LocalWorkspace, text: str, user: str, key: str) -> None:
+    team.command(text, user=user)
+    lang = "it" if user == "U2" else "en"
+    assert last_answer(team, user) == t(lang, key)
+
+
+
+@pytest.mark.parametrize(("owner", "lang"), [("U1", "en"), ("U2", "it")])
+def test_a_managers_comment_lands_in_the_check_in_thread(team: LocalWorkspace, owner: str, lang: str) -> None:
+    goal_id = save_goal(team, owner, TITLE)
+    team.command(f"comment {goal_id} nice one", user="UM")  # not their manager yet
+    assert last_answer(team, "UM") == t("en", "refused.who.managers")
+    team.command(f"team add <@{owner}>", user="UM")
+    team.command(f"comment {goal_id} nice one", user="UM")
+    assert last_answer(team, "UM") == t("en", "comment.no_checkin", id=goal_id, title=TITLE)
+    team.command("checkin", user=owner)
+    card = [m for m in team.fake.dm_messages(owner) if m.get("user") == team.fake.bot_user_id][-1]
+    team.command(f"comment {goal_id} Great week — <!here> let's review *Acme* on Thursday", user="UM")
+    assert last_answer(team, "UM") == t("en", "comment.posted", person=f"<@{owner}>", id=goal_id, title=TITLE)
+    [reply] = [m for m in team.fake.thread(card["channel"], card["ts"]) if m["ts"] != card["ts"]]
+    assert reply["text"] == t(lang, "comment.in_thread", person="<@UM>",
+                              text="Great week — &lt;!here&gt; let's review *Acme* on Thursday")
+    with team.deps.sessions() as session:
+        [kept] = session.scalars(select(CheckInComment)).all()
+        assert (kept.author_id, kept.text, kept.message_ts) == (
+            "UM", "Great week — <!here> let's review *Acme* on Thursday", reply["ts"])
+
+
+@pytest.mark.parametrize(("manager", "lang"), [("UM", "en"), ("UL", "it")])
+def test_the_managers_week_shows_who_is_behind_and_why(team: LocalWorkspace, manager: str, lang: str) -> None:
+    team.command("team add <@U1|anna> <@U2|marco>", user=manager)
+    behind = add_goal(team, "U1", title="Sign 10 new clients", target=10, current=1, start_date=date(2026, 8, 1))
+    add_checkin(team, behind, date(2026, 11, 23), 1.0, note="two deals slipped to January", mood="at_risk")
+    add_goal(team, "U2", title="Rinnovo riservato", visibility="private")
+    team.command("objective add Enter the healthcare market by Q4 2027", user=manager)
+    team.command("team week", user=manager)
+    text = last_answer_shown(team, manager)
+    assert t(lang, "week.header", date=fmt_date(lang, date(2026, 11, 23))) in text
+    assert t(lang, "week.behind_label") in text and f"*#{behind}* Sign 10 new clients" in text
+    assert ">two deals slipped to January" in text  # notes go up the line
+    assert t(lang, "week.missing", people="<@U2>") in text  # Marco's only goal is private: the line sees it
+    assert t(lang, "objective.no_goals", id=1, title="Enter the healthcare market by Q4 2027") in text
+
+
+def test_the_week_of_someone_without_reports(team: LocalWorkspace) -> None:
+    team.command("team week", user="U1")
+    assert last_answer(team, "U1") == t("en", "team.empty")
+
+
+@pytest.mark.parametrize(("user", "word"), [("U1", "help"), ("U2", "aiuto")])
+def test_help_names_the_managers_commands(team: LocalWorkspace, user: str, word: str) -> None:
+    team.command(word, user=user)
+    text = last_answer_shown(team, user)
+    for name in ("/goal team", "/goal for", "/goal objectives", "/goal private", "/goal comment", "/goal align"):
+        assert name in text

@@ -1,0 +1,30 @@
+"""`goalbot demo`'s team: realistic enough that a digest, a chart and App Home have something to show at once."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from bot.local.demo import MANAGER, TEAM, seed
+from bot.local.workspace import LocalWorkspace
+from storage.models import CheckIn, DigestSubscription, Goal
+
+
+def test_the_demo_team_has_every_kind_of_goal_and_twelve_weeks_of_history(workspace: LocalWorkspace) -> None:
+    seed(workspace, workspace.deps.clock())
+    with workspace.deps.sessions() as session:
+        goals = list(session.scalars(select(Goal)))
+        checkins = list(session.scalars(select(CheckIn)))
+        [digest] = list(session.scalars(select(DigestSubscription)))
+        owners = {g.user_id for g in goals}
+        assert len(owners) == 5 and MANAGER.user_id not in owners
+        assert {g.lang for g in goals} == {"en", "it"}
+        assert {g.type for g in goals} == {"revenue", "retention", "new_business"}
+        assert {g.direction for g in goals} == {"increase", "maintain", "decrease"}
+        assert [g.status for g in goals].count("achieved") == 1
+        assert any(g.pace in ("at_risk", "off_track") for g in goals if g.status == "active")
+        weeks = {g.id: len({c.week_start for c in checkins if c.goal_id == g.id}) for g in goals}
+        assert max(weeks.values()) == 12
+        assert sum(1 for c in checkins if c.blocker) >= 3 and any(c.status == "skipped" for c in checkins)
+    sales = workspace.fake.channel("#sales")
+    assert sales is not None and sales["bot_is_member"] and set(sales["members"]) == {p.user_id for p in TEAM}
+    assert digest.channel_id == sales["id"] and digest.active

@@ -1,0 +1,60 @@
+"""A modal filled in the terminal: each line a field's answer, choices by number, errors back on their field."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.local.forms import Form
+
+
+def view() -> dict[str, Any]:
+    """A modal like goalbot's edit form: a required text, a select with a current value, an optional note."""
+    options = [{"text": {"type": "plain_text", "text": label}, "value": value}
+               for value, label in (("none", "no unit"), ("EUR", "EUR"), ("clients", "clients"))]
+    return {"type": "modal", "title": {"type": "plain_text", "text": "Adjust goal"}, "blocks": [
+        {"type": "input", "block_id": "target", "label": {"type": "plain_text", "text": "Target"},
+         "element": {"type": "plain_text_input", "action_id": "t", "initial_value": "10"}},
+        {"type": "input", "block_id": "unit", "label": {"type": "plain_text", "text": "Unit"}, "optional": True,
+         "element": {"type": "static_select", "action_id": "u", "options": options, "initial_option": options[2]}},
+        {"type": "input", "block_id": "why", "label": {"type": "plain_text", "text": "Why the change?"},
+         "element": {"type": "plain_text_input", "action_id": "w"}},
+    ]}
+
+
+def fill(form: Form, *lines: str) -> list[str]:
+    printed: list[str] = []
+    for line in lines:
+        printed.extend(form.take(line).lines)
+    return printed
+
+
+def test_an_empty_line_keeps_the_value_shown_and_a_number_picks_an_option() -> None:
+    form = Form(view())
+    assert form.ask()[-1] == "  Target (now: 10):"
+    fill(form, "", "2", "the pipeline doubled")
+    assert form.state() == {
+        "target": {"t": {"type": "plain_text_input", "value": "10"}},
+        "unit": {"u": {"type": "static_select", "selected_option": {
+            "text": {"type": "plain_text", "text": "EUR", "emoji": True}, "value": "EUR"}}},
+        "why": {"w": {"type": "plain_text_input", "value": "the pipeline doubled"}},
+    }
+    assert form.take("yes").submit
+
+
+def test_a_required_field_is_asked_again_and_a_wrong_choice_is_refused() -> None:
+    form = Form(view())
+    printed = fill(form, "12", "7")
+    assert "(pick one of the 3 options by its number.)" in printed and form.current.block_id == "unit"
+    printed = fill(form, "clients", "")
+    assert "(Why the change? is required.)" in printed and form.current.block_id == "why"
+    assert not form.take(":submit").submit  # still empty
+
+
+def test_goalbots_errors_come_back_on_their_field_and_cancel_closes() -> None:
+    form = Form(view())
+    fill(form, "lots", "", "because")
+    printed = form.refused({"target": "I couldn't read a *number* here."})
+    assert "  ✗ Target: I couldn't read a number here." in printed and form.current.block_id == "target"
+    fill(form, "12")
+    assert form.current is None and form.values["target"] == "12"
+    assert form.take(":cancel").close

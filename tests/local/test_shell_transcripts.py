@@ -1,0 +1,210 @@
+"""The README, lived through the real `goalbot shell` process: lines typed on stdin, what a person reads on stdout.
+
+One process per scenario (a restart is two), no sleeps: the shell's own clock is moved with `:time`.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.local.render import readable
+from bot.local.state import ShellState, state_path
+from bot.local.timetravel import parse_target
+from bot.shell import COMMANDS
+from prompts import t
+
+TIMEOUT = 90
+
+
+def shell(folder: Path, *lines: str, args: tuple[str, ...] = ()) -> str:
+    """Run `goalbot shell` in `folder` (its own goalbot.db) with these lines typed; return everything printed."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "GOALBOT_", "DATABASE_URL"))}
+    env.update(DATABASE_URL=f"sqlite:///{folder / 'goalbot.db'}", GOALBOT_DEFAULT_LANG="en",
+               GOALBOT_DEFAULT_TZ="Europe/Rome", GOALBOT_LOG_LEVEL="WARNING")
+    done = subprocess.run([sys.executable, "-m", "bot", "shell", *args], input="\n".join(lines) + "\n",
+                          capture_output=True, text=True, cwd=folder, env=env, timeout=TIMEOUT, check=False)
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stdout + done.stderr
+    return done.stdout
+
+
+def said(lang: str, key: str, **params: object) -> str:
+    """A catalog text as the shell prints it (mrkdwn marks dropped), first line only."""
+    return readable(t(lang, key, **params)).splitlines()[0]
+
+
+def after(output: str, typed: str, *, last: bool = False) -> str:
+    """What was printed after the person typed `typed` (the first or last time), up to the next line typed."""
+    _, _, rest = output.rpartition(f"> {typed}\n") if last else output.partition(f"> {typed}\n")
+    assert rest, f"{typed!r} was never typed"
+    lines = []
+    for line in rest.splitlines():
+        if "> " in line and not line.startswith((" ", "goalbot", "(", "·", "│", "└", "┌", "App Home")):
+            break
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def saturday_morning_in_rome() -> str:
+    """The Saturday after the shell's next Friday 16:00, 10:00 in Rome, written with its +01:00 offset."""
+    friday = parse_target("friday 16:00", now=datetime.now(UTC), tz="Europe/Rome")
+    return (friday + timedelta(hours=18)).astimezone(ZoneInfo("Europe/Rome")).isoformat(timespec="minutes")
+
+
+def test_a_conversation_in_english(tmp_path: Path) -> None:
+    out = shell(
+        tmp_path,
+        "/goal win 10 new clients in the next six months",
+        "3",  # a confidence of 3, not a button: the question asks for a number
+        "8 - two demos a week and referrals",
+        "expand into the healthcare market",
+        "yes",
+        "/goal increase sales of product X by 15% next quarter",
+        ":press m1 3",  # Cancel on the saved goal's old card: it must not touch the new conversation
+        "8 - 40 deals in the pipeline",
+        ":help",
+        ":nonsense",
+    )
+    assert said("en", "goal.understood") in out
+    assert said("en", "feedback.achievable.confidence_low", confidence=3) in after(out, "3")
+    assert "(no choice" not in out and "LookupError" not in out
+    assert said("en", "goal.saved", title="win 10 new clients in the next six months", date="X").split("X")[0] in out
+    assert said("en", "goal.card_inactive") in after(out, ":press m1 3")
+    assert said("en", "ask.relevant", example="").split("?")[0] in after(out, "8 - 40 deals in the pipeline")
+    assert "you> /goal win 10" in out  # who typed what
+    for usage, _, example in COMMANDS:  # :help lists every command with an example, and --user
+        assert usage in out and example in out
+    assert "--user" in after(out, ":help")
+    assert ":nonsense is not a shell command" in after(out, ":nonsense")
+
+
+def test_the_readme_conversation_is_what_the_shell_prints_in_italian(tmp_path: Path) -> None:
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    block = readme.split("## A conversation", 1)[1].split("```text\n", 1)[1].split("```", 1)[0]
+    typed = [line.split("> ", 1)[1] for line in block.splitlines() if line.startswith(("you> ", "marco> "))]
+    # The transcript was taken on Tuesday 1 December 2026 at noon in Rome: the shell's clock is set there.
+    taken = datetime(2026, 12, 1, 11, 0, tzinfo=UTC)
+    ShellState(offset=taken - datetime.now(UTC)).save(state_path(f"sqlite:///{tmp_path / 'goalbot.db'}"))
+    out = shell(tmp_path, *typed)
+    printed = out.split("you> ", 1)[1]
+    assert ("you> " + printed).splitlines() == block.splitlines()
+    assert said("it", "goal.understood") in printed
+
+
+def test_three_weeks_of_check_ins_answered_in_the_thread_and_in_the_modal(tmp_path: Path) -> None:
+    out = shell(
+        tmp_path,
+        "/goal win 10 new clients in the next six months",
+        "8 - two demos a week",
+        "expand into healthcare",
+        "yes",
+        ":time monday 09:00",
+        ":reply m2 now at 3, waiting on legal for Acme",  # m1 is the summary card, m2 the first check-in
+        ":time +1w",
+        ":press m4 1",  # Update progress opens the modal (m3 is the first answer, with Undo and Correct)
+        "5",
+        "two pilots signed",
+        "yes",
+        ":time +1w",
+        ":home",
+    )
+    first_week = after(out, ":time monday 09:00")
+    assert "goalbot sends 1 check-in message(s)" in first_week and "[m2]" in first_week
+    answer = after(out, ":reply m2 now at 3, waiting on legal for Acme")
+    assert "goalbot (in thread m2)" in answer
+    assert said("en", "checkin.recorded.value", amount="*3* clients", change="+3") in answer
+    assert said("en", "checkin.recorded.blocker", blocker="waiting on legal for Acme") in answer
+    assert "reminder(s)" not in after(out, ":time +1w")  # answered: no nudge
+    modal = after(out, ":press m4 1")
+    assert readable(t("en", "checkin.modal.value_label")) in modal and "┌─ " in modal
+    recorded = after(out, "yes", last=True)
+    assert "goalbot (in thread m4)" in recorded
+    assert said("en", "checkin.recorded.value", amount="*5* clients", change="+2") in recorded
+    assert out.count("Weekly check-in") == 3
+    home = after(out, ":home")
+    assert "5 clients of 10 clients" in home and "two pilots signed" in home
+
+
+def test_sales_channel_digest_and_export(tmp_path: Path) -> None:
+    out = shell(
+        tmp_path,
+        "/goal win 10 new clients in the next six months",
+        "8 - two demos a week",
+        "expand into healthcare",
+        "yes",
+        ":channel #sales",
+        "/goal digest #sales friday 16:00",
+        ":as @marco it Europe/Rome",
+        "ciao a tutti",  # marco is not in #sales yet
+        ":join",
+        "ciao a tutti",
+        ":as @you",
+        "/invite @goalbot",
+        "/goal digest #sales friday 16:00",
+        ":time friday 16:00",
+        f":time {saturday_morning_in_rome()}",  # an offset typed: stored times stay UTC, so "now" is now
+        "/goal digest now #sales",
+        "/goal export",
+    )
+    assert "created #sales" in after(out, ":channel #sales")
+    assert "not in #sales yet" in after(out, "/goal digest #sales friday 16:00")  # Slack's membership holds
+    assert "not in #sales" in after(out, "ciao a tutti") and "@marco joined #sales" in after(out, ":join")
+    assert "marco #sales> ciao a tutti" in out  # every message shows who wrote it
+    assert "@goalbot joined #sales" in after(out, "/invite @goalbot")
+    digest = after(out, ":time friday 16:00")
+    assert "team digest(s)" in digest and "win 10 new clients in the next six months" in digest
+    assert "saved to goalbot-files/" in digest and list((tmp_path / "goalbot-files").glob("*.png"))
+    assert said("en", "digest.cmd.posted", channel="<#C0>").replace("#C0", "#sales") in after(
+        out, "/goal digest now #sales")  # posted at once, not queued for an hour later
+    export = after(out, "/goal export")
+    [path] = [line.split("saved to ")[1] for line in export.splitlines() if "saved to" in line]
+    with open(tmp_path / path, encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert rows and rows[0]["title"] == "win 10 new clients in the next six months"
+
+
+def test_a_restarted_shell_continues_the_conversation(tmp_path: Path) -> None:
+    first = shell(tmp_path, "/goal acquire 10 new clients in the next six months", "8 - referrals")
+    assert "Relevant" in first.splitlines()[-2] + first.splitlines()[-1]
+    second = shell(tmp_path, "expand into the healthcare market", "1")
+    assert "where you left off" in second
+    assert "Your SMART goal" in after(second, "expand into the healthcare market")
+    assert said("en", "goal.saved", title="acquire 10 new clients in the next six months",
+                date="X").split("X")[0] in after(second, "1")
+
+
+@pytest.mark.parametrize("line", ["/goal list", "hello"])
+def test_a_crash_is_reported_as_goalbot_would_and_the_prompt_returns(tmp_path: Path, line: str,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    from bot.local.timetravel import ShellClock
+    from bot.local.workspace import LocalWorkspace
+    from bot.shell import Shell
+    from tests.bot.conftest import make_settings
+
+    ws = LocalWorkspace(make_settings(f"sqlite:///{tmp_path / 'goalbot.db'}"), clock=ShellClock())
+    try:
+        ws.add_user("U0LOCAL", name="you")
+        out = io.StringIO()
+        shell_ = Shell(ws, "U0LOCAL", out, clock=ShellClock())
+
+        def broken(*args: object, **kwargs: object) -> None:
+            raise RuntimeError("boom")
+
+        monkeypatch.setattr(ws, "command", broken)
+        monkeypatch.setattr(ws, "say", broken)
+        assert shell_.handle(line) is True
+        assert shell_.handle(":who") is True  # still answering
+    finally:
+        ws.close()
+    assert f"goalbot:\n  {t('en', 'errors.internal')}" in out.getvalue()
+    assert "@you (U0LOCAL)" in out.getvalue()
