@@ -24,9 +24,24 @@ run: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/goalbot demo
 
-# The suite runs on SQLite, then on PostgreSQL when GOALBOT_TEST_POSTGRES_URL answers (CI sets it).
+# The suite runs on SQLite, then on PostgreSQL when GOALBOT_TEST_POSTGRES_URL answers (CI sets it), spread over
+# TEST_WORKERS processes (pytest-xdist; each has its own SQLite files and PostgreSQL schema). Many tests wait on
+# HTTP round trips and subprocesses, so more workers than cores still helps; TEST_WORKERS=0 runs in one process.
+TEST_WORKERS ?= 4
 test: $(STAMP)
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+
+# Only one database: every test that needs one runs on it, the rest (parsers, rendering) run as usual.
+test-sqlite: $(STAMP)
+	GOALBOT_TEST_DATABASES=sqlite $(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+
+test-postgres: $(STAMP)
+	GOALBOT_TEST_DATABASES=postgresql GOALBOT_REQUIRE_POSTGRES=1 $(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+
+# ruff (lint and import order) and mypy (strict for bot/rules and storage), as configured in pyproject.toml.
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 bench: $(STAMP)
 	$(BIN)/python bench/run_all.py

@@ -21,9 +21,11 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine, create_engine, event, insert, text
@@ -62,7 +64,7 @@ def seed(engine: Engine, size: Size, *, prefix: str, rng: random.Random) -> list
     owners = [f"{prefix}{n:04d}" for n in range(size.members)]
     weeks = size.checkins // size.goals
     start = NOW.date() - timedelta(weeks=weeks + 1)
-    goal_rows = []
+    goal_rows: list[dict[str, Any]] = []
     for n in range(size.goals):
         unit, target = UNITS[n % len(UNITS)]
         current = target * rng.uniform(0.05, 1.05)
@@ -170,13 +172,18 @@ def measure(engine: Engine, members: list[str], runs: int) -> dict[str, float]:
     }
 
 
-def open_database(url: str | None) -> tuple[Engine, callable]:  # type: ignore[valid-type]
+def open_database(url: str | None) -> tuple[Engine, Callable[[], None]]:
     """A migrated empty database and a function that removes it."""
     if url is None or url.startswith("sqlite"):
         folder = tempfile.TemporaryDirectory()
         engine = make_engine(url or f"sqlite:///{folder.name}/bench.db")
         upgrade(engine)
-        return engine, lambda: (engine.dispose(), folder.cleanup())
+
+        def remove() -> None:
+            engine.dispose()
+            folder.cleanup()
+
+        return engine, remove
     schema = f"goalbot_bench_{uuid.uuid4().hex[:8]}"
     admin = create_engine(url)
     with admin.begin() as conn:

@@ -64,13 +64,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 def child(args: argparse.Namespace) -> None:
     """The measured process: plan with the real check-in planner, deliver with the real engine, report."""
     from bot.app import make_client
-    from slackfake import FAKE_BOT_TOKEN
     from bot.clock import FixedClock
     from bot.delivery.outbox import pending_count
     from bot.jobs.registry import PLANNERS
     from bot.jobs.runner import run_job
     from bot.runtime import make_deps
     from bot.settings import Settings
+    from slackfake import FAKE_BOT_TOKEN
 
     settings = Settings.from_env({
         "DATABASE_URL": args.database, "SLACK_API_URL": args.api_url, "GOALBOT_DEFAULT_TZ": "Europe/Rome",
@@ -115,7 +115,8 @@ def seed(database_url: str, owners: int, goals_per_owner: int, source: str) -> N
     upgrade(engine)
     sessions = make_session_factory(engine)
     created = MONDAY - timedelta(days=30)
-    prefs, goals = [], []
+    prefs: list[dict[str, Any]] = []
+    goals: list[dict[str, Any]] = []
     for n in range(1, owners + 1):
         user = f"U{n:05d}"
         # A known zone (as after the owner's first chat): the planner makes no users.info call.
@@ -149,7 +150,7 @@ def minimum_seconds(args: argparse.Namespace) -> float:
     w = args.workspace_per_minute
     workspace = max(0, n - w) / (w / 60.0)
     channel = max(0, args.goals_per_owner - args.burst) / args.per_channel_per_second
-    return max(workspace, channel)
+    return float(max(workspace, channel))
 
 
 def postgres_schema(url: str) -> tuple[str, Any]:

@@ -25,13 +25,13 @@ from sqlalchemy import Engine, insert, update
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from digest import NOW, TEAM, TZ, QueryCounter, Size, open_database, percentile, seed  # noqa: E402
+from digest import NOW, TEAM, TZ, QueryCounter, Size, open_database, percentile, seed
 
-from bot.blocks.manager_week import manager_week  # noqa: E402
-from bot.services.digests import build_digest  # noqa: E402
-from bot.services.manager_week import build_manager_week  # noqa: E402
-from storage.db import make_session_factory  # noqa: E402
-from storage.models import Goal, Objective, ReportingLine  # noqa: E402
+from bot.blocks.manager_week import manager_week
+from bot.services.digests import build_digest
+from bot.services.manager_week import build_manager_week
+from storage.db import make_session_factory
+from storage.models import Goal, Objective, ReportingLine
 
 TARGET_MS = 100.0
 

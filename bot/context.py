@@ -83,7 +83,7 @@ def attach_caller(clock: Callable[[], Clock]) -> Callable[..., BoltResponse | No
         # Never raise here: Bolt 1.30 drops an ack already given when a later middleware fails.
         try:
             context[CALLER_KEY] = caller_from(context, clock()())
-        except Exception:  # noqa: BLE001 - listeners then answer without a caller, as for an unknown request
+        except Exception:  # listeners then answer without a caller, as for an unknown request
             log.exception("could not read the caller of a %s request", body.get("type") or body.get("command"))
         return next()
 

@@ -7,7 +7,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.clock import Clock
+from bot.clock import SYSTEM_TIMER, Clock, Timer
 from bot.services.directory import UserDirectory
 from bot.settings import Settings
 from storage.db import SessionFactory
@@ -21,7 +21,7 @@ class TrackingExecutor(ThreadPoolExecutor):
         self._pending = 0
         self._idle = threading.Condition()
 
-    def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Future[Any]:  # type: ignore[override]
+    def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Future[Any]:
         """Run `fn` on the pool and count it until it finishes."""
         with self._idle:
             self._pending += 1
@@ -48,4 +48,5 @@ class Deps:
     sessions: SessionFactory
     clock: Clock
     executor: TrackingExecutor
+    timer: Timer = SYSTEM_TIMER  # elapsed time and waits (rate limits, retries); tests use a virtual one
     directory: UserDirectory = field(default_factory=UserDirectory)  # users.list, cached

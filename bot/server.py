@@ -1,64 +1,185 @@
-"""HTTP mode: Slack's requests at POST /slack/events (signature-verified by Bolt) and GET /healthz."""
+"""HTTP mode in production: the edge (bot/edge/wsgi.py) served by waitress, in one or several processes.
+
+Why waitress (not gunicorn): waitress reads every request asynchronously and hands it to a worker thread only
+once it is complete, so an idle or slow client costs a socket, not a thread (the stdlib server held 406
+threads for 400 slow connections); it refuses a body whose Content-Length is over max_request_body_size before
+reading it (413), closes idle connections after channel_timeout, and stops accepting past connection_limit.
+gunicorn's sync and gthread workers read requests in their worker threads (its docs ask for a buffering
+proxy in front against slow clients) and it has no body-size limit. `--workers N` forks N waitress processes
+that share one listening socket; the scheduler runs in exactly one process per database (bot/jobs/leader.py).
+"""
 
 from __future__ import annotations
 
-import json
+import contextlib
 import logging
-from collections.abc import Callable, Iterable
-from socketserver import ThreadingMixIn
+import os
+import signal
+import socket
+import sys
+import tempfile
+import time
+from collections.abc import Callable
 from typing import Any
-from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
-from slack_bolt import App
-from slack_bolt.adapter.wsgi import SlackRequestHandler
-from sqlalchemy import text
+from waitress.server import create_server
 
 from bot.deps import Deps
+from bot.settings import Settings
 
 log = logging.getLogger(__name__)
-StartResponse = Callable[..., Any]
 
 
-class ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
-    """One thread per request, so a slow request never delays another's ack."""
+class HttpServer:
+    """A waitress server on a socket: serve_forever() in a thread, shutdown() from another."""
 
-    daemon_threads = True
-    # The stdlib default backlog of 5 refuses connections when Slack sends a burst (bench/ack_latency.py).
-    request_queue_size = 128
+    def __init__(self, wsgi: Callable[..., Any], settings: Settings, host: str, port: int,
+                 sock: socket.socket | None = None) -> None:
+        options: dict[str, Any] = dict(
+            threads=settings.http_threads,
+            connection_limit=settings.http_connection_limit,
+            channel_timeout=settings.http_timeout_seconds,
+            cleanup_interval=max(1, min(30, settings.http_timeout_seconds // 2)),
+            max_request_body_size=settings.max_body_bytes,
+            max_request_header_size=32_768,
+            backlog=1024,
+            ident="goalbot",
+            expose_tracebacks=False,
+            clear_untrusted_proxy_headers=True,
+        )
+        if sock is not None:
+            options["sockets"] = [sock]
+        else:
+            options.update(host=host, port=port)
+        self._server = create_server(wsgi, **options)
+        self.server_port: int = int(self._server.effective_port)
+
+    def serve_forever(self) -> None:
+        """Serve until shutdown() (or the process ends)."""
+        with contextlib.suppress(OSError, ValueError):  # the map was closed under the loop by shutdown()
+            self._server.run()
+
+    def shutdown(self) -> None:
+        """Stop accepting and close every connection."""
+        self._server.close()
+
+    def server_close(self) -> None:
+        """Kept for the stdlib server's interface: shutdown() already closed the socket."""
 
 
-class QuietHandler(WSGIRequestHandler):
-    """Access logs at debug level: Slack's traffic would drown everything else."""
+def make_http_server(app: Any, deps: Deps, host: str, port: int, sock: socket.socket | None = None) -> HttpServer:
+    """The edge WSGI app for `app`, served by waitress on host:port (port 0 picks a free one) or on `sock`."""
+    from bot.edge.wsgi import SlackEdge
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
-        log.debug("%s - %s", self.address_string(), format % args)
+    return HttpServer(SlackEdge(app, deps), deps.settings, host, port, sock)
 
 
-def make_wsgi_app(app: App, deps: Deps) -> Callable[[dict[str, Any], StartResponse], Iterable[bytes]]:
-    """Route /slack/events to Bolt and answer /healthz with a database round trip."""
-    slack = SlackRequestHandler(app)
+# --------------------------------------------------------------------------- processes
 
-    def wsgi(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
-        path, method = environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD", "GET")
-        if path == "/healthz" and method == "GET":
+
+SWITCH_INTERVAL = 0.0005  # seconds; CPython's default is 0.005
+
+
+def tune_process() -> None:
+    """Make a web process hand the GIL over sooner: a request crosses threads three times (waitress' loop reads
+    it, a worker runs the app, the loop writes the answer) and each crossing can wait a whole switch interval
+    while the listeners' work holds the GIL; at the default 5 ms that alone cost acks tens of milliseconds."""
+    sys.setswitchinterval(SWITCH_INTERVAL)
+
+
+
+def serve_process(settings: Settings, host: str, port: int, *, sock: socket.socket | None,
+                  scheduler: bool, on_ready: Callable[[int], None] | None = None) -> None:
+    """One web process: its own database connections and Bolt app, contending for the scheduler, serving."""
+    from bot.app import build_app
+    from bot.clock import system_clock
+    from bot.jobs.leader import SchedulerLeader
+    from bot.runtime import make_deps
+
+    tune_process()
+    deps = make_deps(settings, system_clock, migrate=False)
+    app = build_app(deps)
+    leader = SchedulerLeader(deps, app.client).start() if scheduler else None
+    server = make_http_server(app, deps, host, port, sock)
+    log.info("serving Slack requests on http://%s:%s/slack/events (pid %s)", host, server.server_port, os.getpid())
+    if on_ready is not None:
+        on_ready(server.server_port)
+
+    def stop(_signum: int, _frame: Any) -> None:
+        server.shutdown()
+
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        if leader is not None:
+            leader.stop()
+        deps.executor.shutdown(wait=False)
+
+
+def serve_http(settings: Settings, host: str, port: int, *, workers: int, scheduler: bool) -> int:
+    """`goalbot serve --http --workers N`: migrate once, then N forked processes on one listening socket."""
+    from bot.runtime import make_deps
+
+    if workers > 1:
+        # Counters from every worker are summed at /metrics (prometheus-client's multiprocess mode); the variable
+        # must be set before prometheus_client is first imported, which is why nothing above imports bot.edge.
+        os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", tempfile.mkdtemp(prefix="goalbot-metrics-"))
+    make_deps(settings, migrate=True).sessions.kw["bind"].dispose()  # migrate before any worker starts
+    if workers <= 1:
+        serve_process(settings, host, port, sock=None, scheduler=scheduler)
+        return 0
+    listener = socket.create_server((host, port), backlog=1024, reuse_port=False)
+    listener.set_inheritable(True)
+    log.info("serving on http://%s:%s with %d worker processes", host, listener.getsockname()[1], workers)
+    children: dict[int, int] = {}
+    stopping = False
+
+    def spawn(slot: int) -> None:
+        pid = os.fork()
+        if pid == 0:  # the worker
+            signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent stops us with SIGTERM
             try:
-                with deps.sessions() as session:
-                    session.execute(text("SELECT 1"))
-                status, body = "200 OK", {"ok": True}
-            except Exception as error:  # noqa: BLE001 - health reports the failure instead of raising
-                status, body = "503 Service Unavailable", {"ok": False, "error": type(error).__name__}
-            payload = json.dumps(body).encode()
-            start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(payload)))])
-            return [payload]
-        if path == "/slack/events" and method == "POST":
-            return slack(environ, start_response)
-        start_response("404 Not Found", [("Content-Type", "text/plain")])
-        return [b"not found"]
+                serve_process(settings, host, port, sock=listener, scheduler=scheduler)
+            finally:
+                os._exit(0)
+        children[pid] = slot
 
-    return wsgi
+    def stop(_signum: int, _frame: Any) -> None:
+        nonlocal stopping
+        stopping = True
+        for pid in list(children):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGTERM)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    for slot in range(workers):
+        spawn(slot)
+    while children:
+        try:
+            pid, status = os.wait()
+        except ChildProcessError:
+            break
+        except InterruptedError:
+            continue
+        freed = children.pop(pid, -1)
+        _mark_dead(pid)
+        if freed >= 0 and not stopping:
+            log.warning("worker %s exited (status %s); starting another", pid, status)
+            time.sleep(1)  # a worker that dies at start must not become a fork loop
+            spawn(freed)
+    listener.close()
+    return 0
 
 
-def make_http_server(app: App, deps: Deps, host: str, port: int) -> WSGIServer:
-    """Return a threaded WSGI server for the app (port 0 picks a free one)."""
-    return make_server(host, port, make_wsgi_app(app, deps), server_class=ThreadingWSGIServer,
-                       handler_class=QuietHandler)
+def _mark_dead(pid: int) -> None:
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(pid)
+
+
+__all__ = ["HttpServer", "make_http_server", "serve_http", "serve_process"]

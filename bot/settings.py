@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dotenv import dotenv_values
@@ -14,6 +15,7 @@ from sqlalchemy.exc import ArgumentError
 
 LANGUAGES = ("en", "it")
 SLACK_API_DEFAULT = "https://slack.com/api/"
+SLACK_HOOKS_PREFIX = "https://hooks.slack.com/"
 
 
 class SettingsError(ValueError):
@@ -38,6 +40,19 @@ class Settings:
     log_level: str
     # chat.postMessage workspace-wide budget; Slack documents "several hundred per minute" (see bot/delivery/ratelimit.py).
     slack_posts_per_minute: int = 300
+    # The HTTP edge (bot/edge, bot/server.py): see README "Running in production".
+    team_id: str | None = None  # our install; None: learnt from auth.test for the bot token
+    app_id: str | None = None
+    enterprise_id: str | None = None
+    response_url_prefixes: tuple[str, ...] = (SLACK_HOOKS_PREFIX,)
+    max_body_bytes: int = 262_144
+    http_threads: int = 8
+    http_connection_limit: int = 1_000
+    http_timeout_seconds: int = 30
+    log_format: str = "text"
+    processed_events_ttl_seconds: int = 3_600
+    fingerprints_ttl_seconds: int = 600
+    sent_outbox_ttl_days: int = 30
     # The month (1-12) the workspace's fiscal year starts in: "FY27 Q1" and "fine anno fiscale" are read against it.
     fiscal_year_start: int = 1
 
@@ -116,8 +131,36 @@ class Settings:
             log_level=(get("GOALBOT_LOG_LEVEL") or "INFO").upper(),
             slack_posts_per_minute=_positive_int("GOALBOT_SLACK_POSTS_PER_MINUTE",
                                                  get("GOALBOT_SLACK_POSTS_PER_MINUTE") or "300"),
+            **_edge_settings(get),
             fiscal_year_start=_month("GOALBOT_FISCAL_YEAR_START", get("GOALBOT_FISCAL_YEAR_START") or "1"),
         )
+
+
+def _edge_settings(get: Callable[[str], str | None]) -> dict[str, Any]:
+    """The HTTP edge's settings: install identity, limits, logging and housekeeping ages."""
+    prefixes = tuple(p.strip() for p in (get("GOALBOT_RESPONSE_URL_PREFIXES") or SLACK_HOOKS_PREFIX).split(","))
+    for prefix in prefixes:
+        if not prefix.startswith(("https://", "http://")) or prefix.count("/") < 3:
+            raise SettingsError("GOALBOT_RESPONSE_URL_PREFIXES must be URL prefixes ending in a slash after the "
+                                f"host, such as {SLACK_HOOKS_PREFIX}, not {prefix!r}.")
+    log_format = (get("GOALBOT_LOG_FORMAT") or "text").lower()
+    if log_format not in ("text", "json"):
+        raise SettingsError(f"GOALBOT_LOG_FORMAT must be text or json, not {log_format!r}.")
+
+    def number(name: str, default: int) -> int:
+        return _positive_int(name, get(name) or str(default))
+
+    return {
+        "team_id": get("SLACK_TEAM_ID"), "app_id": get("SLACK_APP_ID"), "enterprise_id": get("SLACK_ENTERPRISE_ID"),
+        "response_url_prefixes": prefixes, "log_format": log_format,
+        "max_body_bytes": number("GOALBOT_MAX_BODY_BYTES", 262_144),
+        "http_threads": number("GOALBOT_HTTP_THREADS", 8),
+        "http_connection_limit": number("GOALBOT_HTTP_CONNECTION_LIMIT", 1_000),
+        "http_timeout_seconds": number("GOALBOT_HTTP_TIMEOUT_SECONDS", 30),
+        "processed_events_ttl_seconds": number("GOALBOT_PROCESSED_EVENTS_TTL_SECONDS", 3_600),
+        "fingerprints_ttl_seconds": number("GOALBOT_FINGERPRINTS_TTL_SECONDS", 600),
+        "sent_outbox_ttl_days": number("GOALBOT_SENT_OUTBOX_TTL_DAYS", 30),
+    }
 
 
 def _positive_int(name: str, value: str) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import queue
 import re
@@ -17,8 +18,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from slack_sdk import WebClient
 from sqlalchemy import select
 
-from bot.delivery.ratelimit import ChannelPacer, shared_limits
 from bot.clock import as_utc
+from bot.delivery.ratelimit import ChannelPacer, shared_limits
 from bot.jobs.checkins import REMINDER_AFTER
 from bot.jobs.registry import OUTBOX_JOB, PLANNERS
 from bot.jobs.runner import UnknownJobError, run_job
@@ -27,7 +28,7 @@ from bot.local.render import Choice, render_message
 from bot.local.state import ShellState, state_path
 from bot.local.timetravel import TICK, ShellClock, TimeError, parse_target, stops
 from bot.local.workspace import LocalWorkspace, submission_answer
-from bot.services.conversation import CHOOSE, CONFIRM
+from bot.services.conversation import CHOOSE, CONFIRM, SAVED
 from bot.settings import Settings
 from prompts import fmt_date, normalize_lang, t
 from slackfake import WorkspaceError, dm_channel_id
@@ -173,7 +174,7 @@ class Shell:
             elif line:
                 self._handle(line)
             self.flush()
-        except Exception:  # noqa: BLE001 - the shell is a workspace: like Slack, it stays up and says so
+        except Exception:  # the shell is a workspace: like Slack, it stays up and says so
             log.exception("the shell failed on %r", line)
             self.say_bot([t(self.lang(), "errors.internal")])
         finally:
@@ -220,7 +221,7 @@ class Shell:
             return False
         with self.ws.deps.sessions() as session:
             convo = get_conversation(session, self.ws.team_id, self.me)
-            return convo is None or convo.step in (CONFIRM, CHOOSE)
+            return convo is None or convo.step in (CONFIRM, CHOOSE, SAVED)
 
     # ------------------------------------------------------------------ buttons and threads
 
@@ -444,11 +445,12 @@ class Shell:
         settings = self.ws.settings
         with self.ws.deps.sessions() as session:
             zones = {settings.default_tz} | {str(u["tz"]) for u in self.fake.users() if u.get("tz")}
-            zones |= {tz for (tz,) in session.query(UserPref.tz).filter(UserPref.tz.is_not(None))}
+            zones |= {tz for (tz,) in session.query(UserPref.tz).filter(UserPref.tz.is_not(None)) if tz is not None}
             times = {settings.checkin_time, settings.digest_time}
-            times |= {hhmm for (hhmm,) in session.query(UserPref.checkin_time).filter(UserPref.checkin_time.is_not(None))}
+            times |= {hhmm for (hhmm,) in session.query(UserPref.checkin_time)
+                      .filter(UserPref.checkin_time.is_not(None)) if hhmm is not None}
             times |= {hhmm for (hhmm,) in session.query(TeamSettings.checkin_time)
-                      .filter(TeamSettings.checkin_time.is_not(None))}
+                      .filter(TeamSettings.checkin_time.is_not(None)) if hhmm is not None}
             pairs = {(hhmm, tz) for hhmm in times for tz in zones}
             pairs |= {(s.time, s.tz) for s in session.query(DigestSubscription).filter(DigestSubscription.active)}
         return pairs
@@ -721,10 +723,8 @@ def run_shell(settings: Settings, *, user_id: str = "U0LOCAL", stdin: TextIO = s
         shell.resume(state.labels)
         interactive = stdin.isatty() and stdin is sys.stdin
         if interactive:
-            try:
+            with contextlib.suppress(ImportError):
                 import readline  # noqa: F401 - line editing and history for input()
-            except ImportError:
-                pass
         while True:
             if interactive:
                 try:
@@ -755,7 +755,7 @@ def _resolve_user(workspace: LocalWorkspace, requested: str | None, remembered: 
         name = wanted[1:].lower()
         found = next((uid for uid, u in users.items() if u["name"].lower() == name), None)
         if found:
-            return found
+            return str(found)
         user_id = "U0" + re.sub(r"[^A-Z0-9]", "", name.upper())[:9]
         workspace.add_user(user_id, name=name)
         return user_id

@@ -151,7 +151,7 @@ class _Failure:
 class _TokenBucket:
     """Classic token bucket; Slack's per-channel limit is ~1 msg/s with short bursts."""
 
-    __slots__ = ("rate", "capacity", "tokens", "updated")
+    __slots__ = ("capacity", "rate", "tokens", "updated")
 
     def __init__(self, rate: float, capacity: float, now: float) -> None:
         self.rate = rate
@@ -177,6 +177,7 @@ class _Limits:
     inject_429_ratio: float
     inject_500_ratio: float
     rng: random.Random
+    clock: Callable[[], float] = time.monotonic
     channel_buckets: dict[str, _TokenBucket] = field(default_factory=dict)
     workspace_bucket: _TokenBucket | None = None
 
@@ -282,11 +283,11 @@ class _Handler(BaseHTTPRequestHandler):
     server: _Server
     server_version = "FakeSlack/1.0"
 
-    def do_POST(self) -> None:  # noqa: N802 - stdlib naming
+    def do_POST(self) -> None:  # stdlib naming
         """Answer a POST (every Web API method, uploads, response_urls)."""
         self._serve()
 
-    def do_GET(self) -> None:  # noqa: N802 - stdlib naming
+    def do_GET(self) -> None:  # stdlib naming
         """Answer a GET the way Slack does: same methods, params in the query string."""
         self._serve()
 
@@ -576,13 +577,14 @@ class FakeSlackWebAPI:
     def snapshot(self) -> dict[str, Any]:
         """The workspace as JSON-ready data (members, channels, messages, Home tabs), for restore() later."""
         with self._lock:
-            return json.loads(json.dumps({
+            data: dict[str, Any] = json.loads(json.dumps({
                 "users": list(self._users.values()),
                 "channels": list(self._channels.values()),
                 "messages": self._messages,
                 "home_views": self._home_views,
                 "ts_micros": self._ts_micros,
             }, default=str))
+            return data
 
     def restore(self, data: dict[str, Any]) -> None:
         """Load a snapshot() taken by an earlier process: the workspace goes on where it was."""
@@ -635,9 +637,9 @@ class FakeSlackWebAPI:
                         stored[name] = view[name]
                 events.append(("modal_update", dict(stored)))
             elif action == "push":
-                top = self._views[view_id]
-                stored = self._new_view(self._check_view(response.get("view"), "modal"), root=top["root_view_id"],
-                                        previous=top["id"])
+                pushed_on = self._views[view_id]
+                stored = self._new_view(self._check_view(response.get("view"), "modal"),
+                                        root=pushed_on["root_view_id"], previous=pushed_on["id"])
                 self._modal_stack.append(stored["id"])
                 events.append(("modal_push", dict(stored)))
             elif self._modal_stack:
@@ -844,8 +846,12 @@ class FakeSlackWebAPI:
         inject_429_ratio: float = 0.0,
         inject_500_ratio: float = 0.0,
         seed: int = 0,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        """Rate-limit chat.postMessage with token buckets (per channel, per workspace) plus random faults."""
+        """Rate-limit chat.postMessage with token buckets (per channel, per workspace) plus random faults.
+
+        `clock` is the monotonic time the buckets refill by: the client's own when it paces on a virtual timer.
+        """
         with self._lock:
             self._limits = _Limits(
                 per_channel_per_second=per_channel_per_second,
@@ -854,6 +860,7 @@ class FakeSlackWebAPI:
                 inject_429_ratio=inject_429_ratio,
                 inject_500_ratio=inject_500_ratio,
                 rng=random.Random(seed),
+                clock=clock,
             )
 
     def clear_limits(self) -> None:
@@ -890,7 +897,8 @@ class FakeSlackWebAPI:
                 )
                 for part in message.iter_parts():
                     name = part.get_param("name", header="content-disposition")
-                    payload = part.get_payload(decode=True) or b""
+                    decoded_part = part.get_payload(decode=True)  # bytes for a leaf part, None when empty
+                    payload = decoded_part if isinstance(decoded_part, bytes) else b""
                     params[str(name)] = payload if part.get_filename() else payload.decode("utf-8")
             else:
                 params.update(parse_qsl(body.decode("utf-8"), keep_blank_values=True))
@@ -905,9 +913,9 @@ class FakeSlackWebAPI:
         try:
             params = self._parse_params(headers, body, query)
         except (ValueError, UnicodeDecodeError, _ApiError):
-            reply = _Reply(200, {"ok": False, "error": "invalid_json"})
-            self._record(method, {}, reply, now, token)
-            return reply
+            unreadable = _Reply(200, {"ok": False, "error": "invalid_json"})
+            self._record(method, {}, unreadable, now, token)
+            return unreadable
         token = token or params.pop("token", None)
 
         delay = self._take(self._delays, method)
@@ -936,7 +944,7 @@ class FakeSlackWebAPI:
                         params[name] = json.loads(params[name])
                     except ValueError:
                         error = f"invalid_{name}_format" if name in ("blocks", "metadata") else "invalid_arguments"
-                        raise _ApiError(error)
+                        raise _ApiError(error) from None
             body, events = handler(params)
         except _ApiError as exc:
             return _Reply(200, {"ok": False, "error": exc.error, **exc.extra})
@@ -1040,7 +1048,7 @@ class FakeSlackWebAPI:
                 return self._failure_reply(429, "ratelimited", 1, False)
             if roll < limits.inject_429_ratio + limits.inject_500_ratio:
                 return self._failure_reply(500, "internal_error", 0, False)
-            now = time.monotonic()
+            now = limits.clock()
             raw_channel = str(params.get("channel") or "")
             key = dm_channel_id(raw_channel) if raw_channel[:1] in ("U", "W") else raw_channel
             buckets: list[_TokenBucket] = []
@@ -1407,7 +1415,7 @@ class FakeSlackWebAPI:
         try:
             limit = int(params.get("limit") or default_limit)
         except ValueError:
-            raise _ApiError("invalid_limit")
+            raise _ApiError("invalid_limit") from None
         limit = max(1, min(limit, 1000))
         offset = 0
         cursor = params.get("cursor")
@@ -1418,7 +1426,7 @@ class FakeSlackWebAPI:
                 if prefix != "offset" or offset < 0:
                     raise ValueError(cursor)
             except ValueError:
-                raise _ApiError("invalid_cursor")
+                raise _ApiError("invalid_cursor") from None
         next_offset = offset + limit
         next_cursor = base64.b64encode(f"offset:{next_offset}".encode()).decode() if next_offset < len(items) else ""
         return items[offset:next_offset], next_cursor
@@ -1717,8 +1725,8 @@ class FakeSlackWebAPI:
         with self._lock:
             for target in targets:
                 if not _UPLOAD_CHANNEL_PREFIX.match(str(target)):
-                    message = "input must match regex pattern: ^[CGDZ][A-Z0-9]{8,}$ [json-pointer:/channel_id]"
-                    raise _ApiError("invalid_arguments", response_metadata={"messages": [message]})
+                    problem = "input must match regex pattern: ^[CGDZ][A-Z0-9]{8,}$ [json-pointer:/channel_id]"
+                    raise _ApiError("invalid_arguments", response_metadata={"messages": [problem]})
             channels = [self._channel_for_post(t) for t in targets]
             records = []
             for entry in entries:
@@ -1781,8 +1789,9 @@ class FakeSlackWebAPI:
                 ephemeral["blocks"] = payload.get("blocks") or []
                 events.append(("ephemeral", dict(ephemeral, replaced=True)))
             elif original is not None and _truthy(payload.get("delete_original")):
-                self._messages[channel_id].remove(original)
-                del self._message_index[(channel_id, message_ts)]
+                # original was found by (channel_id, message_ts), so both are set
+                self._messages[str(channel_id)].remove(original)
+                del self._message_index[(str(channel_id), str(message_ts))]
                 events.append(("delete", dict(original)))
             elif original is not None and _truthy(payload.get("replace_original")):
                 original["text"] = payload.get("text") or ""

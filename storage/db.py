@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TypeVar
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 SessionFactory = sessionmaker[Session]
 T = TypeVar("T")
+Person = tuple[str, str]  # (team id, user id)
 
 
 def make_engine(url: str) -> Engine:
@@ -39,14 +41,17 @@ def make_session_factory(engine: Engine) -> SessionFactory:
 
 
 @contextmanager
-def unit_of_work(sessions: SessionFactory) -> Iterator[Session]:
+def unit_of_work(sessions: SessionFactory, *, person: Person | None = None) -> Iterator[Session]:
     """One transaction per use case: committed when the block ends, rolled back when it raises.
 
     No Slack call may run inside one: fetch before it, send after it (or through the outbox), so a slow Slack
-    never holds a database lock.
+    never holds a database lock. With `person` (team id, user id), it runs under that person's lock
+    (lock_person): one person's use cases run one at a time, in the order they take the lock.
     """
     with sessions() as session:
         try:
+            if person is not None:
+                lock_person(session, *person)
             yield session
         except BaseException:
             session.rollback()
@@ -54,15 +59,42 @@ def unit_of_work(sessions: SessionFactory) -> Iterator[Session]:
         session.commit()
 
 
-def in_transaction(sessions: SessionFactory, work: Callable[[Session], T]) -> T:
+def person_lock_key(team_id: str, user_id: str) -> int:
+    """A stable signed 64-bit key for one person (PostgreSQL advisory locks take a bigint)."""
+    digest = hashlib.blake2b(f"{team_id}:{user_id}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
+def lock_person(session: Session, team_id: str, user_id: str) -> None:
+    """Hold this person's lock until the transaction ends: their use cases then run one at a time, in order.
+
+    Must be the transaction's first statement, so everything after it reads what the previous holder committed.
+    PostgreSQL: a transaction-scoped advisory lock on the person (other people are not held up, and it holds
+    across processes). SQLite: BEGIN IMMEDIATE takes the database's single write lock up front, so the reads
+    that follow see the latest commit instead of a snapshot another writer is about to make stale.
+    """
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": person_lock_key(team_id, user_id)})
+    elif dialect == "sqlite":
+        # pysqlite opens its transaction lazily (before the first write); an explicit BEGIN IMMEDIATE as the
+        # first statement becomes that transaction, committed or rolled back by the session as usual.
+        session.connection().exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def in_transaction(sessions: SessionFactory, work: Callable[[Session], T], *, person: Person | None = None) -> T:
     """Run `work` in one unit of work; a unique-key collision with a concurrent twin runs it once more.
 
     Two requests from one person at once (a double-typed command) can collide on a unique key; the loser
-    runs again and sees the winner's row, instead of answering "something went wrong".
+    runs again and sees the winner's row, instead of answering "something went wrong". With `person`, the
+    work runs under that person's lock (lock_person), so their answers are applied one at a time.
     """
+
+    def attempt() -> T:
+        with unit_of_work(sessions, person=person) as session:
+            return work(session)
+
     try:
-        with unit_of_work(sessions) as session:
-            return work(session)
+        return attempt()
     except IntegrityError:
-        with unit_of_work(sessions) as session:
-            return work(session)
+        return attempt()

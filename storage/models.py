@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -18,9 +18,37 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
 
-Timestamp = DateTime(timezone=True)
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """A point in time, stored in UTC and read back timezone-aware in UTC, on SQLite as on PostgreSQL.
+
+    SQLite keeps no offset: without this, 10:00+01:00 would be stored as 10:00 and read back as 10:00 UTC. A naive
+    datetime is refused rather than guessed at.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        """The same instant in UTC; refuses a datetime without a time zone."""
+        if value is None:
+            return None
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise ValueError(f"a timestamp needs a time zone, got the naive {value.isoformat()}")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        """Aware in UTC, whether the driver kept the offset (PostgreSQL) or not (SQLite)."""
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+Timestamp = UtcDateTime()
 
 
 class Base(DeclarativeBase):
@@ -343,7 +371,7 @@ class OutboxMessage(Base):
     channel: Mapped[str] = mapped_column(String(32))
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     ref_id: Mapped[int | None] = mapped_column(Integer)  # e.g. the check-in this message asks for
-    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending, sending, sent, failed
+    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending, sending, sent, failed, cancelled
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(Timestamp)
     claimed_by: Mapped[str | None] = mapped_column(String(64))
@@ -362,3 +390,32 @@ class ProcessedEvent(Base):
 
     event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     received_at: Mapped[datetime] = mapped_column(Timestamp)
+
+
+class RequestFingerprint(Base):
+    """A signed request already served: the same signature inside Slack's 5-minute window is a replay."""
+
+    __tablename__ = "request_fingerprints"
+
+    fingerprint: Mapped[str] = mapped_column(String(64), primary_key=True)
+    received_at: Mapped[datetime] = mapped_column(Timestamp, index=True)
+
+
+class Workspace(Base):
+    """A workspace's install state: when Slack told us the app was uninstalled or its tokens revoked."""
+
+    __tablename__ = "workspaces"
+
+    team_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    uninstalled_at: Mapped[datetime | None] = mapped_column(Timestamp)
+    tokens_revoked_at: Mapped[datetime | None] = mapped_column(Timestamp)
+
+
+class SchedulerHeartbeat(Base):
+    """The scheduler's last tick and which process holds it, so any web process can report it in /healthz."""
+
+    __tablename__ = "scheduler_heartbeats"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(128))
+    ticked_at: Mapped[datetime] = mapped_column(Timestamp)

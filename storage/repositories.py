@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Float, and_, case, delete, func, or_, select, update
+from sqlalchemy import Connection, CursorResult, Float, Result, and_, case, delete, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -27,6 +27,7 @@ from storage.models import (
     ProcessedEvent,
     TeamSettings,
     UserPref,
+    Workspace,
 )
 
 
@@ -35,19 +36,26 @@ def get_user_pref(session: Session, team_id: str, user_id: str) -> UserPref | No
     return session.get(UserPref, (team_id, user_id))
 
 
-def insert_ignore(session: Session, model: type[Base], values: dict[str, Any], *,
+def insert_ignore(session: Session | Connection, model: type[Base], values: dict[str, Any], *,
                   conflict_on: Sequence[str] | None = None, returning: Any = None) -> Any:
     """INSERT … ON CONFLICT DO NOTHING: a concurrent twin's row wins and nothing fails.
 
     Returns the `returning` column of the new row, or None when the row already existed (RETURNING, not
-    rowcount: psycopg reports -1 for a single INSERT through the ORM session).
+    rowcount: psycopg reports -1 for a single INSERT through the ORM session). `session` may also be a bare
+    connection (the replay fingerprints autocommit on connections of their own).
     """
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    dialect = session.get_bind().dialect if isinstance(session, Session) else session.dialect
+    insert = pg_insert if dialect.name == "postgresql" else sqlite_insert
     statement = insert(model).values(**values).on_conflict_do_nothing(index_elements=conflict_on)
     if returning is None:
         session.execute(statement)
         return None
     return session.execute(statement.returning(returning)).scalar()
+
+
+def rowcount(result: Result[Any]) -> int:
+    """How many rows an UPDATE or DELETE changed (its result is a CursorResult; the ORM types it as Result)."""
+    return cast(CursorResult[Any], result).rowcount
 
 
 def upsert_user_pref(session: Session, team_id: str, user_id: str) -> UserPref:
@@ -155,9 +163,10 @@ def get_checkin(session: Session, checkin_id: int) -> CheckIn | None:
 
 def insert_checkin(session: Session, goal_id: int, week: date, now: datetime) -> int | None:
     """Insert this week's check-in for a goal, asked now; its id, or None when the week already has one."""
-    return insert_ignore(session, CheckIn, {"goal_id": goal_id, "week_start": week, "status": "asked",
-                                            "asked_at": now},
-                         conflict_on=["goal_id", "week_start"], returning=CheckIn.id)
+    checkin_id: int | None = insert_ignore(session, CheckIn, {"goal_id": goal_id, "week_start": week,
+                                                             "status": "asked", "asked_at": now},
+                                           conflict_on=["goal_id", "week_start"], returning=CheckIn.id)
+    return checkin_id
 
 
 @dataclass(frozen=True)
@@ -188,9 +197,9 @@ def unanswered_checkins(session: Session, *, asked_by: datetime, week_from: date
 
 def claim_reminder(session: Session, checkin_id: int, now: datetime) -> bool:
     """Compare-and-set: mark the check-in reminded if it still needs a reminder; False when it no longer does."""
-    claimed = session.execute(update(CheckIn).where(
+    claimed = rowcount(session.execute(update(CheckIn).where(
         CheckIn.id == checkin_id, CheckIn.reminded_at.is_(None), CheckIn.status == "asked",
-        CheckIn.reply_ts.is_(None), CheckIn.mood.is_(None)).values(reminded_at=now)).rowcount
+        CheckIn.reply_ts.is_(None), CheckIn.mood.is_(None)).values(reminded_at=now)))
     return claimed == 1
 
 
@@ -491,3 +500,21 @@ def display_names(session: Session, team_id: str, user_ids: Sequence[str]) -> di
         .where(UserPref.team_id == team_id, UserPref.user_id.in_(list(user_ids)), UserPref.display_name.is_not(None))
     )
     return {user_id: name for user_id, name in rows if name}
+
+
+def inactive_teams(session: Session) -> frozenset[str]:
+    """Workspaces that uninstalled goalbot or revoked its token: nothing is sent to them (cached per session)."""
+    cached = session.info.get("inactive_teams")
+    if cached is None:
+        cached = frozenset(session.scalars(select(Workspace.team_id).where(
+            (Workspace.uninstalled_at.is_not(None)) | (Workspace.tokens_revoked_at.is_not(None)))))
+        session.info["inactive_teams"] = cached
+    return cached
+
+
+def was_sent_at(session: Session, *, kind: str, ref_id: int, channel: str, ts: str) -> bool:
+    """True when goalbot's outbox sent a message of `kind` about `ref_id` that Slack placed at (channel, ts)."""
+    return session.scalar(
+        select(OutboxMessage.id).where(OutboxMessage.kind == kind, OutboxMessage.ref_id == ref_id,
+                                       OutboxMessage.sent_channel == channel, OutboxMessage.sent_ts == ts).limit(1)
+    ) is not None

@@ -13,12 +13,12 @@ from sqlalchemy.orm import Session, selectinload
 
 from storage.models import (
     CheckInComment,
-    OutboxMessage,
     Goal,
     GoalbotAdmin,
     GoalProposal,
     ManagerSettings,
     Objective,
+    OutboxMessage,
     ProposalEvent,
     ReportingLine,
     UserPref,

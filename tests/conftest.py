@@ -18,6 +18,24 @@ from storage.models import Base
 
 POSTGRES_URL = os.environ.get("GOALBOT_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 REQUIRE_POSTGRES = os.environ.get("GOALBOT_REQUIRE_POSTGRES") == "1"
+# Which databases the database tests run on (`make test-sqlite`, `make test-postgres`); both by default.
+DATABASES = [name for name in os.environ.get("GOALBOT_TEST_DATABASES", "sqlite,postgresql").split(",") if name]
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests marked `one_database` (what they check does not depend on the database) run on the first one only."""
+    keep: list[pytest.Item] = []
+    dropped: list[pytest.Item] = []
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        database = callspec.params.get("database_url") if callspec is not None else None
+        if database not in (None, DATABASES[0]) and item.get_closest_marker("one_database"):
+            dropped.append(item)
+        else:
+            keep.append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = keep
 
 
 def _postgres_available() -> str | None:
@@ -49,7 +67,9 @@ def postgres_schema() -> Iterator[str]:
         if REQUIRE_POSTGRES:
             pytest.fail(f"PostgreSQL is required (GOALBOT_REQUIRE_POSTGRES=1) but {POSTGRES_URL} fails: {problem}")
         pytest.skip(f"PostgreSQL not reachable at {POSTGRES_URL}: {problem}")
-    schema = f"goalbot_test_{uuid.uuid4().hex[:10]}"
+    # One schema per run and per xdist worker (gw0, gw1, …), so parallel workers never share tables.
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    schema = f"goalbot_test_{worker}_{uuid.uuid4().hex[:10]}"
     admin = create_engine(POSTGRES_URL)
     with admin.begin() as conn:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
@@ -68,7 +88,7 @@ def _schema_url(schema: str) -> str:
     return f"{POSTGRES_URL}{separator}options=-csearch_path%3D{schema}"
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=DATABASES)
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A freshly migrated, empty database: every test using it runs on SQLite and on PostgreSQL."""
     if request.param == "sqlite":

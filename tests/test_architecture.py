@@ -7,6 +7,7 @@ checker that cannot fail would fail here.
 from __future__ import annotations
 
 import ast
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
@@ -96,7 +97,7 @@ def test_the_import_checkers_catch_a_deliberate_violation() -> None:
 # --- registries ---------------------------------------------------------------------------------------------------
 
 
-def unregistered(words: dict[str, str], handlers: dict[str, object]) -> tuple[set[str], set[str]]:
+def unregistered(words: Mapping[str, str], handlers: Mapping[str, object]) -> tuple[set[str], set[str]]:
     """(subcommands with no handler, handlers no subcommand reaches); "goal" and "unknown" come from the parser."""
     reachable = set(words.values()) | {"goal", "unknown"}
     return reachable - set(handlers), set(handlers) - reachable

@@ -51,7 +51,7 @@ def assert_one_sentence(stderr: str, *names: str) -> None:
 
 def parsed(capsys: pytest.CaptureFixture[str], *args: str) -> dict[str, object]:
     assert main(["parse", "goal", *args]) == 0
-    return json.loads(capsys.readouterr().out)
+    return dict(json.loads(capsys.readouterr().out))
 
 
 def test_parse_goal_prints_how_an_english_sentence_is_understood(capsys: pytest.CaptureFixture[str]) -> None:
@@ -266,7 +266,8 @@ CLIENTS_GOAL = '{"unit": "clients", "baseline": 0, "target": 10, "current": 4, "
 
 def read(capsys: pytest.CaptureFixture[str], *args: str) -> dict[str, object]:
     assert main(["parse", "reply", *args]) == 0
-    return json.loads(capsys.readouterr().out)
+    answer: dict[str, object] = json.loads(capsys.readouterr().out)
+    return answer
 
 
 def test_parse_reply_prints_the_reading(capsys: pytest.CaptureFixture[str]) -> None:

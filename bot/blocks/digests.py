@@ -98,7 +98,7 @@ class Formats:
 
     def _amount(self, value: float | None, unit: str | None, _negative: bool) -> str:
         if value is None:
-            return "–"  # noqa: RUF001 - the en dash prompts.fmt_amount writes for a missing value
+            return "–"  # the en dash prompts.fmt_amount writes for a missing value
         if unit in self._symbols:
             whole = float(value).is_integer()
             digits = self.number(abs(value), 0 if whole else 2, keep_zeros=True)

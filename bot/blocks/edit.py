@@ -69,7 +69,7 @@ def _select(lang: str, group: str, codes: Sequence[str], current: str | None, ac
         choices.append(current)  # a code from an older catalog still shows as itself
     options = [Option(value=code[:150], text=PlainTextObject(text=_label(lang, group, code))) for code in choices]
     chosen = current or NONE_CHOICE
-    initial = next(o for o, code in zip(options, choices) if code == chosen)
+    initial = next(o for o, code in zip(options, choices, strict=False) if code == chosen)
     return StaticSelectElement(action_id=action_id, options=options[:100], initial_option=initial)
 
 

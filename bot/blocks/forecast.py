@@ -54,7 +54,7 @@ def _rounded(value: float, unit: str | None) -> float:
 def _reached(goal: Any) -> bool:
     if goal.current is None:
         return False
-    return goal.current >= goal.target if goal.direction != "decrease" else goal.current <= goal.target
+    return bool(goal.current >= goal.target if goal.direction != "decrease" else goal.current <= goal.target)
 
 
 def _rate(lang: str, goal: Any, result: Forecast) -> str:

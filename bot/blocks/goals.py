@@ -66,11 +66,15 @@ def understood(lang: str, draft: GoalDraft) -> Message:
     return Message(text=text, blocks=[section(text)])
 
 
-def question(lang: str, part: str, draft: GoalDraft) -> Message:
-    """Ask for one SMART part, with an example that fits the goal's type."""
+def question(lang: str, part: str, draft: GoalDraft, objectives: Sequence[Sequence[Any]] = ()) -> Message:
+    """Ask for one SMART part, with an example that fits the goal's type; Relevant offers the objectives."""
     example = t(lang, f"examples.{part}.{draft.type}") if part in ("specific", "relevant") else ""
     text = t(lang, f"ask.{part}", example=example)
-    return Message(text=text, blocks=[section(text), context(t(lang, "goal.controls_hint"))])
+    blocks: list[Block] = [section(text)]
+    if objectives:
+        lines = [t(lang, "ask.objective_line", id=o[0], title=escape(clip(str(o[1]), 200))) for o in objectives[:20]]
+        blocks.append(section(t(lang, "ask.objectives") + "\n" + "\n".join(lines)))
+    return Message(text=text, blocks=[*blocks, context(t(lang, "goal.controls_hint"))])
 
 
 def feedback(lang: str, issue: SmartIssue, draft: GoalDraft, warning: bool = False) -> Message:

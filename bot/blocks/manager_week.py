@@ -37,12 +37,16 @@ def manager_week(lang: str, week: ManagerWeek) -> Message:
                 line += "\n>" + escape(clip(said, QUOTE_CHARS))
             lines.append(line)
         blocks.append(section(t(lang, "week.behind_label") + "\n" + "\n".join(lines)))
-    else:
+    elif view.people:  # with nobody's goal to judge, the line of who has none says it all
         blocks.append(section(t(lang, "week.nobody_behind")))
     if view.missing:
         blocks.append(section(t(lang, "week.missing", people=", ".join(mention(p) for p in view.missing))))
-    else:
+    elif view.people:
         blocks.append(section(t(lang, "week.everyone_checked_in")))
+    with_goals = {owner for owner, _ in view.people}
+    without = [report for report in week.reports if report not in with_goals]
+    if without:
+        blocks.append(section(t(lang, "week.no_goals", people=", ".join(mention(p) for p in without))))
     if view.achieved:
         lines = [t(lang, "week.achieved_line", user=mention(s.facts.owner), title=escape(clip(s.facts.title, 200)))
                  for s in view.achieved]

@@ -12,6 +12,7 @@ from bot.blocks.common import Message
 from bot.delivery.errors import classify
 from bot.delivery.outbox import enqueue
 from bot.deps import Deps
+from bot.edge import metrics
 from storage.db import unit_of_work
 
 log = logging.getLogger(__name__)
@@ -34,8 +35,9 @@ def post_messages(
         try:
             response = client.chat_postMessage(channel=channel, **payload)
             sent.append(str(response.get("ts")))
-        except Exception as error:  # noqa: BLE001 - every failure is classified, none is swallowed
+        except Exception as error:
             failure = classify(error)
+            metrics.record_send_failure(failure.reason, failure.code, permanent=failure.permanent)
             if failure.permanent:
                 log.error("reply to %s refused by Slack: %s", channel, failure.code)
                 raise

@@ -10,15 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, and_, func, or_, select, update
+from sqlalchemy import ColumnElement, CursorResult, and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.rules.statuses import OutboxStatus
 from storage.db import SessionFactory
 from storage.models import OutboxMessage
-from storage.repositories import insert_ignore
+from storage.repositories import inactive_teams, insert_ignore
 
 LEASE = timedelta(minutes=2)  # a claim older than this belongs to a process that died mid-send
 
@@ -27,7 +27,10 @@ def enqueue(
     session: Session, *, key: str, kind: str, team_id: str, channel: str, payload: dict[str, Any], now: datetime,
     ref_id: int | None = None, not_before: datetime | None = None,
 ) -> bool:
-    """Write a message to deliver; False when one with the same idempotency key already exists."""
+    """Write a message to deliver; False when one with the same idempotency key already exists, or when the
+    workspace uninstalled goalbot (nothing is sent there any more)."""
+    if team_id in inactive_teams(session):
+        return False
     values = dict(
         idempotency_key=key, kind=kind, team_id=team_id, channel=channel, payload=payload, ref_id=ref_id,
         status=OutboxStatus.PENDING, attempts=0, next_attempt_at=not_before or now, created_at=now,
@@ -73,7 +76,8 @@ def claim_due(sessions: SessionFactory, *, now: datetime, worker: str, limit: in
 
 def _write(sessions: SessionFactory, *where: ColumnElement[bool], **values: Any) -> int:
     with sessions() as session:
-        count = session.execute(update(OutboxMessage).where(*where).values(**values)).rowcount
+        result = cast(CursorResult[Any], session.execute(update(OutboxMessage).where(*where).values(**values)))
+        count = result.rowcount
         session.commit()
         return int(count or 0)
 

@@ -20,6 +20,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from bot.clock import SYSTEM_TIMER, Timer
+
 Monotonic = Callable[[], float]
 
 CHANNEL_INTERVAL = 1.0  # seconds between two posts in one channel (Slack: ~1 message/second/channel)
@@ -32,11 +34,13 @@ OPENS_PER_MINUTE = 50  # conversations.open is Tier 3
 class TokenBucket:
     """A thread-safe token bucket where callers reserve a token and sleep until their slot comes."""
 
-    def __init__(self, per_minute: float, capacity: float | None = None, *, clock: Monotonic = time.monotonic) -> None:
+    def __init__(self, per_minute: float, capacity: float | None = None, *, clock: Monotonic = time.monotonic,
+                 sleep: Callable[[float], None] = time.sleep) -> None:
         self.rate = per_minute / 60.0
         self.capacity = max(1.0, capacity if capacity is not None else per_minute)
         self.tokens = self.capacity
         self._clock = clock
+        self._sleep = sleep
         self._updated = clock()
         self._lock = threading.Lock()
 
@@ -60,7 +64,7 @@ class TokenBucket:
         """Reserve and sleep until allowed; return the seconds slept."""
         wait = self.reserve(tokens)
         if wait > 0:
-            time.sleep(wait)
+            self._sleep(wait)
         return wait
 
 
@@ -130,28 +134,33 @@ class SlackLimits:
     """The buckets one workspace's deliveries share inside this process."""
 
     posts: TokenBucket
-    uploads: TokenBucket = field(default_factory=lambda: TokenBucket(UPLOADS_PER_MINUTE, 5))
-    opens: TokenBucket = field(default_factory=lambda: TokenBucket(OPENS_PER_MINUTE, 5))
-    channels: ChannelPacer = field(default_factory=ChannelPacer)
+    uploads: TokenBucket
+    opens: TokenBucket
+    channels: ChannelPacer
     holds: ChannelHolds = field(default_factory=ChannelHolds)
 
     @classmethod
-    def for_posts_per_minute(cls, per_minute: int) -> SlackLimits:
-        """Limits for a workspace budget of `per_minute` chat.postMessage calls."""
+    def for_posts_per_minute(cls, per_minute: int, timer: Timer = SYSTEM_TIMER) -> SlackLimits:
+        """Limits for a workspace budget of `per_minute` chat.postMessage calls, timed by `timer`."""
+        def bucket(rate: float, capacity: float) -> TokenBucket:
+            return TokenBucket(rate, capacity, clock=timer.monotonic, sleep=timer.sleep)
+
         # Slack counts per-minute windows, so a minute's budget may go at once; 1% stays in reserve so requests
         # arriving a few milliseconds out of order do not find Slack's own bucket empty.
-        return cls(posts=TokenBucket(per_minute, per_minute - max(1, per_minute // 100)))
+        return cls(posts=bucket(per_minute, per_minute - max(1, per_minute // 100)),
+                   uploads=bucket(UPLOADS_PER_MINUTE, 5), opens=bucket(OPENS_PER_MINUTE, 5),
+                   channels=ChannelPacer(clock=timer.monotonic))
 
 
-_shared: dict[tuple[str, str, int], SlackLimits] = {}
+_shared: dict[tuple[str, str, int, Timer], SlackLimits] = {}
 _shared_lock = threading.Lock()
 
 
-def shared_limits(base_url: str, token: str, per_minute: int) -> SlackLimits:
+def shared_limits(base_url: str, token: str, per_minute: int, timer: Timer = SYSTEM_TIMER) -> SlackLimits:
     """The process-wide limits for one workspace (API URL + token), so successive runs share one budget."""
-    key = (base_url, token, per_minute)
+    key = (base_url, token, per_minute, timer)
     with _shared_lock:
         limits = _shared.get(key)
         if limits is None:
-            limits = _shared[key] = SlackLimits.for_posts_per_minute(per_minute)
+            limits = _shared[key] = SlackLimits.for_posts_per_minute(per_minute, timer)
         return limits

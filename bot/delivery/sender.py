@@ -11,9 +11,9 @@ At-least-once windows: a send whose answer never came (a timeout, or a process k
 reached Slack; the row is tried again (after the backoff, or after outbox.LEASE), so that one message can
 appear twice. Everything recorded as sent is never sent again.
 
-Logical time: `now` (default `deps.clock()`) is when the run starts; it advances with the real elapsed time, so
-with a fixed clock (tests, `--now`) a retry due in one second still becomes due during a long run. Waiting for
-rate limits uses time.monotonic.
+Logical time: `now` (default `deps.clock()`) is when the run starts; it advances with the elapsed time of
+`deps.timer`, so with a fixed clock (tests, `--now`) a retry due in one second still becomes due during a long
+run. Rate limits wait on the same timer: the system's monotonic clock, or a virtual one in tests.
 """
 
 from __future__ import annotations
@@ -25,7 +25,6 @@ import logging
 import os
 import socket
 import threading
-import time
 import uuid
 from collections import deque
 from dataclasses import dataclass, field
@@ -39,6 +38,7 @@ from bot.delivery import outbox
 from bot.delivery.errors import Failure, classify
 from bot.delivery.ratelimit import SlackLimits, shared_limits
 from bot.deps import Deps
+from bot.edge import metrics
 from bot.rules.statuses import OutboxStatus
 from storage.models import OutboxMessage
 
@@ -112,7 +112,8 @@ def delivery_client(client: WebClient) -> WebClient:
 def outbox_metadata(key: str, metadata: dict[str, Any] | None) -> dict[str, Any]:
     """Message metadata carrying the outbox key (it wins over a payload's own `key`), keeping the rest."""
     metadata = metadata if isinstance(metadata, dict) else {}
-    payload = metadata.get("event_payload") if isinstance(metadata.get("event_payload"), dict) else {}
+    given = metadata.get("event_payload")
+    payload: dict[str, Any] = given if isinstance(given, dict) else {}
     return {"event_type": str(metadata.get("event_type") or METADATA_EVENT), "event_payload": {**payload, "key": key}}
 
 
@@ -136,11 +137,13 @@ class _Delivery:
         self.deps = deps
         self.sessions = deps.sessions
         self.client = delivery_client(client)
+        self.timer = deps.timer
         self.limits: SlackLimits = shared_limits(str(client.base_url), str(client.token or ""),
-                                                 int(getattr(deps.settings, "slack_posts_per_minute", 300)))
+                                                 int(getattr(deps.settings, "slack_posts_per_minute", 300)),
+                                                 self.timer)
         self.worker = worker
         self.start = start
-        self.t0 = time.monotonic()
+        self.t0 = self.timer.monotonic()
         self.deadline = self.t0 + max_seconds if max_seconds else None
         self.report = DeliveryReport()
         self.lock = threading.Lock()
@@ -154,7 +157,7 @@ class _Delivery:
 
     def now(self) -> datetime:
         """The run's logical time: its start plus the real time elapsed."""
-        return self.start + timedelta(seconds=time.monotonic() - self.t0)
+        return self.start + timedelta(seconds=self.timer.monotonic() - self.t0)
 
     # ------------------------------------------------------------------ dispatcher
 
@@ -191,21 +194,21 @@ class _Delivery:
 
     def _dispatch(self) -> None:
         next_look = 0.0  # after an empty claim, look again only after IDLE_POLL (or when all is settled)
-        while self.deadline is None or time.monotonic() < self.deadline:
+        while self.deadline is None or self.timer.monotonic() < self.deadline:
             target = self._batch_size()
             with self.lock:
                 backlog = self.backlog
-            if backlog == 0 or (backlog <= target // 2 and time.monotonic() >= next_look):
+            if backlog == 0 or (backlog <= target // 2 and self.timer.monotonic() >= next_look):
                 items = self._claim(target - backlog)
                 if items:
                     self._enqueue(items)
                     continue
                 if backlog == 0:
                     return  # nothing due and nothing in flight
-                next_look = time.monotonic() + IDLE_POLL
+                next_look = self.timer.monotonic() + IDLE_POLL
             with self.lock:
                 if self.backlog > 0:
-                    self.progress.wait(IDLE_POLL)
+                    self.timer.poll(self.progress, IDLE_POLL)
 
     def _enqueue(self, items: list[_Item]) -> None:
         held: dict[datetime, list[int]] = {}
@@ -235,12 +238,12 @@ class _Delivery:
         with self.lock:
             while not self.stopping:
                 if self.heap:
-                    wait = self.heap[0][0] - time.monotonic()
+                    wait = self.heap[0][0] - self.timer.monotonic()
                     if wait <= 0:
                         lane = heapq.heappop(self.heap)[2]
                         lane.busy = True
                         return lane, lane.items.popleft()
-                    self.work_ready.wait(wait)
+                    self.timer.wait(self.work_ready, wait)
                 else:
                     self.work_ready.wait()
             return None
@@ -311,6 +314,7 @@ class _Delivery:
             return self._failed_send(item, classify(error, attempt=item.attempts + 1))
         if not outbox.mark_sent(self.sessions, item.id, self.worker, ts=ts, channel=answered, at=self.now()):
             log.warning("outbox message %s was sent, but its row had already been marked sent", item.key)
+        metrics.SENDS.labels(kind=item.kind).inc()
         with self.lock:
             self.report.sent += 1
         return _Outcome("sent")
@@ -320,7 +324,7 @@ class _Delivery:
         if thread_ts:
             fields["thread_ts"] = thread_ts
         self.limits.posts.acquire()
-        started = time.monotonic()
+        started = self.timer.monotonic()
         response = self.client.chat_postMessage(
             channel=channel, metadata=outbox_metadata(item.key, item.payload.get("metadata")), **fields)
         # Only a post Slack took uses the channel's second; a refused one is retried after its own delay.
@@ -331,7 +335,7 @@ class _Delivery:
         upload = item.payload["upload"]
         conversation = self._conversation_id(channel)
         self.limits.uploads.acquire()
-        started = time.monotonic()
+        started = self.timer.monotonic()
         response = self.client.files_upload_v2(
             channel=conversation, content=base64.b64decode(upload["content_b64"]), filename=upload["filename"],
             title=upload.get("title") or upload["filename"], initial_comment=upload.get("initial_comment"),
@@ -358,11 +362,12 @@ class _Delivery:
 
     def _failed_send(self, item: _Item, failure: Failure) -> _Outcome:
         attempts = item.attempts + 1
-        if failure.permanent:
+        metrics.record_send_failure(failure.reason, failure.code,
+                                    permanent=failure.permanent or attempts >= MAX_ATTEMPTS)
+        if failure.retry_after is None:  # permanent
             return self._fail(item, failure.code)
         if attempts >= MAX_ATTEMPTS:
             return self._fail(item, f"{failure.code} (gave up after {attempts} attempts)")
-        assert failure.retry_after is not None
         until = self.now() + timedelta(seconds=failure.retry_after)
         outbox.mark_retry(self.sessions, item.id, self.worker, error=failure.code, next_attempt_at=until)
         log.info("outbox message %s: %s, retrying in %.1f s", item.key, failure.code, failure.retry_after)
@@ -381,7 +386,7 @@ class _Delivery:
         # Due with (or just after) the parent: claims are ordered by next_attempt_at then id, parent first.
         until = now + DEFER
         if parent.status == OutboxStatus.PENDING:
-            until = max(until, as_utc(parent.next_attempt_at))
+            until = max(until, parent.next_attempt_at)
         outbox.release(self.sessions, [item.id], self.worker, next_attempt_at=until)
         with self.lock:
             self.report.deferred += 1
@@ -390,8 +395,8 @@ class _Delivery:
 
 def _item(row: OutboxMessage) -> _Item:
     return _Item(id=row.id, key=row.idempotency_key, kind=row.kind, channel=row.channel, payload=dict(row.payload),
-                 attempts=row.attempts, next_attempt_at=as_utc(row.next_attempt_at),
-                 claimed_at=as_utc(row.claimed_at or row.next_attempt_at))
+                 attempts=row.attempts, next_attempt_at=row.next_attempt_at,
+                 claimed_at=row.claimed_at or row.next_attempt_at)
 
 
 def _shared_ts(files: list[dict[str, Any]], channel: str) -> str | None:

@@ -9,11 +9,10 @@ from zoneinfo import ZoneInfo
 from slack_sdk import WebClient
 
 from bot.blocks.common import Message, clip, escape, section
-from bot.clock import as_utc
 from bot.delivery.outbox import enqueue
 from bot.deps import Deps
-from bot.rules.approvals import reminder_due
 from bot.jobs.manager_weeks import zone_and_lang
+from bot.rules.approvals import reminder_due
 from prompts import t
 from storage.repositories import user_prefs_of
 from storage.teams import approvals_waiting
@@ -30,13 +29,13 @@ def plan_approval_reminders(deps: Deps, client: WebClient, now: datetime) -> int
         for proposal in waiting:
             tz, lang = zone_and_lang(prefs.get((proposal.team_id, proposal.manager_id)), deps.settings)
             zone = ZoneInfo(tz)
-            asked_on = as_utc(proposal.updated_at).astimezone(zone).date()
+            asked_on = proposal.updated_at.astimezone(zone).date()
             if not reminder_due(asked_on, now.astimezone(zone).date(), reminded=False):
                 continue
             title = escape(clip(str(proposal.draft.get("text") or proposal.draft.get("subject") or ""), 500))
             text = t(lang, "proposal.approval.reminder", id=proposal.id, person=f"<@{proposal.owner_id}>",
                      title=title)
-            key = f"approval-reminder:{proposal.id}:{as_utc(proposal.updated_at).isoformat()}"
+            key = f"approval-reminder:{proposal.id}:{proposal.updated_at.isoformat()}"
             queued += enqueue(session, key=key, kind=KIND, team_id=proposal.team_id, channel=proposal.manager_id,
                               payload=Message(text=text, blocks=[section(text)]).payload(), now=now,
                               ref_id=proposal.id)

@@ -28,7 +28,6 @@ from zoneinfo import ZoneInfo
 from slack_sdk import WebClient
 
 from bot.blocks import checkins as blocks
-from bot.clock import as_utc
 from bot.delivery.outbox import enqueue
 from bot.deps import Deps
 from bot.rules.schedule import current_slot, is_paused
@@ -45,6 +44,7 @@ from storage.repositories import (
     checkins_of_weeks,
     claim_reminder,
     goals_by_id,
+    inactive_teams,
     insert_checkin,
     latest_sent,
     team_settings_of,
@@ -87,6 +87,7 @@ def plan_checkins(deps: Deps, client: WebClient, now: datetime) -> int:
     settings = deps.settings
     with deps.sessions() as session:
         goals = active_goals(session)
+        goals = [g for g in goals if g.team_id not in inactive_teams(session)]  # uninstalled: nothing planned
         team_ids = sorted({g.team_id for g in goals})
         # Per team rather than per person: a handful of parameters however many people there are.
         prefs = user_prefs_of_teams(session, team_ids)
@@ -100,7 +101,7 @@ def plan_checkins(deps: Deps, client: WebClient, now: datetime) -> int:
         pref = prefs.get((team_id, user_id))
         try:
             tz, lang_choice, locale = _owner_zone(deps, client, pref, team_id, user_id, now)
-        except Exception:  # noqa: BLE001 - one owner's trouble must not hold back everyone else's check-ins
+        except Exception:
             log.exception("could not resolve the time zone of %s; using the default", user_id)
             tz, lang_choice, locale = settings.default_tz, None, None
         schedule = schedule_for(pref, teams.get(team_id), settings, tz)
@@ -112,8 +113,7 @@ def plan_checkins(deps: Deps, client: WebClient, now: datetime) -> int:
             continue
         lang = normalize_lang(lang_choice or locale, settings.default_lang)
         for goal in owned:
-            created = as_utc(goal.created_at)
-            if created is not None and created > at:
+            if goal.created_at > at:
                 continue  # set up after this week's moment: the first check-in is next week's
             if goal.deadline < send_day:
                 continue  # the period is over; the deadline review asks how it went
@@ -130,12 +130,12 @@ def plan_checkins(deps: Deps, client: WebClient, now: datetime) -> int:
         batch = todo[start:start + PLAN_BATCH]
         try:
             planned += _plan_batch(deps, batch, now)
-        except Exception:  # noqa: BLE001 - redo this batch goal by goal, so one bad goal holds back no one else
+        except Exception:
             log.exception("planning a batch of check-ins failed; retrying them one by one")
             for item in batch:
                 try:
                     planned += _plan_batch(deps, [item], now)
-                except Exception:  # noqa: BLE001 - the next run (a minute later) tries this goal again
+                except Exception:
                     log.exception("planning the check-in of goal %s for week %s failed", item[0], item[1])
     return planned
 
@@ -186,7 +186,7 @@ def plan_reminders(deps: Deps, client: WebClient, now: datetime) -> int:
         lang = owner_lang(pref, settings.default_lang)
         try:
             planned += _remind_one(deps, checkin.id, goal, lang, payload_thread, channel, now)
-        except Exception:  # noqa: BLE001 - the next run tries again
+        except Exception:
             log.exception("planning the reminder of check-in %s failed", checkin.id)
     return planned
 
@@ -194,10 +194,10 @@ def plan_reminders(deps: Deps, client: WebClient, now: datetime) -> int:
 def _thread_of(checkin: CheckIn, message: OutboxMessage | None) -> tuple[datetime, dict[str, str], str] | None:
     """When the check-in's newest message went out, how to post in its thread, and to which channel."""
     found: list[tuple[datetime, dict[str, str], str]] = []
-    sent_at = as_utc(message.sent_at) if message is not None and message.sent_at is not None else None
+    sent_at = message.sent_at if message is not None else None
     if message is not None and sent_at is not None:
         found.append((sent_at, {"thread_of": message.idempotency_key}, message.channel))
-    asked = as_utc(checkin.asked_at) if checkin.asked_at is not None else None
+    asked = checkin.asked_at
     direct = checkin.message_ts and checkin.channel_id and (message is None or message.sent_ts != checkin.message_ts)
     if direct and asked is not None:
         found.append((asked, {"thread_ts": str(checkin.message_ts)}, str(checkin.channel_id)))  # `/goal checkin`

@@ -8,14 +8,13 @@ from datetime import date, datetime
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.clock import as_utc
 from bot.delivery.errors import classify
 from bot.deps import Deps
 from bot.rules.digest_math import due_week
 from bot.services import digests
 from storage.db import unit_of_work
 from storage.models import DigestSubscription
-from storage.repositories import existing_outbox_keys, list_active_digest_subscriptions
+from storage.repositories import existing_outbox_keys, inactive_teams, list_active_digest_subscriptions
 
 log = logging.getLogger(__name__)
 
@@ -24,11 +23,12 @@ def plan_digests(deps: Deps, client: WebClient, now: datetime) -> int:
     """Queue this week's digest of every channel whose slot has passed and is not queued yet; how many queued."""
     queued = digests.notify_failed_digests(deps, now)
     with deps.sessions() as session:
-        subscriptions = list_active_digest_subscriptions(session)
+        subscriptions = [s for s in list_active_digest_subscriptions(session)
+                         if s.team_id not in inactive_teams(session)]  # uninstalled: nothing planned
         due = []
         for subscription in subscriptions:
             week = due_week(now, tz=subscription.tz, weekday=subscription.weekday, hhmm=subscription.time,
-                            created_at=as_utc(subscription.created_at))
+                            created_at=subscription.created_at)
             if week is not None:
                 due.append((subscription, week))
         keys = [k for s, week in due for k in (digests.weekly_key(s.channel_id, week),

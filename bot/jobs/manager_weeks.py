@@ -18,8 +18,8 @@ from bot.deps import Deps
 from bot.rules.schedule import parse_hhmm
 from bot.services.manager_week import build_manager_week
 from bot.services.profiles import valid_tz
-from prompts import normalize_lang
 from bot.settings import Settings
+from prompts import normalize_lang
 from storage.models import UserPref
 from storage.repositories import existing_outbox_keys, get_team_settings, user_prefs_of
 from storage.teams import all_managers
@@ -30,7 +30,7 @@ KIND = "manager_week"
 def zone_and_lang(pref: UserPref | None, settings: Settings) -> tuple[str, str]:
     """A person's time zone and language for a scheduled message, from what is stored about them."""
     tz = valid_tz(pref.tz if pref else None, settings.default_tz)
-    return tz, normalize_lang(pref and (pref.lang or pref.slack_locale), settings.default_lang)
+    return tz, normalize_lang((pref.lang or pref.slack_locale) if pref else None, settings.default_lang)
 
 
 def week_key(team_id: str, manager_id: str, monday: str) -> str:

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from slack_sdk import WebClient
 
 from bot.deps import Deps
-from bot.jobs import approval_reminders, checkins, digests, manager_weeks, reviews
+from bot.jobs import approval_reminders, checkins, digests, housekeeping, manager_weeks, reviews
 
 Planner = Callable[[Deps, WebClient, datetime], int]
 
@@ -37,6 +37,7 @@ JOBS: tuple[Job, ...] = (
     Job("reviews", reviews.plan_reviews, every=timedelta(hours=1)),
     Job("manager_weeks", manager_weeks.plan_manager_weeks, every=timedelta(minutes=15)),
     Job("approval_reminders", approval_reminders.plan_approval_reminders, every=timedelta(hours=1)),
+    Job("housekeeping", housekeeping.plan_housekeeping, every=timedelta(minutes=5)),
 )
 
 # By name, for the runner and the scheduler (tests add their own planners here for the length of a test).

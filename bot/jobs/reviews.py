@@ -10,7 +10,9 @@ A pause (UserPref.paused_until) holds reviews back until it ends.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 from slack_sdk import WebClient
@@ -27,6 +29,7 @@ from storage.repositories import (
     existing_outbox_keys,
     get_team_settings,
     goals_due_for_review,
+    inactive_teams,
     user_prefs_of,
 )
 
@@ -51,25 +54,50 @@ def quarter_label(end: date) -> str:
     return f"{end.year}Q{(end.month - 1) // 3 + 1}"
 
 
-def review_occasion(goal: Goal, *, local_now: datetime, review_time: str) -> tuple[str, date | None] | None:
-    """("deadline", None), ("quarter", its last day) or None: which review, if any, is due for the goal now."""
+@dataclass(frozen=True)
+class Occasion:
+    """Which review is due: the goal's deadline, or the end of the quarter that ended on `quarter_end`."""
+
+    kind: Literal["deadline", "quarter"]
+    quarter_end: date | None = None
+
+    @property
+    def quarter(self) -> str | None:
+        """"2026Q4" for a quarter review, None for a deadline review."""
+        return quarter_label(self.quarter_end) if self.quarter_end is not None else None
+
+
+DEADLINE = Occasion("deadline")
+
+
+@dataclass(frozen=True)
+class _Due:
+    """A review the planner found due, before it knows whether it was already queued."""
+
+    key: str
+    goal: Goal
+    occasion: Occasion
+    lang: str
+    today: date
+
+
+def review_occasion(goal: Goal, *, local_now: datetime, review_time: str) -> Occasion | None:
+    """The review due for the goal now (at its deadline, or at a quarter's end it runs past), or None."""
     today = local_now.date()
     on_time = local_now.time() >= parse_hhmm(review_time)
     if today > goal.deadline or (today == goal.deadline and on_time):
-        return "deadline", None
+        return DEADLINE
     end = last_quarter_end(today)
     if today - end > QUARTER_GRACE or (today == end and not on_time):
         return None
     if goal.deadline > end and goal.start_date < end:
-        return "quarter", end
+        return Occasion("quarter", end)
     return None
 
 
-def review_key(goal_id: int, occasion: str, quarter_end_day: date | None) -> str:
+def review_key(goal_id: int, occasion: Occasion) -> str:
     """The outbox idempotency key of a review: review:<goal>:deadline or review:<goal>:2026Q4."""
-    if occasion == "deadline" or quarter_end_day is None:
-        return f"review:{goal_id}:deadline"
-    return f"review:{goal_id}:{quarter_label(quarter_end_day)}"
+    return f"review:{goal_id}:{occasion.quarter or 'deadline'}"
 
 
 def plan_reviews(deps: Deps, client: WebClient, now: datetime) -> int:
@@ -82,9 +110,10 @@ def plan_reviews(deps: Deps, client: WebClient, now: datetime) -> int:
     with unit_of_work(deps.sessions) as session:
         goals = goals_due_for_review(session, deadline_by=utc_today + timedelta(days=1),
                                      quarter_end=latest_end if in_quarter_window else None)
+        goals = [g for g in goals if g.team_id not in inactive_teams(session)]  # uninstalled: nothing planned
         prefs = user_prefs_of(session, [g.user_id for g in goals])
         teams = {team_id: get_team_settings(session, team_id) for team_id in {g.team_id for g in goals}}
-        due: list[tuple[str, Goal, str, date | None, str, date]] = []
+        due: list[_Due] = []
         for goal in goals:
             pref: UserPref | None = prefs.get((goal.team_id, goal.user_id))
             team = teams.get(goal.team_id)
@@ -96,13 +125,13 @@ def plan_reviews(deps: Deps, client: WebClient, now: datetime) -> int:
             if occasion is None:
                 continue
             lang = normalize_lang((pref and (pref.lang or pref.slack_locale)) or goal.lang, settings.default_lang)
-            due.append((review_key(goal.id, *occasion), goal, occasion[0], occasion[1], lang, local_now.date()))
-        already = existing_outbox_keys(session, [item[0] for item in due])
-        for key, goal, occasion, end, lang, today in due:
-            if key in already:
+            due.append(_Due(review_key(goal.id, occasion), goal, occasion, lang, local_now.date()))
+        already = existing_outbox_keys(session, [item.key for item in due])
+        for item in due:
+            if item.key in already:
                 continue
-            message = review_message(lang, goal, occasion=occasion, today=today, quarter_end=end,
-                                     quarter=quarter_label(end) if end else None)
-            queued += enqueue(session, key=key, kind=KIND, team_id=goal.team_id, channel=goal.user_id,
-                              payload=message.payload(), now=now, ref_id=goal.id)
+            message = review_message(item.lang, item.goal, occasion=item.occasion.kind, today=item.today,
+                                     quarter_end=item.occasion.quarter_end, quarter=item.occasion.quarter)
+            queued += enqueue(session, key=item.key, kind=KIND, team_id=item.goal.team_id, channel=item.goal.user_id,
+                              payload=message.payload(), now=now, ref_id=item.goal.id)
     return queued

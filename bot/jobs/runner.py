@@ -8,7 +8,6 @@ nothing new.
 from __future__ import annotations
 
 import logging
-import time
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -37,16 +36,17 @@ def run_job(deps: Deps, client: WebClient, name: str, *, now: datetime | None = 
     if name != OUTBOX_JOB and name not in planners:
         raise UnknownJobError(f"There is no job called {name!r}: the jobs are {', '.join(job_names())}.")
     start = as_utc(now or deps.clock())
-    started = time.monotonic()
+    timer = deps.timer
+    started = timer.monotonic()
 
     def logical_now() -> datetime:
-        # --now pins where the run starts; from there time moves on with the real clock, so retries fall due.
-        return start + timedelta(seconds=time.monotonic() - started)
+        # --now pins where the run starts; from there time moves on with the timer, so retries fall due.
+        return start + timedelta(seconds=timer.monotonic() - started)
 
     planned = 0 if name == OUTBOX_JOB else int(planners[name](deps, client, start) or 0)
     total = DeliveryReport()
     while True:
-        remaining = MAX_RUN_SECONDS - (time.monotonic() - started)
+        remaining = MAX_RUN_SECONDS - (timer.monotonic() - started)
         report = deliver_due(deps, client, now=logical_now(), max_seconds=max(remaining, 1.0))
         total.sent += report.sent
         total.retried += report.retried
@@ -57,10 +57,10 @@ def run_job(deps: Deps, client: WebClient, name: str, *, now: datetime | None = 
             break
         with deps.sessions() as session:
             due = next_due_at(session)
-        wait = (as_utc(due) - logical_now()).total_seconds() if due is not None else None
+        wait = (due - logical_now()).total_seconds() if due is not None else None
         if wait is None or wait > WAIT_HORIZON.total_seconds() or wait > remaining:
             break
-        time.sleep(max(wait, 0.0) + 0.01)
+        timer.sleep(max(wait, 0.0) + 0.01)
     summary = {"job": name, "planned": planned, "sent": total.sent, "retried": total.retried,
                "failed": total.failed, "pending": total.pending_left}
     log.info("job %s: %s", name, summary)

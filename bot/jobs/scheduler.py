@@ -35,7 +35,7 @@ class _SkippedDeliveryFilter(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         return not (record.msg.startswith("Execution of job") and "maximum number of running" in record.msg
-                    and record.args and OUTBOX_JOB_ID in str(record.args[0]))
+                    and isinstance(record.args, tuple) and bool(record.args) and OUTBOX_JOB_ID in str(record.args[0]))
 
 
 def guarded(name: str, fn: Callable[[], object]) -> Callable[[], None]:

@@ -12,7 +12,7 @@ from bot.listeners.actions import checkins as checkin_buttons
 from bot.listeners.actions import goals as goal_buttons
 from bot.listeners.actions import manage as manage_buttons
 from bot.listeners.actions import readings as reading_buttons
-from bot.listeners.events import edits, home, messages
+from bot.listeners.events import edits, home, lifecycle, messages
 from bot.listeners.views import checkins as checkin_modal
 from bot.listeners.views import manage as edit_modal
 from bot.listeners.views import readings as correct_modal
@@ -22,6 +22,7 @@ LISTENERS: tuple[Callable[[App, Deps], None], ...] = (
     edits.register,  # message.im edits and deletions (message_changed, message_deleted): bound before messages
     messages.register,  # message.im
     home.register,  # app_home_opened
+    lifecycle.register,  # app_uninstalled, tokens_revoked, user_change
     goal_buttons.register,
     manage_buttons.register,
     checkin_buttons.register,

@@ -54,7 +54,7 @@ def lazy_listener(
                 ctx = (resolve_context(deps, client, caller) if fresh_profile else stored_context(deps, caller))
                 lang = ctx.lang
                 work(ctx, body, client, respond)
-            except Exception as error:  # noqa: BLE001 - after the ack the only way to answer is to report it
+            except Exception as error:  # after the ack the only way to answer is to report it
                 if report_in is None or caller is None:
                     log.exception("handling a %s request failed", body.get("type") or body.get("command"))
                     return

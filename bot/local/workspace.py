@@ -25,7 +25,8 @@ class LocalWorkspace:
         self.fake = fake or FakeSlackWebAPI(team_id=team_id)
         self.fake.start()
         self.settings = dataclasses.replace(settings, api_url=self.fake.base_url, bot_token=FAKE_BOT_TOKEN,
-                                            signing_secret=FAKE_SIGNING_SECRET, app_token=None)
+                                            signing_secret=FAKE_SIGNING_SECRET, app_token=None,
+                                            response_url_prefixes=(f"{self.fake.root_url}/response/",))
         self.deps: Deps = make_deps(self.settings, clock)
         self.app: App = build_app(self.deps)
         # Signatures use the real time: Bolt rejects requests more than five minutes from its own clock.
@@ -44,10 +45,10 @@ class LocalWorkspace:
         self.wait()
         return response
 
-    def wait(self, timeout: float = 15.0) -> None:
-        """Wait until no listener or lazy listener is running."""
+    def wait(self, timeout: float = 60.0) -> None:
+        """Wait until no listener or lazy listener is running (the timeout only catches a hang, on a busy machine)."""
         if not self.deps.executor.wait_idle(timeout):
-            raise TimeoutError("goalbot was still working after %.0f s" % timeout)
+            raise TimeoutError(f"goalbot was still working after {timeout:.0f} s")
 
     def command(self, text: str, *, user: str, channel: str | None = None) -> BoltResponse:
         """Type `/goal TEXT` (in the bot's DM unless a channel is given)."""

@@ -8,7 +8,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from functools import lru_cache
+from functools import lru_cache, partial
 from zoneinfo import ZoneInfo
 
 import dateparser
@@ -224,7 +224,8 @@ def _rolling(m: re.Match[str], today: date, lang: str) -> date | None:
     if unit == "quarters":
         # Sales quarters are calendar quarters: "the next two quarters" ends with the second one.
         return _quarters_ahead(today, n)
-    return today + relativedelta(**{unit: n})
+    step = {"days": relativedelta(days=n), "weeks": relativedelta(weeks=n), "months": relativedelta(months=n)}
+    return today + step.get(unit, relativedelta(years=n))
 
 
 def _next_quarter(m: re.Match[str], today: date, lang: str) -> date:
@@ -372,7 +373,7 @@ def _weekday_numeric(m: re.Match[str], today: date, lang: str) -> date | None:
     weekday = _weekday_number(m.group("w"))
     readings = []
     for day, month in dict.fromkeys(((a, b), (b, a)) if lang == "en" else ((a, b),)):
-        found = _safe_date(year, month, day) if year else _upcoming(lambda y, d=day, mo=month: _safe_date(y, mo, d), today)
+        found = _safe_date(year, month, day) if year else _upcoming(partial(_safe_date, month=month, day=day), today)
         if found is not None:
             readings.append(found)
     matching = [d for d in readings if d.weekday() == weekday]
@@ -570,8 +571,8 @@ def _rules(lang: str) -> tuple[_Rule, ...]:
             rf"(?:a\s+|ai\s+|agli\s+)?(?P<p>metà|meta|inizio|inizi|primi)\s+(?:di\s+)?(?P<m>{months_wide})(?:\s+{year})?"),
             _month_part, weak=True),
         _Rule(_compile(
-            rf"(?P<p>early|mid|late|(?:the\s+)?(?:start|beginning|middle)\s+of)(?:\s*-\s*|\s+)(?:the\s+)?next\s+month"
-            rf"|(?:a\s+)?(?P<p2>metà|meta|inizio)\s+(?:del\s+)?(?:prossimo\s+mese|mese\s+prossimo)"), _next_month_part, weak=True),
+            r"(?P<p>early|mid|late|(?:the\s+)?(?:start|beginning|middle)\s+of)(?:\s*-\s*|\s+)(?:the\s+)?next\s+month"
+            r"|(?:a\s+)?(?P<p2>metà|meta|inizio)\s+(?:del\s+)?(?:prossimo\s+mese|mese\s+prossimo)"), _next_month_part, weak=True),
         _Rule(_compile(rf"mid[\s-]?year|(?:a\s+)?metà\s+(?:dell{_APOS}\s*)?anno|mid[\s-](?P<y>20\d\d)|(?:a\s+)?metà\s+(?:del\s+)?(?P<y2>20\d\d)"),
               _mid_year, weak=True),
         # A weekday with a date: the date wins, and a weekday that disagrees is asked about.

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from itertools import pairwise
 
 from bot.rules.deadlines import DeadlineResult, find_deadline
 from bot.rules.numbers import Amount, find_amounts
@@ -404,7 +405,7 @@ def read_measure(text: str, lang: str, *, skip: Sequence[tuple[int, int]] = ()) 
         amounts = [a for a in amounts if not _is_qualifier(text, a)] or amounts
     if not amounts:
         return Measure(None, None, None, False, ())
-    for first, second in zip(amounts, amounts[1:]):
+    for first, second in pairwise(amounts):
         if _BETWEEN_TO.match(text[first.end:second.start]):
             unit = _amount_unit(text, second) or _amount_unit(text, first)
             return Measure(first.value, second.value, unit, False, ((first.start, first.end), (second.start, second.end)))
@@ -574,7 +575,7 @@ def _subject_new_group(text: str, blocked: Sequence[tuple[int, int]]) -> tuple[i
 def _find_subject(text: str, lang: str, blocked: Sequence[tuple[int, int]], metric_span: tuple[int, int] | None,
                   goal_kind: str) -> tuple[int, int] | None:
     tokens = _tokens(text)
-    for finder in (
+    finders: tuple[Callable[[], tuple[int, int] | None], ...] = (
         lambda: _subject_product(text, tokens, blocked),
         lambda: _subject_sold(text, tokens, blocked),
         lambda: _subject_group(text, tokens, blocked, lang),
@@ -582,7 +583,8 @@ def _find_subject(text: str, lang: str, blocked: Sequence[tuple[int, int]], metr
         lambda: _subject_region(text, tokens, blocked),
         lambda: _subject_of(text, tokens, blocked, metric_span),
         lambda: _subject_name(text, tokens, blocked),
-    ):
+    )
+    for finder in finders:
         span = finder()
         if span is not None:
             return span

@@ -197,9 +197,8 @@ def _digit_amount(text: str, core: re.Match[str], lang: str) -> Amount | None:
     scale: str | None = None
     glued = _GLUED_SCALE.match(text, end)
     spaced = None if glued else _SPACED_SCALE.match(text, end)
-    if glued or spaced:
-        found = glued or spaced
-        assert found is not None
+    found = glued or spaced
+    if found is not None:
         word = found.group().strip()
         scale = word if word in _CASED_SCALES else word.lower()
         end = found.end()

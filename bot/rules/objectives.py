@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from bot.rules.digest_math import ADDITIVE_UNITS
 from bot.rules.goals import read_measure
 
 __all__ = [
-    "AlignedGoal", "ObjectiveDraft", "ObjectiveFacts", "Rollup", "gain", "is_measured", "read_objective", "rollup",
+    "AlignedGoal", "ObjectiveDraft", "ObjectiveFacts", "Rollup", "gain", "is_measured", "pick_objective", "read_objective", "rollup",
     "rollups",
 ]
 
@@ -111,3 +112,13 @@ def read_objective(text: str, lang: str) -> ObjectiveDraft:
     if measure.unit is None or measure.target is None or measure.relative:
         return ObjectiveDraft(title, None, None)
     return ObjectiveDraft(title, measure.unit, measure.target)
+
+
+def pick_objective(text: str, options: Sequence[Sequence[Any]]) -> tuple[int, str] | None:
+    """The objective an answer to the Relevant step names: its number ("2", "#2") or its exact title; else None."""
+    answer = text.strip().lstrip("#").strip()
+    for option in options:
+        objective_id, title = int(option[0]), str(option[1])
+        if answer == str(objective_id) or answer.casefold() == title.strip().casefold():
+            return objective_id, title
+    return None

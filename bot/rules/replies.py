@@ -231,12 +231,12 @@ def read_reply(text: str, *, lang: str, goal: GoalContext) -> ReplyReading:
             skip.add(i + 1)
             readings.append(fraction)
             continue
-        reading = _read_amount(text, amount, goal, reference)
+        amount_reading = _read_amount(text, amount, goal, reference)
         in_blocker = blocker_span is not None and blocker_span[0] <= amount.start < blocker_span[1]
-        if reading is None or (in_blocker and reading.kind != "level"):
+        if amount_reading is None or (in_blocker and amount_reading.kind != "level"):
             # Numbers inside the blocker clause describe the obstacle ("waiting on 2 signatures").
             continue
-        readings.append(reading)
+        readings.append(amount_reading)
 
     if _NO_CHANGE.search(text):
         if reference is None:
@@ -317,11 +317,11 @@ def _decide(
         small = 0 < value < min(1000.0, scale / 100) and value * 1000 <= scale * 10
         if small and len(chosen) == 1 and chosen[0].kind != "increment":
             return _ask("ambiguous_scale", (value, value * 1000), note, blocker)
-    backwards = goal.current is not None and value < goal.current
-    if backwards and chosen[0].kind == "plain" and goal.direction == "increase" and goal.unit != "%":
+    current = goal.current
+    if (current is not None and value < current and chosen[0].kind == "plain" and goal.direction == "increase"
+            and goal.unit != "%"):
         # Counts and revenue rarely shrink: a bare "3" when we were at 4 is more likely "3 more".
-        assert goal.current is not None
-        return _ask("ambiguous_delta", (value, goal.current + value), note, blocker)
+        return _ask("ambiguous_delta", (value, current + value), note, blocker)
     if goal.current is not None:
         delta: float | None = value - goal.current
     else:
@@ -366,9 +366,7 @@ def _read_amount(text: str, amount: Amount, goal: GoalContext, reference: float 
     direction = 0
     if amount.sign:
         direction = amount.sign
-    elif (m := _INCREMENT_BEFORE.search(before)) and not _LEVEL_BEFORE.search(before):
-        direction = 1 if m.group("up") else -1
-    elif m := _INCREMENT_AFTER.match(after):
+    elif ((m := _INCREMENT_BEFORE.search(before)) and not _LEVEL_BEFORE.search(before)) or (m := _INCREMENT_AFTER.match(after)):
         direction = 1 if m.group("up") else -1
 
     level_before = bool(_LEVEL_BEFORE.search(before))

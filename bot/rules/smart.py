@@ -102,13 +102,13 @@ def missing_parts(draft: GoalDraft, *, today: date) -> list[str]:
 
 def _specific(draft: GoalDraft) -> list[SmartIssue]:
     params: dict[str, str | float] = {"type": draft.type}
-    if _blank(draft.subject):
+    subject = draft.subject
+    if subject is None or _blank(subject):
         if draft.type in _SUBJECT_OPTIONAL:
             return []
         code = "too_vague" if draft.target is None else "no_subject"
         return [SmartIssue("specific", code, params)]
-    assert draft.subject is not None
-    words = re.findall(r"[^\W\d_]+", draft.subject.lower())
+    words = re.findall(r"[^\W\d_]+", subject.lower())
     if words and all(w in _VAGUE_SUBJECTS or len(w) < 2 for w in words):
         return [SmartIssue("specific", "too_vague", params)]
     return []
@@ -174,10 +174,10 @@ def _achievable(draft: GoalDraft) -> list[SmartIssue]:
 
 
 def _relevant(draft: GoalDraft) -> list[SmartIssue]:
-    if _blank(draft.relevance):
+    relevance = draft.relevance
+    if relevance is None or _blank(relevance):
         return [SmartIssue("relevant", "no_relevance", {"type": draft.type})]
-    assert draft.relevance is not None
-    if len(re.findall(r"\w+", draft.relevance)) < _MIN_RELEVANCE_WORDS:
+    if len(re.findall(r"\w+", relevance)) < _MIN_RELEVANCE_WORDS:
         return [SmartIssue("relevant", "too_short", {"type": draft.type}, blocking=False)]
     return []
 

@@ -28,12 +28,14 @@ class CheckInStatus(StrEnum):
 
 
 class OutboxStatus(StrEnum):
-    """An outbox row: waiting, claimed by one worker, accepted by Slack, or refused for good."""
+    """An outbox row: waiting, claimed by one worker, accepted by Slack, refused for good, or cancelled (its
+    workspace uninstalled goalbot or revoked its token)."""
 
     PENDING = "pending"
     SENDING = "sending"
     SENT = "sent"
     FAILED = "failed"
+    CANCELLED = "cancelled"
 
 
 class Mood(StrEnum):

@@ -6,6 +6,7 @@ the field), then recorded after the ack.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -34,6 +35,8 @@ from storage.db import unit_of_work
 from storage.models import CheckIn, Goal
 from storage.repositories import get_checkin
 
+log = logging.getLogger(__name__)
+
 PICK = "pick"  # one of the readings offered for an ambiguous reply
 SKIP = "skip"
 
@@ -56,10 +59,45 @@ def thread_of(session: Session, checkin: CheckIn, channel: str) -> tuple[str, st
     return channel, None
 
 
-def remember_message(checkin: CheckIn, channel: str | None, message_ts: str | None) -> None:
-    """Note where the check-in's message is, so replies in its thread find it directly."""
-    if channel and message_ts and checkin.message_ts is None:
-        checkin.message_ts, checkin.channel_id = message_ts, channel
+@dataclass(frozen=True)
+class Place:
+    """Where goalbot answers about a check-in: its card's thread as recorded when the card was sent, else the DM."""
+
+    channel: str
+    thread_ts: str | None
+
+
+def recorded_place(session: Session, checkin: CheckIn, ctx: RequestContext) -> Place:
+    """The check-in card's channel and ts as goalbot recorded them (the check-in row or its sent outbox row).
+
+    A card not known to be sent yet is answered in the person's DM, outside any thread.
+    """
+    channel, ts = thread_of(session, checkin, ctx.user_id)
+    return Place(channel, ts) if ts else Place(ctx.user_id, None)
+
+
+def remember_place(checkin: CheckIn, recorded: Place) -> None:
+    """Keep the card's place (found through its sent outbox row) on the check-in, so thread replies find it directly."""
+    if recorded.thread_ts and checkin.message_ts is None:
+        checkin.message_ts, checkin.channel_id = recorded.thread_ts, recorded.channel
+
+
+def points_elsewhere(recorded: Place, channel: str | None, *message_ts: str | None) -> bool:
+    """True when a payload claims a place other than the recorded card or its thread (payload fields are hints).
+
+    `message_ts`: the clicked message and the thread it is in; either may be the card. Nothing to check against
+    (the card's ts is unknown) is not a mismatch: the answer then goes to the DM, not where the payload says.
+    """
+    if recorded.thread_ts is None or not any(message_ts):
+        return False
+    return channel != recorded.channel or recorded.thread_ts not in message_ts
+
+
+def refused_place(ctx: RequestContext, what: str, channel: str | None, recorded: Place) -> list[Message]:
+    """Log a payload that points somewhere else than the recorded card; the calm answer for the person's DM."""
+    log.warning("%s by %s names channel %s, but the check-in card is in %s: ignored", what, ctx.user_id, channel,
+                recorded.channel)
+    return [text_message(t(ctx.lang, "errors.wrong_place"))]
 
 
 def _numbers_line(lang: str, goal: Goal, today: date) -> str:
@@ -145,10 +183,11 @@ def record_modal(session: Session, checkin: CheckIn, ctx: RequestContext, value_
 
 @dataclass(frozen=True)
 class ButtonAnswer:
-    """What a click on a check-in did: the answer for its thread, and whether the check-in was there to change."""
+    """What a click on a check-in did: the answer, where it goes, and whether the check-in was there to change."""
 
     messages: list[Message]
     changed: bool
+    place: Place
 
 
 def _pick(session: Session, checkin: CheckIn, ctx: RequestContext, value: str) -> list[Message]:
@@ -160,33 +199,57 @@ def _pick(session: Session, checkin: CheckIn, ctx: RequestContext, value: str) -
 
 
 def press(deps: Deps, ctx: RequestContext, *, button: str, checkin_id: int | None, value: str,
-          channel: str, message_ts: str | None) -> ButtonAnswer:
-    """A check-in button: `button` is a Mood, SKIP or PICK (with the reading in `value`, "12:7.0")."""
-    with unit_of_work(deps.sessions) as session:
+          channel: str | None, message_ts: str | None, thread_ts: str | None) -> ButtonAnswer:
+    """A check-in button: `button` is a Mood, SKIP or PICK (with the reading in `value`, "12:7.0").
+
+    `channel`, `message_ts` and `thread_ts` are where the payload says the click happened: only checked against
+    the recorded card; the answer goes to the card's recorded thread.
+    """
+    dm = Place(ctx.user_id, None)
+    with unit_of_work(deps.sessions, person=(ctx.team_id, ctx.user_id)) as session:
         checkin = owned_checkin(session, checkin_id, ctx) if checkin_id is not None else None
         if checkin is None:
-            return ButtonAnswer([text_message(t(ctx.lang, "checkin.modal.gone"))], changed=False)
-        if button != PICK:
-            remember_message(checkin, channel, message_ts)
+            return ButtonAnswer([text_message(t(ctx.lang, "checkin.modal.gone"))], changed=False, place=dm)
+        recorded = recorded_place(session, checkin, ctx)
+        if points_elsewhere(recorded, channel, message_ts, thread_ts):
+            return ButtonAnswer(refused_place(ctx, f"a {button} click", channel, recorded), changed=False, place=dm)
+        remember_place(checkin, recorded)
         if button == PICK:
             messages = _pick(session, checkin, ctx, value)
         elif button == SKIP:
             messages = skip_week(session, checkin, ctx, deps.settings)
         else:
             messages = set_mood(session, checkin, ctx, Mood(button))
-        return ButtonAnswer(messages, changed=True)
+        return ButtonAnswer(messages, changed=True, place=recorded)
 
 
-def update_modal(deps: Deps, ctx: RequestContext, checkin_id: int | None, *, channel: str, message_ts: str | None,
-                 thread_ts: str | None) -> dict[str, Any] | None:
-    """The Update progress modal for the person's check-in, or None when it is gone (or someone else's)."""
-    with unit_of_work(deps.sessions) as session:
-        checkin = get_checkin(session, checkin_id) if checkin_id is not None else None
-        if checkin is None or checkin.goal.user_id != ctx.user_id:
-            return None
-        remember_message(checkin, channel, message_ts)
-        return blocks.update_modal(ctx.lang, checkin.goal, {"checkin": checkin.id, "channel": channel,
-                                                            "thread_ts": thread_ts})
+@dataclass(frozen=True)
+class ModalOpening:
+    """The Update progress modal to open, or (view None) what to answer instead and where."""
+
+    view: dict[str, Any] | None
+    messages: list[Message]
+    place: Place
+
+
+def update_modal(deps: Deps, ctx: RequestContext, checkin_id: int | None, *, channel: str | None,
+                 message_ts: str | None, thread_ts: str | None) -> ModalOpening:
+    """The Update progress modal for the person's check-in; an answer instead when it is gone (or someone else's).
+
+    The modal's metadata names the card's recorded place, not the payload's (which is only checked).
+    """
+    dm = Place(ctx.user_id, None)
+    with unit_of_work(deps.sessions, person=(ctx.team_id, ctx.user_id)) as session:
+        checkin = owned_checkin(session, checkin_id, ctx) if checkin_id is not None else None
+        if checkin is None:
+            return ModalOpening(None, [text_message(t(ctx.lang, "checkin.modal.gone"))], dm)
+        recorded = recorded_place(session, checkin, ctx)
+        if points_elsewhere(recorded, channel, message_ts, thread_ts):
+            return ModalOpening(None, refused_place(ctx, "an Update progress click", channel, recorded), dm)
+        remember_place(checkin, recorded)
+        view = blocks.update_modal(ctx.lang, checkin.goal, {"checkin": checkin.id, "channel": recorded.channel,
+                                                            "thread_ts": recorded.thread_ts})
+        return ModalOpening(view, [], recorded)
 
 
 def check_modal(deps: Deps, ctx: RequestContext, checkin_id: int, value: str) -> str | None:
@@ -207,17 +270,22 @@ class ModalAnswer:
     messages: list[Message]
 
 
-def submit_modal(deps: Deps, ctx: RequestContext, checkin_id: int, *, value: str, note: str | None, channel: str,
-                 thread_ts: str | None) -> ModalAnswer | None:
-    """Record the modal's value and note; None when the ack already refused it (the modal stayed open)."""
-    with unit_of_work(deps.sessions) as session:
+def submit_modal(deps: Deps, ctx: RequestContext, checkin_id: int, *, value: str, note: str | None,
+                 channel: str | None, thread_ts: str | None) -> ModalAnswer | None:
+    """Record the modal's value and note; None when the ack already refused it (the modal stayed open).
+
+    The answer goes in the check-in's recorded thread. `channel` and `thread_ts` come from the modal's
+    private_metadata, which the client sends back: a place other than the recorded card records nothing.
+    """
+    with unit_of_work(deps.sessions, person=(ctx.team_id, ctx.user_id)) as session:
         checkin = owned_checkin(session, checkin_id, ctx)
         if checkin is None:
             return None  # the ack already said so under the field
         goal = checkin.goal
         if goal.status in ENDED or read_modal_value(value, ctx.lang, goal)[0] is None:
             return None  # refused in the ack: the modal stayed open with the reason
+        recorded = recorded_place(session, checkin, ctx)
+        if points_elsewhere(recorded, channel, thread_ts) or (channel or None) not in (None, recorded.channel, ctx.user_id):
+            return ModalAnswer(ctx.user_id, None, refused_place(ctx, "a check-in modal", channel, recorded))
         messages = record_modal(session, checkin, ctx, value, note)
-        if not thread_ts:  # opened from elsewhere (the App Home): answer in the check-in's own thread
-            channel, thread_ts = thread_of(session, checkin, channel)
-        return ModalAnswer(channel, thread_ts, messages)
+        return ModalAnswer(recorded.channel, recorded.thread_ts, messages)

@@ -22,7 +22,14 @@ from bot.blocks.common import Message, clip, text_message
 from bot.context import RequestContext
 from bot.deps import Deps
 from bot.rules.statuses import ENDED, CheckInStatus, ReadingSource, ReadingStatus
-from bot.services.checkin_buttons import read_modal_value, thread_of
+from bot.services.checkin_buttons import (
+    Place,
+    points_elsewhere,
+    read_modal_value,
+    recorded_place,
+    refused_place,
+    thread_of,
+)
 from bot.services.checkin_replies import ThreadAnswer, answer_reply, find_thread_checkin
 from bot.services.checkins import MAX_TEXT, Origin, closed_reply, read_for_goal, record_value, settle_goal
 from prompts import t
@@ -134,29 +141,62 @@ def _taken_back_message(ctx: RequestContext, key: str, checkin: CheckIn, taken: 
     return Message(text=message.text, blocks=message.blocks, changes_goals=True)
 
 
-def undo(deps: Deps, ctx: RequestContext, reading_id: int | None) -> ReadingAnswer:
-    """Undo: take the reading back, when it is the owner's and still the current one."""
-    with unit_of_work(deps.sessions) as session:
+def _placed(answer: ReadingAnswer, place: Place) -> ReadingAnswer:
+    """The answer, to be posted at `place`."""
+    return ReadingAnswer(answer.messages, changed=answer.changed, private=answer.private, channel=place.channel,
+                         thread_ts=place.thread_ts)
+
+
+def _misplaced(session: Session, reading: CheckInReading, ctx: RequestContext, what: str, channel: str | None,
+               *message_ts: str | None) -> tuple[Place, ReadingAnswer | None]:
+    """The check-in's recorded place, and the refusal (for the DM) when the payload names another one."""
+    recorded = recorded_place(session, reading.checkin, ctx)
+    if points_elsewhere(recorded, channel, *message_ts):
+        return recorded, ReadingAnswer(refused_place(ctx, what, channel, recorded), channel=ctx.user_id)
+    return recorded, None
+
+
+def undo(deps: Deps, ctx: RequestContext, reading_id: int | None, *, channel: str | None = None,
+         message_ts: str | None = None, thread_ts: str | None = None) -> ReadingAnswer:
+    """Undo: take the reading back, when it is the owner's and still the current one.
+
+    `channel`, `message_ts` and `thread_ts` are where the payload says the press happened: only checked against
+    the check-in's recorded card; the answer goes to the card's recorded thread.
+    """
+    dm = Place(ctx.user_id, None)
+    with unit_of_work(deps.sessions, person=(ctx.team_id, ctx.user_id)) as session:
         reading = locked_reading(session, reading_id)
         refused = _refusal(reading, ctx)
         if refused is not None or reading is None:
-            return refused or ReadingAnswer([])
+            return _placed(refused or ReadingAnswer([]), dm)
+        recorded, misplaced = _misplaced(session, reading, ctx, "an Undo click", channel, message_ts, thread_ts)
+        if misplaced is not None:
+            return misplaced
         taken = take_back(session, reading, ReadingStatus.UNDONE, ctx)
-        return ReadingAnswer([_taken_back_message(ctx, "undone", reading.checkin, taken)], changed=True)
+        return _placed(ReadingAnswer([_taken_back_message(ctx, "undone", reading.checkin, taken)], changed=True),
+                       recorded)
 
 
-def correction_modal(deps: Deps, ctx: RequestContext, reading_id: int | None, *, channel: str,
-                     thread_ts: str | None) -> dict[str, Any] | ReadingAnswer:
-    """The Correct modal for the reading, or the answer refusing it."""
-    with unit_of_work(deps.sessions) as session:
+def correction_modal(deps: Deps, ctx: RequestContext, reading_id: int | None, *, channel: str | None,
+                     message_ts: str | None = None, thread_ts: str | None) -> dict[str, Any] | ReadingAnswer:
+    """The Correct modal for the reading, or the answer refusing it.
+
+    The modal's metadata names the check-in card's recorded place, not the payload's (which is only checked).
+    """
+    dm = Place(ctx.user_id, None)
+    with unit_of_work(deps.sessions, person=(ctx.team_id, ctx.user_id)) as session:
         reading = get_reading(session, reading_id) if reading_id is not None else None
         refused = _refusal(reading, ctx)
         if refused is not None or reading is None:
-            return refused or ReadingAnswer([])
+            return _placed(refused or ReadingAnswer([]), dm)
+        recorded, misplaced = _misplaced(session, reading, ctx, "a Correct click", channel, message_ts, thread_ts)
+        if misplaced is not None:
+            return misplaced
         goal = reading.checkin.goal
         return reading_blocks.correct_modal(ctx.lang, title=blocks.title_of(goal), value=reading.value,
-                                            unit=goal.unit, metadata={"reading": reading.id, "channel": channel,
-                                                                      "thread_ts": thread_ts})
+                                            unit=goal.unit, metadata={"reading": reading.id,
+                                                                      "channel": recorded.channel,
+                                                                      "thread_ts": recorded.thread_ts})
 
 
 def check_correction(deps: Deps, ctx: RequestContext, reading_id: int, text: str) -> str | None:
@@ -173,10 +213,14 @@ def check_correction(deps: Deps, ctx: RequestContext, reading_id: int, text: str
         return read_modal_value(text, ctx.lang, checkin.goal, before=checkin.previous_value)[1]
 
 
-def submit_correction(deps: Deps, ctx: RequestContext, reading_id: int, text: str, *, channel: str,
+def submit_correction(deps: Deps, ctx: RequestContext, reading_id: int, text: str, *, channel: str | None,
                       thread_ts: str | None) -> ReadingAnswer | None:
-    """Record the corrected value as a new reading that replaces it; None when the ack already refused it."""
-    with unit_of_work(deps.sessions) as session:
+    """Record the corrected value as a new reading that replaces it; None when the ack already refused it.
+
+    The answer goes in the check-in's recorded thread. `channel` and `thread_ts` come from the modal's
+    private_metadata, which the client sends back: a place other than the recorded card records nothing.
+    """
+    with unit_of_work(deps.sessions, person=(ctx.team_id, ctx.user_id)) as session:
         reading = locked_reading(session, reading_id)
         if reading is None or _refusal(reading, ctx, current_only=False) is not None:
             return None  # the ack showed why under the field, and the modal stayed open
@@ -185,17 +229,19 @@ def submit_correction(deps: Deps, ctx: RequestContext, reading_id: int, text: st
         value = read_modal_value(text, ctx.lang, goal, before=checkin.previous_value)[0]
         if value is None:
             return None
-        if not thread_ts:
-            channel, thread_ts = thread_of(session, checkin, channel)
+        recorded = recorded_place(session, checkin, ctx)
+        if points_elsewhere(recorded, channel, thread_ts) or (channel or None) not in (None, recorded.channel,
+                                                                                       ctx.user_id):
+            return ReadingAnswer(refused_place(ctx, "a Correct modal", channel, recorded), channel=ctx.user_id)
         refused = _refusal(reading, ctx)
         if refused is not None:  # replaced since the modal opened: the newer reading stands
-            return ReadingAnswer(refused.messages, channel=channel, thread_ts=thread_ts)
+            return _placed(refused, recorded)
         headline = reading_blocks.corrected_headline(ctx.lang, "corrected", unit=goal.unit, before=reading.value,
                                                      after=value)
         messages = record_value(session, checkin, goal, value=value, now=ctx.now, tz=ctx.tz, lang=ctx.lang,
                                 origin=Origin(ReadingSource.CORRECTION, ctx.user_id, text=text.strip()),
                                 headline=headline)
-        return ReadingAnswer(messages, changed=True, channel=channel, thread_ts=thread_ts)
+        return _placed(ReadingAnswer(messages, changed=True), recorded)
 
 
 def _reread(session: Session, checkin: CheckIn, ctx: RequestContext, text: str, ts: str,
@@ -231,7 +277,7 @@ def reread_edited_reply(deps: Deps, ctx: RequestContext, *, channel: str, thread
     text = text.strip()
     if previous_text is not None and previous_text.strip() == text:
         return ThreadAnswer(True, [])  # Slack also reports unfurls and attachments as edits: the words are the same
-    with unit_of_work(deps.sessions) as session:
+    with unit_of_work(deps.sessions, person=(ctx.team_id, ctx.user_id)) as session:
         checkin = find_thread_checkin(session, team_id=ctx.team_id, user_id=ctx.user_id, channel=channel,
                                       thread_ts=thread_ts)
         if checkin is None:
@@ -258,7 +304,7 @@ class Withdrawal:
 
 def withdraw_deleted_reply(deps: Deps, ctx: RequestContext, *, channel: str, ts: str) -> Withdrawal | None:
     """The owner deleted a reply: withdraw the reading it gave, once; None when it gave none in force."""
-    with unit_of_work(deps.sessions) as session:
+    with unit_of_work(deps.sessions, person=(ctx.team_id, ctx.user_id)) as session:
         found = latest_reading_of_message(session, channel, ts)
         reading = locked_reading(session, found.id if found is not None else None)
         if reading is None:

@@ -110,7 +110,7 @@ class ThreadAnswer:
 def answer_thread_reply(deps: Deps, ctx: RequestContext, *, channel: str, thread_ts: str, ts: str,
                         text: str) -> ThreadAnswer:
     """Record a reply in a check-in's thread, once however often Slack delivers it."""
-    with unit_of_work(deps.sessions) as session:
+    with unit_of_work(deps.sessions, person=(ctx.team_id, ctx.user_id)) as session:
         checkin = find_thread_checkin(session, team_id=ctx.team_id, user_id=ctx.user_id, channel=channel,
                                       thread_ts=thread_ts)
         if checkin is None:

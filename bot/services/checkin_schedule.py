@@ -58,7 +58,7 @@ def load_schedule(session: Session, settings: Settings, team_id: str, user_id: s
 
 def day_name(lang: str, weekday: int) -> str:
     """The weekday's name in the language: Friday / venerdì."""
-    return get_day_names("wide", locale="it_IT" if lang == "it" else "en_US")[weekday]
+    return str(get_day_names("wide", locale="it_IT" if lang == "it" else "en_US")[weekday])
 
 
 def local_moment(lang: str, at: datetime, tz: str) -> str:

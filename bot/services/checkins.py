@@ -16,6 +16,7 @@ from bot.blocks import checkins as blocks
 from bot.blocks.common import Message, clip, text_message
 from bot.blocks.goals import current_value
 from bot.rules.deadlines import local_today
+from bot.rules.limits import storable_amount
 from bot.rules.numbers import find_amounts
 from bot.rules.pace import pace_status
 from bot.rules.replies import GoalContext, ReplyReading, read_reply
@@ -146,6 +147,8 @@ def record_value(
     The answer echoes what was understood, with Undo and Correct buttons carrying the reading's id;
     `headline` replaces the echo's first line (a correction or an edit says what changed).
     """
+    if not storable_amount(value):
+        return [text_message(t(lang, "edge.number_too_large"))]  # nothing recorded: asked again instead
     previous = current_value(goal)
     if checkin.status != CheckInStatus.ANSWERED or checkin.previous_value is None:
         checkin.previous_value = previous  # a correction later in the week keeps where the week started

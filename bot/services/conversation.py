@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+import logging
 import secrets
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -21,6 +23,7 @@ from bot.rules.answers import (
 )
 from bot.rules.deadlines import resolve_deadline
 from bot.rules.goals import SMART_PARTS, ParsedGoal, ReadingNote, parse_goal
+from bot.rules.objectives import pick_objective
 from bot.rules.smart import (
     TARGET_CODES,
     GoalDraft,
@@ -34,11 +37,19 @@ from prompts import fmt_date, t
 from storage.db import in_transaction
 from storage.models import Conversation, Goal
 from storage.repositories import delete_conversation, get_conversation
-from storage.teams import link_proposal_goal
+from storage.teams import link_proposal_goal, list_objectives
 
 CONFIRM = "confirm"
 CHOOSE = "choose"  # picking which part to edit from the summary card
+# The conversation ended with its goal saved (or sent for approval). The row stays until the next /goal, so a
+# second "yes" or a second press on the card (a double tap) is told calmly that it is saved already.
+SAVED = "saved"
 PROPOSAL_KEY = "_proposal"  # in the draft: the goal proposal this conversation finishes, linked on confirm
+OBJECTIVES_KEY = "_objectives"  # the workspace's objectives when the conversation began: [id, title] pairs
+OBJECTIVE_KEY = "_objective"  # the objective chosen in the Relevant step, tied to the goal on confirm
+FLAGS = ("_accepted", PROPOSAL_KEY, OBJECTIVES_KEY, OBJECTIVE_KEY)
+log = logging.getLogger(__name__)
+
 MAX_TEXT = 1000  # a goal or answer longer than this is not a goal sentence; Slack messages allow far more
 
 
@@ -58,9 +69,15 @@ def draft_from_json(data: dict[str, Any]) -> GoalDraft:
     return GoalDraft(**{k: v for k, v in values.items() if k in known})
 
 
+def current(session: Session, ctx: RequestContext) -> Conversation | None:
+    """The person's conversation in progress (one whose goal was saved is over)."""
+    convo = get_conversation(session, ctx.team_id, ctx.user_id)
+    return None if convo is None or convo.step == SAVED else convo
+
+
 def has_conversation(session: Session, ctx: RequestContext) -> bool:
     """True when the person is in the middle of setting a goal."""
-    return get_conversation(session, ctx.team_id, ctx.user_id) is not None
+    return current(session, ctx) is not None
 
 
 def start(session: Session, ctx: RequestContext, text: str) -> list[Message]:
@@ -84,6 +101,7 @@ def start(session: Session, ctx: RequestContext, text: str) -> list[Message]:
         card_key=secrets.token_hex(8),
     )
     session.add(convo)
+    _offer_objectives(session, ctx, convo)
     out: list[Message] = []
     if not text:
         out.append(Message(text=t(lang, "goal.intro_empty")))
@@ -93,9 +111,16 @@ def start(session: Session, ctx: RequestContext, text: str) -> list[Message]:
     assert parsed is not None
     out.append(goal_blocks.understood(lang, draft))
     out.extend(_unusable_deadline(parsed, draft, lang))
-    convo.draft = draft_to_json(draft)
+    convo.draft = _keep_flags(convo.draft, draft)
     out.extend(_after_answer(convo, draft, ctx, answered=("specific", "measurable")))
     return out
+
+
+def _offer_objectives(session: Session, ctx: RequestContext, convo: Conversation) -> None:
+    """Keep the workspace's objectives on the conversation, so the Relevant step offers them."""
+    objectives = [[o.id, o.title] for o in list_objectives(session, ctx.team_id)]
+    if objectives:
+        convo.draft = {**convo.draft, OBJECTIVES_KEY: objectives}
 
 
 def start_from_proposal(session: Session, ctx: RequestContext, draft_json: dict[str, Any],
@@ -110,6 +135,7 @@ def start_from_proposal(session: Session, ctx: RequestContext, draft_json: dict[
         updated_at=ctx.now, card_key=secrets.token_hex(8),
     )
     session.add(convo)
+    _offer_objectives(session, ctx, convo)
     return [goal_blocks.understood(ctx.lang, draft),
             *_after_answer(convo, draft, ctx, answered=("specific", "measurable"))]
 
@@ -121,6 +147,10 @@ def handle(session: Session, ctx: RequestContext, text: str) -> list[Message] | 
         return None
     lang = ctx.lang
     text = text.strip()
+    if convo.step == SAVED:
+        if len(text) <= MAX_TEXT and read_intent(text, lang) == "yes":
+            return [Message(text=t(lang, "goal.already_saved"))]
+        return None
     convo.updated_at = ctx.now
     if not text:
         return [Message(text=t(lang, "errors.empty")), _ask(convo, draft_from_json(convo.draft), lang)]
@@ -158,26 +188,57 @@ def read_card_value(value: str) -> tuple[str | None, str | None]:
     return (head, None) if head and not head.startswith("goal_") else (None, None)
 
 
-def press(session: Session, ctx: RequestContext, button: str, value: str) -> tuple[list[Message], bool]:
-    """A press on a conversation card (confirm, edit, cancel, choice): (the answer, whether the card was current).
+@dataclass(frozen=True)
+class CardAnswer:
+    """What a press on a conversation card did: the answer, where to post it, and whether to close the card."""
 
-    A card belongs to one conversation: pressed after that conversation ended (saved, cancelled or replaced by
-    a new /goal), it changes nothing and says the card is no longer active.
+    messages: list[Message]
+    channel: str
+    close_card: bool
+
+
+def press(session: Session, ctx: RequestContext, button: str, value: str, card_channel: str | None) -> CardAnswer:
+    """A press on a conversation card (confirm, edit, cancel, choice), answered where the conversation lives.
+
+    A card belongs to one conversation: pressed after that conversation ended (cancelled or replaced by a new
+    /goal), it changes nothing and says the card is no longer active; after its goal was saved, it says so.
+    The channel the payload names is only checked against the one the conversation recorded, never used:
+    a press that claims to come from elsewhere changes nothing and is answered in the person's DM.
     """
     card, part = read_card_value(value)
     convo = get_conversation(session, ctx.team_id, ctx.user_id)
+    recorded = _dm_of(convo)
+    home = recorded or ctx.user_id
     if card is not None and (convo is None or convo.card_key != card):
-        return [Message(text=t(ctx.lang, "goal.card_inactive"))], False
+        return CardAnswer([Message(text=t(ctx.lang, "goal.card_inactive"))], ctx.user_id, close_card=False)
+    if recorded is not None and card_channel != recorded:
+        log.warning("a %s press by %s names channel %s, but the card is in %s: ignored", button, ctx.user_id,
+                    card_channel, recorded)
+        return CardAnswer([Message(text=t(ctx.lang, "errors.wrong_place"))], home, close_card=False)
+    if convo is not None and convo.step == SAVED:
+        return CardAnswer([Message(text=t(ctx.lang, "goal.already_saved"))], home, close_card=False)
+    in_home = ctx.in_channel(home)
+    close = recorded is not None  # a card whose place was never recorded is answered, but not edited
     if button == "confirm":
-        return confirm(session, ctx), True
+        return CardAnswer(confirm(session, in_home), home, close_card=close)
     if button == "cancel":
-        return cancel(session, ctx), True
-    return edit(session, ctx, part if button == "choice" else None), True
+        return CardAnswer(cancel(session, in_home), home, close_card=close)
+    return CardAnswer(edit(session, in_home, part if button == "choice" else None), home, close_card=close)
+
+
+def _dm_of(convo: Conversation | None) -> str | None:
+    """The DM the conversation's cards are posted in, as recorded when it started.
+
+    Conversations started before the DM was recorded hold the channel /goal was typed in (their cards went to
+    the DM all the same): that is no place to check a press against, so None.
+    """
+    channel = convo.channel_id if convo is not None else None
+    return channel if channel and channel.startswith("D") else None
 
 
 def confirm(session: Session, ctx: RequestContext) -> list[Message]:
     """Save the drafted goal and end the conversation."""
-    convo = get_conversation(session, ctx.team_id, ctx.user_id)
+    convo = current(session, ctx)
     lang = ctx.lang
     if convo is None:
         return [Message(text=t(lang, "goal.nothing_to_confirm"))]
@@ -190,7 +251,7 @@ def confirm(session: Session, ctx: RequestContext) -> list[Message]:
         held = hold_for_approval(session, team_id=ctx.team_id, user_id=ctx.user_id, lang=lang,
                                  draft=draft_to_json(draft), now=ctx.now)
         if held is not None:
-            session.delete(convo)
+            _finish(convo, None, ctx)
             return held
     goal = Goal(
         team_id=ctx.team_id, user_id=ctx.user_id, title=draft.text or (draft.subject or ""), type=draft.type,
@@ -198,18 +259,24 @@ def confirm(session: Session, ctx: RequestContext) -> list[Message]:
         baseline=draft.baseline, target=draft.target, current=draft.baseline, start_date=ctx.today,
         deadline=draft.deadline, confidence=draft.confidence, plan=draft.plan, relevance=draft.relevance,
         status=GoalStatus.ACTIVE, lang=lang, created_at=ctx.now, updated_at=ctx.now,
+        objective_id=convo.draft.get(OBJECTIVE_KEY),
     )
     session.add(goal)
-    session.delete(convo)
     session.flush()
+    _finish(convo, goal.id, ctx)
     if proposal_id is not None:
         link_proposal_goal(session, int(proposal_id), goal.id, now=ctx.now)
     return [goal_blocks.saved(lang, goal)]
 
 
+def _finish(convo: Conversation, goal_id: int | None, ctx: RequestContext) -> None:
+    """Mark the conversation saved: over, but remembered so a repeated "yes" is answered calmly."""
+    convo.step, convo.goal_id, convo.pending, convo.updated_at = SAVED, goal_id, None, ctx.now
+
+
 def cancel(session: Session, ctx: RequestContext) -> list[Message]:
     """Drop the conversation in progress."""
-    convo = get_conversation(session, ctx.team_id, ctx.user_id)
+    convo = current(session, ctx)
     if convo is None:
         return [Message(text=t(ctx.lang, "goal.nothing_to_cancel"))]
     session.delete(convo)
@@ -218,7 +285,7 @@ def cancel(session: Session, ctx: RequestContext) -> list[Message]:
 
 def edit(session: Session, ctx: RequestContext, part: str | None = None) -> list[Message]:
     """From the summary card: offer the parts to change, or jump to one."""
-    convo = get_conversation(session, ctx.team_id, ctx.user_id)
+    convo = current(session, ctx)
     lang = ctx.lang
     if convo is None:
         return [Message(text=t(lang, "goal.nothing_to_confirm"))]
@@ -247,7 +314,7 @@ def _answer_step(
         draft = GoalDraft.from_parsed(parsed)
         out = [goal_blocks.understood(lang, draft)]
         out.extend(_unusable_deadline(parsed, draft, lang))
-        convo.draft = draft_to_json(draft)
+        convo.draft = _keep_flags(convo.draft, draft)
         convo.history = []
         return out + _after_answer(convo, draft, ctx, answered=("specific", "measurable"))
     if step == CHOOSE:
@@ -271,7 +338,9 @@ def _answer_step(
         draft.confidence = confidence
         draft.plan = plan or draft.plan
     elif step == "relevant":
-        draft.relevance = text
+        chosen = pick_objective(text, convo.draft.get(OBJECTIVES_KEY) or [])
+        draft.relevance = chosen[1] if chosen else text
+        convo.draft = {**convo.draft, OBJECTIVE_KEY: chosen[0] if chosen else None}
     elif step == "time_bound":
         result = resolve_deadline(text, lang=lang, now=ctx.now, tz=ctx.tz,
                                   fiscal_year_start_month=ctx.fiscal_year_start)
@@ -372,6 +441,8 @@ def _ask(convo: Conversation, draft: GoalDraft, lang: str) -> Message:
         return goal_blocks.summary_card(lang, draft, [], convo.card_key)
     if convo.step == CHOOSE:
         return goal_blocks.choose_part(lang, convo.card_key)
+    if convo.step == "relevant" and convo.draft.get(OBJECTIVES_KEY):
+        return goal_blocks.question(lang, convo.step, draft, objectives=convo.draft[OBJECTIVES_KEY])
     return goal_blocks.question(lang, convo.step, draft)
 
 
@@ -384,7 +455,7 @@ def _apply(draft: GoalDraft, updates: dict[str, Any]) -> None:
 def _keep_flags(old: dict[str, Any], draft: GoalDraft) -> dict[str, Any]:
     """Serialize the draft, keeping the warnings the person already accepted and the proposal it finishes."""
     data = draft_to_json(draft)
-    for flag in ("_accepted", PROPOSAL_KEY):
+    for flag in FLAGS:
         if flag in old:
             data[flag] = old[flag]
     return data
@@ -393,21 +464,30 @@ def _keep_flags(old: dict[str, Any], draft: GoalDraft) -> dict[str, Any]:
 # --- the use cases, one unit of work each ----------------------------------------------------------------------
 
 
+# Each runs under the person's lock (storage.db.lock_person): a double tap or two answers sent at once are
+# applied one after the other, the second seeing what the first did, instead of colliding on the row.
+
+
 def start_goal(deps: Deps, ctx: RequestContext, text: str) -> list[Message]:
     """`/goal [TEXT]` or the Home's "New goal": begin a conversation."""
-    return in_transaction(deps.sessions, lambda session: start(session, ctx, text))
+    return in_transaction(deps.sessions, lambda session: start(session, ctx, text), person=_person(ctx))
 
 
 def answer(deps: Deps, ctx: RequestContext, text: str) -> list[Message] | None:
     """A message typed in the DM; None when no conversation is in progress."""
-    return in_transaction(deps.sessions, lambda session: handle(session, ctx, text))
+    return in_transaction(deps.sessions, lambda session: handle(session, ctx, text), person=_person(ctx))
 
 
 def cancel_goal(deps: Deps, ctx: RequestContext) -> list[Message]:
     """`/goal cancel`: end the conversation in progress."""
-    return in_transaction(deps.sessions, lambda session: cancel(session, ctx))
+    return in_transaction(deps.sessions, lambda session: cancel(session, ctx), person=_person(ctx))
 
 
-def press_card(deps: Deps, ctx: RequestContext, button: str, value: str) -> tuple[list[Message], bool]:
-    """A conversation card's button, in one unit of work: (the answer, whether the card was still current)."""
-    return in_transaction(deps.sessions, lambda session: press(session, ctx, button, value))
+def press_card(deps: Deps, ctx: RequestContext, button: str, value: str, card_channel: str | None) -> CardAnswer:
+    """A conversation card's button, in one unit of work: the answer and where it goes."""
+    return in_transaction(deps.sessions, lambda session: press(session, ctx, button, value, card_channel),
+                          person=_person(ctx))
+
+
+def _person(ctx: RequestContext) -> tuple[str, str]:
+    return ctx.team_id, ctx.user_id

@@ -6,22 +6,25 @@ here each use case reads, decides and writes in one transaction and hands back w
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from sqlalchemy.orm import Session
 
 from bot import ids
 from bot.blocks import edit as edit_blocks
 from bot.blocks.common import Message, clip, escape, text_message
+from bot.blocks.teams import refusal_text
 from bot.context import RequestContext
 from bot.deps import Deps
-from bot.rules.visibility import ChannelAction
+from bot.jobs.reviews import KIND as REVIEW_KIND
 from bot.rules.digest_math import ChannelRef
 from bot.rules.statuses import GoalStatus
-from bot.blocks.teams import refusal_text
+from bot.rules.visibility import ChannelAction
 from bot.services import goals_admin as admin
 from bot.services import teams
 from bot.services.digests import channel_members
@@ -32,8 +35,36 @@ from storage.repositories import (
     get_digest_subscription,
     list_active_digest_subscriptions,
     list_goals,
-    list_goals_of_users,
+    was_sent_at,
 )
+
+log = logging.getLogger(__name__)
+
+
+def _recorded_review_card(session: Session, ctx: RequestContext, goal_id: Any,
+                          claimed: Any) -> tuple[str, str] | None:
+    """The (channel, ts) a payload names, when goalbot sent this person's review of this goal there; else None.
+
+    Buttons and modals carry where their card is (`container`, `private_metadata`); only a card goalbot
+    recorded as sent is ever edited, so a payload naming another message (a channel's digest) edits nothing.
+    """
+    if not claimed:
+        return None
+    goal = session.get(Goal, goal_id) if isinstance(goal_id, int) else None
+    card = tuple(str(part) for part in claimed) if isinstance(claimed, (list, tuple)) and len(claimed) == 2 else None
+    if (goal is not None and card is not None and goal.team_id == ctx.team_id and goal.user_id == ctx.user_id
+            and was_sent_at(session, kind=REVIEW_KIND, ref_id=goal.id, channel=card[0], ts=card[1])):
+        return card[0], card[1]
+    log.warning("a review card at %s named by %s for goal %s is not one goalbot sent them: left alone", claimed,
+                ctx.user_id, goal_id)
+    return None
+
+
+def review_card(deps: Deps, ctx: RequestContext, goal_id: int | None,
+                claimed: tuple[str, str] | None) -> tuple[str, str] | None:
+    """The clicked review card, if goalbot sent it to this person about this goal (else None: nothing to edit)."""
+    with deps.sessions() as session:
+        return _recorded_review_card(session, ctx, goal_id, claimed)
 
 
 def goals_of(deps: Deps, ctx: RequestContext) -> list[Goal]:
@@ -202,8 +233,8 @@ def save_edit_form(deps: Deps, ctx: RequestContext, view: dict[str, Any]) -> Sav
         if not plan.ok or plan.warnings or not plan.changes:
             return None
         revisions = admin.apply_edit(session, goal, plan, by=ctx.user_id, at=ctx.now, today=ctx.today)
-        card = meta.get("card")
-        return SavedEdit(edit_blocks.edit_saved(ctx.lang, goal, revisions), tuple(card) if card else None,
+        card = _recorded_review_card(session, ctx, goal.id, meta.get("card"))
+        return SavedEdit(edit_blocks.edit_saved(ctx.lang, goal, revisions), card,
                          t(ctx.lang, "review.card_done", id=goal.id, title=escape(clip(goal.title, 300))))
 
 

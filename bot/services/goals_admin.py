@@ -154,7 +154,7 @@ def _number(text: str, lang: str) -> float | None:
     return value
 
 
-def _choice(text: str, group: str, lang: str, known: tuple[str, ...]) -> str | None | bool:
+def _choice(text: str, group: str, lang: str, known: tuple[str, ...]) -> str | bool | None:
     """A metric or unit code from a select value or a typed word; False when nothing matches."""
     value = text.strip()
     if value.lower() in (NONE_CHOICE, "-", "–", "nessuna", "nessuno"):

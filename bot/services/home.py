@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from slack_sdk import WebClient
@@ -19,7 +20,7 @@ from storage.repositories import get_user_pref, list_goals
 log = logging.getLogger(__name__)
 
 
-def build_home(deps: Deps, team_id: str, user_id: str) -> dict:  # type: ignore[type-arg]
+def build_home(deps: Deps, team_id: str, user_id: str) -> dict[str, Any]:
     """The person's Home view as JSON, from what is stored now."""
     settings = deps.settings
     now = deps.clock()

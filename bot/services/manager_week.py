@@ -14,10 +14,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from bot.blocks.digests import DigestView
+from bot.context import RequestContext
 from bot.rules.objectives import Rollup
 from bot.services.digests import digest_view, team_standings
 from bot.services.teams import objective_rollups
-from bot.context import RequestContext
 from storage.db import SessionFactory
 from storage.teams import list_objectives, reports_of
 

@@ -11,7 +11,6 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.clock import as_utc
 from bot.context import Caller, RequestContext
 from bot.deps import Deps
 from prompts import normalize_lang
@@ -90,7 +89,7 @@ def resolve_profile(
     """
     with sessions() as session:
         pref = get_user_pref(session, team_id, user_id)
-    fetched = as_utc(pref.profile_fetched_at) if pref is not None and pref.profile_fetched_at is not None else None
+    fetched = pref.profile_fetched_at if pref is not None else None
     slack = None
     if client is not None and (fetched is None or now - fetched > PROFILE_TTL):
         slack = fetch_slack_profile(client, user_id)

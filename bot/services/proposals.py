@@ -11,12 +11,12 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from bot.blocks.common import Message
+from bot.context import RequestContext
 from bot.rules import visibility as policy
 from bot.rules.goals import parse_goal
 from bot.rules.smart import GoalDraft
 from bot.rules.visibility import Decision
 from bot.services import conversation
-from bot.context import RequestContext
 from bot.services.conversation import draft_to_json
 from bot.services.goals_admin import GoalRefused
 from bot.services.teams import load_org

@@ -9,14 +9,14 @@ from enum import StrEnum
 
 from sqlalchemy.orm import Session
 
-from bot.rules import visibility as policy
-from bot.rules.objectives import AlignedGoal, ObjectiveFacts, Rollup, rollups
 from bot.blocks.common import clip, escape
 from bot.clock import as_utc
-from bot.rules.visibility import ChannelAction, ChannelState, Decision, GoalView, Org, ReadPath, Visibility
-from bot.services.digests import now_key_prefix
 from bot.context import RequestContext
+from bot.rules import visibility as policy
+from bot.rules.objectives import AlignedGoal, ObjectiveFacts, Rollup, rollups
+from bot.rules.visibility import ChannelAction, ChannelState, Decision, GoalView, Org, ReadPath, Visibility
 from bot.services.checkin_buttons import thread_of
+from bot.services.digests import now_key_prefix
 from bot.services.goals_admin import GoalRefused, owned_goal
 from storage.db import SessionFactory
 from storage.models import CheckInComment, Goal, Objective

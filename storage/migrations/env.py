@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from alembic import context
-from sqlalchemy import create_engine
+from typing import Any, Literal
 
-from storage.models import Base
+from alembic import context
+from alembic.autogenerate.api import AutogenContext
+from sqlalchemy import Connection, create_engine
+
+from storage.models import Base, UtcDateTime
 
 config = context.config
 target_metadata = Base.metadata
@@ -22,12 +25,20 @@ def run_migrations() -> None:
         _run(connection)
 
 
-def _run(connection) -> None:  # type: ignore[no-untyped-def]
+def _render_item(kind: str, item: Any, autogen: AutogenContext) -> str | Literal[False]:
+    """Write a UtcDateTime column as the plain type it stores, so a migration does not import the models."""
+    if kind == "type" and isinstance(item, UtcDateTime):
+        return "sa.DateTime(timezone=True)"
+    return False
+
+
+def _run(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        render_item=_render_item,
     )
     with context.begin_transaction():
         context.run_migrations()

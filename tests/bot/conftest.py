@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from bot.clock import FixedClock
+from bot.clock import FixedClock, VirtualTimer
 from bot.local.workspace import LocalWorkspace
 from bot.settings import Settings
 
@@ -29,9 +29,16 @@ def clock() -> FixedClock:
 
 
 @pytest.fixture
-def workspace(database_url: str, clock: FixedClock) -> Iterator[LocalWorkspace]:
+def timer() -> VirtualTimer:
+    """Elapsed time for delivery: pacing, Retry-After and backoff pass at once instead of being slept."""
+    return VirtualTimer()
+
+
+@pytest.fixture
+def workspace(database_url: str, clock: FixedClock, timer: VirtualTimer) -> Iterator[LocalWorkspace]:
     """A workspace with an English (Rome) and an Italian (Milan) account executive."""
     ws = LocalWorkspace(make_settings(database_url), clock=clock)
+    ws.deps.timer = timer
     ws.add_user("U1", name="anna", tz="Europe/Rome", locale="en-US")
     ws.add_user("U2", name="marco", tz="Europe/Rome", locale="it-IT")
     yield ws
@@ -42,6 +49,7 @@ def restart(database_url: str, clock: FixedClock, started: list[LocalWorkspace])
     """A new process on the same database, talking to the same Slack workspace (the old one stops working)."""
     started[-1].deps.executor.shutdown(wait=True)
     ws = LocalWorkspace(make_settings(database_url), clock=clock, fake=started[-1].fake)
+    ws.deps.timer = started[-1].deps.timer
     started.append(ws)
     return ws
 

@@ -9,10 +9,10 @@ import pytest
 
 from bot.blocks.common import MAX_BLOCKS, SECTION_LIMIT
 from bot.blocks.digests import MESSAGE_CHARS, DigestView, Formats, digest_messages
-from slackfake.web_api import validate_blocks
 from bot.rules.digest_math import GoalFacts, LastCheckIn, standing
 from bot.rules.forecast import Forecast
 from prompts import fmt_amount, fmt_number
+from slackfake.web_api import validate_blocks
 
 TODAY, WEEK = date(2026, 11, 27), date(2026, 11, 23)
 UNITS = ("EUR", "USD", "GBP", "CHF", "%", "clients", "deals", "accounts", "meetings", None, "widgets")

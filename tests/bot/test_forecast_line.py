@@ -7,6 +7,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from bot.blocks.forecast import checkin_history, forecast_line, goal_forecast
+from prompts import t
 
 
 def goal(history: list[tuple[date, float]], **fields: Any) -> SimpleNamespace:
@@ -45,7 +46,7 @@ def test_no_progress_means_the_target_is_not_reached() -> None:
 
 def test_one_check_in_without_a_baseline_for_a_maintain_goal_is_not_enough() -> None:
     g = goal([(date(2026, 11, 30), 91.0)], direction="maintain", unit="%", target=90.0)
-    assert "Forecast: after a check-in or two" in line("en", g)
+    assert t("en", "manage.forecast.not_enough") in line("en", g)
 
 
 def test_a_maintain_goal_shows_where_the_trend_leads_only() -> None:

@@ -10,9 +10,10 @@ from collections.abc import Iterator
 
 import pytest
 
-from slackfake.payloads import post
 from bot.local.workspace import LocalWorkspace
 from bot.server import make_http_server
+from prompts import t
+from slackfake.payloads import post
 from tests.bot.conftest import dm_texts
 
 
@@ -31,9 +32,10 @@ def test_signed_slash_command_over_http_is_acked_and_answered(workspace: LocalWo
     status, _, text = post(f"{server_url}/slack/events", body, headers)
     assert status == 200 and text == ""
     workspace.wait()
-    assert "Achievable" in dm_texts(workspace, "U1")[-1]
+    assert t("en", "ask.achievable") in dm_texts(workspace, "U1")[-1]
 
 
+@pytest.mark.one_database
 def test_bad_signature_is_rejected(workspace: LocalWorkspace, server_url: str) -> None:
     body, headers = workspace.requests.slash_command("help", user_id="U1")
     headers = dict(headers, **{"x-slack-signature": "v0=" + "0" * 64})
@@ -43,6 +45,7 @@ def test_bad_signature_is_rejected(workspace: LocalWorkspace, server_url: str) -
     assert workspace.fake.ephemeral_messages("U1") == []
 
 
+@pytest.mark.one_database
 def test_stale_timestamp_is_rejected(workspace: LocalWorkspace, server_url: str) -> None:
     workspace.requests.clock = lambda: time.time() - 600
     body, headers = workspace.requests.slash_command("help", user_id="U1")
@@ -53,14 +56,14 @@ def test_stale_timestamp_is_rejected(workspace: LocalWorkspace, server_url: str)
 def test_healthz_reports_the_database(workspace: LocalWorkspace, server_url: str) -> None:
     with urllib.request.urlopen(f"{server_url}/healthz", timeout=5) as response:
         assert response.status == 200
-        assert json.loads(response.read()) == {"ok": True}
+        assert json.loads(response.read()) == {"ok": True, "scheduler": {"last_tick": None}}
 
 
 def test_event_retry_over_http_is_applied_once(workspace: LocalWorkspace, server_url: str) -> None:
     workspace.command("acquire 10 new clients in the next six months", user="U1")
     before = len(dm_texts(workspace, "U1"))
     message = workspace.fake.add_user_message("U1", "8 - referrals")
-    body, headers = workspace.requests.message_event("8 - referrals", user="U1", ts=message["ts"])
+    body, _ = workspace.requests.message_event("8 - referrals", user="U1", ts=message["ts"])
     for retry in (None, 1, 2):
         retry_headers = workspace.requests.sign(body, retry_num=retry, retry_reason="http_timeout" if retry else None)
         status, _, _ = post(f"{server_url}/slack/events", body, retry_headers)

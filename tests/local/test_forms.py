@@ -44,9 +44,9 @@ def test_an_empty_line_keeps_the_value_shown_and_a_number_picks_an_option() -> N
 def test_a_required_field_is_asked_again_and_a_wrong_choice_is_refused() -> None:
     form = Form(view())
     printed = fill(form, "12", "7")
-    assert "(pick one of the 3 options by its number.)" in printed and form.current.block_id == "unit"
+    assert "(pick one of the 3 options by its number.)" in printed and form.current is not None and form.current.block_id == "unit"
     printed = fill(form, "clients", "")
-    assert "(Why the change? is required.)" in printed and form.current.block_id == "why"
+    assert "(Why the change? is required.)" in printed and form.current is not None and form.current.block_id == "why"
     assert not form.take(":submit").submit  # still empty
 
 
@@ -54,7 +54,7 @@ def test_goalbots_errors_come_back_on_their_field_and_cancel_closes() -> None:
     form = Form(view())
     fill(form, "lots", "", "because")
     printed = form.refused({"target": "I couldn't read a *number* here."})
-    assert "  ✗ Target: I couldn't read a number here." in printed and form.current.block_id == "target"
+    assert "  ✗ Target: I couldn't read a number here." in printed and form.current is not None and form.current.block_id == "target"
     fill(form, "12")
     assert form.current is None and form.values["target"] == "12"
     assert form.take(":cancel").close

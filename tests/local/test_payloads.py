@@ -16,8 +16,8 @@ from slack_bolt import Ack, App, BoltRequest, Respond, Say
 from slack_sdk import WebClient
 
 from bot.ids import GOAL_COMMAND
-from slackfake.web_api import FakeSlackWebAPI, dm_channel_id
 from slackfake.payloads import FORM, SlackRequestFactory, message_event, post, sign_headers
+from slackfake.web_api import FakeSlackWebAPI, dm_channel_id
 
 SECRET = "test-signing-secret"
 
@@ -193,6 +193,7 @@ def test_home_button_click_carries_the_view(
     body, headers = factory.app_home_opened(user="U0001")
     app.dispatch(factory.bolt_request(body, headers))
     home = fake.home_view("U0001")
+    assert home is not None
     body, headers = factory.block_actions(
         user_id="U0001", action_id="home_new_goal", value="new", container_type="view", view=home
     )
@@ -205,11 +206,11 @@ def test_home_button_click_carries_the_view(
 def test_wrong_signature_and_stale_timestamp_get_401(app: App, seen: dict[str, Any]) -> None:
     wrong = SlackRequestFactory("not-the-secret")
     body, headers = wrong.slash_command("list", user_id="U0001")
-    assert app.dispatch(BoltRequest(body=body, headers=headers)).status == 401
+    assert app.dispatch(BoltRequest(body=body, headers={**headers})).status == 401
 
     stale = SlackRequestFactory(SECRET, clock=lambda: time.time() - 600)
     body, headers = stale.message_event("hi", user="U0001")
-    assert app.dispatch(BoltRequest(body=body, headers=headers)).status == 401
+    assert app.dispatch(BoltRequest(body=body, headers={**headers})).status == 401
     assert seen == {}
 
 
@@ -223,7 +224,7 @@ def test_sign_headers_matches_slack_v0_scheme() -> None:
 
 
 def test_message_changed_and_deleted_shapes() -> None:
-    common = {"user": "U0001", "channel": "D0001", "ts": "1700000000.000100", "team_id": "T0001"}
+    common: dict[str, Any] = {"user": "U0001", "channel": "D0001", "ts": "1700000000.000100", "team_id": "T0001"}
     changed = json.loads(message_event(text="new", event_id="Ev1", subtype="message_changed",
                                        previous_text="old", **common))
     event = changed["event"]
@@ -251,7 +252,7 @@ def test_factory_counters_are_fresh_even_with_a_frozen_clock() -> None:
 
 def test_post_reaches_a_real_http_server(fake: FakeSlackWebAPI) -> None:
     url = fake.response_url("R9")
-    status, headers, text = post(url, json.dumps({"text": "hello"}), {"content-type": "application/json"})
+    status, _, text = post(url, json.dumps({"text": "hello"}), {"content-type": "application/json"})
     assert status == 200 and json.loads(text) == {"ok": True}
     status, _, text = post(fake.root_url + "/nowhere", "", {})
     assert status == 404

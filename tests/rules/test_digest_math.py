@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 import pytest
 
@@ -24,7 +25,7 @@ from bot.rules.digest_math import (
 )
 from bot.rules.forecast import Forecast, forecast
 
-FRIDAY_4PM = {"tz": "Europe/Rome", "weekday": 4, "hhmm": "16:00"}
+FRIDAY_4PM: dict[str, Any] = {"tz": "Europe/Rome", "weekday": 4, "hhmm": "16:00"}
 NO_FORECAST = Forecast(None, None, None)
 
 

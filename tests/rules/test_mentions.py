@@ -104,7 +104,7 @@ def test_match_name(name: str, expected: NameResult) -> None:
 
 
 ids = st.from_regex(r"U[A-Z0-9]{2,12}", fullmatch=True)
-labels = st.text(st.characters(blacklist_characters="<>|", blacklist_categories=("Cs",)), min_size=1, max_size=40)
+labels = st.text(st.characters(blacklist_characters="<>|", blacklist_categories=["Cs"]), min_size=1, max_size=40)
 
 
 @given(ids, labels, st.sampled_from(["", "win 5 deals"]))

@@ -13,6 +13,7 @@ from bot.rules.objectives import (
     Rollup,
     gain,
     is_measured,
+    pick_objective,
     read_objective,
     rollup,
     rollups,
@@ -101,3 +102,19 @@ def test_a_goal_in_another_unit_never_moves_a_measured_total(goals: list[Aligned
 ])
 def test_read_objective(text: str, lang: str, unit: str | None, target: float | None) -> None:
     assert read_objective(text, lang) == ObjectiveDraft(text.strip(), unit, target)
+
+
+OPTIONS = [[1, "Enter the healthcare market by Q4 2027"], [12, "€2M new ARR in healthcare"]]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("1", (1, "Enter the healthcare market by Q4 2027")),
+    ("#12", (12, "€2M new ARR in healthcare")),
+    (" # 12 ", (12, "€2M new ARR in healthcare")),
+    ("enter the healthcare market by q4 2027", (1, "Enter the healthcare market by Q4 2027")),
+    ("2", None),  # a position is not an id
+    ("expand into the healthcare market", None),
+    ("", None),
+])
+def test_pick_objective(text: str, expected: tuple[int, str] | None) -> None:
+    assert pick_objective(text, OPTIONS) == expected

@@ -197,7 +197,7 @@ UNDERSTANDING: list[tuple[str, str, GoalContext, float | Ask]] = [
     ("still 4, signature slipped to the 15th", "en", CLIENTS, 4),
     ("fermi a 4, la firma è rinviata al 12 gennaio", "it", CLIENTS, 4),
 ]
-NEW_BLOCKERS = [
+NEW_BLOCKERS: list[tuple[str, str, str | None]] = [
     ("legal review pushed to Monday 10am", "en", "legal review pushed to Monday 10am"),
     ("il contratto slitta a fine gennaio", "it", "il contratto slitta a fine gennaio"),
     ("still 4, signature slipped to the 15th", "en", "signature slipped to the 15th"),
@@ -266,7 +266,7 @@ def test_note_keeps_the_owners_words_verbatim(text: str, lang: str, note: str | 
 
 
 # (reply, lang, expected blocker)
-BLOCKERS = [
+BLOCKERS: list[tuple[str, str, str | None]] = [
     ("blocked by legal review, still at 4", "en", "blocked by legal review"),
     ("still 4. Waiting on procurement to sign off.", "en", "Waiting on procurement to sign off"),
     ("stuck on the security questionnaire", "en", "stuck on the security questionnaire"),

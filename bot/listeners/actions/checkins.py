@@ -15,13 +15,13 @@ from slack_sdk import WebClient
 
 from bot import ids
 from bot.blocks import checkins as blocks
-from bot.context import Caller, RequestContext
+from bot.context import RequestContext
 from bot.deps import Deps
 from bot.listeners.support import lazy_listener, reply
 from bot.middleware import ack_if_needed
+from bot.rules.limits import row_id
 from bot.rules.statuses import Mood
 from bot.services import checkin_buttons as service
-from prompts import t
 
 log = logging.getLogger(__name__)
 
@@ -46,27 +46,22 @@ def click_of(body: dict[str, Any], user_id: str) -> Click:
     value = str(body["actions"][0].get("value") or "")
     head = value.split(":", 1)[0]
     return Click(channel=str(channel), message_ts=message_ts, thread_ts=message.get("thread_ts") or message_ts,
-                 checkin_id=int(head) if head.isdigit() else None, value=value)
-
-
-def in_checkin_thread(body: dict[str, Any], caller: Caller) -> tuple[str, str | None]:
-    """Report in the check-in's thread."""
-    click = click_of(body, caller.user_id)
-    return click.channel, click.thread_ts
+                 checkin_id=row_id(head), value=value)
 
 
 def checkin_button(deps: Deps, button: str) -> Any:
     """A lazy listener: press `button` on the clicked check-in and answer in its thread."""
 
-    @lazy_listener(deps, report_in=in_checkin_thread)
+    @lazy_listener(deps)
     def checkin_click(ctx: RequestContext, body: dict[str, Any], client: WebClient, respond: Respond | None) -> None:
         click = click_of(body, ctx.user_id)
         action = body["actions"][0]
         answer = service.press(deps, ctx, button=button, checkin_id=click.checkin_id, value=click.value,
-                               channel=click.channel, message_ts=click.message_ts)
-        if button == service.PICK and click.message_ts:
-            _close_question(client, click.channel, click.message_ts, body, action)
-        reply(deps, client, ctx, click.channel, answer.messages, thread_ts=click.thread_ts,
+                               channel=click.channel, message_ts=click.message_ts, thread_ts=click.thread_ts)
+        place = answer.place
+        if button == service.PICK and click.message_ts and answer.changed and place.thread_ts == click.thread_ts:
+            _close_question(client, place.channel, click.message_ts, body, action)
+        reply(deps, client, ctx, place.channel, answer.messages, thread_ts=place.thread_ts,
               changes_goals=answer.changed, key=f"checkin-act:{body.get('trigger_id') or action.get('action_ts')}")
 
     return checkin_click
@@ -86,17 +81,17 @@ def _close_question(client: WebClient, channel: str, ts: str, body: dict[str, An
 def open_update_modal(deps: Deps) -> Any:
     """Update progress: open the modal at once (a trigger id lives three seconds)."""
 
-    @lazy_listener(deps, report_in=in_checkin_thread, fresh_profile=False)
+    @lazy_listener(deps, fresh_profile=False)
     def update_progress(ctx: RequestContext, body: dict[str, Any], client: WebClient,
                         respond: Respond | None) -> None:
         click = click_of(body, ctx.user_id)
-        view = service.update_modal(deps, ctx, click.checkin_id, channel=click.channel,
-                                    message_ts=click.message_ts, thread_ts=click.thread_ts)
-        if view is None:
-            client.chat_postMessage(channel=click.channel, thread_ts=click.thread_ts,
-                                    text=t(ctx.lang, "checkin.modal.gone"))
+        opening = service.update_modal(deps, ctx, click.checkin_id, channel=click.channel,
+                                       message_ts=click.message_ts, thread_ts=click.thread_ts)
+        if opening.view is None:
+            reply(deps, client, ctx, opening.place.channel, opening.messages, thread_ts=opening.place.thread_ts,
+                  key=f"checkin-open:{body.get('trigger_id')}")
             return
-        client.views_open(trigger_id=body["trigger_id"], view=view)
+        client.views_open(trigger_id=body["trigger_id"], view=opening.view)
 
     return update_progress
 

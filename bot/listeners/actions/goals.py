@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from typing import Any
 
@@ -9,37 +10,35 @@ from slack_bolt import App, Respond
 from slack_sdk import WebClient
 
 from bot import ids
-from bot.blocks.common import Message, context, section
-from bot.context import Caller, RequestContext
+from bot.blocks.common import context, section
+from bot.context import RequestContext
 from bot.deps import Deps
 from bot.listeners.support import lazy_listener, reply
 from bot.middleware import ack_if_needed
 from bot.services import conversation
 
-Step = Callable[[Deps, RequestContext, dict[str, Any]], tuple[list[Message], bool]]
+Step = Callable[[Deps, RequestContext, dict[str, Any], str | None], conversation.CardAnswer]
 
 
-def card_channel(body: dict[str, Any], channel_id: str | None, user_id: str) -> str:
-    """The channel of the clicked card (the DM), else the person's DM."""
-    return str((body.get("container") or {}).get("channel_id") or channel_id or user_id)
-
-
-def _in_card_channel(body: dict[str, Any], caller: Caller) -> tuple[str, str | None]:
-    return card_channel(body, caller.channel_id, caller.user_id), None
+def _card_channel(body: dict[str, Any]) -> str | None:
+    """The channel the payload says the card is in: checked by the service against what it recorded, never used."""
+    channel = (body.get("container") or {}).get("channel_id")
+    return str(channel) if channel else None
 
 
 def conversation_button(deps: Deps, step: Step) -> Callable[..., None]:
     """A lazy listener for a card button: run the step, mark the card as answered, post the result."""
 
-    @lazy_listener(deps, report_in=_in_card_channel)
+    @lazy_listener(deps)
     def card_button(ctx: RequestContext, body: dict[str, Any], client: WebClient, respond: Respond | None) -> None:
         action = body["actions"][0]
-        channel = card_channel(body, ctx.channel_id, ctx.user_id)
-        messages, current = step(deps, ctx.in_channel(channel), action)
+        claimed = _card_channel(body)
+        answer = step(deps, ctx, action, claimed)
         message_ts = (body.get("container") or {}).get("message_ts")
-        if message_ts and messages and current:
-            _close_card(client, channel, message_ts, body, action)
-        reply(deps, client, ctx, channel, messages, key=f"act:{body.get('trigger_id') or action.get('action_ts')}")
+        if message_ts and answer.messages and answer.close_card and claimed == answer.channel:
+            _close_card(client, answer.channel, message_ts, body, action)
+        reply(deps, client, ctx, answer.channel, answer.messages,
+              key=f"act:{body.get('trigger_id') or action.get('action_ts')}")
 
     return card_button
 
@@ -50,16 +49,15 @@ def _close_card(client: WebClient, channel: str, ts: str, body: dict[str, Any], 
     kept = [b for b in original if b.get("type") != "actions"]
     label = (action.get("text") or {}).get("text") or action.get("value") or ""
     blocks = kept + [context(f"→ {label}").to_dict()] if kept else [section(f"→ {label}").to_dict()]
-    try:
+    with contextlib.suppress(Exception):  # a stale card is cosmetic; the choice itself is saved
         client.chat_update(channel=channel, ts=ts, text=(body.get("message") or {}).get("text") or label,
                            blocks=blocks[:50])
-    except Exception:  # noqa: BLE001 - a stale card is cosmetic; the choice itself is saved
-        pass
 
 
 # Each button of the conversation, bound once.
 def _press(button: str) -> Step:
-    return lambda deps, ctx, action: conversation.press_card(deps, ctx, button, str(action.get("value") or ""))
+    return lambda deps, ctx, action, channel: conversation.press_card(deps, ctx, button,
+                                                                      str(action.get("value") or ""), channel)
 
 
 BUTTONS: dict[str, Step] = {

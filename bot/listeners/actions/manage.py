@@ -18,6 +18,7 @@ from bot.deps import Deps
 from bot.listeners.commands.manage import open_modal
 from bot.listeners.support import lazy_listener, reply
 from bot.middleware import ack_if_needed
+from bot.rules.limits import row_id
 from bot.rules.statuses import GoalStatus
 from bot.services import checkin_now, conversation, goal_actions
 from bot.services import goals_admin as admin
@@ -38,7 +39,7 @@ def tell(deps: Deps, client: WebClient, ctx: RequestContext, body: dict[str, Any
 def goal_id_of(action: dict[str, Any]) -> int | None:
     """The goal id a button carries as its value."""
     value = str(action.get("value") or "")
-    return int(value) if value.isdigit() else None
+    return row_id(value)
 
 
 def message_card(body: dict[str, Any]) -> tuple[str, str] | None:
@@ -49,9 +50,8 @@ def message_card(body: dict[str, Any]) -> tuple[str, str] | None:
     return str(container.get("channel_id") or (body.get("channel") or {}).get("id")), str(container["message_ts"])
 
 
-def close_card(client: WebClient, body: dict[str, Any], label: str) -> None:
-    """Replace the clicked message's buttons with what was chosen, so a review cannot be answered twice."""
-    card = message_card(body)
+def close_card(client: WebClient, body: dict[str, Any], label: str, card: tuple[str, str] | None) -> None:
+    """Replace the review card's buttons (as goalbot recorded it) with what was chosen, so it is answered once."""
     if card is None:
         return
     original = (body.get("message") or {}).get("blocks") or []
@@ -67,7 +67,8 @@ def open_edit(kind: str) -> Work:
     """Open the edit modal (or the extend modal) for the goal the button names, if it is the person's."""
 
     def work(deps: Deps, client: WebClient, ctx: RequestContext, body: dict[str, Any], action: dict[str, Any]) -> None:
-        card = message_card(body) if action.get("action_id", "").startswith("review_") else None
+        card = (goal_actions.review_card(deps, ctx, goal_id_of(action), message_card(body))
+                if action.get("action_id", "").startswith("review_") else None)
         view = goal_actions.edit_view_for(deps, ctx, goal_id_of(action), kind=kind, card=card)
         if isinstance(view, admin.GoalRefused):
             tell(deps, client, ctx, body, text_message(view.text(ctx.lang)))
@@ -84,7 +85,8 @@ def review_achieved(deps: Deps, client: WebClient, ctx: RequestContext, body: di
                     action: dict[str, Any]) -> None:
     """The review's "achieved": close the goal as achieved and say so."""
     closing = goal_actions.close(deps, ctx, goal_id_of(action), GoalStatus.ACHIEVED)
-    close_card(client, body, (action.get("text") or {}).get("text") or t(ctx.lang, "review.achieved"))
+    close_card(client, body, (action.get("text") or {}).get("text") or t(ctx.lang, "review.achieved"),
+               goal_actions.review_card(deps, ctx, goal_id_of(action), message_card(body)))
     tell(deps, client, ctx, body, closing.message)
     refresh_home(deps, client, ctx.team_id, ctx.user_id)
 

@@ -15,7 +15,7 @@ from bot import ids
 from bot.blocks import checkins as checkin_blocks
 from bot.context import RequestContext
 from bot.deps import Deps
-from bot.listeners.actions.checkins import click_of, in_checkin_thread
+from bot.listeners.actions.checkins import click_of
 from bot.listeners.support import lazy_listener, reply
 from bot.middleware import ack_if_needed
 from bot.services import checkin_readings as service
@@ -27,13 +27,12 @@ log = logging.getLogger(__name__)
 
 def answer_press(deps: Deps, client: WebClient, ctx: RequestContext, body: dict[str, Any], answer: ReadingAnswer,
                  respond: Respond | None) -> None:
-    """Post the answer in the clicked message's thread; an answer for someone else's press only to them."""
-    click = click_of(body, ctx.user_id)
+    """Post the answer in the check-in's recorded thread; an answer for someone else's press only to them."""
     if answer.private and respond is not None:
         respond(text=answer.messages[0].text, response_type="ephemeral", replace_original=False)
         return
     key = f"reading-act:{body.get('trigger_id') or body['actions'][0].get('action_ts')}"
-    reply(deps, client, ctx, click.channel, answer.messages, thread_ts=click.thread_ts, key=key,
+    reply(deps, client, ctx, answer.channel or ctx.user_id, answer.messages, thread_ts=answer.thread_ts, key=key,
           changes_goals=answer.changed)
 
 
@@ -54,19 +53,21 @@ def _close_buttons(client: WebClient, body: dict[str, Any], label: str) -> None:
 def register(app: App, deps: Deps) -> None:
     """Bind Undo and Correct."""
 
-    @lazy_listener(deps, report_in=in_checkin_thread)
+    @lazy_listener(deps)
     def undo_reading(ctx: RequestContext, body: dict[str, Any], client: WebClient, respond: Respond | None) -> None:
-        answer = service.undo(deps, ctx, click_of(body, ctx.user_id).checkin_id)
+        click = click_of(body, ctx.user_id)
+        answer = service.undo(deps, ctx, click.checkin_id, channel=click.channel, message_ts=click.message_ts,
+                              thread_ts=click.thread_ts)
         if answer.changed:
             _close_buttons(client, body, t(ctx.lang, "reading.closed_undone"))
         answer_press(deps, client, ctx, body, answer, respond)
 
-    @lazy_listener(deps, report_in=in_checkin_thread, fresh_profile=False)
+    @lazy_listener(deps, fresh_profile=False)
     def correct_reading(ctx: RequestContext, body: dict[str, Any], client: WebClient,
                         respond: Respond | None) -> None:
         click = click_of(body, ctx.user_id)
         opened = service.correction_modal(deps, ctx, click.checkin_id, channel=click.channel,
-                                          thread_ts=click.thread_ts)
+                                          message_ts=click.message_ts, thread_ts=click.thread_ts)
         if isinstance(opened, ReadingAnswer):
             answer_press(deps, client, ctx, body, opened, respond)
             return

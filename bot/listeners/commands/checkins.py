@@ -19,6 +19,7 @@ from bot.deps import Deps
 from bot.listeners.support import ephemeral
 from bot.rules.commands import Command
 from bot.rules.deadlines import resolve_deadline
+from bot.rules.limits import row_id
 from bot.rules.schedule import parse_weekly_time
 from bot.services import checkin_schedule as schedules
 from bot.services import teams
@@ -35,7 +36,7 @@ def checkin_now(deps: Deps, client: WebClient, ctx: RequestContext, command: Com
                 respond: Respond) -> None:
     """Post the check-in for every active goal (or the one named) in the person's DM, now."""
     arg = command.args.strip().lstrip("#")
-    goal_id = int(arg) if arg.isdigit() else None
+    goal_id = row_id(arg)
     channel = dm_channel(deps, client, ctx)
     request_key = str(body.get("trigger_id") or ctx.now.timestamp())
     result = send_now(deps, client, ctx, channel, request_key=request_key, goal_id=goal_id)

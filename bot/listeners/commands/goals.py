@@ -22,7 +22,7 @@ def new_goal(deps: Deps, client: WebClient, ctx: RequestContext, command: Comman
              respond: Respond) -> None:
     """Start the SMART conversation in the person's DM with the bot."""
     channel = profiles.dm_channel(deps, client, ctx)
-    messages = conversation.start_goal(deps, ctx, command.args)
+    messages = conversation.start_goal(deps, ctx.in_channel(channel), command.args)
     reply(deps, client, ctx, channel, messages, key=f"cmd:{body.get('trigger_id') or ctx.now.isoformat()}")
     if ctx.channel_id != channel:
         ephemeral(respond, text_message(t(ctx.lang, "goal.moved_to_dm")))

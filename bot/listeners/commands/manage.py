@@ -24,8 +24,7 @@ from bot.rules.commands import Command
 from bot.rules.digest_math import parse_channel
 from bot.rules.statuses import GoalStatus
 from bot.services import export as exports
-from bot.services import teams
-from bot.services import goal_actions
+from bot.services import goal_actions, teams
 from bot.services import goals_admin as admin
 from bot.services.home import refresh_home
 from bot.services.profiles import dm_channel

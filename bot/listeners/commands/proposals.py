@@ -14,6 +14,7 @@ from slack_sdk import WebClient
 
 from bot.blocks import proposals as blocks
 from bot.blocks.teams import refusal_text, text_only
+from bot.context import RequestContext
 from bot.deps import Deps
 from bot.listeners.commands.goals import new_goal
 from bot.listeners.commands.teams import context_of, resolve_people, tell_person
@@ -22,7 +23,6 @@ from bot.rules.commands import Command
 from bot.rules.mentions import split_leading_people
 from bot.rules.visibility import Decision
 from bot.services import profiles, proposals
-from bot.context import RequestContext
 from bot.services.goals_admin import GoalRefused, split_leading_id, split_reason
 from prompts import t
 
@@ -87,7 +87,7 @@ def accept_command(deps: Deps, client: WebClient, ctx: RequestContext, command: 
     else:
         owner_ctx = context_of(deps, client, ctx, news.owner_id)
     channel = profiles.dm_channel(deps, client, owner_ctx)
-    messages = proposals.set_up_agreed(deps.sessions, owner_ctx, news)
+    messages = proposals.set_up_agreed(deps.sessions, owner_ctx.in_channel(channel), news)
     if news.actor_id != news.owner_id:
         messages = [blocks.accepted_for_other(owner_ctx.lang, news), *messages]
     reply(deps, client, owner_ctx, channel, messages,

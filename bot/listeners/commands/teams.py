@@ -7,26 +7,27 @@ that matches nobody, or several people, is asked back and nothing changes.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from slack_bolt import Respond
 from slack_sdk import WebClient
 
 from bot.blocks import teams as blocks
-from bot.blocks.manager_week import manager_week as manager_week_message
 from bot.blocks.common import Message, clip, escape
-from bot.deps import Deps
+from bot.blocks.manager_week import manager_week as manager_week_message
+from bot.context import Caller, RequestContext
 from bot.delivery.direct import post_messages
+from bot.deps import Deps
 from bot.listeners.support import ephemeral
 from bot.rules.commands import Command
+from bot.rules.limits import row_id
 from bot.rules.mentions import PersonRef, parse_team_args, split_leading_people
 from bot.rules.objectives import read_objective
 from bot.rules.visibility import Decision, Visibility
-from bot.context import Caller
 from bot.services import profiles, teams
-from bot.services.manager_week import manager_week_for
-from bot.context import RequestContext
 from bot.services.goals_admin import GoalRefused, split_leading_id
+from bot.services.manager_week import manager_week_for
 from prompts import t
 
 ADD_WORDS = frozenset({"add", "aggiungi"})
@@ -113,8 +114,9 @@ def change_team(deps: Deps, client: WebClient, ctx: RequestContext, adding: bool
         change = teams.remove_reports(deps.sessions, ctx, people)
     ephemeral(respond, blocks.team_change(ctx.lang, change))
     for person in change.told:
-        tell_person(deps, client, ctx, person.user_id, lambda lang, p=person: blocks.told_about_manager(
-            lang, p.outcome, change.manager_id, p.previous_manager_id))
+        tell_person(deps, client, ctx, person.user_id, partial(
+            blocks.told_about_manager, outcome=person.outcome, manager_id=change.manager_id,
+            previous_id=person.previous_manager_id))
 
 
 def context_of(deps: Deps, client: WebClient, ctx: RequestContext, user_id: str) -> RequestContext:
@@ -179,12 +181,12 @@ def visibility_command(deps: Deps, client: WebClient, ctx: RequestContext, comma
                        respond: Respond) -> None:
     """`/goal private N` keeps a goal out of channel digests and exports; `/goal public N` brings it back."""
     visibility = Visibility.PRIVATE if command.name == "private" else Visibility.PUBLIC
-    text = command.args.strip().lstrip("#")
-    if not text.isdigit():
+    goal_id = row_id(command.args.strip().lstrip("#"))
+    if goal_id is None:
         ephemeral(respond, blocks.text_only(t(ctx.lang, "visibility.usage")))
         return
     try:
-        goal = teams.set_visibility(deps.sessions, ctx, int(text), visibility)
+        goal = teams.set_visibility(deps.sessions, ctx, goal_id, visibility)
     except GoalRefused as refused:
         ephemeral(respond, blocks.text_only(refused.text(ctx.lang)))
         return

@@ -15,10 +15,11 @@ from slack_bolt import App, Respond
 from slack_sdk import WebClient
 
 from bot import ids
-from bot.context import Caller, RequestContext
+from bot.context import RequestContext
 from bot.deps import Deps
 from bot.listeners.support import lazy_listener, reply
 from bot.listeners.views.fields import field_check, field_value, metadata_of
+from bot.rules.limits import row_id
 from bot.services import checkin_buttons as service
 
 
@@ -36,16 +37,10 @@ class Submission:
 def submission_of(body: dict[str, Any]) -> Submission:
     """Read the modal's metadata and inputs."""
     metadata = metadata_of(body)
-    return Submission(checkin_id=int(metadata.get("checkin") or 0), channel=metadata.get("channel"),
+    return Submission(checkin_id=row_id(str(metadata.get("checkin") or "")) or 0, channel=metadata.get("channel"),
                       thread_ts=metadata.get("thread_ts"),
                       value=field_value(body, ids.BLOCK_CHECKIN_VALUE, ids.INPUT_CHECKIN_VALUE) or "",
                       note=field_value(body, ids.BLOCK_CHECKIN_NOTE, ids.INPUT_CHECKIN_NOTE))
-
-
-def in_modal_thread(body: dict[str, Any], caller: Caller) -> tuple[str, str | None]:
-    """Report where the modal would have answered: the check-in's thread, else the DM."""
-    submission = submission_of(body)
-    return str(submission.channel or caller.user_id), submission.thread_ts
 
 
 def validate_submission(deps: Deps) -> Callable[..., None]:
@@ -61,11 +56,11 @@ def validate_submission(deps: Deps) -> Callable[..., None]:
 def record_submission(deps: Deps) -> Callable[..., None]:
     """The lazy half: record the value and note, and answer in the check-in's thread."""
 
-    @lazy_listener(deps, report_in=in_modal_thread)
+    @lazy_listener(deps)
     def checkin_modal(ctx: RequestContext, body: dict[str, Any], client: WebClient, respond: Respond | None) -> None:
         submission = submission_of(body)
         answer = service.submit_modal(deps, ctx, submission.checkin_id, value=submission.value,
-                                      note=submission.note, channel=str(submission.channel or ctx.user_id),
+                                      note=submission.note, channel=submission.channel,
                                       thread_ts=submission.thread_ts)
         if answer is None:
             return

@@ -39,7 +39,7 @@ def field_check(deps: Deps, block_id: str,
     def ack_field(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
         try:
             error = check(stored_context(deps, caller_of(context)), body)
-        except Exception:  # noqa: BLE001 - let the lazy half record and report; never leave the modal hanging
+        except Exception:
             log.exception("checking the %s modal failed", (body.get("view") or {}).get("callback_id"))
             ack()
             return

@@ -33,7 +33,7 @@ def validate_edit(deps: Deps) -> Callable[..., None]:
             ctx = stored_context(deps, caller_of(context))
             lang = ctx.lang
             check = goal_actions.check_edit_form(deps, ctx, body.get("view") or {})
-        except Exception:  # noqa: BLE001 - Slack must get an answer; the person sees it next to the reason
+        except Exception:  # Slack must get an answer; the person sees it next to the reason
             log.exception("checking the edit modal failed")
             ack(response_action="errors", errors={ids.BLOCK_EDIT_REASON: t(lang, "errors.internal")})
             return

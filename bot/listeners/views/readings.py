@@ -10,10 +10,11 @@ from slack_bolt import App, Respond
 from slack_sdk import WebClient
 
 from bot import ids
-from bot.context import Caller, RequestContext
+from bot.context import RequestContext
 from bot.deps import Deps
 from bot.listeners.support import lazy_listener, reply
 from bot.listeners.views.fields import field_check, field_value, metadata_of
+from bot.rules.limits import row_id
 from bot.services import checkin_readings as service
 
 
@@ -30,15 +31,9 @@ class Correction:
 def correction_of(body: dict[str, Any]) -> Correction:
     """Read the modal's metadata and its one field."""
     metadata = metadata_of(body)
-    return Correction(reading_id=int(metadata.get("reading") or 0), channel=metadata.get("channel"),
+    return Correction(reading_id=row_id(str(metadata.get("reading") or "")) or 0, channel=metadata.get("channel"),
                       thread_ts=metadata.get("thread_ts"),
                       value=field_value(body, ids.BLOCK_READING_VALUE, ids.INPUT_READING_VALUE) or "")
-
-
-def in_correction_thread(body: dict[str, Any], caller: Caller) -> tuple[str, str | None]:
-    """Report where the correction would have been answered."""
-    correction = correction_of(body)
-    return str(correction.channel or caller.user_id), correction.thread_ts
 
 
 def validate_correction(deps: Deps) -> Callable[..., None]:
@@ -54,16 +49,16 @@ def validate_correction(deps: Deps) -> Callable[..., None]:
 def register(app: App, deps: Deps) -> None:
     """Bind the Correct modal."""
 
-    @lazy_listener(deps, report_in=in_correction_thread)
+    @lazy_listener(deps)
     def record_correction(ctx: RequestContext, body: dict[str, Any], client: WebClient,
                           respond: Respond | None) -> None:
         correction = correction_of(body)
         answer = service.submit_correction(deps, ctx, correction.reading_id, correction.value,
-                                           channel=str(correction.channel or ctx.user_id),
+                                           channel=correction.channel,
                                            thread_ts=correction.thread_ts)
         if answer is None:
             return
-        reply(deps, client, ctx, str(answer.channel), answer.messages, thread_ts=answer.thread_ts,
+        reply(deps, client, ctx, answer.channel or ctx.user_id, answer.messages, thread_ts=answer.thread_ts,
               changes_goals=True, key=f"reading-modal:{(body.get('view') or {}).get('id') or body.get('trigger_id')}")
 
     app.view(ids.VIEW_READING_CORRECT)(ack=validate_correction(deps), lazy=[record_correction])

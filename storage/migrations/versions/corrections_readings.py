@@ -4,21 +4,21 @@ a correction, an edit or a deletion in Slack.
 Existing check-ins get no readings: their value stands as it is; buttons appear on readings recorded from now on.
 
 Revision ID: corrections_0002
-Revises: managers_0002
+Revises: edge_0002
 Create Date: 2026-12-01 13:20:00.000000
 
 """
-from typing import Sequence, Union
+from collections.abc import Sequence
+from typing import Union
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision: str = 'corrections_0002'
-down_revision: Union[str, Sequence[str], None] = 'managers_0002'
-branch_labels: Union[str, Sequence[str], None] = None
-depends_on: Union[str, Sequence[str], None] = None
+down_revision: str | Sequence[str] | None = 'edge_0002'
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:

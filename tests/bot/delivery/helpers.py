@@ -9,13 +9,13 @@ from typing import Any
 from sqlalchemy import select
 
 from bot.app import make_client
-from slackfake import FAKE_BOT_TOKEN
-from bot.clock import FixedClock
+from bot.clock import FixedClock, Timer, VirtualTimer
 from bot.delivery.outbox import enqueue
 from bot.delivery.sender import DeliveryReport, deliver_due
 from bot.deps import Deps
-from slackfake.web_api import FakeSlackWebAPI
 from bot.runtime import make_deps
+from slackfake import FAKE_BOT_TOKEN
+from slackfake.web_api import FakeSlackWebAPI
 from storage.models import OutboxMessage
 from tests.bot.conftest import make_settings
 
@@ -24,19 +24,20 @@ class OutboxBench:
     """A database, a fixed clock, a fake Slack with members U1…Un, and the client goalbot posts with."""
 
     def __init__(self, database_url: str, clock: FixedClock, *, users: int = 5, timeout: int = 10,
-                 **settings: str) -> None:
+                 timer: Timer | None = None, **settings: str) -> None:
         self.fake = FakeSlackWebAPI().start()
         for n in range(1, users + 1):
             self.fake.add_user(f"U{n}", name=f"user{n}")
         self.clock = clock
         self.settings = make_settings(database_url, **settings)
-        self.deps: Deps = make_deps(self.settings, clock)
-        self.client = make_client(FAKE_BOT_TOKEN, self.fake.base_url, timeout=timeout)
+        self.timer = timer or VirtualTimer()
+        self.deps: Deps = make_deps(self.settings, clock, timer=self.timer)
+        self.client = make_client(FAKE_BOT_TOKEN, self.fake.base_url, timeout=timeout, sleep=self.timer.sleep)
         self._extra: list[Deps] = []
 
     def other_process(self) -> Deps:
         """Deps with their own engine and sessions on the same database, like a second goalbot process."""
-        deps = make_deps(self.settings, self.clock, migrate=False)
+        deps = make_deps(self.settings, self.clock, migrate=False, timer=self.timer)
         self._extra.append(deps)
         return deps
 

@@ -15,12 +15,12 @@ import pytest
 from sqlalchemy import select
 
 from bot.clock import FixedClock
-from bot.delivery.outbox import LEASE
 from bot.delivery import sender
+from bot.delivery.outbox import LEASE
 from bot.delivery.sender import DeliveryReport, deliver_due
+from slackfake import FAKE_BOT_TOKEN
 from storage.models import OutboxMessage
 from tests.bot.delivery.helpers import OutboxBench
-from slackfake import FAKE_BOT_TOKEN
 
 ROOT = Path(__file__).resolve().parents[3]
 USERS = 120
@@ -102,7 +102,7 @@ def test_two_goalbot_processes_running_the_outbox_job_send_each_message_once(
     assert set(statuses(box).values()) == {"sent"}
     with box.deps.sessions() as session:
         workers = set(session.scalars(select(OutboxMessage.claimed_by)))
-    assert len({worker.split(":")[1] for worker in workers}) == 2  # both processes (pids) sent a share
+    assert len({str(worker).split(":")[1] for worker in workers}) == 2  # both processes (pids) sent a share
 
 
 def test_process_killed_mid_fan_out_resends_only_what_was_not_sent(box: OutboxBench, clock: FixedClock) -> None:

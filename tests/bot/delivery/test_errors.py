@@ -14,7 +14,8 @@ from bot.delivery.errors import BACKOFF_CAP, backoff, classify
 
 def api_error(status: int, body: dict[str, object] | str, headers: dict[str, str] | None = None) -> SlackApiError:
     response = SlackResponse(client=None, http_verb="POST", api_url="https://slack.com/api/chat.postMessage",
-                             req_args={}, data=body, headers=headers or {}, status_code=status)
+                             req_args={}, data=body,  # type: ignore[arg-type]  # an HTML error page is text
+                             headers=headers or {}, status_code=status)
     return SlackApiError("failed", response)
 
 

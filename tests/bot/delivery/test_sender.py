@@ -141,7 +141,7 @@ def test_message_that_keeps_failing_is_given_up_and_recorded(
 
 
 def test_messages_to_one_channel_go_out_in_order_within_slacks_per_channel_limit(box: OutboxBench) -> None:
-    box.fake.enforce_limits(per_channel_per_second=1.0, burst=1)
+    box.fake.enforce_limits(per_channel_per_second=1.0, burst=1, clock=box.timer.monotonic)
     for n in range(3):
         box.add(f"m{n}", "U1")
     box.add("other", "U2")

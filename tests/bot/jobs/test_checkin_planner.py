@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from bot.clock import FixedClock
+from bot.clock import FixedClock, VirtualTimer
 from bot.local.workspace import LocalWorkspace
 from prompts import t
 from storage.models import CheckIn, OutboxMessage, UserPref
@@ -87,9 +87,10 @@ def test_the_default_time_zone_is_used_when_slack_cannot_say(workspace: LocalWor
 
 
 @pytest.fixture
-def processes(database_url: str, clock: FixedClock) -> Iterator[list[LocalWorkspace]]:
+def processes(database_url: str, clock: FixedClock, timer: VirtualTimer) -> Iterator[list[LocalWorkspace]]:
     """Processes on one database and one Slack workspace: the first, then each restart; all closed at the end."""
     started = [LocalWorkspace(make_settings(database_url), clock=clock)]
+    started[0].deps.timer = timer
     yield started
     for ws in started:
         ws.close()
@@ -203,4 +204,5 @@ def test_when_slack_cannot_say_where_someone_is_the_default_zone_is_used_and_ask
     assert len(workspace.fake.calls("users.info")) == asked  # not every minute
     run(workspace, at=datetime(2026, 11, 30, 9, 30, tzinfo=UTC))
     with workspace.deps.sessions() as session:
-        assert session.get(UserPref, (workspace.team_id, "U6")).tz == "America/New_York"
+        pref = session.get(UserPref, (workspace.team_id, "U6"))
+        assert pref is not None and pref.tz == "America/New_York"

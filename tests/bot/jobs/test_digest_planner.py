@@ -12,14 +12,15 @@ import pytest
 from sqlalchemy import select
 
 from bot import cli
-from bot.clock import FixedClock
+from bot.clock import FixedClock, VirtualTimer
 from bot.jobs.digests import plan_digests
 from bot.jobs.runner import run_job
 from bot.local.workspace import LocalWorkspace
+from prompts import t
+from slackfake import FAKE_BOT_TOKEN
 from storage.models import OutboxMessage
 from tests.bot.conftest import all_text, dm_texts, make_settings, restart
 from tests.bot.digest_support import FRIDAY_4PM_ROME, MONDAY, add_checkin, add_goal, channel_posts, digest_text
-from slackfake import FAKE_BOT_TOKEN
 
 
 class Crash(BaseException):
@@ -79,9 +80,10 @@ def test_a_stopped_digest_is_not_posted(workspace: LocalWorkspace) -> None:
 
 
 @pytest.fixture
-def processes(database_url: str, clock: FixedClock) -> Iterator[list[LocalWorkspace]]:
+def processes(database_url: str, clock: FixedClock, timer: VirtualTimer) -> Iterator[list[LocalWorkspace]]:
     """Processes sharing one database and one Slack workspace: the first, then each restart."""
     first = LocalWorkspace(make_settings(database_url), clock=clock)
+    first.deps.timer = timer
     first.add_user("U1", name="anna", tz="Europe/Rome", locale="en-US")
     first.add_user("U2", name="marco", tz="Europe/Rome", locale="it-IT")
     started = [first]
@@ -155,7 +157,7 @@ def test_goalbot_removed_after_the_digest_was_queued_still_tells_the_subscriber(
     assert run(workspace, FRIDAY_4PM_ROME + timedelta(minutes=1))["planned"] == 1
     assert run(workspace, FRIDAY_4PM_ROME + timedelta(minutes=2))["planned"] == 0
     notices = [text for text in dm_texts(workspace, "U1") if "team digest" in text]
-    assert len(notices) == 1 and "I'm not in that channel any more" in notices[0]
+    assert len(notices) == 1 and t("en", "digest.notice_not_member", channel="<#C1>") in notices[0]
 
 
 def test_slack_failing_while_reading_the_members_plans_nothing_until_it_recovers(workspace: LocalWorkspace) -> None:

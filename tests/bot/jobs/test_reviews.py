@@ -3,15 +3,24 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
 from bot import ids
 from bot.clock import FixedClock
-from bot.jobs.reviews import last_quarter_end, quarter_end, quarter_label
+from bot.jobs.reviews import (
+    Occasion,
+    last_quarter_end,
+    quarter_end,
+    quarter_label,
+    review_key,
+    review_occasion,
+)
 from bot.jobs.runner import run_job
 from bot.local.workspace import LocalWorkspace
-from storage.models import OutboxMessage, UserPref
+from prompts import fmt_date, t
+from storage.models import Goal, OutboxMessage, UserPref
 from tests.bot.conftest import all_text, dm_texts, last_bot_message
 from tests.bot.listeners.test_manage import add_goal, goal_of, last_modal, revisions_of, submit_edit
 
@@ -55,13 +64,15 @@ def test_the_owner_is_asked_to_review_on_the_deadline_day_once(workspace: LocalW
     assert review_keys(workspace) == [f"review:{goal_id}:deadline"]
     review = last_bot_message(workspace, "U1")
     text = all_text(review)
-    assert "reaches its deadline today (4 December 2026)" in text
+    asked = t("en", "review.deadline", id=goal_id, title="acquire 10 new clients in the next six months",
+              date=fmt_date("en", date(2026, 12, 4)), when=t("en", "review.today"))
+    assert asked in text
     for action_id in (ids.ACTION_REVIEW_ACHIEVED, ids.ACTION_REVIEW_EXTEND, ids.ACTION_REVIEW_ADJUST):
         assert action_id in str(review["blocks"])
 
     run_reviews(workspace, datetime(2026, 12, 4, 9, 0, tzinfo=UTC))
     assert review_keys(workspace) == [f"review:{goal_id}:deadline"]
-    assert len([t for t in dm_texts(workspace, "U1") if "Time to review" in t]) == 1
+    assert len([text for text in dm_texts(workspace, "U1") if asked in text]) == 1
 
 
 def test_the_review_follows_the_owners_time_zone(workspace: LocalWorkspace) -> None:
@@ -80,8 +91,36 @@ def test_goals_running_past_the_quarter_are_reviewed_at_its_end(workspace: Local
     closed = add_goal(workspace, "U1", start_date=date(2026, 10, 1), deadline=date(2027, 3, 31), status="done")
     run_reviews(workspace, datetime(2026, 12, 31, 8, 30, tzinfo=UTC))
     assert sorted(review_keys(workspace)) == sorted([f"review:{running}:2026Q4", f"review:{ending}:deadline"])
-    assert any("The quarter ends today" in t for t in dm_texts(workspace, "U1"))
+    quarter = t("en", "review.quarter", id=running, title="acquire 10 new clients in the next six months",
+                date=fmt_date("en", date(2027, 3, 31)))
+    assert any(quarter in text for text in dm_texts(workspace, "U1"))
     assert not any(str(key).startswith((f"review:{brand_new}:", f"review:{closed}:")) for key in review_keys(workspace))
+
+
+def test_one_run_asks_each_goal_for_its_own_review(workspace: LocalWorkspace) -> None:
+    """A deadline review and a quarter review planned together each carry their own text and key."""
+    title = "acquire 10 new clients in the next six months"
+    running = add_goal(workspace, "U1", start_date=date(2026, 10, 1), deadline=date(2027, 3, 31))
+    ending = add_goal(workspace, "U2", start_date=date(2026, 10, 1), deadline=date(2026, 12, 31), lang="it")
+    run_reviews(workspace, datetime(2026, 12, 31, 8, 30, tzinfo=UTC))  # 09:30 in Rome, the quarter's last day
+    assert sorted(review_keys(workspace)) == sorted([f"review:{running}:2026Q4", f"review:{ending}:deadline"])
+
+    quarter = all_text(last_bot_message(workspace, "U1"))
+    assert t("en", "review.quarter", id=running, title=title, date=fmt_date("en", date(2027, 3, 31))) in quarter
+    deadline = all_text(last_bot_message(workspace, "U2"))  # marco writes Italian
+    assert t("it", "review.deadline", id=ending, title=title, date=fmt_date("it", date(2026, 12, 31)),
+             when=t("it", "review.today")) in deadline
+
+
+def test_review_occasions_name_the_review_due() -> None:
+    goal = Goal(start_date=date(2026, 10, 1), deadline=date(2027, 3, 31))
+    rome = ZoneInfo("Europe/Rome")
+    on_quarter_end = review_occasion(goal, local_now=datetime(2026, 12, 31, 9, 30, tzinfo=rome), review_time="09:00")
+    assert on_quarter_end == Occasion("quarter", date(2026, 12, 31))
+    assert review_key(7, on_quarter_end) == "review:7:2026Q4"
+    at_deadline = review_occasion(goal, local_now=datetime(2027, 3, 31, 9, 30, tzinfo=rome), review_time="09:00")
+    assert at_deadline == Occasion("deadline") and review_key(7, at_deadline) == "review:7:deadline"
+    assert review_occasion(goal, local_now=datetime(2026, 12, 31, 8, 0, tzinfo=rome), review_time="09:00") is None
 
 
 def test_a_paused_owner_is_reviewed_when_the_pause_ends(workspace: LocalWorkspace) -> None:
@@ -91,7 +130,9 @@ def test_a_paused_owner_is_reviewed_when_the_pause_ends(workspace: LocalWorkspac
     assert review_keys(workspace) == []
     run_reviews(workspace, datetime(2026, 12, 10, 10, 0, tzinfo=UTC))
     assert review_keys(workspace) == [f"review:{goal_id}:deadline"]
-    assert "has passed its deadline" in all_text(last_bot_message(workspace, "U1"))
+    assert t("en", "review.deadline", id=goal_id, title="acquire 10 new clients in the next six months",
+             date=fmt_date("en", date(2026, 12, 4)), when=t("en", "review.passed")) in all_text(
+        last_bot_message(workspace, "U1"))
 
 
 def test_achieved_closes_the_goal_and_the_review_card(workspace: LocalWorkspace) -> None:
@@ -101,10 +142,12 @@ def test_achieved_closes_the_goal_and_the_review_card(workspace: LocalWorkspace)
     workspace.click(review, ids.ACTION_REVIEW_ACHIEVED, user="U1", value=str(goal_id))
     goal = goal_of(workspace, goal_id)
     assert goal.status == "achieved" and goal.closed_at is not None
-    assert "marked as achieved" in dm_texts(workspace, "U1")[-1]
+    achieved = t("en", "manage.close.achieved", id=goal_id, title="acquire 10 new clients in the next six months")
+    assert achieved in dm_texts(workspace, "U1")[-1]
     card = next(m for m in workspace.fake.dm_messages("U1") if m["ts"] == review["ts"])
     assert ids.ACTION_REVIEW_ACHIEVED not in str(card["blocks"]) and "Achieved" in all_text(card)
-    assert "Closed goals" in all_text({"blocks": workspace.fake.home_view("U1")["blocks"]})  # type: ignore[index]
+    home = workspace.fake.home_view("U1")
+    assert home is not None and t("en", "home.closed_header") in all_text({"blocks": home["blocks"]})
 
     workspace.click(review, ids.ACTION_REVIEW_ACHIEVED, user="U1", value=str(goal_id))  # a stale second click
     assert "already closed (achieved)" in dm_texts(workspace, "U1")[-1]
@@ -119,8 +162,8 @@ def test_extend_asks_for_a_new_deadline_and_keeps_the_revision(workspace: LocalW
     inputs = [b["block_id"] for b in modal["blocks"] if b["type"] == "input"]
     assert inputs == [ids.BLOCK_EDIT_DEADLINE, ids.BLOCK_EDIT_REASON]
 
-    assert "already in the past" in str(submit_edit(workspace, "U1", deadline="1 December 2026",
-                                                    reason="late").body)
+    past = t("en", "manage.edit.deadline_past", date=fmt_date("en", date(2026, 12, 1)))
+    assert past in str(submit_edit(workspace, "U1", deadline="1 December 2026", reason="late").body)
     submit_edit(workspace, "U1", deadline="end of next quarter", reason="the customer's budget moved")
     assert goal_of(workspace, goal_id).deadline == date(2027, 3, 31)
     [revision] = revisions_of(workspace, goal_id)
@@ -145,7 +188,7 @@ def test_someone_else_clicking_a_review_changes_nothing(workspace: LocalWorkspac
     run_reviews(workspace, datetime(2026, 12, 4, 9, 0, tzinfo=UTC))
     workspace.click(last_bot_message(workspace, "U1"), ids.ACTION_REVIEW_ACHIEVED, user="U2", value=str(goal_id))
     assert goal_of(workspace, goal_id).status == "active"
-    assert "un'altra persona" in dm_texts(workspace, "U2")[-1]
+    assert t("it", "manage.not_yours", id=goal_id) in dm_texts(workspace, "U2")[-1]
 
 
 def test_a_quarter_review_missed_on_the_day_goes_out_late_but_not_weeks_late(workspace: LocalWorkspace) -> None:

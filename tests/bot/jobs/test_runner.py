@@ -16,8 +16,8 @@ from bot.delivery.outbox import enqueue
 from bot.deps import Deps
 from bot.jobs.registry import PLANNERS
 from bot.jobs.runner import UnknownJobError, run_job
-from tests.bot.delivery.helpers import OutboxBench
 from slackfake import FAKE_BOT_TOKEN
+from tests.bot.delivery.helpers import OutboxBench
 
 MONDAY = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
 

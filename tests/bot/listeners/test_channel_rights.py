@@ -76,7 +76,7 @@ def test_only_admins_and_managers_move_the_team_check_in(exec_channel: LocalWork
         assert session.get(TeamSettings, "T0001") is None
     exec_channel.command("orario team lunedì 09:00", user="UM")
     with exec_channel.deps.sessions() as session:
-        assert (session.get(TeamSettings, "T0001").checkin_weekday, session.get(TeamSettings, "T0001").checkin_time) \
+        assert (session.get_one(TeamSettings, "T0001").checkin_weekday, session.get_one(TeamSettings, "T0001").checkin_time) \
             == (0, "09:00")
 
 
@@ -89,4 +89,4 @@ def test_a_private_goal_stays_out_of_the_channel_digest(exec_channel: LocalWorks
     text = digest_text(exec_channel, "C1", digest)
     assert "Sign 10 new clients" in text and "Chiudere il rinnovo riservato" not in text
     with exec_channel.deps.sessions() as session:
-        assert (session.get(Goal, shown).visibility, session.get(Goal, hidden).visibility) == ("public", "private")
+        assert (session.get_one(Goal, shown).visibility, session.get_one(Goal, hidden).visibility) == ("public", "private")

@@ -11,7 +11,6 @@ from bot import ids
 from bot.local.workspace import LocalWorkspace
 from prompts import t
 from storage.models import CheckIn, ProcessedEvent
-from prompts import t
 from tests.bot.checkin_support import (
     add_goal,
     bot_messages,
@@ -42,7 +41,7 @@ def test_the_weekly_card_shows_the_goal_the_pace_it_needs_and_five_buttons(works
     assert "Expected by now: *46%*" in text  # 56 of 122 days gone on Thursday 26 November
     assert "Status by the numbers: 🟠 at risk" in text
     buttons = [e["text"]["text"] for b in card["blocks"] if b["type"] == "actions" for e in b["elements"]]
-    assert buttons == ["Update progress", "On track", "At risk", "Blocked", "Skip this week"]
+    assert buttons == [t("en", f"checkin.buttons.{name}") for name in ("update", "on_track", "at_risk", "blocked", "skip")]
     assert run(workspace)["planned"] == 0
     assert len(cards(workspace, "U1")) == 1
 
@@ -51,8 +50,8 @@ def test_italian_owner_gets_the_card_in_italian(workspace: LocalWorkspace) -> No
     add_goal(workspace, "U2", title="Acquisire 10 nuovi clienti", lang="it")
     run(workspace)
     text = all_text(last_card(workspace, "U2"))
-    assert "Aggiornamento settimanale" in text and "4 clienti* su 10 clienti" in text
-    assert "Salta questa settimana" in text
+    assert t("it", "checkin.header", title="Acquisire 10 nuovi clienti") in text and "4 clienti* su 10 clienti" in text
+    assert t("it", "checkin.buttons.skip") in text
 
 
 def test_reply_in_thread_records_progress_and_answers_with_status_and_forecast(workspace: LocalWorkspace) -> None:
@@ -83,6 +82,7 @@ def test_reply_in_thread_records_progress_and_answers_with_status_and_forecast(w
     ("U2", "tre nuovi clienti", 7),
     ("U2", "siamo all'80%", 8),
 ])
+@pytest.mark.one_database  # the table is about reading replies; storing the total is checked on both databases
 def test_replies_in_english_and_italian_are_read_as_the_new_total(
     workspace: LocalWorkspace, user: str, reply: str, expected: float,
 ) -> None:
@@ -119,7 +119,7 @@ def test_unclear_reply_gets_a_question_with_what_was_understood_and_the_choice_i
     workspace.say("closed 3", user="U1", thread_ts=card["ts"])
     [question] = thread_messages(workspace, "U1", card)
     text = all_text(question)
-    assert "I read: “closed 3”" in text and "new total or this week's increase" in text
+    assert "I read: “closed 3”" in text and t("en", "checkin.ask.ambiguous_delta") in text
     assert "`3`" in text and "`+3`" in text
     assert goal_of(workspace, goal_id).current == 4  # not a guess
     labels = [e["text"]["text"] for b in question["blocks"] if b["type"] == "actions" for e in b["elements"]]
@@ -165,7 +165,7 @@ def test_reply_without_a_number_is_asked_back_and_its_note_kept(workspace: Local
     card = last_card(workspace, "U1")
     workspace.say("Tough week, prospects on holiday", user="U1", thread_ts=card["ts"])
     [question] = thread_answers(workspace, "U1", card)
-    assert "couldn't find a number" in question
+    assert t("en", "checkin.ask.no_number", title="Sign 10 new clients in healthcare") in question
     [checkin] = checkins_of(workspace, goal_id)
     assert checkin.status == "asked" and checkin.note == "Tough week, prospects on holiday"
     workspace.say("5", user="U1", thread_ts=card["ts"])
@@ -180,7 +180,8 @@ def test_blocker_in_a_reply_is_kept_and_shown(workspace: LocalWorkspace) -> None
     workspace.say("now at 5, waiting on legal for 2 contracts", user="U1", thread_ts=card["ts"])
     [checkin] = checkins_of(workspace, goal_id)
     assert checkin.value == 5 and "waiting on legal" in (checkin.blocker or "")
-    assert "Blocker noted" in thread_answers(workspace, "U1", card)[0]
+    blocker = t("en", "checkin.recorded.blocker", blocker="waiting on legal for 2 contracts")
+    assert blocker in thread_answers(workspace, "U1", card)[0]
 
 
 def test_reply_text_is_escaped_when_echoed(workspace: LocalWorkspace) -> None:
@@ -203,7 +204,7 @@ def test_maintain_goal_is_on_track_while_at_or_above_its_floor(workspace: LocalW
     workspace.say("actually 88%", user="U1", thread_ts=card["ts"])
     goal = goal_of(workspace, goal_id)
     assert (goal.current, goal.pace, goal.status) == (88, "at_risk", "active")
-    assert "🟠 at risk" in thread_answers(workspace, "U1", card)[-1]
+    assert t("en", "pace.at_risk") in thread_answers(workspace, "U1", card)[-1]
 
 
 def test_reaching_the_target_marks_the_goal_achieved_and_congratulates(workspace: LocalWorkspace) -> None:
@@ -213,7 +214,8 @@ def test_reaching_the_target_marks_the_goal_achieved_and_congratulates(workspace
     workspace.say("siamo a 10!", user="U2", thread_ts=card["ts"])
     goal = goal_of(workspace, goal_id)
     assert (goal.status, goal.pace) == ("achieved", "achieved") and goal.closed_at is not None
-    assert "Complimenti" in thread_answers(workspace, "U2", card)[-1]
+    assert t("it", "checkin.recorded.achieved", title="Sign 10 new clients in healthcare",
+             value="10 clienti") in thread_answers(workspace, "U2", card)[-1]
     assert run(workspace, at=datetime(2026, 11, 30, 9, 0, tzinfo=UTC))["planned"] == 0  # no check-ins after
 
 
@@ -221,8 +223,8 @@ def test_retried_and_duplicated_events_apply_a_reply_once(workspace: LocalWorksp
     goal_id = add_goal(workspace, "U1")
     run(workspace)
     card = last_card(workspace, "U1")
-    workspace.say("+3", user="U1", thread_ts=card["ts"], event_id="Ev-reply")
-    workspace.say("+3", user="U1", thread_ts=card["ts"], event_id="Ev-reply", retry_num=1)
+    workspace.say("+3", user="U1", thread_ts=card["ts"], event_id="Ev0REPLY")
+    workspace.say("+3", user="U1", thread_ts=card["ts"], event_id="Ev0REPLY", retry_num=1)
     [typed] = [m for m in workspace.fake.dm_messages("U1") if m.get("user") == "U1"][:1]
     # The same message again under a new event id (Slack may deliver a message twice): still applied once.
     workspace.dispatch(*workspace.requests.message_event(
@@ -263,12 +265,14 @@ def test_on_track_and_at_risk_buttons_keep_the_mood_and_answer_by_the_numbers(wo
     card = last_card(workspace, "U1")
     workspace.click(card, ids.ACTION_CHECKIN_ON_TRACK, user="U1")
     answer = thread_answers(workspace, "U1", card)[-1]
-    assert "you feel *on track*" in answer and "By the numbers: 🟠 at risk" in answer
+    assert t("en", "checkin.mood.on_track", title="Sign 10 new clients in healthcare") in answer
+    assert "By the numbers: 🟠 at risk" in answer
     assert "expected *46%* by now, you're at *30%*" in answer
     workspace.click(card, ids.ACTION_CHECKIN_AT_RISK, user="U1")
     [checkin] = checkins_of(workspace, goal_id)
     assert checkin.mood == "at_risk" and checkin.message_ts == card["ts"]
-    assert "you feel *at risk*" in thread_answers(workspace, "U1", card)[-1]
+    at_risk = t("en", "checkin.mood.at_risk", title="Sign 10 new clients in healthcare")
+    assert at_risk in thread_answers(workspace, "U1", card)[-1]
 
 
 def test_blocked_asks_what_blocks_and_keeps_the_answer_as_the_blocker(workspace: LocalWorkspace) -> None:
@@ -276,12 +280,14 @@ def test_blocked_asks_what_blocks_and_keeps_the_answer_as_the_blocker(workspace:
     run(workspace)
     card = last_card(workspace, "U2")
     workspace.click(card, ids.ACTION_CHECKIN_BLOCKED, user="U2")
-    assert "Cosa ti blocca" in thread_answers(workspace, "U2", card)[-1]
+    assert t("it", "checkin.mood.blocked", title="Sign 10 new clients in healthcare") in thread_answers(
+        workspace, "U2", card)[-1]
     workspace.say("aspettiamo l'ufficio legale per 2 contratti", user="U2", thread_ts=card["ts"])
     [checkin] = checkins_of(workspace, goal_id)
     assert (checkin.mood, checkin.blocker) == ("blocked", "aspettiamo l'ufficio legale per 2 contratti")
     assert goal_of(workspace, goal_id).current == 4  # the 2 contracts are the obstacle, not progress
-    assert "ostacolo annotato" in thread_answers(workspace, "U2", card)[-1]
+    saved = t("it", "checkin.mood.blocker_saved", blocker="aspettiamo l'ufficio legale per 2 contratti")
+    assert saved in thread_answers(workspace, "U2", card)[-1]
 
 
 def test_skip_this_week_stops_the_reminder_and_says_when_the_next_one_comes(workspace: LocalWorkspace) -> None:
@@ -313,10 +319,11 @@ def test_update_button_opens_a_modal_that_records_the_value_and_note(workspace: 
 
 
 @pytest.mark.parametrize(("user", "typed", "error"), [
-    ("U1", "lots", "couldn't read a number"),
-    ("U2", "tanti", "Non riesco a leggere un numero"),
-    ("U1", "7 or 8", "Did you mean 7 clients / 8 clients?"),
+    ("U1", "lots", t("en", "checkin.modal.unreadable")),
+    ("U2", "tanti", t("it", "checkin.modal.unreadable")),
+    ("U1", "7 or 8", t("en", "checkin.modal.choose", options="7 clients / 8 clients")),
 ])
+@pytest.mark.one_database
 def test_an_unreadable_number_in_the_modal_keeps_it_open_with_a_localized_error(
     workspace: LocalWorkspace, user: str, typed: str, error: str,
 ) -> None:
@@ -357,7 +364,7 @@ def test_checkin_command_when_slack_is_busy_queues_the_card_and_its_thread_still
     # Slack answers ok:false fatal_error (a 5xx would be retried by the client first, sleeping for real).
     workspace.fake.fail_next("chat.postMessage", status=200, error="fatal_error")
     workspace.command("checkin", user="U1")
-    assert "Slack is busy" in ephemeral_texts(workspace, "U1")[-1]
+    assert t("en", "checkin.now.queued") in ephemeral_texts(workspace, "U1")[-1]
     assert cards(workspace, "U1") == []
     run(workspace, "outbox", at=workspace.deps.clock() + timedelta(minutes=1))
     card = last_card(workspace, "U1")
@@ -368,14 +375,14 @@ def test_checkin_command_when_slack_is_busy_queues_the_card_and_its_thread_still
 
 def test_checkin_command_without_goals_says_how_to_set_one(workspace: LocalWorkspace) -> None:
     workspace.command("checkin", user="U1")
-    assert "no active goals" in ephemeral_texts(workspace, "U1")[-1]
+    assert t("en", "checkin.now.none") in ephemeral_texts(workspace, "U1")[-1]
 
 
 def test_checkin_command_from_a_channel_points_to_the_dm(workspace: LocalWorkspace) -> None:
     workspace.fake.add_channel("C1", name="sales", members=["U1"])
     add_goal(workspace, "U1")
     workspace.command("checkin", user="U1", channel="C1")
-    assert "direct messages" in ephemeral_texts(workspace, "U1")[-1]
+    assert t("en", "checkin.now.sent") in ephemeral_texts(workspace, "U1")[-1]
     assert len(cards(workspace, "U1")) == 1
 
 
@@ -394,10 +401,11 @@ def test_checkin_time_moves_the_weekly_checkin(workspace: LocalWorkspace) -> Non
 
 
 @pytest.mark.parametrize(("user", "typed", "answer"), [
-    ("U1", "checkin-time friday", "At what time?"),
-    ("U1", "checkin-time 16:00", "Which day?"),
-    ("U2", "orario venerdì 25:00", "Non riesco a leggere l'orario"),
+    ("U1", "checkin-time friday", t("en", "checkin.time.no_time")),
+    ("U1", "checkin-time 16:00", t("en", "checkin.time.no_day")),
+    ("U2", "orario venerdì 25:00", t("it", "checkin.time.bad_time")),
 ])
+@pytest.mark.one_database
 def test_checkin_time_that_cannot_be_read_gets_a_clear_answer(
     workspace: LocalWorkspace, user: str, typed: str, answer: str,
 ) -> None:
@@ -446,11 +454,12 @@ def test_pause_in_italian_and_resume(workspace: LocalWorkspace) -> None:
 
 
 @pytest.mark.parametrize(("typed", "answer"), [
-    ("pause until 1 March 2025", "already past"),
-    ("pause until whenever", "couldn't read a date"),
-    ("pause", "Tell me until when"),
-    ("pause until 2029-01-01", "more than a year away"),
-])
+    ("pause until 1 March 2025", t("en", "checkin.pause.past", date="1 March 2025")),
+    ("pause until whenever", t("en", "checkin.pause.unreadable", text="until whenever")),
+    ("pause", t("en", "checkin.pause.usage")),
+    ("pause until 2029-01-01", t("en", "checkin.pause.too_far")),
+], ids=["past", "unreadable", "no date", "too far"])
+@pytest.mark.one_database
 def test_pause_with_a_date_that_cannot_be_used_gets_a_clear_answer(
     workspace: LocalWorkspace, typed: str, answer: str,
 ) -> None:
@@ -471,7 +480,7 @@ def test_no_reply_after_two_days_gets_one_gentle_reminder_in_the_thread(workspac
     assert run(workspace, "reminders", at=datetime(2026, 11, 28, 10, 1, tzinfo=UTC))["sent"] == 1
     assert run(workspace, "reminders", at=datetime(2026, 11, 29, 10, 0, tzinfo=UTC))["planned"] == 0
     [reminder] = thread_answers(workspace, "U1", card)
-    assert "gentle nudge" in reminder
+    assert t("en", "checkin.remind.text", title="Sign 10 new clients in healthcare") in reminder
     assert checkins_of(workspace, goal_id)[0].reminded_at is not None
     workspace.say("6", user="U1", thread_ts=card["ts"])  # the reply lands in the same thread
     assert goal_of(workspace, goal_id).current == 6

@@ -7,9 +7,9 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from bot.local.workspace import LocalWorkspace
+from prompts import t
 from storage.models import OutboxMessage
 from tests.bot.conftest import all_text
-from tests.bot.team_support import make_manager
 from tests.bot.digest_support import (
     MONDAY,
     add_checkin,
@@ -20,6 +20,7 @@ from tests.bot.digest_support import (
     ephemeral_texts,
     subscription,
 )
+from tests.bot.team_support import make_manager
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -98,8 +99,8 @@ def test_unknown_channels_and_unreadable_schedules_get_a_clear_answer(workspace:
     unknown, schedule, no_channel, usage = ephemeral_texts(workspace, "U1")
     assert "I can't find a channel called #nowhere" in unknown
     assert "couldn't read “someday at noonish” as a day and time" in schedule
-    assert "Name it with #" in no_channel
-    assert "`/goal digest off #channel` stops it" in usage
+    assert t("en", "digest.cmd.bad_channel", text="sales") in no_channel
+    assert t("en", "digest.cmd.usage") in usage
     assert subscription(workspace, "C1") is None
 
 
@@ -110,7 +111,7 @@ def test_stopping_a_digest_and_stopping_one_that_does_not_exist(workspace: Local
     workspace.command("digest off <#C1|sales>", user="U1")
     stopped, nothing = ephemeral_texts(workspace, "U1")[-2:]
     assert "<#C1> won't get the team digest any more" in stopped
-    assert "isn't subscribed" in nothing
+    assert t("en", "digest.cmd.not_subscribed", channel="<#C1>") in nothing
     saved = subscription(workspace, "C1")
     assert saved is not None and saved.active is False
 
@@ -136,7 +137,7 @@ def test_a_digest_now_for_a_channel_of_mixed_members(workspace: LocalWorkspace) 
     assert "▰▰▰▰▰▰▰▱▱▱ 70% · 7 clients of 10 clients · 🟢 on track" in text
     # The headline: totals per unit, who is most at risk, blockers quoted, who has not checked in.
     assert "• €100,000 of €200,000 (50%)\n• 7 clients of 10 clients (70%)" in text
-    assert "*Most at risk*" in text and "*anna*: Close €120k of new ARR — 25% done, 62% expected by now" in text
+    assert t("en", "digest.at_risk_label") in text and "*anna*: Close €120k of new ARR — 25% done, 62% expected by now" in text
     assert "<@U2> on _Chiudere 80k di rinnovi_:\n>waiting for the pricing sign-off" in text
     assert "*Not checked in this week:* *anna*" in text
     # The chart, uploaded in the digest's thread: a PNG that matplotlib drew.
@@ -195,7 +196,7 @@ def test_an_italian_subscriber_gets_numbers_and_dates_written_the_italian_way(wo
     assert "Riepilogo del team · settimana del 23 novembre 2026" in text
     assert "312.500,50\u00a0€ su 1.250.000\u00a0€" in text
     assert "ultimo aggiornamento 24 nov «bene»" in text
-    assert "🔴 fuori rotta" in text
+    assert t("it", "pace.off_track") in text
 
 
 def test_a_digest_now_when_slack_refuses_it_is_reported_not_dropped(workspace: LocalWorkspace) -> None:
@@ -216,5 +217,5 @@ def test_a_digest_now_of_a_channel_where_nobody_has_goals_says_so(workspace: Loc
     make_manager(workspace, "U1")
     workspace.command("digest now #sales", user="U1", channel="C1")
     [digest] = channel_posts(workspace, "C1")
-    assert "Nobody in this channel has a goal yet" in all_text(digest)
+    assert t("en", "digest.empty") in all_text(digest)
     assert workspace.fake.files() == []  # no chart to draw

@@ -8,9 +8,9 @@ import json
 from datetime import UTC, date, datetime
 from typing import Any
 
-from slackfake.web_api import dm_channel_id
 from bot.local.workspace import LocalWorkspace
 from prompts import t
+from slackfake.web_api import dm_channel_id
 from storage.models import DigestSubscription, Goal
 from tests.bot.conftest import NOW, all_text
 from tests.bot.listeners.test_manage import add_checkin, add_goal, ephemeral_texts
@@ -80,22 +80,21 @@ def test_export_from_a_channel_says_where_the_file_went(workspace: LocalWorkspac
     workspace.fake.add_channel("C1", name="sales", members=["U1"])
     add_goal(workspace, "U1")
     workspace.command("export", user="U1", channel="C1")
-    assert "direct messages" in ephemeral_texts(workspace, "U1")[-1]
+    assert t("en", "export.sent") in ephemeral_texts(workspace, "U1")[-1]
     assert uploaded(workspace)["channels"] == [dm_channel_id("U1")]
 
 
 def test_export_without_goals_says_so_instead_of_an_empty_file(workspace: LocalWorkspace) -> None:
     workspace.command("export", user="U1")
     assert workspace.fake.files() == []
-    assert "no goals yet" in ephemeral_texts(workspace, "U1")[-1]
+    assert t("en", "manage.no_goals") in ephemeral_texts(workspace, "U1")[-1]
 
 
 def test_a_slack_error_during_the_upload_is_told_to_the_person(workspace: LocalWorkspace) -> None:
     add_goal(workspace, "U1")
     workspace.fake.fail_next("files.completeUploadExternal", status=200, error="not_allowed_token_type")
     workspace.command("export", user="U1")
-    assert "couldn't upload the export" in ephemeral_texts(workspace, "U1")[-1]
-    assert "not_allowed_token_type" in ephemeral_texts(workspace, "U1")[-1]
+    assert t("en", "export.failed", error="not_allowed_token_type") in ephemeral_texts(workspace, "U1")[-1]
 
 
 def test_the_digest_subscriber_exports_the_channels_public_goals_without_notes(workspace: LocalWorkspace) -> None:
@@ -107,7 +106,7 @@ def test_the_digest_subscriber_exports_the_channels_public_goals_without_notes(w
     add_goal(workspace, "U3", title="giulia's goal")
     secret = add_goal(workspace, "U3", title="giulia's private goal")
     with workspace.deps.sessions() as session:
-        session.get(Goal, secret).visibility = "private"
+        session.get_one(Goal, secret).visibility = "private"
         session.commit()
     workspace.command("export <#C1|sales-team>", user="U1")
     rows = csv_rows(workspace)
@@ -140,7 +139,7 @@ def test_someone_outside_the_channel_cannot_export_its_team(workspace: LocalWork
 def test_a_channel_without_a_digest_has_no_team_to_export(workspace: LocalWorkspace) -> None:
     workspace.fake.add_channel("C2", name="random", members=["U1", "U2"])
     workspace.command("export <#C2|random>", user="U1")
-    assert "has no team digest" in ephemeral_texts(workspace, "U1")[-1]
+    assert t("en", "export.no_digest", channel="<#C2>") in ephemeral_texts(workspace, "U1")[-1]
     workspace.command("export to everyone", user="U1")
-    assert "/goal export #channel" in all_text(workspace.fake.ephemeral_messages("U1")[-1])
+    assert t("en", "export.usage") in all_text(workspace.fake.ephemeral_messages("U1")[-1])
     assert workspace.fake.files() == []

@@ -30,7 +30,7 @@ def test_a_failing_button_is_answered_in_the_dm(workspace: LocalWorkspace, monke
     workspace.say("8 - two demos a week", user="U1")
     workspace.say("grow EMEA revenue", user="U1")
     card = last_bot_message(workspace, "U1")
-    monkeypatch.setattr(conversation, "confirm_goal", broken)
+    monkeypatch.setattr(conversation, "press_card", broken)
     response = workspace.click(card, ids.ACTION_CONFIRM, user="U1")
     assert response.status == 200
     assert dm_texts(workspace, "U1")[-1] == t("en", "errors.internal")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 
 from bot.local.workspace import LocalWorkspace
+from prompts import t
 from tests.bot.conftest import all_text
 
 
@@ -27,7 +28,7 @@ def test_goal_typed_while_every_listener_thread_is_busy_is_acknowledged_and_answ
         future.result(timeout=30)
     workspace.wait()
     [help_text] = [all_text(m) for m in workspace.fake.ephemeral_messages("U1")]
-    assert "/goal list" in help_text
+    assert t("en", "help.text") in help_text
 
 
 def test_button_clicked_while_every_listener_thread_is_busy_is_acknowledged_and_answered_later(

@@ -26,6 +26,7 @@ def save_goal(ws: LocalWorkspace, user: str, sentence: str) -> None:
 def test_help_explains_every_subcommand(workspace: LocalWorkspace) -> None:
     workspace.command("help", user="U1")
     [text] = ephemeral_texts(workspace, "U1")
+    assert t("en", "help.text") in text
     for name in ("list", "checkin", "pause", "edit", "done", "drop", "digest", "export", "lang", "cancel"):
         assert f"/goal {name}" in text
 
@@ -33,7 +34,7 @@ def test_help_explains_every_subcommand(workspace: LocalWorkspace) -> None:
 def test_help_in_italian_for_an_italian_locale(workspace: LocalWorkspace) -> None:
     workspace.command("aiuto", user="U2")
     [text] = ephemeral_texts(workspace, "U2")
-    assert "i tuoi obiettivi" in text
+    assert t("it", "help.text") in text
 
 
 def test_list_shows_goals_with_progress_and_deadline(workspace: LocalWorkspace) -> None:
@@ -46,26 +47,26 @@ def test_list_shows_goals_with_progress_and_deadline(workspace: LocalWorkspace) 
 
 def test_list_without_goals_says_how_to_start(workspace: LocalWorkspace) -> None:
     workspace.command("list", user="U1")
-    assert "/goal" in ephemeral_texts(workspace, "U1")[-1]
+    assert t("en", "list.empty") in ephemeral_texts(workspace, "U1")[-1]
 
 
 def test_lang_switches_the_conversation_language(workspace: LocalWorkspace) -> None:
     workspace.command("lang it", user="U1")
-    assert "italiano" in ephemeral_texts(workspace, "U1")[-1]
+    assert t("it", "lang.set") in ephemeral_texts(workspace, "U1")[-1]
     workspace.command("acquire 10 new clients in the next six months", user="U1")
-    assert "Raggiungibile" in dm_texts(workspace, "U1")[-1]
+    assert t("it", "ask.achievable") in dm_texts(workspace, "U1")[-1]
 
 
 def test_lang_with_an_unknown_language_lists_the_choices(workspace: LocalWorkspace) -> None:
     workspace.command("lang fr", user="U1")
     text = ephemeral_texts(workspace, "U1")[-1]
-    assert "/goal lang it" in text and "fr" in text
+    assert t("en", "lang.usage", value="fr") in text
 
 
 def test_unknown_subcommand_gets_a_hint_in_the_person_language(workspace: LocalWorkspace) -> None:
     workspace.command("frobnicate", user="U2")
     text = ephemeral_texts(workspace, "U2")[-1]
-    assert "Non conosco `/goal frobnicate`" in text
+    assert t("it", "errors.unknown_subcommand", name="frobnicate") in text
 
 
 def test_mrkdwn_control_sequences_are_stored_verbatim_and_never_ping(workspace: LocalWorkspace) -> None:
@@ -93,14 +94,14 @@ def test_emoji_and_accents_survive_the_round_trip(workspace: LocalWorkspace) -> 
 
 def test_text_over_the_limit_gets_a_clear_answer(workspace: LocalWorkspace) -> None:
     workspace.command("increase sales " + "x" * 5000, user="U1")
-    assert "characters at most" in dm_texts(workspace, "U1")[-1]
+    assert t("en", "errors.too_long", limit=1000) in dm_texts(workspace, "U1")[-1]
 
 
 def test_empty_message_during_a_conversation_repeats_the_question(workspace: LocalWorkspace) -> None:
     workspace.command("acquire 10 new clients in the next six months", user="U1")
     workspace.say("   ", user="U1")
     texts = dm_texts(workspace, "U1")
-    assert t("en", "errors.empty") in texts[-2] and "Achievable" in texts[-1]
+    assert t("en", "errors.empty") in texts[-2] and t("en", "ask.achievable") in texts[-1]
 
 
 def test_numbers_in_either_locale_format_are_read(workspace: LocalWorkspace) -> None:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import select
 
 from bot import ids
 from bot.local.workspace import LocalWorkspace
-from prompts import t
+from bot.services.conversation import SAVED
+from prompts import fmt_date, t
 from storage.models import Conversation, Goal
 from tests.bot.conftest import all_text, dm_texts, last_bot_message
 
@@ -19,7 +22,7 @@ def goals_of(ws: LocalWorkspace, user: str) -> list[Goal]:
 def conversation_step(ws: LocalWorkspace, user: str) -> str | None:
     with ws.deps.sessions() as session:
         convo = session.scalars(select(Conversation).where(Conversation.user_id == user)).first()
-        return convo.step if convo else None
+        return convo.step if convo and convo.step != SAVED else None  # a saved goal's row is no conversation
 
 
 def test_slash_command_is_acknowledged_at_once_with_an_empty_body(workspace: LocalWorkspace) -> None:
@@ -32,14 +35,15 @@ def test_full_sentence_asks_only_for_what_is_missing(workspace: LocalWorkspace) 
     workspace.command("increase sales of product X by 15% next quarter", user="U1")
     texts = dm_texts(workspace, "U1")
     assert "product X" in texts[0] and "31 March 2027" in texts[0]
-    assert "Achievable" in texts[-1]
-    assert not any("*Specific* —" in text or "*Time-bound* —" in text for text in texts)
+    assert t("en", "ask.achievable") in texts[-1]
+    specific = t("en", "ask.specific", example=t("en", "examples.specific.revenue"))
+    assert not any(specific in text or t("en", "ask.time_bound") in text for text in texts)
 
     workspace.say("8 - 40 deals in pipeline and two demos a week", user="U1")
-    assert "Relevant" in dm_texts(workspace, "U1")[-1]
+    assert t("en", "ask.relevant", example=t("en", "examples.relevant.revenue")) in dm_texts(workspace, "U1")[-1]
     workspace.say("grow EMEA revenue", user="U1")
     card = last_bot_message(workspace, "U1")
-    assert "Your SMART goal" in all_text(card)
+    assert t("en", "summary.header") in all_text(card)
     workspace.say("yes", user="U1")
 
     [goal] = goals_of(workspace, "U1")
@@ -47,7 +51,8 @@ def test_full_sentence_asks_only_for_what_is_missing(workspace: LocalWorkspace) 
         "revenue", "product X", "sales", "%", "increase")
     assert goal.target == 15 and goal.deadline.isoformat() == "2027-03-31"
     assert goal.confidence == 8 and goal.relevance == "grow EMEA revenue"
-    assert "Saved" in dm_texts(workspace, "U1")[-1]
+    saved = t("en", "goal.saved", title=goal.title, date=fmt_date("en", date(2027, 3, 31)))
+    assert saved in dm_texts(workspace, "U1")[-1]
     assert conversation_step(workspace, "U1") is None
 
 
@@ -55,29 +60,29 @@ def test_italian_speaker_is_answered_in_italian(workspace: LocalWorkspace) -> No
     workspace.command("acquisire 10 nuovi clienti nei prossimi sei mesi", user="U2")
     texts = dm_texts(workspace, "U2")
     assert "26 maggio 2027" in texts[0]
-    assert "Raggiungibile" in texts[-1]
+    assert t("it", "ask.achievable") in texts[-1]
     workspace.say("7 - due demo a settimana", user="U2")
     workspace.say("entrare nel mercato sanitario", user="U2")
     workspace.say("sì", user="U2")
     [goal] = goals_of(workspace, "U2")
     assert (goal.type, goal.target, goal.unit, goal.lang) == ("new_business", 10, "clients", "it")
-    assert "Salvato" in dm_texts(workspace, "U2")[-1]
+    assert t("it", "goal.saved", title=goal.title, date=fmt_date("it", goal.deadline)) in dm_texts(workspace, "U2")[-1]
 
 
 def test_empty_goal_command_starts_in_the_dm_and_asks_for_the_goal(workspace: LocalWorkspace) -> None:
     workspace.command("", user="U1")
     texts = dm_texts(workspace, "U1")
     assert "SMART" in texts[0]
-    assert "What's your goal?" in texts[-1]
+    assert t("en", "ask.what") in texts[-1]
     workspace.say("acquire 10 new clients in the next six months", user="U1")
-    assert "Achievable" in dm_texts(workspace, "U1")[-1]
+    assert t("en", "ask.achievable") in dm_texts(workspace, "U1")[-1]
 
 
 def test_command_from_a_channel_points_to_the_dm(workspace: LocalWorkspace) -> None:
     workspace.fake.add_channel("C1", name="sales", members=["U1"])
     workspace.command("acquire 10 new clients in the next six months", user="U1", channel="C1")
-    assert any("direct message" in all_text(m) for m in workspace.fake.ephemeral_messages("U1"))
-    assert "Achievable" in dm_texts(workspace, "U1")[-1]
+    assert any(t("en", "goal.moved_to_dm") in all_text(m) for m in workspace.fake.ephemeral_messages("U1"))
+    assert t("en", "ask.achievable") in dm_texts(workspace, "U1")[-1]
 
 
 def test_vague_goal_gets_specific_example(workspace: LocalWorkspace) -> None:
@@ -86,39 +91,42 @@ def test_vague_goal_gets_specific_example(workspace: LocalWorkspace) -> None:
     assert "Specific" in question
     assert t("en", "examples.specific.revenue") in question
     workspace.say("product X in the mid-market segment", user="U1")
-    assert "Measurable" in dm_texts(workspace, "U1")[-1]
+    assert t("en", "ask.measurable") in dm_texts(workspace, "U1")[-1]
 
 
 def test_impossible_retention_target_is_questioned(workspace: LocalWorkspace) -> None:
     workspace.command("keep a 120% customer retention rate over the next year", user="U1")
     texts = dm_texts(workspace, "U1")
-    assert any("can't go above 100%" in text for text in texts)
+    warning = t("en", "feedback.achievable.retention_over_100", target="120%")
+    assert any(warning in text for text in texts)
     assert conversation_step(workspace, "U1") == "measurable"
     workspace.say("92%", user="U1")
-    assert "Achievable" in dm_texts(workspace, "U1")[-1]
+    assert t("en", "ask.achievable") in dm_texts(workspace, "U1")[-1]
 
 
 def test_growth_far_beyond_baseline_can_be_kept_with_yes(workspace: LocalWorkspace) -> None:
     workspace.command("grow ARR on my EMEA accounts from €100k to €500k by end of 2027", user="U1")
-    assert any("far beyond" in text for text in dm_texts(workspace, "U1"))
+    warning = t("en", "feedback.achievable.growth_far_beyond_baseline", growth="400%", baseline="€100,000",
+                target="€500,000")
+    assert any(warning in text for text in dm_texts(workspace, "U1"))
     workspace.say("yes", user="U1")
-    assert "Achievable" in dm_texts(workspace, "U1")[-1]
+    assert t("en", "ask.achievable") in dm_texts(workspace, "U1")[-1]
 
 
 def test_past_deadline_gets_a_clear_answer_with_an_example(workspace: LocalWorkspace) -> None:
     workspace.command("acquire 10 new clients in the enterprise segment", user="U1")
     workspace.say("8 - referrals", user="U1")
     workspace.say("expand the enterprise segment", user="U1")
-    assert "Time-bound" in dm_texts(workspace, "U1")[-1]
+    assert t("en", "ask.time_bound") in dm_texts(workspace, "U1")[-1]
     workspace.say("by 1 March 2025", user="U1")
     answer = dm_texts(workspace, "U1")[-1]
-    assert "already in the past" in answer and "next quarter" in answer
+    assert t("en", "feedback.time_bound.deadline_past", date=fmt_date("en", date(2025, 3, 1))) in answer
     workspace.say("whenever", user="U1")
-    assert "couldn't read a date" in dm_texts(workspace, "U1")[-1]
+    assert t("en", "feedback.time_bound.unreadable", text="whenever") in dm_texts(workspace, "U1")[-1]
     workspace.say("Q2 2027", user="U1")
     texts = dm_texts(workspace, "U1")
-    assert any("30 June 2027" in text for text in texts[-2:])
-    assert "Your SMART goal" in texts[-1]
+    assert any(fmt_date("en", date(2027, 6, 30)) in text for text in texts[-2:])
+    assert t("en", "summary.header") in texts[-1]
 
 
 def test_back_returns_one_step_and_cancel_drops_everything(workspace: LocalWorkspace) -> None:
@@ -127,11 +135,11 @@ def test_back_returns_one_step_and_cancel_drops_everything(workspace: LocalWorks
     assert conversation_step(workspace, "U1") == "relevant"
     workspace.say("back", user="U1")
     assert conversation_step(workspace, "U1") == "achievable"
-    assert "Achievable" in dm_texts(workspace, "U1")[-1]
+    assert t("en", "ask.achievable") in dm_texts(workspace, "U1")[-1]
     workspace.say("annulla", user="U1")
     assert conversation_step(workspace, "U1") is None
     assert goals_of(workspace, "U1") == []
-    assert "Nothing was saved" in dm_texts(workspace, "U1")[-1]
+    assert t("en", "goal.cancelled") in dm_texts(workspace, "U1")[-1]
 
 
 def test_confirm_button_saves_the_goal_and_closes_the_card(workspace: LocalWorkspace) -> None:
@@ -152,9 +160,9 @@ def test_edit_button_changes_one_part_and_returns_to_the_card(workspace: LocalWo
     workspace.click(last_bot_message(workspace, "U1"), ids.ACTION_EDIT, user="U1")
     chooser = last_bot_message(workspace, "U1")
     workspace.click(chooser, ids.ACTION_CHOICE, user="U1", value="time_bound")
-    assert "Time-bound" in dm_texts(workspace, "U1")[-1]
+    assert t("en", "ask.time_bound") in dm_texts(workspace, "U1")[-1]
     workspace.say("by end of year", user="U1")
-    assert "Your SMART goal" in dm_texts(workspace, "U1")[-1]
+    assert t("en", "summary.header") in dm_texts(workspace, "U1")[-1]
     workspace.click(last_bot_message(workspace, "U1"), ids.ACTION_CONFIRM, user="U1")
     [goal] = goals_of(workspace, "U1")
     assert goal.deadline.isoformat() == "2026-12-31"
@@ -215,7 +223,7 @@ def test_conversation_survives_a_restart(database_url: str, clock) -> None:  # t
     second = LocalWorkspace(make_settings(database_url), clock=clock)  # a new process on the same database
     second.add_user("U1", name="anna")
     second.say("expand into healthcare", user="U1")
-    assert "Your SMART goal" in dm_texts(second, "U1")[-1]
+    assert t("en", "summary.header") in dm_texts(second, "U1")[-1]
     second.say("yes", user="U1")
     assert len(goals_of(second, "U1")) == 1
     second.close()
@@ -233,9 +241,10 @@ def test_a_new_goal_replaces_the_unfinished_one(workspace: LocalWorkspace) -> No
 def test_confidence_without_plan_asks_for_the_plan(workspace: LocalWorkspace) -> None:
     workspace.command("acquire 10 new clients in the next six months", user="U1")
     workspace.say("8", user="U1")
-    assert "plan" in dm_texts(workspace, "U1")[-1]
+    assert t("en", "feedback.achievable.no_plan") in dm_texts(workspace, "U1")[-1]
     workspace.say("two demos a week and referrals", user="U1")
-    assert "Relevant" in dm_texts(workspace, "U1")[-1]
+    relevant = t("en", "ask.relevant", example=t("en", "examples.relevant.new_business"))
+    assert relevant in dm_texts(workspace, "U1")[-1]
     workspace.say("expand into healthcare", user="U1")
     workspace.say("yes", user="U1")
     [goal] = goals_of(workspace, "U1")
@@ -244,14 +253,15 @@ def test_confidence_without_plan_asks_for_the_plan(workspace: LocalWorkspace) ->
 
 def test_message_without_a_conversation_points_to_the_command(workspace: LocalWorkspace) -> None:
     workspace.say("hello", user="U1")
-    assert "/goal" in dm_texts(workspace, "U1")[-1]
+    assert t("en", "goal.no_conversation") in dm_texts(workspace, "U1")[-1]
 
 
 def test_growth_without_a_baseline_is_questioned_but_can_be_kept(workspace: LocalWorkspace) -> None:
     workspace.command("increase sales of product X by 250% next quarter", user="U1")
-    assert any("far more than most goals" in text for text in dm_texts(workspace, "U1"))
+    warning = t("en", "feedback.achievable.growth_far_beyond_any", growth="250%", target="250%")
+    assert any(warning in text for text in dm_texts(workspace, "U1"))
     workspace.say("yes", user="U1")
-    assert "Achievable" in dm_texts(workspace, "U1")[-1]
+    assert t("en", "ask.achievable") in dm_texts(workspace, "U1")[-1]
 
 
 def test_unrealistic_target_can_be_replaced_instead_of_kept(workspace: LocalWorkspace) -> None:
@@ -269,5 +279,5 @@ def test_retention_goal_card_names_its_implied_subject(workspace: LocalWorkspace
     workspace.say("9 - quarterly business reviews with top accounts", user="U1")
     workspace.say("reduce churn in the enterprise segment", user="U1")
     card = all_text(last_bot_message(workspace, "U1"))
-    assert "*Specific*\ncustomer retention" in card and "not set" not in card
+    assert "*Specific*\ncustomer retention" in card and t("en", "summary.not_set") not in card
     assert "retention rate at least 90%" in card and "26 November 2027" in card

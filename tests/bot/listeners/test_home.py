@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from bot import ids
 from bot.local.workspace import LocalWorkspace
+from prompts import t
 from storage.models import CheckIn, UserPref
 from tests.bot.conftest import all_text, dm_texts
 from tests.bot.listeners.test_manage import add_checkin, add_goal, goal_of, last_modal, submit_edit
@@ -56,20 +57,20 @@ def test_goal_list_shows_the_forecast_too(workspace: LocalWorkspace) -> None:
     workspace.command("list", user="U1")
     text = all_text(workspace.fake.ephemeral_messages("U1")[-1])
     assert "At this pace: *16 clients* by 22 February 2027" in text
-    assert "after a check-in or two" in text
+    assert t("en", "manage.forecast.not_enough") in text
 
 
 def test_the_home_speaks_the_owners_language(workspace: LocalWorkspace) -> None:
     add_goal(workspace, "U2", title="acquisire 10 nuovi clienti", lang="it")
     workspace.open_home("U2")
     text = home_text(workspace, "U2")
-    assert "I tuoi obiettivi" in text and "lunedì 30 novembre" in text and "Aggiorna" in text
+    assert t("it", "home.header") in text and "lunedì 30 novembre" in text and "Aggiorna" in text
 
 
 def test_without_goals_the_home_offers_to_start_one(workspace: LocalWorkspace) -> None:
     workspace.open_home("U1")
     blocks = home(workspace, "U1")["blocks"]
-    assert "no active goals" in all_text({"blocks": blocks})
+    assert t("en", "home.empty") in all_text({"blocks": blocks})
     assert ids.ACTION_HOME_NEW_GOAL in str(blocks) and ids.ACTION_HOME_CHECKIN not in str(blocks)
 
 
@@ -99,16 +100,16 @@ def test_the_home_refreshes_after_an_edit_and_after_done(workspace: LocalWorkspa
 
     workspace.command(f"done {goal_id} all signed", user="U1")
     text = home_text(workspace, "U1")
-    assert "Closed goals" in text and "done on 26 Nov" in text and "all signed" in text
+    assert t("en", "home.closed_header") in text and "done on 26 Nov" in text and "all signed" in text
     assert ids.ACTION_HOME_EDIT not in str(home(workspace, "U1")["blocks"])
 
 
 def test_the_new_goal_button_starts_the_conversation_in_the_dm(workspace: LocalWorkspace) -> None:
     workspace.open_home("U1")
     workspace.click_in_view(home(workspace, "U1"), ids.ACTION_HOME_NEW_GOAL, user="U1")
-    assert "What's your goal?" in dm_texts(workspace, "U1")[-1]
+    assert t("en", "ask.what") in dm_texts(workspace, "U1")[-1]
     workspace.say("acquire 10 new clients in the next six months", user="U1")
-    assert "Achievable" in dm_texts(workspace, "U1")[-1]
+    assert t("en", "ask.achievable") in dm_texts(workspace, "U1")[-1]
 
 
 def checkins_of(ws: LocalWorkspace, goal_id: int) -> list[CheckIn]:

@@ -11,9 +11,9 @@ from sqlalchemy import select
 
 from bot import ids
 from bot.local.workspace import LocalWorkspace
+from prompts import fmt_date, t
 from storage.models import CheckIn, Goal, GoalRevision
 from tests.bot.conftest import NOW, all_text, dm_texts, last_bot_message
-
 
 # --------------------------------------------------------------------------------------------------- helpers
 
@@ -148,7 +148,8 @@ def test_history_lists_every_change_with_who_when_and_why(workspace: LocalWorksp
 def test_history_of_an_unchanged_goal_says_so(workspace: LocalWorkspace) -> None:
     goal_id = add_goal(workspace, "U1")
     workspace.command(f"history {goal_id}", user="U1")
-    assert "hasn't been changed" in ephemeral_texts(workspace, "U1")[-1]
+    unchanged = t("en", "manage.history.none", id=goal_id, title="acquire 10 new clients in the next six months")
+    assert unchanged in ephemeral_texts(workspace, "U1")[-1]
 
 
 def test_modal_errors_show_next_to_the_field_and_change_nothing(workspace: LocalWorkspace) -> None:
@@ -164,7 +165,7 @@ def test_modal_errors_show_next_to_the_field_and_change_nothing(workspace: Local
     assert "why" in unreadable["errors"][ids.BLOCK_EDIT_REASON].lower()
 
     unchanged = ack_body(submit_edit(workspace, "U1", reason="just because"))
-    assert "Nothing changed" in unchanged["errors"][ids.BLOCK_EDIT_TARGET]
+    assert unchanged["errors"][ids.BLOCK_EDIT_TARGET] == t("en", "manage.edit.nothing_changed")
 
     assert goal_of(workspace, goal_id).target == 10 and revisions_of(workspace, goal_id) == []
 
@@ -177,7 +178,7 @@ def test_an_italian_speaker_types_the_target_the_italian_way(workspace: LocalWor
     target = next(b for b in view["blocks"] if b.get("block_id") == ids.BLOCK_EDIT_TARGET)
     assert target["element"]["initial_value"] == "100.000"
     errors = ack_body(submit_edit(workspace, "U2", target="tanti", reason="nuovo listino"))
-    assert "Non ho letto un numero" in errors["errors"][ids.BLOCK_EDIT_TARGET]
+    assert errors["errors"][ids.BLOCK_EDIT_TARGET] == t("it", "manage.edit.number_unreadable", text="tanti")
     submit_edit(workspace, "U2", target="120.500,50", reason="nuovo listino")
     assert goal_of(workspace, goal_id).target == 120500.5
     assert "100.000\u00a0€ → 120.500,50\u00a0€" in dm_texts(workspace, "U2")[-1]
@@ -188,7 +189,7 @@ def test_an_impossible_target_is_refused_with_the_smart_feedback(workspace: Loca
                        target=90.0, title="keep a 90% retention rate")
     workspace.command("edit", user="U1")
     body = ack_body(submit_edit(workspace, "U1", target="120", reason="stretch"))
-    assert "can't go above 100%" in body["errors"][ids.BLOCK_EDIT_TARGET]
+    assert t("en", "feedback.achievable.retention_over_100", target="120%") in body["errors"][ids.BLOCK_EDIT_TARGET]
     assert goal_of(workspace, goal_id).target == 90
 
 
@@ -235,7 +236,8 @@ def test_a_typed_edit_in_italian(workspace: LocalWorkspace) -> None:
     assert revisions_of(workspace, goal_id)[0].reason == "ferie di Natale"
     assert "scadenza: 26 maggio 2027 → 31 marzo 2027" in ephemeral_texts(workspace, "U2")[-1]
     workspace.command(f"modifica {goal_id} scadenza ieri perché sì", user="U2")
-    assert "è già passato" in ephemeral_texts(workspace, "U2")[-1]
+    past = t("it", "manage.edit.deadline_past", date=fmt_date("it", date(2026, 11, 25)))
+    assert past in ephemeral_texts(workspace, "U2")[-1]
 
 
 def test_with_several_goals_edit_offers_a_choice_first(workspace: LocalWorkspace) -> None:
@@ -244,7 +246,7 @@ def test_with_several_goals_edit_offers_a_choice_first(workspace: LocalWorkspace
                       target=30.0)
     workspace.command("edit", user="U1")
     picker = workspace.fake.ephemeral_messages("U1")[-1]
-    assert "Which goal" in all_text(picker)
+    assert t("en", "manage.edit.pick") in all_text(picker)
     assert not workspace.fake.modals()
     workspace.click(picker, ids.ACTION_GOAL_EDIT, user="U1", value=str(second))
     intro = all_text({"blocks": last_modal(workspace)["blocks"]})
@@ -254,15 +256,15 @@ def test_with_several_goals_edit_offers_a_choice_first(workspace: LocalWorkspace
 def test_editing_someone_elses_goal_is_refused(workspace: LocalWorkspace) -> None:
     goal_id = add_goal(workspace, "U1")
     workspace.command(f"edit {goal_id} target 1 because mine now", user="U2")
-    assert "di un'altra persona" in ephemeral_texts(workspace, "U2")[-1]
+    assert t("it", "manage.not_yours", id=goal_id) in ephemeral_texts(workspace, "U2")[-1]
     workspace.command(f"done {goal_id}", user="U2")
     workspace.command(f"drop {goal_id}", user="U2")
-    assert all("di un'altra persona" in text for text in ephemeral_texts(workspace, "U2")[-2:])
+    assert all(t("it", "manage.not_yours", id=goal_id) in text for text in ephemeral_texts(workspace, "U2")[-2:])
 
     # A modal for U1's goal submitted by U2 (a forged private_metadata) is refused too.
     workspace.command("edit", user="U1")
     body = ack_body(submit_edit(workspace, "U2", target="1", reason="forged"))
-    assert "un'altra persona" in body["errors"][ids.BLOCK_EDIT_REASON]
+    assert body["errors"][ids.BLOCK_EDIT_REASON] == t("it", "manage.not_yours", id=goal_id)
     goal = goal_of(workspace, goal_id)
     assert (goal.target, goal.status) == (10, "active") and revisions_of(workspace, goal_id) == []
 
@@ -271,7 +273,7 @@ def test_an_unknown_goal_number_gets_a_clear_answer(workspace: LocalWorkspace) -
     workspace.command("edit 99", user="U1")
     assert "can't find goal #99" in ephemeral_texts(workspace, "U1")[-1]
     workspace.command("edit", user="U1")
-    assert "no active goals" in ephemeral_texts(workspace, "U1")[-1]
+    assert t("en", "manage.no_active_goals") in ephemeral_texts(workspace, "U1")[-1]
 
 
 # --------------------------------------------------------------------------------------------------- done/drop
@@ -294,7 +296,7 @@ def test_drop_with_several_goals_asks_which_one(workspace: LocalWorkspace) -> No
     first = add_goal(workspace, "U1")
     second = add_goal(workspace, "U1", title="book 30 discovery calls")
     workspace.command("drop", user="U1")
-    assert "/goal drop 3" in ephemeral_texts(workspace, "U1")[-1]
+    assert t("en", "manage.close.pick_dropped") in ephemeral_texts(workspace, "U1")[-1]
     workspace.command(f"drop {second} budget cut", user="U1")
     assert goal_of(workspace, second).status == "dropped" and goal_of(workspace, second).closed_note == "budget cut"
     assert goal_of(workspace, first).status == "active"
@@ -305,9 +307,10 @@ def test_a_closed_goal_cannot_be_closed_or_edited_again(workspace: LocalWorkspac
     goal_id = add_goal(workspace, "U1")
     workspace.command(f"done {goal_id}", user="U1")
     workspace.command(f"drop {goal_id}", user="U1")
-    assert "already closed (done)" in ephemeral_texts(workspace, "U1")[-1]
+    closed = t("en", "manage.already_closed", id=goal_id, status="done")
+    assert closed in ephemeral_texts(workspace, "U1")[-1]
     workspace.command(f"edit {goal_id}", user="U1")
-    assert "already closed" in ephemeral_texts(workspace, "U1")[-1]
+    assert closed in ephemeral_texts(workspace, "U1")[-1]
     assert goal_of(workspace, goal_id).status == "done"
 
 

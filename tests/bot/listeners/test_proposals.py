@@ -48,7 +48,7 @@ def test_a_proposal_accepted_by_the_report_becomes_their_goal_once_they_confirm(
     [goal] = goals_of(managed, "U1")
     assert (goal.title, goal.target, goal.confidence, goal.status) == (EN_GOAL, 10, 8, "active")
     with managed.deps.sessions() as session:
-        assert session.get(GoalProposal, 1).goal_id == goal.id
+        assert session.get_one(GoalProposal, 1).goal_id == goal.id
 
     managed.command("proposal 1", user="UM")
     history = last_answer(managed, "UM")

@@ -51,7 +51,7 @@ def echoes(ws: LocalWorkspace, user: str, card: dict[str, Any]) -> list[dict[str
 def reply(ws: LocalWorkspace, user: str, card: dict[str, Any], text: str) -> str:
     """Type a reply in the card's thread; return its ts."""
     ws.say(text, user=user, thread_ts=card["ts"])
-    return next(m["ts"] for m in reversed(ws.fake.dm_messages(user)) if m.get("user") == user)
+    return next(str(m["ts"]) for m in reversed(ws.fake.dm_messages(user)) if m.get("user") == user)
 
 
 def said(ws: LocalWorkspace, user: str, card: dict[str, Any]) -> list[str]:
@@ -88,7 +88,7 @@ def test_a_recorded_reply_is_echoed_with_what_was_understood_and_undo_and_correc
 
 @pytest.mark.parametrize("user", ["U1", "U2"])
 def test_one_client_is_singular_in_the_echo(workspace: LocalWorkspace, user: str) -> None:
-    goal_id, card = started(workspace, user, current=0)
+    _, card = started(workspace, user, current=0)
     reply(workspace, user, card, "1")
     [answer] = thread_answers(workspace, user, card)
     assert answer.startswith(t(LANGS[user], "checkin.recorded.value", amount=clients(user, 1), change="+1"))

@@ -12,6 +12,7 @@ from bot.local.workspace import LocalWorkspace
 from prompts import fmt_amount, fmt_date, t
 from storage.models import CheckInComment, Goal, UserPref
 from storage.teams import approval_required, get_manager
+from tests.bot.conftest import all_text
 from tests.bot.listeners.test_manage import add_checkin, add_goal
 from tests.bot.team_support import last_answer, last_answer_shown, last_dm, save_goal
 
@@ -104,6 +105,7 @@ def reports_goal(team: LocalWorkspace) -> int:
     goal_id = save_goal(team, "U1", TITLE)
     team.command("team add <@U1|anna> <@U2|marco>", user="UM")
     team.command("team add <@UM|mia>", user="UV")
+    assert goal_id is not None
     return goal_id
 
 
@@ -141,7 +143,7 @@ def test_admins_add_admins_and_anyone_can_see_who_they_are(team: LocalWorkspace)
     assert t("it", "admin.slack_line", person="<@UADM>") in text
     assert t("it", "admin.goalbot_line", person="<@U1>", by="<@UADM>") in text
     with team.deps.sessions() as session:
-        assert session.get(UserPref, ("T0001", "UADM")).slack_admin is True
+        assert session.get_one(UserPref, ("T0001", "UADM")).slack_admin is True
 
 
 def test_objectives_need_an_admin_or_a_manager_and_roll_up(team: LocalWorkspace) -> None:
@@ -181,7 +183,7 @@ def test_a_goal_goes_private_and_public_only_by_its_owner(team: LocalWorkspace) 
     team.command(f"public {goal_id}", user="U1")
     assert last_answer(team, "U1") == t("en", "manage.not_yours", id=goal_id)
     with team.deps.sessions() as session:
-        assert session.get(Goal, goal_id).visibility == "private"
+        assert session.get_one(Goal, goal_id).visibility == "private"
     team.command(f"pubblico #{goal_id}", user="U2")
     assert last_answer(team, "U2") == t("it", "visibility.public", id=goal_id,
                                         title="acquisire 10 nuovi clienti nei prossimi sei mesi")
@@ -253,6 +255,15 @@ def test_the_managers_week_shows_who_is_behind_and_why(team: LocalWorkspace, man
     assert t(lang, "objective.no_goals", id=1, title="Enter the healthcare market by Q4 2027") in text
 
 
+def test_the_week_of_reports_without_goals_says_so(team: LocalWorkspace) -> None:
+    team.command("team add <@U1|anna> <@U2|marco>", user="UM")
+    add_goal(team, "U1", title="Sign 10 new clients")
+    team.command("team week", user="UM")
+    text = last_answer_shown(team, "UM")
+    assert t("en", "week.no_goals", people="<@U2>") in text
+    assert t("en", "week.missing", people="<@U1>") in text
+
+
 def test_the_week_of_someone_without_reports(team: LocalWorkspace) -> None:
     team.command("team week", user="U1")
     assert last_answer(team, "U1") == t("en", "team.empty")
@@ -264,3 +275,31 @@ def test_help_names_the_managers_commands(team: LocalWorkspace, user: str, word:
     text = last_answer_shown(team, user)
     for name in ("/goal team", "/goal for", "/goal objectives", "/goal private", "/goal comment", "/goal align"):
         assert name in text
+
+
+@pytest.mark.parametrize(("user", "lang", "sentence", "answers"), [
+    ("U1", "en", "acquire 10 new clients in the next six months", ("8 - referrals and two demos a week", "#1", "yes")),
+    ("U2", "it", "acquisire 10 nuovi clienti nei prossimi sei mesi",
+     ("8 - referenze e due demo a settimana", "Entrare nel mercato sanitario entro il Q4 2027", "sì")),
+])
+def test_the_relevant_step_offers_the_objectives(team: LocalWorkspace, user: str, lang: str, sentence: str,
+                                                 answers: tuple[str, ...]) -> None:
+    team.command("objective add Entrare nel mercato sanitario entro il Q4 2027", user="UADM")
+    team.command(sentence, user=user)
+    team.say(answers[0], user=user)
+    question = all_text([m for m in team.fake.dm_messages(user) if m.get("user") == team.fake.bot_user_id][-1])
+    assert t(lang, "ask.objectives") in question
+    assert t(lang, "ask.objective_line", id=1, title="Entrare nel mercato sanitario entro il Q4 2027") in question
+    for answer in answers[1:]:
+        team.say(answer, user=user)
+    with team.deps.sessions() as session:
+        [goal] = session.scalars(select(Goal).where(Goal.user_id == user)).all()
+    assert (goal.objective_id, goal.relevance) == (1, "Entrare nel mercato sanitario entro il Q4 2027")
+
+
+def test_an_answer_that_names_no_objective_is_kept_as_free_text(team: LocalWorkspace) -> None:
+    team.command("objective add Entrare nel mercato sanitario entro il Q4 2027", user="UADM")
+    goal_id = save_goal(team, "U1", TITLE)  # answers "expand into the healthcare market"
+    with team.deps.sessions() as session:
+        goal = session.get_one(Goal, goal_id)
+        assert (goal.objective_id, goal.relevance) == (None, "expand into the healthcare market")

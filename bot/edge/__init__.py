@@ -1,0 +1,1 @@
+"""The HTTP edge: signatures, replays, payload validation, tenancy, logs and metrics."""

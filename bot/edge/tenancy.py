@@ -1,0 +1,80 @@
+"""Only our workspace: the team, app and enterprise a request names must be the ones goalbot is installed in.
+
+In single-token mode the install is the bot token's: SLACK_TEAM_ID / SLACK_APP_ID / SLACK_ENTERPRISE_ID when
+set, else the team (and enterprise) auth.test reports for the token, asked once.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from dataclasses import dataclass
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.edge.payloads import Identity
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+RETRY_SECONDS = 30.0  # after a failed auth.test, requests are refused this long before Slack is asked again
+
+
+@dataclass(frozen=True)
+class Install:
+    """Where goalbot is installed: requests naming anything else are refused."""
+
+    team_id: str | None
+    app_id: str | None
+    enterprise_id: str | None
+
+
+class Tenancy:
+    """Decides whether a request's identity is our install (learning the install once from auth.test)."""
+
+    def __init__(self, *, team_id: str | None, app_id: str | None, enterprise_id: str | None,
+                 client: WebClient | None) -> None:
+        self._configured = Install(team_id, app_id, enterprise_id)
+        self._client = client
+        self._install: Install | None = self._configured if team_id else None
+        self._lock = threading.Lock()
+        self._failed_at: float | None = None
+
+    def install(self) -> Install | None:
+        """Our install, or None while Slack cannot tell us (then every request is refused)."""
+        if self._install is not None:
+            return self._install
+        with self._lock:
+            recently_failed = self._failed_at is not None and time.monotonic() - self._failed_at < RETRY_SECONDS
+            if self._install is None and self._client is not None and not recently_failed:
+                try:
+                    answer = self._client.auth_test()
+                except (SlackApiError, OSError) as error:
+                    # Not asked again for a while: a Slack outage must not put auth.test in every ack path.
+                    self._failed_at = time.monotonic()
+                    log.warning("auth.test failed, cannot tell which workspace is ours yet: %s", type(error).__name__)
+                    return None
+                self._install = Install(team_id=str(answer.get("team_id") or "") or None,
+                                        app_id=self._configured.app_id,
+                                        enterprise_id=self._configured.enterprise_id or answer.get("enterprise_id"))
+        return self._install
+
+    def foreign(self, identity: Identity) -> str | None:
+        """Why the identity is not our install (e.g. "team"), or None when it is ours."""
+        install = self.install()
+        if install is None or install.team_id is None:
+            return "install unknown"
+        if identity.team_id != install.team_id:
+            return "team"
+        if install.app_id and identity.api_app_id != install.app_id:
+            return "app"
+        if identity.enterprise_id != install.enterprise_id:
+            return "enterprise"
+        return None
+
+
+def tenancy_for(settings: Settings, client: WebClient | None) -> Tenancy:
+    """The install check for these settings (the bot token's workspace unless SLACK_TEAM_ID says otherwise)."""
+    return Tenancy(team_id=settings.team_id, app_id=settings.app_id, enterprise_id=settings.enterprise_id,
+                   client=client)
