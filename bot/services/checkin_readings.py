@@ -147,9 +147,13 @@ def _placed(answer: ReadingAnswer, place: Place) -> ReadingAnswer:
                          thread_ts=place.thread_ts)
 
 
-def _misplaced(session: Session, reading: CheckInReading, ctx: RequestContext, what: str, channel: str | None,
-               *message_ts: str | None) -> tuple[Place, ReadingAnswer | None]:
-    """The check-in's recorded place, and the refusal (for the DM) when the payload names another one."""
+def _misplaced(session: Session, reading: CheckInReading | None, ctx: RequestContext, what: str,
+               channel: str | None, *message_ts: str | None) -> tuple[Place, ReadingAnswer | None]:
+    """Where to answer (the owner's check-in's recorded place, else the DM), and the refusal (for the DM) when the
+    payload names another place than the recorded one."""
+    goal = reading.checkin.goal if reading is not None else None
+    if reading is None or goal is None or (goal.team_id, goal.user_id) != (ctx.team_id, ctx.user_id):
+        return Place(ctx.user_id, None), None
     recorded = recorded_place(session, reading.checkin, ctx)
     if points_elsewhere(recorded, channel, *message_ts):
         return recorded, ReadingAnswer(refused_place(ctx, what, channel, recorded), channel=ctx.user_id)
@@ -163,15 +167,14 @@ def undo(deps: Deps, ctx: RequestContext, reading_id: int | None, *, channel: st
     `channel`, `message_ts` and `thread_ts` are where the payload says the press happened: only checked against
     the check-in's recorded card; the answer goes to the card's recorded thread.
     """
-    dm = Place(ctx.user_id, None)
     with unit_of_work(deps.sessions, person=(ctx.team_id, ctx.user_id)) as session:
         reading = locked_reading(session, reading_id)
-        refused = _refusal(reading, ctx)
-        if refused is not None or reading is None:
-            return _placed(refused or ReadingAnswer([]), dm)
         recorded, misplaced = _misplaced(session, reading, ctx, "an Undo click", channel, message_ts, thread_ts)
         if misplaced is not None:
             return misplaced
+        refused = _refusal(reading, ctx)
+        if refused is not None or reading is None:
+            return _placed(refused or ReadingAnswer([]), recorded)
         taken = take_back(session, reading, ReadingStatus.UNDONE, ctx)
         return _placed(ReadingAnswer([_taken_back_message(ctx, "undone", reading.checkin, taken)], changed=True),
                        recorded)
@@ -183,15 +186,14 @@ def correction_modal(deps: Deps, ctx: RequestContext, reading_id: int | None, *,
 
     The modal's metadata names the check-in card's recorded place, not the payload's (which is only checked).
     """
-    dm = Place(ctx.user_id, None)
     with unit_of_work(deps.sessions, person=(ctx.team_id, ctx.user_id)) as session:
         reading = get_reading(session, reading_id) if reading_id is not None else None
-        refused = _refusal(reading, ctx)
-        if refused is not None or reading is None:
-            return _placed(refused or ReadingAnswer([]), dm)
         recorded, misplaced = _misplaced(session, reading, ctx, "a Correct click", channel, message_ts, thread_ts)
         if misplaced is not None:
             return misplaced
+        refused = _refusal(reading, ctx)
+        if refused is not None or reading is None:
+            return _placed(refused or ReadingAnswer([]), recorded)
         goal = reading.checkin.goal
         return reading_blocks.correct_modal(ctx.lang, title=blocks.title_of(goal), value=reading.value,
                                             unit=goal.unit, metadata={"reading": reading.id,

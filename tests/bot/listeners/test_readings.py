@@ -242,13 +242,13 @@ def test_an_edited_reply_updates_the_checkin_once_even_when_the_edit_is_redelive
     lang = LANGS[user]
     goal_id, card = started(workspace, user)
     ts = reply(workspace, user, card, first)
-    body, headers = edit_event(workspace, user, ts, edited, event_id="Ev-edit-1")
+    body, headers = edit_event(workspace, user, ts, edited, event_id="Ev0EDIT1")
     workspace.dispatch(body, headers)
     workspace.dispatch(body, {**headers, "x-slack-retry-num": "1", "x-slack-retry-reason": "http_timeout"})
     # The same edit under another event id (Slack does not promise one id per change).
     workspace.dispatch(*workspace.requests.message_event(
         edited, user=user, ts=ts, thread_ts=card["ts"], subtype="message_changed",
-        edited=json.loads(body)["event"]["message"]["edited"], previous_text=first, event_id="Ev-edit-2"))
+        edited=json.loads(body)["event"]["message"]["edited"], previous_text=first, event_id="Ev0EDIT2"))
     [checkin] = checkins_of(workspace, goal_id)
     assert (checkin.value, goal_of(workspace, goal_id).current) == (after, after)
     answers = thread_answers(workspace, user, card)
@@ -298,9 +298,9 @@ def test_a_deleted_reply_withdraws_its_reading_once_and_the_thread_says_so(
     goal_id, card = started(workspace, user)
     reply(workspace, user, card, "6")
     ts = reply(workspace, user, card, "8")
-    workspace.delete(ts, user=user, event_id="Ev-del")
+    workspace.delete(ts, user=user, event_id="Ev0DEL")
     workspace.dispatch(*workspace.requests.message_event("8", user=user, ts=ts, thread_ts=card["ts"],
-                                                         subtype="message_deleted", event_id="Ev-del-again"))
+                                                         subtype="message_deleted", event_id="Ev0DELAGAIN"))
     [checkin] = checkins_of(workspace, goal_id)
     assert (checkin.value, goal_of(workspace, goal_id).current) == (6, 6)
     answers = said(workspace, user, card)
