@@ -6,7 +6,7 @@ timed separately. Every SQL statement the build sends is counted with a `before_
 
     .venv/bin/python bench/digest.py [--runs 9] [--database-url postgresql+psycopg://postgres@127.0.0.1:5432/test]
 
-Target: under 150 ms for 500 members, 2,000 goals and 100,000 check-ins, with a constant number of queries.
+Target: p95 at most 100 ms for 500 members, 2,000 goals and 100,000 check-ins, with a constant number of queries.
 SQLite (a temporary file) is the default; with a PostgreSQL URL the tables are created in a private schema
 that is dropped at the end.
 """
@@ -35,7 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bot.blocks.common import MAX_BLOCKS
 from bot.blocks.digests import digest_messages
 from bot.charts import team_progress_png
-from bot.services.digests import build_digest, digest_view, row_standing
+from bot.services.digests import build_digest, digest_view, row_goal
 from storage.db import make_engine, make_session_factory
 from storage.migrate import upgrade
 from storage.models import CheckIn, Goal
@@ -44,7 +44,7 @@ from storage.repositories import digest_rows
 TEAM = "T0001"
 NOW = datetime(2026, 11, 27, 15, 0, tzinfo=UTC)  # a Friday afternoon in Rome
 TZ = "Europe/Rome"
-TARGET_MS = 150.0
+TARGET_MS = 100.0
 UNITS = (("EUR", 250_000.0), ("USD", 120_000.0), ("clients", 12.0), ("deals", 20.0), ("%", 15.0),
          ("meetings", 40.0))
 MOODS = ("on_track", "on_track", "on_track", "at_risk", "blocked")
@@ -67,10 +67,17 @@ def seed(engine: Engine, size: Size, *, prefix: str, rng: random.Random) -> list
     goal_rows: list[dict[str, Any]] = []
     for n in range(size.goals):
         unit, target = UNITS[n % len(UNITS)]
-        current = target * rng.uniform(0.05, 1.05)
+        metric, direction = "sales", "increase"
+        baseline: float | None = 0.0
+        if n % 10 == 8:  # every kind of goal: a reduce goal and a maintain goal in every ten
+            unit, target, metric, direction, baseline = "%", 3.0, "churn_rate", "decrease", 8.0
+        elif n % 10 == 9:
+            unit, target, metric, direction = "%", 90.0, "retention_rate", "maintain"
+            baseline = None  # a threshold held, no starting point
+        current = target * rng.uniform(0.05, 1.05) if direction != "maintain" else rng.uniform(85, 97)
         goal_rows.append(dict(
             team_id=TEAM, user_id=owners[n % size.members], title=f"Goal {n} <!channel> & co", type="revenue",
-            metric="sales", unit=unit, direction="increase", baseline=0.0, target=target, current=current,
+            metric=metric, unit=unit, direction=direction, baseline=baseline, target=target, current=current,
             start_date=start, deadline=start + timedelta(weeks=weeks + 12), status="active", lang="en",
             created_at=NOW, updated_at=NOW, adjusted_at=NOW if n % 17 == 0 else None,
         ))
@@ -149,9 +156,9 @@ def measure(engine: Engine, members: list[str], runs: int) -> dict[str, float]:
         gc.collect()
         with sessions() as session:
             t0 = time.perf_counter()
-            rows = digest_rows(session, TEAM, members, since)
+            rows = digest_rows(session, TEAM, members, since, monday)
             t1 = time.perf_counter()
-            view = digest_view([row_standing(r, zone, today=today, week_start=monday) for r in rows], lang="it",
+            view = digest_view([row_goal(r, zone, today=today) for r in rows], lang="it",
                                week_start=monday, today=today)
             t2 = time.perf_counter()
             [message.payload() for message in digest_messages(view)]
@@ -235,7 +242,7 @@ def main() -> int:
               f"its PNG is {rows[0][2]['chart_kb']:.0f} KB)")
         big = rows[0][2]
         constant = len({r["queries"] for _, _, r, _ in rows}) == 1 and not any(r["queries_vary"] for _, _, r, _ in rows)
-        verdict = "met" if big["p95"] < TARGET_MS else "NOT met"
+        verdict = "met" if big["p95"] <= TARGET_MS else "NOT met"
         print(f"\nbuild (load + compute + render), 500 members: p95 {big['p95']:.1f} ms; "
               f"target {TARGET_MS:.0f} ms: {verdict}")
         print(f"SQL statements per build: {big['queries']} — {'the same' if constant else 'NOT the same'} "

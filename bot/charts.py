@@ -7,8 +7,9 @@ import io
 from bot.blocks.digests import DigestView, pace_counts, rounded
 from prompts import fmt_amount, fmt_date, t
 
-PACE_COLOURS = {"on_track": "#2a9d8f", "at_risk": "#f4a261", "off_track": "#e63946", "achieved": "#1d3557"}
-PACES = ("on_track", "at_risk", "off_track", "achieved")
+PACE_COLOURS = {"on_track": "#2a9d8f", "at_risk": "#f4a261", "off_track": "#e63946", "not_started": "#adb5bd",
+                "achieved": "#1d3557"}
+PACES = ("on_track", "at_risk", "off_track", "not_started", "achieved")
 MAX_TOTALS = 6
 
 
@@ -38,14 +39,14 @@ def team_progress_png(view: DigestView, *, dpi: int = 100) -> bytes:
     totals = view.totals[:MAX_TOTALS]
     totals_axes.set_title(t(lang, "digest.chart_totals"), fontsize=10)
     if totals:
-        shares = [min(total.current / total.target, 1.5) if total.target else 0.0 for total in totals]
+        shares = [min(max(total.share, 0.0), 1.5) for total in totals]
         names = [t(lang, f"units.{total.unit}") if total.unit.islower() else total.unit for total in totals]
         totals_axes.barh(names, [1.0] * len(totals), color="#e9ecef")
         totals_axes.barh(names, shares, color="#457b9d")
         totals_axes.invert_yaxis()
         for index, total in enumerate(totals):
-            label = (f"{fmt_amount(lang, rounded(total.current, total.unit), total.unit)} / "
-                     f"{fmt_amount(lang, rounded(total.target, total.unit), total.unit)}")
+            label = (f"{fmt_amount(lang, rounded(total.gained, total.unit), total.unit)} / "
+                     f"{fmt_amount(lang, rounded(total.needed, total.unit), total.unit)}")
             totals_axes.annotate(label, (0.02, index), va="center", fontsize=8, color="#1d3557")
         totals_axes.set_xlim(0, max(1.05, max(shares) * 1.05))
         totals_axes.xaxis.set_major_formatter(lambda value, _pos: f"{value:.0%}")
@@ -58,7 +59,9 @@ def team_progress_png(view: DigestView, *, dpi: int = 100) -> bytes:
     scatter_axes.plot([0, 1], [0, 1], color="#adb5bd", linestyle="--", linewidth=1,
                       label=t(lang, "digest.chart_on_pace_line"))
     for pace in PACES:
-        points = [(s.expected, max(min(s.progress, 1.5), -0.2)) for s in view.goals if s.pace == pace]
+        # The model's numbers, only clamped to the plot: goals without a distance (MAINTAIN) have no point here.
+        points = [(s.standing.expected, max(min(s.standing.progress, 1.5), -0.2)) for s in view.goals
+                  if s.status == pace and not s.standing.closed and s.standing.progress is not None]
         if points:
             xs, ys = zip(*points, strict=True)
             scatter_axes.scatter(xs, ys, s=14, alpha=0.75, color=PACE_COLOURS[pace],

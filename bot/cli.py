@@ -321,17 +321,19 @@ def cmd_parse_reply(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     """Write every goal with its check-ins (notes and private goals included) to stdout: an operator's command."""
+    from bot.rules.deadlines import local_today
     from bot.runtime import make_deps
     from bot.services.export import render
     from storage.repositories import list_goals
     from storage.teams import managers_by_person
 
     deps = make_deps(settings)
+    today = local_today(deps.clock(), settings.default_tz)  # the model's standing on the export's day
     with deps.sessions() as session:
         goals = list_goals(session, args.team, args.user)
         managers = {person: manager for team in sorted({g.team_id for g in goals})
                     for person, manager in managers_by_person(session, team).items()}
-        sys.stdout.write(render(goals, args.format, managers=managers))
+        sys.stdout.write(render(goals, args.format, today=today, managers=managers))
     return 0
 
 

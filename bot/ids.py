@@ -20,6 +20,7 @@ BLOCK_CHECKIN_PICK = "checkin_pick_actions"
 
 # Review at deadline / quarter end
 ACTION_REVIEW_ACHIEVED = "review_achieved"
+ACTION_REVIEW_MISSED = "review_missed"
 ACTION_REVIEW_EXTEND = "review_extend"
 ACTION_REVIEW_ADJUST = "review_adjust"
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from datetime import date
 from functools import cache
@@ -54,13 +55,30 @@ def normalize_lang(lang: str | None, default: str = "en") -> str:
     return code if code in LANGUAGES else default
 
 
+# Italian elides the article before a day or number said with a vowel: "entro l'8 gennaio", "dall'11 marzo".
+_ITALIAN_ELISION = re.compile(r"\b(il|al|dal|del|nel|sul) (\*?)(8|11)(?=\D|$)")
+_ELIDED = {"il": "l'", "al": "all'", "dal": "dall'", "del": "dell'", "nel": "nell'", "sul": "sull'"}
+
+
+def finish(lang: str, text: str) -> str:
+    """The last touch a filled template needs in its language (Italian elision before 8 and 11)."""
+    return elide_italian(text) if normalize_lang(lang) == "it" else text
+
+
+def elide_italian(text: str) -> str:
+    """Italian text with "il 8" written "l'8", "al 11" written "all'11" (and so on)."""
+    if "8" not in text and "11" not in text:
+        return text
+    return _ITALIAN_ELISION.sub(lambda m: f"{_ELIDED[m.group(1)]}{m.group(2)}{m.group(3)}", text)
+
+
 def t(lang: str, key: str, **params: Any) -> str:
     """Return the text for `key` in `lang` (falling back to English), filled with `params`."""
     catalog = _load(normalize_lang(lang))
     template = catalog.get(key)
     if template is None:
         template = _load("en")[key]
-    return template.format(**params) if params else template
+    return finish(lang, template.format(**params)) if params else template
 
 
 @cache
@@ -114,7 +132,7 @@ def fmt_amount(lang: str, value: float | None, unit: str | None) -> str:
         return f"{fmt_number(lang, value, 1)}%"
     number = fmt_number(lang, value)
     if unit:
-        return f"{number} {t(lang, 'units.' + unit) if _has(lang, 'units.' + unit) else unit}"
+        return f"{number} {unit_name(lang, unit, value)}"
     return number
 
 
@@ -123,8 +141,39 @@ def _has(lang: str, key: str) -> bool:
 
 
 def fmt_date(lang: str, value: date | None, style: str = "long") -> str:
-    """Format a date for the language: 31 March 2027 / 31 marzo 2027."""
+    """Format a date for the language: 31 March 2027 / 31 marzo 2027 / 1° dicembre 2026."""
     if value is None:
         return "–"
     pattern = {"long": "d MMMM y", "short": "d MMM", "weekday": "EEEE d MMMM"}[style]
+    if normalize_lang(lang) == "it" and value.day == 1:
+        pattern = pattern.replace("d ", "d'°' ", 1)  # Italian writes the first of the month as an ordinal
     return babel_format_date(value, format=pattern, locale=_LOCALES[normalize_lang(lang)])
+
+
+def _italian_article(value: float) -> tuple[str, str]:
+    """("al", "il"), ("all'", "l'") or ("allo", "lo"): how Italian says "at"/"the" before a spoken number."""
+    whole = int(abs(value))
+    digits = str(whole)
+    lead = digits[: len(digits) % 3 or 3]
+    if whole == 0:
+        return "allo ", "lo "  # lo zero
+    vowel = lead.startswith("8") or lead == "11" or (lead == "1" and len(digits) != 4)  # otto, undici, uno, un milione
+    return ("all'", "l'") if vowel else ("al ", "il ")
+
+
+def at_amount(lang: str, value: float | None, unit: str | None) -> str:
+    """A value after "at": "at 90%" / "al 90%", "all'80%", "allo 0%"; amounts and counts: "a 250.000 €"."""
+    text = fmt_amount(lang, value, unit)
+    if normalize_lang(lang) != "it":
+        return f"at {text}"
+    if unit == "%" and value is not None:
+        return _italian_article(value)[0] + text
+    return f"a {text}"
+
+
+def the_amount(lang: str, value: float | None, unit: str | None) -> str:
+    """A percentage as a noun: "5%" / "il 5%", "l'8%", "lo 0%"."""
+    text = fmt_amount(lang, value, unit)
+    if normalize_lang(lang) != "it" or unit != "%" or value is None:
+        return text
+    return _italian_article(value)[1] + text

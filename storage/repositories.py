@@ -7,13 +7,23 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, cast
 
-from sqlalchemy import Connection, CursorResult, Float, Result, and_, case, delete, func, or_, select, update
+from sqlalchemy import (
+    Connection,
+    CursorResult,
+    Date,
+    Result,
+    and_,
+    bindparam,
+    delete,
+    or_,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.orm import Session, aliased, contains_eager, selectinload
-from sqlalchemy.sql.functions import FunctionElement
+from sqlalchemy.orm import Session, contains_eager, selectinload
 
 from storage.models import (
     Base,
@@ -26,6 +36,7 @@ from storage.models import (
     OutboxMessage,
     ProcessedEvent,
     TeamSettings,
+    Timestamp,
     UserPref,
     Workspace,
 )
@@ -203,11 +214,23 @@ def claim_reminder(session: Session, checkin_id: int, now: datetime) -> bool:
     return claimed == 1
 
 
-def has_checkin_in_week(session: Session, team_id: str, user_id: str, week: date) -> bool:
-    """True when one of the person's active goals already has its check-in for the week starting `week`."""
-    return session.scalar(
-        select(CheckIn.id).join(Goal).where(Goal.team_id == team_id, Goal.user_id == user_id,
-                                            Goal.status == "active", CheckIn.week_start == week).limit(1)) is not None
+@dataclass(frozen=True)
+class ActiveGoalWeek:
+    """One of a person's active goals as the check-in planner weighs it: when it began, its deadline, and whether
+    its check-in for the week was already created."""
+
+    created_at: datetime | None
+    deadline: date
+    asked: bool
+
+
+def active_goal_weeks(session: Session, team_id: str, user_id: str, week: date) -> list[ActiveGoalWeek]:
+    """The person's active goals with whether each already has its check-in for the week starting `week`."""
+    rows = session.execute(
+        select(Goal.created_at, Goal.deadline, CheckIn.id).outerjoin(
+            CheckIn, and_(CheckIn.goal_id == Goal.id, CheckIn.week_start == week))
+        .where(Goal.team_id == team_id, Goal.user_id == user_id, Goal.status == "active")).all()
+    return [ActiveGoalWeek(created, deadline, asked is not None) for created, deadline, asked in rows]
 
 
 @dataclass(frozen=True)
@@ -336,95 +359,61 @@ def list_active_digest_subscriptions(session: Session) -> list[DigestSubscriptio
         select(DigestSubscription).where(DigestSubscription.active.is_(True)).order_by(DigestSubscription.id)))
 
 
-def _digest_goal_filter(team_id: str, user_ids: Sequence[str], closed_since: datetime,
-                        public_only: bool) -> list[Any]:
-    """Goals a digest shows: the members' active goals and those they achieved since the week began; a channel's
-    digest only the public ones (bot.rules.visibility), a manager's week private ones too."""
-    return [
-        Goal.team_id == team_id,
-        Goal.user_id.in_(list(user_ids)),
-        *([Goal.visibility == "public"] if public_only else []),
-        or_(Goal.status == "active",
-            and_(Goal.status.in_(("achieved", "done")), Goal.closed_at >= closed_since)),
-    ]
+RECENT_VALUES = 7  # the latest recorded values per goal a digest reads (the forecast looks at the last 6)
+
+_RECENT_SQLITE = """(SELECT group_concat(r.week_start || '=' || r.value, ';') FROM (
+        SELECT c.week_start, c.value FROM checkins c
+        WHERE c.goal_id = g.id AND c.status = 'answered' AND c.value IS NOT NULL
+        ORDER BY c.week_start DESC LIMIT :recent) r)"""
+_RECENT_POSTGRESQL = """(SELECT string_agg(r.week_start::text || '=' || r.value::text, ';' ORDER BY r.week_start DESC)
+        FROM (SELECT c.week_start, c.value FROM checkins c
+              WHERE c.goal_id = g.id AND c.status = 'answered' AND c.value IS NOT NULL
+              ORDER BY c.week_start DESC LIMIT :recent) r)"""
+
+_DIGEST_SQL = """
+SELECT g.id, g.user_id, g.title, g.unit, g.metric, g.direction, g.baseline, g.target, g.current, g.start_date,
+       g.deadline, g.status, g.adjusted_at, g.closed_at,
+       EXISTS (SELECT 1 FROM goal_revisions gr WHERE gr.goal_id = g.id AND gr.field = 'override') AS override,
+       {recent} AS recent,
+       CASE WHEN g.direction = 'maintain' THEN (
+           SELECT count(*) FROM checkins b WHERE b.goal_id = g.id AND b.status = 'answered' AND b.value < g.target)
+       END AS below,
+       (SELECT w.status FROM checkins w WHERE w.goal_id = g.id AND w.week_start >= :week
+        ORDER BY w.week_start DESC LIMIT 1) AS this_week,
+       l.week_start, l.answered_at, l.value, l.mood, l.note, l.blocker
+FROM goals g
+LEFT JOIN checkins l ON l.id = (
+    SELECT a.id FROM checkins a WHERE a.goal_id = g.id AND a.status = 'answered'
+    ORDER BY a.week_start DESC LIMIT 1)
+WHERE g.team_id = :team AND g.user_id IN :users{public}
+  AND (g.status = 'active' OR g.closed_at >= :since)
+ORDER BY g.user_id, g.id
+"""
 
 
-DAY_ZERO = date(2000, 1, 1)  # check-in days are counted from here, so sums stay small enough for exact floats
+def digest_rows(
+    session: Session, team_id: str, user_ids: Sequence[str], closed_since: datetime, week: date, *,
+    public_only: bool = True,
+) -> list[Any]:
+    """The digest's goals, each with its latest recorded values, override flag and check-ins: one query.
 
-
-class days_since_day_zero(FunctionElement[float]):  # noqa: N801 - reads like the SQL function it stands for
-    """Whole days from DAY_ZERO to a date column, in the dialect's own (cheap) date arithmetic."""
-
-    type = Float()
-    inherit_cache = True
-
-
-@compiles(days_since_day_zero, "sqlite")
-def _days_sqlite(element: days_since_day_zero, compiler: Any, **kw: Any) -> str:
-    # julianday('2000-01-01') is 2451544.5; a literal saves parsing it again for every row.
-    return f"(julianday({compiler.process(element.clauses, **kw)}) - 2451544.5)"
-
-
-@compiles(days_since_day_zero, "postgresql")
-def _days_postgresql(element: days_since_day_zero, compiler: Any, **kw: Any) -> str:
-    return f"(({compiler.process(element.clauses, **kw)}) - DATE '{DAY_ZERO.isoformat()}')"
-
-
-def digest_rows(session: Session, team_id: str, user_ids: Sequence[str], closed_since: datetime, *,
-                public_only: bool = True) -> list[Any]:
-    """The digest's goals with their check-in trend and latest answered check-in: one query, whatever the team.
-
-    The trend comes as least-squares sums over (d, value) of every check-in with a value, d being its week's
-    Monday in days since DAY_ZERO, so the database adds up a year of weekly check-ins instead of sending each
-    one over (bot.rules.digest_math.trend_forecast turns the sums into the forecast). The columns come in the
-    order bot.services.digests.row_standing unpacks them: the goal's, the trend's, then its latest answered
-    check-in's.
+    Per goal the database hands over at most RECENT_VALUES values (as "date=value;…", newest first), walking the
+    (goal, week) index backwards, so a year of weekly check-ins is never read row by row; a MAINTAIN goal also
+    gets how many recorded values fell below its floor. The columns come in the order
+    bot.services.digests.row_goal unpacks them. Goals shown: active ones and those closed since `closed_since`;
+    a channel's digest only the public ones (bot.rules.visibility), a manager's week private ones too.
     """
     if not user_ids:
         return []
-    d = days_since_day_zero(CheckIn.week_start)
-    y = CheckIn.value
-    reached = or_(and_(Goal.direction == "increase", y >= Goal.target),
-                  and_(Goal.direction == "decrease", y <= Goal.target))
-    answered = aliased(CheckIn)
-    # Walks the (goal, week) index backwards and stops at the first answered week: a row or two per goal.
-    latest_answered = (
-        select(answered.id).where(answered.goal_id == Goal.id, answered.status == "answered")
-        .order_by(answered.week_start.desc()).limit(1).correlate(Goal).scalar_subquery()
-    )
-    trends = (
-        select(
-            Goal.id.label("goal_id"), func.count(CheckIn.id).label("n"), func.sum(d).label("sd"),
-            func.sum(y).label("sy"), func.sum(d * d).label("sdd"), func.sum(d * y).label("sdy"),
-            # Dates compare as dates (ISO text in SQLite): no date arithmetic needed for the extremes.
-            func.min(CheckIn.week_start).label("first_week"), func.max(CheckIn.week_start).label("last_week"),
-            func.min(case((reached, CheckIn.week_start))).label("reached_week"),
-            latest_answered.label("last_id"),
-        )
-        .select_from(Goal)
-        .outerjoin(CheckIn, and_(CheckIn.goal_id == Goal.id, y.is_not(None), CheckIn.status != "skipped"))
-        .where(*_digest_goal_filter(team_id, user_ids, closed_since, public_only))
-        # Grouped in the order the owner index hands rows over, so SQLite needs no sort for the GROUP BY.
-        .group_by(Goal.team_id, Goal.user_id, Goal.status, Goal.id)
-        # Materialized: computed once even when PostgreSQL has no statistics yet and guesses a single goal.
-        .cte("digest_trends")
-        .prefix_with("MATERIALIZED")
-    )
-    last = aliased(CheckIn)
-    query = (
-        select(
-            Goal.id, Goal.user_id, Goal.title, Goal.unit, Goal.direction, Goal.baseline, Goal.target, Goal.current,
-            Goal.start_date, Goal.deadline, Goal.status, Goal.adjusted_at, Goal.closed_at,
-            trends.c.n, trends.c.sd, trends.c.sy, trends.c.sdd, trends.c.sdy, trends.c.first_week,
-            trends.c.last_week, trends.c.reached_week,
-            last.week_start, last.answered_at, last.value, last.mood, last.note, last.blocker,
-        )
-        .select_from(trends)
-        .join(Goal, Goal.id == trends.c.goal_id)
-        .outerjoin(last, last.id == trends.c.last_id)
-        .order_by(Goal.user_id, Goal.id)
-    )
-    return list(session.execute(query))
+    dialect = session.get_bind().dialect.name
+    raw = text(_DIGEST_SQL.format(recent=_RECENT_POSTGRESQL if dialect == "postgresql" else _RECENT_SQLITE,
+                                  public=" AND g.visibility = 'public'" if public_only else ""))
+    sql = raw.bindparams(bindparam("users", expanding=True)).columns(
+        start_date=Date, deadline=Date, adjusted_at=Timestamp, closed_at=Timestamp, week_start=Date,
+        answered_at=Timestamp)
+    params = {"team": team_id, "users": list(user_ids), "since": closed_since, "week": week,
+              "recent": RECENT_VALUES}
+    return list(session.execute(sql, params))
 
 
 def existing_outbox_keys(session: Session, keys: Sequence[str]) -> set[str]:

@@ -173,13 +173,14 @@ def get_objective(session: Session, team_id: str, objective_id: int) -> Objectiv
 
 
 def aligned_goals(session: Session, team_id: str, objective_ids: Iterable[int]) -> list[Goal]:
-    """Return the goals aligned to any of the objectives, in one query (check-ins not loaded)."""
+    """Return the goals aligned to any of the objectives, with the check-ins and revisions the progress model reads."""
     ids = list(objective_ids)
     if not ids:
         return []
     return list(
         session.scalars(
             select(Goal).where(Goal.team_id == team_id, Goal.objective_id.in_(ids)).order_by(Goal.id)
+            .options(selectinload(Goal.checkins), selectinload(Goal.revisions))
         )
     )
 

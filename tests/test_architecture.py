@@ -171,3 +171,26 @@ def test_slack_ids_in_manifest_and_code_agree() -> None:
     manifest = yaml.safe_load((ROOT / "manifest.yml").read_text(encoding="utf-8"))
     commands = [c["command"] for c in manifest["features"]["slash_commands"]]
     assert commands == [ids.GOAL_COMMAND]
+
+
+# The progress model is the only place that computes progress, pace, status or forecasts (issue 8): screens
+# import its answer, and from the other rules only types and the parsers they echo.
+BLOCKS_MAY_IMPORT = {"bot.rules.progress", "bot.rules.schedule", "bot.rules.smart", "bot.rules.numbers",
+                     "bot.rules.digest_math", "bot.rules.goals", "bot.rules.mentions", "bot.rules.objectives",
+                     "bot.rules.visibility", "bot.rules.statuses"}
+
+
+@pytest.mark.parametrize("path", python_files("bot/blocks") + [ROOT / "bot" / "charts.py"], ids=str)
+def test_screens_read_the_progress_model_and_compute_none_of_their_own(path: Path) -> None:
+    rules = {n for n in imports_of(path) if n.startswith("bot.rules")}
+    assert rules <= BLOCKS_MAY_IMPORT, rules - BLOCKS_MAY_IMPORT
+    source = path.read_text(encoding="utf-8")
+    for name in ("expected_fraction", "pace_status", "progress_fraction", "linear_regression", "def progress_of",
+                 "def pace_of", "def expected_of"):
+        assert name not in source, f"{path.name} computes {name} itself"
+
+
+def test_one_module_holds_the_progress_model() -> None:
+    assert not (ROOT / "bot" / "rules" / "pace.py").exists()
+    assert not (ROOT / "bot" / "rules" / "forecast.py").exists()
+    assert not (ROOT / "bot" / "blocks" / "forecast.py").exists()

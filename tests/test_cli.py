@@ -233,7 +233,7 @@ def test_shell_walks_through_a_goal_to_the_saved_list(tmp_path: Path) -> None:
     assert "Saved" in after_yes
     goal_list = transcript[transcript.index("you> /goal list"):transcript.index("you> :quit")]
     assert "== Your goals ==" in goal_list
-    assert "acquire 10 new clients in the next six months" in goal_list and "due 26 May 2027" in goal_list
+    assert "acquire 10 new clients in the next six months" in goal_list and "by 26 May 2027" in goal_list
 
     engine = create_engine(os.environ["DATABASE_URL"])
     with engine.connect() as conn:

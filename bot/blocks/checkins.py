@@ -17,71 +17,47 @@ from slack_sdk.models.views import View
 
 from bot import ids
 from bot.blocks.common import Message, actions, button, clip, context, escape, section
-from bot.blocks.forecast import forecast_line, goal_forecast
-from bot.blocks.goals import current_value
 from bot.blocks.readings import echo_line, reading_buttons
-from bot.rules.numbers import find_amounts
-from bot.rules.pace import (
-    expected_fraction,
-    pace_status,
-    progress_bar,
-    progress_fraction,
+from bot.blocks.standing import (
+    expected_text,
+    forecast_line,
+    measure_text,
+    numbers_of,
+    progress_text,
+    standing_of,
+    status_label,
+    title_text,
 )
-from prompts import fmt_amount, fmt_date, fmt_number, t
+from bot.rules.numbers import find_amounts
+from bot.rules.progress import Kind, Reading, Standing, Status
+from prompts import fmt_amount, fmt_number, t
 
 TITLE_LIMIT = 300  # a goal title is the owner's sentence; a check-in card only needs to recognise it
 
 
-def title_of(goal: Any) -> str:
-    """The goal's title, escaped for mrkdwn and clipped for a card."""
-    return escape(clip(goal.title or goal.subject or "", TITLE_LIMIT))
+def title_of(goal: Any, lang: str = "en") -> str:
+    """The goal's title, escaped for mrkdwn and clipped for a card (marked as the original wording once edited)."""
+    return title_text(lang, goal, TITLE_LIMIT)
 
 
-def percent(lang: str, fraction: float) -> str:
-    """A fraction as a whole percentage: 0.4 → "40%"."""
-    return fmt_amount(lang, float(round(fraction * 100)), "%")
-
-
-def progress_of(goal: Any) -> float:
-    """How far the goal is from its start to its target (0..1, beyond 1 past it)."""
-    return progress_fraction(baseline=goal.baseline, target=goal.target, current=current_value(goal),
-                             direction=goal.direction)
-
-
-def expected_of(goal: Any, today: date) -> float:
-    """The share of the goal's time that has elapsed on `today`."""
-    return expected_fraction(start=goal.start_date, deadline=goal.deadline, today=today)
-
-
-def pace_of(goal: Any, today: date) -> str:
-    """The goal's status on `today`, from its numbers: on_track, at_risk, off_track or achieved."""
-    return pace_status(baseline=goal.baseline, target=goal.target, current=goal.current, direction=goal.direction,
-                       start=goal.start_date, deadline=goal.deadline, today=today)
-
-
-def _standing(lang: str, goal: Any, today: date) -> list[str]:
-    """Where the goal stands and the pace it needs, as mrkdwn lines."""
-    target = fmt_amount(lang, goal.target, goal.unit)
-    current = current_value(goal)
-    if goal.direction == "maintain":
-        line = (t(lang, "checkin.progress_maintain", current=fmt_amount(lang, current, goal.unit), target=target)
-                if current is not None else t(lang, "checkin.progress_unknown", target=target))
-        return [line, t(lang, "checkin.expected_maintain", target=target, date=fmt_date(lang, goal.deadline))]
-    fraction = progress_of(goal)
-    return [
-        t(lang, "checkin.progress", bar=progress_bar(fraction), current=fmt_amount(lang, current, goal.unit),
-          target=target, percent=percent(lang, fraction)),
-        t(lang, "checkin.expected", expected=percent(lang, expected_of(goal, today)),
-          date=fmt_date(lang, goal.deadline)),
-    ]
+def standing_lines(lang: str, item: Standing) -> list[str]:
+    """Where the goal stands, its progress and the pace it needs, as mrkdwn lines (the model's answer)."""
+    lines = [measure_text(lang, item)]
+    if item.numbers.kind is not Kind.MAINTAIN and item.progress is not None:
+        lines.append(progress_text(lang, item))
+    expected = expected_text(lang, item)
+    if expected:
+        lines.append(expected)
+    return lines
 
 
 def checkin_message(lang: str, goal: Any, checkin_id: int, today: date) -> Message:
     """The weekly check-in card: the goal, where it stands, the pace it needs, and the five buttons."""
-    title = title_of(goal)
-    lines = _standing(lang, goal, today)
-    blocks: list[Block] = [section(t(lang, "checkin.header", title=title)), section("\n".join(lines))]
-    blocks.append(context(t(lang, "checkin.status", pace=t(lang, f"pace.{pace_of(goal, today)}"))))
+    title = title_of(goal, lang)
+    item = standing_of(goal, today)
+    blocks: list[Block] = [section(t(lang, "checkin.header", title=title)),
+                           section("\n".join(standing_lines(lang, item)))]
+    blocks.append(context(t(lang, "checkin.status", pace=status_label(lang, item))))
     value = str(checkin_id)
     blocks.append(actions(
         button(t(lang, "checkin.buttons.update"), ids.ACTION_CHECKIN_UPDATE, value, style="primary"),
@@ -97,61 +73,57 @@ def checkin_message(lang: str, goal: Any, checkin_id: int, today: date) -> Messa
 
 def reminder_message(lang: str, goal: Any) -> Message:
     """The one gentle reminder, posted in the check-in's thread."""
-    text = t(lang, "checkin.remind.text", title=title_of(goal))
+    text = t(lang, "checkin.remind.text", title=title_of(goal, lang))
     return Message(text=text, blocks=[section(text)])
 
 
 def recorded_message(
-    lang: str, goal: Any, *, value: float, pace: str, today: date, blocker: str | None,
-    reading_id: int | None = None, change: float | None = None, headline: str | None = None,
+    lang: str, goal: Any, *, value: float, previous: float | None, today: date, blocker: str | None,
+    reading_id: int | None = None, headline: str | None = None,
 ) -> Message:
-    """The thread answer after a check-in: what was understood, the bar, the pace status and the forecast.
+    """The thread answer after a check-in: what was understood, where the goal stands, its status and the forecast.
 
-    With `reading_id`, Undo and Correct buttons act on that reading.
+    `headline` replaces the echo (a correction or an edit says what changed); with `reading_id`, Undo and Correct
+    buttons act on that reading.
     """
+    item = standing_of(goal, today)
     formatted = fmt_amount(lang, value, goal.unit)
-    lines = [headline or echo_line(lang, goal.unit, value, change)]
-    target = fmt_amount(lang, goal.target, goal.unit)
-    fraction = progress_of(goal)
-    if goal.direction == "maintain":
-        lines.append(t(lang, "checkin.recorded.progress_maintain", bar=progress_bar(fraction), target=target))
-        lines.append(t(lang, "checkin.recorded.status_maintain", pace=t(lang, f"pace.{pace}"), target=target))
-    else:
-        lines.append(t(lang, "checkin.recorded.progress", bar=progress_bar(fraction),
-                       percent=percent(lang, fraction), target=target))
-        lines.append(t(lang, "checkin.recorded.status", pace=t(lang, f"pace.{pace}"),
-                       expected=percent(lang, expected_of(goal, today))))
-    lines.append(forecast_line(lang, goal, goal_forecast(goal)))
+    lines = [headline or echo_line(lang, goal.unit, value, None if previous is None else value - previous)]
+    lines.extend(standing_lines(lang, item))
+    lines.append(t(lang, "checkin.recorded.status", pace=status_label(lang, item)))
+    lines.append(forecast_line(lang, item))
     if blocker:
         lines.append(t(lang, "checkin.recorded.blocker", blocker=escape(clip(blocker, 500))))
     blocks: list[Block] = [section("\n".join(lines))]
-    if pace == "achieved":
-        blocks.append(section(t(lang, "checkin.recorded.achieved", title=title_of(goal), value=formatted)))
+    if item.status is Status.ACHIEVED:
+        blocks.append(section(t(lang, "checkin.recorded.achieved", title=title_of(goal, lang), value=formatted)))
     if reading_id is not None:
         blocks.append(reading_buttons(lang, reading_id))
     return Message(text=lines[0], blocks=blocks)
 
 
 def question_message(
-    lang: str, goal: Any, checkin_id: int, *, text: str, reason: str, candidates: Sequence[float],
+    lang: str, goal: Any, checkin_id: int, *, text: str, reason: str, candidates: Sequence[Reading],
 ) -> Message:
     """A reply read without confidence: what was understood, why it is unclear, and the readings to pick."""
-    params = {"title": title_of(goal), "unit": fmt_unit(lang, goal.unit),
-              "target": fmt_amount(lang, goal.target, goal.unit)}
+    numbers = numbers_of(goal)
+    unit = "%" if numbers.kind is Kind.GROWTH else goal.unit
+    params = {"title": title_of(goal, lang), "unit": fmt_unit(lang, goal.unit),
+              "target": fmt_amount(lang, goal.target, unit)}
     lines = [t(lang, "checkin.ask.understood", text=escape(clip(text, 500))),
              t(lang, f"checkin.ask.{reason}", **params)]
     blocks: list[Block] = []
-    example = candidates[0] if candidates else (current_value(goal) or goal.target)
     if candidates:
         lines.append(t(lang, "checkin.ask.choose"))
         blocks.append(section("\n".join(lines)))
         blocks.append(actions(
-            *(button(t(lang, "checkin.ask.pick", value=fmt_amount(lang, c, goal.unit)), ids.ACTION_CHECKIN_PICK,
-                     f"{checkin_id}:{c!r}") for c in candidates[:5]),
+            *(button(clip(t(lang, f"checkin.ask.pick_{c.meaning}", value=fmt_amount(lang, c.value, unit)), 75),
+                     ids.ACTION_CHECKIN_PICK, f"{checkin_id}:{c.value!r}") for c in candidates[:5]),
             block_id=ids.BLOCK_CHECKIN_PICK,
         ))
     else:
         blocks.append(section("\n".join(lines)))
+    example = candidates[0].value if candidates else (goal.current if goal.current is not None else goal.target)
     total, delta = example, _example_delta(goal, example)
     amounts = find_amounts(text, lang)
     if reason == "ambiguous_delta" and len(amounts) == 1:
@@ -161,9 +133,8 @@ def question_message(
 
 
 def _example_delta(goal: Any, example: float) -> float:
-    current = current_value(goal)
-    if current is not None and example > current:
-        return example - current
+    """A plausible "+N" for the hint: a unit step, or a thousand for money."""
+    del example
     return 1.0 if not goal.unit or not goal.unit.isupper() else 1000.0
 
 
@@ -181,7 +152,7 @@ def fmt_unit(lang: str, unit: str | None) -> str:
 
 def update_modal(lang: str, goal: Any, metadata: dict[str, Any]) -> dict[str, Any]:
     """The Update progress modal: the new value and an optional note."""
-    current = current_value(goal)
+    current = goal.current if goal.current is not None else goal.baseline
     view = View(
         type="modal",
         callback_id=ids.VIEW_CHECKIN,
@@ -190,7 +161,7 @@ def update_modal(lang: str, goal: Any, metadata: dict[str, Any]) -> dict[str, An
         close=PlainTextObject(text=clip(t(lang, "checkin.modal.close"), 24)),
         private_metadata=json.dumps(metadata),
         blocks=[
-            section(t(lang, "checkin.modal.goal", title=title_of(goal), current=fmt_amount(lang, current, goal.unit),
+            section(t(lang, "checkin.modal.goal", title=title_of(goal, lang), current=fmt_amount(lang, current, goal.unit),
                       target=fmt_amount(lang, goal.target, goal.unit))),
             InputBlock(
                 block_id=ids.BLOCK_CHECKIN_VALUE,

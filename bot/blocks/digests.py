@@ -13,9 +13,10 @@ from babel.numbers import get_currency_symbol, get_decimal_symbol, get_group_sym
 from slack_sdk.models.blocks import Block, DividerBlock, HeaderBlock
 
 from bot.blocks.common import MAX_BLOCKS, SECTION_LIMIT, Message, clip, context, escape, section, text_message
-from bot.rules.digest_math import GoalStanding, Total
-from bot.rules.pace import progress_bar
-from prompts import fmt_date, keys, normalize_lang, t
+from bot.blocks.standing import bar
+from bot.rules.digest_math import DigestGoal
+from bot.rules.progress import Kind, Status, Total
+from prompts import at_amount, elide_italian, fmt_date, keys, normalize_lang, plural_form, t, the_amount, tn
 
 # Slack refuses messages whose blocks hold much more than ~13k characters (msg_blocks_too_long) even under 50 blocks.
 MESSAGE_CHARS = 11_000
@@ -32,16 +33,16 @@ class DigestView:
     lang: str
     week_start: date
     today: date
-    people: list[tuple[str, list[GoalStanding]]]
+    people: list[tuple[str, list[DigestGoal]]]
     totals: list[Total] = field(default_factory=list)
-    achieved: list[GoalStanding] = field(default_factory=list)
-    at_risk: list[GoalStanding] = field(default_factory=list)
-    blockers: list[GoalStanding] = field(default_factory=list)
+    achieved: list[DigestGoal] = field(default_factory=list)
+    at_risk: list[DigestGoal] = field(default_factory=list)
+    blockers: list[DigestGoal] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
     names: dict[str, str] = field(default_factory=dict)  # display names: a weekly digest should not ping everyone
 
     @property
-    def goals(self) -> list[GoalStanding]:
+    def goals(self) -> list[DigestGoal]:
         """Every goal in the digest."""
         return [s for _, goals in self.people for s in goals]
 
@@ -69,18 +70,51 @@ class Formats:
         self.percent = lru_cache(maxsize=4096)(self._percent)
         self._cached_amount = lru_cache(maxsize=16384)(self._amount)  # targets and totals repeat across a team
         self.names: dict[str, str] = {}
+        self._plural: dict[float, str] = {}
+        self._at: dict[tuple[float, str | None], str] = {}
+        self._the: dict[float, str] = {}
+        self._italian = self.lang == "it"
 
     def person(self, user_id: str) -> str:
         """A person by display name (escaped, no notification); a mention only when the name is unknown."""
         name = self.names.get(user_id)
         return f"*{escape(name)}*" if name else f"<@{user_id}>"
 
+    def tn(self, key: str, count: float, **params: object) -> str:
+        """prompts.tn with the template and the plural rule looked up once per digest."""
+        form = self._plural.get(count)
+        if form is None:
+            form = self._plural[count] = plural_form(self.lang, count)
+        name = f"{key}.{form}"
+        template = self._templates.get(name)
+        if template is None:
+            template = self._templates[name] = tn(self.lang, key, count, shown="{count}")
+        return template.format(count=self.number(count), **params) if "{" in template else template
+
+    def at(self, value: float, unit: str | None) -> str:
+        """prompts.at_amount, cached: "at 90%" / "al 90%"."""
+        key = (value, unit)
+        text = self._at.get(key)
+        if text is None:
+            text = self._at[key] = at_amount(self.lang, value, unit)
+        return text
+
+    def the(self, value: float) -> str:
+        """prompts.the_amount of a percentage, cached: "5%" / "il 5%"."""
+        text = self._the.get(value)
+        if text is None:
+            text = self._the[value] = the_amount(self.lang, value, "%")
+        return text
+
     def t(self, key: str, **params: object) -> str:
         """prompts.t with the template looked up once per digest."""
         template = self._templates.get(key)
         if template is None:
             template = self._templates[key] = t(self.lang, key)
-        return template.format(**params) if params else template
+        if not params:
+            return template
+        text = template.format(**params)
+        return elide_italian(text) if self._italian else text
 
     def number(self, value: float, decimals: int = 2, *, keep_zeros: bool = False) -> str:
         """Like prompts.fmt_number: grouped, at most `decimals` decimals (exactly that many with keep_zeros)."""
@@ -109,6 +143,8 @@ class Formats:
             return f"{self.number(value, 1)}%"
         text = self.number(value)
         if unit:
+            if f"unit_forms.{unit}.other" in _unit_keys(self.lang):
+                return f"{text} {self.tn(f'unit_forms.{unit}', value)}"
             name = self.t(f"units.{unit}") if f"units.{unit}" in _unit_keys(self.lang) else unit
             return f"{text} {name}"
         return text
@@ -122,91 +158,140 @@ class Formats:
 
 @lru_cache(maxsize=4)
 def _unit_keys(lang: str) -> frozenset[str]:
-    return frozenset(k for k in keys(lang) if k.startswith("units."))
+    return frozenset(k for k in keys(lang) if k.startswith(("units.", "unit_forms.")))
 
 
-def _title(item: GoalStanding) -> str:
-    return escape(clip(item.facts.title, TITLE_CHARS))
+def _title(item: DigestGoal) -> str:
+    return escape(clip(item.title, TITLE_CHARS))
 
 
 def _percent(fmt: Formats, fraction: float) -> str:
     return fmt.percent(round(fraction * 100))
 
 
+COUNTED = (Status.ON_TRACK, Status.AT_RISK, Status.OFF_TRACK, Status.NOT_STARTED, Status.ACHIEVED)
+
+
 def pace_counts(view: DigestView) -> dict[str, int]:
-    """How many goals are in each pace status."""
-    counts = {"on_track": 0, "at_risk": 0, "off_track": 0, "achieved": 0}
+    """How many active goals are in each status, and how many were really achieved this week."""
+    counts = dict.fromkeys(COUNTED, 0)
     for item in view.goals:
-        counts[item.pace] += 1
-    return counts
+        if not item.standing.closed and item.status in counts and item.status is not Status.ACHIEVED:
+            counts[item.status] += 1
+    counts[Status.ACHIEVED] = len(view.achieved)
+    return {str(k): v for k, v in counts.items()}
+
+
+def _counted(fmt: Formats, view: DigestView) -> dict[str, str]:
+    counts = pace_counts(view)
+    return {"people": fmt.tn("count.people", len(view.people)), "goals": fmt.tn("count.goals", len(view.goals)),
+            **{k: fmt.number(v) for k, v in counts.items()}}
 
 
 def fallback_text(view: DigestView, fmt: Formats | None = None) -> str:
     """The notification text of the main message."""
     fmt = fmt or Formats(view.lang)
-    return fmt.t("digest.fallback", date=fmt.date(view.week_start), people=len(view.people),
-                 goals=len(view.goals), **pace_counts(view))
+    return fmt.t("digest.fallback", date=fmt.date(view.week_start), **_counted(fmt, view))
 
 
 def _headline(view: DigestView, fmt: Formats) -> list[Block]:
     blocks: list[Block] = [
         HeaderBlock(text=clip(fmt.t("digest.header", date=fmt.date(view.week_start)), 150)),
-        section(fmt.t("digest.summary", people=len(view.people), goals=len(view.goals), **pace_counts(view))),
+        section(fmt.t("digest.summary", **_counted(fmt, view))),
     ]
     if view.totals:
-        lines = [fmt.t("digest.total_line", current=fmt.amount(rounded(total.current, total.unit), total.unit),
-                       target=fmt.amount(rounded(total.target, total.unit), total.unit),
-                       percent=_percent(fmt, total.current / total.target if total.target else 0.0))
-                 for total in view.totals]
+        lines = [total_line(fmt, total) for total in view.totals]
         blocks.append(section(fmt.t("digest.totals_label") + "\n" + "\n".join(lines)))
     if view.achieved:
-        lines = [fmt.t("digest.achieved_line", user=fmt.person(s.facts.owner), title=_title(s))
+        lines = [fmt.t("digest.achieved_line", user=fmt.person(s.owner), title=_title(s))
                  for s in view.achieved[:LIST_LIMIT]]
         if len(view.achieved) > LIST_LIMIT:
-            lines.append(fmt.t("digest.and_more", count=len(view.achieved) - LIST_LIMIT))
+            lines.append(fmt.tn("digest.and_more", len(view.achieved) - LIST_LIMIT))
         blocks.append(section(fmt.t("digest.achieved_label", count=len(view.achieved)) + "\n" + "\n".join(lines)))
     if view.at_risk:
-        lines = [fmt.t("digest.at_risk_line", pace=fmt.t(f"pace.{s.pace}"), user=fmt.person(s.facts.owner),
-                       title=_title(s), progress=_percent(fmt, s.progress), expected=_percent(fmt, s.expected))
-                 for s in view.at_risk]
+        lines = [fmt.t("digest.at_risk_line", pace=fmt.t(f"pace.{s.status}"), user=fmt.person(s.owner),
+                       title=_title(s), detail=_risk_detail(fmt, s)) for s in view.at_risk]
         blocks.append(section(fmt.t("digest.at_risk_label") + "\n" + "\n".join(lines)))
     if view.blockers:
         quotes = []
         for s in view.blockers[:LIST_LIMIT]:
             said = (s.last.blocker or s.last.note or "") if s.last else ""
             quote = escape(clip(" ".join(said.split()), QUOTE_CHARS)) or fmt.t("digest.blocked_no_note")
-            quotes.append(fmt.t("digest.blocker_line", user=fmt.person(s.facts.owner), title=_title(s), quote=quote))
+            quotes.append(fmt.t("digest.blocker_line", user=fmt.person(s.owner), title=_title(s), quote=quote))
         if len(view.blockers) > LIST_LIMIT:
-            quotes.append(fmt.t("digest.and_more", count=len(view.blockers) - LIST_LIMIT))
+            quotes.append(fmt.tn("digest.and_more", len(view.blockers) - LIST_LIMIT))
         blocks.append(section(fmt.t("digest.blockers_label") + "\n" + "\n".join(quotes)))
     if view.missing:
         names = ", ".join(fmt.person(u) for u in view.missing[:MISSING_LIMIT])
         if len(view.missing) > MISSING_LIMIT:
-            names += " " + fmt.t("digest.and_more", count=len(view.missing) - MISSING_LIMIT)
+            names += " " + fmt.tn("digest.and_more", len(view.missing) - MISSING_LIMIT)
         blocks.append(context(fmt.t("digest.missing", people=names)))
     elif view.people:
         blocks.append(context(fmt.t("digest.everyone_checked_in")))
     return blocks
 
 
-def goal_text(fmt: Formats, item: GoalStanding) -> str:
-    """One goal: title, progress bar, value against target, pace, forecast and the last check-in."""
-    facts = item.facts
+def _risk_detail(fmt: Formats, item: DigestGoal) -> str:
+    """Why a goal is at risk: done against expected for a distance to cover; for a floor, how it held."""
+    standing = item.standing
+    if standing.progress is None or standing.numbers.kind is Kind.MAINTAIN:
+        return _measure(fmt, item)
+    return fmt.t("standing.expected", done_at=fmt.at(float(round(max(standing.progress, 0.0) * 100)), "%"),
+                 expected_the=fmt.the(float(round(standing.expected * 100))))
+
+
+def total_line(fmt: Formats, total: Total) -> str:
+    """"+€60,000 of €240,000 needed (25%) · 3 goals" — gained so far against the gain needed, active goals only."""
+    gained = rounded(total.gained, total.unit)
+    # Counts name their unit once, after the target: "+7 of 10 clients needed", never "7 clients of 10 clients".
+    line = fmt.t("digest.total_line",
+                 gained=fmt.amount(gained, total.unit) if total.unit in Formats._CURRENCIES else fmt.number(gained),
+                 needed=fmt.amount(rounded(total.needed, total.unit), total.unit),
+                 percent=_percent(fmt, max(total.share, 0.0)), goals=fmt.tn("count.goals", total.goals))
+    if total.closed:
+        line += " " + fmt.tn("digest.total_closed", total.closed)
+    return line
+
+
+def _measure(fmt: Formats, item: DigestGoal) -> str:
+    g = item.standing.numbers
+    if g.kind is Kind.MAINTAIN:
+        floor_at = fmt.at(g.target, g.unit)
+        if g.current is None:
+            return fmt.t("measure.maintain_none", floor_at=floor_at, date=fmt.date(g.deadline))
+        key = "measure.maintain_held" if item.standing.held else "measure.maintain_below"
+        return fmt.t(key, current=fmt.amount(g.current, g.unit), floor_at=floor_at, date=fmt.date(g.deadline),
+                     weeks=fmt.tn("count.weeks_below", item.standing.weeks_below))
+    unit = "%" if g.kind is Kind.GROWTH else g.unit
+    value = item.standing.value
+    if unit and unit not in Formats._CURRENCIES and unit != "%":
+        pair = fmt.t("measure.of_count", current=fmt.number(value or 0.0), target=fmt.number(g.target),
+                     unit=fmt.tn(f"unit_forms.{unit}", g.target) if f"unit_forms.{unit}.other" in _unit_keys(fmt.lang)
+                     else unit)
+    else:
+        pair = fmt.t("measure.of", current=fmt.amount(value, unit), target=fmt.amount(g.target, unit))
+    return pair
+
+
+def goal_text(fmt: Formats, item: DigestGoal) -> str:
+    """One goal: title, the measure, bar, status, forecast and the last check-in (the model's answer)."""
+    standing = item.standing
     title = fmt.t("digest.goal_title", title=_title(item))
-    if facts.adjusted:
+    if item.adjusted:
         title += " " + fmt.t("digest.adjusted")
-    lines = [title, fmt.t("digest.goal_progress", bar=progress_bar(item.progress),
-                          percent=_percent(fmt, max(item.progress, 0.0)), current=fmt.amount(item.value, facts.unit),
-                          target=fmt.amount(facts.target, facts.unit), pace=fmt.t(f"pace.{item.pace}"))]
+    shown = "" if standing.percent is None else " " + fmt.percent(standing.percent)
+    lines = [title, fmt.t("digest.goal_progress", bar=bar(standing) + shown, measure=_measure(fmt, item),
+                          pace=fmt.t(f"pace.{standing.status}"))]
     details: list[str] = []
-    outlook = item.forecast
-    if item.pace != "achieved" and outlook.projected_at_deadline is not None:
-        if outlook.reach_date is not None and outlook.reach_date <= facts.deadline:
-            details.append(fmt.t("digest.forecast_reach", date=fmt.date(outlook.reach_date, "short")))
+    outlook = standing.forecast
+    if outlook is not None and standing.status is not Status.ACHIEVED:
+        if outlook.reach is not None:
+            details.append(fmt.t("digest.forecast_reach", date=fmt.date(outlook.reach, "short")))
         else:
-            details.append(fmt.t("digest.forecast_projected", value=fmt.amount(
-                rounded(outlook.projected_at_deadline, facts.unit), facts.unit),
-                date=fmt.date(facts.deadline, "short")))
+            unit = "%" if standing.numbers.kind is Kind.GROWTH else standing.numbers.unit
+            low, high = rounded(outlook.low, unit), rounded(outlook.high, unit)
+            details.append(fmt.t("digest.forecast_between", low=fmt.amount(low, unit), high=fmt.amount(high, unit),
+                                 date=fmt.date(standing.numbers.deadline, "short")))
     if item.last is None:
         details.append(fmt.t("digest.no_checkin_yet"))
     else:
@@ -215,18 +300,21 @@ def goal_text(fmt: Formats, item: GoalStanding) -> str:
         if said:
             last += " " + fmt.t("digest.quoted", text=escape(clip(said, QUOTE_CHARS)))
         details.append(last)
-    if facts.status == "active" and not item.checked_in_this_week:
-        details.append(fmt.t("digest.no_checkin_this_week"))
+    if not standing.closed:
+        if item.skipped:
+            details.append(fmt.t("digest.skipped_this_week"))
+        elif not item.checked_in:
+            details.append(fmt.t("digest.no_checkin_this_week"))
     lines.append(" · ".join(details))
     return "\n".join(lines)
 
 
 def rounded(value: float, unit: str | None) -> float:
-    """Whole currency amounts and one decimal elsewhere: estimates and team sums without false precision."""
-    return float(round(value)) if unit and unit.isupper() else round(value, 1)
+    """Whole amounts and counts, one decimal for rates: estimates and team sums without false precision."""
+    return round(value, 1) if unit == "%" else float(round(value))
 
 
-def person_texts(fmt: Formats, owner: str, goals: list[GoalStanding]) -> list[str]:
+def person_texts(fmt: Formats, owner: str, goals: list[DigestGoal]) -> list[str]:
     """One person's goals as section texts of at most Slack's 3000 characters, their name on the first."""
     texts: list[str] = []
     text = fmt.t("digest.person", user=fmt.person(owner))
@@ -293,7 +381,7 @@ def digest_messages(view: DigestView) -> list[Message]:
     pages = layout.pages
     messages = [Message(text=fallback_text(view, fmt), blocks=pages[0])]
     if len(pages) > 1:
-        pages[0].append(context(fmt.t("digest.continued", count=sum(layout.people[1:]))))
+        pages[0].append(context(fmt.tn("digest.continued", sum(layout.people[1:]))))
         for number, page in enumerate(pages[1:], start=2):
             text = fmt.t("digest.part_fallback", date=fmt.date(view.week_start), number=number, total=len(pages))
             messages.append(Message(text=text, blocks=page))

@@ -20,9 +20,10 @@ from slack_sdk.models.views import View
 
 from bot import ids
 from bot.blocks.common import Message, actions, button, clip, context, escape, section
-from bot.blocks.forecast import forecast_line, goal_forecast
 from bot.blocks.goals import describe_measure, goal_line
-from prompts import fmt_amount, fmt_date, keys, t
+from bot.blocks.standing import forecast_line, measure_text, standing_of, status_label
+from bot.rules.progress import Standing, Status
+from prompts import fmt_amount, fmt_date, keys, t, tn
 
 EDIT_FIELDS = ("target", "deadline", "metric", "unit", "baseline")
 _BLOCKS = {
@@ -60,7 +61,7 @@ def _label(lang: str, group: str, code: str) -> str:
     if code == NONE_CHOICE:
         return t(lang, f"manage.edit.no_{group[:-1]}")
     label = keys(lang).get(f"{group}.{code}")
-    return clip(f"{label} ({code})" if label and group == "units" and label != code else (label or code), 75)
+    return clip(label or code, 75)  # the name in the person's language only: no English code beside it
 
 
 def _select(lang: str, group: str, codes: Sequence[str], current: str | None, action_id: str) -> StaticSelectElement:
@@ -139,17 +140,18 @@ def read_metadata(view: dict[str, Any]) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-def goal_picker(lang: str, goals: Sequence[Any], *, action_id: str | None, prompt_key: str) -> Message:
+def goal_picker(lang: str, goals: Sequence[Any], *, action_id: str | None, prompt_key: str,
+                today: date) -> Message:
     """The person's goals to choose from, each with a button when `action_id` is given, within the block limit."""
     text = t(lang, prompt_key)
     blocks: list[Block] = [section(text)]
     for goal in goals[:45]:
-        line = section(goal_line(lang, goal))
+        line = section(goal_line(lang, goal, today))
         if action_id:
             line.accessory = button(t(lang, "manage.pick_button"), action_id, value=str(goal.id))
         blocks.append(line)
     if len(goals) > 45:
-        blocks.append(context(t(lang, "list.more", count=len(goals) - 45)))
+        blocks.append(context(tn(lang, "list.more", len(goals) - 45)))
     return Message(text=text, blocks=blocks)
 
 
@@ -179,8 +181,9 @@ def describe_change(lang: str, goal: Any, name: str, before: str | None, after: 
              before=field_value(lang, goal, name, before), after=field_value(lang, goal, name, after))
 
 
-def edit_saved(lang: str, goal: Any, revisions: Sequence[Any], warnings: Sequence[tuple[str, str]] = ()) -> Message:
-    """The confirmation of an adjustment: what changed and why, the new forecast."""
+def edit_saved(lang: str, goal: Any, revisions: Sequence[Any], warnings: Sequence[tuple[str, str]] = (), *,
+               today: date) -> Message:
+    """The confirmation of an adjustment: what changed and why, where the goal now stands, the new forecast."""
     changes = "\n".join("• " + describe_change(lang, goal, r.field, r.before, r.after) for r in revisions)
     reason = escape(revisions[0].reason) if revisions else ""
     text = t(lang, "manage.edit.saved", id=goal.id, title=escape(clip(goal.title, 300)), changes=changes,
@@ -188,15 +191,25 @@ def edit_saved(lang: str, goal: Any, revisions: Sequence[Any], warnings: Sequenc
     blocks: list[Block] = [section(text)]
     for _code, warning in warnings:
         blocks.append(context("⚠️ " + warning))
-    blocks.append(context(forecast_line(lang, goal, goal_forecast(goal))))
+    item = standing_of(goal, today)
+    blocks.append(context(measure_text(lang, item) + " · " + status_label(lang, item)))
+    blocks.append(context(t(lang, "manage.edit.title_kept")))
+    blocks.append(context(forecast_line(lang, item)))
     return Message(text=text, blocks=blocks)
 
 
-def closed(lang: str, goal: Any) -> Message:
-    """The confirmation that a goal was closed, with its note (escaped)."""
-    text = t(lang, f"manage.close.{goal.status}", id=goal.id, title=escape(clip(goal.title, 300)))
+def closed(lang: str, goal: Any, *, override: bool = False) -> Message:
+    """The confirmation that a goal was closed, with its note (escaped); an override says it is one."""
+    key = "manage.close.achieved_override" if override else f"manage.close.{goal.status}"
+    text = t(lang, key, id=goal.id, title=escape(clip(goal.title, 300)))
     if goal.closed_note:
         text += "\n" + t(lang, "manage.close.note", note=escape(clip(goal.closed_note, 2000)))
+    return Message(text=text, blocks=[section(text)])
+
+
+def needs_override(lang: str, goal: Any, shown: str) -> Message:
+    """"It shows 0 of 12 clients: mark it as achieved anyway? Say why" — nothing is closed until the owner does."""
+    text = t(lang, "manage.close.needs_override", id=goal.id, title=escape(clip(goal.title, 300)), shown=shown)
     return Message(text=text, blocks=[section(text)])
 
 
@@ -217,8 +230,8 @@ def history(lang: str, goal: Any, revisions: Sequence[Any], *, tz: Any) -> Messa
             line += "\n" + t(lang, "manage.history.reason", reason=escape(clip(revision.reason, 2000)))
         blocks.append(section(line))
     if len(newest) > 45:
-        blocks.append(context(t(lang, "manage.history.more", count=len(newest) - 45)))
-    return Message(text=t(lang, "manage.history.fallback", id=goal.id, count=len(revisions)), blocks=blocks)
+        blocks.append(context(tn(lang, "manage.history.more", len(newest) - 45)))
+    return Message(text=tn(lang, "manage.history.fallback", len(revisions), id=goal.id), blocks=blocks)
 
 
 def adjusted_line(lang: str, goal: Any) -> str | None:
@@ -247,16 +260,21 @@ def review_message(lang: str, goal: Any, *, occasion: str, today: date, quarter:
         intro = t(lang, "review.late.quarter_ended" if late else "review.quarter", id=goal.id, title=title,
                   quarter=quarter or "", date=fmt_date(lang, goal.deadline), ended=fmt_date(lang, quarter_end))
     value = str(goal.id)
+    item = standing_of(goal, today)
     blocks: list[Block] = [
         section(intro),
-        section(goal_line(lang, goal)),
-        context(forecast_line(lang, goal, goal_forecast(goal))),
+        section(goal_line(lang, goal, today)),
+        context(forecast_line(lang, item)),
         section(t(lang, "review.question")),
-        actions(
-            button(t(lang, "review.achieved"), ids.ACTION_REVIEW_ACHIEVED, value=value, style="primary"),
-            button(t(lang, "review.extend"), ids.ACTION_REVIEW_EXTEND, value=value),
-            button(t(lang, "review.adjust"), ids.ACTION_REVIEW_ADJUST, value=value),
-            block_id=f"review:{goal.id}",
-        ),
+        actions(*review_buttons(lang, item, value), block_id=f"review:{goal.id}"),
     ]
     return Message(text=intro, blocks=blocks)
+
+
+def review_buttons(lang: str, item: Standing, value: str) -> list[Any]:
+    """*Achieved* only when the numbers say so, else *Missed*; then Extend and Adjust."""
+    first = (button(t(lang, "review.achieved"), ids.ACTION_REVIEW_ACHIEVED, value=value, style="primary")
+             if item.status is Status.ACHIEVED
+             else button(t(lang, "review.missed"), ids.ACTION_REVIEW_MISSED, value=value))
+    return [first, button(t(lang, "review.extend"), ids.ACTION_REVIEW_EXTEND, value=value),
+            button(t(lang, "review.adjust"), ids.ACTION_REVIEW_ADJUST, value=value)]

@@ -10,11 +10,11 @@ from slack_sdk.models.blocks import Block, DividerBlock, HeaderBlock, MarkdownTe
 
 from bot import ids
 from bot.blocks.common import Message, actions, button, clip, context, escape, section
-from bot.blocks.forecast import forecast_line, goal_forecast
+from bot.blocks.standing import forecast_line, measure_text, progress_text, standing_of, status_label, title_text
 from bot.rules.goals import RATE_METRICS, ReadingNote
-from bot.rules.pace import progress_bar, progress_fraction
+from bot.rules.progress import Kind
 from bot.rules.smart import GoalDraft, SmartIssue
-from prompts import fmt_amount, fmt_date, fmt_number, t
+from prompts import at_amount, fmt_amount, fmt_date, fmt_number, t, tn
 
 
 def _lookup(lang: str, group: str, key: str | None) -> str:
@@ -48,7 +48,8 @@ def describe_measure(lang: str, draft: Any) -> str:
         key = "measure.increase"
     if key == "measure.increase_count" and draft.metric in ("new_clients", "new_accounts"):
         target = f"{fmt_number(lang, draft.target)} {metric}"  # "10 new clients" reads better than "10 clients"
-    return t(lang, key, metric=metric, target=target, baseline=fmt_amount(lang, draft.baseline, draft.unit))
+    return t(lang, key, metric=metric, target=target, baseline=fmt_amount(lang, draft.baseline, draft.unit),
+             target_at=at_amount(lang, draft.target, draft.unit))
 
 
 def understood(lang: str, draft: GoalDraft) -> Message:
@@ -190,28 +191,15 @@ def saved(lang: str, goal: Any) -> Message:
     return Message(text=text, blocks=[section(text), context(t(lang, "goal.saved_next"))], changes_goals=True)
 
 
-def current_value(goal: Any) -> float | None:
-    """Where the goal stands: the last check-in, else the baseline; growth and count goals start at zero."""
-    if goal.current is not None:
-        return float(goal.current)
-    if goal.baseline is not None:
-        return float(goal.baseline)
-    return None if goal.direction == "maintain" else 0.0
+def goal_line(lang: str, goal: Any, today: date) -> str:
+    """One goal as a mrkdwn line: title, the measure from its fields, bar, status (the model's answer)."""
+    item = standing_of(goal, today)
+    bar = progress_text(lang, item) + " · " if item.numbers.kind is not Kind.MAINTAIN else ""
+    return t(lang, "list.line", id=goal.id, title=title_text(lang, goal), measure=measure_text(lang, item),
+             bar=bar, status=status_label(lang, item))
 
 
-def goal_line(lang: str, goal: Any) -> str:
-    """One goal as a mrkdwn line: title, progress bar, value against target, deadline, status."""
-    fraction = progress_fraction(baseline=goal.baseline, target=goal.target, current=goal.current,
-                                 direction=goal.direction)
-    status = t(lang, f"status.{goal.status}")
-    pace = f" · {t(lang, 'pace.' + goal.pace)}" if goal.pace and goal.status == "active" else ""
-    return t(lang, "list.line", id=goal.id, title=escape(clip(goal.title, 300)), bar=progress_bar(fraction),
-             current=fmt_amount(lang, current_value(goal), goal.unit),
-             target=fmt_amount(lang, goal.target, goal.unit), date=fmt_date(lang, goal.deadline),
-             status=status) + pace
-
-
-def goal_list(lang: str, goals: Sequence[Any]) -> Message:
+def goal_list(lang: str, goals: Sequence[Any], today: date) -> Message:
     """The person's goals, one section each, within Slack's block limit."""
     if not goals:
         text = t(lang, "list.empty")
@@ -219,15 +207,15 @@ def goal_list(lang: str, goals: Sequence[Any]) -> Message:
     blocks: list[Block] = [HeaderBlock(text=t(lang, "list.header"))]
     written = 0
     for goal in goals[:45]:
-        line = goal_line(lang, goal)
+        line = goal_line(lang, goal, today)
         # Slack refuses messages with much more than ~13k characters of block text: forecasts go first.
         if goal.status == "active" and written < 9000:
-            line += "\n" + forecast_line(lang, goal, goal_forecast(goal))
+            line += "\n" + forecast_line(lang, standing_of(goal, today))
         written += len(line)
         blocks.append(section(line))
     if len(goals) > 45:
-        blocks.append(context(t(lang, "list.more", count=len(goals) - 45)))
-    return Message(text=t(lang, "list.fallback", count=len(goals)), blocks=blocks)
+        blocks.append(context(tn(lang, "list.more", len(goals) - 45)))
+    return Message(text=tn(lang, "list.fallback", len(goals)), blocks=blocks)
 
 
 def help_message(lang: str) -> Message:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from slack_sdk.models.blocks import Block, DividerBlock, HeaderBlock
@@ -12,34 +12,37 @@ from slack_sdk.models.views import View
 from bot import ids
 from bot.blocks.common import actions, button, clip, context, escape, section
 from bot.blocks.edit import adjusted_line
-from bot.blocks.forecast import forecast_line, goal_forecast
 from bot.blocks.goals import goal_line
-from prompts import fmt_amount, fmt_date, t
+from bot.blocks.standing import forecast_line, standing_of
+from bot.rules.progress import ACTIVE_ORDER, Standing, Status
+from bot.rules.schedule import NextCheckIn
+from prompts import fmt_amount, fmt_date, t, tn
 
 VIEW_LIMIT = 100
 BLOCKS_PER_GOAL = 5
 RECENT_CHECKINS = 3
 CLOSED_SHOWN = 5
-_PACE_RANK = {"off_track": 0, "at_risk": 1, None: 2, "on_track": 3, "achieved": 4}
 
 
-def most_relevant_first(goals: Sequence[Any]) -> list[Any]:
+def most_relevant_first(goals: Sequence[Any], standings: dict[int, Standing]) -> list[Any]:
     """Active goals needing attention first (off track, at risk), then by nearest deadline; closed ones last."""
     active = sorted((g for g in goals if g.status == "active"),
-                    key=lambda g: (_PACE_RANK.get(g.pace, 2), g.deadline, g.id))
+                    key=lambda g: (ACTIVE_ORDER[standings[g.id].status], g.deadline, g.id))
     closed = sorted((g for g in goals if g.status != "active"),
                     key=lambda g: (g.closed_at or g.updated_at), reverse=True)
     return active + closed
 
 
 def _recent_checkins(lang: str, goal: Any) -> str:
-    answered = [c for c in goal.checkins if c.status == "answered"]
+    answered = [c for c in goal.checkins if c.status in ("answered", "skipped")]
     answered.sort(key=lambda c: c.week_start, reverse=True)
     if not answered:
         return t(lang, "home.no_checkins")
     parts = []
     for checkin in answered[:RECENT_CHECKINS]:
         value = fmt_amount(lang, checkin.value, goal.unit) if checkin.value is not None else ""
+        if checkin.status == "skipped":
+            value = t(lang, "home.skipped")
         mood = t(lang, f"home.mood.{checkin.mood}") if checkin.mood in ("on_track", "at_risk", "blocked") else ""
         note = escape(clip(checkin.note or checkin.blocker or "", 80))
         detail = " ".join(part for part in (value, mood) if part)
@@ -48,10 +51,10 @@ def _recent_checkins(lang: str, goal: Any) -> str:
     return t(lang, "home.recent", checkins=" · ".join(parts))
 
 
-def _goal_blocks(lang: str, goal: Any) -> list[Block]:
-    line = section(goal_line(lang, goal))
+def _goal_blocks(lang: str, goal: Any, item: Standing, today: date) -> list[Block]:
+    line = section(goal_line(lang, goal, today))
     line.accessory = button(t(lang, "home.edit"), ids.ACTION_HOME_EDIT, value=str(goal.id))
-    outlook = forecast_line(lang, goal, goal_forecast(goal))
+    outlook = forecast_line(lang, item)
     adjusted = adjusted_line(lang, goal)
     return [
         line,
@@ -63,41 +66,48 @@ def _goal_blocks(lang: str, goal: Any) -> list[Block]:
     ]
 
 
-def _closed_line(lang: str, goal: Any) -> str:
+def _closed_line(lang: str, goal: Any, item: Standing) -> str:
     when = fmt_date(lang, goal.closed_at.date(), "short") if goal.closed_at else "–"
     text = t(lang, "home.closed_line", id=goal.id, title=escape(clip(goal.title, 200)),
-             status=t(lang, f"status.{goal.status}"), date=when)
+             status=t(lang, f"pace.{item.status}"), date=when)
     if goal.closed_note:
         text += f" — _{escape(clip(goal.closed_note, 200))}_"
     return text
 
 
-def next_checkin_text(lang: str, next_at: datetime | None, tz: Any, paused_until: date | None,
-                      today: date) -> str:
-    """"Next check-in: Monday 30 November, 09:00", with the pause when there is one."""
-    if next_at is None:
+def next_checkin_text(lang: str, upcoming: NextCheckIn | None, tz: Any, paused_until: date | None,
+                      today: date, *, has_goals: bool = True) -> str:
+    """"Next check-in: Monday 30 November, 09:00" (or "due now"), with the pause when there is one."""
+    if not has_goals:
         return t(lang, "home.no_schedule")
-    local = next_at.astimezone(tz)
-    text = t(lang, "home.next_checkin", date=fmt_date(lang, local.date(), "weekday"), time=local.strftime("%H:%M"))
+    if upcoming is None:
+        return t(lang, "home.no_more_checkins")
+    if upcoming.due_now:
+        text = t(lang, "home.next_checkin_now")
+    else:
+        local = upcoming.at.astimezone(tz)
+        text = t(lang, "home.next_checkin", date=fmt_date(lang, local.date(), "weekday"),
+                 time=local.strftime("%H:%M"))
     if paused_until is not None and paused_until > today:
         text = t(lang, "home.paused", date=fmt_date(lang, paused_until)) + " " + text
     return text
 
 
 def home_view(
-    lang: str, goals: Sequence[Any], *, schedule_text: str, can_check_in: bool = True,
+    lang: str, goals: Sequence[Any], *, schedule_text: str, today: date, can_check_in: bool = True,
 ) -> dict[str, Any]:
     """The Home tab for one person, at most 100 blocks; a context line says how many goals did not fit."""
-    ordered = most_relevant_first(goals)
+    standings = {g.id: standing_of(g, today) for g in goals}
+    ordered = most_relevant_first(goals, standings)
     active = [g for g in ordered if g.status == "active"]
     all_closed = [g for g in ordered if g.status != "active"]
     closed = all_closed[:CLOSED_SHOWN]
     blocks: list[Block] = [HeaderBlock(text=clip(t(lang, "home.header"), 150))]
     if active:
-        at_risk = sum(1 for g in active if g.pace in ("at_risk", "off_track"))
-        summary = t(lang, "home.summary", count=len(active))
+        at_risk = sum(1 for g in active if standings[g.id].status in (Status.AT_RISK, Status.OFF_TRACK))
+        summary = tn(lang, "home.summary", len(active))
         if at_risk:
-            summary += " · " + t(lang, "home.summary_at_risk", count=at_risk)
+            summary += " · " + tn(lang, "home.summary_at_risk", at_risk)
         blocks.append(section(summary))
     else:
         blocks.append(section(t(lang, "home.empty")))
@@ -113,13 +123,13 @@ def home_view(
     for goal in active:
         if len(blocks) + BLOCKS_PER_GOAL + reserve > VIEW_LIMIT:
             break
-        blocks.extend(_goal_blocks(lang, goal))
+        blocks.extend(_goal_blocks(lang, goal, standings[goal.id], today))
         shown += 1
     if closed:
         blocks.append(section(t(lang, "home.closed_header")))
-        blocks.extend(context(_closed_line(lang, g)) for g in closed)
+        blocks.extend(context(_closed_line(lang, g, standings[g.id])) for g in closed)
     left_out = len(active) - shown + len(all_closed) - len(closed)
     if left_out:
-        blocks.append(context(t(lang, "home.more", count=left_out)))
+        blocks.append(context(tn(lang, "home.more", left_out)))
     view = View(type="home", callback_id="home", blocks=blocks[:VIEW_LIMIT])
     return view.to_dict()

@@ -6,16 +6,14 @@ from __future__ import annotations
 from slack_sdk.models.blocks import Block, HeaderBlock
 
 from bot.blocks.common import Message, clip, context, escape, section
+from bot.blocks.standing import measure_text, status_label
 from bot.blocks.teams import mention, rollup_line, text_only
+from bot.rules.progress import Status
 from bot.services.manager_week import ManagerWeek
-from prompts import fmt_date, fmt_number, t
+from prompts import fmt_date, t
 
 QUOTE_CHARS = 280
-BEHIND = ("off_track", "at_risk")
-
-
-def _percent(lang: str, fraction: float) -> str:
-    return f"{fmt_number(lang, round(fraction * 100), 0)}%"
+BEHIND = (Status.OFF_TRACK, Status.AT_RISK)
 
 
 def manager_week(lang: str, week: ManagerWeek) -> Message:
@@ -25,13 +23,12 @@ def manager_week(lang: str, week: ManagerWeek) -> Message:
     view = week.view
     date = fmt_date(lang, view.week_start)
     blocks: list[Block] = [HeaderBlock(text=clip(t(lang, "week.header", date=date), 150))]
-    behind = [s for _, standings in view.people for s in standings if s.facts.status == "active" and s.pace in BEHIND]
+    behind = [g for _, goals in view.people for g in goals if not g.standing.closed and g.status in BEHIND]
     if behind:
         lines = []
         for s in behind:
-            line = t(lang, "week.behind_line", pace=t(lang, f"pace.{s.pace}"), user=mention(s.facts.owner),
-                     id=s.facts.id, title=escape(clip(s.facts.title, 200)), progress=_percent(lang, s.progress),
-                     expected=_percent(lang, s.expected))
+            line = t(lang, "week.behind_line", pace=status_label(lang, s.standing), user=mention(s.owner),
+                     id=s.id, title=escape(clip(s.title, 200)), measure=measure_text(lang, s.standing))
             said = " ".join(((s.last.blocker or s.last.note or "") if s.last else "").split())
             if said:
                 line += "\n>" + escape(clip(said, QUOTE_CHARS))
@@ -48,7 +45,7 @@ def manager_week(lang: str, week: ManagerWeek) -> Message:
     if without:
         blocks.append(section(t(lang, "week.no_goals", people=", ".join(mention(p) for p in without))))
     if view.achieved:
-        lines = [t(lang, "week.achieved_line", user=mention(s.facts.owner), title=escape(clip(s.facts.title, 200)))
+        lines = [t(lang, "week.achieved_line", user=mention(s.owner), title=escape(clip(s.title, 200)))
                  for s in view.achieved]
         blocks.append(section(t(lang, "week.achieved_label") + "\n" + "\n".join(lines)))
     if week.objectives:

@@ -4,6 +4,7 @@ objectives with their roll-ups, a report's goals. People are shown as Slack ment
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
 from slack_sdk.models.blocks import Block, HeaderBlock
@@ -12,7 +13,7 @@ from bot.blocks.common import Message, clip, context, escape, section
 from bot.blocks.goals import goal_line
 from bot.rules.mentions import NameMatch
 from bot.rules.objectives import Rollup
-from bot.rules.pace import progress_bar
+from bot.rules.progress import progress_bar
 from bot.rules.visibility import Decision, Reason, Visibility
 from bot.services.directory import ResolvedPerson
 from bot.services.teams import ObjectiveLine, Outcome, ReportGoals, TeamChange
@@ -79,7 +80,7 @@ def told_about_manager(lang: str, outcome: Outcome, manager_id: str | None, prev
     return text_only(t(lang, "team.dm_added", manager=mention(manager_id)))
 
 
-def team_overview(lang: str, reports: Sequence[ReportGoals]) -> Message:
+def team_overview(lang: str, reports: Sequence[ReportGoals], today: date) -> Message:
     """The manager's reports and their active goals, at a glance."""
     if not reports:
         return text_only(t(lang, "team.empty"))
@@ -91,18 +92,18 @@ def team_overview(lang: str, reports: Sequence[ReportGoals]) -> Message:
         if not report.goals:
             blocks.append(section(t(lang, "team.no_goals", person=person)))
             continue
-        lines = [t(lang, "team.report", person=person)] + [goal_line(lang, goal) for goal in report.goals]
+        lines = [t(lang, "team.report", person=person)] + [goal_line(lang, goal, today) for goal in report.goals]
         blocks.append(section("\n".join(lines)))
     return Message(text=t(lang, "team.fallback"), blocks=blocks)
 
 
-def others_goals(lang: str, owner: str, goals: Sequence[Any]) -> Message:
+def others_goals(lang: str, owner: str, goals: Sequence[Any], today: date) -> Message:
     """Someone else's goals, for their manager or an admin."""
     person = mention(owner)
     if not goals:
         return text_only(t(lang, "others.empty", person=person))
     blocks: list[Block] = [section(f"*{t(lang, 'others.header', person=person)}*")]
-    blocks += [section(goal_line(lang, goal)) for goal in goals[:_MAX_SECTIONS]]
+    blocks += [section(goal_line(lang, goal, today)) for goal in goals[:_MAX_SECTIONS]]
     return Message(text=t(lang, "others.fallback", person=person), blocks=blocks)
 
 

@@ -30,7 +30,7 @@ from slack_sdk import WebClient
 from bot.blocks import checkins as blocks
 from bot.delivery.outbox import enqueue
 from bot.deps import Deps
-from bot.rules.schedule import current_slot, is_paused
+from bot.rules.schedule import goal_due, is_paused, open_slot
 from bot.rules.statuses import GoalStatus
 from bot.services.checkin_schedule import schedule_for
 from bot.services.checkins import checkin_key, owner_lang
@@ -105,19 +105,15 @@ def plan_checkins(deps: Deps, client: WebClient, now: datetime) -> int:
             log.exception("could not resolve the time zone of %s; using the default", user_id)
             tz, lang_choice, locale = settings.default_tz, None, None
         schedule = schedule_for(pref, teams.get(team_id), settings, tz)
-        week, at = current_slot(now, tz, schedule.weekday, schedule.time)
-        if at > now:
+        slot = open_slot(now, tz, schedule.weekday, schedule.time, schedule.paused_until)
+        if slot is None:
             continue
+        week, at = slot
         send_day = at.astimezone(ZoneInfo(tz)).date()
-        if is_paused(send_day, schedule.paused_until):
-            continue
         lang = normalize_lang(lang_choice or locale, settings.default_lang)
-        for goal in owned:
-            if goal.created_at > at:
-                continue  # set up after this week's moment: the first check-in is next week's
-            if goal.deadline < send_day:
-                continue  # the period is over; the deadline review asks how it went
-            due.append((goal, week, at, lang, tz))
+        # The same rule announces the next check-in (bot.rules.schedule.next_checkin): what is said is what happens.
+        due.extend((goal, week, at, lang, tz) for goal in owned
+                   if goal_due(goal.created_at, goal.deadline, at, send_day))
     if not due:
         return 0
 

@@ -145,6 +145,9 @@ def read_confidence(text: str, lang: str) -> tuple[int | None, str | None]:
     said = _CONFIDENCE_WORD.search(before)
     if said:
         before = before[:said.start()]
+    elif re.search(r"[^\W\d_]", before):
+        # Words before the number that do not say "confidence" ("hello 6"): not a score the person meant.
+        return None, None
     pieces = (before.strip(_PLAN_SEPARATORS), text[end:].strip(_PLAN_SEPARATORS))
     plan = " ".join(p for p in pieces if p) or None
     value = amount.value / 10 if amount.unit == "%" else amount.value

@@ -19,6 +19,7 @@ SUBCOMMANDS: dict[str, str] = {
     "edit": "edit", "modifica": "edit",
     "done": "done", "fatto": "done", "completato": "done",
     "drop": "drop", "abbandona": "drop",
+    "missed": "missed", "mancato": "missed", "non-raggiunto": "missed",
     "export": "export", "esporta": "export",
     "history": "history", "storia": "history", "cronologia": "history",
     "admin": "admin", "amministratori": "admin",

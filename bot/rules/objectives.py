@@ -1,8 +1,8 @@
 """How a company or team objective stands, rolled up from the goals aligned to it.
 
 With a measure (an additive unit and a target) the objective's progress is the sum of its goals' gains in that
-unit; without one, it is how many aligned goals are on track. A goal's status comes in as a parameter (the pace
-last computed for it), so this module does not judge pace itself.
+unit; without one, it is how many aligned goals are on track. A goal's status comes in as a parameter (the
+progress model's status, bot.rules.progress), so this module does not judge progress itself.
 
 Pure: no Slack, no database, no clock.
 """
@@ -13,8 +13,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bot.rules.digest_math import ADDITIVE_UNITS
 from bot.rules.goals import read_measure
+from bot.rules.progress import ADDITIVE_UNITS
 
 __all__ = [
     "AlignedGoal", "ObjectiveDraft", "ObjectiveFacts", "Rollup", "gain", "is_measured", "pick_objective", "read_objective", "rollup",
@@ -22,7 +22,8 @@ __all__ = [
 ]
 
 ON_TRACK = frozenset({"on_track", "achieved"})
-COUNTED_STATES = frozenset({"active", "achieved", "done"})  # a dropped goal no longer serves the objective
+# A dropped goal no longer serves the objective; a missed one still counted, honestly, as not on track.
+COUNTED_STATES = frozenset({"active", "achieved", "done", "missed"})
 
 
 @dataclass(frozen=True)
@@ -45,8 +46,8 @@ class AlignedGoal:
     direction: str
     baseline: float | None
     current: float | None
-    status: str | None  # the goal's pace: on_track, at_risk, off_track, achieved; None before any check-in
-    state: str = "active"  # active, achieved, done, dropped
+    status: str | None  # the progress model's status (bot.rules.progress.Status): on_track, at_risk, achieved…
+    state: str = "active"  # active, achieved, missed, done, dropped
 
 
 @dataclass(frozen=True)

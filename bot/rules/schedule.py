@@ -27,6 +27,11 @@ __all__ = [
     "next_send",
     "is_paused",
     "parse_hhmm",
+    "NextCheckIn",
+    "PlannedGoal",
+    "goal_due",
+    "open_slot",
+    "next_checkin",
 ]
 
 
@@ -141,3 +146,69 @@ def next_send(
         week += timedelta(days=7)
         at = send_time(week, weekday, hhmm, tz)
     return at
+
+
+# --- what the planner sends, and what is announced: one rule -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlannedGoal:
+    """An active goal as the planner sees it: when it was set up, its deadline, and whether this week was asked."""
+
+    created_at: datetime | None  # aware
+    deadline: date
+    asked_this_week: bool = False
+
+
+@dataclass(frozen=True)
+class NextCheckIn:
+    """The next check-in: its moment (UTC), and whether it is already due (the planner sends it on its next run)."""
+
+    at: datetime
+    due_now: bool
+    this_week_sent: bool = False  # this week's check-in already went out, so the next one is a later week's
+
+
+def open_slot(now: datetime, tz: str, weekday: int, hhmm: str, paused_until: date | None) -> tuple[date, datetime] | None:
+    """This local week's (Monday, moment) when its moment has come and no pause holds it back, else None."""
+    week, at = current_slot(now, tz, weekday, hhmm)
+    if at > now or is_paused(at.astimezone(ZoneInfo(tz)).date(), paused_until):
+        return None
+    return week, at
+
+
+def goal_due(created_at: datetime | None, deadline: date, at: datetime, send_day: date) -> bool:
+    """Whether a goal gets the check-in of the slot `at`: set up before it, and its period not over by then."""
+    if created_at is not None and created_at > at:
+        return False  # set up after this week's moment: the first check-in is next week's
+    return deadline >= send_day  # past the deadline, the review asks how it went instead
+
+
+def next_checkin(
+    now: datetime, tz: str, weekday: int, hhmm: str, *, paused_until: date | None,
+    goals: list[PlannedGoal] | tuple[PlannedGoal, ...],
+) -> NextCheckIn | None:
+    """The next check-in the planner will really send for these goals (None when none ever will).
+
+    Walks the same rule the planner applies (`open_slot`, `goal_due`, one check-in per goal and week): this
+    week's moment when it has passed and a goal is still due (the planner catches up on its next run), else the
+    first later moment that a pause does not hold back and at which a goal is due.
+    """
+    zone = ZoneInfo(tz)
+    week, at = current_slot(now, tz, weekday, hhmm)
+    if not goals:
+        return NextCheckIn(next_send(now, tz, weekday, hhmm, paused_until=paused_until), False)
+    last_deadline = max(g.deadline for g in goals)
+    for index in range(120):  # pauses are capped at a year; the bound only guards against a bad date
+        send_day = at.astimezone(zone).date()
+        if send_day > last_deadline:
+            return None
+        if not is_paused(send_day, paused_until):
+            due = any(goal_due(g.created_at, g.deadline, at, send_day) and not (index == 0 and g.asked_this_week)
+                      for g in goals)
+            if due and (at > now or index == 0):
+                sent = index > 0 and any(g.asked_this_week for g in goals)
+                return NextCheckIn(at, due_now=at <= now, this_week_sent=sent)
+        week += timedelta(days=7)
+        at = send_time(week, weekday, hhmm, tz)
+    return None

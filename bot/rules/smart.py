@@ -38,7 +38,8 @@ _VAGUE_SUBJECTS = frozenset("""
 all everything everyone anything general overall total company whole clients customers accounts products sales
 revenue tutto tutti tutte qualsiasi generale totale azienda clienti account prodotti vendite fatturato
 boh idk dunno none nothing unknown nessuno niente non so know don dont not sure n a na
-""".split())
+more better much lot improve increase grow do make get di più piu meglio molto fare bene migliorare aumentare
+crescere the of a più""".split())
 _MAX_GROWTH_PERCENT = 100.0
 _MAX_MULTIPLE = 3.0
 _MIN_CONFIDENCE = 5

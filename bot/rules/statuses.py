@@ -6,17 +6,20 @@ from enum import StrEnum
 
 
 class GoalStatus(StrEnum):
-    """Where a goal is in its life: running, or closed one of three ways."""
+    """Where a goal is in its life: running, or closed as achieved, missed or dropped ("done" is older data)."""
 
     ACTIVE = "active"
     ACHIEVED = "achieved"
-    DONE = "done"
+    MISSED = "missed"
+    DONE = "done"  # stored before closings became truthful; never written any more
     DROPPED = "dropped"
 
 
-# Closed by the owner: no more check-ins, reviews or changes.
-ENDED = frozenset({GoalStatus.DONE, GoalStatus.DROPPED})
-CLOSED = frozenset({GoalStatus.ACHIEVED, GoalStatus.DONE, GoalStatus.DROPPED})
+# Closed by the owner: no more check-ins, reviews or changes (a check-in no longer records on them).
+ENDED = frozenset({GoalStatus.DONE, GoalStatus.DROPPED, GoalStatus.MISSED})
+CLOSED = frozenset({GoalStatus.ACHIEVED, GoalStatus.DONE, GoalStatus.DROPPED, GoalStatus.MISSED})
+# What a goal can be closed as today: achieved only when reached or by override (bot.rules.progress).
+CLOSING = frozenset({GoalStatus.ACHIEVED, GoalStatus.MISSED, GoalStatus.DROPPED})
 
 
 class CheckInStatus(StrEnum):

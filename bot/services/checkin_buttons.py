@@ -15,18 +15,19 @@ from sqlalchemy.orm import Session
 
 from bot.blocks import checkins as blocks
 from bot.blocks.common import Message, clip, text_message
+from bot.blocks.standing import measure_text, numbers_of, standing_of, status_label
 from bot.context import RequestContext
 from bot.delivery.outbox import find_sent
 from bot.deps import Deps
-from bot.rules.schedule import next_send
+from bot.rules.progress import Kind
 from bot.rules.statuses import ENDED, CheckInStatus, Mood, ReadingSource
-from bot.services.checkin_schedule import load_schedule, local_moment
+from bot.services.checkin_schedule import load_schedule, local_moment, skip_moment
 from bot.services.checkins import (
     MAX_TEXT,
     Origin,
     bare_number,
     closed_reply,
-    read_for_goal,
+    judge_reply,
     record_value,
 )
 from bot.settings import Settings
@@ -101,13 +102,8 @@ def refused_place(ctx: RequestContext, what: str, channel: str | None, recorded:
 
 
 def _numbers_line(lang: str, goal: Goal, today: date) -> str:
-    pace = blocks.pace_of(goal, today)
-    if goal.direction == "maintain":
-        return t(lang, "checkin.recorded.status_maintain", pace=t(lang, f"pace.{pace}"),
-                 target=fmt_amount(lang, goal.target, goal.unit))
-    return t(lang, "checkin.mood.numbers", pace=t(lang, f"pace.{pace}"),
-             expected=blocks.percent(lang, blocks.expected_of(goal, today)),
-             percent=blocks.percent(lang, blocks.progress_of(goal)))
+    item = standing_of(goal, today)
+    return t(lang, "checkin.mood.numbers", pace=status_label(lang, item), measure=measure_text(lang, item))
 
 
 def set_mood(session: Session, checkin: CheckIn, ctx: RequestContext, mood: str) -> list[Message]:
@@ -135,9 +131,9 @@ def skip_week(session: Session, checkin: CheckIn, ctx: RequestContext, settings:
     if checkin.status == CheckInStatus.ASKED:
         checkin.status = CheckInStatus.SKIPPED
     checkin.pending = None
+    session.flush()
     schedule = load_schedule(session, settings, goal.team_id, goal.user_id, ctx.tz)
-    at = next_send(ctx.now, schedule.tz, schedule.weekday, schedule.time, paused_until=schedule.paused_until,
-                   after_week=checkin.week_start)
+    at = skip_moment(session, schedule, team_id=goal.team_id, user_id=goal.user_id, now=ctx.now)
     return [text_message(t(ctx.lang, "checkin.mood.skipped", title=blocks.title_of(goal),
                            next=local_moment(ctx.lang, at, schedule.tz)))]
 
@@ -155,14 +151,17 @@ def read_modal_value(text: str, lang: str, goal: Goal, *,
                      before: float | None = None) -> tuple[float | None, str | None]:
     """The modal's number as a value (a change counts from `before` when given), or the error to show under it."""
     text = (text or "").strip()
-    reading = read_for_goal(text, lang, goal, before=before)
-    if reading.confident and reading.value is not None:
-        return reading.value, None
+    _reading, verdict = judge_reply(text, lang, goal, [], before=before)
+    if verdict.value is not None:
+        return verdict.value, None
     bare = bare_number(text, lang)
-    if reading.reason == "ambiguous_delta" and bare is not None:
-        return bare, None  # the field asks for the new value: a plain number is the total
-    if reading.candidates:
-        options = " / ".join(fmt_amount(lang, c, goal.unit) for c in reading.candidates[:5])
+    if verdict.reason in ("ambiguous_delta", "jump") and bare is not None:
+        return bare, None  # the field asks for the new value: a plain number is the total, typed on purpose
+    if verdict.reason == "unit_mismatch":
+        return None, t(lang, "checkin.modal.unit", unit=blocks.fmt_unit(lang, goal.unit))
+    if verdict.candidates:
+        unit = "%" if numbers_of(goal).kind is Kind.GROWTH else goal.unit
+        options = " / ".join(fmt_amount(lang, c.value, unit) for c in verdict.candidates[:5])
         return None, t(lang, "checkin.modal.choose", options=options)
     return None, t(lang, "checkin.modal.unreadable")
 

@@ -31,7 +31,7 @@ from bot.services.checkin_buttons import (
     thread_of,
 )
 from bot.services.checkin_replies import ThreadAnswer, answer_reply, find_thread_checkin
-from bot.services.checkins import MAX_TEXT, Origin, closed_reply, read_for_goal, record_value, settle_goal
+from bot.services.checkins import MAX_TEXT, Origin, closed_reply, judge_reply, record_value, settle_goal
 from prompts import t
 from storage.db import unit_of_work
 from storage.models import CheckIn, CheckInReading
@@ -135,7 +135,7 @@ def take_back(session: Session, reading: CheckInReading, status: ReadingStatus, 
 def _taken_back_message(ctx: RequestContext, key: str, checkin: CheckIn, taken: TakenBack) -> Message:
     goal = checkin.goal
     restored = taken.week_value if taken.week_value is not None else taken.goal_value
-    message = reading_blocks.taken_back_message(ctx.lang, key, title=blocks.title_of(goal), unit=goal.unit,
+    message = reading_blocks.taken_back_message(ctx.lang, key, title=blocks.title_of(goal, ctx.lang), unit=goal.unit,
                                                 value=taken.value, restored=restored,
                                                 week_empty=taken.week_value is None)
     return Message(text=message.text, blocks=message.blocks, changes_goals=True)
@@ -195,7 +195,7 @@ def correction_modal(deps: Deps, ctx: RequestContext, reading_id: int | None, *,
         if refused is not None or reading is None:
             return _placed(refused or ReadingAnswer([]), recorded)
         goal = reading.checkin.goal
-        return reading_blocks.correct_modal(ctx.lang, title=blocks.title_of(goal), value=reading.value,
+        return reading_blocks.correct_modal(ctx.lang, title=blocks.title_of(goal, ctx.lang), value=reading.value,
                                             unit=goal.unit, metadata={"reading": reading.id,
                                                                       "channel": recorded.channel,
                                                                       "thread_ts": recorded.thread_ts})
@@ -255,22 +255,23 @@ def _reread(session: Session, checkin: CheckIn, ctx: RequestContext, text: str, 
     if checkin.reply_ts == ts:
         checkin.reply_text = clip(text, MAX_TEXT)
     current = checkin.value if checkin.status == CheckInStatus.ANSWERED else None
-    parsed = read_for_goal(text, ctx.lang, goal, before=checkin.previous_value)
+    parsed, verdict = judge_reply(text, ctx.lang, goal, [], before=checkin.previous_value)
     if parsed.blocker:
         checkin.blocker = clip(parsed.blocker, MAX_TEXT)
-    if parsed.confident and parsed.value is not None:
-        if current is not None and math.isclose(parsed.value, current, rel_tol=1e-9, abs_tol=1e-9):
+    if verdict.value is not None:
+        if current is not None and math.isclose(verdict.value, current, rel_tol=1e-9, abs_tol=1e-9):
             return [reading_blocks.edit_unchanged_message(ctx.lang, unit=goal.unit, value=current)]
         headline = (reading_blocks.corrected_headline(ctx.lang, "edited", unit=goal.unit, before=current,
-                                                      after=parsed.value) if current is not None else None)
-        return record_value(session, checkin, goal, value=parsed.value, now=ctx.now, tz=ctx.tz, lang=ctx.lang,
+                                                      after=verdict.value) if current is not None else None)
+        return record_value(session, checkin, goal, value=verdict.value, now=ctx.now, tz=ctx.tz, lang=ctx.lang,
                             origin=Origin(ReadingSource.EDIT, ctx.user_id, text=text, channel=channel, ts=ts),
                             blocker=parsed.blocker, headline=headline)
-    reason = parsed.reason or "no_number"
-    checkin.pending = {"awaiting": "value", "reason": reason, "candidates": list(parsed.candidates)}
+    reason = verdict.reason or "no_number"
+    checkin.pending = {"awaiting": "value", "reason": reason, "candidates": [c.value for c in verdict.candidates],
+                       "meanings": [c.meaning for c in verdict.candidates]}
     return [text_message(reading_blocks.edit_unclear_line(ctx.lang, unit=goal.unit, current=current)),
             blocks.question_message(ctx.lang, goal, checkin.id, text=text, reason=reason,
-                                    candidates=list(parsed.candidates))]
+                                    candidates=list(verdict.candidates))]
 
 
 def reread_edited_reply(deps: Deps, ctx: RequestContext, *, channel: str, thread_ts: str, ts: str, text: str,

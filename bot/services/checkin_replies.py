@@ -25,8 +25,8 @@ from bot.services.checkins import (
     Origin,
     bare_number,
     closed_reply,
+    judge_reply,
     one_of,
-    read_for_goal,
     record_value,
 )
 from prompts import t
@@ -72,30 +72,32 @@ def answer_reply(session: Session, checkin: CheckIn, ctx: RequestContext, text: 
     if goal.status in ENDED:
         return closed_reply(lang, goal)
     pending = dict(checkin.pending or {})
-    reading = read_for_goal(text, lang, goal)
+    confirmed = [float(c) for c in pending.get("candidates") or []]
+    reading, verdict = judge_reply(text, lang, goal, confirmed)
     if pending.get("awaiting") == "blocker":
         # The answer to "what's blocking you?" is the blocker, numbers and all; a clear value is recorded too.
         checkin.blocker = clip(text, MAX_TEXT)
         checkin.pending = None
-        if reading.confident and reading.value is not None:
-            return record_value(session, checkin, goal, value=reading.value, now=ctx.now, tz=ctx.tz, lang=lang,
+        if verdict.value is not None:
+            return record_value(session, checkin, goal, value=verdict.value, now=ctx.now, tz=ctx.tz, lang=lang,
                                 blocker=checkin.blocker, origin=_typed(ctx, text, ts))
         return [text_message(t(lang, "checkin.mood.blocker_saved", blocker=escape(clip(text, 500))))]
     if reading.note:
         checkin.note = clip(reading.note, MAX_TEXT)
     if reading.blocker:
         checkin.blocker = clip(reading.blocker, MAX_TEXT)
-    value = reading.value if reading.confident else None
-    if value is None and pending.get("candidates"):
+    value = verdict.value
+    if value is None and confirmed:
         # "3" in answer to "3 in total or 7?" picks the reading it names.
-        value = one_of(bare_number(text, lang), [float(c) for c in pending["candidates"]])
+        value = one_of(bare_number(text, lang), confirmed)
     if value is not None:
         return record_value(session, checkin, goal, value=value, now=ctx.now, tz=ctx.tz, lang=lang,
                             blocker=reading.blocker, origin=_typed(ctx, text, ts))
-    reason = reading.reason or "no_number"
-    checkin.pending = {"awaiting": "value", "reason": reason, "candidates": list(reading.candidates)}
+    reason = verdict.reason or "no_number"
+    checkin.pending = {"awaiting": "value", "reason": reason, "candidates": [c.value for c in verdict.candidates],
+                       "meanings": [c.meaning for c in verdict.candidates]}
     return [blocks.question_message(lang, goal, checkin.id, text=text, reason=reason,
-                                    candidates=list(reading.candidates))]
+                                    candidates=list(verdict.candidates))]
 
 
 

@@ -8,7 +8,7 @@ each person's own choice wins over it). `/goal pause until 7 January` holds chec
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -17,15 +17,16 @@ from sqlalchemy.orm import Session
 
 from bot.context import RequestContext
 from bot.deps import Deps
-from bot.rules.schedule import WeeklyTime, current_slot, next_send
+from bot.rules.schedule import NextCheckIn, PlannedGoal, WeeklyTime, current_slot
+from bot.rules.schedule import next_checkin as rules_next_checkin
 from bot.settings import Settings
 from prompts import fmt_date, t
 from storage.db import unit_of_work
 from storage.models import TeamSettings, UserPref
 from storage.repositories import (
+    active_goal_weeks,
     get_team_settings,
     get_user_pref,
-    has_checkin_in_week,
     upsert_team_settings,
     upsert_user_pref,
 )
@@ -61,19 +62,36 @@ def day_name(lang: str, weekday: int) -> str:
     return str(get_day_names("wide", locale="it_IT" if lang == "it" else "en_US")[weekday])
 
 
-def local_moment(lang: str, at: datetime, tz: str) -> str:
-    """A send moment as the person reads it: "Friday 27 November at 16:00"."""
+def local_moment(lang: str, at: NextCheckIn | datetime | None, tz: str) -> str:
+    """A send moment as the person reads it: "Friday 27 November at 16:00", or "in a moment" when already due."""
+    if at is None:
+        return t(lang, "checkin.none_due")
+    if isinstance(at, NextCheckIn):
+        if at.due_now:
+            return t(lang, "checkin.due_now")
+        sent, at = at.this_week_sent, at.at
+        local = at.astimezone(ZoneInfo(tz))
+        moment = t(lang, "checkin.at", date=fmt_date(lang, local.date(), "weekday"), time=local.strftime("%H:%M"))
+        return t(lang, "checkin.after_this_week", moment=moment) if sent else moment
     local = at.astimezone(ZoneInfo(tz))
     return t(lang, "checkin.at", date=fmt_date(lang, local.date(), "weekday"), time=local.strftime("%H:%M"))
 
 
-def next_checkin(session: Session, schedule: Schedule, *, team_id: str, user_id: str, now: datetime) -> datetime:
-    """The next moment a check-in will really be sent (this week's is skipped when it already went out)."""
+def next_checkin(session: Session, schedule: Schedule, *, team_id: str, user_id: str,
+                 now: datetime) -> NextCheckIn | None:
+    """The next check-in the planner will really send this person (the planner's own rule, over their goals)."""
     week, _ = current_slot(now, schedule.tz, schedule.weekday, schedule.time)
-    done = has_checkin_in_week(session, team_id, user_id, week)
-    return next_send(now, schedule.tz, schedule.weekday, schedule.time, paused_until=schedule.paused_until,
-                     after_week=week if done else None)
+    goals = [PlannedGoal(row.created_at, row.deadline, row.asked)
+             for row in active_goal_weeks(session, team_id, user_id, week)]
+    return rules_next_checkin(now, schedule.tz, schedule.weekday, schedule.time,
+                              paused_until=schedule.paused_until, goals=goals)
 
+
+def skip_moment(session: Session, schedule: Schedule, *, team_id: str, user_id: str,
+                now: datetime) -> NextCheckIn | None:
+    """The next check-in after a skipped week ("Skipped this week" already says why it is a later week)."""
+    at = next_checkin(session, schedule, team_id=team_id, user_id=user_id, now=now)
+    return None if at is None else replace(at, this_week_sent=False)
 
 
 @dataclass(frozen=True)
@@ -81,7 +99,7 @@ class ScheduleAnswer:
     """A person's schedule and the next moment a check-in really goes out."""
 
     schedule: Schedule
-    next_at: datetime
+    next_at: NextCheckIn | None
 
 
 def _answer(session: Session, deps: Deps, ctx: RequestContext) -> ScheduleAnswer:

@@ -21,22 +21,12 @@ from bot.charts import team_progress_png
 from bot.clock import as_utc
 from bot.delivery.outbox import enqueue
 from bot.deps import Deps
-from bot.rules.digest_math import (
-    PACE_ORDER,
-    GoalFacts,
-    GoalStanding,
-    LastCheckIn,
-    most_at_risk,
-    shifted_sums,
-    standing,
-    totals_per_unit,
-    trend_forecast,
-)
+from bot.rules.digest_math import DigestGoal, LastCheckIn, achieved_this_week, most_at_risk
+from bot.rules.progress import ACTIVE_ORDER, GoalNumbers, Kind, kind_of, standing, team_totals
 from prompts import fmt_date, t
 from storage.db import unit_of_work
 from storage.models import DigestSubscription
 from storage.repositories import (
-    DAY_ZERO,
     digest_rows,
     display_names,
     failed_outbox_messages,
@@ -119,66 +109,81 @@ def _local_date(value: datetime | None, zone: ZoneInfo) -> date | None:
     return as_utc(value).astimezone(zone).date() if value is not None else None
 
 
-def row_standing(row: Any, zone: ZoneInfo, *, today: date, week_start: date) -> GoalStanding:
-    """One row of the digest query as a goal's standing."""
-    # Unpacked by position (the order of digest_rows' columns): a 2,000-goal digest reads 54,000 values.
-    (goal_id, owner, title, unit, direction, baseline, target, current, start, deadline, status, adjusted_at,
-     closed_at, n, sd, sy, sdd, sdy, first_week, last_week_valued, reached_week, last_week, last_answered_at,
-     last_value, last_mood, last_note, last_blocker) = row
-    facts = GoalFacts(
-        id=goal_id, owner=owner, title=title, unit=unit, direction=direction, baseline=baseline, target=target,
-        current=current, start=start, deadline=deadline, status=status, adjusted=adjusted_at is not None,
-        closed_on=_local_date(closed_at, zone),
+def _recent(text: str | None, weeks: dict[str, date]) -> tuple[tuple[date, float], ...]:
+    """"2026-11-23=7.0;2026-11-16=5.0" (newest first, as the query sends it) as (week, value), oldest first.
+
+    `weeks` caches the parsed Mondays: a team's check-ins fall on the same few dozen weeks.
+    """
+    if not text:
+        return ()
+    points = []
+    for item in text.split(";"):
+        day, _, value = item.partition("=")
+        week = weeks.get(day)
+        if week is None:
+            week = weeks[day] = date.fromisoformat(day[:10])
+        points.append((week, float(value)))
+    points.reverse()
+    return tuple(points)
+
+
+def row_goal(row: Any, zone: ZoneInfo, *, today: date, weeks: dict[str, date] | None = None) -> DigestGoal:
+    """One row of the digest query as the goal the digest shows, with the model's standing."""
+    # Unpacked by position (the order of digest_rows' columns): a 2,000-goal digest reads ~50,000 values.
+    (goal_id, owner, title, unit, metric, direction, baseline, target, current, start, deadline, status,
+     adjusted_at, closed_at, override, recent, below, this_week, last_week, last_answered_at, last_value, last_mood,
+     last_note, last_blocker) = row
+    kind = kind_of(direction, unit, metric)
+    numbers = GoalNumbers(
+        kind=kind, target=float(target), baseline=None if baseline is None else float(baseline),
+        current=None if current is None else float(current), start=start, deadline=deadline, unit=unit,
+        closed_as=None if status == "active" else status, override=bool(override), history=_recent(recent, {} if weeks is None else weeks),
+        base_amount=float(baseline) if kind is Kind.GROWTH and baseline else None,
+        below_count=None if below is None else int(below),
     )
-    sums = shifted_sums(n=n or 0, sd=float(sd or 0), sy=float(sy or 0), sdd=float(sdd or 0), sdy=float(sdy or 0),
-                        first_d=_day(first_week), last_d=_day(last_week_valued), reached_d=_day(reached_week),
-                        offset=float((start - DAY_ZERO).days))
-    if baseline is None and direction != "maintain":
-        baseline = 0.0  # as everywhere goalbot forecasts: "+15%" and "10 new clients" start from nothing
-    outlook = trend_forecast(sums, baseline=baseline, start=start, deadline=deadline, target=target,
-                             direction=direction)
     last = None
     if last_week is not None:
         last = LastCheckIn(week_start=last_week, on=_local_date(last_answered_at, zone) or last_week,
                            value=last_value, mood=last_mood, note=last_note, blocker=last_blocker)
-    return standing(facts, outlook, last, today=today, week_start=week_start)
+    week_start = today - timedelta(days=today.weekday())
+    return DigestGoal(id=goal_id, owner=owner, title=title, adjusted=adjusted_at is not None,
+                      standing=standing(numbers, today), last=last,
+                      checked_in=this_week == "answered" or (last is not None and last.week_start >= week_start),
+                      skipped=this_week == "skipped", closed_on=_local_date(closed_at, zone))
 
 
-def _day(value: date | None) -> float | None:
-    """A date in days since DAY_ZERO, like the sums the database computed."""
-    return None if value is None else float((value - DAY_ZERO).days)
-
-
-def team_standings(
+def team_goals(
     session: Session, *, team_id: str, member_ids: list[str], today: date, week_start: date, tz: str,
     public_only: bool = True,
-) -> list[GoalStanding]:
-    """How every goal of the members stands (a channel's: public goals only): one query, whatever the team."""
+) -> list[DigestGoal]:
+    """Every goal of the members with its standing (a channel's: public goals only): one query, whatever the team."""
     zone = ZoneInfo(tz)
     since = datetime.combine(week_start, time(0, 0), tzinfo=zone)
-    return [row_standing(row, zone, today=today, week_start=week_start)
-            for row in digest_rows(session, team_id, member_ids, since, public_only=public_only)]
+    weeks: dict[str, date] = {}
+    return [row_goal(row, zone, today=today, weeks=weeks)
+            for row in digest_rows(session, team_id, member_ids, since, week_start, public_only=public_only)]
 
 
-def digest_view(standings: list[GoalStanding], *, lang: str, week_start: date, today: date) -> DigestView:
-    """Group the standings by person and pick out the headline: totals, achievements, risks, blockers."""
-    people: dict[str, list[GoalStanding]] = defaultdict(list)
-    for item in standings:
-        people[item.facts.owner].append(item)
+def digest_view(goals: list[DigestGoal], *, lang: str, week_start: date, today: date) -> DigestView:
+    """Group the goals by person and pick out the headline: totals, achievements, risks, blockers."""
+    people: dict[str, list[DigestGoal]] = defaultdict(list)
+    for item in goals:
+        people[item.owner].append(item)
 
     def worst_first(owner: str) -> tuple[int, str]:
-        return (min(PACE_ORDER[s.pace] for s in people[owner]), owner)
+        return (min(ACTIVE_ORDER[g.status] for g in people[owner]), owner)
 
     owners = sorted(people, key=worst_first)
-    active = [s for s in standings if s.facts.status == "active"]
-    missing = [o for o in owners if any(s.facts.status == "active" and not s.checked_in_this_week
-                                        for s in people[o])]
-    blockers = [s for s in standings if s.checked_in_this_week and s.last is not None
-                and (s.last.blocker or s.last.mood == "blocked")]
+    active = [g for g in goals if not g.standing.closed]
+    missing = [o for o in owners if any(not g.standing.closed and not g.checked_in and not g.skipped
+                                        for g in people[o])]
+    blockers = [g for g in goals if g.checked_in and g.last is not None
+                and (g.last.blocker or g.last.mood == "blocked")]
     return DigestView(
         lang=lang, week_start=week_start, today=today,
         people=[(owner, people[owner]) for owner in owners],
-        totals=totals_per_unit(standings), achieved=[s for s in standings if s.achieved_this_week],
+        totals=team_totals(g.standing.numbers for g in goals),
+        achieved=[g for g in goals if achieved_this_week(g, week_start)],
         at_risk=most_at_risk(active), blockers=blockers, missing=missing,
     )
 
@@ -200,9 +205,8 @@ def build_digest(
     """Load, compute and render a channel's digest at `now` in the subscriber's time zone and language."""
     today = now.astimezone(ZoneInfo(tz)).date()
     week_start = today - timedelta(days=today.weekday())
-    standings = team_standings(session, team_id=team_id, member_ids=member_ids, today=today,
-                               week_start=week_start, tz=tz)
-    view = digest_view(standings, lang=lang, week_start=week_start, today=today)
+    goals = team_goals(session, team_id=team_id, member_ids=member_ids, today=today, week_start=week_start, tz=tz)
+    view = digest_view(goals, lang=lang, week_start=week_start, today=today)
     view.names = display_names(session, team_id, [owner for owner, _ in view.people])
     return BuiltDigest(view=view, messages=digest_messages(view))
 

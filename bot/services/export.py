@@ -6,15 +6,19 @@ import csv
 import io
 import json
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
+from bot.blocks.standing import standing_of
 from storage.models import Goal
 
 GOAL_FIELDS = ("id", "team_id", "user_id", "title", "type", "metric", "unit", "direction", "baseline", "target",
-               "current", "start_date", "deadline", "status", "pace", "created_at", "adjusted_at", "closed_at",
+               "current", "start_date", "deadline", "status", "created_at", "adjusted_at", "closed_at",
                "closed_note", "objective_id", "visibility")
-RECORD_FIELDS = (*GOAL_FIELDS, "manager_id")  # manager_id: the owner's manager in goalbot, from the reporting lines
+# The progress model's answer on the day of the export: the same status and progress every screen shows.
+MODEL_FIELDS = ("kind", "standing", "progress_percent", "expected_percent", "override")
+# manager_id: the owner's manager in goalbot, from the reporting lines
+RECORD_FIELDS = (*GOAL_FIELDS, *MODEL_FIELDS, "manager_id")
 CHECKIN_FIELDS = ("week_start", "status", "value", "pace", "mood", "note", "blocker", "answered_at")
 REVISION_FIELDS = ("changed_at", "changed_by", "field", "before", "after", "reason")
 # A spreadsheet runs a cell starting with one of these as a formula ("=HYPERLINK(…)"): CSV cells get a quote.
@@ -27,29 +31,39 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def model_record(goal: Goal, today: date) -> dict[str, Any]:
+    """The model's standing of a goal as export columns."""
+    item = standing_of(goal, today)
+    return {"kind": str(item.numbers.kind), "standing": str(item.status), "progress_percent": item.percent,
+            "expected_percent": None if item.closed or item.progress is None else round(item.expected * 100),
+            "override": item.numbers.override}
+
+
 def _checkin_fields(with_notes: bool) -> tuple[str, ...]:
     return CHECKIN_FIELDS if with_notes else tuple(f for f in CHECKIN_FIELDS if f != "note")
 
 
-def goal_records(goals: Sequence[Goal], *, managers: Mapping[str, str] | None = None,
+def goal_records(goals: Sequence[Goal], today: date, *, managers: Mapping[str, str] | None = None,
                  with_notes: bool = True) -> list[dict[str, Any]]:
-    """Each goal as a JSON-ready dict with its check-ins and revisions nested.
+    """Each goal as a JSON-ready dict with the model's standing, its check-ins and revisions nested.
 
     A channel's export goes without check-in notes (`with_notes=False`): notes go up the reporting line only.
     """
     managers = managers or {}
     fields = _checkin_fields(with_notes)
     return [
-        {**{name: _plain(getattr(goal, name)) for name in GOAL_FIELDS}, "manager_id": managers.get(goal.user_id),
+        {**{name: _plain(getattr(goal, name)) for name in GOAL_FIELDS}, **model_record(goal, today),
+         "manager_id": managers.get(goal.user_id),
          "checkins": [{name: _plain(getattr(c, name)) for name in fields} for c in goal.checkins],
          "revisions": [{name: _plain(getattr(r, name)) for name in REVISION_FIELDS} for r in goal.revisions]}
         for goal in goals
     ]
 
 
-def to_json(goals: Sequence[Goal], *, managers: Mapping[str, str] | None = None, with_notes: bool = True) -> str:
+def to_json(goals: Sequence[Goal], today: date, *, managers: Mapping[str, str] | None = None,
+            with_notes: bool = True) -> str:
     """All goals as a JSON document (text kept verbatim)."""
-    records = goal_records(goals, managers=managers, with_notes=with_notes)
+    records = goal_records(goals, today, managers=managers, with_notes=with_notes)
     return json.dumps({"goals": records}, ensure_ascii=False, indent=2)
 
 
@@ -60,14 +74,15 @@ def safe_cell(value: Any) -> Any:
     return value
 
 
-def to_csv(goals: Sequence[Goal], *, managers: Mapping[str, str] | None = None, with_notes: bool = True) -> str:
+def to_csv(goals: Sequence[Goal], today: date, *, managers: Mapping[str, str] | None = None,
+           with_notes: bool = True) -> str:
     """All goals as CSV: one row per check-in (goal columns repeated), one row for a goal without any."""
     buffer = io.StringIO()
     fields = _checkin_fields(with_notes)
     header = list(RECORD_FIELDS) + [f"checkin_{name}" for name in fields]
     writer = csv.writer(buffer)
     writer.writerow(header)
-    for record in goal_records(goals, managers=managers, with_notes=with_notes):
+    for record in goal_records(goals, today, managers=managers, with_notes=with_notes):
         base = [record[name] for name in RECORD_FIELDS]
         checkins = record["checkins"] or [dict.fromkeys(fields)]
         for checkin in checkins:
@@ -75,12 +90,12 @@ def to_csv(goals: Sequence[Goal], *, managers: Mapping[str, str] | None = None, 
     return buffer.getvalue()
 
 
-def render(goals: Sequence[Goal], fmt: str, *, managers: Mapping[str, str] | None = None,
+def render(goals: Sequence[Goal], fmt: str, *, today: date, managers: Mapping[str, str] | None = None,
            with_notes: bool = True) -> str:
-    """The export in `fmt` ("csv" or "json")."""
+    """The export in `fmt` ("csv" or "json"), with the model's standing on `today`."""
     if fmt == "json":
-        return to_json(goals, managers=managers, with_notes=with_notes) + "\n"
-    return to_csv(goals, managers=managers, with_notes=with_notes)
+        return to_json(goals, today, managers=managers, with_notes=with_notes) + "\n"
+    return to_csv(goals, today, managers=managers, with_notes=with_notes)
 
 
 def filename(scope: str, now: datetime, fmt: str) -> str:

@@ -92,7 +92,7 @@ def edit_command(deps: Deps, ctx: RequestContext, typed: admin.TextEdit) -> Edit
             return EditStart(text_message(refusal.text(lang)))
         if isinstance(picked, list):
             return EditStart(edit_blocks.goal_picker(lang, picked, action_id=ids.ACTION_GOAL_EDIT,
-                                                     prompt_key="manage.edit.pick"))
+                                                     prompt_key="manage.edit.pick", today=ctx.today))
         if typed.field is None:
             if typed.value:
                 return EditStart(text_message(t(lang, "manage.edit.usage")))
@@ -106,7 +106,7 @@ def edit_command(deps: Deps, ctx: RequestContext, typed: admin.TextEdit) -> Edit
                 problems.append(t(lang, "manage.edit.typed_reason_required"))
             return EditStart(text_message("\n".join(problems)))
         revisions = admin.apply_edit(session, goal, plan, by=ctx.user_id, at=ctx.now, today=ctx.today)
-        return EditStart(edit_blocks.edit_saved(lang, goal, revisions, plan.warnings), saved=True)
+        return EditStart(edit_blocks.edit_saved(lang, goal, revisions, plan.warnings, today=ctx.today), saved=True)
 
 
 @dataclass(frozen=True)
@@ -128,14 +128,22 @@ def close(deps: Deps, ctx: RequestContext, goal_id: int | None, status: GoalStat
             else:
                 picked = admin.pick_goal(session, ctx.team_id, ctx.user_id, goal_id, lock=True)
                 if isinstance(picked, list):
-                    return Closing(edit_blocks.goal_picker(lang, picked, action_id=None, prompt_key=pick_key),
-                                   closed=False)
+                    return Closing(edit_blocks.goal_picker(lang, picked, action_id=None, prompt_key=pick_key,
+                                                           today=ctx.today), closed=False)
                 goal = picked
-            admin.close_goal(session, goal, status, by=ctx.user_id, at=ctx.now, note=note)
+            override = False
+            if status in (GoalStatus.DONE, GoalStatus.ACHIEVED):
+                # Achieved only when the numbers say so, or as the owner's explicit, recorded override.
+                decision = admin.decide_achieved(lang, goal, today=ctx.today,
+                                                 note=note if status == GoalStatus.DONE else None)
+                if decision.status is None:
+                    return Closing(edit_blocks.needs_override(lang, goal, decision.shown), closed=False)
+                status, override = decision.status, decision.override
+            admin.close_goal(session, goal, status, by=ctx.user_id, at=ctx.now, note=note, override=override)
         except admin.GoalRefused as refusal:
             session.rollback()
             return Closing(text_message(refusal.text(lang)), closed=False)
-        return Closing(edit_blocks.closed(lang, goal), closed=True)
+        return Closing(edit_blocks.closed(lang, goal, override=override), closed=True)
 
 
 def history(deps: Deps, ctx: RequestContext, goal_id: int | None) -> Message:
@@ -147,7 +155,8 @@ def history(deps: Deps, ctx: RequestContext, goal_id: int | None) -> Message:
             goals = list_goals(session, ctx.team_id, ctx.user_id)
             if len(goals) != 1:
                 return (text_message(t(lang, "manage.no_goals")) if not goals else
-                        edit_blocks.goal_picker(lang, goals, action_id=None, prompt_key="manage.history.pick"))
+                        edit_blocks.goal_picker(lang, goals, action_id=None, prompt_key="manage.history.pick",
+                                                today=ctx.today))
             goal_id = goals[0].id
         try:
             goal = teams.readable_goal(session, ctx.team_id, ctx.user_id, goal_id)
@@ -234,7 +243,7 @@ def save_edit_form(deps: Deps, ctx: RequestContext, view: dict[str, Any]) -> Sav
             return None
         revisions = admin.apply_edit(session, goal, plan, by=ctx.user_id, at=ctx.now, today=ctx.today)
         card = _recorded_review_card(session, ctx, goal.id, meta.get("card"))
-        return SavedEdit(edit_blocks.edit_saved(ctx.lang, goal, revisions), card,
+        return SavedEdit(edit_blocks.edit_saved(ctx.lang, goal, revisions, today=ctx.today), card,
                          t(ctx.lang, "review.card_done", id=goal.id, title=escape(clip(goal.title, 300))))
 
 

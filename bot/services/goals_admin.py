@@ -16,11 +16,12 @@ from sqlalchemy.orm import Session
 from bot.blocks.common import escape
 from bot.blocks.edit import NONE_CHOICE, UNITS, edit_modal
 from bot.blocks.goals import feedback
+from bot.blocks.standing import numbers_of, standing_of, value_of_target
 from bot.rules.deadlines import resolve_deadline
 from bot.rules.numbers import parse_number
-from bot.rules.pace import pace_status
+from bot.rules.progress import can_close_as_achieved
 from bot.rules.smart import TARGET_CODES, GoalDraft, check_part
-from bot.rules.statuses import CLOSED, GoalStatus
+from bot.rules.statuses import CLOSING, GoalStatus
 from prompts import fmt_date, fmt_number, keys, t
 from storage.models import Goal, GoalRevision
 from storage.repositories import add_revision, get_goal, list_goals
@@ -292,11 +293,8 @@ def apply_edit(
     if revisions:
         goal.adjusted_at = at
         goal.updated_at = at
-        if goal.current is not None:
-            # The pace compares progress with the new target and deadline from now on.
-            goal.pace = pace_status(baseline=goal.baseline, target=goal.target, current=goal.current,
-                                    direction=goal.direction, start=goal.start_date, deadline=goal.deadline,
-                                    today=today)
+        # The status compares progress with the new target and deadline from now on.
+        goal.pace = str(standing_of(goal, today).status)
         session.flush()
     return revisions
 
@@ -327,23 +325,52 @@ def read_text_edit(args: str) -> TextEdit:
 
 def close_goal(
     session: Session, goal: Goal, status: GoalStatus, *, by: str, at: datetime, note: str | None,
+    override: bool = False,
 ) -> GoalRevision:
-    """Close the goal as achieved, done or dropped, keeping the note verbatim and the change as a revision."""
-    if status not in CLOSED:
+    """Close the goal as achieved, missed or dropped, keeping the note verbatim and the change as a revision.
+
+    Closing as achieved against the numbers needs `override` (the owner said so, with a reason: the note); it is
+    kept in the history as an "override" revision recording what the numbers showed.
+    """
+    if status not in CLOSING:
         raise ValueError(f"cannot close a goal as {status!r}")
     note = (note or "").strip() or None
     if note is not None and len(note) > MAX_NOTE:
         raise GoalRefused("manage.close.note_too_long", limit=MAX_NOTE)
+    if override:
+        if note is None:
+            raise ValueError("an override needs the owner's reason")
+        add_revision(session, goal, by=by, at=at, field="override", before=stored(goal.current),
+                     after="achieved", reason=note)
     revision = add_revision(session, goal, by=by, at=at, field="status", before=goal.status, after=status,
                             reason=note)
     goal.status = status
     goal.closed_at = at
     goal.closed_note = note
     goal.updated_at = at
-    if status == GoalStatus.ACHIEVED:
-        goal.pace = "achieved"
+    goal.pace = "achieved" if status == "achieved" else status
     session.flush()
     return revision
+
+
+@dataclass(frozen=True)
+class CloseDecision:
+    """How `/goal done` (or a review's *Achieved*) closes a goal: as achieved, by override, or not without a why."""
+
+    status: GoalStatus | None  # achieved to close; None to ask the owner first
+    override: bool
+    shown: str  # what the numbers show ("0 of 12 clients"), for the question
+
+
+def decide_achieved(lang: str, goal: Goal, *, today: date, note: str | None) -> CloseDecision:
+    """Achieved when the numbers say so; else only as an explicit override whose reason is the note."""
+    numbers = numbers_of(goal)
+    shown = value_of_target(lang, standing_of(goal, today).value, goal.target, goal.unit)
+    if can_close_as_achieved(numbers, today):
+        return CloseDecision(GoalStatus.ACHIEVED, False, shown)
+    if (note or "").strip():
+        return CloseDecision(GoalStatus.ACHIEVED, True, shown)
+    return CloseDecision(None, False, shown)
 
 
 def revisions_of(session: Session, goal: Goal) -> list[GoalRevision]:

@@ -32,11 +32,13 @@ def build_home(deps: Deps, team_id: str, user_id: str) -> dict[str, Any]:
         zone = ZoneInfo(tz)
         schedule = load_schedule(session, settings, team_id, user_id, tz)
         upcoming = None
-        if any(g.status == GoalStatus.ACTIVE for g in goals):
-            # The check-in helper's own answer, so the Home never promises a check-in that will not come.
+        has_goals = any(g.status == GoalStatus.ACTIVE for g in goals)
+        if has_goals:
+            # The planner's own rule, so the Home never promises a check-in that will not come.
             upcoming = next_checkin(session, schedule, team_id=team_id, user_id=user_id, now=now)
-        text = next_checkin_text(lang, upcoming, zone, schedule.paused_until, now.astimezone(zone).date())
-        return home_view(lang, goals, schedule_text=text)
+        today = now.astimezone(zone).date()
+        text = next_checkin_text(lang, upcoming, zone, schedule.paused_until, today, has_goals=has_goals)
+        return home_view(lang, goals, schedule_text=text, today=today)
 
 
 def refresh_home(deps: Deps, client: WebClient, team_id: str, user_id: str) -> bool:

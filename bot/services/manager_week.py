@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from bot.blocks.digests import DigestView
 from bot.context import RequestContext
 from bot.rules.objectives import Rollup
-from bot.services.digests import digest_view, team_standings
+from bot.services.digests import digest_view, team_goals
 from bot.services.teams import objective_rollups
 from storage.db import SessionFactory
 from storage.teams import list_objectives, reports_of
@@ -38,10 +38,10 @@ def build_manager_week(session: Session, *, team_id: str, manager_id: str, now: 
     today = now.astimezone(ZoneInfo(tz)).date()
     week_start = today - timedelta(days=today.weekday())
     reports = [line.user_id for line in reports_of(session, team_id, manager_id)]
-    standings = team_standings(session, team_id=team_id, member_ids=reports, today=today, week_start=week_start,
-                               tz=tz, public_only=False)
-    objectives = objective_rollups(session, team_id, list_objectives(session, team_id))
-    view = digest_view(standings, lang=lang, week_start=week_start, today=today)
+    goals = team_goals(session, team_id=team_id, member_ids=reports, today=today, week_start=week_start,
+                       tz=tz, public_only=False)
+    objectives = objective_rollups(session, team_id, list_objectives(session, team_id), today)
+    view = digest_view(goals, lang=lang, week_start=week_start, today=today)
     return ManagerWeek(manager_id, reports, view, objectives)
 
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 
 from sqlalchemy.orm import Session
 
 from bot.blocks.common import clip, escape
+from bot.blocks.standing import standing_of
 from bot.clock import as_utc
 from bot.context import RequestContext
 from bot.rules import visibility as policy
@@ -212,19 +214,20 @@ def create_objective(sessions: SessionFactory, ctx: RequestContext, title: str, 
         return ObjectiveFacts(row.id, row.title, row.unit, row.target)
 
 
-def objective_lines(sessions: SessionFactory, team_id: str) -> list[ObjectiveLine]:
-    """Every active objective of the workspace with its roll-up, in two queries."""
+def objective_lines(sessions: SessionFactory, team_id: str, today: date) -> list[ObjectiveLine]:
+    """Every active objective of the workspace with its roll-up on `today`, in a few queries."""
     with sessions() as session:
         rows = list_objectives(session, team_id)
-        results = objective_rollups(session, team_id, rows)
+        results = objective_rollups(session, team_id, rows, today)
     return [ObjectiveLine(row.owner_id, result) for row, result in zip(rows, results, strict=True)]
 
 
-def objective_rollups(session: Session, team_id: str, rows: Sequence[Objective]) -> list[Rollup]:
-    """Roll the objectives up from their aligned goals (one query)."""
+def objective_rollups(session: Session, team_id: str, rows: Sequence[Objective], today: date) -> list[Rollup]:
+    """Roll the objectives up from their aligned goals, each goal's status the progress model's on `today`."""
     goals = aligned_goals(session, team_id, [row.id for row in rows])
     facts = [ObjectiveFacts(row.id, row.title, row.unit, row.target) for row in rows]
-    aligned = [AlignedGoal(g.id, g.objective_id, g.unit, g.direction, g.baseline, g.current, g.pace, g.status)
+    aligned = [AlignedGoal(g.id, g.objective_id, g.unit, g.direction, g.baseline, g.current,
+                           str(standing_of(g, today).status), g.status)
                for g in goals if g.objective_id is not None]
     return rollups(facts, aligned)
 

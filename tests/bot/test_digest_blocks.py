@@ -9,8 +9,8 @@ import pytest
 
 from bot.blocks.common import MAX_BLOCKS, SECTION_LIMIT
 from bot.blocks.digests import MESSAGE_CHARS, DigestView, Formats, digest_messages
-from bot.rules.digest_math import GoalFacts, LastCheckIn, standing
-from bot.rules.forecast import Forecast
+from bot.rules.digest_math import DigestGoal, LastCheckIn
+from bot.rules.progress import GoalNumbers, Kind, standing
 from prompts import fmt_amount, fmt_number
 from slackfake.web_api import validate_blocks
 
@@ -33,18 +33,19 @@ def test_digest_numbers_read_exactly_like_everywhere_else(lang: str) -> None:
 
 
 def _team(people: int, goals_each: int, *, title: str = "Grow {n}", note: str | None = "on it") -> DigestView:
-    facts_of = [
-        GoalFacts(id=p * 100 + g, owner=f"U{p:03d}", title=title.format(n=p * 100 + g), unit="EUR",
-                  direction="increase", baseline=0.0, target=100_000.0, current=1000.0 * (p % 90),
-                  start=date(2026, 10, 1), deadline=date(2026, 12, 31), status="active", adjusted=g == 0)
+    last = LastCheckIn(week_start=WEEK, on=WEEK, value=1.0, mood="blocked", note=note, blocker=note)
+    history = tuple((date(2026, 10, 5) + (WEEK - date(2026, 10, 5)) * k / 7, 1000.0 * k) for k in range(1, 8))
+    standings = [
+        DigestGoal(id=p * 100 + g, owner=f"U{p:03d}", title=title.format(n=p * 100 + g), adjusted=g == 0,
+                   standing=standing(GoalNumbers(kind=Kind.REACH, target=100_000.0, baseline=0.0,
+                                                 current=1000.0 * (p % 90), start=date(2026, 10, 1),
+                                                 deadline=date(2026, 12, 31), unit="EUR", history=history), TODAY),
+                   last=last, checked_in=True, skipped=False)
         for p in range(people) for g in range(goals_each)
     ]
-    last = LastCheckIn(week_start=WEEK, on=WEEK, value=1.0, mood="blocked", note=note, blocker=note)
-    outlook = Forecast(projected_at_deadline=80_000.0, reach_date=None, rate_per_week=900.0)
-    standings = [standing(f, outlook, last, today=TODAY, week_start=WEEK) for f in facts_of]
     people_goals: dict[str, list] = {}
     for item in standings:
-        people_goals.setdefault(item.facts.owner, []).append(item)
+        people_goals.setdefault(item.owner, []).append(item)
     return DigestView(lang="en", week_start=WEEK, today=TODAY, people=list(people_goals.items()),
                       blockers=standings[:8], at_risk=standings[:5], missing=[f"U{p:03d}" for p in range(60)])
 

@@ -1,17 +1,18 @@
-"""The digest's one query: the database's trend sums give the forecast of bot.rules.forecast, on both databases."""
+"""The digest's one query gives the same standing as the progress model over every check-in, on both databases."""
 
 from __future__ import annotations
 
 import random
 from datetime import UTC, date, datetime, timedelta
 
-import pytest
 from sqlalchemy import Engine, event
 
-from bot.rules.forecast import forecast
-from bot.services.digests import team_standings
+from bot.blocks.standing import standing_of
+from bot.rules.digest_math import achieved_this_week
+from bot.services.digests import team_goals
 from storage.db import make_session_factory
 from storage.models import CheckIn, Goal
+from storage.repositories import list_goals
 
 TODAY, WEEK = date(2026, 11, 27), date(2026, 11, 23)
 AT = datetime(2026, 10, 1, 9, 0, tzinfo=UTC)
@@ -19,13 +20,13 @@ AT = datetime(2026, 10, 1, 9, 0, tzinfo=UTC)
 
 def _goal(owner: str, *, direction: str, target: float, baseline: float | None, current: float | None,
           start: date, status: str = "active", closed_at: datetime | None = None) -> Goal:
-    return Goal(team_id="T1", user_id=owner, title=f"{owner} {direction}", type="revenue", unit="EUR",
+    return Goal(team_id="T1", user_id=owner, title=f"{owner} {direction}", type="revenue", unit="EUR", metric="revenue",
                 direction=direction, baseline=baseline, target=target, current=current, start_date=start,
                 deadline=start + timedelta(weeks=30), status=status, lang="en", created_at=AT, updated_at=AT,
                 closed_at=closed_at)
 
 
-def test_trend_sums_from_the_database_give_the_same_forecast_as_every_check_in(engine: Engine) -> None:
+def test_the_digest_query_gives_the_models_standing_from_every_check_in(engine: Engine) -> None:
     rng = random.Random(3)
     sessions = make_session_factory(engine)
     histories: dict[int, list[tuple[date, float]]] = {}
@@ -55,20 +56,17 @@ def test_trend_sums_from_the_database_give_the_same_forecast_as_every_check_in(e
             histories[goal.id] = history
         session.commit()
 
-        standings = team_standings(session, team_id="T1", member_ids=["U0", "U1", "U2", "U3"], today=TODAY,
-                                   week_start=WEEK, tz="Europe/Rome")
-    assert len(standings) == 12
-    for item in standings:
-        facts = item.facts
-        baseline = facts.baseline if facts.baseline is not None or facts.direction == "maintain" else 0.0
-        expected = forecast(histories[facts.id], baseline=baseline, start=facts.start, deadline=facts.deadline,
-                            target=facts.target, direction=facts.direction)
-        assert item.forecast.reach_date == expected.reach_date
-        if expected.projected_at_deadline is None:
-            assert item.forecast.projected_at_deadline is None
-        else:
-            assert item.forecast.projected_at_deadline == pytest.approx(expected.projected_at_deadline, rel=1e-9)
-        latest = histories[facts.id][-1][0] if histories[facts.id] else None
+        shown = team_goals(session, team_id="T1", member_ids=["U0", "U1", "U2", "U3"], today=TODAY,
+                           week_start=WEEK, tz="Europe/Rome")
+        stored = {g.id: standing_of(g, TODAY) for g in list_goals(session, "T1")}
+    assert len(shown) == 12
+    for item in shown:
+        expected = stored[item.id]
+        assert item.standing.status == expected.status
+        assert item.standing.progress == expected.progress
+        assert item.standing.held == expected.held and item.standing.weeks_below == expected.weeks_below
+        assert item.standing.forecast == expected.forecast
+        latest = histories[item.id][-1][0] if histories[item.id] else None
         assert (item.last.week_start if item.last else None) == latest
 
 
@@ -84,8 +82,8 @@ def test_one_query_for_the_whole_team_whatever_its_size(engine: Engine) -> None:
                                   start=date(2026, 10, 1)))
             session.commit()
             statements.clear()
-            standings = team_standings(session, team_id="T1", member_ids=[f"S{size}-{n}" for n in range(size)],
-                                       today=TODAY, week_start=WEEK, tz="Europe/Rome")
+            standings = team_goals(session, team_id="T1", member_ids=[f"S{size}-{n}" for n in range(size)],
+                                   today=TODAY, week_start=WEEK, tz="Europe/Rome")
             counts.append(len(statements))
         assert len(standings) == size
     assert counts == [1, 1]
@@ -99,6 +97,6 @@ def test_goals_closed_before_this_week_and_dropped_goals_are_left_out(engine: En
             session.add(_goal("U1", direction="increase", target=10, baseline=0, current=10, start=date(2026, 10, 1),
                               status=status, closed_at=closed))
         session.commit()
-        shown = team_standings(session, team_id="T1", member_ids=["U1"], today=TODAY, week_start=WEEK,
-                               tz="Europe/Rome")
-    assert [(s.facts.status, s.achieved_this_week) for s in shown] == [("active", False), ("achieved", True)]
+        shown = team_goals(session, team_id="T1", member_ids=["U1"], today=TODAY, week_start=WEEK, tz="Europe/Rome")
+    assert [(s.standing.numbers.closed_as, achieved_this_week(s, WEEK)) for s in shown] == [
+        (None, False), ("achieved", True)]

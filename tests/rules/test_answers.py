@@ -111,6 +111,9 @@ CONFIDENCE = [
     ("sei, abbiamo 20 trattative aperte", "it", (6, "abbiamo 20 trattative aperte")),
     ("I'd say 7, two demos a week", "en", (7, "two demos a week")),
     ("confidence 6", "en", (6, None)),
+    ("hello 6", "en", (None, None)),  # a number the person did not mean as a score
+    ("ciao 6", "it", (None, None)),
+    ("la mia fiducia è 7", "it", (7, None)),
     ("80%", "en", (8, None)),
     ("11", "en", (None, None)),
     ("0", "en", (None, None)),

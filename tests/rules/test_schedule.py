@@ -103,3 +103,63 @@ def test_next_send_can_skip_the_week_already_checked_in() -> None:
     assert next_send(now, "Europe/Rome", 4, "16:00") == datetime(2026, 11, 27, 15, 0, tzinfo=UTC)
     assert next_send(now, "Europe/Rome", 4, "16:00", after_week=date(2026, 11, 23)) == datetime(
         2026, 12, 4, 15, 0, tzinfo=UTC)
+
+
+# --- the announced next check-in is the planner's ---------------------------------------------------------------
+
+from datetime import timedelta  # noqa: E402
+from zoneinfo import ZoneInfo  # noqa: E402
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from bot.rules.schedule import PlannedGoal, goal_due, next_checkin, open_slot  # noqa: E402
+
+
+def planner_sends(at: datetime, now_week: date, tz: str, weekday: int, hhmm: str, paused: date | None,
+                  goals: list[PlannedGoal]) -> bool:
+    """What the planner (bot.jobs.checkins.plan_checkins) would send on a run at `at`."""
+    slot = open_slot(at, tz, weekday, hhmm, paused)
+    if slot is None:
+        return False
+    week, moment = slot
+    send_day = moment.astimezone(ZoneInfo(tz)).date()
+    return any(goal_due(g.created_at, g.deadline, moment, send_day)
+               and not (week == now_week and g.asked_this_week) for g in goals)
+
+
+zones = st.sampled_from(["Europe/Rome", "America/New_York", "Asia/Tokyo", "UTC"])
+moments = st.datetimes(min_value=datetime(2026, 1, 1), max_value=datetime(2027, 12, 31), timezones=st.just(UTC))
+planned = st.lists(st.builds(
+    PlannedGoal,
+    created_at=st.datetimes(min_value=datetime(2025, 6, 1), max_value=datetime(2027, 12, 31), timezones=st.just(UTC)),
+    deadline=st.dates(min_value=date(2026, 1, 1), max_value=date(2028, 6, 30)),
+    asked_this_week=st.booleans()), min_size=1, max_size=4)
+
+
+@settings(max_examples=150, deadline=None)
+@given(now=moments, tz=zones, weekday=st.integers(0, 6), hour=st.integers(0, 23),
+       pause=st.one_of(st.none(), st.dates(min_value=date(2026, 1, 1), max_value=date(2028, 1, 1))), goals=planned)
+def test_the_announced_next_check_in_is_when_the_planner_sends_it(
+    now: datetime, tz: str, weekday: int, hour: int, pause: date | None, goals: list[PlannedGoal],
+) -> None:
+    hhmm = f"{hour:02d}:30"
+    goals = [g for g in goals if g.created_at is not None and g.created_at <= now] or [PlannedGoal(now - timedelta(days=30), goals[0].deadline)]
+    week = week_start(now.astimezone(ZoneInfo(tz)).date())
+    announced = next_checkin(now, tz, weekday, hhmm, paused_until=pause, goals=goals)
+    if announced is None:
+        for days in range(0, 800, 7):  # no later weekly moment sends anything
+            assert not planner_sends(now + timedelta(days=days, minutes=1), week, tz, weekday, hhmm, pause, goals)
+        return
+    if announced.due_now:
+        assert planner_sends(now, week, tz, weekday, hhmm, pause, goals)  # the next planner run sends it
+        return
+    assert announced.at > now
+    assert planner_sends(announced.at, week, tz, weekday, hhmm, pause, goals)
+    # Nothing goes out before the announced moment: run the planner just after every earlier weekly moment.
+    assert not planner_sends(now, week, tz, weekday, hhmm, pause, goals)
+    monday = week
+    while (slot := send_time(monday, weekday, hhmm, tz)) < announced.at:
+        if slot + timedelta(minutes=1) > now:
+            assert not planner_sends(slot + timedelta(minutes=1), week, tz, weekday, hhmm, pause, goals)
+        monday += timedelta(days=7)

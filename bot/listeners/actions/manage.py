@@ -83,10 +83,22 @@ def open_edit(kind: str) -> Work:
 
 def review_achieved(deps: Deps, client: WebClient, ctx: RequestContext, body: dict[str, Any],
                     action: dict[str, Any]) -> None:
-    """The review's "achieved": close the goal as achieved and say so."""
-    closing = goal_actions.close(deps, ctx, goal_id_of(action), GoalStatus.ACHIEVED)
-    close_card(client, body, (action.get("text") or {}).get("text") or t(ctx.lang, "review.achieved"),
-               goal_actions.review_card(deps, ctx, goal_id_of(action), message_card(body)))
+    """The review's "achieved": close the goal as achieved when its numbers say so; else ask for the owner's why."""
+    _review_close(deps, client, ctx, body, action, GoalStatus.ACHIEVED, "review.achieved")
+
+
+def review_missed(deps: Deps, client: WebClient, ctx: RequestContext, body: dict[str, Any],
+                  action: dict[str, Any]) -> None:
+    """The review's "missed": close the goal as missed, honestly, and say so."""
+    _review_close(deps, client, ctx, body, action, GoalStatus.MISSED, "review.missed")
+
+
+def _review_close(deps: Deps, client: WebClient, ctx: RequestContext, body: dict[str, Any], action: dict[str, Any],
+                  status: GoalStatus, label_key: str) -> None:
+    closing = goal_actions.close(deps, ctx, goal_id_of(action), status)
+    if closing.closed:  # an achievement the numbers do not show stays open until the owner says why
+        close_card(client, body, (action.get("text") or {}).get("text") or t(ctx.lang, label_key),
+                   goal_actions.review_card(deps, ctx, goal_id_of(action), message_card(body)))
     tell(deps, client, ctx, body, closing.message)
     refresh_home(deps, client, ctx.team_id, ctx.user_id)
 
@@ -128,6 +140,7 @@ BUTTONS: dict[str, Work] = {
     ids.ACTION_REVIEW_ADJUST: open_edit("edit"),
     ids.ACTION_REVIEW_EXTEND: open_edit("extend"),
     ids.ACTION_REVIEW_ACHIEVED: review_achieved,
+    ids.ACTION_REVIEW_MISSED: review_missed,
     ids.ACTION_HOME_NEW_GOAL: home_new_goal,
     ids.ACTION_HOME_CHECKIN: home_checkin,
 }

@@ -39,7 +39,7 @@ def show_list(deps: Deps, client: WebClient, ctx: RequestContext, command: Comma
     """List the person's goals, or (`/goal list @rep`) a report's, for their managers and admins."""
     if command.args.strip() and teams.list_of_someone(deps, client, ctx, command.args, respond):
         return
-    ephemeral(respond, goal_list(ctx.lang, goal_actions.goals_of(deps, ctx)))
+    ephemeral(respond, goal_list(ctx.lang, goal_actions.goals_of(deps, ctx), ctx.today))
 
 
 def set_language(deps: Deps, client: WebClient, ctx: RequestContext, command: Command, body: dict[str, Any],

@@ -28,7 +28,7 @@ from bot.services import goal_actions, teams
 from bot.services import goals_admin as admin
 from bot.services.home import refresh_home
 from bot.services.profiles import dm_channel
-from prompts import t
+from prompts import t, tn
 
 log = logging.getLogger(__name__)
 
@@ -71,8 +71,14 @@ def _close(deps: Deps, client: WebClient, ctx: RequestContext, command: Command,
 
 def close_done(deps: Deps, client: WebClient, ctx: RequestContext, command: Command, body: dict[str, Any],
                respond: Respond) -> None:
-    """`/goal done [id] [note]`: close a goal as done."""
+    """`/goal done [id] [note]`: close a goal as achieved (reached, or by override with the note as the why)."""
     _close(deps, client, ctx, command, respond, GoalStatus.DONE)
+
+
+def close_missed(deps: Deps, client: WebClient, ctx: RequestContext, command: Command, body: dict[str, Any],
+                 respond: Respond) -> None:
+    """`/goal missed [id] [note]`: close a goal as missed, honestly."""
+    _close(deps, client, ctx, command, respond, GoalStatus.MISSED)
 
 
 def close_dropped(deps: Deps, client: WebClient, ctx: RequestContext, command: Command, body: dict[str, Any],
@@ -106,15 +112,15 @@ def export_goals(deps: Deps, client: WebClient, ctx: RequestContext, command: Co
             ephemeral(respond, text_message(found.refusal or ""))
             return
         goals, scope = found.goals, found.channel_id
-        comment = t(lang, "export.team_comment", channel=f"<#{found.channel_id}>", count=len(goals))
+        comment = tn(lang, "export.team_comment", len(goals), channel=f"<#{found.channel_id}>")
     else:
         goals = goal_actions.goals_of(deps, ctx)
         if not goals:
             ephemeral(respond, text_message(t(lang, "manage.no_goals")))
             return
-        scope, comment = ctx.user_id, t(lang, "export.comment", count=len(goals))
+        scope, comment = ctx.user_id, tn(lang, "export.comment", len(goals))
     content = exports.render(goals, fmt, managers=teams.managers_of(deps.sessions, ctx.team_id),
-                             with_notes=ref is None)
+                             with_notes=ref is None, today=ctx.today)
     try:
         channel = dm_channel(deps, client, ctx)
         client.files_upload_v2(channel=channel, content=content.encode("utf-8"),

@@ -30,6 +30,7 @@ HANDLERS: dict[str, Handler] = {
     "digest": digests.digest_command,
     "edit": manage.edit_goal,
     "done": manage.close_done,
+    "missed": manage.close_missed,
     "drop": manage.close_dropped,
     "history": manage.show_history,
     "export": manage.export_goals,

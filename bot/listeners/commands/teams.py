@@ -82,7 +82,7 @@ def team_command(deps: Deps, client: WebClient, ctx: RequestContext, command: Co
     """`/goal team`, `team add @a @b [to @m] [confirm]`, `team remove @a`, `team approval on|off`, `team week`."""
     action, rest = _split(command.args)
     if not action:
-        ephemeral(respond, blocks.team_overview(ctx.lang, teams.team_overview(deps.sessions, ctx)))
+        ephemeral(respond, blocks.team_overview(ctx.lang, teams.team_overview(deps.sessions, ctx), ctx.today))
     elif action in APPROVAL_WORDS:
         approval(deps, ctx, rest, respond)
     elif action in WEEK_WORDS:
@@ -174,7 +174,7 @@ def objectives_command(deps: Deps, client: WebClient, ctx: RequestContext, comma
 
 def list_objectives(deps: Deps, ctx: RequestContext, respond: Respond) -> None:
     """Answer with the objectives and how they stand."""
-    ephemeral(respond, blocks.objectives_list(ctx.lang, teams.objective_lines(deps.sessions, ctx.team_id)))
+    ephemeral(respond, blocks.objectives_list(ctx.lang, teams.objective_lines(deps.sessions, ctx.team_id, ctx.today)))
 
 
 def visibility_command(deps: Deps, client: WebClient, ctx: RequestContext, command: Command, body: dict[str, Any],
@@ -206,7 +206,7 @@ def list_of_someone(deps: Deps, client: WebClient, ctx: RequestContext, args: st
     if isinstance(result, Decision):
         ephemeral(respond, blocks.text_only(blocks.refusal_text(ctx.lang, result)))
     else:
-        ephemeral(respond, blocks.others_goals(ctx.lang, owner, result))
+        ephemeral(respond, blocks.others_goals(ctx.lang, owner, result, ctx.today))
     return True
 
 

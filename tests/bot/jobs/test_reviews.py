@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
+import pytest
 from sqlalchemy import select
 
 from bot import ids
@@ -19,7 +20,7 @@ from bot.jobs.reviews import (
 )
 from bot.jobs.runner import run_job
 from bot.local.workspace import LocalWorkspace
-from prompts import fmt_date, t
+from prompts import fmt_date, t, unit_name
 from storage.models import Goal, OutboxMessage, UserPref
 from tests.bot.conftest import all_text, dm_texts, last_bot_message
 from tests.bot.listeners.test_manage import add_goal, goal_of, last_modal, revisions_of, submit_edit
@@ -64,14 +65,16 @@ def test_the_owner_is_asked_to_review_on_the_deadline_day_once(workspace: LocalW
     assert review_keys(workspace) == [f"review:{goal_id}:deadline"]
     review = last_bot_message(workspace, "U1")
     text = all_text(review)
-    asked = t("en", "review.deadline", id=goal_id, title="acquire 10 new clients in the next six months",
-              date=fmt_date("en", date(2026, 12, 4)), when=t("en", "review.today"))
-    assert asked in text
-    for action_id in (ids.ACTION_REVIEW_ACHIEVED, ids.ACTION_REVIEW_EXTEND, ids.ACTION_REVIEW_ADJUST):
+    assert "reaches its deadline today (4 December 2026)" in text
+    # 4 of 10 clients: the review offers *Missed*, never a one-click *Achieved*.
+    for action_id in (ids.ACTION_REVIEW_MISSED, ids.ACTION_REVIEW_EXTEND, ids.ACTION_REVIEW_ADJUST):
         assert action_id in str(review["blocks"])
+    assert ids.ACTION_REVIEW_ACHIEVED not in str(review["blocks"])
 
     run_reviews(workspace, datetime(2026, 12, 4, 9, 0, tzinfo=UTC))
     assert review_keys(workspace) == [f"review:{goal_id}:deadline"]
+    asked = t("en", "review.deadline", id=goal_id, title="acquire 10 new clients in the next six months",
+              date=fmt_date("en", date(2026, 12, 4)), when=t("en", "review.today"))
     assert len([text for text in dm_texts(workspace, "U1") if asked in text]) == 1
 
 
@@ -136,14 +139,14 @@ def test_a_paused_owner_is_reviewed_when_the_pause_ends(workspace: LocalWorkspac
 
 
 def test_achieved_closes_the_goal_and_the_review_card(workspace: LocalWorkspace) -> None:
-    goal_id = add_goal(workspace, "U1", start_date=date(2026, 9, 1), deadline=date(2026, 12, 4))
+    goal_id = add_goal(workspace, "U1", start_date=date(2026, 9, 1), deadline=date(2026, 12, 4), current=10)
     run_reviews(workspace, datetime(2026, 12, 4, 9, 0, tzinfo=UTC))
     review = last_bot_message(workspace, "U1")
     workspace.click(review, ids.ACTION_REVIEW_ACHIEVED, user="U1", value=str(goal_id))
     goal = goal_of(workspace, goal_id)
     assert goal.status == "achieved" and goal.closed_at is not None
-    achieved = t("en", "manage.close.achieved", id=goal_id, title="acquire 10 new clients in the next six months")
-    assert achieved in dm_texts(workspace, "U1")[-1]
+    assert t("en", "manage.close.achieved", id=goal_id, title="acquire 10 new clients in the next six months") \
+        in dm_texts(workspace, "U1")[-1]
     card = next(m for m in workspace.fake.dm_messages("U1") if m["ts"] == review["ts"])
     assert ids.ACTION_REVIEW_ACHIEVED not in str(card["blocks"]) and "Achieved" in all_text(card)
     home = workspace.fake.home_view("U1")
@@ -186,7 +189,7 @@ def test_adjust_opens_the_full_edit_modal(workspace: LocalWorkspace) -> None:
 def test_someone_else_clicking_a_review_changes_nothing(workspace: LocalWorkspace) -> None:
     goal_id = add_goal(workspace, "U1", start_date=date(2026, 9, 1), deadline=date(2026, 12, 4))
     run_reviews(workspace, datetime(2026, 12, 4, 9, 0, tzinfo=UTC))
-    workspace.click(last_bot_message(workspace, "U1"), ids.ACTION_REVIEW_ACHIEVED, user="U2", value=str(goal_id))
+    workspace.click(last_bot_message(workspace, "U1"), ids.ACTION_REVIEW_MISSED, user="U2", value=str(goal_id))
     assert goal_of(workspace, goal_id).status == "active"
     assert t("it", "manage.not_yours", id=goal_id) in dm_texts(workspace, "U2")[-1]
 
@@ -198,3 +201,26 @@ def test_a_quarter_review_missed_on_the_day_goes_out_late_but_not_weeks_late(wor
     run_reviews(workspace, datetime(2027, 1, 2, 10, 0, tzinfo=UTC))
     assert review_keys(workspace) == [f"review:{goal_id}:2026Q4"]
     assert "The quarter ended on 31 December 2026" in all_text(last_bot_message(workspace, "U1"))
+
+
+@pytest.mark.parametrize("lang,user", [("en", "U1"), ("it", "U2")])
+def test_a_review_of_an_unmet_goal_closes_it_as_missed_and_never_as_achieved(
+    workspace: LocalWorkspace, lang: str, user: str,
+) -> None:
+    goal_id = add_goal(workspace, user, start_date=date(2026, 9, 1), deadline=date(2026, 12, 4), current=0,
+                       target=12)
+    run_reviews(workspace, datetime(2026, 12, 4, 9, 0, tzinfo=UTC))
+    review = last_bot_message(workspace, user)
+    # A stale or crafted *Achieved* click on 0 of 12 closes nothing: it asks for the owner's reason.
+    workspace.dispatch(*workspace.requests.block_actions(
+        user_id=user, action_id=ids.ACTION_REVIEW_ACHIEVED, value=str(goal_id), block_id=f"review:{goal_id}",
+        message=review, action_text="Achieved"))
+    assert goal_of(workspace, goal_id).status == "active"
+    shown = t(lang, "measure.of_count", current="0", target="12", unit=unit_name(lang, "clients", 12))
+    assert t(lang, "manage.close.needs_override", id=goal_id, title="acquire 10 new clients in the next six months",
+             shown=shown) in dm_texts(workspace, user)[-1]
+
+    workspace.click(review, ids.ACTION_REVIEW_MISSED, user=user, value=str(goal_id))
+    assert goal_of(workspace, goal_id).status == "missed"
+    assert t(lang, "manage.close.missed", id=goal_id, title="acquire 10 new clients in the next six months") \
+        in dm_texts(workspace, user)[-1]

@@ -7,7 +7,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from bot.local.workspace import LocalWorkspace
-from prompts import t
+from prompts import t, tn
 from storage.models import OutboxMessage
 from tests.bot.conftest import all_text
 from tests.bot.digest_support import (
@@ -132,12 +132,17 @@ def test_a_digest_now_for_a_channel_of_mixed_members(workspace: LocalWorkspace) 
     # Per goal: progress bar, value against target with its unit, pace, forecast, the last check-in.
     assert "▰▰▱▱▱▱▱▱▱▱ 25% · €30,000 of €120,000 · 🔴 off track" in text
     assert "Close €120k of new ARR* _(adjusted)_" in text
-    assert "📈 at this pace €" in text
+    assert "📈 at the recent pace €" in text  # three points over seven weeks: a trend, as a range
     assert "last check-in 17 Nov “legal review pending”" in text
-    assert "▰▰▰▰▰▰▰▱▱▱ 70% · 7 clients of 10 clients · 🟢 on track" in text
-    # The headline: totals per unit, who is most at risk, blockers quoted, who has not checked in.
-    assert "• €100,000 of €200,000 (50%)\n• 7 clients of 10 clients (70%)" in text
-    assert t("en", "digest.at_risk_label") in text and "*anna*: Close €120k of new ARR — 25% done, 62% expected by now" in text
+    assert "▰▰▰▰▰▰▰▱▱▱ 70% · 7 of 10 clients · 🟢 on track" in text
+    # The headline: gains per unit against the gain needed, who is most at risk, blockers, who has not checked in.
+    assert t("en", "digest.total_line", gained="€100,000", needed="€200,000", percent="50%",
+             goals=tn("en", "count.goals", 2)) in text
+    assert t("en", "digest.total_line", gained="7", needed="10 clients", percent="70%",
+             goals=tn("en", "count.goals", 1)) in text
+    assert "*Most at risk*" in text and t("en", "digest.at_risk_line", pace=t("en", "pace.off_track"), user="*anna*",
+                                          title="Close €120k of new ARR", detail=t(
+                                              "en", "standing.expected", done_at="at 25%", expected_the="62%")) in text
     assert "<@U2> on _Chiudere 80k di rinnovi_:\n>waiting for the pricing sign-off" in text
     assert "*Not checked in this week:* *anna*" in text
     # The chart, uploaded in the digest's thread: a PNG that matplotlib drew.
@@ -165,7 +170,8 @@ def test_a_team_too_large_for_one_message_continues_in_the_thread(workspace: Loc
     text = digest_text(workspace, "C1", digest)
     # The one who asked is named; the others are known only by id. Nobody is dropped across the split.
     assert all(f"<@{user}>" in text for user in members[1:]) and f"*{members[0].lower()}*" in text
-    assert "1,080 meetings of 3,600 meetings (30%)" in text
+    assert t("en", "digest.total_line", gained="1,080", needed="3,600 meetings", percent="30%",
+             goals=tn("en", "count.goals", 90)) in text
     assert workspace.fake.rejections() == []
 
 

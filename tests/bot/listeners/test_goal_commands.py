@@ -7,7 +7,7 @@ import json
 from sqlalchemy import select
 
 from bot.local.workspace import LocalWorkspace
-from prompts import t
+from prompts import t, tn
 from storage.models import Goal
 from tests.bot.conftest import all_text, dm_texts
 
@@ -42,7 +42,9 @@ def test_list_shows_goals_with_progress_and_deadline(workspace: LocalWorkspace) 
     workspace.command("list", user="U1")
     text = ephemeral_texts(workspace, "U1")[-1]
     assert "acquire 10 new clients in the next six months" in text
-    assert "0 clients of 10 clients" in text and "26 May 2027" in text
+    assert t("en", "measure.reach", pair="0 of 10 clients", date="26 May 2027") in text
+    assert "0 clients of 10 clients" not in text and "1 goals" not in text
+    assert tn("en", "list.fallback", 1) in text
 
 
 def test_list_without_goals_says_how_to_start(workspace: LocalWorkspace) -> None:

@@ -279,5 +279,6 @@ def test_retention_goal_card_names_its_implied_subject(workspace: LocalWorkspace
     workspace.say("9 - quarterly business reviews with top accounts", user="U1")
     workspace.say("reduce churn in the enterprise segment", user="U1")
     card = all_text(last_bot_message(workspace, "U1"))
-    assert "*Specific*\ncustomer retention" in card and t("en", "summary.not_set") not in card
-    assert "retention rate at least 90%" in card and "26 November 2027" in card
+    assert "*Specific*\ncustomer retention" in card and "not set" not in card
+    assert t("en", "measure.maintain", metric="retention rate", target_at="at 90%") in card
+    assert "26 November 2027" in card

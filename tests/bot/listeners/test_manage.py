@@ -6,12 +6,13 @@ import json
 from datetime import date
 from typing import Any
 
+import pytest
 from slack_bolt import BoltResponse
 from sqlalchemy import select
 
 from bot import ids
 from bot.local.workspace import LocalWorkspace
-from prompts import fmt_date, t
+from prompts import fmt_date, t, unit_name
 from storage.models import CheckIn, Goal, GoalRevision
 from tests.bot.conftest import NOW, all_text, dm_texts, last_bot_message
 
@@ -280,16 +281,38 @@ def test_an_unknown_goal_number_gets_a_clear_answer(workspace: LocalWorkspace) -
 
 
 def test_done_closes_the_only_goal_with_the_note_kept_verbatim_and_shown_escaped(workspace: LocalWorkspace) -> None:
-    goal_id = add_goal(workspace, "U1")
+    goal_id = add_goal(workspace, "U1", current=10.0)
     note = "<!channel> signed <@U9> & <https://evil.example|click here>"
     workspace.command(f"done {note}", user="U1")
     goal = goal_of(workspace, goal_id)
-    assert (goal.status, goal.closed_note) == ("done", note)
+    assert (goal.status, goal.closed_note) == ("achieved", note)
     assert goal.closed_at is not None
     text = ephemeral_texts(workspace, "U1")[-1]
     assert "&lt;!channel&gt;" in text and "<!channel>" not in text and "&amp;" in text
     [revision] = revisions_of(workspace, goal_id)
-    assert (revision.field, revision.before, revision.after, revision.reason) == ("status", "active", "done", note)
+    assert (revision.field, revision.before, revision.after, revision.reason) == ("status", "active", "achieved", note)
+
+
+@pytest.mark.parametrize("lang,user,done", [("en", "U1", "done"), ("it", "U2", "fatto")])
+def test_done_on_an_unmet_goal_asks_and_an_override_is_kept_in_the_history(
+    workspace: LocalWorkspace, lang: str, user: str, done: str,
+) -> None:
+    goal_id = add_goal(workspace, user, target=12.0, current=0.0)
+    workspace.command(f"{done} {goal_id}", user=user)
+    assert goal_of(workspace, goal_id).status == "active"
+    shown = t(lang, "measure.of_count", current="0", target="12", unit=unit_name(lang, "clients", 12))
+    assert t(lang, "manage.close.needs_override", id=goal_id, title="acquire 10 new clients in the next six months",
+             shown=shown) in ephemeral_texts(workspace, user)[-1]
+
+    workspace.command(f"{done} {goal_id} the customer signed a framework deal worth more", user=user)
+    goal = goal_of(workspace, goal_id)
+    assert goal.status == "achieved"
+    assert t(lang, "manage.close.achieved_override", id=goal_id,
+             title="acquire 10 new clients in the next six months") in ephemeral_texts(workspace, user)[-1]
+    override, status = revisions_of(workspace, goal_id)
+    assert (override.field, override.before, override.after) == ("override", "0", "achieved")
+    assert override.reason == "the customer signed a framework deal worth more"
+    assert (status.field, status.after) == ("status", "achieved")
 
 
 def test_drop_with_several_goals_asks_which_one(workspace: LocalWorkspace) -> None:
@@ -304,14 +327,13 @@ def test_drop_with_several_goals_asks_which_one(workspace: LocalWorkspace) -> No
 
 
 def test_a_closed_goal_cannot_be_closed_or_edited_again(workspace: LocalWorkspace) -> None:
-    goal_id = add_goal(workspace, "U1")
+    goal_id = add_goal(workspace, "U1", current=10.0)
     workspace.command(f"done {goal_id}", user="U1")
     workspace.command(f"drop {goal_id}", user="U1")
-    closed = t("en", "manage.already_closed", id=goal_id, status="done")
-    assert closed in ephemeral_texts(workspace, "U1")[-1]
+    assert "already closed (achieved)" in ephemeral_texts(workspace, "U1")[-1]
     workspace.command(f"edit {goal_id}", user="U1")
-    assert closed in ephemeral_texts(workspace, "U1")[-1]
-    assert goal_of(workspace, goal_id).status == "done"
+    assert "already closed" in ephemeral_texts(workspace, "U1")[-1]
+    assert goal_of(workspace, goal_id).status == "achieved"
 
 
 def test_an_injected_reason_is_stored_verbatim_and_escaped_wherever_shown(workspace: LocalWorkspace) -> None:

@@ -1,0 +1,189 @@
+"""How every screen shows a goal's standing: the progress model's answer (bot.rules.progress), rendered.
+
+Nothing here computes progress, pace or status: a stored goal is mapped to the model's plain numbers
+(`numbers_of`), the model answers (`standing_of`), and these functions put its answer into words.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from bot.blocks.common import clip, escape
+from bot.rules.progress import (
+    CURRENCIES,
+    Forecast,
+    GoalNumbers,
+    Kind,
+    Standing,
+    Status,
+    growth_target_amount,
+    kind_of,
+    progress_bar,
+    standing,
+)
+from prompts import at_amount, fmt_amount, fmt_date, fmt_number, t, the_amount, tn, unit_name
+
+__all__ = [
+    "bar",
+    "forecast_line",
+    "history_of",
+    "measure_text",
+    "numbers_of",
+    "overridden",
+    "percent",
+    "status_label",
+    "standing_of",
+    "title_text",
+    "value_of_target",
+]
+
+TITLE_LIMIT = 300
+
+
+def history_of(goal: Any) -> tuple[tuple[date, float], ...]:
+    """The goal's recorded values as (week, value), oldest first; skipped and unanswered weeks left out."""
+    points = [(c.week_start, float(c.value)) for c in (getattr(goal, "checkins", None) or [])
+              if c.value is not None and c.status == "answered"]
+    return tuple(sorted(points))
+
+
+def overridden(goal: Any) -> bool:
+    """Whether the owner closed the goal as achieved against its numbers (an "override" revision)."""
+    return any(r.field == "override" for r in (getattr(goal, "revisions", None) or []))
+
+
+def numbers_of(goal: Any) -> GoalNumbers:
+    """A stored goal (any object with the Goal model's attributes) as the model's plain numbers."""
+    kind = kind_of(goal.direction, goal.unit, goal.metric)
+    return GoalNumbers(
+        kind=kind, target=float(goal.target), baseline=None if goal.baseline is None else float(goal.baseline),
+        current=None if goal.current is None else float(goal.current), start=goal.start_date,
+        deadline=goal.deadline, unit=goal.unit, closed_as=None if goal.status == "active" else goal.status,
+        override=overridden(goal), history=history_of(goal),
+        base_amount=float(goal.baseline) if kind is Kind.GROWTH and goal.baseline else None,
+    )
+
+
+def standing_of(goal: Any, today: date) -> Standing:
+    """The model's standing of a stored goal on `today`."""
+    return standing(numbers_of(goal), today)
+
+
+def status_label(lang: str, item: Standing) -> str:
+    """The status as every screen names it: "🟢 on track", "🏆 achieved", "⚪ not started"…"""
+    return t(lang, f"pace.{item.status}")
+
+
+def percent(lang: str, fraction: float) -> str:
+    """A fraction as a whole percentage, the way the language writes it: 0.4 → "40%"."""
+    return fmt_amount(lang, float(round(fraction * 100)), "%")
+
+
+def bar(item: Standing) -> str:
+    """The progress bar: progress towards the target, or for MAINTAIN the share of the period held."""
+    if item.numbers.kind is Kind.MAINTAIN:
+        return progress_bar(item.expected if item.held else (0.0 if item.held is False else None))
+    return progress_bar(item.progress)
+
+
+def _count_unit(unit: str | None) -> bool:
+    return bool(unit) and unit not in CURRENCIES and unit != "%"
+
+
+def value_of_target(lang: str, value: float | None, target: float, unit: str | None) -> str:
+    """"0 of 12 clients", "€0 of €250,000", "4% of 10%": the unit named once, in the target's plural form."""
+    if _count_unit(unit):
+        return t(lang, "measure.of_count", current=fmt_number(lang, value), target=fmt_number(lang, target),
+                 unit=unit_name(lang, str(unit), target))
+    return t(lang, "measure.of", current=fmt_amount(lang, value, unit), target=fmt_amount(lang, target, unit))
+
+
+def measure_text(lang: str, item: Standing) -> str:
+    """Where the goal stands, from its structured fields: "0 of 12 clients by 30 June 2027" (no percentages
+    of a floor for MAINTAIN goals: "held at or above 90% so far")."""
+    g = item.numbers
+    deadline = fmt_date(lang, g.deadline)
+    if g.kind is Kind.MAINTAIN:
+        floor_at = at_amount(lang, g.target, g.unit)
+        if g.current is None:
+            return t(lang, "measure.maintain_none", floor_at=floor_at, date=deadline)
+        key = "measure.maintain_held" if item.held else "measure.maintain_below"
+        return t(lang, key, current=fmt_amount(lang, g.current, g.unit), floor_at=floor_at, date=deadline,
+                 weeks=tn(lang, "count.weeks_below", item.weeks_below))
+    if g.kind is Kind.GROWTH:
+        growth = fmt_amount(lang, item.value or 0.0, "%")
+        text = t(lang, "measure.growth", current=growth, target=fmt_amount(lang, g.target, "%"), date=deadline)
+        amount = growth_target_amount(g)
+        if amount is not None and g.base_amount is not None:
+            text += " " + t(lang, "measure.growth_amount", amount=fmt_number(lang, round(amount)),
+                            target=fmt_amount(lang, g.target, "%"), base=fmt_number(lang, g.base_amount))
+        return text
+    if g.kind is Kind.REDUCE:
+        text = t(lang, "measure.reduce", pair=value_of_target(lang, item.value, g.target, g.unit), date=deadline)
+        if g.baseline is not None:
+            text += " " + t(lang, "measure.from", start=fmt_amount(lang, g.baseline, g.unit))
+        return text
+    text = t(lang, "measure.reach", pair=value_of_target(lang, item.value, g.target, g.unit), date=deadline)
+    if g.baseline not in (None, 0):
+        text += " " + t(lang, "measure.from", start=fmt_amount(lang, g.baseline, g.unit))
+    return text
+
+
+def progress_text(lang: str, item: Standing) -> str:
+    """The bar and the percentage done (for MAINTAIN, how long the floor has held)."""
+    if item.numbers.kind is Kind.MAINTAIN:
+        return bar(item)
+    if item.progress is None:
+        return bar(item)
+    return f"{bar(item)} {percent(lang, max(item.progress, 0.0))}"
+
+
+def expected_text(lang: str, item: Standing) -> str | None:
+    """"completed 0%, expected 5% by now" — only for an active goal with a distance to cover."""
+    if item.closed or item.progress is None or item.numbers.kind is Kind.MAINTAIN:
+        return None
+    if item.status in (Status.ACHIEVED, Status.MISSED):
+        return None
+    done = float(round(max(item.progress, 0.0) * 100))
+    return t(lang, "standing.expected", done_at=at_amount(lang, done, "%"),
+             expected_the=the_amount(lang, float(round(item.expected * 100)), "%"))
+
+
+def _rounded(value: float, unit: str | None) -> float:
+    # A projection is an estimate: whole amounts and whole counts, one decimal for rates.
+    return round(value, 1) if unit == "%" else float(round(value))
+
+
+def forecast_line(lang: str, item: Standing) -> str:
+    """One mrkdwn line on where the goal is heading, or why there is no forecast."""
+    g = item.numbers
+    if item.closed:
+        return t(lang, "forecast.closed")
+    if item.status is Status.ACHIEVED:
+        return t(lang, "forecast.achieved")
+    if item.overdue:
+        return t(lang, "forecast.overdue", date=fmt_date(lang, g.deadline))
+    if g.kind is Kind.MAINTAIN:
+        return t(lang, "forecast.maintain")
+    result: Forecast | None = item.forecast
+    if result is None:
+        return t(lang, "forecast.not_enough")
+    unit = "%" if g.kind is Kind.GROWTH else g.unit
+    deadline = fmt_date(lang, g.deadline)
+    if result.reach is not None:
+        return t(lang, "forecast.reach", date=fmt_date(lang, result.reach), deadline=deadline)
+    low, high = _rounded(result.low, unit), _rounded(result.high, unit)
+    if low == high:
+        return t(lang, "forecast.at", value=fmt_amount(lang, low, unit), deadline=deadline,
+                 target=fmt_amount(lang, g.target, unit))
+    return t(lang, "forecast.between", low=fmt_amount(lang, low, unit), high=fmt_amount(lang, high, unit),
+             deadline=deadline, target=fmt_amount(lang, g.target, unit))
+
+
+def title_text(lang: str, goal: Any, limit: int = TITLE_LIMIT) -> str:
+    """The owner's words, escaped; marked as the original wording once the goal's numbers were edited."""
+    title = escape(clip(goal.title or goal.subject or "", limit))
+    if getattr(goal, "adjusted_at", None) is not None:
+        return t(lang, "standing.original_title", title=title)
+    return title

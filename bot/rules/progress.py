@@ -1,0 +1,498 @@
+"""What a goal's number means: the one model of progress, pace, status, forecast, totals and closing.
+
+Every screen (check-in card and thread answer, `/goal list`, App Home, the edit list, reviews, the digest and
+its chart, exports) asks this module and renders what it says; nothing else computes progress or status.
+
+The four kinds of goal (from the seed article's goal types):
+
+* REACH     a count or amount from a starting point up to a target: 10 new clients, €200k → €260k.
+            Progress is (value − start) / (target − start); a goal with no recorded start counts from zero
+            only when it counts new things (clients, deals, amounts closed): its start *is* zero.
+* GROWTH    "+15% sales of product X": values are the growth so far, in percent over the starting period,
+            so the start is 0% and the target is +15%. With the starting amount known (`base_amount`), the
+            target is also base × 1.15 and both are shown.
+* REDUCE    churn down to 3%, at-risk accounts down to 2: progress is (start − value) / (start − target);
+            without a recorded start there is no distance to measure, and the status says so.
+* MAINTAIN  retention ≥ 90% for a year: "held so far" — every recorded value at or above the floor. A week
+            below the floor is a miss, never "92% of 90%"; it is achieved only at the deadline, held.
+
+Status of an active goal, with p the progress and e the expected progress (share of the period elapsed):
+  not_started      no value recorded yet (nothing says it is behind or ahead)
+  needs_baseline   a REDUCE goal without a starting point
+  achieved         the numbers reach the target (MAINTAIN: held until the deadline)
+  missed           the deadline passed without reaching it (MAINTAIN: a recorded value below the floor
+                   once the deadline passed)
+  on_track         p ≥ e − ON_TRACK_SLACK
+  at_risk          p ≥ AT_RISK_SHARE · e − AT_RISK_SLACK (MAINTAIN: held now, but a week fell below)
+  off_track        lower (MAINTAIN: below the floor now)
+Closed goals: achieved only when the numbers say so or the owner overrode them (recorded in the history);
+a goal closed as achieved/done whose numbers fall short and has no override reads as missed; dropped is dropped.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from enum import StrEnum
+
+__all__ = [
+    "ADDITIVE_UNITS",
+    "AT_RISK_SHARE",
+    "AT_RISK_SLACK",
+    "Forecast",
+    "GoalNumbers",
+    "Kind",
+    "ON_TRACK_SLACK",
+    "Standing",
+    "Status",
+    "Total",
+    "can_close_as_achieved",
+    "expected_progress",
+    "forecast",
+    "gain",
+    "is_reached",
+    "kind_of",
+    "progress",
+    "progress_bar",
+    "standing",
+    "status",
+    "team_totals",
+    "percent_readings",
+]
+
+ON_TRACK_SLACK = 0.05
+AT_RISK_SHARE = 0.75
+# The extra slack keeps the first couple of weeks of a quarter from reading as off track.
+AT_RISK_SLACK = 0.10
+# A forecast needs this much evidence: three values over three weeks. Fewer is noise, not a trend.
+MIN_POINTS = 3
+MIN_SPAN_DAYS = 21
+# The most recent values a forecast looks at: the trend that matters is the recent one.
+TREND_POINTS = 6
+# A jump from below to past the target covering more than this share of the whole way is confirmed first.
+JUMP_SHARE = 0.5
+
+# Units whose values add up across people; rates (%) and unit-less numbers of different metrics do not.
+ADDITIVE_UNITS = frozenset({"EUR", "USD", "GBP", "CHF", "clients", "deals", "accounts", "meetings"})
+CURRENCIES = frozenset({"EUR", "USD", "GBP", "CHF"})
+# Metrics that are themselves rates: "+5%" on them is percentage points, not growth over a starting amount.
+RATE_METRICS = frozenset({"retention_rate", "renewal_rate", "churn_rate", "nps", "conversion_rate", "win_rate"})
+
+
+class Kind(StrEnum):
+    """What kind of number a goal is about."""
+
+    REACH = "reach"
+    GROWTH = "growth"
+    REDUCE = "reduce"
+    MAINTAIN = "maintain"
+
+
+class Status(StrEnum):
+    """Where a goal stands, by its numbers (and, once closed, by how it was closed)."""
+
+    NOT_STARTED = "not_started"
+    NEEDS_BASELINE = "needs_baseline"
+    ON_TRACK = "on_track"
+    AT_RISK = "at_risk"
+    OFF_TRACK = "off_track"
+    ACHIEVED = "achieved"
+    MISSED = "missed"
+    DROPPED = "dropped"
+
+
+ACTIVE_ORDER = {Status.OFF_TRACK: 0, Status.AT_RISK: 1, Status.NEEDS_BASELINE: 2, Status.NOT_STARTED: 3,
+                Status.ON_TRACK: 4, Status.MISSED: 5, Status.ACHIEVED: 6, Status.DROPPED: 7}
+
+
+def kind_of(direction: str, unit: str | None, metric: str | None) -> Kind:
+    """The kind of a stored goal, from its direction, unit and metric."""
+    if direction == "maintain":
+        return Kind.MAINTAIN
+    if direction == "decrease":
+        return Kind.REDUCE
+    if unit == "%" and metric not in RATE_METRICS and metric is not None:
+        return Kind.GROWTH  # "+15% sales": a share of where the sales started, not a rate
+    return Kind.REACH
+
+
+@dataclass(slots=True)  # not frozen: built for every goal of a digest, and frozen doubles the cost
+class GoalNumbers:
+    """A goal's numbers as plain values: what the model reads (no database object crosses into rules)."""
+
+    kind: Kind
+    target: float
+    baseline: float | None
+    current: float | None  # the latest recorded value; None before the first check-in
+    start: date
+    deadline: date
+    unit: str | None = None
+    closed_as: str | None = None  # None while active; else achieved, done, missed or dropped
+    override: bool = False  # closed as achieved by the owner's explicit override (kept in the history)
+    history: tuple[tuple[date, float], ...] = ()  # recorded values, oldest first (skipped weeks left out)
+    base_amount: float | None = None  # GROWTH: the starting amount the percentage grows from, when known
+    below_count: int | None = None  # MAINTAIN: values below the floor, when counted elsewhere than `history`
+
+    @property
+    def start_value(self) -> float | None:
+        """Where progress is measured from: the recorded start, zero for REACH and GROWTH without one."""
+        if self.kind is Kind.GROWTH:
+            return 0.0  # growth values are "percent over the start": the start is 0% by definition
+        if self.baseline is not None:
+            return float(self.baseline)
+        return 0.0 if self.kind is Kind.REACH else None
+
+
+def is_reached(g: GoalNumbers, value: float | None = None) -> bool:
+    """Whether `value` (default: the current one) is on the target's side of it (MAINTAIN: at or above)."""
+    value = g.current if value is None else value
+    if value is None:
+        return False
+    if g.kind is Kind.REDUCE:
+        return value <= g.target + 1e-9
+    return value >= g.target - 1e-9
+
+
+def progress(g: GoalNumbers, value: float | None = None) -> float | None:
+    """0 at the start and 1 at the target (beyond 1 past it, negative moving away); None when unmeasurable.
+
+    MAINTAIN goals have no distance to cover: None (their standing says "held so far" instead).
+    """
+    value = g.current if value is None else value
+    start = g.start_value
+    if g.kind is Kind.MAINTAIN or value is None or start is None:
+        return None
+    distance = g.target - start if g.kind is not Kind.REDUCE else start - g.target
+    if math.isclose(distance, 0.0, abs_tol=1e-12) or distance < 0:
+        return 1.0 if is_reached(g, value) else 0.0  # no way to go (or the wrong way): reached or not
+    moved = value - start if g.kind is not Kind.REDUCE else start - value
+    return moved / distance
+
+
+def expected_progress(g: GoalNumbers, today: date) -> float:
+    """The share of the goal's period elapsed on `today`, 0..1: where steady progress would be now."""
+    total = (g.deadline - g.start).days
+    if total <= 0:
+        return 1.0 if today >= g.deadline else 0.0
+    return min(1.0, max(0.0, (today - g.start).days / total))
+
+
+def _values(g: GoalNumbers) -> list[float]:
+    values = [v for _, v in g.history]
+    if g.current is not None and (not values or values[-1] != g.current):
+        values.append(g.current)
+    return values
+
+
+def held(g: GoalNumbers) -> bool | None:
+    """MAINTAIN: True when every recorded value held the floor, False when one fell below, None with none."""
+    if not _values(g):
+        return None
+    return weeks_below(g) == 0
+
+
+def weeks_below(g: GoalNumbers) -> int:
+    """MAINTAIN: how many recorded values fell below the floor."""
+    if g.below_count is not None:
+        return g.below_count + (1 if g.current is not None and g.current < g.target - 1e-9
+                                and (not g.history or g.history[-1][1] != g.current) else 0)
+    return sum(1 for v in _values(g) if v < g.target - 1e-9)
+
+
+def can_close_as_achieved(g: GoalNumbers, today: date) -> bool:
+    """Whether the numbers alone say the goal is achieved (else closing it so needs the owner's override)."""
+    if g.kind is Kind.MAINTAIN:
+        return today >= g.deadline and held(g) is True
+    if g.kind is Kind.REDUCE and g.start_value is None:
+        return is_reached(g)
+    p = progress(g)
+    return p is not None and p >= 1.0 - 1e-9
+
+
+def status(g: GoalNumbers, today: date) -> Status:
+    """The goal's status on `today` (thresholds in the module docstring)."""
+    if g.closed_as is not None:
+        if g.closed_as == "dropped":
+            return Status.DROPPED
+        if g.closed_as in ("achieved", "done"):
+            # The numbers at closing, not the click, decide — unless the owner overrode them on the record.
+            reached = can_close_as_achieved(g, max(today, g.deadline))
+            return Status.ACHIEVED if reached or g.override else Status.MISSED
+        return Status.MISSED
+    if g.current is None:
+        return Status.NOT_STARTED
+    if g.kind is Kind.MAINTAIN:
+        now_held = g.current >= g.target - 1e-9
+        ever_below = held(g) is False
+        if today > g.deadline or (today == g.deadline and not ever_below):
+            return Status.ACHIEVED if not ever_below else Status.MISSED
+        if not now_held:
+            return Status.OFF_TRACK
+        return Status.AT_RISK if ever_below else Status.ON_TRACK
+    if g.kind is Kind.REDUCE and g.start_value is None:
+        if is_reached(g):
+            return Status.ACHIEVED
+        return Status.MISSED if today > g.deadline else Status.NEEDS_BASELINE
+    p = progress(g)
+    assert p is not None
+    if p >= 1.0 - 1e-9:
+        return Status.ACHIEVED
+    if today > g.deadline:
+        return Status.MISSED
+    e = expected_progress(g, today)
+    if p >= e - ON_TRACK_SLACK:
+        return Status.ON_TRACK
+    if p >= AT_RISK_SHARE * e - AT_RISK_SLACK:
+        return Status.AT_RISK
+    return Status.OFF_TRACK
+
+
+# --- forecast ---------------------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)  # not frozen: built for every goal of a digest, and frozen doubles the cost
+class Forecast:
+    """Where the recent trend leads: a range at the deadline and, when it gets there, the day the target is met.
+
+    `low`/`high` bracket the value at the deadline between the slower and the faster half of the trends seen;
+    `reach` is the day the median trend meets the target (None when it does not before the deadline).
+    """
+
+    low: float
+    high: float
+    likely: float
+    reach: date | None
+    per_week: float
+
+
+def _theil_sen(points: Sequence[tuple[float, float]]) -> tuple[float, float, float] | None:
+    """The median, lower- and upper-quartile pairwise slopes (Theil–Sen); None without a slope."""
+    count = len(points)
+    slopes = sorted([(points[j][1] - y) / (points[j][0] - x) for i, (x, y) in enumerate(points)
+                     for j in range(i + 1, count) if points[j][0] != x])
+    if not slopes:
+        return None
+    n = len(slopes)
+    mid = slopes[n // 2] if n % 2 else (slopes[n // 2 - 1] + slopes[n // 2]) / 2
+    return mid, slopes[n // 4], slopes[(3 * n) // 4 if n > 1 else 0]
+
+
+def forecast(g: GoalNumbers, today: date) -> Forecast | None:
+    """A forecast from enough recent history with a robust (Theil–Sen) trend, or None when it would be a guess.
+
+    None: a closed or MAINTAIN goal, a goal past its deadline, fewer than MIN_POINTS values over MIN_SPAN_DAYS,
+    or a trend so spread that its range is wider than the whole way to the target.
+    """
+    if g.closed_as is not None or g.kind is Kind.MAINTAIN or today > g.deadline:
+        return None
+    start = g.start_value
+    if start is None:
+        return None
+    recent = g.history[-TREND_POINTS:]
+    points = [((day - g.start).days, value) for day, value in recent]
+    if len(g.history) <= TREND_POINTS and (not recent or recent[0][0] > g.start):
+        points.insert(0, (0, start))  # while the history is short, the start is one of the trend's points
+    if len(points) < MIN_POINTS or points[-1][0] - points[0][0] < MIN_SPAN_DAYS:
+        return None
+    fit = _theil_sen([(float(x), float(y)) for x, y in points])
+    if fit is None:
+        return None
+    slope, slow, fast = fit
+    at_deadline = float((g.deadline - g.start).days)
+    last_x, last_y = points[-1]
+    # Projected from the latest value, so the range starts where the goal is, not where the line passes.
+    likely = last_y + slope * (at_deadline - last_x)
+    ends = sorted((last_y + slow * (at_deadline - last_x), last_y + fast * (at_deadline - last_x)))
+    distance = abs(g.target - start)
+    if distance > 0 and ends[1] - ends[0] > distance:
+        return None  # a range wider than the whole goal is not a forecast anyone should plan on
+    reach: date | None = None
+    if not is_reached(g, last_y):
+        towards = slope > 1e-12 if g.kind is not Kind.REDUCE else slope < -1e-12
+        if towards:
+            days = (g.target - last_y) / slope
+            day = g.start + timedelta(days=int(last_x) + math.ceil(days - 1e-9))
+            reach = day if day <= g.deadline else None
+    return Forecast(low=ends[0], high=ends[1], likely=likely, reach=reach, per_week=slope * 7)
+
+
+# --- one goal, everything a screen shows ----------------------------------------------------------------------------
+
+
+@dataclass(slots=True)  # not frozen: built for every goal of a digest, and frozen doubles the cost
+class Standing:
+    """Everything a screen shows about one goal on one day, computed once."""
+
+    numbers: GoalNumbers
+    status: Status
+    progress: float | None  # None for MAINTAIN and for goals without a measurable start
+    expected: float
+    value: float | None  # the value to show as "now" (the start before the first check-in)
+    forecast: Forecast | None
+    held: bool | None  # MAINTAIN only
+    weeks_below: int  # MAINTAIN only
+    overdue: bool  # active and past the deadline
+
+    @property
+    def closed(self) -> bool:
+        """Whether the goal is no longer active."""
+        return self.numbers.closed_as is not None
+
+    @property
+    def shortfall(self) -> float:
+        """How far behind its expected progress the goal is (negative when ahead; 0 when unmeasurable)."""
+        return self.expected - self.progress if self.progress is not None else 0.0
+
+    @property
+    def percent(self) -> int | None:
+        """Progress as a whole percentage, never below 0 (None when there is no progress to show)."""
+        if self.progress is None:
+            return None
+        return max(0, round(self.progress * 100))
+
+
+def standing(g: GoalNumbers, today: date) -> Standing:
+    """The goal's standing on `today`."""
+    maintain = g.kind is Kind.MAINTAIN
+    start = g.start_value
+    value = g.current if g.current is not None else (start if not maintain else None)
+    shown = progress(g) if g.current is not None else (0.0 if start is not None and not maintain else None)
+    return Standing(
+        numbers=g, status=status(g, today), progress=shown, expected=expected_progress(g, today), value=value,
+        forecast=forecast(g, today), held=held(g) if maintain else None,
+        weeks_below=weeks_below(g) if maintain else 0, overdue=g.closed_as is None and today > g.deadline,
+    )
+
+
+def growth_target_amount(g: GoalNumbers) -> float | None:
+    """GROWTH with a known starting amount: the amount the target means (base × (1 + target%))."""
+    if g.kind is not Kind.GROWTH or g.base_amount is None:
+        return None
+    return g.base_amount * (1 + g.target / 100)
+
+
+# --- the team ----------------------------------------------------------------------------------------------------
+
+
+def gain(g: GoalNumbers) -> tuple[float, float] | None:
+    """(gained so far, gain needed) of a REACH goal in an additive unit; None for any other goal."""
+    if g.kind is not Kind.REACH or g.unit not in ADDITIVE_UNITS:
+        return None
+    start = g.start_value or 0.0
+    current = g.current if g.current is not None else start
+    return current - start, g.target - start
+
+
+@dataclass(frozen=True, slots=True)
+class Total:
+    """The team's sum for one unit: gained so far against the gain needed, over its active goals."""
+
+    unit: str
+    gained: float
+    needed: float
+    goals: int
+    closed: int = 0  # closed goals in this unit, counted apart and left out of the sums
+
+    @property
+    def share(self) -> float:
+        """Gained over needed (0 when nothing is needed)."""
+        return self.gained / self.needed if self.needed > 0 else 0.0
+
+
+def team_totals(goals: Iterable[GoalNumbers]) -> list[Total]:
+    """Σ(current − start) of Σ(target − start) per additive unit over active REACH goals; most goals first."""
+    sums: dict[str, list[float]] = {}
+    for g in goals:
+        pair = gain(g)
+        if pair is None:
+            continue
+        entry = sums.setdefault(str(g.unit), [0.0, 0.0, 0, 0])
+        if g.closed_as is not None:
+            entry[3] += 1
+            continue
+        entry[0] += pair[0]
+        entry[1] += pair[1]
+        entry[2] += 1
+    totals = [Total(unit=u, gained=a, needed=b, goals=int(n), closed=int(c)) for u, (a, b, n, c) in sums.items()
+              if n or c]
+    return sorted(totals, key=lambda total: (-total.goals, total.unit))
+
+
+# --- reading a percentage against the goal ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """One meaning a number could have for this goal: the value it records and what it means."""
+
+    value: float
+    meaning: str  # of_target, of_the_way, growth, of_start, value
+
+
+@dataclass(frozen=True, slots=True)
+class PercentMeaning:
+    """What "x%" means on this goal: one reading when it can mean nothing else, else the candidates."""
+
+    readings: tuple[Reading, ...] = field(default_factory=tuple)
+
+    @property
+    def certain(self) -> Reading | None:
+        """The only reading, when there is exactly one."""
+        return self.readings[0] if len(self.readings) == 1 else None
+
+
+def percent_readings(g: GoalNumbers, percent: float) -> PercentMeaning:
+    """The values "x%" could stand for on this goal, without duplicates, most natural first."""
+    share = percent / 100
+    found: list[Reading] = []
+
+    def add(value: float, meaning: str) -> None:
+        value = round(value, 6)
+        if value < 0 and g.kind is not Kind.GROWTH:
+            return
+        if all(not math.isclose(value, r.value, rel_tol=1e-9, abs_tol=1e-9) for r in found):
+            found.append(Reading(value, meaning))
+
+    if g.unit == "%" and g.kind is not Kind.GROWTH:
+        add(percent, "value")  # a rate goal: the percentage is the value itself
+        return PercentMeaning(tuple(found))
+    if g.kind is Kind.GROWTH:
+        add(share * g.target, "of_the_way")  # "85%" of the way to +15%
+        add(percent, "growth")  # up 85% on the start
+        add(percent - 100, "of_start")  # at 85% of where it started
+        return PercentMeaning(tuple(found))
+    if g.kind is Kind.MAINTAIN:
+        return PercentMeaning(())
+    start = g.start_value
+    if g.kind is Kind.REACH:
+        if start is not None:
+            add(start + share * (g.target - start), "of_the_way")
+        add(share * g.target, "of_target")
+    elif start is not None:  # REDUCE: only "of the way" has a meaning
+        add(start - share * (start - g.target), "of_the_way")
+    return PercentMeaning(tuple(found))
+
+
+def is_jump(g: GoalNumbers, value: float) -> bool:
+    """Whether recording `value` takes the goal from short of its target to past it in one go (to confirm)."""
+    if g.kind is Kind.MAINTAIN or is_reached(g):
+        return False
+    after = progress(g, value)
+    before = progress(g) if g.current is not None else 0.0
+    if after is None or before is None:
+        return False
+    return after >= 1.0 - 1e-9 and after - before > JUMP_SHARE
+
+
+def progress_bar(fraction: float | None, width: int = 10) -> str:
+    """A text bar like "▰▰▰▰▱▱▱▱▱▱"; it only fills completely at 100% (empty when unmeasurable)."""
+    if width <= 0:
+        return ""
+    if fraction is None or math.isnan(fraction):
+        return "▱" * width
+    clamped = min(1.0, max(0.0, fraction))
+    # Floor (with a hair of tolerance for float noise) so 99% never looks finished.
+    filled = math.floor(clamped * width + 1e-9)
+    return "▰" * filled + "▱" * (width - filled)

@@ -1,0 +1,84 @@
+"""Decide whether a check-in reply can be recorded, reading the parser's answer against the goal's model.
+
+The reply parser (bot.rules.replies) says what numbers a reply holds; only the progress model knows what they
+mean for this goal. This module takes both and decides: record a value, or ask back (with the candidates the
+model computes). The rules:
+
+* a currency that is not the goal's asks, without offering the amount as if it were in the goal's unit;
+* a percentage on a goal that is not a rate is read as "% of the target" only when it can mean nothing else
+  (a goal counted from zero); on a GROWTH goal "85%" may be 85% of the way, +85% or 85% of the start, so it asks;
+* a value that would take the goal from short of its target to past it in one go is confirmed first;
+* a value the owner already confirmed (picked or typed back) is recorded as it is.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bot.rules.numbers import Amount
+from bot.rules.progress import CURRENCIES, GoalNumbers, Kind, Reading, is_jump, percent_readings
+from bot.rules.replies import ReplyReading
+
+__all__ = ["Verdict", "judge"]
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """Record `value`, or ask back for `reason` offering `candidates` (each a value and what it would mean)."""
+
+    value: float | None
+    reason: str | None = None
+    candidates: tuple[Reading, ...] = ()
+
+
+def _same(a: float, b: float) -> bool:
+    return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9)
+
+
+def _count(g: GoalNumbers) -> bool:
+    return bool(g.unit) and g.unit not in CURRENCIES and g.unit != "%"
+
+
+def _percent_verdict(g: GoalNumbers, amount: Amount) -> Verdict | None:
+    """What a lone "x%" means on this goal; None when the parser's reading stands (a rate goal)."""
+    if g.unit == "%" and g.kind is not Kind.GROWTH:
+        return None
+    if amount.sign:
+        return Verdict(None, "percent_of_what", ())
+    meaning = percent_readings(g, amount.value)
+    certain = meaning.certain
+    if certain is not None:
+        if _count(g) and not _same(certain.value, round(certain.value)):
+            # Counts are whole: offer the two neighbours rather than "7.5 clients".
+            return Verdict(None, "percent_of_what", (Reading(float(math.floor(certain.value)), "value"),
+                                                     Reading(float(math.ceil(certain.value)), "value")))
+        return Verdict(certain.value)
+    reason = "growth_percent" if g.kind is Kind.GROWTH else "percent_of_what"
+    return Verdict(None, reason, meaning.readings)
+
+
+def judge(
+    reading: ReplyReading, amounts: Sequence[Amount], g: GoalNumbers, *, confirmed: Sequence[float] = (),
+) -> Verdict:
+    """Record or ask: the parser's `reading` of a reply holding `amounts`, checked against the goal `g`."""
+    if any(a.unit in CURRENCIES and a.unit != g.unit for a in amounts):
+        return Verdict(None, "unit_mismatch", ())
+    percents = [a for a in amounts if a.unit == "%"]
+    verdict: Verdict | None = None
+    if len(percents) == 1 and len(amounts) == 1:
+        verdict = _percent_verdict(g, percents[0])
+    if verdict is None:
+        if not reading.confident or reading.value is None:
+            return Verdict(None, reading.reason or "no_number",
+                           tuple(Reading(c, "value") for c in reading.candidates))
+        verdict = Verdict(reading.value)
+    if verdict.value is None:
+        return verdict
+    value = verdict.value
+    if any(_same(value, c) for c in confirmed):
+        return verdict
+    if is_jump(g, value):
+        return Verdict(None, "jump", (Reading(value, "value"),))
+    return verdict

@@ -1,0 +1,234 @@
+"""Issue 8, "Numbers a manager can trust": each falsehood it found, replayed through the app in both languages."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+import pytest
+
+from bot import ids
+from bot.local.workspace import LocalWorkspace
+from prompts import at_amount, fmt_amount, fmt_date, t, tn, unit_name
+from storage.models import UserPref
+from tests.bot.checkin_support import (
+    add_goal,
+    cards,
+    checkins_of,
+    goal_of,
+    last_card,
+    run,
+    thread_answers,
+    thread_messages,
+)
+from tests.bot.conftest import all_text, dm_texts
+
+USERS = [("en", "U1"), ("it", "U2")]
+
+
+def ephemeral(ws: LocalWorkspace, user: str) -> str:
+    return all_text(ws.fake.ephemeral_messages(user)[-1])
+
+
+def labels(message: dict[str, Any]) -> list[str]:
+    return [e["text"]["text"] for b in message["blocks"] if b["type"] == "actions" for e in b["elements"]]
+
+
+@pytest.mark.parametrize("lang,user", USERS)
+def test_a_percentage_on_a_growth_goal_is_asked_back_with_the_models_readings(
+    workspace: LocalWorkspace, lang: str, user: str,
+) -> None:
+    goal_id = add_goal(workspace, user, title="aumentare le vendite del prodotto X del 15% nel prossimo trimestre",
+                       target=15, unit="%", baseline=None, current=None, metric="sales", type_="revenue", lang=lang)
+    run(workspace)
+    card = last_card(workspace, user)
+    workspace.say("siamo all'85%" if lang == "it" else "we're at 85%", user=user, thread_ts=card["ts"])
+    assert goal_of(workspace, goal_id).current is None  # nothing recorded: "567% of the way" was a guess
+    question = thread_messages(workspace, user, card)[-1]
+    assert t(lang, "checkin.ask.growth_percent") in all_text(question)
+    assert labels(question) == [t(lang, "checkin.ask.pick_of_the_way", value=fmt_amount(lang, 12.75, "%")),
+                                t(lang, "checkin.ask.pick_growth", value="85%"),
+                                t(lang, "checkin.ask.pick_of_start", value="-15%")]
+    workspace.click(question, ids.ACTION_CHECKIN_PICK, user=user, value=question["blocks"][1]["elements"][0]["value"])
+    assert goal_of(workspace, goal_id).current == 12.75
+
+
+@pytest.mark.parametrize("lang,user", USERS)
+def test_a_percentage_on_a_money_goal_with_a_start_is_asked_back(workspace: LocalWorkspace, lang: str,
+                                                                 user: str) -> None:
+    goal_id = add_goal(workspace, user, title="revenue from €200k to €260k", target=260_000, unit="EUR",
+                       baseline=200_000, current=200_000, metric="revenue", type_="revenue", lang=lang)
+    run(workspace)
+    card = last_card(workspace, user)
+    workspace.say("siamo al 30%" if lang == "it" else "we're at 30%", user=user, thread_ts=card["ts"])
+    assert goal_of(workspace, goal_id).current == 200_000
+    assert t(lang, "checkin.ask.percent_of_what") in all_text(thread_messages(workspace, user, card)[-1])
+
+
+@pytest.mark.parametrize("lang,user", USERS)
+def test_another_currency_asks_instead_of_switching(workspace: LocalWorkspace, lang: str, user: str) -> None:
+    goal_id = add_goal(workspace, user, title="€250k of new revenue", target=250_000, unit="EUR", baseline=0,
+                       current=100_000, metric="revenue", type_="revenue", lang=lang)
+    run(workspace)
+    card = last_card(workspace, user)
+    workspace.say("$120k", user=user, thread_ts=card["ts"])
+    assert goal_of(workspace, goal_id).current == 100_000
+    question = thread_messages(workspace, user, card)[-1]
+    assert t(lang, "checkin.ask.unit_mismatch", unit="EUR") in all_text(question) and labels(question) == []
+
+
+@pytest.mark.parametrize("lang,user", USERS)
+def test_a_retention_goal_with_no_value_is_not_started_even_after_on_track(
+    workspace: LocalWorkspace, lang: str, user: str,
+) -> None:
+    add_goal(workspace, user, title="keep retention at 90%", target=90, unit="%", baseline=None, current=None,
+             direction="maintain", metric="retention_rate", type_="retention", lang=lang)
+    run(workspace)
+    card = last_card(workspace, user)
+    assert t(lang, "pace.not_started") in all_text(card) and t(lang, "pace.at_risk") not in all_text(card)
+    workspace.click(card, ids.ACTION_CHECKIN_ON_TRACK, user=user)
+    answer = thread_answers(workspace, user, card)[-1]
+    assert t(lang, "pace.not_started") in answer and t(lang, "pace.at_risk") not in answer
+    assert t(lang, "measure.maintain_none", floor_at=at_amount(lang, 90, "%"), date=fmt_date(lang, date(2027, 1, 31))) \
+        in answer
+
+
+@pytest.mark.parametrize("lang,user", USERS)
+def test_the_card_and_the_edit_list_say_the_same(workspace: LocalWorkspace, lang: str, user: str) -> None:
+    add_goal(workspace, user, current=3, lang=lang)
+    add_goal(workspace, user, title="book 30 calls", current=1, target=30, unit=None, metric="calls", lang=lang)
+    run(workspace)
+    card = next(all_text(c) for c in cards(workspace, user) if "Sign 10 new clients" in all_text(c))
+    workspace.command("edit", user=user)
+    picker = ephemeral(workspace, user)
+    status = t(lang, "pace.at_risk")
+    assert status in card and status in picker.split("*#2*")[0]
+
+
+@pytest.mark.parametrize("lang,user", USERS)
+def test_an_overdue_goal_says_so_instead_of_waiting_for_check_ins(workspace: LocalWorkspace, lang: str,
+                                                                  user: str) -> None:
+    add_goal(workspace, user, start=date(2026, 6, 1), deadline=date(2026, 11, 20), lang=lang)
+    workspace.command("list", user=user)
+    text = ephemeral(workspace, user)
+    assert t(lang, "forecast.overdue", date=fmt_date(lang, date(2026, 11, 20))) in text
+    assert t(lang, "pace.missed") in text and t(lang, "forecast.not_enough") not in text
+
+
+@pytest.mark.parametrize("lang,user,edit", [("en", "U1", "edit {id} target 12 because the pipeline doubled"),
+                                            ("it", "U2", "modifica {id} target 12 perché la pipeline è raddoppiata")])
+def test_after_an_edit_every_screen_shows_the_new_measure_and_marks_the_title(
+    workspace: LocalWorkspace, lang: str, user: str, edit: str,
+) -> None:
+    goal_id = add_goal(workspace, user, title="win 10 new clients", current=0, lang=lang)
+    workspace.command(edit.format(id=goal_id), user=user)
+    workspace.command("list", user=user)
+    text = ephemeral(workspace, user)
+    pair = t(lang, "measure.of_count", current="0", target="12", unit=unit_name(lang, "clients", 12))
+    assert pair in text and "0 clients of 12 clients" not in text
+    assert t(lang, "standing.original_title", title="win 10 new clients") in text
+
+
+@pytest.mark.parametrize("lang,user", USERS)
+def test_done_on_zero_of_twelve_is_not_an_achievement_in_the_digest(workspace: LocalWorkspace, lang: str,
+                                                                    user: str) -> None:
+    workspace.fake.add_channel("C1", name="sales", members=[user])
+    goal_id = add_goal(workspace, user, target=12, current=0, lang=lang)
+    workspace.command(f"{'fatto' if lang == 'it' else 'done'} {goal_id}", user=user)
+    assert goal_of(workspace, goal_id).status == "active"  # it asked first
+    workspace.command(f"{'fatto' if lang == 'it' else 'done'} {goal_id} closed a bigger deal instead", user=user)
+    workspace.command("lang " + lang, user=user)
+    workspace.command("digest now <#C1|sales>", user=user, channel="C1")
+    digest = [m for m in workspace.fake.messages("C1") if not m.get("thread_ts")][-1]
+    text = all_text(digest)
+    assert t(lang, "digest.achieved_label", count=1) not in text
+    assert "🏆 0" in text
+
+
+@pytest.mark.parametrize("lang,user", USERS)
+def test_team_totals_leave_out_starting_points_closed_goals_and_count_a_skipped_week_as_skipped(
+    workspace: LocalWorkspace, lang: str, user: str,
+) -> None:
+    workspace.add_user("U3", name="luca", tz="Europe/Rome", locale="en-US")
+    workspace.fake.add_channel("C1", name="sales", members=[user, "U3"])
+    # Luca starts from €1,000,000 and has not checked in: his starting point is not the team's progress.
+    add_goal(workspace, "U3", title="book €1.3M", target=1_300_000, unit="EUR", baseline=1_000_000,
+             current=None, metric="revenue", type_="revenue")
+    mine = add_goal(workspace, user, title="close €100k", target=100_000, unit="EUR", baseline=0, current=30_000,
+                    metric="revenue", type_="revenue", lang=lang)
+    closed = add_goal(workspace, user, title="old goal", target=500_000, unit="EUR", baseline=0, current=500_000,
+                      metric="revenue", type_="revenue", lang=lang)
+    workspace.command(f"drop {closed}", user=user)
+    run(workspace)
+    card = last_card(workspace, user)
+    workspace.click(card, ids.ACTION_CHECKIN_SKIP, user=user, value=str(checkins_of(workspace, mine)[-1].id))
+    workspace.command("digest now <#C1|sales>", user=user, channel="C1")
+    text = "\n".join(all_text(m) for m in workspace.fake.messages("C1"))
+    assert t(lang, "digest.total_line", gained=("€30,000" if lang == "en" else "30.000\u00a0€"),
+             needed=("€400,000" if lang == "en" else "400.000\u00a0€"), percent="8%",
+             goals=tn(lang, "count.goals", 2)) in text
+    assert t(lang, "digest.skipped_this_week") in text
+
+
+@pytest.mark.parametrize("lang,user", USERS)
+def test_the_announced_check_in_is_the_one_the_planner_sends(workspace: LocalWorkspace, lang: str,
+                                                             user: str) -> None:
+    # Wednesday 16 December: Monday's check-in never went out (the bot was down), so it is due now, not on the 21st.
+    workspace.deps.clock.set(datetime(2026, 12, 16, 10, 0, tzinfo=UTC))  # type: ignore[attr-defined]
+    for n in range(3):
+        add_goal(workspace, user, title=f"goal {n}", lang=lang)
+    workspace.command("checkin-time", user=user)
+    assert t(lang, "checkin.due_now") in ephemeral(workspace, user)
+    assert run(workspace)["planned"] == 3
+
+    # This week's went out: Friday 16:00 set on Wednesday is next week's Friday, and the planner agrees.
+    workspace.command("checkin-time " + ("venerdì 16:00" if lang == "it" else "friday 16:00"), user=user)
+    answer = ephemeral(workspace, user)
+    moment = t(lang, "checkin.at", date=fmt_date(lang, date(2026, 12, 25), "weekday"), time="16:00")
+    assert t(lang, "checkin.after_this_week", moment=moment) in answer
+    assert run(workspace, at=datetime(2026, 12, 18, 15, 1, tzinfo=UTC))["planned"] == 0
+    assert run(workspace, at=datetime(2026, 12, 25, 15, 1, tzinfo=UTC))["planned"] == 3
+
+
+@pytest.mark.parametrize("lang,user", USERS)
+def test_friday_set_on_wednesday_before_any_check_in_is_this_friday(workspace: LocalWorkspace, lang: str,
+                                                                     user: str) -> None:
+    workspace.deps.clock.set(datetime(2026, 12, 16, 10, 0, tzinfo=UTC))  # type: ignore[attr-defined]
+    with workspace.deps.sessions() as session:
+        session.add(UserPref(team_id=workspace.team_id, user_id=user, checkin_weekday=4, checkin_time="16:00"))
+        session.commit()
+    add_goal(workspace, user, lang=lang, created=datetime(2026, 12, 16, 9, 0, tzinfo=UTC))
+    workspace.command("checkin-time " + ("venerdì 16:00" if lang == "it" else "friday 16:00"), user=user)
+    assert fmt_date(lang, date(2026, 12, 18), "weekday") in ephemeral(workspace, user)
+    assert run(workspace, at=datetime(2026, 12, 18, 15, 1, tzinfo=UTC))["planned"] == 1
+
+
+@pytest.mark.parametrize("lang,user,goal,vague", [("en", "U1", "do more", "more"),
+                                                  ("it", "U2", "fare di più", "di più")])
+def test_more_is_never_a_specific_answer(workspace: LocalWorkspace, lang: str, user: str, goal: str,
+                                         vague: str) -> None:
+    workspace.command(goal, user=user)
+    workspace.say(vague, user=user)
+    feedback, asked_again = dm_texts(workspace, user)[-2:]
+    assert t(lang, "feedback.specific.too_vague", example=t(lang, "examples.specific.other")) in feedback
+    assert t(lang, "ask.specific", example=t(lang, "examples.specific.other")) in asked_again
+
+
+@pytest.mark.parametrize("lang,user", USERS)
+def test_counts_read_naturally(workspace: LocalWorkspace, lang: str, user: str) -> None:
+    add_goal(workspace, user, current=0, lang=lang)
+    workspace.command("list", user=user)
+    text = ephemeral(workspace, user)
+    assert tn(lang, "list.fallback", 1) in text
+    assert ("1 goals" not in text) and ("1 obiettivi" not in text)
+    assert t(lang, "measure.of_count", current="0", target="10", unit=unit_name(lang, "clients", 10)) in text
+    assert ("0 clients of 10 clients" not in text) and ("0 clienti su 10 clienti" not in text)
+    assert unit_name(lang, "clients", 1) in ("client", "cliente")
+
+
+def test_hello_six_is_not_a_confidence(workspace: LocalWorkspace) -> None:
+    workspace.command("acquire 10 new clients in the healthcare segment in the next six months", user="U1")
+    workspace.say("hello 6", user="U1")
+    refused, asked_again = dm_texts(workspace, "U1")[-2:]
+    assert refused == t("en", "feedback.achievable.confidence_unreadable")
+    assert t("en", "ask.achievable") in asked_again

@@ -1,0 +1,53 @@
+"""A reply read against the goal's model: record when it can mean one thing, ask when it can mean several."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from bot.rules.numbers import find_amounts
+from bot.rules.progress import GoalNumbers, Kind
+from bot.rules.replies import GoalContext, read_reply
+from bot.rules.reply_check import judge
+
+
+def numbers(kind: Kind = Kind.REACH, *, target: float = 10, baseline: float | None = 0, current: float | None = 4,
+            unit: str | None = "clients") -> GoalNumbers:
+    return GoalNumbers(kind=kind, target=target, baseline=baseline, current=current, start=date(2026, 10, 1),
+                       deadline=date(2027, 3, 31), unit=unit)
+
+
+def verdict(text: str, lang: str, g: GoalNumbers, confirmed: tuple[float, ...] = ()):  # type: ignore[no-untyped-def]
+    direction = {Kind.REDUCE: "decrease", Kind.MAINTAIN: "maintain"}.get(g.kind, "increase")
+    reading = read_reply(text, lang=lang, goal=GoalContext(baseline=g.start_value, target=g.target,
+                                                          current=g.current, unit=g.unit, direction=direction))
+    return judge(reading, find_amounts(text, lang), g, confirmed=confirmed)
+
+
+@pytest.mark.parametrize("text,lang,g,value,reason,candidates", [
+    ("7", "en", numbers(), 7.0, None, []),
+    ("70%", "en", numbers(), 7.0, None, []),  # counted from zero: 70% can only be 70% of the target
+    ("siamo al 30%", "it", numbers(target=260_000, baseline=200_000, current=None, unit="EUR"), None,
+     "percent_of_what", [218_000.0, 78_000.0]),
+    ("siamo all'85%", "it", numbers(Kind.GROWTH, target=15, baseline=None, current=None, unit="%"), None,
+     "growth_percent", [12.75, 85.0, -15.0]),
+    ("we're at 85%", "en", numbers(Kind.GROWTH, target=15, baseline=None, current=None, unit="%"), None,
+     "growth_percent", [12.75, 85.0, -15.0]),
+    ("$120k", "en", numbers(target=250_000, baseline=0, current=None, unit="EUR"), None, "unit_mismatch", []),
+    ("10", "en", numbers(current=1), None, "jump", [10.0]),
+    ("ora siamo a 10", "it", numbers(current=1), None, "jump", [10.0]),
+    ("85%", "en", numbers(Kind.MAINTAIN, target=90, baseline=None, current=None, unit="clients"), None,
+     "percent_of_what", []),
+    ("92%", "en", numbers(Kind.MAINTAIN, target=90, baseline=None, current=None, unit="%"), 92.0, None, []),
+])
+def test_record_or_ask(text: str, lang: str, g: GoalNumbers, value: float | None, reason: str | None,
+                       candidates: list[float]) -> None:
+    result = verdict(text, lang, g)
+    assert result.value == value
+    assert result.reason == reason
+    assert [c.value for c in result.candidates] == candidates
+
+
+def test_a_confirmed_jump_is_recorded() -> None:
+    assert verdict("10", "en", numbers(current=1), confirmed=(10.0,)).value == 10.0
