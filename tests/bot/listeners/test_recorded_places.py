@@ -201,10 +201,12 @@ def test_a_review_click_whose_container_points_at_the_digest_leaves_the_digest_a
     workspace: LocalWorkspace, sales: dict[str, Any],
 ) -> None:
     goal_id, review = review_card(workspace)
-    _button, block_id = find_button(review, ids.ACTION_REVIEW_ACHIEVED)
+    # The goal fell short, so the review offers *Missed* (not *Achieved*): the click that closes it and edits a card.
+    _button, block_id = find_button(review, ids.ACTION_REVIEW_MISSED)
     workspace.dispatch(*workspace.requests.block_actions(
-        user_id="U1", action_id=ids.ACTION_REVIEW_ACHIEVED, value=str(goal_id), block_id=block_id or "actions",
-        message=review, channel_id=SALES, message_ts=sales["ts"], action_text="Achieved"))
+        user_id="U1", action_id=ids.ACTION_REVIEW_MISSED, value=str(goal_id), block_id=block_id or "actions",
+        message=review, channel_id=SALES, message_ts=sales["ts"], action_text="Missed"))
+    assert goal_of(workspace, goal_id).status == "missed"  # the click did its work
     assert untouched(workspace, sales)
     assert not [c for c in workspace.fake.calls("chat.update") if c.params.get("channel") == SALES]
 
