@@ -55,3 +55,11 @@ INPUT_EDIT_DEADLINE = "edit_deadline_input"
 INPUT_EDIT_METRIC = "edit_metric_input"
 INPUT_EDIT_UNIT = "edit_unit_input"
 INPUT_EDIT_BASELINE = "edit_baseline_input"
+
+# Undo / Correct on a recorded reading (the button's value is the reading's id)
+ACTION_READING_UNDO = "reading_undo"
+ACTION_READING_CORRECT = "reading_correct"
+BLOCK_READING_ACTIONS = "reading_actions"
+VIEW_READING_CORRECT = "reading_correct_modal"
+BLOCK_READING_VALUE = "reading_value"
+INPUT_READING_VALUE = "reading_value_input"

@@ -221,6 +221,8 @@ def message_event(
             "team": team_id,
             "ts": ts,
         }
+        if thread_ts:
+            previous["thread_ts"] = thread_ts
         event = {
             "type": "message",
             "subtype": "message_changed",
@@ -243,6 +245,7 @@ def message_event(
                 "user": user,
                 "team": team_id,
                 "ts": ts,
+                **({"thread_ts": thread_ts} if thread_ts else {}),
             },
             "channel": channel,
             "hidden": True,

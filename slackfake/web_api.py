@@ -672,6 +672,43 @@ class FakeSlackWebAPI:
         self._notify("user_message", out)
         return out
 
+    def edit_user_message(self, user_id: str, ts: str, text: str, *, channel: str | None = None) -> dict[str, Any]:
+        """A person edits their own message, as Slack records it: new text, `edited` stamped with who and when.
+
+        Returns {"message": the message now, "previous_message": as it was} (the message_changed event's parts).
+        """
+        with self._lock:
+            channel_id = self._resolve_channel_id(channel) if channel else self._open_dm(user_id)
+            message = self._message_index.get((channel_id, ts))
+            if message is None:
+                raise LookupError(f"no message {ts} in {channel_id}")
+            if message["user"] != user_id:
+                raise PermissionError("only the author can edit a message (cant_update_message)")
+            previous = dict(message)
+            message["text"] = text
+            message["edited"] = {"user": user_id, "ts": self._next_ts()}
+            out = {"message": dict(message), "previous_message": previous}
+        self._notify("user_edit", out)
+        return out
+
+    def delete_user_message(self, user_id: str, ts: str, *, channel: str | None = None) -> dict[str, Any]:
+        """A person deletes their own message: it leaves the channel (and its thread's reply count); returns it."""
+        with self._lock:
+            channel_id = self._resolve_channel_id(channel) if channel else self._open_dm(user_id)
+            message = self._message_index.pop((channel_id, ts), None)
+            if message is None:
+                raise LookupError(f"no message {ts} in {channel_id}")
+            if message["user"] != user_id:
+                self._message_index[(channel_id, ts)] = message
+                raise PermissionError("only the author can delete a message (cant_delete_message)")
+            self._messages[channel_id] = [m for m in self._messages.get(channel_id, []) if m["ts"] != ts]
+            parent = self._message_index.get((channel_id, str(message.get("thread_ts") or "")))
+            if parent is not None and parent is not message and parent.get("reply_count"):
+                parent["reply_count"] -= 1
+            out = dict(message)
+        self._notify("user_delete", out)
+        return out
+
     # ------------------------------------------------------------------ inspection
 
     def calls(self, method: str | None = None) -> list[Call]:

@@ -201,6 +201,34 @@ class CheckIn(Base):
     goal: Mapped[Goal] = relationship(back_populates="checkins")
 
 
+class CheckInReading(Base):
+    """One value recorded on a check-in, kept after it is undone or replaced: the history shows every reading.
+
+    `message_ts` is the owner's reply it was read from (None for buttons and modals), so an edit or a deletion of
+    that reply in Slack finds it. `replaces_id` is the reading it superseded: undoing this one restores that one.
+    """
+
+    __tablename__ = "checkin_readings"
+    __table_args__ = (Index("ix_checkin_readings_message", "message_channel", "message_ts"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    checkin_id: Mapped[int] = mapped_column(ForeignKey("checkins.id", ondelete="CASCADE"), index=True)
+    value: Mapped[float] = mapped_column(Float)
+    previous_value: Mapped[float | None] = mapped_column(Float)  # the goal's value just before this reading
+    previous_status: Mapped[str] = mapped_column(String(16))  # the check-in's status just before it
+    replaces_id: Mapped[int | None] = mapped_column(ForeignKey("checkin_readings.id", ondelete="SET NULL"))
+    source: Mapped[str] = mapped_column(String(16))  # reply, edit, pick, modal, correction
+    status: Mapped[str] = mapped_column(String(16), default="current")  # current, superseded, undone, withdrawn
+    text: Mapped[str | None] = mapped_column(Text)  # what the owner wrote, verbatim (clipped)
+    message_channel: Mapped[str | None] = mapped_column(String(32))
+    message_ts: Mapped[str | None] = mapped_column(String(32))
+    created_by: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(Timestamp)
+    ended_at: Mapped[datetime | None] = mapped_column(Timestamp)  # when it stopped being current
+
+    checkin: Mapped[CheckIn] = relationship()
+
+
 class ReportingLine(Base):
     """Who a person reports to in goalbot: at most one manager each, so the primary key is the person."""
 

@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session, contains_eager, selectinload
 from storage.models import (
     Base,
     CheckIn,
+    CheckInReading,
     Conversation,
     DigestSubscription,
     Goal,
@@ -257,6 +258,43 @@ def find_checkin_by_delivered_thread(session: Session, team_id: str, user_id: st
         .where(Goal.team_id == team_id, Goal.user_id == user_id, OutboxMessage.sent_ts == thread_ts)
     ).first()
     return None if row is None else DeliveredCheckIn(checkin=row.CheckIn, sent_channel=row.sent_channel)
+
+
+def lock_checkin(session: Session, checkin_id: int) -> None:
+    """Hold the check-in's row until the transaction ends (PostgreSQL), so two readings never both become current."""
+    session.execute(select(CheckIn.id).where(CheckIn.id == checkin_id).with_for_update())
+
+
+def current_reading(session: Session, checkin_id: int) -> CheckInReading | None:
+    """The reading in force on a check-in, if any."""
+    return session.scalars(select(CheckInReading).where(
+        CheckInReading.checkin_id == checkin_id, CheckInReading.status == "current")
+        .order_by(CheckInReading.id.desc()).limit(1)).first()
+
+
+def get_reading(session: Session, reading_id: int) -> CheckInReading | None:
+    """One reading by id, with its check-in and goal reachable."""
+    return session.get(CheckInReading, reading_id)
+
+
+def latest_reading_of_message(session: Session, channel: str, message_ts: str) -> CheckInReading | None:
+    """The newest reading read from this message (a reply, then its edits), if any."""
+    return session.scalars(select(CheckInReading).where(
+        CheckInReading.message_channel == channel, CheckInReading.message_ts == message_ts)
+        .order_by(CheckInReading.id.desc()).limit(1)).first()
+
+
+def readings_of_checkin(session: Session, checkin_id: int) -> list[CheckInReading]:
+    """Every reading of a check-in, oldest first: the history of what was recorded, undone and corrected."""
+    return list(session.scalars(select(CheckInReading).where(CheckInReading.checkin_id == checkin_id)
+                                .order_by(CheckInReading.id)))
+
+
+def has_later_value(session: Session, goal_id: int, week: date) -> bool:
+    """True when a later week's check-in of the goal holds a value (it, not this week, is the goal's current)."""
+    return session.scalar(select(CheckIn.id).where(
+        CheckIn.goal_id == goal_id, CheckIn.week_start > week, CheckIn.status == "answered",
+        CheckIn.value.is_not(None)).limit(1)) is not None
 
 
 def claim_in_transaction(session: Session, event_id: str, now: datetime) -> bool:

@@ -17,6 +17,7 @@ from slack_sdk.models.views import View
 
 from bot import ids
 from bot.blocks.common import Message, actions, button, clip, context, escape, section
+from bot.blocks.readings import echo_line, reading_buttons
 from bot.blocks.standing import (
     expected_text,
     forecast_line,
@@ -78,12 +79,16 @@ def reminder_message(lang: str, goal: Any) -> Message:
 
 def recorded_message(
     lang: str, goal: Any, *, value: float, previous: float | None, today: date, blocker: str | None,
+    reading_id: int | None = None, headline: str | None = None,
 ) -> Message:
-    """The thread answer after a check-in: the new value, where the goal stands, its status and the forecast."""
+    """The thread answer after a check-in: what was understood, where the goal stands, its status and the forecast.
+
+    `headline` replaces the echo (a correction or an edit says what changed); with `reading_id`, Undo and Correct
+    buttons act on that reading.
+    """
     item = standing_of(goal, today)
     formatted = fmt_amount(lang, value, goal.unit)
-    lines = [t(lang, "checkin.recorded.value", value=formatted, previous=fmt_amount(lang, previous, goal.unit))
-             if previous is not None and previous != value else t(lang, "checkin.recorded.first", value=formatted)]
+    lines = [headline or echo_line(lang, goal.unit, value, None if previous is None else value - previous)]
     lines.extend(standing_lines(lang, item))
     lines.append(t(lang, "checkin.recorded.status", pace=status_label(lang, item)))
     lines.append(forecast_line(lang, item))
@@ -92,6 +97,8 @@ def recorded_message(
     blocks: list[Block] = [section("\n".join(lines))]
     if item.status is Status.ACHIEVED:
         blocks.append(section(t(lang, "checkin.recorded.achieved", title=title_of(goal, lang), value=formatted)))
+    if reading_id is not None:
+        blocks.append(reading_buttons(lang, reading_id))
     return Message(text=lines[0], blocks=blocks)
 
 

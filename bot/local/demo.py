@@ -17,7 +17,8 @@ from bot.clock import Clock
 from bot.local.state import ShellState, state_path
 from bot.local.workspace import LocalWorkspace
 from bot.rules.schedule import week_start
-from bot.services.checkins import record_value
+from bot.rules.statuses import ReadingSource
+from bot.services.checkins import Origin, record_value
 from bot.settings import Settings
 from storage.models import CheckIn, Goal, UserPref
 from storage.repositories import save_digest_subscription
@@ -154,7 +155,8 @@ def _write_goal(session: Session, spec: DemoGoal, owner: Person, now: datetime) 
             continue
         answered = asked + timedelta(hours=3)
         blocker = blockers.get(week)
-        record_value(session, checkin, goal, value=value, now=answered, tz=owner.tz, lang=owner.lang, blocker=blocker)
+        record_value(session, checkin, goal, value=value, now=answered, tz=owner.tz, lang=owner.lang, blocker=blocker,
+                     origin=Origin(ReadingSource.REPLY, owner.user_id, text=str(value)))
         checkin.blocker = blocker
         checkin.mood = "blocked" if blocker else None
         checkin.reply_text = str(value)

@@ -73,6 +73,25 @@ class LocalWorkspace:
             retry_num=retry_num, retry_reason="http_timeout" if retry_num else None)
         return self.dispatch(body, headers)
 
+    def edit(self, ts: str, text: str, *, user: str, event_id: str | None = None,
+             retry_num: int | None = None) -> BoltResponse:
+        """Edit one's own message in the DM: Slack changes it and sends message_changed (redeliver with event_id)."""
+        edit = self.fake.edit_user_message(user, ts, text)
+        message, previous = edit["message"], edit["previous_message"]
+        body, headers = self.requests.message_event(
+            text, user=user, ts=ts, thread_ts=message.get("thread_ts"), subtype="message_changed",
+            edited=message["edited"], previous_text=previous["text"], event_id=event_id, retry_num=retry_num,
+            retry_reason="http_timeout" if retry_num else None)
+        return self.dispatch(body, headers)
+
+    def delete(self, ts: str, *, user: str, event_id: str | None = None) -> BoltResponse:
+        """Delete one's own message in the DM: Slack removes it and sends message_deleted."""
+        deleted = self.fake.delete_user_message(user, ts)
+        body, headers = self.requests.message_event(
+            deleted["text"], user=user, ts=ts, thread_ts=deleted.get("thread_ts"), subtype="message_deleted",
+            event_id=event_id)
+        return self.dispatch(body, headers)
+
     def click(self, message: dict[str, Any], action_id: str, *, user: str, value: str | None = None,
               ephemeral: bool = False) -> BoltResponse:
         """Click a button of a posted (or ephemeral) message, found by action_id (and value when several share it)."""

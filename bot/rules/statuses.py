@@ -47,3 +47,22 @@ class Mood(StrEnum):
     ON_TRACK = "on_track"
     AT_RISK = "at_risk"
     BLOCKED = "blocked"
+
+
+class ReadingStatus(StrEnum):
+    """One recorded value of a check-in: the one in force, or replaced, undone, or withdrawn with its message."""
+
+    CURRENT = "current"
+    SUPERSEDED = "superseded"  # a later reading of the same check-in replaced it; undoing that one restores it
+    UNDONE = "undone"  # the owner pressed Undo
+    WITHDRAWN = "withdrawn"  # the owner deleted the reply it was read from
+
+
+class ReadingSource(StrEnum):
+    """Where a reading came from."""
+
+    REPLY = "reply"  # a reply typed in the check-in's thread
+    EDIT = "edit"  # that reply, edited in Slack
+    PICK = "pick"  # one of the readings offered for an ambiguous reply
+    MODAL = "modal"  # the Update progress modal
+    CORRECTION = "correction"  # the Correct button's modal

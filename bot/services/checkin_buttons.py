@@ -20,10 +20,11 @@ from bot.context import RequestContext
 from bot.delivery.outbox import find_sent
 from bot.deps import Deps
 from bot.rules.progress import Kind
-from bot.rules.statuses import ENDED, CheckInStatus, Mood
+from bot.rules.statuses import ENDED, CheckInStatus, Mood, ReadingSource
 from bot.services.checkin_schedule import load_schedule, local_moment, skip_moment
 from bot.services.checkins import (
     MAX_TEXT,
+    Origin,
     bare_number,
     closed_reply,
     judge_reply,
@@ -142,13 +143,15 @@ def pick_value(session: Session, checkin: CheckIn, ctx: RequestContext, value: f
     goal = checkin.goal
     if goal.status in ENDED:
         return closed_reply(ctx.lang, goal)
-    return record_value(session, checkin, goal, value=value, now=ctx.now, tz=ctx.tz, lang=ctx.lang)
+    return record_value(session, checkin, goal, value=value, now=ctx.now, tz=ctx.tz, lang=ctx.lang,
+                        origin=Origin(ReadingSource.PICK, ctx.user_id))
 
 
-def read_modal_value(text: str, lang: str, goal: Goal) -> tuple[float | None, str | None]:
-    """The modal's number as a value, or the localized error to show under the field."""
+def read_modal_value(text: str, lang: str, goal: Goal, *,
+                     before: float | None = None) -> tuple[float | None, str | None]:
+    """The modal's number as a value (a change counts from `before` when given), or the error to show under it."""
     text = (text or "").strip()
-    _reading, verdict = judge_reply(text, lang, goal, [])
+    _reading, verdict = judge_reply(text, lang, goal, [], before=before)
     if verdict.value is not None:
         return verdict.value, None
     bare = bare_number(text, lang)
@@ -173,7 +176,8 @@ def record_modal(session: Session, checkin: CheckIn, ctx: RequestContext, value_
         return [text_message(error or t(ctx.lang, "checkin.modal.unreadable"))]
     if note and note.strip():
         checkin.note = clip(note.strip(), MAX_TEXT)
-    return record_value(session, checkin, goal, value=value, now=ctx.now, tz=ctx.tz, lang=ctx.lang)
+    return record_value(session, checkin, goal, value=value, now=ctx.now, tz=ctx.tz, lang=ctx.lang,
+                        origin=Origin(ReadingSource.MODAL, ctx.user_id, text=value_text.strip()))
 
 
 @dataclass(frozen=True)

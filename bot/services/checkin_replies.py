@@ -4,8 +4,8 @@ How a thread reply finds its check-in: CheckIn.message_ts/channel_id when known 
 posts at once, and copied on the first lookup); otherwise the outbox row that delivered the scheduled message
 (kind "checkin", ref_id = the check-in's id, sent_ts = the thread's ts, indexed). Every reply is applied once:
 its (channel, ts) is claimed in processed_events inside the same transaction that records it, so a Slack retry,
-a duplicate event id or the same message under a new event id changes nothing twice. Edits and deletions of a
-reply are not re-read (bot/listeners/events/messages.py drops those subtypes): a correction is a new reply.
+a duplicate event id or the same message under a new event id changes nothing twice. Every recorded value keeps
+the reply's ts in its reading, so an edit or a deletion of that reply in Slack finds it (checkin_readings).
 """
 
 from __future__ import annotations
@@ -20,9 +20,10 @@ from bot.blocks.common import Message, clip, escape, text_message
 from bot.context import RequestContext
 from bot.deps import Deps
 from bot.rules.reply_check import TOO_LARGE
-from bot.rules.statuses import ENDED
+from bot.rules.statuses import ENDED, ReadingSource
 from bot.services.checkins import (
     MAX_TEXT,
+    Origin,
     bare_number,
     closed_reply,
     judge_reply,
@@ -58,6 +59,11 @@ def find_thread_checkin(
     return checkin
 
 
+def _typed(ctx: RequestContext, text: str, ts: str) -> Origin:
+    """A reply typed in the thread: the reading remembers the message, so an edit or a deletion finds it."""
+    return Origin(ReadingSource.REPLY, ctx.user_id, text=text, channel=ctx.channel_id, ts=ts)
+
+
 def answer_reply(session: Session, checkin: CheckIn, ctx: RequestContext, text: str, ts: str) -> list[Message]:
     """Apply a reply typed in the check-in's thread: a value, a blocker, or a question back when unsure."""
     goal = checkin.goal
@@ -75,7 +81,7 @@ def answer_reply(session: Session, checkin: CheckIn, ctx: RequestContext, text: 
         checkin.pending = None
         if verdict.value is not None:
             return record_value(session, checkin, goal, value=verdict.value, now=ctx.now, tz=ctx.tz, lang=lang,
-                                blocker=checkin.blocker)
+                                blocker=checkin.blocker, origin=_typed(ctx, text, ts))
         return [text_message(t(lang, "checkin.mood.blocker_saved", blocker=escape(clip(text, 500))))]
     if verdict.reason == TOO_LARGE:
         return [text_message(t(lang, "edge.number_too_large"))]  # nothing recorded, nothing offered back
@@ -89,7 +95,7 @@ def answer_reply(session: Session, checkin: CheckIn, ctx: RequestContext, text: 
         value = one_of(bare_number(text, lang), confirmed)
     if value is not None:
         return record_value(session, checkin, goal, value=value, now=ctx.now, tz=ctx.tz, lang=lang,
-                            blocker=reading.blocker)
+                            blocker=reading.blocker, origin=_typed(ctx, text, ts))
     reason = verdict.reason or "no_number"
     checkin.pending = {"awaiting": "value", "reason": reason, "candidates": [c.value for c in verdict.candidates],
                        "meanings": [c.meaning for c in verdict.candidates]}

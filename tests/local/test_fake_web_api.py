@@ -95,6 +95,24 @@ def test_history_and_replies(fake: FakeSlackWebAPI, client: WebClient) -> None:
     )
 
 
+def test_a_person_edits_and_deletes_their_own_reply_as_in_slack(fake: FakeSlackWebAPI, client: WebClient) -> None:
+    parent = client.chat_postMessage(channel="U0001", text="check-in")["ts"]
+    typed = fake.add_user_message("U0001", "7", thread_ts=parent)
+    edit = fake.edit_user_message("U0001", typed["ts"], "8")
+    assert (edit["previous_message"]["text"], edit["message"]["text"]) == ("7", "8")
+    assert edit["message"]["edited"]["user"] == "U0001" and float(edit["message"]["edited"]["ts"]) > float(typed["ts"])
+    dm = dm_channel_id("U0001")
+    replies = client.conversations_replies(channel=dm, ts=parent)["messages"]
+    assert [m["text"] for m in replies] == ["check-in", "8"] and replies[1]["edited"] == edit["message"]["edited"]
+    with pytest.raises(PermissionError):
+        fake.edit_user_message("U0001", parent, "not mine")  # the bot's message: only its author edits it
+    assert fake.delete_user_message("U0001", typed["ts"])["text"] == "8"
+    assert [m["text"] for m in fake.thread("U0001", parent)] == ["check-in"]
+    assert fake.thread("U0001", parent)[0]["reply_count"] == 0
+    with pytest.raises(LookupError):
+        fake.delete_user_message("U0001", typed["ts"])
+
+
 def test_form_encoded_blocks_as_json_string_are_decoded(fake: FakeSlackWebAPI, client: WebClient) -> None:
     client.api_call(
         "chat.postMessage", params={"channel": "C0001", "text": "x", "blocks": json.dumps([section("*hi*")])}

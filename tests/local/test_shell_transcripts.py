@@ -109,7 +109,7 @@ def test_three_weeks_of_check_ins_answered_in_the_thread_and_in_the_modal(tmp_pa
         ":time monday 09:00",
         ":reply m2 now at 3, waiting on legal for Acme",  # m1 is the summary card, m2 the first check-in
         ":time +1w",
-        ":press m3 1",  # Update progress opens the modal
+        ":press m4 1",  # Update progress opens the modal (m3 is the first answer, with Undo and Correct)
         "5",
         "two pilots signed",
         "yes",
@@ -120,14 +120,14 @@ def test_three_weeks_of_check_ins_answered_in_the_thread_and_in_the_modal(tmp_pa
     assert "goalbot sends 1 check-in message(s)" in first_week and "[m2]" in first_week
     answer = after(out, ":reply m2 now at 3, waiting on legal for Acme")
     assert "goalbot (in thread m2)" in answer
-    assert said("en", "checkin.recorded.value", value="3 clients", previous="0 clients") in answer
+    assert said("en", "checkin.recorded.value", amount="*3* clients", change="+3") in answer
     assert said("en", "checkin.recorded.blocker", blocker="waiting on legal for Acme") in answer
     assert "reminder(s)" not in after(out, ":time +1w")  # answered: no nudge
-    modal = after(out, ":press m3 1")
+    modal = after(out, ":press m4 1")
     assert readable(t("en", "checkin.modal.value_label")) in modal and "┌─ " in modal
     recorded = after(out, "yes", last=True)
-    assert "goalbot (in thread m3)" in recorded
-    assert said("en", "checkin.recorded.value", value="5 clients", previous="3 clients") in recorded
+    assert "goalbot (in thread m4)" in recorded
+    assert said("en", "checkin.recorded.value", amount="*5* clients", change="+2") in recorded
     assert out.count("Weekly check-in") == 3
     home = after(out, ":home")
     assert said("en", "measure.of_count", current="5", target="10", unit="clients") in home

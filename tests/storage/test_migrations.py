@@ -49,11 +49,12 @@ def test_db_revision_writes_the_next_numbered_migration_from_the_models(
         assert main(["db", "revision", "-m", "add probe"]) == 0
     finally:
         Base.metadata.remove(probe)
-    # Four revisions so far (0001 -> shell_0002 -> managers_0002 -> edge_0002): the next is numbered 0005.
-    [written] = sorted((migrations_copy / "versions").glob("*_0005_add_probe.py"))
+    # Five revisions so far (0001 -> shell_0002 -> managers_0002 -> edge_0002 -> corrections_0002): the next is 0006.
+    [written] = sorted((migrations_copy / "versions").glob("*_0006_add_probe.py"))
     assert str(written) in capsys.readouterr().out
     text = written.read_text()
-    assert "revision: str = '0005'" in text and "down_revision: str | Sequence[str] | None = 'edge_0002'" in text
+    assert "revision: str = '0006'" in text
+    assert "down_revision: str | Sequence[str] | None = 'corrections_0002'" in text
     assert "op.create_table('probe'" in text and "sa.DateTime(timezone=True)" in text
     assert "storage.models" not in text  # a migration stands on its own
 

@@ -7,24 +7,20 @@ in the check-in's thread.
 
 from __future__ import annotations
 
-import json
-import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from slack_bolt import Ack, App, BoltContext, Respond
+from slack_bolt import App, Respond
 from slack_sdk import WebClient
 
 from bot import ids
-from bot.context import RequestContext, caller_of
+from bot.context import RequestContext
 from bot.deps import Deps
 from bot.listeners.support import lazy_listener, reply
+from bot.listeners.views.fields import field_check, field_value, metadata_of
 from bot.rules.limits import row_id
 from bot.services import checkin_buttons as service
-from bot.services.profiles import stored_context
-
-log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -40,38 +36,21 @@ class Submission:
 
 def submission_of(body: dict[str, Any]) -> Submission:
     """Read the modal's metadata and inputs."""
-    view = body.get("view") or {}
-    try:
-        metadata = json.loads(view.get("private_metadata") or "{}")
-    except ValueError:
-        metadata = {}
-    if not isinstance(metadata, dict):
-        metadata = {}
-    values = (view.get("state") or {}).get("values") or {}
-    value = ((values.get(ids.BLOCK_CHECKIN_VALUE) or {}).get(ids.INPUT_CHECKIN_VALUE) or {}).get("value") or ""
-    note = ((values.get(ids.BLOCK_CHECKIN_NOTE) or {}).get(ids.INPUT_CHECKIN_NOTE) or {}).get("value")
+    metadata = metadata_of(body)
     return Submission(checkin_id=row_id(str(metadata.get("checkin") or "")) or 0, channel=metadata.get("channel"),
-                      thread_ts=metadata.get("thread_ts"), value=str(value), note=note)
+                      thread_ts=metadata.get("thread_ts"),
+                      value=field_value(body, ids.BLOCK_CHECKIN_VALUE, ids.INPUT_CHECKIN_VALUE) or "",
+                      note=field_value(body, ids.BLOCK_CHECKIN_NOTE, ids.INPUT_CHECKIN_NOTE))
 
 
 def validate_submission(deps: Deps) -> Callable[..., None]:
     """The ack half: keep the modal open with a localized error when the number cannot be read."""
 
-    def ack_checkin_modal(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
-        try:
-            submission = submission_of(body)
-            error = service.check_modal(deps, stored_context(deps, caller_of(context)), submission.checkin_id,
-                                        submission.value)
-        except Exception:  # let the lazy half record and report; never leave the modal hanging
-            log.exception("checking the check-in modal failed")
-            ack()
-            return
-        if error:
-            ack(response_action="errors", errors={ids.BLOCK_CHECKIN_VALUE: error})
-            return
-        ack()
+    def check(ctx: RequestContext, body: dict[str, Any]) -> str | None:
+        submission = submission_of(body)
+        return service.check_modal(deps, ctx, submission.checkin_id, submission.value)
 
-    return ack_checkin_modal
+    return field_check(deps, ids.BLOCK_CHECKIN_VALUE, check)
 
 
 def record_submission(deps: Deps) -> Callable[..., None]:

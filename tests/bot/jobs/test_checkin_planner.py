@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from bot.clock import FixedClock, VirtualTimer
 from bot.local.workspace import LocalWorkspace
+from prompts import t
 from storage.models import CheckIn, OutboxMessage, UserPref
 from tests.bot.checkin_support import add_goal, cards, checkins_of, goal_of, last_card, run, thread_answers
 from tests.bot.conftest import make_settings, restart
@@ -62,7 +63,8 @@ def test_replies_through_the_week_in_both_languages(workspace: LocalWorkspace) -
     for goal_id in (english, italian):
         assert [c.value for c in checkins_of(workspace, goal_id)] == [4, 6, 9]
         assert goal_of(workspace, goal_id).current == 9
-    assert "Registrato: *9 clienti* (prima 6 clienti)" in thread_answers(workspace, "U2", last_card(workspace, "U2"))[0]
+    recorded = t("it", "checkin.recorded.value", amount="*9* clienti", change="+3")
+    assert recorded in thread_answers(workspace, "U2", last_card(workspace, "U2"))[0]
 
 
 def test_a_goal_set_up_after_this_weeks_moment_waits_for_next_week(workspace: LocalWorkspace) -> None:
@@ -186,7 +188,8 @@ def test_a_thread_answer_slack_refuses_for_a_while_is_queued_and_the_checkin_kep
         [queued] = session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "reply")).all()
         assert queued.payload["thread_ts"] == card["ts"]
     run(workspace, "outbox", at=workspace.deps.clock() + timedelta(minutes=5))
-    assert "Recorded: *7 clients*" in thread_answers(workspace, "U1", card)[0]
+    recorded = t("en", "checkin.recorded.value", amount="*7* clients", change="+3")
+    assert recorded in thread_answers(workspace, "U1", card)[0]
 
 
 def test_when_slack_cannot_say_where_someone_is_the_default_zone_is_used_and_asked_again_later(

@@ -64,7 +64,7 @@ def test_reply_in_thread_records_progress_and_answers_with_status_and_forecast(w
     card = last_card(workspace, "U1")
     workspace.say("7", user="U1", thread_ts=card["ts"])
     [answer] = thread_answers(workspace, "U1", card)
-    assert "Recorded: *7 clients* (was 4 clients)" in answer
+    assert t("en", "checkin.recorded.value", amount="*7* clients", change="+3") in answer
     assert "▰▰▰▰▰▰▰▱▱▱ 70%" in answer
     assert t("en", "checkin.recorded.status", pace=t("en", "pace.on_track")) in answer
     assert t("en", "forecast.not_enough") in answer  # one week of history is no trend
@@ -133,7 +133,8 @@ def test_unclear_reply_gets_a_question_with_what_was_understood_and_the_choice_i
     assert goal_of(workspace, goal_id).current == 7
     closed = next(m for m in workspace.fake.dm_messages("U1") if m["ts"] == question["ts"])
     assert not any(b["type"] == "actions" for b in closed["blocks"])
-    assert "Recorded: *7 clients*" in thread_answers(workspace, "U1", card)[-1]
+    recorded = t("en", "checkin.recorded.value", amount="*7* clients", change="+3")
+    assert recorded in thread_answers(workspace, "U1", card)[-1]
 
 
 def test_an_italian_percentage_between_two_counts_is_asked_back_in_italian(workspace: LocalWorkspace) -> None:
@@ -327,7 +328,8 @@ def test_update_button_opens_a_modal_that_records_the_value_and_note(workspace: 
     assert response.status == 200 and not response.body
     [checkin] = checkins_of(workspace, goal_id)
     assert (checkin.value, checkin.note, checkin.status) == (7, "Two referrals", "answered")
-    assert "Recorded: *7 clients*" in thread_answers(workspace, "U1", card)[-1]
+    recorded = t("en", "checkin.recorded.value", amount="*7* clients", change="+3")
+    assert recorded in thread_answers(workspace, "U1", card)[-1]
 
 
 @pytest.mark.parametrize(("user", "typed", "error"), [
@@ -545,4 +547,5 @@ def test_the_modal_opened_without_a_thread_still_answers_in_the_checkins_thread(
     [checkin] = checkins_of(workspace, goal_id)
     view = update_modal("en", goal_of(workspace, goal_id), {"checkin": checkin.id, "channel": "D1", "thread_ts": None})
     workspace.submit(view, {ids.BLOCK_CHECKIN_VALUE: {ids.INPUT_CHECKIN_VALUE: "6"}}, user="U1")
-    assert "Recorded: *6 clients*" in thread_answers(workspace, "U1", card)[-1]
+    recorded = t("en", "checkin.recorded.value", amount="*6* clients", change="+2")
+    assert recorded in thread_answers(workspace, "U1", card)[-1]

@@ -143,7 +143,8 @@ def test_a_checkin_modal_whose_metadata_names_sales_records_nothing_and_posts_no
     workspace.submit(modal, {ids.BLOCK_CHECKIN_VALUE: {ids.INPUT_CHECKIN_VALUE: "7"}}, user="U1")
     [checkin] = checkins_of(workspace, goal_id)
     assert checkin.value == 7
-    assert "Recorded: *7 clients*" in thread_answers(workspace, "U1", card)[-1]
+    assert t("en", "checkin.recorded.value", amount="*7* clients", change="+3") in thread_answers(workspace, "U1",
+                                                                                                  card)[-1]
 
 
 def test_the_modal_carries_the_recorded_place_not_the_clicked_one(workspace: LocalWorkspace) -> None:

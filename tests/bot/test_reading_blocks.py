@@ -1,0 +1,35 @@
+"""How a recorded reading is echoed: the number in bold, count units in the form the number takes, the change."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.blocks.readings import echo_line
+from prompts import t
+
+
+@pytest.mark.parametrize(("lang", "unit", "value", "change", "amount", "shown"), [
+    ("en", "clients", 7, 3, "*7* clients", "+3"),
+    ("en", "clients", 1, 1, "*1* client", "+1"),
+    ("it", "clients", 1, 1, "*1* cliente", "+1"),
+    ("it", "clients", 7, 3, "*7* clienti", "+3"),
+    ("en", "deals", 2, -1, "*2* deals", "−1"),
+    ("it", "deals", 1, -2, "*1* contratto", "−2"),
+    ("en", "EUR", 120_000, 20_000, "*€120,000*", "+€20,000"),
+    ("it", "EUR", 120_000, 20_000, "*120.000\u00a0€*", "+20.000\u00a0€"),
+    ("en", "%", 85, 5, "*85%*", "+5%"),
+    ("it", "%", 12.5, -0.5, "*12,5%*", "−0,5%"),
+    ("en", None, 1500, 250, "*1,500*", "+250"),
+    ("it", "calls", 3, 1, "*3* chiamate", "+1"),
+])
+def test_the_echo_says_what_was_understood(
+    lang: str, unit: str | None, value: float, change: float, amount: str, shown: str,
+) -> None:
+    assert echo_line(lang, unit, value, change) == t(lang, "checkin.recorded.value", amount=amount, change=shown)
+
+
+@pytest.mark.parametrize("lang", ["en", "it"])
+def test_a_first_reading_and_an_unchanged_one_have_their_own_words(lang: str) -> None:
+    amount = f"*4* {t(lang, 'units.clients')}"
+    assert echo_line(lang, "clients", 4, None) == t(lang, "checkin.recorded.first", amount=amount)
+    assert echo_line(lang, "clients", 4, 0) == t(lang, "checkin.recorded.unchanged", amount=amount)
