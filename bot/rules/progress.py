@@ -205,10 +205,8 @@ def can_close_as_achieved(g: GoalNumbers, today: date) -> bool:
     """Whether the numbers alone say the goal is achieved (else closing it so needs the owner's override)."""
     if g.kind is Kind.MAINTAIN:
         return today >= g.deadline and held(g) is True
-    if g.kind is Kind.REDUCE and g.start_value is None:
-        return is_reached(g)
-    p = progress(g)
-    return p is not None and p >= 1.0 - 1e-9
+    # Reached means one thing everywhere: the current value is on the target's side of it (is_reached).
+    return g.current is not None and (g.start_value is not None or g.kind is Kind.REDUCE) and is_reached(g)
 
 
 def status(g: GoalNumbers, today: date) -> Status:
@@ -236,8 +234,9 @@ def status(g: GoalNumbers, today: date) -> Status:
             return Status.ACHIEVED
         return Status.MISSED if today > g.deadline else Status.NEEDS_BASELINE
     p = progress(g)
-    assert p is not None
-    if p >= 1.0 - 1e-9:
+    if p is None:
+        return Status.NOT_STARTED
+    if is_reached(g):
         return Status.ACHIEVED
     if today > g.deadline:
         return Status.MISSED
