@@ -78,17 +78,18 @@ def reminder_message(lang: str, goal: Any) -> Message:
 
 
 def recorded_message(
-    lang: str, goal: Any, *, value: float, previous: float | None, today: date, blocker: str | None,
+    lang: str, goal: Any, *, value: float, change: float | None, today: date, blocker: str | None,
     reading_id: int | None = None, headline: str | None = None,
 ) -> Message:
     """The thread answer after a check-in: what was understood, where the goal stands, its status and the forecast.
 
-    `headline` replaces the echo (a correction or an edit says what changed); with `reading_id`, Undo and Correct
-    buttons act on that reading.
+    `change` is the difference from the value before (None for a first value), computed by the service: blocks do
+    no arithmetic. `headline` replaces the echo (a correction or an edit says what changed); with `reading_id`,
+    Undo and Correct buttons act on that reading.
     """
     item = standing_of(goal, today)
     formatted = fmt_amount(lang, value, goal.unit)
-    lines = [headline or echo_line(lang, goal.unit, value, None if previous is None else value - previous)]
+    lines = [headline or echo_line(lang, goal.unit, value, change)]
     lines.extend(standing_lines(lang, item))
     lines.append(t(lang, "checkin.recorded.status", pace=status_label(lang, item)))
     lines.append(forecast_line(lang, item))

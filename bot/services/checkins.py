@@ -173,7 +173,8 @@ def record_value(
     checkin.pending = None
     settle_goal(session, checkin, goal, value, now=now, tz=tz)
     session.flush()
-    return [blocks.recorded_message(lang, goal, value=value, previous=previous, today=today, blocker=blocker,
+    change = None if previous is None else value - previous
+    return [blocks.recorded_message(lang, goal, value=value, change=change, today=today, blocker=blocker,
                                     reading_id=reading.id, headline=headline)]
 
 

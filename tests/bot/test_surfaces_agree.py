@@ -166,7 +166,7 @@ def test_every_surface_shows_the_same_status_and_progress(engine: Engine, lang: 
             if case.goal_status == "active":
                 texts["card"] = all_text(checkin_message(lang, goal, 1, TODAY).payload())
                 if goal.current is not None:
-                    texts["answer"] = all_text(recorded_message(lang, goal, value=goal.current, previous=None,
+                    texts["answer"] = all_text(recorded_message(lang, goal, value=goal.current, change=None,
                                                                 today=TODAY, blocker=None).payload())
             texts["home"] = home
             for surface, text in texts.items():
