@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -30,6 +31,16 @@ def in_dm(body: dict[str, Any], caller: Caller) -> tuple[str, str | None]:
     return caller.user_id, None
 
 
+_PERSON_LOCKS: dict[tuple[str, str], threading.Lock] = {}
+_PERSON_LOCKS_GUARD = threading.Lock()
+
+
+def person_lock(team_id: str, user_id: str) -> threading.Lock:
+    """The in-process lock that orders one person's requests (the database lock orders them across processes)."""
+    with _PERSON_LOCKS_GUARD:
+        return _PERSON_LOCKS.setdefault((team_id, user_id), threading.Lock())
+
+
 def lazy_listener(
     deps: Deps, *, report_in: Where | None = in_dm, ephemeral: bool = False, fresh_profile: bool = True,
     accept: Callable[[dict[str, Any]], bool] | None = None,
@@ -53,7 +64,10 @@ def lazy_listener(
                 caller = caller_of(context)
                 ctx = (resolve_context(deps, client, caller) if fresh_profile else stored_context(deps, caller))
                 lang = ctx.lang
-                work(ctx, body, client, respond)
+                # One person's requests run one at a time in this process, transaction and replies together, so the
+                # answers reach Slack in the order the database applied them (other people are not held up).
+                with person_lock(caller.team_id, caller.user_id):
+                    work(ctx, body, client, respond)
             except Exception as error:  # after the ack the only way to answer is to report it
                 if report_in is None or caller is None:
                     log.exception("handling a %s request failed", body.get("type") or body.get("command"))
