@@ -16,7 +16,7 @@ from slack_sdk import WebClient
 
 from bot import ids
 from bot.context import RequestContext
-from bot.deps import Deps
+from bot.deps import Deps, submission_key
 from bot.listeners.support import lazy_listener, reply
 from bot.listeners.views.fields import field_check, field_value, metadata_of
 from bot.rules.limits import row_id
@@ -58,6 +58,8 @@ def record_submission(deps: Deps) -> Callable[..., None]:
 
     @lazy_listener(deps)
     def checkin_modal(ctx: RequestContext, body: dict[str, Any], client: WebClient, respond: Respond | None) -> None:
+        if deps.verdicts.wait(submission_key(body)) is False:
+            return  # the modal stayed open with the ack's error
         submission = submission_of(body)
         answer = service.submit_modal(deps, ctx, submission.checkin_id, value=submission.value,
                                       note=submission.note, channel=submission.channel,

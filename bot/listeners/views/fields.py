@@ -10,7 +10,7 @@ from typing import Any
 from slack_bolt import Ack, BoltContext
 
 from bot.context import RequestContext, caller_of
-from bot.deps import Deps
+from bot.deps import Deps, submission_key
 from bot.services.profiles import stored_context
 
 log = logging.getLogger(__name__)
@@ -41,8 +41,11 @@ def field_check(deps: Deps, block_id: str,
             error = check(stored_context(deps, caller_of(context)), body)
         except Exception:
             log.exception("checking the %s modal failed", (body.get("view") or {}).get("callback_id"))
+            deps.verdicts.give(submission_key(body), accepted=True)  # the lazy half checks again and answers
             ack()
             return
+        # The verdict goes to the lazy half before the ack: nothing may run after ack() (Bolt 1.30).
+        deps.verdicts.give(submission_key(body), accepted=not error)
         if error:
             ack(response_action="errors", errors={block_id: error})
             return

@@ -13,7 +13,7 @@ from slack_sdk.errors import SlackApiError
 from bot import ids
 from bot.blocks.common import section
 from bot.context import RequestContext, caller_of
-from bot.deps import Deps
+from bot.deps import Deps, submission_key
 from bot.listeners.support import lazy_listener, reply
 from bot.services import goal_actions
 from bot.services.home import refresh_home
@@ -35,8 +35,11 @@ def validate_edit(deps: Deps) -> Callable[..., None]:
             check = goal_actions.check_edit_form(deps, ctx, body.get("view") or {})
         except Exception:  # Slack must get an answer; the person sees it next to the reason
             log.exception("checking the edit modal failed")
+            deps.verdicts.give(submission_key(body), accepted=False)
             ack(response_action="errors", errors={ids.BLOCK_EDIT_REASON: t(lang, "errors.internal")})
             return
+        # The verdict goes to the lazy half before the ack: nothing may run after ack() (Bolt 1.30).
+        deps.verdicts.give(submission_key(body), accepted=not check.errors and check.view is None)
         if check.errors:
             ack(response_action="errors", errors=check.errors)
         elif check.view is not None:
@@ -52,6 +55,8 @@ def save_edit(deps: Deps) -> Callable[..., None]:
 
     @lazy_listener(deps)
     def edit_modal(ctx: RequestContext, body: dict[str, Any], client: WebClient, respond: Respond | None) -> None:
+        if deps.verdicts.wait(submission_key(body)) is False:
+            return  # the modal stayed open with the ack's errors or warnings
         view = body.get("view") or {}
         saved = goal_actions.save_edit_form(deps, ctx, view)
         if saved is None:

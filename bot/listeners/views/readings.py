@@ -11,7 +11,7 @@ from slack_sdk import WebClient
 
 from bot import ids
 from bot.context import RequestContext
-from bot.deps import Deps
+from bot.deps import Deps, submission_key
 from bot.listeners.support import lazy_listener, reply
 from bot.listeners.views.fields import field_check, field_value, metadata_of
 from bot.rules.limits import row_id
@@ -52,6 +52,8 @@ def register(app: App, deps: Deps) -> None:
     @lazy_listener(deps)
     def record_correction(ctx: RequestContext, body: dict[str, Any], client: WebClient,
                           respond: Respond | None) -> None:
+        if deps.verdicts.wait(submission_key(body)) is False:
+            return  # the modal stayed open with the ack's error
         correction = correction_of(body)
         answer = service.submit_correction(deps, ctx, correction.reading_id, correction.value,
                                            channel=correction.channel,

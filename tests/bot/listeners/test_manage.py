@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from datetime import date
 from typing import Any
 
@@ -131,6 +132,35 @@ def test_an_edit_is_saved_with_its_revision_and_the_goal_is_marked_adjusted(work
     assert all(r.changed_at.replace(tzinfo=None) == NOW.replace(tzinfo=None) for r in revisions)
     confirmation = dm_texts(workspace, "U1")[-1]
     assert "10 clients → 12 clients" in confirmation and "26 May 2027 → 30 June 2027" in confirmation
+
+
+def test_a_slow_check_still_closes_the_modal_of_an_edit_that_is_saved(workspace: LocalWorkspace,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    # Bolt starts the lazy save alongside the ack's check; on a busy machine the save used to commit first and
+    # the check then answered "Nothing changed" on the modal of an edit that had been saved.
+    from bot.services import goal_actions
+
+    real_check = goal_actions.check_edit_form
+
+    def slow_check(*args: Any, **kwargs: Any) -> Any:
+        time.sleep(0.5)
+        return real_check(*args, **kwargs)
+
+    monkeypatch.setattr(goal_actions, "check_edit_form", slow_check)
+    goal_id = add_goal(workspace, "U1")
+    workspace.command("edit", user="U1")
+    response = submit_edit(workspace, "U1", target="12", reason="two big deals moved into this half")
+    assert ack_body(response) == {}
+    assert goal_of(workspace, goal_id).target == 12
+    assert len(revisions_of(workspace, goal_id)) == 1
+
+
+def test_a_rejected_edit_is_not_saved_by_the_work_after_the_ack(workspace: LocalWorkspace) -> None:
+    goal_id = add_goal(workspace, "U1")
+    workspace.command("edit", user="U1")
+    response = submit_edit(workspace, "U1", target="12", reason="")
+    assert ack_body(response)["errors"] == {ids.BLOCK_EDIT_REASON: t("en", "manage.edit.reason_required")}
+    assert goal_of(workspace, goal_id).target == 10 and revisions_of(workspace, goal_id) == []
 
 
 def test_history_lists_every_change_with_who_when_and_why(workspace: LocalWorkspace, clock: Any) -> None:
