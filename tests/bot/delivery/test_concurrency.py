@@ -86,12 +86,14 @@ def test_two_goalbot_processes_running_the_outbox_job_send_each_message_once(
 ) -> None:
     box = OutboxBench(database_url, clock, users=600)
     request.addfinalizer(box.close)
-    # Due over two real seconds, as check-ins fall due through a morning, so both processes keep finding work;
-    # the processes read the system clock (no --now: each run's --now would start its own logical time).
+    # Due over six real seconds, as check-ins fall due through a morning, so both processes keep finding work
+    # even when a loaded machine starts one of them seconds after the other (over two seconds, one process once
+    # sent everything before the other had started); the processes read the system clock (no --now: each run's
+    # --now would start its own logical time).
     start = datetime.now(UTC) + timedelta(seconds=3)
     keys = [f"checkin:{n}" for n in range(1, 601)]
     for n, key in enumerate(keys, start=1):
-        box.add(key, f"U{n}", not_before=start + timedelta(seconds=n / 300))
+        box.add(key, f"U{n}", not_before=start + timedelta(seconds=n / 100))
 
     runs = [goalbot(box, "jobs", "run", "outbox", posts_per_minute=12000) for _ in range(2)]
     outputs = [run.communicate(timeout=120) for run in runs]
