@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -45,13 +46,30 @@ def statuses(box: OutboxBench) -> dict[str, str]:
         return dict(session.execute(select(OutboxMessage.idempotency_key, OutboxMessage.status)).all())
 
 
-def goalbot(box: OutboxBench, *args: str, posts_per_minute: int = 300) -> subprocess.Popen[str]:
-    """Start `goalbot ARGS` in its own process against the test database and the fake Slack."""
+# Imports goalbot, says it is ready, and runs the command only once the test opens the gate: processes
+# started together can be seconds apart on a loaded machine, and a late one would find the work done.
+GATED = """
+import pathlib, sys, time
+from bot.cli import main
+gate = pathlib.Path(sys.argv[1])
+(gate / f"ready-{__import__('os').getpid()}").touch()
+while not (gate / "go").exists():
+    time.sleep(0.01)
+sys.exit(main(sys.argv[2:]))
+"""
+
+
+def goalbot(box: OutboxBench, *args: str, posts_per_minute: int = 300,
+            gate: Path | None = None) -> subprocess.Popen[str]:
+    """Start `goalbot ARGS` in its own process against the test database and the fake Slack.
+
+    With a `gate` folder the process imports goalbot, touches `ready-PID` there and waits for `go` to appear.
+    """
     env = {**os.environ, "DATABASE_URL": box.settings.database_url, "SLACK_API_URL": box.fake.base_url,
            "GOALBOT_LOG_LEVEL": "WARNING", "GOALBOT_SLACK_POSTS_PER_MINUTE": str(posts_per_minute)}
     env["SLACK_BOT_TOKEN"] = FAKE_BOT_TOKEN
-    return subprocess.Popen([sys.executable, "-m", "bot", *args], cwd=ROOT, env=env, text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    command = [sys.executable, "-c", GATED, str(gate), *args] if gate else [sys.executable, "-m", "bot", *args]
+    return subprocess.Popen(command, cwd=ROOT, env=env, text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 
 def test_two_workers_on_one_database_send_each_message_once(
@@ -82,20 +100,22 @@ def test_two_workers_on_one_database_send_each_message_once(
 
 
 def test_two_goalbot_processes_running_the_outbox_job_send_each_message_once(
-    database_url: str, clock: FixedClock, request: pytest.FixtureRequest,
+    database_url: str, clock: FixedClock, request: pytest.FixtureRequest, tmp_path: Path,
 ) -> None:
     box = OutboxBench(database_url, clock, users=600)
     request.addfinalizer(box.close)
-    # Due over six real seconds, as check-ins fall due through a morning, so both processes keep finding work
-    # even when a loaded machine starts one of them seconds after the other (over two seconds, one process once
-    # sent everything before the other had started); the processes read the system clock (no --now: each run's
-    # --now would start its own logical time).
-    start = datetime.now(UTC) + timedelta(seconds=3)
+    runs = [goalbot(box, "jobs", "run", "outbox", posts_per_minute=12000, gate=tmp_path) for _ in range(2)]
+    while len(list(tmp_path.glob("ready-*"))) < 2:
+        assert all(run.poll() is None for run in runs), [run.communicate() for run in runs]
+        time.sleep(0.01)
+    # All due when the gate opens (a process whose first look finds nothing due ends at once), more than one
+    # claim takes (BATCH_MAX), so the second process's first claim finds the rest; the processes read the system
+    # clock (no --now: each run's --now would start its own logical time).
+    start = datetime.now(UTC) - timedelta(seconds=3)
     keys = [f"checkin:{n}" for n in range(1, 601)]
     for n, key in enumerate(keys, start=1):
-        box.add(key, f"U{n}", not_before=start + timedelta(seconds=n / 100))
-
-    runs = [goalbot(box, "jobs", "run", "outbox", posts_per_minute=12000) for _ in range(2)]
+        box.add(key, f"U{n}", not_before=start + timedelta(seconds=n / 300))
+    (tmp_path / "go").touch()
     outputs = [run.communicate(timeout=120) for run in runs]
 
     assert [run.returncode for run in runs] == [0, 0], outputs
