@@ -67,6 +67,11 @@ class Identity:
     user_id: str | None
 
 
+def event_type_of(payload: object) -> str | None:
+    """The inner event's type of an Events API delivery, None for any other payload."""
+    return payload.event_type if isinstance(payload, Event) else None
+
+
 @dataclass(frozen=True)
 class SlashCommand:
     """A /goal invocation (form-encoded)."""

@@ -10,6 +10,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.delivery.errors import classify
 from bot.deps import Deps
+from bot.installs import NotInstalledError, client_for
 from bot.rules.digest_math import due_week
 from bot.services import digests
 from storage.db import unit_of_work
@@ -39,7 +40,10 @@ def plan_digests(deps: Deps, client: WebClient, now: datetime) -> int:
         if {digests.weekly_key(channel, week), digests.notice_key(channel, week)} & done:
             continue
         try:
-            queued += plan_one(deps, client, subscription, week, now)
+            queued += plan_one(deps, client_for(client, subscription.team_id), subscription, week, now)
+        except NotInstalledError:
+            log.warning("digest for %s not planned: goalbot has no installation in workspace %s",
+                        subscription.channel_id, subscription.team_id)
         except (SlackApiError, OSError) as error:
             # Slack is unreachable or busy: nothing was queued, so the next run (a minute later) tries again.
             log.warning("digest for %s not planned yet: %s", subscription.channel_id, classify(error).code)
@@ -48,7 +52,8 @@ def plan_digests(deps: Deps, client: WebClient, now: datetime) -> int:
 
 def plan_one(deps: Deps, client: WebClient, subscription: DigestSubscription, week: date,
              now: datetime) -> int:
-    """Queue one channel's weekly digest, or tell its subscriber why goalbot cannot post it."""
+    """Queue one channel's weekly digest, or tell its subscriber why goalbot cannot post it (`client`: the
+    channel's workspace's)."""
     access = digests.channel_access(client, subscription.channel_id)
     if access.problem is not None:
         with unit_of_work(deps.sessions) as session:

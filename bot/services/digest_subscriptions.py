@@ -84,7 +84,7 @@ def post_now(deps: Deps, client: WebClient, ctx: RequestContext, channel_id: str
     digests.queue_digest(deps, client, team_id=ctx.team_id, channel_id=channel_id, key=key, now=ctx.now,
                          tz=ctx.tz, lang=ctx.lang, ref_id=None)
     try:
-        deliver_due(deps, client, now=deps.clock())
+        deliver_due(deps, client, now=deps.clock(), team_id=ctx.team_id)  # this workspace's rows, its client
     except (SlackApiError, OSError) as error:
         # The message stays in the outbox: the next delivery run retries it.
         log.warning("delivering digest %s now failed: %s", key, classify(error).code)
