@@ -453,6 +453,8 @@ class FakeSlackWebAPI:
         with self._lock:
             if response_id is None:
                 response_id = f"R{self._next_counter():08d}"
+            if self._host is not None:  # workspaces on one server: their ids must not meet at /response/
+                response_id = f"{self.team_id}-{response_id}"
             self._response_urls[response_id] = {
                 "channel_id": self._resolve_channel_id(channel_id) if channel_id else None,
                 "user_id": user_id,

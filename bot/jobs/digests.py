@@ -32,12 +32,13 @@ def plan_digests(deps: Deps, client: WebClient, now: datetime) -> int:
                             created_at=subscription.created_at)
             if week is not None:
                 due.append((subscription, week))
-        keys = [k for s, week in due for k in (digests.weekly_key(s.channel_id, week),
-                                               digests.notice_key(s.channel_id, week))]
+        keys = [k for s, week in due for k in (digests.weekly_key(s.team_id, s.channel_id, week),
+                                               digests.notice_key(s.team_id, s.channel_id, week))]
         done = existing_outbox_keys(session, keys)
     for subscription, week in due:
         channel = subscription.channel_id
-        if {digests.weekly_key(channel, week), digests.notice_key(channel, week)} & done:
+        if {digests.weekly_key(subscription.team_id, channel, week),
+                digests.notice_key(subscription.team_id, channel, week)} & done:
             continue
         try:
             queued += plan_one(deps, client_for(client, subscription.team_id), subscription, week, now)
@@ -61,5 +62,5 @@ def plan_one(deps: Deps, client: WebClient, subscription: DigestSubscription, we
                                                 now=now)
     return digests.queue_digest(
         deps, client, team_id=subscription.team_id, channel_id=subscription.channel_id,
-        key=digests.weekly_key(subscription.channel_id, week), now=now, tz=subscription.tz, lang=subscription.lang,
+        key=digests.weekly_key(subscription.team_id, subscription.channel_id, week), now=now, tz=subscription.tz, lang=subscription.lang,
         ref_id=subscription.id)

@@ -80,7 +80,7 @@ def post_now(deps: Deps, client: WebClient, ctx: RequestContext, channel_id: str
     access = digests.channel_access(client, channel_id)
     if access.problem is not None:
         return PostedNow(access.problem)
-    key = digests.now_key(channel_id, ctx.now)
+    key = digests.now_key(ctx.team_id, channel_id, ctx.now)
     digests.queue_digest(deps, client, team_id=ctx.team_id, channel_id=channel_id, key=key, now=ctx.now,
                          tz=ctx.tz, lang=ctx.lang, ref_id=None)
     try:

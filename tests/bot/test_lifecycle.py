@@ -58,6 +58,26 @@ def test_uninstall_or_revoked_token_cancels_waiting_messages_and_stops_the_sched
     assert workspace.fake.calls("chat.postMessage") == []
 
 
+@pytest.mark.parametrize("event", ["app_uninstalled", "tokens_revoked"])
+def test_a_workspace_that_installs_again_is_active_again_at_its_next_request(
+        workspace: LocalWorkspace, event: str, caplog: pytest.LogCaptureFixture) -> None:
+    workspace.command("help", user="U1")  # seen active just before: the uninstall must still be looked at
+    add_goal(workspace, "U1")
+    workspace.dispatch(*getattr(workspace.requests, event)())
+    workspace.dispatch(*workspace.requests.tokens_revoked())  # Slack sends both; neither brings it back
+    with workspace.deps.sessions() as session:
+        row = session.get(Workspace, workspace.team_id)
+        assert row is not None and (row.uninstalled_at or row.tokens_revoked_at) is not None
+    with caplog.at_level("INFO", logger="bot.services.workspaces"):
+        workspace.command("help", user="U1")  # only an installed app hears from a workspace
+    assert any(f"workspace {workspace.team_id} is active again" in r.getMessage() for r in caplog.records)
+    with workspace.deps.sessions() as session:
+        row = session.get(Workspace, workspace.team_id)
+        assert row is not None and row.uninstalled_at is None and row.tokens_revoked_at is None
+    summary = run(workspace, at=workspace.deps.clock() + timedelta(days=7))
+    assert summary["planned"] == 1 and summary["sent"] == 1
+
+
 def test_a_revoked_user_token_alone_changes_nothing(workspace: LocalWorkspace) -> None:
     add_goal(workspace, "U1")
     queue_checkin_without_sending(workspace)

@@ -1,6 +1,7 @@
 """Installs in several workspaces (OAuth): slack_sdk's SQLAlchemy installation store (slack_installations,
 slack_bots) and OAuth state store (slack_oauth_states), as slack_sdk defines them (storage/models.py builds them
-from slack_sdk's own table definitions).
+from slack_sdk's own table definitions). Digest outbox keys now name the workspace (a channel shared between two
+workspaces has one id in both): existing keys are rewritten, so a digest already sent this week is not sent again.
 
 Revision ID: oauth_0003
 Revises: corrections_0002
@@ -80,10 +81,24 @@ def upgrade() -> None:
     sa.Column('expire_at', sa.DateTime(), nullable=False),
     sa.PrimaryKeyConstraint('id')
     )
+    upgrade_digest_keys()
+
+
+_DIGEST_PREFIXES = ("digest:", "digest-notice:")
+
+
+def upgrade_digest_keys() -> None:
+    """digest:C1:2026-11-23 → digest:T1:C1:2026-11-23 (and digest-notice:…), in SQL both databases speak."""
+    for prefix in _DIGEST_PREFIXES:  # constants, written into the statement
+        op.execute(f"UPDATE outbox SET idempotency_key = '{prefix}' || team_id || ':' || "
+                   f"substr(idempotency_key, {len(prefix) + 1}) WHERE idempotency_key LIKE '{prefix}%'")
 
 
 def downgrade() -> None:
-    """Drop them."""
+    """Drop them, and give digest keys back their old form."""
+    for prefix in _DIGEST_PREFIXES:
+        op.execute(f"UPDATE outbox SET idempotency_key = '{prefix}' || "
+                   f"substr(idempotency_key, {len(prefix) + 2} + length(team_id)) WHERE idempotency_key LIKE '{prefix}%'")
     op.drop_table('slack_oauth_states')
     with op.batch_alter_table('slack_installations', schema=None) as batch_op:
         batch_op.drop_index('slack_installations_idx')
