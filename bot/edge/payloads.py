@@ -67,11 +67,6 @@ class Identity:
     user_id: str | None
 
 
-def event_type_of(payload: object) -> str | None:
-    """The inner event's type of an Events API delivery, None for any other payload."""
-    return payload.event_type if isinstance(payload, Event) else None
-
-
 @dataclass(frozen=True)
 class SlashCommand:
     """A /goal invocation (form-encoded)."""
@@ -94,6 +89,11 @@ class Event:
     event_type: str
     event: dict[str, Any]
     kind: str = EVENT
+
+
+def event_type_of(payload: object) -> str | None:
+    """The inner event's type of an Events API delivery, None for any other payload."""
+    return payload.event_type if isinstance(payload, Event) else None
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ import json
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 
 from bot.cli import main
 from bot.edge.signature import Fingerprints
@@ -23,6 +23,7 @@ from storage.models import (
     ReportingLine,
     UserPref,
     Workspace,
+    slack_oauth_states,
 )
 from tests.bot.checkin_support import add_goal, run
 
@@ -155,7 +156,13 @@ def test_housekeeping_forgets_old_event_ids_fingerprints_and_sent_messages(works
     fingerprints = Fingerprints(workspace.deps.sessions)
     assert fingerprints.remember("old", now - timedelta(minutes=11))
     assert fingerprints.remember("new", now - timedelta(minutes=1))
-    assert housekeep(workspace.deps, now) == {"processed_events": 1, "request_fingerprints": 1, "outbox": 0}
+    with workspace.deps.sessions() as session:  # two installs started in a browser, one long abandoned
+        session.execute(insert(slack_oauth_states), [
+            {"state": "old", "expire_at": now.replace(tzinfo=None) - timedelta(minutes=1)},
+            {"state": "new", "expire_at": now.replace(tzinfo=None) + timedelta(minutes=9)}])
+        session.commit()
+    assert housekeep(workspace.deps, now) == {"processed_events": 1, "request_fingerprints": 1, "outbox": 0,
+                                              "oauth_states": 1}
     assert not fingerprints.remember("new", now) and fingerprints.remember("old", now)  # "old" was forgotten
     assert housekeep(workspace.deps, now + timedelta(days=31))["outbox"] == 1
     with workspace.deps.sessions() as session:
