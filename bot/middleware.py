@@ -12,6 +12,7 @@ from typing import Any
 from slack_bolt import Ack, BoltContext, BoltResponse
 
 from bot.deps import Deps
+from bot.edge.tenancy import LIFECYCLE_EVENTS
 from bot.services import workspaces
 from storage.repositories import claim_event
 
@@ -48,7 +49,6 @@ def ack_if_needed(ack: Ack) -> None:
         ack()
 
 
-LIFECYCLE_EVENTS = frozenset({"app_uninstalled", "tokens_revoked"})
 RECHECK_SECONDS = 60.0  # a workspace seen active is looked up again at most this often per process
 
 

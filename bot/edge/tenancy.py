@@ -20,6 +20,9 @@ from bot.edge.payloads import Identity
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
+# Slack's word that a workspace removed goalbot: they concern a workspace that had it, even once its installation
+# is gone, and they never bring a workspace back (bot.middleware.reactivate_workspaces).
+LIFECYCLE_EVENTS = frozenset({"app_uninstalled", "tokens_revoked"})
 RETRY_SECONDS = 30.0  # after a failed auth.test, requests are refused this long before Slack is asked again
 
 
@@ -81,8 +84,6 @@ class InstalledTenancy(Tenancy):
     when SLACK_APP_ID is set). Uninstall and token-revoked events pass for any workspace: Slack signed them for
     this app, and they concern a workspace that had goalbot, even after its installation was deleted."""
 
-    LIFECYCLE = frozenset({"app_uninstalled", "tokens_revoked"})
-
     def __init__(self, store: InstallationStore, *, app_id: str | None) -> None:
         super().__init__(team_id=None, app_id=app_id, enterprise_id=None, client=None)
         self._store = store
@@ -95,7 +96,7 @@ class InstalledTenancy(Tenancy):
             return "enterprise"
         if not identity.team_id:
             return "team"
-        if event_type in self.LIFECYCLE:
+        if event_type in LIFECYCLE_EVENTS:
             return None
         if self._store.find_bot(enterprise_id=None, team_id=identity.team_id) is None:
             return "team"
