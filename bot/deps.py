@@ -7,6 +7,8 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
+from slack_sdk.oauth.installation_store import InstallationStore
+
 from bot.clock import SYSTEM_TIMER, Clock, Timer
 from bot.services.directory import UserDirectory
 from bot.settings import Settings
@@ -97,3 +99,4 @@ class Deps:
     timer: Timer = SYSTEM_TIMER  # elapsed time and waits (rate limits, retries); tests use a virtual one
     directory: UserDirectory = field(default_factory=UserDirectory)  # users.list, cached
     verdicts: AckVerdicts = field(default_factory=AckVerdicts)  # modal acks → their lazy halves
+    installations: InstallationStore | None = None  # OAuth mode: each workspace's bot token (bot/installs.py)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
+from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
+from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 from sqlalchemy import (
     JSON,
     Boolean,
@@ -419,3 +421,15 @@ class SchedulerHeartbeat(Base):
     name: Mapped[str] = mapped_column(String(32), primary_key=True)
     holder: Mapped[str] = mapped_column(String(128))
     ticked_at: Mapped[datetime] = mapped_column(Timestamp)
+
+
+# Installs in several workspaces (OAuth, bot/installs.py): slack_sdk's SQLAlchemy installation and state stores
+# keep their own tables. They are built here, into goalbot's metadata, from slack_sdk's own definitions, so an
+# Alembic migration creates them in goalbot's database and the "autogenerate finds no difference" check covers
+# them too (a slack_sdk upgrade that changes them shows up there, not at an install).
+SLACK_INSTALLATIONS_TABLE = "slack_installations"
+SLACK_BOTS_TABLE = "slack_bots"
+SLACK_OAUTH_STATES_TABLE = "slack_oauth_states"
+slack_installations = SQLAlchemyInstallationStore.build_installations_table(Base.metadata, SLACK_INSTALLATIONS_TABLE)
+slack_bots = SQLAlchemyInstallationStore.build_bots_table(Base.metadata, SLACK_BOTS_TABLE)
+slack_oauth_states = SQLAlchemyOAuthStateStore.build_oauth_states_table(Base.metadata, SLACK_OAUTH_STATES_TABLE)

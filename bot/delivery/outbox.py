@@ -46,8 +46,10 @@ def _due(now: datetime) -> ColumnElement[bool]:
     )
 
 
-def claim_due(sessions: SessionFactory, *, now: datetime, worker: str, limit: int = 200) -> list[OutboxMessage]:
-    """Claim up to `limit` messages due now (or abandoned by a dead process); each claim is won by one worker.
+def claim_due(sessions: SessionFactory, *, now: datetime, worker: str, limit: int = 200,
+              team_id: str | None = None) -> list[OutboxMessage]:
+    """Claim up to `limit` messages due now (or abandoned by a dead process), of one workspace when `team_id` is
+    given; each claim is won by one worker.
 
     PostgreSQL: SELECT … FOR UPDATE SKIP LOCKED picks the batch and locks it, so concurrent workers take
     disjoint batches without waiting, then one UPDATE claims it in the same transaction. (Not one
@@ -57,16 +59,17 @@ def claim_due(sessions: SessionFactory, *, now: datetime, worker: str, limit: in
     repeats the due condition, so a row that changed meanwhile is not claimed twice.
     """
     with sessions() as session:
-        chosen = (select(OutboxMessage.id).where(_due(now))
+        due = _due(now) if team_id is None else and_(_due(now), OutboxMessage.team_id == team_id)
+        chosen = (select(OutboxMessage.id).where(due)
                   .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id).limit(limit))
         claim = update(OutboxMessage).values(status=OutboxStatus.SENDING, claimed_by=worker, claimed_at=now)
         if session.get_bind().dialect.name == "postgresql":
             ids = list(session.scalars(chosen.with_for_update(skip_locked=True)))
             claimed_ids = list(session.scalars(
-                claim.where(OutboxMessage.id.in_(ids), _due(now)).returning(OutboxMessage.id))) if ids else []
+                claim.where(OutboxMessage.id.in_(ids), due).returning(OutboxMessage.id))) if ids else []
         else:
             claimed_ids = list(session.scalars(
-                claim.where(OutboxMessage.id.in_(chosen.scalar_subquery()), _due(now)).returning(OutboxMessage.id)))
+                claim.where(OutboxMessage.id.in_(chosen.scalar_subquery()), due).returning(OutboxMessage.id)))
         session.commit()
         if not claimed_ids:
             return []

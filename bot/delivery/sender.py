@@ -14,6 +14,9 @@ appear twice. Everything recorded as sent is never sent again.
 Logical time: `now` (default `deps.clock()`) is when the run starts; it advances with the elapsed time of
 `deps.timer`, so with a fixed clock (tests, `--now`) a retry due in one second still becomes due during a long
 run. Rate limits wait on the same timer: the system's monotonic clock, or a virtual one in tests.
+
+Workspaces: each row is sent with its own workspace's client (bot.installs.client_for: in OAuth mode that
+workspace's bot token), within that workspace's budget; lanes and the DM channels learnt are per workspace.
 """
 
 from __future__ import annotations
@@ -39,6 +42,7 @@ from bot.delivery.errors import Failure, classify
 from bot.delivery.ratelimit import SlackLimits, shared_limits
 from bot.deps import Deps
 from bot.edge import metrics
+from bot.installs import NotInstalledError, client_for
 from bot.rules.statuses import OutboxStatus
 from storage.models import OutboxMessage
 
@@ -75,6 +79,7 @@ class _Item:
     id: int
     key: str
     kind: str
+    team_id: str
     channel: str
     payload: dict[str, Any]
     attempts: int
@@ -86,7 +91,7 @@ class _Item:
 class _Lane:
     """The claimed messages of one channel, oldest first; worked by one thread at a time."""
 
-    channel: str
+    channel: str  # the lane's key: workspace and channel (bot/delivery/ratelimit.py paces and holds by it)
     items: deque[_Item] = field(default_factory=deque)
     busy: bool = False
 
@@ -117,15 +122,16 @@ def outbox_metadata(key: str, metadata: dict[str, Any] | None) -> dict[str, Any]
     return {"event_type": str(metadata.get("event_type") or METADATA_EVENT), "event_payload": {**payload, "key": key}}
 
 
-_dm_channels: dict[tuple[str, str], str] = {}  # (API URL, user id) → D… id, learnt from conversations.open
+_dm_channels: dict[tuple[str, str, str], str] = {}  # (API URL, team, user id) → D… id, from conversations.open
 _dm_lock = threading.Lock()
 
 
 def deliver_due(deps: Deps, client: WebClient, *, now: datetime | None = None, worker: str | None = None,
-                max_seconds: float | None = None) -> DeliveryReport:
-    """Deliver every outbox message due now (and any that fall due while running); report what happened."""
+                max_seconds: float | None = None, team_id: str | None = None) -> DeliveryReport:
+    """Deliver every outbox message due now (and any that fall due while running), or only one workspace's;
+    report what happened. `client` is goalbot's client (bot.installs.client_for picks each workspace's)."""
     run = _Delivery(deps, client, start=as_utc(now or deps.clock()), worker=worker or default_worker_id(),
-                    max_seconds=max_seconds)
+                    max_seconds=max_seconds, team_id=team_id)
     return run.run()
 
 
@@ -133,13 +139,16 @@ class _Delivery:
     """One delivery run: a dispatcher (the calling thread) feeding channel lanes to a pool of sender threads."""
 
     def __init__(self, deps: Deps, client: WebClient, *, start: datetime, worker: str,
-                 max_seconds: float | None) -> None:
+                 max_seconds: float | None, team_id: str | None = None) -> None:
         self.deps = deps
         self.sessions = deps.sessions
-        self.client = delivery_client(client)
+        self.base_client = client
+        self.team_id = team_id
+        self.clients: dict[str, WebClient] = {}  # per workspace, without retry handlers, for this run
         self.timer = deps.timer
-        self.limits: SlackLimits = shared_limits(str(client.base_url), str(client.token or ""),
-                                                 int(getattr(deps.settings, "slack_posts_per_minute", 300)),
+        self.per_minute = int(getattr(deps.settings, "slack_posts_per_minute", 300))
+        # Lanes (holds, channel pacing) and the claim size; each workspace's own budget is in `_limits_of`.
+        self.limits: SlackLimits = shared_limits(str(client.base_url), str(client.token or ""), self.per_minute,
                                                  self.timer)
         self.worker = worker
         self.start = start
@@ -154,6 +163,22 @@ class _Delivery:
         self.lanes: dict[str, _Lane] = {}
         self.backlog = 0  # claimed and not settled yet (queued or being sent)
         self.stopping = False
+
+    def _client_of(self, team_id: str) -> WebClient:
+        """The workspace's client for this run (NotInstalledError when goalbot is not installed there)."""
+        with self.lock:
+            known = self.clients.get(team_id)
+        if known is None:
+            known = delivery_client(client_for(self.base_client, team_id))
+            with self.lock:
+                self.clients[team_id] = known
+        return known
+
+    def _limits_of(self, client: WebClient) -> SlackLimits:
+        """The workspace's posting budget, shared by every run in this process (keyed by its token)."""
+        if client.token == self.base_client.token:
+            return self.limits
+        return shared_limits(str(client.base_url), str(client.token or ""), self.per_minute, self.timer)
 
     def now(self) -> datetime:
         """The run's logical time: its start plus the real time elapsed."""
@@ -189,7 +214,8 @@ class _Delivery:
         return max(BATCH_MIN, min(BATCH_MAX, int(posts.available() + posts.rate * CLAIM_AHEAD_SECONDS)))
 
     def _claim(self, limit: int | None = None) -> list[_Item]:
-        rows = outbox.claim_due(self.sessions, now=self.now(), worker=self.worker, limit=limit or self._batch_size())
+        rows = outbox.claim_due(self.sessions, now=self.now(), worker=self.worker, limit=limit or self._batch_size(),
+                                team_id=self.team_id)
         return [_item(row) for row in rows]
 
     def _dispatch(self) -> None:
@@ -214,14 +240,15 @@ class _Delivery:
         held: dict[datetime, list[int]] = {}
         with self.lock:
             for item in items:
-                until = self.limits.holds.held_until(item.channel, self.now())
+                key = lane_key(item.team_id, item.channel)
+                until = self.limits.holds.held_until(key, self.now())
                 if until is not None:
                     held.setdefault(until, []).append(item.id)  # keep the channel's order behind a retry
                     continue
                 self.backlog += 1
-                lane = self.lanes.get(item.channel)
+                lane = self.lanes.get(key)
                 if lane is None:
-                    lane = self.lanes[item.channel] = _Lane(item.channel)
+                    lane = self.lanes[key] = _Lane(key)
                     self._schedule(lane)
                 lane.items.append(item)
         for until, ids in held.items():
@@ -306,10 +333,14 @@ class _Delivery:
             thread_ts = parent.sent_ts or thread_ts
             channel = parent.sent_channel or channel
         try:
+            client = self._client_of(item.team_id)
+        except NotInstalledError:
+            return self._fail(item, "not_installed")
+        try:
             if payload.get("upload"):
-                ts, answered = self._upload(item, channel, thread_ts, lane_channel)
+                ts, answered = self._upload(client, item, channel, thread_ts, lane_channel)
             else:
-                ts, answered = self._post(item, channel, thread_ts, lane_channel)
+                ts, answered = self._post(client, item, channel, thread_ts, lane_channel)
         except Exception as error:  # noqa: BLE001 - every failure is classified and recorded
             return self._failed_send(item, classify(error, attempt=item.attempts + 1))
         if not outbox.mark_sent(self.sessions, item.id, self.worker, ts=ts, channel=answered, at=self.now()):
@@ -319,41 +350,43 @@ class _Delivery:
             self.report.sent += 1
         return _Outcome("sent")
 
-    def _post(self, item: _Item, channel: str, thread_ts: str | None, lane_channel: str) -> tuple[str | None, str]:
+    def _post(self, client: WebClient, item: _Item, channel: str, thread_ts: str | None,
+              lane_channel: str) -> tuple[str | None, str]:
         fields = {k: v for k, v in item.payload.items() if k not in _NOT_POST_FIELDS}
         if thread_ts:
             fields["thread_ts"] = thread_ts
-        self.limits.posts.acquire()
+        self._limits_of(client).posts.acquire()
         started = self.timer.monotonic()
-        response = self.client.chat_postMessage(
+        response = client.chat_postMessage(
             channel=channel, metadata=outbox_metadata(item.key, item.payload.get("metadata")), **fields)
         # Only a post Slack took uses the channel's second; a refused one is retried after its own delay.
         self.limits.channels.mark_sent(lane_channel, at=started)
         return response.get("ts"), str(response.get("channel") or channel)
 
-    def _upload(self, item: _Item, channel: str, thread_ts: str | None, lane_channel: str) -> tuple[str | None, str]:
+    def _upload(self, client: WebClient, item: _Item, channel: str, thread_ts: str | None,
+                lane_channel: str) -> tuple[str | None, str]:
         upload = item.payload["upload"]
-        conversation = self._conversation_id(channel)
-        self.limits.uploads.acquire()
+        conversation = self._conversation_id(client, item.team_id, channel)
+        self._limits_of(client).uploads.acquire()
         started = self.timer.monotonic()
-        response = self.client.files_upload_v2(
+        response = client.files_upload_v2(
             channel=conversation, content=base64.b64decode(upload["content_b64"]), filename=upload["filename"],
             title=upload.get("title") or upload["filename"], initial_comment=upload.get("initial_comment"),
             thread_ts=thread_ts)
         self.limits.channels.mark_sent(lane_channel, at=started)
         return _shared_ts(response.get("files") or [], conversation), conversation
 
-    def _conversation_id(self, channel: str) -> str:
+    def _conversation_id(self, client: WebClient, team_id: str, channel: str) -> str:
         """files_upload_v2 needs a conversation id: a user id is turned into the app DM's D… id."""
         if channel[:1] not in ("U", "W"):
             return channel
-        key = (str(self.client.base_url), channel)
+        key = (str(client.base_url), team_id, channel)
         with _dm_lock:
             known = _dm_channels.get(key)
         if known:
             return known
-        self.limits.opens.acquire()
-        opened = str(self.client.conversations_open(users=channel)["channel"]["id"])
+        self._limits_of(client).opens.acquire()
+        opened = str(client.conversations_open(users=channel)["channel"]["id"])
         with _dm_lock:
             _dm_channels[key] = opened
         return opened
@@ -393,8 +426,14 @@ class _Delivery:
         return _Outcome("defer", until)
 
 
+def lane_key(team_id: str, channel: str) -> str:
+    """One lane per workspace and channel: two workspaces' ids never share a lane, a hold or a pace."""
+    return f"{team_id}/{channel}"
+
+
 def _item(row: OutboxMessage) -> _Item:
-    return _Item(id=row.id, key=row.idempotency_key, kind=row.kind, channel=row.channel, payload=dict(row.payload),
+    return _Item(id=row.id, key=row.idempotency_key, kind=row.kind, team_id=row.team_id, channel=row.channel,
+                 payload=dict(row.payload),
                  attempts=row.attempts, next_attempt_at=row.next_attempt_at,
                  claimed_at=row.claimed_at or row.next_attempt_at)
 

@@ -30,6 +30,7 @@ from slack_sdk import WebClient
 from bot.blocks import checkins as blocks
 from bot.delivery.outbox import enqueue
 from bot.deps import Deps
+from bot.installs import NotInstalledError, client_for
 from bot.rules.schedule import goal_due, is_paused, open_slot
 from bot.rules.statuses import GoalStatus
 from bot.services.checkin_schedule import schedule_for
@@ -73,7 +74,11 @@ def _owner_zone(deps: Deps, client: WebClient | None, pref: UserPref | None, tea
     failed = _lookup_failed.get((settings.database_url, team_id, user_id))
     if failed is not None and now - failed < LOOKUP_RETRY:
         return settings.default_tz, None, None
-    profile = resolve_profile(deps.sessions, client, team_id=team_id, user_id=user_id, now=now,
+    try:
+        team_client: WebClient | None = client_for(client, team_id) if client is not None else None
+    except NotInstalledError:  # OAuth mode, goals kept from before an install: the default zone, looked up later
+        team_client = None
+    profile = resolve_profile(deps.sessions, team_client, team_id=team_id, user_id=user_id, now=now,
                               default_lang=settings.default_lang, default_tz=settings.default_tz)
     if not profile.fetched:
         _lookup_failed[(settings.database_url, team_id, user_id)] = now

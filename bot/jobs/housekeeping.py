@@ -5,13 +5,15 @@
 - request fingerprints (bot/edge/signature.py): signatures are only accepted within 5 minutes, so older than
   10 minutes go;
 - outbox rows sent (or cancelled) more than GOALBOT_SENT_OUTBOX_TTL_DAYS (30) ago go, except reviews: their
-  idempotency key is what says a goal's deadline review was already asked, so only their payload is emptied.
+  idempotency key is what says a goal's deadline review was already asked, so only their payload is emptied;
+- OAuth install states (slack_oauth_states) past their expiry: every visit to /slack/install writes one, and
+  slack_sdk deletes only those that are used.
 """
 
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from slack_sdk import WebClient
 from sqlalchemy import and_, delete, or_, update
@@ -21,7 +23,7 @@ from bot.edge.signature import Fingerprints
 from bot.jobs.reviews import KIND as REVIEW_KIND
 from bot.rules.statuses import OutboxStatus
 from storage.db import unit_of_work
-from storage.models import OutboxMessage, ProcessedEvent
+from storage.models import OutboxMessage, ProcessedEvent, slack_oauth_states
 from storage.repositories import rowcount
 
 log = logging.getLogger(__name__)
@@ -42,13 +44,16 @@ def housekeep(deps: Deps, now: datetime | None = None) -> dict[str, int]:
             finished, OutboxMessage.kind != REVIEW_KIND)))
         session.execute(update(OutboxMessage).where(finished, OutboxMessage.kind == REVIEW_KIND)
                         .values(payload={}))
+        # slack_sdk stores naive UTC times in its tables.
+        states = rowcount(session.execute(delete(slack_oauth_states).where(
+            slack_oauth_states.c.expire_at < now.astimezone(UTC).replace(tzinfo=None))))
     fingerprints = Fingerprints(deps.sessions)
     try:
         prints = fingerprints.forget(now - timedelta(seconds=settings.fingerprints_ttl_seconds))
     finally:
         fingerprints.close()
     summary = {"processed_events": int(events or 0), "request_fingerprints": int(prints or 0),
-               "outbox": int(outbox or 0)}
+               "outbox": int(outbox or 0), "oauth_states": int(states or 0)}
     if any(summary.values()):
         log.info("housekeeping deleted %s", summary)
     return summary

@@ -26,6 +26,7 @@ class LocalWorkspace:
         self.fake.start()
         self.settings = dataclasses.replace(settings, api_url=self.fake.base_url, bot_token=FAKE_BOT_TOKEN,
                                             signing_secret=FAKE_SIGNING_SECRET, app_token=None,
+                                            client_id=None, client_secret=None,  # one workspace, one token
                                             response_url_prefixes=(f"{self.fake.root_url}/response/",))
         self.deps: Deps = make_deps(self.settings, clock)
         self.app: App = build_app(self.deps)

@@ -39,29 +39,30 @@ KIND = "digest"
 NOTICE_KIND = "notice"
 MEMBERS_PAGE = 200  # Slack recommends pages of at most 200 for conversations.members
 CHART_FILENAME = "team-progress.png"
-_WEEKLY_KEY = re.compile(r"^digest:(?P<channel>[^:]+):(?P<week>\d{4}-\d{2}-\d{2})$")
+# Keys name the workspace: a channel shared between two workspaces (Slack Connect) has one id in both.
+_WEEKLY_KEY = re.compile(r"^digest:(?P<team>[^:]+):(?P<channel>[^:]+):(?P<week>\d{4}-\d{2}-\d{2})$")
 # Permanent failures that mean "goalbot cannot post there": the subscriber can fix them by inviting goalbot.
 _NOT_THERE = ("not_in_channel", "channel_not_found")
 
 
-def weekly_key(channel_id: str, week_start: date) -> str:
-    """The idempotency key of a channel's weekly digest: one per channel and week."""
-    return f"digest:{channel_id}:{week_start.isoformat()}"
+def weekly_key(team_id: str, channel_id: str, week_start: date) -> str:
+    """The idempotency key of a channel's weekly digest: one per workspace, channel and week."""
+    return f"digest:{team_id}:{channel_id}:{week_start.isoformat()}"
 
 
-def now_key(channel_id: str, now: datetime) -> str:
+def now_key(team_id: str, channel_id: str, now: datetime) -> str:
     """The idempotency key of a digest asked for with `/goal digest now` (not the weekly one)."""
-    return f"{now_key_prefix(channel_id)}{now.astimezone(UTC).strftime('%Y%m%dT%H%M%S')}"
+    return f"{now_key_prefix(team_id, channel_id)}{now.astimezone(UTC).strftime('%Y%m%dT%H%M%S')}"
 
 
-def now_key_prefix(channel_id: str) -> str:
+def now_key_prefix(team_id: str, channel_id: str) -> str:
     """What every `/goal digest now` key of the channel starts with (to find the last one)."""
-    return f"digest:{channel_id}:now:"
+    return f"digest:{team_id}:{channel_id}:now:"
 
 
-def notice_key(channel_id: str, week_start: date) -> str:
+def notice_key(team_id: str, channel_id: str, week_start: date) -> str:
     """The key of the DM telling a subscriber this week's digest could not be posted (at most one a week)."""
-    return f"digest-notice:{channel_id}:{week_start.isoformat()}"
+    return f"digest-notice:{team_id}:{channel_id}:{week_start.isoformat()}"
 
 
 # --- Slack: the channel and its members -------------------------------------------------------------------------
@@ -253,7 +254,7 @@ def queue_removed_notice(
 ) -> int:
     """DM the subscriber that this week's digest could not be posted and how to fix it (once per week)."""
     message = removed_notice(subscription.lang, subscription.channel_id, problem, error=error or problem)
-    return int(enqueue(session, key=notice_key(subscription.channel_id, week_start), kind=NOTICE_KIND,
+    return int(enqueue(session, key=notice_key(subscription.team_id, subscription.channel_id, week_start), kind=NOTICE_KIND,
                        team_id=subscription.team_id, channel=subscription.created_by, payload=message.payload(),
                        now=now, ref_id=subscription.id))
 

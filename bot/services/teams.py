@@ -238,7 +238,7 @@ def channel_decision(sessions: SessionFactory, ctx: RequestContext, channel_id: 
     with sessions() as session:
         org = load_org(session, ctx.team_id)
         subscription = get_digest_subscription(session, ctx.team_id, channel_id)
-        last_now = last_queued_at(session, ctx.team_id, now_key_prefix(channel_id))
+        last_now = last_queued_at(session, ctx.team_id, now_key_prefix(ctx.team_id, channel_id))
     set_up_by = subscription.created_by if subscription is not None else None
     if action is ChannelAction.SUBSCRIBE and subscription is not None and not subscription.active:
         set_up_by = None  # a digest that was stopped is set up anew, by any member

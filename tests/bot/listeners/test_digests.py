@@ -213,7 +213,7 @@ def test_a_digest_now_when_slack_refuses_it_is_reported_not_dropped(workspace: L
     workspace.command("digest now #sales", user="U1", channel="C1")
     assert "Slack refused the team digest for <#C1> (is_archived)" in ephemeral_texts(workspace, "U1")[-1]
     with workspace.deps.sessions() as session:
-        [row] = session.scalars(select(OutboxMessage).where(OutboxMessage.idempotency_key.like("digest:C1:now:%")
+        [row] = session.scalars(select(OutboxMessage).where(OutboxMessage.idempotency_key.like("digest:T0001:C1:now:%")
                                                             & ~OutboxMessage.idempotency_key.like("%:chart")))
     assert (row.status, row.last_error) == ("failed", "is_archived")
 
