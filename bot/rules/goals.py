@@ -99,7 +99,7 @@ _DIRECTION_VERBS: tuple[tuple[str, str], ...] = (
     ("decrease", r"reduc\w*|decreas\w*|cut(?:s|ting)?|lower\w*|lessen\w*|minimi[sz]\w*|bring\s+down|shrink\w*|halv\w*"
                  r"|ridur\w*|riduc\w*|diminui\w*|abbass\w*|tagli\w*|conten\w*|dimezz\w*"),
     ("maintain", r"keep\w*|kept|maintain\w*|sustain\w*|hold\w*|preserv\w*|retain\w*|protect\w*|defend\w*"
-                 r"|stay\w*|remain\w*|manten\w*|mantien\w*|conserv\w*|difend\w*|fidelizz(?:are|o|iamo|a)"
+                 r"|stay\w*|remain\w*|manten\w*|mantien\w*|ten(?:ere|erlo|erla|iamo|go|ga|gono)|conserv\w*|difend\w*|fidelizz(?:are|o|iamo|a)"
                  r"|rimaner\w*|rimanga|restare|restiamo|non\s+scend\w*|(?:never|not|don['’]t|do\s+not)\s+(?:drop|fall|go|dip)\w*"
                  r"|no[t]?\s+(?:lower|less)\s+than|non\s+(?:inferiore|meno)"),
     ("increase", r"increas\w*|grow\w*|grew|boost\w*|rais\w*|expand\w*|doubl\w*|tripl\w*|lift\w*|driv\w*"
