@@ -290,6 +290,13 @@ def readings_of_checkin(session: Session, checkin_id: int) -> list[CheckInReadin
                                 .order_by(CheckInReading.id)))
 
 
+def readings_of_goal(session: Session, goal_id: int) -> list[tuple[CheckInReading, date]]:
+    """Every reading of a goal's check-ins with its check-in's week, oldest first (the goal's history shows them)."""
+    rows = session.execute(select(CheckInReading, CheckIn.week_start).join(CheckIn, CheckIn.id == CheckInReading.checkin_id)
+                           .where(CheckIn.goal_id == goal_id).order_by(CheckInReading.id))
+    return [(reading, week) for reading, week in rows]
+
+
 def has_later_value(session: Session, goal_id: int, week: date) -> bool:
     """True when a later week's check-in of the goal holds a value (it, not this week, is the goal's current)."""
     return session.scalar(select(CheckIn.id).where(

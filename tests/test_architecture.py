@@ -177,7 +177,7 @@ def test_slack_ids_in_manifest_and_code_agree() -> None:
 # import its answer, and from the other rules only types and the parsers they echo.
 BLOCKS_MAY_IMPORT = {"bot.rules.progress", "bot.rules.schedule", "bot.rules.smart", "bot.rules.numbers",
                      "bot.rules.digest_math", "bot.rules.goals", "bot.rules.mentions", "bot.rules.objectives",
-                     "bot.rules.visibility", "bot.rules.statuses"}
+                     "bot.rules.visibility", "bot.rules.statuses", "bot.rules.history"}
 
 
 @pytest.mark.parametrize("path", python_files("bot/blocks") + [ROOT / "bot" / "charts.py"], ids=str)

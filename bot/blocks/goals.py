@@ -145,9 +145,11 @@ def note_text(lang: str, note: ReadingNote) -> str:
     return t(lang, f"notes.{note.code}", phrase=phrase, type=_lookup(lang, "types", note.value))
 
 
-def weekday_mismatch(lang: str, phrase: str, found: date) -> Message:
-    """Ask which day was meant when a weekday and the date next to it disagree."""
-    text = t(lang, "feedback.time_bound.weekday_mismatch", phrase=escape(phrase), date=fmt_date(lang, found),
+def weekday_mismatch(lang: str, phrase: str, found: date, *, later: bool = False) -> Message:
+    """Ask which day was meant when a weekday and the date next to it disagree (`later`: once the other questions
+    are answered, when the goal sentence said it)."""
+    key = "feedback.time_bound.weekday_mismatch_later" if later else "feedback.time_bound.weekday_mismatch"
+    text = t(lang, key, phrase=escape(phrase), date=fmt_date(lang, found),
              weekday=fmt_date(lang, found, "weekday").split()[0])
     return Message(text=text, blocks=[section(text)])
 

@@ -109,8 +109,9 @@ def start(session: Session, ctx: RequestContext, text: str) -> list[Message]:
         out.append(Message(text=t(lang, "ask.what")))
         return out
     assert parsed is not None
+    unusable = _unusable_deadline(parsed, draft, lang)  # before the echo: a dropped deadline is not "understood"
     out.append(goal_blocks.understood(lang, draft))
-    out.extend(_unusable_deadline(parsed, draft, lang))
+    out.extend(unusable)
     convo.draft = _keep_flags(convo.draft, draft)
     out.extend(_after_answer(convo, draft, ctx, answered=("specific", "measurable")))
     return out
@@ -312,8 +313,8 @@ def _answer_step(
         # The first answer to an empty /goal is the goal sentence itself.
         parsed = parse_goal(text, lang=lang, now=ctx.now, tz=ctx.tz, fiscal_year_start_month=ctx.fiscal_year_start)
         draft = GoalDraft.from_parsed(parsed)
-        out = [goal_blocks.understood(lang, draft)]
-        out.extend(_unusable_deadline(parsed, draft, lang))
+        unusable = _unusable_deadline(parsed, draft, lang)
+        out = [goal_blocks.understood(lang, draft), *unusable]
         convo.draft = _keep_flags(convo.draft, draft)
         convo.history = []
         return out + _after_answer(convo, draft, ctx, answered=("specific", "measurable"))
@@ -357,14 +358,15 @@ def _answer_step(
 
 
 def _unusable_deadline(parsed: ParsedGoal, draft: GoalDraft, lang: str) -> list[Message]:
-    """A deadline already gone, or a weekday that disagrees with its date, is dropped and asked again."""
+    """A deadline already gone, or a weekday that disagrees with its date, is dropped and asked again once the
+    other questions are answered (the message says so: the next question is another one)."""
     if parsed.deadline is None or parsed.deadline_error not in ("past", "weekday_mismatch"):
         return []
     draft.deadline = None
     draft.notes = tuple(n for n in draft.notes if n.code not in ("deadline", "fiscal_deadline"))
     if parsed.deadline_error == "past":
-        return [Message(text=t(lang, "feedback.time_bound.deadline_past", date=fmt_date(lang, parsed.deadline)))]
-    return [goal_blocks.weekday_mismatch(lang, parsed.deadline_phrase or parsed.text, parsed.deadline)]
+        return [Message(text=t(lang, "feedback.time_bound.deadline_past_later", date=fmt_date(lang, parsed.deadline)))]
+    return [goal_blocks.weekday_mismatch(lang, parsed.deadline_phrase or parsed.text, parsed.deadline, later=True)]
 
 
 def _after_answer(convo: Conversation, draft: GoalDraft, ctx: RequestContext, answered: tuple[str, ...]) -> list[Message]:

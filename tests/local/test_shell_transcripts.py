@@ -19,7 +19,7 @@ from bot.local.render import readable
 from bot.local.state import ShellState, state_path
 from bot.local.timetravel import parse_target
 from bot.shell import COMMANDS
-from prompts import t
+from prompts import fmt_date, t
 
 TIMEOUT = 90
 
@@ -132,6 +132,42 @@ def test_three_weeks_of_check_ins_answered_in_the_thread_and_in_the_modal(tmp_pa
     home = after(out, ":home")
     assert said("en", "measure.of_count", current="5", target="10", unit="clients") in home
     assert "two pilots signed" in home
+
+
+# (language, the person, the goal, three replies, the words of the readings as the thread answers them)
+CORRECTING = [
+    ("en", ":as @anna en Europe/Rome", "/goal win 10 new clients in healthcare in the next six months",
+     ("closed 3 new clients, now at 3", "closed 4 new clients, now at 4", "now at 6"), ("clients", "clients")),
+    ("it", ":as @marco it Europe/Rome", "/goal acquisire 10 nuovi clienti nel retail nei prossimi sei mesi",
+     ("ho chiuso 3 nuovi clienti, ora siamo a 3", "ho chiuso 4 nuovi clienti, ora siamo a 4", "siamo a 6"),
+     ("clienti", "clienti")),
+]
+
+
+@pytest.mark.parametrize(("lang", "who", "goal", "replies", "units"), CORRECTING, ids=[c[0] for c in CORRECTING])
+def test_a_reply_edited_and_deleted_in_the_shell_corrects_the_week_and_the_history_shows_it(
+    tmp_path: Path, lang: str, who: str, goal: str, replies: tuple[str, str, str], units: tuple[str, str],
+) -> None:
+    first, edited, later = replies
+    out = shell(tmp_path, who, goal, "8 - two demos a week", "expand into a new market", "yes" if lang == "en" else "sì",
+                ":time monday 09:00", f":reply m2 {first}", ":edit", f":edit m2 {edited}", f":reply m2 {later}",
+                ":delete last", ":delete 1.5", "/goal history 1", ":quit")
+    listed = after(out, ":edit")
+    assert "(in thread m2)" in listed and f"“{first}”" in listed
+    changed = after(out, f":edit m2 {edited}")
+    assert f"you edited your reply in thread m2: “{first}” → “{edited}”" in changed
+    assert said(lang, "reading.edited", before=f"*3* {units[0]}", after=f"*4* {units[1]}") in changed
+    deleted = after(out, ":delete last")
+    assert f"you deleted your reply in thread m2: “{later}”" in deleted
+    assert said(lang, "reading.withdrawn", amount=f"*6* {units[1]}", restored=f"*4* {units[1]}") in deleted
+    assert "is not one of your messages here" in after(out, ":delete 1.5")
+    history = after(out, "/goal history 1")
+    week = fmt_date(lang, parse_target("monday 09:00", now=datetime.now(UTC), tz="Europe/Rome").date(), "short")
+    entries = [said(lang, "manage.history.reading.withdrawn", week=week, amount=f"*6* {units[1]}"),
+               said(lang, "manage.history.reading.edit", week=week, amount=f"*4* {units[1]}"),
+               said(lang, "manage.history.reading.reply", week=week, amount=f"*3* {units[0]}")]
+    assert all(entry in history for entry in entries)
+    assert [history.index(e) for e in entries] == sorted(history.index(e) for e in entries)
 
 
 def test_sales_channel_digest_and_export(tmp_path: Path) -> None:
