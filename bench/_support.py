@@ -1,0 +1,31 @@
+"""What several benchmarks share: a private PostgreSQL schema per run, and a child's peak memory."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Callable
+
+
+def postgres_schema(url: str, prefix: str = "goalbot_bench") -> tuple[str, Callable[[], None]]:
+    """A private schema for the run (other people's tables on the shared server are never touched); returns
+    its URL (search_path set through the connection options) and a function that drops it."""
+    from sqlalchemy import create_engine, text
+
+    schema = f"{prefix}_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(url)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+
+    def drop() -> None:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+    separator = "&" if "?" in url else "?"
+    return f"{url}{separator}options=-csearch_path%3D{schema}", drop
+
+
+def load_average() -> str:
+    """The machine's 1-minute load average, as printed next to every figure (the machine is shared)."""
+    return f"{os.getloadavg()[0]:.1f}"
