@@ -324,10 +324,10 @@ def logged_problems(log_path: Path) -> list[str]:
     return problems
 
 
-def print_table(rows: list[Row], rate: float, seconds: float, database: str) -> None:
+def print_table(rows: list[Row], rate: float, seconds: float, database: str, load: str) -> None:
     """The table the README quotes."""
     print(f"ack latency: {rate:g} req/s for {seconds:g} s per app, open loop, new connection per request, "
-          f"{os.cpu_count()} CPUs, database {database}")
+          f"{os.cpu_count()} CPUs, database {database}, load average {load} (the machine is shared)")
     header = f"{'app':<8} {'requests':>8} {'errors':>6} {'p50 ms':>7} {'p90':>7} {'p99':>7} {'max':>8} " \
              f"{'answers':>7} {'drain s':>7}"
     print(header)
@@ -437,6 +437,7 @@ def main(argv: list[str] | None = None) -> int:
     ctx = mp.get_context("spawn")
     team_id = "TB" + uuid.uuid4().hex[:8].upper()  # a fresh team per run, so a shared PostgreSQL stays clean
     apps = ("bare", "edge", "goalbot")
+    load_before = f"{os.getloadavg()[0]:.1f}"
     with tempfile.TemporaryDirectory(prefix="goalbot-bench-") as tmp:
         database_url = args.database_url or f"sqlite:///{Path(tmp) / 'goalbot.db'}"
         fake_process, fake, fake_url = _start(ctx, run_fake_slack, team_id)
@@ -450,7 +451,7 @@ def main(argv: list[str] | None = None) -> int:
         problems = {app.which: logged_problems(app.log_path) for app in served}
     rows = [summarize(app.which, app.outcomes, app.answers, app.drain_s) for app in served]
     database = "PostgreSQL" if database_url.startswith("postgresql") else "SQLite"
-    print_table(rows, args.rate, args.seconds, database)
+    print_table(rows, args.rate, args.seconds, database, f"{load_before} before / {os.getloadavg()[0]:.1f} after")
     for row in rows:
         if row.error_kinds:
             print(f"{row.app} errors: " + ", ".join(f"{n}× {kind}" for kind, n in row.error_kinds.items()))
