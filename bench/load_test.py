@@ -33,6 +33,8 @@ import math
 import multiprocessing as mp
 import os
 import random
+import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -137,6 +139,8 @@ def goalbot_env(database_url: str, fake_url: str, log_level: str = "WARNING") ->
         "DATABASE_URL": database_url, "SLACK_API_URL": f"{fake_url}/api/", "SLACK_BOT_TOKEN": BOT_TOKEN,
         "SLACK_SIGNING_SECRET": SIGNING_SECRET, "GOALBOT_RESPONSE_URL_PREFIXES": f"{fake_url}/response/",
         "GOALBOT_LOG_LEVEL": log_level, "GOALBOT_DEFAULT_TZ": "Europe/Rome",
+        # The server is shared (max_connections 100): 4 processes × (6 + up to 8 for the fingerprints) at most.
+        "GOALBOT_DB_CONNECTIONS": "6",
         # Today, local midnight: this week's check-in moment has come, whatever the hour the bench runs.
         "GOALBOT_CHECKIN_AT": f"{day} 00:00", "PYTHONPATH": str(ROOT),
     })
@@ -373,6 +377,14 @@ def main(argv: list[str] | None = None) -> int:
             drop()
         errors_logged = logged(logs, "ERROR", "CRITICAL")
         warnings_logged = logged(logs, "WARNING")
+        exceptions = Counter(line.strip()[:200] for log in logs if log.is_file()
+                             for line in log.read_text(errors="replace").splitlines()
+                             if re.match(r"[\w.]+(Error|Exception|Violation|Timeout)\b", line))
+        kept = Path(tempfile.gettempdir()) / f"goalbot-load-logs-{os.getpid()}"
+        kept.mkdir(exist_ok=True)
+        for log in logs:
+            if log.is_file():
+                shutil.copy(log, kept / log.name)
 
     by_kind: dict[str, list[Outcome]] = {}
     for outcome in outcomes:
@@ -396,11 +408,12 @@ def main(argv: list[str] | None = None) -> int:
     print(f"HTTP errors: {sum(failures.values())}" + (f" ({dict(failures)})" if failures else ""))
     print(f"'something went wrong' answers: {went_wrong}")
     print(f"ERROR lines / tracebacks in the goalbot logs: {len(errors_logged)}")
-    for line in errors_logged[:5]:
-        print(f"  {line[:300]}")
+    for line, n in exceptions.most_common(5):
+        print(f"  {n}× {line}")
     print(f"WARNING lines in the goalbot logs: {len(warnings_logged)}")
     for line, n in Counter(line.split(" WARNING ", 1)[-1][:160] for line in warnings_logged).most_common(3):
         print(f"  {n}× {line}")
+    print(f"(the logs are kept in {kept})")
     print(f"duplicates (same idempotency key posted twice in a channel): {duplicates}")
     errors = sum(failures.values()) + went_wrong + len(errors_logged)
     print(f"\ntarget (0 errors, 0 duplicates): {'met' if errors == 0 and duplicates == 0 else 'NOT met'}")
