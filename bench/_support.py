@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from typing import Any
 
 
 def postgres_schema(url: str, prefix: str = "goalbot_bench") -> tuple[str, Callable[[], None]]:
@@ -29,3 +31,28 @@ def postgres_schema(url: str, prefix: str = "goalbot_bench") -> tuple[str, Calla
 def load_average() -> str:
     """The machine's 1-minute load average, as printed next to every figure (the machine is shared)."""
     return f"{os.getloadavg()[0]:.1f}"
+
+
+def counting_fake(team_id: str, users: Sequence[tuple[str, str]]) -> tuple[Any, Callable[[], int]]:
+    """The fake Web API, started, with these (user id, locale) people in Rome, and a function that says how
+    many answers (messages, ephemerals, response_url posts, updates) it has received so far."""
+    from slackfake.web_api import FakeSlackWebAPI
+
+    fake = FakeSlackWebAPI(team_id=team_id, record_calls=False, validate=True)
+    fake.start()
+    for user_id, locale in users:
+        fake.add_user(user_id, name=user_id.lower(), tz="Europe/Rome", locale=locale)
+    seen = [0]
+    lock = threading.Lock()
+
+    def count(kind: str, _payload: dict[str, Any]) -> None:
+        if kind in ("message", "ephemeral", "response", "update"):
+            with lock:
+                seen[0] += 1
+
+    def answers() -> int:
+        with lock:
+            return seen[0]
+
+    fake.subscribe(count)
+    return fake, answers

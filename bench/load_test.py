@@ -27,9 +27,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import http.client
 import json
-import math
 import multiprocessing as mp
 import os
 import random
@@ -40,12 +38,9 @@ import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.request
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -55,6 +50,8 @@ from zoneinfo import ZoneInfo
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from ack_latency import Outcome, Planned, percentile, run_load  # noqa: E402 - the same open-loop sender
 
 SIGNING_SECRET = "load-test-signing-secret"
 BOT_TOKEN = "xoxb-load-test"
@@ -81,24 +78,13 @@ KINDS = ("command",) * 8 + ("dm",) * 7 + ("button",) * 5  # 40% / 35% / 25%
 
 def run_fake_slack(conn: Connection) -> None:
     """Child process: the fake Web API with the team's people; answers 'cards', 'report' and 'stop'."""
+    from _support import counting_fake
+
     from bot import ids
     from prompts import t
-    from slackfake.web_api import FakeSlackWebAPI
 
-    fake = FakeSlackWebAPI(team_id=TEAM, record_calls=False, validate=True)
-    fake.start()
-    for user_id, locale in USERS:
-        fake.add_user(user_id, name=user_id.lower(), tz="Europe/Rome", locale=locale)
+    fake, answers = counting_fake(TEAM, USERS)
     fake.add_channel("C0SALES", name="sales", members=[u for u, _ in USERS])
-    seen = {"answers": 0}
-    lock = threading.Lock()
-
-    def count(kind: str, _payload: dict[str, Any]) -> None:
-        if kind in ("message", "ephemeral", "response", "update"):
-            with lock:
-                seen["answers"] += 1
-
-    fake.subscribe(count)
     conn.send(fake.root_url)
     internal = (t("en", "errors.internal"), t("it", "errors.internal"))
     while True:
@@ -114,8 +100,7 @@ def run_fake_slack(conn: Connection) -> None:
                                                   "block_id": block.get("block_id")}
             conn.send(cards)
         elif command == "answers":
-            with lock:
-                conn.send(seen["answers"])
+            conn.send(answers())
         elif command == "report":
             texts = [json.dumps(m, ensure_ascii=False)
                      for m in (*fake.messages(), *fake.responses(), *fake.ephemeral_messages())]
@@ -192,22 +177,6 @@ def wait_healthy(port: int, timeout: float = 120) -> None:
 # --------------------------------------------------------------------------- the load
 
 
-@dataclass
-class Planned:
-    at: float
-    kind: str
-    body: str
-    headers: dict[str, str]
-
-
-@dataclass
-class Outcome:
-    kind: str
-    latency_s: float
-    ok: bool
-    error: str = ""
-
-
 def plan(rate: float, seconds: float, fake_url: str, cards: dict[str, dict[str, Any]], seed: int) -> list[Planned]:
     """The open-loop schedule: evenly spaced, signed requests of every kind."""
     from bot import ids
@@ -236,49 +205,6 @@ def plan(rate: float, seconds: float, fake_url: str, cards: dict[str, dict[str, 
                                                   block_id=card["block_id"], message=card["message"])
         planned.append(Planned(index / rate, kind, body, dict(headers)))
     return planned
-
-
-def send(port: int, item: Planned, timeout: float) -> int:
-    headers = {**item.headers, "Connection": "close"}
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
-    try:
-        conn.request("POST", "/slack/events", body=item.body.encode(), headers=headers)
-        response = conn.getresponse()
-        response.read()
-        return response.status
-    finally:
-        conn.close()
-
-
-def run_load(port: int, planned: list[Planned], timeout: float = 10.0) -> list[Outcome]:
-    """Send the schedule open loop; latency from each request's scheduled time."""
-    outcomes: list[Outcome | None] = [None] * len(planned)
-    start = time.perf_counter() + 0.5
-
-    def fire(index: int, item: Planned) -> None:
-        due = start + item.at
-        try:
-            status = send(port, item, timeout)
-            latency = time.perf_counter() - due
-            ok = status == 200 and latency <= SLACK_ACK_TIMEOUT_S
-            outcomes[index] = Outcome(item.kind, latency, ok, "" if ok else (
-                f"HTTP {status}" if status != 200 else "slower than 3 s"))
-        except (OSError, http.client.HTTPException) as exc:
-            outcomes[index] = Outcome(item.kind, time.perf_counter() - due, False, type(exc).__name__)
-
-    with ThreadPoolExecutor(max_workers=256, thread_name_prefix="sender") as senders:
-        for index, item in enumerate(planned):
-            delay = start + item.at - time.perf_counter()
-            if delay > 0:
-                time.sleep(delay)
-            senders.submit(fire, index, item)
-    return [o for o in outcomes if o is not None]
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    if not values:
-        return float("nan")
-    return values[min(len(values), max(1, math.ceil(fraction * len(values)))) - 1]
 
 
 def logged(paths: list[Path], *markers: str) -> list[str]:
