@@ -277,3 +277,21 @@ def test_a_card_rendered_when_sent_is_the_card_of_the_goal_in_its_owners_languag
                 assert goal is not None
                 expected = checkin_message(lang, goal, checkin.id, today).payload()
             assert (card["text"], card["blocks"]) == (expected["text"], expected["blocks"])
+
+
+def test_a_card_whose_goal_was_deleted_before_it_went_out_is_not_sent(workspace: LocalWorkspace) -> None:
+    from bot.jobs.registry import PLANNERS
+
+    kept, deleted = add_goal(workspace, "U1"), add_goal(workspace, "U1", title="Book 40 discovery meetings")
+    assert PLANNERS["checkins"](workspace.deps, workspace.app.client, MONDAY_EVENING) == 2
+    with workspace.deps.sessions() as session:
+        goal = session.get(Goal, deleted)
+        assert goal is not None
+        session.delete(goal)  # its check-in goes with it (ON DELETE CASCADE), its message is still queued
+        session.commit()
+    summary = run(workspace, "outbox", at=MONDAY_EVENING)
+    assert (summary["sent"], summary["failed"]) == (1, 1)
+    assert [card["text"] for card in cards(workspace, "U1")] == [t("en", "checkin.fallback", title="Sign 10 new clients in healthcare")]
+    with workspace.deps.sessions() as session:
+        statuses = {m.idempotency_key: m.status for m in session.scalars(select(OutboxMessage))}
+    assert statuses == {f"checkin:{kept}:2026-11-30": "sent", f"checkin:{deleted}:2026-11-30": "failed"}
