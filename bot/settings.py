@@ -47,6 +47,7 @@ class Settings:
     response_url_prefixes: tuple[str, ...] = (SLACK_HOOKS_PREFIX,)
     max_body_bytes: int = 262_144
     http_threads: int = 8
+    db_connections: int = 12
     http_connection_limit: int = 1_000
     http_timeout_seconds: int = 30
     log_format: str = "text"
@@ -189,6 +190,7 @@ def _edge_settings(get: Callable[[str], str | None]) -> dict[str, Any]:
         "response_url_prefixes": prefixes, "log_format": log_format,
         "max_body_bytes": number("GOALBOT_MAX_BODY_BYTES", 262_144),
         "http_threads": number("GOALBOT_HTTP_THREADS", 8),
+        "db_connections": number("GOALBOT_DB_CONNECTIONS", 12),
         "http_connection_limit": number("GOALBOT_HTTP_CONNECTION_LIMIT", 1_000),
         "http_timeout_seconds": number("GOALBOT_HTTP_TIMEOUT_SECONDS", 30),
         "processed_events_ttl_seconds": number("GOALBOT_PROCESSED_EVENTS_TTL_SECONDS", 3_600),

@@ -16,8 +16,10 @@ T = TypeVar("T")
 Person = tuple[str, str]  # (team id, user id)
 
 
-def make_engine(url: str) -> Engine:
-    """Create an engine tuned for the backend: SQLite gets WAL, foreign keys and a busy timeout."""
+def make_engine(url: str, connections: int = 12) -> Engine:
+    """Create an engine tuned for the backend: SQLite gets WAL, foreign keys and a busy timeout; PostgreSQL at
+    most `connections` connections (half kept open), because every process of a deployment draws on the
+    server's max_connections (100 by default) and a thread that finds the pool busy waits its turn instead."""
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
 
@@ -32,7 +34,8 @@ def make_engine(url: str) -> Engine:
             cursor.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    kept = max(1, connections // 2)
+    return create_engine(url, pool_pre_ping=True, pool_size=kept, max_overflow=max(0, connections - kept))
 
 
 def make_session_factory(engine: Engine) -> SessionFactory:

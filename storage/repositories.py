@@ -5,25 +5,31 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, cast
+from typing import Any, NamedTuple, TypeVar, cast
 
 from sqlalchemy import (
+    ColumnElement,
     Connection,
     CursorResult,
     Date,
     Result,
+    Select,
+    String,
     and_,
+    any_,
     bindparam,
     delete,
+    literal,
     or_,
     select,
     text,
     update,
 )
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, contains_eager, selectinload
+from sqlalchemy.orm import InstrumentedAttribute, Session, contains_eager, selectinload
 
 from storage.models import (
     Base,
@@ -62,6 +68,17 @@ def insert_ignore(session: Session | Connection, model: type[Base], values: dict
         session.execute(statement)
         return None
     return session.execute(statement.returning(returning)).scalar()
+
+
+T = TypeVar("T")
+
+
+def among(session: Session, column: InstrumentedAttribute[T], values: Sequence[T]) -> ColumnElement[bool]:
+    """`column IN values` for a long list: on PostgreSQL one array parameter (= ANY), so two thousand ids are
+    one bind to render and parse, not two thousand."""
+    if session.get_bind().dialect.name == "postgresql":
+        return column == any_(bindparam(None, list(values), type_=ARRAY(column.type)))
+    return column.in_(list(values))
 
 
 def rowcount(result: Result[Any]) -> int:
@@ -136,16 +153,52 @@ def list_goals(
     return list(session.scalars(query))
 
 
-def active_goals(session: Session) -> list[Goal]:
-    """Every active goal, oldest first (without their check-ins: the planner reads only the goals)."""
-    return list(session.scalars(select(Goal).where(Goal.status == "active").order_by(Goal.id)))
+class PlanningGoal(NamedTuple):
+    """An active goal as the check-in planner reads it: a plain row, never an ORM object."""
+
+    id: int
+    team_id: str
+    user_id: str
+    created_at: datetime | None
+    deadline: date
 
 
-def goals_by_id(session: Session, goal_ids: Sequence[int]) -> dict[int, Goal]:
-    """These goals, by id, in one query."""
-    if not goal_ids:
-        return {}
-    return {g.id: g for g in session.scalars(select(Goal).where(Goal.id.in_(list(goal_ids))))}
+class OwnerSchedule(NamedTuple):
+    """What the planner needs of a goal owner's preferences: zone, language, weekly moment, pause."""
+
+    team_id: str
+    user_id: str
+    tz: str | None
+    lang: str | None
+    slack_locale: str | None
+    profile_fetched: bool  # users.info answered once: the zone is known (None there means Slack has none)
+    checkin_weekday: int | None
+    checkin_time: str | None
+    paused_until: date | None
+
+
+def active_goals_after(session: Session, after_id: int, limit: int) -> list[PlanningGoal]:
+    """The next `limit` active goals with an id above `after_id`, in id order: the planner streams every active
+    goal through this in batches (a keyset page along the primary key), so memory does not grow with the table."""
+    rows = session.execute(
+        select(Goal.id, Goal.team_id, Goal.user_id, Goal.created_at, Goal.deadline)
+        .where(Goal.status == "active", Goal.id > after_id).order_by(Goal.id).limit(limit))
+    return [PlanningGoal(*row) for row in rows]
+
+
+def owner_schedules(session: Session, owners: Sequence[tuple[str, str]]) -> dict[tuple[str, str], OwnerSchedule]:
+    """The stored preferences of these (team, user) owners that have any, one query per team."""
+    by_team: dict[str, list[str]] = {}
+    for team_id, user_id in owners:
+        by_team.setdefault(team_id, []).append(user_id)
+    found: dict[tuple[str, str], OwnerSchedule] = {}
+    for team_id, user_ids in by_team.items():
+        rows = session.execute(select(
+            UserPref.team_id, UserPref.user_id, UserPref.tz, UserPref.lang, UserPref.slack_locale,
+            UserPref.profile_fetched_at.is_not(None), UserPref.checkin_weekday, UserPref.checkin_time, UserPref.paused_until,
+        ).where(UserPref.team_id == team_id, among(session, UserPref.user_id, sorted(set(user_ids)))))
+        found.update(((row.team_id, row.user_id), OwnerSchedule(*row)) for row in rows)
+    return found
 
 
 def get_goal(session: Session, goal_id: int, *, lock: bool = False) -> Goal | None:
@@ -167,6 +220,12 @@ def add_revision(
     return revision
 
 
+def goal_with_history(session: Session, goal_id: int) -> Goal | None:
+    """One goal with its check-ins and revisions loaded (what its standing is computed from)."""
+    return session.scalars(select(Goal).options(selectinload(Goal.checkins), selectinload(Goal.revisions))
+                           .where(Goal.id == goal_id)).first()
+
+
 def get_checkin(session: Session, checkin_id: int) -> CheckIn | None:
     """Return one check-in by id."""
     return session.get(CheckIn, checkin_id)
@@ -180,20 +239,38 @@ def insert_checkin(session: Session, goal_id: int, week: date, now: datetime) ->
     return checkin_id
 
 
-@dataclass(frozen=True)
-class GoalWeek:
-    """A goal and the Monday of a week: the key of a check-in."""
+def insert_checkins(session: Session, goal_ids: Sequence[int], week: date, now: datetime) -> list[int]:
+    """The week's check-in, asked now, for each of these goals that is still active and has none yet: one
+    INSERT … SELECT … ON CONFLICT DO NOTHING. Returns the ids of the rows it inserted; a goal closed meanwhile,
+    or whose week another planner run already took, is left out."""
+    if not goal_ids:
+        return []
+    dialect = session.get_bind().dialect
+    insert = pg_insert if dialect.name == "postgresql" else sqlite_insert
+    chosen = select(Goal.id, literal(week, Date()), literal("asked"), literal(now, Timestamp)).where(
+        among(session, Goal.id, goal_ids), Goal.status == "active")
+    statement = (insert(CheckIn).from_select(["goal_id", "week_start", "status", "asked_at"], chosen)
+                 .on_conflict_do_nothing(index_elements=["goal_id", "week_start"]).returning(CheckIn.id))
+    return list(session.scalars(statement))
 
-    goal_id: int
-    week: date
+
+def insert_select_ignore(session: Session, model: type[Base], columns: Sequence[str], rows: Select[Any], *,
+                         conflict_on: Sequence[str]) -> None:
+    """INSERT … SELECT … ON CONFLICT DO NOTHING: many rows written by one statement, none of them in Python.
+    `rows` must have a WHERE clause (SQLite would otherwise read the ON of ON CONFLICT as a join's)."""
+    dialect = session.get_bind().dialect
+    insert = pg_insert if dialect.name == "postgresql" else sqlite_insert
+    session.execute(insert(model).from_select(list(columns), rows)
+                    .on_conflict_do_nothing(index_elements=list(conflict_on)))
 
 
-def checkins_of_weeks(session: Session, weeks: Sequence[date]) -> set[GoalWeek]:
-    """Which goals already have their check-in for these weeks."""
-    if not weeks:
-        return set()
-    rows = session.execute(select(CheckIn.goal_id, CheckIn.week_start).where(CheckIn.week_start.in_(sorted(weeks))))
-    return {GoalWeek(row.goal_id, row.week_start) for row in rows}
+def checkin_message_rows(session: Session, checkin_ids: Sequence[int], key_prefix: str,
+                         key_suffix: str) -> Select[Any]:
+    """For each of these check-ins: its outbox key (prefix, goal id, suffix), the goal's team and owner, and the
+    check-in's id — the rows the planner's messages are written from, in SQL."""
+    key = literal(key_prefix) + CheckIn.goal_id.cast(String) + literal(key_suffix)
+    return (select(key.label("key"), Goal.team_id, Goal.user_id, CheckIn.id)
+            .join(Goal, Goal.id == CheckIn.goal_id).where(among(session, CheckIn.id, checkin_ids)))
 
 
 def unanswered_checkins(session: Session, *, asked_by: datetime, week_from: date) -> list[CheckIn]:

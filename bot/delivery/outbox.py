@@ -12,13 +12,13 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, CursorResult, and_, func, or_, select, update
+from sqlalchemy import JSON, ColumnElement, CursorResult, Select, and_, func, literal, or_, select, true, update
 from sqlalchemy.orm import Session
 
 from bot.rules.statuses import OutboxStatus
 from storage.db import SessionFactory
-from storage.models import OutboxMessage
-from storage.repositories import inactive_teams, insert_ignore
+from storage.models import OutboxMessage, Timestamp
+from storage.repositories import inactive_teams, insert_ignore, insert_select_ignore
 
 LEASE = timedelta(minutes=2)  # a claim older than this belongs to a process that died mid-send
 
@@ -37,6 +37,21 @@ def enqueue(
     )
     return insert_ignore(session, OutboxMessage, values, conflict_on=["idempotency_key"],
                          returning=OutboxMessage.id) is not None
+
+
+def enqueue_from(session: Session, rows: Select[Any], *, kind: str, payload: dict[str, Any], now: datetime) -> None:
+    """Write one message per row of `rows` (key, team id, channel, ref id), all with the same payload, in one
+    INSERT … SELECT: set-based, nothing per row in Python. A key already queued is left alone, and a workspace
+    that uninstalled goalbot gets nothing (as with `enqueue`)."""
+    source = rows.subquery()
+    key, team_id, channel, ref_id = source.c
+    inactive = sorted(inactive_teams(session))
+    chosen = select(key, literal(kind), team_id, channel, literal(payload, JSON), ref_id,
+                    literal(str(OutboxStatus.PENDING)), literal(0), literal(now, Timestamp), literal(now, Timestamp),
+                    ).where(team_id.not_in(inactive) if inactive else true())
+    insert_select_ignore(session, OutboxMessage, ["idempotency_key", "kind", "team_id", "channel", "payload",
+                                                  "ref_id", "status", "attempts", "next_attempt_at", "created_at"],
+                         chosen, conflict_on=["idempotency_key"])
 
 
 def _due(now: datetime) -> ColumnElement[bool]:

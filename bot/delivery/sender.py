@@ -44,6 +44,7 @@ from bot.deps import Deps
 from bot.edge import metrics
 from bot.installs import NotInstalledError, client_for
 from bot.rules.statuses import OutboxStatus
+from bot.services.checkins import checkin_card
 from storage.models import OutboxMessage
 
 log = logging.getLogger(__name__)
@@ -59,6 +60,7 @@ DEFER = timedelta(seconds=1)  # a thread reply whose parent is still on its way 
 IDLE_POLL = 0.25  # seconds between looks at the outbox while sends are in flight
 METADATA_EVENT = "goalbot_outbox"
 _NOT_POST_FIELDS = frozenset({"thread_of", "upload", "thread_ts", "metadata", "channel"})
+_CARD_FIELDS = frozenset({"card"})  # what names a card rendered at send time
 
 
 @dataclass
@@ -82,6 +84,7 @@ class _Item:
     team_id: str
     channel: str
     payload: dict[str, Any]
+    ref_id: int | None
     attempts: int
     next_attempt_at: datetime
     claimed_at: datetime
@@ -332,6 +335,11 @@ class _Delivery:
                 return self._defer(item, parent, now)
             thread_ts = parent.sent_ts or thread_ts
             channel = parent.sent_channel or channel
+        if payload.get("card"):
+            card = self._render(payload, item.ref_id, now)
+            if card is None:
+                return self._fail(item, f"card_gone: {payload.get('card')}")
+            item.payload = payload = {**{k: v for k, v in payload.items() if k not in _CARD_FIELDS}, **card}
         try:
             client = self._client_of(item.team_id)
         except NotInstalledError:
@@ -349,6 +357,14 @@ class _Delivery:
         with self.lock:
             self.report.sent += 1
         return _Outcome("sent")
+
+    def _render(self, payload: dict[str, Any], ref_id: int | None, now: datetime) -> dict[str, Any] | None:
+        """A card the planner named rather than wrote (a week's thousands of cards are rendered as they go
+        out, at the sending pace, not all at planning time), or None when what it shows is gone."""
+        if payload.get("card") != "checkin" or ref_id is None:
+            raise ValueError(f"unknown card {payload.get('card')!r} (about {ref_id})")
+        with self.sessions() as session:
+            return checkin_card(session, ref_id, now, self.deps.settings)
 
     def _post(self, client: WebClient, item: _Item, channel: str, thread_ts: str | None,
               lane_channel: str) -> tuple[str | None, str]:
@@ -433,7 +449,7 @@ def lane_key(team_id: str, channel: str) -> str:
 
 def _item(row: OutboxMessage) -> _Item:
     return _Item(id=row.id, key=row.idempotency_key, kind=row.kind, team_id=row.team_id, channel=row.channel,
-                 payload=dict(row.payload),
+                 payload=dict(row.payload), ref_id=row.ref_id,
                  attempts=row.attempts, next_attempt_at=row.next_attempt_at,
                  claimed_at=row.claimed_at or row.next_attempt_at)
 

@@ -66,7 +66,7 @@ class SlackEdge:
         self.secret = settings.signing_secret or ""
         self.max_body = settings.max_body_bytes
         self.urls = ResponseUrls(settings.response_url_prefixes)
-        self.fingerprints = signature.Fingerprints(deps.sessions)
+        self.fingerprints = signature.Fingerprints(deps.sessions, settings.http_threads)
         self.tenancy = tenancy or tenancy_for(settings, app.client, deps.installations)
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:

@@ -75,7 +75,7 @@ def _rate_level(target: float, baseline: float | None, direction: str | None) ->
 
 def read_measurable(text: str, *, lang: str, draft: GoalDraft) -> dict[str, object]:
     """Fields (unit, baseline, target, direction, metric) set by an answer to "what number?"; {} if none."""
-    measure = read_measure(text, lang)
+    measure = read_measure(text, lang, signed=True)  # a negative answer is refused, never read as positive
     if measure.target is None:
         return {}
     updates: dict[str, object] = {}

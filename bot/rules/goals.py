@@ -398,8 +398,9 @@ def _is_qualifier(text: str, amount: Amount) -> bool:
     return bool(_WORTH_BEFORE.search(text[:amount.start]) or _EACH_AFTER.match(text[amount.end:]))
 
 
-def read_measure(text: str, lang: str, *, skip: Sequence[tuple[int, int]] = ()) -> Measure:
-    """Baseline, target and unit from the amounts in `text`, ignoring amounts inside `skip` spans."""
+def read_measure(text: str, lang: str, *, skip: Sequence[tuple[int, int]] = (), signed: bool = False) -> Measure:
+    """Baseline, target and unit from the amounts in `text`, ignoring amounts inside `skip` spans; with `signed`,
+    a minus written before an amount makes it negative (an answer "-5" is not read as 5)."""
     amounts = [a for a in find_amounts(text, lang) if not _overlaps(a.start, a.end, skip) and not _is_year(text, a)]
     if len(amounts) > 1 and any(_is_qualifier(text, a) for a in amounts):
         amounts = [a for a in amounts if not _is_qualifier(text, a)] or amounts
@@ -408,7 +409,8 @@ def read_measure(text: str, lang: str, *, skip: Sequence[tuple[int, int]] = ()) 
     for first, second in pairwise(amounts):
         if _BETWEEN_TO.match(text[first.end:second.start]):
             unit = _amount_unit(text, second) or _amount_unit(text, first)
-            return Measure(first.value, second.value, unit, False, ((first.start, first.end), (second.start, second.end)))
+            return Measure(_value(first, signed), _value(second, signed), unit, False,
+                           ((first.start, first.end), (second.start, second.end)))
     baseline: Amount | None = None
     candidates = list(amounts)
     for amount in amounts:
@@ -426,7 +428,11 @@ def read_measure(text: str, lang: str, *, skip: Sequence[tuple[int, int]] = ()) 
     if unit is None and baseline is not None:
         unit = _amount_unit(text, baseline)
     used = [(target.start, target.end)] + ([(baseline.start, baseline.end)] if baseline else [])
-    return Measure(baseline.value if baseline else None, target.value, unit, relative, tuple(used))
+    return Measure(_value(baseline, signed) if baseline else None, _value(target, signed), unit, relative, tuple(used))
+
+
+def _value(amount: Amount, signed: bool) -> float:
+    return -amount.value if signed and amount.sign < 0 else amount.value
 
 
 # --- subject ------------------------------------------------------------------

@@ -23,6 +23,7 @@ from bot.rules.answers import (
 )
 from bot.rules.deadlines import resolve_deadline
 from bot.rules.goals import SMART_PARTS, ParsedGoal, ReadingNote, parse_goal
+from bot.rules.limits import MAX_AMOUNT, goal_amount
 from bot.rules.objectives import pick_objective
 from bot.rules.smart import (
     TARGET_CODES,
@@ -33,7 +34,7 @@ from bot.rules.smart import (
 )
 from bot.rules.statuses import GoalStatus
 from bot.services.approvals import hold_for_approval
-from prompts import fmt_date, t
+from prompts import fmt_date, fmt_number, t
 from storage.db import in_transaction
 from storage.models import Conversation, Goal
 from storage.repositories import delete_conversation, get_conversation
@@ -91,8 +92,10 @@ def start(session: Session, ctx: RequestContext, text: str) -> list[Message]:
     if text:
         parsed = parse_goal(text, lang=lang, now=ctx.now, tz=ctx.tz, fiscal_year_start_month=ctx.fiscal_year_start)
         draft = GoalDraft.from_parsed(parsed)
+        refused = _out_of_range(draft, lang)  # before the draft is stored: JSON has no Infinity
     else:
         parsed = None
+        refused = None
         draft = GoalDraft(text="", type="other", subject=None, metric=None, unit=None, direction=None,
                           baseline=None, target=None, deadline=None)
     convo = Conversation(
@@ -113,6 +116,8 @@ def start(session: Session, ctx: RequestContext, text: str) -> list[Message]:
     out.append(goal_blocks.understood(lang, draft))
     out.extend(unusable)
     convo.draft = _keep_flags(convo.draft, draft)
+    if refused is not None:
+        return out + _ask_again(convo, draft, refused, lang)
     out.extend(_after_answer(convo, draft, ctx, answered=("specific", "measurable")))
     return out
 
@@ -313,10 +318,13 @@ def _answer_step(
         # The first answer to an empty /goal is the goal sentence itself.
         parsed = parse_goal(text, lang=lang, now=ctx.now, tz=ctx.tz, fiscal_year_start_month=ctx.fiscal_year_start)
         draft = GoalDraft.from_parsed(parsed)
+        refused = _out_of_range(draft, lang)
         unusable = _unusable_deadline(parsed, draft, lang)
         out = [goal_blocks.understood(lang, draft), *unusable]
         convo.draft = _keep_flags(convo.draft, draft)
         convo.history = []
+        if refused is not None:
+            return out + _ask_again(convo, draft, refused, lang)
         return out + _after_answer(convo, draft, ctx, answered=("specific", "measurable"))
     if step == CHOOSE:
         return [goal_blocks.choose_part(lang, convo.card_key)]
@@ -330,6 +338,10 @@ def _answer_step(
         if not updates:
             return [Message(text=t(lang, "feedback.measurable.unreadable", text=escape(text))), _ask(convo, draft, lang)]
         _apply(draft, updates)
+        refused = _out_of_range(draft, lang)
+        if refused is not None:
+            convo.draft = _keep_flags(convo.draft, draft)
+            return _ask_again(convo, draft, refused, lang)
     elif step == "achievable":
         confidence, plan = read_confidence(text, lang)
         if awaiting == "no_plan" and draft.confidence is not None and (confidence is None or plan):
@@ -355,6 +367,25 @@ def _answer_step(
         draft.notes = tuple(n for n in draft.notes if n.code not in ("deadline", "fiscal_deadline"))
     convo.draft = _keep_flags(convo.draft, draft)
     return _after_answer(convo, draft, ctx, answered=(step,))
+
+
+def _out_of_range(draft: GoalDraft, lang: str) -> Message | None:
+    """A target or starting point no goal can have (negative, not finite, beyond MAX_AMOUNT) is taken out of the
+    draft before anything shows, computes with or stores it; the answer says why (None when both are fine)."""
+    refused = [name for name in ("target", "baseline")
+               if (value := getattr(draft, name)) is not None and not goal_amount(value)]
+    for name in refused:
+        setattr(draft, name, None)
+    if not refused:
+        return None
+    return Message(text=t(lang, f"feedback.measurable.out_of_range_{refused[0]}", limit=fmt_number(lang, MAX_AMOUNT)))
+
+
+def _ask_again(convo: Conversation, draft: GoalDraft, refused: Message, lang: str) -> list[Message]:
+    """After a number out of range: why, and the Measurable question again (what else was understood is kept)."""
+    convo.step = "measurable"
+    convo.pending = None
+    return [refused, _ask(convo, draft, lang)]
 
 
 def _unusable_deadline(parsed: ParsedGoal, draft: GoalDraft, lang: str) -> list[Message]:
