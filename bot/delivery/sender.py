@@ -7,9 +7,13 @@ parent before its replies) and at most once a second; the workspace-wide budget 
 next_attempt_at (Retry-After for a 429, exponential backoff with jitter for server and network errors), and the
 rest of that channel's lane goes back with it so the order holds.
 
-At-least-once windows: a send whose answer never came (a timeout, or a process killed mid-send) may have
-reached Slack; the row is tried again (after the backoff, or after outbox.LEASE), so that one message can
-appear twice. Everything recorded as sent is never sent again.
+Sends whose answer never came (a timeout, a reset, a 5xx, or a process killed mid-send) may have reached Slack:
+the row keeps `attempted_at`, and before it is posted again the channel's latest messages (or the thread's) are
+read once with their metadata, where every post carries its outbox key. Found: marked sent with that ts, not
+posted again. conversations.history and .replies allow about one call a minute to apps outside the Slack
+Marketplace (GOALBOT_SLACK_HISTORY_CALLS_PER_MINUTE): one read per channel serves every uncertain row in it,
+and only rows whose post was in flight are uncertain, so the set stays small. Everything recorded as sent is
+never sent again.
 
 Logical time: `now` (default `deps.clock()`) is when the run starts; it advances with the elapsed time of
 `deps.timer`, so with a fixed clock (tests, `--now`) a retry due in one second still becomes due during a long
@@ -54,6 +58,8 @@ CLAIM_AHEAD_SECONDS = 10  # claim about what the budget lets out in this long, s
 DEFER = timedelta(seconds=1)  # a thread reply whose parent is still on its way looks again this much later
 IDLE_POLL = 0.25  # seconds between looks at the outbox while sends are in flight
 METADATA_EVENT = "goalbot_outbox"
+HISTORY_PAGE = 15  # messages per conversations.history/replies call: the most non-Marketplace apps get
+HISTORY_PAGES = 2  # pages read before concluding an uncertain message is not there (then it is posted again)
 _NOT_POST_FIELDS = frozenset({"thread_of", "upload", "thread_ts", "metadata", "channel"})
 
 
@@ -80,6 +86,7 @@ class _Item:
     attempts: int
     next_attempt_at: datetime
     claimed_at: datetime
+    attempted_at: datetime | None = None  # a post may have reached Slack: look before posting again
 
 
 @dataclass
@@ -138,9 +145,13 @@ class _Delivery:
         self.sessions = deps.sessions
         self.client = delivery_client(client)
         self.timer = deps.timer
+        settings = deps.settings
         self.limits: SlackLimits = shared_limits(str(client.base_url), str(client.token or ""),
-                                                 int(getattr(deps.settings, "slack_posts_per_minute", 300)),
-                                                 self.timer)
+                                                 int(getattr(settings, "slack_posts_per_minute", 300)),
+                                                 self.timer, int(getattr(settings, "history_calls_per_minute", 1)))
+        self.lease = timedelta(seconds=int(getattr(settings, "outbox_lease_seconds", outbox.LEASE.total_seconds())))
+        self.budgeted = True  # scheduled sends share the workspace's post budget; a person's reply does not wait
+        self.read: dict[tuple[str, str | None], tuple[datetime, dict[str, str]]] = {}  # channel reads, by thread
         self.worker = worker
         self.start = start
         self.t0 = self.timer.monotonic()
@@ -189,7 +200,8 @@ class _Delivery:
         return max(BATCH_MIN, min(BATCH_MAX, int(posts.available() + posts.rate * CLAIM_AHEAD_SECONDS)))
 
     def _claim(self, limit: int | None = None) -> list[_Item]:
-        rows = outbox.claim_due(self.sessions, now=self.now(), worker=self.worker, limit=limit or self._batch_size())
+        rows = outbox.claim_due(self.sessions, now=self.now(), worker=self.worker, limit=limit or self._batch_size(),
+                                lease=self.lease)
         return [_item(row) for row in rows]
 
     def _dispatch(self) -> None:
@@ -286,12 +298,6 @@ class _Delivery:
 
     def _deliver(self, item: _Item, lane_channel: str) -> _Outcome:
         now = self.now()
-        if now - item.claimed_at > outbox.LEASE / 2:
-            # Queued long behind a slow channel: renew the claim, or leave the row to whoever took it.
-            if not outbox.renew_claim(self.sessions, item.id, self.worker, now):
-                log.warning("outbox message %s was reclaimed by another worker; not sending it here", item.key)
-                return _Outcome("lost")
-            item.claimed_at = now
         payload = item.payload
         channel, thread_ts = item.channel, payload.get("thread_ts")
         parent_key = payload.get("thread_of")
@@ -305,6 +311,13 @@ class _Delivery:
                 return self._defer(item, parent, now)
             thread_ts = parent.sent_ts or thread_ts
             channel = parent.sent_channel or channel
+        if item.attempted_at is not None:
+            settled = self._settle_uncertain(item, channel, thread_ts)
+            if settled is not None:
+                return settled
+        if not outbox.begin_attempt(self.sessions, item.id, self.worker, self.now()):
+            log.warning("outbox message %s was reclaimed by another worker; not sending it here", item.key)
+            return _Outcome("lost")
         try:
             if payload.get("upload"):
                 ts, answered = self._upload(item, channel, thread_ts, lane_channel)
@@ -312,18 +325,80 @@ class _Delivery:
                 ts, answered = self._post(item, channel, thread_ts, lane_channel)
         except Exception as error:  # noqa: BLE001 - every failure is classified and recorded
             return self._failed_send(item, classify(error, attempt=item.attempts + 1))
-        if not outbox.mark_sent(self.sessions, item.id, self.worker, ts=ts, channel=answered, at=self.now()):
+        return self._sent(item, ts, answered)
+
+    def _sent(self, item: _Item, ts: str | None, channel: str) -> _Outcome:
+        if not outbox.mark_sent(self.sessions, item.id, self.worker, ts=ts, channel=channel, at=self.now()):
             log.warning("outbox message %s was sent, but its row had already been marked sent", item.key)
         metrics.SENDS.labels(kind=item.kind).inc()
         with self.lock:
             self.report.sent += 1
         return _Outcome("sent")
 
+    # ------------------------------------------------------------------ uncertain sends
+
+    def _settle_uncertain(self, item: _Item, channel: str, thread_ts: str | None) -> _Outcome | None:
+        """A post of this row may have reached Slack: look for its key; found → sent, absent → None (post it)."""
+        try:
+            posted = self._posted_keys(item, channel, thread_ts)
+        except Exception as error:  # noqa: BLE001 - classified like a send
+            failure = classify(error, attempt=item.attempts + 1)
+            if failure.permanent:  # no way to look (e.g. missing history scope): post, at least once
+                log.warning("could not look for outbox message %s in %s (%s); posting it again",
+                            item.key, channel, failure.code)
+                return None
+            return self._retry(item, failure.code, failure.retry_after or 1.0, maybe_posted=True)
+        if isinstance(posted, float):  # the history budget is spent: look later
+            return self._retry(item, "history_budget", posted, maybe_posted=True, count=False)
+        found = posted.get(item.key)
+        if found is not None:
+            log.info("outbox message %s was already in %s: marked sent, not posted again", item.key, channel)
+            metrics.RECOVERED.inc()
+            return self._sent(item, found, self._conversation_id(channel))
+        outbox.not_posted(self.sessions, item.id, self.worker)
+        item.attempted_at = None
+        return None
+
+    def _posted_keys(self, item: _Item, channel: str, thread_ts: str | None) -> dict[str, str] | float:
+        """Outbox keys → ts among the latest messages of the channel (or thread); or seconds to wait for budget."""
+        conversation = self._conversation_id(channel)
+        place = (conversation, thread_ts)
+        with self.lock:
+            known = self.read.get(place)
+        if known is not None and item.attempted_at is not None and item.attempted_at < known[0]:
+            return known[1]  # this channel was read after that post: one read serves every uncertain row in it
+        wait = self.limits.history.try_take()
+        if wait > 0:
+            return wait
+        read_at = self.now()
+        found: dict[str, str] = {}
+        cursor: str | None = None
+        for _page in range(HISTORY_PAGES):
+            args: dict[str, Any] = dict(channel=conversation, limit=HISTORY_PAGE, include_all_metadata=True)
+            if cursor:
+                args["cursor"] = cursor
+            response = (self.client.conversations_replies(ts=thread_ts, **args) if thread_ts
+                        else self.client.conversations_history(**args))
+            for message in response.get("messages") or []:
+                metadata = message.get("metadata") or {}
+                key = (metadata.get("event_payload") or {}).get("key") if isinstance(metadata, dict) else None
+                if key is not None and message.get("ts"):
+                    found[str(key)] = str(message["ts"])
+            cursor = (response.get("response_metadata") or {}).get("next_cursor") or None
+            if item.key in found or not cursor:
+                break
+            if self.limits.history.try_take() > 0:
+                break  # no budget for another page: what was read decides
+        with self.lock:
+            self.read[place] = (read_at, found)
+        return found
+
     def _post(self, item: _Item, channel: str, thread_ts: str | None, lane_channel: str) -> tuple[str | None, str]:
         fields = {k: v for k, v in item.payload.items() if k not in _NOT_POST_FIELDS}
         if thread_ts:
             fields["thread_ts"] = thread_ts
-        self.limits.posts.acquire()
+        if self.budgeted:
+            self.limits.posts.acquire()
         started = self.timer.monotonic()
         response = self.client.chat_postMessage(
             channel=channel, metadata=outbox_metadata(item.key, item.payload.get("metadata")), **fields)
@@ -368,9 +443,16 @@ class _Delivery:
             return self._fail(item, failure.code)
         if attempts >= MAX_ATTEMPTS:
             return self._fail(item, f"{failure.code} (gave up after {attempts} attempts)")
-        until = self.now() + timedelta(seconds=failure.retry_after)
-        outbox.mark_retry(self.sessions, item.id, self.worker, error=failure.code, next_attempt_at=until)
-        log.info("outbox message %s: %s, retrying in %.1f s", item.key, failure.code, failure.retry_after)
+        return self._retry(item, failure.code, failure.retry_after, maybe_posted=failure.maybe_posted)
+
+    def _retry(self, item: _Item, error: str, seconds: float, *, maybe_posted: bool, count: bool = True) -> _Outcome:
+        until = self.now() + timedelta(seconds=seconds)
+        if count:
+            outbox.mark_retry(self.sessions, item.id, self.worker, error=error, next_attempt_at=until,
+                              maybe_posted=maybe_posted)
+        else:  # waiting for a budget is not an attempt
+            outbox.release(self.sessions, [item.id], self.worker, next_attempt_at=until)
+        log.info("outbox message %s: %s, retrying in %.1f s", item.key, error, seconds)
         with self.lock:
             self.report.retried += 1
         return _Outcome("retry", until)
@@ -396,7 +478,7 @@ class _Delivery:
 def _item(row: OutboxMessage) -> _Item:
     return _Item(id=row.id, key=row.idempotency_key, kind=row.kind, channel=row.channel, payload=dict(row.payload),
                  attempts=row.attempts, next_attempt_at=row.next_attempt_at,
-                 claimed_at=row.claimed_at or row.next_attempt_at)
+                 claimed_at=row.claimed_at or row.next_attempt_at, attempted_at=row.attempted_at)
 
 
 def _shared_ts(files: list[dict[str, Any]], channel: str) -> str | None:

@@ -1,0 +1,16 @@
+"""How listeners run a request's work against the database: a connection lost before anything committed is retried."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from storage.db import once_more_if_dropped
+
+T = TypeVar("T")
+
+
+def run_request(work: Callable[[], T]) -> T:
+    """Run a request's work; a dropped database connection before its first commit runs it once more."""
+    # After a commit the work is not run again: it may have told the person something already.
+    return once_more_if_dropped(work, only_before_commits=True)
