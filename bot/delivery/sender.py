@@ -102,6 +102,9 @@ class _Lane:
 class _Outcome:
     kind: str  # sent, retry, failed, defer, lost
     until: datetime | None = None  # for retry/defer: when the row is due again
+    ts: str | None = None  # sent: the message's ts
+    error: str | None = None  # failed: why
+    inline: bool = False  # retry: worth retrying while the person waits (429, 5xx, network, as slack_sdk's handlers)
 
 
 
@@ -134,6 +137,62 @@ def deliver_due(deps: Deps, client: WebClient, *, now: datetime | None = None, w
     run = _Delivery(deps, client, start=as_utc(now or deps.clock()), worker=worker or default_worker_id(),
                     max_seconds=max_seconds)
     return run.run()
+
+
+class ReplyRefused(RuntimeError):
+    """Slack refused a reply for good (the person or channel is gone, the message is malformed)."""
+
+
+@dataclass
+class Sent:
+    """What `send_now` did: the ts of each message Slack has now, in order; the rest wait in the outbox."""
+
+    ts: list[str] = field(default_factory=list)
+    queued: int = 0
+
+
+INLINE_TRIES = 3  # a reply is tried this often while the person waits (as slack_sdk's retry handlers did)
+INLINE_WAIT_MAX = 10.0  # seconds worth waiting in line; a longer Retry-After leaves the reply to the outbox
+
+
+def send_now(deps: Deps, client: WebClient, keys: list[str]) -> Sent:
+    """Send these pending outbox messages now, in order, while a person waits for them.
+
+    A failure is retried a few times at once (a post that may have landed is looked for first, so a 5xx, a reset
+    or a timeout after Slack posted never shows it twice); what still fails stays in the outbox with its backoff,
+    the messages after it too (the scheduler's delivery sends them in order). A permanent refusal raises
+    ReplyRefused once the rest is released.
+    """
+    run = _Delivery(deps, client, start=as_utc(deps.clock()), worker=default_worker_id(), max_seconds=None)
+    run.budgeted = False
+    done = Sent()
+    items = [_item(row) for row in outbox.claim_keys(deps.sessions, keys, now=run.now(), worker=run.worker)]
+    for index, item in enumerate(items):
+        outcome = run._deliver(item, item.channel)
+        for _ in range(INLINE_TRIES - 1):
+            if outcome.kind != "retry" or outcome.until is None or not outcome.inline:
+                break
+            wait = (outcome.until - run.now()).total_seconds()
+            if wait > INLINE_WAIT_MAX:
+                break
+            deps.timer.sleep(max(wait, 0.0))
+            again = outbox.claim_keys(deps.sessions, [item.key], now=run.now(), worker=run.worker)
+            if not again:  # the scheduler's delivery took it meanwhile
+                outcome = _Outcome("lost")
+                break
+            item = _item(again[0])
+            outcome = run._deliver(item, item.channel)
+        if outcome.kind == "sent":
+            if outcome.ts:
+                done.ts.append(outcome.ts)
+            continue
+        rest = [later.id for later in items[index + 1:]]
+        outbox.release(deps.sessions, rest, run.worker, next_attempt_at=outcome.until or run.now())
+        done.queued = len(items) - index - (0 if outcome.kind in ("retry", "defer") else 1)
+        if outcome.kind == "failed":
+            raise ReplyRefused(outcome.error or "refused")
+        break
+    return done
 
 
 class _Delivery:
@@ -333,7 +392,7 @@ class _Delivery:
         metrics.SENDS.labels(kind=item.kind).inc()
         with self.lock:
             self.report.sent += 1
-        return _Outcome("sent")
+        return _Outcome("sent", ts=ts)
 
     # ------------------------------------------------------------------ uncertain sends
 
@@ -443,9 +502,11 @@ class _Delivery:
             return self._fail(item, failure.code)
         if attempts >= MAX_ATTEMPTS:
             return self._fail(item, f"{failure.code} (gave up after {attempts} attempts)")
-        return self._retry(item, failure.code, failure.retry_after, maybe_posted=failure.maybe_posted)
+        return self._retry(item, failure.code, failure.retry_after, maybe_posted=failure.maybe_posted,
+                           inline=failure.reason in ("ratelimited", "server", "network"))
 
-    def _retry(self, item: _Item, error: str, seconds: float, *, maybe_posted: bool, count: bool = True) -> _Outcome:
+    def _retry(self, item: _Item, error: str, seconds: float, *, maybe_posted: bool, count: bool = True,
+               inline: bool = False) -> _Outcome:
         until = self.now() + timedelta(seconds=seconds)
         if count:
             outbox.mark_retry(self.sessions, item.id, self.worker, error=error, next_attempt_at=until,
@@ -455,14 +516,14 @@ class _Delivery:
         log.info("outbox message %s: %s, retrying in %.1f s", item.key, error, seconds)
         with self.lock:
             self.report.retried += 1
-        return _Outcome("retry", until)
+        return _Outcome("retry", until, inline=inline)
 
     def _fail(self, item: _Item, error: str) -> _Outcome:
         outbox.mark_failed(self.sessions, item.id, self.worker, error=error)
         log.warning("outbox message %s (%s to %s) failed for good: %s", item.key, item.kind, item.channel, error)
         with self.lock:
             self.report.failed += 1
-        return _Outcome("failed")
+        return _Outcome("failed", error=error)
 
     def _defer(self, item: _Item, parent: OutboxMessage, now: datetime) -> _Outcome:
         # Due with (or just after) the parent: claims are ordered by next_attempt_at then id, parent first.
