@@ -23,7 +23,7 @@ from bot.blocks.common import Message
 from bot.delivery.outbox import enqueue, find_by_key
 from bot.delivery.sender import ReplyRefused, send_now
 from bot.deps import Deps
-from storage.db import unit_of_work
+from storage.db import in_transaction
 
 log = logging.getLogger(__name__)
 
@@ -72,9 +72,9 @@ def post_messages(
     Returns the ts of each message Slack accepted now; those queued (under `key`:index, as `kind` about `ref_id`)
     are the rest. A permanent refusal raises ReplyRefused (the listener tells the person).
     """
-    with unit_of_work(deps.sessions) as session:
-        keys = queue_replies(session, deps, team_id=team_id, channel=channel, messages=messages, key=key,
-                             thread_ts=thread_ts, kind=kind, ref_id=ref_id)
+    keys = in_transaction(deps.sessions, lambda session: queue_replies(
+        session, deps, team_id=team_id, channel=channel, messages=messages, key=key, thread_ts=thread_ts, kind=kind,
+        ref_id=ref_id))
     return deliver_replies(client, deps, keys, channel=channel)
 
 

@@ -21,7 +21,7 @@ from sqlalchemy import ColumnElement, CursorResult, and_, func, or_, select, upd
 from sqlalchemy.orm import Session
 
 from bot.rules.statuses import OutboxStatus
-from storage.db import SessionFactory
+from storage.db import SessionFactory, once_more_if_dropped
 from storage.models import OutboxMessage
 from storage.repositories import inactive_teams, insert_ignore
 
@@ -53,7 +53,13 @@ def _due(now: datetime, lease: timedelta = LEASE) -> ColumnElement[bool]:
 
 def claim_due(sessions: SessionFactory, *, now: datetime, worker: str, limit: int = 200,
               lease: timedelta = LEASE) -> list[OutboxMessage]:
-    """Claim up to `limit` messages due now (or abandoned by a dead process); each claim is won by one worker.
+    """Claim up to `limit` messages due now (or abandoned by a dead process); each claim is won by one worker."""
+    return once_more_if_dropped(lambda: _claim_due(sessions, now=now, worker=worker, limit=limit, lease=lease))
+
+
+def _claim_due(sessions: SessionFactory, *, now: datetime, worker: str, limit: int,
+               lease: timedelta) -> list[OutboxMessage]:
+    """The claim itself.
 
     PostgreSQL: SELECT … FOR UPDATE SKIP LOCKED picks the batch and locks it, so concurrent workers take
     disjoint batches without waiting, then one UPDATE claims it in the same transaction. (Not one
@@ -82,11 +88,15 @@ def claim_due(sessions: SessionFactory, *, now: datetime, worker: str, limit: in
 
 
 def _write(sessions: SessionFactory, *where: ColumnElement[bool], **values: Any) -> int:
-    with sessions() as session:
-        result = cast(CursorResult[Any], session.execute(update(OutboxMessage).where(*where).values(**values)))
-        count = result.rowcount
-        session.commit()
-        return int(count or 0)
+    # Each write is one conditional UPDATE: run again after a dropped connection, it changes nothing twice.
+    def write() -> int:
+        with sessions() as session:
+            result = cast(CursorResult[Any], session.execute(update(OutboxMessage).where(*where).values(**values)))
+            count = result.rowcount
+            session.commit()
+            return int(count or 0)
+
+    return once_more_if_dropped(write)
 
 
 def _owned(msg_id: int, worker: str) -> tuple[ColumnElement[bool], ...]:
@@ -97,6 +107,10 @@ def claim_keys(sessions: SessionFactory, keys: Sequence[str], *, now: datetime, 
     """Claim the pending messages with these keys (a reply its listener sends at once), in key order."""
     if not keys:
         return []
+    return once_more_if_dropped(lambda: _claim_keys(sessions, keys, now=now, worker=worker))
+
+
+def _claim_keys(sessions: SessionFactory, keys: Sequence[str], *, now: datetime, worker: str) -> list[OutboxMessage]:
     with sessions() as session:
         claimed_ids = set(session.scalars(
             update(OutboxMessage)

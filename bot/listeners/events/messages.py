@@ -46,11 +46,13 @@ def register(app: App, deps: Deps) -> None:
         channel, text, thread_ts = event["channel"], event.get("text") or "", event.get("thread_ts")
         key = f"evt:{body.get('event_id') or event.get('ts')}"
         if thread_ts and thread_ts != event.get("ts"):
-            answered = answer_thread_reply(deps, ctx, channel=channel, thread_ts=str(thread_ts),
-                                           ts=str(event["ts"]), text=text)
+            answered = answer_thread_reply(
+                deps, ctx, channel=channel, thread_ts=str(thread_ts), ts=str(event["ts"]), text=text,
+                reply_to=ReplyTo(channel, f"checkin-reply:{channel}:{event['ts']}", str(thread_ts)))
             if answered.is_checkin:
-                reply(deps, client, ctx, channel, answered.messages, key=f"checkin-reply:{channel}:{event['ts']}",
-                      thread_ts=thread_ts, changes_goals=True)
+                if answered.keys:
+                    deliver_replies(client, deps, answered.keys, channel=channel)
+                    refresh_home(deps, client, ctx.team_id, ctx.user_id)
                 return
         event_id = body.get("event_id")
         if not event_id:  # not from the Events API (no inbox row to answer once against)
