@@ -135,9 +135,12 @@ def test_housekeeping_forgets_old_event_ids_fingerprints_and_sent_messages(works
     fingerprints = Fingerprints(workspace.deps.sessions)
     assert fingerprints.remember("old", now - timedelta(minutes=11))
     assert fingerprints.remember("new", now - timedelta(minutes=1))
-    assert housekeep(workspace.deps, now) == {"processed_events": 1, "request_fingerprints": 1, "outbox": 0}
+    workspace.say("hello", user="U1")  # a DM message: its inbox row is done once answered
+    assert housekeep(workspace.deps, now) == {"processed_events": 1, "request_fingerprints": 1, "outbox": 0,
+                                              "inbox_events": 0}
     assert not fingerprints.remember("new", now) and fingerprints.remember("old", now)  # "old" was forgotten
-    assert housekeep(workspace.deps, now + timedelta(days=31))["outbox"] == 1
+    assert housekeep(workspace.deps, now + timedelta(hours=2))["inbox_events"] == 1
+    assert housekeep(workspace.deps, now + timedelta(days=31))["outbox"] == 2  # the check-in, and the answer
     with workspace.deps.sessions() as session:
         assert list(session.scalars(select(ProcessedEvent.event_id))) == []
         assert session.scalar(select(func.count()).select_from(OutboxMessage)) == 0
