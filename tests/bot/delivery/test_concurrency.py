@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -43,6 +44,17 @@ def fill(box: OutboxBench, count: int = USERS) -> list[str]:
 def statuses(box: OutboxBench) -> dict[str, str]:
     with box.deps.sessions() as session:
         return dict(session.execute(select(OutboxMessage.idempotency_key, OutboxMessage.status)).all())
+
+
+def settled(box: OutboxBench) -> dict[str, str]:
+    """The statuses once the database has finished what a killed process had sent it (a COMMIT on its way)."""
+    previous = statuses(box)
+    while True:
+        time.sleep(0.5)
+        current = statuses(box)
+        if current == previous:
+            return current
+        previous = current
 
 
 def goalbot(box: OutboxBench, *args: str, posts_per_minute: int = 300) -> subprocess.Popen[str]:
@@ -124,7 +136,7 @@ def test_process_killed_mid_fan_out_loses_nothing_and_posts_nothing_twice(
     # The posts the dead process had in flight: Slack (slowly) accepts them after it died.
     box.fake.wait_for(lambda: len(box.posts()) >= len(box.fake.calls("chat.postMessage")), timeout=10)
 
-    before = statuses(box)
+    before = settled(box)
     sent_before = {k for k, s in before.items() if s == "sent"}
     in_flight = {k for k, s in before.items() if s == "sending"}  # claimed by the dead process
     with box.deps.sessions() as session:
