@@ -112,13 +112,14 @@ def claim_keys(sessions: SessionFactory, keys: Sequence[str], *, now: datetime, 
 
 def _claim_keys(sessions: SessionFactory, keys: Sequence[str], *, now: datetime, worker: str) -> list[OutboxMessage]:
     with sessions() as session:
-        claimed_ids = set(session.scalars(
+        # Posted right away, in order: the claim also notes the attempt (one write instead of one per message).
+        rows = {row.idempotency_key: row for row in session.scalars(
             update(OutboxMessage)
             .where(OutboxMessage.idempotency_key.in_(list(keys)), OutboxMessage.status == OutboxStatus.PENDING)
-            .values(status=OutboxStatus.SENDING, claimed_by=worker, claimed_at=now).returning(OutboxMessage.id)))
+            .values(status=OutboxStatus.SENDING, claimed_by=worker, claimed_at=now,
+                    attempted_at=func.coalesce(OutboxMessage.attempted_at, now))
+            .returning(OutboxMessage))}
         session.commit()
-        rows = {row.idempotency_key: row for row in session.scalars(
-            select(OutboxMessage).where(OutboxMessage.id.in_(claimed_ids)))} if claimed_ids else {}
     return [rows[key] for key in keys if key in rows]
 
 

@@ -87,6 +87,7 @@ class _Item:
     next_attempt_at: datetime
     claimed_at: datetime
     attempted_at: datetime | None = None  # a post may have reached Slack: look before posting again
+    noted: bool = False  # the claim itself noted this attempt (send_now): post without looking or noting again
 
 
 @dataclass
@@ -166,7 +167,7 @@ def send_now(deps: Deps, client: WebClient, keys: list[str]) -> Sent:
     run = _Delivery(deps, client, start=as_utc(deps.clock()), worker=default_worker_id(), max_seconds=None)
     run.budgeted = False
     done = Sent()
-    items = [_item(row) for row in outbox.claim_keys(deps.sessions, keys, now=run.now(), worker=run.worker)]
+    items = _claimed(deps, keys, run)
     for index, item in enumerate(items):
         outcome = run._deliver(item, item.channel)
         for _ in range(INLINE_TRIES - 1):
@@ -176,11 +177,11 @@ def send_now(deps: Deps, client: WebClient, keys: list[str]) -> Sent:
             if wait > INLINE_WAIT_MAX:
                 break
             deps.timer.sleep(max(wait, 0.0))
-            again = outbox.claim_keys(deps.sessions, [item.key], now=run.now(), worker=run.worker)
+            again = _claimed(deps, [item.key], run)
             if not again:  # the scheduler's delivery took it meanwhile
                 outcome = _Outcome("lost")
                 break
-            item = _item(again[0])
+            item = again[0]
             outcome = run._deliver(item, item.channel)
         if outcome.kind == "sent":
             if outcome.ts:
@@ -193,6 +194,15 @@ def send_now(deps: Deps, client: WebClient, keys: list[str]) -> Sent:
             raise ReplyRefused(outcome.error or "refused")
         break
     return done
+
+
+def _claimed(deps: Deps, keys: list[str], run: _Delivery) -> list[_Item]:
+    """Claim these rows for `run`, noting the attempt; a row noted earlier (its post may have landed) is looked for."""
+    now = run.now()
+    items = [_item(row) for row in outbox.claim_keys(deps.sessions, keys, now=now, worker=run.worker)]
+    for item in items:
+        item.noted = item.attempted_at == now
+    return items
 
 
 class _Delivery:
@@ -370,11 +380,11 @@ class _Delivery:
                 return self._defer(item, parent, now)
             thread_ts = parent.sent_ts or thread_ts
             channel = parent.sent_channel or channel
-        if item.attempted_at is not None:
+        if item.attempted_at is not None and not item.noted:
             settled = self._settle_uncertain(item, channel, thread_ts)
             if settled is not None:
                 return settled
-        if not outbox.begin_attempt(self.sessions, item.id, self.worker, self.now()):
+        if not item.noted and not outbox.begin_attempt(self.sessions, item.id, self.worker, self.now()):
             log.warning("outbox message %s was reclaimed by another worker; not sending it here", item.key)
             return _Outcome("lost")
         try:
