@@ -121,19 +121,26 @@ def serve_process(settings: Settings, host: str, port: int, *, sock: socket.sock
         deps.executor.shutdown(wait=False)
 
 
-def start_inbox_recovery(app: Any, deps: Deps) -> threading.Thread:
-    """At start-up and then every few seconds, handle the events a killed process acked and left unfinished."""
-    from datetime import timedelta
-
+def redispatch(app: Any) -> Callable[[dict[str, Any]], None]:
+    """Hand a recorded event to the Bolt app again, as Socket Mode would (its signature was checked on arrival)."""
     from slack_bolt import BoltRequest
 
     from bot.delivery import inbox
 
-    grace = timedelta(seconds=deps.settings.inbox_grace_seconds)
-
     def dispatch(body: dict[str, Any]) -> None:
-        # Socket Mode's request shape: the signature was checked when the event first arrived.
         app.dispatch(BoltRequest(body=body, mode="socket_mode", context={inbox.REDELIVERY: True}))
+
+    return dispatch
+
+
+def start_inbox_recovery(app: Any, deps: Deps) -> threading.Thread:
+    """At start-up and then every few seconds, handle the events a killed process acked and left unfinished."""
+    from datetime import timedelta
+
+    from bot.delivery import inbox
+
+    grace = timedelta(seconds=deps.settings.inbox_grace_seconds)
+    dispatch = redispatch(app)
 
     def loop() -> None:
         while True:

@@ -189,7 +189,7 @@ def send_now(deps: Deps, client: WebClient, keys: list[str]) -> Sent:
             continue
         rest = [later.id for later in items[index + 1:]]
         outbox.release(deps.sessions, rest, run.worker, next_attempt_at=outcome.until or run.now())
-        done.queued = len(items) - index - (0 if outcome.kind in ("retry", "defer") else 1)
+        done.queued = len(rest) + (0 if outcome.kind == "failed" else 1)  # this one waits too, unless refused
         if outcome.kind == "failed":
             raise ReplyRefused(outcome.error or "refused")
         break
