@@ -21,7 +21,7 @@ GRACE = timedelta(seconds=60)
 def left_by_a_dead_process(ws: LocalWorkspace, text: str, user: str = "U1") -> dict[str, object]:
     """A DM message recorded before its ack by a process that died before handling it."""
     typed = ws.fake.add_user_message(user, text)
-    body = json.loads(ws.requests.message_event(text, user=user, ts=typed["ts"])[0])
+    body: dict[str, object] = json.loads(ws.requests.message_event(text, user=user, ts=typed["ts"])[0])
     assert inbox.receive(ws.deps.sessions, body, ws.deps.clock() - 2 * GRACE)
     assert not inbox.receive(ws.deps.sessions, body, ws.deps.clock())  # Slack's retry of it stops here
     return body
