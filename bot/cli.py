@@ -160,6 +160,9 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     deps = make_deps(settings, system_clock)
     app = build_app(deps)
     leader = None if args.no_scheduler else SchedulerLeader(deps, app.client).start()
+    from bot.server import start_inbox_recovery
+
+    start_inbox_recovery(app, deps)  # what a killed process acked is handled here
     try:
         from slack_bolt.adapter.socket_mode import SocketModeHandler
 

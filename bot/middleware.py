@@ -11,6 +11,7 @@ from typing import Any
 
 from slack_bolt import Ack, BoltContext, BoltResponse
 
+from bot.delivery import inbox
 from bot.deps import Deps
 from bot.edge.tenancy import LIFECYCLE_EVENTS
 from bot.services import workspaces
@@ -20,11 +21,19 @@ log = logging.getLogger(__name__)
 
 
 def dedupe_events(deps: Deps) -> Callable[..., Any]:
-    """Middleware: an event id is processed once, however often Slack delivers it."""
+    """Middleware: an event id is processed once, however often Slack delivers it; messages are recorded in the
+    inbox before the ack (bot/delivery/inbox.py), so a process killed after acking one leaves it to another."""
 
-    def middleware(body: dict[str, Any], next: Callable[[], BoltResponse]) -> BoltResponse | None:  # noqa: A002
+    def middleware(body: dict[str, Any], context: BoltContext,
+                   next: Callable[[], BoltResponse]) -> BoltResponse | None:  # noqa: A002
         event_id = body.get("event_id") if body.get("type") == "event_callback" else None
-        if event_id and not claim_event(deps.sessions, str(event_id), deps.clock()):
+        if not event_id or context.get(inbox.REDELIVERY):
+            return next()
+        if inbox.recorded(body):
+            fresh = inbox.receive(deps.sessions, body, deps.clock())
+        else:
+            fresh = claim_event(deps.sessions, str(event_id), deps.clock())
+        if not fresh:
             log.info("skipping event %s: already processed", event_id)
             return BoltResponse(status=200, body="")
         return next()

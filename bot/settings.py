@@ -54,6 +54,12 @@ class Settings:
     processed_events_ttl_seconds: int = 3_600
     fingerprints_ttl_seconds: int = 600
     sent_outbox_ttl_days: int = 30
+    # Durability (bot/delivery): conversations.history/replies calls a minute for checking uncertain sends (Slack
+    # allows non-Marketplace apps one), how long a dead process's claim on an outbox row lasts, and how long an
+    # acked event may wait in the inbox before another process handles it.
+    history_calls_per_minute: int = 1
+    outbox_lease_seconds: int = 120
+    inbox_grace_seconds: int = 60
     # The month (1-12) the workspace's fiscal year starts in: "FY27 Q1" and "fine anno fiscale" are read against it.
     fiscal_year_start: int = 1
     # Installs in several workspaces (OAuth, bot/installs.py): with both set, `serve --http` serves /slack/install.
@@ -196,6 +202,9 @@ def _edge_settings(get: Callable[[str], str | None]) -> dict[str, Any]:
         "processed_events_ttl_seconds": number("GOALBOT_PROCESSED_EVENTS_TTL_SECONDS", 3_600),
         "fingerprints_ttl_seconds": number("GOALBOT_FINGERPRINTS_TTL_SECONDS", 600),
         "sent_outbox_ttl_days": number("GOALBOT_SENT_OUTBOX_TTL_DAYS", 30),
+        "history_calls_per_minute": number("GOALBOT_SLACK_HISTORY_CALLS_PER_MINUTE", 1),
+        "outbox_lease_seconds": number("GOALBOT_OUTBOX_LEASE_SECONDS", 120),
+        "inbox_grace_seconds": number("GOALBOT_INBOX_GRACE_SECONDS", 60),
     }
 
 

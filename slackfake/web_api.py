@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import functools
 import json
 import logging
@@ -10,6 +11,7 @@ import math
 import mimetypes
 import random
 import re
+import socket
 import threading
 import time
 import uuid
@@ -51,6 +53,7 @@ VIEW_BYTES_LIMIT = 250_000
 VIEW_STACK_LIMIT = 3
 
 # Parameters Slack accepts as JSON-encoded strings inside form bodies.
+RESET = 0  # fail_next(status=RESET): the connection is dropped without an answer
 _JSON_PARAMS = ("blocks", "attachments", "view", "metadata", "files", "user_auth_blocks")
 # completeUploadExternal validates channel ids against ^[CGDZ][A-Z0-9]{8,}$; only the prefix matters here
 # because the fake's ids are short.
@@ -147,6 +150,7 @@ class _Failure:
     retry_after: int
     html: bool
     remaining: int
+    after: bool = False  # the call takes effect first, then fails (Slack posted, the client hears an error)
 
 
 class _TokenBucket:
@@ -300,6 +304,11 @@ class _Handler(BaseHTTPRequestHandler):
         except Exception as exc:  # a bug in the fake must be visible, not a hung client
             logger.exception("fake Slack crashed on %s", self.path)
             reply = _Reply(500, {"ok": False, "error": "fake_internal_error", "detail": repr(exc)})
+        if reply.status == RESET:  # the connection drops without an answer
+            self.close_connection = True
+            with contextlib.suppress(OSError):
+                self.connection.shutdown(socket.SHUT_RDWR)
+            return
         if isinstance(reply.body, dict):
             payload = json.dumps(reply.body).encode("utf-8")
         else:
@@ -310,7 +319,8 @@ class _Handler(BaseHTTPRequestHandler):
         for name, value in reply.headers.items():
             self.send_header(name, value)
         self.end_headers()
-        self.wfile.write(payload)
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # the client gave up waiting (a timeout)
+            self.wfile.write(payload)
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
         """Keep stderr quiet; every call is recorded instead."""
@@ -835,14 +845,19 @@ class FakeSlackWebAPI:
         retry_after: int = 1,
         times: int = 1,
         html: bool = False,
+        after_posting: bool = False,
     ) -> None:
-        """Make the next `times` calls to method ("*" = any) fail: 429+Retry-After, 5xx, or 200 ok:false."""
+        """Make the next `times` calls to method ("*" = any) fail: 429+Retry-After, 5xx, or 200 ok:false.
+
+        `status=RESET` drops the connection without an answer. `after_posting`: the call takes effect first (the
+        message is posted) and only then fails, as when Slack acted but its answer was lost.
+        """
         if status == 200 and not error:
             raise ValueError("status=200 failures need an error code, e.g. 'user_not_found'")
         if retry_after < 0:
             raise ValueError("retry_after must be >= 0")
         default = {429: "ratelimited", 500: "internal_error", 503: "service_unavailable"}.get(status, "fatal_error")
-        failure = _Failure(status, error or default, int(retry_after), html, times)
+        failure = _Failure(status, error or default, int(retry_after), html, times, after_posting)
         with self._lock:
             self._failures.setdefault(method, []).append(failure)
 
@@ -1030,7 +1045,11 @@ class FakeSlackWebAPI:
         if delay:
             time.sleep(delay)
 
-        reply = self._injected_failure(method) or self._rate_limited(method, params)
+        failure = self._injected_failure(method)
+        if failure is not None and failure[1]:  # after posting: act, then answer with the failure
+            self._record(method, params, self._act(method, params, token), now, token)
+            return failure[0]
+        reply = (failure[0] if failure else None) or self._rate_limited(method, params)
         if reply is None:
             if not token:
                 reply = _Reply(200, {"ok": False, "error": "not_authed"})
@@ -1042,6 +1061,11 @@ class FakeSlackWebAPI:
                 reply = self._dispatch(method, params)
         self._record(method, params, reply, now, token)
         return reply
+
+    def _act(self, method: str, params: dict[str, Any], token: str | None) -> _Reply:
+        if not token:
+            return _Reply(200, {"ok": False, "error": "not_authed"})
+        return self._dispatch(method, params)
 
     def _dispatch(self, method: str, params: dict[str, Any]) -> _Reply:
         handler = self._methods.get(method)
@@ -1122,7 +1146,7 @@ class FakeSlackWebAPI:
                     return queue.pop(0)
         return None
 
-    def _injected_failure(self, method: str) -> _Reply | None:
+    def _injected_failure(self, method: str) -> tuple[_Reply, bool] | None:
         with self._lock:
             failure: _Failure | None = None
             for key in (method, "*"):
@@ -1135,10 +1159,12 @@ class FakeSlackWebAPI:
                     break
         if failure is None:
             return None
-        return self._failure_reply(failure.status, failure.error, failure.retry_after, failure.html)
+        return self._failure_reply(failure.status, failure.error, failure.retry_after, failure.html), failure.after
 
     @staticmethod
     def _failure_reply(status: int, error: str, retry_after: int, html: bool) -> _Reply:
+        if status == RESET:
+            return _Reply(RESET, {})
         headers = {"Retry-After": str(retry_after)} if status == 429 else {}
         if html and status >= 500:
             reason = {500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable"}.get(status, "Error")

@@ -383,6 +383,9 @@ class OutboxMessage(Base):
     sent_channel: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(Timestamp)
     sent_at: Mapped[datetime | None] = mapped_column(Timestamp)
+    # Set just before a post and kept when its answer never came (a crash, a timeout, a reset, a 5xx): Slack may
+    # have the message, so before posting again its channel's history is searched for the key (bot.delivery.sender).
+    attempted_at: Mapped[datetime | None] = mapped_column(Timestamp)
 
 
 class ProcessedEvent(Base):
@@ -392,6 +395,23 @@ class ProcessedEvent(Base):
 
     event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     received_at: Mapped[datetime] = mapped_column(Timestamp)
+
+
+class InboxEvent(Base):
+    """An event Slack delivered, recorded before its ack: a process killed after the ack leaves it to be finished."""
+
+    __tablename__ = "inbox_events"
+    __table_args__ = (Index("ix_inbox_events_waiting", "status", "received_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    event_id: Mapped[str] = mapped_column(String(64), unique=True)  # Slack's retries and duplicates land here
+    team_id: Mapped[str | None] = mapped_column(String(32))
+    body: Mapped[dict[str, Any]] = mapped_column(JSON)  # the Events API envelope, re-dispatched after a crash
+    status: Mapped[str] = mapped_column(String(16))  # InboxStatus: received, done, abandoned
+    attempts: Mapped[int] = mapped_column(Integer, default=0)  # handlings started by a recovery
+    received_at: Mapped[datetime] = mapped_column(Timestamp)
+    claimed_at: Mapped[datetime | None] = mapped_column(Timestamp)  # when a recovery last took it up
+    done_at: Mapped[datetime | None] = mapped_column(Timestamp)
 
 
 class RequestFingerprint(Base):

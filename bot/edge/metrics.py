@@ -29,6 +29,8 @@ HANDLER_ERRORS = Counter("goalbot_handler_errors", "Errors logged with a traceba
 SENDS = Counter("goalbot_slack_sends", "Outbox messages Slack accepted", ["kind"])
 SEND_RETRIES = Counter("goalbot_slack_retries", "Sends to Slack that failed and will be retried", ["reason"])
 SEND_FAILURES = Counter("goalbot_slack_failures", "Sends to Slack that failed for good", ["error"])
+RECOVERED = Counter("goalbot_slack_sends_found", "Uncertain sends found already posted (not posted again)")
+INBOX_REDELIVERED = Counter("goalbot_inbox_redelivered", "Acked events a process left unhandled, handled again")
 RATE_LIMITED = Counter("goalbot_slack_ratelimited", "HTTP 429 answers from Slack's Web API")
 
 

@@ -56,7 +56,7 @@ def run_job(deps: Deps, client: WebClient, name: str, *, now: datetime | None = 
         if not report.pending_left or remaining <= 0:
             break
         with deps.sessions() as session:
-            due = next_due_at(session)
+            due = next_due_at(session, timedelta(seconds=deps.settings.outbox_lease_seconds))
         wait = (due - logical_now()).total_seconds() if due is not None else None
         if wait is None or wait > WAIT_HORIZON.total_seconds() or wait > remaining:
             break

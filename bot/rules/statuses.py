@@ -41,6 +41,14 @@ class OutboxStatus(StrEnum):
     CANCELLED = "cancelled"
 
 
+class InboxStatus(StrEnum):
+    """An event recorded before its ack: waiting to be handled, handled, or given up after repeated failures."""
+
+    RECEIVED = "received"
+    DONE = "done"
+    ABANDONED = "abandoned"
+
+
 class Mood(StrEnum):
     """How the owner says the goal feels, from the check-in buttons."""
 

@@ -12,8 +12,10 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from bot.blocks import goals as goal_blocks
-from bot.blocks.common import Message, escape
+from bot.blocks.common import Message, escape, text_message
 from bot.context import RequestContext
+from bot.delivery import inbox
+from bot.delivery.direct import ReplyTo, queue_replies
 from bot.deps import Deps
 from bot.rules.answers import (
     read_confidence,
@@ -509,6 +511,22 @@ def start_goal(deps: Deps, ctx: RequestContext, text: str) -> list[Message]:
 def answer(deps: Deps, ctx: RequestContext, text: str) -> list[Message] | None:
     """A message typed in the DM; None when no conversation is in progress."""
     return in_transaction(deps.sessions, lambda session: handle(session, ctx, text), person=_person(ctx))
+
+
+def answer_message(deps: Deps, ctx: RequestContext, text: str, *, event_id: str,
+                   reply_to: ReplyTo) -> tuple[list[str], bool]:
+    """A DM message from the inbox, answered once: the conversation's change, the inbox row done and the replies
+    queued in the outbox commit together; returns the replies' keys for deliver_replies (none when another
+    handling of the same event already answered it), and whether the person's goals changed."""
+
+    def work(session: Session) -> tuple[list[str], bool]:
+        if not inbox.finish(session, event_id, ctx.now):
+            return [], False
+        messages = handle(session, ctx, text) or [text_message(t(ctx.lang, "goal.no_conversation"))]
+        return queue_replies(session, deps, team_id=ctx.team_id, channel=reply_to.channel, messages=messages,
+                             key=reply_to.key, thread_ts=reply_to.thread_ts), any(m.changes_goals for m in messages)
+
+    return in_transaction(deps.sessions, work, person=_person(ctx))
 
 
 def cancel_goal(deps: Deps, ctx: RequestContext) -> list[Message]:

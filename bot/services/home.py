@@ -15,6 +15,7 @@ from bot.rules.statuses import GoalStatus
 from bot.services.checkin_schedule import load_schedule, next_checkin
 from bot.services.checkins import owner_lang
 from bot.services.profiles import valid_tz
+from storage.db import once_more_if_dropped
 from storage.repositories import get_user_pref, list_goals
 
 log = logging.getLogger(__name__)
@@ -43,7 +44,8 @@ def build_home(deps: Deps, team_id: str, user_id: str) -> dict[str, Any]:
 
 def refresh_home(deps: Deps, client: WebClient, team_id: str, user_id: str) -> bool:
     """Publish the person's Home tab again; False (logged) when Slack refuses, since the next open retries."""
-    view = build_home(deps, team_id, user_id)
+    # Read-only, so a connection lost meanwhile is simply read again.
+    view = once_more_if_dropped(lambda: build_home(deps, team_id, user_id))
     try:
         client.views_publish(user_id=user_id, view=view)
     except SlackApiError as error:

@@ -22,6 +22,7 @@ from storage.models import (
     GoalbotAdmin,
     GoalProposal,
     GoalRevision,
+    InboxEvent,
     ManagerSettings,
     Objective,
     OutboxMessage,
@@ -114,6 +115,7 @@ class PurgeCounts:
     objectives: int
     proposals: int
     comments: int
+    inbox: int  # recently received messages (their text), kept until housekeeping
 
     def as_dict(self) -> dict[str, int]:
         """The counts by table, for the CLI's JSON."""
@@ -139,7 +141,8 @@ def purge_counts(session: Session, team_id: str) -> PurgeCounts:
         teams=sum(count(model, model.team_id == team_id) for model in (ReportingLine, GoalbotAdmin, ManagerSettings)),
         objectives=count(Objective, Objective.team_id == team_id),
         proposals=count(GoalProposal, GoalProposal.team_id == team_id),
-        comments=count(CheckInComment, CheckInComment.checkin_id.in_(checkin_ids)))
+        comments=count(CheckInComment, CheckInComment.checkin_id.in_(checkin_ids)),
+        inbox=count(InboxEvent, InboxEvent.team_id == team_id))
 
 
 def purge_workspace(deps: Deps, team_id: str, *, dry_run: bool) -> PurgeCounts:
@@ -161,7 +164,7 @@ def purge_workspace(deps: Deps, team_id: str, *, dry_run: bool) -> PurgeCounts:
         session.execute(delete(GoalProposal).where(GoalProposal.team_id == team_id))
         session.execute(delete(Goal).where(Goal.team_id == team_id))
         for model in (UserPref, DigestSubscription, OutboxMessage, TeamSettings, Workspace, ReportingLine,
-                      GoalbotAdmin, ManagerSettings, Objective):
+                      GoalbotAdmin, ManagerSettings, Objective, InboxEvent):
             session.execute(delete(model).where(model.team_id == team_id))
     log.info("purged workspace %s: %s", team_id, counts.as_dict())
     return counts

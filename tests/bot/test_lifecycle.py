@@ -161,10 +161,12 @@ def test_housekeeping_forgets_old_event_ids_fingerprints_and_sent_messages(works
             {"state": "old", "expire_at": now.replace(tzinfo=None) - timedelta(minutes=1)},
             {"state": "new", "expire_at": now.replace(tzinfo=None) + timedelta(minutes=9)}])
         session.commit()
+    workspace.say("hello", user="U1")  # a DM message: its inbox row is done once answered
     assert housekeep(workspace.deps, now) == {"processed_events": 1, "request_fingerprints": 1, "outbox": 0,
-                                              "oauth_states": 1}
+                                              "oauth_states": 1, "inbox_events": 0}
     assert not fingerprints.remember("new", now) and fingerprints.remember("old", now)  # "old" was forgotten
-    assert housekeep(workspace.deps, now + timedelta(days=31))["outbox"] == 1
+    assert housekeep(workspace.deps, now + timedelta(hours=2))["inbox_events"] == 1
+    assert housekeep(workspace.deps, now + timedelta(days=31))["outbox"] == 2  # the check-in, and the answer
     with workspace.deps.sessions() as session:
         assert list(session.scalars(select(ProcessedEvent.event_id))) == []
         assert session.scalar(select(func.count()).select_from(OutboxMessage)) == 0
