@@ -32,7 +32,7 @@ def test_reply_that_keeps_failing_is_kept_in_the_outbox(workspace: LocalWorkspac
     workspace.fake.fail_next("chat.postMessage", status=503, times=10)
     workspace.command("acquire 10 new clients in the next six months", user="U1")
     with workspace.deps.sessions() as session:
-        queued = list(session.scalars(select(OutboxMessage)))
+        queued = list(session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))
         convo = session.scalars(select(Conversation)).one()
     assert queued and all(m.status == "pending" and m.kind == "reply" for m in queued)
     assert t("en", "ask.achievable") in queued[-1].payload["text"]
