@@ -18,7 +18,6 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from slack_sdk import WebClient
 from sqlalchemy import select
 
-from bot.clock import as_utc
 from bot.delivery.ratelimit import ChannelPacer, shared_limits
 from bot.jobs.checkins import REMINDER_AFTER
 from bot.jobs.registry import OUTBOX_JOB, PLANNERS
@@ -28,6 +27,7 @@ from bot.local.render import Choice, render_message
 from bot.local.state import ShellState, state_path
 from bot.local.timetravel import TICK, ShellClock, TimeError, parse_target, stops
 from bot.local.workspace import LocalWorkspace, submission_answer
+from bot.rules.statuses import OutboxStatus
 from bot.services.conversation import CHOOSE, CONFIRM, SAVED
 from bot.settings import Settings
 from prompts import fmt_date, normalize_lang, t
@@ -543,9 +543,9 @@ class Shell:
         """When the reminders of check-ins delivered so far fall due, between `after` and `until`."""
         with self.ws.deps.sessions() as session:
             sent = session.scalars(select(OutboxMessage.sent_at).where(
-                OutboxMessage.kind == "checkin", OutboxMessage.status == "sent",
+                OutboxMessage.kind == "checkin", OutboxMessage.status == OutboxStatus.SENT,
                 OutboxMessage.sent_at > after - REMINDER_AFTER - TICK, OutboxMessage.sent_at <= until - REMINDER_AFTER))
-            due = [as_utc(at) + REMINDER_AFTER + TICK for at in sent if at is not None]
+            due = [at + REMINDER_AFTER + TICK for at in sent if at is not None]
         return [at for at in due if after < at <= until]
 
     def _run_jobs(self, client: WebClient, names: list[str], *, at_stop: bool = False) -> None:

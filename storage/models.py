@@ -24,6 +24,8 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
+from storage.statuses import CheckInStatus, GoalStatus, OutboxStatus, ReadingStatus
+
 
 class UtcDateTime(TypeDecorator[datetime]):
     """A point in time, stored in UTC and read back timezone-aware in UTC, on SQLite as on PostgreSQL.
@@ -137,7 +139,7 @@ class Goal(Base):
     objective_id: Mapped[int | None] = mapped_column(Integer, index=True)
     # public: in channel digests and exports; private: the owner and up the reporting line only.
     visibility: Mapped[str] = mapped_column(String(16), default="public", server_default="public")
-    status: Mapped[str] = mapped_column(String(16), default="active")  # active, achieved, done, dropped
+    status: Mapped[str] = mapped_column(String(16), default=GoalStatus.ACTIVE)
     pace: Mapped[str | None] = mapped_column(String(16))  # last computed: on_track, at_risk, off_track, achieved
     closed_note: Mapped[str | None] = mapped_column(Text)
     lang: Mapped[str] = mapped_column(String(8), default="en")
@@ -184,7 +186,7 @@ class CheckIn(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     goal_id: Mapped[int] = mapped_column(ForeignKey("goals.id", ondelete="CASCADE"))
     week_start: Mapped[date] = mapped_column(Date)  # Monday of the owner's local week
-    status: Mapped[str] = mapped_column(String(16), default="asked")  # asked, answered, skipped
+    status: Mapped[str] = mapped_column(String(16), default=CheckInStatus.ASKED)
     value: Mapped[float | None] = mapped_column(Float)
     previous_value: Mapped[float | None] = mapped_column(Float)
     pace: Mapped[str | None] = mapped_column(String(16))
@@ -220,7 +222,7 @@ class CheckInReading(Base):
     previous_status: Mapped[str] = mapped_column(String(16))  # the check-in's status just before it
     replaces_id: Mapped[int | None] = mapped_column(ForeignKey("checkin_readings.id", ondelete="SET NULL"))
     source: Mapped[str] = mapped_column(String(16))  # reply, edit, pick, modal, correction
-    status: Mapped[str] = mapped_column(String(16), default="current")  # current, superseded, undone, withdrawn
+    status: Mapped[str] = mapped_column(String(16), default=ReadingStatus.CURRENT)
     text: Mapped[str | None] = mapped_column(Text)  # what the owner wrote, verbatim (clipped)
     message_channel: Mapped[str | None] = mapped_column(String(32))
     message_ts: Mapped[str | None] = mapped_column(String(32))
@@ -373,7 +375,7 @@ class OutboxMessage(Base):
     channel: Mapped[str] = mapped_column(String(32))
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     ref_id: Mapped[int | None] = mapped_column(Integer)  # e.g. the check-in this message asks for
-    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending, sending, sent, failed, cancelled
+    status: Mapped[str] = mapped_column(String(16), default=OutboxStatus.PENDING)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(Timestamp)
     claimed_by: Mapped[str | None] = mapped_column(String(64))

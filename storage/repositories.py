@@ -46,6 +46,7 @@ from storage.models import (
     UserPref,
     Workspace,
 )
+from storage.statuses import CheckInStatus, GoalStatus, OutboxStatus, ReadingStatus
 
 
 def get_user_pref(session: Session, team_id: str, user_id: str) -> UserPref | None:
@@ -182,7 +183,7 @@ def active_goals_after(session: Session, after_id: int, limit: int) -> list[Plan
     goal through this in batches (a keyset page along the primary key), so memory does not grow with the table."""
     rows = session.execute(
         select(Goal.id, Goal.team_id, Goal.user_id, Goal.created_at, Goal.deadline)
-        .where(Goal.status == "active", Goal.id > after_id).order_by(Goal.id).limit(limit))
+        .where(Goal.status == GoalStatus.ACTIVE, Goal.id > after_id).order_by(Goal.id).limit(limit))
     return [PlanningGoal(*row) for row in rows]
 
 
@@ -234,7 +235,7 @@ def get_checkin(session: Session, checkin_id: int) -> CheckIn | None:
 def insert_checkin(session: Session, goal_id: int, week: date, now: datetime) -> int | None:
     """Insert this week's check-in for a goal, asked now; its id, or None when the week already has one."""
     checkin_id: int | None = insert_ignore(session, CheckIn, {"goal_id": goal_id, "week_start": week,
-                                                             "status": "asked", "asked_at": now},
+                                                             "status": CheckInStatus.ASKED, "asked_at": now},
                                            conflict_on=["goal_id", "week_start"], returning=CheckIn.id)
     return checkin_id
 
@@ -248,7 +249,7 @@ def insert_checkins(session: Session, goal_ids: Sequence[int], week: date, now: 
     dialect = session.get_bind().dialect
     insert = pg_insert if dialect.name == "postgresql" else sqlite_insert
     chosen = select(Goal.id, literal(week, Date()), literal("asked"), literal(now, Timestamp)).where(
-        among(session, Goal.id, goal_ids), Goal.status == "active")
+        among(session, Goal.id, goal_ids), Goal.status == GoalStatus.ACTIVE)
     statement = (insert(CheckIn).from_select(["goal_id", "week_start", "status", "asked_at"], chosen)
                  .on_conflict_do_nothing(index_elements=["goal_id", "week_start"]).returning(CheckIn.id))
     return list(session.scalars(statement))
@@ -278,15 +279,15 @@ def unanswered_checkins(session: Session, *, asked_by: datetime, week_from: date
     of weeks from `week_from` on; each with its goal loaded."""
     return list(session.scalars(
         select(CheckIn).join(Goal, CheckIn.goal_id == Goal.id).options(contains_eager(CheckIn.goal))
-        .where(CheckIn.status == "asked", CheckIn.reminded_at.is_(None), CheckIn.reply_ts.is_(None),
+        .where(CheckIn.status == CheckInStatus.ASKED, CheckIn.reminded_at.is_(None), CheckIn.reply_ts.is_(None),
                CheckIn.mood.is_(None), CheckIn.asked_at <= asked_by, CheckIn.week_start >= week_from,
-               Goal.status == "active")))
+               Goal.status == GoalStatus.ACTIVE)))
 
 
 def claim_reminder(session: Session, checkin_id: int, now: datetime) -> bool:
     """Compare-and-set: mark the check-in reminded if it still needs a reminder; False when it no longer does."""
     claimed = rowcount(session.execute(update(CheckIn).where(
-        CheckIn.id == checkin_id, CheckIn.reminded_at.is_(None), CheckIn.status == "asked",
+        CheckIn.id == checkin_id, CheckIn.reminded_at.is_(None), CheckIn.status == CheckInStatus.ASKED,
         CheckIn.reply_ts.is_(None), CheckIn.mood.is_(None)).values(reminded_at=now)))
     return claimed == 1
 
@@ -306,7 +307,7 @@ def active_goal_weeks(session: Session, team_id: str, user_id: str, week: date) 
     rows = session.execute(
         select(Goal.created_at, Goal.deadline, CheckIn.id).outerjoin(
             CheckIn, and_(CheckIn.goal_id == Goal.id, CheckIn.week_start == week))
-        .where(Goal.team_id == team_id, Goal.user_id == user_id, Goal.status == "active")).all()
+        .where(Goal.team_id == team_id, Goal.user_id == user_id, Goal.status == GoalStatus.ACTIVE)).all()
     return [ActiveGoalWeek(created, deadline, asked is not None) for created, deadline, asked in rows]
 
 
@@ -345,7 +346,7 @@ def lock_checkin(session: Session, checkin_id: int) -> None:
 def current_reading(session: Session, checkin_id: int) -> CheckInReading | None:
     """The reading in force on a check-in, if any."""
     return session.scalars(select(CheckInReading).where(
-        CheckInReading.checkin_id == checkin_id, CheckInReading.status == "current")
+        CheckInReading.checkin_id == checkin_id, CheckInReading.status == ReadingStatus.CURRENT)
         .order_by(CheckInReading.id.desc()).limit(1)).first()
 
 
@@ -377,7 +378,7 @@ def readings_of_goal(session: Session, goal_id: int) -> list[tuple[CheckInReadin
 def has_later_value(session: Session, goal_id: int, week: date) -> bool:
     """True when a later week's check-in of the goal holds a value (it, not this week, is the goal's current)."""
     return session.scalar(select(CheckIn.id).where(
-        CheckIn.goal_id == goal_id, CheckIn.week_start > week, CheckIn.status == "answered",
+        CheckIn.goal_id == goal_id, CheckIn.week_start > week, CheckIn.status == CheckInStatus.ANSWERED,
         CheckIn.value.is_not(None)).limit(1)) is not None
 
 
@@ -445,32 +446,33 @@ def list_active_digest_subscriptions(session: Session) -> list[DigestSubscriptio
 
 RECENT_VALUES = 7  # the latest recorded values per goal a digest reads (the forecast looks at the last 6)
 
-_RECENT_SQLITE = """(SELECT group_concat(r.week_start || '=' || r.value, ';') FROM (
+# The statuses are written into the SQL as the literals they are (goalbot's own words, never user input).
+_RECENT_SQLITE = f"""(SELECT group_concat(r.week_start || '=' || r.value, ';') FROM (
         SELECT c.week_start, c.value FROM checkins c
-        WHERE c.goal_id = g.id AND c.status = 'answered' AND c.value IS NOT NULL
+        WHERE c.goal_id = g.id AND c.status = '{CheckInStatus.ANSWERED}' AND c.value IS NOT NULL
         ORDER BY c.week_start DESC LIMIT :recent) r)"""
-_RECENT_POSTGRESQL = """(SELECT string_agg(r.week_start::text || '=' || r.value::text, ';' ORDER BY r.week_start DESC)
+_RECENT_POSTGRESQL = f"""(SELECT string_agg(r.week_start::text || '=' || r.value::text, ';' ORDER BY r.week_start DESC)
         FROM (SELECT c.week_start, c.value FROM checkins c
-              WHERE c.goal_id = g.id AND c.status = 'answered' AND c.value IS NOT NULL
+              WHERE c.goal_id = g.id AND c.status = '{CheckInStatus.ANSWERED}' AND c.value IS NOT NULL
               ORDER BY c.week_start DESC LIMIT :recent) r)"""
 
-_DIGEST_SQL = """
+_DIGEST_SQL = f"""
 SELECT g.id, g.user_id, g.title, g.unit, g.metric, g.direction, g.baseline, g.target, g.current, g.start_date,
        g.deadline, g.status, g.adjusted_at, g.closed_at,
        EXISTS (SELECT 1 FROM goal_revisions gr WHERE gr.goal_id = g.id AND gr.field = 'override') AS override,
-       {recent} AS recent,
+       {{recent}} AS recent,
        CASE WHEN g.direction = 'maintain' THEN (
-           SELECT count(*) FROM checkins b WHERE b.goal_id = g.id AND b.status = 'answered' AND b.value < g.target)
+           SELECT count(*) FROM checkins b WHERE b.goal_id = g.id AND b.status = '{CheckInStatus.ANSWERED}' AND b.value < g.target)
        END AS below,
        (SELECT w.status FROM checkins w WHERE w.goal_id = g.id AND w.week_start >= :week
         ORDER BY w.week_start DESC LIMIT 1) AS this_week,
        l.week_start, l.answered_at, l.value, l.mood, l.note, l.blocker
 FROM goals g
 LEFT JOIN checkins l ON l.id = (
-    SELECT a.id FROM checkins a WHERE a.goal_id = g.id AND a.status = 'answered'
+    SELECT a.id FROM checkins a WHERE a.goal_id = g.id AND a.status = '{CheckInStatus.ANSWERED}'
     ORDER BY a.week_start DESC LIMIT 1)
-WHERE g.team_id = :team AND g.user_id IN :users{public}
-  AND (g.status = 'active' OR g.closed_at >= :since)
+WHERE g.team_id = :team AND g.user_id IN :users{{public}}
+  AND (g.status = '{GoalStatus.ACTIVE}' OR g.closed_at >= :since)
 ORDER BY g.user_id, g.id
 """
 
@@ -515,7 +517,7 @@ def latest_sent(session: Session, kind: str, ref_ids: Sequence[int], chunk: int 
     for start in range(0, len(ids), chunk):
         for message in session.scalars(
             select(OutboxMessage).where(OutboxMessage.kind == kind, OutboxMessage.ref_id.in_(ids[start:start + chunk]),
-                                        OutboxMessage.status == "sent").order_by(OutboxMessage.id)):
+                                        OutboxMessage.status == OutboxStatus.SENT).order_by(OutboxMessage.id)):
             sent[int(message.ref_id or 0)] = message  # in id order: the latest one wins
     return sent
 
@@ -524,7 +526,7 @@ def failed_outbox_messages(session: Session, kind: str, since: datetime) -> list
     """Messages of a kind that failed for good since `since` (Slack refused them, e.g. the bot left the channel)."""
     return list(session.scalars(
         select(OutboxMessage)
-        .where(OutboxMessage.kind == kind, OutboxMessage.status == "failed", OutboxMessage.created_at >= since)
+        .where(OutboxMessage.kind == kind, OutboxMessage.status == OutboxStatus.FAILED, OutboxMessage.created_at >= since)
         .order_by(OutboxMessage.id)))
 
 
@@ -548,7 +550,7 @@ def goals_due_for_review(session: Session, *, deadline_by: date, quarter_end: da
     if quarter_end is not None:
         due = or_(due, and_(Goal.deadline > quarter_end, Goal.start_date < quarter_end))
     return list(session.scalars(
-        select(Goal).options(selectinload(Goal.checkins)).where(Goal.status == "active", due).order_by(Goal.id)))
+        select(Goal).options(selectinload(Goal.checkins)).where(Goal.status == GoalStatus.ACTIVE, due).order_by(Goal.id)))
 
 
 def user_prefs_of(session: Session, user_ids: Sequence[str]) -> dict[tuple[str, str], UserPref]:

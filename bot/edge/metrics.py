@@ -16,7 +16,6 @@ from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 from sqlalchemy import func, select
 
-from bot.clock import as_utc
 from bot.rules.statuses import OutboxStatus
 from storage.db import SessionFactory
 from storage.models import OutboxMessage
@@ -62,7 +61,7 @@ class OutboxCollector(Collector):
             return
         now: datetime = self.clock()  # type: ignore[operator]
         yield GaugeMetricFamily("goalbot_outbox_depth", "Outbox messages waiting to be sent", value=depth or 0)
-        age = (as_utc(now) - as_utc(oldest)).total_seconds() if oldest is not None else 0.0
+        age = (now - oldest).total_seconds() if oldest is not None else 0.0  # both aware (UtcDateTime)
         yield GaugeMetricFamily("goalbot_outbox_oldest_pending_seconds", "Age of the oldest waiting outbox message",
                                 value=max(age, 0.0))
 

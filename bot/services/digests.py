@@ -18,7 +18,6 @@ from sqlalchemy.orm import Session
 from bot.blocks.common import Message
 from bot.blocks.digests import DigestView, digest_messages, removed_notice
 from bot.charts import team_progress_png
-from bot.clock import as_utc
 from bot.delivery.outbox import enqueue
 from bot.deps import Deps
 from bot.rules.digest_math import DigestGoal, LastCheckIn, achieved_this_week, most_at_risk
@@ -107,7 +106,7 @@ def channel_members(client: WebClient, channel_id: str) -> list[str]:
 
 
 def _local_date(value: datetime | None, zone: ZoneInfo) -> date | None:
-    return as_utc(value).astimezone(zone).date() if value is not None else None
+    return value.astimezone(zone).date() if value is not None else None
 
 
 def _recent(text: str | None, weeks: dict[str, date]) -> tuple[tuple[date, float], ...]:

@@ -12,7 +12,6 @@ from sqlalchemy.orm import Session
 
 from bot.blocks.common import clip, escape
 from bot.blocks.standing import standing_of
-from bot.clock import as_utc
 from bot.context import RequestContext
 from bot.rules import visibility as policy
 from bot.rules.objectives import AlignedGoal, ObjectiveFacts, Rollup, rollups
@@ -243,7 +242,7 @@ def channel_decision(sessions: SessionFactory, ctx: RequestContext, channel_id: 
     if action is ChannelAction.SUBSCRIBE and subscription is not None and not subscription.active:
         set_up_by = None  # a digest that was stopped is set up anew, by any member
     state = ChannelState(members=members, set_up_by=set_up_by,
-                         last_posted_now=as_utc(last_now) if last_now is not None else None)
+                         last_posted_now=last_now)
     return policy.may_act_on_channel(org, ctx.user_id, action, state, ctx.now)
 
 
