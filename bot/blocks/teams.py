@@ -3,12 +3,23 @@ objectives with their roll-ups, a report's goals. People are shown as Slack ment
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from slack_sdk.models.blocks import Block, HeaderBlock
+from slack_sdk.models.blocks import (
+    Block,
+    HeaderBlock,
+    InputBlock,
+    Option,
+    PlainTextInputElement,
+    PlainTextObject,
+    StaticSelectElement,
+)
+from slack_sdk.models.views import View
 
+from bot import ids
 from bot.blocks.common import Message, clip, context, escape, section
 from bot.blocks.goals import goal_line
 from bot.rules.mentions import NameMatch
@@ -16,7 +27,7 @@ from bot.rules.objectives import Rollup
 from bot.rules.progress import progress_bar
 from bot.rules.visibility import Decision, Reason, Visibility
 from bot.services.directory import ResolvedPerson
-from bot.services.teams import ObjectiveLine, Outcome, ReportGoals, TeamChange
+from bot.services.teams import MAX_COMMENT, CommentTarget, ObjectiveLine, Outcome, ReportGoals, TeamChange
 from prompts import fmt_amount, t
 from storage.models import Objective
 from storage.teams import AdminEntry
@@ -163,6 +174,29 @@ def objectives_list(lang: str, lines: Sequence[ObjectiveLine]) -> Message:
 def visibility_changed(lang: str, goal_id: int, title: str, visibility: Visibility) -> Message:
     """Confirm a goal is now private or public, and what that means."""
     return text_only(t(lang, f"visibility.{visibility}", id=goal_id, title=escape(clip(title, 300))))
+
+
+def comment_modal(lang: str, target: CommentTarget) -> dict[str, Any]:
+    """The *Comment* form of the manager's week: which goal (when there are several) and the words."""
+    person = mention(target.owner_id)
+    fields: list[Block] = [section(t(lang, "comment.modal_intro", person=person))]
+    metadata: dict[str, Any] = {"owner": target.owner_id}
+    if len(target.goals) == 1:
+        metadata["goal"] = target.goals[0][0]
+    else:
+        options = [Option(value=str(goal_id), text=PlainTextObject(text=clip(f"#{goal_id} {title}", 75)))
+                   for goal_id, title in target.goals[:100]]
+        fields.append(InputBlock(block_id=ids.BLOCK_COMMENT_GOAL, label=t(lang, "comment.goal_label"),
+                                 element=StaticSelectElement(action_id=ids.INPUT_COMMENT_GOAL, options=options,
+                                                             initial_option=options[0])))
+    fields.append(InputBlock(
+        block_id=ids.BLOCK_COMMENT_TEXT, label=t(lang, "comment.text_label"),
+        hint=PlainTextObject(text=clip(t(lang, "comment.text_hint"), 150)),
+        element=PlainTextInputElement(action_id=ids.INPUT_COMMENT_TEXT, multiline=True, max_length=MAX_COMMENT)))
+    view = View(type="modal", callback_id=ids.VIEW_COMMENT, title=clip(t(lang, "comment.modal_title"), 24),
+                submit=clip(t(lang, "comment.modal_submit"), 24), close=clip(t(lang, "comment.modal_close"), 24),
+                private_metadata=json.dumps(metadata), blocks=fields)
+    return view.to_dict()
 
 
 def comment_in_thread(lang: str, author: str, text: str) -> Message:

@@ -37,6 +37,8 @@ __all__ = [
     "may_set_manager",
     "goal_readable",
     "note_readable",
+    "notes_shown",
+    "private_shown",
 ]
 
 # `/goal digest now` posts at most once an hour per channel: a channel is a shared room, not a test bench.
@@ -69,6 +71,7 @@ class ReadPath(StrEnum):
     BUTTON = "button"
     MODAL = "modal"
     EXPORT = "export"  # a person's own export, or a manager's of a report
+    WEEK = "week"  # the manager's week (`/goal team week` and its weekly DM): their reports, up the line only
     CHANNEL_DIGEST = "channel_digest"
     CHANNEL_EXPORT = "channel_export"
 
@@ -96,6 +99,7 @@ class Reason(StrEnum):
     TOO_SOON = "too_soon"
     CYCLE = "cycle"
     HAS_MANAGER = "has_manager"
+    OWNERS_CALL = "owners_call"  # someone up the line, or an admin: they see the goal, its owner changes it
 
 
 class Who(StrEnum):
@@ -215,19 +219,36 @@ def goal_readable(org: Org, viewer: str, goal: GoalView, path: ReadPath,
     return may_see_goal(org, viewer, goal.owner_id).allowed
 
 
+def notes_shown(path: ReadPath) -> bool:
+    """Whether a path quotes check-in notes at all: a channel's digest and export carry numbers, status and
+    blockers, never a note (those go up the reporting line only)."""
+    return not path.is_channel
+
+
+def private_shown(path: ReadPath) -> bool:
+    """Whether a path may show private goals to a viewer who may see them: never a channel's digest or export."""
+    return not path.is_channel
+
+
 def note_readable(org: Org, viewer: str, goal: GoalView, path: ReadPath) -> bool:
     """A check-in's free-text note goes up the line only, and never into a channel."""
-    return not path.is_channel and may_see_goal(org, viewer, goal.owner_id).allowed
+    return notes_shown(path) and may_see_goal(org, viewer, goal.owner_id).allowed
 
 
 # --- changing ---------------------------------------------------------------------------------------------------
 
 
 def may_change_goal(org: Org, actor: str, owner: str) -> Decision:
-    """Only the owner changes their goal (edit, close, private/public); a manager proposes or comments instead."""
+    """Only the owner changes their goal (edit, close, check in, align, private/public).
+
+    The managers up the owner's line and admins see it and are told what is theirs instead (comment, propose);
+    anyone else is refused without being told whose goal it is.
+    """
     if actor == owner:
         return ALLOWED
-    return _refuse(Reason.NOT_ALLOWED, Who.OWNER, (owner,))
+    if org.relation(actor, owner) is Relation.NONE:
+        return _refuse(Reason.NOT_ALLOWED, Who.OWNER)
+    return _refuse(Reason.OWNERS_CALL, Who.OWNER, (owner,))
 
 
 def may_comment(org: Org, actor: str, owner: str) -> Decision:

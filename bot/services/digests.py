@@ -23,6 +23,7 @@ from bot.delivery.outbox import enqueue
 from bot.deps import Deps
 from bot.rules.digest_math import DigestGoal, LastCheckIn, achieved_this_week, most_at_risk
 from bot.rules.progress import ACTIVE_ORDER, GoalNumbers, Kind, kind_of, standing, team_totals
+from bot.rules.visibility import ReadPath, notes_shown, private_shown
 from prompts import fmt_date, t
 from storage.db import unit_of_work
 from storage.models import DigestSubscription
@@ -127,8 +128,13 @@ def _recent(text: str | None, weeks: dict[str, date]) -> tuple[tuple[date, float
     return tuple(points)
 
 
-def row_goal(row: Any, zone: ZoneInfo, *, today: date, weeks: dict[str, date] | None = None) -> DigestGoal:
-    """One row of the digest query as the goal the digest shows, with the model's standing."""
+def row_goal(row: Any, zone: ZoneInfo, *, today: date, weeks: dict[str, date] | None = None,
+             notes: bool = True) -> DigestGoal:
+    """One row of the digest query as the goal the digest shows, with the model's standing.
+
+    `notes`: whether the path may quote the latest check-in's note (bot.rules.visibility.notes_shown); when not,
+    the note never leaves this function, so no renderer can show it.
+    """
     # Unpacked by position (the order of digest_rows' columns): a 2,000-goal digest reads ~50,000 values.
     (goal_id, owner, title, unit, metric, direction, baseline, target, current, start, deadline, status,
      adjusted_at, closed_at, override, recent, below, this_week, last_week, last_answered_at, last_value, last_mood,
@@ -144,7 +150,8 @@ def row_goal(row: Any, zone: ZoneInfo, *, today: date, weeks: dict[str, date] | 
     last = None
     if last_week is not None:
         last = LastCheckIn(week_start=last_week, on=_local_date(last_answered_at, zone) or last_week,
-                           value=last_value, mood=last_mood, note=last_note, blocker=last_blocker)
+                           value=last_value, mood=last_mood, note=last_note if notes else None,
+                           blocker=last_blocker)
     week_start = today - timedelta(days=today.weekday())
     return DigestGoal(id=goal_id, owner=owner, title=title, adjusted=adjusted_at is not None,
                       standing=standing(numbers, today), last=last,
@@ -154,14 +161,17 @@ def row_goal(row: Any, zone: ZoneInfo, *, today: date, weeks: dict[str, date] | 
 
 def team_goals(
     session: Session, *, team_id: str, member_ids: list[str], today: date, week_start: date, tz: str,
-    public_only: bool = True,
+    path: ReadPath,
 ) -> list[DigestGoal]:
-    """Every goal of the members with its standing (a channel's: public goals only): one query, whatever the team."""
+    """Every goal of the members with its standing, as `path` may show them (bot.rules.visibility: a channel's
+    digest has public goals only and no check-in notes): one query, whatever the team."""
     zone = ZoneInfo(tz)
     since = datetime.combine(week_start, time(0, 0), tzinfo=zone)
     weeks: dict[str, date] = {}
-    return [row_goal(row, zone, today=today, weeks=weeks)
-            for row in digest_rows(session, team_id, member_ids, since, week_start, public_only=public_only)]
+    notes = notes_shown(path)
+    return [row_goal(row, zone, today=today, weeks=weeks, notes=notes)
+            for row in digest_rows(session, team_id, member_ids, since, week_start,
+                                   public_only=not private_shown(path))]
 
 
 def digest_view(goals: list[DigestGoal], *, lang: str, week_start: date, today: date) -> DigestView:
@@ -205,7 +215,8 @@ def build_digest(
     """Load, compute and render a channel's digest at `now` in the subscriber's time zone and language."""
     today = now.astimezone(ZoneInfo(tz)).date()
     week_start = today - timedelta(days=today.weekday())
-    goals = team_goals(session, team_id=team_id, member_ids=member_ids, today=today, week_start=week_start, tz=tz)
+    goals = team_goals(session, team_id=team_id, member_ids=member_ids, today=today, week_start=week_start, tz=tz,
+                       path=ReadPath.CHANNEL_DIGEST)
     view = digest_view(goals, lang=lang, week_start=week_start, today=today)
     view.names = display_names(session, team_id, [owner for owner, _ in view.people])
     return BuiltDigest(view=view, messages=digest_messages(view))

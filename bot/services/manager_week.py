@@ -16,9 +16,11 @@ from sqlalchemy.orm import Session
 from bot.blocks.digests import DigestView
 from bot.context import RequestContext
 from bot.rules.objectives import Rollup
+from bot.rules.visibility import ReadPath
 from bot.services.digests import digest_view, team_goals
 from bot.services.teams import objective_rollups
 from storage.db import SessionFactory
+from storage.repositories import display_names
 from storage.teams import list_objectives, reports_of
 
 
@@ -39,9 +41,10 @@ def build_manager_week(session: Session, *, team_id: str, manager_id: str, now: 
     week_start = today - timedelta(days=today.weekday())
     reports = [line.user_id for line in reports_of(session, team_id, manager_id)]
     goals = team_goals(session, team_id=team_id, member_ids=reports, today=today, week_start=week_start,
-                       tz=tz, public_only=False)
+                       tz=tz, path=ReadPath.WEEK)
     objectives = objective_rollups(session, team_id, list_objectives(session, team_id), today)
     view = digest_view(goals, lang=lang, week_start=week_start, today=today)
+    view.names = display_names(session, team_id, reports)  # the menu of reports past the message's block limit
     return ManagerWeek(manager_id, reports, view, objectives)
 
 

@@ -16,10 +16,11 @@ from bot.clock import as_utc
 from bot.context import RequestContext
 from bot.rules import visibility as policy
 from bot.rules.objectives import AlignedGoal, ObjectiveFacts, Rollup, rollups
-from bot.rules.visibility import ChannelAction, ChannelState, Decision, GoalView, Org, ReadPath, Visibility
+from bot.rules.visibility import ChannelAction, ChannelState, Decision, GoalView, ReadPath, Visibility
 from bot.services.checkin_buttons import thread_of
 from bot.services.digests import now_key_prefix
 from bot.services.goals_admin import GoalRefused, owned_goal
+from bot.services.org import load_org
 from storage.db import SessionFactory
 from storage.models import CheckInComment, Goal, Objective
 from storage.repositories import get_digest_subscription, get_goal, get_user_pref, list_goals, list_goals_of_users
@@ -39,12 +40,6 @@ from storage.teams import (
     set_approval_required,
     set_manager,
 )
-
-
-def load_org(session: Session, team_id: str) -> Org:
-    """The workspace's reporting lines and admins, as the visibility policy reads them (two queries)."""
-    admins = frozenset(entry.user_id for entry in list_admins(session, team_id))
-    return Org(managers=managers_by_person(session, team_id), admins=admins)
 
 
 class Outcome(StrEnum):
@@ -301,6 +296,36 @@ def comment_on_goal(sessions: SessionFactory, ctx: RequestContext, goal_id: int,
                 session.commit()
                 return CommentPlace(comment.id, goal.id, goal.title, goal.user_id, channel, thread_ts)
         raise GoalRefused("comment.no_checkin", id=goal.id, title=escape(clip(goal.title, 300)))
+
+
+MAX_COMMENT = 2500
+
+
+@dataclass(frozen=True)
+class CommentTarget:
+    """A report whose check-ins the speaker may comment on, and their goals that have a check-in to comment on."""
+
+    owner_id: str
+    goals: list[tuple[int, str]]  # (id, title), oldest first
+
+
+def comment_target(sessions: SessionFactory, ctx: RequestContext, owner: str) -> Decision | CommentTarget:
+    """What the *Comment* form offers for one report (managers up their line, admins); else the refusal."""
+    with sessions() as session:
+        decision = policy.may_comment(load_org(session, ctx.team_id), ctx.user_id, owner)
+        if not decision:
+            return decision
+        goals = [g for g in list_goals(session, ctx.team_id, owner) if g.status == "active" and g.checkins]
+        return CommentTarget(owner, [(g.id, g.title) for g in goals])
+
+
+def comment_problem(text: str) -> tuple[str, dict[str, int]] | None:
+    """Why a comment cannot be posted as typed (prompt key and parameters), or None."""
+    if not text.strip():
+        return "comment.empty", {}
+    if len(text) > MAX_COMMENT:
+        return "comment.too_long", {"limit": MAX_COMMENT}
+    return None
 
 
 def comment_posted(sessions: SessionFactory, comment_id: int, message_ts: str) -> None:

@@ -31,6 +31,8 @@ from bot.rules.visibility import (
     may_see_goal,
     may_set_manager,
     note_readable,
+    notes_shown,
+    private_shown,
 )
 
 NOW = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
@@ -56,6 +58,8 @@ EXPECTED = {
 
 def test_the_paths_cover_every_read_path_and_the_roles_every_role() -> None:
     assert set(PERSONAL) | set(IN_CHANNEL) == set(ReadPath) and len(IN_CHANNEL) == 2
+    # What the digest and export builders ask: a channel's path carries neither notes nor private goals.
+    assert [p for p in ReadPath if notes_shown(p) or private_shown(p)] == PERSONAL
     assert set(EXPECTED) == set(ROLES)
 
 
@@ -126,7 +130,10 @@ def test_who_changes_team_settings_and_admins(role: str) -> None:
 
 
 def test_refusals_say_who_can_do_it() -> None:
-    assert may_change_goal(ORG, "UMGR", "UREP") == Decision(False, Reason.NOT_ALLOWED, Who.OWNER, ("UREP",))
+    # Up the line the owner is named and the refusal says what is theirs instead; an outsider is not told whose.
+    assert may_change_goal(ORG, "UMGR", "UREP") == Decision(False, Reason.OWNERS_CALL, Who.OWNER, ("UREP",))
+    assert may_change_goal(ORG, "UADM", "UREP") == Decision(False, Reason.OWNERS_CALL, Who.OWNER, ("UREP",))
+    assert may_change_goal(ORG, "UPEER", "UREP") == Decision(False, Reason.NOT_ALLOWED, Who.OWNER)
     assert may_propose_goal(ORG, "UVP", "UREP") == Decision(False, Reason.NOT_ALLOWED, Who.MANAGER, ("UMGR",))
     assert may_change_team_settings(ORG, "UREP") == Decision(False, Reason.NOT_ALLOWED, Who.ADMINS_OR_MANAGERS,
                                                              ("UADM",))

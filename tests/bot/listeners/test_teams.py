@@ -8,13 +8,14 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from bot.local.workspace import LocalWorkspace
+from bot import ids
+from bot.local.workspace import LocalWorkspace, find_button
 from prompts import fmt_amount, fmt_date, t
 from storage.models import CheckInComment, Goal, UserPref
 from storage.teams import approval_required, get_manager
 from tests.bot.conftest import all_text
 from tests.bot.listeners.test_manage import add_checkin, add_goal
-from tests.bot.team_support import last_answer, last_answer_shown, last_dm, save_goal
+from tests.bot.team_support import IT_ANSWERS, last_answer, last_answer_shown, last_dm, save_goal
 
 
 def test_a_manager_adds_two_reports_who_are_told_in_their_own_language(team: LocalWorkspace) -> None:
@@ -161,8 +162,8 @@ def test_objectives_need_an_admin_or_a_manager_and_roll_up(team: LocalWorkspace)
     assert last_answer(team, "U1") == t("en", "align.done", id=goal_id, objective=1,
                                         title="€500k new ARR from healthcare clients by June 2027",
                                         objective_title="€2M new ARR in healthcare")
-    team.command(f"align {goal_id} 1", user="UM")  # only the owner aligns their goal
-    assert last_answer(team, "UM") == t("en", "manage.not_yours", id=goal_id)
+    team.command(f"align {goal_id} 1", user="UM")  # only the owner aligns their goal; the manager is told what is theirs
+    assert last_answer(team, "UM") == t("en", "manage.owners_call", id=goal_id, person="<@U1>")
     team.command(f"allinea {goal_id} 9", user="U1")
     assert last_answer(team, "U1") == t("en", "align.unknown_objective", id=9)
     team.command("checkin", user="U1")
@@ -303,3 +304,49 @@ def test_an_answer_that_names_no_objective_is_kept_as_free_text(team: LocalWorks
     with team.deps.sessions() as session:
         goal = session.get_one(Goal, goal_id)
         assert (goal.objective_id, goal.relevance) == (None, "expand into the healthcare market")
+
+
+@pytest.mark.parametrize(("manager", "lang"), [("UM", "en"), ("UL", "it")])
+def test_comment_on_a_reports_line_of_the_week_lands_in_their_check_in_thread(team: LocalWorkspace, manager: str,
+                                                                             lang: str) -> None:
+    team.command("team add <@U1|anna> <@U2|marco>", user=manager)
+    first = save_goal(team, "U2", "acquisire 10 nuovi clienti nei prossimi sei mesi", IT_ANSWERS)
+    second = save_goal(team, "U2", "aumentare le vendite del prodotto X del 15% nel prossimo trimestre",
+                       ("8 - due demo a settimana", "crescere nel mid-market", "sì"))
+    team.command("checkin", user="U2")
+    cards = [m for m in team.fake.dm_messages("U2") if m.get("user") == team.fake.bot_user_id][-2:]
+    team.command("team week", user=manager)
+    week = team.fake.ephemeral_messages(manager)[-1]
+    assert t(lang, "week.reports_label") in all_text(week)
+    # Anna has no goal yet: nothing to comment on, and she has no button.
+    with pytest.raises(LookupError):
+        find_button(week, ids.ACTION_WEEK_COMMENT, "U1")
+    team.click(week, ids.ACTION_WEEK_COMMENT, user=manager, value="U2", ephemeral=True)
+    modal = team.fake.modals()[-1]
+    assert modal["callback_id"] == ids.VIEW_COMMENT
+    assert t(lang, "comment.modal_intro", person="<@U2>") in all_text(modal)
+    empty = team.submit(modal, {ids.BLOCK_COMMENT_GOAL: {ids.INPUT_COMMENT_GOAL: {"selected_option": {
+        "value": str(second)}}}, ids.BLOCK_COMMENT_TEXT: {ids.INPUT_COMMENT_TEXT: "  "}}, user=manager)
+    assert t(lang, "comment.empty") in empty.body
+    team.submit(modal, {ids.BLOCK_COMMENT_GOAL: {ids.INPUT_COMMENT_GOAL: {"selected_option": {"value": str(second)}}},
+                        ids.BLOCK_COMMENT_TEXT: {ids.INPUT_COMMENT_TEXT: "Bel lavoro su *X* <!here>"}}, user=manager)
+    card = next(c for c in cards if "prodotto X" in c["text"])
+    [reply] = [m for m in team.fake.thread(card["channel"], card["ts"]) if m["ts"] != card["ts"]]
+    assert reply["text"] == t("it", "comment.in_thread", person=f"<@{manager}>", text="Bel lavoro su *X* &lt;!here&gt;")
+    assert last_dm(team, manager) == t(lang, "comment.posted", person="<@U2>", id=second,
+                                       title="aumentare le vendite del prodotto X del 15% nel prossimo trimestre")
+    with team.deps.sessions() as session:
+        [kept] = session.scalars(select(CheckInComment)).all()
+        assert (kept.author_id, kept.text) == (manager, "Bel lavoro su *X* <!here>")
+    assert first != second
+
+
+def test_comment_is_refused_to_someone_not_up_the_reports_line(team: LocalWorkspace) -> None:
+    team.command("team add <@U1|anna>", user="UM")
+    save_goal(team, "U1", TITLE)
+    team.command("checkin", user="U1")
+    team.command("team week", user="UM")
+    week = team.fake.ephemeral_messages("UM")[-1]
+    team.click(week, ids.ACTION_WEEK_COMMENT, user="UE", value="U1", ephemeral=True)  # a forwarded payload
+    assert last_dm(team, "UE") == t("en", "refused.who.managers") + " " + t("en", "refused.named", people="<@UM>")
+    assert team.fake.modals() == []
