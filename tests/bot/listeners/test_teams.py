@@ -4,6 +4,7 @@ private goals and approval, in English and Italian, checked against the catalog.
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -15,7 +16,7 @@ from storage.models import CheckInComment, Goal, UserPref
 from storage.teams import approval_required, get_manager
 from tests.bot.conftest import all_text
 from tests.bot.listeners.test_manage import add_checkin, add_goal
-from tests.bot.team_support import IT_ANSWERS, last_answer, last_answer_shown, last_dm, save_goal
+from tests.bot.team_support import EN_ANSWERS, IT_ANSWERS, last_answer, last_answer_shown, last_dm, save_goal
 
 
 def test_a_manager_adds_two_reports_who_are_told_in_their_own_language(team: LocalWorkspace) -> None:
@@ -290,7 +291,7 @@ def test_the_relevant_step_offers_the_objectives(team: LocalWorkspace, user: str
     team.say(answers[0], user=user)
     question = all_text([m for m in team.fake.dm_messages(user) if m.get("user") == team.fake.bot_user_id][-1])
     assert t(lang, "ask.objectives") in question
-    assert t(lang, "ask.objective_line", id=1, title="Entrare nel mercato sanitario entro il Q4 2027") in question
+    assert "#1 Entrare nel mercato sanitario entro il Q4 2027" in question and t(lang, "ask.objective_other") in question
     for answer in answers[1:]:
         team.say(answer, user=user)
     with team.deps.sessions() as session:
@@ -350,3 +351,62 @@ def test_comment_is_refused_to_someone_not_up_the_reports_line(team: LocalWorksp
     team.click(week, ids.ACTION_WEEK_COMMENT, user="UE", value="U1", ephemeral=True)  # a forwarded payload
     assert last_dm(team, "UE") == t("en", "refused.who.managers") + " " + t("en", "refused.named", people="<@UM>")
     assert team.fake.modals() == []
+
+
+def bot_dms(ws: LocalWorkspace, user: str) -> list[dict[str, Any]]:
+    return [m for m in ws.fake.dm_messages(user) if m.get("user") == ws.fake.bot_user_id]
+
+
+@pytest.mark.parametrize(("user", "lang", "sentence", "answers"), [
+    ("U1", "en", TITLE, EN_ANSWERS),
+    ("U2", "it", "acquisire 10 nuovi clienti nei prossimi sei mesi", IT_ANSWERS),
+])
+def test_the_relevant_step_offers_the_objectives_as_buttons(team: LocalWorkspace, user: str, lang: str,
+                                                            sentence: str, answers: tuple[str, ...]) -> None:
+    team.command("objective add Enter the healthcare market by Q4 2027", user="UADM")
+    team.command("objective add €2M new ARR in healthcare", user="UADM")
+    team.command(sentence, user=user)
+    team.say(answers[0], user=user)
+    question = bot_dms(team, user)[-1]
+    team.click(question, ids.ACTION_OBJECTIVE, user=user, value="2")
+    card = bot_dms(team, user)[-1]
+    shown = t(lang, "summary.objective", objective="#2 €2M new ARR in healthcare")
+    assert t(lang, "summary.header") in all_text(card) and shown in all_text(card)
+    team.click(question, ids.ACTION_OBJECTIVE, user=user, value="1")  # an older question's button changes nothing
+    team.say(answers[-1], user=user)
+    with team.deps.sessions() as session:
+        [goal] = session.scalars(select(Goal).where(Goal.user_id == user)).all()
+    assert (goal.objective_id, goal.relevance) == (2, "€2M new ARR in healthcare")
+
+
+def test_something_else_is_said_in_ones_own_words(team: LocalWorkspace) -> None:
+    team.command("objective add Entrare nel mercato sanitario entro il Q4 2027", user="UADM")
+    team.command("acquisire 10 nuovi clienti nei prossimi sei mesi", user="U2")
+    team.say(IT_ANSWERS[0], user="U2")
+    team.click(bot_dms(team, "U2")[-1], ids.ACTION_OBJECTIVE_OTHER, user="U2")
+    assert bot_dms(team, "U2")[-1]["text"] == t("it", "ask.objective_typed")
+    team.say("fidelizzare i clienti del nord", user="U2")
+    assert "fidelizzare i clienti del nord" in all_text(bot_dms(team, "U2")[-1])
+    team.say("sì", user="U2")
+    with team.deps.sessions() as session:
+        [goal] = session.scalars(select(Goal).where(Goal.user_id == "U2")).all()
+    assert (goal.objective_id, goal.relevance) == (None, "fidelizzare i clienti del nord")
+
+
+def test_an_objective_picked_before_approval_is_kept_when_the_manager_approves(team: LocalWorkspace) -> None:
+    team.command("team add <@U2|marco>", user="UL")
+    team.command("team approval on", user="UL")
+    team.command("objective add Entrare nel mercato sanitario entro il Q4 2027", user="UL")
+    team.command("acquisire 10 nuovi clienti nei prossimi sei mesi", user="U2")
+    team.say(IT_ANSWERS[0], user="U2")
+    team.click(bot_dms(team, "U2")[-1], ids.ACTION_OBJECTIVE, user="U2", value="1")
+    team.say("sì", user="U2")
+    team.command("counter 1 acquisire 12 nuovi clienti nei prossimi sei mesi perché il mercato è cresciuto", user="UL")
+    team.command("accetta 1", user="U2")
+    shown = t("it", "summary.objective", objective="#1 Entrare nel mercato sanitario entro il Q4 2027")
+    team.say("8 - due demo a settimana", user="U2")  # how confident they are is always the rep's own
+    assert shown in all_text(bot_dms(team, "U2")[-1])
+    team.say("sì", user="U2")
+    with team.deps.sessions() as session:
+        [goal] = session.scalars(select(Goal).where(Goal.user_id == "U2")).all()
+    assert (goal.target, goal.objective_id, goal.status) == (12, 1, "active")
