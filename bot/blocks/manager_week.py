@@ -10,8 +10,9 @@ from slack_sdk.models.blocks import Block, HeaderBlock, Option, PlainTextObject,
 
 from bot import ids
 from bot.blocks.common import MAX_BLOCKS, Message, button, clip, context, escape, section
+from bot.blocks.objectives import rollup_line
 from bot.blocks.standing import measure_text, status_label
-from bot.blocks.teams import mention, rollup_line, text_only
+from bot.blocks.teams import mention, text_only
 from bot.rules.digest_math import DigestGoal
 from bot.rules.progress import ACTIVE_ORDER, Status
 from bot.services.manager_week import ManagerWeek

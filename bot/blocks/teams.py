@@ -22,9 +22,8 @@ from slack_sdk.models.views import View
 from bot import ids
 from bot.blocks.common import Message, clip, context, escape, section
 from bot.blocks.goals import goal_line
+from bot.blocks.objectives import rollup_line
 from bot.rules.mentions import NameMatch
-from bot.rules.objectives import Rollup
-from bot.rules.progress import progress_bar
 from bot.rules.visibility import Decision, Reason, Visibility
 from bot.services.directory import ResolvedPerson
 from bot.services.teams import MAX_COMMENT, CommentTarget, ObjectiveLine, Outcome, ReportGoals, TeamChange
@@ -141,23 +140,6 @@ def objective_added(lang: str, objective_id: int, title: str, unit: str | None, 
     if unit is not None and target is not None:
         return text_only(t(lang, "objective.added_measure", target=fmt_amount(lang, target, unit), **params))
     return text_only(t(lang, "objective.added", **params))
-
-
-def rollup_line(lang: str, result: Rollup) -> str:
-    """One objective and how it stands."""
-    objective = result.objective
-    params: dict[str, Any] = {"id": objective.id, "title": escape(clip(objective.title, 300))}
-    if result.goals == 0:
-        return t(lang, "objective.no_goals", **params)
-    bar = progress_bar(result.fraction or 0.0)
-    if result.measured:
-        line = t(lang, "objective.measured", bar=bar, gained=fmt_amount(lang, result.gained, objective.unit),
-                 target=fmt_amount(lang, objective.target, objective.unit), on_track=result.on_track,
-                 count=result.goals, **params)
-        if result.not_added:
-            line += "\n" + t(lang, "objective.not_added", count=result.not_added)
-        return line
-    return t(lang, "objective.counted", bar=bar, on_track=result.on_track, count=result.goals, **params)
 
 
 def objectives_list(lang: str, lines: Sequence[ObjectiveLine]) -> Message:

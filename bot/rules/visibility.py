@@ -38,6 +38,7 @@ __all__ = [
     "goal_readable",
     "note_readable",
     "notes_shown",
+    "channel_shows",
     "private_shown",
 ]
 
@@ -214,9 +215,14 @@ def goal_readable(org: Org, viewer: str, goal: GoalView, path: ReadPath,
     (who already share the room), whatever the line says; a private goal never appears there.
     """
     if path.is_channel:
-        return (goal.visibility is Visibility.PUBLIC and goal.owner_id in channel_members
-                and viewer in channel_members)
+        return channel_shows(goal, channel_members) and viewer in channel_members
     return may_see_goal(org, viewer, goal.owner_id).allowed
+
+
+def channel_shows(goal: GoalView, channel_members: frozenset[str]) -> bool:
+    """Whether a channel's digest or export, read by its members, may show (or count) the goal: a member's public
+    goal. Roll-ups shown in a channel count only these, so no private goal leaks as a share of a sum."""
+    return goal.visibility is Visibility.PUBLIC and goal.owner_id in channel_members
 
 
 def notes_shown(path: ReadPath) -> bool:

@@ -22,8 +22,10 @@ from bot.clock import as_utc
 from bot.delivery.outbox import enqueue
 from bot.deps import Deps
 from bot.rules.digest_math import DigestGoal, LastCheckIn, achieved_this_week, most_at_risk
+from bot.rules.objectives import Rollup
 from bot.rules.progress import ACTIVE_ORDER, GoalNumbers, Kind, kind_of, standing, team_totals
-from bot.rules.visibility import ReadPath, notes_shown, private_shown
+from bot.rules.visibility import GoalView, ReadPath, Visibility, channel_shows, notes_shown, private_shown
+from bot.services.objectives import objective_rollups
 from prompts import fmt_date, t
 from storage.db import unit_of_work
 from storage.models import DigestSubscription
@@ -33,6 +35,7 @@ from storage.repositories import (
     failed_outbox_messages,
     get_digest_subscription_by_id,
 )
+from storage.teams import list_objectives
 
 log = logging.getLogger(__name__)
 
@@ -219,7 +222,19 @@ def build_digest(
                        path=ReadPath.CHANNEL_DIGEST)
     view = digest_view(goals, lang=lang, week_start=week_start, today=today)
     view.names = display_names(session, team_id, [owner for owner, _ in view.people])
+    view.objectives = digest_objectives(session, team_id, frozenset(member_ids), today) if goals else []
     return BuiltDigest(view=view, messages=digest_messages(view))
+
+
+def digest_objectives(session: Session, team_id: str, members: frozenset[str], today: date) -> list[Rollup]:
+    """The objectives the channel's members' goals serve, rolled up from the goals the channel may see (members'
+    public goals, bot.rules.visibility.channel_shows), never a private goal's share; in two queries."""
+    rows = list_objectives(session, team_id)
+    if not rows:
+        return []
+    results = objective_rollups(session, team_id, rows, today, counted=lambda g: channel_shows(
+        GoalView(g.user_id, Visibility(g.visibility)), members))
+    return [result for result in results if result.goals]
 
 
 def enqueue_digest(

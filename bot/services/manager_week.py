@@ -18,7 +18,7 @@ from bot.context import RequestContext
 from bot.rules.objectives import Rollup
 from bot.rules.visibility import ReadPath
 from bot.services.digests import digest_view, team_goals
-from bot.services.teams import objective_rollups
+from bot.services.objectives import objective_rollups
 from storage.db import SessionFactory
 from storage.repositories import display_names
 from storage.teams import list_objectives, reports_of

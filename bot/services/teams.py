@@ -11,15 +11,15 @@ from enum import StrEnum
 from sqlalchemy.orm import Session
 
 from bot.blocks.common import clip, escape
-from bot.blocks.standing import standing_of
 from bot.clock import as_utc
 from bot.context import RequestContext
 from bot.rules import visibility as policy
-from bot.rules.objectives import AlignedGoal, ObjectiveFacts, Rollup, rollups
+from bot.rules.objectives import ObjectiveFacts, Rollup
 from bot.rules.visibility import ChannelAction, ChannelState, Decision, GoalView, ReadPath, Visibility
 from bot.services.checkin_buttons import thread_of
 from bot.services.digests import now_key_prefix
 from bot.services.goals_admin import GoalRefused, owned_goal
+from bot.services.objectives import objective_rollups
 from bot.services.org import load_org
 from storage.db import SessionFactory
 from storage.models import CheckInComment, Goal, Objective
@@ -29,7 +29,6 @@ from storage.teams import (
     add_admin,
     add_checkin_comment,
     add_objective,
-    aligned_goals,
     get_objective,
     last_queued_at,
     list_admins,
@@ -215,16 +214,6 @@ def objective_lines(sessions: SessionFactory, team_id: str, today: date) -> list
         rows = list_objectives(session, team_id)
         results = objective_rollups(session, team_id, rows, today)
     return [ObjectiveLine(row.owner_id, result) for row, result in zip(rows, results, strict=True)]
-
-
-def objective_rollups(session: Session, team_id: str, rows: Sequence[Objective], today: date) -> list[Rollup]:
-    """Roll the objectives up from their aligned goals, each goal's status the progress model's on `today`."""
-    goals = aligned_goals(session, team_id, [row.id for row in rows])
-    facts = [ObjectiveFacts(row.id, row.title, row.unit, row.target) for row in rows]
-    aligned = [AlignedGoal(g.id, g.objective_id, g.unit, g.direction, g.baseline, g.current,
-                           str(standing_of(g, today).status), g.status)
-               for g in goals if g.objective_id is not None]
-    return rollups(facts, aligned)
 
 
 def channel_decision(sessions: SessionFactory, ctx: RequestContext, channel_id: str, members: frozenset[str],

@@ -125,3 +125,23 @@ def test_an_outsider_posts_no_digest_and_reads_no_note(exec_channel: LocalWorksp
     for command in ("team week", f"history {goal}", "list <@U1>"):
         exec_channel.command(command, user="UE")
         assert "private worry" not in last_answer_shown(exec_channel, "UE"), command
+
+
+def test_the_digest_rolls_objectives_up_from_the_goals_the_channel_may_see(exec_channel: LocalWorkspace) -> None:
+    exec_channel.command("objective add €2M new ARR in healthcare", user="UM")
+    shown = add_goal(exec_channel, "U1", title="€500k new ARR in healthcare", unit="EUR", metric="revenue",
+                     baseline=0.0, target=500_000.0, current=100_000.0, objective_id=1)
+    add_goal(exec_channel, "U2", title="Rinnovo riservato", unit="EUR", metric="revenue", baseline=0.0,
+             target=500_000.0, current=300_000.0, objective_id=1, visibility="private")
+    add_goal(exec_channel, "UE", title="Not in the channel", unit="EUR", metric="revenue", baseline=0.0,
+             target=500_000.0, current=250_000.0, objective_id=1)
+    exec_channel.command("digest now <#C1|sales>", user="UM", channel="C1")
+    [digest] = channel_posts(exec_channel, "C1")
+    text = digest_text(exec_channel, "C1", digest)
+    assert t("en", "digest.objectives_label") in text
+    assert "€100,000 of €2,000,000" in text and "1/1" in text  # only Anna's public goal counts
+    assert "€400,000" not in text and "€650,000" not in text
+    # The workspace's own list counts every aligned goal, for whoever asks.
+    exec_channel.command("objectives", user="U1")
+    assert "€650,000 of €2,000,000" in last_answer_shown(exec_channel, "U1")
+    assert shown
