@@ -410,3 +410,28 @@ def test_an_objective_picked_before_approval_is_kept_when_the_manager_approves(t
     with team.deps.sessions() as session:
         [goal] = session.scalars(select(Goal).where(Goal.user_id == "U2")).all()
     assert (goal.target, goal.objective_id, goal.status) == (12, 1, "active")
+
+
+@pytest.mark.parametrize(("manager", "lang"), [("UM", "en"), ("UL", "it")])
+def test_a_managers_home_shows_the_team_and_the_objectives_they_own(team: LocalWorkspace, manager: str,
+                                                                    lang: str) -> None:
+    team.command("team add <@U1|anna> <@U2|marco>", user=manager)
+    team.command("objective add €2M new ARR in healthcare", user=manager)
+    team.command("objective add Enter the healthcare market by Q4 2027", user="UADM")  # not theirs
+    revenue = add_goal(team, "U1", title="€500k new ARR in healthcare", unit="EUR", metric="revenue",
+                       baseline=0.0, target=500_000.0, current=100_000.0, objective_id=1)
+    add_checkin(team, revenue, date(2026, 11, 23), 100_000.0, note="Acme signed")
+    add_goal(team, "U2", title="Rinnovo riservato", visibility="private")
+    team.open_home(manager)
+    text = all_text(team.fake.home_view(manager) or {})
+    assert t(lang, "home.team.header") in text
+    assert t(lang, "home.team.report", person="<@U1>") in text and t(lang, "home.team.report", person="<@U2>") in text
+    assert f"*#{revenue}* €500k new ARR in healthcare" in text
+    assert t(lang, "home.team.last", date=fmt_date(lang, date(2026, 11, 23), "short")) in text
+    assert "Rinnovo riservato" in text and t(lang, "home.team.no_checkin") in text  # private goals go up the line
+    assert t(lang, "home.objectives_header") in text and "€2M new ARR in healthcare" in text
+    assert f"{fmt_amount(lang, 100_000.0, 'EUR')} " in text
+    assert "Enter the healthcare market" not in text
+    # A report's Home has no team of theirs.
+    team.open_home("U1")
+    assert t("en", "home.team.header") not in all_text(team.fake.home_view("U1") or {})
