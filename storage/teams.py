@@ -60,6 +60,11 @@ def get_manager(session: Session, team_id: str, user_id: str) -> str | None:
     return line.manager_id if line is not None else None
 
 
+def reporting_line(session: Session, team_id: str, user_id: str) -> ReportingLine | None:
+    """The person's reporting line (their manager, who set it and when), or None."""
+    return session.get(ReportingLine, (team_id, user_id))
+
+
 def managers_by_person(session: Session, team_id: str) -> dict[str, str]:
     """Return every reporting line of the workspace as person → manager, in one query."""
     rows = session.execute(

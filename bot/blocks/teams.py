@@ -20,7 +20,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot import ids
-from bot.blocks.common import Message, clip, context, escape, section
+from bot.blocks.common import Message, actions, button, clip, context, escape, section
 from bot.blocks.goals import goal_line
 from bot.blocks.objectives import rollup_line
 from bot.rules.mentions import NameMatch
@@ -31,7 +31,7 @@ from prompts import fmt_amount, t
 from storage.models import Objective
 from storage.teams import AdminEntry
 
-_REASON_KEYS = frozenset({Reason.CYCLE, Reason.HAS_MANAGER, Reason.TOO_SOON})
+_REASON_KEYS = frozenset({Reason.CYCLE, Reason.HAS_MANAGER, Reason.TOO_SOON, Reason.NOT_CURRENT})
 _MAX_SECTIONS = 45
 
 
@@ -83,11 +83,18 @@ def team_change(lang: str, change: TeamChange) -> Message:
     return text_only("\n".join(lines))
 
 
-def told_about_manager(lang: str, outcome: Outcome, manager_id: str | None, previous_id: str | None) -> Message:
-    """The DM a person gets when their manager in goalbot changes: who, and what that manager can see."""
+def told_about_manager(lang: str, outcome: Outcome, manager_id: str | None, previous_id: str | None,
+                       declinable: bool = False) -> Message:
+    """The DM a person gets when their manager in goalbot changes: who, and what that manager can see; when the
+    manager named themselves, a *Not my manager* button (bot.rules.visibility.may_decline_manager)."""
     if outcome is Outcome.REMOVED:
         return text_only(t(lang, "team.dm_removed", manager=mention(previous_id)))
-    return text_only(t(lang, "team.dm_added", manager=mention(manager_id)))
+    text = t(lang, "team.dm_added", manager=mention(manager_id))
+    if not declinable or manager_id is None:
+        return text_only(text)
+    return Message(text=text, blocks=[section(text), context(t(lang, "team.decline_hint", manager=mention(manager_id))),
+                                      actions(button(t(lang, "team.decline"), ids.ACTION_TEAM_DECLINE,
+                                                     value=manager_id))])
 
 
 def team_overview(lang: str, reports: Sequence[ReportGoals], today: date) -> Message:

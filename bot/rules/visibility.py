@@ -31,6 +31,7 @@ __all__ = [
     "may_change_goal",
     "may_change_team_settings",
     "may_comment",
+    "may_decline_manager",
     "may_propose_goal",
     "may_remove_from_team",
     "may_see_goal",
@@ -101,6 +102,7 @@ class Reason(StrEnum):
     CYCLE = "cycle"
     HAS_MANAGER = "has_manager"
     OWNERS_CALL = "owners_call"  # someone up the line, or an admin: they see the goal, its owner changes it
+    NOT_CURRENT = "not_current"  # declining a manager who no longer is one
 
 
 class Who(StrEnum):
@@ -303,6 +305,18 @@ def may_set_manager(org: Org, actor: str, person: str, manager: str) -> Decision
     if not current or current[0] == manager or actor in current:
         return ALLOWED
     return _refuse(Reason.HAS_MANAGER, Who.MANAGERS, current)
+
+
+def may_decline_manager(org: Org, person: str, manager: str, set_by: str | None) -> Decision:
+    """Whether `person` may decline `manager`: yes when that manager named themselves (`/goal team add` taking on
+    someone who had no manager), so nobody reads a peer's goals and notes by claiming to manage them. A line an
+    admin or someone up the person's line set stays: the refusal names the admins who can change it.
+    """
+    if org.managers.get(person) != manager:
+        return _refuse(Reason.NOT_CURRENT, Who.NOBODY)
+    if set_by is not None and set_by != manager and (org.is_admin(set_by) or set_by in org.chain(person)):
+        return _refuse(Reason.NOT_ALLOWED, Who.ADMINS, tuple(sorted(org.admins)))
+    return ALLOWED
 
 
 def may_remove_from_team(org: Org, actor: str, person: str) -> Decision:

@@ -21,7 +21,7 @@ from bot.services.digests import now_key_prefix
 from bot.services.goals_admin import GoalRefused, owned_goal
 from bot.services.objectives import objective_rollups
 from bot.services.org import load_org
-from storage.db import SessionFactory
+from storage.db import SessionFactory, unit_of_work
 from storage.models import CheckInComment, Goal, Objective
 from storage.repositories import get_digest_subscription, get_goal, get_user_pref, list_goals, list_goals_of_users
 from storage.teams import (
@@ -35,6 +35,7 @@ from storage.teams import (
     list_objectives,
     managers_by_person,
     remove_manager,
+    reporting_line,
     reports_of,
     set_approval_required,
     set_manager,
@@ -117,6 +118,17 @@ def add_reports(sessions: SessionFactory, ctx: RequestContext, people: Sequence[
                 outcomes.append(PersonOutcome(person, Outcome.MOVED if current else Outcome.ADDED, current))
         session.commit()
     return TeamChange(manager, outcomes)
+
+
+def decline_manager(sessions: SessionFactory, ctx: RequestContext, manager: str) -> Decision:
+    """The speaker says `manager` is not their manager: the line goes when the policy allows (allowed or why not)."""
+    with unit_of_work(sessions, person=(ctx.team_id, ctx.user_id)) as session:
+        line = reporting_line(session, ctx.team_id, ctx.user_id)
+        decision = policy.may_decline_manager(load_org(session, ctx.team_id), ctx.user_id, manager,
+                                              line.set_by if line is not None else None)
+        if decision:
+            remove_manager(session, ctx.team_id, ctx.user_id)
+        return decision
 
 
 def remove_reports(sessions: SessionFactory, ctx: RequestContext, people: Sequence[str]) -> TeamChange:

@@ -24,6 +24,7 @@ from bot.rules.visibility import (
     may_act_on_channel,
     may_add_admin,
     may_change_goal,
+    may_decline_manager,
     may_change_team_settings,
     may_comment,
     may_propose_goal,
@@ -268,3 +269,9 @@ def test_nobody_outside_a_channel_acts_on_it(org: Org, actor: str, action: Chann
     state = ChannelState(members=channel, set_up_by=setter)
     if actor not in channel:
         assert may_act_on_channel(org, actor, action, state, NOW).reason is Reason.NOT_A_MEMBER
+
+
+@pytest.mark.parametrize(("set_by", "allowed"), [("UMGR", True), ("UADM", False), ("UVP", False)])
+def test_a_manager_who_named_themselves_can_be_declined(set_by: str, allowed: bool) -> None:
+    assert may_decline_manager(ORG, "UREP", "UMGR", set_by).allowed is allowed
+    assert may_decline_manager(ORG, "UREP", "UVP", set_by) == Decision(False, Reason.NOT_CURRENT, Who.NOBODY)

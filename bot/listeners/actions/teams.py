@@ -14,7 +14,7 @@ from bot.context import RequestContext
 from bot.deps import Deps, submission_key
 from bot.listeners.actions.manage import tell
 from bot.listeners.commands.manage import open_modal
-from bot.listeners.commands.teams import post_comment
+from bot.listeners.commands.teams import post_comment, tell_person
 from bot.listeners.support import lazy_listener, reply
 from bot.listeners.views.fields import field_check, field_value, metadata_of
 from bot.middleware import ack_if_needed
@@ -60,8 +60,26 @@ def _checked(ctx: RequestContext, body: dict[str, Any]) -> str | None:
     return None if problem is None else t(ctx.lang, problem[0], **problem[1])
 
 
+def declined(deps: Deps) -> Any:
+    """*Not my manager*: the line goes when the manager named themselves; both sides are told."""
+
+    @lazy_listener(deps)
+    def team_decline(ctx: RequestContext, body: dict[str, Any], client: WebClient, respond: Respond | None) -> None:
+        manager = str(body["actions"][0].get("value") or "")
+        decision = teams.decline_manager(deps.sessions, ctx, manager)
+        if not decision:
+            tell(deps, client, ctx, body, blocks.text_only(blocks.refusal_text(ctx.lang, decision)))
+            return
+        tell(deps, client, ctx, body, blocks.text_only(t(ctx.lang, "team.declined", manager=blocks.mention(manager))))
+        tell_person(deps, client, ctx, manager, lambda lang: blocks.text_only(
+            t(lang, "team.declined_manager", person=blocks.mention(ctx.user_id))))
+
+    return team_decline
+
+
 def register(app: App, deps: Deps) -> None:
-    """Bind *Comment*, its menu and its form."""
+    """Bind *Comment*, its menu and its form, and *Not my manager*."""
+    app.action(ids.ACTION_TEAM_DECLINE)(ack=ack_if_needed, lazy=[declined(deps)])
     for action_id in (ids.ACTION_WEEK_COMMENT, ids.ACTION_WEEK_COMMENT_PICK):
         app.action(action_id)(ack=ack_if_needed, lazy=[open_comment(deps)])
 

@@ -114,9 +114,10 @@ def change_team(deps: Deps, client: WebClient, ctx: RequestContext, adding: bool
         change = teams.remove_reports(deps.sessions, ctx, people)
     ephemeral(respond, blocks.team_change(ctx.lang, change))
     for person in change.told:
+        # A manager who named themselves can be declined; a line an admin set is the admin's to change.
         tell_person(deps, client, ctx, person.user_id, partial(
             blocks.told_about_manager, outcome=person.outcome, manager_id=change.manager_id,
-            previous_id=person.previous_manager_id))
+            previous_id=person.previous_manager_id, declinable=change.manager_id == ctx.user_id))
 
 
 def context_of(deps: Deps, client: WebClient, ctx: RequestContext, user_id: str) -> RequestContext:

@@ -435,3 +435,30 @@ def test_a_managers_home_shows_the_team_and_the_objectives_they_own(team: LocalW
     # A report's Home has no team of theirs.
     team.open_home("U1")
     assert t("en", "home.team.header") not in all_text(team.fake.home_view("U1") or {})
+
+
+def test_someone_who_names_themselves_manager_can_be_declined(team: LocalWorkspace) -> None:
+    team.command("team add <@U2|marco>", user="UE")  # Eve, a peer, takes on Marco, who has no manager
+    told = bot_dms(team, "U2")[-1]
+    assert told["text"] == t("it", "team.dm_added", manager="<@UE>")
+    assert t("it", "team.decline_hint", manager="<@UE>") in all_text(told)
+    team.click(told, ids.ACTION_TEAM_DECLINE, user="U2", value="UE")
+    assert last_dm(team, "U2") == t("it", "team.declined", manager="<@UE>")
+    assert last_dm(team, "UE") == t("en", "team.declined_manager", person="<@U2>")
+    with team.deps.sessions() as session:
+        assert get_manager(session, team.team_id, "U2") is None
+    team.click(told, ids.ACTION_TEAM_DECLINE, user="U2", value="UE")  # pressed again: nothing left to decline
+    assert last_dm(team, "U2") == t("it", "refused.reason.not_current")
+
+
+def test_a_line_an_admin_set_is_not_declined_by_the_report(team: LocalWorkspace) -> None:
+    team.command("team add <@U1|anna> to <@UM|mia>", user="UADM")
+    told = bot_dms(team, "U1")[-1]
+    with pytest.raises(LookupError):
+        find_button(told, ids.ACTION_TEAM_DECLINE)
+    team.click({**told, "blocks": [{"type": "actions", "elements": [
+        {"type": "button", "action_id": ids.ACTION_TEAM_DECLINE, "value": "UM", "text": {"type": "plain_text", "text": "x"}}]}]},
+        ids.ACTION_TEAM_DECLINE, user="U1", value="UM")  # a forged press
+    assert last_dm(team, "U1").startswith(t("en", "refused.who.admins"))
+    with team.deps.sessions() as session:
+        assert get_manager(session, team.team_id, "U1") == "UM"
