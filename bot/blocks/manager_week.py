@@ -30,8 +30,11 @@ def latest_said(goals: Sequence[DigestGoal]) -> tuple[DigestGoal | None, str]:
         return None, ""
     newest = max(answered, key=lambda g: (g.last.on if g.last else g.id, g.id))
     last = newest.last
-    parts = [" ".join(part.split()) for part in ((last.blocker, last.note) if last else ()) if part]
-    return newest, " — ".join(dict.fromkeys(p for p in parts if p))
+    blocker = " ".join((last.blocker or "").split()) if last else ""
+    note = " ".join((last.note or "").split()) if last else ""
+    if blocker and note and blocker.casefold() not in note.casefold():
+        return newest, f"{blocker} — {note}"
+    return newest, note or blocker  # a reply's note holds its blocker when the blocker was read from it
 
 
 def report_line(lang: str, owner: str, goals: Sequence[DigestGoal]) -> str:

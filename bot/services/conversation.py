@@ -50,6 +50,8 @@ OBJECTIVE_KEY = "_objective"  # the objective chosen in the Relevant step, tied 
 FLAGS = ("_accepted", PROPOSAL_KEY, OBJECTIVES_KEY, OBJECTIVE_KEY)
 log = logging.getLogger(__name__)
 
+# "Something else", typed rather than pressed, in either language.
+_OTHER_WORDS = frozenset(t(lang, "ask.objective_other").casefold() for lang in ("en", "it"))
 MAX_TEXT = 1000  # a goal or answer longer than this is not a goal sentence; Slack messages allow far more
 
 
@@ -401,6 +403,8 @@ def _answer_step(
         draft.confidence = confidence
         draft.plan = plan or draft.plan
     elif step == "relevant":
+        if convo.draft.get(OBJECTIVES_KEY) and text.casefold() in _OTHER_WORDS:
+            return [Message(text=t(lang, "ask.objective_typed"))]  # "something else" typed instead of pressed
         return _relevant_answer(convo, draft, ctx, pick_objective(text, convo.draft.get(OBJECTIVES_KEY) or []), text)
     elif step == "time_bound":
         result = resolve_deadline(text, lang=lang, now=ctx.now, tz=ctx.tz,
