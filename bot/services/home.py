@@ -16,11 +16,12 @@ from bot.deps import Deps
 from bot.rules.digest_math import DigestGoal
 from bot.rules.objectives import Rollup
 from bot.rules.statuses import GoalStatus
-from bot.rules.visibility import ReadPath
+from bot.rules.visibility import ReadPath, may_see_goal
 from bot.services.checkin_schedule import load_schedule, next_checkin
 from bot.services.checkins import owner_lang
 from bot.services.digests import team_goals
 from bot.services.objectives import objective_rollups
+from bot.services.org import load_org
 from bot.services.profiles import valid_tz
 from storage.repositories import get_user_pref, list_goals
 from storage.teams import list_objectives, reports_of
@@ -53,10 +54,12 @@ def build_home(deps: Deps, team_id: str, user_id: str) -> dict[str, Any]:
 
 def _team(session: Session, team_id: str, user_id: str, today: date, tz: str) -> list[TeamMember]:
     """A manager's direct reports with their active goals (private ones too: the Home goes up the line only), in
-    two queries whatever the team's size; nobody reports to most people, and then it is one."""
+    four queries whatever the team's size; nobody reports to most people, and then it is one."""
     reports = [line.user_id for line in reports_of(session, team_id, user_id)]
     if not reports:
         return []
+    org = load_org(session, team_id)  # the one rule, asked as on every read path (a report's manager may)
+    reports = [person for person in reports if may_see_goal(org, user_id, person)]
     week_start = today - timedelta(days=today.weekday())
     goals = team_goals(session, team_id=team_id, member_ids=reports, today=today, week_start=week_start, tz=tz,
                        path=ReadPath.HOME)
