@@ -245,7 +245,7 @@ def align_command(deps: Deps, client: WebClient, ctx: RequestContext, command: C
     goal_id, rest = split_leading_id(command.args)
     objective_id, leftover = split_leading_id(rest)
     clearing = objective_id is None and rest.lower() in OFF_WORDS
-    if goal_id is None or leftover or (objective_id is None and not clearing):
+    if goal_id is None or (leftover and not clearing) or (objective_id is None and not clearing):
         ephemeral(respond, blocks.text_only(t(ctx.lang, "align.usage")))
         return
     try:

@@ -123,6 +123,24 @@ def test_list_of_a_report_by_role(team: LocalWorkspace, reports_goal: int, viewe
                                                       t(lang, "refused.named", people="<@U1>, <@UM>, <@UV>")])
 
 
+@pytest.mark.parametrize("command", ["edit {id} target 12 because the pipeline doubled", "done {id} signed",
+                                     "drop {id}", "private {id}", "align {id} off", "missed {id}"])
+@pytest.mark.parametrize(("actor", "lang", "up_the_line"), [
+    ("UM", "en", True), ("UV", "en", True), ("UADM", "en", True),  # the manager, their manager, an admin
+    ("U2", "it", False), ("UE", "en", False),  # a peer, an outsider
+])
+def test_only_the_owner_changes_a_goal_and_the_line_is_told_what_is_theirs(
+        team: LocalWorkspace, reports_goal: int, command: str, actor: str, lang: str, up_the_line: bool) -> None:
+    team.command(command.format(id=reports_goal), user=actor)
+    if up_the_line:
+        assert last_answer(team, actor) == t(lang, "manage.owners_call", id=reports_goal, person="<@U1>")
+    else:  # whose goal it is, and what it is, stay unsaid
+        assert last_answer(team, actor) == t(lang, "manage.not_yours", id=reports_goal)
+    with team.deps.sessions() as session:
+        goal = session.get_one(Goal, reports_goal)
+        assert (goal.target, goal.status, goal.visibility, goal.objective_id) == (10, "active", "public", None)
+
+
 @pytest.mark.parametrize(("viewer", "lang", "sees"), ROLES)
 def test_history_of_a_reports_goal_by_role(team: LocalWorkspace, reports_goal: int, viewer: str, lang: str,
                                            sees: bool) -> None:
@@ -462,3 +480,14 @@ def test_a_line_an_admin_set_is_not_declined_by_the_report(team: LocalWorkspace)
     assert last_dm(team, "U1").startswith(t("en", "refused.who.admins"))
     with team.deps.sessions() as session:
         assert get_manager(session, team.team_id, "U1") == "UM"
+
+
+def test_the_owner_unties_a_goal_from_its_objective(team: LocalWorkspace) -> None:
+    team.command("objective add Enter the healthcare market by Q4 2027", user="UADM")
+    goal_id = save_goal(team, "U2", "acquisire 10 nuovi clienti nei prossimi sei mesi", IT_ANSWERS)
+    team.command(f"align {goal_id} 1", user="U2")
+    team.command(f"align {goal_id} off", user="U2")
+    assert last_answer(team, "U2") == t("it", "align.cleared", id=goal_id,
+                                        title="acquisire 10 nuovi clienti nei prossimi sei mesi")
+    with team.deps.sessions() as session:
+        assert session.get_one(Goal, goal_id).objective_id is None
