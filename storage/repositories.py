@@ -466,15 +466,15 @@ SELECT g.id, g.user_id, g.title, g.unit, g.metric, g.direction, g.baseline, g.ta
        END AS below,
        (SELECT w.status FROM checkins w WHERE w.goal_id = g.id AND w.week_start >= :week
         ORDER BY w.week_start DESC LIMIT 1) AS this_week,
-       l.week_start, l.answered_at, l.value, l.mood, l.note, l.blocker
+       l.week_start, l.answered_at, l.value, l.mood, l.note, l.blocker{{extra}}
 FROM goals g
 LEFT JOIN checkins l ON l.id = (
     SELECT a.id FROM checkins a WHERE a.goal_id = g.id AND a.status = '{CheckInStatus.ANSWERED}'
     ORDER BY a.week_start DESC LIMIT 1)
-WHERE g.team_id = :team AND g.user_id IN :users{{public}}
-  AND (g.status = '{GoalStatus.ACTIVE}' OR g.closed_at >= :since)
+WHERE g.team_id = :team AND {{where}}
 ORDER BY g.user_id, g.id
 """
+_TEAM_WHERE = f"g.user_id IN :users{{public}} AND (g.status = '{GoalStatus.ACTIVE}' OR g.closed_at >= :since)"
 
 
 def digest_rows(
@@ -492,14 +492,30 @@ def digest_rows(
     if not user_ids:
         return []
     dialect = session.get_bind().dialect.name
+    where = _TEAM_WHERE.format(public=" AND g.visibility = 'public'" if public_only else "")
     raw = text(_DIGEST_SQL.format(recent=_RECENT_POSTGRESQL if dialect == "postgresql" else _RECENT_SQLITE,
-                                  public=" AND g.visibility = 'public'" if public_only else ""))
+                                  where=where, extra=""))
     sql = raw.bindparams(bindparam("users", expanding=True)).columns(
         start_date=Date, deadline=Date, adjusted_at=Timestamp, closed_at=Timestamp, week_start=Date,
         answered_at=Timestamp)
     params = {"team": team_id, "users": list(user_ids), "since": closed_since, "week": week,
               "recent": RECENT_VALUES}
     return list(session.execute(sql, params))
+
+
+def aligned_rows(session: Session, team_id: str, objective_ids: Sequence[int], week: date) -> list[Any]:
+    """Every goal aligned to one of the objectives, whatever its state or owner, as digest_rows reads goals (the
+    same columns, then the goal's objective id and visibility): one query for the roll-ups of every screen."""
+    if not objective_ids:
+        return []
+    dialect = session.get_bind().dialect.name
+    raw = text(_DIGEST_SQL.format(recent=_RECENT_POSTGRESQL if dialect == "postgresql" else _RECENT_SQLITE,
+                                  where="g.objective_id IN :objectives", extra=", g.objective_id, g.visibility"))
+    sql = raw.bindparams(bindparam("objectives", expanding=True)).columns(
+        start_date=Date, deadline=Date, adjusted_at=Timestamp, closed_at=Timestamp, week_start=Date,
+        answered_at=Timestamp)
+    return list(session.execute(sql, {"team": team_id, "objectives": list(objective_ids), "week": week,
+                                      "recent": RECENT_VALUES}))
 
 
 def existing_outbox_keys(session: Session, keys: Sequence[str]) -> set[str]:

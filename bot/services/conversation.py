@@ -40,7 +40,7 @@ from prompts import fmt_date, fmt_number, t
 from storage.db import in_transaction
 from storage.models import Conversation, Goal
 from storage.repositories import delete_conversation, get_conversation
-from storage.teams import link_proposal_goal, list_objectives
+from storage.teams import get_objective, link_proposal_goal, list_objectives
 
 CONFIRM = "confirm"
 CHOOSE = "choose"  # picking which part to edit from the summary card
@@ -53,6 +53,8 @@ OBJECTIVE_KEY = "_objective"  # the objective chosen in the Relevant step, tied 
 FLAGS = ("_accepted", PROPOSAL_KEY, OBJECTIVES_KEY, OBJECTIVE_KEY)
 log = logging.getLogger(__name__)
 
+# "Something else", typed rather than pressed, in either language.
+_OTHER_WORDS = frozenset(t(lang, "ask.objective_other").casefold() for lang in ("en", "it"))
 MAX_TEXT = 1000  # a goal or answer longer than this is not a goal sentence; Slack messages allow far more
 
 
@@ -144,6 +146,10 @@ def start_from_proposal(session: Session, ctx: RequestContext, draft_json: dict[
     )
     session.add(convo)
     _offer_objectives(session, ctx, convo)
+    # The objective the owner picked before their manager approved stays picked, while it is still one.
+    chosen = draft_json.get(OBJECTIVE_KEY)
+    if chosen is not None and _offered(convo, chosen) is not None:
+        convo.draft = {**convo.draft, OBJECTIVE_KEY: chosen}
     return [goal_blocks.understood(ctx.lang, draft),
             *_after_answer(convo, draft, ctx, answered=("specific", "measurable"))]
 
@@ -231,6 +237,10 @@ def press(session: Session, ctx: RequestContext, button: str, value: str, card_c
         return CardAnswer(confirm(session, in_home), home, close_card=close)
     if button == "cancel":
         return CardAnswer(cancel(session, in_home), home, close_card=close)
+    if button == "objective":
+        return CardAnswer(choose_objective(session, in_home, part), home, close_card=close)
+    if button == "objective_other":
+        return CardAnswer(objective_in_words(session, in_home), home, close_card=close)
     return CardAnswer(edit(session, in_home, part if button == "choice" else None), home, close_card=close)
 
 
@@ -257,7 +267,8 @@ def confirm(session: Session, ctx: RequestContext) -> list[Message]:
     proposal_id = convo.draft.get(PROPOSAL_KEY)
     if proposal_id is None:  # a goal agreed in a proposal was approved already
         held = hold_for_approval(session, team_id=ctx.team_id, user_id=ctx.user_id, lang=lang,
-                                 draft=draft_to_json(draft), now=ctx.now)
+                                 draft={**draft_to_json(draft), OBJECTIVE_KEY: convo.draft.get(OBJECTIVE_KEY)},
+                                 now=ctx.now)
         if held is not None:
             _finish(convo, None, ctx)
             return held
@@ -267,7 +278,7 @@ def confirm(session: Session, ctx: RequestContext) -> list[Message]:
         baseline=draft.baseline, target=draft.target, current=draft.baseline, start_date=ctx.today,
         deadline=draft.deadline, confidence=draft.confidence, plan=draft.plan, relevance=draft.relevance,
         status=GoalStatus.ACTIVE, lang=lang, created_at=ctx.now, updated_at=ctx.now,
-        objective_id=convo.draft.get(OBJECTIVE_KEY),
+        objective_id=_still_active(session, ctx.team_id, convo.draft.get(OBJECTIVE_KEY)),
     )
     session.add(goal)
     session.flush()
@@ -275,6 +286,60 @@ def confirm(session: Session, ctx: RequestContext) -> list[Message]:
     if proposal_id is not None:
         link_proposal_goal(session, int(proposal_id), goal.id, now=ctx.now)
     return [goal_blocks.saved(lang, goal)]
+
+
+def _offered(convo: Conversation, objective_id: Any) -> tuple[int, str] | None:
+    """The (id, title) of an objective this conversation offers, or None."""
+    for option in convo.draft.get(OBJECTIVES_KEY) or []:
+        if str(option[0]) == str(objective_id):
+            return int(option[0]), str(option[1])
+    return None
+
+
+def _chosen(convo: Conversation) -> tuple[int, str] | None:
+    """The objective picked in the Relevant step, as (id, title), for the summary card."""
+    chosen = convo.draft.get(OBJECTIVE_KEY)
+    return None if chosen is None else _offered(convo, chosen)
+
+
+def _relevant_answer(convo: Conversation, draft: GoalDraft, ctx: RequestContext,
+                     chosen: tuple[int, str] | None, text: str) -> list[Message]:
+    """Record the Relevant letter: an objective (its title is the letter's words) or the person's own words."""
+    draft.relevance = chosen[1] if chosen else text
+    convo.draft = {**_keep_flags(convo.draft, draft), OBJECTIVE_KEY: chosen[0] if chosen else None}
+    return _after_answer(convo, draft, ctx, answered=("relevant",))
+
+
+def choose_objective(session: Session, ctx: RequestContext, objective_id: str | None) -> list[Message]:
+    """An objective's button in the Relevant step: the goal serves it."""
+    convo = current(session, ctx)
+    if convo is None:
+        return [Message(text=t(ctx.lang, "goal.nothing_to_confirm"))]
+    draft = draft_from_json(convo.draft)
+    chosen = _offered(convo, objective_id)
+    if convo.step != "relevant" or chosen is None:
+        return [_ask(convo, draft, ctx.lang)]  # an older question's button: ask what is being asked now
+    convo.updated_at = ctx.now
+    convo.pending = None
+    return _relevant_answer(convo, draft, ctx, chosen, chosen[1])
+
+
+def objective_in_words(session: Session, ctx: RequestContext) -> list[Message]:
+    """"Something else" in the Relevant step: the person says it in their own words."""
+    convo = current(session, ctx)
+    if convo is None:
+        return [Message(text=t(ctx.lang, "goal.nothing_to_confirm"))]
+    if convo.step != "relevant":
+        return [_ask(convo, draft_from_json(convo.draft), ctx.lang)]
+    return [Message(text=t(ctx.lang, "ask.objective_typed"))]
+
+
+def _still_active(session: Session, team_id: str, objective_id: Any) -> int | None:
+    """The objective's id when it is still an active objective of the workspace (it may have been closed since)."""
+    if objective_id is None:
+        return None
+    objective = get_objective(session, team_id, int(objective_id))
+    return objective.id if objective is not None and objective.active else None
 
 
 def _finish(convo: Conversation, goal_id: int | None, ctx: RequestContext) -> None:
@@ -353,9 +418,9 @@ def _answer_step(
         draft.confidence = confidence
         draft.plan = plan or draft.plan
     elif step == "relevant":
-        chosen = pick_objective(text, convo.draft.get(OBJECTIVES_KEY) or [])
-        draft.relevance = chosen[1] if chosen else text
-        convo.draft = {**convo.draft, OBJECTIVE_KEY: chosen[0] if chosen else None}
+        if convo.draft.get(OBJECTIVES_KEY) and text.casefold() in _OTHER_WORDS:
+            return [Message(text=t(lang, "ask.objective_typed"))]  # "something else" typed instead of pressed
+        return _relevant_answer(convo, draft, ctx, pick_objective(text, convo.draft.get(OBJECTIVES_KEY) or []), text)
     elif step == "time_bound":
         result = resolve_deadline(text, lang=lang, now=ctx.now, tz=ctx.tz,
                                   fiscal_year_start_month=ctx.fiscal_year_start)
@@ -445,7 +510,7 @@ def _advance(convo: Conversation, draft: GoalDraft, ctx: RequestContext) -> list
         return [_ask(convo, draft, lang)]
     convo.step = CONFIRM
     warnings = [i for i in _all_issues(draft, ctx) if not i.blocking]
-    return [goal_blocks.summary_card(lang, draft, warnings, convo.card_key)]
+    return [goal_blocks.summary_card(lang, draft, warnings, convo.card_key, _chosen(convo))]
 
 
 def _all_issues(draft: GoalDraft, ctx: RequestContext) -> list[SmartIssue]:
@@ -465,7 +530,7 @@ def _back(convo: Conversation, draft: GoalDraft, lang: str) -> list[Message]:
     convo.history = history
     convo.pending = None
     if convo.step == CONFIRM:
-        return [goal_blocks.summary_card(lang, draft, [], convo.card_key)]
+        return [goal_blocks.summary_card(lang, draft, [], convo.card_key, _chosen(convo))]
     if convo.step == CHOOSE:
         return [goal_blocks.choose_part(lang, convo.card_key)]
     return [_ask(convo, draft, lang)]
@@ -473,11 +538,12 @@ def _back(convo: Conversation, draft: GoalDraft, lang: str) -> list[Message]:
 
 def _ask(convo: Conversation, draft: GoalDraft, lang: str) -> Message:
     if convo.step == CONFIRM:
-        return goal_blocks.summary_card(lang, draft, [], convo.card_key)
+        return goal_blocks.summary_card(lang, draft, [], convo.card_key, _chosen(convo))
     if convo.step == CHOOSE:
         return goal_blocks.choose_part(lang, convo.card_key)
     if convo.step == "relevant" and convo.draft.get(OBJECTIVES_KEY):
-        return goal_blocks.question(lang, convo.step, draft, objectives=convo.draft[OBJECTIVES_KEY])
+        return goal_blocks.question(lang, convo.step, draft, objectives=convo.draft[OBJECTIVES_KEY],
+                                    card=convo.card_key)
     return goal_blocks.question(lang, convo.step, draft)
 
 

@@ -208,6 +208,64 @@ def test_sales_channel_digest_and_export(tmp_path: Path) -> None:
     assert rows and rows[0]["title"] == "win 10 new clients in the next six months"
 
 
+def test_a_manager_and_two_reps_one_italian(tmp_path: Path) -> None:
+    """The manager's flow as three people at one terminal: a team, a goal proposed to each rep (the Italian one
+    negotiates), objectives picked with buttons in the Relevant step, the weekly DM and a comment from it."""
+    out = shell(
+        tmp_path,
+        ":as @mia en Europe/Rome", ":as @anna en Europe/Rome", ":as @marco it Europe/Rome", ":as @mia",
+        "/goal team add @anna @marco",
+        "/goal objective add €2M new ARR in healthcare",
+        "/goal objective add Enter the healthcare market by Q4 2027",
+        "/goal for @anna acquire 10 new clients in the next six months",
+        ":as @anna",
+        "/goal accept 1",
+        "8 - two demos a week",
+        "2",  # the Relevant step's second button: objective #2
+        "yes",
+        ":as @mia",
+        "/goal for @marco acquisire 10 nuovi clienti nei prossimi sei mesi",
+        ":as @marco",
+        "/goal counter 2 acquisire 8 nuovi clienti nei prossimi sei mesi perché due clienti sono passati a Bob",
+        ":as @mia",
+        "/goal accept 2",
+        ":as @marco",
+        "8 - due demo a settimana e referenze",
+        "altro",  # "Something else", typed: in his own words
+        "conquistare il mercato sanitario del nord",
+        "sì",
+        ":time monday 09:00",
+        ">siamo a 2, la demo con Rossi è andata bene",
+        ":as @anna",
+        ">now at 1 - Acme is waiting on legal",
+        ":time tuesday 09:30",
+        ":as @mia",
+        "2",  # Comment on Marco's line
+        "Ottima demo, prepariamo la proposta per Rossi",
+        "yes",
+        ":home",
+        ":as @marco",
+        "/goal edit 1 target 12 because testing",
+    )
+    assert said("en", "team.added", person="@anna", manager="@mia") in after(out, "/goal team add @anna @marco")
+    assert said("it", "team.dm_added", manager="@mia") in out  # each rep told in their own language
+    accepted = after(out, "8 - two demos a week")
+    assert "[1] #1 €2M new ARR in healthcare  [2] #2 Enter the healthcare market by Q4 2027" in accepted
+    assert said("en", "summary.objective", objective="#2 Enter the healthcare market by Q4 2027") in after(out, "2")
+    assert said("en", "proposal.change_received", person="@marco", id=2, reason="due clienti sono passati a Bob",
+                title="acquisire 8 nuovi clienti nei prossimi sei mesi") in out
+    assert said("it", "ask.objective_typed") in after(out, "altro")
+    assert "conquistare il mercato sanitario del nord" in after(out, "conquistare il mercato sanitario del nord")
+    week = after(out, ":as @mia", last=True)
+    assert said("en", "week.reports_label") in week and "siamo a 2, la demo con Rossi è andata bene" in week
+    assert said("en", "comment.posted", person="@marco", id=2,
+                title="acquisire 8 nuovi clienti nei prossimi sei mesi") in after(out, "yes", last=True)
+    assert said("en", "home.team.header") in after(out, ":home") and "Objectives you own" in after(out, ":home")
+    assert said("it", "comment.in_thread", person="@mia", text="Ottima demo, prepariamo la proposta per Rossi") \
+        in after(out, ":as @marco", last=True)
+    assert said("it", "manage.not_yours", id=1) in after(out, "/goal edit 1 target 12 because testing")
+
+
 def test_a_restarted_shell_continues_the_conversation(tmp_path: Path) -> None:
     first = shell(tmp_path, "/goal acquire 10 new clients in the next six months", "8 - referrals")
     assert "Relevant" in first.splitlines()[-2] + first.splitlines()[-1]
