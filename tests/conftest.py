@@ -155,11 +155,11 @@ def database_url(request: pytest.FixtureRequest, sqlite_folder: Path, warm_engin
         url = _schema_url(request.getfixturevalue("postgres_schema"))
     handed_out: list[Engine] = []
 
-    def make_engine_warm(wanted: str) -> Engine:
+    def make_engine_warm(wanted: str, connections: int = 12) -> Engine:
         if wanted != url or handed_out:
-            return make_engine(wanted)
+            return make_engine(wanted, connections)
         if url not in warm_engines:
-            warm_engines[url] = make_engine(url)
+            warm_engines[url] = make_engine(url, connections)
         handed_out.append(warm_engines[url])
         return warm_engines[url]
 

@@ -64,8 +64,12 @@ import pathlib, sys, time
 from bot.cli import main
 gate = pathlib.Path(sys.argv[1])
 (gate / f"ready-{__import__('os').getpid()}").touch()
+waited = 0
 while not (gate / "go").exists():
-    time.sleep(0.01)
+    time.sleep(0.05)
+    waited += 1
+    if waited > 2400:  # two minutes: the test that started us is gone
+        sys.exit("no go")
 sys.exit(main(sys.argv[2:]))
 """
 
@@ -120,6 +124,8 @@ def test_two_goalbot_processes_running_the_outbox_job_send_each_message_once(
     # even when a loaded machine is slow to get it going (the rate limit alone lets a full bucket out at once).
     box.fake.delay_next("chat.postMessage", 0.2, times=600)
     runs = [goalbot(box, "jobs", "run", "outbox", posts_per_minute=12000, gate=tmp_path) for _ in range(2)]
+    for run in runs:
+        request.addfinalizer(run.kill)  # a failed test leaves no process behind (a no-op once it has ended)
     while len(list(tmp_path.glob("ready-*"))) < 2:
         assert all(run.poll() is None for run in runs), [run.communicate() for run in runs]
         time.sleep(0.01)
