@@ -156,6 +156,7 @@ class DigestGoal:
     checked_in: bool  # this week's check-in was answered
     skipped: bool  # this week's check-in was skipped on purpose ("skip this week")
     closed_on: date | None = None
+    asked: bool = True  # a check-in was asked this week: a goal set after it, or due later, is not "missing"
 
     @property
     def status(self) -> Status:

@@ -135,7 +135,7 @@ def digest_view(goals: list[DigestGoal], *, lang: str, week_start: date, today: 
 
     owners = sorted(people, key=worst_first)
     active = [g for g in goals if not g.standing.closed]
-    missing = [o for o in owners if any(not g.standing.closed and not g.checked_in and not g.skipped
+    missing = [o for o in owners if any(not g.standing.closed and g.asked and not g.checked_in and not g.skipped
                                         for g in people[o])]
     blockers = [g for g in goals if g.checked_in and g.last is not None
                 and (g.last.blocker or g.last.mood == "blocked")]

@@ -64,4 +64,5 @@ def row_goal(row: Any, zone: ZoneInfo, *, today: date, weeks: dict[str, date] | 
     return DigestGoal(id=goal_id, owner=owner, title=title, adjusted=adjusted_at is not None,
                       standing=standing(numbers, today), last=last,
                       checked_in=this_week == "answered" or (last is not None and last.week_start >= week_start),
-                      skipped=this_week == "skipped", closed_on=_local_date(closed_at, zone))
+                      skipped=this_week == "skipped", closed_on=_local_date(closed_at, zone),
+                      asked=this_week is not None or (last is not None and last.week_start >= week_start))

@@ -43,6 +43,7 @@ def mixed_team(ws: LocalWorkspace) -> dict[str, int]:
     add_checkin(ws, goals["anna_clients"], MONDAY - timedelta(weeks=1), 6)
     add_checkin(ws, goals["anna_clients"], MONDAY, 7, note="signed Acme")
     add_checkin(ws, goals["marco"], MONDAY, 70_000, mood="blocked", blocker="waiting for the pricing sign-off")
+    add_checkin(ws, goals["anna_revenue"], MONDAY, None, mood=None, status="asked")  # asked, not answered yet
     return goals
 
 

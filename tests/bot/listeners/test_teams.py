@@ -12,7 +12,7 @@ from sqlalchemy import select
 from bot import ids
 from bot.local.workspace import LocalWorkspace, find_button
 from prompts import fmt_amount, fmt_date, t
-from storage.models import CheckInComment, Goal, UserPref
+from storage.models import CheckIn, CheckInComment, Goal, UserPref
 from storage.teams import approval_required, get_manager
 from tests.bot.conftest import all_text
 from tests.bot.listeners.test_manage import add_checkin, add_goal
@@ -264,7 +264,8 @@ def test_the_managers_week_shows_who_is_behind_and_why(team: LocalWorkspace, man
     team.command("team add <@U1|anna> <@U2|marco>", user=manager)
     behind = add_goal(team, "U1", title="Sign 10 new clients", target=10, current=1, start_date=date(2026, 8, 1))
     add_checkin(team, behind, date(2026, 11, 23), 1.0, note="two deals slipped to January", mood="at_risk")
-    add_goal(team, "U2", title="Rinnovo riservato", visibility="private")
+    private = add_goal(team, "U2", title="Rinnovo riservato", visibility="private")
+    asked_this_week(team, private)
     team.command("objective add Enter the healthcare market by Q4 2027", user=manager)
     team.command("team week", user=manager)
     text = last_answer_shown(team, manager)
@@ -277,11 +278,22 @@ def test_the_managers_week_shows_who_is_behind_and_why(team: LocalWorkspace, man
 
 def test_the_week_of_reports_without_goals_says_so(team: LocalWorkspace) -> None:
     team.command("team add <@U1|anna> <@U2|marco>", user="UM")
-    add_goal(team, "U1", title="Sign 10 new clients")
+    goal_id = add_goal(team, "U1", title="Sign 10 new clients")
     team.command("team week", user="UM")
     text = last_answer_shown(team, "UM")
     assert t("en", "week.no_goals", people="<@U2>") in text
-    assert t("en", "week.missing", people="<@U1>") in text
+    # Set this week, after Monday's check-ins went out: nothing was asked yet, so Anna is not "missing".
+    assert "week.missing" not in text and t("en", "week.missing", people="<@U1>") not in text
+    asked_this_week(team, goal_id)
+    team.command("team week", user="UM")
+    assert t("en", "week.missing", people="<@U1>") in last_answer_shown(team, "UM")
+
+
+def asked_this_week(ws: LocalWorkspace, goal_id: int) -> None:
+    """This week's check-in of the goal, sent and not answered yet."""
+    with ws.deps.sessions() as session:
+        session.add(CheckIn(goal_id=goal_id, week_start=date(2026, 11, 23), status="asked"))
+        session.commit()
 
 
 def test_the_week_of_someone_without_reports(team: LocalWorkspace) -> None:
