@@ -7,12 +7,22 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_EVEN, Decimal
 from functools import lru_cache
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from babel.numbers import get_currency_symbol, get_decimal_symbol, get_group_symbol
 from slack_sdk.models.blocks import Block, DividerBlock, HeaderBlock
 
-from bot.blocks.common import MAX_BLOCKS, SECTION_LIMIT, Message, clip, context, escape, section, text_message
+from bot.blocks.common import (
+    MAX_BLOCKS,
+    SECTION_LIMIT,
+    Message,
+    clip,
+    context,
+    escape,
+    section,
+    section_dict,
+    text_message,
+)
 from bot.blocks.objectives import rollup_line
 from bot.blocks.standing import bar
 from bot.rules.digest_math import DigestGoal
@@ -347,7 +357,7 @@ class _Pages:
     """Blocks laid out over messages, each within the block and character limits."""
 
     def __init__(self, first: list[Block], first_limit: int) -> None:
-        self.pages: list[list[Block]] = [list(first)]
+        self.pages: list[list[Block | dict[str, Any]]] = [list(first)]
         self.sizes = [sum(_block_chars(b) for b in first)]
         self.people = [0]
         self.first_limit = first_limit
@@ -370,7 +380,7 @@ class _Pages:
         for text in texts:
             if not self._fits(1, len(text)) and self.pages[-1]:
                 self._new_page()
-            self.pages[-1].append(section(text))
+            self.pages[-1].append(section_dict(text))
             self.sizes[-1] += len(text)
 
 
