@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,14 +36,15 @@ class Message:
     """A message ready for chat.postMessage: fallback text plus optional blocks."""
 
     text: str
-    blocks: list[Block | dict[str, Any]] = field(default_factory=list)  # dicts: already in their JSON form
+    blocks: Sequence[Block | dict[str, Any]] = field(default_factory=list)  # dicts: already in their JSON form
     changes_goals: bool = False  # the person's goals changed: their App Home should be published again
 
     def payload(self) -> dict[str, Any]:
         """Return the JSON-ready fields for chat.postMessage."""
         data: dict[str, Any] = {"text": clip(self.text, 3000)}
         if self.blocks:
-            data["blocks"] = [block if isinstance(block, dict) else block.to_dict() for block in self.blocks[:MAX_BLOCKS]]
+            data["blocks"] = [block if isinstance(block, dict) else block.to_dict()
+                              for block in self.blocks[:MAX_BLOCKS]]
         return data
 
 
