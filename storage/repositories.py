@@ -507,8 +507,14 @@ def digest_rows(
         return []
     dialect = session.get_bind().dialect.name
     where = _TEAM_WHERE.format(public=" AND g.visibility = 'public'" if public_only else "")
-    raw = text(_digest_sql(dialect, where=where, extra=""))
-    sql = raw.bindparams(bindparam("users", expanding=True)).columns(
+    if dialect == "postgresql":
+        # One array parameter instead of one placeholder per member (552 in a 500-member channel): a statement
+        # text that does not depend on the team, and no per-member binding on each side.
+        raw = text(_digest_sql(dialect, where=where.replace("g.user_id IN :users", "g.user_id = ANY(:users)"),
+                               extra=""))
+    else:
+        raw = text(_digest_sql(dialect, where=where, extra="")).bindparams(bindparam("users", expanding=True))
+    sql = raw.columns(
         start_date=Date, deadline=Date, adjusted_at=Timestamp, closed_at=Timestamp, week_start=Date,
         answered_at=Timestamp)
     params = {"team": team_id, "users": list(user_ids), "since": closed_since, "week": week,

@@ -11,6 +11,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from bot.rules.progress import ACTIVE_ORDER, Standing, Status
@@ -46,6 +47,7 @@ _CHANNEL_NAME = re.compile(r"^#(?P<name>[a-z0-9][a-z0-9._\-]{0,79})$", re.IGNORE
 # --- schedule -----------------------------------------------------------------
 
 
+@lru_cache(maxsize=64)  # a digest asks it for each of its thousands of goals, on the same day
 def week_monday(day: date) -> date:
     """The Monday of the week `day` falls in."""
     return day - timedelta(days=day.weekday())

@@ -212,6 +212,12 @@ def can_close_as_achieved(g: GoalNumbers, today: date) -> bool:
 
 def status(g: GoalNumbers, today: date) -> Status:
     """The goal's status on `today` (thresholds in the module docstring)."""
+    return _status(g, today, progress(g), expected_progress(g, today))
+
+
+def _status(g: GoalNumbers, today: date, p: float | None, e: float) -> Status:
+    """status() with the goal's progress `p` and expected progress `e` on `today` already computed (standing()
+    needs them too: a digest computes them once per goal, not twice)."""
     if g.closed_as is not None:
         if g.closed_as == "dropped":
             return Status.DROPPED
@@ -234,14 +240,12 @@ def status(g: GoalNumbers, today: date) -> Status:
         if is_reached(g):
             return Status.ACHIEVED
         return Status.MISSED if today > g.deadline else Status.NEEDS_BASELINE
-    p = progress(g)
     if p is None:
         return Status.NOT_STARTED
     if is_reached(g):
         return Status.ACHIEVED
     if today > g.deadline:
         return Status.MISSED
-    e = expected_progress(g, today)
     if p >= e - ON_TRACK_SLACK:
         return Status.ON_TRACK
     if p >= AT_RISK_SHARE * e - AT_RISK_SLACK:
@@ -360,9 +364,11 @@ def standing(g: GoalNumbers, today: date) -> Standing:
     maintain = g.kind is Kind.MAINTAIN
     start = g.start_value
     value = g.current if g.current is not None else (start if not maintain else None)
-    shown = progress(g) if g.current is not None else (0.0 if start is not None and not maintain else None)
+    measured = progress(g)
+    expected = expected_progress(g, today)
+    shown = measured if g.current is not None else (0.0 if start is not None and not maintain else None)
     return Standing(
-        numbers=g, status=status(g, today), progress=shown, expected=expected_progress(g, today), value=value,
+        numbers=g, status=_status(g, today, measured, expected), progress=shown, expected=expected, value=value,
         forecast=forecast(g, today), held=held(g) if maintain else None,
         weeks_below=weeks_below(g) if maintain else 0, overdue=g.closed_as is None and today > g.deadline,
     )

@@ -3,11 +3,11 @@ the channel digest, the manager's week, a manager's Home and the objectives' rol
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.rules.digest_math import DigestGoal, LastCheckIn
+from bot.rules.digest_math import DigestGoal, LastCheckIn, week_monday
 from bot.rules.progress import GoalNumbers, Kind, kind_of, standing
 from bot.rules.statuses import GoalStatus
 
@@ -60,7 +60,7 @@ def row_goal(row: Any, zone: ZoneInfo, *, today: date, weeks: dict[str, date] | 
         last = LastCheckIn(week_start=last_week, on=_local_date(last_answered_at, zone) or last_week,
                            value=last_value, mood=last_mood, note=last_note if notes else None,
                            blocker=last_blocker)
-    week_start = today - timedelta(days=today.weekday())
+    week_start = week_monday(today)
     return DigestGoal(id=goal_id, owner=owner, title=title, adjusted=adjusted_at is not None,
                       standing=standing(numbers, today), last=last,
                       checked_in=this_week == "answered" or (last is not None and last.week_start >= week_start),
