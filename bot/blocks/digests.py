@@ -89,6 +89,7 @@ class Formats:
         self._italian = self.lang == "it"
         self._dated: dict[tuple[str, date, str], str] = {}
         self._numbers: dict[tuple[float, int, bool], str] = {}
+        self.counted: tuple[DigestView, dict[str, str]] | None = None  # the view's counts, formatted (_counted)
 
     def dated(self, key: str, day: date, style: str = "short") -> str:
         """t(key, date=…) for a date-only line ("last check-in 23 Nov"), once per key and day: a team's thousands of
@@ -216,9 +217,13 @@ def pace_counts(view: DigestView) -> dict[str, int]:
 
 
 def _counted(fmt: Formats, view: DigestView) -> dict[str, str]:
+    if fmt.counted is not None and fmt.counted[0] is view:  # the summary and the fallback text say the same
+        return fmt.counted[1]
     counts = pace_counts(view)
-    return {"people": fmt.tn("count.people", len(view.people)), "goals": fmt.tn("count.goals", len(view.goals)),
-            **{k: fmt.number(v) for k, v in counts.items()}}
+    counted = {"people": fmt.tn("count.people", len(view.people)), "goals": fmt.tn("count.goals", len(view.goals)),
+               **{k: fmt.number(v) for k, v in counts.items()}}
+    fmt.counted = (view, counted)
+    return counted
 
 
 def fallback_text(view: DigestView, fmt: Formats | None = None) -> str:
