@@ -82,6 +82,12 @@ def t(lang: str, key: str, **params: Any) -> str:
 
 
 @cache
+@cache
+def _babel_locale(code: str) -> Locale:
+    """The parsed Babel locale of a language: Babel parses a locale name again on every call it is given one."""
+    return Locale.parse(_LOCALES[code])
+
+
 def _locale(lang: str) -> Locale:
     return Locale.parse(_LOCALES[normalize_lang(lang)])
 
@@ -147,7 +153,7 @@ def fmt_date(lang: str, value: date | None, style: str = "long") -> str:
     pattern = {"long": "d MMMM y", "short": "d MMM", "weekday": "EEEE d MMMM"}[style]
     if normalize_lang(lang) == "it" and value.day == 1:
         pattern = pattern.replace("d ", "d'°' ", 1)  # Italian writes the first of the month as an ordinal
-    return babel_format_date(value, format=pattern, locale=_LOCALES[normalize_lang(lang)])
+    return babel_format_date(value, format=pattern, locale=_babel_locale(normalize_lang(lang)))
 
 
 def _italian_article(value: float) -> tuple[str, str]:

@@ -89,6 +89,7 @@ class Formats:
         self._italian = self.lang == "it"
         self._dated: dict[tuple[str, date, str], str] = {}
         self._numbers: dict[tuple[float, int, bool], str] = {}
+        self._unit_labels: dict[tuple[str, float], str] = {}
         self.counted: tuple[DigestView, dict[str, str]] | None = None  # the view's counts, formatted (_counted)
 
     def dated(self, key: str, day: date, style: str = "short") -> str:
@@ -98,6 +99,16 @@ class Formats:
         if text is None:
             text = self._dated[(key, day, style)] = self.t(key, date=self.date(day, style))
         return text
+
+    def unit_label(self, unit: str, count: float) -> str:
+        """A counted unit in the plural form `count` takes ("clients", "cliente"), or as written without a form."""
+        key = (unit, count)
+        label = self._unit_labels.get(key)
+        if label is None:
+            forms = f"unit_forms.{unit}"
+            label = self._unit_labels[key] = (self.tn(forms, count) if f"{forms}.other" in _unit_keys(self.lang)
+                                               else unit)
+        return label
 
     def person(self, user_id: str) -> str:
         """A person by display name (escaped, no notification); a mention only when the name is unknown."""
@@ -307,11 +318,13 @@ def _measure(fmt: Formats, item: DigestGoal) -> str:
     value = item.standing.value
     if unit and unit not in Formats._CURRENCIES and unit != "%":
         pair = fmt.t("measure.of_count", current=fmt.number(value or 0.0), target=fmt.number(g.target),
-                     unit=fmt.tn(f"unit_forms.{unit}", g.target) if f"unit_forms.{unit}.other" in _unit_keys(fmt.lang)
-                     else unit)
+                     unit=fmt.unit_label(unit, g.target))
     else:
         pair = fmt.t("measure.of", current=fmt.amount(value, unit), target=fmt.amount(g.target, unit))
     return pair
+
+
+_PACE_KEYS = {status: f"pace.{status}" for status in Status}
 
 
 def goal_text(fmt: Formats, item: DigestGoal) -> str:
@@ -320,9 +333,10 @@ def goal_text(fmt: Formats, item: DigestGoal) -> str:
     title = fmt.t("digest.goal_title", title=_title(item))
     if item.adjusted:
         title += " " + fmt.t("digest.adjusted")
-    shown = "" if standing.percent is None else " " + fmt.percent(standing.percent)
+    percent = standing.percent
+    shown = "" if percent is None else " " + fmt.percent(percent)
     lines = [title, fmt.t("digest.goal_progress", bar=bar(standing) + shown, measure=_measure(fmt, item),
-                          pace=fmt.t(f"pace.{standing.status}"))]
+                          pace=fmt.t(_PACE_KEYS[standing.status]))]
     details: list[str] = []
     outlook = standing.forecast
     if outlook is not None and standing.status is not Status.ACHIEVED:
