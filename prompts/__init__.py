@@ -12,7 +12,7 @@ from typing import Any
 
 from babel import Locale
 from babel.dates import format_date as babel_format_date
-from babel.numbers import format_currency, format_decimal
+from babel.numbers import format_currency, format_decimal, get_currency_name
 
 LANGUAGES = ("en", "it")
 _LOCALES = {"en": "en_US", "it": "it_IT"}
@@ -134,6 +134,11 @@ def fmt_amount(lang: str, value: float | None, unit: str | None) -> str:
     if unit:
         return f"{number} {unit_name(lang, unit, value)}"
     return number
+
+
+def currency_name(lang: str, code: str) -> str:
+    """A currency's name as amounts of it are called: "euros", "US dollars"; "euro", "dollari statunitensi"."""
+    return get_currency_name(code, count=2, locale=_LOCALES[normalize_lang(lang)])
 
 
 def _has(lang: str, key: str) -> bool:

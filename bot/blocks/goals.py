@@ -11,10 +11,10 @@ from slack_sdk.models.blocks import Block, DividerBlock, HeaderBlock, MarkdownTe
 from bot import ids
 from bot.blocks.common import Message, actions, button, clip, context, escape, section
 from bot.blocks.standing import forecast_line, measure_text, progress_text, standing_of, status_label, title_text
-from bot.rules.goals import RATE_METRICS, ReadingNote
-from bot.rules.progress import Kind
+from bot.rules.goals import METRIC_UNITS, MONEY_METRICS, RATE_METRICS, ReadingNote
+from bot.rules.progress import Kind, grown_amount
 from bot.rules.smart import GoalDraft, SmartIssue
-from prompts import at_amount, fmt_amount, fmt_date, fmt_number, t, tn
+from prompts import at_amount, currency_name, fmt_amount, fmt_date, fmt_number, t, tn
 
 
 def _lookup(lang: str, group: str, key: str | None) -> str:
@@ -42,6 +42,10 @@ def describe_measure(lang: str, draft: Any) -> str:
         key = "measure.decrease_by" if draft.unit == "%" and draft.metric not in RATE_METRICS else "measure.decrease"
     elif draft.baseline not in (None, 0) or (draft.baseline == 0 and draft.unit not in ("%",)):
         key = "measure.increase_from" if draft.baseline else "measure.increase_count"
+    elif draft.unit == "%" and getattr(draft, "base_amount", None) is not None:
+        return t(lang, "measure.increase_by_base", metric=metric, target=target,
+                 base=fmt_amount(lang, draft.base_amount, draft.base_unit),
+                 amount=fmt_amount(lang, round(grown_amount(draft.base_amount, draft.target)), draft.base_unit))
     elif draft.unit == "%":
         key = "measure.increase_by"
     else:
@@ -76,6 +80,63 @@ def question(lang: str, part: str, draft: GoalDraft, objectives: Sequence[Sequen
         lines = [t(lang, "ask.objective_line", id=o[0], title=escape(clip(str(o[1]), 200))) for o in objectives[:20]]
         blocks.append(section(t(lang, "ask.objectives") + "\n" + "\n".join(lines)))
     return Message(text=text, blocks=[*blocks, context(t(lang, "goal.controls_hint"))])
+
+
+def _base_example(lang: str, draft: GoalDraft) -> str:
+    """An example starting amount in the goal's terms: money with its currency, a count with its unit."""
+    if draft.metric in METRIC_UNITS:
+        return fmt_amount(lang, 40.0, METRIC_UNITS[draft.metric])
+    return fmt_amount(lang, 200_000.0, "EUR") if draft.metric in MONEY_METRICS or draft.metric is None else "200"
+
+
+def _growth(lang: str, draft: GoalDraft) -> str:
+    return "+" + fmt_amount(lang, draft.target, "%")
+
+
+def base_question(lang: str, draft: GoalDraft) -> Message:
+    """Ask a growth goal's starting amount: "+15% from how much?"."""
+    text = t(lang, "ask.base", growth=_growth(lang, draft), metric=_lookup(lang, "metrics", draft.metric),
+             example=_base_example(lang, draft))
+    return Message(text=text, blocks=[section(text), context(t(lang, "goal.controls_hint"))])
+
+
+def base_problem(lang: str, problem: str, amount: float | None, draft: GoalDraft, text: str) -> Message:
+    """Why an answer is not a starting amount (unreadable, percent, not_positive, no_currency), with an example."""
+    if problem == "no_currency":
+        message = t(lang, "feedback.measurable.base_no_currency", amount=fmt_number(lang, amount),
+                    euro=fmt_amount(lang, amount, "EUR"), dollar=fmt_amount(lang, amount, "USD"))
+    else:
+        message = t(lang, f"feedback.measurable.base_{problem}", text=escape(clip(text, 200)),
+                    growth=_growth(lang, draft), example=_base_example(lang, draft))
+    return Message(text=message, blocks=[section(message)])
+
+
+def base_recorded(lang: str, draft: GoalDraft) -> Message:
+    """Say the starting amount recorded and what the growth target means in that amount."""
+    assert draft.base_amount is not None and draft.target is not None
+    text = t(lang, "goal.base_recorded", base=fmt_amount(lang, draft.base_amount, draft.base_unit),
+             metric=_lookup(lang, "metrics", draft.metric), growth=_growth(lang, draft),
+             amount=fmt_amount(lang, round(grown_amount(draft.base_amount, draft.target)), draft.base_unit))
+    return Message(text=text, blocks=[section(text)])
+
+
+def currency_question(lang: str, draft: GoalDraft, target: float, unit: str) -> Message:
+    """Ask before a target in another currency replaces the goal's: the same number in the goal's currency?"""
+    params = {"said": fmt_amount(lang, target, unit), "unit": currency_name(lang, unit),
+              "goal_unit": currency_name(lang, str(draft.unit)), "same": fmt_amount(lang, target, draft.unit),
+              "start": fmt_amount(lang, draft.baseline, draft.unit)}
+    key = "feedback.measurable.currency_switch_from" if draft.baseline is not None else "feedback.measurable.currency_switch"
+    text = t(lang, key, **params)
+    return Message(text=text, blocks=[section(text)])
+
+
+def measure_recorded(lang: str, draft: GoalDraft, title: str | None = None) -> Message:
+    """Say what a new Measurable answer recorded ("Recorded: sales from €100,000 to €150,000"), and the goal
+    sentence when its number was rewritten to match."""
+    text = t(lang, "feedback.measurable.measure_recorded", measure=describe_measure(lang, draft))
+    if title is not None:
+        text += "\n" + t(lang, "feedback.measurable.title_rewritten", title=escape(clip(title, 500)))
+    return Message(text=text, blocks=[section(text)])
 
 
 def feedback(lang: str, issue: SmartIssue, draft: GoalDraft, warning: bool = False) -> Message:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 
 from bot.rules.goals import (
     ADDITIVE_METRICS,
     METRIC_UNITS,
+    MONEY_METRICS,
     RATE_METRICS,
     UNIT_METRICS,
     find_direction,
@@ -19,7 +21,7 @@ from bot.rules.goals import (
 from bot.rules.numbers import Amount, find_amounts, parse_number
 from bot.rules.smart import GoalDraft
 
-__all__ = ["read_confidence", "read_intent", "read_measurable", "read_specific"]
+__all__ = ["BaseAnswer", "read_base", "read_confidence", "read_intent", "read_measurable", "read_specific"]
 
 # Whole answers only: "yes, but make it 20%" is an answer, not a confirmation. Keys are accent-free.
 _INTENTS: dict[str, frozenset[str]] = {
@@ -176,3 +178,28 @@ def read_specific(text: str, *, lang: str, draft: GoalDraft) -> dict[str, object
                 updates["type"] = kind
     updates["subject"] = answer
     return updates
+
+
+@dataclass(frozen=True)
+class BaseAnswer:
+    """The starting amount of a growth goal read from an answer, or why it could not be read."""
+
+    amount: float | None = None
+    unit: str | None = None
+    problem: str | None = None  # unreadable, percent, not_positive, no_currency
+
+
+def read_base(text: str, *, lang: str, metric: str | None) -> BaseAnswer:
+    """The amount a growth goal starts from: "€200k", "200.000 euro", "40 clients" (money needs its currency)."""
+    amounts = find_amounts(text, lang)
+    found = next((a for a in amounts if a.unit != "%"), None)
+    if found is None:
+        # The growth is the percentage; where it starts is an amount.
+        return BaseAnswer(problem="percent" if amounts else "unreadable")
+    if found.value <= 0 or found.sign < 0:
+        return BaseAnswer(problem="not_positive")  # nothing grows by a percentage from zero
+    if found.unit is not None:
+        return BaseAnswer(found.value, found.unit)
+    if metric in MONEY_METRICS:
+        return BaseAnswer(found.value, None, problem="no_currency")
+    return BaseAnswer(found.value, METRIC_UNITS.get(metric or ""))

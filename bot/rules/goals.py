@@ -41,6 +41,8 @@ RATE_METRICS = frozenset({"retention_rate", "renewal_rate", "churn_rate", "nrr"}
 ADDITIVE_METRICS = frozenset(
     {"new_clients", "new_accounts", "deals", "upsell", "cross_sell", "renewals", "meetings", "calls"}
 )
+# Metrics counted in money: a starting amount of them needs its currency ("200,000" of what?).
+MONEY_METRICS = frozenset({"revenue", "sales", "arr", "mrr", "acv", "upsell", "cross_sell", "pipeline"})
 # Money metrics that count only what is newly won when the goal is new business ("close €400k of new ACV").
 _NEW_MONEY_METRICS = frozenset({"revenue", "sales", "arr", "mrr", "acv"})
 

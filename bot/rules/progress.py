@@ -52,6 +52,8 @@ __all__ = [
     "expected_progress",
     "forecast",
     "gain",
+    "grown_amount",
+    "growth_target_amount",
     "is_reached",
     "kind_of",
     "progress",
@@ -133,6 +135,7 @@ class GoalNumbers:
     override: bool = False  # closed as achieved by the owner's explicit override (kept in the history)
     history: tuple[tuple[date, float], ...] = ()  # recorded values, oldest first (skipped weeks left out)
     base_amount: float | None = None  # GROWTH: the starting amount the percentage grows from, when known
+    base_unit: str | None = None  # GROWTH: that amount's unit (a currency or a count), when known
     below_count: int | None = None  # MAINTAIN: values below the floor, when counted elsewhere than `history`
 
     @property
@@ -365,11 +368,16 @@ def standing(g: GoalNumbers, today: date) -> Standing:
     )
 
 
+def grown_amount(base: float, percent: float) -> float:
+    """The amount `base` becomes after growing by `percent`: 200,000 up 15% is 230,000."""
+    return base * (1 + percent / 100)
+
+
 def growth_target_amount(g: GoalNumbers) -> float | None:
     """GROWTH with a known starting amount: the amount the target means (base × (1 + target%))."""
     if g.kind is not Kind.GROWTH or g.base_amount is None:
         return None
-    return g.base_amount * (1 + g.target / 100)
+    return grown_amount(g.base_amount, g.target)
 
 
 # --- the team ----------------------------------------------------------------------------------------------------

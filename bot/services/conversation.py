@@ -16,6 +16,7 @@ from bot.blocks.common import Message, escape
 from bot.context import RequestContext
 from bot.deps import Deps
 from bot.rules.answers import (
+    read_base,
     read_confidence,
     read_intent,
     read_measurable,
@@ -24,7 +25,9 @@ from bot.rules.answers import (
 from bot.rules.deadlines import resolve_deadline
 from bot.rules.goals import SMART_PARTS, ParsedGoal, ReadingNote, parse_goal
 from bot.rules.objectives import pick_objective
+from bot.rules.progress import CURRENCIES, Kind, kind_of
 from bot.rules.smart import (
+    BASE_STEP,
     TARGET_CODES,
     GoalDraft,
     SmartIssue,
@@ -32,6 +35,7 @@ from bot.rules.smart import (
     missing_parts,
 )
 from bot.rules.statuses import GoalStatus
+from bot.rules.titles import retitle
 from bot.services.approvals import hold_for_approval
 from prompts import fmt_date, t
 from storage.db import in_transaction
@@ -40,6 +44,7 @@ from storage.repositories import delete_conversation, get_conversation
 from storage.teams import link_proposal_goal, list_objectives
 
 CONFIRM = "confirm"
+CURRENCY_SWITCH = "currency_switch"  # pending: a target typed in another currency than the goal's, asked back
 CHOOSE = "choose"  # picking which part to edit from the summary card
 # The conversation ended with its goal saved (or sent for approval). The row stays until the next /goal, so a
 # second "yes" or a second press on the card (a double tap) is told calmly that it is saved already.
@@ -166,6 +171,12 @@ def handle(session: Session, ctx: RequestContext, text: str) -> list[Message] | 
         if intent == "yes":
             return confirm(session, ctx)
         return [Message(text=t(lang, "goal.confirm_hint"))]
+    if convo.pending and convo.pending.get("code") == CURRENCY_SWITCH and intent == "yes":
+        # "Did you mean €1,500,000?" — yes: the target in the goal's currency, its starting point kept.
+        before = (draft.target, draft.baseline)
+        draft.target = float(convo.pending["target"])
+        convo.pending = None
+        return _measure_changed(convo, draft, ctx, before)
     if convo.pending and intent == "yes":
         accepted = list(convo.pending.get("accepted", [])) + [convo.pending["code"]]
         convo.pending = None
@@ -253,10 +264,15 @@ def confirm(session: Session, ctx: RequestContext) -> list[Message]:
         if held is not None:
             _finish(convo, None, ctx)
             return held
+    direction = draft.direction or "increase"
+    growth = kind_of(direction, draft.unit, draft.metric) is Kind.GROWTH and draft.base_amount is not None
+    # A growth goal's values are "% over the start" (none yet); its starting point is the amount it grows from.
+    baseline, baseline_unit = (draft.base_amount, draft.base_unit) if growth else (draft.baseline, None)
     goal = Goal(
         team_id=ctx.team_id, user_id=ctx.user_id, title=draft.text or (draft.subject or ""), type=draft.type,
-        subject=draft.subject, metric=draft.metric, unit=draft.unit, direction=draft.direction or "increase",
-        baseline=draft.baseline, target=draft.target, current=draft.baseline, start_date=ctx.today,
+        subject=draft.subject, metric=draft.metric, unit=draft.unit, direction=direction, baseline=baseline,
+        baseline_unit=baseline_unit, target=draft.target, current=None if growth else draft.baseline,
+        start_date=ctx.today,
         deadline=draft.deadline, confidence=draft.confidence, plan=draft.plan, relevance=draft.relevance,
         status=GoalStatus.ACTIVE, lang=lang, created_at=ctx.now, updated_at=ctx.now,
         objective_id=convo.draft.get(OBJECTIVE_KEY),
@@ -328,7 +344,21 @@ def _answer_step(
         updates = read_measurable(text, lang=lang, draft=draft)
         if not updates:
             return [Message(text=t(lang, "feedback.measurable.unreadable", text=escape(text))), _ask(convo, draft, lang)]
+        if _switches_currency(draft, updates, awaiting):
+            convo.pending = {"code": CURRENCY_SWITCH, "target": updates["target"], "unit": updates["unit"]}
+            return [goal_blocks.currency_question(lang, draft, float(str(updates["target"])), str(updates["unit"]))]
+        before = (draft.target, draft.baseline)
         _apply(draft, updates)
+        if before[0] is not None:
+            # A new answer replaces what was there (the target, maybe its starting point): say what it is now.
+            return _measure_changed(convo, draft, ctx, before)
+    elif step == BASE_STEP:
+        base = read_base(text, lang=lang, metric=draft.metric)
+        if base.problem is not None:
+            return [goal_blocks.base_problem(lang, base.problem, base.amount, draft, text), _ask(convo, draft, lang)]
+        draft.base_amount, draft.base_unit = base.amount, base.unit
+        convo.draft = _keep_flags(convo.draft, draft)
+        return [goal_blocks.base_recorded(lang, draft), *_after_answer(convo, draft, ctx, answered=(step,))]
     elif step == "achievable":
         confidence, plan = read_confidence(text, lang)
         if awaiting == "no_plan" and draft.confidence is not None and (confidence is None or plan):
@@ -354,6 +384,36 @@ def _answer_step(
         draft.notes = tuple(n for n in draft.notes if n.code not in ("deadline", "fiscal_deadline"))
     convo.draft = _keep_flags(convo.draft, draft)
     return _after_answer(convo, draft, ctx, answered=(step,))
+
+
+def _measure_changed(convo: Conversation, draft: GoalDraft, ctx: RequestContext,
+                     before: tuple[float | None, float | None]) -> list[Message]:
+    """Say what a changed Measurable answer recorded, with the goal sentence's number rewritten to match it.
+
+    "from €100k to €1M" answered with "€150k": the sentence would still say €1M on the summary card. When the old
+    number appears once in it, it is rewritten ("to €150k") and said; otherwise the sentence stays as typed.
+    """
+    pairs = [(before[0], draft.target), (before[1], draft.baseline)]
+    rewritten = retitle(draft.text, lang=ctx.lang, changes=pairs) if draft.text else None
+    title = rewritten if rewritten not in (None, draft.text) else None
+    if title is not None:
+        draft.text = title
+    convo.draft = _keep_flags(convo.draft, draft)
+    return [goal_blocks.measure_recorded(ctx.lang, draft, title),
+            *_after_answer(convo, draft, ctx, answered=("measurable",))]
+
+
+def _switches_currency(draft: GoalDraft, updates: dict[str, Any], awaiting: str | None) -> bool:
+    """Whether a new Measurable answer would move the goal to another currency without saying where it starts.
+
+    "$1.5M" answering a warning about a goal from €100,000 would drop the starting point and switch currency:
+    that is asked, never done silently. "from $110k to $1.5M" says both, and is taken as it is.
+    """
+    new_unit = updates.get("unit")
+    if draft.unit not in CURRENCIES or new_unit not in CURRENCIES or new_unit == draft.unit:
+        return False
+    drops_start = draft.baseline is not None and updates.get("baseline", draft.baseline) is None
+    return drops_start or (awaiting in TARGET_CODES and updates.get("baseline") is None)
 
 
 def _unusable_deadline(parsed: ParsedGoal, draft: GoalDraft, lang: str) -> list[Message]:
@@ -441,6 +501,8 @@ def _ask(convo: Conversation, draft: GoalDraft, lang: str) -> Message:
         return goal_blocks.summary_card(lang, draft, [], convo.card_key)
     if convo.step == CHOOSE:
         return goal_blocks.choose_part(lang, convo.card_key)
+    if convo.step == BASE_STEP:
+        return goal_blocks.base_question(lang, draft)
     if convo.step == "relevant" and convo.draft.get(OBJECTIVES_KEY):
         return goal_blocks.question(lang, convo.step, draft, objectives=convo.draft[OBJECTIVES_KEY])
     return goal_blocks.question(lang, convo.step, draft)

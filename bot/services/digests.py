@@ -130,7 +130,7 @@ def _recent(text: str | None, weeks: dict[str, date]) -> tuple[tuple[date, float
 def row_goal(row: Any, zone: ZoneInfo, *, today: date, weeks: dict[str, date] | None = None) -> DigestGoal:
     """One row of the digest query as the goal the digest shows, with the model's standing."""
     # Unpacked by position (the order of digest_rows' columns): a 2,000-goal digest reads ~50,000 values.
-    (goal_id, owner, title, unit, metric, direction, baseline, target, current, start, deadline, status,
+    (goal_id, owner, title, unit, metric, direction, baseline, baseline_unit, target, current, start, deadline, status,
      adjusted_at, closed_at, override, recent, below, this_week, last_week, last_answered_at, last_value, last_mood,
      last_note, last_blocker) = row
     kind = kind_of(direction, unit, metric)
@@ -139,6 +139,7 @@ def row_goal(row: Any, zone: ZoneInfo, *, today: date, weeks: dict[str, date] | 
         current=None if current is None else float(current), start=start, deadline=deadline, unit=unit,
         closed_as=None if status == "active" else status, override=bool(override), history=_recent(recent, {} if weeks is None else weeks),
         base_amount=float(baseline) if kind is Kind.GROWTH and baseline else None,
+        base_unit=baseline_unit if kind is Kind.GROWTH else None,
         below_count=None if below is None else int(below),
     )
     last = None

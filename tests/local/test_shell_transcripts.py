@@ -69,6 +69,7 @@ def test_a_conversation_in_english(tmp_path: Path) -> None:
         "yes",
         "/goal increase sales of product X by 15% next quarter",
         ":press m1 3",  # Cancel on the saved goal's old card: it must not touch the new conversation
+        "€200k",  # +15% of what: the amount sales start from
         "8 - 40 deals in the pipeline",
         ":help",
         ":nonsense",
@@ -78,6 +79,8 @@ def test_a_conversation_in_english(tmp_path: Path) -> None:
     assert "(no choice" not in out and "LookupError" not in out
     assert said("en", "goal.saved", title="win 10 new clients in the next six months", date="X").split("X")[0] in out
     assert said("en", "goal.card_inactive") in after(out, ":press m1 3")
+    assert said("en", "goal.base_recorded", base="€200,000", metric="sales", growth="+15%",
+                amount="€230,000") in after(out, "€200k")
     assert said("en", "ask.relevant", example="").split("?")[0] in after(out, "8 - 40 deals in the pipeline")
     assert "you> /goal win 10" in out  # who typed what
     for usage, _, example in COMMANDS:  # :help lists every command with an example, and --user

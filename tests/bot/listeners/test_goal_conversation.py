@@ -35,9 +35,15 @@ def test_full_sentence_asks_only_for_what_is_missing(workspace: LocalWorkspace) 
     workspace.command("increase sales of product X by 15% next quarter", user="U1")
     texts = dm_texts(workspace, "U1")
     assert "product X" in texts[0] and "31 March 2027" in texts[0]
-    assert t("en", "ask.achievable") in texts[-1]
+    # +15% of what? The one thing the sentence leaves out is the amount sales start from.
+    assert t("en", "ask.base", growth="+15%", metric="sales", example="€200,000") in texts[-1]
     specific = t("en", "ask.specific", example=t("en", "examples.specific.revenue"))
     assert not any(specific in text or t("en", "ask.time_bound") in text for text in texts)
+    workspace.say("€200k", user="U1")
+    recorded, asked = dm_texts(workspace, "U1")[-2:]
+    assert t("en", "goal.base_recorded", base="€200,000", metric="sales", growth="+15%",
+             amount="€230,000") in recorded
+    assert t("en", "ask.achievable") in asked
 
     workspace.say("8 - 40 deals in pipeline and two demos a week", user="U1")
     assert t("en", "ask.relevant", example=t("en", "examples.relevant.revenue")) in dm_texts(workspace, "U1")[-1]
@@ -261,12 +267,16 @@ def test_growth_without_a_baseline_is_questioned_but_can_be_kept(workspace: Loca
     warning = t("en", "feedback.achievable.growth_far_beyond_any", growth="250%", target="250%")
     assert any(warning in text for text in dm_texts(workspace, "U1"))
     workspace.say("yes", user="U1")
+    assert t("en", "ask.base", growth="+250%", metric="sales", example="€200,000") in dm_texts(workspace, "U1")[-1]
+    workspace.say("€100k", user="U1")
     assert t("en", "ask.achievable") in dm_texts(workspace, "U1")[-1]
 
 
 def test_unrealistic_target_can_be_replaced_instead_of_kept(workspace: LocalWorkspace) -> None:
     workspace.command("increase sales of product X by 250% next quarter", user="U1")
     workspace.say("25%", user="U1")
+    assert t("en", "feedback.measurable.measure_recorded", measure="sales up 25%") in dm_texts(workspace, "U1")[-2]
+    workspace.say("€100k", user="U1")
     workspace.say("8 - two demos a week", user="U1")
     workspace.say("grow EMEA revenue", user="U1")
     workspace.say("yes", user="U1")
