@@ -218,9 +218,10 @@ def closed(lang: str, goal: Any, *, override: bool = False) -> Message:
     return Message(text=text, blocks=[section(text)])
 
 
-def needs_override(lang: str, goal: Any, shown: str) -> Message:
+def needs_override(lang: str, goal: Any, shown_at: str) -> Message:
     """"It shows 0 of 12 clients: mark it as achieved anyway? Say why" — nothing is closed until the owner does."""
-    text = t(lang, "manage.close.needs_override", id=goal.id, title=escape(clip(goal.title, 300)), shown=shown)
+    text = t(lang, "manage.close.needs_override", id=goal.id, title=escape(clip(goal.title, 300)),
+             shown_at=shown_at)
     return Message(text=text, blocks=[section(text)])
 
 

@@ -14,7 +14,7 @@ from bot.blocks.standing import forecast_line, measure_text, progress_text, stan
 from bot.rules.goals import METRIC_UNITS, MONEY_METRICS, RATE_METRICS, ReadingNote
 from bot.rules.progress import Kind, grown_amount
 from bot.rules.smart import GoalDraft, SmartIssue
-from prompts import at_amount, currency_name, fmt_amount, fmt_date, fmt_number, t, tn
+from prompts import at_amount, currency_name, fmt_amount, fmt_date, fmt_number, phrase, t, tn
 
 
 def _lookup(lang: str, group: str, key: str | None) -> str:
@@ -53,7 +53,10 @@ def describe_measure(lang: str, draft: Any) -> str:
     if key == "measure.increase_count" and draft.metric in ("new_clients", "new_accounts"):
         target = f"{fmt_number(lang, draft.target)} {metric}"  # "10 new clients" reads better than "10 clients"
     return t(lang, key, metric=metric, target=target, baseline=fmt_amount(lang, draft.baseline, draft.unit),
-             target_at=at_amount(lang, draft.target, draft.unit))
+             target_at=at_amount(lang, draft.target, draft.unit),
+             target_to=phrase(lang, "to", draft.target, draft.unit),
+             target_by=phrase(lang, "by", draft.target, draft.unit),
+             baseline_from=phrase(lang, "from", draft.baseline, draft.unit))
 
 
 def understood(lang: str, draft: GoalDraft) -> Message:
@@ -107,7 +110,8 @@ def base_problem(lang: str, problem: str, amount: float | None, draft: GoalDraft
                     euro=fmt_amount(lang, amount, "EUR"), dollar=fmt_amount(lang, amount, "USD"))
     else:
         message = t(lang, f"feedback.measurable.base_{problem}", text=escape(clip(text, 200)),
-                    growth=_growth(lang, draft), example=_base_example(lang, draft))
+                    growth=_growth(lang, draft), growth_by=phrase(lang, "by", draft.target, "%"),
+                    example=_base_example(lang, draft))
     return Message(text=message, blocks=[section(message)])
 
 
@@ -151,8 +155,13 @@ def feedback(lang: str, issue: SmartIssue, draft: GoalDraft, warning: bool = Fal
     example_part = issue.part if issue.part in ("specific", "relevant") else "specific"
     params.setdefault("example", t(lang, f"examples.{example_part}.{draft.type}"))
     params.setdefault("target", fmt_amount(lang, draft.target, draft.unit))
+    target = issue.params.get("target", draft.target)
+    target_value = float(target) if isinstance(target, (int, float)) else draft.target
+    params["target_of"] = phrase(lang, "of", target_value, draft.unit)  # "un target del 120%"
+    params["target_the"] = phrase(lang, "the", target_value, draft.unit)  # "ma l'80% è realistico?"
     params.setdefault("baseline", fmt_amount(lang, draft.baseline, draft.unit))
     if "growth" in params and isinstance(params["growth"], (int, float)):
+        params["growth_by"] = phrase(lang, "by", float(params["growth"]), "%")
         params["growth"] = fmt_amount(lang, float(params["growth"]), "%")
     text = t(lang, f"feedback.{issue.part}.{code}", **params)
     if warning:

@@ -22,7 +22,7 @@ from bot.rules.progress import (
     progress_bar,
     standing,
 )
-from prompts import at_amount, fmt_amount, fmt_date, fmt_number, t, the_amount, tn, unit_name
+from prompts import at_amount, fmt_amount, fmt_date, fmt_number, phrase, t, the_amount, tn, unit_name
 
 __all__ = [
     "bar",
@@ -178,9 +178,9 @@ def forecast_line(lang: str, item: Standing) -> str:
     low, high = _rounded(result.low, unit), _rounded(result.high, unit)
     if low == high:
         return t(lang, "forecast.at", value=fmt_amount(lang, low, unit), deadline=deadline,
-                 target=fmt_amount(lang, g.target, unit))
+                 target_of=phrase(lang, "of", g.target, unit))
     return t(lang, "forecast.between", low=fmt_amount(lang, low, unit), high=fmt_amount(lang, high, unit),
-             deadline=deadline, target=fmt_amount(lang, g.target, unit))
+             deadline=deadline, target_of=phrase(lang, "of", g.target, unit))
 
 
 def title_text(lang: str, goal: Any, limit: int = TITLE_LIMIT) -> str:

@@ -24,7 +24,7 @@ from bot.rules.progress import Kind, can_close_as_achieved, kind_of
 from bot.rules.smart import TARGET_CODES, GoalDraft, check_part
 from bot.rules.statuses import CLOSING, GoalStatus
 from bot.rules.titles import retitle
-from prompts import fmt_date, fmt_number, keys, t
+from prompts import fmt_date, fmt_number, keys, phrase, t
 from storage.models import Goal, GoalRevision
 from storage.repositories import add_revision, get_goal, list_goals
 
@@ -431,13 +431,14 @@ class CloseDecision:
 
     status: GoalStatus | None  # achieved to close; None to ask the owner first
     override: bool
-    shown: str  # what the numbers show ("0 of 12 clients"), for the question
+    shown: str  # what the numbers show, after "at" ("at 0 of 12 clients", "allo 0% su 15%"), for the question
 
 
 def decide_achieved(lang: str, goal: Goal, *, today: date, note: str | None) -> CloseDecision:
     """Achieved when the numbers say so; else only as an explicit override whose reason is the note."""
     numbers = numbers_of(goal)
-    shown = value_of_target(lang, standing_of(goal, today).value, goal.target, goal.unit)
+    value = standing_of(goal, today).value
+    shown = phrase(lang, "at", value, goal.unit, value_of_target(lang, value, goal.target, goal.unit))
     if can_close_as_achieved(numbers, today):
         return CloseDecision(GoalStatus.ACHIEVED, False, shown)
     if (note or "").strip():

@@ -103,7 +103,7 @@ def test_vague_goal_gets_specific_example(workspace: LocalWorkspace) -> None:
 def test_impossible_retention_target_is_questioned(workspace: LocalWorkspace) -> None:
     workspace.command("keep a 120% customer retention rate over the next year", user="U1")
     texts = dm_texts(workspace, "U1")
-    warning = t("en", "feedback.achievable.retention_over_100", target="120%")
+    warning = t("en", "feedback.achievable.retention_over_100", target_of="of 120%")
     assert any(warning in text for text in texts)
     assert conversation_step(workspace, "U1") == "measurable"
     workspace.say("92%", user="U1")
@@ -112,8 +112,8 @@ def test_impossible_retention_target_is_questioned(workspace: LocalWorkspace) ->
 
 def test_growth_far_beyond_baseline_can_be_kept_with_yes(workspace: LocalWorkspace) -> None:
     workspace.command("grow ARR on my EMEA accounts from €100k to €500k by end of 2027", user="U1")
-    warning = t("en", "feedback.achievable.growth_far_beyond_baseline", growth="400%", baseline="€100,000",
-                target="€500,000")
+    warning = t("en", "feedback.achievable.growth_far_beyond_baseline", growth_by="by 400%", baseline="€100,000",
+                target_the="€500,000")
     assert any(warning in text for text in dm_texts(workspace, "U1"))
     workspace.say("yes", user="U1")
     assert t("en", "ask.achievable") in dm_texts(workspace, "U1")[-1]
@@ -264,7 +264,7 @@ def test_message_without_a_conversation_points_to_the_command(workspace: LocalWo
 
 def test_growth_without_a_baseline_is_questioned_but_can_be_kept(workspace: LocalWorkspace) -> None:
     workspace.command("increase sales of product X by 250% next quarter", user="U1")
-    warning = t("en", "feedback.achievable.growth_far_beyond_any", growth="250%", target="250%")
+    warning = t("en", "feedback.achievable.growth_far_beyond_any", growth_by="by 250%", target_the="250%")
     assert any(warning in text for text in dm_texts(workspace, "U1"))
     workspace.say("yes", user="U1")
     assert t("en", "ask.base", growth="+250%", metric="sales", example="€200,000") in dm_texts(workspace, "U1")[-1]

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from bot import ids
 from bot.local.workspace import LocalWorkspace
-from prompts import at_amount, currency_name, fmt_amount, fmt_date, fmt_number, t, tn, unit_name
+from prompts import at_amount, currency_name, fmt_amount, fmt_date, fmt_number, phrase, t, tn, unit_name
 from storage.models import Goal, GoalRevision, UserPref
 from tests.bot.checkin_support import (
     add_goal,
@@ -49,7 +49,8 @@ def test_a_percentage_on_a_growth_goal_is_asked_back_with_the_models_readings(
     question = thread_messages(workspace, user, card)[-1]
     assert t(lang, "checkin.ask.growth_percent") in all_text(question)
     assert labels(question) == [t(lang, "checkin.ask.pick_of_the_way", value=fmt_amount(lang, 12.75, "%")),
-                                t(lang, "checkin.ask.pick_growth", value="85%"),
+                                # "Crescita dell'85%", not "del 85%"
+                                t(lang, "checkin.ask.pick_growth", value_by=phrase(lang, "by", 85, "%")),
                                 t(lang, "checkin.ask.pick_of_start", value="-15%")]
     workspace.click(question, ids.ACTION_CHECKIN_PICK, user=user, value=question["blocks"][1]["elements"][0]["value"])
     assert goal_of(workspace, goal_id).current == 12.75
@@ -338,11 +339,11 @@ def test_a_target_in_another_currency_after_the_realism_warning_is_asked_and_kee
                       unit=currency_name(lang, "USD"), same=fmt_amount(lang, 1_500_000, "EUR")) in asked
     workspace.say("sì" if lang == "it" else "yes", user=user)
     measure = t(lang, "measure.increase_from", metric=t(lang, "metrics.sales"),
-                baseline=fmt_amount(lang, 100_000, "EUR"), target=fmt_amount(lang, 1_500_000, "EUR"))
+                baseline_from=phrase(lang, "from", 100_000, "EUR"), target_to=phrase(lang, "to", 1_500_000, "EUR"))
     assert t(lang, "feedback.measurable.measure_recorded", measure=measure) in dm_texts(workspace, user)[-2]
     workspace.say("150.000 €" if lang == "it" else "€150k", user=user)  # still far: a new value in euros
     measure = t(lang, "measure.increase_from", metric=t(lang, "metrics.sales"),
-                baseline=fmt_amount(lang, 100_000, "EUR"), target=fmt_amount(lang, 150_000, "EUR"))
+                baseline_from=phrase(lang, "from", 100_000, "EUR"), target_to=phrase(lang, "to", 150_000, "EUR"))
     assert t(lang, "feedback.measurable.measure_recorded", measure=measure) in dm_texts(workspace, user)[-2]
     _finish(workspace, user, lang)
     [goal] = _goals(workspace, user)
@@ -356,5 +357,5 @@ def test_start_and_target_both_in_another_currency_switch_it_and_say_so(
     workspace.command("increase sales of product X from €100k to €1M by 30 June", user=user)
     workspace.say("da 110.000 $ a 300.000 $" if lang == "it" else "from $110k to $300k", user=user)
     measure = t(lang, "measure.increase_from", metric=t(lang, "metrics.sales"),
-                baseline=fmt_amount(lang, 110_000, "USD"), target=fmt_amount(lang, 300_000, "USD"))
+                baseline_from=phrase(lang, "from", 110_000, "USD"), target_to=phrase(lang, "to", 300_000, "USD"))
     assert t(lang, "feedback.measurable.measure_recorded", measure=measure) in dm_texts(workspace, user)[-2]

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from bot import ids
 from bot.local.workspace import LocalWorkspace
-from prompts import fmt_date, t, unit_name
+from prompts import fmt_date, phrase, t, unit_name
 from storage.models import CheckIn, Goal, GoalRevision
 from tests.bot.conftest import NOW, all_text, dm_texts, last_bot_message
 
@@ -222,7 +222,7 @@ def test_an_impossible_target_is_refused_with_the_smart_feedback(workspace: Loca
                        target=90.0, title="keep a 90% retention rate")
     workspace.command("edit", user="U1")
     body = ack_body(submit_edit(workspace, "U1", target="120", reason="stretch"))
-    assert t("en", "feedback.achievable.retention_over_100", target="120%") in body["errors"][ids.BLOCK_EDIT_TARGET]
+    assert t("en", "feedback.achievable.retention_over_100", target_of="of 120%") in body["errors"][ids.BLOCK_EDIT_TARGET]
     assert goal_of(workspace, goal_id).target == 90
 
 
@@ -334,7 +334,7 @@ def test_done_on_an_unmet_goal_asks_and_an_override_is_kept_in_the_history(
     assert goal_of(workspace, goal_id).status == "active"
     shown = t(lang, "measure.of_count", current="0", target="12", unit=unit_name(lang, "clients", 12))
     assert t(lang, "manage.close.needs_override", id=goal_id, title="acquire 10 new clients in the next six months",
-             shown=shown) in ephemeral_texts(workspace, user)[-1]
+             shown_at=phrase(lang, "at", 0, "clients", shown)) in ephemeral_texts(workspace, user)[-1]
 
     workspace.command(f"{done} {goal_id} the customer signed a framework deal worth more", user=user)
     goal = goal_of(workspace, goal_id)
