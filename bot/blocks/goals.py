@@ -31,6 +31,11 @@ def describe_measure(lang: str, draft: Any) -> str:
     """Say how the goal is measured: '+15%', 'from €100,000 to €120,000', 'at least 90%'."""
     if draft.target is None:
         return t(lang, "summary.not_set")
+    if not isinstance(draft, GoalDraft) and getattr(draft, "baseline_unit", None) is not None:
+        # A stored growth goal keeps the amount it grows from as its baseline, in its own unit: say it so.
+        draft = GoalDraft(text="", type=draft.type, subject=None, metric=draft.metric, unit=draft.unit,
+                          direction=draft.direction, baseline=None, target=draft.target, deadline=None,
+                          base_amount=draft.baseline, base_unit=draft.baseline_unit)
     metric = _lookup(lang, "metrics", draft.metric)
     target = fmt_amount(lang, draft.target, draft.unit)
     if draft.direction == "maintain":

@@ -33,8 +33,8 @@ def change_text(lang: str, change: float, unit: str | None) -> str:
 
 
 def echo_line(lang: str, unit: str | None, value: float, change: float | None) -> str:
-    """What was recorded, as understood: "✅ Recorded *7* clients (+3)."."""
-    amount = amount_text(lang, value, unit)
+    """What was recorded, as understood: "✅ Recorded *7* clients (+3).", "✅ Ho registrato il *12,5%*"."""
+    amount = phrase(lang, "the", value, unit, amount_text(lang, value, unit))
     if change is None:
         return t(lang, "checkin.recorded.first", amount=amount)
     if change == 0:

@@ -53,6 +53,7 @@ __all__ = [
     "forecast",
     "gain",
     "grown_amount",
+    "growth_percent",
     "growth_target_amount",
     "is_reached",
     "kind_of",
@@ -371,6 +372,11 @@ def standing(g: GoalNumbers, today: date) -> Standing:
 def grown_amount(base: float, percent: float) -> float:
     """The amount `base` becomes after growing by `percent`: 200,000 up 15% is 230,000."""
     return base * (1 + percent / 100)
+
+
+def growth_percent(base: float, amount: float) -> float:
+    """How much `amount` has grown over `base`, in percent: 230,000 over 200,000 is 15."""
+    return (amount / base - 1) * 100
 
 
 def growth_target_amount(g: GoalNumbers) -> float | None:

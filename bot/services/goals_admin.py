@@ -24,7 +24,7 @@ from bot.rules.progress import Kind, can_close_as_achieved, kind_of
 from bot.rules.smart import TARGET_CODES, GoalDraft, check_part
 from bot.rules.statuses import CLOSING, GoalStatus
 from bot.rules.titles import retitle
-from prompts import fmt_date, fmt_number, keys, phrase, t
+from prompts import fmt_amount, fmt_date, fmt_number, keys, phrase, t
 from storage.models import Goal, GoalRevision
 from storage.repositories import add_revision, get_goal, list_goals
 
@@ -140,7 +140,9 @@ def form_texts(lang: str, goal: Goal) -> dict[str, str]:
         "deadline": fmt_date(lang, goal.deadline),
         "metric": goal.metric or NONE_CHOICE,
         "unit": goal.unit or NONE_CHOICE,
-        "baseline": "" if goal.baseline is None else fmt_number(lang, goal.baseline),
+        # A growth goal's starting point is an amount in its own currency: shown (and typed back) with it.
+        "baseline": "" if goal.baseline is None else (fmt_amount(lang, goal.baseline, goal.baseline_unit)
+                                                      if goal.baseline_unit else fmt_number(lang, goal.baseline)),
     }
 
 

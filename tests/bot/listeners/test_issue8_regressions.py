@@ -359,3 +359,22 @@ def test_start_and_target_both_in_another_currency_switch_it_and_say_so(
     measure = t(lang, "measure.increase_from", metric=t(lang, "metrics.sales"),
                 baseline_from=phrase(lang, "from", 110_000, "USD"), target_to=phrase(lang, "to", 300_000, "USD"))
     assert t(lang, "feedback.measurable.measure_recorded", measure=measure) in dm_texts(workspace, user)[-2]
+
+
+@pytest.mark.parametrize("lang,user,reply", [("it", "U2", "siamo a 210.000 €"), ("en", "U1", "we're at €210k")])
+def test_an_amount_on_a_growth_goal_is_read_against_its_starting_amount(
+    workspace: LocalWorkspace, lang: str, user: str, reply: str,
+) -> None:
+    goal_id = add_goal(workspace, user, title="aumentare le vendite del prodotto X del 15% nel prossimo trimestre",
+                       target=15, unit="%", baseline=200_000, current=None, metric="sales", type_="revenue",
+                       lang=lang)
+    with workspace.deps.sessions() as session:
+        session.get(Goal, goal_id).baseline_unit = "EUR"  # type: ignore[union-attr]
+        session.commit()
+    run(workspace)
+    card = last_card(workspace, user)
+    workspace.say(reply, user=user, thread_ts=card["ts"])
+    assert goal_of(workspace, goal_id).current == 5  # €210,000 on €200,000: +5%, as the card's measure says
+    answer = thread_answers(workspace, user, card)[-1]
+    assert t(lang, "measure.growth_amount", amount=fmt_amount(lang, 230_000, "EUR"), target="15%",
+             base=fmt_amount(lang, 200_000, "EUR")) in answer
