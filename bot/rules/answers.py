@@ -91,6 +91,14 @@ def read_measurable(text: str, *, lang: str, draft: GoalDraft) -> dict[str, obje
     if metric != draft.metric:
         updates["metric"] = metric
     direction = find_direction(text) or draft.direction
+    if measure.growth_base:
+        # "15% from €200k": the percentage and the amount it grows from, asked apart otherwise.
+        updates.update(base_amount=measure.baseline, base_unit=measure.baseline_unit, target=measure.target)
+        if unit != draft.unit:
+            updates["unit"] = unit
+        if direction != draft.direction:
+            updates["direction"] = direction
+        return updates
     baseline = measure.baseline if measure.baseline is not None else draft.baseline
     target = measure.target
     if measure.baseline is not None and find_direction(text) is None and target != measure.baseline:

@@ -79,7 +79,7 @@ class GoalDraft:
         return cls(
             text=parsed.text, type=parsed.type, subject=parsed.subject, metric=parsed.metric, unit=parsed.unit,
             direction=parsed.direction, baseline=parsed.baseline, target=parsed.target, deadline=parsed.deadline,
-            notes=parsed.notes,
+            notes=parsed.notes, base_amount=parsed.base_amount, base_unit=parsed.base_unit,
         )
 
 
