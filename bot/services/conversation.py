@@ -173,7 +173,7 @@ def handle(session: Session, ctx: RequestContext, text: str) -> list[Message] | 
         return [Message(text=t(lang, "goal.confirm_hint"))]
     if convo.pending and convo.pending.get("code") == CURRENCY_SWITCH and intent == "yes":
         # "Did you mean €1,500,000?" — yes: the target in the goal's currency, its starting point kept.
-        before = (draft.target, draft.baseline)
+        before = (draft.target, draft.baseline, draft.unit)
         draft.target = float(convo.pending["target"])
         convo.pending = None
         return _measure_changed(convo, draft, ctx, before)
@@ -347,7 +347,7 @@ def _answer_step(
         if _switches_currency(draft, updates, awaiting):
             convo.pending = {"code": CURRENCY_SWITCH, "target": updates["target"], "unit": updates["unit"]}
             return [goal_blocks.currency_question(lang, draft, float(str(updates["target"])), str(updates["unit"]))]
-        before = (draft.target, draft.baseline)
+        before = (draft.target, draft.baseline, draft.unit)
         _apply(draft, updates)
         if before[0] is not None:
             # A new answer replaces what was there (the target, maybe its starting point): say what it is now.
@@ -387,14 +387,16 @@ def _answer_step(
 
 
 def _measure_changed(convo: Conversation, draft: GoalDraft, ctx: RequestContext,
-                     before: tuple[float | None, float | None]) -> list[Message]:
+                     before: tuple[float | None, float | None, str | None]) -> list[Message]:
     """Say what a changed Measurable answer recorded, with the goal sentence's number rewritten to match it.
 
     "from €100k to €1M" answered with "€150k": the sentence would still say €1M on the summary card. When the old
-    number appears once in it, it is rewritten ("to €150k") and said; otherwise the sentence stays as typed.
+    number appears once in it, it is rewritten ("to €150k") and said; otherwise (or when the unit changed, so the
+    words name another thing) the sentence stays as typed.
     """
     pairs = [(before[0], draft.target), (before[1], draft.baseline)]
-    rewritten = retitle(draft.text, lang=ctx.lang, changes=pairs) if draft.text else None
+    same_unit = before[2] == draft.unit
+    rewritten = retitle(draft.text, lang=ctx.lang, changes=pairs) if draft.text and same_unit else None
     title = rewritten if rewritten not in (None, draft.text) else None
     if title is not None:
         draft.text = title
