@@ -28,6 +28,9 @@ demo: $(STAMP)
 # TEST_WORKERS processes (pytest-xdist; each has its own SQLite files and PostgreSQL schema). Many tests wait on
 # HTTP round trips and subprocesses, so more workers than cores still helps; TEST_WORKERS=0 runs in one process.
 TEST_WORKERS ?= 4
+# Bytecode is cached even where PYTHONDONTWRITEBYTECODE is set (it is on our machines): without it each worker
+# rewrites every test module's asserts and compiles the project again, some 2 s of CPU per worker and run.
+test test-sqlite test-postgres: export PYTHONDONTWRITEBYTECODE :=
 test: $(STAMP)
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 

@@ -76,27 +76,14 @@ KINDS = ("help",) * 3 + ("list",) * 3 + ("goal",) * 4
 
 def run_fake_slack(team_id: str, conn: Connection) -> None:
     """Child process: serve the fake Web API with the bench's users until told to stop; report what it saw."""
-    from slackfake.web_api import FakeSlackWebAPI
+    from _support import counting_fake
 
-    fake = FakeSlackWebAPI(team_id=team_id, record_calls=False, validate=True)
-    fake.start()
-    for user_id, locale in USERS:
-        fake.add_user(user_id, name=user_id.lower(), tz="Europe/Rome", locale=locale)
-    seen = {"answers": 0}
-    lock = threading.Lock()
-
-    def count(kind: str, _payload: dict[str, Any]) -> None:
-        if kind in ("message", "ephemeral", "response", "update"):
-            with lock:
-                seen["answers"] += 1
-
-    fake.subscribe(count)
+    fake, answers = counting_fake(team_id, USERS)
     conn.send(fake.root_url)
     while True:
         command = conn.recv()
         if command == "count":
-            with lock:
-                conn.send(seen["answers"])
+            conn.send(answers())
         elif command == "stop":
             fake.stop()
             conn.send("stopped")
@@ -172,11 +159,13 @@ def run_server(which: str, api_url: str, database_url: str, log_path: str, conn:
 
 @dataclass
 class Planned:
-    """One request of the schedule: when it must leave, and the form body Slack would send."""
+    """One request of the schedule: when it must leave, and the form body Slack would send (with `headers`, a
+    request signed beforehand, of any content type; without, a slash command signed as it leaves)."""
 
     at: float
     kind: str
     body: str
+    headers: dict[str, str] | None = None
 
 
 @dataclass
@@ -220,11 +209,12 @@ def plan_warmup(team_id: str, fake_url: str) -> list[list[Planned]]:
     return [first, plan_requests(10, 2, team_id, fake_url, seed=-1)]
 
 
-def send_one(port: int, body: str, timeout: float) -> int:
-    """POST one signed slash command on a fresh connection (no keep-alive, like Slack); return the status."""
+def send_one(port: int, body: str, timeout: float, signed: dict[str, str] | None = None) -> int:
+    """POST one signed request on a fresh connection (no keep-alive, like Slack); return the status."""
     from slackfake.payloads import FORM, sign_headers
 
-    headers = sign_headers(body, signing_secret=SIGNING_SECRET, timestamp=int(time.time()), content_type=FORM)
+    headers = dict(signed) if signed is not None else sign_headers(
+        body, signing_secret=SIGNING_SECRET, timestamp=int(time.time()), content_type=FORM)
     headers["Connection"] = "close"
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     try:
@@ -244,7 +234,7 @@ def run_load(port: int, planned: list[Planned], timeout: float = 10.0) -> list[O
     def fire(index: int, item: Planned) -> None:
         due = start + item.at
         try:
-            status = send_one(port, item.body, timeout)
+            status = send_one(port, item.body, timeout, item.headers)
             latency = time.perf_counter() - due
             ok = status == 200 and latency <= SLACK_ACK_TIMEOUT_S
             error = "" if ok else (f"HTTP {status}" if status != 200 else "slower than 3 s")
@@ -324,10 +314,10 @@ def logged_problems(log_path: Path) -> list[str]:
     return problems
 
 
-def print_table(rows: list[Row], rate: float, seconds: float, database: str) -> None:
+def print_table(rows: list[Row], rate: float, seconds: float, database: str, load: str) -> None:
     """The table the README quotes."""
     print(f"ack latency: {rate:g} req/s for {seconds:g} s per app, open loop, new connection per request, "
-          f"{os.cpu_count()} CPUs, database {database}")
+          f"{os.cpu_count()} CPUs, database {database}, load average {load} (the machine is shared)")
     header = f"{'app':<8} {'requests':>8} {'errors':>6} {'p50 ms':>7} {'p90':>7} {'p99':>7} {'max':>8} " \
              f"{'answers':>7} {'drain s':>7}"
     print(header)
@@ -437,6 +427,7 @@ def main(argv: list[str] | None = None) -> int:
     ctx = mp.get_context("spawn")
     team_id = "TB" + uuid.uuid4().hex[:8].upper()  # a fresh team per run, so a shared PostgreSQL stays clean
     apps = ("bare", "edge", "goalbot")
+    load_before = f"{os.getloadavg()[0]:.1f}"
     with tempfile.TemporaryDirectory(prefix="goalbot-bench-") as tmp:
         database_url = args.database_url or f"sqlite:///{Path(tmp) / 'goalbot.db'}"
         fake_process, fake, fake_url = _start(ctx, run_fake_slack, team_id)
@@ -450,7 +441,7 @@ def main(argv: list[str] | None = None) -> int:
         problems = {app.which: logged_problems(app.log_path) for app in served}
     rows = [summarize(app.which, app.outcomes, app.answers, app.drain_s) for app in served]
     database = "PostgreSQL" if database_url.startswith("postgresql") else "SQLite"
-    print_table(rows, args.rate, args.seconds, database)
+    print_table(rows, args.rate, args.seconds, database, f"{load_before} before / {os.getloadavg()[0]:.1f} after")
     for row in rows:
         if row.error_kinds:
             print(f"{row.app} errors: " + ", ".join(f"{n}× {kind}" for kind, n in row.error_kinds.items()))

@@ -26,13 +26,13 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # bench/_support.py
 
 MONDAY = datetime(2026, 11, 30, 10, 0, tzinfo=UTC)  # 11:00 in Rome: every owner's Monday 09:00 has come
 TEAM = "T0001"
@@ -153,24 +153,6 @@ def minimum_seconds(args: argparse.Namespace) -> float:
     return float(max(workspace, channel))
 
 
-def postgres_schema(url: str) -> tuple[str, Any]:
-    """A private schema for the run; returns its URL and a function that drops it."""
-    from sqlalchemy import create_engine, text
-
-    schema = f"goalbot_bench_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(url)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-
-    def drop() -> None:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
-
-    separator = "&" if "?" in url else "?"
-    return f"{url}{separator}options=-csearch_path%3D{schema}", drop
-
-
 def outbox_counts(database_url: str) -> dict[str, int]:
     from sqlalchemy import func, select
 
@@ -185,6 +167,8 @@ def outbox_counts(database_url: str) -> dict[str, int]:
 
 
 def parent(args: argparse.Namespace) -> int:
+    from _support import postgres_schema
+
     from slackfake.web_api import FakeSlackWebAPI
 
     drop = None

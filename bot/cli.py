@@ -139,13 +139,17 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         if not settings.signing_secret:
             raise SettingsError("SLACK_SIGNING_SECRET is missing: HTTP mode needs it to verify Slack's requests "
                                 "(Slack app settings > Basic Information > Signing Secret).")
-        if not settings.bot_token:
-            raise SettingsError("SLACK_BOT_TOKEN is missing: set the xoxb- bot token from OAuth & Permissions.")
+        if not (settings.bot_token or settings.oauth):
+            raise SettingsError("SLACK_BOT_TOKEN is missing: set the xoxb- bot token from OAuth & Permissions "
+                                "(or SLACK_CLIENT_ID and SLACK_CLIENT_SECRET for installs in several workspaces).")
         if args.workers < 1:
             raise UsageError("--workers must be at least 1.")
         from bot.server import serve_http
 
         return serve_http(settings, args.host, args.port, workers=args.workers, scheduler=not args.no_scheduler)
+    if settings.oauth:
+        raise SettingsError("Installs in several workspaces (SLACK_CLIENT_ID and SLACK_CLIENT_SECRET) need HTTP mode: "
+                            "run `goalbot serve --http`, which also serves /slack/install.")
     if not (settings.app_token and settings.bot_token):
         raise SettingsError("SLACK_APP_TOKEN is missing: Socket Mode needs an xapp- app-level token (or use "
                             "`goalbot serve --http`, or `goalbot shell` to try goalbot without Slack).")
@@ -156,6 +160,9 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     deps = make_deps(settings, system_clock)
     app = build_app(deps)
     leader = None if args.no_scheduler else SchedulerLeader(deps, app.client).start()
+    from bot.server import start_inbox_recovery
+
+    start_inbox_recovery(app, deps)  # what a killed process acked is handled here
     try:
         from slack_bolt.adapter.socket_mode import SocketModeHandler
 
@@ -172,14 +179,13 @@ def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
     """Run only the scheduler (weekly jobs, outbox, housekeeping): for web processes started --no-scheduler."""
     import threading
 
-    from bot.app import make_client
+    from bot.installs import jobs_client, require_credentials
     from bot.jobs.leader import SchedulerLeader
     from bot.runtime import make_deps
 
-    if not settings.bot_token:
-        raise SettingsError("SLACK_BOT_TOKEN is missing: the worker posts to Slack with the xoxb- bot token.")
+    require_credentials(settings)
     deps = make_deps(settings, system_clock)
-    leader = SchedulerLeader(deps, make_client(settings.bot_token, settings.api_url)).start()
+    leader = SchedulerLeader(deps, jobs_client(settings, deps.sessions.kw["bind"])).start()
     try:
         threading.Event().wait()
     except KeyboardInterrupt:

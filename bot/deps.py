@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import threading
+from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
+
+from slack_sdk.oauth.installation_store import InstallationStore
 
 from bot.clock import SYSTEM_TIMER, Clock, Timer
 from bot.services.directory import UserDirectory
@@ -47,43 +50,43 @@ class AckVerdicts:
     save could commit before the ack's check read the goal, and the check then answered "Nothing changed" on a
     modal whose edit had just been saved. The lazy half waits here for the ack's verdict first; with no verdict
     (the ack ran in another process, or took longer than `wait`'s timeout) it checks on its own as before.
+    Bolt queues each ack on the listener pool ahead of its own lazy half, so the wait lasts as long as the check.
+    Verdicts queue per key: the same modal submitted twice (a double click) gives two, one for each lazy half.
     """
 
-    _KEEP = 1000  # verdicts nobody waited for (a lazy half that timed out), dropped oldest first
+    _KEEP = 1000  # keys whose verdicts nobody took (a lazy half that timed out), dropped oldest first
 
     def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._entries: dict[str, tuple[threading.Event, list[bool]]] = {}
-
-    def _entry(self, key: str) -> tuple[threading.Event, list[bool]]:
-        with self._lock:
-            entry = self._entries.get(key)
-            if entry is None:
-                entry = self._entries[key] = (threading.Event(), [])
-                while len(self._entries) > self._KEEP:
-                    self._entries.pop(next(iter(self._entries)))
-            return entry
+        self._changed = threading.Condition()
+        self._verdicts: dict[str, deque[bool]] = {}
 
     def give(self, key: str, accepted: bool) -> None:
         """Record the ack's verdict: True when the modal closed, False when it stayed open (errors, warnings)."""
-        event, verdict = self._entry(key)
-        verdict.append(accepted)
-        event.set()
+        with self._changed:
+            self._verdicts.setdefault(key, deque()).append(accepted)
+            while len(self._verdicts) > self._KEEP:
+                self._verdicts.pop(next(iter(self._verdicts)))
+            self._changed.notify_all()
 
     def wait(self, key: str, timeout: float = 10.0) -> bool | None:
         """The ack's verdict on this submission, or None when none came within `timeout` seconds."""
-        event, verdict = self._entry(key)
-        arrived = event.wait(timeout)
-        with self._lock:
-            self._entries.pop(key, None)
-        return verdict[0] if arrived and verdict else None
+        with self._changed:
+            if not self._changed.wait_for(lambda: bool(self._verdicts.get(key)), timeout):
+                return None
+            queued = self._verdicts[key]
+            verdict = queued.popleft()
+            if not queued:
+                del self._verdicts[key]
+            return verdict
 
 
 def submission_key(body: dict[str, Any]) -> str:
-    """One modal submission: who submitted which view in which state."""
-    view = body.get("view") or {}
-    user = (body.get("user") or {}).get("id")
-    return f"{user}:{view.get('id')}:{view.get('hash')}"
+    """One modal submission: who submitted which view in which state (never raises on a malformed body)."""
+    view = body.get("view")
+    user = body.get("user")
+    view = view if isinstance(view, dict) else {}
+    user = user if isinstance(user, dict) else {}
+    return f"{user.get('id')}:{view.get('id')}:{view.get('hash')}"
 
 
 @dataclass
@@ -97,3 +100,4 @@ class Deps:
     timer: Timer = SYSTEM_TIMER  # elapsed time and waits (rate limits, retries); tests use a virtual one
     directory: UserDirectory = field(default_factory=UserDirectory)  # users.list, cached
     verdicts: AckVerdicts = field(default_factory=AckVerdicts)  # modal acks → their lazy halves
+    installations: InstallationStore | None = None  # OAuth mode: each workspace's bot token (bot/installs.py)

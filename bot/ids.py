@@ -66,3 +66,19 @@ BLOCK_READING_ACTIONS = "reading_actions"
 VIEW_READING_CORRECT = "reading_correct_modal"
 BLOCK_READING_VALUE = "reading_value"
 INPUT_READING_VALUE = "reading_value_input"
+
+# Relevant step of the goal conversation: one button per company objective, and "something else" (typed)
+ACTION_OBJECTIVE = "goal_objective"
+ACTION_OBJECTIVE_OTHER = "goal_objective_other"
+
+# The manager's week: Comment on a report's check-in (a button per report line, a menu for the rest), its modal
+ACTION_WEEK_COMMENT = "week_comment"
+ACTION_WEEK_COMMENT_PICK = "week_comment_pick"
+
+# The DM telling someone who their manager in goalbot now is: "Not my manager" (the button's value is that manager)
+ACTION_TEAM_DECLINE = "team_decline"
+VIEW_COMMENT = "comment_modal"
+BLOCK_COMMENT_GOAL = "comment_goal"
+INPUT_COMMENT_GOAL = "comment_goal_input"
+BLOCK_COMMENT_TEXT = "comment_text"
+INPUT_COMMENT_TEXT = "comment_text_input"

@@ -12,7 +12,7 @@ from storage.migrate import upgrade
 def make_deps(settings: Settings, clock: Clock = system_clock, *, migrate: bool = True,
               timer: Timer = SYSTEM_TIMER) -> Deps:
     """Connect to the database (migrating it to the latest schema) and return the app's dependencies."""
-    engine = make_engine(settings.database_url)
+    engine = make_engine(settings.database_url, settings.db_connections)
     if migrate:
         upgrade(engine)
     return Deps(settings=settings, sessions=make_session_factory(engine), clock=clock, executor=TrackingExecutor(),

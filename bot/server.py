@@ -18,6 +18,7 @@ import signal
 import socket
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from typing import Any
@@ -100,6 +101,7 @@ def serve_process(settings: Settings, host: str, port: int, *, sock: socket.sock
     deps = make_deps(settings, system_clock, migrate=False)
     app = build_app(deps)
     leader = SchedulerLeader(deps, app.client).start() if scheduler else None
+    start_inbox_recovery(app, deps)
     server = make_http_server(app, deps, host, port, sock)
     log.info("serving Slack requests on http://%s:%s/slack/events (pid %s)", host, server.server_port, os.getpid())
     if on_ready is not None:
@@ -117,6 +119,40 @@ def serve_process(settings: Settings, host: str, port: int, *, sock: socket.sock
         if leader is not None:
             leader.stop()
         deps.executor.shutdown(wait=False)
+
+
+def redispatch(app: Any) -> Callable[[dict[str, Any]], None]:
+    """Hand a recorded event to the Bolt app again, as Socket Mode would (its signature was checked on arrival)."""
+    from slack_bolt import BoltRequest
+
+    from bot.delivery import inbox
+
+    def dispatch(body: dict[str, Any]) -> None:
+        app.dispatch(BoltRequest(body=body, mode="socket_mode", context={inbox.REDELIVERY: True}))
+
+    return dispatch
+
+
+def start_inbox_recovery(app: Any, deps: Deps) -> threading.Thread:
+    """At start-up and then every few seconds, handle the events a killed process acked and left unfinished."""
+    from datetime import timedelta
+
+    from bot.delivery import inbox
+
+    grace = timedelta(seconds=deps.settings.inbox_grace_seconds)
+    dispatch = redispatch(app)
+
+    def loop() -> None:
+        while True:
+            try:
+                inbox.redeliver(deps.sessions, deps.clock(), grace, dispatch)
+            except Exception:  # the database may be away for a moment; look again later
+                log.exception("could not look for unfinished events")
+            time.sleep(max(1.0, grace.total_seconds() / 4))
+
+    thread = threading.Thread(target=loop, name="inbox-recovery", daemon=True)
+    thread.start()
+    return thread
 
 
 def serve_http(settings: Settings, host: str, port: int, *, workers: int, scheduler: bool) -> int:

@@ -47,14 +47,36 @@ class Settings:
     response_url_prefixes: tuple[str, ...] = (SLACK_HOOKS_PREFIX,)
     max_body_bytes: int = 262_144
     http_threads: int = 8
+    db_connections: int = 12
     http_connection_limit: int = 1_000
     http_timeout_seconds: int = 30
     log_format: str = "text"
     processed_events_ttl_seconds: int = 3_600
     fingerprints_ttl_seconds: int = 600
     sent_outbox_ttl_days: int = 30
+    # Durability (bot/delivery): conversations.history/replies calls a minute for checking uncertain sends (Slack
+    # allows non-Marketplace apps one), how long a dead process's claim on an outbox row lasts, and how long an
+    # acked event may wait in the inbox before another process handles it.
+    history_calls_per_minute: int = 1
+    outbox_lease_seconds: int = 120
+    inbox_grace_seconds: int = 60
     # The month (1-12) the workspace's fiscal year starts in: "FY27 Q1" and "fine anno fiscale" are read against it.
     fiscal_year_start: int = 1
+    # Installs in several workspaces (OAuth, bot/installs.py): with both set, `serve --http` serves /slack/install.
+    client_id: str | None = None
+    client_secret: str | None = None
+    redirect_uri: str | None = None  # the manifest's redirect URL; Slack uses the app's first one when unset
+
+    @property
+    def oauth(self) -> bool:
+        """True when goalbot is installed through OAuth (each workspace its own bot token), not one SLACK_BOT_TOKEN."""
+        return bool(self.client_id and self.client_secret)
+
+    @property
+    def authorize_url(self) -> str:
+        """Slack's OAuth authorize page, beside the Web API (https://slack.com/oauth/v2/authorize, or the fake's)."""
+        root = self.api_url.removesuffix("/").removesuffix("/api")
+        return f"{root}/oauth/v2/authorize"
 
     @property
     def has_slack(self) -> bool:
@@ -84,6 +106,7 @@ class Settings:
                 "SLACK_APP_TOKEN must be an app-level token starting with xapp- with the connections:write scope "
                 "(Slack app settings > Basic Information > App-Level Tokens)."
             )
+        oauth = _oauth_settings(get, bot_token)
         if app_token and not bot_token:
             raise SettingsError("SLACK_BOT_TOKEN is missing: Socket Mode (SLACK_APP_TOKEN) also needs the xoxb- bot token.")
         api_url = get("SLACK_API_URL") or SLACK_API_DEFAULT
@@ -133,7 +156,25 @@ class Settings:
                                                  get("GOALBOT_SLACK_POSTS_PER_MINUTE") or "300"),
             **_edge_settings(get),
             fiscal_year_start=_month("GOALBOT_FISCAL_YEAR_START", get("GOALBOT_FISCAL_YEAR_START") or "1"),
+            **oauth,
         )
+
+
+def _oauth_settings(get: Callable[[str], str | None], bot_token: str | None) -> dict[str, Any]:
+    """SLACK_CLIENT_ID / SLACK_CLIENT_SECRET / SLACK_REDIRECT_URI: both credentials or neither, and not beside a
+    single SLACK_BOT_TOKEN (which workspace would a request be answered with?)."""
+    client_id, client_secret, redirect_uri = get("SLACK_CLIENT_ID"), get("SLACK_CLIENT_SECRET"), get("SLACK_REDIRECT_URI")
+    if bool(client_id) != bool(client_secret):
+        missing = "SLACK_CLIENT_SECRET" if client_id else "SLACK_CLIENT_ID"
+        raise SettingsError(f"{missing} is missing: installs in several workspaces need both SLACK_CLIENT_ID and "
+                            "SLACK_CLIENT_SECRET (Slack app settings > Basic Information > App Credentials).")
+    if client_id and bot_token:
+        raise SettingsError("Set either SLACK_BOT_TOKEN (one workspace) or SLACK_CLIENT_ID and SLACK_CLIENT_SECRET "
+                            "(installs in any workspace, each with its own token), not both.")
+    if redirect_uri and not redirect_uri.startswith(("https://", "http://")):
+        raise SettingsError("SLACK_REDIRECT_URI must be the redirect URL of the app's OAuth settings, such as "
+                            f"https://your-host/slack/oauth_redirect, not {redirect_uri!r}.")
+    return {"client_id": client_id, "client_secret": client_secret, "redirect_uri": redirect_uri}
 
 
 def _edge_settings(get: Callable[[str], str | None]) -> dict[str, Any]:
@@ -155,11 +196,15 @@ def _edge_settings(get: Callable[[str], str | None]) -> dict[str, Any]:
         "response_url_prefixes": prefixes, "log_format": log_format,
         "max_body_bytes": number("GOALBOT_MAX_BODY_BYTES", 262_144),
         "http_threads": number("GOALBOT_HTTP_THREADS", 8),
+        "db_connections": number("GOALBOT_DB_CONNECTIONS", 12),
         "http_connection_limit": number("GOALBOT_HTTP_CONNECTION_LIMIT", 1_000),
         "http_timeout_seconds": number("GOALBOT_HTTP_TIMEOUT_SECONDS", 30),
         "processed_events_ttl_seconds": number("GOALBOT_PROCESSED_EVENTS_TTL_SECONDS", 3_600),
         "fingerprints_ttl_seconds": number("GOALBOT_FINGERPRINTS_TTL_SECONDS", 600),
         "sent_outbox_ttl_days": number("GOALBOT_SENT_OUTBOX_TTL_DAYS", 30),
+        "history_calls_per_minute": number("GOALBOT_SLACK_HISTORY_CALLS_PER_MINUTE", 1),
+        "outbox_lease_seconds": number("GOALBOT_OUTBOX_LEASE_SECONDS", 120),
+        "inbox_grace_seconds": number("GOALBOT_INBOX_GRACE_SECONDS", 60),
     }
 
 

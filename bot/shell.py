@@ -18,7 +18,6 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from slack_sdk import WebClient
 from sqlalchemy import select
 
-from bot.clock import as_utc
 from bot.delivery.ratelimit import ChannelPacer, shared_limits
 from bot.jobs.checkins import REMINDER_AFTER
 from bot.jobs.registry import OUTBOX_JOB, PLANNERS
@@ -28,6 +27,7 @@ from bot.local.render import Choice, render_message
 from bot.local.state import ShellState, state_path
 from bot.local.timetravel import TICK, ShellClock, TimeError, parse_target, stops
 from bot.local.workspace import LocalWorkspace, submission_answer
+from bot.rules.statuses import OutboxStatus
 from bot.services.conversation import CHOOSE, CONFIRM, SAVED
 from bot.settings import Settings
 from prompts import fmt_date, normalize_lang, t
@@ -50,6 +50,9 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     (":press LABEL N", "press button N of any labelled message (m12) or of the App Home (home)", ":press m12 2"),
     (":reply LABEL TEXT", "answer in the thread of a labelled message", ":reply m12 closed 3 more deals, now at 7"),
     (">TEXT", "answer in the thread of the newest labelled message", ">now at 7"),
+    (":edit WHICH TEXT", "edit your own message as in Slack; WHICH: last, a label (your reply in its thread) or a ts",
+     ":edit m12 closed 4 more, now at 8   :edit last now at 8   (:edit alone lists your messages)"),
+    (":delete WHICH", "delete your own message, as in Slack (WHICH as for :edit)", ":delete last"),
     (":home", "open your App Home tab", ":home"),
     (":as @NAME [en|it] [Area/City]", "type as someone else (created on first use)", ":as @marco it Europe/Rome"),
     (":who", "the people in this workspace", ":who"),
@@ -275,6 +278,7 @@ class Shell:
             "join": self._join, "invite": self._invite, "dm": lambda a: self._enter(dm_channel_id(self.me)),
             "time": self._time, "jobs": self._jobs, "files": self._files,
             "press": self._press_command, "reply": self._reply_command,
+            "edit": self._edit_command, "delete": self._delete_command,
             "submit": lambda a: self.note("no form is open."), "cancel": lambda a: self.note("no form is open."),
         }
         if name not in handler:
@@ -298,6 +302,86 @@ class Shell:
             self.note("use :reply LABEL TEXT, e.g. :reply m3 now at 7")
         elif shown is not None:
             self._reply(shown, text.strip())
+
+    # ------------------------------------------------------------------ editing and deleting one's messages
+
+    def _mine(self) -> list[dict[str, Any]]:
+        """The person's own messages in this place (thread replies too), oldest first."""
+        return [m for m in self.fake.messages(self.place) if m.get("user") == self.me and not m.get("subtype")
+                and not m.get("bot_id")]
+
+    def _which(self, which: str, verb: str) -> dict[str, Any] | None:
+        """The person's message `which` names: last, a label (their newest reply in its thread) or a ts."""
+        mine = self._mine()
+        if not mine:
+            self.note(f"you have written nothing here to {verb}.")
+            return None
+        if which.lower() == "last":
+            return mine[-1]
+        shown = self.labels.get(which.lower())
+        if shown is not None and shown.kind == "message" and shown.channel == self.place:
+            message = self._find(shown)
+            parent = (message or {}).get("thread_ts") or shown.ts
+            replies = [m for m in mine if m.get("thread_ts") == parent and m["ts"] != parent]
+            if not replies:
+                self.note(f"you have not replied in the thread of {shown.label}.")
+                return None
+            return replies[-1]
+        found = next((m for m in mine if m["ts"] == which), None)
+        if found is None:
+            self.note(f"{which!r} is not one of your messages here; :{verb} alone lists them.")
+            self._list_mine(verb)
+        return found
+
+    def _list_mine(self, verb: str) -> None:
+        """The person's latest messages here, with what :edit and :delete accept for each."""
+        mine = self._mine()
+        if not mine:
+            self.note(f"you have written nothing here to {verb}.")
+            return
+        print(f"Your latest messages here (:{verb} last, :{verb} LABEL for your newest reply in a thread, or a ts):",
+              file=self.out)
+        for message in mine[-8:]:
+            thread = self._thread_of(message)
+            where = "" if thread is None else f" (in thread {thread})" if thread else " (in a thread)"
+            print(f"  {message['ts']}{where}: {_quoted(str(message.get('text') or ''))}", file=self.out)
+
+    def _thread_of(self, message: dict[str, Any]) -> str | None:
+        """The label of the thread a reply is in ("" when unlabelled), None for a message not in a thread."""
+        thread = message.get("thread_ts") if message.get("thread_ts") != message["ts"] else None
+        return None if thread is None else self.label_of.get(("message", self.place, thread), "")
+
+    def _where(self, message: dict[str, Any]) -> str:
+        thread = self._thread_of(message)
+        return "your message" if thread is None else f"your reply in thread {thread}" if thread else "your reply"
+
+    def _edit_command(self, arg: str) -> None:
+        which, _, text = arg.partition(" ")
+        if not which or not text.strip():
+            self.note("use :edit WHICH TEXT, e.g. :edit last now at 8 or :edit m3 now at 8")
+            self._list_mine("edit")
+            return
+        message = self._which(which, "edit")
+        if message is None:
+            return
+        if (message.get("text") or "") == text.strip():
+            self.note("that is what the message already says: nothing to edit.")
+            return
+        self.note(f"you edited {self._where(message)}: {_quoted(str(message.get('text') or ''))} → "
+                  f"{_quoted(text.strip())}")
+        self.ws.edit(str(message["ts"]), text.strip(), user=self.me, channel=self._channel_arg())
+
+    def _delete_command(self, arg: str) -> None:
+        which = arg.split()[0] if arg.split() else ""
+        if not which:
+            self.note("use :delete WHICH, e.g. :delete last or :delete m3")
+            self._list_mine("delete")
+            return
+        message = self._which(which, "delete")
+        if message is None:
+            return
+        self.note(f"you deleted {self._where(message)}: {_quoted(str(message.get('text') or ''))}")
+        self.ws.delete(str(message["ts"]), user=self.me, channel=self._channel_arg())
 
     def _home(self, arg: str) -> None:
         self.show_home = True
@@ -459,9 +543,9 @@ class Shell:
         """When the reminders of check-ins delivered so far fall due, between `after` and `until`."""
         with self.ws.deps.sessions() as session:
             sent = session.scalars(select(OutboxMessage.sent_at).where(
-                OutboxMessage.kind == "checkin", OutboxMessage.status == "sent",
+                OutboxMessage.kind == "checkin", OutboxMessage.status == OutboxStatus.SENT,
                 OutboxMessage.sent_at > after - REMINDER_AFTER - TICK, OutboxMessage.sent_at <= until - REMINDER_AFTER))
-            due = [as_utc(at) + REMINDER_AFTER + TICK for at in sent if at is not None]
+            due = [at + REMINDER_AFTER + TICK for at in sent if at is not None]
         return [at for at in due if after < at <= until]
 
     def _run_jobs(self, client: WebClient, names: list[str], *, at_stop: bool = False) -> None:
@@ -695,6 +779,12 @@ class Shell:
             for message in messages[-2:]:
                 self.show_message(message)
         self.seen.update((str(m["channel"]), str(m["ts"])) for m in self.fake.messages())
+
+
+def _quoted(text: str, limit: int = 60) -> str:
+    """A person's words on one line, in quotes, shortened."""
+    line = " ".join(text.split())
+    return f"“{line if len(line) <= limit else line[: limit - 1] + '…'}”"
 
 
 def run_shell(settings: Settings, *, user_id: str = "U0LOCAL", stdin: TextIO = sys.stdin,

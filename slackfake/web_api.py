@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import functools
 import json
 import logging
@@ -10,8 +11,10 @@ import math
 import mimetypes
 import random
 import re
+import socket
 import threading
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -19,7 +22,7 @@ from email.parser import BytesParser
 from email.policy import HTTP as _HTTP_POLICY
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from slack_sdk.errors import SlackObjectFormationError
@@ -50,6 +53,7 @@ VIEW_BYTES_LIMIT = 250_000
 VIEW_STACK_LIMIT = 3
 
 # Parameters Slack accepts as JSON-encoded strings inside form bodies.
+RESET = 0  # fail_next(status=RESET): the connection is dropped without an answer
 _JSON_PARAMS = ("blocks", "attachments", "view", "metadata", "files", "user_auth_blocks")
 # completeUploadExternal validates channel ids against ^[CGDZ][A-Z0-9]{8,}$; only the prefix matters here
 # because the fake's ids are short.
@@ -146,6 +150,7 @@ class _Failure:
     retry_after: int
     html: bool
     remaining: int
+    after: bool = False  # the call takes effect first, then fails (Slack posted, the client hears an error)
 
 
 class _TokenBucket:
@@ -299,6 +304,11 @@ class _Handler(BaseHTTPRequestHandler):
         except Exception as exc:  # a bug in the fake must be visible, not a hung client
             logger.exception("fake Slack crashed on %s", self.path)
             reply = _Reply(500, {"ok": False, "error": "fake_internal_error", "detail": repr(exc)})
+        if reply.status == RESET:  # the connection drops without an answer
+            self.close_connection = True
+            with contextlib.suppress(OSError):
+                self.connection.shutdown(socket.SHUT_RDWR)
+            return
         if isinstance(reply.body, dict):
             payload = json.dumps(reply.body).encode("utf-8")
         else:
@@ -309,7 +319,8 @@ class _Handler(BaseHTTPRequestHandler):
         for name, value in reply.headers.items():
             self.send_header(name, value)
         self.end_headers()
-        self.wfile.write(payload)
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # the client gave up waiting (a timeout)
+            self.wfile.write(payload)
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
         """Keep stderr quiet; every call is recorded instead."""
@@ -360,6 +371,15 @@ class FakeSlackWebAPI:
         self._delays: dict[str, list[float]] = {}
         self._limits: _Limits | None = None
         self._methods = self._build_methods()
+        # Several workspaces on one server (installs through OAuth): the first one owns the server; tokens it issued
+        # through oauth.v2.access name their workspace, and any other xoxb- token is this first workspace's.
+        self._host: FakeSlackWebAPI | None = None
+        self._workspaces: dict[str, FakeSlackWebAPI] = {team_id: self}
+        self._tokens: dict[str, str] = {}  # token → team id
+        self._revoked: set[str] = set()
+        self._codes: dict[str, tuple[str, str, str | None]] = {}  # code → team, installer, redirect_uri
+        self.oauth_client: tuple[str, str] | None = None  # (client_id, client_secret) oauth.v2.access accepts
+        self.redirect_urls: list[str] = []  # the app's redirect URLs (the first is used when none is asked for)
         self._reset_state()
 
     def _reset_state(self) -> None:
@@ -420,6 +440,8 @@ class FakeSlackWebAPI:
     @property
     def root_url(self) -> str:
         """http://host:port with no trailing slash."""
+        if self._host is not None:
+            return self._host.root_url
         if self._server is None:
             raise RuntimeError("FakeSlackWebAPI is not started")
         return f"http://{self.host}:{self.port}"
@@ -441,6 +463,8 @@ class FakeSlackWebAPI:
         with self._lock:
             if response_id is None:
                 response_id = f"R{self._next_counter():08d}"
+            if self._host is not None:  # workspaces on one server: their ids must not meet at /response/
+                response_id = f"{self.team_id}-{response_id}"
             self._response_urls[response_id] = {
                 "channel_id": self._resolve_channel_id(channel_id) if channel_id else None,
                 "user_id": user_id,
@@ -821,14 +845,19 @@ class FakeSlackWebAPI:
         retry_after: int = 1,
         times: int = 1,
         html: bool = False,
+        after_posting: bool = False,
     ) -> None:
-        """Make the next `times` calls to method ("*" = any) fail: 429+Retry-After, 5xx, or 200 ok:false."""
+        """Make the next `times` calls to method ("*" = any) fail: 429+Retry-After, 5xx, or 200 ok:false.
+
+        `status=RESET` drops the connection without an answer. `after_posting`: the call takes effect first (the
+        message is posted) and only then fails, as when Slack acted but its answer was lost.
+        """
         if status == 200 and not error:
             raise ValueError("status=200 failures need an error code, e.g. 'user_not_found'")
         if retry_after < 0:
             raise ValueError("retry_after must be >= 0")
         default = {429: "ratelimited", 500: "internal_error", 503: "service_unavailable"}.get(status, "fatal_error")
-        failure = _Failure(status, error or default, int(retry_after), html, times)
+        failure = _Failure(status, error or default, int(retry_after), html, times, after_posting)
         with self._lock:
             self._failures.setdefault(method, []).append(failure)
 
@@ -868,19 +897,106 @@ class FakeSlackWebAPI:
         with self._lock:
             self._limits = None
 
+    # ------------------------------------------------------------------ several workspaces (OAuth)
+
+    def add_workspace(self, team_id: str, *, team_domain: str | None = None, bot_user_id: str | None = None,
+                      bot_id: str | None = None) -> FakeSlackWebAPI:
+        """Another workspace on this server, with its own people, channels and messages: calls made with a token
+        it issued (oauth.v2.access) see only it. Returns it (same methods as this one; it is not started)."""
+        with self._lock:
+            if team_id in self._workspaces:
+                return self._workspaces[team_id]
+            other = FakeSlackWebAPI(self.host, self.port, team_id=team_id, app_id=self.app_id,
+                                    bot_user_id=bot_user_id or f"UBOT{team_id[-4:]}",
+                                    bot_id=bot_id or f"BBOT{team_id[-4:]}",
+                                    team_domain=team_domain or f"goalbot-{team_id.lower()}",
+                                    record_calls=self.record_calls, validate=self.validate,
+                                    chat_write_public=self.chat_write_public, clock=self._clock)
+            other._host = self
+            self._workspaces[team_id] = other
+            return other
+
+    def workspace(self, team_id: str) -> FakeSlackWebAPI:
+        """The workspace with this id on this server (KeyError when there is none)."""
+        return self._workspaces[team_id]
+
+    def issue_token(self, team_id: str) -> str:
+        """A new bot token for the workspace (what an install hands the app)."""
+        with self._lock:
+            token = f"xoxb-{team_id}-{uuid.uuid4().hex[:12]}"
+            self._tokens[token] = team_id
+            return token
+
+    def uninstall(self, team_id: str) -> None:
+        """The workspace removes the app: every token issued for it is revoked (calls answer token_revoked)."""
+        with self._lock:
+            self._revoked.update(token for token, team in self._tokens.items() if team == team_id)
+
+    def _authorize_page(self, query: str) -> _Reply:
+        """GET /oauth/v2/authorize: the person approves at once; Slack redirects back with a code and the state."""
+        params = dict(parse_qsl(query, keep_blank_values=True))
+        if self.oauth_client is not None and params.get("client_id") != self.oauth_client[0]:
+            return _Reply(400, "invalid client_id", content_type="text/plain; charset=utf-8")
+        team_id = params.get("team") or self.team_id
+        redirect_uri = params.get("redirect_uri") or (self.redirect_urls[0] if self.redirect_urls else None)
+        if team_id not in self._workspaces or redirect_uri is None:
+            return _Reply(400, "unknown team or no redirect URL", content_type="text/plain; charset=utf-8")
+        users = self._workspaces[team_id].users()
+        installer = params.get("user") or (users[0]["id"] if users else "U0INSTALLER")
+        code = f"code-{uuid.uuid4().hex}"
+        with self._lock:
+            self._codes[code] = (team_id, installer, params.get("redirect_uri"))
+        back = f"{redirect_uri}{'&' if '?' in redirect_uri else '?'}" + urlencode(
+            {"code": code, "state": params.get("state", "")})
+        return _Reply(302, "", headers={"Location": back}, content_type="text/plain; charset=utf-8")
+
+    def _oauth_access(self, headers: dict[str, str], params: dict[str, Any]) -> _Reply:
+        """oauth.v2.access: a code from the authorize page, exchanged once for the workspace's bot token."""
+        client_id, client_secret = params.get("client_id"), params.get("client_secret")
+        authorization = headers.get("authorization", "")
+        if authorization.lower().startswith("basic "):
+            client_id, _, client_secret = base64.b64decode(authorization[6:]).decode("utf-8").partition(":")
+        if self.oauth_client is not None and (client_id, client_secret) != self.oauth_client:
+            return _Reply(200, {"ok": False, "error": "invalid_client_id" if client_id != self.oauth_client[0]
+                                else "bad_client_secret"})
+        with self._lock:
+            granted = self._codes.pop(str(params.get("code") or ""), None)
+        if granted is None:
+            return _Reply(200, {"ok": False, "error": "invalid_code"})
+        team_id, installer, asked_redirect = granted
+        if asked_redirect is not None and params.get("redirect_uri") != asked_redirect:
+            return _Reply(200, {"ok": False, "error": "bad_redirect_uri"})
+        team = self._workspaces[team_id]
+        return _Reply(200, {
+            "ok": True, "app_id": self.app_id, "authed_user": {"id": installer}, "token_type": "bot",
+            "scope": ",".join(sorted(str(params.get("scope") or "chat:write").split(","))),
+            "access_token": self.issue_token(team_id), "bot_user_id": team.bot_user_id,
+            "team": {"id": team_id, "name": team.team_domain}, "enterprise": None, "is_enterprise_install": False,
+        })
+
     # ------------------------------------------------------------------ HTTP entry
 
     def _handle_http(self, raw_path: str, headers: dict[str, str], body: bytes) -> _Reply:
         parts = urlsplit(raw_path)
         path = parts.path
         lower_headers = {k.lower(): v for k, v in headers.items()}
+        if path == "/oauth/v2/authorize":
+            return self._authorize_page(parts.query)
         if path.startswith("/api/"):
             return self._handle_api(path[len("/api/"):], lower_headers, body, parts.query)
         if path.startswith("/upload/v1/"):
-            return self._handle_upload(path[len("/upload/v1/"):], body)
+            file_id = path[len("/upload/v1/"):]
+            return self._holder(lambda ws: file_id in ws._files)._handle_upload(file_id, body)
         if path.startswith("/response/"):
-            return self._handle_response_url(path[len("/response/"):], lower_headers, body)
+            response_id = path[len("/response/"):]
+            return self._holder(lambda ws: response_id in ws._response_urls)._handle_response_url(
+                response_id, lower_headers, body)
         return _Reply(404, "not found", content_type="text/plain; charset=utf-8")
+
+    def _holder(self, has: Callable[[FakeSlackWebAPI], bool]) -> FakeSlackWebAPI:
+        """The workspace on this server that holds an upload or a response_url (this one when none does)."""
+        with self._lock:
+            return next((ws for ws in self._workspaces.values() if has(ws)), self)
 
     def _parse_params(self, headers: dict[str, str], body: bytes, query: str) -> dict[str, Any]:
         params: dict[str, Any] = dict(parse_qsl(query, keep_blank_values=True))
@@ -917,21 +1033,39 @@ class FakeSlackWebAPI:
             self._record(method, {}, unreadable, now, token)
             return unreadable
         token = token or params.pop("token", None)
+        if method == "oauth.v2.access":
+            granted = self._oauth_access(headers, params)
+            self._record(method, {k: v for k, v in params.items() if k != "client_secret"}, granted, now, None)
+            return granted
+        owner = self._workspaces.get(self._tokens.get(token or "", self.team_id), self)
+        if owner is not self:  # another workspace's token: only that workspace answers
+            return owner._handle_api(method, headers, body, query)
 
         delay = self._take(self._delays, method)
         if delay:
             time.sleep(delay)
 
-        reply = self._injected_failure(method) or self._rate_limited(method, params)
+        failure = self._injected_failure(method)
+        if failure is not None and failure[1]:  # after posting: act, then answer with the failure
+            self._record(method, params, self._act(method, params, token), now, token)
+            return failure[0]
+        reply = (failure[0] if failure else None) or self._rate_limited(method, params)
         if reply is None:
             if not token:
                 reply = _Reply(200, {"ok": False, "error": "not_authed"})
             elif not token.startswith(("xoxb-", "xoxp-", "xoxe.", "xapp-")):
                 reply = _Reply(200, {"ok": False, "error": "invalid_auth"})
+            elif token in (self._host or self)._revoked:
+                reply = _Reply(200, {"ok": False, "error": "token_revoked"})
             else:
                 reply = self._dispatch(method, params)
         self._record(method, params, reply, now, token)
         return reply
+
+    def _act(self, method: str, params: dict[str, Any], token: str | None) -> _Reply:
+        if not token:
+            return _Reply(200, {"ok": False, "error": "not_authed"})
+        return self._dispatch(method, params)
 
     def _dispatch(self, method: str, params: dict[str, Any]) -> _Reply:
         handler = self._methods.get(method)
@@ -1012,7 +1146,7 @@ class FakeSlackWebAPI:
                     return queue.pop(0)
         return None
 
-    def _injected_failure(self, method: str) -> _Reply | None:
+    def _injected_failure(self, method: str) -> tuple[_Reply, bool] | None:
         with self._lock:
             failure: _Failure | None = None
             for key in (method, "*"):
@@ -1025,10 +1159,12 @@ class FakeSlackWebAPI:
                     break
         if failure is None:
             return None
-        return self._failure_reply(failure.status, failure.error, failure.retry_after, failure.html)
+        return self._failure_reply(failure.status, failure.error, failure.retry_after, failure.html), failure.after
 
     @staticmethod
     def _failure_reply(status: int, error: str, retry_after: int, html: bool) -> _Reply:
+        if status == RESET:
+            return _Reply(RESET, {})
         headers = {"Retry-After": str(retry_after)} if status == 429 else {}
         if html and status >= 500:
             reason = {500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable"}.get(status, "Error")

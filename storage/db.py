@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TypeVar
 
 from sqlalchemy import Engine, create_engine, event, text
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 SessionFactory = sessionmaker[Session]
@@ -16,8 +17,10 @@ T = TypeVar("T")
 Person = tuple[str, str]  # (team id, user id)
 
 
-def make_engine(url: str) -> Engine:
-    """Create an engine tuned for the backend: SQLite gets WAL, foreign keys and a busy timeout."""
+def make_engine(url: str, connections: int = 12) -> Engine:
+    """Create an engine tuned for the backend: SQLite gets WAL, foreign keys and a busy timeout; PostgreSQL at
+    most `connections` connections (half kept open), because every process of a deployment draws on the
+    server's max_connections (100 by default) and a thread that finds the pool busy waits its turn instead."""
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
 
@@ -32,7 +35,8 @@ def make_engine(url: str) -> Engine:
             cursor.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    kept = max(1, connections // 2)
+    return create_engine(url, pool_pre_ping=True, pool_size=kept, max_overflow=max(0, connections - kept))
 
 
 def make_session_factory(engine: Engine) -> SessionFactory:
@@ -82,12 +86,44 @@ def lock_person(session: Session, team_id: str, user_id: str) -> None:
         session.connection().exec_driver_sql("BEGIN IMMEDIATE")
 
 
+def connection_dropped(error: BaseException) -> bool:
+    """True when the database connection died under the statement (a restart, a failover, a killed backend)."""
+    return isinstance(error, DBAPIError) and bool(error.connection_invalidated)
+
+
+_commits = threading.local()
+
+
+@event.listens_for(Session, "after_commit")
+def _count_commit(_session: Session) -> None:
+    _commits.count = getattr(_commits, "count", 0) + 1
+
+
+def once_more_if_dropped(work: Callable[[], T], *, only_before_commits: bool = False) -> T:
+    """Run `work`; when a dropped connection interrupted it, run it once more (on a fresh, pre-pinged connection).
+
+    The one retry policy for lost connections: `in_transaction` and the listeners' runner use it. The database
+    rolled the interrupted transaction back, so running it again applies it once. `only_before_commits`: work
+    made of several transactions runs again only when none of them committed yet (this thread's commits).
+    """
+    before = getattr(_commits, "count", 0)
+    try:
+        return work()
+    except DBAPIError as error:
+        if not connection_dropped(error):
+            raise
+        if only_before_commits and getattr(_commits, "count", 0) != before:
+            raise
+        return work()
+
+
 def in_transaction(sessions: SessionFactory, work: Callable[[Session], T], *, person: Person | None = None) -> T:
     """Run `work` in one unit of work; a unique-key collision with a concurrent twin runs it once more.
 
     Two requests from one person at once (a double-typed command) can collide on a unique key; the loser
     runs again and sees the winner's row, instead of answering "something went wrong". With `person`, the
-    work runs under that person's lock (lock_person), so their answers are applied one at a time.
+    work runs under that person's lock (lock_person), so their answers are applied one at a time. A dropped
+    connection runs it once more too (once_more_if_dropped).
     """
 
     def attempt() -> T:
@@ -95,6 +131,6 @@ def in_transaction(sessions: SessionFactory, work: Callable[[Session], T], *, pe
             return work(session)
 
     try:
-        return attempt()
+        return once_more_if_dropped(attempt)
     except IntegrityError:
-        return attempt()
+        return once_more_if_dropped(attempt)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
+from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
+from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 from sqlalchemy import (
     JSON,
     Boolean,
@@ -21,6 +23,8 @@ from sqlalchemy import (
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
+
+from storage.statuses import CheckInStatus, GoalStatus, OutboxStatus, ReadingStatus
 
 
 class UtcDateTime(TypeDecorator[datetime]):
@@ -138,7 +142,7 @@ class Goal(Base):
     objective_id: Mapped[int | None] = mapped_column(Integer, index=True)
     # public: in channel digests and exports; private: the owner and up the reporting line only.
     visibility: Mapped[str] = mapped_column(String(16), default="public", server_default="public")
-    status: Mapped[str] = mapped_column(String(16), default="active")  # active, achieved, done, dropped
+    status: Mapped[str] = mapped_column(String(16), default=GoalStatus.ACTIVE)
     pace: Mapped[str | None] = mapped_column(String(16))  # last computed: on_track, at_risk, off_track, achieved
     closed_note: Mapped[str | None] = mapped_column(Text)
     lang: Mapped[str] = mapped_column(String(8), default="en")
@@ -188,7 +192,7 @@ class CheckIn(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     goal_id: Mapped[int] = mapped_column(ForeignKey("goals.id", ondelete="CASCADE"))
     week_start: Mapped[date] = mapped_column(Date)  # Monday of the owner's local week
-    status: Mapped[str] = mapped_column(String(16), default="asked")  # asked, answered, skipped
+    status: Mapped[str] = mapped_column(String(16), default=CheckInStatus.ASKED)
     value: Mapped[float | None] = mapped_column(Float)
     previous_value: Mapped[float | None] = mapped_column(Float)
     pace: Mapped[str | None] = mapped_column(String(16))
@@ -224,7 +228,7 @@ class CheckInReading(Base):
     previous_status: Mapped[str] = mapped_column(String(16))  # the check-in's status just before it
     replaces_id: Mapped[int | None] = mapped_column(ForeignKey("checkin_readings.id", ondelete="SET NULL"))
     source: Mapped[str] = mapped_column(String(16))  # reply, edit, pick, modal, correction
-    status: Mapped[str] = mapped_column(String(16), default="current")  # current, superseded, undone, withdrawn
+    status: Mapped[str] = mapped_column(String(16), default=ReadingStatus.CURRENT)
     text: Mapped[str | None] = mapped_column(Text)  # what the owner wrote, verbatim (clipped)
     message_channel: Mapped[str | None] = mapped_column(String(32))
     message_ts: Mapped[str | None] = mapped_column(String(32))
@@ -377,7 +381,7 @@ class OutboxMessage(Base):
     channel: Mapped[str] = mapped_column(String(32))
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     ref_id: Mapped[int | None] = mapped_column(Integer)  # e.g. the check-in this message asks for
-    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending, sending, sent, failed, cancelled
+    status: Mapped[str] = mapped_column(String(16), default=OutboxStatus.PENDING)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(Timestamp)
     claimed_by: Mapped[str | None] = mapped_column(String(64))
@@ -387,6 +391,9 @@ class OutboxMessage(Base):
     sent_channel: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(Timestamp)
     sent_at: Mapped[datetime | None] = mapped_column(Timestamp)
+    # Set just before a post and kept when its answer never came (a crash, a timeout, a reset, a 5xx): Slack may
+    # have the message, so before posting again its channel's history is searched for the key (bot.delivery.sender).
+    attempted_at: Mapped[datetime | None] = mapped_column(Timestamp)
 
 
 class ProcessedEvent(Base):
@@ -396,6 +403,23 @@ class ProcessedEvent(Base):
 
     event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     received_at: Mapped[datetime] = mapped_column(Timestamp)
+
+
+class InboxEvent(Base):
+    """An event Slack delivered, recorded before its ack: a process killed after the ack leaves it to be finished."""
+
+    __tablename__ = "inbox_events"
+    __table_args__ = (Index("ix_inbox_events_waiting", "status", "received_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    event_id: Mapped[str] = mapped_column(String(64), unique=True)  # Slack's retries and duplicates land here
+    team_id: Mapped[str | None] = mapped_column(String(32))
+    body: Mapped[dict[str, Any]] = mapped_column(JSON)  # the Events API envelope, re-dispatched after a crash
+    status: Mapped[str] = mapped_column(String(16))  # InboxStatus: received, done, abandoned
+    attempts: Mapped[int] = mapped_column(Integer, default=0)  # handlings started by a recovery
+    received_at: Mapped[datetime] = mapped_column(Timestamp)
+    claimed_at: Mapped[datetime | None] = mapped_column(Timestamp)  # when a recovery last took it up
+    done_at: Mapped[datetime | None] = mapped_column(Timestamp)
 
 
 class RequestFingerprint(Base):
@@ -425,3 +449,15 @@ class SchedulerHeartbeat(Base):
     name: Mapped[str] = mapped_column(String(32), primary_key=True)
     holder: Mapped[str] = mapped_column(String(128))
     ticked_at: Mapped[datetime] = mapped_column(Timestamp)
+
+
+# Installs in several workspaces (OAuth, bot/installs.py): slack_sdk's SQLAlchemy installation and state stores
+# keep their own tables. They are built here, into goalbot's metadata, from slack_sdk's own definitions, so an
+# Alembic migration creates them in goalbot's database and the "autogenerate finds no difference" check covers
+# them too (a slack_sdk upgrade that changes them shows up there, not at an install).
+SLACK_INSTALLATIONS_TABLE = "slack_installations"
+SLACK_BOTS_TABLE = "slack_bots"
+SLACK_OAUTH_STATES_TABLE = "slack_oauth_states"
+slack_installations = SQLAlchemyInstallationStore.build_installations_table(Base.metadata, SLACK_INSTALLATIONS_TABLE)
+slack_bots = SQLAlchemyInstallationStore.build_bots_table(Base.metadata, SLACK_BOTS_TABLE)
+slack_oauth_states = SQLAlchemyOAuthStateStore.build_oauth_states_table(Base.metadata, SLACK_OAUTH_STATES_TABLE)

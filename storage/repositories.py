@@ -5,25 +5,31 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, cast
+from typing import Any, NamedTuple, TypeVar, cast
 
 from sqlalchemy import (
+    ColumnElement,
     Connection,
     CursorResult,
     Date,
     Result,
+    Select,
+    String,
     and_,
+    any_,
     bindparam,
     delete,
+    literal,
     or_,
     select,
     text,
     update,
 )
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, contains_eager, selectinload
+from sqlalchemy.orm import InstrumentedAttribute, Session, contains_eager, selectinload
 
 from storage.models import (
     Base,
@@ -40,6 +46,7 @@ from storage.models import (
     UserPref,
     Workspace,
 )
+from storage.statuses import CheckInStatus, GoalStatus, OutboxStatus, ReadingStatus
 
 
 def get_user_pref(session: Session, team_id: str, user_id: str) -> UserPref | None:
@@ -62,6 +69,17 @@ def insert_ignore(session: Session | Connection, model: type[Base], values: dict
         session.execute(statement)
         return None
     return session.execute(statement.returning(returning)).scalar()
+
+
+T = TypeVar("T")
+
+
+def among(session: Session, column: InstrumentedAttribute[T], values: Sequence[T]) -> ColumnElement[bool]:
+    """`column IN values` for a long list: on PostgreSQL one array parameter (= ANY), so two thousand ids are
+    one bind to render and parse, not two thousand."""
+    if session.get_bind().dialect.name == "postgresql":
+        return column == any_(bindparam(None, list(values), type_=ARRAY(column.type)))
+    return column.in_(list(values))
 
 
 def rowcount(result: Result[Any]) -> int:
@@ -136,16 +154,52 @@ def list_goals(
     return list(session.scalars(query))
 
 
-def active_goals(session: Session) -> list[Goal]:
-    """Every active goal, oldest first (without their check-ins: the planner reads only the goals)."""
-    return list(session.scalars(select(Goal).where(Goal.status == "active").order_by(Goal.id)))
+class PlanningGoal(NamedTuple):
+    """An active goal as the check-in planner reads it: a plain row, never an ORM object."""
+
+    id: int
+    team_id: str
+    user_id: str
+    created_at: datetime | None
+    deadline: date
 
 
-def goals_by_id(session: Session, goal_ids: Sequence[int]) -> dict[int, Goal]:
-    """These goals, by id, in one query."""
-    if not goal_ids:
-        return {}
-    return {g.id: g for g in session.scalars(select(Goal).where(Goal.id.in_(list(goal_ids))))}
+class OwnerSchedule(NamedTuple):
+    """What the planner needs of a goal owner's preferences: zone, language, weekly moment, pause."""
+
+    team_id: str
+    user_id: str
+    tz: str | None
+    lang: str | None
+    slack_locale: str | None
+    profile_fetched: bool  # users.info answered once: the zone is known (None there means Slack has none)
+    checkin_weekday: int | None
+    checkin_time: str | None
+    paused_until: date | None
+
+
+def active_goals_after(session: Session, after_id: int, limit: int) -> list[PlanningGoal]:
+    """The next `limit` active goals with an id above `after_id`, in id order: the planner streams every active
+    goal through this in batches (a keyset page along the primary key), so memory does not grow with the table."""
+    rows = session.execute(
+        select(Goal.id, Goal.team_id, Goal.user_id, Goal.created_at, Goal.deadline)
+        .where(Goal.status == GoalStatus.ACTIVE, Goal.id > after_id).order_by(Goal.id).limit(limit))
+    return [PlanningGoal(*row) for row in rows]
+
+
+def owner_schedules(session: Session, owners: Sequence[tuple[str, str]]) -> dict[tuple[str, str], OwnerSchedule]:
+    """The stored preferences of these (team, user) owners that have any, one query per team."""
+    by_team: dict[str, list[str]] = {}
+    for team_id, user_id in owners:
+        by_team.setdefault(team_id, []).append(user_id)
+    found: dict[tuple[str, str], OwnerSchedule] = {}
+    for team_id, user_ids in by_team.items():
+        rows = session.execute(select(
+            UserPref.team_id, UserPref.user_id, UserPref.tz, UserPref.lang, UserPref.slack_locale,
+            UserPref.profile_fetched_at.is_not(None), UserPref.checkin_weekday, UserPref.checkin_time, UserPref.paused_until,
+        ).where(UserPref.team_id == team_id, among(session, UserPref.user_id, sorted(set(user_ids)))))
+        found.update(((row.team_id, row.user_id), OwnerSchedule(*row)) for row in rows)
+    return found
 
 
 def get_goal(session: Session, goal_id: int, *, lock: bool = False) -> Goal | None:
@@ -167,6 +221,12 @@ def add_revision(
     return revision
 
 
+def goal_with_history(session: Session, goal_id: int) -> Goal | None:
+    """One goal with its check-ins and revisions loaded (what its standing is computed from)."""
+    return session.scalars(select(Goal).options(selectinload(Goal.checkins), selectinload(Goal.revisions))
+                           .where(Goal.id == goal_id)).first()
+
+
 def get_checkin(session: Session, checkin_id: int) -> CheckIn | None:
     """Return one check-in by id."""
     return session.get(CheckIn, checkin_id)
@@ -175,25 +235,43 @@ def get_checkin(session: Session, checkin_id: int) -> CheckIn | None:
 def insert_checkin(session: Session, goal_id: int, week: date, now: datetime) -> int | None:
     """Insert this week's check-in for a goal, asked now; its id, or None when the week already has one."""
     checkin_id: int | None = insert_ignore(session, CheckIn, {"goal_id": goal_id, "week_start": week,
-                                                             "status": "asked", "asked_at": now},
+                                                             "status": CheckInStatus.ASKED, "asked_at": now},
                                            conflict_on=["goal_id", "week_start"], returning=CheckIn.id)
     return checkin_id
 
 
-@dataclass(frozen=True)
-class GoalWeek:
-    """A goal and the Monday of a week: the key of a check-in."""
+def insert_checkins(session: Session, goal_ids: Sequence[int], week: date, now: datetime) -> list[int]:
+    """The week's check-in, asked now, for each of these goals that is still active and has none yet: one
+    INSERT … SELECT … ON CONFLICT DO NOTHING. Returns the ids of the rows it inserted; a goal closed meanwhile,
+    or whose week another planner run already took, is left out."""
+    if not goal_ids:
+        return []
+    dialect = session.get_bind().dialect
+    insert = pg_insert if dialect.name == "postgresql" else sqlite_insert
+    chosen = select(Goal.id, literal(week, Date()), literal("asked"), literal(now, Timestamp)).where(
+        among(session, Goal.id, goal_ids), Goal.status == GoalStatus.ACTIVE)
+    statement = (insert(CheckIn).from_select(["goal_id", "week_start", "status", "asked_at"], chosen)
+                 .on_conflict_do_nothing(index_elements=["goal_id", "week_start"]).returning(CheckIn.id))
+    return list(session.scalars(statement))
 
-    goal_id: int
-    week: date
+
+def insert_select_ignore(session: Session, model: type[Base], columns: Sequence[str], rows: Select[Any], *,
+                         conflict_on: Sequence[str]) -> None:
+    """INSERT … SELECT … ON CONFLICT DO NOTHING: many rows written by one statement, none of them in Python.
+    `rows` must have a WHERE clause (SQLite would otherwise read the ON of ON CONFLICT as a join's)."""
+    dialect = session.get_bind().dialect
+    insert = pg_insert if dialect.name == "postgresql" else sqlite_insert
+    session.execute(insert(model).from_select(list(columns), rows)
+                    .on_conflict_do_nothing(index_elements=list(conflict_on)))
 
 
-def checkins_of_weeks(session: Session, weeks: Sequence[date]) -> set[GoalWeek]:
-    """Which goals already have their check-in for these weeks."""
-    if not weeks:
-        return set()
-    rows = session.execute(select(CheckIn.goal_id, CheckIn.week_start).where(CheckIn.week_start.in_(sorted(weeks))))
-    return {GoalWeek(row.goal_id, row.week_start) for row in rows}
+def checkin_message_rows(session: Session, checkin_ids: Sequence[int], key_prefix: str,
+                         key_suffix: str) -> Select[Any]:
+    """For each of these check-ins: its outbox key (prefix, goal id, suffix), the goal's team and owner, and the
+    check-in's id — the rows the planner's messages are written from, in SQL."""
+    key = literal(key_prefix) + CheckIn.goal_id.cast(String) + literal(key_suffix)
+    return (select(key.label("key"), Goal.team_id, Goal.user_id, CheckIn.id)
+            .join(Goal, Goal.id == CheckIn.goal_id).where(among(session, CheckIn.id, checkin_ids)))
 
 
 def unanswered_checkins(session: Session, *, asked_by: datetime, week_from: date) -> list[CheckIn]:
@@ -201,15 +279,15 @@ def unanswered_checkins(session: Session, *, asked_by: datetime, week_from: date
     of weeks from `week_from` on; each with its goal loaded."""
     return list(session.scalars(
         select(CheckIn).join(Goal, CheckIn.goal_id == Goal.id).options(contains_eager(CheckIn.goal))
-        .where(CheckIn.status == "asked", CheckIn.reminded_at.is_(None), CheckIn.reply_ts.is_(None),
+        .where(CheckIn.status == CheckInStatus.ASKED, CheckIn.reminded_at.is_(None), CheckIn.reply_ts.is_(None),
                CheckIn.mood.is_(None), CheckIn.asked_at <= asked_by, CheckIn.week_start >= week_from,
-               Goal.status == "active")))
+               Goal.status == GoalStatus.ACTIVE)))
 
 
 def claim_reminder(session: Session, checkin_id: int, now: datetime) -> bool:
     """Compare-and-set: mark the check-in reminded if it still needs a reminder; False when it no longer does."""
     claimed = rowcount(session.execute(update(CheckIn).where(
-        CheckIn.id == checkin_id, CheckIn.reminded_at.is_(None), CheckIn.status == "asked",
+        CheckIn.id == checkin_id, CheckIn.reminded_at.is_(None), CheckIn.status == CheckInStatus.ASKED,
         CheckIn.reply_ts.is_(None), CheckIn.mood.is_(None)).values(reminded_at=now)))
     return claimed == 1
 
@@ -229,7 +307,7 @@ def active_goal_weeks(session: Session, team_id: str, user_id: str, week: date) 
     rows = session.execute(
         select(Goal.created_at, Goal.deadline, CheckIn.id).outerjoin(
             CheckIn, and_(CheckIn.goal_id == Goal.id, CheckIn.week_start == week))
-        .where(Goal.team_id == team_id, Goal.user_id == user_id, Goal.status == "active")).all()
+        .where(Goal.team_id == team_id, Goal.user_id == user_id, Goal.status == GoalStatus.ACTIVE)).all()
     return [ActiveGoalWeek(created, deadline, asked is not None) for created, deadline, asked in rows]
 
 
@@ -268,7 +346,7 @@ def lock_checkin(session: Session, checkin_id: int) -> None:
 def current_reading(session: Session, checkin_id: int) -> CheckInReading | None:
     """The reading in force on a check-in, if any."""
     return session.scalars(select(CheckInReading).where(
-        CheckInReading.checkin_id == checkin_id, CheckInReading.status == "current")
+        CheckInReading.checkin_id == checkin_id, CheckInReading.status == ReadingStatus.CURRENT)
         .order_by(CheckInReading.id.desc()).limit(1)).first()
 
 
@@ -290,10 +368,17 @@ def readings_of_checkin(session: Session, checkin_id: int) -> list[CheckInReadin
                                 .order_by(CheckInReading.id)))
 
 
+def readings_of_goal(session: Session, goal_id: int) -> list[tuple[CheckInReading, date]]:
+    """Every reading of a goal's check-ins with its check-in's week, oldest first (the goal's history shows them)."""
+    rows = session.execute(select(CheckInReading, CheckIn.week_start).join(CheckIn, CheckIn.id == CheckInReading.checkin_id)
+                           .where(CheckIn.goal_id == goal_id).order_by(CheckInReading.id))
+    return [(reading, week) for reading, week in rows]
+
+
 def has_later_value(session: Session, goal_id: int, week: date) -> bool:
     """True when a later week's check-in of the goal holds a value (it, not this week, is the goal's current)."""
     return session.scalar(select(CheckIn.id).where(
-        CheckIn.goal_id == goal_id, CheckIn.week_start > week, CheckIn.status == "answered",
+        CheckIn.goal_id == goal_id, CheckIn.week_start > week, CheckIn.status == CheckInStatus.ANSWERED,
         CheckIn.value.is_not(None)).limit(1)) is not None
 
 
@@ -361,35 +446,36 @@ def list_active_digest_subscriptions(session: Session) -> list[DigestSubscriptio
 
 RECENT_VALUES = 7  # the latest recorded values per goal a digest reads (the forecast looks at the last 6)
 
-_RECENT_SQLITE = """(SELECT group_concat(r.week_start || '=' || r.value, ';') FROM (
+# The statuses are written into the SQL as the literals they are (goalbot's own words, never user input).
+_RECENT_SQLITE = f"""(SELECT group_concat(r.week_start || '=' || r.value, ';') FROM (
         SELECT c.week_start, c.value FROM checkins c
-        WHERE c.goal_id = g.id AND c.status = 'answered' AND c.value IS NOT NULL
+        WHERE c.goal_id = g.id AND c.status = '{CheckInStatus.ANSWERED}' AND c.value IS NOT NULL
         ORDER BY c.week_start DESC LIMIT :recent) r)"""
-_RECENT_POSTGRESQL = """(SELECT string_agg(r.week_start::text || '=' || r.value::text, ';' ORDER BY r.week_start DESC)
+_RECENT_POSTGRESQL = f"""(SELECT string_agg(r.week_start::text || '=' || r.value::text, ';' ORDER BY r.week_start DESC)
         FROM (SELECT c.week_start, c.value FROM checkins c
-              WHERE c.goal_id = g.id AND c.status = 'answered' AND c.value IS NOT NULL
+              WHERE c.goal_id = g.id AND c.status = '{CheckInStatus.ANSWERED}' AND c.value IS NOT NULL
               ORDER BY c.week_start DESC LIMIT :recent) r)"""
 
-_DIGEST_SQL = """
+_DIGEST_SQL = f"""
 SELECT g.id, g.user_id, g.title, g.unit, g.metric, g.direction, g.baseline, g.baseline_unit, g.target, g.current,
        g.start_date,
        g.deadline, g.status, g.adjusted_at, g.closed_at,
        EXISTS (SELECT 1 FROM goal_revisions gr WHERE gr.goal_id = g.id AND gr.field = 'override') AS override,
-       {recent} AS recent,
+       {{recent}} AS recent,
        CASE WHEN g.direction = 'maintain' THEN (
-           SELECT count(*) FROM checkins b WHERE b.goal_id = g.id AND b.status = 'answered' AND b.value < g.target)
+           SELECT count(*) FROM checkins b WHERE b.goal_id = g.id AND b.status = '{CheckInStatus.ANSWERED}' AND b.value < g.target)
        END AS below,
        (SELECT w.status FROM checkins w WHERE w.goal_id = g.id AND w.week_start >= :week
         ORDER BY w.week_start DESC LIMIT 1) AS this_week,
-       l.week_start, l.answered_at, l.value, l.mood, l.note, l.blocker
+       l.week_start, l.answered_at, l.value, l.mood, l.note, l.blocker{{extra}}
 FROM goals g
 LEFT JOIN checkins l ON l.id = (
-    SELECT a.id FROM checkins a WHERE a.goal_id = g.id AND a.status = 'answered'
+    SELECT a.id FROM checkins a WHERE a.goal_id = g.id AND a.status = '{CheckInStatus.ANSWERED}'
     ORDER BY a.week_start DESC LIMIT 1)
-WHERE g.team_id = :team AND g.user_id IN :users{public}
-  AND (g.status = 'active' OR g.closed_at >= :since)
+WHERE g.team_id = :team AND {{where}}
 ORDER BY g.user_id, g.id
 """
+_TEAM_WHERE = f"g.user_id IN :users{{public}} AND (g.status = '{GoalStatus.ACTIVE}' OR g.closed_at >= :since)"
 
 
 def digest_rows(
@@ -407,14 +493,30 @@ def digest_rows(
     if not user_ids:
         return []
     dialect = session.get_bind().dialect.name
+    where = _TEAM_WHERE.format(public=" AND g.visibility = 'public'" if public_only else "")
     raw = text(_DIGEST_SQL.format(recent=_RECENT_POSTGRESQL if dialect == "postgresql" else _RECENT_SQLITE,
-                                  public=" AND g.visibility = 'public'" if public_only else ""))
+                                  where=where, extra=""))
     sql = raw.bindparams(bindparam("users", expanding=True)).columns(
         start_date=Date, deadline=Date, adjusted_at=Timestamp, closed_at=Timestamp, week_start=Date,
         answered_at=Timestamp)
     params = {"team": team_id, "users": list(user_ids), "since": closed_since, "week": week,
               "recent": RECENT_VALUES}
     return list(session.execute(sql, params))
+
+
+def aligned_rows(session: Session, team_id: str, objective_ids: Sequence[int], week: date) -> list[Any]:
+    """Every goal aligned to one of the objectives, whatever its state or owner, as digest_rows reads goals (the
+    same columns, then the goal's objective id and visibility): one query for the roll-ups of every screen."""
+    if not objective_ids:
+        return []
+    dialect = session.get_bind().dialect.name
+    raw = text(_DIGEST_SQL.format(recent=_RECENT_POSTGRESQL if dialect == "postgresql" else _RECENT_SQLITE,
+                                  where="g.objective_id IN :objectives", extra=", g.objective_id, g.visibility"))
+    sql = raw.bindparams(bindparam("objectives", expanding=True)).columns(
+        start_date=Date, deadline=Date, adjusted_at=Timestamp, closed_at=Timestamp, week_start=Date,
+        answered_at=Timestamp)
+    return list(session.execute(sql, {"team": team_id, "objectives": list(objective_ids), "week": week,
+                                      "recent": RECENT_VALUES}))
 
 
 def existing_outbox_keys(session: Session, keys: Sequence[str]) -> set[str]:
@@ -432,7 +534,7 @@ def latest_sent(session: Session, kind: str, ref_ids: Sequence[int], chunk: int 
     for start in range(0, len(ids), chunk):
         for message in session.scalars(
             select(OutboxMessage).where(OutboxMessage.kind == kind, OutboxMessage.ref_id.in_(ids[start:start + chunk]),
-                                        OutboxMessage.status == "sent").order_by(OutboxMessage.id)):
+                                        OutboxMessage.status == OutboxStatus.SENT).order_by(OutboxMessage.id)):
             sent[int(message.ref_id or 0)] = message  # in id order: the latest one wins
     return sent
 
@@ -441,7 +543,7 @@ def failed_outbox_messages(session: Session, kind: str, since: datetime) -> list
     """Messages of a kind that failed for good since `since` (Slack refused them, e.g. the bot left the channel)."""
     return list(session.scalars(
         select(OutboxMessage)
-        .where(OutboxMessage.kind == kind, OutboxMessage.status == "failed", OutboxMessage.created_at >= since)
+        .where(OutboxMessage.kind == kind, OutboxMessage.status == OutboxStatus.FAILED, OutboxMessage.created_at >= since)
         .order_by(OutboxMessage.id)))
 
 
@@ -465,7 +567,7 @@ def goals_due_for_review(session: Session, *, deadline_by: date, quarter_end: da
     if quarter_end is not None:
         due = or_(due, and_(Goal.deadline > quarter_end, Goal.start_date < quarter_end))
     return list(session.scalars(
-        select(Goal).options(selectinload(Goal.checkins)).where(Goal.status == "active", due).order_by(Goal.id)))
+        select(Goal).options(selectinload(Goal.checkins)).where(Goal.status == GoalStatus.ACTIVE, due).order_by(Goal.id)))
 
 
 def user_prefs_of(session: Session, user_ids: Sequence[str]) -> dict[tuple[str, str], UserPref]:

@@ -3,7 +3,7 @@ check-in comments and goal proposals. One function per question; rows or datacla
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -13,7 +13,6 @@ from sqlalchemy.orm import Session, selectinload
 
 from storage.models import (
     CheckInComment,
-    Goal,
     GoalbotAdmin,
     GoalProposal,
     ManagerSettings,
@@ -58,6 +57,11 @@ def get_manager(session: Session, team_id: str, user_id: str) -> str | None:
     """Return the person's manager in goalbot, or None."""
     line = session.get(ReportingLine, (team_id, user_id))
     return line.manager_id if line is not None else None
+
+
+def reporting_line(session: Session, team_id: str, user_id: str) -> ReportingLine | None:
+    """The person's reporting line (their manager, who set it and when), or None."""
+    return session.get(ReportingLine, (team_id, user_id))
 
 
 def managers_by_person(session: Session, team_id: str) -> dict[str, str]:
@@ -170,19 +174,6 @@ def get_objective(session: Session, team_id: str, objective_id: int) -> Objectiv
     """Return one of the workspace's objectives, or None (another workspace's id is None too)."""
     objective = session.get(Objective, objective_id)
     return objective if objective is not None and objective.team_id == team_id else None
-
-
-def aligned_goals(session: Session, team_id: str, objective_ids: Iterable[int]) -> list[Goal]:
-    """Return the goals aligned to any of the objectives, with the check-ins and revisions the progress model reads."""
-    ids = list(objective_ids)
-    if not ids:
-        return []
-    return list(
-        session.scalars(
-            select(Goal).where(Goal.team_id == team_id, Goal.objective_id.in_(ids)).order_by(Goal.id)
-            .options(selectinload(Goal.checkins), selectinload(Goal.revisions))
-        )
-    )
 
 
 # Approval -------------------------------------------------------------------------------------------------------

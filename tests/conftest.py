@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import os
 import shutil
+import sqlite3
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.exc import OperationalError
 
+import bot.runtime
 from storage.db import make_engine
 from storage.migrate import upgrade
 from storage.models import Base
@@ -82,29 +85,90 @@ def postgres_schema() -> Iterator[str]:
     admin.dispose()
 
 
+# Children before parents, then every sequence back to 1 (what TRUNCATE … RESTART IDENTITY did): one round trip.
+# DELETE rather than TRUNCATE: a test leaves a few rows, and TRUNCATE replaces every table's and index's files
+# (about half a second per test here, most of a PostgreSQL test's time), DELETE of a few rows takes milliseconds.
+EMPTY_TABLES = "".join(f'DELETE FROM "{table.name}"; ' for table in reversed(Base.metadata.sorted_tables)) + (
+    "SELECT setval(c.oid, 1, false) FROM pg_class c"
+    " WHERE c.relkind = 'S' AND c.relnamespace = current_schema()::regnamespace")
+
+
+@pytest.fixture(scope="session")
+def postgres_cleaner(postgres_schema: str) -> Iterator[Engine]:
+    """One connection per worker that empties the private schema before each test."""
+    engine = create_engine(_schema_url(postgres_schema), pool_size=1, max_overflow=0)
+    yield engine
+    engine.dispose()
+
+
 def _schema_url(schema: str) -> str:
     separator = "&" if "?" in POSTGRES_URL else "?"
-    # Every connection's search_path points at the private schema, so parallel runs never meet.
-    return f"{POSTGRES_URL}{separator}options=-csearch_path%3D{schema}"
+    # Every connection's search_path points at the private schema, so parallel runs never meet. Commits do not
+    # wait for the disk (synchronous_commit off): what a commit shows other connections is the same, only a
+    # crash of the server could lose the last ones, and a test database is thrown away anyway.
+    return f"{POSTGRES_URL}{separator}options=-csearch_path%3D{schema}%20-csynchronous_commit%3Doff"
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_commits_skip_the_disk_flush(dbapi_connection: Any, _record: Any) -> None:
+    """SQLite as goalbot configures it, but commits do not wait for the disk (synchronous=NORMAL under WAL): the
+    same isolation and the same view for every connection and process, only a power cut could lose the last
+    commits. Most of a test's time went on those flushes, on a disk shared with the other test runs."""
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        dbapi_connection.execute("PRAGMA synchronous=NORMAL")
+
+
+@pytest.fixture(scope="session")
+def sqlite_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The worker's SQLite database folder: one path for the whole run, so its engine can stay warm."""
+    return tmp_path_factory.mktemp("sqlite", numbered=False)
+
+
+@pytest.fixture(scope="session")
+def warm_engines() -> Iterator[dict[str, Engine]]:
+    """The worker's engines, one per test database URL, kept from test to test as a long-running process keeps
+    its one engine: each new engine compiled every statement again (SQLAlchemy caches compiled SQL per engine),
+    a third of a listener test's CPU time."""
+    engines: dict[str, Engine] = {}
+    yield engines
+    for engine in engines.values():
+        engine.dispose()
 
 
 @pytest.fixture(params=DATABASES)
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A freshly migrated, empty database: every test using it runs on SQLite and on PostgreSQL."""
+def database_url(request: pytest.FixtureRequest, sqlite_folder: Path, warm_engines: dict[str, Engine],
+                 monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A freshly migrated, empty database: every test using it runs on SQLite and on PostgreSQL.
+
+    The first engine the app makes on it in a test (bot.runtime.make_engine, in make_deps) is the worker's warm
+    one; any further engine, a second process in the test, is a new one of its own.
+    """
     if request.param == "sqlite":
-        template = request.getfixturevalue("sqlite_template")
-        path = tmp_path / "goalbot.db"
-        shutil.copy(template, path)
-        yield f"sqlite:///{path}"
-        return
-    schema = request.getfixturevalue("postgres_schema")
-    url = _schema_url(schema)
-    engine = create_engine(url)
-    tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
-    with engine.begin() as conn:
-        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-    engine.dispose()
+        # A new folder each time: the database, its WAL and what goalbot keeps beside it (goalbot.db-requests).
+        shutil.rmtree(sqlite_folder)
+        sqlite_folder.mkdir()
+        shutil.copy(request.getfixturevalue("sqlite_template"), sqlite_folder / "goalbot.db")
+        url = f"sqlite:///{sqlite_folder / 'goalbot.db'}"
+    else:
+        with request.getfixturevalue("postgres_cleaner").begin() as conn:
+            conn.exec_driver_sql(EMPTY_TABLES)
+        url = _schema_url(request.getfixturevalue("postgres_schema"))
+    handed_out: list[Engine] = []
+
+    def make_engine_warm(wanted: str, connections: int = 12) -> Engine:
+        if wanted != url or handed_out:
+            return make_engine(wanted, connections)
+        if url not in warm_engines:
+            warm_engines[url] = make_engine(url, connections)
+        handed_out.append(warm_engines[url])
+        return warm_engines[url]
+
+    monkeypatch.setattr(bot.runtime, "make_engine", make_engine_warm)
     yield url
+    if url in warm_engines:
+        # Its compiled statements stay; its connections go: SQLite's hold this test's file, which the next test
+        # replaces, and PostgreSQL's connection slots are shared by everyone on the machine.
+        warm_engines[url].dispose()
 
 
 @pytest.fixture

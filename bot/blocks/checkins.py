@@ -119,7 +119,8 @@ def question_message(
         blocks.append(section("\n".join(lines)))
         blocks.append(actions(
             *(button(clip(t(lang, f"checkin.ask.pick_{c.meaning}", value=fmt_amount(lang, c.value, unit),
-                            value_by=phrase(lang, "by", c.value, unit)), 75),
+                            value_by=phrase(lang, "by", c.value, unit),
+                            amount=fmt_amount(lang, c.amount, numbers.base_unit)), 75),
                      ids.ACTION_CHECKIN_PICK, f"{checkin_id}:{c.value!r}") for c in candidates[:5]),
             block_id=ids.BLOCK_CHECKIN_PICK,
         ))

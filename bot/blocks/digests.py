@@ -13,8 +13,10 @@ from babel.numbers import get_currency_symbol, get_decimal_symbol, get_group_sym
 from slack_sdk.models.blocks import Block, DividerBlock, HeaderBlock
 
 from bot.blocks.common import MAX_BLOCKS, SECTION_LIMIT, Message, clip, context, escape, section, text_message
+from bot.blocks.objectives import rollup_line
 from bot.blocks.standing import bar
 from bot.rules.digest_math import DigestGoal
+from bot.rules.objectives import Rollup
 from bot.rules.progress import Kind, Status, Total
 from prompts import at_amount, elide_italian, fmt_date, keys, normalize_lang, plural_form, t, the_amount, tn
 
@@ -40,6 +42,7 @@ class DigestView:
     blockers: list[DigestGoal] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
     names: dict[str, str] = field(default_factory=dict)  # display names: a weekly digest should not ping everyone
+    objectives: list[Rollup] = field(default_factory=list)  # the objectives this digest's goals serve, from them
 
     @property
     def goals(self) -> list[DigestGoal]:
@@ -202,6 +205,9 @@ def _headline(view: DigestView, fmt: Formats) -> list[Block]:
     if view.totals:
         lines = [total_line(fmt, total) for total in view.totals]
         blocks.append(section(fmt.t("digest.totals_label") + "\n" + "\n".join(lines)))
+    if view.objectives:
+        lines = [rollup_line(view.lang, result) for result in view.objectives]
+        blocks.append(section(fmt.t("digest.objectives_label") + "\n" + "\n".join(lines)))
     if view.achieved:
         lines = [fmt.t("digest.achieved_line", user=fmt.person(s.owner), title=_title(s))
                  for s in view.achieved[:LIST_LIMIT]]

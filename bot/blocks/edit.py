@@ -21,7 +21,9 @@ from slack_sdk.models.views import View
 from bot import ids
 from bot.blocks.common import Message, actions, button, clip, context, escape, section
 from bot.blocks.goals import describe_measure, goal_line
+from bot.blocks.readings import amount_text
 from bot.blocks.standing import forecast_line, measure_text, standing_of, status_label, title_is_original
+from bot.rules.history import ReadingEvent
 from bot.rules.progress import Standing, Status
 from prompts import fmt_amount, fmt_date, keys, t, tn
 
@@ -225,25 +227,40 @@ def needs_override(lang: str, goal: Any, shown_at: str) -> Message:
     return Message(text=text, blocks=[section(text)])
 
 
-def history(lang: str, goal: Any, revisions: Sequence[Any], *, tz: Any) -> Message:
-    """Every change to a goal, newest first: when, who, what, and why."""
+HISTORY_ENTRIES = 45  # with the header, the title and the "and N more" line: within Slack's 50 blocks
+
+
+def reading_entry(lang: str, goal: Any, event: ReadingEvent) -> str:
+    """A check-in's value in the history: what was read, from which words, or that it was taken back."""
+    what = t(lang, f"manage.history.reading.{event.kind}", week=fmt_date(lang, event.week, "short"),
+             amount=amount_text(lang, event.value, goal.unit))
+    if event.text:
+        what += "\n" + t(lang, "manage.history.wrote", text=escape(clip(event.text, 1500)))
+    return what
+
+
+def history(lang: str, goal: Any, entries: Sequence[Any], *, tz: Any) -> Message:
+    """Every change to a goal and every reading of its check-ins, newest first: when, who, what, and why."""
     title = escape(clip(goal.title, 200))
-    if not revisions:
+    if not entries:
         text = t(lang, "manage.history.none", id=goal.id, title=title)
         return Message(text=text, blocks=[section(text)])
     header = clip(t(lang, "manage.history.header", id=goal.id), 150)
     blocks: list[Block] = [HeaderBlock(text=header), section(f"*{title}*")]
-    newest = list(reversed(revisions))
-    for revision in newest[:45]:
-        when = fmt_date(lang, revision.changed_at.astimezone(tz).date())
-        line = t(lang, "manage.history.line", date=when, user=f"<@{revision.changed_by}>",
-                 change=describe_change(lang, goal, revision.field, revision.before, revision.after))
-        if revision.reason:
-            line += "\n" + t(lang, "manage.history.reason", reason=escape(clip(revision.reason, 2000)))
+    for entry in entries[:HISTORY_ENTRIES]:
+        if isinstance(entry, ReadingEvent):
+            when, who, what = entry.at, entry.by, reading_entry(lang, goal, entry)
+        else:
+            when, who = entry.changed_at, entry.changed_by
+            what = describe_change(lang, goal, entry.field, entry.before, entry.after)
+            if entry.reason:
+                what += "\n" + t(lang, "manage.history.reason", reason=escape(clip(entry.reason, 2000)))
+        line = t(lang, "manage.history.line", date=fmt_date(lang, when.astimezone(tz).date()), user=f"<@{who}>",
+                 change=what)
         blocks.append(section(line))
-    if len(newest) > 45:
-        blocks.append(context(tn(lang, "manage.history.more", len(newest) - 45)))
-    return Message(text=tn(lang, "manage.history.fallback", len(revisions), id=goal.id), blocks=blocks)
+    if len(entries) > HISTORY_ENTRIES:
+        blocks.append(context(tn(lang, "manage.history.more", len(entries) - HISTORY_ENTRIES)))
+    return Message(text=tn(lang, "manage.history.fallback", len(entries), id=goal.id), blocks=blocks)
 
 
 def adjusted_line(lang: str, goal: Any) -> str | None:

@@ -79,14 +79,27 @@ def understood(lang: str, draft: GoalDraft) -> Message:
     return Message(text=text, blocks=[section(text)])
 
 
-def question(lang: str, part: str, draft: GoalDraft, objectives: Sequence[Sequence[Any]] = ()) -> Message:
-    """Ask for one SMART part, with an example that fits the goal's type; Relevant offers the objectives."""
+OBJECTIVE_BUTTONS = 20  # an actions block holds 25 elements; "something else" takes one
+
+
+def objective_label(objective_id: int, title: str) -> str:
+    """An objective as its button and the summary card name it: "#2 Enter the healthcare market"."""
+    return f"#{objective_id} {title}"
+
+
+def question(lang: str, part: str, draft: GoalDraft, objectives: Sequence[Sequence[Any]] = (),
+             card: str | None = None) -> Message:
+    """Ask for one SMART part, with an example that fits the goal's type; Relevant offers the company objectives
+    as buttons (each carrying the conversation's card key), and "something else" to say it in one's own words."""
     example = t(lang, f"examples.{part}.{draft.type}") if part in ("specific", "relevant") else ""
     text = t(lang, f"ask.{part}", example=example)
     blocks: list[Block] = [section(text)]
     if objectives:
-        lines = [t(lang, "ask.objective_line", id=o[0], title=escape(clip(str(o[1]), 200))) for o in objectives[:20]]
-        blocks.append(section(t(lang, "ask.objectives") + "\n" + "\n".join(lines)))
+        blocks.append(section(t(lang, "ask.objectives")))
+        buttons = [button(objective_label(int(o[0]), str(o[1])), ids.ACTION_OBJECTIVE,
+                          value=card_value(card, str(o[0]))) for o in objectives[:OBJECTIVE_BUTTONS]]
+        buttons.append(button(t(lang, "ask.objective_other"), ids.ACTION_OBJECTIVE_OTHER, value=card_value(card)))
+        blocks.append(actions(*buttons))
     return Message(text=text, blocks=[*blocks, context(t(lang, "goal.controls_hint"))])
 
 
@@ -108,9 +121,13 @@ def base_question(lang: str, draft: GoalDraft) -> Message:
     return Message(text=text, blocks=[section(text), context(t(lang, "goal.controls_hint"))])
 
 
-def base_problem(lang: str, problem: str, amount: float | None, draft: GoalDraft, text: str) -> Message:
-    """Why an answer is not a starting amount (unreadable, percent, not_positive, no_currency), with an example."""
-    if problem == "no_currency":
+def base_problem(lang: str, problem: str, amount: float | None, draft: GoalDraft, text: str, *,
+                 limit: float) -> Message:
+    """Why an answer is not a starting amount (unreadable, percent, not_positive, out_of_range, no_currency);
+    `limit` is the largest amount a goal may have (bot.rules.limits.MAX_AMOUNT)."""
+    if problem == "out_of_range":
+        message = t(lang, "feedback.measurable.base_out_of_range", limit=fmt_number(lang, limit))
+    elif problem == "no_currency":
         message = t(lang, "feedback.measurable.base_no_currency", amount=fmt_number(lang, amount),
                     euro=fmt_amount(lang, amount, "EUR"), dollar=fmt_amount(lang, amount, "USD"))
     else:
@@ -181,8 +198,15 @@ def implied_subject(lang: str, draft: Any) -> str:
     return t(lang, "summary.not_set")
 
 
-def smart_fields(lang: str, draft: Any) -> list[tuple[str, str]]:
-    """The SMART breakdown as (label, value) pairs, user text escaped."""
+def relevance_text(lang: str, relevance: str | None, objective: Sequence[Any] | None = None) -> str:
+    """The Relevant letter: the company objective the goal serves ("🎯 #2 …") when one was picked, else the words."""
+    if objective:
+        return t(lang, "summary.objective", objective=escape(objective_label(int(objective[0]), str(objective[1]))))
+    return escape(relevance) if relevance else t(lang, "summary.not_set")
+
+
+def smart_fields(lang: str, draft: Any, objective: Sequence[Any] | None = None) -> list[tuple[str, str]]:
+    """The SMART breakdown as (label, value) pairs, user text escaped; `objective` is the (id, title) it serves."""
     confidence = t(lang, "summary.confidence", value=draft.confidence) if draft.confidence else t(lang, "summary.not_set")
     if draft.plan:
         confidence += " — " + escape(draft.plan)
@@ -190,7 +214,7 @@ def smart_fields(lang: str, draft: Any) -> list[tuple[str, str]]:
         (t(lang, "parts.specific"), escape(draft.subject) if draft.subject else implied_subject(lang, draft)),
         (t(lang, "parts.measurable"), describe_measure(lang, draft)),
         (t(lang, "parts.achievable"), confidence),
-        (t(lang, "parts.relevant"), escape(draft.relevance) if draft.relevance else t(lang, "summary.not_set")),
+        (t(lang, "parts.relevant"), relevance_text(lang, draft.relevance, objective)),
         (t(lang, "parts.time_bound"),
          t(lang, "summary.by_date", date=fmt_date(lang, draft.deadline)) if draft.deadline else t(lang, "summary.not_set")),
     ]
@@ -220,21 +244,25 @@ def note_text(lang: str, note: ReadingNote) -> str:
     return t(lang, f"notes.{note.code}", phrase=phrase, type=_lookup(lang, "types", note.value))
 
 
-def weekday_mismatch(lang: str, phrase: str, found: date) -> Message:
-    """Ask which day was meant when a weekday and the date next to it disagree."""
-    text = t(lang, "feedback.time_bound.weekday_mismatch", phrase=escape(phrase), date=fmt_date(lang, found),
+def weekday_mismatch(lang: str, phrase: str, found: date, *, later: bool = False) -> Message:
+    """Ask which day was meant when a weekday and the date next to it disagree (`later`: once the other questions
+    are answered, when the goal sentence said it)."""
+    key = "feedback.time_bound.weekday_mismatch_later" if later else "feedback.time_bound.weekday_mismatch"
+    text = t(lang, key, phrase=escape(phrase), date=fmt_date(lang, found),
              weekday=fmt_date(lang, found, "weekday").split()[0])
     return Message(text=text, blocks=[section(text)])
 
 
-def summary_card(lang: str, draft: GoalDraft, warnings: Sequence[SmartIssue], card: str | None = None) -> Message:
-    """The SMART summary with Confirm / Edit / Cancel, each carrying the conversation's card key."""
+def summary_card(lang: str, draft: GoalDraft, warnings: Sequence[SmartIssue], card: str | None = None,
+                 objective: Sequence[Any] | None = None) -> Message:
+    """The SMART summary with Confirm / Edit / Cancel, each carrying the conversation's card key; the Relevant
+    letter names the company objective (id, title) the goal serves, when one was picked."""
     title = escape(draft.text) if draft.text else escape(draft.subject or "")
     blocks: list[Block] = [
         HeaderBlock(text=clip(t(lang, "summary.header"), 150)),
         section(f"*{clip(title, 2800)}*"),
         SectionBlock(fields=[MarkdownTextObject(text=clip(f"*{label}*\n{value}", 2000))
-                             for label, value in smart_fields(lang, draft)]),
+                             for label, value in smart_fields(lang, draft, objective)]),
     ]
     if draft.notes:
         # Readings of loose words, said plainly so a wrong guess is seen before the goal is saved.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -13,7 +14,10 @@ from bot import ids
 from bot.blocks.common import actions, button, clip, context, escape, section
 from bot.blocks.edit import adjusted_line
 from bot.blocks.goals import goal_line
-from bot.blocks.standing import forecast_line, standing_of
+from bot.blocks.objectives import rollup_line
+from bot.blocks.standing import forecast_line, measure_text, standing_of, status_label
+from bot.rules.digest_math import DigestGoal
+from bot.rules.objectives import Rollup
 from bot.rules.progress import ACTIVE_ORDER, Standing, Status
 from bot.rules.schedule import NextCheckIn
 from prompts import fmt_amount, fmt_date, t, tn
@@ -93,10 +97,52 @@ def next_checkin_text(lang: str, upcoming: NextCheckIn | None, tz: Any, paused_u
     return text
 
 
+@dataclass(frozen=True)
+class TeamMember:
+    """One of a manager's reports on their Home: who, and their active goals as the progress model reads them."""
+
+    user_id: str
+    goals: list[DigestGoal]
+
+
+def _team_goal_line(lang: str, item: DigestGoal) -> str:
+    last = (t(lang, "home.team.last", date=fmt_date(lang, item.last.on, "short")) if item.last is not None
+            else t(lang, "home.team.no_checkin"))
+    return t(lang, "home.team.goal", id=item.id, title=escape(clip(item.title, 150)),
+             measure=measure_text(lang, item.standing), status=status_label(lang, item.standing), last=last)
+
+
+def team_blocks(lang: str, team: Sequence[TeamMember], room: int) -> list[Block]:
+    """The manager's section: each report with their goals, status and last check-in, within `room` blocks."""
+    if not team or room < 3:
+        return []
+    blocks: list[Block] = [section(t(lang, "home.team.header"))]
+    shown = team[: room - 2] if len(team) > room - 1 else team
+    for member in shown:
+        person = t(lang, "home.team.report", person=f"<@{member.user_id}>")
+        lines = [_team_goal_line(lang, item) for item in member.goals] or [t(lang, "home.team.no_goals")]
+        blocks.append(section(person + "\n" + "\n".join(lines)))
+    if len(shown) < len(team):
+        blocks.append(context(tn(lang, "home.team.more", len(team) - len(shown))))
+    return blocks
+
+
+def objective_blocks(lang: str, objectives: Sequence[Rollup]) -> list[Block]:
+    """The objectives the person owns, with their roll-ups, in one section."""
+    if not objectives:
+        return []
+    return [section(t(lang, "home.objectives_header") + "\n" + "\n".join(rollup_line(lang, r) for r in objectives))]
+
+
 def home_view(
     lang: str, goals: Sequence[Any], *, schedule_text: str, today: date, can_check_in: bool = True,
+    team: Sequence[TeamMember] = (), objectives: Sequence[Rollup] = (),
 ) -> dict[str, Any]:
-    """The Home tab for one person, at most 100 blocks; a context line says how many goals did not fit."""
+    """The Home tab for one person, at most 100 blocks; a context line says how many goals did not fit.
+
+    A manager also finds their team (each report's goals, status and last check-in) and the objectives they own
+    with their roll-ups, after their own active goals.
+    """
     standings = {g.id: standing_of(g, today) for g in goals}
     ordered = most_relevant_first(goals, standings)
     active = [g for g in ordered if g.status == "active"]
@@ -117,14 +163,22 @@ def home_view(
         buttons.append(button(t(lang, "home.checkin_all"), ids.ACTION_HOME_CHECKIN, value="all"))
     blocks.append(actions(*buttons, block_id="home_top"))
     blocks.append(DividerBlock())
-    # Keep room for the closed goals' header and lines, and for the "not shown" line.
-    reserve = (1 + len(closed) if closed else 0) + 1
+    managing = objective_blocks(lang, objectives)
+    team_room = min(len(team) + 2, 30) if team else 0  # a big team gets a line saying who is not shown
+    # Keep room for the closed goals' header and lines, the "not shown" line, the team and the objectives.
+    reserve = (1 + len(closed) if closed else 0) + 1 + team_room + len(managing) + (1 if team or managing else 0)
     shown = 0
     for goal in active:
         if len(blocks) + BLOCKS_PER_GOAL + reserve > VIEW_LIMIT:
             break
         blocks.extend(_goal_blocks(lang, goal, standings[goal.id], today))
         shown += 1
+    if team or managing:
+        if not isinstance(blocks[-1], DividerBlock):
+            blocks.append(DividerBlock())
+        blocks.extend(team_blocks(lang, team, team_room))
+        blocks.extend(managing)
+        blocks.append(DividerBlock())
     if closed:
         blocks.append(section(t(lang, "home.closed_header")))
         blocks.extend(context(_closed_line(lang, g, standings[g.id])) for g in closed)

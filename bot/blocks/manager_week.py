@@ -1,19 +1,81 @@
 """The manager's week as Block Kit: who is behind and why (blockers and notes quoted: it goes up the line only),
-who has not checked in, what was achieved, and the objectives' roll-ups."""
+who has not checked in, what was achieved, the objectives' roll-ups, and one line per report with *Comment*."""
 
 from __future__ import annotations
 
-from slack_sdk.models.blocks import Block, HeaderBlock
+from collections import Counter
+from collections.abc import Sequence
 
-from bot.blocks.common import Message, clip, context, escape, section
+from slack_sdk.models.blocks import Block, HeaderBlock, Option, PlainTextObject, StaticSelectElement
+
+from bot import ids
+from bot.blocks.common import MAX_BLOCKS, Message, button, clip, context, escape, section
+from bot.blocks.objectives import rollup_line
 from bot.blocks.standing import measure_text, status_label
-from bot.blocks.teams import mention, rollup_line, text_only
-from bot.rules.progress import Status
+from bot.blocks.teams import mention, text_only
+from bot.rules.digest_math import DigestGoal
+from bot.rules.progress import ACTIVE_ORDER, Status
 from bot.services.manager_week import ManagerWeek
 from prompts import fmt_date, t
 
 QUOTE_CHARS = 280
 BEHIND = (Status.OFF_TRACK, Status.AT_RISK)
+MENU_OPTIONS = 100  # Slack's limit for a static select
+
+
+def latest_said(goals: Sequence[DigestGoal]) -> tuple[DigestGoal | None, str]:
+    """The goal with the newest check-in among `goals`, and what its owner said: the blocker, then the note."""
+    answered = [g for g in goals if g.last is not None]
+    if not answered:
+        return None, ""
+    newest = max(answered, key=lambda g: (g.last.on if g.last else g.id, g.id))
+    last = newest.last
+    blocker = " ".join((last.blocker or "").split()) if last else ""
+    note = " ".join((last.note or "").split()) if last else ""
+    if blocker and note and blocker.casefold() not in note.casefold():
+        return newest, f"{blocker} — {note}"
+    return newest, note or blocker  # a reply's note holds its blocker when the blocker was read from it
+
+
+def report_line(lang: str, owner: str, goals: Sequence[DigestGoal]) -> str:
+    """One report: how their active goals stand (counted by status), their last check-in and what they said."""
+    active = [g for g in goals if not g.standing.closed]
+    counts = Counter(g.status for g in active)
+    statuses = ", ".join(f"{counts[s]} {t(lang, f'pace.{s}')}" for s in sorted(counts, key=lambda s: ACTIVE_ORDER[s]))
+    newest, said = latest_said(goals)
+    if newest is None or newest.last is None:
+        last = t(lang, "week.no_checkin_yet")
+    else:
+        last = t(lang, "week.last_checkin", date=fmt_date(lang, newest.last.on, "short"), id=newest.id)
+    line = t(lang, "week.report_line", person=mention(owner), statuses=statuses or t(lang, "week.no_active"),
+             last=last)
+    if said:
+        line += "\n>" + escape(clip(said, QUOTE_CHARS))
+    return line
+
+
+def _report_blocks(lang: str, people: Sequence[tuple[str, list[DigestGoal]]], room: int,
+                   names: dict[str, str]) -> list[Block]:
+    """A section per report with a *Comment* button, within `room` blocks; the rest share one line and a menu."""
+    if not people:
+        return []
+    blocks: list[Block] = [section(t(lang, "week.reports_label"))]
+    room -= 1
+    fits = people if len(people) <= room else people[: max(room - 1, 0)]
+    for owner, goals in fits:
+        line = section(report_line(lang, owner, goals))
+        line.accessory = button(t(lang, "week.comment"), ids.ACTION_WEEK_COMMENT, value=owner)
+        blocks.append(line)
+    rest = people[len(fits):]
+    if rest:
+        listed = ", ".join(mention(owner) for owner, _ in rest)
+        more = section(t(lang, "week.more_reports", people=listed))
+        more.accessory = StaticSelectElement(
+            action_id=ids.ACTION_WEEK_COMMENT_PICK, placeholder=PlainTextObject(text=clip(t(lang, "week.comment"), 150)),
+            options=[Option(value=owner, text=PlainTextObject(text=clip("@" + names.get(owner, owner), 75)))
+                     for owner, _ in rest[:MENU_OPTIONS]])
+        blocks.append(more)
+    return blocks
 
 
 def manager_week(lang: str, week: ManagerWeek) -> Message:
@@ -51,5 +113,7 @@ def manager_week(lang: str, week: ManagerWeek) -> Message:
     if week.objectives:
         lines = [rollup_line(lang, result) for result in week.objectives]
         blocks.append(section(t(lang, "week.objectives_label") + "\n" + "\n".join(lines)))
-    blocks.append(context(t(lang, "week.comment_hint")))
+    hint = context(t(lang, "week.comment_hint"))
+    blocks.extend(_report_blocks(lang, view.people, MAX_BLOCKS - len(blocks) - 1, view.names))
+    blocks.append(hint)
     return Message(text=t(lang, "week.fallback", date=date), blocks=blocks)

@@ -3,25 +3,35 @@ objectives with their roll-ups, a report's goals. People are shown as Slack ment
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from slack_sdk.models.blocks import Block, HeaderBlock
+from slack_sdk.models.blocks import (
+    Block,
+    HeaderBlock,
+    InputBlock,
+    Option,
+    PlainTextInputElement,
+    PlainTextObject,
+    StaticSelectElement,
+)
+from slack_sdk.models.views import View
 
-from bot.blocks.common import Message, clip, context, escape, section
+from bot import ids
+from bot.blocks.common import Message, actions, button, clip, context, escape, section
 from bot.blocks.goals import goal_line
+from bot.blocks.objectives import rollup_line
 from bot.rules.mentions import NameMatch
-from bot.rules.objectives import Rollup
-from bot.rules.progress import progress_bar
 from bot.rules.visibility import Decision, Reason, Visibility
 from bot.services.directory import ResolvedPerson
-from bot.services.teams import ObjectiveLine, Outcome, ReportGoals, TeamChange
+from bot.services.teams import MAX_COMMENT, CommentTarget, ObjectiveLine, Outcome, ReportGoals, TeamChange
 from prompts import fmt_amount, t
 from storage.models import Objective
 from storage.teams import AdminEntry
 
-_REASON_KEYS = frozenset({Reason.CYCLE, Reason.HAS_MANAGER, Reason.TOO_SOON})
+_REASON_KEYS = frozenset({Reason.CYCLE, Reason.HAS_MANAGER, Reason.TOO_SOON, Reason.NOT_CURRENT})
 _MAX_SECTIONS = 45
 
 
@@ -73,11 +83,18 @@ def team_change(lang: str, change: TeamChange) -> Message:
     return text_only("\n".join(lines))
 
 
-def told_about_manager(lang: str, outcome: Outcome, manager_id: str | None, previous_id: str | None) -> Message:
-    """The DM a person gets when their manager in goalbot changes: who, and what that manager can see."""
+def told_about_manager(lang: str, outcome: Outcome, manager_id: str | None, previous_id: str | None,
+                       declinable: bool = False) -> Message:
+    """The DM a person gets when their manager in goalbot changes: who, and what that manager can see; when the
+    manager named themselves, a *Not my manager* button (bot.rules.visibility.may_decline_manager)."""
     if outcome is Outcome.REMOVED:
         return text_only(t(lang, "team.dm_removed", manager=mention(previous_id)))
-    return text_only(t(lang, "team.dm_added", manager=mention(manager_id)))
+    text = t(lang, "team.dm_added", manager=mention(manager_id))
+    if not declinable or manager_id is None:
+        return text_only(text)
+    return Message(text=text, blocks=[section(text), context(t(lang, "team.decline_hint", manager=mention(manager_id))),
+                                      actions(button(t(lang, "team.decline"), ids.ACTION_TEAM_DECLINE,
+                                                     value=manager_id))])
 
 
 def team_overview(lang: str, reports: Sequence[ReportGoals], today: date) -> Message:
@@ -132,23 +149,6 @@ def objective_added(lang: str, objective_id: int, title: str, unit: str | None, 
     return text_only(t(lang, "objective.added", **params))
 
 
-def rollup_line(lang: str, result: Rollup) -> str:
-    """One objective and how it stands."""
-    objective = result.objective
-    params: dict[str, Any] = {"id": objective.id, "title": escape(clip(objective.title, 300))}
-    if result.goals == 0:
-        return t(lang, "objective.no_goals", **params)
-    bar = progress_bar(result.fraction or 0.0)
-    if result.measured:
-        line = t(lang, "objective.measured", bar=bar, gained=fmt_amount(lang, result.gained, objective.unit),
-                 target=fmt_amount(lang, objective.target, objective.unit), on_track=result.on_track,
-                 count=result.goals, **params)
-        if result.not_added:
-            line += "\n" + t(lang, "objective.not_added", count=result.not_added)
-        return line
-    return t(lang, "objective.counted", bar=bar, on_track=result.on_track, count=result.goals, **params)
-
-
 def objectives_list(lang: str, lines: Sequence[ObjectiveLine]) -> Message:
     """`/goal objectives`: every objective with its roll-up."""
     if not lines:
@@ -163,6 +163,29 @@ def objectives_list(lang: str, lines: Sequence[ObjectiveLine]) -> Message:
 def visibility_changed(lang: str, goal_id: int, title: str, visibility: Visibility) -> Message:
     """Confirm a goal is now private or public, and what that means."""
     return text_only(t(lang, f"visibility.{visibility}", id=goal_id, title=escape(clip(title, 300))))
+
+
+def comment_modal(lang: str, target: CommentTarget) -> dict[str, Any]:
+    """The *Comment* form of the manager's week: which goal (when there are several) and the words."""
+    person = mention(target.owner_id)
+    fields: list[Block] = [section(t(lang, "comment.modal_intro", person=person))]
+    metadata: dict[str, Any] = {"owner": target.owner_id}
+    if len(target.goals) == 1:
+        metadata["goal"] = target.goals[0][0]
+    else:
+        options = [Option(value=str(goal_id), text=PlainTextObject(text=clip(f"#{goal_id} {title}", 75)))
+                   for goal_id, title in target.goals[:100]]
+        fields.append(InputBlock(block_id=ids.BLOCK_COMMENT_GOAL, label=t(lang, "comment.goal_label"),
+                                 element=StaticSelectElement(action_id=ids.INPUT_COMMENT_GOAL, options=options,
+                                                             initial_option=options[0])))
+    fields.append(InputBlock(
+        block_id=ids.BLOCK_COMMENT_TEXT, label=t(lang, "comment.text_label"),
+        hint=PlainTextObject(text=clip(t(lang, "comment.text_hint"), 150)),
+        element=PlainTextInputElement(action_id=ids.INPUT_COMMENT_TEXT, multiline=True, max_length=MAX_COMMENT)))
+    view = View(type="modal", callback_id=ids.VIEW_COMMENT, title=clip(t(lang, "comment.modal_title"), 24),
+                submit=clip(t(lang, "comment.modal_submit"), 24), close=clip(t(lang, "comment.modal_close"), 24),
+                private_metadata=json.dumps(metadata), blocks=fields)
+    return view.to_dict()
 
 
 def comment_in_thread(lang: str, author: str, text: str) -> Message:

@@ -33,6 +33,9 @@ class Failure:
     code: str
     retry_after: float | None
     reason: str = "permanent"  # ratelimited, server, network, error, permanent
+    # Slack may have acted before the failure reached us (a 5xx, a timeout, a connection lost mid-request): a
+    # message may be in the channel already, so it is looked for before it is posted again.
+    maybe_posted: bool = False
 
     @property
     def permanent(self) -> bool:
@@ -57,6 +60,12 @@ def retry_after_seconds(headers: dict[str, str] | None) -> float:
         return 1.0
 
 
+def _never_connected(error: BaseException) -> bool:
+    """True when the request cannot have reached Slack: the connection was refused or the host not found."""
+    reason = error.reason if isinstance(error, urllib.error.URLError) else error
+    return isinstance(reason, (ConnectionRefusedError, socket.gaierror))
+
+
 def classify(error: BaseException, attempt: int = 1) -> Failure:
     """Classify an exception from slack_sdk: 429 honours Retry-After, 5xx and network errors back off."""
     wait = backoff(attempt)
@@ -67,7 +76,7 @@ def classify(error: BaseException, attempt: int = 1) -> Failure:
         if status == 429 or code == "ratelimited":
             return Failure("ratelimited", retry_after_seconds(error.response.headers), "ratelimited")
         if status >= 500:
-            return Failure(code, wait, "server")
+            return Failure(code, wait, "server", maybe_posted=True)
         if code in PERMANENT or (400 <= status < 500):
             return Failure(code, None)
         # An ok:false we do not know (e.g. fatal_error, internal_error): try again a bounded number of times.
@@ -75,7 +84,7 @@ def classify(error: BaseException, attempt: int = 1) -> Failure:
     if isinstance(error, SlackRequestError) and "Failed to upload" in str(error):
         return Failure("upload_failed", wait, "server")  # files_upload_v2's step 2 (the upload URL) failed
     if isinstance(error, (TimeoutError, socket.timeout)):
-        return Failure("timeout", wait, "network")
+        return Failure("timeout", wait, "network", maybe_posted=True)
     if isinstance(error, (urllib.error.URLError, ConnectionError, http.client.HTTPException, OSError)):
-        return Failure(type(error).__name__, wait, "network")
+        return Failure(type(error).__name__, wait, "network", maybe_posted=not _never_connected(error))
     return Failure(type(error).__name__, None)

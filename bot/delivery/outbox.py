@@ -2,8 +2,13 @@
 
 Life of a row: pending → sending (claimed by one worker, with a lease) → sent | pending again (retry, with
 next_attempt_at) | failed (permanent, or out of attempts). A worker that dies leaves its rows in "sending";
-after LEASE another worker reclaims them. That is the one at-least-once window: a message Slack accepted just
-before the process died, but that was not yet marked sent, is posted again after the lease.
+after the lease another worker reclaims them.
+
+Uncertain sends: `attempted_at` is set just before a post and cleared when Slack's answer says it did not post
+(a 429, a refusal). A row whose post got no answer (the process died mid-request, a timeout, a reset, a 5xx)
+keeps it, and is looked for in its channel (the key travels in the message's metadata) before being posted
+again (bot/delivery/sender.py). Rows merely claimed by a dead process never had it set: they are sent at once.
+So a kill -9 leaves only the requests in flight uncertain, and none of them is posted twice.
 """
 
 from __future__ import annotations
@@ -12,13 +17,13 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, CursorResult, and_, func, or_, select, update
+from sqlalchemy import JSON, ColumnElement, CursorResult, Select, and_, func, literal, or_, select, true, update
 from sqlalchemy.orm import Session
 
 from bot.rules.statuses import OutboxStatus
-from storage.db import SessionFactory
-from storage.models import OutboxMessage
-from storage.repositories import inactive_teams, insert_ignore
+from storage.db import SessionFactory, once_more_if_dropped
+from storage.models import OutboxMessage, Timestamp
+from storage.repositories import inactive_teams, insert_ignore, insert_select_ignore
 
 LEASE = timedelta(minutes=2)  # a claim older than this belongs to a process that died mid-send
 
@@ -39,15 +44,39 @@ def enqueue(
                          returning=OutboxMessage.id) is not None
 
 
-def _due(now: datetime) -> ColumnElement[bool]:
+def enqueue_from(session: Session, rows: Select[Any], *, kind: str, payload: dict[str, Any], now: datetime) -> None:
+    """Write one message per row of `rows` (key, team id, channel, ref id), all with the same payload, in one
+    INSERT … SELECT: set-based, nothing per row in Python. A key already queued is left alone, and a workspace
+    that uninstalled goalbot gets nothing (as with `enqueue`)."""
+    source = rows.subquery()
+    key, team_id, channel, ref_id = source.c
+    inactive = sorted(inactive_teams(session))
+    chosen = select(key, literal(kind), team_id, channel, literal(payload, JSON), ref_id,
+                    literal(str(OutboxStatus.PENDING)), literal(0), literal(now, Timestamp), literal(now, Timestamp),
+                    ).where(team_id.not_in(inactive) if inactive else true())
+    insert_select_ignore(session, OutboxMessage, ["idempotency_key", "kind", "team_id", "channel", "payload",
+                                                  "ref_id", "status", "attempts", "next_attempt_at", "created_at"],
+                         chosen, conflict_on=["idempotency_key"])
+
+
+def _due(now: datetime, lease: timedelta = LEASE) -> ColumnElement[bool]:
     return or_(
         and_(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.next_attempt_at <= now),
-        and_(OutboxMessage.status == OutboxStatus.SENDING, OutboxMessage.claimed_at < now - LEASE),
+        and_(OutboxMessage.status == OutboxStatus.SENDING, OutboxMessage.claimed_at < now - lease),
     )
 
 
-def claim_due(sessions: SessionFactory, *, now: datetime, worker: str, limit: int = 200) -> list[OutboxMessage]:
-    """Claim up to `limit` messages due now (or abandoned by a dead process); each claim is won by one worker.
+def claim_due(sessions: SessionFactory, *, now: datetime, worker: str, limit: int = 200,
+              team_id: str | None = None, lease: timedelta = LEASE) -> list[OutboxMessage]:
+    """Claim up to `limit` messages due now (or abandoned by a dead process), of one workspace when `team_id` is
+    given; each claim is won by one worker."""
+    return once_more_if_dropped(lambda: _claim_due(sessions, now=now, worker=worker, limit=limit, team_id=team_id,
+                                                   lease=lease))
+
+
+def _claim_due(sessions: SessionFactory, *, now: datetime, worker: str, limit: int, team_id: str | None,
+               lease: timedelta) -> list[OutboxMessage]:
+    """The claim itself.
 
     PostgreSQL: SELECT … FOR UPDATE SKIP LOCKED picks the batch and locks it, so concurrent workers take
     disjoint batches without waiting, then one UPDATE claims it in the same transaction. (Not one
@@ -57,16 +86,17 @@ def claim_due(sessions: SessionFactory, *, now: datetime, worker: str, limit: in
     repeats the due condition, so a row that changed meanwhile is not claimed twice.
     """
     with sessions() as session:
-        chosen = (select(OutboxMessage.id).where(_due(now))
+        due = _due(now, lease) if team_id is None else and_(_due(now, lease), OutboxMessage.team_id == team_id)
+        chosen = (select(OutboxMessage.id).where(due)
                   .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id).limit(limit))
         claim = update(OutboxMessage).values(status=OutboxStatus.SENDING, claimed_by=worker, claimed_at=now)
         if session.get_bind().dialect.name == "postgresql":
             ids = list(session.scalars(chosen.with_for_update(skip_locked=True)))
             claimed_ids = list(session.scalars(
-                claim.where(OutboxMessage.id.in_(ids), _due(now)).returning(OutboxMessage.id))) if ids else []
+                claim.where(OutboxMessage.id.in_(ids), due).returning(OutboxMessage.id))) if ids else []
         else:
             claimed_ids = list(session.scalars(
-                claim.where(OutboxMessage.id.in_(chosen.scalar_subquery()), _due(now)).returning(OutboxMessage.id)))
+                claim.where(OutboxMessage.id.in_(chosen.scalar_subquery()), due).returning(OutboxMessage.id)))
         session.commit()
         if not claimed_ids:
             return []
@@ -75,20 +105,51 @@ def claim_due(sessions: SessionFactory, *, now: datetime, worker: str, limit: in
 
 
 def _write(sessions: SessionFactory, *where: ColumnElement[bool], **values: Any) -> int:
-    with sessions() as session:
-        result = cast(CursorResult[Any], session.execute(update(OutboxMessage).where(*where).values(**values)))
-        count = result.rowcount
-        session.commit()
-        return int(count or 0)
+    # Each write is one conditional UPDATE: run again after a dropped connection, it changes nothing twice.
+    def write() -> int:
+        with sessions() as session:
+            result = cast(CursorResult[Any], session.execute(update(OutboxMessage).where(*where).values(**values)))
+            count = result.rowcount
+            session.commit()
+            return int(count or 0)
+
+    return once_more_if_dropped(write)
 
 
 def _owned(msg_id: int, worker: str) -> tuple[ColumnElement[bool], ...]:
     return OutboxMessage.id == msg_id, OutboxMessage.status == OutboxStatus.SENDING, OutboxMessage.claimed_by == worker
 
 
-def renew_claim(sessions: SessionFactory, msg_id: int, worker: str, now: datetime) -> bool:
-    """Extend our claim before a late send; False when the lease ran out and another worker took the row."""
-    return _write(sessions, *_owned(msg_id, worker), claimed_at=now) == 1
+def claim_keys(sessions: SessionFactory, keys: Sequence[str], *, now: datetime, worker: str) -> list[OutboxMessage]:
+    """Claim the pending messages with these keys (a reply its listener sends at once), in key order."""
+    if not keys:
+        return []
+    return once_more_if_dropped(lambda: _claim_keys(sessions, keys, now=now, worker=worker))
+
+
+def _claim_keys(sessions: SessionFactory, keys: Sequence[str], *, now: datetime, worker: str) -> list[OutboxMessage]:
+    with sessions() as session:
+        # Posted right away, in order: the claim also notes the attempt (one write instead of one per message).
+        rows = {row.idempotency_key: row for row in session.scalars(
+            update(OutboxMessage)
+            .where(OutboxMessage.idempotency_key.in_(list(keys)), OutboxMessage.status == OutboxStatus.PENDING)
+            .values(status=OutboxStatus.SENDING, claimed_by=worker, claimed_at=now,
+                    attempted_at=func.coalesce(OutboxMessage.attempted_at, now))
+            .returning(OutboxMessage))}
+        session.commit()
+    return [rows[key] for key in keys if key in rows]
+
+
+def begin_attempt(sessions: SessionFactory, msg_id: int, worker: str, now: datetime) -> bool:
+    """Note that a post is about to leave (renewing our claim); False when another worker took the row."""
+    # Kept at its first value: a later check reads the channel from the earliest post that may have landed.
+    return _write(sessions, *_owned(msg_id, worker), claimed_at=now,
+                  attempted_at=func.coalesce(OutboxMessage.attempted_at, now)) == 1
+
+
+def not_posted(sessions: SessionFactory, msg_id: int, worker: str) -> bool:
+    """The channel was read and the message is not there: the next post starts from a clean slate."""
+    return _write(sessions, *_owned(msg_id, worker), attempted_at=None) == 1
 
 
 def mark_sent(sessions: SessionFactory, msg_id: int, worker: str, *, ts: str | None, channel: str | None,
@@ -101,10 +162,14 @@ def mark_sent(sessions: SessionFactory, msg_id: int, worker: str, *, ts: str | N
     return written == 1
 
 
-def mark_retry(sessions: SessionFactory, msg_id: int, worker: str, *, error: str, next_attempt_at: datetime) -> bool:
-    """Put the message back to pending after a retryable failure, counting the attempt."""
+def mark_retry(sessions: SessionFactory, msg_id: int, worker: str, *, error: str, next_attempt_at: datetime,
+               maybe_posted: bool = False) -> bool:
+    """Put the message back to pending after a retryable failure, counting the attempt; `maybe_posted` keeps it
+    uncertain (Slack may have it), so its channel is read before the next post."""
+    uncertain: dict[str, Any] = {} if maybe_posted else {"attempted_at": None}
     return _write(sessions, *_owned(msg_id, worker), status=OutboxStatus.PENDING, claimed_by=None, claimed_at=None,
-                  last_error=error, next_attempt_at=next_attempt_at, attempts=OutboxMessage.attempts + 1) == 1
+                  last_error=error, next_attempt_at=next_attempt_at, attempts=OutboxMessage.attempts + 1,
+                  **uncertain) == 1
 
 
 def mark_failed(sessions: SessionFactory, msg_id: int, worker: str, *, error: str) -> bool:
@@ -136,11 +201,11 @@ def find_sent(session: Session, kind: str, ref_id: int) -> OutboxMessage | None:
     ).first()
 
 
-def next_due_at(session: Session) -> datetime | None:
+def next_due_at(session: Session, lease: timedelta = LEASE) -> datetime | None:
     """When the earliest waiting message becomes due (a lease counts from its claim); None when none waits."""
     pending = session.scalar(select(func.min(OutboxMessage.next_attempt_at)).where(OutboxMessage.status == OutboxStatus.PENDING))
     claimed = session.scalar(select(func.min(OutboxMessage.claimed_at)).where(OutboxMessage.status == OutboxStatus.SENDING))
-    times = [t for t in (pending, claimed + LEASE if claimed else None) if t is not None]
+    times = [t for t in (pending, claimed + lease if claimed else None) if t is not None]
     return min(times) if times else None
 
 

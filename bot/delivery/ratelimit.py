@@ -54,6 +54,17 @@ class TokenBucket:
             # Debt means later callers queue behind earlier ones, each waiting for its own slot.
             return 0.0 if self.tokens >= 0 else -self.tokens / self.rate
 
+    def try_take(self) -> float:
+        """Take a token if one is there now (0.0), else take nothing and return the seconds until one is."""
+        with self._lock:
+            now = self._clock()
+            self.tokens = min(self.capacity, self.tokens + (now - self._updated) * self.rate)
+            self._updated = now
+            if self.tokens >= 1.0:
+                self.tokens -= 1.0
+                return 0.0
+            return (1.0 - self.tokens) / self.rate
+
     def available(self) -> float:
         """Tokens that could be taken right now without waiting (never negative)."""
         with self._lock:
@@ -137,10 +148,12 @@ class SlackLimits:
     uploads: TokenBucket
     opens: TokenBucket
     channels: ChannelPacer
+    history: TokenBucket  # conversations.history/replies, read only to settle sends that may have reached Slack
     holds: ChannelHolds = field(default_factory=ChannelHolds)
 
     @classmethod
-    def for_posts_per_minute(cls, per_minute: int, timer: Timer = SYSTEM_TIMER) -> SlackLimits:
+    def for_posts_per_minute(cls, per_minute: int, timer: Timer = SYSTEM_TIMER, history_per_minute: int = 1,
+                             ) -> SlackLimits:
         """Limits for a workspace budget of `per_minute` chat.postMessage calls, timed by `timer`."""
         def bucket(rate: float, capacity: float) -> TokenBucket:
             return TokenBucket(rate, capacity, clock=timer.monotonic, sleep=timer.sleep)
@@ -149,18 +162,20 @@ class SlackLimits:
         # arriving a few milliseconds out of order do not find Slack's own bucket empty.
         return cls(posts=bucket(per_minute, per_minute - max(1, per_minute // 100)),
                    uploads=bucket(UPLOADS_PER_MINUTE, 5), opens=bucket(OPENS_PER_MINUTE, 5),
-                   channels=ChannelPacer(clock=timer.monotonic))
+                   channels=ChannelPacer(clock=timer.monotonic),
+                   history=bucket(history_per_minute, max(1, history_per_minute // 60)))
 
 
-_shared: dict[tuple[str, str, int, Timer], SlackLimits] = {}
+_shared: dict[tuple[str, str, int, Timer, int], SlackLimits] = {}
 _shared_lock = threading.Lock()
 
 
-def shared_limits(base_url: str, token: str, per_minute: int, timer: Timer = SYSTEM_TIMER) -> SlackLimits:
+def shared_limits(base_url: str, token: str, per_minute: int, timer: Timer = SYSTEM_TIMER,
+                  history_per_minute: int = 1) -> SlackLimits:
     """The process-wide limits for one workspace (API URL + token), so successive runs share one budget."""
-    key = (base_url, token, per_minute, timer)
+    key = (base_url, token, per_minute, timer, history_per_minute)
     with _shared_lock:
         limits = _shared.get(key)
         if limits is None:
-            limits = _shared[key] = SlackLimits.for_posts_per_minute(per_minute, timer)
+            limits = _shared[key] = SlackLimits.for_posts_per_minute(per_minute, timer, history_per_minute)
         return limits

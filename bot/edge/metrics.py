@@ -16,7 +16,6 @@ from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 from sqlalchemy import func, select
 
-from bot.clock import as_utc
 from bot.rules.statuses import OutboxStatus
 from storage.db import SessionFactory
 from storage.models import OutboxMessage
@@ -29,6 +28,8 @@ HANDLER_ERRORS = Counter("goalbot_handler_errors", "Errors logged with a traceba
 SENDS = Counter("goalbot_slack_sends", "Outbox messages Slack accepted", ["kind"])
 SEND_RETRIES = Counter("goalbot_slack_retries", "Sends to Slack that failed and will be retried", ["reason"])
 SEND_FAILURES = Counter("goalbot_slack_failures", "Sends to Slack that failed for good", ["error"])
+RECOVERED = Counter("goalbot_slack_sends_found", "Uncertain sends found already posted (not posted again)")
+INBOX_REDELIVERED = Counter("goalbot_inbox_redelivered", "Acked events a process left unhandled, handled again")
 RATE_LIMITED = Counter("goalbot_slack_ratelimited", "HTTP 429 answers from Slack's Web API")
 
 
@@ -60,7 +61,7 @@ class OutboxCollector(Collector):
             return
         now: datetime = self.clock()  # type: ignore[operator]
         yield GaugeMetricFamily("goalbot_outbox_depth", "Outbox messages waiting to be sent", value=depth or 0)
-        age = (as_utc(now) - as_utc(oldest)).total_seconds() if oldest is not None else 0.0
+        age = (now - oldest).total_seconds() if oldest is not None else 0.0  # both aware (UtcDateTime)
         yield GaugeMetricFamily("goalbot_outbox_oldest_pending_seconds", "Age of the oldest waiting outbox message",
                                 value=max(age, 0.0))
 

@@ -39,7 +39,7 @@ def validate_payloads(deps: Deps, tenancy: Tenancy) -> Callable[..., BoltRespons
                                     headers={"content-type": "application/json"})
             return BoltResponse(status=200, body="")
         if not isinstance(payload, payloads.UrlVerification):
-            foreign = tenancy.foreign(payload.identity)
+            foreign = tenancy.foreign(payload.identity, payloads.event_type_of(payload))
             if foreign is not None:
                 log.warning("refused a %s from another %s (team %s)", kind, foreign, payload.identity.team_id)
                 metrics.REQUESTS.labels(kind=kind, outcome="foreign").inc()

@@ -91,6 +91,11 @@ class Event:
     kind: str = EVENT
 
 
+def event_type_of(payload: object) -> str | None:
+    """The inner event's type of an Events API delivery, None for any other payload."""
+    return payload.event_type if isinstance(payload, Event) else None
+
+
 @dataclass(frozen=True)
 class Action:
     """One element of block_actions.actions."""

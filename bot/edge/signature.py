@@ -62,7 +62,7 @@ class Fingerprints:
     with synchronous=NORMAL; PostgreSQL keeps them in the migrated request_fingerprints table.
     """
 
-    def __init__(self, sessions: SessionFactory) -> None:
+    def __init__(self, sessions: SessionFactory, connections: int = 8) -> None:
         url = sessions.kw["bind"].url
         database = url.database or ""
         if url.get_backend_name() == "sqlite" and database and database != ":memory:":
@@ -71,7 +71,9 @@ class Fingerprints:
         rendered = url.render_as_string(hide_password=False)
         # No pre-ping on PostgreSQL: it would double the round trips of every ack; a dropped connection is
         # retried once instead (remember()).
-        engine = create_engine(rendered, pool_size=4, max_overflow=12) if self.postgresql else make_engine(rendered)
+        # At most one insert per request thread at a time: `connections` is the server's thread count.
+        engine = (create_engine(rendered, pool_size=min(4, connections), max_overflow=max(0, connections - 4))
+                  if self.postgresql else make_engine(rendered))
         self.engine: Engine = engine.execution_options(isolation_level="AUTOCOMMIT")
         event.listen(self.engine.engine, "connect", _pg_no_flush if self.postgresql else _sqlite_no_flush)
         if not self.postgresql:

@@ -10,6 +10,7 @@ POST /slack/events, in this order, each step refusing before the next one runs:
 then Bolt dispatches it. Refusals from 4 to 6 are a logged warning and a 200 (Slack retries a 5xx), or a
 short answer to the person for a slash command; anything unexpected is a 200 too, never a 500.
 GET /healthz checks the database and reports the scheduler's last tick; GET /metrics is Prometheus' format.
+In OAuth mode (bot/installs.py) GET /slack/install and GET /slack/oauth_redirect are Bolt's install flow.
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ class Answer:
     headers: tuple[tuple[str, str], ...] = ()
 
 
-_REASONS = {200: "OK", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed",
+_REASONS = {200: "OK", 302: "Found", 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed",
             411: "Length Required", 413: "Payload Too Large", 503: "Service Unavailable"}
 
 
@@ -65,8 +66,8 @@ class SlackEdge:
         self.secret = settings.signing_secret or ""
         self.max_body = settings.max_body_bytes
         self.urls = ResponseUrls(settings.response_url_prefixes)
-        self.fingerprints = signature.Fingerprints(deps.sessions)
-        self.tenancy = tenancy or tenancy_for(settings, app.client)
+        self.fingerprints = signature.Fingerprints(deps.sessions, settings.http_threads)
+        self.tenancy = tenancy or tenancy_for(settings, app.client, deps.installations)
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         started = time.perf_counter()
@@ -78,6 +79,9 @@ class SlackEdge:
                     answer = Answer(405, b"POST only", headers=(("Allow", "POST"),))
                 else:
                     kind, answer = self.slack(environ)
+            elif self.app.oauth_flow is not None and method == "GET" and path in (
+                    self.app.oauth_flow.install_path, self.app.oauth_flow.redirect_uri_path):
+                answer = self.install(environ, path)
             elif path == "/healthz" and method == "GET":
                 answer = self.health()
             elif path == "/metrics" and method == "GET":
@@ -93,6 +97,24 @@ class SlackEdge:
         headers = [("Content-Type", answer.content_type), ("Content-Length", str(len(answer.body))), *answer.headers]
         start_response(f"{answer.status} {_REASONS.get(answer.status, 'OK')}", headers)
         return [answer.body]
+
+    # ------------------------------------------------------------------ /slack/install, /slack/oauth_redirect
+
+    def install(self, environ: dict[str, Any], path: str) -> Answer:
+        """Bolt's OAuth flow: the install page (a fresh state, in the store and a cookie), then Slack's redirect
+        back with a code, exchanged for the workspace's bot token (oauth.v2.access) and saved in the store."""
+        flow = self.app.oauth_flow
+        assert flow is not None
+        headers = {key[5:].replace("_", "-").lower(): value for key, value in environ.items()
+                   if key.startswith("HTTP_") and isinstance(value, str)}
+        request = BoltRequest(body="", query=str(environ.get("QUERY_STRING") or ""), headers={**headers})
+        response = flow.handle_installation(request) if path == flow.install_path else flow.handle_callback(request)
+        extra = tuple((k, v) for k, values in response.headers.items() if k.lower() not in
+                      ("content-type", "content-length") for v in values)
+        content_type = (response.headers.get("content-type") or ["text/html; charset=utf-8"])[0]
+        # A failed exchange is the installer's page ("try again"), never a 5xx in the server's logs.
+        status = response.status if response.status < 500 else 400
+        return Answer(status, (response.body or "").encode("utf-8"), content_type, extra)
 
     # ------------------------------------------------------------------ /slack/events
 
@@ -148,7 +170,7 @@ class SlackEdge:
             log.warning("refused a %s carrying x-slack-retry-num (Slack retries only events)", payload.kind)
             return Refusal(reason="replay", kind=payload.kind, status=401), None, None
         if not isinstance(payload, payloads.UrlVerification):
-            why_foreign = self.tenancy.foreign(payload.identity)
+            why_foreign = self.tenancy.foreign(payload.identity, payloads.event_type_of(payload))
             if why_foreign is not None:
                 log.warning("refused a %s from another %s (team %s, app %s, enterprise %s)", payload.kind,
                             why_foreign, payload.identity.team_id, payload.identity.api_app_id,

@@ -2,8 +2,9 @@
 
 Check-ins: a goal is due once its owner's local weekday and time have come this week (their own setting, else
 the team's, else GOALBOT_CHECKIN_AT; their Slack time zone, else GOALBOT_DEFAULT_TZ). The week's CheckIn
-(unique per goal and week) and, only when that insert wins, its outbox message commit together (a hundred goals
-to a transaction), so a planner run that dies half-way resumes where it stopped and nothing is planned twice.
+(unique per goal and week) and, only when that insert wins, its outbox message commit together (PLAN_BATCH goals
+to a transaction, set-based), so a planner run that dies half-way resumes where it stopped and nothing is planned
+twice. The card itself is rendered when the outbox sends it.
 A goal created after this week's moment waits for next week; a goal past its deadline gets no more check-ins
 (the deadline review takes over); a pause holds back check-ins whose local day falls before the pause's end.
 A moment missed while the bot was down is caught up within the same local week, never in the next one.
@@ -22,31 +23,31 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from slack_sdk import WebClient
 
 from bot.blocks import checkins as blocks
-from bot.delivery.outbox import enqueue
+from bot.delivery.outbox import enqueue, enqueue_from
 from bot.deps import Deps
+from bot.installs import NotInstalledError, client_for
 from bot.rules.schedule import goal_due, is_paused, open_slot
-from bot.rules.statuses import GoalStatus
 from bot.services.checkin_schedule import schedule_for
-from bot.services.checkins import checkin_key, owner_lang
+from bot.services.checkins import checkin_key_parts, owner_lang
 from bot.services.profiles import resolve_profile, valid_tz
-from prompts import normalize_lang
 from storage.db import unit_of_work
-from storage.models import CheckIn, Goal, OutboxMessage, UserPref
+from storage.models import CheckIn, Goal, OutboxMessage, TeamSettings
 from storage.repositories import (
-    GoalWeek,
-    active_goals,
-    checkins_of_weeks,
+    OwnerSchedule,
+    active_goals_after,
+    checkin_message_rows,
     claim_reminder,
-    goals_by_id,
     inactive_teams,
-    insert_checkin,
+    insert_checkins,
     latest_sent,
+    owner_schedules,
     team_settings_of,
     unanswered_checkins,
     user_prefs_of_teams,
@@ -56,102 +57,141 @@ log = logging.getLogger(__name__)
 
 REMINDER_AFTER = timedelta(days=2)
 REMINDER_WINDOW = timedelta(days=4)  # later than this after the check-in, a "gentle nudge" is just noise
-PLAN_BATCH = 100  # goals per transaction: a row and its message always commit together, a crash loses a batch
+PLAN_BATCH = 2000  # goals read, decided and written per transaction: memory stays flat, a crash loses nothing
 
 
 # users.info failures by (database, team, user), so someone Slack cannot find is not looked up every minute.
 _lookup_failed: dict[tuple[str, str, str], datetime] = {}
 LOOKUP_RETRY = timedelta(hours=1)
 
+CARD = "checkin"  # the outbox payload's "card": rendered when it is sent (bot.services.checkins.checkin_card)
 
-def _owner_zone(deps: Deps, client: WebClient | None, pref: UserPref | None, team_id: str, user_id: str,
-                now: datetime) -> tuple[str, str | None, str | None]:
-    """The owner's zone (looked up in Slack the first time), language and locale."""
+
+def _owner_zone(deps: Deps, client: WebClient | None, pref: OwnerSchedule | None, team_id: str, user_id: str,
+                now: datetime) -> str:
+    """The owner's time zone (looked up in Slack the first time, which also stores their language)."""
     settings = deps.settings
-    if pref is not None and (pref.tz or pref.profile_fetched_at is not None):
-        return valid_tz(pref.tz, settings.default_tz), pref.lang, pref.slack_locale
+    if pref is not None and (pref.tz or pref.profile_fetched):
+        return valid_tz(pref.tz, settings.default_tz)
     failed = _lookup_failed.get((settings.database_url, team_id, user_id))
     if failed is not None and now - failed < LOOKUP_RETRY:
-        return settings.default_tz, None, None
-    profile = resolve_profile(deps.sessions, client, team_id=team_id, user_id=user_id, now=now,
+        return settings.default_tz
+    try:
+        team_client: WebClient | None = client_for(client, team_id) if client is not None else None
+    except NotInstalledError:  # OAuth mode, goals kept from before an install: the default zone, looked up later
+        team_client = None
+    profile = resolve_profile(deps.sessions, team_client, team_id=team_id, user_id=user_id, now=now,
                               default_lang=settings.default_lang, default_tz=settings.default_tz)
     if not profile.fetched:
         _lookup_failed[(settings.database_url, team_id, user_id)] = now
-        return profile.tz, None, None
+        return profile.tz
     _lookup_failed.pop((settings.database_url, team_id, user_id), None)
-    return profile.tz, profile.lang_choice, profile.slack_locale
+    return profile.tz
+
+
+@dataclass(frozen=True)
+class _Slot:
+    """A check-in moment that has come this week: the week's Monday, the moment (UTC) and its local day."""
+
+    week: date
+    at: datetime
+    send_day: date
+
+
+@dataclass
+class _Run:
+    """What one planner run remembers between batches: a handful of values, whatever the number of goals."""
+
+    inactive: frozenset[str]
+    teams: dict[str, TeamSettings | None] = field(default_factory=dict)
+    # The same rule (open_slot) once per distinct schedule: owners sharing a zone and a moment share the answer.
+    slots: dict[tuple[str, int, str, date | None], _Slot | None] = field(default_factory=dict)
+    planned: int = 0
 
 
 def plan_checkins(deps: Deps, client: WebClient, now: datetime) -> int:
-    """Write to the outbox one check-in message per active goal whose owner's weekly moment has come."""
-    settings = deps.settings
-    with deps.sessions() as session:
-        goals = active_goals(session)
-        goals = [g for g in goals if g.team_id not in inactive_teams(session)]  # uninstalled: nothing planned
-        team_ids = sorted({g.team_id for g in goals})
-        # Per team rather than per person: a handful of parameters however many people there are.
-        prefs = user_prefs_of_teams(session, team_ids)
-        teams = team_settings_of(session, team_ids)
-    by_owner: dict[tuple[str, str], list[Goal]] = defaultdict(list)
-    for goal in goals:
-        by_owner[(goal.team_id, goal.user_id)].append(goal)
+    """Write to the outbox one check-in message per active goal whose owner's weekly moment has come.
 
-    due: list[tuple[Goal, date, datetime, str, str]] = []  # goal, week, send moment, lang, tz
-    for (team_id, user_id), owned in by_owner.items():
-        pref = prefs.get((team_id, user_id))
-        try:
-            tz, lang_choice, locale = _owner_zone(deps, client, pref, team_id, user_id, now)
-        except Exception:
-            log.exception("could not resolve the time zone of %s; using the default", user_id)
-            tz, lang_choice, locale = settings.default_tz, None, None
-        schedule = schedule_for(pref, teams.get(team_id), settings, tz)
-        slot = open_slot(now, tz, schedule.weekday, schedule.time, schedule.paused_until)
-        if slot is None:
-            continue
-        week, at = slot
-        send_day = at.astimezone(ZoneInfo(tz)).date()
-        lang = normalize_lang(lang_choice or locale, settings.default_lang)
-        # The same rule announces the next check-in (bot.rules.schedule.next_checkin): what is said is what happens.
-        due.extend((goal, week, at, lang, tz) for goal in owned
-                   if goal_due(goal.created_at, goal.deadline, at, send_day))
-    if not due:
-        return 0
-
+    The active goals stream through in batches of PLAN_BATCH, in id order (a keyset page of plain rows: never
+    the whole table at once, never ORM objects); each batch's check-ins are one INSERT … SELECT … ON CONFLICT DO
+    NOTHING per week and their messages one more, committed together, so memory stays flat and a run that dies
+    resumes where it stopped without planning anything twice. The message only names its card: the sender
+    renders it (bot.services.checkins.checkin_card) in the owner's language and zone, showing the goal as it
+    is when it goes out.
+    """
     with deps.sessions() as session:
-        # Owners' local weeks differ by a day at most: two or three week starts cover everyone due.
-        existing = checkins_of_weeks(session, sorted({w for _, w, _, _, _ in due}))
-    todo = [(goal.id, week, lang, tz) for goal, week, _at, lang, tz in due if GoalWeek(goal.id, week) not in existing]
+        run = _Run(inactive=inactive_teams(session))  # uninstalled workspaces: nothing planned
+    after = 0
+    while True:
+        with deps.sessions() as session:
+            goals = active_goals_after(session, after, PLAN_BATCH)
+            if not goals:
+                break
+            after = goals[-1].id
+            goals = [g for g in goals if g.team_id not in run.inactive]
+            owners = sorted({(g.team_id, g.user_id) for g in goals})
+            prefs = owner_schedules(session, owners)
+            unseen = sorted({team for team, _ in owners} - run.teams.keys())
+            known = team_settings_of(session, unseen)
+            run.teams.update({team: known.get(team) for team in unseen})
+        # Outside any transaction: an owner never looked up is asked about in Slack here, once.
+        slots = {owner: _slot_of(deps, client, run, prefs.get(owner), owner, now) for owner in owners}
+        due: dict[date, list[int]] = defaultdict(list)
+        for goal in goals:
+            slot = slots[(goal.team_id, goal.user_id)]
+            # The same rule announces the next check-in (bot.rules.schedule.next_checkin): what is said is what happens.
+            if slot is not None and goal_due(goal.created_at, goal.deadline, slot.at, slot.send_day):
+                due[slot.week].append(goal.id)
+        if due:
+            run.planned += _plan_batch(deps, due, now)
+    return run.planned
+
+
+def _slot_of(deps: Deps, client: WebClient | None, run: _Run, pref: OwnerSchedule | None, owner: tuple[str, str],
+             now: datetime) -> _Slot | None:
+    """The owner's check-in moment this week when it has come (and no pause holds it back), else None."""
+    team_id, user_id = owner
+    try:
+        tz = _owner_zone(deps, client, pref, team_id, user_id, now)
+    except Exception:
+        log.exception("could not resolve the time zone of %s; using the default", user_id)
+        tz = deps.settings.default_tz
+    schedule = schedule_for(pref, run.teams.get(team_id), deps.settings, tz)
+    key = (tz, schedule.weekday, schedule.time, schedule.paused_until)
+    if key not in run.slots:
+        opened = open_slot(now, tz, schedule.weekday, schedule.time, schedule.paused_until)
+        run.slots[key] = None if opened is None else _Slot(*opened, opened[1].astimezone(ZoneInfo(tz)).date())
+    return run.slots[key]
+
+
+def _plan_batch(deps: Deps, due: dict[date, list[int]], now: datetime) -> int:
+    """Insert the batch's check-ins and their outbox messages in one transaction (all or nothing); if that
+    fails, each goal is tried on its own so one bad row does not hold back the others."""
+    try:
+        return _insert_batch(deps, due, now)
+    except Exception:
+        log.exception("planning a batch of check-ins failed; retrying them one by one")
     planned = 0
-    for start in range(0, len(todo), PLAN_BATCH):
-        batch = todo[start:start + PLAN_BATCH]
-        try:
-            planned += _plan_batch(deps, batch, now)
-        except Exception:
-            log.exception("planning a batch of check-ins failed; retrying them one by one")
-            for item in batch:
-                try:
-                    planned += _plan_batch(deps, [item], now)
-                except Exception:
-                    log.exception("planning the check-in of goal %s for week %s failed", item[0], item[1])
+    for week, goal_ids in due.items():
+        for goal_id in goal_ids:
+            try:
+                planned += _insert_batch(deps, {week: [goal_id]}, now)
+            except Exception:
+                log.exception("planning the check-in of goal %s for week %s failed", goal_id, week)
     return planned
 
 
-def _plan_batch(deps: Deps, batch: list[tuple[int, date, str, str]], now: datetime) -> int:
-    """Each goal's check-in row with its outbox message, the batch in one transaction (all or nothing)."""
+def _insert_batch(deps: Deps, due: dict[date, list[int]], now: datetime) -> int:
     planned = 0
     with unit_of_work(deps.sessions) as session:
-        goals = goals_by_id(session, [item[0] for item in batch])
-        for goal_id, week, lang, tz in batch:
-            goal = goals.get(goal_id)
-            if goal is None or goal.status != GoalStatus.ACTIVE:
-                continue
-            checkin_id = insert_checkin(session, goal_id, week, now)
-            if checkin_id is None:
-                continue  # another planner run got there first: its message is already in the outbox
-            message = blocks.checkin_message(lang, goal, checkin_id, now.astimezone(ZoneInfo(tz)).date())
-            enqueue(session, key=checkin_key(goal_id, week), kind="checkin", team_id=goal.team_id,
-                    channel=goal.user_id, payload=message.payload(), now=now, ref_id=checkin_id)
-            planned += 1
+        for week, goal_ids in due.items():
+            # Only the rows this run inserted get a message: a week another run took already has its own.
+            inserted = insert_checkins(session, goal_ids, week, now)
+            if inserted:
+                prefix, suffix = checkin_key_parts(week)
+                enqueue_from(session, checkin_message_rows(session, inserted, prefix, suffix), kind="checkin",
+                             payload={"card": CARD}, now=now)
+            planned += len(inserted)
     return planned
 
 

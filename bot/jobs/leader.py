@@ -32,6 +32,7 @@ log = logging.getLogger(__name__)
 # One key per schema: goalbot's database is its schema (tests give each run a private one in a shared database).
 _PG_KEY = "hashtext('goalbot-scheduler:' || current_schema())"
 _PG_TRY = f"SELECT pg_try_advisory_lock({_PG_KEY})"
+_PG_UNLOCK = f"SELECT pg_advisory_unlock({_PG_KEY})"
 RETRY_SECONDS = 10.0
 HEARTBEAT_SECONDS = 5
 
@@ -78,6 +79,10 @@ class SchedulerLock:
     def release(self) -> None:
         """Give the lock up (closing the connection or file releases it)."""
         if self._connection is not None:
+            # Unlocked first: a closed connection's lock goes only when its server process has exited, which it
+            # does after the close returns, so the next contender could still find it held.
+            with contextlib.suppress(DBAPIError):
+                self._connection.execute(text(_PG_UNLOCK))
             # Invalidated, not returned to the pool: a pooled connection would keep holding the session lock.
             self._connection.invalidate()
             self._connection.close()

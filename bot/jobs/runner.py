@@ -56,7 +56,7 @@ def run_job(deps: Deps, client: WebClient, name: str, *, now: datetime | None = 
         if not report.pending_left or remaining <= 0:
             break
         with deps.sessions() as session:
-            due = next_due_at(session)
+            due = next_due_at(session, timedelta(seconds=deps.settings.outbox_lease_seconds))
         wait = (due - logical_now()).total_seconds() if due is not None else None
         if wait is None or wait > WAIT_HORIZON.total_seconds() or wait > remaining:
             break
@@ -69,18 +69,15 @@ def run_job(deps: Deps, client: WebClient, name: str, *, now: datetime | None = 
 
 def run_job_once(settings: Settings, name: str, clock: Any) -> dict[str, Any]:
     """`goalbot jobs run NAME`: connect, run the job once at the clock's time, and return its summary."""
-    from bot.app import make_client
+    from bot.installs import jobs_client, require_credentials
     from bot.runtime import make_deps
 
-    token = settings.bot_token
-    if not token:
-        raise SettingsError("SLACK_BOT_TOKEN is missing: set the xoxb- bot token from OAuth & Permissions "
-                            "so the job can post to Slack.")
+    require_credentials(settings)
     if name != OUTBOX_JOB and name not in PLANNERS:
         raise UnknownJobError(f"There is no job called {name!r}: the jobs are {', '.join(job_names())}.")
     deps = make_deps(settings, clock)
     try:
-        return run_job(deps, make_client(token, settings.api_url), name, now=clock())
+        return run_job(deps, jobs_client(settings, deps.sessions.kw["bind"]), name, now=clock())
     finally:
         deps.executor.shutdown(wait=False)
         bind = deps.sessions.kw.get("bind")

@@ -12,6 +12,7 @@ from bot.listeners.actions import checkins as checkin_buttons
 from bot.listeners.actions import goals as goal_buttons
 from bot.listeners.actions import manage as manage_buttons
 from bot.listeners.actions import readings as reading_buttons
+from bot.listeners.actions import teams as team_buttons
 from bot.listeners.events import edits, home, lifecycle, messages
 from bot.listeners.views import checkins as checkin_modal
 from bot.listeners.views import manage as edit_modal
@@ -27,6 +28,7 @@ LISTENERS: tuple[Callable[[App, Deps], None], ...] = (
     manage_buttons.register,
     checkin_buttons.register,
     reading_buttons.register,  # Undo, Correct
+    team_buttons.register,  # the manager's week: Comment, and its form
     edit_modal.register,
     checkin_modal.register,
     correct_modal.register,

@@ -17,6 +17,7 @@ from bot.delivery.direct import post_messages
 from bot.deps import Deps
 from bot.services.home import refresh_home
 from bot.services.profiles import resolve_context, stored_context
+from bot.services.runner import finish_event, run_request
 from prompts import t
 
 log = logging.getLogger(__name__)
@@ -57,24 +58,35 @@ def lazy_listener(
         def listener(body: dict[str, Any], client: WebClient, context: BoltContext,
                      respond: Respond | None = None) -> None:
             if accept is not None and not accept(body):
+                finish_event(deps, body)
                 return
             lang = deps.settings.default_lang
             caller: Caller | None = None
             try:
                 caller = caller_of(context)
-                ctx = (resolve_context(deps, client, caller) if fresh_profile else stored_context(deps, caller))
-                lang = ctx.lang
-                # One person's requests run one at a time in this process, transaction and replies together, so the
-                # answers reach Slack in the order the database applied them (other people are not held up).
-                with person_lock(caller.team_id, caller.user_id):
-                    work(ctx, body, client, respond)
+                known = caller
+
+                def run() -> None:
+                    nonlocal lang
+                    ctx = (resolve_context(deps, client, known) if fresh_profile else stored_context(deps, known))
+                    lang = ctx.lang
+                    # One person's requests run one at a time in this process, transaction and replies together, so
+                    # the answers reach Slack in the order the database applied them (other people are not held up).
+                    with person_lock(known.team_id, known.user_id):
+                        work(ctx, body, client, respond)
+
+                # A connection that died before anything was committed: the whole request runs again, once.
+                run_request(run)
             except Exception as error:  # after the ack the only way to answer is to report it
                 if report_in is None or caller is None:
                     log.exception("handling a %s request failed", body.get("type") or body.get("command"))
+                    finish_event(deps, body)
                     return
                 channel, thread_ts = report_in(body, caller)
                 report_failure(client, channel, lang, error, respond=respond if ephemeral else None,
                                thread_ts=thread_ts)
+            # Handled, or told it failed: either way not to be handled again by a recovering process.
+            finish_event(deps, body)
 
         # Bolt passes arguments by parameter name, and names lazy listeners by __name__: keep both our own.
         listener.__name__ = listener.__qualname__ = f"lazy_{work.__name__}"

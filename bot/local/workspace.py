@@ -26,6 +26,7 @@ class LocalWorkspace:
         self.fake.start()
         self.settings = dataclasses.replace(settings, api_url=self.fake.base_url, bot_token=FAKE_BOT_TOKEN,
                                             signing_secret=FAKE_SIGNING_SECRET, app_token=None,
+                                            client_id=None, client_secret=None,  # one workspace, one token
                                             response_url_prefixes=(f"{self.fake.root_url}/response/",))
         self.deps: Deps = make_deps(self.settings, clock)
         self.app: App = build_app(self.deps)
@@ -73,20 +74,26 @@ class LocalWorkspace:
             retry_num=retry_num, retry_reason="http_timeout" if retry_num else None)
         return self.dispatch(body, headers)
 
-    def edit(self, ts: str, text: str, *, user: str, event_id: str | None = None,
-             retry_num: int | None = None) -> BoltResponse:
-        """Edit one's own message in the DM: Slack changes it and sends message_changed (redeliver with event_id)."""
-        edit = self.fake.edit_user_message(user, ts, text)
+    def edit(self, ts: str, text: str, *, user: str, event_id: str | None = None, retry_num: int | None = None,
+             channel: str | None = None) -> BoltResponse | None:
+        """Edit one's own message: Slack changes it and, in the DM with the bot, sends message_changed (redeliver
+        with event_id). goalbot subscribes to DM messages only, so an edit in a channel goes no further."""
+        edit = self.fake.edit_user_message(user, ts, text, channel=channel)
         message, previous = edit["message"], edit["previous_message"]
+        if not str(message["channel"]).startswith("D"):
+            return None
         body, headers = self.requests.message_event(
             text, user=user, ts=ts, thread_ts=message.get("thread_ts"), subtype="message_changed",
             edited=message["edited"], previous_text=previous["text"], event_id=event_id, retry_num=retry_num,
             retry_reason="http_timeout" if retry_num else None)
         return self.dispatch(body, headers)
 
-    def delete(self, ts: str, *, user: str, event_id: str | None = None) -> BoltResponse:
-        """Delete one's own message in the DM: Slack removes it and sends message_deleted."""
-        deleted = self.fake.delete_user_message(user, ts)
+    def delete(self, ts: str, *, user: str, event_id: str | None = None,
+               channel: str | None = None) -> BoltResponse | None:
+        """Delete one's own message: Slack removes it and, in the DM with the bot, sends message_deleted."""
+        deleted = self.fake.delete_user_message(user, ts, channel=channel)
+        if not str(deleted["channel"]).startswith("D"):
+            return None
         body, headers = self.requests.message_event(
             deleted["text"], user=user, ts=ts, thread_ts=deleted.get("thread_ts"), subtype="message_deleted",
             event_id=event_id)

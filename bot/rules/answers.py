@@ -18,6 +18,7 @@ from bot.rules.goals import (
     goal_type,
     read_measure,
 )
+from bot.rules.limits import goal_amount
 from bot.rules.numbers import Amount, find_amounts, parse_number
 from bot.rules.smart import GoalDraft
 
@@ -77,7 +78,7 @@ def _rate_level(target: float, baseline: float | None, direction: str | None) ->
 
 def read_measurable(text: str, *, lang: str, draft: GoalDraft) -> dict[str, object]:
     """Fields (unit, baseline, target, direction, metric) set by an answer to "what number?"; {} if none."""
-    measure = read_measure(text, lang)
+    measure = read_measure(text, lang, signed=True)  # a negative answer is refused, never read as positive
     if measure.target is None:
         return {}
     updates: dict[str, object] = {}
@@ -194,7 +195,7 @@ class BaseAnswer:
 
     amount: float | None = None
     unit: str | None = None
-    problem: str | None = None  # unreadable, percent, not_positive, no_currency
+    problem: str | None = None  # unreadable, percent, not_positive, out_of_range, no_currency
 
 
 def read_base(text: str, *, lang: str, metric: str | None) -> BaseAnswer:
@@ -206,6 +207,8 @@ def read_base(text: str, *, lang: str, metric: str | None) -> BaseAnswer:
         return BaseAnswer(problem="percent" if amounts else "unreadable")
     if found.value <= 0 or found.sign < 0:
         return BaseAnswer(problem="not_positive")  # nothing grows by a percentage from zero
+    if not goal_amount(found.value):
+        return BaseAnswer(problem="out_of_range")  # not finite or beyond MAX_AMOUNT: nothing to compute with
     if found.unit is not None:
         return BaseAnswer(found.value, found.unit)
     if metric in MONEY_METRICS:

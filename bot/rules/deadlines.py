@@ -293,7 +293,7 @@ def _day_month(m: re.Match[str], today: date, lang: str) -> date | None:
 
 
 def _named_month(m: re.Match[str], today: date, lang: str) -> date | None:
-    month = _months(lang, abbreviated=False)[m.group("m").lower()]
+    month = _months(lang, abbreviated=True)[m.group("m").lower().rstrip(".")]
     if m.groupdict().get("y"):
         return _month_end(int(m.group("y")), month)
     return _upcoming(lambda y: _month_end(y, month), today)
@@ -588,7 +588,8 @@ def _rules(lang: str) -> tuple[_Rule, ...]:
         _Rule(_compile(rf"(?:the\s+)?(?P<d>\d{{1,2}}){ordinal_suffix}\s+(?:of\s+|di\s+)?(?P<m>{months_any})\.?(?:,?\s+{year})?"), _day_month),
         _Rule(_compile(rf"(?P<m>{months_any})\.?\s+(?:the\s+)?(?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?![.,]?\d|\s*%)(?:,?\s+{year})?"), _day_month),
         _Rule(_compile(rf"(?:{_END})?(?P<m>{months_wide})\s+(?:of\s+|del\s+)?{year}"), _named_month),
-        _Rule(_compile(rf"{_END}(?P<m>{months_wide})"), _named_month),
+        # After "end of" / "fine" a short month is a month: "by end of jan", "entro fine feb".
+        _Rule(_compile(rf"{_END}(?P<m>{months_any})\.?(?![\w-])"), _named_month),
         _Rule(_compile(rf"(?P<m>{months_wide})"), _named_month, needs_lead=True),
         _Rule(_compile(rf"(?:this|next|coming|questo|prossimo)\s+(?P<w>{weekdays})|(?P<w2>{weekdays})\s+(?:prossim[oa])"), _weekday, weak=True),
         _Rule(_compile(rf"(?P<w>{weekdays})"), _weekday, needs_lead=True, weak=True),

@@ -101,7 +101,7 @@ _DIRECTION_VERBS: tuple[tuple[str, str], ...] = (
     ("decrease", r"reduc\w*|decreas\w*|cut(?:s|ting)?|lower\w*|lessen\w*|minimi[sz]\w*|bring\s+down|shrink\w*|halv\w*"
                  r"|ridur\w*|riduc\w*|diminui\w*|abbass\w*|tagli\w*|conten\w*|dimezz\w*"),
     ("maintain", r"keep\w*|kept|maintain\w*|sustain\w*|hold\w*|preserv\w*|retain\w*|protect\w*|defend\w*"
-                 r"|stay\w*|remain\w*|manten\w*|mantien\w*|conserv\w*|difend\w*|fidelizz(?:are|o|iamo|a)"
+                 r"|stay\w*|remain\w*|manten\w*|mantien\w*|ten(?:ere|erlo|erla|iamo|go|ga|gono)|conserv\w*|difend\w*|fidelizz(?:are|o|iamo|a)"
                  r"|rimaner\w*|rimanga|restare|restiamo|non\s+scend\w*|(?:never|not|don['’]t|do\s+not)\s+(?:drop|fall|go|dip)\w*"
                  r"|no[t]?\s+(?:lower|less)\s+than|non\s+(?:inferiore|meno)"),
     ("increase", r"increas\w*|grow\w*|grew|boost\w*|rais\w*|expand\w*|doubl\w*|tripl\w*|lift\w*|driv\w*"
@@ -410,8 +410,9 @@ def _is_qualifier(text: str, amount: Amount) -> bool:
     return bool(_WORTH_BEFORE.search(text[:amount.start]) or _EACH_AFTER.match(text[amount.end:]))
 
 
-def read_measure(text: str, lang: str, *, skip: Sequence[tuple[int, int]] = ()) -> Measure:
-    """Baseline, target and unit from the amounts in `text`, ignoring amounts inside `skip` spans."""
+def read_measure(text: str, lang: str, *, skip: Sequence[tuple[int, int]] = (), signed: bool = False) -> Measure:
+    """Baseline, target and unit from the amounts in `text`, ignoring amounts inside `skip` spans; with `signed`,
+    a minus written before an amount makes it negative (an answer "-5" is not read as 5)."""
     amounts = [a for a in find_amounts(text, lang) if not _overlaps(a.start, a.end, skip) and not _is_year(text, a)]
     if len(amounts) > 1 and any(_is_qualifier(text, a) for a in amounts):
         amounts = [a for a in amounts if not _is_qualifier(text, a)] or amounts
@@ -420,7 +421,8 @@ def read_measure(text: str, lang: str, *, skip: Sequence[tuple[int, int]] = ()) 
     for first, second in pairwise(amounts):
         if _BETWEEN_TO.match(text[first.end:second.start]):
             unit = _amount_unit(text, second) or _amount_unit(text, first)
-            return Measure(first.value, second.value, unit, False, ((first.start, first.end), (second.start, second.end)))
+            return Measure(_value(first, signed), _value(second, signed), unit, False,
+                           ((first.start, first.end), (second.start, second.end)))
     baseline: Amount | None = None
     candidates = list(amounts)
     for amount in amounts:
@@ -438,8 +440,12 @@ def read_measure(text: str, lang: str, *, skip: Sequence[tuple[int, int]] = ()) 
     if unit is None and baseline is not None:
         unit = _amount_unit(text, baseline)
     used = [(target.start, target.end)] + ([(baseline.start, baseline.end)] if baseline else [])
-    return Measure(baseline.value if baseline else None, target.value, unit, relative, tuple(used),
+    return Measure(_value(baseline, signed) if baseline else None, _value(target, signed), unit, relative, tuple(used),
                    _amount_unit(text, baseline) if baseline else None)
+
+
+def _value(amount: Amount, signed: bool) -> float:
+    return -amount.value if signed and amount.sign < 0 else amount.value
 
 
 # --- subject ------------------------------------------------------------------
@@ -538,6 +544,65 @@ def _subject_region(text: str, tokens: list[re.Match[str]], blocked: Sequence[tu
     return None
 
 
+# "in healthcare", "nel retail", "nell'automotive", "in the public sector": the market where the counted things or
+# the money are won, lowercase as people type it. The words after "in" that say how or when, never where.
+_SECTOR_LEAD = re.compile(
+    r"(?<![\w-])(?:(?:in|across|within)(?:\s+the)?\s+|nel\s+|nello\s+|nella\s+|negli\s+|nei\s+|nelle\s+|nell['’]\s*)",
+    re.IGNORECASE,
+)
+_NOT_SECTORS = frozenset("""
+total totale tutto person persona presenza time tempo advance anticipo order addition aggiunta particular particolare
+general generale progress corso essere arrivo parallel parallelo full row line linea case caso fact modo maniera
+place sede house remoto media average short long term meantime frattempo frattempi arco giro
+week weeks settimana settimane day days giorno giorni quarter quarters trimestre trimestri semestre semestri half
+weekend fiscal fiscale first second third fourth primo secondo terzo quarto ultimo last prima seconda
+portfolio portafoglio pipeline funnel trattativa negotiation stock cash contanti
+""".split())
+# Generic on their own, part of a market's name after "in": "financial services", "servizi finanziari".
+_SECTOR_NOUNS = frozenset({"services", "service", "servizi", "servizio"})
+# Italian segment nouns that name their segment after a preposition: "nel settore della sanità".
+_SEGMENT_OF = re.compile(r"del|dello|della|dei|degli|delle|dell['’]", re.IGNORECASE)
+
+
+def _after_counted(text: str, tokens: list[re.Match[str]], pos: int, blocked: Sequence[tuple[int, int]]) -> bool:
+    """True when what comes right before `pos` is what is counted or measured: "10 new clients", "sales", "€50k"."""
+    before = text[:pos].rstrip()
+    if any(end == len(before) for _, end in blocked):
+        return True
+    i = _index_at(tokens, len(before) - 1) if before else None
+    if i is None:
+        return False
+    word = tokens[i].group().lower()
+    return word in _COUNT_NOUNS or word in _METRIC_WORDS or bool(_CUSTOMER_NOUNS.fullmatch(word)) \
+        or word in ("prospects", "prospect", "leads", "logos", "loghi", "business")
+
+
+def _sector_word(tok: re.Match[str], blocked: Sequence[tuple[int, int]]) -> bool:
+    """A word that can be part of a market's name ("financial services", "servizi finanziari", "sanità")."""
+    low = tok.group().lower()
+    return (low not in _NOT_SECTORS and low not in _CALENDAR_WORDS and not _overlaps(tok.start(), tok.end(), blocked)
+            and (low in _SECTOR_NOUNS or _is_word_for_subject(tok.group())))
+
+
+def _subject_sector(text: str, tokens: list[re.Match[str]], blocked: Sequence[tuple[int, int]]) -> tuple[int, int] | None:
+    """"win 10 new clients in healthcare", "chiudere 5 contratti nel retail": the lowercase segment or region."""
+    for m in _SECTOR_LEAD.finditer(text):
+        i = _first_index_from(tokens, m.end())
+        if i is None or tokens[i].start() != m.end() or not tokens[i].group()[:1].islower() \
+                or not _sector_word(tokens[i], blocked) or not _after_counted(text, tokens, m.start(), blocked):
+            continue
+        name = [tokens[i]]
+        if _SEGMENT_IT.fullmatch(tokens[i].group()) and i + 2 < len(tokens) \
+                and _SEGMENT_OF.fullmatch(tokens[i + 1].group()) and _sector_word(tokens[i + 2], blocked):
+            name, i = [tokens[i], tokens[i + 2]], i + 2  # "settore della sanità": named after the preposition
+        while i + 1 < len(tokens) and len(name) < 3 and not text[tokens[i].end():tokens[i + 1].start()].strip() \
+                and _sector_word(tokens[i + 1], blocked):
+            i += 1
+            name.append(tokens[i])
+        return _span_of(name)
+    return None
+
+
 def _subject_of(text: str, tokens: list[re.Match[str]], blocked: Sequence[tuple[int, int]], metric_span: tuple[int, int] | None) -> tuple[int, int] | None:
     if metric_span is None:
         return None
@@ -595,6 +660,7 @@ def _find_subject(text: str, lang: str, blocked: Sequence[tuple[int, int]], metr
         lambda: _subject_segment(text, tokens, blocked),
         lambda: _subject_region(text, tokens, blocked),
         lambda: _subject_of(text, tokens, blocked, metric_span),
+        lambda: _subject_sector(text, tokens, blocked),
         lambda: _subject_name(text, tokens, blocked),
     )
     for finder in finders:

@@ -23,3 +23,8 @@ def row_id(text: str) -> int | None:
 def storable_amount(value: float) -> bool:
     """True when a value can be recorded: finite and within ±MAX_AMOUNT."""
     return math.isfinite(value) and abs(value) <= MAX_AMOUNT
+
+
+def goal_amount(value: float) -> bool:
+    """True when a goal's target or starting point can be used: finite, not negative, at most MAX_AMOUNT."""
+    return math.isfinite(value) and 0 <= value <= MAX_AMOUNT

@@ -441,7 +441,8 @@ class Reading:
     """One meaning a number could have for this goal: the value it records and what it means."""
 
     value: float
-    meaning: str  # of_target, of_the_way, growth, of_start, value
+    meaning: str  # of_target, of_the_way, growth, of_start, value, grown_to
+    amount: float | None = None  # grown_to: the amount the reply named, in the starting amount's unit
 
 
 @dataclass(frozen=True, slots=True)

@@ -85,7 +85,8 @@ _NO_CHANGE = re.compile(
     r"\b(?:no\s+changes?|unchanged|nothing\s+new|no\s+news|no\s+progress|no\s+movement|"
     r"same\s+as\s+(?:last\s+week|before)|nessun\s+cambiamento|nessuna\s+novità|nessun\s+progresso|"
     r"invariat[oaie]|niente\s+di\s+nuovo|tutto\s+(?:uguale|fermo)|come\s+la\s+settimana\s+scorsa|"
-    r"flat|stable|steady|nothing\s+(?:moved|to\s+report)|no\s+updates?|"
+    r"flat|stable|steady|nothing\s+(?:moved|changed|to\s+report)|no\s+updates?|"
+    r"ferm[oiae](?!\s+(?:a|al|all['’]|ad|restando)\b)|"
     r"piatt[oaie]|stabil[ei]|niente\s+da\s+segnalare|nessun\s+movimento)\b",
     re.IGNORECASE,
 )
@@ -163,7 +164,8 @@ _CURRENCIES = frozenset({"EUR", "USD", "GBP", "CHF", "JPY", "CAD", "AUD"})
 
 # Hopes, plans, guesses and the future tense: a number in such a clause is not progress yet.
 _HEDGE = re.compile(
-    r"\b(?:hop(?:e|es|ed|ing|efully)|maybe|perhaps|probabl[ey]|likely|might|could|should|expect(?:s|ed|ing)?|"
+    r"\b(?:hop(?:e|es|ed|ing|efully)|maybe|perhaps|probabl[ey]|prob|prolly|possibly|potentially|tentatively|likely|"
+    r"might|could|should|expect(?:s|ed|ing)?|possibilmente|eventualmente|"
     r"plan(?:s|ning)?\s+to|going\s+to|gonna|will|aim(?:s|ing)?\s+(?:to|for)|if\s+all\s+goes\s+well|fingers\s+crossed|"
     r"spero|speriamo|sperando|forse|probabilmente|magari|contiamo\s+di|conto\s+di|pensiamo\s+di|penso\s+di|"
     r"prevediamo|prevedo|dovremmo|dovrei|potremmo|potrei|in\s+attesa\s+di\s+conferma|"
@@ -171,6 +173,20 @@ _HEDGE = re.compile(
     r"|\b\w+['’]ll\b",
     re.IGNORECASE,
 )
+# A number said to be unconfirmed is not progress yet, whichever clause the qualifier stands in ("6 but not
+# confirmed yet", "6, da confermare").
+_UNCONFIRMED = re.compile(
+    r"\b(?:not\s+(?:yet\s+)?confirmed|unconfirmed|to\s+be\s+confirmed|tbc|waiting\s+(?:for|on)\s+(?:a\s+)?confirmation"
+    r"|pending\s+confirmation|da\s+confermare|non\s+(?:ancora\s+)?confermat[oaie]|(?:aspetto|aspettiamo|in\s+attesa\s+di)"
+    r"\s+(?:la\s+)?conferma)\b",
+    re.IGNORECASE,
+)
+# The hedge words people mistype; one letter off a long one ("probabilemnte", "hopefuly") is still a hedge.
+_HEDGE_WORDS = ("hopefully", "probably", "possibly", "perhaps", "hoping", "probabilmente", "speriamo", "sperando",
+                "possibilmente", "magari")
+_NOT_HEDGE_TYPOS = frozenset({"possible", "operando", "hopping"})  # real words one letter off a hedge
+_HEDGE_TYPOS = frozenset({"mayby", "maybee", "mabye", "mabey", "maby", "mybe", "hopeing", "hopin", "prolly", "forze",
+                          "frose"})
 _CLAUSE = re.compile(r"[.;!?\n]+|,|\s[—–-]\s|\b(?:but|ma|però)\b", re.IGNORECASE)
 # "about half way", "a third of the way", "siamo circa a metà", "a metà strada", "tre quarti": a share of the way.
 _SHARES = {
@@ -249,11 +265,33 @@ def read_reply(text: str, *, lang: str, goal: GoalContext) -> ReplyReading:
     return _decide(readings, goal, reference, note, blocker)
 
 
+def _one_letter_off(word: str, target: str) -> bool:
+    """True when `word` is `target` with one letter left out, added, changed, or two neighbours swapped."""
+    if abs(len(word) - len(target)) > 1 or word == target:
+        return False
+    if len(word) == len(target):
+        diff = [i for i, (a, b) in enumerate(zip(word, target, strict=True)) if a != b]
+        return len(diff) == 1 or (len(diff) == 2 and diff[1] == diff[0] + 1
+                                  and word[diff[0]] == target[diff[1]] and word[diff[1]] == target[diff[0]])
+    short, long_ = sorted((word, target), key=len)
+    return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
+
+
+def _mistyped_hedges(text: str) -> list[re.Match[str]]:
+    """Hedge words typed one letter off ("mayby", "probabilemnte", "hopefuly")."""
+    return [m for m in re.finditer(rf"{_W}+", text)
+            if m.group().lower() in _HEDGE_TYPOS
+            or (len(m.group()) >= 6 and m.group().lower() not in _NOT_HEDGE_TYPOS
+                and any(_one_letter_off(m.group().lower(), w) for w in _HEDGE_WORDS))]
+
+
 def _hedged_clauses(text: str) -> list[tuple[int, int]]:
-    """The clauses that hope, plan or guess, as sorted spans."""
+    """The clauses that hope, plan or guess, as sorted spans (the whole reply when it says it is unconfirmed)."""
+    if _UNCONFIRMED.search(text):
+        return [(0, len(text))]
     cuts = [0] + [m.end() for m in _CLAUSE.finditer(text)] + [len(text)]
     spans: list[tuple[int, int]] = []
-    for m in _HEDGE.finditer(text):
+    for m in sorted([*_HEDGE.finditer(text), *_mistyped_hedges(text)], key=lambda found: found.start()):
         i = bisect_right(cuts, m.start()) - 1
         span = (cuts[i], cuts[i + 1] if i + 1 < len(cuts) else len(text))
         if not spans or spans[-1] != span:

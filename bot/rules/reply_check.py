@@ -8,7 +8,8 @@ model computes). The rules:
   on a GROWTH goal whose starting amount is known in that currency: "€210,000" on +15% from €200,000 is +5%;
 * a percentage on a goal that is not a rate is read as "% of the target" only when it can mean nothing else
   (a goal counted from zero); on a GROWTH goal "85%" may be 85% of the way, +85% or 85% of the start, so it asks;
-* a value that would take the goal from short of its target to past it in one go is confirmed first;
+* a value that would take the goal from short of its target to past it in one go is confirmed first; on a
+  GROWTH goal whose starting amount is known, a bare number is offered as the amount it grew to as well;
 * a value the owner already confirmed (picked or typed back) is recorded as it is;
 * a reply holding a number no goal can store (bot.rules.limits) is refused before any of that: neither recorded
   nor offered back as a reading.
@@ -85,7 +86,19 @@ def judge(
             return Verdict(None, reading.reason or "no_number",
                            tuple(Reading(c, "value") for c in reading.candidates))
         verdict = Verdict(reading.value)
-    return _confirmed_or_jump(g, verdict, confirmed)
+    return _with_grown_to(g, amounts, _confirmed_or_jump(g, verdict, confirmed))
+
+
+def _with_grown_to(g: GoalNumbers, amounts: Sequence[Amount], verdict: Verdict) -> Verdict:
+    """A bare number that would take a GROWTH goal past its target in one go may be the amount it grew to:
+    "siamo a 215.000" on +15% from 200.000 € is +7.5%, not 215,000%. Both are offered, the amount first."""
+    if verdict.reason != "jump" or g.kind is not Kind.GROWTH or not g.base_amount or len(amounts) != 1:
+        return verdict
+    amount = amounts[0]
+    if amount.unit is not None or amount.sign:
+        return verdict
+    grown = Reading(round(growth_percent(g.base_amount, amount.value), 2), "grown_to", amount.value)
+    return Verdict(None, verdict.reason, (grown, *verdict.candidates))
 
 
 def _confirmed_or_jump(g: GoalNumbers, verdict: Verdict, confirmed: Sequence[float]) -> Verdict:

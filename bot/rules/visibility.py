@@ -31,12 +31,16 @@ __all__ = [
     "may_change_goal",
     "may_change_team_settings",
     "may_comment",
+    "may_decline_manager",
     "may_propose_goal",
     "may_remove_from_team",
     "may_see_goal",
     "may_set_manager",
     "goal_readable",
     "note_readable",
+    "notes_shown",
+    "channel_shows",
+    "private_shown",
 ]
 
 # `/goal digest now` posts at most once an hour per channel: a channel is a shared room, not a test bench.
@@ -69,6 +73,7 @@ class ReadPath(StrEnum):
     BUTTON = "button"
     MODAL = "modal"
     EXPORT = "export"  # a person's own export, or a manager's of a report
+    WEEK = "week"  # the manager's week (`/goal team week` and its weekly DM): their reports, up the line only
     CHANNEL_DIGEST = "channel_digest"
     CHANNEL_EXPORT = "channel_export"
 
@@ -96,6 +101,8 @@ class Reason(StrEnum):
     TOO_SOON = "too_soon"
     CYCLE = "cycle"
     HAS_MANAGER = "has_manager"
+    OWNERS_CALL = "owners_call"  # someone up the line, or an admin: they see the goal, its owner changes it
+    NOT_CURRENT = "not_current"  # declining a manager who no longer is one
 
 
 class Who(StrEnum):
@@ -210,24 +217,46 @@ def goal_readable(org: Org, viewer: str, goal: GoalView, path: ReadPath,
     (who already share the room), whatever the line says; a private goal never appears there.
     """
     if path.is_channel:
-        return (goal.visibility is Visibility.PUBLIC and goal.owner_id in channel_members
-                and viewer in channel_members)
+        return channel_shows(goal, channel_members) and viewer in channel_members
     return may_see_goal(org, viewer, goal.owner_id).allowed
+
+
+def channel_shows(goal: GoalView, channel_members: frozenset[str]) -> bool:
+    """Whether a channel's digest or export, read by its members, may show (or count) the goal: a member's public
+    goal. Roll-ups shown in a channel count only these, so no private goal leaks as a share of a sum."""
+    return goal.visibility is Visibility.PUBLIC and goal.owner_id in channel_members
+
+
+def notes_shown(path: ReadPath) -> bool:
+    """Whether a path quotes check-in notes at all: a channel's digest and export carry numbers, status and
+    blockers, never a note (those go up the reporting line only)."""
+    return not path.is_channel
+
+
+def private_shown(path: ReadPath) -> bool:
+    """Whether a path may show private goals to a viewer who may see them: never a channel's digest or export."""
+    return not path.is_channel
 
 
 def note_readable(org: Org, viewer: str, goal: GoalView, path: ReadPath) -> bool:
     """A check-in's free-text note goes up the line only, and never into a channel."""
-    return not path.is_channel and may_see_goal(org, viewer, goal.owner_id).allowed
+    return notes_shown(path) and may_see_goal(org, viewer, goal.owner_id).allowed
 
 
 # --- changing ---------------------------------------------------------------------------------------------------
 
 
 def may_change_goal(org: Org, actor: str, owner: str) -> Decision:
-    """Only the owner changes their goal (edit, close, private/public); a manager proposes or comments instead."""
+    """Only the owner changes their goal (edit, close, check in, align, private/public).
+
+    The managers up the owner's line and admins see it and are told what is theirs instead (comment, propose);
+    anyone else is refused without being told whose goal it is.
+    """
     if actor == owner:
         return ALLOWED
-    return _refuse(Reason.NOT_ALLOWED, Who.OWNER, (owner,))
+    if org.relation(actor, owner) is Relation.NONE:
+        return _refuse(Reason.NOT_ALLOWED, Who.OWNER)
+    return _refuse(Reason.OWNERS_CALL, Who.OWNER, (owner,))
 
 
 def may_comment(org: Org, actor: str, owner: str) -> Decision:
@@ -276,6 +305,18 @@ def may_set_manager(org: Org, actor: str, person: str, manager: str) -> Decision
     if not current or current[0] == manager or actor in current:
         return ALLOWED
     return _refuse(Reason.HAS_MANAGER, Who.MANAGERS, current)
+
+
+def may_decline_manager(org: Org, person: str, manager: str, set_by: str | None) -> Decision:
+    """Whether `person` may decline `manager`: yes when that manager named themselves (`/goal team add` taking on
+    someone who had no manager), so nobody reads a peer's goals and notes by claiming to manage them. A line an
+    admin or someone up the person's line set stays: the refusal names the admins who can change it.
+    """
+    if org.managers.get(person) != manager:
+        return _refuse(Reason.NOT_CURRENT, Who.NOBODY)
+    if set_by is not None and set_by != manager and (org.is_admin(set_by) or set_by in org.chain(person)):
+        return _refuse(Reason.NOT_ALLOWED, Who.ADMINS, tuple(sorted(org.admins)))
+    return ALLOWED
 
 
 def may_remove_from_team(org: Org, actor: str, person: str) -> Decision:

@@ -11,13 +11,14 @@ the reply's ts in its reading, so an edit or a deletion of that reply in Slack f
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
 from bot.blocks import checkins as blocks
 from bot.blocks.common import Message, clip, escape, text_message
 from bot.context import RequestContext
+from bot.delivery.direct import ReplyTo, queue_replies
 from bot.deps import Deps
 from bot.rules.reply_check import TOO_LARGE
 from bot.rules.statuses import ENDED, ReadingSource
@@ -31,7 +32,7 @@ from bot.services.checkins import (
     record_value,
 )
 from prompts import t
-from storage.db import unit_of_work
+from storage.db import in_transaction
 from storage.models import CheckIn
 from storage.repositories import (
     claim_in_transaction,
@@ -110,12 +111,18 @@ class ThreadAnswer:
 
     is_checkin: bool
     messages: list[Message]
+    keys: list[str] = field(default_factory=list)  # with reply_to: the answer, queued in the outbox
 
 
 def answer_thread_reply(deps: Deps, ctx: RequestContext, *, channel: str, thread_ts: str, ts: str,
-                        text: str) -> ThreadAnswer:
-    """Record a reply in a check-in's thread, once however often Slack delivers it."""
-    with unit_of_work(deps.sessions, person=(ctx.team_id, ctx.user_id)) as session:
+                        text: str, reply_to: ReplyTo | None = None) -> ThreadAnswer:
+    """Record a reply in a check-in's thread, once however often Slack delivers it.
+
+    With `reply_to`, the answer is queued in the outbox in the same transaction (keys for deliver_replies): a
+    process killed after recording it still answers (the outbox sends it), and a second handling sends nothing.
+    """
+
+    def work(session: Session) -> ThreadAnswer:
         checkin = find_thread_checkin(session, team_id=ctx.team_id, user_id=ctx.user_id, channel=channel,
                                       thread_ts=thread_ts)
         if checkin is None:
@@ -123,4 +130,11 @@ def answer_thread_reply(deps: Deps, ctx: RequestContext, *, channel: str, thread
         if not claim_in_transaction(session, f"msg:{channel}:{ts}", ctx.now):
             log.info("check-in reply %s/%s already applied", channel, ts)
             return ThreadAnswer(True, [])
-        return ThreadAnswer(True, answer_reply(session, checkin, ctx, text.strip(), ts))
+        messages = answer_reply(session, checkin, ctx, text.strip(), ts)
+        if reply_to is None:
+            return ThreadAnswer(True, messages)
+        keys = queue_replies(session, deps, team_id=ctx.team_id, channel=reply_to.channel, messages=messages,
+                             key=reply_to.key, thread_ts=reply_to.thread_ts)
+        return ThreadAnswer(True, messages, keys)
+
+    return in_transaction(deps.sessions, work, person=(ctx.team_id, ctx.user_id))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from babel.dates import get_day_names
@@ -22,7 +23,7 @@ from bot.rules.schedule import next_checkin as rules_next_checkin
 from bot.settings import Settings
 from prompts import fmt_date, t
 from storage.db import unit_of_work
-from storage.models import TeamSettings, UserPref
+from storage.models import TeamSettings
 from storage.repositories import (
     active_goal_weeks,
     get_team_settings,
@@ -42,7 +43,18 @@ class Schedule:
     paused_until: date | None
 
 
-def schedule_for(pref: UserPref | None, team: TeamSettings | None, settings: Settings, tz: str) -> Schedule:
+class WeeklyPrefs(Protocol):
+    """What a schedule reads of a person's preferences: a stored UserPref, or the planner's plain row."""
+
+    @property
+    def checkin_weekday(self) -> int | None: ...
+    @property
+    def checkin_time(self) -> str | None: ...
+    @property
+    def paused_until(self) -> date | None: ...
+
+
+def schedule_for(pref: WeeklyPrefs | None, team: TeamSettings | None, settings: Settings, tz: str) -> Schedule:
     """The person's own check-in time, else the team default, else the app default."""
     weekday, hhmm = settings.checkin_weekday, settings.checkin_time
     if team is not None and team.checkin_weekday is not None and team.checkin_time:

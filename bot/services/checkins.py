@@ -9,6 +9,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
@@ -22,11 +24,16 @@ from bot.rules.progress import Status, standing
 from bot.rules.replies import GoalContext, ReplyReading, read_reply
 from bot.rules.reply_check import Verdict, judge
 from bot.rules.statuses import CheckInStatus, GoalStatus, ReadingSource, ReadingStatus
+from bot.services.profiles import valid_tz
+from bot.settings import Settings
 from prompts import normalize_lang, t
 from storage.models import CheckIn, CheckInReading, Goal, UserPref
 from storage.repositories import (
     current_reading,
     find_checkin_of_week,
+    get_checkin,
+    get_user_pref,
+    goal_with_history,
     has_later_value,
     insert_checkin,
     lock_checkin,
@@ -44,7 +51,26 @@ def owner_lang(pref: UserPref | None, fallback: str) -> str:
 
 def checkin_key(goal_id: int, week: date) -> str:
     """The outbox idempotency key of a goal's scheduled check-in message for a week."""
-    return f"checkin:{goal_id}:{week.isoformat()}"
+    prefix, suffix = checkin_key_parts(week)
+    return f"{prefix}{goal_id}{suffix}"
+
+
+def checkin_key_parts(week: date) -> tuple[str, str]:
+    """What comes before and after the goal's id in `checkin_key` (the planner builds the keys in SQL)."""
+    return "checkin:", f":{week.isoformat()}"
+
+
+def checkin_card(session: Session, checkin_id: int, now: datetime, settings: Settings) -> dict[str, Any] | None:
+    """The weekly card of a planned check-in, rendered as it is sent: from the goal as it stands then, in its
+    owner's language, on their local day; None when the check-in or its goal is gone."""
+    checkin = get_checkin(session, checkin_id)
+    goal = goal_with_history(session, checkin.goal_id) if checkin is not None else None
+    if goal is None:
+        return None
+    pref = get_user_pref(session, goal.team_id, goal.user_id)
+    lang = owner_lang(pref, settings.default_lang)
+    today = now.astimezone(ZoneInfo(valid_tz(pref.tz if pref else None, settings.default_tz))).date()
+    return blocks.checkin_message(lang, goal, checkin_id, today).payload()
 
 
 def checkin_of_week(session: Session, goal_id: int, week: date, now: datetime) -> tuple[CheckIn, bool]:

@@ -12,8 +12,10 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from bot.blocks import goals as goal_blocks
-from bot.blocks.common import Message, escape
+from bot.blocks.common import Message, escape, text_message
 from bot.context import RequestContext
+from bot.delivery import inbox
+from bot.delivery.direct import ReplyTo, queue_replies
 from bot.deps import Deps
 from bot.rules.answers import (
     read_base,
@@ -24,6 +26,7 @@ from bot.rules.answers import (
 )
 from bot.rules.deadlines import resolve_deadline
 from bot.rules.goals import SMART_PARTS, ParsedGoal, ReadingNote, parse_goal
+from bot.rules.limits import MAX_AMOUNT, goal_amount
 from bot.rules.objectives import pick_objective
 from bot.rules.progress import CURRENCIES, Kind, kind_of
 from bot.rules.smart import (
@@ -37,11 +40,11 @@ from bot.rules.smart import (
 from bot.rules.statuses import GoalStatus
 from bot.rules.titles import retitle
 from bot.services.approvals import hold_for_approval
-from prompts import fmt_date, t
+from prompts import fmt_date, fmt_number, t
 from storage.db import in_transaction
 from storage.models import Conversation, Goal
 from storage.repositories import delete_conversation, get_conversation
-from storage.teams import link_proposal_goal, list_objectives
+from storage.teams import get_objective, link_proposal_goal, list_objectives
 
 CONFIRM = "confirm"
 CURRENCY_SWITCH = "currency_switch"  # pending: a target typed in another currency than the goal's, asked back
@@ -55,6 +58,8 @@ OBJECTIVE_KEY = "_objective"  # the objective chosen in the Relevant step, tied 
 FLAGS = ("_accepted", PROPOSAL_KEY, OBJECTIVES_KEY, OBJECTIVE_KEY)
 log = logging.getLogger(__name__)
 
+# "Something else", typed rather than pressed, in either language.
+_OTHER_WORDS = frozenset(t(lang, "ask.objective_other").casefold() for lang in ("en", "it"))
 MAX_TEXT = 1000  # a goal or answer longer than this is not a goal sentence; Slack messages allow far more
 
 
@@ -96,8 +101,10 @@ def start(session: Session, ctx: RequestContext, text: str) -> list[Message]:
     if text:
         parsed = parse_goal(text, lang=lang, now=ctx.now, tz=ctx.tz, fiscal_year_start_month=ctx.fiscal_year_start)
         draft = GoalDraft.from_parsed(parsed)
+        refused = _out_of_range(draft, lang)  # before the draft is stored: JSON has no Infinity
     else:
         parsed = None
+        refused = None
         draft = GoalDraft(text="", type="other", subject=None, metric=None, unit=None, direction=None,
                           baseline=None, target=None, deadline=None)
     convo = Conversation(
@@ -114,9 +121,12 @@ def start(session: Session, ctx: RequestContext, text: str) -> list[Message]:
         out.append(Message(text=t(lang, "ask.what")))
         return out
     assert parsed is not None
+    unusable = _unusable_deadline(parsed, draft, lang)  # before the echo: a dropped deadline is not "understood"
     out.append(goal_blocks.understood(lang, draft))
-    out.extend(_unusable_deadline(parsed, draft, lang))
+    out.extend(unusable)
     convo.draft = _keep_flags(convo.draft, draft)
+    if refused is not None:
+        return out + _ask_again(convo, draft, refused, lang)
     out.extend(_after_answer(convo, draft, ctx, answered=("specific", "measurable")))
     return out
 
@@ -141,6 +151,10 @@ def start_from_proposal(session: Session, ctx: RequestContext, draft_json: dict[
     )
     session.add(convo)
     _offer_objectives(session, ctx, convo)
+    # The objective the owner picked before their manager approved stays picked, while it is still one.
+    chosen = draft_json.get(OBJECTIVE_KEY)
+    if chosen is not None and _offered(convo, chosen) is not None:
+        convo.draft = {**convo.draft, OBJECTIVE_KEY: chosen}
     return [goal_blocks.understood(ctx.lang, draft),
             *_after_answer(convo, draft, ctx, answered=("specific", "measurable"))]
 
@@ -234,6 +248,10 @@ def press(session: Session, ctx: RequestContext, button: str, value: str, card_c
         return CardAnswer(confirm(session, in_home), home, close_card=close)
     if button == "cancel":
         return CardAnswer(cancel(session, in_home), home, close_card=close)
+    if button == "objective":
+        return CardAnswer(choose_objective(session, in_home, part), home, close_card=close)
+    if button == "objective_other":
+        return CardAnswer(objective_in_words(session, in_home), home, close_card=close)
     return CardAnswer(edit(session, in_home, part if button == "choice" else None), home, close_card=close)
 
 
@@ -260,7 +278,8 @@ def confirm(session: Session, ctx: RequestContext) -> list[Message]:
     proposal_id = convo.draft.get(PROPOSAL_KEY)
     if proposal_id is None:  # a goal agreed in a proposal was approved already
         held = hold_for_approval(session, team_id=ctx.team_id, user_id=ctx.user_id, lang=lang,
-                                 draft=draft_to_json(draft), now=ctx.now)
+                                 draft={**draft_to_json(draft), OBJECTIVE_KEY: convo.draft.get(OBJECTIVE_KEY)},
+                                 now=ctx.now)
         if held is not None:
             _finish(convo, None, ctx)
             return held
@@ -275,7 +294,7 @@ def confirm(session: Session, ctx: RequestContext) -> list[Message]:
         start_date=ctx.today,
         deadline=draft.deadline, confidence=draft.confidence, plan=draft.plan, relevance=draft.relevance,
         status=GoalStatus.ACTIVE, lang=lang, created_at=ctx.now, updated_at=ctx.now,
-        objective_id=convo.draft.get(OBJECTIVE_KEY),
+        objective_id=_still_active(session, ctx.team_id, convo.draft.get(OBJECTIVE_KEY)),
     )
     session.add(goal)
     session.flush()
@@ -283,6 +302,60 @@ def confirm(session: Session, ctx: RequestContext) -> list[Message]:
     if proposal_id is not None:
         link_proposal_goal(session, int(proposal_id), goal.id, now=ctx.now)
     return [goal_blocks.saved(lang, goal)]
+
+
+def _offered(convo: Conversation, objective_id: Any) -> tuple[int, str] | None:
+    """The (id, title) of an objective this conversation offers, or None."""
+    for option in convo.draft.get(OBJECTIVES_KEY) or []:
+        if str(option[0]) == str(objective_id):
+            return int(option[0]), str(option[1])
+    return None
+
+
+def _chosen(convo: Conversation) -> tuple[int, str] | None:
+    """The objective picked in the Relevant step, as (id, title), for the summary card."""
+    chosen = convo.draft.get(OBJECTIVE_KEY)
+    return None if chosen is None else _offered(convo, chosen)
+
+
+def _relevant_answer(convo: Conversation, draft: GoalDraft, ctx: RequestContext,
+                     chosen: tuple[int, str] | None, text: str) -> list[Message]:
+    """Record the Relevant letter: an objective (its title is the letter's words) or the person's own words."""
+    draft.relevance = chosen[1] if chosen else text
+    convo.draft = {**_keep_flags(convo.draft, draft), OBJECTIVE_KEY: chosen[0] if chosen else None}
+    return _after_answer(convo, draft, ctx, answered=("relevant",))
+
+
+def choose_objective(session: Session, ctx: RequestContext, objective_id: str | None) -> list[Message]:
+    """An objective's button in the Relevant step: the goal serves it."""
+    convo = current(session, ctx)
+    if convo is None:
+        return [Message(text=t(ctx.lang, "goal.nothing_to_confirm"))]
+    draft = draft_from_json(convo.draft)
+    chosen = _offered(convo, objective_id)
+    if convo.step != "relevant" or chosen is None:
+        return [_ask(convo, draft, ctx.lang)]  # an older question's button: ask what is being asked now
+    convo.updated_at = ctx.now
+    convo.pending = None
+    return _relevant_answer(convo, draft, ctx, chosen, chosen[1])
+
+
+def objective_in_words(session: Session, ctx: RequestContext) -> list[Message]:
+    """"Something else" in the Relevant step: the person says it in their own words."""
+    convo = current(session, ctx)
+    if convo is None:
+        return [Message(text=t(ctx.lang, "goal.nothing_to_confirm"))]
+    if convo.step != "relevant":
+        return [_ask(convo, draft_from_json(convo.draft), ctx.lang)]
+    return [Message(text=t(ctx.lang, "ask.objective_typed"))]
+
+
+def _still_active(session: Session, team_id: str, objective_id: Any) -> int | None:
+    """The objective's id when it is still an active objective of the workspace (it may have been closed since)."""
+    if objective_id is None:
+        return None
+    objective = get_objective(session, team_id, int(objective_id))
+    return objective.id if objective is not None and objective.active else None
 
 
 def _finish(convo: Conversation, goal_id: int | None, ctx: RequestContext) -> None:
@@ -328,10 +401,13 @@ def _answer_step(
         # The first answer to an empty /goal is the goal sentence itself.
         parsed = parse_goal(text, lang=lang, now=ctx.now, tz=ctx.tz, fiscal_year_start_month=ctx.fiscal_year_start)
         draft = GoalDraft.from_parsed(parsed)
-        out = [goal_blocks.understood(lang, draft)]
-        out.extend(_unusable_deadline(parsed, draft, lang))
+        refused = _out_of_range(draft, lang)
+        unusable = _unusable_deadline(parsed, draft, lang)
+        out = [goal_blocks.understood(lang, draft), *unusable]
         convo.draft = _keep_flags(convo.draft, draft)
         convo.history = []
+        if refused is not None:
+            return out + _ask_again(convo, draft, refused, lang)
         return out + _after_answer(convo, draft, ctx, answered=("specific", "measurable"))
     if step == CHOOSE:
         return [goal_blocks.choose_part(lang, convo.card_key)]
@@ -344,18 +420,23 @@ def _answer_step(
         updates = read_measurable(text, lang=lang, draft=draft)
         if not updates:
             return [Message(text=t(lang, "feedback.measurable.unreadable", text=escape(text))), _ask(convo, draft, lang)]
-        if _switches_currency(draft, updates, awaiting):
+        if _switches_currency(draft, updates, awaiting) and goal_amount(float(str(updates["target"]))):
             convo.pending = {"code": CURRENCY_SWITCH, "target": updates["target"], "unit": updates["unit"]}
             return [goal_blocks.currency_question(lang, draft, float(str(updates["target"])), str(updates["unit"]))]
         before = (draft.target, draft.baseline, draft.unit)
         _apply(draft, updates)
+        refused = _out_of_range(draft, lang)
+        if refused is not None:
+            convo.draft = _keep_flags(convo.draft, draft)
+            return _ask_again(convo, draft, refused, lang)
         if before[0] is not None:
             # A new answer replaces what was there (the target, maybe its starting point): say what it is now.
             return _measure_changed(convo, draft, ctx, before)
     elif step == BASE_STEP:
         base = read_base(text, lang=lang, metric=draft.metric)
         if base.problem is not None:
-            return [goal_blocks.base_problem(lang, base.problem, base.amount, draft, text), _ask(convo, draft, lang)]
+            return [goal_blocks.base_problem(lang, base.problem, base.amount, draft, text, limit=MAX_AMOUNT),
+                    _ask(convo, draft, lang)]
         draft.base_amount, draft.base_unit = base.amount, base.unit
         convo.draft = _keep_flags(convo.draft, draft)
         return [goal_blocks.base_recorded(lang, draft), *_after_answer(convo, draft, ctx, answered=(step,))]
@@ -368,9 +449,9 @@ def _answer_step(
         draft.confidence = confidence
         draft.plan = plan or draft.plan
     elif step == "relevant":
-        chosen = pick_objective(text, convo.draft.get(OBJECTIVES_KEY) or [])
-        draft.relevance = chosen[1] if chosen else text
-        convo.draft = {**convo.draft, OBJECTIVE_KEY: chosen[0] if chosen else None}
+        if convo.draft.get(OBJECTIVES_KEY) and text.casefold() in _OTHER_WORDS:
+            return [Message(text=t(lang, "ask.objective_typed"))]  # "something else" typed instead of pressed
+        return _relevant_answer(convo, draft, ctx, pick_objective(text, convo.draft.get(OBJECTIVES_KEY) or []), text)
     elif step == "time_bound":
         result = resolve_deadline(text, lang=lang, now=ctx.now, tz=ctx.tz,
                                   fiscal_year_start_month=ctx.fiscal_year_start)
@@ -418,15 +499,36 @@ def _switches_currency(draft: GoalDraft, updates: dict[str, Any], awaiting: str 
     return drops_start or (awaiting in TARGET_CODES and updates.get("baseline") is None)
 
 
+def _out_of_range(draft: GoalDraft, lang: str) -> Message | None:
+    """A target or starting point no goal can have (negative, not finite, beyond MAX_AMOUNT) is taken out of the
+    draft before anything shows, computes with or stores it; the answer says why (None when both are fine)."""
+    refused = [name for name in ("target", "baseline", "base_amount")
+               if (value := getattr(draft, name)) is not None and not goal_amount(value)]
+    for name in refused:
+        setattr(draft, name, None)
+    if not refused:
+        return None
+    said = "target" if refused[0] == "target" else "baseline"  # a growth goal's starting amount is its start
+    return Message(text=t(lang, f"feedback.measurable.out_of_range_{said}", limit=fmt_number(lang, MAX_AMOUNT)))
+
+
+def _ask_again(convo: Conversation, draft: GoalDraft, refused: Message, lang: str) -> list[Message]:
+    """After a number out of range: why, and the Measurable question again (what else was understood is kept)."""
+    convo.step = "measurable"
+    convo.pending = None
+    return [refused, _ask(convo, draft, lang)]
+
+
 def _unusable_deadline(parsed: ParsedGoal, draft: GoalDraft, lang: str) -> list[Message]:
-    """A deadline already gone, or a weekday that disagrees with its date, is dropped and asked again."""
+    """A deadline already gone, or a weekday that disagrees with its date, is dropped and asked again once the
+    other questions are answered (the message says so: the next question is another one)."""
     if parsed.deadline is None or parsed.deadline_error not in ("past", "weekday_mismatch"):
         return []
     draft.deadline = None
     draft.notes = tuple(n for n in draft.notes if n.code not in ("deadline", "fiscal_deadline"))
     if parsed.deadline_error == "past":
-        return [Message(text=t(lang, "feedback.time_bound.deadline_past", date=fmt_date(lang, parsed.deadline)))]
-    return [goal_blocks.weekday_mismatch(lang, parsed.deadline_phrase or parsed.text, parsed.deadline)]
+        return [Message(text=t(lang, "feedback.time_bound.deadline_past_later", date=fmt_date(lang, parsed.deadline)))]
+    return [goal_blocks.weekday_mismatch(lang, parsed.deadline_phrase or parsed.text, parsed.deadline, later=True)]
 
 
 def _after_answer(convo: Conversation, draft: GoalDraft, ctx: RequestContext, answered: tuple[str, ...]) -> list[Message]:
@@ -472,7 +574,7 @@ def _advance(convo: Conversation, draft: GoalDraft, ctx: RequestContext) -> list
         return [_ask(convo, draft, lang)]
     convo.step = CONFIRM
     warnings = [i for i in _all_issues(draft, ctx) if not i.blocking]
-    return [goal_blocks.summary_card(lang, draft, warnings, convo.card_key)]
+    return [goal_blocks.summary_card(lang, draft, warnings, convo.card_key, _chosen(convo))]
 
 
 def _all_issues(draft: GoalDraft, ctx: RequestContext) -> list[SmartIssue]:
@@ -492,7 +594,7 @@ def _back(convo: Conversation, draft: GoalDraft, lang: str) -> list[Message]:
     convo.history = history
     convo.pending = None
     if convo.step == CONFIRM:
-        return [goal_blocks.summary_card(lang, draft, [], convo.card_key)]
+        return [goal_blocks.summary_card(lang, draft, [], convo.card_key, _chosen(convo))]
     if convo.step == CHOOSE:
         return [goal_blocks.choose_part(lang, convo.card_key)]
     return [_ask(convo, draft, lang)]
@@ -500,13 +602,14 @@ def _back(convo: Conversation, draft: GoalDraft, lang: str) -> list[Message]:
 
 def _ask(convo: Conversation, draft: GoalDraft, lang: str) -> Message:
     if convo.step == CONFIRM:
-        return goal_blocks.summary_card(lang, draft, [], convo.card_key)
+        return goal_blocks.summary_card(lang, draft, [], convo.card_key, _chosen(convo))
     if convo.step == CHOOSE:
         return goal_blocks.choose_part(lang, convo.card_key)
     if convo.step == BASE_STEP:
         return goal_blocks.base_question(lang, draft)
     if convo.step == "relevant" and convo.draft.get(OBJECTIVES_KEY):
-        return goal_blocks.question(lang, convo.step, draft, objectives=convo.draft[OBJECTIVES_KEY])
+        return goal_blocks.question(lang, convo.step, draft, objectives=convo.draft[OBJECTIVES_KEY],
+                                    card=convo.card_key)
     return goal_blocks.question(lang, convo.step, draft)
 
 
@@ -540,6 +643,22 @@ def start_goal(deps: Deps, ctx: RequestContext, text: str) -> list[Message]:
 def answer(deps: Deps, ctx: RequestContext, text: str) -> list[Message] | None:
     """A message typed in the DM; None when no conversation is in progress."""
     return in_transaction(deps.sessions, lambda session: handle(session, ctx, text), person=_person(ctx))
+
+
+def answer_message(deps: Deps, ctx: RequestContext, text: str, *, event_id: str,
+                   reply_to: ReplyTo) -> tuple[list[str], bool]:
+    """A DM message from the inbox, answered once: the conversation's change, the inbox row done and the replies
+    queued in the outbox commit together; returns the replies' keys for deliver_replies (none when another
+    handling of the same event already answered it), and whether the person's goals changed."""
+
+    def work(session: Session) -> tuple[list[str], bool]:
+        if not inbox.finish(session, event_id, ctx.now):
+            return [], False
+        messages = handle(session, ctx, text) or [text_message(t(ctx.lang, "goal.no_conversation"))]
+        return queue_replies(session, deps, team_id=ctx.team_id, channel=reply_to.channel, messages=messages,
+                             key=reply_to.key, thread_ts=reply_to.thread_ts), any(m.changes_goals for m in messages)
+
+    return in_transaction(deps.sessions, work, person=_person(ctx))
 
 
 def cancel_goal(deps: Deps, ctx: RequestContext) -> list[Message]:

@@ -80,11 +80,11 @@ def post_now(deps: Deps, client: WebClient, ctx: RequestContext, channel_id: str
     access = digests.channel_access(client, channel_id)
     if access.problem is not None:
         return PostedNow(access.problem)
-    key = digests.now_key(channel_id, ctx.now)
+    key = digests.now_key(ctx.team_id, channel_id, ctx.now)
     digests.queue_digest(deps, client, team_id=ctx.team_id, channel_id=channel_id, key=key, now=ctx.now,
                          tz=ctx.tz, lang=ctx.lang, ref_id=None)
     try:
-        deliver_due(deps, client, now=deps.clock())
+        deliver_due(deps, client, now=deps.clock(), team_id=ctx.team_id)  # this workspace's rows, its client
     except (SlackApiError, OSError) as error:
         # The message stays in the outbox: the next delivery run retries it.
         log.warning("delivering digest %s now failed: %s", key, classify(error).code)

@@ -8,7 +8,6 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from slack_sdk import WebClient
@@ -18,11 +17,14 @@ from sqlalchemy.orm import Session
 from bot.blocks.common import Message
 from bot.blocks.digests import DigestView, digest_messages, removed_notice
 from bot.charts import team_progress_png
-from bot.clock import as_utc
 from bot.delivery.outbox import enqueue
 from bot.deps import Deps
-from bot.rules.digest_math import DigestGoal, LastCheckIn, achieved_this_week, most_at_risk
-from bot.rules.progress import ACTIVE_ORDER, GoalNumbers, Kind, kind_of, standing, team_totals
+from bot.rules.digest_math import DigestGoal, achieved_this_week, most_at_risk
+from bot.rules.objectives import Rollup
+from bot.rules.progress import ACTIVE_ORDER, team_totals
+from bot.rules.visibility import ReadPath, channel_shows, notes_shown, private_shown
+from bot.services.goal_rows import row_goal
+from bot.services.objectives import objective_rollups
 from prompts import fmt_date, t
 from storage.db import unit_of_work
 from storage.models import DigestSubscription
@@ -32,6 +34,7 @@ from storage.repositories import (
     failed_outbox_messages,
     get_digest_subscription_by_id,
 )
+from storage.teams import list_objectives
 
 log = logging.getLogger(__name__)
 
@@ -39,29 +42,30 @@ KIND = "digest"
 NOTICE_KIND = "notice"
 MEMBERS_PAGE = 200  # Slack recommends pages of at most 200 for conversations.members
 CHART_FILENAME = "team-progress.png"
-_WEEKLY_KEY = re.compile(r"^digest:(?P<channel>[^:]+):(?P<week>\d{4}-\d{2}-\d{2})$")
+# Keys name the workspace: a channel shared between two workspaces (Slack Connect) has one id in both.
+_WEEKLY_KEY = re.compile(r"^digest:(?P<team>[^:]+):(?P<channel>[^:]+):(?P<week>\d{4}-\d{2}-\d{2})$")
 # Permanent failures that mean "goalbot cannot post there": the subscriber can fix them by inviting goalbot.
 _NOT_THERE = ("not_in_channel", "channel_not_found")
 
 
-def weekly_key(channel_id: str, week_start: date) -> str:
-    """The idempotency key of a channel's weekly digest: one per channel and week."""
-    return f"digest:{channel_id}:{week_start.isoformat()}"
+def weekly_key(team_id: str, channel_id: str, week_start: date) -> str:
+    """The idempotency key of a channel's weekly digest: one per workspace, channel and week."""
+    return f"digest:{team_id}:{channel_id}:{week_start.isoformat()}"
 
 
-def now_key(channel_id: str, now: datetime) -> str:
+def now_key(team_id: str, channel_id: str, now: datetime) -> str:
     """The idempotency key of a digest asked for with `/goal digest now` (not the weekly one)."""
-    return f"{now_key_prefix(channel_id)}{now.astimezone(UTC).strftime('%Y%m%dT%H%M%S')}"
+    return f"{now_key_prefix(team_id, channel_id)}{now.astimezone(UTC).strftime('%Y%m%dT%H%M%S')}"
 
 
-def now_key_prefix(channel_id: str) -> str:
+def now_key_prefix(team_id: str, channel_id: str) -> str:
     """What every `/goal digest now` key of the channel starts with (to find the last one)."""
-    return f"digest:{channel_id}:now:"
+    return f"digest:{team_id}:{channel_id}:now:"
 
 
-def notice_key(channel_id: str, week_start: date) -> str:
+def notice_key(team_id: str, channel_id: str, week_start: date) -> str:
     """The key of the DM telling a subscriber this week's digest could not be posted (at most one a week)."""
-    return f"digest-notice:{channel_id}:{week_start.isoformat()}"
+    return f"digest-notice:{team_id}:{channel_id}:{week_start.isoformat()}"
 
 
 # --- Slack: the channel and its members -------------------------------------------------------------------------
@@ -105,64 +109,19 @@ def channel_members(client: WebClient, channel_id: str) -> list[str]:
 
 
 
-def _local_date(value: datetime | None, zone: ZoneInfo) -> date | None:
-    return as_utc(value).astimezone(zone).date() if value is not None else None
-
-
-def _recent(text: str | None, weeks: dict[str, date]) -> tuple[tuple[date, float], ...]:
-    """"2026-11-23=7.0;2026-11-16=5.0" (newest first, as the query sends it) as (week, value), oldest first.
-
-    `weeks` caches the parsed Mondays: a team's check-ins fall on the same few dozen weeks.
-    """
-    if not text:
-        return ()
-    points = []
-    for item in text.split(";"):
-        day, _, value = item.partition("=")
-        week = weeks.get(day)
-        if week is None:
-            week = weeks[day] = date.fromisoformat(day[:10])
-        points.append((week, float(value)))
-    points.reverse()
-    return tuple(points)
-
-
-def row_goal(row: Any, zone: ZoneInfo, *, today: date, weeks: dict[str, date] | None = None) -> DigestGoal:
-    """One row of the digest query as the goal the digest shows, with the model's standing."""
-    # Unpacked by position (the order of digest_rows' columns): a 2,000-goal digest reads ~50,000 values.
-    (goal_id, owner, title, unit, metric, direction, baseline, baseline_unit, target, current, start, deadline, status,
-     adjusted_at, closed_at, override, recent, below, this_week, last_week, last_answered_at, last_value, last_mood,
-     last_note, last_blocker) = row
-    kind = kind_of(direction, unit, metric)
-    numbers = GoalNumbers(
-        kind=kind, target=float(target), baseline=None if baseline is None else float(baseline),
-        current=None if current is None else float(current), start=start, deadline=deadline, unit=unit,
-        closed_as=None if status == "active" else status, override=bool(override), history=_recent(recent, {} if weeks is None else weeks),
-        base_amount=float(baseline) if kind is Kind.GROWTH and baseline else None,
-        base_unit=baseline_unit if kind is Kind.GROWTH else None,
-        below_count=None if below is None else int(below),
-    )
-    last = None
-    if last_week is not None:
-        last = LastCheckIn(week_start=last_week, on=_local_date(last_answered_at, zone) or last_week,
-                           value=last_value, mood=last_mood, note=last_note, blocker=last_blocker)
-    week_start = today - timedelta(days=today.weekday())
-    return DigestGoal(id=goal_id, owner=owner, title=title, adjusted=adjusted_at is not None,
-                      standing=standing(numbers, today), last=last,
-                      checked_in=this_week == "answered" or (last is not None and last.week_start >= week_start),
-                      skipped=this_week == "skipped", closed_on=_local_date(closed_at, zone))
-
-
 def team_goals(
     session: Session, *, team_id: str, member_ids: list[str], today: date, week_start: date, tz: str,
-    public_only: bool = True,
+    path: ReadPath,
 ) -> list[DigestGoal]:
-    """Every goal of the members with its standing (a channel's: public goals only): one query, whatever the team."""
+    """Every goal of the members with its standing, as `path` may show them (bot.rules.visibility: a channel's
+    digest has public goals only and no check-in notes): one query, whatever the team."""
     zone = ZoneInfo(tz)
     since = datetime.combine(week_start, time(0, 0), tzinfo=zone)
     weeks: dict[str, date] = {}
-    return [row_goal(row, zone, today=today, weeks=weeks)
-            for row in digest_rows(session, team_id, member_ids, since, week_start, public_only=public_only)]
+    notes = notes_shown(path)
+    return [row_goal(row, zone, today=today, weeks=weeks, notes=notes)
+            for row in digest_rows(session, team_id, member_ids, since, week_start,
+                                   public_only=not private_shown(path))]
 
 
 def digest_view(goals: list[DigestGoal], *, lang: str, week_start: date, today: date) -> DigestView:
@@ -206,10 +165,22 @@ def build_digest(
     """Load, compute and render a channel's digest at `now` in the subscriber's time zone and language."""
     today = now.astimezone(ZoneInfo(tz)).date()
     week_start = today - timedelta(days=today.weekday())
-    goals = team_goals(session, team_id=team_id, member_ids=member_ids, today=today, week_start=week_start, tz=tz)
+    goals = team_goals(session, team_id=team_id, member_ids=member_ids, today=today, week_start=week_start, tz=tz,
+                       path=ReadPath.CHANNEL_DIGEST)
     view = digest_view(goals, lang=lang, week_start=week_start, today=today)
     view.names = display_names(session, team_id, [owner for owner, _ in view.people])
+    view.objectives = digest_objectives(session, team_id, frozenset(member_ids), today) if goals else []
     return BuiltDigest(view=view, messages=digest_messages(view))
+
+
+def digest_objectives(session: Session, team_id: str, members: frozenset[str], today: date) -> list[Rollup]:
+    """The objectives the channel's members' goals serve, rolled up from the goals the channel may see (members'
+    public goals, bot.rules.visibility.channel_shows), never a private goal's share; in two queries."""
+    rows = list_objectives(session, team_id)
+    if not rows:
+        return []
+    results = objective_rollups(session, team_id, rows, today, counted=lambda goal: channel_shows(goal, members))
+    return [result for result in results if result.goals]
 
 
 def enqueue_digest(
@@ -254,7 +225,7 @@ def queue_removed_notice(
 ) -> int:
     """DM the subscriber that this week's digest could not be posted and how to fix it (once per week)."""
     message = removed_notice(subscription.lang, subscription.channel_id, problem, error=error or problem)
-    return int(enqueue(session, key=notice_key(subscription.channel_id, week_start), kind=NOTICE_KIND,
+    return int(enqueue(session, key=notice_key(subscription.team_id, subscription.channel_id, week_start), kind=NOTICE_KIND,
                        team_id=subscription.team_id, channel=subscription.created_by, payload=message.payload(),
                        now=now, ref_id=subscription.id))
 

@@ -24,6 +24,7 @@ from bot.context import RequestContext
 from bot.deps import Deps
 from bot.jobs.reviews import KIND as REVIEW_KIND
 from bot.rules.digest_math import ChannelRef
+from bot.rules.history import reading_events, timeline
 from bot.rules.limits import row_id
 from bot.rules.statuses import GoalStatus
 from bot.rules.visibility import ChannelAction
@@ -37,6 +38,7 @@ from storage.repositories import (
     get_digest_subscription,
     list_active_digest_subscriptions,
     list_goals,
+    readings_of_goal,
     was_sent_at,
 )
 
@@ -174,7 +176,7 @@ def close(deps: Deps, ctx: RequestContext, goal_id: int | None, status: GoalStat
 
 
 def history(deps: Deps, ctx: RequestContext, goal_id: int | None) -> Message:
-    """Every change to a goal (closed ones too): the person's own, or a report's for the managers up the line and
+    """Every change to a goal and every value its check-ins recorded, undid or withdrew (closed goals too): the person's own, or a report's for the managers up the line and
     admins (bot.rules.visibility); a choice among the person's own when none is named."""
     lang = ctx.lang
     with deps.sessions() as session:
@@ -189,7 +191,9 @@ def history(deps: Deps, ctx: RequestContext, goal_id: int | None) -> Message:
             goal = teams.readable_goal(session, ctx.team_id, ctx.user_id, goal_id)
         except admin.GoalRefused as refusal:
             return text_message(refusal.text(lang))
-        return edit_blocks.history(lang, goal, admin.revisions_of(session, goal), tz=ZoneInfo(ctx.tz))
+        events = reading_events(readings_of_goal(session, goal.id), goal.user_id)
+        return edit_blocks.history(lang, goal, timeline(admin.revisions_of(session, goal), events),
+                                   tz=ZoneInfo(ctx.tz))
 
 
 def edit_view_for(deps: Deps, ctx: RequestContext, goal_id: int | None, *, kind: str,

@@ -1,6 +1,6 @@
 """Adjusting and closing goals: edits kept as revisions, done/drop, history, and the answers to a review.
 
-Who may change a goal: only its owner (same team and user). Every change — an edit of the target, deadline,
+Who may change a goal: the visibility policy's answer (bot.rules.visibility.may_change_goal): its owner. Every change — an edit of the target, deadline,
 metric, unit or baseline, and closing a goal — is kept as a GoalRevision with who, when, why, before and after.
 """
 
@@ -17,13 +17,16 @@ from bot.blocks.common import escape
 from bot.blocks.edit import NONE_CHOICE, UNITS, edit_modal
 from bot.blocks.goals import base_problem, feedback
 from bot.blocks.standing import numbers_of, standing_of, value_of_target
+from bot.rules import visibility as policy
 from bot.rules.answers import read_base
 from bot.rules.deadlines import resolve_deadline
+from bot.rules.limits import MAX_AMOUNT
 from bot.rules.numbers import parse_number
 from bot.rules.progress import Kind, can_close_as_achieved, kind_of
 from bot.rules.smart import TARGET_CODES, GoalDraft, check_part
 from bot.rules.statuses import CLOSING, GoalStatus
 from bot.rules.titles import retitle
+from bot.services.org import load_org
 from prompts import fmt_amount, fmt_date, fmt_number, keys, phrase, t
 from storage.models import Goal, GoalRevision
 from storage.repositories import add_revision, get_goal, list_goals
@@ -95,7 +98,10 @@ def owned_goal(session: Session, team_id: str, user_id: str, goal_id: int | None
     goal = get_goal(session, goal_id, lock=lock)
     if goal is None or goal.team_id != team_id:
         raise GoalRefused("manage.not_found", id=goal_id)
-    if goal.user_id != user_id:
+    decision = policy.may_change_goal(load_org(session, team_id), user_id, goal.user_id)
+    if not decision:
+        if decision.reason is policy.Reason.OWNERS_CALL:  # up the owner's line: say what is theirs to do
+            raise GoalRefused("manage.owners_call", id=goal_id, person=f"<@{goal.user_id}>")
         raise GoalRefused("manage.not_yours", id=goal_id)
     if active and goal.status != GoalStatus.ACTIVE:
         raise GoalRefused("manage.already_closed", id=goal_id, status=goal.status)
@@ -458,7 +464,7 @@ def feedback_base(lang: str, goal: Goal, problem: str, amount: float | None, tex
     """Why a growth goal's new starting point cannot be read, as the conversation says it."""
     draft = GoalDraft(text=goal.title, type=goal.type, subject=goal.subject, metric=goal.metric, unit=goal.unit,
                       direction=goal.direction, baseline=None, target=goal.target, deadline=goal.deadline)
-    return base_problem(lang, problem, amount, draft, text).text
+    return base_problem(lang, problem, amount, draft, text, limit=MAX_AMOUNT).text
 
 
 def _escape(text: str) -> str:

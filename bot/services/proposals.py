@@ -17,7 +17,7 @@ from bot.rules.goals import parse_goal
 from bot.rules.smart import GoalDraft
 from bot.rules.visibility import Decision
 from bot.services import conversation
-from bot.services.conversation import draft_to_json
+from bot.services.conversation import OBJECTIVE_KEY, draft_to_json
 from bot.services.goals_admin import GoalRefused
 from bot.services.teams import load_org
 from storage.db import SessionFactory
@@ -68,6 +68,14 @@ def _draft_json(ctx: RequestContext, text: str) -> dict[str, Any]:
     return draft_to_json(draft)
 
 
+def _with_the_why(new: dict[str, Any], before: dict[str, Any]) -> dict[str, Any]:
+    """A changed version keeps the Relevant letter (and the company objective picked) of the version before, unless
+    it says its own: a counter changes the numbers, not why the goal matters."""
+    if new.get("relevance") or not before.get("relevance"):
+        return new
+    return {**new, "relevance": before["relevance"], OBJECTIVE_KEY: before.get(OBJECTIVE_KEY)}
+
+
 def _news(proposal: GoalProposal, actor: str, action: Action, reason: str | None) -> ProposalNews:
     return ProposalNews(proposal.id, proposal.owner_id, proposal.manager_id, actor, action, dict(proposal.draft),
                         reason)
@@ -111,7 +119,7 @@ def counter(sessions: SessionFactory, ctx: RequestContext, proposal_id: int, tex
         proposal = _open_for(session, ctx, proposal_id)
         action = Action.CHANGE_PROPOSED if ctx.user_id == proposal.owner_id else Action.COUNTERED
         record_proposal_event(session, proposal, actor_id=ctx.user_id, action=action, now=ctx.now,
-                              draft=_draft_json(ctx, text), reason=reason)
+                              draft=_with_the_why(_draft_json(ctx, text), dict(proposal.draft)), reason=reason)
         session.commit()
         return _news(proposal, ctx.user_id, action, reason)
 

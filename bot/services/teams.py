@@ -11,16 +11,16 @@ from enum import StrEnum
 from sqlalchemy.orm import Session
 
 from bot.blocks.common import clip, escape
-from bot.blocks.standing import standing_of
-from bot.clock import as_utc
 from bot.context import RequestContext
 from bot.rules import visibility as policy
-from bot.rules.objectives import AlignedGoal, ObjectiveFacts, Rollup, rollups
-from bot.rules.visibility import ChannelAction, ChannelState, Decision, GoalView, Org, ReadPath, Visibility
+from bot.rules.objectives import ObjectiveFacts, Rollup
+from bot.rules.visibility import ChannelAction, ChannelState, Decision, GoalView, ReadPath, Visibility
 from bot.services.checkin_buttons import thread_of
 from bot.services.digests import now_key_prefix
 from bot.services.goals_admin import GoalRefused, owned_goal
-from storage.db import SessionFactory
+from bot.services.objectives import objective_rollups
+from bot.services.org import load_org
+from storage.db import SessionFactory, unit_of_work
 from storage.models import CheckInComment, Goal, Objective
 from storage.repositories import get_digest_subscription, get_goal, get_user_pref, list_goals, list_goals_of_users
 from storage.teams import (
@@ -28,23 +28,17 @@ from storage.teams import (
     add_admin,
     add_checkin_comment,
     add_objective,
-    aligned_goals,
     get_objective,
     last_queued_at,
     list_admins,
     list_objectives,
     managers_by_person,
     remove_manager,
+    reporting_line,
     reports_of,
     set_approval_required,
     set_manager,
 )
-
-
-def load_org(session: Session, team_id: str) -> Org:
-    """The workspace's reporting lines and admins, as the visibility policy reads them (two queries)."""
-    admins = frozenset(entry.user_id for entry in list_admins(session, team_id))
-    return Org(managers=managers_by_person(session, team_id), admins=admins)
 
 
 class Outcome(StrEnum):
@@ -123,6 +117,17 @@ def add_reports(sessions: SessionFactory, ctx: RequestContext, people: Sequence[
                 outcomes.append(PersonOutcome(person, Outcome.MOVED if current else Outcome.ADDED, current))
         session.commit()
     return TeamChange(manager, outcomes)
+
+
+def decline_manager(sessions: SessionFactory, ctx: RequestContext, manager: str) -> Decision:
+    """The speaker says `manager` is not their manager: the line goes when the policy allows (allowed or why not)."""
+    with unit_of_work(sessions, person=(ctx.team_id, ctx.user_id)) as session:
+        line = reporting_line(session, ctx.team_id, ctx.user_id)
+        decision = policy.may_decline_manager(load_org(session, ctx.team_id), ctx.user_id, manager,
+                                              line.set_by if line is not None else None)
+        if decision:
+            remove_manager(session, ctx.team_id, ctx.user_id)
+        return decision
 
 
 def remove_reports(sessions: SessionFactory, ctx: RequestContext, people: Sequence[str]) -> TeamChange:
@@ -222,28 +227,18 @@ def objective_lines(sessions: SessionFactory, team_id: str, today: date) -> list
     return [ObjectiveLine(row.owner_id, result) for row, result in zip(rows, results, strict=True)]
 
 
-def objective_rollups(session: Session, team_id: str, rows: Sequence[Objective], today: date) -> list[Rollup]:
-    """Roll the objectives up from their aligned goals, each goal's status the progress model's on `today`."""
-    goals = aligned_goals(session, team_id, [row.id for row in rows])
-    facts = [ObjectiveFacts(row.id, row.title, row.unit, row.target) for row in rows]
-    aligned = [AlignedGoal(g.id, g.objective_id, g.unit, g.direction, g.baseline, g.current,
-                           str(standing_of(g, today).status), g.status)
-               for g in goals if g.objective_id is not None]
-    return rollups(facts, aligned)
-
-
 def channel_decision(sessions: SessionFactory, ctx: RequestContext, channel_id: str, members: frozenset[str],
                      action: ChannelAction) -> Decision:
     """May the speaker subscribe the channel, change or stop its digest, post one now, or export it?"""
     with sessions() as session:
         org = load_org(session, ctx.team_id)
         subscription = get_digest_subscription(session, ctx.team_id, channel_id)
-        last_now = last_queued_at(session, ctx.team_id, now_key_prefix(channel_id))
+        last_now = last_queued_at(session, ctx.team_id, now_key_prefix(ctx.team_id, channel_id))
     set_up_by = subscription.created_by if subscription is not None else None
     if action is ChannelAction.SUBSCRIBE and subscription is not None and not subscription.active:
         set_up_by = None  # a digest that was stopped is set up anew, by any member
     state = ChannelState(members=members, set_up_by=set_up_by,
-                         last_posted_now=as_utc(last_now) if last_now is not None else None)
+                         last_posted_now=last_now)
     return policy.may_act_on_channel(org, ctx.user_id, action, state, ctx.now)
 
 
@@ -301,6 +296,36 @@ def comment_on_goal(sessions: SessionFactory, ctx: RequestContext, goal_id: int,
                 session.commit()
                 return CommentPlace(comment.id, goal.id, goal.title, goal.user_id, channel, thread_ts)
         raise GoalRefused("comment.no_checkin", id=goal.id, title=escape(clip(goal.title, 300)))
+
+
+MAX_COMMENT = 2500
+
+
+@dataclass(frozen=True)
+class CommentTarget:
+    """A report whose check-ins the speaker may comment on, and their goals that have a check-in to comment on."""
+
+    owner_id: str
+    goals: list[tuple[int, str]]  # (id, title), oldest first
+
+
+def comment_target(sessions: SessionFactory, ctx: RequestContext, owner: str) -> Decision | CommentTarget:
+    """What the *Comment* form offers for one report (managers up their line, admins); else the refusal."""
+    with sessions() as session:
+        decision = policy.may_comment(load_org(session, ctx.team_id), ctx.user_id, owner)
+        if not decision:
+            return decision
+        goals = [g for g in list_goals(session, ctx.team_id, owner) if g.status == "active" and g.checkins]
+        return CommentTarget(owner, [(g.id, g.title) for g in goals])
+
+
+def comment_problem(text: str) -> tuple[str, dict[str, int]] | None:
+    """Why a comment cannot be posted as typed (prompt key and parameters), or None."""
+    if not text.strip():
+        return "comment.empty", {}
+    if len(text) > MAX_COMMENT:
+        return "comment.too_long", {"limit": MAX_COMMENT}
+    return None
 
 
 def comment_posted(sessions: SessionFactory, comment_id: int, message_ts: str) -> None:

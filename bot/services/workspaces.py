@@ -22,6 +22,7 @@ from storage.models import (
     GoalbotAdmin,
     GoalProposal,
     GoalRevision,
+    InboxEvent,
     ManagerSettings,
     Objective,
     OutboxMessage,
@@ -54,7 +55,31 @@ def stop_sending(deps: Deps, team_id: str, *, uninstalled: bool) -> int:
                     claimed_by=None, claimed_at=None)))
     log.info("workspace %s %s: %d outbox message(s) cancelled", team_id,
              "uninstalled goalbot" if uninstalled else "revoked goalbot's token", cancelled or 0)
+    if deps.installations is not None:
+        # OAuth mode: the bot token is dead either way; without an installation Bolt refuses the workspace's
+        # requests and nothing is sent there, until it installs goalbot again.
+        deps.installations.delete_all(enterprise_id=None, team_id=team_id)
+        log.info("workspace %s: its installation was deleted from the installation store", team_id)
     return int(cancelled or 0)
+
+
+def reactivate(deps: Deps, team_id: str, *, why: str) -> bool:
+    """A workspace marked uninstalled (or its token revoked) is installed again: clear the marks so planning and
+    sending resume; True, and a log line saying so, when it was marked."""
+    with unit_of_work(deps.sessions) as session:
+        workspace = session.get(Workspace, team_id)
+        if workspace is None or (workspace.uninstalled_at is None and workspace.tokens_revoked_at is None):
+            return False
+        marks = {"uninstalled": workspace.uninstalled_at, "token revoked": workspace.tokens_revoked_at}
+        workspace.uninstalled_at = workspace.tokens_revoked_at = None
+    said = ", ".join(f"{name} at {when.isoformat()}" for name, when in marks.items() if when is not None)
+    log.info("workspace %s is active again (%s); it was marked %s; planning and sending resume", team_id, why, said)
+    return True
+
+
+def installed(deps: Deps, team_id: str) -> None:
+    """A successful install through /slack/install (OAuth mode): a workspace that had uninstalled comes back."""
+    reactivate(deps, team_id, why="installed through /slack/install")
 
 
 def refresh_profile(deps: Deps, team_id: str, user: dict[str, Any]) -> bool:
@@ -90,6 +115,7 @@ class PurgeCounts:
     objectives: int
     proposals: int
     comments: int
+    inbox: int  # recently received messages (their text), kept until housekeeping
 
     def as_dict(self) -> dict[str, int]:
         """The counts by table, for the CLI's JSON."""
@@ -115,7 +141,8 @@ def purge_counts(session: Session, team_id: str) -> PurgeCounts:
         teams=sum(count(model, model.team_id == team_id) for model in (ReportingLine, GoalbotAdmin, ManagerSettings)),
         objectives=count(Objective, Objective.team_id == team_id),
         proposals=count(GoalProposal, GoalProposal.team_id == team_id),
-        comments=count(CheckInComment, CheckInComment.checkin_id.in_(checkin_ids)))
+        comments=count(CheckInComment, CheckInComment.checkin_id.in_(checkin_ids)),
+        inbox=count(InboxEvent, InboxEvent.team_id == team_id))
 
 
 def purge_workspace(deps: Deps, team_id: str, *, dry_run: bool) -> PurgeCounts:
@@ -137,7 +164,7 @@ def purge_workspace(deps: Deps, team_id: str, *, dry_run: bool) -> PurgeCounts:
         session.execute(delete(GoalProposal).where(GoalProposal.team_id == team_id))
         session.execute(delete(Goal).where(Goal.team_id == team_id))
         for model in (UserPref, DigestSubscription, OutboxMessage, TeamSettings, Workspace, ReportingLine,
-                      GoalbotAdmin, ManagerSettings, Objective):
+                      GoalbotAdmin, ManagerSettings, Objective, InboxEvent):
             session.execute(delete(model).where(model.team_id == team_id))
     log.info("purged workspace %s: %s", team_id, counts.as_dict())
     return counts

@@ -17,7 +17,10 @@ NOW = datetime(2026, 11, 26, 10, 0, tzinfo=UTC)
 
 def make_settings(database_url: str, **overrides: str) -> Settings:
     """Settings for a test run: no .env file, the given database."""
-    env = {"DATABASE_URL": database_url, "GOALBOT_DEFAULT_TZ": "Europe/Rome", "GOALBOT_DEFAULT_LANG": "en"}
+    env = {"DATABASE_URL": database_url, "GOALBOT_DEFAULT_TZ": "Europe/Rome", "GOALBOT_DEFAULT_LANG": "en",
+           # Tests move the clock, not the delivery timer the history budget counts on: a roomy budget keeps
+           # storms of uncertain sends checkable (the 1-a-minute default has a test of its own).
+           "GOALBOT_SLACK_HISTORY_CALLS_PER_MINUTE": "6000"}
     env.update(overrides)
     return Settings.from_env(env, env_file=None)
 

@@ -9,6 +9,7 @@ from sqlalchemy import Engine, event
 
 from bot.blocks.standing import standing_of
 from bot.rules.digest_math import achieved_this_week
+from bot.rules.visibility import ReadPath
 from bot.services.digests import team_goals
 from storage.db import make_session_factory
 from storage.models import CheckIn, Goal
@@ -57,7 +58,8 @@ def test_the_digest_query_gives_the_models_standing_from_every_check_in(engine: 
         session.commit()
 
         shown = team_goals(session, team_id="T1", member_ids=["U0", "U1", "U2", "U3"], today=TODAY,
-                           week_start=WEEK, tz="Europe/Rome")
+                           week_start=WEEK, tz="Europe/Rome",
+                           path=ReadPath.CHANNEL_DIGEST)
         stored = {g.id: standing_of(g, TODAY) for g in list_goals(session, "T1")}
     assert len(shown) == 12
     for item in shown:
@@ -83,7 +85,8 @@ def test_one_query_for_the_whole_team_whatever_its_size(engine: Engine) -> None:
             session.commit()
             statements.clear()
             standings = team_goals(session, team_id="T1", member_ids=[f"S{size}-{n}" for n in range(size)],
-                                   today=TODAY, week_start=WEEK, tz="Europe/Rome")
+                                   today=TODAY, week_start=WEEK, tz="Europe/Rome",
+                                   path=ReadPath.CHANNEL_DIGEST)
             counts.append(len(statements))
         assert len(standings) == size
     assert counts == [1, 1]
@@ -97,6 +100,7 @@ def test_goals_closed_before_this_week_and_dropped_goals_are_left_out(engine: En
             session.add(_goal("U1", direction="increase", target=10, baseline=0, current=10, start=date(2026, 10, 1),
                               status=status, closed_at=closed))
         session.commit()
-        shown = team_goals(session, team_id="T1", member_ids=["U1"], today=TODAY, week_start=WEEK, tz="Europe/Rome")
+        shown = team_goals(session, team_id="T1", member_ids=["U1"], today=TODAY, week_start=WEEK, tz="Europe/Rome",
+                           path=ReadPath.CHANNEL_DIGEST)
     assert [(s.standing.numbers.closed_as, achieved_this_week(s, WEEK)) for s in shown] == [
         (None, False), ("achieved", True)]

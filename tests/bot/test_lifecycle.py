@@ -7,7 +7,7 @@ import json
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 
 from bot.cli import main
 from bot.edge.signature import Fingerprints
@@ -23,6 +23,7 @@ from storage.models import (
     ReportingLine,
     UserPref,
     Workspace,
+    slack_oauth_states,
 )
 from tests.bot.checkin_support import add_goal, run
 
@@ -56,6 +57,26 @@ def test_uninstall_or_revoked_token_cancels_waiting_messages_and_stops_the_sched
     summary = run(workspace, at=workspace.deps.clock() + timedelta(days=7))
     assert summary["planned"] == 0 and summary["sent"] == 0
     assert workspace.fake.calls("chat.postMessage") == []
+
+
+@pytest.mark.parametrize("event", ["app_uninstalled", "tokens_revoked"])
+def test_a_workspace_that_installs_again_is_active_again_at_its_next_request(
+        workspace: LocalWorkspace, event: str, caplog: pytest.LogCaptureFixture) -> None:
+    workspace.command("help", user="U1")  # seen active just before: the uninstall must still be looked at
+    add_goal(workspace, "U1")
+    workspace.dispatch(*getattr(workspace.requests, event)())
+    workspace.dispatch(*workspace.requests.tokens_revoked())  # Slack sends both; neither brings it back
+    with workspace.deps.sessions() as session:
+        row = session.get(Workspace, workspace.team_id)
+        assert row is not None and (row.uninstalled_at or row.tokens_revoked_at) is not None
+    with caplog.at_level("INFO", logger="bot.services.workspaces"):
+        workspace.command("help", user="U1")  # only an installed app hears from a workspace
+    assert any(f"workspace {workspace.team_id} is active again" in r.getMessage() for r in caplog.records)
+    with workspace.deps.sessions() as session:
+        row = session.get(Workspace, workspace.team_id)
+        assert row is not None and row.uninstalled_at is None and row.tokens_revoked_at is None
+    summary = run(workspace, at=workspace.deps.clock() + timedelta(days=7))
+    assert summary["planned"] == 1 and summary["sent"] == 1
 
 
 def test_a_revoked_user_token_alone_changes_nothing(workspace: LocalWorkspace) -> None:
@@ -135,9 +156,17 @@ def test_housekeeping_forgets_old_event_ids_fingerprints_and_sent_messages(works
     fingerprints = Fingerprints(workspace.deps.sessions)
     assert fingerprints.remember("old", now - timedelta(minutes=11))
     assert fingerprints.remember("new", now - timedelta(minutes=1))
-    assert housekeep(workspace.deps, now) == {"processed_events": 1, "request_fingerprints": 1, "outbox": 0}
+    with workspace.deps.sessions() as session:  # two installs started in a browser, one long abandoned
+        session.execute(insert(slack_oauth_states), [
+            {"state": "old", "expire_at": now.replace(tzinfo=None) - timedelta(minutes=1)},
+            {"state": "new", "expire_at": now.replace(tzinfo=None) + timedelta(minutes=9)}])
+        session.commit()
+    workspace.say("hello", user="U1")  # a DM message: its inbox row is done once answered
+    assert housekeep(workspace.deps, now) == {"processed_events": 1, "request_fingerprints": 1, "outbox": 0,
+                                              "oauth_states": 1, "inbox_events": 0}
     assert not fingerprints.remember("new", now) and fingerprints.remember("old", now)  # "old" was forgotten
-    assert housekeep(workspace.deps, now + timedelta(days=31))["outbox"] == 1
+    assert housekeep(workspace.deps, now + timedelta(hours=2))["inbox_events"] == 1
+    assert housekeep(workspace.deps, now + timedelta(days=31))["outbox"] == 2  # the check-in, and the answer
     with workspace.deps.sessions() as session:
         assert list(session.scalars(select(ProcessedEvent.event_id))) == []
         assert session.scalar(select(func.count()).select_from(OutboxMessage)) == 0

@@ -19,7 +19,7 @@ from bot.local.render import readable
 from bot.local.state import ShellState, state_path
 from bot.local.timetravel import parse_target
 from bot.shell import COMMANDS
-from prompts import t
+from prompts import fmt_date, phrase, t
 
 TIMEOUT = 90
 
@@ -137,6 +137,43 @@ def test_three_weeks_of_check_ins_answered_in_the_thread_and_in_the_modal(tmp_pa
     assert "two pilots signed" in home
 
 
+# (language, the person, the goal, three replies, the words of the readings as the thread answers them)
+CORRECTING = [
+    ("en", ":as @anna en Europe/Rome", "/goal win 10 new clients in healthcare in the next six months",
+     ("closed 3 new clients, now at 3", "closed 4 new clients, now at 4", "now at 6"), ("clients", "clients")),
+    ("it", ":as @marco it Europe/Rome", "/goal acquisire 10 nuovi clienti nel retail nei prossimi sei mesi",
+     ("ho chiuso 3 nuovi clienti, ora siamo a 3", "ho chiuso 4 nuovi clienti, ora siamo a 4", "siamo a 6"),
+     ("clienti", "clienti")),
+]
+
+
+@pytest.mark.parametrize(("lang", "who", "goal", "replies", "units"), CORRECTING, ids=[c[0] for c in CORRECTING])
+def test_a_reply_edited_and_deleted_in_the_shell_corrects_the_week_and_the_history_shows_it(
+    tmp_path: Path, lang: str, who: str, goal: str, replies: tuple[str, str, str], units: tuple[str, str],
+) -> None:
+    first, edited, later = replies
+    out = shell(tmp_path, who, goal, "8 - two demos a week", "expand into a new market", "yes" if lang == "en" else "sì",
+                ":time monday 09:00", f":reply m2 {first}", ":edit", f":edit m2 {edited}", f":reply m2 {later}",
+                ":delete last", ":delete 1.5", "/goal history 1", ":quit")
+    listed = after(out, ":edit")
+    assert "(in thread m2)" in listed and f"“{first}”" in listed
+    changed = after(out, f":edit m2 {edited}")
+    assert f"you edited your reply in thread m2: “{first}” → “{edited}”" in changed
+    assert said(lang, "reading.edited", before=f"*3* {units[0]}", after=f"*4* {units[1]}") in changed
+    deleted = after(out, ":delete last")
+    assert f"you deleted your reply in thread m2: “{later}”" in deleted
+    assert said(lang, "reading.withdrawn", amount=f"*6* {units[1]}",
+                restored_at=phrase(lang, "at", 4, "clients", f"*4* {units[1]}")) in deleted
+    assert "is not one of your messages here" in after(out, ":delete 1.5")
+    history = after(out, "/goal history 1")
+    week = fmt_date(lang, parse_target("monday 09:00", now=datetime.now(UTC), tz="Europe/Rome").date(), "short")
+    entries = [said(lang, "manage.history.reading.withdrawn", week=week, amount=f"*6* {units[1]}"),
+               said(lang, "manage.history.reading.edit", week=week, amount=f"*4* {units[1]}"),
+               said(lang, "manage.history.reading.reply", week=week, amount=f"*3* {units[0]}")]
+    assert all(entry in history for entry in entries)
+    assert [history.index(e) for e in entries] == sorted(history.index(e) for e in entries)
+
+
 def test_sales_channel_digest_and_export(tmp_path: Path) -> None:
     out = shell(
         tmp_path,
@@ -173,6 +210,64 @@ def test_sales_channel_digest_and_export(tmp_path: Path) -> None:
     with open(tmp_path / path, encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     assert rows and rows[0]["title"] == "win 10 new clients in the next six months"
+
+
+def test_a_manager_and_two_reps_one_italian(tmp_path: Path) -> None:
+    """The manager's flow as three people at one terminal: a team, a goal proposed to each rep (the Italian one
+    negotiates), objectives picked with buttons in the Relevant step, the weekly DM and a comment from it."""
+    out = shell(
+        tmp_path,
+        ":as @mia en Europe/Rome", ":as @anna en Europe/Rome", ":as @marco it Europe/Rome", ":as @mia",
+        "/goal team add @anna @marco",
+        "/goal objective add €2M new ARR in healthcare",
+        "/goal objective add Enter the healthcare market by Q4 2027",
+        "/goal for @anna acquire 10 new clients in the next six months",
+        ":as @anna",
+        "/goal accept 1",
+        "8 - two demos a week",
+        "2",  # the Relevant step's second button: objective #2
+        "yes",
+        ":as @mia",
+        "/goal for @marco acquisire 10 nuovi clienti nei prossimi sei mesi",
+        ":as @marco",
+        "/goal counter 2 acquisire 8 nuovi clienti nei prossimi sei mesi perché due clienti sono passati a Bob",
+        ":as @mia",
+        "/goal accept 2",
+        ":as @marco",
+        "8 - due demo a settimana e referenze",
+        "altro",  # "Something else", typed: in his own words
+        "conquistare il mercato sanitario del nord",
+        "sì",
+        ":time monday 09:00",
+        ">siamo a 2, la demo con Rossi è andata bene",
+        ":as @anna",
+        ">now at 1 - Acme is waiting on legal",
+        ":time tuesday 09:30",
+        ":as @mia",
+        "2",  # Comment on Marco's line
+        "Ottima demo, prepariamo la proposta per Rossi",
+        "yes",
+        ":home",
+        ":as @marco",
+        "/goal edit 1 target 12 because testing",
+    )
+    assert said("en", "team.added", person="@anna", manager="@mia") in after(out, "/goal team add @anna @marco")
+    assert said("it", "team.dm_added", manager="@mia") in out  # each rep told in their own language
+    accepted = after(out, "8 - two demos a week")
+    assert "[1] #1 €2M new ARR in healthcare  [2] #2 Enter the healthcare market by Q4 2027" in accepted
+    assert said("en", "summary.objective", objective="#2 Enter the healthcare market by Q4 2027") in after(out, "2")
+    assert said("en", "proposal.change_received", person="@marco", id=2, reason="due clienti sono passati a Bob",
+                title="acquisire 8 nuovi clienti nei prossimi sei mesi") in out
+    assert said("it", "ask.objective_typed") in after(out, "altro")
+    assert "conquistare il mercato sanitario del nord" in after(out, "conquistare il mercato sanitario del nord")
+    week = after(out, ":as @mia", last=True)
+    assert said("en", "week.reports_label") in week and "siamo a 2, la demo con Rossi è andata bene" in week
+    assert said("en", "comment.posted", person="@marco", id=2,
+                title="acquisire 8 nuovi clienti nei prossimi sei mesi") in after(out, "yes", last=True)
+    assert said("en", "home.team.header") in after(out, ":home") and "Objectives you own" in after(out, ":home")
+    assert said("it", "comment.in_thread", person="@mia", text="Ottima demo, prepariamo la proposta per Rossi") \
+        in after(out, ":as @marco", last=True)
+    assert said("it", "manage.not_yours", id=1) in after(out, "/goal edit 1 target 12 because testing")
 
 
 def test_a_restarted_shell_continues_the_conversation(tmp_path: Path) -> None:

@@ -45,6 +45,7 @@ def joined(preposition: str, value: int, shown: str | None = None) -> str:
 NEVER_A_PERCENTAGE = {
     "date", "deadline", "ended", "reach", "start", "person", "people", "manager", "previous", "channel", "title",
     "total", "by", "confidence", "amount", "same", "said", "base", "needed", "target",
+    "limit", "week",  # MAX_AMOUNT as a plain number (bot.rules.limits); a week is a date
 }
 _BEFORE_PLACEHOLDER = re.compile(
     r"(?<![\w'])(a|al|allo|all'|del|dello|dell'|dal|dallo|dall'|di|da|il|lo|l'|sul|su|nel|fino a)\s\*?_?\{(\w+)\}")
@@ -116,7 +117,8 @@ CASES: list[tuple[str, Render, Callable[[int], str]]] = [
                                          {"growth": float(v), "target": float(v)}), _draft()).text,
      lambda v: "ma " + {"lo": "lo ", "l'": "l'", "il": "il "}[ARTICLE[v]] + f"{v}% è realistico"),
     ("feedback.measurable.base_not_positive",
-     lambda v: base_problem("it", "not_positive", 0.0, _draft(direction="increase", target=float(v)), "0").text,
+     lambda v: base_problem("it", "not_positive", 0.0, _draft(direction="increase", target=float(v)), "0",
+                            limit=1e12).text,
      lambda v: "crescita " + joined("di", v)),
     ("checkin.ask.pick_growth",
      lambda v: str(question_message("it", _goal(metric="sales", target=15.0, current=None), 1, text="x%",

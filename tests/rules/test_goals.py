@@ -340,6 +340,10 @@ UNDERSTANDING: list[tuple[str, str, Expected]] = [
      E("other", None, "nps", None, "maintain", None, 50, date(2027, 12, 31), SAR)),
     ("en", "renewal rate no lower than 88% this year",
      E("retention", None, "renewal_rate", "%", "maintain", None, 88, date(2026, 12, 31), AR)),
+    ("it", "tenere il churn sotto il 3% nel 2027",
+     E("retention", None, "churn_rate", "%", "maintain", None, 3, date(2027, 12, 31), AR)),
+    ("it", "teniamo la retention sopra il 90% per tutto il 2027",
+     E("retention", None, "retention_rate", "%", "maintain", None, 90, date(2027, 12, 31), AR)),
     # An explicit date beats the weekday next to it.
     ("it", "chiudere 5 contratti entro venerdì 18 dicembre",
      E("new_business", None, "deals", "deals", "increase", 0, 5, date(2026, 12, 18), AR)),
@@ -356,6 +360,12 @@ UNDERSTANDING: list[tuple[str, str, Expected]] = [
      E("new_business", "new logos", "new_clients", "clients", "increase", 0, 3, date(2027, 4, 10), AR)),
     ("it", "firmare 3 contratti entro inizio maggio",
      E("new_business", None, "deals", "deals", "increase", 0, 3, date(2027, 5, 10), AR)),
+    ("en", "book 15 discovery calls with new prospects by end of jan",
+     E("new_business", None, "calls", "calls", "increase", 0, 15, date(2027, 1, 31), AR)),
+    ("en", "close 6 deals by the end of sept",
+     E("new_business", None, "deals", "deals", "increase", 0, 6, date(2027, 9, 30), AR)),
+    ("it", "chiudere 4 contratti entro fine feb",
+     E("new_business", None, "deals", "deals", "increase", 0, 4, date(2027, 2, 28), AR)),
     ("en", "close 10 deals by end of next month",
      E("new_business", None, "deals", "deals", "increase", 0, 10, date(2026, 12, 31), AR)),
     ("it", "aumentare il fatturato del 10% nel secondo semestre 2027",
@@ -392,6 +402,54 @@ def test_a_relative_fraction_is_a_share_of_the_start() -> None:
     goal = parse_goal("grow revenue by a third next year", lang="en", now=NOW, tz=ROME)
     assert (goal.metric, goal.unit, goal.direction) == ("revenue", "%", "increase")
     assert goal.target == pytest.approx(100 / 3)
+
+
+# "in healthcare", "nel retail": the market named after "in" is the Specific part, lowercase as typed in Slack.
+# (lang, sentence, subject, target, unit)
+SECTORS: list[tuple[str, str, str | None, float, str]] = [
+    ("en", "win 10 new clients in healthcare", "healthcare", 10, "clients"),
+    ("en", "win 10 new clients in healthcare by june", "healthcare", 10, "clients"),
+    ("en", "Win 10 New Clients in healthcare by end of Q2", "healthcare", 10, "clients"),
+    ("en", "sign 8 new customers in retail by end of Q2", "retail", 8, "clients"),
+    ("en", "get 12 new logos in fintech in the next 6 months", "fintech", 12, "clients"),
+    ("en", "land 5 new cleints in manufacturing this quarter", "manufacturing", 5, "clients"),
+    ("en", "win 4 new accounts in financial services by march", "financial services", 4, "accounts"),
+    ("en", "close 6 deals in the public sector by end of year", "public sector", 6, "deals"),
+    ("en", "book 20 demos with prospects in logistics this quarter", "logistics", 20, "meetings"),
+    ("en", "get 5 new clients in lombardy next quarter", "lombardy", 5, "clients"),
+    ("en", "close €300k of new business in manufacturing by June", "manufacturing", 300_000, "EUR"),
+    ("en", "increase sales in healthcare by 15% next quarter", "healthcare", 15, "%"),
+    ("en", "grow revenue in the mid-market by 10% in H1", "mid-market", 10, "%"),
+    ("it", "acquisire 10 nuovi clienti nel settore sanitario", "settore sanitario", 10, "clients"),
+    ("it", "acquisire 10 nuovi clienti nel retail entro giugno", "retail", 10, "clients"),
+    ("it", "acquisire 10 nuovi clienti in Lombardia entro giugno", "Lombardia", 10, "clients"),
+    ("it", "acquisire 10 nuovi clienti in lombardia entro giugno", "lombardia", 10, "clients"),
+    ("it", "chiudere 5 contratti nella sanità entro marzo", "sanità", 5, "deals"),
+    ("it", "chiudere 8 contratti nel settore della sanità entro marzo", "settore della sanità", 8, "deals"),
+    ("it", "trovare 6 nuovi clienti nel manifatturiero nel Q1", "manifatturiero", 6, "clients"),
+    ("it", "acquisire 5 nuovi clineti nell'automotive entro fine anno", "automotive", 5, "clients"),
+    ("it", "acquisire 4 nuovi clienti nei servizi finanziari entro marzo", "servizi finanziari", 4, "clients"),
+    ("it", "portare a casa 3 nuovi clienti nella pubblica amministrazione entro giugno", "pubblica amministrazione",
+     3, "clients"),
+    ("it", "acquisire 5 nuovi clienti nella gdo entro fine anno", "gdo", 5, "clients"),
+    ("it", "aumentare il fatturato nel retail del 20% entro il 2027", "retail", 20, "%"),
+    ("it", "aumentare le vendite in lombardia del 15% entro fine anno", "lombardia", 15, "%"),
+    # "in" that says how many or when, not where: the subject stays what is counted.
+    ("en", "win 10 new clients in total by June", "new clients", 10, "clients"),
+    ("en", "win 10 new clients in the next six months", "new clients", 10, "clients"),
+    ("it", "acquisire 10 nuovi clienti in più entro giugno", "nuovi clienti", 10, "clients"),
+    ("it", "acquisire 10 nuovi clienti in totale entro giugno", "nuovi clienti", 10, "clients"),
+    ("it", "acquisire 10 nuovi clienti nel primo trimestre", "nuovi clienti", 10, "clients"),
+    ("it", "chiudere 10 contratti nel corso del 2027", None, 10, "deals"),
+]
+
+
+@pytest.mark.parametrize(("lang", "text", "subject", "target", "unit"), SECTORS, ids=[f"{c[0]}:{c[1]}" for c in SECTORS])
+def test_the_market_after_in_is_the_specific_part(lang: str, text: str, subject: str | None, target: float,
+                                                  unit: str) -> None:
+    goal = parse_goal(text, lang=lang, now=NOW, tz=ROME)
+    assert (goal.subject, goal.target, goal.unit) == (subject, target, unit)
+    assert "specific" not in goal.missing
 
 
 # (lang, sentence, the notes the summary card shows: (code, phrase as typed, value))

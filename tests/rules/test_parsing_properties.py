@@ -54,3 +54,21 @@ def test_the_goal_parser_never_raises_and_keeps_the_owners_words(text: str, lang
     assert goal.subject is None or goal.subject in text
     assert goal.deadline_phrase is None or goal.deadline_phrase in text
     assert all(note.phrase in text for note in goal.notes)
+
+
+SECTOR_SENTENCES = st.sampled_from([
+    ("en", "win {n} new clients in {s}"), ("en", "sign {n} new customers in {s} by june"),
+    ("en", "close {n} deals in {s} next quarter"), ("en", "get {n} new logos in the {s} market this year"),
+    ("it", "acquisire {n} nuovi clienti nel {s} entro giugno"), ("it", "chiudere {n} contratti nel {s} entro marzo"),
+    ("it", "trovare {n} nuovi clienti nel settore {s} nel prossimo trimestre"),
+])
+MARKETS = st.sampled_from(["healthcare", "retail", "fintech", "manufacturing", "logistics", "pharma", "automotive",
+                           "banking", "insurance", "energy", "telco", "manifatturiero", "farmaceutico", "bancario"])
+
+
+@given(SECTOR_SENTENCES, MARKETS, st.integers(min_value=1, max_value=999))
+def test_naming_the_market_never_loses_the_number(sentence: tuple[str, str], market: str, n: int) -> None:
+    lang, template = sentence
+    goal = parse_goal(template.format(n=n, s=market), lang=lang, now=NOW, tz="Europe/Rome")
+    assert goal.target == n
+    assert goal.subject is not None and market in goal.subject

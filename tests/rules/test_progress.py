@@ -193,7 +193,7 @@ def test_maintain_goals_never_show_a_share_of_their_floor(floor: float, weekly: 
     numbers = goal(Kind.MAINTAIN, target=floor, baseline=None, current=weekly[-1], unit="%", history=history)
     item = standing(numbers, START + timedelta(days=offset))
     assert item.progress is None and item.percent is None
-    if any(v < floor for v in weekly):
+    if any(v < floor - 1e-9 for v in weekly):  # a float hair under the floor holds it, as in is_reached
         assert item.status not in (Status.ON_TRACK, Status.ACHIEVED)
 
 

@@ -75,3 +75,16 @@ def test_an_amount_on_a_growth_goal_is_read_against_its_starting_amount(
 ) -> None:
     result = verdict(text, lang, g)
     assert (result.value, result.reason) == (value, reason)
+
+
+@pytest.mark.parametrize("text,lang", [("siamo a 215.000", "it"), ("we are at 215,000", "en")])
+def test_a_bare_amount_past_a_growth_target_is_offered_as_the_amount_it_grew_to(text: str, lang: str) -> None:
+    # +15% on €200,000: "215,000" without its currency is +7.5% or (absurdly) 215,000%; asked, the amount first.
+    result = verdict(text, lang, growth_from(200_000, "EUR"))
+    assert (result.value, result.reason) == (None, "jump")
+    assert [(c.value, c.meaning, c.amount) for c in result.candidates] == [(7.5, "grown_to", 215_000.0),
+                                                                          (215_000.0, "value", None)]
+
+
+def test_a_bare_number_within_a_growth_target_stays_a_percentage() -> None:
+    assert verdict("siamo a 7", "it", growth_from(200_000, "EUR")).value == 7.0

@@ -26,11 +26,14 @@ from bot.rules.visibility import (
     may_change_goal,
     may_change_team_settings,
     may_comment,
+    may_decline_manager,
     may_propose_goal,
     may_remove_from_team,
     may_see_goal,
     may_set_manager,
     note_readable,
+    notes_shown,
+    private_shown,
 )
 
 NOW = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
@@ -56,6 +59,8 @@ EXPECTED = {
 
 def test_the_paths_cover_every_read_path_and_the_roles_every_role() -> None:
     assert set(PERSONAL) | set(IN_CHANNEL) == set(ReadPath) and len(IN_CHANNEL) == 2
+    # What the digest and export builders ask: a channel's path carries neither notes nor private goals.
+    assert [p for p in ReadPath if notes_shown(p) or private_shown(p)] == PERSONAL
     assert set(EXPECTED) == set(ROLES)
 
 
@@ -126,7 +131,10 @@ def test_who_changes_team_settings_and_admins(role: str) -> None:
 
 
 def test_refusals_say_who_can_do_it() -> None:
-    assert may_change_goal(ORG, "UMGR", "UREP") == Decision(False, Reason.NOT_ALLOWED, Who.OWNER, ("UREP",))
+    # Up the line the owner is named and the refusal says what is theirs instead; an outsider is not told whose.
+    assert may_change_goal(ORG, "UMGR", "UREP") == Decision(False, Reason.OWNERS_CALL, Who.OWNER, ("UREP",))
+    assert may_change_goal(ORG, "UADM", "UREP") == Decision(False, Reason.OWNERS_CALL, Who.OWNER, ("UREP",))
+    assert may_change_goal(ORG, "UPEER", "UREP") == Decision(False, Reason.NOT_ALLOWED, Who.OWNER)
     assert may_propose_goal(ORG, "UVP", "UREP") == Decision(False, Reason.NOT_ALLOWED, Who.MANAGER, ("UMGR",))
     assert may_change_team_settings(ORG, "UREP") == Decision(False, Reason.NOT_ALLOWED, Who.ADMINS_OR_MANAGERS,
                                                              ("UADM",))
@@ -261,3 +269,9 @@ def test_nobody_outside_a_channel_acts_on_it(org: Org, actor: str, action: Chann
     state = ChannelState(members=channel, set_up_by=setter)
     if actor not in channel:
         assert may_act_on_channel(org, actor, action, state, NOW).reason is Reason.NOT_A_MEMBER
+
+
+@pytest.mark.parametrize(("set_by", "allowed"), [("UMGR", True), ("UADM", False), ("UVP", False)])
+def test_a_manager_who_named_themselves_can_be_declined(set_by: str, allowed: bool) -> None:
+    assert may_decline_manager(ORG, "UREP", "UMGR", set_by).allowed is allowed
+    assert may_decline_manager(ORG, "UREP", "UVP", set_by) == Decision(False, Reason.NOT_CURRENT, Who.NOBODY)

@@ -49,12 +49,12 @@ def test_db_revision_writes_the_next_numbered_migration_from_the_models(
         assert main(["db", "revision", "-m", "add probe"]) == 0
     finally:
         Base.metadata.remove(probe)
-    # Six revisions so far (0001 -> shell_0002 -> managers_0002 -> edge_0002 -> corrections_0002 -> progress_0003):
-    # the next is 0007.
-    [written] = sorted((migrations_copy / "versions").glob("*_0007_add_probe.py"))
+    # Eight revisions so far (0001 -> shell_0002 -> managers_0002 -> edge_0002 -> corrections_0002 -> oauth_0003
+    # -> durable_0003 -> progress_0003): the next is 0009.
+    [written] = sorted((migrations_copy / "versions").glob("*_0009_add_probe.py"))
     assert str(written) in capsys.readouterr().out
     text = written.read_text()
-    assert "revision: str = '0007'" in text
+    assert "revision: str = '0009'" in text
     assert "down_revision: str | Sequence[str] | None = 'progress_0003'" in text
     assert "op.create_table('probe'" in text and "sa.DateTime(timezone=True)" in text
     assert "storage.models" not in text  # a migration stands on its own
@@ -64,3 +64,27 @@ def test_db_revision_of_unchanged_models_is_empty(migrations_copy: Path) -> None
     written = migrate.revision("nothing new", script_location=migrations_copy)
     text = written.read_text()
     assert "op." not in text and text.count("pass") == 2
+
+
+def test_oauth_0003_names_the_workspace_in_digest_keys_already_stored(engine: Engine) -> None:
+    """A digest sent this week under the old key is found under the new one, so it is not sent twice."""
+    from alembic import command
+    from sqlalchemy import text
+
+    config = migrate.alembic_config(engine.url.render_as_string(hide_password=False))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "corrections_0002")
+    rows = [("digest:C1:2026-11-23", "T1"), ("digest:C1:2026-11-23:chart", "T1"),
+            ("digest-notice:C2:2026-11-23", "T2"), ("checkin:7:2026-11-23", "T1")]
+    with engine.begin() as connection:
+        for key, team in rows:
+            connection.execute(text(
+                "INSERT INTO outbox (idempotency_key, kind, team_id, channel, payload, status, attempts, "
+                "next_attempt_at, created_at) VALUES (:key, 'digest', :team, 'C1', '{}', 'sent', 1, "
+                "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"), {"key": key, "team": team})
+    migrate.upgrade(engine)
+    with engine.connect() as connection:
+        keys = sorted(connection.execute(text("SELECT idempotency_key FROM outbox")).scalars())
+    assert keys == ["checkin:7:2026-11-23", "digest-notice:T2:C2:2026-11-23", "digest:T1:C1:2026-11-23",
+                    "digest:T1:C1:2026-11-23:chart"]

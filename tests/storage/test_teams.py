@@ -13,13 +13,13 @@ from sqlalchemy import Engine, create_engine, text
 from storage.db import make_engine, make_session_factory
 from storage.migrate import upgrade
 from storage.models import CheckIn, Goal, UserPref
+from storage.repositories import aligned_rows
 from storage.teams import (
     AdminEntry,
     ManagerChange,
     add_admin,
     add_checkin_comment,
     add_objective,
-    aligned_goals,
     approval_required,
     comments_on,
     create_proposal,
@@ -100,7 +100,8 @@ def test_objectives_keep_their_measure_and_goals_align_to_them(engine: Engine) -
                                                                     "Keep our best customers"]
         assert (measured.unit, measured.target, plain.unit, plain.target) == ("EUR", 2_000_000, None, None)
         assert get_objective(session, "T1", other.id) is None
-        assert [g.id for g in aligned_goals(session, "T1", [measured.id, plain.id])] == [aligned.id]
+        rows = aligned_rows(session, "T1", [measured.id, plain.id], date(2026, 11, 23))
+        assert [(row[0], row[-2], row[-1]) for row in rows] == [(aligned.id, measured.id, "public")]
 
 
 def test_existing_goals_are_public_with_no_objective(engine: Engine) -> None:

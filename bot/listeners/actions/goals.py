@@ -1,4 +1,5 @@
-"""Buttons of the goal conversation: the summary card's Confirm / Edit / Cancel and the part chooser."""
+"""Buttons of the goal conversation: the summary card's Confirm / Edit / Cancel, the part chooser, and the
+Relevant step's company objectives ("something else" to say it in one's own words)."""
 
 from __future__ import annotations
 
@@ -65,6 +66,8 @@ BUTTONS: dict[str, Step] = {
     ids.ACTION_CANCEL: _press("cancel"),
     ids.ACTION_EDIT: _press("edit"),
     ids.ACTION_CHOICE: _press("choice"),
+    ids.ACTION_OBJECTIVE: _press("objective"),
+    ids.ACTION_OBJECTIVE_OTHER: _press("objective_other"),
 }
 
 

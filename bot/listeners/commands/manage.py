@@ -23,6 +23,7 @@ from bot.listeners.support import ephemeral
 from bot.rules.commands import Command
 from bot.rules.digest_math import parse_channel
 from bot.rules.statuses import GoalStatus
+from bot.rules.visibility import ReadPath, notes_shown
 from bot.services import export as exports
 from bot.services import goal_actions, teams
 from bot.services import goals_admin as admin
@@ -120,7 +121,8 @@ def export_goals(deps: Deps, client: WebClient, ctx: RequestContext, command: Co
             return
         scope, comment = ctx.user_id, tn(lang, "export.comment", len(goals))
     content = exports.render(goals, fmt, managers=teams.managers_of(deps.sessions, ctx.team_id),
-                             with_notes=ref is None, today=ctx.today)
+                             with_notes=notes_shown(ReadPath.EXPORT if ref is None else ReadPath.CHANNEL_EXPORT),
+                             today=ctx.today)
     try:
         channel = dm_channel(deps, client, ctx)
         client.files_upload_v2(channel=channel, content=content.encode("utf-8"),

@@ -114,9 +114,10 @@ def change_team(deps: Deps, client: WebClient, ctx: RequestContext, adding: bool
         change = teams.remove_reports(deps.sessions, ctx, people)
     ephemeral(respond, blocks.team_change(ctx.lang, change))
     for person in change.told:
+        # A manager who named themselves can be declined; a line an admin set is the admin's to change.
         tell_person(deps, client, ctx, person.user_id, partial(
             blocks.told_about_manager, outcome=person.outcome, manager_id=change.manager_id,
-            previous_id=person.previous_manager_id))
+            previous_id=person.previous_manager_id, declinable=change.manager_id == ctx.user_id))
 
 
 def context_of(deps: Deps, client: WebClient, ctx: RequestContext, user_id: str) -> RequestContext:
@@ -218,19 +219,24 @@ def comment_command(deps: Deps, client: WebClient, ctx: RequestContext, command:
     if goal_id is None or not text:
         ephemeral(respond, blocks.text_only(t(ctx.lang, "comment.usage")))
         return
+    ephemeral(respond, blocks.text_only(post_comment(deps, client, ctx, goal_id, text)))
+
+
+def post_comment(deps: Deps, client: WebClient, ctx: RequestContext, goal_id: int, text: str) -> str:
+    """Keep a manager's comment on the goal's latest check-in and post it in that thread, in the owner's language;
+    what to tell the manager (where it went, or why it could not go)."""
     try:
         place = teams.comment_on_goal(deps.sessions, ctx, goal_id, text)
     except GoalRefused as refused:
-        ephemeral(respond, blocks.text_only(refused.text(ctx.lang)))
-        return
+        return refused.text(ctx.lang)
     owner = context_of(deps, client, ctx, place.owner_id)
     sent = post_messages(client, deps, team_id=ctx.team_id, channel=place.channel,
                          messages=[blocks.comment_in_thread(owner.lang, ctx.user_id, text)],
                          key=f"comment:{place.comment_id}", thread_ts=place.thread_ts)
     if sent:  # else it waits in the outbox, and the comment stays kept on the check-in
         teams.comment_posted(deps.sessions, place.comment_id, sent[0])
-    ephemeral(respond, blocks.text_only(t(ctx.lang, "comment.posted", person=blocks.mention(place.owner_id),
-                                           id=place.goal_id, title=escape(clip(place.goal_title, 300)))))
+    return t(ctx.lang, "comment.posted", person=blocks.mention(place.owner_id), id=place.goal_id,
+             title=escape(clip(place.goal_title, 300)))
 
 
 def align_command(deps: Deps, client: WebClient, ctx: RequestContext, command: Command, body: dict[str, Any],
@@ -239,7 +245,7 @@ def align_command(deps: Deps, client: WebClient, ctx: RequestContext, command: C
     goal_id, rest = split_leading_id(command.args)
     objective_id, leftover = split_leading_id(rest)
     clearing = objective_id is None and rest.lower() in OFF_WORDS
-    if goal_id is None or leftover or (objective_id is None and not clearing):
+    if goal_id is None or (leftover and not clearing) or (objective_id is None and not clearing):
         ephemeral(respond, blocks.text_only(t(ctx.lang, "align.usage")))
         return
     try:

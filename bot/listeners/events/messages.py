@@ -9,10 +9,12 @@ from slack_sdk import WebClient
 
 from bot.blocks.common import text_message
 from bot.context import Caller, RequestContext
+from bot.delivery.direct import ReplyTo, deliver_replies
 from bot.deps import Deps
 from bot.listeners.support import lazy_listener, reply
 from bot.services import conversation
 from bot.services.checkin_replies import answer_thread_reply
+from bot.services.home import refresh_home
 from prompts import t
 
 # Typed messages (and files with a comment) are input; edits, deletions and joins are not.
@@ -44,13 +46,23 @@ def register(app: App, deps: Deps) -> None:
         channel, text, thread_ts = event["channel"], event.get("text") or "", event.get("thread_ts")
         key = f"evt:{body.get('event_id') or event.get('ts')}"
         if thread_ts and thread_ts != event.get("ts"):
-            answered = answer_thread_reply(deps, ctx, channel=channel, thread_ts=str(thread_ts),
-                                           ts=str(event["ts"]), text=text)
+            answered = answer_thread_reply(
+                deps, ctx, channel=channel, thread_ts=str(thread_ts), ts=str(event["ts"]), text=text,
+                reply_to=ReplyTo(channel, f"checkin-reply:{channel}:{event['ts']}", str(thread_ts)))
             if answered.is_checkin:
-                reply(deps, client, ctx, channel, answered.messages, key=f"checkin-reply:{channel}:{event['ts']}",
-                      thread_ts=thread_ts, changes_goals=True)
+                if answered.keys:
+                    deliver_replies(client, deps, answered.keys, channel=channel)
+                    refresh_home(deps, client, ctx.team_id, ctx.user_id)
                 return
-        messages = conversation.answer(deps, ctx, text) or [text_message(t(ctx.lang, "goal.no_conversation"))]
-        reply(deps, client, ctx, channel, messages, key=key)
+        event_id = body.get("event_id")
+        if not event_id:  # not from the Events API (no inbox row to answer once against)
+            messages = conversation.answer(deps, ctx, text) or [text_message(t(ctx.lang, "goal.no_conversation"))]
+            reply(deps, client, ctx, channel, messages, key=key)
+            return
+        keys, changed = conversation.answer_message(deps, ctx, text, event_id=str(event_id),
+                                                    reply_to=ReplyTo(channel, key))
+        deliver_replies(client, deps, keys, channel=channel)
+        if changed:
+            refresh_home(deps, client, ctx.team_id, ctx.user_id)
 
     app.event("message")(dm_message)

@@ -5,7 +5,7 @@ their starting point is in the target's unit, as before. goals.title_updated_at:
 to match an edit (or reworded); NULL for existing goals, whose titles are their original wording.
 
 Revision ID: progress_0003
-Revises: corrections_0002
+Revises: durable_0003
 Create Date: 2026-12-01 15:45:00.000000
 
 """
@@ -16,7 +16,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision: str = 'progress_0003'
-down_revision: str | Sequence[str] | None = 'corrections_0002'
+down_revision: str | Sequence[str] | None = 'durable_0003'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -65,3 +65,17 @@ def test_backoff_doubles_with_jitter_up_to_a_cap() -> None:
     for attempt, wait in enumerate(waits, start=1):
         assert 2 ** (attempt - 1) / 2 <= wait <= 2 ** (attempt - 1)
     assert BACKOFF_CAP / 2 <= backoff(40, rng) <= BACKOFF_CAP
+
+
+@pytest.mark.parametrize(("error", "maybe_posted"), [
+    (api_error(500, {"ok": False, "error": "internal_error"}), True),  # Slack may have posted before failing
+    (api_error(503, "<html>Service Unavailable</html>"), True),
+    (TimeoutError("timed out"), True),  # the answer was slower than the client: the post may be there
+    (ConnectionResetError("reset"), True),
+    (urllib.error.URLError(ConnectionResetError("reset")), True),
+    (api_error(429, {"ok": False, "error": "ratelimited"}, {"Retry-After": "1"}), False),  # refused: not posted
+    (api_error(200, {"ok": False, "error": "fatal_error"}), False),
+    (urllib.error.URLError(ConnectionRefusedError("refused")), False),  # never reached Slack
+])
+def test_failures_that_may_follow_a_post_are_marked_uncertain(error: BaseException, maybe_posted: bool) -> None:
+    assert classify(error).maybe_posted is maybe_posted

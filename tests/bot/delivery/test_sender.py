@@ -206,3 +206,31 @@ def test_enqueueing_the_same_key_twice_keeps_one_message(box: OutboxBench) -> No
     assert box.add("checkin:1:2026-11-30", "U1") is False
     box.deliver()
     assert box.posted_keys() == {"checkin:1:2026-11-30": 1}
+
+
+def test_uncertain_sends_wait_for_the_history_budget_and_are_never_posted_twice(
+        database_url: str, clock: FixedClock, request: pytest.FixtureRequest) -> None:
+    # Slack's limit for apps outside the Marketplace: one conversations.history call a minute.
+    box = OutboxBench(database_url, clock, users=2, GOALBOT_SLACK_HISTORY_CALLS_PER_MINUTE="1")
+    request.addfinalizer(box.close)
+    box.add("a", "U1")
+    box.add("b", "U2")
+    # Slack posts both, then answers 500: both are uncertain now.
+    box.fake.fail_next("chat.postMessage", status=500, after_posting=True, times=2)
+    box.deliver()
+    assert box.posted_keys() == {"a": 1, "b": 1}
+    assert box.row("a").attempted_at is not None and box.row("b").attempted_at is not None
+
+    clock.set(clock() + timedelta(minutes=1))
+    box.deliver()  # one channel read is allowed now: the other row waits for the next minute, unposted
+    assert len(box.fake.calls("conversations.history")) == 1
+    assert sorted(box.row(key).status for key in ("a", "b")) == ["pending", "sent"]
+    assert box.posted_keys() == {"a": 1, "b": 1}
+
+    box.timer.sleep(60)
+    clock.set(clock() + timedelta(minutes=1))
+    box.deliver()
+    assert len(box.fake.calls("conversations.history")) == 2
+    assert box.posted_keys() == {"a": 1, "b": 1}  # each found in its DM, neither posted again
+    assert box.fake.stats()["duplicates"] == 0
+    assert {box.row(key).status for key in ("a", "b")} == {"sent"}

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from bot.clock import FixedClock, VirtualTimer
 from bot.local.workspace import LocalWorkspace
 from prompts import t
-from storage.models import CheckIn, OutboxMessage, UserPref
+from storage.models import CheckIn, Goal, OutboxMessage, UserPref
 from tests.bot.checkin_support import add_goal, cards, checkins_of, goal_of, last_card, run, thread_answers
 from tests.bot.conftest import make_settings, restart
 
@@ -107,20 +107,20 @@ def test_a_planner_that_dies_half_way_resumes_after_a_restart(
         add_goal(first, user)
     import bot.jobs.checkins as planner_module
 
-    real_enqueue = planner_module.enqueue
+    real_enqueue = planner_module.enqueue_from
     calls = {"n": 0}
 
     def enqueue_then_die(*args, **kwargs):  # type: ignore[no-untyped-def]
         calls["n"] += 1
-        if calls["n"] == 3:
-            raise Crash()
+        if calls["n"] == 2:
+            raise Crash()  # the second batch's messages: its check-in rows are written, uncommitted
         return real_enqueue(*args, **kwargs)
 
     monkeypatch.setattr(planner_module, "PLAN_BATCH", 2)
-    monkeypatch.setattr(planner_module, "enqueue", enqueue_then_die)
+    monkeypatch.setattr(planner_module, "enqueue_from", enqueue_then_die)
     with pytest.raises(Crash):
         run(first)
-    monkeypatch.setattr(planner_module, "enqueue", real_enqueue)
+    monkeypatch.setattr(planner_module, "enqueue_from", real_enqueue)
     with first.deps.sessions() as session:
         # The first transaction (two goals) committed; the second died with its rows and messages unwritten.
         assert len(session.scalars(select(CheckIn)).all()) == 2
@@ -206,3 +206,92 @@ def test_when_slack_cannot_say_where_someone_is_the_default_zone_is_used_and_ask
     with workspace.deps.sessions() as session:
         pref = session.get(UserPref, (workspace.team_id, "U6"))
         assert pref is not None and pref.tz == "America/New_York"
+
+
+# --- streamed in batches: the same check-ins whatever the batch size, once -------------------------------------
+
+
+MONDAY_EVENING = datetime(2026, 11, 30, 18, 0, tzinfo=UTC)  # Monday 09:00 has come in Rome, New York and Tokyo
+
+
+def _a_mixed_team(ws: LocalWorkspace) -> dict[str, list[int]]:
+    """Owners in three zones and both languages, one on Friday 16:00, one paused; goals set up too late, past
+    their deadline or closed. Returns each owner's goal ids, the ones due this Monday first."""
+    people = {"U1": ("Europe/Rome", "en-US"), "U2": ("Europe/Rome", "it-IT"), "U3": ("America/New_York", "en-US"),
+              "U4": ("Asia/Tokyo", "it-IT"), "U5": ("Europe/Rome", "en-US"), "U6": ("Europe/Rome", "it-IT")}
+    for user, (tz, locale) in people.items():
+        ws.add_user(user, name=user.lower(), tz=tz, locale=locale)
+    goals: dict[str, list[int]] = {}
+    for user in people:
+        goals[user] = [add_goal(ws, user, lang="it" if people[user][1] == "it-IT" else "en", current=n, target=10 + n)
+                       for n in range(3)]
+    goals["U1"].append(add_goal(ws, "U1", created=MONDAY_EVENING - timedelta(hours=1)))  # after 09:00: next week
+    goals["U2"].append(add_goal(ws, "U2", deadline=date(2026, 11, 27)))  # past its deadline: the review's turn
+    with ws.deps.sessions() as session:
+        session.add(UserPref(team_id=ws.team_id, user_id="U5", checkin_weekday=4, checkin_time="16:00"))
+        session.add(UserPref(team_id=ws.team_id, user_id="U6", paused_until=date(2026, 12, 7)))
+        closed = session.get(Goal, goals["U3"][2])
+        assert closed is not None
+        closed.status = "achieved"
+        session.commit()
+    return goals
+
+
+def test_check_ins_streamed_in_small_batches_are_the_ones_the_rule_says_each_once(
+    workspace: LocalWorkspace, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import bot.jobs.checkins as planner_module
+
+    goals = _a_mixed_team(workspace)
+    monkeypatch.setattr(planner_module, "PLAN_BATCH", 4)  # 20 goals: five batches, owners split across them
+    summary = run(workspace, at=MONDAY_EVENING)
+    expected = {*goals["U1"][:3], *goals["U2"][:3], *goals["U3"][:2], *goals["U4"][:3]}
+    with workspace.deps.sessions() as session:
+        planned = {(c.goal_id, c.week_start) for c in session.scalars(select(CheckIn).where(CheckIn.asked_at.is_not(None)))}
+        keys = {m.idempotency_key for m in session.scalars(select(OutboxMessage))}
+    assert planned == {(goal_id, date(2026, 11, 30)) for goal_id in expected}
+    assert keys == {f"checkin:{goal_id}:2026-11-30" for goal_id in expected}
+    assert (summary["planned"], summary["sent"]) == (len(expected), len(expected))
+    assert [len(cards(workspace, user)) for user in ("U1", "U2", "U3", "U4", "U5", "U6")] == [3, 3, 2, 3, 0, 0]
+    # Run again, and with another batch size: nothing more is planned or sent.
+    monkeypatch.setattr(planner_module, "PLAN_BATCH", 7)
+    assert (run(workspace)["planned"], run(workspace)["sent"]) == (0, 0)
+    assert [len(cards(workspace, user)) for user in ("U1", "U2", "U3", "U4")] == [3, 3, 2, 3]
+
+
+def test_a_card_rendered_when_sent_is_the_card_of_the_goal_in_its_owners_language_and_day(
+    workspace: LocalWorkspace, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import bot.jobs.checkins as planner_module
+    from bot.blocks.checkins import checkin_message
+    from storage.repositories import goal_with_history
+
+    goals = _a_mixed_team(workspace)
+    monkeypatch.setattr(planner_module, "PLAN_BATCH", 3)
+    run(workspace, at=MONDAY_EVENING)
+    for user, lang, today in (("U1", "en", date(2026, 11, 30)), ("U4", "it", date(2026, 12, 1))):  # Tokyo: Tuesday
+        for card, goal_id in zip(cards(workspace, user), goals[user][:3], strict=True):
+            with workspace.deps.sessions() as session:
+                goal = goal_with_history(session, goal_id)
+                checkin = session.scalars(select(CheckIn).where(CheckIn.goal_id == goal_id)).one()
+                assert goal is not None
+                expected = checkin_message(lang, goal, checkin.id, today).payload()
+            assert (card["text"], card["blocks"]) == (expected["text"], expected["blocks"])
+
+
+def test_a_card_whose_goal_was_deleted_before_it_went_out_is_not_sent(workspace: LocalWorkspace) -> None:
+    from bot.jobs.registry import PLANNERS
+
+    kept, deleted = add_goal(workspace, "U1"), add_goal(workspace, "U1", title="Book 40 discovery meetings")
+    assert PLANNERS["checkins"](workspace.deps, workspace.app.client, MONDAY_EVENING) == 2
+    with workspace.deps.sessions() as session:
+        goal = session.get(Goal, deleted)
+        assert goal is not None
+        session.delete(goal)  # its check-in goes with it (ON DELETE CASCADE), its message is still queued
+        session.commit()
+    summary = run(workspace, "outbox", at=MONDAY_EVENING)
+    assert (summary["sent"], summary["failed"]) == (1, 1)
+    assert [card["text"] for card in cards(workspace, "U1")] == [t("en", "checkin.fallback", title="Sign 10 new clients in healthcare")]
+    with workspace.deps.sessions() as session:
+        statuses = {m.idempotency_key: m.status for m in session.scalars(select(OutboxMessage))}
+    assert statuses == {f"checkin:{kept}:2026-11-30": "sent", f"checkin:{deleted}:2026-11-30": "failed"}

@@ -58,7 +58,7 @@ def test_the_weekly_digest_is_posted_once_when_friday_four_pm_passes_in_rome(wor
     [digest] = channel_posts(workspace, "C1")
     assert "*anna*" in all_text(digest) and "<@U2>" in all_text(digest)  # U1 subscribed, so goalbot knows her name
     assert [(row.idempotency_key, row.status) for row in digest_rows(workspace)] == [
-        ("digest:C1:2026-11-23", "sent"), ("digest:C1:2026-11-23:chart", "sent")]
+        ("digest:T0001:C1:2026-11-23", "sent"), ("digest:T0001:C1:2026-11-23:chart", "sent")]
     assert len(workspace.fake.files()) == 1
 
 

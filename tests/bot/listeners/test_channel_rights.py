@@ -3,7 +3,7 @@ visibility policy, and a private goal stays out of channels."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -13,8 +13,8 @@ from bot.local.workspace import LocalWorkspace
 from prompts import t
 from storage.models import DigestSubscription, Goal, TeamSettings
 from tests.bot.digest_support import channel_posts, digest_text
-from tests.bot.listeners.test_manage import add_goal
-from tests.bot.team_support import last_answer
+from tests.bot.listeners.test_manage import add_checkin, add_goal
+from tests.bot.team_support import last_answer, last_answer_shown
 
 
 @pytest.fixture
@@ -90,3 +90,58 @@ def test_a_private_goal_stays_out_of_the_channel_digest(exec_channel: LocalWorks
     assert "Sign 10 new clients" in text and "Chiudere il rinnovo riservato" not in text
     with exec_channel.deps.sessions() as session:
         assert (session.get_one(Goal, shown).visibility, session.get_one(Goal, hidden).visibility) == ("public", "private")
+
+
+@pytest.mark.parametrize(("poster", "channel"), [
+    ("UM", "C1"),  # the reps' manager
+    ("UADM", "C2"),  # an admin
+    ("U2", "C3"),  # a peer, who set the channel's digest up
+])
+def test_a_channel_digest_quotes_blockers_never_notes_whoever_posts_it(exec_channel: LocalWorkspace, poster: str,
+                                                                        channel: str) -> None:
+    exec_channel.fake.add_channel("C2", name="emea", members=["UADM", "U1", "U2"])
+    exec_channel.fake.add_channel("C3", name="reps", members=["U1", "U2"])
+    goal = add_goal(exec_channel, "U1", title="Sign 10 new clients")
+    add_checkin(exec_channel, goal, date(2026, 11, 23), 2.0, note="my private worry about Acme",
+                blocker="waiting on legal", mood="blocked")
+    if poster == "U2":
+        exec_channel.command(f"digest <#{channel}|reps>", user=poster, channel=channel)
+    exec_channel.command(f"digest now <#{channel}>", user=poster, channel=channel)
+    [digest] = channel_posts(exec_channel, channel)
+    text = digest_text(exec_channel, channel, digest)
+    assert "Sign 10 new clients" in text and "waiting on legal" in text
+    assert "private worry" not in text
+    # The same note goes up the line: the manager's week quotes it.
+    exec_channel.command("team week", user="UM")
+    assert "my private worry about Acme" in last_answer_shown(exec_channel, "UM")
+
+
+def test_an_outsider_posts_no_digest_and_reads_no_note(exec_channel: LocalWorkspace) -> None:
+    goal = add_goal(exec_channel, "U1", title="Sign 10 new clients")
+    add_checkin(exec_channel, goal, date(2026, 11, 23), 2.0, note="my private worry about Acme")
+    exec_channel.command("digest now <#C1|sales>", user="UE", channel="C1")
+    assert last_answer(exec_channel, "UE") == t("en", "refused.who.channel_members")
+    assert channel_posts(exec_channel, "C1") == []
+    for command in ("team week", f"history {goal}", "list <@U1>"):
+        exec_channel.command(command, user="UE")
+        assert "private worry" not in last_answer_shown(exec_channel, "UE"), command
+
+
+def test_the_digest_rolls_objectives_up_from_the_goals_the_channel_may_see(exec_channel: LocalWorkspace) -> None:
+    exec_channel.command("objective add €2M new ARR in healthcare", user="UM")
+    shown = add_goal(exec_channel, "U1", title="€500k new ARR in healthcare", unit="EUR", metric="revenue",
+                     baseline=0.0, target=500_000.0, current=100_000.0, objective_id=1)
+    add_goal(exec_channel, "U2", title="Rinnovo riservato", unit="EUR", metric="revenue", baseline=0.0,
+             target=500_000.0, current=300_000.0, objective_id=1, visibility="private")
+    add_goal(exec_channel, "UE", title="Not in the channel", unit="EUR", metric="revenue", baseline=0.0,
+             target=500_000.0, current=250_000.0, objective_id=1)
+    exec_channel.command("digest now <#C1|sales>", user="UM", channel="C1")
+    [digest] = channel_posts(exec_channel, "C1")
+    text = digest_text(exec_channel, "C1", digest)
+    assert t("en", "digest.objectives_label") in text
+    assert "€100,000 of €2,000,000" in text and "1/1" in text  # only Anna's public goal counts
+    assert "€400,000" not in text and "€650,000" not in text
+    # The workspace's own list counts every aligned goal, for whoever asks.
+    exec_channel.command("objectives", user="U1")
+    assert "€650,000 of €2,000,000" in last_answer_shown(exec_channel, "U1")
+    assert shown

@@ -39,6 +39,6 @@ def test_a_failing_button_is_answered_in_the_dm(workspace: LocalWorkspace, monke
 def test_a_failing_dm_message_is_answered_in_the_dm(
     workspace: LocalWorkspace, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(conversation, "answer", broken)
+    monkeypatch.setattr(conversation, "answer_message", broken)
     workspace.say("hello", user="U2")
     assert dm_texts(workspace, "U2")[-1] == t("it", "errors.internal")

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from bot import ids
 from bot.local.workspace import LocalWorkspace
 from bot.services.conversation import SAVED
-from prompts import fmt_date, t
+from prompts import fmt_amount, fmt_date, fmt_number, t
 from storage.models import Conversation, Goal
 from tests.bot.conftest import all_text, dm_texts, last_bot_message
 
@@ -52,6 +52,7 @@ def test_full_sentence_asks_only_for_what_is_missing(workspace: LocalWorkspace) 
     assert t("en", "summary.header") in all_text(card)
     workspace.say("yes", user="U1")
 
+    print(dm_texts(workspace, "U1")[-4:])
     [goal] = goals_of(workspace, "U1")
     assert (goal.type, goal.subject, goal.metric, goal.unit, goal.direction) == (
         "revenue", "product X", "sales", "%", "increase")
@@ -170,6 +171,7 @@ def test_edit_button_changes_one_part_and_returns_to_the_card(workspace: LocalWo
     workspace.say("by end of year", user="U1")
     assert t("en", "summary.header") in dm_texts(workspace, "U1")[-1]
     workspace.click(last_bot_message(workspace, "U1"), ids.ACTION_CONFIRM, user="U1")
+    print(dm_texts(workspace, "U1")[-4:])
     [goal] = goals_of(workspace, "U1")
     assert goal.deadline.isoformat() == "2026-12-31"
 
@@ -253,6 +255,7 @@ def test_confidence_without_plan_asks_for_the_plan(workspace: LocalWorkspace) ->
     assert relevant in dm_texts(workspace, "U1")[-1]
     workspace.say("expand into healthcare", user="U1")
     workspace.say("yes", user="U1")
+    print(dm_texts(workspace, "U1")[-4:])
     [goal] = goals_of(workspace, "U1")
     assert (goal.confidence, goal.plan) == (8, "two demos a week and referrals")
 
@@ -280,6 +283,7 @@ def test_unrealistic_target_can_be_replaced_instead_of_kept(workspace: LocalWork
     workspace.say("8 - two demos a week", user="U1")
     workspace.say("grow EMEA revenue", user="U1")
     workspace.say("yes", user="U1")
+    print(dm_texts(workspace, "U1")[-4:])
     [goal] = goals_of(workspace, "U1")
     assert goal.target == 25
 
@@ -292,3 +296,65 @@ def test_retention_goal_card_names_its_implied_subject(workspace: LocalWorkspace
     assert "*Specific*\ncustomer retention" in card and "not set" not in card
     assert t("en", "measure.maintain", metric="retention rate", target_at="at 90%") in card
     assert "26 November 2027" in card
+
+
+# --- numbers out of range: asked again, never an error ----------------------------------------------------------
+
+FOUR_HUNDRED_NINES = "9" * 400
+
+
+def _asked_again(ws: LocalWorkspace, user: str, lang: str, refused: str) -> None:
+    """The person's last two messages: why the number was refused, then the Measurable question again."""
+    limit = fmt_number(lang, 1e12)
+    texts = dm_texts(ws, user)
+    assert t(lang, f"feedback.measurable.out_of_range_{refused}", limit=limit) in texts[-2]
+    assert t(lang, "ask.measurable") in texts[-1]
+    assert not any(t(lang, "errors.internal") in text for text in texts)
+    assert conversation_step(ws, user) == "measurable"
+
+
+def test_a_target_or_start_out_of_range_in_english_is_asked_again_and_never_stored(workspace: LocalWorkspace) -> None:
+    workspace.command(f"acquire {FOUR_HUNDRED_NINES} new clients in the next six months", user="U1")
+    _asked_again(workspace, "U1", "en", "target")
+    for answer, refused in (("-5", "target"), (f"{FOUR_HUNDRED_NINES} new clients", "target"),
+                            ("from -3 to 10 new clients", "baseline"), ("1" + "0" * 13, "target")):
+        workspace.say(answer, user="U1")
+        _asked_again(workspace, "U1", "en", refused)
+    workspace.say("12 new clients", user="U1")
+    assert t("en", "ask.achievable") in dm_texts(workspace, "U1")[-1]
+    workspace.say("8 - two demos a week", user="U1")
+    workspace.say("expand into the healthcare market", user="U1")
+    assert t("en", "summary.header") in all_text(last_bot_message(workspace, "U1"))
+    workspace.say("yes", user="U1")
+    [goal] = goals_of(workspace, "U1")
+    assert (goal.baseline, goal.target) == (0, 12)
+
+
+def test_a_target_or_start_out_of_range_in_italian_is_asked_again_in_italian(workspace: LocalWorkspace) -> None:
+    workspace.command("acquisire nuovi clienti nei prossimi sei mesi", user="U2")
+    workspace.say("da -3 a 10", user="U2")
+    _asked_again(workspace, "U2", "it", "baseline")
+    workspace.say(f"{FOUR_HUNDRED_NINES} nuovi clienti", user="U2")
+    _asked_again(workspace, "U2", "it", "target")
+    workspace.command(f"acquisire {FOUR_HUNDRED_NINES} nuovi clienti nei prossimi sei mesi", user="U2")
+    _asked_again(workspace, "U2", "it", "target")
+    workspace.say("10", user="U2")
+    assert t("it", "ask.achievable") in dm_texts(workspace, "U2")[-1]
+    assert goals_of(workspace, "U2") == []
+
+
+def test_a_growth_goals_starting_amount_out_of_range_is_asked_again(workspace: LocalWorkspace) -> None:
+    limit = fmt_number("it", 1e12)
+    # Typed with the sentence: refused like any starting point, and the Measurable question asked again.
+    workspace.command("aumentare le vendite del prodotto X del 15% da 9000000000000000 € nel prossimo trimestre",
+                      user="U2")
+    _asked_again(workspace, "U2", "it", "baseline")
+    workspace.say("del 15%", user="U2")
+    ask = t("it", "ask.base", growth="+15%", metric="vendite", example=fmt_amount("it", 200_000, "EUR"))
+    assert ask in dm_texts(workspace, "U2")[-1]
+    # Answering "+15% from how much?": said why, and asked again.
+    workspace.say("9000000000000000 €", user="U2")
+    refused, again = dm_texts(workspace, "U2")[-2:]
+    assert t("it", "feedback.measurable.base_out_of_range", limit=limit) in refused and ask in again
+    workspace.say("200.000 €", user="U2")
+    assert t("it", "ask.achievable") in dm_texts(workspace, "U2")[-1]

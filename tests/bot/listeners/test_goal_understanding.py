@@ -29,9 +29,11 @@ def _to_summary(ws: LocalWorkspace, user: str) -> str:
 
 def test_a_weekday_that_disagrees_with_the_date_is_asked_about(workspace: LocalWorkspace) -> None:
     workspace.command("chiudere 5 contratti entro venerdì 19 dicembre", user="U2")
-    asked = t("it", "feedback.time_bound.weekday_mismatch", phrase="entro venerdì 19 dicembre",
+    asked = t("it", "feedback.time_bound.weekday_mismatch_later", phrase="entro venerdì 19 dicembre",
               date=fmt_date("it", date(2026, 12, 19)), weekday="sabato")
     assert asked in "\n".join(dm_texts(workspace, "U2"))
+    understood = next(text for text in dm_texts(workspace, "U2") if t("it", "goal.understood") in text)
+    assert fmt_date("it", date(2026, 12, 19)) not in understood  # a date it did not take is not "understood"
     workspace.say("7 - due demo a settimana", user="U2")
     workspace.say("crescere nel segmento PMI", user="U2")
     # The date is not kept behind the owner's back: Time-bound is asked.
@@ -73,3 +75,16 @@ def test_fiscal_quarters_follow_the_workspace_fiscal_year_and_the_card_says_so(f
              start=fmt_date("en", date(2027, 2, 1))) in card
     fiscal_workspace.say("yes", user="U1")
     assert _saved_goal(fiscal_workspace, "U1").deadline == deadline
+
+
+def test_a_deadline_already_gone_in_the_sentence_is_left_open_and_asked_after_the_rest(
+    workspace: LocalWorkspace,
+) -> None:
+    workspace.command("acquire 10 new clients in the enterprise segment by 1 March 2025", user="U1")
+    texts = dm_texts(workspace, "U1")
+    assert any(t("en", "feedback.time_bound.deadline_past_later", date=fmt_date("en", date(2025, 3, 1))) in text
+               for text in texts)
+    assert t("en", "ask.achievable") in texts[-1]
+    workspace.say("8 - referrals", user="U1")
+    workspace.say("expand the enterprise segment", user="U1")
+    assert t("en", "ask.time_bound") in dm_texts(workspace, "U1")[-1]

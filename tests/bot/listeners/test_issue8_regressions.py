@@ -361,10 +361,9 @@ def test_start_and_target_both_in_another_currency_switch_it_and_say_so(
     assert t(lang, "feedback.measurable.measure_recorded", measure=measure) in dm_texts(workspace, user)[-2]
 
 
-@pytest.mark.parametrize("lang,user,reply", [("it", "U2", "siamo a 210.000 €"), ("en", "U1", "we're at €210k")])
-def test_an_amount_on_a_growth_goal_is_read_against_its_starting_amount(
-    workspace: LocalWorkspace, lang: str, user: str, reply: str,
-) -> None:
+def reply_on_growth_from_200k(workspace: LocalWorkspace, user: str, lang: str, reply: str) -> tuple[int, Any]:
+    """+15% sales from €200,000, stored as the conversation stores it (the start in baseline, its currency beside),
+    and `reply` in its first check-in's thread: the goal's id and that check-in card."""
     goal_id = add_goal(workspace, user, title="aumentare le vendite del prodotto X del 15% nel prossimo trimestre",
                        target=15, unit="%", baseline=200_000, current=None, metric="sales", type_="revenue",
                        lang=lang)
@@ -374,7 +373,29 @@ def test_an_amount_on_a_growth_goal_is_read_against_its_starting_amount(
     run(workspace)
     card = last_card(workspace, user)
     workspace.say(reply, user=user, thread_ts=card["ts"])
+    return goal_id, card
+
+
+@pytest.mark.parametrize("lang,user,reply", [("it", "U2", "siamo a 210.000 €"), ("en", "U1", "we're at €210k")])
+def test_an_amount_on_a_growth_goal_is_read_against_its_starting_amount(
+    workspace: LocalWorkspace, lang: str, user: str, reply: str,
+) -> None:
+    goal_id, card = reply_on_growth_from_200k(workspace, user, lang, reply)
     assert goal_of(workspace, goal_id).current == 5  # €210,000 on €200,000: +5%, as the card's measure says
     answer = thread_answers(workspace, user, card)[-1]
     assert t(lang, "measure.growth_amount", amount=fmt_amount(lang, 230_000, "EUR"), target="15%",
              base=fmt_amount(lang, 200_000, "EUR")) in answer
+
+
+@pytest.mark.parametrize("lang,user,reply", [("it", "U2", "siamo a 215.000"), ("en", "U1", "we are at 215,000")])
+def test_a_bare_amount_on_a_growth_goal_is_offered_as_the_amount_it_grew_to(
+    workspace: LocalWorkspace, lang: str, user: str, reply: str,
+) -> None:
+    goal_id, card = reply_on_growth_from_200k(workspace, user, lang, reply)
+    assert goal_of(workspace, goal_id).current is None  # "215,000%" was never a reading to record unasked
+    question = thread_messages(workspace, user, card)[-1]
+    assert labels(question) == [t(lang, "checkin.ask.pick_grown_to", amount=fmt_amount(lang, 215_000, "EUR"),
+                                  value_by=phrase(lang, "by", 7.5, "%")),
+                                t(lang, "checkin.ask.pick_value", value=fmt_amount(lang, 215_000, "%"))]
+    workspace.click(question, ids.ACTION_CHECKIN_PICK, user=user, value=question["blocks"][1]["elements"][0]["value"])
+    assert goal_of(workspace, goal_id).current == 7.5

@@ -4,16 +4,17 @@ deletions of a reply in the check-in's thread update that week once (SQLite and 
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from sqlalchemy import select
 
 from bot import ids
+from bot.blocks.edit import HISTORY_ENTRIES
 from bot.listeners.events import edits
 from bot.local.workspace import LocalWorkspace, find_button
-from prompts import phrase, t
+from prompts import fmt_date, phrase, t, tn
 from storage.models import CheckInReading
 from storage.repositories import readings_of_checkin
 from tests.bot.checkin_support import add_goal, checkins_of, goal_of, last_card, run, thread_answers, thread_messages
@@ -368,3 +369,72 @@ def test_an_edit_that_fails_is_answered_in_its_thread(
     workspace.edit(ts, "8", user="U2")
     assert said(workspace, "U2", card)[-1] == t("it", "errors.internal")
     assert goal_of(workspace, goal_id).current == 7
+
+
+def history_of(ws: LocalWorkspace, user: str, goal_id: int) -> dict[str, Any]:
+    """`/goal history N` as the person sees it (an answer only they can see)."""
+    ws.command(f"history {goal_id}", user=user)
+    return ws.fake.ephemeral_messages(user)[-1]
+
+
+@pytest.mark.parametrize("user", ["U1", "U2"])
+def test_the_history_shows_what_each_reply_was_read_as_and_its_undo_newest_first(
+    workspace: LocalWorkspace, clock: Any, user: str,
+) -> None:
+    lang = LANGS[user]
+    goal_id, card = started(workspace, user)
+    [checkin] = checkins_of(workspace, goal_id)
+    week = fmt_date(lang, checkin.week_start, "short")
+    start = clock()
+    ts = reply(workspace, user, card, "now at 7 <!here> & co")
+    clock.set(start + timedelta(minutes=5))
+    workspace.edit(ts, "now at 8 <!here> & co", user=user)
+    clock.set(start + timedelta(minutes=10))
+    workspace.click(echoes(workspace, user, card)[-1], ids.ACTION_READING_UNDO, user=user)
+
+    text = all_text(history_of(workspace, user, goal_id))
+    lines = [t(lang, "manage.history.reading.undone", week=week, amount=clients(user, 8)),
+             t(lang, "manage.history.reading.edit", week=week, amount=clients(user, 8)),
+             t(lang, "manage.history.wrote", text="now at 8 &lt;!here&gt; &amp; co"),
+             t(lang, "manage.history.reading.reply", week=week, amount=clients(user, 7)),
+             t(lang, "manage.history.wrote", text="now at 7 &lt;!here&gt; &amp; co")]
+    assert all(line in text for line in lines)
+    assert [text.index(line) for line in lines] == sorted(text.index(line) for line in lines)  # newest first
+    assert "<!here>" not in text and f"<@{user}>" in text
+
+
+def test_the_history_shows_a_withdrawn_reply_and_a_correction(workspace: LocalWorkspace, clock: Any) -> None:
+    goal_id, card = started(workspace, "U1")
+    [checkin] = checkins_of(workspace, goal_id)
+    week = fmt_date("en", checkin.week_start, "short")
+    start = clock()
+    reply(workspace, "U1", card, "7")
+    clock.set(start + timedelta(minutes=1))
+    correct(workspace, open_correction(workspace, "U1", card), "9", "U1")
+    clock.set(start + timedelta(minutes=2))
+    ts = reply(workspace, "U1", card, "now at 6")
+    clock.set(start + timedelta(minutes=3))
+    workspace.delete(ts, user="U1")
+    text = all_text(history_of(workspace, "U1", goal_id))
+    lines = [t("en", "manage.history.reading.withdrawn", week=week, amount=clients("U1", 6)),
+             t("en", "manage.history.reading.reply", week=week, amount=clients("U1", 6)),
+             t("en", "manage.history.reading.correction", week=week, amount=clients("U1", 9)),
+             t("en", "manage.history.reading.reply", week=week, amount=clients("U1", 7))]
+    assert [text.index(line) for line in lines] == sorted(text.index(line) for line in lines)
+
+
+def test_a_long_history_stays_within_slacks_limits(workspace: LocalWorkspace) -> None:
+    goal_id, _ = started(workspace, "U1")
+    [checkin] = checkins_of(workspace, goal_id)
+    with workspace.deps.sessions() as session:
+        for n in range(60):
+            session.add(CheckInReading(checkin_id=checkin.id, value=n, previous_value=None, previous_status="asked",
+                                       source="reply", status="superseded", text="x" * 5000, created_by="U1",
+                                       created_at=datetime(2026, 11, 26, 10, n % 60, tzinfo=UTC)))
+        session.commit()
+    message = history_of(workspace, "U1", goal_id)
+    blocks = message["blocks"]
+    assert len(blocks) <= 50
+    assert all(len(b["text"]["text"]) <= 3000 for b in blocks if b["type"] == "section")
+    assert blocks[-1]["type"] == "context"
+    assert blocks[-1]["elements"][0]["text"] == tn("en", "manage.history.more", 60 - HISTORY_ENTRIES)

@@ -4,17 +4,19 @@ private goals and approval, in English and Italian, checked against the catalog.
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
 from sqlalchemy import select
 
-from bot.local.workspace import LocalWorkspace
+from bot import ids
+from bot.local.workspace import LocalWorkspace, find_button
 from prompts import fmt_amount, fmt_date, t
 from storage.models import CheckInComment, Goal, UserPref
 from storage.teams import approval_required, get_manager
 from tests.bot.conftest import all_text
 from tests.bot.listeners.test_manage import add_checkin, add_goal
-from tests.bot.team_support import last_answer, last_answer_shown, last_dm, save_goal
+from tests.bot.team_support import EN_ANSWERS, IT_ANSWERS, last_answer, last_answer_shown, last_dm, save_goal
 
 
 def test_a_manager_adds_two_reports_who_are_told_in_their_own_language(team: LocalWorkspace) -> None:
@@ -121,6 +123,24 @@ def test_list_of_a_report_by_role(team: LocalWorkspace, reports_goal: int, viewe
                                                       t(lang, "refused.named", people="<@U1>, <@UM>, <@UV>")])
 
 
+@pytest.mark.parametrize("command", ["edit {id} target 12 because the pipeline doubled", "done {id} signed",
+                                     "drop {id}", "private {id}", "align {id} off", "missed {id}"])
+@pytest.mark.parametrize(("actor", "lang", "up_the_line"), [
+    ("UM", "en", True), ("UV", "en", True), ("UADM", "en", True),  # the manager, their manager, an admin
+    ("U2", "it", False), ("UE", "en", False),  # a peer, an outsider
+])
+def test_only_the_owner_changes_a_goal_and_the_line_is_told_what_is_theirs(
+        team: LocalWorkspace, reports_goal: int, command: str, actor: str, lang: str, up_the_line: bool) -> None:
+    team.command(command.format(id=reports_goal), user=actor)
+    if up_the_line:
+        assert last_answer(team, actor) == t(lang, "manage.owners_call", id=reports_goal, person="<@U1>")
+    else:  # whose goal it is, and what it is, stay unsaid
+        assert last_answer(team, actor) == t(lang, "manage.not_yours", id=reports_goal)
+    with team.deps.sessions() as session:
+        goal = session.get_one(Goal, reports_goal)
+        assert (goal.target, goal.status, goal.visibility, goal.objective_id) == (10, "active", "public", None)
+
+
 @pytest.mark.parametrize(("viewer", "lang", "sees"), ROLES)
 def test_history_of_a_reports_goal_by_role(team: LocalWorkspace, reports_goal: int, viewer: str, lang: str,
                                            sees: bool) -> None:
@@ -161,8 +181,8 @@ def test_objectives_need_an_admin_or_a_manager_and_roll_up(team: LocalWorkspace)
     assert last_answer(team, "U1") == t("en", "align.done", id=goal_id, objective=1,
                                         title="€500k new ARR from healthcare clients by June 2027",
                                         objective_title="€2M new ARR in healthcare")
-    team.command(f"align {goal_id} 1", user="UM")  # only the owner aligns their goal
-    assert last_answer(team, "UM") == t("en", "manage.not_yours", id=goal_id)
+    team.command(f"align {goal_id} 1", user="UM")  # only the owner aligns their goal; the manager is told what is theirs
+    assert last_answer(team, "UM") == t("en", "manage.owners_call", id=goal_id, person="<@U1>")
     team.command(f"allinea {goal_id} 9", user="U1")
     assert last_answer(team, "U1") == t("en", "align.unknown_objective", id=9)
     team.command("checkin", user="U1")
@@ -289,7 +309,7 @@ def test_the_relevant_step_offers_the_objectives(team: LocalWorkspace, user: str
     team.say(answers[0], user=user)
     question = all_text([m for m in team.fake.dm_messages(user) if m.get("user") == team.fake.bot_user_id][-1])
     assert t(lang, "ask.objectives") in question
-    assert t(lang, "ask.objective_line", id=1, title="Entrare nel mercato sanitario entro il Q4 2027") in question
+    assert "#1 Entrare nel mercato sanitario entro il Q4 2027" in question and t(lang, "ask.objective_other") in question
     for answer in answers[1:]:
         team.say(answer, user=user)
     with team.deps.sessions() as session:
@@ -303,3 +323,171 @@ def test_an_answer_that_names_no_objective_is_kept_as_free_text(team: LocalWorks
     with team.deps.sessions() as session:
         goal = session.get_one(Goal, goal_id)
         assert (goal.objective_id, goal.relevance) == (None, "expand into the healthcare market")
+
+
+@pytest.mark.parametrize(("manager", "lang"), [("UM", "en"), ("UL", "it")])
+def test_comment_on_a_reports_line_of_the_week_lands_in_their_check_in_thread(team: LocalWorkspace, manager: str,
+                                                                             lang: str) -> None:
+    team.command("team add <@U1|anna> <@U2|marco>", user=manager)
+    first = save_goal(team, "U2", "acquisire 10 nuovi clienti nei prossimi sei mesi", IT_ANSWERS)
+    second = save_goal(team, "U2", "aumentare le vendite del prodotto X del 15% nel prossimo trimestre",
+                       ("200.000 €", "8 - due demo a settimana", "crescere nel mid-market", "sì"))  # +15% from…
+    team.command("checkin", user="U2")
+    cards = [m for m in team.fake.dm_messages("U2") if m.get("user") == team.fake.bot_user_id][-2:]
+    team.command("team week", user=manager)
+    week = team.fake.ephemeral_messages(manager)[-1]
+    assert t(lang, "week.reports_label") in all_text(week)
+    # Anna has no goal yet: nothing to comment on, and she has no button.
+    with pytest.raises(LookupError):
+        find_button(week, ids.ACTION_WEEK_COMMENT, "U1")
+    team.click(week, ids.ACTION_WEEK_COMMENT, user=manager, value="U2", ephemeral=True)
+    modal = team.fake.modals()[-1]
+    assert modal["callback_id"] == ids.VIEW_COMMENT
+    assert t(lang, "comment.modal_intro", person="<@U2>") in all_text(modal)
+    empty = team.submit(modal, {ids.BLOCK_COMMENT_GOAL: {ids.INPUT_COMMENT_GOAL: {"selected_option": {
+        "value": str(second)}}}, ids.BLOCK_COMMENT_TEXT: {ids.INPUT_COMMENT_TEXT: "  "}}, user=manager)
+    assert t(lang, "comment.empty") in empty.body
+    team.submit(modal, {ids.BLOCK_COMMENT_GOAL: {ids.INPUT_COMMENT_GOAL: {"selected_option": {"value": str(second)}}},
+                        ids.BLOCK_COMMENT_TEXT: {ids.INPUT_COMMENT_TEXT: "Bel lavoro su *X* <!here>"}}, user=manager)
+    card = next(c for c in cards if "prodotto X" in c["text"])
+    [reply] = [m for m in team.fake.thread(card["channel"], card["ts"]) if m["ts"] != card["ts"]]
+    assert reply["text"] == t("it", "comment.in_thread", person=f"<@{manager}>", text="Bel lavoro su *X* &lt;!here&gt;")
+    assert last_dm(team, manager) == t(lang, "comment.posted", person="<@U2>", id=second,
+                                       title="aumentare le vendite del prodotto X del 15% nel prossimo trimestre")
+    with team.deps.sessions() as session:
+        [kept] = session.scalars(select(CheckInComment)).all()
+        assert (kept.author_id, kept.text) == (manager, "Bel lavoro su *X* <!here>")
+    assert first != second
+
+
+def test_comment_is_refused_to_someone_not_up_the_reports_line(team: LocalWorkspace) -> None:
+    team.command("team add <@U1|anna>", user="UM")
+    save_goal(team, "U1", TITLE)
+    team.command("checkin", user="U1")
+    team.command("team week", user="UM")
+    week = team.fake.ephemeral_messages("UM")[-1]
+    team.click(week, ids.ACTION_WEEK_COMMENT, user="UE", value="U1", ephemeral=True)  # a forwarded payload
+    assert last_dm(team, "UE") == t("en", "refused.who.managers") + " " + t("en", "refused.named", people="<@UM>")
+    assert team.fake.modals() == []
+
+
+def bot_dms(ws: LocalWorkspace, user: str) -> list[dict[str, Any]]:
+    return [m for m in ws.fake.dm_messages(user) if m.get("user") == ws.fake.bot_user_id]
+
+
+@pytest.mark.parametrize(("user", "lang", "sentence", "answers"), [
+    ("U1", "en", TITLE, EN_ANSWERS),
+    ("U2", "it", "acquisire 10 nuovi clienti nei prossimi sei mesi", IT_ANSWERS),
+])
+def test_the_relevant_step_offers_the_objectives_as_buttons(team: LocalWorkspace, user: str, lang: str,
+                                                            sentence: str, answers: tuple[str, ...]) -> None:
+    team.command("objective add Enter the healthcare market by Q4 2027", user="UADM")
+    team.command("objective add €2M new ARR in healthcare", user="UADM")
+    team.command(sentence, user=user)
+    team.say(answers[0], user=user)
+    question = bot_dms(team, user)[-1]
+    team.click(question, ids.ACTION_OBJECTIVE, user=user, value="2")
+    card = bot_dms(team, user)[-1]
+    shown = t(lang, "summary.objective", objective="#2 €2M new ARR in healthcare")
+    assert t(lang, "summary.header") in all_text(card) and shown in all_text(card)
+    team.click(question, ids.ACTION_OBJECTIVE, user=user, value="1")  # an older question's button changes nothing
+    team.say(answers[-1], user=user)
+    with team.deps.sessions() as session:
+        [goal] = session.scalars(select(Goal).where(Goal.user_id == user)).all()
+    assert (goal.objective_id, goal.relevance) == (2, "€2M new ARR in healthcare")
+
+
+def test_something_else_is_said_in_ones_own_words(team: LocalWorkspace) -> None:
+    team.command("objective add Entrare nel mercato sanitario entro il Q4 2027", user="UADM")
+    team.command("acquisire 10 nuovi clienti nei prossimi sei mesi", user="U2")
+    team.say(IT_ANSWERS[0], user="U2")
+    team.click(bot_dms(team, "U2")[-1], ids.ACTION_OBJECTIVE_OTHER, user="U2")
+    assert bot_dms(team, "U2")[-1]["text"] == t("it", "ask.objective_typed")
+    team.say("fidelizzare i clienti del nord", user="U2")
+    assert "fidelizzare i clienti del nord" in all_text(bot_dms(team, "U2")[-1])
+    team.say("sì", user="U2")
+    with team.deps.sessions() as session:
+        [goal] = session.scalars(select(Goal).where(Goal.user_id == "U2")).all()
+    assert (goal.objective_id, goal.relevance) == (None, "fidelizzare i clienti del nord")
+
+
+def test_an_objective_picked_before_approval_is_kept_when_the_manager_approves(team: LocalWorkspace) -> None:
+    team.command("team add <@U2|marco>", user="UL")
+    team.command("team approval on", user="UL")
+    team.command("objective add Entrare nel mercato sanitario entro il Q4 2027", user="UL")
+    team.command("acquisire 10 nuovi clienti nei prossimi sei mesi", user="U2")
+    team.say(IT_ANSWERS[0], user="U2")
+    team.click(bot_dms(team, "U2")[-1], ids.ACTION_OBJECTIVE, user="U2", value="1")
+    team.say("sì", user="U2")
+    team.command("counter 1 acquisire 12 nuovi clienti nei prossimi sei mesi perché il mercato è cresciuto", user="UL")
+    team.command("accetta 1", user="U2")
+    shown = t("it", "summary.objective", objective="#1 Entrare nel mercato sanitario entro il Q4 2027")
+    team.say("8 - due demo a settimana", user="U2")  # how confident they are is always the rep's own
+    assert shown in all_text(bot_dms(team, "U2")[-1])
+    team.say("sì", user="U2")
+    with team.deps.sessions() as session:
+        [goal] = session.scalars(select(Goal).where(Goal.user_id == "U2")).all()
+    assert (goal.target, goal.objective_id, goal.status) == (12, 1, "active")
+
+
+@pytest.mark.parametrize(("manager", "lang"), [("UM", "en"), ("UL", "it")])
+def test_a_managers_home_shows_the_team_and_the_objectives_they_own(team: LocalWorkspace, manager: str,
+                                                                    lang: str) -> None:
+    team.command("team add <@U1|anna> <@U2|marco>", user=manager)
+    team.command("objective add €2M new ARR in healthcare", user=manager)
+    team.command("objective add Enter the healthcare market by Q4 2027", user="UADM")  # not theirs
+    revenue = add_goal(team, "U1", title="€500k new ARR in healthcare", unit="EUR", metric="revenue",
+                       baseline=0.0, target=500_000.0, current=100_000.0, objective_id=1)
+    add_checkin(team, revenue, date(2026, 11, 23), 100_000.0, note="Acme signed")
+    add_goal(team, "U2", title="Rinnovo riservato", visibility="private")
+    team.open_home(manager)
+    text = all_text(team.fake.home_view(manager) or {})
+    assert t(lang, "home.team.header") in text
+    assert t(lang, "home.team.report", person="<@U1>") in text and t(lang, "home.team.report", person="<@U2>") in text
+    assert f"*#{revenue}* €500k new ARR in healthcare" in text
+    assert t(lang, "home.team.last", date=fmt_date(lang, date(2026, 11, 23), "short")) in text
+    assert "Rinnovo riservato" in text and t(lang, "home.team.no_checkin") in text  # private goals go up the line
+    assert t(lang, "home.objectives_header") in text and "€2M new ARR in healthcare" in text
+    assert f"{fmt_amount(lang, 100_000.0, 'EUR')} " in text
+    assert "Enter the healthcare market" not in text
+    # A report's Home has no team of theirs.
+    team.open_home("U1")
+    assert t("en", "home.team.header") not in all_text(team.fake.home_view("U1") or {})
+
+
+def test_someone_who_names_themselves_manager_can_be_declined(team: LocalWorkspace) -> None:
+    team.command("team add <@U2|marco>", user="UE")  # Eve, a peer, takes on Marco, who has no manager
+    told = bot_dms(team, "U2")[-1]
+    assert told["text"] == t("it", "team.dm_added", manager="<@UE>")
+    assert t("it", "team.decline_hint", manager="<@UE>") in all_text(told)
+    team.click(told, ids.ACTION_TEAM_DECLINE, user="U2", value="UE")
+    assert last_dm(team, "U2") == t("it", "team.declined", manager="<@UE>")
+    assert last_dm(team, "UE") == t("en", "team.declined_manager", person="<@U2>")
+    with team.deps.sessions() as session:
+        assert get_manager(session, team.team_id, "U2") is None
+    team.click(told, ids.ACTION_TEAM_DECLINE, user="U2", value="UE")  # pressed again: nothing left to decline
+    assert last_dm(team, "U2") == t("it", "refused.reason.not_current")
+
+
+def test_a_line_an_admin_set_is_not_declined_by_the_report(team: LocalWorkspace) -> None:
+    team.command("team add <@U1|anna> to <@UM|mia>", user="UADM")
+    told = bot_dms(team, "U1")[-1]
+    with pytest.raises(LookupError):
+        find_button(told, ids.ACTION_TEAM_DECLINE)
+    team.click({**told, "blocks": [{"type": "actions", "elements": [
+        {"type": "button", "action_id": ids.ACTION_TEAM_DECLINE, "value": "UM", "text": {"type": "plain_text", "text": "x"}}]}]},
+        ids.ACTION_TEAM_DECLINE, user="U1", value="UM")  # a forged press
+    assert last_dm(team, "U1").startswith(t("en", "refused.who.admins"))
+    with team.deps.sessions() as session:
+        assert get_manager(session, team.team_id, "U1") == "UM"
+
+
+def test_the_owner_unties_a_goal_from_its_objective(team: LocalWorkspace) -> None:
+    team.command("objective add Enter the healthcare market by Q4 2027", user="UADM")
+    goal_id = save_goal(team, "U2", "acquisire 10 nuovi clienti nei prossimi sei mesi", IT_ANSWERS)
+    team.command(f"align {goal_id} 1", user="U2")
+    team.command(f"align {goal_id} off", user="U2")
+    assert last_answer(team, "U2") == t("it", "align.cleared", id=goal_id,
+                                        title="acquisire 10 nuovi clienti nei prossimi sei mesi")
+    with team.deps.sessions() as session:
+        assert session.get_one(Goal, goal_id).objective_id is None

@@ -1,0 +1,58 @@
+"""What several benchmarks share: a private PostgreSQL schema per run, and a child's peak memory."""
+
+from __future__ import annotations
+
+import os
+import threading
+import uuid
+from collections.abc import Callable, Sequence
+from typing import Any
+
+
+def postgres_schema(url: str, prefix: str = "goalbot_bench") -> tuple[str, Callable[[], None]]:
+    """A private schema for the run (other people's tables on the shared server are never touched); returns
+    its URL (search_path set through the connection options) and a function that drops it."""
+    from sqlalchemy import create_engine, text
+
+    schema = f"{prefix}_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(url)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+
+    def drop() -> None:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+    separator = "&" if "?" in url else "?"
+    return f"{url}{separator}options=-csearch_path%3D{schema}", drop
+
+
+def load_average() -> str:
+    """The machine's 1-minute load average, as printed next to every figure (the machine is shared)."""
+    return f"{os.getloadavg()[0]:.1f}"
+
+
+def counting_fake(team_id: str, users: Sequence[tuple[str, str]]) -> tuple[Any, Callable[[], int]]:
+    """The fake Web API, started, with these (user id, locale) people in Rome, and a function that says how
+    many answers (messages, ephemerals, response_url posts, updates) it has received so far."""
+    from slackfake.web_api import FakeSlackWebAPI
+
+    fake = FakeSlackWebAPI(team_id=team_id, record_calls=False, validate=True)
+    fake.start()
+    for user_id, locale in users:
+        fake.add_user(user_id, name=user_id.lower(), tz="Europe/Rome", locale=locale)
+    seen = [0]
+    lock = threading.Lock()
+
+    def count(kind: str, _payload: dict[str, Any]) -> None:
+        if kind in ("message", "ephemeral", "response", "update"):
+            with lock:
+                seen[0] += 1
+
+    def answers() -> int:
+        with lock:
+            return seen[0]
+
+    fake.subscribe(count)
+    return fake, answers

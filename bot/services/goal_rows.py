@@ -1,0 +1,68 @@
+"""A row of the digest query (storage.repositories.digest_rows, aligned_rows) as the goal every team screen shows:
+the channel digest, the manager's week, a manager's Home and the objectives' roll-ups read goals this one way."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot.rules.digest_math import DigestGoal, LastCheckIn
+from bot.rules.progress import GoalNumbers, Kind, kind_of, standing
+from bot.rules.statuses import GoalStatus
+
+DIGEST_COLUMNS = 25  # the columns row_goal reads; aligned_rows adds the objective and the visibility after them
+
+
+def _local_date(value: datetime | None, zone: ZoneInfo) -> date | None:
+    return value.astimezone(zone).date() if value is not None else None
+
+
+def _recent(text: str | None, weeks: dict[str, date]) -> tuple[tuple[date, float], ...]:
+    """"2026-11-23=7.0;2026-11-16=5.0" (newest first, as the query sends it) as (week, value), oldest first.
+
+    `weeks` caches the parsed Mondays: a team's check-ins fall on the same few dozen weeks.
+    """
+    if not text:
+        return ()
+    points = []
+    for item in text.split(";"):
+        day, _, value = item.partition("=")
+        week = weeks.get(day)
+        if week is None:
+            week = weeks[day] = date.fromisoformat(day[:10])
+        points.append((week, float(value)))
+    points.reverse()
+    return tuple(points)
+
+
+def row_goal(row: Any, zone: ZoneInfo, *, today: date, weeks: dict[str, date] | None = None,
+             notes: bool = True) -> DigestGoal:
+    """One row of the digest query as the goal the digest shows, with the model's standing.
+
+    `notes`: whether the path may quote the latest check-in's note (bot.rules.visibility.notes_shown); when not,
+    the note never leaves this function, so no renderer can show it.
+    """
+    # Unpacked by position (the order of digest_rows' columns): a 2,000-goal digest reads ~50,000 values.
+    (goal_id, owner, title, unit, metric, direction, baseline, baseline_unit, target, current, start, deadline, status,
+     adjusted_at, closed_at, override, recent, below, this_week, last_week, last_answered_at, last_value, last_mood,
+     last_note, last_blocker) = row
+    kind = kind_of(direction, unit, metric)
+    numbers = GoalNumbers(
+        kind=kind, target=float(target), baseline=None if baseline is None else float(baseline),
+        current=None if current is None else float(current), start=start, deadline=deadline, unit=unit,
+        closed_as=None if status == GoalStatus.ACTIVE else status, override=bool(override), history=_recent(recent, {} if weeks is None else weeks),
+        base_amount=float(baseline) if kind is Kind.GROWTH and baseline else None,
+        base_unit=baseline_unit if kind is Kind.GROWTH else None,
+        below_count=None if below is None else int(below),
+    )
+    last = None
+    if last_week is not None:
+        last = LastCheckIn(week_start=last_week, on=_local_date(last_answered_at, zone) or last_week,
+                           value=last_value, mood=last_mood, note=last_note if notes else None,
+                           blocker=last_blocker)
+    week_start = today - timedelta(days=today.weekday())
+    return DigestGoal(id=goal_id, owner=owner, title=title, adjusted=adjusted_at is not None,
+                      standing=standing(numbers, today), last=last,
+                      checked_in=this_week == "answered" or (last is not None and last.week_start >= week_start),
+                      skipped=this_week == "skipped", closed_on=_local_date(closed_at, zone))
