@@ -198,6 +198,15 @@ class BaseAnswer:
     problem: str | None = None  # unreadable, percent, not_positive, out_of_range, no_currency
 
 
+def only_an_amount(text: str, lang: str) -> bool:
+    """The whole answer is one amount ("200.000 €", "€200k"): a number where a description was asked for."""
+    amounts = find_amounts(text, lang)
+    if len(amounts) != 1:
+        return False
+    rest = text[:amounts[0].start] + text[amounts[0].end:]
+    return not any(ch.isalnum() for ch in rest)
+
+
 def read_base(text: str, *, lang: str, metric: str | None) -> BaseAnswer:
     """The amount a growth goal starts from: "€200k", "200.000 euro", "40 clients" (money needs its currency)."""
     amounts = find_amounts(text, lang)

@@ -18,6 +18,7 @@ from bot.delivery import inbox
 from bot.delivery.direct import ReplyTo, queue_replies
 from bot.deps import Deps
 from bot.rules.answers import (
+    only_an_amount,
     read_base,
     read_confidence,
     read_intent,
@@ -36,6 +37,7 @@ from bot.rules.smart import (
     SmartIssue,
     check_part,
     missing_parts,
+    needs_base,
 )
 from bot.rules.statuses import GoalStatus
 from bot.rules.titles import retitle
@@ -412,6 +414,13 @@ def _answer_step(
     if step == CHOOSE:
         return [goal_blocks.choose_part(lang, convo.card_key)]
     if step == "specific":
+        if needs_base(draft) and only_an_amount(text, lang):
+            # "+20% from where?" answered before it was asked: an amount alone says where, not what.
+            base = read_base(text, lang=lang, metric=draft.metric)
+            if base.problem is None:
+                draft.base_amount, draft.base_unit = base.amount, base.unit
+                convo.draft = _keep_flags(convo.draft, draft)
+                return [goal_blocks.base_recorded(lang, draft), _ask(convo, draft, lang)]
         updates = read_specific(text, lang=lang, draft=draft)
         _apply(draft, updates)
         if not draft.text:

@@ -325,6 +325,25 @@ def test_a_growth_goal_asks_for_its_starting_amount_and_keeps_its_currency(
 
 
 @pytest.mark.parametrize("lang,user", USERS)
+def test_a_starting_amount_given_where_the_specific_part_was_asked_is_kept_as_the_start(
+    workspace: LocalWorkspace, lang: str, user: str,
+) -> None:
+    workspace.command("aumentare il fatturato upsell del 20% entro fine marzo" if lang == "it"
+                      else "grow upsell revenue by 20% by end of March", user=user)
+    assert t(lang, "ask.specific").split("—")[0] in dm_texts(workspace, user)[-1]
+    workspace.say("200.000 €" if lang == "it" else "€200k", user=user)  # an amount alone: where, not what
+    texts = dm_texts(workspace, user)
+    assert t(lang, "goal.base_recorded", base=fmt_amount(lang, 200_000, "EUR"), metric=t(lang, "metrics.upsell"),
+             growth="+20%", amount=fmt_amount(lang, 240_000, "EUR")) in texts[-2]
+    assert t(lang, "ask.specific").split("—")[0] in texts[-1]  # and what exactly is still asked
+    workspace.say("clienti enterprise" if lang == "it" else "enterprise accounts", user=user)
+    _finish(workspace, user, lang)
+    [goal] = _goals(workspace, user)
+    assert (goal.baseline, goal.baseline_unit, goal.subject) == (
+        200_000, "EUR", "clienti enterprise" if lang == "it" else "enterprise accounts")
+
+
+@pytest.mark.parametrize("lang,user", USERS)
 def test_a_target_in_another_currency_after_the_realism_warning_is_asked_and_keeps_the_start(
     workspace: LocalWorkspace, lang: str, user: str,
 ) -> None:
