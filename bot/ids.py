@@ -56,6 +56,9 @@ INPUT_EDIT_METRIC = "edit_metric_input"
 INPUT_EDIT_UNIT = "edit_unit_input"
 INPUT_EDIT_BASELINE = "edit_baseline_input"
 
+# After an edit rewrote the number in a goal's title: keep the owner's original words instead (value "goal:revision")
+ACTION_TITLE_KEEP = "goal_title_keep"
+
 # Undo / Correct on a recorded reading (the button's value is the reading's id)
 ACTION_READING_UNDO = "reading_undo"
 ACTION_READING_CORRECT = "reading_correct"

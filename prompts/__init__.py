@@ -12,7 +12,7 @@ from typing import Any
 
 from babel import Locale
 from babel.dates import format_date as babel_format_date
-from babel.numbers import format_currency, format_decimal
+from babel.numbers import format_currency, format_decimal, get_currency_name
 
 LANGUAGES = ("en", "it")
 _LOCALES = {"en": "en_US", "it": "it_IT"}
@@ -142,6 +142,11 @@ def fmt_amount(lang: str, value: float | None, unit: str | None) -> str:
     return number
 
 
+def currency_name(lang: str, code: str) -> str:
+    """A currency's name as amounts of it are called: "euros", "US dollars"; "euro", "dollari statunitensi"."""
+    return get_currency_name(code, count=2, locale=_LOCALES[normalize_lang(lang)])
+
+
 def _has(lang: str, key: str) -> bool:
     return key in _load(normalize_lang(lang))
 
@@ -156,30 +161,50 @@ def fmt_date(lang: str, value: date | None, style: str = "long") -> str:
     return babel_format_date(value, format=pattern, locale=_babel_locale(normalize_lang(lang)))
 
 
-def _italian_article(value: float) -> tuple[str, str]:
-    """("al", "il"), ("all'", "l'") or ("allo", "lo"): how Italian says "at"/"the" before a spoken number."""
+def _italian_article(value: float) -> str:
+    """"il", "l'" or "lo": the article Italian puts before a spoken number (il 5%, l'8%, lo 0%)."""
     whole = int(abs(value))
     digits = str(whole)
     lead = digits[: len(digits) % 3 or 3]
     if whole == 0:
-        return "allo ", "lo "  # lo zero
+        return "lo"  # lo zero
     vowel = lead.startswith("8") or lead == "11" or (lead == "1" and len(digits) != 4)  # otto, undici, uno, un milione
-    return ("all'", "l'") if vowel else ("al ", "il ")
+    return "l'" if vowel else "il"
+
+
+# A preposition joined with the article ("a" + "il" = "al"); the trailing space is dropped after an apostrophe.
+_ARTICULATED = {
+    "": {"il": "il ", "l'": "l'", "lo": "lo "},
+    "a": {"il": "al ", "l'": "all'", "lo": "allo "},
+    "di": {"il": "del ", "l'": "dell'", "lo": "dello "},
+    "da": {"il": "dal ", "l'": "dall'", "lo": "dallo "},
+}
+# The English word for each phrase, and the Italian preposition that says the same.
+_PHRASES = {"at": ("at", "a"), "to": ("to", "a"), "of": ("of", "di"), "by": ("by", "di"), "from": ("from", "da"),
+            "the": ("", "")}
+
+
+def phrase(lang: str, kind: str, value: float | None, unit: str | None, text: str | None = None) -> str:
+    """A value after a preposition, as the language says it; `text` is the value already written (bold, a pair).
+
+    kind: at, to, of, by, from, the. English: "at 90%", "by 15%", "from €100,000", "5%". Italian joins the
+    preposition with the article a percentage takes ("al 90%", "dell'8%", "dallo 0%", "l'85%"); an amount or a
+    count takes the bare preposition ("a 250.000 €", "di 3 clienti", "da 100.000 €").
+    """
+    shown = fmt_amount(lang, value, unit) if text is None else text
+    english, italian = _PHRASES[kind]
+    if normalize_lang(lang) != "it":
+        return f"{english} {shown}" if english else shown
+    if unit == "%" and value is not None:
+        return _ARTICULATED[italian][_italian_article(value)] + shown
+    return f"{italian} {shown}" if italian else shown
 
 
 def at_amount(lang: str, value: float | None, unit: str | None) -> str:
     """A value after "at": "at 90%" / "al 90%", "all'80%", "allo 0%"; amounts and counts: "a 250.000 €"."""
-    text = fmt_amount(lang, value, unit)
-    if normalize_lang(lang) != "it":
-        return f"at {text}"
-    if unit == "%" and value is not None:
-        return _italian_article(value)[0] + text
-    return f"a {text}"
+    return phrase(lang, "at", value, unit)
 
 
 def the_amount(lang: str, value: float | None, unit: str | None) -> str:
     """A percentage as a noun: "5%" / "il 5%", "l'8%", "lo 0%"."""
-    text = fmt_amount(lang, value, unit)
-    if normalize_lang(lang) != "it" or unit != "%" or value is None:
-        return text
-    return _italian_article(value)[1] + text
+    return phrase(lang, "the", value, unit)

@@ -126,6 +126,9 @@ class Goal(Base):
     unit: Mapped[str | None] = mapped_column(String(16))
     direction: Mapped[str] = mapped_column(String(16))
     baseline: Mapped[float | None] = mapped_column(Float)
+    # The unit of `baseline` when it differs in kind from the target's: a growth goal's target is "+15%" and
+    # its starting amount is €200,000 (EUR). None means the target's unit.
+    baseline_unit: Mapped[str | None] = mapped_column(String(16))
     target: Mapped[float] = mapped_column(Float)
     current: Mapped[float | None] = mapped_column(Float)
     start_date: Mapped[date] = mapped_column(Date)
@@ -147,6 +150,9 @@ class Goal(Base):
     updated_at: Mapped[datetime] = mapped_column(Timestamp)
     closed_at: Mapped[datetime | None] = mapped_column(Timestamp)
     adjusted_at: Mapped[datetime | None] = mapped_column(Timestamp)
+    # When the title was last brought in line with the numbers (rewritten after an edit, or reworded by the
+    # owner): an edit after it leaves the title as the owner's original wording, and screens say so.
+    title_updated_at: Mapped[datetime | None] = mapped_column(Timestamp)
 
     checkins: Mapped[list[CheckIn]] = relationship(
         back_populates="goal", order_by="CheckIn.week_start", cascade="all, delete-orphan"

@@ -459,7 +459,8 @@ _RECENT_POSTGRESQL = f"""array_to_string(ARRAY(
         ORDER BY c.week_start DESC LIMIT :recent), ';')"""
 
 _DIGEST_SQL = f"""
-SELECT g.id, g.user_id, g.title, g.unit, g.metric, g.direction, g.baseline, g.target, g.current, g.start_date,
+SELECT g.id, g.user_id, g.title, g.unit, g.metric, g.direction, g.baseline, g.baseline_unit, g.target, g.current,
+       g.start_date,
        g.deadline, g.status, g.adjusted_at, g.closed_at,
        EXISTS (SELECT 1 FROM goal_revisions gr WHERE gr.goal_id = g.id AND gr.field = 'override') AS override,
        {{recent}} AS recent,

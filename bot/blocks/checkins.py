@@ -30,7 +30,7 @@ from bot.blocks.standing import (
 )
 from bot.rules.numbers import find_amounts
 from bot.rules.progress import Kind, Reading, Standing, Status
-from prompts import fmt_amount, fmt_number, t
+from prompts import fmt_amount, fmt_number, phrase, t
 
 TITLE_LIMIT = 300  # a goal title is the owner's sentence; a check-in card only needs to recognise it
 
@@ -118,7 +118,9 @@ def question_message(
         lines.append(t(lang, "checkin.ask.choose"))
         blocks.append(section("\n".join(lines)))
         blocks.append(actions(
-            *(button(clip(t(lang, f"checkin.ask.pick_{c.meaning}", value=fmt_amount(lang, c.value, unit)), 75),
+            *(button(clip(t(lang, f"checkin.ask.pick_{c.meaning}", value=fmt_amount(lang, c.value, unit),
+                            value_by=phrase(lang, "by", c.value, unit),
+                            amount=fmt_amount(lang, c.amount, numbers.base_unit)), 75),
                      ids.ACTION_CHECKIN_PICK, f"{checkin_id}:{c.value!r}") for c in candidates[:5]),
             block_id=ids.BLOCK_CHECKIN_PICK,
         ))

@@ -22,7 +22,7 @@ from bot import ids
 from bot.blocks.common import Message, actions, button, clip, context, escape, section
 from bot.blocks.goals import describe_measure, goal_line
 from bot.blocks.readings import amount_text
-from bot.blocks.standing import forecast_line, measure_text, standing_of, status_label
+from bot.blocks.standing import forecast_line, measure_text, standing_of, status_label, title_is_original
 from bot.rules.history import ReadingEvent
 from bot.rules.progress import Standing, Status
 from prompts import fmt_amount, fmt_date, keys, t, tn
@@ -162,6 +162,8 @@ def field_value(lang: str, goal: Any, name: str, raw: str | None) -> str:
     if raw is None or raw == "":
         return t(lang, "manage.history.empty_value")
     try:
+        if name == "baseline" and getattr(goal, "baseline_unit", None):
+            return fmt_amount(lang, float(raw), goal.baseline_unit)  # a growth goal's starting amount
         if name in ("target", "baseline"):
             return fmt_amount(lang, float(raw), goal.unit)
         if name == "deadline":
@@ -170,7 +172,7 @@ def field_value(lang: str, goal: Any, name: str, raw: str | None) -> str:
         return escape(raw)
     if name == "metric":
         return escape(keys(lang).get(f"metrics.{raw}", raw))
-    if name == "unit":
+    if name in ("unit", "baseline_unit"):
         return escape(keys(lang).get(f"units.{raw}", raw))
     if name == "status":
         return escape(keys(lang).get(f"status.{raw}", raw))
@@ -186,8 +188,10 @@ def describe_change(lang: str, goal: Any, name: str, before: str | None, after: 
 def edit_saved(lang: str, goal: Any, revisions: Sequence[Any], warnings: Sequence[tuple[str, str]] = (), *,
                today: date) -> Message:
     """The confirmation of an adjustment: what changed and why, where the goal now stands, the new forecast."""
-    changes = "\n".join("• " + describe_change(lang, goal, r.field, r.before, r.after) for r in revisions)
-    reason = escape(revisions[0].reason) if revisions else ""
+    retitled = next((r for r in revisions if r.field == "title" and len(revisions) > 1), None)
+    changes = "\n".join("• " + describe_change(lang, goal, r.field, r.before, r.after) for r in revisions
+                        if r is not retitled)
+    reason = escape(revisions[0].reason) if revisions and revisions[0].reason else ""
     text = t(lang, "manage.edit.saved", id=goal.id, title=escape(clip(goal.title, 300)), changes=changes,
              reason=clip(reason, 1500))
     blocks: list[Block] = [section(text)]
@@ -195,7 +199,14 @@ def edit_saved(lang: str, goal: Any, revisions: Sequence[Any], warnings: Sequenc
         blocks.append(context("⚠️ " + warning))
     item = standing_of(goal, today)
     blocks.append(context(measure_text(lang, item) + " · " + status_label(lang, item)))
-    blocks.append(context(t(lang, "manage.edit.title_kept")))
+    if retitled is not None:
+        # The title named the old number once: it now names the new one; the owner's words are one press away.
+        blocks.append(section(t(lang, "manage.edit.title_rewritten", before=escape(clip(retitled.before or "", 300)),
+                                after=escape(clip(retitled.after or "", 300)))))
+        blocks.append(actions(button(t(lang, "manage.edit.keep_title"), ids.ACTION_TITLE_KEEP,
+                                     value=f"{goal.id}:{retitled.id}")))
+    elif title_is_original(goal):
+        blocks.append(context(t(lang, "manage.edit.title_kept", id=goal.id)))
     blocks.append(context(forecast_line(lang, item)))
     return Message(text=text, blocks=blocks)
 
@@ -209,9 +220,10 @@ def closed(lang: str, goal: Any, *, override: bool = False) -> Message:
     return Message(text=text, blocks=[section(text)])
 
 
-def needs_override(lang: str, goal: Any, shown: str) -> Message:
+def needs_override(lang: str, goal: Any, shown_at: str) -> Message:
     """"It shows 0 of 12 clients: mark it as achieved anyway? Say why" — nothing is closed until the owner does."""
-    text = t(lang, "manage.close.needs_override", id=goal.id, title=escape(clip(goal.title, 300)), shown=shown)
+    text = t(lang, "manage.close.needs_override", id=goal.id, title=escape(clip(goal.title, 300)),
+             shown_at=shown_at)
     return Message(text=text, blocks=[section(text)])
 
 

@@ -11,10 +11,10 @@ from slack_sdk.models.blocks import Block, DividerBlock, HeaderBlock, MarkdownTe
 from bot import ids
 from bot.blocks.common import Message, actions, button, clip, context, escape, section
 from bot.blocks.standing import forecast_line, measure_text, progress_text, standing_of, status_label, title_text
-from bot.rules.goals import RATE_METRICS, ReadingNote
-from bot.rules.progress import Kind
+from bot.rules.goals import METRIC_UNITS, MONEY_METRICS, RATE_METRICS, ReadingNote
+from bot.rules.progress import Kind, grown_amount
 from bot.rules.smart import GoalDraft, SmartIssue
-from prompts import at_amount, fmt_amount, fmt_date, fmt_number, t, tn
+from prompts import at_amount, currency_name, fmt_amount, fmt_date, fmt_number, phrase, t, tn
 
 
 def _lookup(lang: str, group: str, key: str | None) -> str:
@@ -31,6 +31,11 @@ def describe_measure(lang: str, draft: Any) -> str:
     """Say how the goal is measured: '+15%', 'from €100,000 to €120,000', 'at least 90%'."""
     if draft.target is None:
         return t(lang, "summary.not_set")
+    if not isinstance(draft, GoalDraft) and getattr(draft, "baseline_unit", None) is not None:
+        # A stored growth goal keeps the amount it grows from as its baseline, in its own unit: say it so.
+        draft = GoalDraft(text="", type=draft.type, subject=None, metric=draft.metric, unit=draft.unit,
+                          direction=draft.direction, baseline=None, target=draft.target, deadline=None,
+                          base_amount=draft.baseline, base_unit=draft.baseline_unit)
     metric = _lookup(lang, "metrics", draft.metric)
     target = fmt_amount(lang, draft.target, draft.unit)
     if draft.direction == "maintain":
@@ -42,6 +47,10 @@ def describe_measure(lang: str, draft: Any) -> str:
         key = "measure.decrease_by" if draft.unit == "%" and draft.metric not in RATE_METRICS else "measure.decrease"
     elif draft.baseline not in (None, 0) or (draft.baseline == 0 and draft.unit not in ("%",)):
         key = "measure.increase_from" if draft.baseline else "measure.increase_count"
+    elif draft.unit == "%" and getattr(draft, "base_amount", None) is not None:
+        return t(lang, "measure.increase_by_base", metric=metric, target=target,
+                 base=fmt_amount(lang, draft.base_amount, draft.base_unit),
+                 amount=fmt_amount(lang, round(grown_amount(draft.base_amount, draft.target)), draft.base_unit))
     elif draft.unit == "%":
         key = "measure.increase_by"
     else:
@@ -49,7 +58,10 @@ def describe_measure(lang: str, draft: Any) -> str:
     if key == "measure.increase_count" and draft.metric in ("new_clients", "new_accounts"):
         target = f"{fmt_number(lang, draft.target)} {metric}"  # "10 new clients" reads better than "10 clients"
     return t(lang, key, metric=metric, target=target, baseline=fmt_amount(lang, draft.baseline, draft.unit),
-             target_at=at_amount(lang, draft.target, draft.unit))
+             target_at=at_amount(lang, draft.target, draft.unit),
+             target_to=phrase(lang, "to", draft.target, draft.unit),
+             target_by=phrase(lang, "by", draft.target, draft.unit),
+             baseline_from=phrase(lang, "from", draft.baseline, draft.unit))
 
 
 def understood(lang: str, draft: GoalDraft) -> Message:
@@ -91,6 +103,68 @@ def question(lang: str, part: str, draft: GoalDraft, objectives: Sequence[Sequen
     return Message(text=text, blocks=[*blocks, context(t(lang, "goal.controls_hint"))])
 
 
+def _base_example(lang: str, draft: GoalDraft) -> str:
+    """An example starting amount in the goal's terms: money with its currency, a count with its unit."""
+    if draft.metric in METRIC_UNITS:
+        return fmt_amount(lang, 40.0, METRIC_UNITS[draft.metric])
+    return fmt_amount(lang, 200_000.0, "EUR") if draft.metric in MONEY_METRICS or draft.metric is None else "200"
+
+
+def _growth(lang: str, draft: GoalDraft) -> str:
+    return "+" + fmt_amount(lang, draft.target, "%")
+
+
+def base_question(lang: str, draft: GoalDraft) -> Message:
+    """Ask a growth goal's starting amount: "+15% from how much?"."""
+    text = t(lang, "ask.base", growth=_growth(lang, draft), metric=_lookup(lang, "metrics", draft.metric),
+             example=_base_example(lang, draft))
+    return Message(text=text, blocks=[section(text), context(t(lang, "goal.controls_hint"))])
+
+
+def base_problem(lang: str, problem: str, amount: float | None, draft: GoalDraft, text: str, *,
+                 limit: float) -> Message:
+    """Why an answer is not a starting amount (unreadable, percent, not_positive, out_of_range, no_currency);
+    `limit` is the largest amount a goal may have (bot.rules.limits.MAX_AMOUNT)."""
+    if problem == "out_of_range":
+        message = t(lang, "feedback.measurable.base_out_of_range", limit=fmt_number(lang, limit))
+    elif problem == "no_currency":
+        message = t(lang, "feedback.measurable.base_no_currency", amount=fmt_number(lang, amount),
+                    euro=fmt_amount(lang, amount, "EUR"), dollar=fmt_amount(lang, amount, "USD"))
+    else:
+        message = t(lang, f"feedback.measurable.base_{problem}", text=escape(clip(text, 200)),
+                    growth=_growth(lang, draft), growth_by=phrase(lang, "by", draft.target, "%"),
+                    example=_base_example(lang, draft))
+    return Message(text=message, blocks=[section(message)])
+
+
+def base_recorded(lang: str, draft: GoalDraft) -> Message:
+    """Say the starting amount recorded and what the growth target means in that amount."""
+    assert draft.base_amount is not None and draft.target is not None
+    text = t(lang, "goal.base_recorded", base=fmt_amount(lang, draft.base_amount, draft.base_unit),
+             metric=_lookup(lang, "metrics", draft.metric), growth=_growth(lang, draft),
+             amount=fmt_amount(lang, round(grown_amount(draft.base_amount, draft.target)), draft.base_unit))
+    return Message(text=text, blocks=[section(text)])
+
+
+def currency_question(lang: str, draft: GoalDraft, target: float, unit: str) -> Message:
+    """Ask before a target in another currency replaces the goal's: the same number in the goal's currency?"""
+    params = {"said": fmt_amount(lang, target, unit), "unit": currency_name(lang, unit),
+              "goal_unit": currency_name(lang, str(draft.unit)), "same": fmt_amount(lang, target, draft.unit),
+              "start": fmt_amount(lang, draft.baseline, draft.unit)}
+    key = "feedback.measurable.currency_switch_from" if draft.baseline is not None else "feedback.measurable.currency_switch"
+    text = t(lang, key, **params)
+    return Message(text=text, blocks=[section(text)])
+
+
+def measure_recorded(lang: str, draft: GoalDraft, title: str | None = None) -> Message:
+    """Say what a new Measurable answer recorded ("Recorded: sales from €100,000 to €150,000"), and the goal
+    sentence when its number was rewritten to match."""
+    text = t(lang, "feedback.measurable.measure_recorded", measure=describe_measure(lang, draft))
+    if title is not None:
+        text += "\n" + t(lang, "feedback.measurable.title_rewritten", title=escape(clip(title, 500)))
+    return Message(text=text, blocks=[section(text)])
+
+
 def feedback(lang: str, issue: SmartIssue, draft: GoalDraft, warning: bool = False) -> Message:
     """Concrete feedback for one SMART issue; a warning can be kept by answering yes."""
     params: dict[str, Any] = {k: (fmt_amount(lang, v, draft.unit) if isinstance(v, float) and k != "growth" else v)
@@ -103,8 +177,13 @@ def feedback(lang: str, issue: SmartIssue, draft: GoalDraft, warning: bool = Fal
     example_part = issue.part if issue.part in ("specific", "relevant") else "specific"
     params.setdefault("example", t(lang, f"examples.{example_part}.{draft.type}"))
     params.setdefault("target", fmt_amount(lang, draft.target, draft.unit))
+    target = issue.params.get("target", draft.target)
+    target_value = float(target) if isinstance(target, (int, float)) else draft.target
+    params["target_of"] = phrase(lang, "of", target_value, draft.unit)  # "un target del 120%"
+    params["target_the"] = phrase(lang, "the", target_value, draft.unit)  # "ma l'80% è realistico?"
     params.setdefault("baseline", fmt_amount(lang, draft.baseline, draft.unit))
     if "growth" in params and isinstance(params["growth"], (int, float)):
+        params["growth_by"] = phrase(lang, "by", float(params["growth"]), "%")
         params["growth"] = fmt_amount(lang, float(params["growth"]), "%")
     text = t(lang, f"feedback.{issue.part}.{code}", **params)
     if warning:

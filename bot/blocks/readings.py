@@ -11,7 +11,7 @@ from slack_sdk.models.views import View
 
 from bot import ids
 from bot.blocks.common import Message, actions, button, clip, section, text_message
-from prompts import fmt_amount, fmt_number, t, unit_name
+from prompts import fmt_amount, fmt_number, phrase, t, unit_name
 
 _SYMBOLS = ("%", "EUR", "USD", "GBP", "CHF")
 
@@ -33,8 +33,8 @@ def change_text(lang: str, change: float, unit: str | None) -> str:
 
 
 def echo_line(lang: str, unit: str | None, value: float, change: float | None) -> str:
-    """What was recorded, as understood: "✅ Recorded *7* clients (+3)."."""
-    amount = amount_text(lang, value, unit)
+    """What was recorded, as understood: "✅ Recorded *7* clients (+3).", "✅ Ho registrato il *12,5%*"."""
+    amount = phrase(lang, "the", value, unit, amount_text(lang, value, unit))
     if change is None:
         return t(lang, "checkin.recorded.first", amount=amount)
     if change == 0:
@@ -80,13 +80,13 @@ def taken_back_message(lang: str, key: str, *, title: str, unit: str | None, val
     """A reading undone (`key` "undone") or withdrawn with its deleted reply ("withdrawn"), and where things are."""
     amount, back = amount_text(lang, value, unit), amount_text(lang, restored, unit)
     return text_message(t(lang, f"reading.{key}_empty" if week_empty else f"reading.{key}", amount=amount,
-                          restored=back, title=title))
+                          restored_at=phrase(lang, "at", restored, unit, back), title=title))
 
 
 def not_current_message(lang: str, *, unit: str | None, value: float, current: float | None) -> Message:
     """A press on a reading that was undone or replaced: nothing changes."""
     return text_message(t(lang, "reading.not_current", amount=amount_text(lang, value, unit),
-                          current=amount_text(lang, current, unit)))
+                          current_at=phrase(lang, "at", current, unit, amount_text(lang, current, unit))))
 
 
 def corrected_headline(lang: str, key: str, *, unit: str | None, before: float, after: float) -> str:
@@ -101,5 +101,6 @@ def edit_unchanged_message(lang: str, *, unit: str | None, value: float) -> Mess
 
 def edit_unclear_line(lang: str, *, unit: str | None, current: float | None) -> str:
     """An edited reply goalbot cannot read with confidence: the check-in keeps its value (a question follows)."""
-    return t(lang, "reading.edit_unclear", current=amount_text(lang, current, unit))
+    return t(lang, "reading.edit_unclear",
+             current_at=phrase(lang, "at", current, unit, amount_text(lang, current, unit)))
 

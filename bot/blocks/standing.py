@@ -22,7 +22,7 @@ from bot.rules.progress import (
     progress_bar,
     standing,
 )
-from prompts import at_amount, fmt_amount, fmt_date, fmt_number, t, the_amount, tn, unit_name
+from prompts import at_amount, fmt_amount, fmt_date, fmt_number, phrase, t, the_amount, tn, unit_name
 
 __all__ = [
     "bar",
@@ -34,6 +34,7 @@ __all__ = [
     "percent",
     "status_label",
     "standing_of",
+    "title_is_original",
     "title_text",
     "value_of_target",
 ]
@@ -62,6 +63,7 @@ def numbers_of(goal: Any) -> GoalNumbers:
         deadline=goal.deadline, unit=goal.unit, closed_as=None if goal.status == "active" else goal.status,
         override=overridden(goal), history=history_of(goal),
         base_amount=float(goal.baseline) if kind is Kind.GROWTH and goal.baseline else None,
+        base_unit=getattr(goal, "baseline_unit", None) if kind is Kind.GROWTH else None,
     )
 
 
@@ -116,8 +118,8 @@ def measure_text(lang: str, item: Standing) -> str:
         text = t(lang, "measure.growth", current=growth, target=fmt_amount(lang, g.target, "%"), date=deadline)
         amount = growth_target_amount(g)
         if amount is not None and g.base_amount is not None:
-            text += " " + t(lang, "measure.growth_amount", amount=fmt_number(lang, round(amount)),
-                            target=fmt_amount(lang, g.target, "%"), base=fmt_number(lang, g.base_amount))
+            text += " " + t(lang, "measure.growth_amount", amount=fmt_amount(lang, round(amount), g.base_unit),
+                            target=fmt_amount(lang, g.target, "%"), base=fmt_amount(lang, g.base_amount, g.base_unit))
         return text
     if g.kind is Kind.REDUCE:
         text = t(lang, "measure.reduce", pair=value_of_target(lang, item.value, g.target, g.unit), date=deadline)
@@ -176,14 +178,21 @@ def forecast_line(lang: str, item: Standing) -> str:
     low, high = _rounded(result.low, unit), _rounded(result.high, unit)
     if low == high:
         return t(lang, "forecast.at", value=fmt_amount(lang, low, unit), deadline=deadline,
-                 target=fmt_amount(lang, g.target, unit))
+                 target_of=phrase(lang, "of", g.target, unit))
     return t(lang, "forecast.between", low=fmt_amount(lang, low, unit), high=fmt_amount(lang, high, unit),
-             deadline=deadline, target=fmt_amount(lang, g.target, unit))
+             deadline=deadline, target_of=phrase(lang, "of", g.target, unit))
 
 
 def title_text(lang: str, goal: Any, limit: int = TITLE_LIMIT) -> str:
     """The owner's words, escaped; marked as the original wording once the goal's numbers were edited."""
     title = escape(clip(goal.title or goal.subject or "", limit))
-    if getattr(goal, "adjusted_at", None) is not None:
+    if title_is_original(goal):
         return t(lang, "standing.original_title", title=title)
     return title
+
+
+def title_is_original(goal: Any) -> bool:
+    """Whether the numbers were edited after the title was last brought in line with them (or never were)."""
+    adjusted = getattr(goal, "adjusted_at", None)
+    retitled = getattr(goal, "title_updated_at", None)
+    return adjusted is not None and (retitled is None or retitled < adjusted)

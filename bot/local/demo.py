@@ -56,6 +56,7 @@ class DemoGoal:
     plan: str
     relevance: str
     blockers: tuple[tuple[int, str], ...] = ()
+    baseline_unit: str | None = None  # a growth goal's starting amount is in a currency: baseline is that amount
 
 
 MANAGER = Person("U0LAURA", "laura", "it", "Europe/Rome")
@@ -73,8 +74,9 @@ GOALS = (
              "deals", "deals", "increase", None, 12, 2,
              (1, 2, 3, 3, 5, 6, 7, 8, 9, 10, 11, 12), 8, "two demos a week and referrals", "grow mid-market revenue"),
     DemoGoal("U0ANNA", "increase sales of the analytics add-on by 15% in the next six months", "revenue",
-             "analytics add-on", "sales", "%", "increase", None, 15, 14,
-             (0.5, 1, 1.5, 2, 2, 3, 3.5, 4, 4.5, 5, 5.5, 6), 7, "bundle it into renewals", "raise revenue per account"),
+             "analytics add-on", "sales", "%", "increase", 80_000, 15, 14,
+             (0.5, 1, 1.5, 2, 2, 3, 3.5, 4, 4.5, 5, 5.5, 6), 7, "bundle it into renewals", "raise revenue per account",
+             baseline_unit="EUR"),
     DemoGoal("U0MARCO", "acquisire 10 nuovi clienti nel settore sanitario entro giugno", "new_business",
              "settore sanitario", "new_clients", "clients", "increase", None, 10, 26,
              (0, 0, 1, 1, 1, 1, 1, 2, 2, 2, None, 2), 6, "fiere di settore e referenze", "entrare nel mercato sanitario",
@@ -138,7 +140,8 @@ def _write_goal(session: Session, spec: DemoGoal, owner: Person, now: datetime) 
     created = datetime.combine(start, datetime.min.time(), zone).replace(hour=10)
     goal = Goal(team_id=TEAM_ID, user_id=owner.user_id, title=spec.title, type=spec.type, subject=spec.subject,
                 metric=spec.metric, unit=spec.unit, direction=spec.direction, baseline=spec.baseline,
-                target=spec.target, current=spec.baseline, start_date=start,
+                baseline_unit=spec.baseline_unit, target=spec.target,
+                current=spec.baseline if spec.baseline_unit is None else None, start_date=start,
                 deadline=today + timedelta(weeks=spec.weeks_left), confidence=spec.confidence, plan=spec.plan,
                 relevance=spec.relevance, status="active", lang=owner.lang, created_at=created, updated_at=created)
     session.add(goal)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 
 from bot.rules.goals import (
     ADDITIVE_METRICS,
     METRIC_UNITS,
+    MONEY_METRICS,
     RATE_METRICS,
     UNIT_METRICS,
     find_direction,
@@ -16,10 +18,11 @@ from bot.rules.goals import (
     goal_type,
     read_measure,
 )
+from bot.rules.limits import goal_amount
 from bot.rules.numbers import Amount, find_amounts, parse_number
 from bot.rules.smart import GoalDraft
 
-__all__ = ["read_confidence", "read_intent", "read_measurable", "read_specific"]
+__all__ = ["BaseAnswer", "read_base", "read_confidence", "read_intent", "read_measurable", "read_specific"]
 
 # Whole answers only: "yes, but make it 20%" is an answer, not a confirmation. Keys are accent-free.
 _INTENTS: dict[str, frozenset[str]] = {
@@ -89,6 +92,14 @@ def read_measurable(text: str, *, lang: str, draft: GoalDraft) -> dict[str, obje
     if metric != draft.metric:
         updates["metric"] = metric
     direction = find_direction(text) or draft.direction
+    if measure.growth_base:
+        # "15% from €200k": the percentage and the amount it grows from, asked apart otherwise.
+        updates.update(base_amount=measure.baseline, base_unit=measure.baseline_unit, target=measure.target)
+        if unit != draft.unit:
+            updates["unit"] = unit
+        if direction != draft.direction:
+            updates["direction"] = direction
+        return updates
     baseline = measure.baseline if measure.baseline is not None else draft.baseline
     target = measure.target
     if measure.baseline is not None and find_direction(text) is None and target != measure.baseline:
@@ -176,3 +187,39 @@ def read_specific(text: str, *, lang: str, draft: GoalDraft) -> dict[str, object
                 updates["type"] = kind
     updates["subject"] = answer
     return updates
+
+
+@dataclass(frozen=True)
+class BaseAnswer:
+    """The starting amount of a growth goal read from an answer, or why it could not be read."""
+
+    amount: float | None = None
+    unit: str | None = None
+    problem: str | None = None  # unreadable, percent, not_positive, out_of_range, no_currency
+
+
+def only_an_amount(text: str, lang: str) -> bool:
+    """The whole answer is one amount ("200.000 €", "€200k"): a number where a description was asked for."""
+    amounts = find_amounts(text, lang)
+    if len(amounts) != 1:
+        return False
+    rest = text[:amounts[0].start] + text[amounts[0].end:]
+    return not any(ch.isalnum() for ch in rest)
+
+
+def read_base(text: str, *, lang: str, metric: str | None) -> BaseAnswer:
+    """The amount a growth goal starts from: "€200k", "200.000 euro", "40 clients" (money needs its currency)."""
+    amounts = find_amounts(text, lang)
+    found = next((a for a in amounts if a.unit != "%"), None)
+    if found is None:
+        # The growth is the percentage; where it starts is an amount.
+        return BaseAnswer(problem="percent" if amounts else "unreadable")
+    if found.value <= 0 or found.sign < 0:
+        return BaseAnswer(problem="not_positive")  # nothing grows by a percentage from zero
+    if not goal_amount(found.value):
+        return BaseAnswer(problem="out_of_range")  # not finite or beyond MAX_AMOUNT: nothing to compute with
+    if found.unit is not None:
+        return BaseAnswer(found.value, found.unit)
+    if metric in MONEY_METRICS:
+        return BaseAnswer(found.value, None, problem="no_currency")
+    return BaseAnswer(found.value, METRIC_UNITS.get(metric or ""))

@@ -41,6 +41,8 @@ RATE_METRICS = frozenset({"retention_rate", "renewal_rate", "churn_rate", "nrr"}
 ADDITIVE_METRICS = frozenset(
     {"new_clients", "new_accounts", "deals", "upsell", "cross_sell", "renewals", "meetings", "calls"}
 )
+# Metrics counted in money: a starting amount of them needs its currency ("200,000" of what?).
+MONEY_METRICS = frozenset({"revenue", "sales", "arr", "mrr", "acv", "upsell", "cross_sell", "pipeline"})
 # Money metrics that count only what is newly won when the goal is new business ("close €400k of new ACV").
 _NEW_MONEY_METRICS = frozenset({"revenue", "sales", "arr", "mrr", "acv"})
 
@@ -230,9 +232,12 @@ class ParsedGoal:
     deadline_error: str | None  # "past", "unreadable" or "weekday_mismatch" (the date is kept to ask about it)
     missing: tuple[str, ...]
     notes: tuple[ReadingNote, ...] = ()
+    base_amount: float | None = None  # "+15% from €200k": the amount the percentage grows from, and its unit
+    base_unit: str | None = None
 
     def to_dict(self) -> dict[str, object]:
-        """The JSON-ready summary (deadline as an ISO string)."""
+        """The JSON-ready summary (deadline as an ISO string; a growth goal's starting amount when stated)."""
+        base = {"base_amount": self.base_amount, "base_unit": self.base_unit} if self.base_amount is not None else {}
         return {
             "type": self.type,
             "subject": self.subject,
@@ -244,6 +249,7 @@ class ParsedGoal:
             "deadline": self.deadline.isoformat() if self.deadline else None,
             "missing": list(self.missing),
             "notes": [{k: v for k, v in vars(n).items() if v is not None} for n in self.notes],
+            **base,
         }
 
 
@@ -256,6 +262,12 @@ class Measure:
     unit: str | None
     relative: bool  # the target is introduced as a change ("by 15%", "del 15%"), not a level ("to 15%")
     used: tuple[tuple[int, int], ...]  # spans of the amounts taken
+    baseline_unit: str | None = None  # the start's own unit: "+15% from €200k" starts from euros, not percent
+
+    @property
+    def growth_base(self) -> bool:
+        """A percentage target measured from an amount ("by 15% from €200k"): the start is what grows."""
+        return self.unit == "%" and self.baseline is not None and self.baseline_unit not in (None, "%")
 
 
 # --- small text helpers -------------------------------------------------------
@@ -428,7 +440,8 @@ def read_measure(text: str, lang: str, *, skip: Sequence[tuple[int, int]] = (), 
     if unit is None and baseline is not None:
         unit = _amount_unit(text, baseline)
     used = [(target.start, target.end)] + ([(baseline.start, baseline.end)] if baseline else [])
-    return Measure(_value(baseline, signed) if baseline else None, _value(target, signed), unit, relative, tuple(used))
+    return Measure(_value(baseline, signed) if baseline else None, _value(target, signed), unit, relative, tuple(used),
+                   _amount_unit(text, baseline) if baseline else None)
 
 
 def _value(amount: Amount, signed: bool) -> float:
@@ -785,6 +798,10 @@ def parse_goal(text: str, *, lang: str, now: datetime, tz: str, fiscal_year_star
         else:
             target, unit = percent, "%"
         measure = Measure(baseline, target, unit, False, measure.used if start is not None else ())
+    base_amount = base_unit = None
+    if measure.growth_base and unit == "%":
+        # "+15% from €200k": €200k is not a percentage to compare 15% with, it is what the 15% grows from.
+        base_amount, base_unit, baseline = baseline, measure.baseline_unit, None
     if unit is None and target is not None and metric in METRIC_UNITS:
         unit = METRIC_UNITS[metric]
 
@@ -830,6 +847,7 @@ def parse_goal(text: str, *, lang: str, now: datetime, tz: str, fiscal_year_star
         text=text, type=kind, subject=subject, metric=metric, unit=unit if target is not None else None,
         direction=direction, baseline=baseline if target is not None else None, target=target, deadline=deadline,
         deadline_phrase=phrase, deadline_error=found.error, missing=tuple(missing), notes=tuple(notes),
+        base_amount=base_amount if target is not None else None, base_unit=base_unit if target is not None else None,
     )
 
 

@@ -53,6 +53,9 @@ __all__ = [
     "expected_progress",
     "forecast",
     "gain",
+    "grown_amount",
+    "growth_percent",
+    "growth_target_amount",
     "is_reached",
     "kind_of",
     "progress",
@@ -134,6 +137,7 @@ class GoalNumbers:
     override: bool = False  # closed as achieved by the owner's explicit override (kept in the history)
     history: tuple[tuple[date, float], ...] = ()  # recorded values, oldest first (skipped weeks left out)
     base_amount: float | None = None  # GROWTH: the starting amount the percentage grows from, when known
+    base_unit: str | None = None  # GROWTH: that amount's unit (a currency or a count), when known
     below_count: int | None = None  # MAINTAIN: values below the floor, when counted elsewhere than `history`
 
     @property
@@ -374,11 +378,21 @@ def standing(g: GoalNumbers, today: date) -> Standing:
     )
 
 
+def grown_amount(base: float, percent: float) -> float:
+    """The amount `base` becomes after growing by `percent`: 200,000 up 15% is 230,000."""
+    return base * (1 + percent / 100)
+
+
+def growth_percent(base: float, amount: float) -> float:
+    """How much `amount` has grown over `base`, in percent: 230,000 over 200,000 is 15."""
+    return (amount / base - 1) * 100
+
+
 def growth_target_amount(g: GoalNumbers) -> float | None:
     """GROWTH with a known starting amount: the amount the target means (base × (1 + target%))."""
     if g.kind is not Kind.GROWTH or g.base_amount is None:
         return None
-    return g.base_amount * (1 + g.target / 100)
+    return grown_amount(g.base_amount, g.target)
 
 
 # --- the team ----------------------------------------------------------------------------------------------------
@@ -436,7 +450,8 @@ class Reading:
     """One meaning a number could have for this goal: the value it records and what it means."""
 
     value: float
-    meaning: str  # of_target, of_the_way, growth, of_start, value
+    meaning: str  # of_target, of_the_way, growth, of_start, value, grown_to
+    amount: float | None = None  # grown_to: the amount the reply named, in the starting amount's unit
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,10 +4,12 @@ The reply parser (bot.rules.replies) says what numbers a reply holds; only the p
 mean for this goal. This module takes both and decides: record a value, or ask back (with the candidates the
 model computes). The rules:
 
-* a currency that is not the goal's asks, without offering the amount as if it were in the goal's unit;
+* a currency that is not the goal's asks, without offering the amount as if it were in the goal's unit — except
+  on a GROWTH goal whose starting amount is known in that currency: "€210,000" on +15% from €200,000 is +5%;
 * a percentage on a goal that is not a rate is read as "% of the target" only when it can mean nothing else
   (a goal counted from zero); on a GROWTH goal "85%" may be 85% of the way, +85% or 85% of the start, so it asks;
-* a value that would take the goal from short of its target to past it in one go is confirmed first;
+* a value that would take the goal from short of its target to past it in one go is confirmed first; on a
+  GROWTH goal whose starting amount is known, a bare number is offered as the amount it grew to as well;
 * a value the owner already confirmed (picked or typed back) is recorded as it is;
 * a reply holding a number no goal can store (bot.rules.limits) is refused before any of that: neither recorded
   nor offered back as a reading.
@@ -21,7 +23,7 @@ from dataclasses import dataclass
 
 from bot.rules.limits import storable_amount
 from bot.rules.numbers import Amount
-from bot.rules.progress import CURRENCIES, GoalNumbers, Kind, Reading, is_jump, percent_readings
+from bot.rules.progress import CURRENCIES, GoalNumbers, Kind, Reading, growth_percent, is_jump, percent_readings
 from bot.rules.replies import ReplyReading
 
 __all__ = ["TOO_LARGE", "Verdict", "judge"]
@@ -70,6 +72,9 @@ def judge(
     """Record or ask: the parser's `reading` of a reply holding `amounts`, checked against the goal `g`."""
     if any(not storable_amount(a.value) for a in amounts):
         return Verdict(None, TOO_LARGE, ())
+    grown = _growth_of_amount(g, amounts)
+    if grown is not None:
+        return _confirmed_or_jump(g, Verdict(grown), confirmed)
     if any(a.unit in CURRENCIES and a.unit != g.unit for a in amounts):
         return Verdict(None, "unit_mismatch", ())
     percents = [a for a in amounts if a.unit == "%"]
@@ -81,6 +86,23 @@ def judge(
             return Verdict(None, reading.reason or "no_number",
                            tuple(Reading(c, "value") for c in reading.candidates))
         verdict = Verdict(reading.value)
+    return _with_grown_to(g, amounts, _confirmed_or_jump(g, verdict, confirmed))
+
+
+def _with_grown_to(g: GoalNumbers, amounts: Sequence[Amount], verdict: Verdict) -> Verdict:
+    """A bare number that would take a GROWTH goal past its target in one go may be the amount it grew to:
+    "siamo a 215.000" on +15% from 200.000 € is +7.5%, not 215,000%. Both are offered, the amount first."""
+    if verdict.reason != "jump" or g.kind is not Kind.GROWTH or not g.base_amount or len(amounts) != 1:
+        return verdict
+    amount = amounts[0]
+    if amount.unit is not None or amount.sign:
+        return verdict
+    grown = Reading(round(growth_percent(g.base_amount, amount.value), 2), "grown_to", amount.value)
+    return Verdict(None, verdict.reason, (grown, *verdict.candidates))
+
+
+def _confirmed_or_jump(g: GoalNumbers, verdict: Verdict, confirmed: Sequence[float]) -> Verdict:
+    """A value that would jump past the target in one go is confirmed first, unless the owner just did."""
     if verdict.value is None:
         return verdict
     value = verdict.value
@@ -89,3 +111,13 @@ def judge(
     if is_jump(g, value):
         return Verdict(None, "jump", (Reading(value, "value"),))
     return verdict
+
+
+def _growth_of_amount(g: GoalNumbers, amounts: Sequence[Amount]) -> float | None:
+    """A GROWTH goal's value for a lone amount in its starting amount's currency: the growth it means, in %."""
+    if g.kind is not Kind.GROWTH or not g.base_amount or g.base_unit not in CURRENCIES or len(amounts) != 1:
+        return None
+    amount = amounts[0]
+    if amount.unit != g.base_unit or amount.sign:
+        return None  # a change ("+€10k") is asked as before: of what, the start or the latest value?
+    return round(growth_percent(g.base_amount, amount.value), 2)

@@ -10,7 +10,11 @@ from dateutil.relativedelta import relativedelta
 
 from bot.rules.goals import RATE_METRICS, SMART_PARTS, ParsedGoal, ReadingNote
 
-__all__ = ["ISSUE_CODES", "GoalDraft", "SmartIssue", "check_goal", "check_part", "missing_parts"]
+__all__ = ["BASE_STEP", "ISSUE_CODES", "GoalDraft", "SmartIssue", "check_goal", "check_part", "missing_parts",
+           "needs_base"]
+
+# Not a SMART letter but a question of Measurable: the starting amount a growth percentage grows from.
+BASE_STEP = "base"
 
 ISSUE_CODES: dict[str, tuple[str, ...]] = {
     "specific": ("too_vague", "no_subject"),
@@ -64,6 +68,10 @@ class GoalDraft:
     plan: str | None = None
     relevance: str | None = None
     notes: tuple[ReadingNote, ...] = ()  # what was read from a weak signal, said back on the summary card
+    # A growth goal ("+15% sales"): the amount it grows from and that amount's unit (a currency, a count).
+    # Kept apart from `baseline`, which is in the target's unit (%), so the checks on the target stay as they are.
+    base_amount: float | None = None
+    base_unit: str | None = None
 
     @classmethod
     def from_parsed(cls, parsed: ParsedGoal) -> GoalDraft:
@@ -71,7 +79,7 @@ class GoalDraft:
         return cls(
             text=parsed.text, type=parsed.type, subject=parsed.subject, metric=parsed.metric, unit=parsed.unit,
             direction=parsed.direction, baseline=parsed.baseline, target=parsed.target, deadline=parsed.deadline,
-            notes=parsed.notes,
+            notes=parsed.notes, base_amount=parsed.base_amount, base_unit=parsed.base_unit,
         )
 
 
@@ -94,11 +102,21 @@ def missing_parts(draft: GoalDraft, *, today: date) -> list[str]:
     missing = {
         "specific": _blank(draft.subject) and draft.type not in _SUBJECT_OPTIONAL,
         "measurable": draft.target is None,
+        BASE_STEP: needs_base(draft),
         "achievable": draft.confidence is None,
         "relevant": _blank(draft.relevance),
         "time_bound": draft.deadline is None or draft.deadline < today,
     }
-    return [part for part in SMART_PARTS if missing[part]]
+    return [part for part in _STEPS if missing[part]]
+
+
+_STEPS = ("specific", "measurable", BASE_STEP, "achievable", "relevant", "time_bound")
+
+
+def needs_base(draft: GoalDraft) -> bool:
+    """A growth percentage ("+15% sales") whose starting amount is not known yet: without it, "+15%" of what?"""
+    return (draft.target is not None and draft.metric is not None and draft.direction in (None, "increase")
+            and _is_growth_percent(draft) and draft.base_amount is None)
 
 
 def _specific(draft: GoalDraft) -> list[SmartIssue]:
@@ -206,6 +224,8 @@ def check_part(part: str, draft: GoalDraft, *, today: date) -> list[SmartIssue]:
         issues = _relevant(draft)
     elif part == "time_bound":
         issues = _time_bound(draft, today)
+    elif part == BASE_STEP:
+        issues = []  # any positive amount is a starting point; the answer's reader refuses the rest
     else:
         raise ValueError(f"unknown SMART part: {part}")
     return sorted(issues, key=lambda issue: not issue.blocking)

@@ -18,6 +18,8 @@ from bot.delivery import inbox
 from bot.delivery.direct import ReplyTo, queue_replies
 from bot.deps import Deps
 from bot.rules.answers import (
+    only_an_amount,
+    read_base,
     read_confidence,
     read_intent,
     read_measurable,
@@ -27,14 +29,18 @@ from bot.rules.deadlines import resolve_deadline
 from bot.rules.goals import SMART_PARTS, ParsedGoal, ReadingNote, parse_goal
 from bot.rules.limits import MAX_AMOUNT, goal_amount
 from bot.rules.objectives import pick_objective
+from bot.rules.progress import CURRENCIES, Kind, kind_of
 from bot.rules.smart import (
+    BASE_STEP,
     TARGET_CODES,
     GoalDraft,
     SmartIssue,
     check_part,
     missing_parts,
+    needs_base,
 )
 from bot.rules.statuses import GoalStatus
+from bot.rules.titles import retitle
 from bot.services.approvals import hold_for_approval
 from prompts import fmt_date, fmt_number, t
 from storage.db import in_transaction
@@ -43,6 +49,7 @@ from storage.repositories import delete_conversation, get_conversation
 from storage.teams import get_objective, link_proposal_goal, list_objectives
 
 CONFIRM = "confirm"
+CURRENCY_SWITCH = "currency_switch"  # pending: a target typed in another currency than the goal's, asked back
 CHOOSE = "choose"  # picking which part to edit from the summary card
 # The conversation ended with its goal saved (or sent for approval). The row stays until the next /goal, so a
 # second "yes" or a second press on the card (a double tap) is told calmly that it is saved already.
@@ -180,6 +187,12 @@ def handle(session: Session, ctx: RequestContext, text: str) -> list[Message] | 
         if intent == "yes":
             return confirm(session, ctx)
         return [Message(text=t(lang, "goal.confirm_hint"))]
+    if convo.pending and convo.pending.get("code") == CURRENCY_SWITCH and intent == "yes":
+        # "Did you mean €1,500,000?" — yes: the target in the goal's currency, its starting point kept.
+        before = (draft.target, draft.baseline, draft.unit)
+        draft.target = float(convo.pending["target"])
+        convo.pending = None
+        return _measure_changed(convo, draft, ctx, before)
     if convo.pending and intent == "yes":
         accepted = list(convo.pending.get("accepted", [])) + [convo.pending["code"]]
         convo.pending = None
@@ -272,10 +285,15 @@ def confirm(session: Session, ctx: RequestContext) -> list[Message]:
         if held is not None:
             _finish(convo, None, ctx)
             return held
+    direction = draft.direction or "increase"
+    growth = kind_of(direction, draft.unit, draft.metric) is Kind.GROWTH and draft.base_amount is not None
+    # A growth goal's values are "% over the start" (none yet); its starting point is the amount it grows from.
+    baseline, baseline_unit = (draft.base_amount, draft.base_unit) if growth else (draft.baseline, None)
     goal = Goal(
         team_id=ctx.team_id, user_id=ctx.user_id, title=draft.text or (draft.subject or ""), type=draft.type,
-        subject=draft.subject, metric=draft.metric, unit=draft.unit, direction=draft.direction or "increase",
-        baseline=draft.baseline, target=draft.target, current=draft.baseline, start_date=ctx.today,
+        subject=draft.subject, metric=draft.metric, unit=draft.unit, direction=direction, baseline=baseline,
+        baseline_unit=baseline_unit, target=draft.target, current=None if growth else draft.baseline,
+        start_date=ctx.today,
         deadline=draft.deadline, confidence=draft.confidence, plan=draft.plan, relevance=draft.relevance,
         status=GoalStatus.ACTIVE, lang=lang, created_at=ctx.now, updated_at=ctx.now,
         objective_id=_still_active(session, ctx.team_id, convo.draft.get(OBJECTIVE_KEY)),
@@ -396,6 +414,13 @@ def _answer_step(
     if step == CHOOSE:
         return [goal_blocks.choose_part(lang, convo.card_key)]
     if step == "specific":
+        if needs_base(draft) and only_an_amount(text, lang):
+            # "+20% from where?" answered before it was asked: an amount alone says where, not what.
+            base = read_base(text, lang=lang, metric=draft.metric)
+            if base.problem is None:
+                draft.base_amount, draft.base_unit = base.amount, base.unit
+                convo.draft = _keep_flags(convo.draft, draft)
+                return [goal_blocks.base_recorded(lang, draft), _ask(convo, draft, lang)]
         updates = read_specific(text, lang=lang, draft=draft)
         _apply(draft, updates)
         if not draft.text:
@@ -404,11 +429,26 @@ def _answer_step(
         updates = read_measurable(text, lang=lang, draft=draft)
         if not updates:
             return [Message(text=t(lang, "feedback.measurable.unreadable", text=escape(text))), _ask(convo, draft, lang)]
+        if _switches_currency(draft, updates, awaiting) and goal_amount(float(str(updates["target"]))):
+            convo.pending = {"code": CURRENCY_SWITCH, "target": updates["target"], "unit": updates["unit"]}
+            return [goal_blocks.currency_question(lang, draft, float(str(updates["target"])), str(updates["unit"]))]
+        before = (draft.target, draft.baseline, draft.unit)
         _apply(draft, updates)
         refused = _out_of_range(draft, lang)
         if refused is not None:
             convo.draft = _keep_flags(convo.draft, draft)
             return _ask_again(convo, draft, refused, lang)
+        if before[0] is not None:
+            # A new answer replaces what was there (the target, maybe its starting point): say what it is now.
+            return _measure_changed(convo, draft, ctx, before)
+    elif step == BASE_STEP:
+        base = read_base(text, lang=lang, metric=draft.metric)
+        if base.problem is not None:
+            return [goal_blocks.base_problem(lang, base.problem, base.amount, draft, text, limit=MAX_AMOUNT),
+                    _ask(convo, draft, lang)]
+        draft.base_amount, draft.base_unit = base.amount, base.unit
+        convo.draft = _keep_flags(convo.draft, draft)
+        return [goal_blocks.base_recorded(lang, draft), *_after_answer(convo, draft, ctx, answered=(step,))]
     elif step == "achievable":
         confidence, plan = read_confidence(text, lang)
         if awaiting == "no_plan" and draft.confidence is not None and (confidence is None or plan):
@@ -436,16 +476,49 @@ def _answer_step(
     return _after_answer(convo, draft, ctx, answered=(step,))
 
 
+def _measure_changed(convo: Conversation, draft: GoalDraft, ctx: RequestContext,
+                     before: tuple[float | None, float | None, str | None]) -> list[Message]:
+    """Say what a changed Measurable answer recorded, with the goal sentence's number rewritten to match it.
+
+    "from €100k to €1M" answered with "€150k": the sentence would still say €1M on the summary card. When the old
+    number appears once in it, it is rewritten ("to €150k") and said; otherwise (or when the unit changed, so the
+    words name another thing) the sentence stays as typed.
+    """
+    pairs = [(before[0], draft.target), (before[1], draft.baseline)]
+    same_unit = before[2] == draft.unit
+    rewritten = retitle(draft.text, lang=ctx.lang, changes=pairs) if draft.text and same_unit else None
+    title = rewritten if rewritten not in (None, draft.text) else None
+    if title is not None:
+        draft.text = title
+    convo.draft = _keep_flags(convo.draft, draft)
+    return [goal_blocks.measure_recorded(ctx.lang, draft, title),
+            *_after_answer(convo, draft, ctx, answered=("measurable",))]
+
+
+def _switches_currency(draft: GoalDraft, updates: dict[str, Any], awaiting: str | None) -> bool:
+    """Whether a new Measurable answer would move the goal to another currency without saying where it starts.
+
+    "$1.5M" answering a warning about a goal from €100,000 would drop the starting point and switch currency:
+    that is asked, never done silently. "from $110k to $1.5M" says both, and is taken as it is.
+    """
+    new_unit = updates.get("unit")
+    if draft.unit not in CURRENCIES or new_unit not in CURRENCIES or new_unit == draft.unit:
+        return False
+    drops_start = draft.baseline is not None and updates.get("baseline", draft.baseline) is None
+    return drops_start or (awaiting in TARGET_CODES and updates.get("baseline") is None)
+
+
 def _out_of_range(draft: GoalDraft, lang: str) -> Message | None:
     """A target or starting point no goal can have (negative, not finite, beyond MAX_AMOUNT) is taken out of the
     draft before anything shows, computes with or stores it; the answer says why (None when both are fine)."""
-    refused = [name for name in ("target", "baseline")
+    refused = [name for name in ("target", "baseline", "base_amount")
                if (value := getattr(draft, name)) is not None and not goal_amount(value)]
     for name in refused:
         setattr(draft, name, None)
     if not refused:
         return None
-    return Message(text=t(lang, f"feedback.measurable.out_of_range_{refused[0]}", limit=fmt_number(lang, MAX_AMOUNT)))
+    said = "target" if refused[0] == "target" else "baseline"  # a growth goal's starting amount is its start
+    return Message(text=t(lang, f"feedback.measurable.out_of_range_{said}", limit=fmt_number(lang, MAX_AMOUNT)))
 
 
 def _ask_again(convo: Conversation, draft: GoalDraft, refused: Message, lang: str) -> list[Message]:
@@ -541,6 +614,8 @@ def _ask(convo: Conversation, draft: GoalDraft, lang: str) -> Message:
         return goal_blocks.summary_card(lang, draft, [], convo.card_key, _chosen(convo))
     if convo.step == CHOOSE:
         return goal_blocks.choose_part(lang, convo.card_key)
+    if convo.step == BASE_STEP:
+        return goal_blocks.base_question(lang, draft)
     if convo.step == "relevant" and convo.draft.get(OBJECTIVES_KEY):
         return goal_blocks.question(lang, convo.step, draft, objectives=convo.draft[OBJECTIVES_KEY],
                                     card=convo.card_key)

@@ -12,7 +12,8 @@ from typing import Any
 from bot.blocks.standing import standing_of
 from storage.models import Goal
 
-GOAL_FIELDS = ("id", "team_id", "user_id", "title", "type", "metric", "unit", "direction", "baseline", "target",
+GOAL_FIELDS = ("id", "team_id", "user_id", "title", "type", "metric", "unit", "direction", "baseline", "baseline_unit",
+               "target",
                "current", "start_date", "deadline", "status", "created_at", "adjusted_at", "closed_at",
                "closed_note", "objective_id", "visibility")
 # The progress model's answer on the day of the export: the same status and progress every screen shows.

@@ -18,12 +18,14 @@ from sqlalchemy.orm import Session
 from bot import ids
 from bot.blocks import edit as edit_blocks
 from bot.blocks.common import Message, clip, escape, text_message
+from bot.blocks.standing import measure_text, standing_of
 from bot.blocks.teams import refusal_text
 from bot.context import RequestContext
 from bot.deps import Deps
 from bot.jobs.reviews import KIND as REVIEW_KIND
 from bot.rules.digest_math import ChannelRef
 from bot.rules.history import reading_events, timeline
+from bot.rules.limits import row_id
 from bot.rules.statuses import GoalStatus
 from bot.rules.visibility import ChannelAction
 from bot.services import goals_admin as admin
@@ -109,6 +111,31 @@ def edit_command(deps: Deps, ctx: RequestContext, typed: admin.TextEdit) -> Edit
             return EditStart(text_message("\n".join(problems)))
         revisions = admin.apply_edit(session, goal, plan, by=ctx.user_id, at=ctx.now, today=ctx.today)
         return EditStart(edit_blocks.edit_saved(lang, goal, revisions, plan.warnings, today=ctx.today), saved=True)
+
+
+@dataclass(frozen=True)
+class TitleKept:
+    """The answer to "Keep my original words", and whether the title changed back."""
+
+    message: Message
+    changed: bool
+
+
+def keep_original_title(deps: Deps, ctx: RequestContext, value: str) -> TitleKept:
+    """The edit confirmation's "Keep my original words": undo the title rewrite it made (value "goal:revision")."""
+    goal_text, _, revision_text = (value or "").partition(":")
+    lang = ctx.lang
+    with unit_of_work(deps.sessions) as session:
+        try:
+            goal = admin.owned_goal(session, ctx.team_id, ctx.user_id, row_id(goal_text), active=False, lock=True)
+        except admin.GoalRefused as refusal:
+            return TitleKept(text_message(refusal.text(lang)), False)
+        revision = admin.keep_original_title(session, goal, row_id(revision_text), by=ctx.user_id, at=ctx.now)
+        title = escape(clip(goal.title, 300))
+        if revision is None:
+            return TitleKept(text_message(t(lang, "manage.title.not_applicable", title=title)), False)
+        measure = measure_text(lang, standing_of(goal, ctx.today))
+        return TitleKept(text_message(t(lang, "manage.title.kept", title=title, measure=measure)), True)
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from bot.rules.digest_math import DigestGoal, LastCheckIn, week_monday
 from bot.rules.progress import GoalNumbers, Kind, kind_of, standing
 from bot.rules.statuses import GoalStatus
 
-DIGEST_COLUMNS = 24  # the columns row_goal reads; aligned_rows adds the objective and the visibility after them
+DIGEST_COLUMNS = 25  # the columns row_goal reads; aligned_rows adds the objective and the visibility after them
 
 
 def _local_date(value: datetime | None, zone: ZoneInfo) -> date | None:
@@ -44,7 +44,7 @@ def row_goal(row: Any, zone: ZoneInfo, *, today: date, weeks: dict[str, date] | 
     the note never leaves this function, so no renderer can show it.
     """
     # Unpacked by position (the order of digest_rows' columns): a 2,000-goal digest reads ~50,000 values.
-    (goal_id, owner, title, unit, metric, direction, baseline, target, current, start, deadline, status,
+    (goal_id, owner, title, unit, metric, direction, baseline, baseline_unit, target, current, start, deadline, status,
      adjusted_at, closed_at, override, recent, below, this_week, last_week, last_answered_at, last_value, last_mood,
      last_note, last_blocker) = row
     kind = kind_of(direction, unit, metric)
@@ -53,6 +53,7 @@ def row_goal(row: Any, zone: ZoneInfo, *, today: date, weeks: dict[str, date] | 
         current=None if current is None else float(current), start=start, deadline=deadline, unit=unit,
         closed_as=None if status == GoalStatus.ACTIVE else status, override=bool(override), history=_recent(recent, {} if weeks is None else weeks),
         base_amount=float(baseline) if kind is Kind.GROWTH and baseline else None,
+        base_unit=baseline_unit if kind is Kind.GROWTH else None,
         below_count=None if below is None else int(below),
     )
     last = None

@@ -15,21 +15,27 @@ from sqlalchemy.orm import Session
 
 from bot.blocks.common import escape
 from bot.blocks.edit import NONE_CHOICE, UNITS, edit_modal
-from bot.blocks.goals import feedback
+from bot.blocks.goals import base_problem, feedback
 from bot.blocks.standing import numbers_of, standing_of, value_of_target
 from bot.rules import visibility as policy
+from bot.rules.answers import read_base
 from bot.rules.deadlines import resolve_deadline
+from bot.rules.limits import MAX_AMOUNT
 from bot.rules.numbers import parse_number
-from bot.rules.progress import can_close_as_achieved
+from bot.rules.progress import Kind, can_close_as_achieved, kind_of
 from bot.rules.smart import TARGET_CODES, GoalDraft, check_part
 from bot.rules.statuses import CLOSING, GoalStatus
+from bot.rules.titles import retitle
 from bot.services.org import load_org
-from prompts import fmt_date, fmt_number, keys, t
+from prompts import fmt_amount, fmt_date, fmt_number, keys, phrase, t
 from storage.models import Goal, GoalRevision
 from storage.repositories import add_revision, get_goal, list_goals
 
 EDITABLE = ("target", "deadline", "metric", "unit", "baseline")
+# The title is changed by a typed edit (`/goal edit 3 title …`) or the confirmation's buttons, not the form.
+TYPED_ONLY = ("title",)
 MAX_REASON = 1000
+MAX_TITLE = 1000
 MAX_NOTE = 1000
 
 # `/goal edit 3 target 12 because …`: field names and the words that introduce the reason, in both languages.
@@ -39,6 +45,7 @@ FIELD_WORDS = {
     "metric": "metric", "metrica": "metric", "misura": "metric",
     "unit": "unit", "unità": "unit", "unita": "unit",
     "baseline": "baseline", "partenza": "baseline", "base": "baseline", "start": "baseline",
+    "title": "title", "titolo": "title", "wording": "title",
 }
 _REASON_WORDS = re.compile(r"\s+(?:because|since|reason:?|perch[eé]|poich[eé]|motivo:?)\s+", re.IGNORECASE)
 _LEADING_ID = re.compile(r"^#?(\d{1,9})(?=\s|$)")
@@ -139,7 +146,9 @@ def form_texts(lang: str, goal: Goal) -> dict[str, str]:
         "deadline": fmt_date(lang, goal.deadline),
         "metric": goal.metric or NONE_CHOICE,
         "unit": goal.unit or NONE_CHOICE,
-        "baseline": "" if goal.baseline is None else fmt_number(lang, goal.baseline),
+        # A growth goal's starting point is an amount in its own currency: shown (and typed back) with it.
+        "baseline": "" if goal.baseline is None else (fmt_amount(lang, goal.baseline, goal.baseline_unit)
+                                                      if goal.baseline_unit else fmt_number(lang, goal.baseline)),
     }
 
 
@@ -188,8 +197,10 @@ def read_edit(
     """Read an edit form (field → typed text; absent fields stay as they are) into changes or errors."""
     plan = EditPlan()
     initial = initial or {}
-    new: dict[str, Any] = {name: getattr(goal, name) for name in EDITABLE}
-    for name in EDITABLE:
+    fields = (*EDITABLE, *TYPED_ONLY, "baseline_unit")
+    new: dict[str, Any] = {name: getattr(goal, name) for name in fields}
+    growth = kind_of(goal.direction, goal.unit, goal.metric) is Kind.GROWTH
+    for name in (*EDITABLE, *TYPED_ONLY):
         raw = form.get(name)
         if raw is None:
             continue
@@ -207,6 +218,22 @@ def read_edit(
                 plan.errors[name] = t(lang, "manage.edit.number_negative")
             else:
                 new[name] = value
+        elif name == "title":
+            if not text:
+                plan.errors[name] = t(lang, "manage.edit.title_required")
+            elif len(text) > MAX_TITLE:
+                plan.errors[name] = t(lang, "errors.too_long", limit=MAX_TITLE)
+            else:
+                new[name] = text  # the owner's words, verbatim
+        elif name == "baseline" and growth and text:
+            # A growth goal starts from an amount in its own currency ("€200k"), not from a percentage.
+            base = read_base(text, lang=lang, metric=goal.metric)
+            if base.problem == "no_currency" and goal.baseline_unit is not None:
+                new[name] = base.amount  # "210000" on a goal already in euros: the same currency
+            elif base.problem is not None:
+                plan.errors[name] = feedback_base(lang, goal, base.problem, base.amount, text)
+            else:
+                new[name], new["baseline_unit"] = base.amount, base.unit
         elif name == "baseline":
             if not text:
                 new[name] = None
@@ -234,7 +261,7 @@ def read_edit(
                 plan.errors[name] = t(lang, f"manage.edit.{name}_unknown", text=_escape(text))
             else:
                 new[name] = choice
-    for name in EDITABLE:
+    for name in fields:
         if name not in plan.errors and new[name] != getattr(goal, name):
             plan.changes[name] = (getattr(goal, name), new[name])
     reason = (form.get("reason") or "").strip()
@@ -243,8 +270,8 @@ def read_edit(
     elif len(reason) > MAX_REASON:
         plan.errors["reason"] = t(lang, "manage.edit.reason_too_long", limit=MAX_REASON)
     plan.reason = reason
-    if not plan.changes and not any(name in plan.errors for name in EDITABLE):
-        first = next((name for name in EDITABLE if form.get(name) is not None), "target")
+    if not plan.changes and not any(name in plan.errors for name in (*EDITABLE, *TYPED_ONLY)):
+        first = next((name for name in (*EDITABLE, *TYPED_ONLY) if form.get(name) is not None), "target")
         plan.errors[first] = t(lang, "manage.edit.nothing_changed")
     if plan.changes:
         _smart_checks(goal, new, plan, lang=lang, today=today, accepted=accepted)
@@ -255,10 +282,13 @@ def _smart_checks(
     goal: Goal, new: dict[str, Any], plan: EditPlan, *, lang: str, today: date, accepted: tuple[str, ...],
 ) -> None:
     """The conversation's realism checks on the adjusted goal: blocking ones are errors, the rest warnings."""
+    growth = kind_of(goal.direction, new["unit"], new["metric"]) is Kind.GROWTH
+    # A growth goal's starting point is the amount it grows from, not a percentage to compare the target with.
     draft = GoalDraft(
         text=goal.title, type=goal.type, subject=goal.subject, metric=new["metric"], unit=new["unit"],
-        direction=goal.direction, baseline=new["baseline"], target=new["target"], deadline=new["deadline"],
-        confidence=goal.confidence, plan=goal.plan, relevance=goal.relevance,
+        direction=goal.direction, baseline=None if growth else new["baseline"], target=new["target"],
+        deadline=new["deadline"], confidence=goal.confidence, plan=goal.plan, relevance=goal.relevance,
+        base_amount=new["baseline"] if growth else None, base_unit=new.get("baseline_unit") if growth else None,
     )
     if set(plan.changes) & {"target", "metric", "unit", "baseline"}:
         for issue in check_part("achievable", draft, today=today):
@@ -291,17 +321,62 @@ def apply_edit(
 ) -> list[GoalRevision]:
     """Save the plan's changes, one revision per field, and mark the goal as adjusted."""
     revisions = []
+    title_before = goal.title
     for name, (before, after) in plan.changes.items():
         revisions.append(add_revision(session, goal, by=by, at=at, field=name, before=stored(before),
                                       after=stored(after), reason=plan.reason))
         setattr(goal, name, after)
-    if revisions:
+    if "title" in plan.changes:
+        goal.title_updated_at = at  # reworded by the owner: the words are the goal's again
+    elif set(plan.changes) & NUMBER_FIELDS:
+        revisions.extend(_retitle(session, goal, plan, title_before, by=by, at=at))
+    if set(plan.changes) - {"title"}:
         goal.adjusted_at = at
+    if revisions:
         goal.updated_at = at
         # The status compares progress with the new target and deadline from now on.
         goal.pace = str(standing_of(goal, today).status)
         session.flush()
     return revisions
+
+
+# Fields whose change can make the title's words contradict the goal's numbers.
+NUMBER_FIELDS = frozenset({"target", "baseline", "metric", "unit"})
+
+
+def _retitle(session: Session, goal: Goal, plan: EditPlan, title: str, *, by: str, at: datetime) -> list[GoalRevision]:
+    """Rewrite the one mention of a changed number in the title (kept as a "title" revision), when unambiguous.
+
+    A new metric or unit changes what the words count: no rewrite is safe, and the title stays the owner's
+    original wording (screens mark it so). A title that names none of the changed numbers is still true.
+    """
+    if {"metric", "unit"} & set(plan.changes):
+        return []
+    changes = [plan.changes[name] for name in ("target", "baseline") if name in plan.changes]
+    rewritten = retitle(title, lang=goal.lang, changes=changes)
+    if rewritten is None:
+        return []
+    goal.title_updated_at = at
+    if rewritten == title:
+        return []
+    goal.title = rewritten
+    return [add_revision(session, goal, by=by, at=at, field="title", before=title, after=rewritten,
+                         reason=plan.reason)]
+
+
+def keep_original_title(session: Session, goal: Goal, revision_id: int | None, *, by: str,
+                        at: datetime) -> GoalRevision | None:
+    """Undo a title rewrite: the owner's original words back (marked as such); None when it no longer applies."""
+    rewrite = next((r for r in goal.revisions if r.id == revision_id and r.field == "title"), None)
+    if rewrite is None or rewrite.before is None or goal.title != rewrite.after:
+        return None
+    revision = add_revision(session, goal, by=by, at=at, field="title", before=rewrite.after, after=rewrite.before,
+                            reason=None)
+    goal.title = rewrite.before
+    goal.title_updated_at = None  # the numbers changed since these words: screens mark them as the original
+    goal.updated_at = at
+    session.flush()
+    return revision
 
 
 @dataclass(frozen=True)
@@ -364,13 +439,14 @@ class CloseDecision:
 
     status: GoalStatus | None  # achieved to close; None to ask the owner first
     override: bool
-    shown: str  # what the numbers show ("0 of 12 clients"), for the question
+    shown: str  # what the numbers show, after "at" ("at 0 of 12 clients", "allo 0% su 15%"), for the question
 
 
 def decide_achieved(lang: str, goal: Goal, *, today: date, note: str | None) -> CloseDecision:
     """Achieved when the numbers say so; else only as an explicit override whose reason is the note."""
     numbers = numbers_of(goal)
-    shown = value_of_target(lang, standing_of(goal, today).value, goal.target, goal.unit)
+    value = standing_of(goal, today).value
+    shown = phrase(lang, "at", value, goal.unit, value_of_target(lang, value, goal.target, goal.unit))
     if can_close_as_achieved(numbers, today):
         return CloseDecision(GoalStatus.ACHIEVED, False, shown)
     if (note or "").strip():
@@ -382,6 +458,13 @@ def revisions_of(session: Session, goal: Goal) -> list[GoalRevision]:
     """Every change to the goal, oldest first."""
     session.refresh(goal, attribute_names=["revisions"])
     return list(goal.revisions)
+
+
+def feedback_base(lang: str, goal: Goal, problem: str, amount: float | None, text: str) -> str:
+    """Why a growth goal's new starting point cannot be read, as the conversation says it."""
+    draft = GoalDraft(text=goal.title, type=goal.type, subject=goal.subject, metric=goal.metric, unit=goal.unit,
+                      direction=goal.direction, baseline=None, target=goal.target, deadline=goal.deadline)
+    return base_problem(lang, problem, amount, draft, text, limit=MAX_AMOUNT).text
 
 
 def _escape(text: str) -> str:

@@ -34,7 +34,9 @@ def objective_rollups(session: Session, team_id: str, rows: Sequence[Objective],
     aligned = []
     for row in aligned_rows(session, team_id, [row.id for row in rows], week_start):
         objective_id, visibility = row[DIGEST_COLUMNS], row[DIGEST_COLUMNS + 1]
-        owner, unit, direction, baseline, current, state = row[1], row[3], row[5], row[6], row[8], row[11]
+        # By name: the digest's columns grow (baseline_unit came after baseline), positions would shift.
+        owner, unit, direction, baseline, current, state = (row.user_id, row.unit, row.direction, row.baseline,
+                                                            row.current, row.status)
         if counted is not None and not counted(GoalView(owner, Visibility(visibility))):
             continue
         goal = row_goal(row[:DIGEST_COLUMNS], _UTC, today=today, weeks=weeks, notes=False)

@@ -19,7 +19,7 @@ from bot.local.render import readable
 from bot.local.state import ShellState, state_path
 from bot.local.timetravel import parse_target
 from bot.shell import COMMANDS
-from prompts import fmt_date, t
+from prompts import fmt_date, phrase, t
 
 TIMEOUT = 90
 
@@ -69,6 +69,7 @@ def test_a_conversation_in_english(tmp_path: Path) -> None:
         "yes",
         "/goal increase sales of product X by 15% next quarter",
         ":press m1 3",  # Cancel on the saved goal's old card: it must not touch the new conversation
+        "€200k",  # +15% of what: the amount sales start from
         "8 - 40 deals in the pipeline",
         ":help",
         ":nonsense",
@@ -78,6 +79,8 @@ def test_a_conversation_in_english(tmp_path: Path) -> None:
     assert "(no choice" not in out and "LookupError" not in out
     assert said("en", "goal.saved", title="win 10 new clients in the next six months", date="X").split("X")[0] in out
     assert said("en", "goal.card_inactive") in after(out, ":press m1 3")
+    assert said("en", "goal.base_recorded", base="€200,000", metric="sales", growth="+15%",
+                amount="€230,000") in after(out, "€200k")
     assert said("en", "ask.relevant", example="").split("?")[0] in after(out, "8 - 40 deals in the pipeline")
     assert "you> /goal win 10" in out  # who typed what
     for usage, _, example in COMMANDS:  # :help lists every command with an example, and --user
@@ -159,7 +162,8 @@ def test_a_reply_edited_and_deleted_in_the_shell_corrects_the_week_and_the_histo
     assert said(lang, "reading.edited", before=f"*3* {units[0]}", after=f"*4* {units[1]}") in changed
     deleted = after(out, ":delete last")
     assert f"you deleted your reply in thread m2: “{later}”" in deleted
-    assert said(lang, "reading.withdrawn", amount=f"*6* {units[1]}", restored=f"*4* {units[1]}") in deleted
+    assert said(lang, "reading.withdrawn", amount=f"*6* {units[1]}",
+                restored_at=phrase(lang, "at", 4, "clients", f"*4* {units[1]}")) in deleted
     assert "is not one of your messages here" in after(out, ":delete 1.5")
     history = after(out, "/goal history 1")
     week = fmt_date(lang, parse_target("monday 09:00", now=datetime.now(UTC), tz="Europe/Rome").date(), "short")

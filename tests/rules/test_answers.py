@@ -6,7 +6,7 @@ import dataclasses
 
 import pytest
 
-from bot.rules.answers import read_confidence, read_intent, read_measurable, read_specific
+from bot.rules.answers import only_an_amount, read_confidence, read_intent, read_measurable, read_specific
 from bot.rules.smart import GoalDraft
 
 SALES = GoalDraft(text="increase sales", type="revenue", subject=None, metric="sales", unit=None,
@@ -151,3 +151,17 @@ SPECIFIC = [
 @pytest.mark.parametrize(("text", "lang", "draft", "expected"), SPECIFIC, ids=[f"{c[1]}:{c[0]!r}" for c in SPECIFIC])
 def test_read_specific(text: str, lang: str, draft: str, expected: dict[str, object]) -> None:
     assert read_specific(text, lang=lang, draft=DRAFTS[draft]) == expected
+
+
+@pytest.mark.parametrize(("text", "lang", "alone"), [
+    ("200.000 €", "it", True),
+    ("€200k", "en", True),
+    ("  $1.5M. ", "en", True),
+    ("200 mila euro", "it", True),
+    ("enterprise accounts", "en", False),
+    ("upsell to 40 accounts", "en", False),
+    ("clienti enterprise in Lombardia", "it", False),
+    ("da 200.000 € a 240.000 €", "it", False),
+])
+def test_an_answer_that_is_only_an_amount(text: str, lang: str, alone: bool) -> None:
+    assert only_an_amount(text, lang) is alone

@@ -497,3 +497,16 @@ def test_fiscal_phrases_follow_the_fiscal_year_start(start: int, text: str, dead
     goal = parse_goal(text, lang=detect_language(text), now=NOW, tz=ROME, fiscal_year_start_month=start)
     assert goal.deadline == deadline
     assert [(n.code, n.value, n.fiscal_start) for n in goal.notes] == [("fiscal_deadline", deadline.isoformat(), fy_start)]
+
+
+@pytest.mark.parametrize("sentence,lang,base,unit", [
+    ("increase sales of product X by 15% from €200k next quarter", "en", 200_000.0, "EUR"),
+    ("aumentare le vendite del prodotto X del 15% partendo da 200.000 € nel prossimo trimestre", "it", 200_000.0,
+     "EUR"),
+])
+def test_a_growth_percentage_from_an_amount_keeps_the_amount_as_what_grows(
+    sentence: str, lang: str, base: float, unit: str,
+) -> None:
+    parsed = parse_goal(sentence, lang=lang, now=datetime.fromisoformat("2026-11-26T10:00:00+00:00"), tz="Europe/Rome")
+    assert (parsed.target, parsed.unit, parsed.baseline) == (15, "%", None)  # not "from 200,000% to 15%"
+    assert (parsed.base_amount, parsed.base_unit, parsed.direction) == (base, unit, "increase")

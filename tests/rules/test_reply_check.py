@@ -54,3 +54,37 @@ def test_record_or_ask(text: str, lang: str, g: GoalNumbers, value: float | None
 
 def test_a_confirmed_jump_is_recorded() -> None:
     assert verdict("10", "en", numbers(current=1), confirmed=(10.0,)).value == 10.0
+
+
+def growth_from(base: float | None, base_unit: str | None, current: float | None = None) -> GoalNumbers:
+    return GoalNumbers(kind=Kind.GROWTH, target=15, baseline=base, current=current, start=date(2026, 10, 1),
+                       deadline=date(2027, 3, 31), unit="%", base_amount=base, base_unit=base_unit)
+
+
+@pytest.mark.parametrize("text,lang,g,value,reason", [
+    # +15% on €200,000: "€210k" can only be +5%
+    ("siamo a 210.000 €", "it", growth_from(200_000, "EUR"), 5.0, None),
+    ("we're at €210k", "en", growth_from(200_000, "EUR"), 5.0, None),
+    ("€190k", "en", growth_from(200_000, "EUR", current=2), -5.0, None),  # below the start: a fall, said so
+    ("$210k", "en", growth_from(200_000, "EUR"), None, "unit_mismatch"),  # another currency still asks
+    ("€210k", "en", growth_from(None, None), None, "unit_mismatch"),  # no start known: nothing to compare with
+    ("€300k", "en", growth_from(200_000, "EUR"), None, "jump"),  # +50% at once, past +15%: confirmed first
+])
+def test_an_amount_on_a_growth_goal_is_read_against_its_starting_amount(
+    text: str, lang: str, g: GoalNumbers, value: float | None, reason: str | None,
+) -> None:
+    result = verdict(text, lang, g)
+    assert (result.value, result.reason) == (value, reason)
+
+
+@pytest.mark.parametrize("text,lang", [("siamo a 215.000", "it"), ("we are at 215,000", "en")])
+def test_a_bare_amount_past_a_growth_target_is_offered_as_the_amount_it_grew_to(text: str, lang: str) -> None:
+    # +15% on €200,000: "215,000" without its currency is +7.5% or (absurdly) 215,000%; asked, the amount first.
+    result = verdict(text, lang, growth_from(200_000, "EUR"))
+    assert (result.value, result.reason) == (None, "jump")
+    assert [(c.value, c.meaning, c.amount) for c in result.candidates] == [(7.5, "grown_to", 215_000.0),
+                                                                          (215_000.0, "value", None)]
+
+
+def test_a_bare_number_within_a_growth_target_stays_a_percentage() -> None:
+    assert verdict("siamo a 7", "it", growth_from(200_000, "EUR")).value == 7.0

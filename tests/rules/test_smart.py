@@ -8,7 +8,16 @@ from datetime import date, datetime
 import pytest
 
 from bot.rules.goals import SMART_PARTS, parse_goal
-from bot.rules.smart import ISSUE_CODES, GoalDraft, SmartIssue, check_goal, check_part, missing_parts
+from bot.rules.smart import (
+    BASE_STEP,
+    ISSUE_CODES,
+    GoalDraft,
+    SmartIssue,
+    check_goal,
+    check_part,
+    missing_parts,
+    needs_base,
+)
 
 TODAY = date(2026, 11, 26)
 NOW = datetime.fromisoformat("2026-11-26T10:00:00+00:00")
@@ -239,7 +248,18 @@ def test_missing_parts_follow_smart_order() -> None:
 
 def test_missing_parts_match_what_the_sentence_left_out() -> None:
     goal = parse_goal("increase sales of product X by 15% next quarter", lang="en", now=NOW, tz="Europe/Rome")
-    assert missing_parts(GoalDraft.from_parsed(goal), today=TODAY) == list(goal.missing)
+    missing = missing_parts(GoalDraft.from_parsed(goal), today=TODAY)
+    assert [part for part in missing if part in SMART_PARTS] == list(goal.missing)
+
+
+def test_a_growth_percentage_asks_the_amount_it_grows_from_right_after_measurable() -> None:
+    draft = parsed("increase sales of product X by 15% next quarter")
+    assert needs_base(draft) and missing_parts(draft, today=TODAY)[0] == BASE_STEP
+    draft.base_amount, draft.base_unit = 200_000.0, "EUR"
+    assert not needs_base(draft) and BASE_STEP not in missing_parts(draft, today=TODAY)
+    # A level (retention), a reach goal in money and a count need no starting amount asked.
+    for sentence in ("keep a 90% retention rate next year", "grow revenue to €250k by June", "win 10 new clients"):
+        assert not needs_base(parsed(sentence)), sentence
 
 
 def test_check_goal_goes_part_by_part_in_smart_order() -> None:

@@ -133,6 +133,31 @@ def home_checkin(deps: Deps, client: WebClient, ctx: RequestContext, body: dict[
         tell(deps, client, ctx, body, text_message(problem))
 
 
+def keep_title(deps: Deps) -> Callable[..., None]:
+    """An edit confirmation's "Keep my original words": the title rewrite undone, the button closed.
+
+    A typed edit's confirmation is ephemeral: Slack changes it only through its response_url (respond).
+    """
+
+    @lazy_listener(deps)
+    def keep_title_click(ctx: RequestContext, body: dict[str, Any], client: WebClient,
+                         respond: Respond | None) -> None:
+        kept = goal_actions.keep_original_title(deps, ctx, str(body["actions"][0].get("value") or ""))
+        if kept.changed:
+            label = t(ctx.lang, "manage.title.closed")
+            if (body.get("container") or {}).get("is_ephemeral") and respond is not None:
+                original = (body.get("message") or {}).get("blocks") or []
+                blocks = [b for b in original if b.get("type") != "actions"] + [context(f"→ {label}").to_dict()]
+                respond(text=(body.get("message") or {}).get("text") or label, blocks=blocks[:50],
+                        replace_original=True, response_type="ephemeral")
+            else:
+                close_card(client, body, label, message_card(body))
+            refresh_home(deps, client, ctx.team_id, ctx.user_id)
+        tell(deps, client, ctx, body, kept.message)
+
+    return keep_title_click
+
+
 # Each button, bound once to its work.
 BUTTONS: dict[str, Work] = {
     ids.ACTION_HOME_EDIT: open_edit("edit"),
@@ -160,3 +185,4 @@ def register(app: App, deps: Deps) -> None:
     """Bind the Home, picker and review buttons."""
     for action_id, work in BUTTONS.items():
         app.action(action_id)(ack=ack_if_needed, lazy=[manage_button(deps, work)])
+    app.action(ids.ACTION_TITLE_KEEP)(ack=ack_if_needed, lazy=[keep_title(deps)])

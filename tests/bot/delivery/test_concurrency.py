@@ -119,10 +119,11 @@ def test_two_goalbot_processes_running_the_outbox_job_send_each_message_once(
 ) -> None:
     box = OutboxBench(database_url, clock, users=600)
     request.addfinalizer(box.close)
-    # Slack answering in 200 ms: a process's 16 senders get through at most 80 posts a second, so the first claim
-    # (500) lasts over 3 s before its owner claims again, time enough for the other process to claim its share
-    # even when a loaded machine is slow to get it going (the rate limit alone lets a full bucket out at once).
-    box.fake.delay_next("chat.postMessage", 0.2, times=600)
+    # Slack answering the first 300 posts in 100 ms: a process's 16 senders get through at most 160 a second, so
+    # the first claim (500) lasts over 1.5 s before its owner claims again (after 250), time enough for the other
+    # process to claim its share even when a loaded machine is slow to get it going (the rate limit alone lets
+    # a full bucket out at once).
+    box.fake.delay_next("chat.postMessage", 0.1, times=300)
     runs = [goalbot(box, "jobs", "run", "outbox", posts_per_minute=12000, gate=tmp_path) for _ in range(2)]
     for run in runs:
         request.addfinalizer(run.kill)  # a failed test leaves no process behind (a no-op once it has ended)

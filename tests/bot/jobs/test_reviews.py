@@ -20,7 +20,7 @@ from bot.jobs.reviews import (
 )
 from bot.jobs.runner import run_job
 from bot.local.workspace import LocalWorkspace
-from prompts import fmt_date, t, unit_name
+from prompts import fmt_date, phrase, t, unit_name
 from storage.models import Goal, OutboxMessage, UserPref
 from tests.bot.conftest import all_text, dm_texts, last_bot_message
 from tests.bot.listeners.test_manage import add_goal, goal_of, last_modal, revisions_of, submit_edit
@@ -218,7 +218,7 @@ def test_a_review_of_an_unmet_goal_closes_it_as_missed_and_never_as_achieved(
     assert goal_of(workspace, goal_id).status == "active"
     shown = t(lang, "measure.of_count", current="0", target="12", unit=unit_name(lang, "clients", 12))
     assert t(lang, "manage.close.needs_override", id=goal_id, title="acquire 10 new clients in the next six months",
-             shown=shown) in dm_texts(workspace, user)[-1]
+             shown_at=phrase(lang, "at", 0, "clients", shown)) in dm_texts(workspace, user)[-1]
 
     workspace.click(review, ids.ACTION_REVIEW_MISSED, user=user, value=str(goal_id))
     assert goal_of(workspace, goal_id).status == "missed"

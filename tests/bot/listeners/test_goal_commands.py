@@ -18,6 +18,7 @@ def ephemeral_texts(ws: LocalWorkspace, user: str) -> list[str]:
 
 def save_goal(ws: LocalWorkspace, user: str, sentence: str) -> None:
     ws.command(sentence, user=user)
+    ws.say("€200k", user=user)  # the amount "+15%" grows from
     ws.say("8 - referrals and two demos a week", user=user)
     ws.say("expand into the healthcare market", user=user)
     ws.say("yes", user=user)

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from bot import ids
 from bot.local.workspace import LocalWorkspace
 from bot.services.conversation import SAVED
-from prompts import fmt_date, fmt_number, t
+from prompts import fmt_amount, fmt_date, fmt_number, t
 from storage.models import Conversation, Goal
 from tests.bot.conftest import all_text, dm_texts, last_bot_message
 
@@ -35,9 +35,15 @@ def test_full_sentence_asks_only_for_what_is_missing(workspace: LocalWorkspace) 
     workspace.command("increase sales of product X by 15% next quarter", user="U1")
     texts = dm_texts(workspace, "U1")
     assert "product X" in texts[0] and "31 March 2027" in texts[0]
-    assert t("en", "ask.achievable") in texts[-1]
+    # +15% of what? The one thing the sentence leaves out is the amount sales start from.
+    assert t("en", "ask.base", growth="+15%", metric="sales", example="€200,000") in texts[-1]
     specific = t("en", "ask.specific", example=t("en", "examples.specific.revenue"))
     assert not any(specific in text or t("en", "ask.time_bound") in text for text in texts)
+    workspace.say("€200k", user="U1")
+    recorded, asked = dm_texts(workspace, "U1")[-2:]
+    assert t("en", "goal.base_recorded", base="€200,000", metric="sales", growth="+15%",
+             amount="€230,000") in recorded
+    assert t("en", "ask.achievable") in asked
 
     workspace.say("8 - 40 deals in pipeline and two demos a week", user="U1")
     assert t("en", "ask.relevant", example=t("en", "examples.relevant.revenue")) in dm_texts(workspace, "U1")[-1]
@@ -98,7 +104,7 @@ def test_vague_goal_gets_specific_example(workspace: LocalWorkspace) -> None:
 def test_impossible_retention_target_is_questioned(workspace: LocalWorkspace) -> None:
     workspace.command("keep a 120% customer retention rate over the next year", user="U1")
     texts = dm_texts(workspace, "U1")
-    warning = t("en", "feedback.achievable.retention_over_100", target="120%")
+    warning = t("en", "feedback.achievable.retention_over_100", target_of="of 120%")
     assert any(warning in text for text in texts)
     assert conversation_step(workspace, "U1") == "measurable"
     workspace.say("92%", user="U1")
@@ -107,8 +113,8 @@ def test_impossible_retention_target_is_questioned(workspace: LocalWorkspace) ->
 
 def test_growth_far_beyond_baseline_can_be_kept_with_yes(workspace: LocalWorkspace) -> None:
     workspace.command("grow ARR on my EMEA accounts from €100k to €500k by end of 2027", user="U1")
-    warning = t("en", "feedback.achievable.growth_far_beyond_baseline", growth="400%", baseline="€100,000",
-                target="€500,000")
+    warning = t("en", "feedback.achievable.growth_far_beyond_baseline", growth_by="by 400%", baseline="€100,000",
+                target_the="€500,000")
     assert any(warning in text for text in dm_texts(workspace, "U1"))
     workspace.say("yes", user="U1")
     assert t("en", "ask.achievable") in dm_texts(workspace, "U1")[-1]
@@ -261,15 +267,19 @@ def test_message_without_a_conversation_points_to_the_command(workspace: LocalWo
 
 def test_growth_without_a_baseline_is_questioned_but_can_be_kept(workspace: LocalWorkspace) -> None:
     workspace.command("increase sales of product X by 250% next quarter", user="U1")
-    warning = t("en", "feedback.achievable.growth_far_beyond_any", growth="250%", target="250%")
+    warning = t("en", "feedback.achievable.growth_far_beyond_any", growth_by="by 250%", target_the="250%")
     assert any(warning in text for text in dm_texts(workspace, "U1"))
     workspace.say("yes", user="U1")
+    assert t("en", "ask.base", growth="+250%", metric="sales", example="€200,000") in dm_texts(workspace, "U1")[-1]
+    workspace.say("€100k", user="U1")
     assert t("en", "ask.achievable") in dm_texts(workspace, "U1")[-1]
 
 
 def test_unrealistic_target_can_be_replaced_instead_of_kept(workspace: LocalWorkspace) -> None:
     workspace.command("increase sales of product X by 250% next quarter", user="U1")
     workspace.say("25%", user="U1")
+    assert t("en", "feedback.measurable.measure_recorded", measure="sales up 25%") in dm_texts(workspace, "U1")[-2]
+    workspace.say("€100k", user="U1")
     workspace.say("8 - two demos a week", user="U1")
     workspace.say("grow EMEA revenue", user="U1")
     workspace.say("yes", user="U1")
@@ -331,3 +341,20 @@ def test_a_target_or_start_out_of_range_in_italian_is_asked_again_in_italian(wor
     workspace.say("10", user="U2")
     assert t("it", "ask.achievable") in dm_texts(workspace, "U2")[-1]
     assert goals_of(workspace, "U2") == []
+
+
+def test_a_growth_goals_starting_amount_out_of_range_is_asked_again(workspace: LocalWorkspace) -> None:
+    limit = fmt_number("it", 1e12)
+    # Typed with the sentence: refused like any starting point, and the Measurable question asked again.
+    workspace.command("aumentare le vendite del prodotto X del 15% da 9000000000000000 € nel prossimo trimestre",
+                      user="U2")
+    _asked_again(workspace, "U2", "it", "baseline")
+    workspace.say("del 15%", user="U2")
+    ask = t("it", "ask.base", growth="+15%", metric="vendite", example=fmt_amount("it", 200_000, "EUR"))
+    assert ask in dm_texts(workspace, "U2")[-1]
+    # Answering "+15% from how much?": said why, and asked again.
+    workspace.say("9000000000000000 €", user="U2")
+    refused, again = dm_texts(workspace, "U2")[-2:]
+    assert t("it", "feedback.measurable.base_out_of_range", limit=limit) in refused and ask in again
+    workspace.say("200.000 €", user="U2")
+    assert t("it", "ask.achievable") in dm_texts(workspace, "U2")[-1]

@@ -6,11 +6,12 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
 from bot import ids
 from bot.local.workspace import LocalWorkspace
-from prompts import at_amount, fmt_amount, fmt_date, t, tn, unit_name
-from storage.models import UserPref
+from prompts import at_amount, currency_name, fmt_amount, fmt_date, fmt_number, phrase, t, tn, unit_name
+from storage.models import Goal, GoalRevision, UserPref
 from tests.bot.checkin_support import (
     add_goal,
     cards,
@@ -48,7 +49,8 @@ def test_a_percentage_on_a_growth_goal_is_asked_back_with_the_models_readings(
     question = thread_messages(workspace, user, card)[-1]
     assert t(lang, "checkin.ask.growth_percent") in all_text(question)
     assert labels(question) == [t(lang, "checkin.ask.pick_of_the_way", value=fmt_amount(lang, 12.75, "%")),
-                                t(lang, "checkin.ask.pick_growth", value="85%"),
+                                # "Crescita dell'85%", not "del 85%"
+                                t(lang, "checkin.ask.pick_growth", value_by=phrase(lang, "by", 85, "%")),
                                 t(lang, "checkin.ask.pick_of_start", value="-15%")]
     workspace.click(question, ids.ACTION_CHECKIN_PICK, user=user, value=question["blocks"][1]["elements"][0]["value"])
     assert goal_of(workspace, goal_id).current == 12.75
@@ -118,16 +120,56 @@ def test_an_overdue_goal_says_so_instead_of_waiting_for_check_ins(workspace: Loc
 
 @pytest.mark.parametrize("lang,user,edit", [("en", "U1", "edit {id} target 12 because the pipeline doubled"),
                                             ("it", "U2", "modifica {id} target 12 perché la pipeline è raddoppiata")])
-def test_after_an_edit_every_screen_shows_the_new_measure_and_marks_the_title(
+def test_after_an_edit_the_title_names_the_new_number_and_the_original_words_are_one_press_away(
     workspace: LocalWorkspace, lang: str, user: str, edit: str,
 ) -> None:
-    goal_id = add_goal(workspace, user, title="win 10 new clients", current=0, lang=lang)
+    title = "acquisire 10 nuovi clienti" if lang == "it" else "win 10 new clients"
+    rewritten = "acquisire 12 nuovi clienti" if lang == "it" else "win 12 new clients"
+    goal_id = add_goal(workspace, user, title=title, current=0, lang=lang)
     workspace.command(edit.format(id=goal_id), user=user)
+    confirmation = ws_last_ephemeral(workspace, user)
+    assert t(lang, "manage.edit.title_rewritten", before=title, after=rewritten) in all_text(confirmation)
     workspace.command("list", user=user)
     text = ephemeral(workspace, user)
     pair = t(lang, "measure.of_count", current="0", target="12", unit=unit_name(lang, "clients", 12))
     assert pair in text and "0 clients of 12 clients" not in text
-    assert t(lang, "standing.original_title", title="win 10 new clients") in text
+    assert rewritten in text and title not in text  # no "win 10" next to "0 of 12"
+    # "Keep my original words": the owner's words back, marked as the original wording next to the numbers.
+    workspace.click(confirmation, ids.ACTION_TITLE_KEEP, user=user, value=f"{goal_id}:{_title_revision(workspace, goal_id)}")
+    assert goal_of(workspace, goal_id).title == title
+    workspace.command("list", user=user)
+    assert t(lang, "standing.original_title", title=title) in ephemeral(workspace, user)
+
+
+@pytest.mark.parametrize("lang,user,edit", [("en", "U1", "edit {id} unit deals because we count deals"),
+                                            ("en", "U1", "edit {id} target 12 because more"),
+                                            ("it", "U2", "modifica {id} unità deals perché contiamo le trattative")])
+def test_a_title_that_cannot_be_rewritten_is_marked_and_can_be_reworded(
+    workspace: LocalWorkspace, lang: str, user: str, edit: str,
+) -> None:
+    # A new unit changes what the words count; "10 clients in 10 regions" names the old number twice.
+    title = "win 10 new clients in 10 regions" if "target" in edit else "win 10 new clients"
+    goal_id = add_goal(workspace, user, title=title, current=0, lang=lang)
+    workspace.command(edit.format(id=goal_id), user=user)
+    assert t(lang, "manage.edit.title_kept", id=goal_id) in ephemeral(workspace, user)
+    assert goal_of(workspace, goal_id).title == title
+    reword = "modifica {id} titolo acquisire 12 trattative perché più chiaro" if lang == "it" else \
+        "edit {id} title win 12 new deals because clearer"
+    workspace.command(reword.format(id=goal_id), user=user)
+    workspace.command("list", user=user)
+    text = ephemeral(workspace, user)
+    new_title = reword.format(id=goal_id).split(" ", 3)[3].rsplit(" perché" if lang == "it" else " because", 1)[0]
+    assert new_title in text and t(lang, "standing.original_title", title=new_title) not in text
+
+
+def ws_last_ephemeral(ws: LocalWorkspace, user: str) -> dict[str, Any]:
+    return ws.fake.ephemeral_messages(user)[-1]
+
+
+def _title_revision(ws: LocalWorkspace, goal_id: int) -> int:
+    with ws.deps.sessions() as session:
+        return session.scalars(select(GoalRevision.id).where(GoalRevision.goal_id == goal_id,
+                                                             GoalRevision.field == "title")).one()
 
 
 @pytest.mark.parametrize("lang,user", USERS)
@@ -235,3 +277,144 @@ def test_hello_six_is_not_a_confidence(workspace: LocalWorkspace) -> None:
     refused, asked_again = dm_texts(workspace, "U1")[-2:]
     assert refused == t("en", "feedback.achievable.confidence_unreadable")
     assert t("en", "ask.achievable") in asked_again
+
+
+def _goals(ws: LocalWorkspace, user: str) -> list[Goal]:
+    with ws.deps.sessions() as session:
+        return list(session.scalars(select(Goal).where(Goal.user_id == user).order_by(Goal.id)))
+
+
+def _finish(ws: LocalWorkspace, user: str, lang: str) -> None:
+    """Answer Achievable and Relevant, then confirm the card."""
+    ws.say("8 - nuove campagne" if lang == "it" else "8 - new campaigns", user=user)
+    ws.say("crescere nel mercato" if lang == "it" else "grow the market share", user=user)
+    ws.say("sì" if lang == "it" else "yes", user=user)
+
+
+@pytest.mark.parametrize("lang,user,sentence", [
+    ("it", "U2", "aumentare le vendite del prodotto X del 15% nel prossimo trimestre"),
+    ("it", "U2", "+15% vendite del prodotto X nel prossimo trimestre"),
+    ("en", "U1", "grow upsell revenue by 20% this quarter"),
+])
+def test_a_growth_goal_asks_for_its_starting_amount_and_keeps_its_currency(
+    workspace: LocalWorkspace, lang: str, user: str, sentence: str,
+) -> None:
+    workspace.command(sentence, user=user)
+    if "upsell" in sentence:
+        workspace.say("mid-market accounts", user=user)  # Specific first: upsell of what?
+    draft_growth = "+15%" if "15%" in sentence else "+20%"
+    metric = t(lang, "metrics.upsell") if "upsell" in sentence else t(lang, "metrics.sales")
+    example = fmt_amount(lang, 200_000, "EUR")
+    assert t(lang, "ask.base", growth=draft_growth, metric=metric, example=example) in dm_texts(workspace, user)[-1]
+    workspace.say("200000", user=user)  # money without its currency: asked, not guessed
+    assert t(lang, "feedback.measurable.base_no_currency", amount=fmt_number(lang, 200_000),
+             euro=fmt_amount(lang, 200_000, "EUR"), dollar=fmt_amount(lang, 200_000, "USD")) \
+        in dm_texts(workspace, user)[-2]
+    workspace.say("200.000 €" if lang == "it" else "€200k", user=user)
+    share = 1.15 if draft_growth == "+15%" else 1.20
+    amount = fmt_amount(lang, round(200_000 * share), "EUR")
+    assert t(lang, "goal.base_recorded", base=example, metric=metric, growth=draft_growth, amount=amount) \
+        in dm_texts(workspace, user)[-2]
+    _finish(workspace, user, lang)
+    [goal] = _goals(workspace, user)
+    assert (goal.baseline, goal.baseline_unit, goal.unit, goal.current) == (200_000, "EUR", "%", None)
+    workspace.command("list", user=user)
+    text = ephemeral(workspace, user)
+    assert t(lang, "measure.growth_amount", amount=amount, target=draft_growth[1:], base=example) in text
+    assert "0% su 15%" not in text and "0% of 15%" not in text
+
+
+@pytest.mark.parametrize("lang,user", USERS)
+def test_a_starting_amount_given_where_the_specific_part_was_asked_is_kept_as_the_start(
+    workspace: LocalWorkspace, lang: str, user: str,
+) -> None:
+    workspace.command("aumentare il fatturato upsell del 20% entro fine marzo" if lang == "it"
+                      else "grow upsell revenue by 20% by end of March", user=user)
+    assert t(lang, "ask.specific").split("—")[0] in dm_texts(workspace, user)[-1]
+    workspace.say("200.000 €" if lang == "it" else "€200k", user=user)  # an amount alone: where, not what
+    texts = dm_texts(workspace, user)
+    assert t(lang, "goal.base_recorded", base=fmt_amount(lang, 200_000, "EUR"), metric=t(lang, "metrics.upsell"),
+             growth="+20%", amount=fmt_amount(lang, 240_000, "EUR")) in texts[-2]
+    assert t(lang, "ask.specific").split("—")[0] in texts[-1]  # and what exactly is still asked
+    workspace.say("clienti enterprise" if lang == "it" else "enterprise accounts", user=user)
+    _finish(workspace, user, lang)
+    [goal] = _goals(workspace, user)
+    assert (goal.baseline, goal.baseline_unit, goal.subject) == (
+        200_000, "EUR", "clienti enterprise" if lang == "it" else "enterprise accounts")
+
+
+@pytest.mark.parametrize("lang,user", USERS)
+def test_a_target_in_another_currency_after_the_realism_warning_is_asked_and_keeps_the_start(
+    workspace: LocalWorkspace, lang: str, user: str,
+) -> None:
+    sentence = ("aumentare le vendite del prodotto X da 100.000 € a 1 milione di euro entro il 30 giugno" if lang == "it"
+                else "increase sales of product X from €100k to €1M by 30 June")
+    workspace.command(sentence, user=user)
+    assert t(lang, "goal.keep_or_change") in dm_texts(workspace, user)[-1]  # "That's 900% growth…"
+    workspace.say("$1.5M" if lang == "en" else "1,5 milioni di dollari", user=user)
+    asked = dm_texts(workspace, user)[-1]
+    assert t(lang, "feedback.measurable.currency_switch_from", goal_unit=currency_name(lang, "EUR"),
+                      start=fmt_amount(lang, 100_000, "EUR"), said=fmt_amount(lang, 1_500_000, "USD"),
+                      unit=currency_name(lang, "USD"), same=fmt_amount(lang, 1_500_000, "EUR")) in asked
+    workspace.say("sì" if lang == "it" else "yes", user=user)
+    measure = t(lang, "measure.increase_from", metric=t(lang, "metrics.sales"),
+                baseline_from=phrase(lang, "from", 100_000, "EUR"), target_to=phrase(lang, "to", 1_500_000, "EUR"))
+    assert t(lang, "feedback.measurable.measure_recorded", measure=measure) in dm_texts(workspace, user)[-2]
+    workspace.say("150.000 €" if lang == "it" else "€150k", user=user)  # still far: a new value in euros
+    measure = t(lang, "measure.increase_from", metric=t(lang, "metrics.sales"),
+                baseline_from=phrase(lang, "from", 100_000, "EUR"), target_to=phrase(lang, "to", 150_000, "EUR"))
+    assert t(lang, "feedback.measurable.measure_recorded", measure=measure) in dm_texts(workspace, user)[-2]
+    _finish(workspace, user, lang)
+    [goal] = _goals(workspace, user)
+    assert (goal.baseline, goal.target, goal.unit) == (100_000, 150_000, "EUR")
+
+
+@pytest.mark.parametrize("lang,user", USERS)
+def test_start_and_target_both_in_another_currency_switch_it_and_say_so(
+    workspace: LocalWorkspace, lang: str, user: str,
+) -> None:
+    workspace.command("increase sales of product X from €100k to €1M by 30 June", user=user)
+    workspace.say("da 110.000 $ a 300.000 $" if lang == "it" else "from $110k to $300k", user=user)
+    measure = t(lang, "measure.increase_from", metric=t(lang, "metrics.sales"),
+                baseline_from=phrase(lang, "from", 110_000, "USD"), target_to=phrase(lang, "to", 300_000, "USD"))
+    assert t(lang, "feedback.measurable.measure_recorded", measure=measure) in dm_texts(workspace, user)[-2]
+
+
+def reply_on_growth_from_200k(workspace: LocalWorkspace, user: str, lang: str, reply: str) -> tuple[int, Any]:
+    """+15% sales from €200,000, stored as the conversation stores it (the start in baseline, its currency beside),
+    and `reply` in its first check-in's thread: the goal's id and that check-in card."""
+    goal_id = add_goal(workspace, user, title="aumentare le vendite del prodotto X del 15% nel prossimo trimestre",
+                       target=15, unit="%", baseline=200_000, current=None, metric="sales", type_="revenue",
+                       lang=lang)
+    with workspace.deps.sessions() as session:
+        session.get(Goal, goal_id).baseline_unit = "EUR"  # type: ignore[union-attr]
+        session.commit()
+    run(workspace)
+    card = last_card(workspace, user)
+    workspace.say(reply, user=user, thread_ts=card["ts"])
+    return goal_id, card
+
+
+@pytest.mark.parametrize("lang,user,reply", [("it", "U2", "siamo a 210.000 €"), ("en", "U1", "we're at €210k")])
+def test_an_amount_on_a_growth_goal_is_read_against_its_starting_amount(
+    workspace: LocalWorkspace, lang: str, user: str, reply: str,
+) -> None:
+    goal_id, card = reply_on_growth_from_200k(workspace, user, lang, reply)
+    assert goal_of(workspace, goal_id).current == 5  # €210,000 on €200,000: +5%, as the card's measure says
+    answer = thread_answers(workspace, user, card)[-1]
+    assert t(lang, "measure.growth_amount", amount=fmt_amount(lang, 230_000, "EUR"), target="15%",
+             base=fmt_amount(lang, 200_000, "EUR")) in answer
+
+
+@pytest.mark.parametrize("lang,user,reply", [("it", "U2", "siamo a 215.000"), ("en", "U1", "we are at 215,000")])
+def test_a_bare_amount_on_a_growth_goal_is_offered_as_the_amount_it_grew_to(
+    workspace: LocalWorkspace, lang: str, user: str, reply: str,
+) -> None:
+    goal_id, card = reply_on_growth_from_200k(workspace, user, lang, reply)
+    assert goal_of(workspace, goal_id).current is None  # "215,000%" was never a reading to record unasked
+    question = thread_messages(workspace, user, card)[-1]
+    assert labels(question) == [t(lang, "checkin.ask.pick_grown_to", amount=fmt_amount(lang, 215_000, "EUR"),
+                                  value_by=phrase(lang, "by", 7.5, "%")),
+                                t(lang, "checkin.ask.pick_value", value=fmt_amount(lang, 215_000, "%"))]
+    workspace.click(question, ids.ACTION_CHECKIN_PICK, user=user, value=question["blocks"][1]["elements"][0]["value"])
+    assert goal_of(workspace, goal_id).current == 7.5

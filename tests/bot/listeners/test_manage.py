@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from bot import ids
 from bot.local.workspace import LocalWorkspace
-from prompts import fmt_date, t, unit_name
+from prompts import fmt_date, phrase, t, unit_name
 from storage.models import CheckIn, Goal, GoalRevision
 from tests.bot.conftest import NOW, all_text, dm_texts, last_bot_message
 
@@ -127,7 +127,9 @@ def test_an_edit_is_saved_with_its_revision_and_the_goal_is_marked_adjusted(work
     assert goal.adjusted_at is not None
     revisions = revisions_of(workspace, goal_id)
     assert [(r.field, r.before, r.after) for r in revisions] == [
-        ("target", "10", "12"), ("deadline", "2027-05-26", "2027-06-30")]
+        ("target", "10", "12"), ("deadline", "2027-05-26", "2027-06-30"),
+        # The title named the old target once: rewritten, and kept in the history like any change.
+        ("title", "acquire 10 new clients in the next six months", "acquire 12 new clients in the next six months")]
     assert {(r.changed_by, r.reason) for r in revisions} == {("U1", "two big deals moved into this half")}
     assert all(r.changed_at.replace(tzinfo=None) == NOW.replace(tzinfo=None) for r in revisions)
     confirmation = dm_texts(workspace, "U1")[-1]
@@ -152,7 +154,7 @@ def test_a_slow_check_still_closes_the_modal_of_an_edit_that_is_saved(workspace:
     response = submit_edit(workspace, "U1", target="12", reason="two big deals moved into this half")
     assert ack_body(response) == {}
     assert goal_of(workspace, goal_id).target == 12
-    assert len(revisions_of(workspace, goal_id)) == 1
+    assert [r.field for r in revisions_of(workspace, goal_id)] == ["target", "title"]  # saved once
 
 
 def test_a_rejected_edit_is_not_saved_by_the_work_after_the_ack(workspace: LocalWorkspace) -> None:
@@ -220,7 +222,7 @@ def test_an_impossible_target_is_refused_with_the_smart_feedback(workspace: Loca
                        target=90.0, title="keep a 90% retention rate")
     workspace.command("edit", user="U1")
     body = ack_body(submit_edit(workspace, "U1", target="120", reason="stretch"))
-    assert t("en", "feedback.achievable.retention_over_100", target="120%") in body["errors"][ids.BLOCK_EDIT_TARGET]
+    assert t("en", "feedback.achievable.retention_over_100", target_of="of 120%") in body["errors"][ids.BLOCK_EDIT_TARGET]
     assert goal_of(workspace, goal_id).target == 90
 
 
@@ -332,7 +334,7 @@ def test_done_on_an_unmet_goal_asks_and_an_override_is_kept_in_the_history(
     assert goal_of(workspace, goal_id).status == "active"
     shown = t(lang, "measure.of_count", current="0", target="12", unit=unit_name(lang, "clients", 12))
     assert t(lang, "manage.close.needs_override", id=goal_id, title="acquire 10 new clients in the next six months",
-             shown=shown) in ephemeral_texts(workspace, user)[-1]
+             shown_at=phrase(lang, "at", 0, "clients", shown)) in ephemeral_texts(workspace, user)[-1]
 
     workspace.command(f"{done} {goal_id} the customer signed a framework deal worth more", user=user)
     goal = goal_of(workspace, goal_id)

@@ -14,7 +14,7 @@ from bot import ids
 from bot.blocks.edit import HISTORY_ENTRIES
 from bot.listeners.events import edits
 from bot.local.workspace import LocalWorkspace, find_button
-from prompts import fmt_date, t, tn
+from prompts import fmt_date, phrase, t, tn
 from storage.models import CheckInReading
 from storage.repositories import readings_of_checkin
 from tests.bot.checkin_support import add_goal, checkins_of, goal_of, last_card, run, thread_answers, thread_messages
@@ -22,6 +22,11 @@ from tests.bot.conftest import all_text
 
 LANGS = {"U1": "en", "U2": "it"}
 CLIENTS = {"en": ("client", "clients"), "it": ("cliente", "clienti")}
+
+
+def at_clients(user: str, count: int) -> str:
+    """A count of clients after "at", the way the language says it: "at *7* clients", "a *7* clienti"."""
+    return phrase(LANGS[user], "at", count, "clients", clients(user, count))
 
 
 def clients(user: str, count: int) -> str:
@@ -105,7 +110,7 @@ def test_undo_restores_the_previous_reading_then_the_week_before_any(workspace: 
     [checkin] = checkins_of(workspace, goal_id)
     assert (checkin.value, checkin.status, goal_of(workspace, goal_id).current) == (7, "answered", 7)
     assert said(workspace, user, card)[-1] == t(lang, "reading.undone", amount=clients(user, 8),
-                                                          restored=clients(user, 7))
+                                                          restored_at=at_clients(user, 7))
     assert readings(workspace, goal_id) == [(7, "reply", "current"), (8, "reply", "undone")]
 
     workspace.click(echoes(workspace, user, card)[0], ids.ACTION_READING_UNDO, user=user)
@@ -113,7 +118,7 @@ def test_undo_restores_the_previous_reading_then_the_week_before_any(workspace: 
     assert (checkin.value, checkin.status, goal_of(workspace, goal_id).current) == (None, "asked", 4)
     title = goal_of(workspace, goal_id).title
     assert said(workspace, user, card)[-1] == t(lang, "reading.undone_empty", amount=clients(user, 7),
-                                                          restored=clients(user, 4), title=title)
+                                                          restored_at=at_clients(user, 4), title=title)
     assert readings(workspace, goal_id) == [(7, "reply", "undone"), (8, "reply", "undone")]
 
 
@@ -125,7 +130,7 @@ def test_an_old_undo_is_refused_calmly_and_changes_nothing(workspace: LocalWorks
     first_echo = echoes(workspace, user, card)[0]
     reply(workspace, user, card, "9")
     workspace.click(first_echo, ids.ACTION_READING_UNDO, user=user)
-    refusal = t(lang, "reading.not_current", amount=clients(user, 7), current=clients(user, 9))
+    refusal = t(lang, "reading.not_current", amount=clients(user, 7), current_at=at_clients(user, 9))
     assert said(workspace, user, card)[-1] == refusal
     assert goal_of(workspace, goal_id).current == 9
     assert readings(workspace, goal_id) == [(7, "reply", "superseded"), (9, "reply", "current")]
@@ -134,7 +139,7 @@ def test_an_old_undo_is_refused_calmly_and_changes_nothing(workspace: LocalWorks
     workspace.click(latest, ids.ACTION_READING_UNDO, user=user)
     workspace.click(latest, ids.ACTION_READING_UNDO, user=user)
     assert said(workspace, user, card)[-1] == t(lang, "reading.not_current", amount=clients(user, 9),
-                                                          current=clients(user, 7))
+                                                          current_at=at_clients(user, 7))
     assert goal_of(workspace, goal_id).current == 7
 
 
@@ -219,7 +224,7 @@ def test_correcting_a_reading_replaced_while_the_modal_was_open_changes_nothing(
     response = correct(workspace, modal, "9", "U1")
     assert response.status == 200 and not response.body
     assert said(workspace, "U1", card)[-1] == t("en", "reading.not_current", amount=clients("U1", 7),
-                                                current=clients("U1", 8))
+                                                current_at=at_clients("U1", 8))
     assert goal_of(workspace, goal_id).current == 8
 
 
@@ -277,7 +282,7 @@ def test_an_edit_goalbot_cannot_read_keeps_the_value_and_asks(workspace: LocalWo
     workspace.edit(ts, "hoping for 9 by friday", user="U1")
     assert goal_of(workspace, goal_id).current == 7
     answers = said(workspace, "U1", card)
-    assert answers[1] == t("en", "reading.edit_unclear", current=clients("U1", 7))
+    assert answers[1] == t("en", "reading.edit_unclear", current_at=at_clients("U1", 7))
     assert t("en", "checkin.ask.hedged", title=goal_of(workspace, goal_id).title) in answers[2]
 
 
@@ -305,7 +310,7 @@ def test_a_deleted_reply_withdraws_its_reading_once_and_the_thread_says_so(
     [checkin] = checkins_of(workspace, goal_id)
     assert (checkin.value, goal_of(workspace, goal_id).current) == (6, 6)
     answers = said(workspace, user, card)
-    assert answers.count(t(lang, "reading.withdrawn", amount=clients(user, 8), restored=clients(user, 6))) == 1
+    assert answers.count(t(lang, "reading.withdrawn", amount=clients(user, 8), restored_at=at_clients(user, 6))) == 1
     assert readings(workspace, goal_id) == [(6, "reply", "current"), (8, "reply", "withdrawn")]
 
 
@@ -317,7 +322,7 @@ def test_deleting_the_only_reply_leaves_the_week_without_a_value(workspace: Loca
     assert (checkin.value, checkin.status, goal_of(workspace, goal_id).current) == (None, "asked", 4)
     title = goal_of(workspace, goal_id).title
     assert said(workspace, "U1", card)[-1] == t("en", "reading.withdrawn_empty", amount=clients("U1", 7),
-                                                          restored=clients("U1", 4), title=title)
+                                                          restored_at=at_clients("U1", 4), title=title)
 
 
 def test_deleting_a_replaced_reply_changes_nothing_and_undo_never_brings_it_back(workspace: LocalWorkspace) -> None:

@@ -343,7 +343,7 @@ def test_comment_on_a_reports_line_of_the_week_lands_in_their_check_in_thread(te
     team.command("team add <@U1|anna> <@U2|marco>", user=manager)
     first = save_goal(team, "U2", "acquisire 10 nuovi clienti nei prossimi sei mesi", IT_ANSWERS)
     second = save_goal(team, "U2", "aumentare le vendite del prodotto X del 15% nel prossimo trimestre",
-                       ("8 - due demo a settimana", "crescere nel mid-market", "sì"))
+                       ("200.000 €", "8 - due demo a settimana", "crescere nel mid-market", "sì"))  # +15% from…
     team.command("checkin", user="U2")
     cards = [m for m in team.fake.dm_messages("U2") if m.get("user") == team.fake.bot_user_id][-2:]
     team.command("team week", user=manager)
