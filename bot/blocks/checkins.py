@@ -13,10 +13,9 @@ from slack_sdk.models.blocks import (
     PlainTextInputElement,
     PlainTextObject,
 )
-from slack_sdk.models.views import View
 
 from bot import ids
-from bot.blocks.common import Message, actions, button, clip, context, escape, section
+from bot.blocks.common import Message, actions, button, clip, context, escape, modal, section
 from bot.blocks.readings import echo_line, reading_buttons
 from bot.blocks.standing import (
     expected_text,
@@ -156,13 +155,9 @@ def fmt_unit(lang: str, unit: str | None) -> str:
 def update_modal(lang: str, goal: Any, metadata: dict[str, Any]) -> dict[str, Any]:
     """The Update progress modal: the new value and an optional note."""
     current = goal.current if goal.current is not None else goal.baseline
-    view = View(
-        type="modal",
-        callback_id=ids.VIEW_CHECKIN,
-        title=PlainTextObject(text=clip(t(lang, "checkin.modal.title"), 24)),
-        submit=PlainTextObject(text=clip(t(lang, "checkin.modal.submit"), 24)),
-        close=PlainTextObject(text=clip(t(lang, "checkin.modal.close"), 24)),
-        private_metadata=json.dumps(metadata),
+    return modal(
+        ids.VIEW_CHECKIN, title=t(lang, "checkin.modal.title"), submit=t(lang, "checkin.modal.submit"),
+        close=t(lang, "checkin.modal.close"), metadata=json.dumps(metadata),
         blocks=[
             section(t(lang, "checkin.modal.goal", title=title_of(goal, lang), current=fmt_amount(lang, current, goal.unit),
                       target=fmt_amount(lang, goal.target, goal.unit))),
@@ -186,7 +181,6 @@ def update_modal(lang: str, goal: Any, metadata: dict[str, Any]) -> dict[str, An
             ),
         ],
     )
-    return view.to_dict()
 
 
 def chosen_blocks(original: Sequence[dict[str, Any]], label: str) -> list[dict[str, Any]]:

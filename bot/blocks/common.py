@@ -14,6 +14,7 @@ from slack_sdk.models.blocks import (
     MarkdownTextObject,
     SectionBlock,
 )
+from slack_sdk.models.views import View
 
 SECTION_LIMIT = 3000
 MAX_BLOCKS = 50
@@ -46,6 +47,13 @@ class Message:
             data["blocks"] = [block if isinstance(block, dict) else block.to_dict()
                               for block in self.blocks[:MAX_BLOCKS]]
         return data
+
+
+def modal(callback_id: str, *, title: str, submit: str, close: str, metadata: str,
+          blocks: Sequence[Block]) -> dict[str, Any]:
+    """A modal view as views.open takes it: title, submit and close within Slack's 24 characters."""
+    return View(type="modal", callback_id=callback_id, title=clip(title, 24), submit=clip(submit, 24),
+                close=clip(close, 24), private_metadata=metadata, blocks=list(blocks)).to_dict()
 
 
 def section(text: str) -> SectionBlock:

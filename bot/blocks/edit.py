@@ -16,10 +16,9 @@ from slack_sdk.models.blocks import (
     PlainTextObject,
     StaticSelectElement,
 )
-from slack_sdk.models.views import View
 
 from bot import ids
-from bot.blocks.common import Message, actions, button, clip, context, escape, section
+from bot.blocks.common import Message, actions, button, clip, context, escape, modal, section
 from bot.blocks.goals import describe_measure, goal_line
 from bot.blocks.readings import amount_text
 from bot.blocks.standing import forecast_line, measure_text, standing_of, status_label, title_is_original
@@ -125,12 +124,8 @@ def edit_modal(
     metadata = json.dumps({"goal_id": goal.id, "initial": initial, "fields": list(fields),
                            "accepted": list(accepted), "kind": kind, "card": list(card) if card else None},
                           ensure_ascii=False)
-    view = View(
-        type="modal", callback_id=ids.VIEW_EDIT_GOAL, private_metadata=metadata[:3000],
-        title=clip(t(lang, f"manage.edit.title_{kind}"), 24), submit=clip(t(lang, "manage.edit.submit"), 24),
-        close=clip(t(lang, "manage.edit.close"), 24), blocks=blocks,
-    )
-    return view.to_dict()
+    return modal(ids.VIEW_EDIT_GOAL, title=t(lang, f"manage.edit.title_{kind}"), submit=t(lang, "manage.edit.submit"),
+                 close=t(lang, "manage.edit.close"), metadata=metadata[:3000], blocks=blocks)
 
 
 def read_metadata(view: dict[str, Any]) -> dict[str, Any]:

@@ -7,10 +7,9 @@ import json
 from typing import Any
 
 from slack_sdk.models.blocks import ActionsBlock, InputBlock, PlainTextInputElement, PlainTextObject
-from slack_sdk.models.views import View
 
 from bot import ids
-from bot.blocks.common import Message, actions, button, clip, section, text_message
+from bot.blocks.common import Message, actions, button, modal, section, text_message
 from prompts import fmt_amount, fmt_number, phrase, t, unit_name
 
 _SYMBOLS = ("%", "EUR", "USD", "GBP", "CHF")
@@ -52,13 +51,9 @@ def reading_buttons(lang: str, reading_id: int) -> ActionsBlock:
 
 def correct_modal(lang: str, *, title: str, value: float, unit: str | None, metadata: dict[str, Any]) -> dict[str, Any]:
     """The Correct modal: the reading as recorded and a field for the right value."""
-    view = View(
-        type="modal",
-        callback_id=ids.VIEW_READING_CORRECT,
-        title=PlainTextObject(text=clip(t(lang, "reading.modal.title"), 24)),
-        submit=PlainTextObject(text=clip(t(lang, "reading.modal.submit"), 24)),
-        close=PlainTextObject(text=clip(t(lang, "reading.modal.close"), 24)),
-        private_metadata=json.dumps(metadata),
+    return modal(
+        ids.VIEW_READING_CORRECT, title=t(lang, "reading.modal.title"), submit=t(lang, "reading.modal.submit"),
+        close=t(lang, "reading.modal.close"), metadata=json.dumps(metadata),
         blocks=[
             section(t(lang, "reading.modal.intro", title=title, amount=amount_text(lang, value, unit))),
             InputBlock(
@@ -72,7 +67,6 @@ def correct_modal(lang: str, *, title: str, value: float, unit: str | None, meta
             ),
         ],
     )
-    return view.to_dict()
 
 
 def taken_back_message(lang: str, key: str, *, title: str, unit: str | None, value: float,

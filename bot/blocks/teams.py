@@ -17,10 +17,9 @@ from slack_sdk.models.blocks import (
     PlainTextObject,
     StaticSelectElement,
 )
-from slack_sdk.models.views import View
 
 from bot import ids
-from bot.blocks.common import Message, actions, button, clip, context, escape, section
+from bot.blocks.common import Message, actions, button, clip, context, escape, modal, section
 from bot.blocks.goals import goal_line
 from bot.blocks.objectives import rollup_line
 from bot.rules.mentions import NameMatch
@@ -182,10 +181,8 @@ def comment_modal(lang: str, target: CommentTarget) -> dict[str, Any]:
         block_id=ids.BLOCK_COMMENT_TEXT, label=t(lang, "comment.text_label"),
         hint=PlainTextObject(text=clip(t(lang, "comment.text_hint"), 150)),
         element=PlainTextInputElement(action_id=ids.INPUT_COMMENT_TEXT, multiline=True, max_length=MAX_COMMENT)))
-    view = View(type="modal", callback_id=ids.VIEW_COMMENT, title=clip(t(lang, "comment.modal_title"), 24),
-                submit=clip(t(lang, "comment.modal_submit"), 24), close=clip(t(lang, "comment.modal_close"), 24),
-                private_metadata=json.dumps(metadata), blocks=fields)
-    return view.to_dict()
+    return modal(ids.VIEW_COMMENT, title=t(lang, "comment.modal_title"), submit=t(lang, "comment.modal_submit"),
+                 close=t(lang, "comment.modal_close"), metadata=json.dumps(metadata), blocks=fields)
 
 
 def comment_in_thread(lang: str, author: str, text: str) -> Message:
