@@ -15,6 +15,7 @@ from typing import Any
 
 from bot.rules.goals import read_measure
 from bot.rules.progress import ADDITIVE_UNITS
+from bot.rules.statuses import GoalStatus
 
 __all__ = [
     "AlignedGoal", "ObjectiveDraft", "ObjectiveFacts", "Rollup", "gain", "is_measured", "pick_objective", "read_objective", "rollup",
@@ -23,7 +24,7 @@ __all__ = [
 
 ON_TRACK = frozenset({"on_track", "achieved"})
 # A dropped goal no longer serves the objective; a missed one still counted, honestly, as not on track.
-COUNTED_STATES = frozenset({"active", "achieved", "done", "missed"})
+COUNTED_STATES = frozenset({GoalStatus.ACTIVE, GoalStatus.ACHIEVED, GoalStatus.DONE, GoalStatus.MISSED})
 
 
 @dataclass(frozen=True)

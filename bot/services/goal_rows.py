@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from bot.rules.digest_math import DigestGoal, LastCheckIn, week_monday
 from bot.rules.progress import GoalNumbers, Kind, kind_of, standing
-from bot.rules.statuses import GoalStatus
+from bot.rules.statuses import CheckInStatus, GoalStatus
 
 DIGEST_COLUMNS = 25  # the columns row_goal reads; aligned_rows adds the objective and the visibility after them
 
@@ -61,9 +61,9 @@ def row_goal(row: Any, zone: ZoneInfo, *, today: date, weeks: dict[str, date] | 
         last = LastCheckIn(week_start=last_week, on=_local_date(last_answered_at, zone) or last_week,
                            value=last_value, mood=last_mood, note=last_note if notes else None,
                            blocker=last_blocker)
-    week_start = week_monday(today)
+    answered_this_week = last is not None and last.week_start >= week_monday(today)
     return DigestGoal(id=goal_id, owner=owner, title=title, adjusted=adjusted_at is not None,
                       standing=standing(numbers, today), last=last,
-                      checked_in=this_week == "answered" or (last is not None and last.week_start >= week_start),
-                      skipped=this_week == "skipped", closed_on=_local_date(closed_at, zone),
-                      asked=this_week is not None or (last is not None and last.week_start >= week_start))
+                      checked_in=this_week == CheckInStatus.ANSWERED or answered_this_week,
+                      skipped=this_week == CheckInStatus.SKIPPED, closed_on=_local_date(closed_at, zone),
+                      asked=this_week is not None or answered_this_week)
