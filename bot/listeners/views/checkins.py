@@ -16,9 +16,9 @@ from slack_sdk import WebClient
 
 from bot import ids
 from bot.context import RequestContext
-from bot.deps import Deps, submission_key
+from bot.deps import Deps
 from bot.listeners.support import lazy_listener, reply
-from bot.listeners.views.fields import field_check, field_value, metadata_of
+from bot.listeners.views.fields import accepted_by_ack, field_check, field_value, metadata_of
 from bot.rules.limits import row_id
 from bot.services import checkin_buttons as service
 
@@ -56,10 +56,8 @@ def validate_submission(deps: Deps) -> Callable[..., None]:
 def record_submission(deps: Deps) -> Callable[..., None]:
     """The lazy half: record the value and note, and answer in the check-in's thread."""
 
-    @lazy_listener(deps)
+    @lazy_listener(deps, accept=accepted_by_ack(deps))
     def checkin_modal(ctx: RequestContext, body: dict[str, Any], client: WebClient, respond: Respond | None) -> None:
-        if deps.verdicts.wait(submission_key(body)) is False:
-            return  # the modal stayed open with the ack's error
         submission = submission_of(body)
         answer = service.submit_modal(deps, ctx, submission.checkin_id, value=submission.value,
                                       note=submission.note, channel=submission.channel,

@@ -32,6 +32,14 @@ def field_value(body: dict[str, Any], block_id: str, action_id: str) -> str | No
     return None if value is None else str(value)
 
 
+def accepted_by_ack(deps: Deps) -> Callable[[dict[str, Any]], bool]:
+    """The lazy half's `accept`: go on unless the ack kept the modal open (errors or warnings shown there).
+
+    Waits for the ack's verdict before the person's turn is taken (AckVerdicts says why it must wait at all).
+    """
+    return lambda body: deps.verdicts.wait(submission_key(body)) is not False
+
+
 def field_check(deps: Deps, block_id: str,
                 check: Callable[[RequestContext, dict[str, Any]], str | None]) -> Callable[..., None]:
     """The ack half of a modal: keep it open with `check`'s localized error under the field `block_id`."""

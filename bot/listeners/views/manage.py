@@ -15,6 +15,7 @@ from bot.blocks.common import section
 from bot.context import RequestContext, caller_of
 from bot.deps import Deps, submission_key
 from bot.listeners.support import lazy_listener, reply
+from bot.listeners.views.fields import accepted_by_ack
 from bot.services import goal_actions
 from bot.services.home import refresh_home
 from bot.services.profiles import stored_context
@@ -53,10 +54,8 @@ def validate_edit(deps: Deps) -> Callable[..., None]:
 def save_edit(deps: Deps) -> Callable[..., None]:
     """The lazy half: save the change with its revisions, confirm in the DM, refresh the Home."""
 
-    @lazy_listener(deps)
+    @lazy_listener(deps, accept=accepted_by_ack(deps))
     def edit_modal(ctx: RequestContext, body: dict[str, Any], client: WebClient, respond: Respond | None) -> None:
-        if deps.verdicts.wait(submission_key(body)) is False:
-            return  # the modal stayed open with the ack's errors or warnings
         view = body.get("view") or {}
         saved = goal_actions.save_edit_form(deps, ctx, view)
         if saved is None:

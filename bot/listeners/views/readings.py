@@ -11,9 +11,9 @@ from slack_sdk import WebClient
 
 from bot import ids
 from bot.context import RequestContext
-from bot.deps import Deps, submission_key
+from bot.deps import Deps
 from bot.listeners.support import lazy_listener, reply
-from bot.listeners.views.fields import field_check, field_value, metadata_of
+from bot.listeners.views.fields import accepted_by_ack, field_check, field_value, metadata_of
 from bot.rules.limits import row_id
 from bot.services import checkin_readings as service
 
@@ -49,11 +49,9 @@ def validate_correction(deps: Deps) -> Callable[..., None]:
 def register(app: App, deps: Deps) -> None:
     """Bind the Correct modal."""
 
-    @lazy_listener(deps)
+    @lazy_listener(deps, accept=accepted_by_ack(deps))
     def record_correction(ctx: RequestContext, body: dict[str, Any], client: WebClient,
                           respond: Respond | None) -> None:
-        if deps.verdicts.wait(submission_key(body)) is False:
-            return  # the modal stayed open with the ack's error
         correction = correction_of(body)
         answer = service.submit_correction(deps, ctx, correction.reading_id, correction.value,
                                            channel=correction.channel,
