@@ -259,6 +259,19 @@ def test_more_is_never_a_specific_answer(workspace: LocalWorkspace, lang: str, u
     assert t(lang, "ask.specific", example=t(lang, "examples.specific.other")) in asked_again
 
 
+@pytest.mark.parametrize("lang,user,answer", [("en", "U1", "yes"), ("it", "U2", "sì")])
+def test_yes_is_never_the_reason_a_goal_matters(workspace: LocalWorkspace, lang: str, user: str,
+                                                answer: str) -> None:
+    workspace.command("win 10 new clients in healthcare by end of june" if lang == "en"
+                      else "acquisire 10 nuovi clienti nella sanità entro giugno", user=user)
+    workspace.say("8 - strong pipeline" if lang == "en" else "8 - pipeline solida", user=user)
+    workspace.say(answer, user=user)
+    refused, asked_again = dm_texts(workspace, user)[-2:]
+    assert t(lang, "feedback.relevant.not_an_objective") in refused
+    assert t(lang, "goal.keep_or_change") not in refused + asked_again
+    assert asked_again.startswith(t(lang, "ask.relevant", example="").split("_")[0].rstrip())
+
+
 @pytest.mark.parametrize("lang,user", USERS)
 def test_counts_read_naturally(workspace: LocalWorkspace, lang: str, user: str) -> None:
     add_goal(workspace, user, current=0, lang=lang)
