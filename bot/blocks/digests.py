@@ -51,6 +51,7 @@ class DigestView:
     at_risk: list[DigestGoal] = field(default_factory=list)
     blockers: list[DigestGoal] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
+    asked: bool = False  # a check-in went out this week for an active goal: only then can everyone have answered
     names: dict[str, str] = field(default_factory=dict)  # display names: a weekly digest should not ping everyone
     objectives: list[Rollup] = field(default_factory=list)  # the objectives this digest's goals serve, from them
 
@@ -278,7 +279,7 @@ def _headline(view: DigestView, fmt: Formats) -> list[Block]:
         if len(view.missing) > MISSING_LIMIT:
             names += " " + fmt.tn("digest.and_more", len(view.missing) - MISSING_LIMIT)
         blocks.append(context(fmt.t("digest.missing", people=names)))
-    elif view.people:
+    elif view.asked:
         blocks.append(context(fmt.t("digest.everyone_checked_in")))
     return blocks
 

@@ -78,3 +78,27 @@ def test_user_text_cannot_ping_or_link() -> None:
     assert "<!channel>" not in text and "<!here>" not in text and "<https://evil" not in text
     assert "<@U999>" not in text
     assert "&lt;!channel&gt; win &lt;https://evil.example|click&gt; &amp; more" in text
+
+
+@pytest.mark.parametrize("lang", ["en", "it"])
+@pytest.mark.parametrize(("asked", "checked_in", "says"), [
+    (False, False, None),  # no check-in went out yet this week: neither "everyone" nor "missing"
+    (True, True, "digest.everyone_checked_in"),
+    (True, False, "digest.missing"),
+])
+def test_everyone_checked_in_only_after_a_check_in_was_asked(lang: str, asked: bool, checked_in: bool,
+                                                             says: str | None) -> None:
+    from bot.services.digests import digest_view
+    from prompts import t
+
+    item = DigestGoal(id=1, owner="U001", title="Grow", adjusted=False, last=None, checked_in=checked_in,
+                      skipped=False, asked=asked,
+                      standing=standing(GoalNumbers(kind=Kind.REACH, target=10.0, baseline=0.0, current=4.0,
+                                                    start=date(2026, 10, 1), deadline=date(2027, 3, 31),
+                                                    unit="clients"), TODAY))
+    view = digest_view([item], lang=lang, week_start=WEEK, today=TODAY)
+    shown = str([m.payload() for m in digest_messages(view)])
+    everyone, missing = t(lang, "digest.everyone_checked_in"), t(lang, "digest.missing", people="").split("{")[0]
+    assert (everyone in shown) == (says == "digest.everyone_checked_in")
+    assert (missing.strip() in shown) == (says == "digest.missing")
+
