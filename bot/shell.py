@@ -8,6 +8,7 @@ import queue
 import re
 import sys
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -98,6 +99,8 @@ class Shown:
 
 class Shell:
     """Reads lines, turns them into what a person does in Slack, prints what the bot posts."""
+
+    PROGRESS_EVERY = 2.0  # seconds between two "still sending" lines while a job runs
 
     def __init__(self, workspace: LocalWorkspace, user_id: str, out: TextIO, *, clock: ShellClock,
                  state_file: Path | None = None) -> None:
@@ -556,14 +559,21 @@ class Shell:
             return
         what = ", ".join(f"{count} {JOB_NOUNS.get(name, name)}" for name, count in planned.items())
         self.note(f"{self._when(self.clock())}: goalbot sends {what}" if at_stop else f"goalbot sends {what}")
-        summary = self._with_progress(lambda: run_job(self.ws.deps, client, OUTBOX_JOB, now=self.clock()))
+        summary = self._with_progress(lambda: run_job(self.ws.deps, client, OUTBOX_JOB, now=self.clock()),
+                                      expected=sum(planned.values()))
         if summary.get("pending") or summary.get("failed"):
             self.note(f"{summary['pending']} message(s) still waiting in the outbox, {summary['failed']} refused.")
 
-    def _with_progress(self, work: Callable[[], dict[str, Any]]) -> dict[str, Any]:
-        """Run a job on a thread, printing the messages it posts as they arrive (Slack paces posts per channel)."""
+    def _with_progress(self, work: Callable[[], dict[str, Any]], expected: int = 0) -> dict[str, Any]:
+        """Run a job on a thread, printing the messages it posts as they arrive (Slack paces posts per channel),
+        and every PROGRESS_EVERY seconds how many went out so far."""
         result: dict[str, Any] = {}
         failure: list[BaseException] = []
+        posted = [0]
+
+        def count(kind: str, payload: dict[str, Any]) -> None:
+            if kind == "message" and payload.get("user") == self.fake.bot_user_id and not payload.get("subtype"):
+                posted[0] += 1
 
         def target() -> None:
             try:
@@ -571,11 +581,21 @@ class Shell:
             except BaseException as error:  # noqa: BLE001 - re-raised on the shell's thread
                 failure.append(error)
 
+        unsubscribe = self.fake.subscribe(count)
         worker = threading.Thread(target=target, name="shell-job", daemon=True)
-        worker.start()
-        while worker.is_alive():
-            worker.join(timeout=0.2)
-            self.flush(wait=False)
+        try:
+            worker.start()
+            said_at = time.monotonic()
+            while worker.is_alive():
+                worker.join(timeout=0.2)
+                self.flush(wait=False)
+                if time.monotonic() - said_at >= self.PROGRESS_EVERY:
+                    # Other people's DMs are not printed here: without this line a long job looks like a hang.
+                    of = f" of {expected}" if expected else ""
+                    self.note(f"… still sending: {posted[0]}{of} message(s) posted so far")
+                    said_at = time.monotonic()
+        finally:
+            unsubscribe()
         if failure:
             raise failure[0]
         self.flush()

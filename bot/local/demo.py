@@ -22,6 +22,7 @@ from bot.services.checkins import Origin, record_value
 from bot.settings import Settings
 from storage.models import CheckIn, Goal, UserPref
 from storage.repositories import save_digest_subscription
+from storage.teams import set_manager
 
 TEAM_ID = "T0001"
 WEEKS = 12
@@ -126,6 +127,9 @@ def seed(workspace: LocalWorkspace, now: datetime) -> None:
         for person in TEAM:
             session.add(UserPref(team_id=TEAM_ID, user_id=person.user_id, lang=person.lang, slack_locale=None,
                                  tz=person.tz, display_name=person.name, profile_fetched_at=now))
+        for person in TEAM[1:]:
+            # Laura is the account executives' manager in goalbot, as `/goal team add` would make her.
+            set_manager(session, TEAM_ID, person.user_id, MANAGER.user_id, by=MANAGER.user_id, now=now)
         for spec in GOALS:
             _write_goal(session, spec, people[spec.owner], now)
         save_digest_subscription(session, team_id=TEAM_ID, channel_id=sales["id"], weekday=4, hhmm="16:00",

@@ -11,6 +11,7 @@ import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -62,6 +63,7 @@ def saturday_morning_in_rome() -> str:
 def test_a_conversation_in_english(tmp_path: Path) -> None:
     out = shell(
         tmp_path,
+        "/goal increase sales",  # README's vague goal; the next /goal starts over
         "/goal win 10 new clients in the next six months",
         "3",  # a confidence of 3, not a button: the question asks for a number
         "8 - two demos a week and referrals",
@@ -74,6 +76,10 @@ def test_a_conversation_in_english(tmp_path: Path) -> None:
         ":help",
         ":nonsense",
     )
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    vague = readme.split("A vague goal gets an example", 1)[1].split("```text\n", 1)[1].split("```", 1)[0]
+    assert vague.startswith("you> /goal increase sales\n")
+    assert after(out, "/goal increase sales") + "\n" == vague.split("\n", 1)[1]  # the README prints what the shell does
     assert said("en", "goal.understood") in out
     assert said("en", "feedback.achievable.confidence_low", confidence=3) in after(out, "3")
     assert "(no choice" not in out and "LookupError" not in out
@@ -118,6 +124,12 @@ def test_three_weeks_of_check_ins_answered_in_the_thread_and_in_the_modal(tmp_pa
         "yes",
         ":time +1w",
         ":home",
+        ":press home 3",  # the App Home's Edit: a modal with goalbot's own validation
+        ":time +1w",  # typed while the form is open: not an answer, the form stays
+        "lots", "", "", "", "", "two more pilots coming",
+        "yes",
+        "12",
+        "yes",
     )
     first_week = after(out, ":time monday 09:00")
     assert "goalbot sends 1 check-in message(s)" in first_week and "[m2]" in first_week
@@ -128,13 +140,23 @@ def test_three_weeks_of_check_ins_answered_in_the_thread_and_in_the_modal(tmp_pa
     assert "reminder(s)" not in after(out, ":time +1w")  # answered: no nudge
     modal = after(out, ":press m4 1")
     assert readable(t("en", "checkin.modal.value_label")) in modal and "┌─ " in modal
-    recorded = after(out, "yes", last=True)
+    recorded = after(out.split("> two pilots signed\n", 1)[1], "yes")
     assert "goalbot (in thread m4)" in recorded
     assert said("en", "checkin.recorded.value", amount="*5* clients", change="+2") in recorded
     assert out.count("Weekly check-in") == 3
     home = after(out, ":home")
     assert said("en", "measure.of_count", current="5", target="10", unit="clients") in home
     assert "two pilots signed" in home
+    form = after(out, ":press home 3")
+    assert f"┌─ {t('en', 'manage.edit.title_edit')}" in form
+    assert f"{t('en', 'manage.edit.target_label')} — {t('en', 'manage.edit.target_hint')}" in form  # label, hint
+    assert f"  {t('en', 'manage.edit.target_label')} (now: 10):" in form  # the current value
+    assert "is open: answer it" in after(out, ":time +1w", last=True)
+    refused = out.split("> lots\n", 1)[1]
+    assert "✗ " + t("en", "manage.edit.target_label") + ": " + said(
+        "en", "manage.edit.number_unreadable", text="lots") in refused  # the error on its field
+    assert said("en", "manage.edit.saved", id=1, title="win 12 new clients in the next six months",
+                changes="X", reason="two more pilots coming").split("X")[0].rstrip() in after(out, "yes", last=True)
 
 
 # (language, the person, the goal, three replies, the words of the readings as the thread answers them)
@@ -271,13 +293,17 @@ def test_a_manager_and_two_reps_one_italian(tmp_path: Path) -> None:
 
 
 def test_a_restarted_shell_continues_the_conversation(tmp_path: Path) -> None:
-    first = shell(tmp_path, "/goal acquire 10 new clients in the next six months", "8 - referrals")
+    manager = ("--user", "U0MANAGER")
+    first = shell(tmp_path, "/goal acquire 10 new clients in the next six months", "8 - referrals", args=manager)
     assert "Relevant" in first.splitlines()[-2] + first.splitlines()[-1]
-    second = shell(tmp_path, "expand into the healthcare market", "1")
+    # Event ids and message ts are new in the second process: none is dropped as a duplicate of the first's.
+    second = shell(tmp_path, "expand into the healthcare market", "1", ":home", args=manager)
     assert "where you left off" in second
+    assert "manager> expand into the healthcare market" in second
     assert "Your SMART goal" in after(second, "expand into the healthcare market")
     assert said("en", "goal.saved", title="acquire 10 new clients in the next six months",
                 date="X").split("X")[0] in after(second, "1")
+    assert "#1 acquire 10 new clients in the next six months" in after(second, ":home")
 
 
 @pytest.mark.parametrize("line", ["/goal list", "hello"])
@@ -307,3 +333,37 @@ def test_a_crash_is_reported_as_goalbot_would_and_the_prompt_returns(tmp_path: P
         ws.close()
     assert f"goalbot:\n  {t('en', 'errors.internal')}" in out.getvalue()
     assert "@you (U0LOCAL)" in out.getvalue()
+
+
+def test_a_long_job_says_how_far_it_got_while_it_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Messages to other people are not printed here: a job busy with them says how many it posted so far."""
+    import io
+    import time
+
+    from bot.jobs.registry import PLANNERS
+    from bot.local.timetravel import ShellClock
+    from bot.local.workspace import LocalWorkspace
+    from bot.shell import Shell
+    from slackfake import dm_channel_id
+    from tests.bot.conftest import make_settings
+
+    def slow(deps: object, client: Any, now: datetime) -> int:
+        for _ in range(3):
+            client.chat_postMessage(channel=dm_channel_id("U0OTHER"), text="your weekly check-in")
+            time.sleep(0.3)
+        return 3
+
+    monkeypatch.setitem(PLANNERS, "slow", slow)
+    monkeypatch.setattr(Shell, "PROGRESS_EVERY", 0.2)
+    ws = LocalWorkspace(make_settings(f"sqlite:///{tmp_path / 'goalbot.db'}"), clock=ShellClock())
+    try:
+        ws.add_user("U0LOCAL", name="you")
+        ws.add_user("U0OTHER", name="other")
+        out = io.StringIO()
+        Shell(ws, "U0LOCAL", out, clock=ShellClock()).handle(":jobs slow")
+    finally:
+        ws.close()
+    printed = out.getvalue()
+    assert "(… still sending: 1 message(s) posted so far)" in printed or "(… still sending: 2 message(s)" in printed
+    assert "your weekly check-in" not in printed  # someone else's DM
+    assert "(job slow: planned 3" in printed
