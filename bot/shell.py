@@ -119,7 +119,7 @@ class Shell:
         self.last_thread: Shown | None = None
         self.form: Form | None = None
         self.show_home = False
-        self.files: list[Path] = []
+        self.files: dict[str, Path] = {}  # file id -> where it was saved, kept across runs
         self.seen: set[tuple[str, str]] = set()
         self.noticed: set[str] = set()  # channels already pointed out during the current command
         workspace.fake.subscribe(lambda kind, payload: self.events.put((kind, payload)))
@@ -491,7 +491,7 @@ class Shell:
     def _files(self, arg: str) -> None:
         if not self.files:
             self.note("goalbot has not sent you any file yet (try /goal export).")
-        for path in self.files:
+        for path in self.files.values():
             print(f"  {path}", file=self.out)
 
     # ------------------------------------------------------------------ time and jobs
@@ -725,8 +725,11 @@ class Shell:
 
     def _save_file(self, summary: dict[str, Any]) -> str:
         record = next((f for f in self.fake.files() if f["id"] == summary.get("id")), None)
+        title = summary.get("title") or summary.get("name")
         if record is None or record.get("content") is None:
-            return f"📎 {summary.get('title') or summary.get('name')} (not received)"
+            # Shown again after a restart: the bytes were saved then, the workspace file keeps no copy.
+            earlier = self.files.get(str(summary.get("id")))
+            return f"📎 {title} — saved to {earlier}" if earlier else f"📎 {title} (not received)"
         FILES_DIR.mkdir(exist_ok=True)
         name = Path(str(record["name"])).name or record["id"]
         path = FILES_DIR / name
@@ -735,8 +738,7 @@ class Shell:
             counter += 1
             path = FILES_DIR / f"{Path(name).stem}-{counter}{Path(name).suffix}"
         path.write_bytes(record["content"])
-        if path not in self.files:
-            self.files.append(path)
+        self.files[str(record["id"])] = path
         return f"📎 {record.get('title') or name} — saved to {path}"
 
     def _visible(self, message: dict[str, Any]) -> str:
@@ -786,7 +788,8 @@ class Shell:
             return
         labels = [[kind, channel, ts, label] for (kind, channel, ts), label in self.label_of.items()]
         ShellState(offset=self.clock.offset, user=self.me, place=self.place, labels=labels,
-                   workspace=self.fake.snapshot()).save(self.state_file)
+                   workspace=self.fake.snapshot(), files={k: str(v) for k, v in self.files.items()}
+                   ).save(self.state_file)
 
     def resume(self, labels: list[list[Any]]) -> None:
         """Show where the person was: the last messages of the place they were in, with the labels they had."""
@@ -798,7 +801,9 @@ class Shell:
             self.note("where you left off:")
             for message in messages[-2:]:
                 self.show_message(message)
-        self.seen.update((str(m["channel"]), str(m["ts"])) for m in self.fake.messages())
+        # Only this place counts as read: entering another (:dm, :as, :channel) shows its latest messages, as
+        # opening a conversation in Slack shows its history.
+        self.seen.update((str(m["channel"]), str(m["ts"])) for m in self.fake.messages(self.place))
 
 
 def _quoted(text: str, limit: int = 60) -> str:
@@ -827,6 +832,7 @@ def run_shell(settings: Settings, *, user_id: str = "U0LOCAL", stdin: TextIO = s
     try:
         me = _resolve_user(workspace, user_id, state.user)
         shell = Shell(workspace, me, stdout, clock=clock, state_file=path)
+        shell.files = {k: Path(v) for k, v in state.files.items()}
         if state.place and (state.place.startswith("D") is False or state.place == dm_channel_id(me)):
             shell.place = state.place
         print(BANNER, file=stdout)

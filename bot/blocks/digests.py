@@ -278,7 +278,8 @@ def _headline(view: DigestView, fmt: Formats) -> list[Block]:
         if len(view.missing) > MISSING_LIMIT:
             names += " " + fmt.tn("digest.and_more", len(view.missing) - MISSING_LIMIT)
         blocks.append(context(fmt.t("digest.missing", people=names)))
-    elif view.people:
+    elif any(g.checked_in or g.skipped for g in view.goals):
+        # Nobody missing is news only once someone answered: before the week's check-ins go out, nobody has.
         blocks.append(context(fmt.t("digest.everyone_checked_in")))
     return blocks
 

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from bot.clock import Clock
+from bot.jobs.runner import run_job
 from bot.local.state import ShellState, state_path
 from bot.local.workspace import LocalWorkspace
 from bot.rules.schedule import week_start
@@ -179,6 +180,9 @@ def prepare(settings: Settings, *, clock: Clock, reset: bool = False) -> bool:
     workspace = LocalWorkspace(settings, clock=clock)
     try:
         seed(workspace, clock())
+        # The history ends last week; this week's check-ins went out on Monday, as the scheduler would have sent
+        # them: each rep opens the demo to a check-in waiting for an answer, and the digest names who has not.
+        run_job(workspace.deps, workspace.app.client, "checkins", now=clock())
         ShellState(user="U0ANNA", place=None, workspace=workspace.fake.snapshot()).save(path)
     finally:
         workspace.close()

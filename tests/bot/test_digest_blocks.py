@@ -9,9 +9,10 @@ import pytest
 
 from bot.blocks.common import MAX_BLOCKS, SECTION_LIMIT
 from bot.blocks.digests import MESSAGE_CHARS, DigestView, Formats, digest_messages
+from bot.local.render import readable
 from bot.rules.digest_math import DigestGoal, LastCheckIn
 from bot.rules.progress import GoalNumbers, Kind, standing
-from prompts import fmt_amount, fmt_number
+from prompts import fmt_amount, fmt_number, t
 from slackfake.web_api import validate_blocks
 
 TODAY, WEEK = date(2026, 11, 27), date(2026, 11, 23)
@@ -32,7 +33,8 @@ def test_digest_numbers_read_exactly_like_everywhere_else(lang: str) -> None:
     assert fmt.amount(None, "EUR") == fmt_amount(lang, None, "EUR")
 
 
-def _team(people: int, goals_each: int, *, title: str = "Grow {n}", note: str | None = "on it") -> DigestView:
+def _team(people: int, goals_each: int, *, title: str = "Grow {n}", note: str | None = "on it",
+          checked_in: bool = True) -> DigestView:
     last = LastCheckIn(week_start=WEEK, on=WEEK, value=1.0, mood="blocked", note=note, blocker=note)
     history = tuple((date(2026, 10, 5) + (WEEK - date(2026, 10, 5)) * k / 7, 1000.0 * k) for k in range(1, 8))
     standings = [
@@ -40,7 +42,7 @@ def _team(people: int, goals_each: int, *, title: str = "Grow {n}", note: str | 
                    standing=standing(GoalNumbers(kind=Kind.REACH, target=100_000.0, baseline=0.0,
                                                  current=1000.0 * (p % 90), start=date(2026, 10, 1),
                                                  deadline=date(2026, 12, 31), unit="EUR", history=history), TODAY),
-                   last=last, checked_in=True, skipped=False)
+                   last=last, checked_in=checked_in, skipped=False)
         for p in range(people) for g in range(goals_each)
     ]
     people_goals: dict[str, list] = {}
@@ -78,3 +80,16 @@ def test_user_text_cannot_ping_or_link() -> None:
     assert "<!channel>" not in text and "<!here>" not in text and "<https://evil" not in text
     assert "<@U999>" not in text
     assert "&lt;!channel&gt; win &lt;https://evil.example|click&gt; &amp; more" in text
+
+
+@pytest.mark.parametrize("lang", ["en", "it"])
+def test_everyone_has_checked_in_is_said_only_when_someone_has(lang: str) -> None:
+    def lines(view: DigestView) -> str:
+        view.lang, view.missing = lang, []
+        return "\n".join(str(m.payload()) for m in digest_messages(view))
+
+    everyone = t(lang, "digest.everyone_checked_in")
+    assert everyone in lines(_team(2, 1))
+    # Before the week's check-ins go out nobody is missing, and nobody has checked in either.
+    not_yet = lines(_team(2, 1, checked_in=False))
+    assert everyone not in not_yet and readable(t(lang, "digest.no_checkin_this_week")) in readable(not_yet)

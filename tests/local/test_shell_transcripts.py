@@ -25,12 +25,12 @@ from prompts import fmt_date, phrase, t
 TIMEOUT = 90
 
 
-def shell(folder: Path, *lines: str, args: tuple[str, ...] = ()) -> str:
-    """Run `goalbot shell` in `folder` (its own goalbot.db) with these lines typed; return everything printed."""
+def shell(folder: Path, *lines: str, args: tuple[str, ...] = (), command: str = "shell") -> str:
+    """Run `goalbot shell` (or `demo`) in `folder` (its own goalbot.db) with these lines typed; return the output."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "GOALBOT_", "DATABASE_URL"))}
     env.update(DATABASE_URL=f"sqlite:///{folder / 'goalbot.db'}", GOALBOT_DEFAULT_LANG="en",
                GOALBOT_DEFAULT_TZ="Europe/Rome", GOALBOT_LOG_LEVEL="WARNING")
-    done = subprocess.run([sys.executable, "-m", "bot", "shell", *args], input="\n".join(lines) + "\n",
+    done = subprocess.run([sys.executable, "-m", "bot", command, *args], input="\n".join(lines) + "\n",
                           capture_output=True, text=True, cwd=folder, env=env, timeout=TIMEOUT, check=False)
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stdout + done.stderr
@@ -290,6 +290,32 @@ def test_a_manager_and_two_reps_one_italian(tmp_path: Path) -> None:
     assert said("it", "comment.in_thread", person="@mia", text="Ottima demo, prepariamo la proposta per Rossi") \
         in after(out, ":as @marco", last=True)
     assert said("it", "manage.not_yours", id=1) in after(out, "/goal edit 1 target 12 because testing")
+
+
+def test_the_demo_opens_on_a_team_with_a_digest_a_chart_and_a_home_to_read(tmp_path: Path) -> None:
+    out = shell(tmp_path, ":who", "/goal team", "/goal digest now #sales", ":channel #sales", ":dm", ":as @anna", ":home",
+                command="demo", args=("--user", "@laura"))
+    assert out.startswith("Seeded a demo sales team") and (tmp_path / "goalbot-demo.db").exists()
+    assert not (tmp_path / "goalbot.db").exists()  # a database of its own
+    people = after(out, ":who")
+    assert all(f"@{name} " in people for name in ("laura", "anna", "marco", "sofia", "james", "priya"))
+    assert " it " in people and " en " in people
+    team = after(out, "/goal team")
+    assert all(f"@{name}" in team for name in ("anna", "marco", "sofia", "james", "priya"))  # laura's reports
+    assert said("it", "digest.cmd.posted", channel="<#C0>").replace("#C0", "#sales") in after(
+        out, "/goal digest now #sales")
+    digest = after(out, ":channel #sales")
+    assert readable(t("it", "digest.at_risk_label")) in digest and "**" not in digest
+    assert said("it", "digest.missing", people="X").split("X")[0] in digest  # this week's check-ins went out Monday
+    assert "13,6%–13,6%" not in digest and "saved to goalbot-files/" in digest
+    [chart] = list((tmp_path / "goalbot-files").glob("*.png"))
+    assert "Weekly check-in" in after(out, ":as @anna")  # her check-in waits in her DM
+    home = after(out, ":home")
+    assert said("en", "pace.at_risk") in home and said("en", "pace.achieved") in home
+    assert "Recent check-ins" in home
+    again = shell(tmp_path, ":channel #sales", ":files", command="demo")  # restarted: the chart is still there
+    assert "not received" not in again and f"saved to goalbot-files/{chart.name}" in after(again, ":channel #sales")
+    assert f"goalbot-files/{chart.name}" in after(again, ":files")
 
 
 def test_a_restarted_shell_continues_the_conversation(tmp_path: Path) -> None:
