@@ -37,8 +37,9 @@ from storage.models import DigestSubscription, OutboxMessage, TeamSettings, User
 from storage.repositories import get_conversation, get_user_pref
 
 log = logging.getLogger(__name__)
+# What a planner's count counts: the digests planner counts posts (a digest, its chart, its continuations).
 JOB_NOUNS = {"checkins": "check-in message(s)", "reminders": "reminder(s)", "reviews": "review(s)",
-             "digests": "team digest(s)"}
+             "digests": "team digest post(s) (digest and chart)"}
 FILES_DIR = Path("goalbot-files")
 BOT_NAME = "goalbot"
 NAME = re.compile(r"^@?([a-z][a-z0-9._-]{0,20})$")

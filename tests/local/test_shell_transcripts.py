@@ -223,7 +223,7 @@ def test_sales_channel_digest_and_export(tmp_path: Path) -> None:
     assert "marco #sales> ciao a tutti" in out  # every message shows who wrote it
     assert "@goalbot joined #sales" in after(out, "/invite @goalbot")
     digest = after(out, ":time friday 16:00")
-    assert "team digest(s)" in digest and "win 10 new clients in the next six months" in digest
+    assert "goalbot sends 2 team digest post(s) (digest and chart)" in digest and "win 10 new clients in the next six months" in digest
     assert "saved to goalbot-files/" in digest and list((tmp_path / "goalbot-files").glob("*.png"))
     assert said("en", "digest.cmd.posted", channel="<#C0>").replace("#C0", "#sales") in after(
         out, "/goal digest now #sales")  # posted at once, not queued for an hour later
