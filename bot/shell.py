@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from slack_sdk import WebClient
 from sqlalchemy import select
 
+from bot import ids
 from bot.delivery.ratelimit import ChannelPacer, shared_limits
 from bot.jobs.checkins import REMINDER_AFTER
 from bot.jobs.registry import OUTBOX_JOB, PLANNERS
@@ -206,6 +207,10 @@ class Shell:
             else:
                 self._reply(self.last_thread, line[1:].strip())
         else:
+            if line.isdigit() and self.newest is not None and self._asks_for_a_number():
+                # As in Slack, a number typed in the DM is a message, not an answer: say where the answer goes.
+                self.note(f"sent as a message to goalbot; to answer the check-in {self.newest.label}, reply in its "
+                          f"thread: >{line} or :reply {self.newest.label} {line}")
             self._post(line)
 
     def _channel_arg(self) -> str | None:
@@ -226,9 +231,15 @@ class Shell:
         wants a number; otherwise it is text (a confidence of 3, a target of 8)."""
         if self.newest is None or not any(c.number == number for c in self.newest_choices):
             return False
+        if self._asks_for_a_number():
+            return False
         with self.ws.deps.sessions() as session:
             convo = get_conversation(session, self.ws.team_id, self.me)
             return convo is None or convo.step in (CONFIRM, CHOOSE, SAVED)
+
+    def _asks_for_a_number(self) -> bool:
+        """The newest message is a check-in: its buttons are optional, the number it asks for goes in its thread."""
+        return any(c.action_id == ids.ACTION_CHECKIN_UPDATE for c in self.newest_choices)
 
     # ------------------------------------------------------------------ buttons and threads
 
@@ -721,7 +732,8 @@ class Shell:
             self.seen.add((channel, str(ts)))
         if channel in (self.place, None) or kind in ("home", "ephemeral"):
             self.newest, self.newest_choices = shown, rendered.choices
-            if shown is not None and kind == "message":
+            if kind == "message" and (shown is not None or parent):
+                # A reply in a thread (labelled or not) makes that thread the one >TEXT answers.
                 self.last_thread = Shown(parent, "message", channel, thread_ts) if parent else shown
 
     def _save_file(self, summary: dict[str, Any]) -> str:

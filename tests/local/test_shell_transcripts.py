@@ -116,6 +116,7 @@ def test_three_weeks_of_check_ins_answered_in_the_thread_and_in_the_modal(tmp_pa
         "expand into healthcare",
         "yes",
         ":time monday 09:00",
+        "3",  # a number the check-in asks for, typed in the DM: a message, not its button 3 (At risk)
         ":reply m2 now at 3, waiting on legal for Acme",  # m1 is the summary card, m2 the first check-in
         ":time +1w",
         ":press m4 1",  # Update progress opens the modal (m3 is the first answer, with Undo and Correct)
@@ -133,6 +134,9 @@ def test_three_weeks_of_check_ins_answered_in_the_thread_and_in_the_modal(tmp_pa
     )
     first_week = after(out, ":time monday 09:00")
     assert "goalbot sends 1 check-in message(s)" in first_week and "[m2]" in first_week
+    typed = after(out, "3")
+    assert "(sent as a message to goalbot; to answer the check-in m2, reply in its thread: >3 or :reply m2 3)" in typed
+    assert said("en", "checkin.mood.at_risk", title="X").split("X")[0] not in typed
     answer = after(out, ":reply m2 now at 3, waiting on legal for Acme")
     assert "goalbot (in thread m2)" in answer
     assert said("en", "checkin.recorded.value", amount="*3* clients", change="+3") in answer
