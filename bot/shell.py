@@ -570,11 +570,20 @@ class Shell:
         if not planned:
             return
         what = ", ".join(f"{count} {JOB_NOUNS.get(name, name)}" for name, count in planned.items())
-        self.note(f"{self._when(self.clock())}: goalbot sends {what}" if at_stop else f"goalbot sends {what}")
+        self.note(f"{self._when(self.clock())}: goalbot sends {what}" if at_stop
+                  else f"due while the shell was closed: goalbot sends {what}")
         summary = self._with_progress(lambda: run_job(self.ws.deps, client, OUTBOX_JOB, now=self.clock()),
                                       expected=sum(planned.values()))
         if summary.get("pending") or summary.get("failed"):
             self.note(f"{summary['pending']} message(s) still waiting in the outbox, {summary['failed']} refused.")
+
+    def catch_up(self) -> None:
+        """What fell due while the shell was closed goes out now, as the scheduler would have sent it then."""
+        try:
+            self._run_jobs(self.ws.app.client, sorted(PLANNERS))
+        except Exception:  # the shell still opens: the next :time runs the jobs again
+            log.exception("the jobs due at start failed")
+            self.say_bot([t(self.lang(), "errors.internal")])
 
     def _with_progress(self, work: Callable[[], dict[str, Any]], expected: int = 0) -> dict[str, Any]:
         """Run a job on a thread, printing the messages it posts as they arrive (Slack paces posts per channel),
@@ -850,6 +859,7 @@ def run_shell(settings: Settings, *, user_id: str = "U0LOCAL", stdin: TextIO = s
             shell.place = state.place
         print(BANNER, file=stdout)
         shell.resume(state.labels)
+        shell.catch_up()
         interactive = stdin.isatty() and stdin is sys.stdin
         if interactive:
             with contextlib.suppress(ImportError):

@@ -324,16 +324,24 @@ def test_the_demo_opens_on_a_team_with_a_digest_a_chart_and_a_home_to_read(tmp_p
 
 def test_a_restarted_shell_continues_the_conversation(tmp_path: Path) -> None:
     manager = ("--user", "U0MANAGER")
-    first = shell(tmp_path, "/goal acquire 10 new clients in the next six months", "8 - referrals", args=manager)
+    first = shell(tmp_path, "/goal close 3 deals by the end of next month", "8 - calls", "grow revenue in EMEA", "yes",
+                  "/goal acquire 10 new clients in the next six months", "8 - referrals", args=manager)
     assert "Relevant" in first.splitlines()[-2] + first.splitlines()[-1]
+    # A week goes by with the shell closed: the check-in due meanwhile goes out when it opens again.
+    path = state_path(f"sqlite:///{tmp_path / 'goalbot.db'}")
+    state = ShellState.load(path)
+    state.offset += timedelta(days=7)
+    state.save(path)
     # Event ids and message ts are new in the second process: none is dropped as a duplicate of the first's.
     second = shell(tmp_path, "expand into the healthcare market", "1", ":home", args=manager)
     assert "where you left off" in second
+    assert "due while the shell was closed: goalbot sends 1 check-in message(s)" in second
+    assert "Weekly check-in — close 3 deals by the end of next month" in second.split("manager> ", 1)[0]
     assert "manager> expand into the healthcare market" in second
     assert "Your SMART goal" in after(second, "expand into the healthcare market")
     assert said("en", "goal.saved", title="acquire 10 new clients in the next six months",
                 date="X").split("X")[0] in after(second, "1")
-    assert "#1 acquire 10 new clients in the next six months" in after(second, ":home")
+    assert "#2 acquire 10 new clients in the next six months" in after(second, ":home")
 
 
 @pytest.mark.parametrize("line", ["/goal list", "hello"])
