@@ -702,12 +702,16 @@ class Shell:
         rendered = render_message(message, self.name_of)
         ts = message.get("ts")
         thread_ts = message.get("thread_ts") if message.get("thread_ts") != ts else None
-        labelled = bool(rendered.choices) or bool(message.get("reply_count")) or kind == "home"
+        bot_wrote = author in (None, self.fake.bot_user_id) or kind in ("home", "ephemeral") or message.get("bot_id")
+        # goalbot's posts in a channel (a digest) get their thread a moment later (its chart): labelled at once, so
+        # the "in thread m2" that follows names a message already on screen.
+        in_channel = kind == "message" and bool(channel) and not str(channel).startswith("D") and not thread_ts
+        labelled = (bool(rendered.choices) or bool(message.get("reply_count")) or kind == "home"
+                    or (in_channel and bool(bot_wrote)))
         shown = self._label(kind, channel, ts) if labelled else None
         parent = self.label_of.get(("message", channel, thread_ts)) if thread_ts else None
         if thread_ts and parent is None:
             parent = self._label("message", channel, thread_ts).label
-        bot_wrote = author in (None, self.fake.bot_user_id) or kind in ("home", "ephemeral") or message.get("bot_id")
         name = BOT_NAME if bot_wrote else self.name_of(str(author))
         if kind == "home":
             header = "App Home"

@@ -229,6 +229,8 @@ def test_sales_channel_digest_and_export(tmp_path: Path) -> None:
     digest = after(out, ":time friday 16:00")
     assert "goalbot sends 2 team digest post(s) (digest and chart)" in digest and "win 10 new clients in the next six months" in digest
     assert "saved to goalbot-files/" in digest and list((tmp_path / "goalbot-files").glob("*.png"))
+    header = next(line for line in digest.splitlines() if line.startswith("goalbot [m"))  # the digest, labelled
+    assert f"goalbot (in thread {header.split('[')[1].split(']')[0]}):" in digest  # its chart, in its thread
     assert said("en", "digest.cmd.posted", channel="<#C0>").replace("#C0", "#sales") in after(
         out, "/goal digest now #sales")  # posted at once, not queued for an hour later
     export = after(out, "/goal export")
