@@ -346,8 +346,10 @@ def goal_text(fmt: Formats, item: DigestGoal) -> str:
         else:
             unit = "%" if standing.numbers.kind is Kind.GROWTH else standing.numbers.unit
             low, high = rounded(outlook.low, unit), rounded(outlook.high, unit)
-            details.append(fmt.t("digest.forecast_between", low=fmt.amount(low, unit), high=fmt.amount(high, unit),
-                                 date=fmt.date(standing.numbers.deadline, "short")))
+            low_text, high_text = fmt.amount(low, unit), fmt.amount(high, unit)
+            # A range whose ends read the same is one value ("13.6% by 9 Mar", not "13.6%–13.6%").
+            key = "digest.forecast_at" if low_text == high_text else "digest.forecast_between"
+            details.append(fmt.t(key, low=low_text, high=high_text, date=fmt.date(standing.numbers.deadline, "short")))
     if item.last is None:
         details.append(fmt.t("digest.no_checkin_yet"))
     else:
