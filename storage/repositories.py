@@ -284,6 +284,16 @@ def unanswered_checkins(session: Session, *, asked_by: datetime, week_from: date
                Goal.status == GoalStatus.ACTIVE)))
 
 
+def waiting_goal_titles(session: Session, team_id: str, user_id: str, *, week_from: date) -> list[str]:
+    """The titles of the person's active goals whose check-in of a week from `week_from` on awaits an answer."""
+    return list(session.scalars(
+        select(Goal.title).join(CheckIn, CheckIn.goal_id == Goal.id)
+        .where(Goal.team_id == team_id, Goal.user_id == user_id, Goal.status == GoalStatus.ACTIVE,
+               CheckIn.status == CheckInStatus.ASKED, CheckIn.asked_at.is_not(None),
+               CheckIn.week_start >= week_from)
+        .order_by(Goal.id)))
+
+
 def claim_reminder(session: Session, checkin_id: int, now: datetime) -> bool:
     """Compare-and-set: mark the check-in reminded if it still needs a reminder; False when it no longer does."""
     claimed = rowcount(session.execute(update(CheckIn).where(

@@ -6,7 +6,7 @@ import dataclasses
 import logging
 import secrets
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -28,8 +28,10 @@ from bot.rules.answers import (
 from bot.rules.deadlines import resolve_deadline
 from bot.rules.goals import SMART_PARTS, ParsedGoal, ReadingNote, parse_goal
 from bot.rules.limits import MAX_AMOUNT, goal_amount
+from bot.rules.numbers import find_amounts
 from bot.rules.objectives import pick_objective
 from bot.rules.progress import CURRENCIES, Kind, kind_of
+from bot.rules.schedule import week_start
 from bot.rules.smart import (
     BASE_STEP,
     TARGET_CODES,
@@ -42,10 +44,10 @@ from bot.rules.smart import (
 from bot.rules.statuses import GoalStatus
 from bot.rules.titles import retitle
 from bot.services.approvals import hold_for_approval
-from prompts import fmt_date, fmt_number, t
+from prompts import fmt_date, fmt_number, t, tn
 from storage.db import in_transaction
 from storage.models import Conversation, Goal
-from storage.repositories import delete_conversation, get_conversation
+from storage.repositories import delete_conversation, get_conversation, waiting_goal_titles
 from storage.teams import get_objective, link_proposal_goal, list_objectives
 
 CONFIRM = "confirm"
@@ -649,9 +651,24 @@ def start_goal(deps: Deps, ctx: RequestContext, text: str) -> list[Message]:
     return in_transaction(deps.sessions, lambda session: start(session, ctx, text), person=_person(ctx))
 
 
-def answer(deps: Deps, ctx: RequestContext, text: str) -> list[Message] | None:
-    """A message typed in the DM; None when no conversation is in progress."""
-    return in_transaction(deps.sessions, lambda session: handle(session, ctx, text), person=_person(ctx))
+def answer(deps: Deps, ctx: RequestContext, text: str) -> list[Message]:
+    """A message typed in the DM: the conversation's answer, or what to do when none is in progress."""
+    return in_transaction(deps.sessions, lambda session: handle(session, ctx, text) or outside(session, ctx, text),
+                          person=_person(ctx))
+
+
+def outside(session: Session, ctx: RequestContext, text: str) -> list[Message]:
+    """A DM message with no conversation in progress: the greeting, or, when it holds a number while check-ins
+    wait for an answer, where to put an update. It is not recorded from here: a number typed outside a check-in's
+    thread may be anything ("I'd like to win 10 clients"), and only the thread says which goal it is about."""
+    lang = ctx.lang
+    if len(text) <= MAX_TEXT and find_amounts(text, lang):
+        waiting = waiting_goal_titles(session, ctx.team_id, ctx.user_id,
+                                      week_from=week_start(ctx.today) - timedelta(weeks=1))
+        if waiting:
+            titles = ", ".join(f"*{escape(title)}*" for title in waiting[:5])
+            return [text_message(tn(lang, "checkin.reply_in_thread", len(waiting), titles=titles))]
+    return [text_message(t(lang, "goal.no_conversation"))]
 
 
 def answer_message(deps: Deps, ctx: RequestContext, text: str, *, event_id: str,
@@ -663,7 +680,7 @@ def answer_message(deps: Deps, ctx: RequestContext, text: str, *, event_id: str,
     def work(session: Session) -> tuple[list[str], bool]:
         if not inbox.finish(session, event_id, ctx.now):
             return [], False
-        messages = handle(session, ctx, text) or [text_message(t(ctx.lang, "goal.no_conversation"))]
+        messages = handle(session, ctx, text) or outside(session, ctx, text)
         return queue_replies(session, deps, team_id=ctx.team_id, channel=reply_to.channel, messages=messages,
                              key=reply_to.key, thread_ts=reply_to.thread_ts), any(m.changes_goals for m in messages)
 

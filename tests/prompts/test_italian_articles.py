@@ -44,7 +44,7 @@ def joined(preposition: str, value: int, shown: str | None = None) -> str:
 # a currency, counts, the "x su y" ratio of two values, a confidence out of 10).
 NEVER_A_PERCENTAGE = {
     "date", "deadline", "ended", "reach", "start", "person", "people", "manager", "previous", "channel", "title",
-    "total", "by", "confidence", "amount", "same", "said", "base", "needed", "target",
+    "total", "by", "confidence", "amount", "same", "said", "base", "needed", "target", "titles",
     "limit", "week",  # MAX_AMOUNT as a plain number (bot.rules.limits); a week is a date
 }
 _BEFORE_PLACEHOLDER = re.compile(

@@ -7,7 +7,6 @@ from typing import Any
 from slack_bolt import App, Respond
 from slack_sdk import WebClient
 
-from bot.blocks.common import text_message
 from bot.context import Caller, RequestContext
 from bot.delivery.direct import ReplyTo, deliver_replies
 from bot.deps import Deps
@@ -15,7 +14,6 @@ from bot.listeners.support import lazy_listener, reply
 from bot.services import conversation
 from bot.services.checkin_replies import answer_thread_reply
 from bot.services.home import refresh_home
-from prompts import t
 
 # Typed messages (and files with a comment) are input; edits, deletions and joins are not.
 HANDLED_SUBTYPES = (None, "file_share", "thread_broadcast")
@@ -56,7 +54,7 @@ def register(app: App, deps: Deps) -> None:
                 return
         event_id = body.get("event_id")
         if not event_id:  # not from the Events API (no inbox row to answer once against)
-            messages = conversation.answer(deps, ctx, text) or [text_message(t(ctx.lang, "goal.no_conversation"))]
+            messages = conversation.answer(deps, ctx, text)
             reply(deps, client, ctx, channel, messages, key=key)
             return
         keys, changed = conversation.answer_message(deps, ctx, text, event_id=str(event_id),
