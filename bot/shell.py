@@ -40,7 +40,8 @@ from storage.repositories import get_conversation, get_user_pref
 log = logging.getLogger(__name__)
 # What a planner's count counts: the digests planner counts posts (a digest, its chart, its continuations).
 JOB_NOUNS = {"checkins": "check-in message(s)", "reminders": "reminder(s)", "reviews": "review(s)",
-             "digests": "team digest post(s) (digest and chart)"}
+             "digests": "team digest post(s) (digest and chart)", "manager_weeks": "manager's week DM(s)",
+             "approval_reminders": "reminder(s) of goals awaiting approval"}
 FILES_DIR = Path("goalbot-files")
 BOT_NAME = "goalbot"
 NAME = re.compile(r"^@?([a-z][a-z0-9._-]{0,20})$")
