@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import sqlite3
@@ -25,8 +26,41 @@ REQUIRE_POSTGRES = os.environ.get("GOALBOT_REQUIRE_POSTGRES") == "1"
 DATABASES = [name for name in os.environ.get("GOALBOT_TEST_DATABASES", "sqlite,postgresql").split(",") if name]
 
 
+# The longest tests, longest first (seconds of wall time each on a quiet machine, most waiting on subprocesses,
+# sleeps or HTTP): they start first, spread over the xdist workers, so the run does not end waiting on one of
+# them while the other workers sit idle. A test missing here only costs a longer tail, never a failure.
+SLOW_FIRST = (
+    "tests/bot/test_inbox_crash.py::",
+    "tests/bot/delivery/test_concurrency.py::test_process_killed_mid_fan_out",
+    "tests/bot/delivery/test_concurrency.py::test_two_goalbot_processes",
+    "tests/test_cli.py::test_shell_walks_through_a_goal_to_the_saved_list",
+    "tests/bot/test_installs.py::test_two_workspaces_install_and_never_see_each_other",
+    "tests/bot/test_reading_invariants.py::",
+    "tests/local/test_shell_transcripts.py::test_sales_channel_digest_and_export",
+    "tests/bot/test_edge_hostile_input.py::test_hundreds_of_signed_malformed_requests",
+    "tests/bot/jobs/test_checkin_planner.py::test_a_week_of_checkins_in_three_time_zones",
+    "tests/test_cli.py::test_parse_goal_through_the_console_script",
+    "tests/bot/listeners/test_one_at_a_time.py::test_twenty_yes_split_between_two_processes",
+    "tests/local/test_shell_transcripts.py::",
+    "tests/storage/test_dropped_connections.py::",
+    "tests/bot/test_demo.py::",
+    "tests/test_cli.py::test_parse_reply_through_the_console_script",
+    "tests/rules/test_mentions.py::test_an_escaped_mention_always_gives_its_id",
+    "tests/test_cli.py::test_unreachable_postgresql",
+    "tests/bot/delivery/test_concurrency.py::",
+    "tests/bot/jobs/test_digest_planner.py::test_a_planner_that_dies_while_queueing",
+    "tests/test_architecture.py::test_every_literal_prompt_key_exists_in_both_catalogs",
+    "tests/bot/listeners/test_channel_rights.py::",
+)
+
+
+def _slowness(item: pytest.Item) -> int:
+    return next((rank for rank, prefix in enumerate(SLOW_FIRST) if item.nodeid.startswith(prefix)), len(SLOW_FIRST))
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Tests marked `one_database` (what they check does not depend on the database) run on the first one only."""
+    """Tests marked `one_database` (what they check does not depend on the database) run on the first one only;
+    the slowest known tests are moved to the front (SLOW_FIRST), the rest keep their order."""
     keep: list[pytest.Item] = []
     dropped: list[pytest.Item] = []
     for item in items:
@@ -38,7 +72,13 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             keep.append(item)
     if dropped:
         config.hook.pytest_deselected(items=dropped)
-        items[:] = keep
+    items[:] = sorted(keep, key=_slowness)
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """What is loaded by now (goalbot, SQLAlchemy, the test modules) stays for the whole run: the garbage collector
+    stops walking it (gc.freeze), so each full collection during the tests, and pytest's at the end, is cheap."""
+    gc.freeze()
 
 
 def _postgres_available() -> str | None:

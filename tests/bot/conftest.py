@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import struct
+import zlib
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
+import bot.services.digests
+from bot.blocks.digests import DigestView
 from bot.clock import FixedClock, VirtualTimer
 from bot.local.workspace import LocalWorkspace
 from bot.settings import Settings
@@ -23,6 +27,31 @@ def make_settings(database_url: str, **overrides: str) -> Settings:
            "GOALBOT_SLACK_HISTORY_CALLS_PER_MINUTE": "6000"}
     env.update(overrides)
     return Settings.from_env(env, env_file=None)
+
+
+def _png_chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
+# A valid one-pixel PNG that says what it is: what the digest uploads in tests that do not look at the picture.
+CHART_STAND_IN = (b"\x89PNG\r\n\x1a\n" + _png_chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0))
+                  + _png_chunk(b"tEXt", b"Software\x00goalbot tests: chart not drawn")
+                  + _png_chunk(b"IDAT", zlib.compress(b"\x00\xff")) + _png_chunk(b"IEND", b""))
+
+
+def chart_stand_in(view: DigestView, *, dpi: int = 100) -> bytes:
+    """The digest's chart in tests not marked `draws_chart`: the upload, not the drawing (tests/bot/test_charts.py)."""
+    assert view.people, "goalbot draws a chart only for a digest with people in it"
+    return CHART_STAND_IN
+
+
+@pytest.fixture(autouse=True)
+def charts_drawn_where_looked_at(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Digests upload a stand-in PNG unless the test is marked `draws_chart`: matplotlib's drawing took ~0.25 s of
+    CPU per digest, some 50 digests in the suite, and most of those tests check the message, the thread and the
+    upload, never the picture. The drawing itself is tested on its own and in the digest tests that look at it."""
+    if request.node.get_closest_marker("draws_chart") is None:
+        monkeypatch.setattr(bot.services.digests, "team_progress_png", chart_stand_in)
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from bot.local.workspace import LocalWorkspace
@@ -117,6 +118,7 @@ def test_stopping_a_digest_and_stopping_one_that_does_not_exist(workspace: Local
     assert saved is not None and saved.active is False
 
 
+@pytest.mark.draws_chart
 def test_a_digest_now_for_a_channel_of_mixed_members(workspace: LocalWorkspace) -> None:
     mixed_team(workspace)
     make_manager(workspace, "U1")
