@@ -64,8 +64,8 @@ def unit_of_work(sessions: SessionFactory, *, person: Person | None = None) -> I
 
 
 def person_lock_key(team_id: str, user_id: str) -> int:
-    """A stable signed 64-bit key for one person (PostgreSQL advisory locks take a bigint)."""
-    digest = hashlib.blake2b(f"{team_id}:{user_id}".encode(), digest_size=8).digest()
+    """A stable signed 32-bit key for one person (the second half of a two-key PostgreSQL advisory lock)."""
+    digest = hashlib.blake2b(f"{team_id}:{user_id}".encode(), digest_size=4).digest()
     return int.from_bytes(digest, "big", signed=True)
 
 
@@ -74,12 +74,15 @@ def lock_person(session: Session, team_id: str, user_id: str) -> None:
 
     Must be the transaction's first statement, so everything after it reads what the previous holder committed.
     PostgreSQL: a transaction-scoped advisory lock on the person (other people are not held up, and it holds
-    across processes). SQLite: BEGIN IMMEDIATE takes the database's single write lock up front, so the reads
+    across processes). Advisory locks belong to the whole database, not to a schema, so the key also names the
+    schema: two goalbots in two schemas of one database (or the suite's parallel workers) never wait on each
+    other's people. SQLite: BEGIN IMMEDIATE takes the database's single write lock up front, so the reads
     that follow see the latest commit instead of a snapshot another writer is about to make stale.
     """
     dialect = session.get_bind().dialect.name
     if dialect == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": person_lock_key(team_id, user_id)})
+        session.execute(text("SELECT pg_advisory_xact_lock(hashtext(current_schema()), :key)"),
+                        {"key": person_lock_key(team_id, user_id)})
     elif dialect == "sqlite":
         # pysqlite opens its transaction lazily (before the first write); an explicit BEGIN IMMEDIATE as the
         # first statement becomes that transaction, committed or rolled back by the session as usual.

@@ -58,3 +58,30 @@ def test_insert_ignore_keeps_the_first_row_and_says_so(engine: Engine) -> None:
         first = insert_checkin(session, goal.id, date(2026, 11, 23), NOW)
         second = insert_checkin(session, goal.id, date(2026, 11, 23), NOW)
     assert first is not None and second is None
+
+
+def test_a_persons_lock_holds_within_a_schema_and_not_across_schemas(engine: Engine) -> None:
+    """Advisory locks belong to the whole PostgreSQL database: the key names the schema, so goalbot in another
+    schema (another deployment, or a parallel test worker) never waits on this one's people."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has one write lock per database file; there are no schemas to keep apart")
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.exc import OperationalError
+
+    from storage.db import lock_person
+
+    other = create_engine(engine.url.set(query={**engine.url.query, "options": "-csearch_path=public"}))
+    holder = make_session_factory(engine)()
+    try:
+        lock_person(holder, "T1", "U1")
+        with make_session_factory(other)() as elsewhere:
+            elsewhere.execute(text("SET LOCAL lock_timeout = '2s'"))
+            lock_person(elsewhere, "T1", "U1")  # another schema: not held up
+            elsewhere.rollback()
+        with make_session_factory(engine)() as same, pytest.raises(OperationalError):
+            same.execute(text("SET LOCAL lock_timeout = '200ms'"))
+            lock_person(same, "T1", "U1")  # the same schema and person: waits for the holder
+    finally:
+        holder.rollback()
+        holder.close()
+        other.dispose()
