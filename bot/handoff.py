@@ -35,6 +35,7 @@ log = logging.getLogger(__name__)
 
 POLL_SECONDS = 0.02  # an idle after-ack process looks for new rows this often (one indexed read)
 INLINE_TYPES = ("view_submission", "view_closed")  # see the module docstring
+AFTER_ACK_NICENESS = 5  # added to an after-ack process's nice value (lower CPU priority than the web processes)
 
 
 class InboxLazyRunner(LazyListenerRunner):
@@ -42,6 +43,7 @@ class InboxLazyRunner(LazyListenerRunner):
 
     def __init__(self, deps: Deps, inline: LazyListenerRunner) -> None:
         self.deps = deps
+        self.queue = inbox.handoff_sessions(deps.sessions)
         self.inline = inline
         self.logger = inline.logger
 
@@ -53,7 +55,7 @@ class InboxLazyRunner(LazyListenerRunner):
             return
         name = request.lazy_function_name or get_name_for_callable(function)
         try:
-            if not inbox.hand_off(self.deps.sessions, body, name, self.deps.clock()):
+            if not inbox.hand_off(self.queue, body, name, self.deps.clock()):
                 log.info("skipping event %s: already received", body.get("event_id"))
         except Exception:  # the database is away: better answered here, late, than not at all
             log.exception("could not hand a %s off to the inbox; handling it here", body.get("type") or "command")
@@ -82,34 +84,40 @@ class AfterAck:
 
     def __init__(self, app: App, deps: Deps, worker: str, threads: int = 8) -> None:
         self.app, self.deps, self.worker, self.threads = app, deps, worker, threads
+        self.queue = inbox.handoff_sessions(deps.sessions)
         self.lease = timedelta(seconds=deps.settings.inbox_grace_seconds)
         self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="after-ack")
         self._held: set[int] = set()
         self._lock = threading.Lock()
         self._idle = threading.Condition(self._lock)
+        self._wake = threading.Event()  # a handling finished: there is room to claim more at once
 
     def handle(self, claimed: inbox.Claimed) -> None:
         """Run one row's lazy function; the row is done when it returns (the listener reports its own failures)."""
         try:
+            if self.queue is not self.deps.sessions and inbox.recorded(claimed.body):
+                # The answer is compared with this row, in the database, and commits with it (exactly once).
+                inbox.receive(self.deps.sessions, claimed.body, claimed.received_at, claimed.lazy_function)
             self.app.dispatch(lazy_request(claimed))
         except Exception:  # one bad row must not stop the others; it is done, as a failed inline handling is
             log.exception("handling %s (%s) failed", claimed.lazy_function, claimed.body.get("type") or "command")
         finally:
             try:
-                inbox.finish_claimed(self.deps.sessions, claimed.id, self.deps.clock())
+                inbox.finish_claimed(self.queue, claimed.id, self.deps.clock())
             except Exception:  # the claim lapses and another handling runs it again
                 log.exception("could not mark inbox row %s done", claimed.id)
             with self._idle:
                 self._held.discard(claimed.id)
                 self._idle.notify_all()
+            self._wake.set()
 
     def step(self, *, stale: bool) -> int:
         """Claim what this process has room for (`stale`: also rows whose holder died) and start them."""
         with self._lock:
             room = self.threads - len(self._held)
-        if room <= 0 or not (stale or inbox.anything_waiting(self.deps.sessions)):
+        if room <= 0 or not (stale or inbox.anything_waiting(self.queue)):
             return 0
-        rows = inbox.claim(self.deps.sessions, now=self.deps.clock(), worker=self.worker, limit=room,
+        rows = inbox.claim(self.queue, now=self.deps.clock(), worker=self.worker, limit=room,
                            lease=self.lease if stale else None)
         for row in rows:
             if row.attempts > 1:
@@ -123,7 +131,7 @@ class AfterAck:
         """Tell other after-ack processes the rows held here are still being worked on."""
         with self._lock:
             held = list(self._held)
-        inbox.renew(self.deps.sessions, held, self.worker, self.deps.clock())
+        inbox.renew(self.queue, held, self.worker, self.deps.clock())
 
     def wait_idle(self, timeout: float) -> bool:
         """Block until no row is held here; False on timeout."""
@@ -132,6 +140,11 @@ class AfterAck:
 
     def run(self, stop: threading.Event, alive: Callable[[], bool] = lambda: True) -> None:
         """Poll, claim and hand out rows until `stop` is set or `alive()` turns False (the parent died)."""
+        def wake_on_stop() -> None:
+            stop.wait()
+            self._wake.set()
+
+        threading.Thread(target=wake_on_stop, name="after-ack-stop", daemon=True).start()
         every = max(0.25, self.lease.total_seconds() / 4)
         next_stale = 0.0
         while not stop.is_set() and alive():
@@ -146,7 +159,8 @@ class AfterAck:
                 log.exception("could not look for handed-off work")
                 started = 0
             if not started:
-                stop.wait(POLL_SECONDS)
+                self._wake.wait(POLL_SECONDS)
+                self._wake.clear()
         self._pool.shutdown(wait=True, cancel_futures=False)
 
 
@@ -172,11 +186,16 @@ def run_after_ack(settings: Any, worker: str, *, previous: str | None = None, st
     from bot.server import start_inbox_recovery, tune_process
 
     tune_process()
+    # Acks are waited for by Slack, within 3 s; this work only by the person, and it can wait a few milliseconds.
+    # On a busy machine the kernel then gives a waking web process the CPU first.
+    with contextlib.suppress(OSError):
+        os.nice(AFTER_ACK_NICENESS)
     inline = dataclasses.replace(settings, handoff=False)
     deps = make_deps(inline, system_clock, migrate=False)
     app = build_app(deps)
+    after_ack = AfterAck(app, deps, worker)
     if previous:
-        released = inbox.release(deps.sessions, previous)
+        released = inbox.release(after_ack.queue, previous)
         if released:
             log.warning("taking up %d request(s) a stopped after-ack process had acked", released)
     start_inbox_recovery(app, deps)  # rows recorded by processes that handle their own work
@@ -188,7 +207,7 @@ def run_after_ack(settings: Any, worker: str, *, previous: str | None = None, st
     alive = (lambda: os.getppid() == parent) if supervised else (lambda: True)
     log.info("running the work after the ack (pid %s, as %s)", os.getpid(), worker)
     try:
-        AfterAck(app, deps, worker).run(stop, alive=alive)
+        after_ack.run(stop, alive=alive)
     finally:
         deps.executor.shutdown(wait=False)
 

@@ -27,13 +27,14 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, and_, exists, or_, select, update
+from sqlalchemy import ColumnElement, Table, and_, event, exists, inspect, or_, select, update
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from bot.rules.statuses import InboxStatus
-from storage.db import SessionFactory, once_more_if_dropped
+from storage.db import SessionFactory, make_engine, make_session_factory, once_more_if_dropped
 from storage.models import InboxEvent
 from storage.repositories import insert_ignore, rowcount
 
@@ -51,14 +52,18 @@ def recorded(body: dict[str, Any]) -> bool:
             and isinstance(event, dict) and event.get("type") == "message")
 
 
-def receive(sessions: SessionFactory, body: dict[str, Any], now: datetime) -> bool:
-    """Record the event before it is acked (one insert); False when it was already received (a duplicate)."""
+def receive(sessions: SessionFactory, body: dict[str, Any], now: datetime, lazy_function: str | None = None) -> bool:
+    """Record the event before it is acked (one insert); False when it was already received (a duplicate).
+
+    `lazy_function`: the message came through a handoff queue of its own (SQLite, `handoff_sessions`); this row
+    is then only what its answer is compared with, and no recovery here takes it up.
+    """
 
     def insert() -> bool:
         with sessions() as session:
             new = insert_ignore(session, InboxEvent, dict(
                 event_id=str(body["event_id"])[:64], team_id=str(body.get("team_id") or "")[:32] or None,
-                body=body, status=InboxStatus.RECEIVED, attempts=0, received_at=now,
+                body=body, status=InboxStatus.RECEIVED, attempts=0, received_at=now, lazy_function=lazy_function,
             ), conflict_on=["event_id"], returning=InboxEvent.id)
             session.commit()
             return new is not None
@@ -119,6 +124,36 @@ def redeliver(sessions: SessionFactory, now: datetime, grace: timedelta,
 
 
 # --------------------------------------------------------------------------- handoff (bot/handoff.py)
+
+
+def handoff_sessions(sessions: SessionFactory) -> SessionFactory:
+    """Where handed-off rows live (call once per process): on PostgreSQL the database itself (row locks: the ack's
+    insert never waits for a handler's transaction); on SQLite a file of its own beside the database
+    (`goalbot.db-inbox`, an inbox_events table of the same shape), because SQLite has one write lock per file and
+    the handlers' transactions hold it while they work: acks waiting for it took over a second at p50
+    (bench/ack_latency.py), as the replay fingerprints did (bot/edge/signature.py). A DM message is then recorded
+    in the database's own inbox by the after-ack process before it is handled (`receive`), so its answer still
+    commits together with its row there, exactly once."""
+    url = sessions.kw["bind"].url
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        return sessions
+    engine = make_engine(url.set(database=f"{url.database}-inbox").render_as_string(hide_password=False))
+    # In WAL mode synchronous=NORMAL skips the fsync at commit (only checkpoints sync): a row survives the process
+    # being killed, not the machine losing power. With an fsync per write (an ack's insert, a claim, a finish), the
+    # write lock was held for the disk, not the work, and acks queued behind it.
+    event.listen(engine, "connect", _no_flush_at_commit)
+    try:
+        cast(Table, InboxEvent.__table__).create(engine, checkfirst=True)
+    except OperationalError:  # another process of the deployment created it at the same moment
+        if not inspect(engine).has_table(InboxEvent.__tablename__):
+            raise
+    return make_session_factory(engine)
+
+
+def _no_flush_at_commit(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
 
 
 @dataclass(frozen=True)

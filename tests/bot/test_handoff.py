@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.clock import FixedClock
+from bot.delivery import inbox
 from bot.local.workspace import LocalWorkspace
 from slackfake.payloads import post
 from storage.models import InboxEvent
@@ -30,8 +31,13 @@ def workspace(database_url: str, clock: FixedClock) -> Iterator[LocalWorkspace]:
 
 
 def inbox_rows(ws: LocalWorkspace) -> list[InboxEvent]:
-    with ws.deps.sessions() as session:
-        return list(session.scalars(select(InboxEvent).order_by(InboxEvent.id)))
+    """The handed-off rows (on SQLite in their own file beside the database)."""
+    queue = inbox.handoff_sessions(ws.deps.sessions)
+    with queue() as session:
+        rows = list(session.scalars(select(InboxEvent).order_by(InboxEvent.id)))
+    if queue is not ws.deps.sessions:
+        queue.kw["bind"].dispose()
+    return rows
 
 
 def stop(process: object) -> str:
