@@ -6,7 +6,9 @@ threads for 400 slow connections); it refuses a body whose Content-Length is ove
 reading it (413), closes idle connections after channel_timeout, and stops accepting past connection_limit.
 gunicorn's sync and gthread workers read requests in their worker threads (its docs ask for a buffering
 proxy in front against slow clients) and it has no body-size limit. `--workers N` forks N waitress processes
-that share one listening socket; the scheduler runs in exactly one process per database (bot/jobs/leader.py).
+that share one listening socket, and `--after-ack N` the processes that run the work after each ack (the web
+processes hand it off through the inbox: bot/handoff.py); the scheduler runs in exactly one process per database
+(bot/jobs/leader.py).
 """
 
 from __future__ import annotations
