@@ -29,12 +29,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Table, and_, event, exists, inspect, or_, select, update
+from sqlalchemy import ColumnElement, Table, and_, exists, inspect, or_, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from bot.rules.statuses import InboxStatus
-from storage.db import SessionFactory, make_engine, make_session_factory, once_more_if_dropped
+from storage.db import SessionFactory, make_engine, make_session_factory, no_fsync_at_commit, once_more_if_dropped
 from storage.models import InboxEvent
 from storage.repositories import insert_ignore, rowcount
 
@@ -137,23 +137,16 @@ def handoff_sessions(sessions: SessionFactory) -> SessionFactory:
     url = sessions.kw["bind"].url
     if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
         return sessions
-    engine = make_engine(url.set(database=f"{url.database}-inbox").render_as_string(hide_password=False))
-    # In WAL mode synchronous=NORMAL skips the fsync at commit (only checkpoints sync): a row survives the process
-    # being killed, not the machine losing power. With an fsync per write (an ack's insert, a claim, a finish), the
-    # write lock was held for the disk, not the work, and acks queued behind it.
-    event.listen(engine, "connect", _no_flush_at_commit)
+    # No fsync at commit: with one per write (an ack's insert, a claim, a finish) the write lock was held for the
+    # disk, not the work, and acks queued behind it.
+    engine = no_fsync_at_commit(make_engine(url.set(database=f"{url.database}-inbox").render_as_string(
+        hide_password=False)))
     try:
         cast(Table, InboxEvent.__table__).create(engine, checkfirst=True)
     except OperationalError:  # another process of the deployment created it at the same moment
         if not inspect(engine).has_table(InboxEvent.__tablename__):
             raise
     return make_session_factory(engine)
-
-
-def _no_flush_at_commit(dbapi_connection: Any, _record: Any) -> None:
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.close()
 
 
 @dataclass(frozen=True)
