@@ -13,7 +13,8 @@ deduplicated by event id in processed_events and not replayed.
 
 Handoff (`goalbot serve --http`, bot/handoff.py): every request's work after the ack is one row here, written
 before the 200 with the Bolt lazy function to run (`hand_off`), claimed by one after-ack process (`claim`) and
-marked done when it returns (`finish_claimed`), or by the answer's own transaction for a DM message (`finish`).
+marked done when it returns (with its worker's next `claim`), or by the answer's own transaction for a DM
+message (`finish`).
 A holder renews its claims while it works (`renew`); a claim not renewed for GOALBOT_INBOX_GRACE_SECONDS belongs
 to a dead process and is claimed again, and a restarted after-ack process first releases what its predecessor
 held (`release`). Commands, buttons and non-message events are thus replayed after a crash too (at least once;
@@ -198,15 +199,24 @@ def anything_waiting(sessions: SessionFactory) -> bool:
 
 
 def claim(sessions: SessionFactory, *, now: datetime, worker: str, limit: int,
-          lease: timedelta | None = None) -> list[Claimed]:
+          lease: timedelta | None = None, finished: Sequence[int] = ()) -> list[Claimed]:
     """Claim up to `limit` handed-off rows, oldest first; each is won by one worker (as outbox.claim_due does).
 
     `lease`: also take rows whose holder has not renewed its claim for that long (it died). Every claim counts as
     an attempt; a row claimed MAX_ATTEMPTS times without finishing is given up (logged), not claimed forever.
+    `finished`: rows this worker has handled since, marked done in the same transaction (on SQLite every write
+    transaction waits for the file's one lock, which the acks' inserts need too: one per round, not three).
     """
 
     def work() -> list[Claimed]:
         with sessions() as session:
+            if finished:
+                session.execute(update(InboxEvent).where(
+                    InboxEvent.id.in_(list(finished)), InboxEvent.status == InboxStatus.RECEIVED)
+                    .values(status=InboxStatus.DONE, done_at=now))
+            if limit <= 0:
+                session.commit()
+                return []
             claimable = _claimable(now, lease)
             given_up = rowcount(session.execute(update(InboxEvent).where(claimable, InboxEvent.attempts >= MAX_ATTEMPTS)
                                                 .values(status=InboxStatus.ABANDONED, done_at=now)))
@@ -242,12 +252,6 @@ def release(sessions: SessionFactory, worker: str) -> int:
     """Give back what a dead after-ack process held, so its successor takes it up at once; return how many."""
     return _write(sessions, InboxEvent.claimed_by == worker[:64], InboxEvent.status == InboxStatus.RECEIVED,
                   claimed_at=None, claimed_by=None)
-
-
-def finish_claimed(sessions: SessionFactory, row_id: int, now: datetime) -> None:
-    """The handling returned (answered, or reported a failure to the person): the row is done, if not already."""
-    _write(sessions, InboxEvent.id == row_id, InboxEvent.status == InboxStatus.RECEIVED,
-           status=InboxStatus.DONE, done_at=now)
 
 
 def _write(sessions: SessionFactory, *where: ColumnElement[bool], **values: Any) -> int:
