@@ -180,7 +180,7 @@ def run_server(which: str, api_url: str, database_url: str, log_path: str, conn:
             if which == "goalbot":
                 idle = idle and _wait_inbox_done(queue, since=started_at, timeout=600)
             usage = resource.getrusage(resource.RUSAGE_SELF)  # the web process alone, every thread
-            conn.send((idle, time.perf_counter() - started, usage.ru_utime + usage.ru_stime))
+            conn.send((idle, time.perf_counter() - started, usage.ru_utime + usage.ru_stime, _cpu_of(after_ack)))
         elif command == "stop":
             server.shutdown()
             server.server_close()
@@ -189,6 +189,14 @@ def run_server(which: str, api_url: str, database_url: str, log_path: str, conn:
                 os.waitpid(after_ack, 0)
             conn.send("stopped")
             return
+
+
+def _cpu_of(pid: int | None) -> float:
+    """CPU seconds a running child has used so far (Linux /proc), 0 without one."""
+    if pid is None:
+        return 0.0
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _fork_after_ack(settings: Any) -> int:
@@ -354,6 +362,7 @@ class Row:
     answer_p50: float = float("nan")  # ms from the request to its first response_url answer (what people wait for)
     answer_p99: float = float("nan")
     web_cpu_ms: float = float("nan")  # the web process's CPU time per request (noise-proof, unlike latencies)
+    after_ack_cpu_ms: float = float("nan")  # the after-ack process's
 
 
 def percentile(sorted_values: list[float], fraction: float) -> float:
@@ -364,7 +373,8 @@ def percentile(sorted_values: list[float], fraction: float) -> float:
     return sorted_values[min(rank, len(sorted_values)) - 1]
 
 
-def summarize(app: str, outcomes: list[Outcome], answers: int, drain_s: float, web_cpu_s: float = 0.0) -> Row:
+def summarize(app: str, outcomes: list[Outcome], answers: int, drain_s: float, web_cpu_s: float = 0.0,
+              after_ack_cpu_s: float = 0.0) -> Row:
     """Percentiles (ms) over the acknowledged requests; failures are counted, not averaged in."""
     latencies = sorted(o.latency_s * 1000 for o in outcomes if o.ok)
     waits = sorted(o.answer_s * 1000 for o in outcomes if o.answer_s is not None)
@@ -372,7 +382,8 @@ def summarize(app: str, outcomes: list[Outcome], answers: int, drain_s: float, w
                percentile(latencies, 0.90), percentile(latencies, 0.99), latencies[-1] if latencies else float("nan"),
                answers, drain_s, dict(Counter(o.error for o in outcomes if not o.ok)),
                percentile(waits, 0.50), percentile(waits, 0.99),
-               web_cpu_s * 1000 / len(outcomes) if outcomes else float("nan"))
+               web_cpu_s * 1000 / len(outcomes) if outcomes else float("nan"),
+               after_ack_cpu_s * 1000 / len(outcomes) if outcomes else float("nan"))
 
 
 def verdict(bare: Row, goalbot: Row) -> tuple[float, bool, str]:
@@ -407,14 +418,14 @@ def print_table(rows: list[Row], rate: float, seconds: float, database: str, loa
     print(f"ack latency: {rate:g} req/s for {seconds:g} s per app, open loop, new connection per request, "
           f"{os.cpu_count()} CPUs, database {database}, load average {load} (the machine is shared)")
     header = f"{'app':<8} {'requests':>8} {'errors':>6} {'p50 ms':>7} {'p90':>7} {'p99':>7} {'max':>8} " \
-             f"{'answers':>7} {'drain s':>7} {'answer p50':>10} {'p99':>7} {'web cpu ms/req':>14}"
+             f"{'answers':>7} {'drain s':>7} {'answer p50':>10} {'p99':>7} {'web cpu ms/req':>14} {'after-ack cpu':>13}"
     print(header)
     print("-" * len(header))
     for r in rows:
         print(f"{r.app:<8} {r.requests:>8} {r.errors:>6} {r.p50:>7.1f} {r.p90:>7.1f} {r.p99:>7.1f} {r.max:>8.1f} "
-              f"{r.answers:>7} {r.drain_s:>7.1f} {r.answer_p50:>10.1f} {r.answer_p99:>7.1f} {r.web_cpu_ms:>14.2f}")
+              f"{r.answers:>7} {r.drain_s:>7.1f} {r.answer_p50:>10.1f} {r.answer_p99:>7.1f} {r.web_cpu_ms:>14.2f} {r.after_ack_cpu_ms:>13.2f}")
     print("p50..max: request to ack; answer: request to its first response_url answer (ms), what the person waits; "
-          "web cpu: the web process's CPU time per request")
+          "web cpu, after-ack cpu: each process's CPU time per request (ms)")
 
 
 # --------------------------------------------------------------------------- orchestration
@@ -460,12 +471,15 @@ class Served:
 
     cpu_s: float = 0.0  # the web process's CPU seconds at the last drain
     web_cpu_s: float = 0.0  # of which while serving the measured slices (and their work after the ack, inline)
+    after_ack_cpu: float = 0.0  # the after-ack process's CPU seconds at the last drain
+    after_ack_cpu_s: float = 0.0  # of which during the measured slices
 
     def drain(self) -> tuple[float, float]:
         """Wait until the app's work after the ack is done; return how long that took, and the web process's
         CPU seconds so far."""
         self.conn.send("drain")
-        _, seconds, cpu = self.conn.recv()
+        _, seconds, cpu, after_ack_cpu = self.conn.recv()
+        self.after_ack_cpu = float(after_ack_cpu)
         return float(seconds), float(cpu)
 
 
@@ -500,8 +514,9 @@ def bench_interleaved(ctx: Any, apps: tuple[str, ...], fake: Connection, fake_ur
             for app in served if number % 2 == 0 else reversed(served):
                 before = fake_answers(fake)
                 outcomes = run_load(app.port, part)
-                cpu_before = app.cpu_s
+                cpu_before, after_ack_before = app.cpu_s, app.after_ack_cpu
                 drain_s, app.cpu_s = app.drain()  # the next slice starts on a quiet machine
+                app.after_ack_cpu_s += app.after_ack_cpu - after_ack_before
                 app.drain_s = max(app.drain_s, drain_s)
                 app.web_cpu_s += app.cpu_s - cpu_before
                 app.answers += fake_answers(fake) - before
@@ -547,7 +562,8 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             _stop(fake_process, fake)
         problems = {app.which: logged_problems(app.log_path) for app in served}
-    rows = [summarize(app.which, app.outcomes, app.answers, app.drain_s, app.web_cpu_s) for app in served]
+    rows = [summarize(app.which, app.outcomes, app.answers, app.drain_s, app.web_cpu_s, app.after_ack_cpu_s)
+            for app in served]
     database = "PostgreSQL" if database_url.startswith("postgresql") else "SQLite"
     print_table(rows, args.rate, args.seconds, database, f"{load_before} before / {os.getloadavg()[0]:.1f} after")
     for row in rows:

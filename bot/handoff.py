@@ -192,9 +192,9 @@ def run_after_ack(settings: Any, worker: str, *, previous: str | None = None, st
     from bot.app import build_app
     from bot.clock import system_clock
     from bot.runtime import make_deps
-    from bot.server import start_inbox_recovery, tune_process
+    from bot.server import start_inbox_recovery
 
-    tune_process()
+    # No tune_process(): the short switch interval is for acks; here it would only switch threads more often.
     # Acks are waited for by Slack, within 3 s; this work only by the person, and it can wait a few milliseconds.
     # On a busy machine the kernel then gives a waking web process the CPU first.
     with contextlib.suppress(OSError):

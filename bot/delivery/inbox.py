@@ -218,10 +218,11 @@ def claim(sessions: SessionFactory, *, now: datetime, worker: str, limit: int,
                 session.commit()
                 return []
             claimable = _claimable(now, lease)
-            given_up = rowcount(session.execute(update(InboxEvent).where(claimable, InboxEvent.attempts >= MAX_ATTEMPTS)
-                                                .values(status=InboxStatus.ABANDONED, done_at=now)))
-            if given_up:
-                log.error("gave up %d acked request(s) after %d handlings each", given_up, MAX_ATTEMPTS)
+            if lease is not None:  # only a row that was claimed before can have used up its attempts
+                given_up = rowcount(session.execute(update(InboxEvent).where(
+                    claimable, InboxEvent.attempts >= MAX_ATTEMPTS).values(status=InboxStatus.ABANDONED, done_at=now)))
+                if given_up:
+                    log.error("gave up %d acked request(s) after %d handlings each", given_up, MAX_ATTEMPTS)
             chosen = select(InboxEvent.id).where(claimable).order_by(InboxEvent.id).limit(limit)
             taking = update(InboxEvent).values(claimed_at=now, claimed_by=worker[:64], attempts=InboxEvent.attempts + 1)
             if session.get_bind().dialect.name == "postgresql":
