@@ -46,10 +46,6 @@ class InboxLazyRunner(LazyListenerRunner):
         self.queue = inbox.handoff_sessions(deps.sessions)
         self.inline = inline
         self.logger = inline.logger
-        # SQLite: the request threads take the file's write lock one after the other here, woken at once, instead
-        # of in SQLite's busy handler, which sleeps 1, 2, 5, 10… ms between tries (inserts took 20-80 ms).
-        self._one_writer = (threading.Lock() if deps.sessions.kw["bind"].dialect.name == "sqlite"
-                            else contextlib.nullcontext())
 
     def start(self, function: Callable[..., None], request: BoltRequest) -> None:
         """Record the request for an after-ack process (in the request's thread, before the ack is sent)."""
@@ -59,9 +55,7 @@ class InboxLazyRunner(LazyListenerRunner):
             return
         name = request.lazy_function_name or get_name_for_callable(function)
         try:
-            with self._one_writer:
-                new = inbox.hand_off(self.queue, body, name, self.deps.clock())
-            if not new:
+            if not inbox.hand_off(self.queue, body, name, self.deps.clock()):
                 log.info("skipping event %s: already received", body.get("event_id"))
         except Exception:  # the database is away: better answered here, late, than not at all
             log.exception("could not hand a %s off to the inbox; handling it here", body.get("type") or "command")
