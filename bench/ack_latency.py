@@ -4,7 +4,8 @@ Three apps, each in a process of its own, all on the same waitress server settin
 (bot.server.HttpServer): "bare" is a Bolt app that only acks, behind Bolt's own SlackRequestHandler; "edge" is
 the same bare app behind goalbot's HTTP edge (bot/edge/wsgi.py: signature on raw bytes, replay fingerprint in
 the database, payload validation, tenancy), so its row is the edge's own cost; "goalbot" is the real app behind
-the edge, exactly as `goalbot serve --http` serves it; the Slack Web API is answered by
+the edge, exactly as `goalbot serve --http` serves it (a web process that acks and hands the work after the ack
+to the inbox, and a forked after-ack process that runs it: bot/handoff.py); the Slack Web API is answered by
 slackfake.web_api.FakeSlackWebAPI in a third process, so the work goalbot does after the ack really runs
 (users.info, conversations.open, chat.postMessage, response_url answers). This process is the load generator:
 an open-loop schedule of signed slash commands (`/goal help`, `/goal list`, `/goal <goal sentence>` from 40
@@ -12,7 +13,9 @@ English and Italian users), one new connection per request as Slack does, and ev
 the request's *scheduled* send time to the end of the response, so a stalled server cannot hide its backlog
 (no coordinated omission). Both apps get the same requests; the run alternates them in slices (bare, goalbot,
 goalbot, bare, …) so noise from anything else on the machine falls on both alike, and waits for goalbot's work
-after the ack to finish before each slice.
+after the ack to finish before each slice (its inbox rows done). Besides the ack, the table shows what the
+person waits for: from the request to its first answer at the response_url. `--compare-inline` adds goalbot
+with that work in the web process, as it ran before the handoff.
 
     .venv/bin/python bench/ack_latency.py [--rate 100] [--seconds 20] [--rounds 4] [--database-url postgresql+psycopg://…]
 
@@ -30,6 +33,8 @@ import multiprocessing as mp
 import os
 import random
 import re
+import resource
+import signal
 import sys
 import tempfile
 import threading
@@ -79,11 +84,21 @@ def run_fake_slack(team_id: str, conn: Connection) -> None:
     from _support import counting_fake
 
     fake, answers = counting_fake(team_id, USERS)
+    first_answer: dict[str, float] = {}  # response_url id -> when its first answer arrived (CLOCK_MONOTONIC)
+
+    def answered(kind: str, payload: dict[str, Any]) -> None:
+        if kind == "response":
+            first_answer.setdefault(str(payload.get("id")), time.monotonic())
+
+    fake.subscribe(answered)
     conn.send(fake.root_url)
     while True:
         command = conn.recv()
         if command == "count":
             conn.send(answers())
+        elif command == "answered":  # and forget: the next app gets the same requests (the same ids)
+            conn.send(dict(first_answer))
+            first_answer.clear()
         elif command == "stop":
             fake.stop()
             conn.send("stopped")
@@ -119,39 +134,101 @@ def build_bare_app(api_url: str) -> Any:
 
 
 def run_server(which: str, api_url: str, database_url: str, log_path: str, conn: Connection) -> None:
-    """Child process: serve one app with bot.server.make_http_server until told to stop; logs go to log_path."""
+    """Child process: serve one app with bot.server.make_http_server until told to stop; logs go to log_path.
+
+    "goalbot" is served as `goalbot serve --http` serves it: its web process hands the work after each ack to the
+    inbox (settings.handoff) and a forked after-ack process (bot.handoff.run_after_ack) runs it. "inline" is the
+    same app running that work in the web process, as before the handoff (--compare-inline).
+    """
+    import dataclasses
+
     log_file = open(log_path, "a", buffering=1)  # noqa: SIM115 - lives as long as the process
     os.dup2(log_file.fileno(), 2)
     sys.stderr = log_file
+    # As serve_http: metrics summed over processes (set before bot.edge imports prometheus_client).
+    os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", tempfile.mkdtemp(prefix="goalbot-bench-metrics-"))
     from slack_bolt.adapter.wsgi import SlackRequestHandler
 
     from bot.app import build_app
     from bot.runtime import configure_logging, make_deps
     from bot.server import HttpServer, make_http_server, tune_process
 
-    tune_process()  # as bot.server.serve_process does, for every app alike
-    settings = _server_settings(api_url, database_url)
+    settings = dataclasses.replace(_server_settings(api_url, database_url), handoff=which == "goalbot")
     configure_logging(settings.log_level)
-    deps = make_deps(settings)  # the bare app needs deps only for /healthz, served by the same server
-    app = build_app(deps) if which == "goalbot" else build_bare_app(settings.api_url)
+    make_deps(settings).sessions.kw["bind"].dispose()  # migrate before the after-ack process starts
+    after_ack = _fork_after_ack(settings) if which == "goalbot" else None
+    tune_process()  # as bot.server.serve_process does, for every app alike
+    deps = make_deps(settings, migrate=False)  # the bare app needs deps only for /healthz, served by the same server
+    app = build_app(deps) if which in ("goalbot", "inline") else build_bare_app(settings.api_url)
     if which == "bare":
         server = HttpServer(SlackRequestHandler(app), settings, "127.0.0.1", 0)
     else:
         server = make_http_server(app, deps, "127.0.0.1", 0)
     thread = threading.Thread(target=server.serve_forever, name="http", daemon=True)
     thread.start()
+    started_at = deps.clock()
+    if which == "goalbot":
+        from bot.delivery.inbox import handoff_sessions
+
+        queue = handoff_sessions(deps.sessions)
     conn.send(server.server_port)
     while True:
         command = conn.recv()
         if command == "drain":
             started = time.perf_counter()
-            idle = deps.executor.wait_idle(timeout=600) if which == "goalbot" else True
-            conn.send((idle, time.perf_counter() - started))
+            idle = deps.executor.wait_idle(timeout=600) if which in ("goalbot", "inline") else True
+            if which == "goalbot":
+                idle = idle and _wait_inbox_done(queue, since=started_at, timeout=600)
+            usage = resource.getrusage(resource.RUSAGE_SELF)  # the web process alone, every thread
+            conn.send((idle, time.perf_counter() - started, usage.ru_utime + usage.ru_stime, _cpu_of(after_ack)))
         elif command == "stop":
             server.shutdown()
             server.server_close()
+            if after_ack is not None:
+                os.kill(after_ack, signal.SIGTERM)
+                os.waitpid(after_ack, 0)
             conn.send("stopped")
             return
+
+
+def _cpu_of(pid: int | None) -> float:
+    """CPU seconds a running child has used so far (Linux /proc), 0 without one."""
+    if pid is None:
+        return 0.0
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _fork_after_ack(settings: Any) -> int:
+    """The after-ack process `goalbot serve --http` forks beside its web process (bot.server.serve_http)."""
+    pid = os.fork()
+    if pid == 0:
+        from bot.handoff import run_after_ack, worker_name
+        from bot.server import _die_with_parent
+
+        _die_with_parent()
+        try:
+            run_after_ack(settings, worker_name(os.getpid(), "bench"), supervised=True)
+        finally:
+            os._exit(0)
+    return pid
+
+
+def _wait_inbox_done(queue: Any, since: Any, timeout: float) -> bool:
+    """Wait until every request handed off since `since` is done (the after-ack process's work is over)."""
+    from sqlalchemy import func, select
+
+    from storage.models import InboxEvent
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with queue() as session:
+            waiting = session.scalar(select(func.count()).select_from(InboxEvent).where(
+                InboxEvent.status == "received", InboxEvent.received_at >= since))
+        if not waiting:
+            return True
+        time.sleep(0.05)
+    return False
 
 
 # --------------------------------------------------------------------------- load generator
@@ -176,6 +253,9 @@ class Outcome:
     latency_s: float
     ok: bool
     error: str = ""
+    response_id: str = ""  # the id in its response_url, to find when the person got the answer
+    due: float = 0.0  # its scheduled send time, on time.monotonic() (CLOCK_MONOTONIC, as the fake's clock)
+    answer_s: float | None = None  # from `due` to the first answer at its response_url
 
 
 def plan_requests(rate: float, seconds: float, team_id: str, fake_url: str, seed: int) -> list[Planned]:
@@ -230,15 +310,17 @@ def run_load(port: int, planned: list[Planned], timeout: float = 10.0) -> list[O
     """Send the schedule open-loop: a late or slow answer never delays the next request's departure."""
     outcomes: list[Outcome | None] = [None] * len(planned)
     start = time.perf_counter() + 0.2
+    start_mono = time.monotonic() + (start - time.perf_counter())
 
     def fire(index: int, item: Planned) -> None:
         due = start + item.at
+        rid = _response_id(item.body)
         try:
             status = send_one(port, item.body, timeout, item.headers)
             latency = time.perf_counter() - due
             ok = status == 200 and latency <= SLACK_ACK_TIMEOUT_S
             error = "" if ok else (f"HTTP {status}" if status != 200 else "slower than 3 s")
-            outcomes[index] = Outcome(item.kind, latency, ok, error)
+            outcomes[index] = Outcome(item.kind, latency, ok, error, rid, start_mono + item.at)
         except (OSError, http.client.HTTPException) as exc:
             outcomes[index] = Outcome(item.kind, time.perf_counter() - due, False, type(exc).__name__)
 
@@ -250,6 +332,14 @@ def run_load(port: int, planned: list[Planned], timeout: float = 10.0) -> list[O
                 time.sleep(delay)
             senders.submit(fire, index, item)
     return [o for o in outcomes if o is not None]
+
+
+def _response_id(body: str) -> str:
+    """The id at the end of a slash command's response_url ("" for other bodies)."""
+    from urllib.parse import parse_qs
+
+    url = (parse_qs(body).get("response_url") or [""])[0]
+    return url.rsplit("/", 1)[-1] if "/response/" in url else ""
 
 
 # --------------------------------------------------------------------------- report
@@ -269,6 +359,10 @@ class Row:
     answers: int
     drain_s: float
     error_kinds: dict[str, int]
+    answer_p50: float = float("nan")  # ms from the request to its first response_url answer (what people wait for)
+    answer_p99: float = float("nan")
+    web_cpu_ms: float = float("nan")  # the web process's CPU time per request (noise-proof, unlike latencies)
+    after_ack_cpu_ms: float = float("nan")  # the after-ack process's
 
 
 def percentile(sorted_values: list[float], fraction: float) -> float:
@@ -279,12 +373,17 @@ def percentile(sorted_values: list[float], fraction: float) -> float:
     return sorted_values[min(rank, len(sorted_values)) - 1]
 
 
-def summarize(app: str, outcomes: list[Outcome], answers: int, drain_s: float) -> Row:
+def summarize(app: str, outcomes: list[Outcome], answers: int, drain_s: float, web_cpu_s: float = 0.0,
+              after_ack_cpu_s: float = 0.0) -> Row:
     """Percentiles (ms) over the acknowledged requests; failures are counted, not averaged in."""
     latencies = sorted(o.latency_s * 1000 for o in outcomes if o.ok)
+    waits = sorted(o.answer_s * 1000 for o in outcomes if o.answer_s is not None)
     return Row(app, len(outcomes), sum(not o.ok for o in outcomes), percentile(latencies, 0.50),
                percentile(latencies, 0.90), percentile(latencies, 0.99), latencies[-1] if latencies else float("nan"),
-               answers, drain_s, dict(Counter(o.error for o in outcomes if not o.ok)))
+               answers, drain_s, dict(Counter(o.error for o in outcomes if not o.ok)),
+               percentile(waits, 0.50), percentile(waits, 0.99),
+               web_cpu_s * 1000 / len(outcomes) if outcomes else float("nan"),
+               after_ack_cpu_s * 1000 / len(outcomes) if outcomes else float("nan"))
 
 
 def verdict(bare: Row, goalbot: Row) -> tuple[float, bool, str]:
@@ -319,12 +418,14 @@ def print_table(rows: list[Row], rate: float, seconds: float, database: str, loa
     print(f"ack latency: {rate:g} req/s for {seconds:g} s per app, open loop, new connection per request, "
           f"{os.cpu_count()} CPUs, database {database}, load average {load} (the machine is shared)")
     header = f"{'app':<8} {'requests':>8} {'errors':>6} {'p50 ms':>7} {'p90':>7} {'p99':>7} {'max':>8} " \
-             f"{'answers':>7} {'drain s':>7}"
+             f"{'answers':>7} {'drain s':>7} {'answer p50':>10} {'p99':>7} {'web cpu ms/req':>14} {'after-ack cpu':>13}"
     print(header)
     print("-" * len(header))
     for r in rows:
         print(f"{r.app:<8} {r.requests:>8} {r.errors:>6} {r.p50:>7.1f} {r.p90:>7.1f} {r.p99:>7.1f} {r.max:>8.1f} "
-              f"{r.answers:>7} {r.drain_s:>7.1f}")
+              f"{r.answers:>7} {r.drain_s:>7.1f} {r.answer_p50:>10.1f} {r.answer_p99:>7.1f} {r.web_cpu_ms:>14.2f} {r.after_ack_cpu_ms:>13.2f}")
+    print("p50..max: request to ack; answer: request to its first response_url answer (ms), what the person waits; "
+          "web cpu, after-ack cpu: each process's CPU time per request (ms)")
 
 
 # --------------------------------------------------------------------------- orchestration
@@ -368,11 +469,18 @@ class Served:
     answers: int = 0
     drain_s: float = 0.0
 
-    def drain(self) -> float:
-        """Wait until the app's work after the ack is done; return how long that took."""
+    cpu_s: float = 0.0  # the web process's CPU seconds at the last drain
+    web_cpu_s: float = 0.0  # of which while serving the measured slices (and their work after the ack, inline)
+    after_ack_cpu: float = 0.0  # the after-ack process's CPU seconds at the last drain
+    after_ack_cpu_s: float = 0.0  # of which during the measured slices
+
+    def drain(self) -> tuple[float, float]:
+        """Wait until the app's work after the ack is done; return how long that took, and the web process's
+        CPU seconds so far."""
         self.conn.send("drain")
-        _, seconds = self.conn.recv()
-        return float(seconds)
+        _, seconds, cpu, after_ack_cpu = self.conn.recv()
+        self.after_ack_cpu = float(after_ack_cpu)
+        return float(seconds), float(cpu)
 
 
 def fake_answers(fake: Connection) -> int:
@@ -399,13 +507,25 @@ def bench_interleaved(ctx: Any, apps: tuple[str, ...], fake: Connection, fake_ur
             served.append(Served(which, process, conn, port, log_path, []))
             for phase in warmup:
                 warm_up(port, phase)
-                served[-1].drain()
+                _, served[-1].cpu_s = served[-1].drain()
+            fake.send("answered")  # forget the warm-up's answers
+            fake.recv()
         for number, part in enumerate(slices(planned, rounds)):
             for app in served if number % 2 == 0 else reversed(served):
                 before = fake_answers(fake)
-                app.outcomes += run_load(app.port, part)
-                app.drain_s = max(app.drain_s, app.drain())  # the next slice starts on a quiet machine
+                outcomes = run_load(app.port, part)
+                cpu_before, after_ack_before = app.cpu_s, app.after_ack_cpu
+                drain_s, app.cpu_s = app.drain()  # the next slice starts on a quiet machine
+                app.after_ack_cpu_s += app.after_ack_cpu - after_ack_before
+                app.drain_s = max(app.drain_s, drain_s)
+                app.web_cpu_s += app.cpu_s - cpu_before
                 app.answers += fake_answers(fake) - before
+                fake.send("answered")
+                answered: dict[str, float] = fake.recv()
+                for outcome in outcomes:
+                    if outcome.response_id in answered:
+                        outcome.answer_s = answered[outcome.response_id] - outcome.due
+                app.outcomes += outcomes
     finally:
         for app in served:
             _stop(app.process, app.conn)
@@ -422,11 +542,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--database-url", default=None,
                         help="default: a SQLite file in a temporary directory (e.g. postgresql+psycopg://…)")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--compare-inline", action="store_true",
+                        help="also serve goalbot with its work after the ack in the web process (as before the "
+                             "handoff to after-ack processes), alternated with the others")
     args = parser.parse_args(argv)
 
     ctx = mp.get_context("spawn")
     team_id = "TB" + uuid.uuid4().hex[:8].upper()  # a fresh team per run, so a shared PostgreSQL stays clean
-    apps = ("bare", "edge", "goalbot")
+    apps = ("bare", "edge", "goalbot", "inline") if args.compare_inline else ("bare", "edge", "goalbot")
     load_before = f"{os.getloadavg()[0]:.1f}"
     with tempfile.TemporaryDirectory(prefix="goalbot-bench-") as tmp:
         database_url = args.database_url or f"sqlite:///{Path(tmp) / 'goalbot.db'}"
@@ -439,7 +562,8 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             _stop(fake_process, fake)
         problems = {app.which: logged_problems(app.log_path) for app in served}
-    rows = [summarize(app.which, app.outcomes, app.answers, app.drain_s) for app in served]
+    rows = [summarize(app.which, app.outcomes, app.answers, app.drain_s, app.web_cpu_s, app.after_ack_cpu_s)
+            for app in served]
     database = "PostgreSQL" if database_url.startswith("postgresql") else "SQLite"
     print_table(rows, args.rate, args.seconds, database, f"{load_before} before / {os.getloadavg()[0]:.1f} after")
     for row in rows:
@@ -453,6 +577,9 @@ def main(argv: list[str] | None = None) -> int:
     by_app = {row.app: row for row in rows}
     edge_ratio = by_app["edge"].p99 / by_app["bare"].p99 if by_app["bare"].p99 > 0 else float("inf")
     print(f"p99(bare app behind goalbot's edge)/p99(bare) = {edge_ratio:.2f}  (the edge's own cost)")
+    if "inline" in by_app:
+        inline_ratio = by_app["inline"].p99 / by_app["bare"].p99 if by_app["bare"].p99 > 0 else float("inf")
+        print(f"p99(goalbot, work after the ack in the web process)/p99(bare) = {inline_ratio:.2f}  (before the handoff)")
     ratio, passed, why = verdict(by_app["bare"], by_app["goalbot"])
     print(f"p99(goalbot)/p99(bare) = {ratio:.2f}  target: <= {P99_RATIO_TARGET} and p99 < "
           f"{P99_ABSOLUTE_TARGET_MS:.0f} ms  -> {'PASS' if passed else 'FAIL (' + why + ')'}")

@@ -7,7 +7,8 @@
 What runs: a private schema on the PostgreSQL server (dropped afterwards); the fake Slack Web API
 (slackfake/web_api.py) in a process of its own with 40 people, half of them Italian; goalbot exactly as it is
 deployed: `goalbot serve --http --workers 3 --no-scheduler` (three web processes sharing one port, behind the
-HTTP edge and waitress) and one `goalbot worker` (the scheduler: weekly jobs, outbox, housekeeping). Before the
+HTTP edge and waitress, that only ack, and the after-ack process it forks to do the work: bot/handoff.py) and one
+`goalbot worker` (the scheduler: weekly jobs, outbox, housekeeping, and an after-ack process too). Before the
 load, each person gets an active goal and its weekly check-in card (`goalbot jobs run checkins`).
 
 The load, open loop (a slow answer never delays the next request), each request signed as Slack signs it, a

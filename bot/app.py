@@ -76,6 +76,10 @@ def build_app(deps: Deps, *, token: str | None = None, signing_secret: str | Non
     app.use(dedupe_events(deps))
     app.use(attach_caller(lambda: deps.clock))
     register_listeners(app, deps)
+    if settings.handoff:  # `goalbot serve --http`: the work after the ack runs in an after-ack process
+        from bot.handoff import use_inbox
+
+        use_inbox(app, deps)
 
     @app.error
     def on_error(error: Exception, body: dict[str, Any], logger: logging.Logger) -> BoltResponse | None:

@@ -58,9 +58,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--workers", type=int, default=1,
                        help="HTTP mode: web processes sharing the port (the scheduler runs in one of them)")
     serve.add_argument("--no-scheduler", action="store_true", help="do not run the weekly jobs in this process")
+    serve.add_argument("--after-ack", type=int, default=1, metavar="N",
+                       help="HTTP mode: processes running the work after each ack (0: left to `goalbot worker`)")
     serve.set_defaults(func=cmd_serve)
 
-    worker = sub.add_parser("worker", help="run only the scheduler: weekly jobs, outbox delivery, housekeeping")
+    worker = sub.add_parser("worker", help="run the scheduler (weekly jobs, outbox delivery, housekeeping) and, "
+                                           "in HTTP mode, the work after the acks")
     worker.set_defaults(func=cmd_worker)
 
     shell = sub.add_parser("shell", help="a local terminal workspace: talk to goalbot without Slack")
@@ -144,9 +147,12 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
                                 "(or SLACK_CLIENT_ID and SLACK_CLIENT_SECRET for installs in several workspaces).")
         if args.workers < 1:
             raise UsageError("--workers must be at least 1.")
+        if args.after_ack < 0:
+            raise UsageError("--after-ack must be 0 or more.")
         from bot.server import serve_http
 
-        return serve_http(settings, args.host, args.port, workers=args.workers, scheduler=not args.no_scheduler)
+        return serve_http(settings, args.host, args.port, workers=args.workers, scheduler=not args.no_scheduler,
+                          after_ack=args.after_ack)
     if settings.oauth:
         raise SettingsError("Installs in several workspaces (SLACK_CLIENT_ID and SLACK_CLIENT_SECRET) need HTTP mode: "
                             "run `goalbot serve --http`, which also serves /slack/install.")
@@ -176,7 +182,9 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
-    """Run only the scheduler (weekly jobs, outbox, housekeeping): for web processes started --no-scheduler."""
+    """Run the scheduler (weekly jobs, outbox, housekeeping) for web processes started --no-scheduler, and, with a
+    signing secret (HTTP mode), the work after the acks those web processes handed to the inbox."""
+    import os
     import threading
 
     from bot.installs import jobs_client, require_credentials
@@ -186,12 +194,23 @@ def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
     require_credentials(settings)
     deps = make_deps(settings, system_clock)
     leader = SchedulerLeader(deps, jobs_client(settings, deps.sessions.kw["bind"])).start()
+    stop = threading.Event()
+    after_ack = None
+    if settings.signing_secret:
+        from bot.handoff import run_after_ack, worker_name
+
+        after_ack = threading.Thread(target=run_after_ack, name="after-ack", daemon=True,
+                                     args=(settings, worker_name(os.getpid(), "worker")), kwargs={"stop": stop})
+        after_ack.start()
     try:
-        threading.Event().wait()
+        stop.wait()
     except KeyboardInterrupt:
         pass
     finally:
+        stop.set()
         leader.stop()
+        if after_ack is not None:
+            after_ack.join(30)
     return 0
 
 

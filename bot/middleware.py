@@ -22,7 +22,8 @@ log = logging.getLogger(__name__)
 
 def dedupe_events(deps: Deps) -> Callable[..., Any]:
     """Middleware: an event id is processed once, however often Slack delivers it; messages are recorded in the
-    inbox before the ack (bot/delivery/inbox.py), so a process killed after acking one leaves it to another."""
+    inbox before the ack (bot/delivery/inbox.py), so a process killed after acking one leaves it to another
+    (with handoff on, by their lazy listener's handoff: bot/handoff.py)."""
 
     def middleware(body: dict[str, Any], context: BoltContext,
                    next: Callable[[], BoltResponse]) -> BoltResponse | None:  # noqa: A002
@@ -30,6 +31,8 @@ def dedupe_events(deps: Deps) -> Callable[..., Any]:
         if not event_id or context.get(inbox.REDELIVERY):
             return next()
         if inbox.recorded(body):
+            if deps.settings.handoff:  # its lazy listener's handoff is the inbox row, and stops duplicates
+                return next()
             fresh = inbox.receive(deps.sessions, body, deps.clock())
         else:
             fresh = claim_event(deps.sessions, str(event_id), deps.clock())

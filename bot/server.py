@@ -6,7 +6,9 @@ threads for 400 slow connections); it refuses a body whose Content-Length is ove
 reading it (413), closes idle connections after channel_timeout, and stops accepting past connection_limit.
 gunicorn's sync and gthread workers read requests in their worker threads (its docs ask for a buffering
 proxy in front against slow clients) and it has no body-size limit. `--workers N` forks N waitress processes
-that share one listening socket; the scheduler runs in exactly one process per database (bot/jobs/leader.py).
+that share one listening socket, and `--after-ack N` the processes that run the work after each ack (the web
+processes hand it off through the inbox: bot/handoff.py); the scheduler runs in exactly one process per database
+(bot/jobs/leader.py).
 """
 
 from __future__ import annotations
@@ -101,7 +103,8 @@ def serve_process(settings: Settings, host: str, port: int, *, sock: socket.sock
     deps = make_deps(settings, system_clock, migrate=False)
     app = build_app(deps)
     leader = SchedulerLeader(deps, app.client).start() if scheduler else None
-    start_inbox_recovery(app, deps)
+    if not settings.handoff:  # with handoff the after-ack processes take up what a dead process left
+        start_inbox_recovery(app, deps)
     server = make_http_server(app, deps, host, port, sock)
     log.info("serving Slack requests on http://%s:%s/slack/events (pid %s)", host, server.server_port, os.getpid())
     if on_ready is not None:
@@ -155,33 +158,50 @@ def start_inbox_recovery(app: Any, deps: Deps) -> threading.Thread:
     return thread
 
 
-def serve_http(settings: Settings, host: str, port: int, *, workers: int, scheduler: bool) -> int:
-    """`goalbot serve --http --workers N`: migrate once, then N forked processes on one listening socket."""
+def serve_http(settings: Settings, host: str, port: int, *, workers: int, scheduler: bool,
+               after_ack: int = 1) -> int:
+    """`goalbot serve --http --workers N`: migrate once, then N forked web processes on one listening socket and
+    `after_ack` forked after-ack processes (bot/handoff.py), each started again if it dies.
+
+    The web processes only ack: the work after each ack is handed to the inbox (settings.handoff) and run by an
+    after-ack process (these, or `goalbot worker`'s), so it never competes with the acks for the GIL.
+    """
+    import dataclasses
+    import uuid
+
     from bot.runtime import make_deps
 
-    if workers > 1:
-        # Counters from every worker are summed at /metrics (prometheus-client's multiprocess mode); the variable
-        # must be set before prometheus_client is first imported, which is why nothing above imports bot.edge.
-        os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", tempfile.mkdtemp(prefix="goalbot-metrics-"))
-    make_deps(settings, migrate=True).sessions.kw["bind"].dispose()  # migrate before any worker starts
-    if workers <= 1:
-        serve_process(settings, host, port, sock=None, scheduler=scheduler)
-        return 0
+    settings = dataclasses.replace(settings, handoff=True)
+    # Counters from every process are summed at /metrics (prometheus-client's multiprocess mode); the variable
+    # must be set before prometheus_client is first imported, which is why nothing above imports bot.edge.
+    os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", tempfile.mkdtemp(prefix="goalbot-metrics-"))
+    make_deps(settings, migrate=True).sessions.kw["bind"].dispose()  # migrate before any process starts
     listener = socket.create_server((host, port), backlog=1024, reuse_port=False)
     listener.set_inheritable(True)
-    log.info("serving on http://%s:%s with %d worker processes", host, listener.getsockname()[1], workers)
-    children: dict[int, int] = {}
+    log.info("serving on http://%s:%s with %d web process(es) and %d after-ack process(es)", host,
+             listener.getsockname()[1], workers, after_ack)
+    children: dict[int, tuple[str, int, str]] = {}  # pid -> (kind, slot, the name it signs its claims with)
     stopping = False
 
-    def spawn(slot: int) -> None:
+    def spawn(kind: str, slot: int, previous: str | None = None) -> None:
+        tag = uuid.uuid4().hex[:8]
         pid = os.fork()
-        if pid == 0:  # the worker
+        if pid == 0:
             signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent stops us with SIGTERM
+            _die_with_parent()
             try:
-                serve_process(settings, host, port, sock=listener, scheduler=scheduler)
+                if kind == "web":
+                    serve_process(settings, host, port, sock=listener, scheduler=scheduler)
+                else:
+                    listener.close()
+                    from bot.handoff import run_after_ack, worker_name
+
+                    run_after_ack(settings, worker_name(os.getpid(), tag), previous=previous, supervised=True)
             finally:
                 os._exit(0)
-        children[pid] = slot
+        from bot.handoff import worker_name
+
+        children[pid] = (kind, slot, worker_name(pid, tag))
 
     def stop(_signum: int, _frame: Any) -> None:
         nonlocal stopping
@@ -192,8 +212,10 @@ def serve_http(settings: Settings, host: str, port: int, *, workers: int, schedu
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
+    for slot in range(after_ack):
+        spawn("after-ack", slot)
     for slot in range(workers):
-        spawn(slot)
+        spawn("web", slot)
     while children:
         try:
             pid, status = os.wait()
@@ -201,14 +223,22 @@ def serve_http(settings: Settings, host: str, port: int, *, workers: int, schedu
             break
         except InterruptedError:
             continue
-        freed = children.pop(pid, -1)
+        kind, slot, name = children.pop(pid, ("", -1, ""))
         _mark_dead(pid)
-        if freed >= 0 and not stopping:
-            log.warning("worker %s exited (status %s); starting another", pid, status)
-            time.sleep(1)  # a worker that dies at start must not become a fork loop
-            spawn(freed)
+        if slot >= 0 and not stopping:
+            log.warning("%s process %s exited (status %s); starting another", kind, pid, status)
+            time.sleep(1)  # a process that dies at start must not become a fork loop
+            spawn(kind, slot, previous=name if kind == "after-ack" else None)
     listener.close()
     return 0
+
+
+def _die_with_parent() -> None:
+    """A forked process ends with `serve --http` itself, even when that is killed with SIGKILL (Linux)."""
+    import ctypes
+
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
 
 
 def _mark_dead(pid: int) -> None:

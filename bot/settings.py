@@ -60,6 +60,10 @@ class Settings:
     history_calls_per_minute: int = 1
     outbox_lease_seconds: int = 120
     inbox_grace_seconds: int = 60
+    # Where the work after an ack runs (bot/handoff.py): False, in the process that acked (Socket Mode, `goalbot
+    # run`, the shell, tests); True, recorded in the inbox before the ack and run by an after-ack process
+    # (`goalbot serve --http` turns it on and starts one; `goalbot worker` runs one too).
+    handoff: bool = False
     # The month (1-12) the workspace's fiscal year starts in: "FY27 Q1" and "fine anno fiscale" are read against it.
     fiscal_year_start: int = 1
     # Installs in several workspaces (OAuth, bot/installs.py): with both set, `serve --http` serves /slack/install.

@@ -39,6 +39,19 @@ def make_engine(url: str, connections: int = 12) -> Engine:
     return create_engine(url, pool_pre_ping=True, pool_size=kept, max_overflow=max(0, connections - kept))
 
 
+def no_fsync_at_commit(engine: Engine) -> Engine:
+    """A SQLite side file's engine that skips the fsync at commit (WAL, synchronous=NORMAL: only checkpoints sync):
+    what it commits survives a killed process, not a power cut; for per-request writes on the ack path."""
+
+    @event.listens_for(engine, "connect")
+    def _normal_sync(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    return engine
+
+
 def make_session_factory(engine: Engine) -> SessionFactory:
     """Return the session factory every layer uses; objects stay readable after commit."""
     return sessionmaker(engine, expire_on_commit=False)

@@ -418,8 +418,12 @@ class InboxEvent(Base):
     status: Mapped[str] = mapped_column(String(16))  # InboxStatus: received, done, abandoned
     attempts: Mapped[int] = mapped_column(Integer, default=0)  # handlings started by a recovery
     received_at: Mapped[datetime] = mapped_column(Timestamp)
-    claimed_at: Mapped[datetime | None] = mapped_column(Timestamp)  # when a recovery last took it up
+    claimed_at: Mapped[datetime | None] = mapped_column(Timestamp)  # when a handler last took it up (or renewed)
     done_at: Mapped[datetime | None] = mapped_column(Timestamp)
+    # Handed off by a web process (bot/handoff.py): the Bolt lazy function to run, and which after-ack process
+    # holds it. None for a DM message recorded by a process that handles its own events.
+    lazy_function: Mapped[str | None] = mapped_column(String(128))
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
 
 
 class RequestFingerprint(Base):

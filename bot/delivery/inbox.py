@@ -7,22 +7,35 @@ replies queued in the outbox (bot.services.conversation.answer_message), so a se
 A row still waiting after GOALBOT_INBOX_GRACE_SECONDS belongs to a process that died: any process takes it up
 again (`redeliver`, at start-up and every few seconds), at most MAX_ATTEMPTS times.
 
-Scope: message events (the SMART conversation in the DM, check-in replies in threads, edits and deletions of
-replies). Other events are deduplicated by event id in processed_events, as before, and not replayed.
+Scope, when a process handles its own requests (Socket Mode, `goalbot run`, the shell): message events (the SMART
+conversation in the DM, check-in replies in threads, edits and deletions of replies). Other events are
+deduplicated by event id in processed_events and not replayed.
+
+Handoff (`goalbot serve --http`, bot/handoff.py): every request's work after the ack is one row here, written
+before the 200 with the Bolt lazy function to run (`hand_off`), claimed by one after-ack process (`claim`) and
+marked done when it returns (with its worker's next `claim`), or by the answer's own transaction for a DM
+message (`finish`).
+A holder renews its claims while it works (`renew`); a claim not renewed for GOALBOT_INBOX_GRACE_SECONDS belongs
+to a dead process and is claimed again, and a restarted after-ack process first releases what its predecessor
+held (`release`). Commands, buttons and non-message events are thus replayed after a crash too (at least once;
+DM messages exactly once).
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import ColumnElement, Table, and_, exists, inspect, or_, select, update
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from bot.rules.statuses import InboxStatus
-from storage.db import SessionFactory, once_more_if_dropped
+from storage.db import SessionFactory, make_engine, make_session_factory, no_fsync_at_commit, once_more_if_dropped
 from storage.models import InboxEvent
 from storage.repositories import insert_ignore, rowcount
 
@@ -40,14 +53,18 @@ def recorded(body: dict[str, Any]) -> bool:
             and isinstance(event, dict) and event.get("type") == "message")
 
 
-def receive(sessions: SessionFactory, body: dict[str, Any], now: datetime) -> bool:
-    """Record the event before it is acked (one insert); False when it was already received (a duplicate)."""
+def receive(sessions: SessionFactory, body: dict[str, Any], now: datetime, lazy_function: str | None = None) -> bool:
+    """Record the event before it is acked (one insert); False when it was already received (a duplicate).
+
+    `lazy_function`: the message came through a handoff queue of its own (SQLite, `handoff_sessions`); this row
+    is then only what its answer is compared with, and no recovery here takes it up.
+    """
 
     def insert() -> bool:
         with sessions() as session:
             new = insert_ignore(session, InboxEvent, dict(
                 event_id=str(body["event_id"])[:64], team_id=str(body.get("team_id") or "")[:32] or None,
-                body=body, status=InboxStatus.RECEIVED, attempts=0, received_at=now,
+                body=body, status=InboxStatus.RECEIVED, attempts=0, received_at=now, lazy_function=lazy_function,
             ), conflict_on=["event_id"], returning=InboxEvent.id)
             session.commit()
             return new is not None
@@ -77,6 +94,7 @@ def take_unfinished(sessions: SessionFactory, now: datetime, grace: timedelta) -
     """Claim the events a dead process acked and left unhandled (older than `grace`); return their bodies."""
     stale = now - grace
     waiting = and_(InboxEvent.status == InboxStatus.RECEIVED, InboxEvent.received_at < stale,
+                   InboxEvent.lazy_function.is_(None),  # handed-off rows are claimed by after-ack processes
                    or_(InboxEvent.claimed_at.is_(None), InboxEvent.claimed_at < now - max(grace, HANDLING_LEASE)))
     with sessions() as session:
         given_up = rowcount(session.execute(update(InboxEvent).where(waiting, InboxEvent.attempts >= MAX_ATTEMPTS)
@@ -104,3 +122,145 @@ def redeliver(sessions: SessionFactory, now: datetime, grace: timedelta,
         except Exception:  # one bad event must not stop the others
             log.exception("handling event %s again failed", body.get("event_id"))
     return len(bodies)
+
+
+# --------------------------------------------------------------------------- handoff (bot/handoff.py)
+
+
+def handoff_sessions(sessions: SessionFactory) -> SessionFactory:
+    """Where handed-off rows live (call once per process): on PostgreSQL the database itself (row locks: the ack's
+    insert never waits for a handler's transaction); on SQLite a file of its own beside the database
+    (`goalbot.db-inbox`, an inbox_events table of the same shape), because SQLite has one write lock per file and
+    the handlers' transactions hold it while they work: acks waiting for it took over a second at p50
+    (bench/ack_latency.py), as the replay fingerprints did (bot/edge/signature.py). A DM message is then recorded
+    in the database's own inbox by the after-ack process before it is handled (`receive`), so its answer still
+    commits together with its row there, exactly once."""
+    url = sessions.kw["bind"].url
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        return sessions
+    # No fsync at commit: with one per write (an ack's insert, a claim, a finish) the write lock was held for the
+    # disk, not the work, and acks queued behind it.
+    engine = no_fsync_at_commit(make_engine(url.set(database=f"{url.database}-inbox").render_as_string(
+        hide_password=False)))
+    try:
+        cast(Table, InboxEvent.__table__).create(engine, checkfirst=True)
+    except OperationalError:  # another process of the deployment created it at the same moment
+        if not inspect(engine).has_table(InboxEvent.__tablename__):
+            raise
+    return make_session_factory(engine)
+
+
+@dataclass(frozen=True)
+class Claimed:
+    """A handed-off request an after-ack process now holds: its body and the lazy function to run."""
+
+    id: int
+    body: dict[str, Any]
+    lazy_function: str
+    received_at: datetime
+    attempts: int  # this one included
+
+
+def hand_off(sessions: SessionFactory, body: dict[str, Any], lazy_function: str, now: datetime) -> bool:
+    """Record a request's work after the ack (one insert); False for a DM message already received (a duplicate)."""
+    # A DM message keeps Slack's event id as its key: retries stop here, and the answer finishes it by that id.
+    key = str(body["event_id"])[:64] if recorded(body) else f"lazy:{uuid.uuid4().hex}"
+
+    def insert() -> bool:
+        with sessions() as session:
+            new = insert_ignore(session, InboxEvent, dict(
+                event_id=key, team_id=_team_of(body), body=body, status=InboxStatus.RECEIVED, attempts=0,
+                received_at=now, lazy_function=lazy_function[:128],
+            ), conflict_on=["event_id"], returning=InboxEvent.id)
+            session.commit()
+            return new is not None
+
+    return once_more_if_dropped(insert)
+
+
+def _team_of(body: dict[str, Any]) -> str | None:
+    team = body.get("team_id") or body.get("team")
+    if isinstance(team, dict):
+        team = team.get("id")
+    return str(team)[:32] if team else None
+
+
+def _claimable(now: datetime, lease: timedelta | None) -> ColumnElement[bool]:
+    """Handed-off rows nobody holds, and (with `lease`) rows whose holder stopped renewing its claim that long ago."""
+    free = InboxEvent.claimed_at.is_(None)
+    return and_(InboxEvent.status == InboxStatus.RECEIVED, InboxEvent.lazy_function.is_not(None),
+                free if lease is None else or_(free, InboxEvent.claimed_at < now - lease))
+
+
+def anything_waiting(sessions: SessionFactory) -> bool:
+    """One indexed read: is a handed-off row waiting for a holder? (What an idle after-ack process polls.)"""
+    with sessions() as session:
+        return bool(session.scalar(select(exists().where(_claimable(datetime.min, None)))))
+
+
+def claim(sessions: SessionFactory, *, now: datetime, worker: str, limit: int,
+          lease: timedelta | None = None, finished: Sequence[int] = ()) -> list[Claimed]:
+    """Claim up to `limit` handed-off rows, oldest first; each is won by one worker (as outbox.claim_due does).
+
+    `lease`: also take rows whose holder has not renewed its claim for that long (it died). Every claim counts as
+    an attempt; a row claimed MAX_ATTEMPTS times without finishing is given up (logged), not claimed forever.
+    `finished`: rows this worker has handled since, marked done in the same transaction (on SQLite every write
+    transaction waits for the file's one lock, which the acks' inserts need too: one per round, not three).
+    """
+
+    def work() -> list[Claimed]:
+        with sessions() as session:
+            if finished:
+                session.execute(update(InboxEvent).where(
+                    InboxEvent.id.in_(list(finished)), InboxEvent.status == InboxStatus.RECEIVED)
+                    .values(status=InboxStatus.DONE, done_at=now))
+            if limit <= 0:
+                session.commit()
+                return []
+            claimable = _claimable(now, lease)
+            if lease is not None:  # only a row that was claimed before can have used up its attempts
+                given_up = rowcount(session.execute(update(InboxEvent).where(
+                    claimable, InboxEvent.attempts >= MAX_ATTEMPTS).values(status=InboxStatus.ABANDONED, done_at=now)))
+                if given_up:
+                    log.error("gave up %d acked request(s) after %d handlings each", given_up, MAX_ATTEMPTS)
+            chosen = select(InboxEvent.id).where(claimable).order_by(InboxEvent.id).limit(limit)
+            taking = update(InboxEvent).values(claimed_at=now, claimed_by=worker[:64], attempts=InboxEvent.attempts + 1)
+            if session.get_bind().dialect.name == "postgresql":
+                ids = list(session.scalars(chosen.with_for_update(skip_locked=True)))
+                won = list(session.scalars(taking.where(InboxEvent.id.in_(ids), claimable)
+                                           .returning(InboxEvent.id))) if ids else []
+            else:  # one UPDATE under SQLite's single write lock: a second process sees the first one's claims
+                won = list(session.scalars(taking.where(InboxEvent.id.in_(chosen.scalar_subquery()), claimable)
+                                           .returning(InboxEvent.id)))
+            session.commit()
+            if not won:
+                return []
+            rows = session.scalars(select(InboxEvent).where(InboxEvent.id.in_(won)).order_by(InboxEvent.id))
+            return [Claimed(row.id, dict(row.body), str(row.lazy_function), row.received_at, row.attempts)
+                    for row in rows]
+
+    return once_more_if_dropped(work)
+
+
+def renew(sessions: SessionFactory, ids: Sequence[int], worker: str, now: datetime) -> None:
+    """Keep holding these rows (their handlings are still running): nobody takes them up while this goes on."""
+    if ids:
+        _write(sessions, InboxEvent.id.in_(list(ids)), InboxEvent.claimed_by == worker[:64],
+               InboxEvent.status == InboxStatus.RECEIVED, claimed_at=now)
+
+
+def release(sessions: SessionFactory, worker: str) -> int:
+    """Give back what a dead after-ack process held, so its successor takes it up at once; return how many."""
+    return _write(sessions, InboxEvent.claimed_by == worker[:64], InboxEvent.status == InboxStatus.RECEIVED,
+                  claimed_at=None, claimed_by=None)
+
+
+def _write(sessions: SessionFactory, *where: ColumnElement[bool], **values: Any) -> int:
+    # One conditional UPDATE: run again after a dropped connection, it changes nothing twice.
+    def write() -> int:
+        with sessions() as session:
+            count = rowcount(session.execute(update(InboxEvent).where(*where).values(**values)))
+            session.commit()
+            return count
+
+    return once_more_if_dropped(write)

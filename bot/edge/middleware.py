@@ -10,6 +10,7 @@ from typing import Any
 
 from slack_bolt import BoltContext, BoltResponse
 
+from bot.delivery import inbox
 from bot.deps import Deps
 from bot.edge import metrics, payloads
 from bot.edge.payloads import Invalid, ResponseUrls
@@ -26,6 +27,8 @@ def validate_payloads(deps: Deps, tenancy: Tenancy) -> Callable[..., BoltRespons
     def middleware(body: dict[str, Any], context: BoltContext,
                    next: Callable[[], BoltResponse]) -> BoltResponse | None:  # noqa: A002
         if context.get("edge_payload") is not None:  # HTTP mode: bot.edge.wsgi checked it already
+            return next()
+        if context.get(inbox.REDELIVERY):  # from the inbox: checked when it arrived, before it was recorded
             return next()
         kind = payloads.kind_of(body)
         try:

@@ -17,7 +17,7 @@ from typing import Any, cast
 from sqlalchemy import Engine, Table, create_engine, delete, event
 from sqlalchemy.exc import DBAPIError
 
-from storage.db import SessionFactory, make_engine
+from storage.db import SessionFactory, make_engine, no_fsync_at_commit
 from storage.models import RequestFingerprint
 from storage.repositories import insert_ignore
 
@@ -72,10 +72,12 @@ class Fingerprints:
         # No pre-ping on PostgreSQL: it would double the round trips of every ack; a dropped connection is
         # retried once instead (remember()).
         # At most one insert per request thread at a time: `connections` is the server's thread count.
-        engine = (create_engine(rendered, pool_size=min(4, connections), max_overflow=max(0, connections - 4))
-                  if self.postgresql else make_engine(rendered))
+        if self.postgresql:
+            engine = create_engine(rendered, pool_size=min(4, connections), max_overflow=max(0, connections - 4))
+            event.listen(engine, "connect", _pg_no_flush)
+        else:
+            engine = no_fsync_at_commit(make_engine(rendered))
         self.engine: Engine = engine.execution_options(isolation_level="AUTOCOMMIT")
-        event.listen(self.engine.engine, "connect", _pg_no_flush if self.postgresql else _sqlite_no_flush)
         if not self.postgresql:
             cast(Table, RequestFingerprint.__table__).create(self.engine, checkfirst=True)
 
@@ -110,8 +112,3 @@ def _pg_no_flush(dbapi_connection: Any, _record: Any) -> None:
         cursor.execute("SET synchronous_commit TO OFF")
     dbapi_connection.commit()
 
-
-def _sqlite_no_flush(dbapi_connection: Any, _record: Any) -> None:
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA synchronous=NORMAL")  # in WAL mode: no fsync at commit, only at checkpoints
-    cursor.close()

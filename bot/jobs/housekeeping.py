@@ -2,7 +2,8 @@
 
 - processed_events: Slack retries an event for about an hour at most (three retries within minutes; the
   opt-in "delayed events" aside), so event ids older than GOALBOT_PROCESSED_EVENTS_TTL_SECONDS (1 h) go; so do
-  inbox rows handled (or given up) that long ago (their event id is the messages' dedupe);
+  inbox rows handled (or given up) that long ago (their event id is the messages' dedupe), also those handed
+  off to after-ack processes (on SQLite in their own file, bot/delivery/inbox.py handoff_sessions);
 - request fingerprints (bot/edge/signature.py): signatures are only accepted within 5 minutes, so older than
   10 minutes go;
 - outbox rows sent (or cancelled) more than GOALBOT_SENT_OUTBOX_TTL_DAYS (30) ago go, except reviews: their
@@ -19,6 +20,7 @@ from datetime import UTC, datetime, timedelta
 from slack_sdk import WebClient
 from sqlalchemy import and_, delete, or_, update
 
+from bot.delivery import inbox as inbox_queue
 from bot.deps import Deps
 from bot.edge.signature import Fingerprints
 from bot.jobs.reviews import KIND as REVIEW_KIND
@@ -50,6 +52,14 @@ def housekeep(deps: Deps, now: datetime | None = None) -> dict[str, int]:
         # slack_sdk stores naive UTC times in its tables.
         states = rowcount(session.execute(delete(slack_oauth_states).where(
             slack_oauth_states.c.expire_at < now.astimezone(UTC).replace(tzinfo=None))))
+    queue = inbox_queue.handoff_sessions(deps.sessions)  # SQLite: handed-off rows live in a file of their own
+    if queue is not deps.sessions:
+        try:
+            with unit_of_work(queue) as session:
+                inbox += rowcount(session.execute(delete(InboxEvent).where(
+                    InboxEvent.status != InboxStatus.RECEIVED, InboxEvent.received_at < forget_before)))
+        finally:
+            queue.kw["bind"].dispose()
     fingerprints = Fingerprints(deps.sessions)
     try:
         prints = fingerprints.forget(now - timedelta(seconds=settings.fingerprints_ttl_seconds))

@@ -41,14 +41,15 @@ def workspace(database_url: str, clock: FixedClock) -> Iterator[LocalWorkspace]:
     ws.close()
 
 
-def serve(ws: LocalWorkspace, port: int) -> subprocess.Popen[str]:
+def serve(ws: LocalWorkspace, port: int, *options: str) -> subprocess.Popen[str]:
     """`goalbot serve --http` in its own process, on the test database and the workspace's fake Slack."""
     env = {**os.environ, "DATABASE_URL": ws.deps.settings.database_url, "SLACK_API_URL": ws.fake.base_url,
            "SLACK_BOT_TOKEN": FAKE_BOT_TOKEN, "SLACK_SIGNING_SECRET": FAKE_SIGNING_SECRET,
+           "GOALBOT_RESPONSE_URL_PREFIXES": ",".join(ws.deps.settings.response_url_prefixes),
            "GOALBOT_INBOX_GRACE_SECONDS": "2", "GOALBOT_LOG_LEVEL": "WARNING"}
     env.pop("SLACK_APP_TOKEN", None)
     process = subprocess.Popen([sys.executable, "-m", "bot", "serve", "--http", "--host", "127.0.0.1",
-                                "--port", str(port), "--no-scheduler"], cwd=ROOT, env=env, text=True,
+                                "--port", str(port), "--no-scheduler", *options], cwd=ROOT, env=env, text=True,
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:

@@ -14,6 +14,7 @@ from slack_sdk import WebClient
 from bot.context import Caller, RequestContext
 from bot.deps import Deps
 from bot.listeners.support import lazy_listener, reply
+from bot.middleware import ack_if_needed
 from bot.services.checkin_readings import reread_edited_reply, withdraw_deleted_reply
 
 
@@ -64,5 +65,5 @@ def register(app: App, deps: Deps) -> None:
             reply(deps, client, ctx, withdrawal.channel, withdrawal.messages, thread_ts=withdrawal.thread_ts,
                   changes_goals=True, key=f"reply-delete:{body.get('event_id') or event.get('event_ts')}")
 
-    app.event({"type": "message", "subtype": "message_changed"})(reply_edited)
-    app.event({"type": "message", "subtype": "message_deleted"})(reply_deleted)
+    app.event({"type": "message", "subtype": "message_changed"})(ack=ack_if_needed, lazy=[reply_edited])
+    app.event({"type": "message", "subtype": "message_deleted"})(ack=ack_if_needed, lazy=[reply_deleted])

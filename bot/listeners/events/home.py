@@ -10,6 +10,7 @@ from slack_sdk import WebClient
 from bot.context import RequestContext
 from bot.deps import Deps
 from bot.listeners.support import lazy_listener
+from bot.middleware import ack_if_needed
 from bot.services.home import refresh_home
 
 
@@ -28,4 +29,4 @@ def register(app: App, deps: Deps) -> None:
     def home_opened(ctx: RequestContext, body: dict[str, Any], client: WebClient, respond: Respond | None) -> None:
         refresh_home(deps, client, ctx.team_id, ctx.user_id)
 
-    app.event("app_home_opened")(home_opened)
+    app.event("app_home_opened")(ack=ack_if_needed, lazy=[home_opened])

@@ -11,6 +11,7 @@ from bot.context import Caller, RequestContext
 from bot.delivery.direct import ReplyTo, deliver_replies
 from bot.deps import Deps
 from bot.listeners.support import lazy_listener, reply
+from bot.middleware import ack_if_needed
 from bot.services import conversation
 from bot.services.checkin_replies import answer_thread_reply
 from bot.services.home import refresh_home
@@ -63,4 +64,4 @@ def register(app: App, deps: Deps) -> None:
         if changed:
             refresh_home(deps, client, ctx.team_id, ctx.user_id)
 
-    app.event("message")(dm_message)
+    app.event("message")(ack=ack_if_needed, lazy=[dm_message])
