@@ -149,8 +149,7 @@ class Formats:
         if not params:
             return template
         text = template.format(**params)
-        # elide_italian's own first test, inlined: most texts hold no 8 or 11 and skip the call (~8 per goal).
-        return elide_italian(text) if self._italian and ("8" in text or "11" in text) else text
+        return elide_italian(text) if self._italian else text
 
     def number(self, value: float, decimals: int = 2, *, keep_zeros: bool = False) -> str:
         """Like prompts.fmt_number: grouped, at most `decimals` decimals (exactly that many with keep_zeros)."""
