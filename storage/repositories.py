@@ -461,7 +461,7 @@ _RECENT_POSTGRESQL = f"""array_to_string(ARRAY(
 _DIGEST_SQL = f"""
 SELECT g.id, g.user_id, g.title, g.unit, g.metric, g.direction, g.baseline, g.baseline_unit, g.target, g.current,
        g.start_date,
-       g.deadline, g.status, g.adjusted_at, g.closed_at,
+       g.deadline, g.status, g.adjusted_at IS NOT NULL AS adjusted, g.closed_at,
        EXISTS (SELECT 1 FROM goal_revisions gr WHERE gr.goal_id = g.id AND gr.field = 'override') AS override,
        {{recent}} AS recent,
        CASE WHEN g.direction = 'maintain' THEN (
@@ -518,7 +518,7 @@ def digest_rows(
     else:
         raw = text(_digest_sql(dialect, where=where, extra="")).bindparams(bindparam("users", expanding=True))
     sql = raw.columns(
-        start_date=Date, deadline=Date, adjusted_at=Timestamp, closed_at=Timestamp, week_start=Date,
+        start_date=Date, deadline=Date, closed_at=Timestamp, week_start=Date,
         answered_at=Timestamp)
     params = {"team": team_id, "users": list(user_ids), "since": closed_since, "week": week,
               "recent": RECENT_VALUES}
@@ -533,7 +533,7 @@ def aligned_rows(session: Session, team_id: str, objective_ids: Sequence[int], w
     dialect = session.get_bind().dialect.name
     raw = text(_digest_sql(dialect, where="g.objective_id IN :objectives", extra=", g.objective_id, g.visibility"))
     sql = raw.bindparams(bindparam("objectives", expanding=True)).columns(
-        start_date=Date, deadline=Date, adjusted_at=Timestamp, closed_at=Timestamp, week_start=Date,
+        start_date=Date, deadline=Date, closed_at=Timestamp, week_start=Date,
         answered_at=Timestamp)
     return list(session.execute(sql, {"team": team_id, "objectives": list(objective_ids), "week": week,
                                       "recent": RECENT_VALUES}))

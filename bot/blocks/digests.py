@@ -162,8 +162,17 @@ class Formats:
         return text
 
     def _number(self, value: float, decimals: int, keep_zeros: bool) -> str:
-        rounded = Decimal(repr(float(value))).quantize(self._STEPS[decimals], rounding=ROUND_HALF_EVEN)
-        text = f"{rounded:,.{decimals}f}"
+        shortest = repr(float(value))
+        digits = shortest.partition(".")[2]
+        if "e" in shortest or (len(digits) == decimals + 1 and digits[-1] == "5"):
+            # Babel rounds the shortest decimal form half-even: at a tie ("2.675") that differs from rounding the
+            # float itself (2.67499999…); so do exponents. Only these go through Decimal.
+            rounded = Decimal(shortest).quantize(self._STEPS[decimals], rounding=ROUND_HALF_EVEN)
+            text = f"{rounded:,.{decimals}f}"
+        else:
+            # No tie in the shortest form: no rounding boundary lies between it and the float (a boundary there
+            # would be a shorter form of the same float), so the float rounds as Babel rounds the shortest form.
+            text = f"{value:,.{decimals}f}"
         if decimals and not keep_zeros:
             text = text.rstrip("0").rstrip(".")
         return text.translate(self._separators)
