@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import tomllib
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from string import Formatter
 from typing import Any
@@ -84,14 +84,13 @@ def t(lang: str, key: str, **params: Any) -> str:
 
 
 @cache
-@cache
 def _babel_locale(code: str) -> Locale:
     """The parsed Babel locale of a language: Babel parses a locale name again on every call it is given one."""
     return Locale.parse(_LOCALES[code])
 
 
 def _locale(lang: str) -> Locale:
-    return Locale.parse(_LOCALES[normalize_lang(lang)])
+    return _babel_locale(normalize_lang(lang))
 
 
 def plural_form(lang: str, count: float) -> str:
@@ -153,6 +152,7 @@ def _has(lang: str, key: str) -> bool:
     return key in _load(normalize_lang(lang))
 
 
+@lru_cache(maxsize=4096)  # Babel builds a pattern and reads its locale data on every call; screens repeat dates
 def fmt_date(lang: str, value: date | None, style: str = "long") -> str:
     """Format a date for the language: 31 March 2027 / 31 marzo 2027 / 1° dicembre 2026."""
     if value is None:
