@@ -8,6 +8,7 @@ import queue
 import re
 import sys
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -18,6 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from slack_sdk import WebClient
 from sqlalchemy import select
 
+from bot import ids
 from bot.delivery.ratelimit import ChannelPacer, shared_limits
 from bot.jobs.checkins import REMINDER_AFTER
 from bot.jobs.registry import OUTBOX_JOB, PLANNERS
@@ -36,8 +38,9 @@ from storage.models import DigestSubscription, OutboxMessage, TeamSettings, User
 from storage.repositories import get_conversation, get_user_pref
 
 log = logging.getLogger(__name__)
+# What a planner's count counts: the digests planner counts posts (a digest, its chart, its continuations).
 JOB_NOUNS = {"checkins": "check-in message(s)", "reminders": "reminder(s)", "reviews": "review(s)",
-             "digests": "team digest(s)"}
+             "digests": "team digest post(s) (digest and chart)"}
 FILES_DIR = Path("goalbot-files")
 BOT_NAME = "goalbot"
 NAME = re.compile(r"^@?([a-z][a-z0-9._-]{0,20})$")
@@ -99,6 +102,8 @@ class Shown:
 class Shell:
     """Reads lines, turns them into what a person does in Slack, prints what the bot posts."""
 
+    PROGRESS_EVERY = 2.0  # seconds between two "still sending" lines while a job runs
+
     def __init__(self, workspace: LocalWorkspace, user_id: str, out: TextIO, *, clock: ShellClock,
                  state_file: Path | None = None) -> None:
         self.ws = workspace
@@ -116,7 +121,7 @@ class Shell:
         self.last_thread: Shown | None = None
         self.form: Form | None = None
         self.show_home = False
-        self.files: list[Path] = []
+        self.files: dict[str, Path] = {}  # file id -> where it was saved, kept across runs
         self.seen: set[tuple[str, str]] = set()
         self.noticed: set[str] = set()  # channels already pointed out during the current command
         workspace.fake.subscribe(lambda kind, payload: self.events.put((kind, payload)))
@@ -202,6 +207,10 @@ class Shell:
             else:
                 self._reply(self.last_thread, line[1:].strip())
         else:
+            if line.isdigit() and self.newest is not None and self._asks_for_a_number():
+                # As in Slack, a number typed in the DM is a message, not an answer: say where the answer goes.
+                self.note(f"sent as a message to goalbot; to answer the check-in {self.newest.label}, reply in its "
+                          f"thread: >{line} or :reply {self.newest.label} {line}")
             self._post(line)
 
     def _channel_arg(self) -> str | None:
@@ -222,9 +231,15 @@ class Shell:
         wants a number; otherwise it is text (a confidence of 3, a target of 8)."""
         if self.newest is None or not any(c.number == number for c in self.newest_choices):
             return False
+        if self._asks_for_a_number():
+            return False
         with self.ws.deps.sessions() as session:
             convo = get_conversation(session, self.ws.team_id, self.me)
             return convo is None or convo.step in (CONFIRM, CHOOSE, SAVED)
+
+    def _asks_for_a_number(self) -> bool:
+        """The newest message is a check-in: its buttons are optional, the number it asks for goes in its thread."""
+        return any(c.action_id == ids.ACTION_CHECKIN_UPDATE for c in self.newest_choices)
 
     # ------------------------------------------------------------------ buttons and threads
 
@@ -488,7 +503,7 @@ class Shell:
     def _files(self, arg: str) -> None:
         if not self.files:
             self.note("goalbot has not sent you any file yet (try /goal export).")
-        for path in self.files:
+        for path in self.files.values():
             print(f"  {path}", file=self.out)
 
     # ------------------------------------------------------------------ time and jobs
@@ -555,15 +570,31 @@ class Shell:
         if not planned:
             return
         what = ", ".join(f"{count} {JOB_NOUNS.get(name, name)}" for name, count in planned.items())
-        self.note(f"{self._when(self.clock())}: goalbot sends {what}" if at_stop else f"goalbot sends {what}")
-        summary = self._with_progress(lambda: run_job(self.ws.deps, client, OUTBOX_JOB, now=self.clock()))
+        self.note(f"{self._when(self.clock())}: goalbot sends {what}" if at_stop
+                  else f"due while the shell was closed: goalbot sends {what}")
+        summary = self._with_progress(lambda: run_job(self.ws.deps, client, OUTBOX_JOB, now=self.clock()),
+                                      expected=sum(planned.values()))
         if summary.get("pending") or summary.get("failed"):
             self.note(f"{summary['pending']} message(s) still waiting in the outbox, {summary['failed']} refused.")
 
-    def _with_progress(self, work: Callable[[], dict[str, Any]]) -> dict[str, Any]:
-        """Run a job on a thread, printing the messages it posts as they arrive (Slack paces posts per channel)."""
+    def catch_up(self) -> None:
+        """What fell due while the shell was closed goes out now, as the scheduler would have sent it then."""
+        try:
+            self._run_jobs(self.ws.app.client, sorted(PLANNERS))
+        except Exception:  # the shell still opens: the next :time runs the jobs again
+            log.exception("the jobs due at start failed")
+            self.say_bot([t(self.lang(), "errors.internal")])
+
+    def _with_progress(self, work: Callable[[], dict[str, Any]], expected: int = 0) -> dict[str, Any]:
+        """Run a job on a thread, printing the messages it posts as they arrive (Slack paces posts per channel),
+        and every PROGRESS_EVERY seconds how many went out so far."""
         result: dict[str, Any] = {}
         failure: list[BaseException] = []
+        posted = [0]
+
+        def count(kind: str, payload: dict[str, Any]) -> None:
+            if kind == "message" and payload.get("user") == self.fake.bot_user_id and not payload.get("subtype"):
+                posted[0] += 1
 
         def target() -> None:
             try:
@@ -571,11 +602,21 @@ class Shell:
             except BaseException as error:  # noqa: BLE001 - re-raised on the shell's thread
                 failure.append(error)
 
+        unsubscribe = self.fake.subscribe(count)
         worker = threading.Thread(target=target, name="shell-job", daemon=True)
-        worker.start()
-        while worker.is_alive():
-            worker.join(timeout=0.2)
-            self.flush(wait=False)
+        try:
+            worker.start()
+            said_at = time.monotonic()
+            while worker.is_alive():
+                worker.join(timeout=0.2)
+                self.flush(wait=False)
+                if time.monotonic() - said_at >= self.PROGRESS_EVERY:
+                    # Other people's DMs are not printed here: without this line a long job looks like a hang.
+                    of = f" of {expected}" if expected else ""
+                    self.note(f"… still sending: {posted[0]}{of} message(s) posted so far")
+                    said_at = time.monotonic()
+        finally:
+            unsubscribe()
         if failure:
             raise failure[0]
         self.flush()
@@ -661,12 +702,16 @@ class Shell:
         rendered = render_message(message, self.name_of)
         ts = message.get("ts")
         thread_ts = message.get("thread_ts") if message.get("thread_ts") != ts else None
-        labelled = bool(rendered.choices) or bool(message.get("reply_count")) or kind == "home"
+        bot_wrote = author in (None, self.fake.bot_user_id) or kind in ("home", "ephemeral") or message.get("bot_id")
+        # goalbot's posts in a channel (a digest) get their thread a moment later (its chart): labelled at once, so
+        # the "in thread m2" that follows names a message already on screen.
+        in_channel = kind == "message" and bool(channel) and not str(channel).startswith("D") and not thread_ts
+        labelled = (bool(rendered.choices) or bool(message.get("reply_count")) or kind == "home"
+                    or (in_channel and bool(bot_wrote)))
         shown = self._label(kind, channel, ts) if labelled else None
         parent = self.label_of.get(("message", channel, thread_ts)) if thread_ts else None
         if thread_ts and parent is None:
             parent = self._label("message", channel, thread_ts).label
-        bot_wrote = author in (None, self.fake.bot_user_id) or kind in ("home", "ephemeral") or message.get("bot_id")
         name = BOT_NAME if bot_wrote else self.name_of(str(author))
         if kind == "home":
             header = "App Home"
@@ -700,13 +745,17 @@ class Shell:
             self.seen.add((channel, str(ts)))
         if channel in (self.place, None) or kind in ("home", "ephemeral"):
             self.newest, self.newest_choices = shown, rendered.choices
-            if shown is not None and kind == "message":
+            if kind == "message" and (shown is not None or parent):
+                # A reply in a thread (labelled or not) makes that thread the one >TEXT answers.
                 self.last_thread = Shown(parent, "message", channel, thread_ts) if parent else shown
 
     def _save_file(self, summary: dict[str, Any]) -> str:
         record = next((f for f in self.fake.files() if f["id"] == summary.get("id")), None)
+        title = summary.get("title") or summary.get("name")
         if record is None or record.get("content") is None:
-            return f"📎 {summary.get('title') or summary.get('name')} (not received)"
+            # Shown again after a restart: the bytes were saved then, the workspace file keeps no copy.
+            earlier = self.files.get(str(summary.get("id")))
+            return f"📎 {title} — saved to {earlier}" if earlier else f"📎 {title} (not received)"
         FILES_DIR.mkdir(exist_ok=True)
         name = Path(str(record["name"])).name or record["id"]
         path = FILES_DIR / name
@@ -715,8 +764,7 @@ class Shell:
             counter += 1
             path = FILES_DIR / f"{Path(name).stem}-{counter}{Path(name).suffix}"
         path.write_bytes(record["content"])
-        if path not in self.files:
-            self.files.append(path)
+        self.files[str(record["id"])] = path
         return f"📎 {record.get('title') or name} — saved to {path}"
 
     def _visible(self, message: dict[str, Any]) -> str:
@@ -766,7 +814,8 @@ class Shell:
             return
         labels = [[kind, channel, ts, label] for (kind, channel, ts), label in self.label_of.items()]
         ShellState(offset=self.clock.offset, user=self.me, place=self.place, labels=labels,
-                   workspace=self.fake.snapshot()).save(self.state_file)
+                   workspace=self.fake.snapshot(), files={k: str(v) for k, v in self.files.items()}
+                   ).save(self.state_file)
 
     def resume(self, labels: list[list[Any]]) -> None:
         """Show where the person was: the last messages of the place they were in, with the labels they had."""
@@ -778,7 +827,9 @@ class Shell:
             self.note("where you left off:")
             for message in messages[-2:]:
                 self.show_message(message)
-        self.seen.update((str(m["channel"]), str(m["ts"])) for m in self.fake.messages())
+        # Only this place counts as read: entering another (:dm, :as, :channel) shows its latest messages, as
+        # opening a conversation in Slack shows its history.
+        self.seen.update((str(m["channel"]), str(m["ts"])) for m in self.fake.messages(self.place))
 
 
 def _quoted(text: str, limit: int = 60) -> str:
@@ -807,10 +858,12 @@ def run_shell(settings: Settings, *, user_id: str = "U0LOCAL", stdin: TextIO = s
     try:
         me = _resolve_user(workspace, user_id, state.user)
         shell = Shell(workspace, me, stdout, clock=clock, state_file=path)
+        shell.files = {k: Path(v) for k, v in state.files.items()}
         if state.place and (state.place.startswith("D") is False or state.place == dm_channel_id(me)):
             shell.place = state.place
         print(BANNER, file=stdout)
         shell.resume(state.labels)
+        shell.catch_up()
         interactive = stdin.isatty() and stdin is sys.stdin
         if interactive:
             with contextlib.suppress(ImportError):

@@ -142,6 +142,8 @@ def test_db_upgrade_creates_the_schema_in_a_new_sqlite_file(tmp_path: Path, monk
 
     assert main(["db", "upgrade"]) == 0  # running it again is harmless, and says so
     assert "already has the latest schema" in capsys.readouterr().out
+    ignored = set((Path(__file__).parents[1] / ".gitignore").read_text(encoding="utf-8").split())
+    assert {"*.db", "*.db-wal", "*.db-shm", "goalbot-files/", "*.workspace.json"} <= ignored  # what a run leaves
 
 
 # ----------------------------------------------------------------------------- configuration errors

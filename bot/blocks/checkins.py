@@ -28,7 +28,7 @@ from bot.blocks.standing import (
     title_text,
 )
 from bot.rules.numbers import find_amounts
-from bot.rules.progress import Kind, Reading, Standing, Status
+from bot.rules.progress import Kind, Reading, Standing, Status, reached_amount
 from prompts import fmt_amount, fmt_number, phrase, t
 
 TITLE_LIMIT = 300  # a goal title is the owner's sentence; a check-in card only needs to recognise it
@@ -88,7 +88,7 @@ def recorded_message(
     """
     item = standing_of(goal, today)
     formatted = fmt_amount(lang, value, goal.unit)
-    lines = [headline or echo_line(lang, goal.unit, value, change)]
+    lines = [headline or echo_line(lang, goal.unit, value, change, reached_amount(numbers_of(goal), value))]
     lines.extend(standing_lines(lang, item))
     lines.append(t(lang, "checkin.recorded.status", pace=status_label(lang, item)))
     lines.append(forecast_line(lang, item))
@@ -114,11 +114,13 @@ def question_message(
              t(lang, f"checkin.ask.{reason}", **params)]
     blocks: list[Block] = []
     if candidates:
-        lines.append(t(lang, "checkin.ask.choose"))
+        if len(candidates) > 1:  # one candidate answers the question already asked ("Is it right?")
+            lines.append(t(lang, "checkin.ask.choose"))
         blocks.append(section("\n".join(lines)))
         blocks.append(actions(
             *(button(clip(t(lang, f"checkin.ask.pick_{c.meaning}", value=fmt_amount(lang, c.value, unit),
                             value_by=phrase(lang, "by", c.value, unit),
+                            said_the=phrase(lang, "the", c.said, "%"), said_at=phrase(lang, "at", c.said, "%"),
                             amount=fmt_amount(lang, c.amount, numbers.base_unit)), 75),
                      ids.ACTION_CHECKIN_PICK, f"{checkin_id}:{c.value!r}") for c in candidates[:5]),
             block_id=ids.BLOCK_CHECKIN_PICK,

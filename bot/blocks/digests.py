@@ -51,6 +51,7 @@ class DigestView:
     at_risk: list[DigestGoal] = field(default_factory=list)
     blockers: list[DigestGoal] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
+    asked: bool = False  # a check-in went out this week for an active goal: only then can everyone have answered
     names: dict[str, str] = field(default_factory=dict)  # display names: a weekly digest should not ping everyone
     objectives: list[Rollup] = field(default_factory=list)  # the objectives this digest's goals serve, from them
 
@@ -286,7 +287,7 @@ def _headline(view: DigestView, fmt: Formats) -> list[Block]:
         if len(view.missing) > MISSING_LIMIT:
             names += " " + fmt.tn("digest.and_more", len(view.missing) - MISSING_LIMIT)
         blocks.append(context(fmt.t("digest.missing", people=names)))
-    elif view.people:
+    elif view.asked:
         blocks.append(context(fmt.t("digest.everyone_checked_in")))
     return blocks
 
@@ -353,8 +354,10 @@ def goal_text(fmt: Formats, item: DigestGoal) -> str:
         else:
             unit = "%" if standing.numbers.kind is Kind.GROWTH else standing.numbers.unit
             low, high = rounded(outlook.low, unit), rounded(outlook.high, unit)
-            details.append(fmt.t("digest.forecast_between", low=fmt.amount(low, unit), high=fmt.amount(high, unit),
-                                 date=fmt.date(standing.numbers.deadline, "short")))
+            low_text, high_text = fmt.amount(low, unit), fmt.amount(high, unit)
+            # A range whose ends read the same is one value ("13.6% by 9 Mar", not "13.6%–13.6%").
+            key = "digest.forecast_at" if low_text == high_text else "digest.forecast_between"
+            details.append(fmt.t(key, low=low_text, high=high_text, date=fmt.date(standing.numbers.deadline, "short")))
     if item.last is None:
         details.append(fmt.t("digest.no_checkin_yet"))
     else:

@@ -100,7 +100,7 @@ def manager_week(lang: str, week: ManagerWeek) -> Message:
         blocks.append(section(t(lang, "week.nobody_behind")))
     if view.missing:
         blocks.append(section(t(lang, "week.missing", people=", ".join(mention(p) for p in view.missing))))
-    elif view.people:
+    elif view.asked:
         blocks.append(section(t(lang, "week.everyone_checked_in")))
     with_goals = {owner for owner, _ in view.people}
     without = [report for report in week.reports if report not in with_goals]

@@ -31,9 +31,14 @@ def change_text(lang: str, change: float, unit: str | None) -> str:
     return f"{sign}{shown}"
 
 
-def echo_line(lang: str, unit: str | None, value: float, change: float | None) -> str:
-    """What was recorded, as understood: "✅ Recorded *7* clients (+3).", "✅ Ho registrato il *12,5%*"."""
+def echo_line(lang: str, unit: str | None, value: float, change: float | None,
+              reached: tuple[float, str] | None = None) -> str:
+    """What was recorded, as understood: "✅ Recorded *7* clients (+3).", "✅ Ho registrato il *12,5%*"; a growth
+    goal with a starting amount also names the amount reached, `reached` (amount, currency), from the model."""
     amount = phrase(lang, "the", value, unit, amount_text(lang, value, unit))
+    if reached is not None:
+        amount = t(lang, "checkin.recorded.reached", amount=amount_text(lang, reached[0], reached[1]),
+                   value_by=phrase(lang, "by", value, unit))
     if change is None:
         return t(lang, "checkin.recorded.first", amount=amount)
     if change == 0:

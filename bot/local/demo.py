@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from bot.clock import Clock
+from bot.jobs.runner import run_job
 from bot.local.state import ShellState, state_path
 from bot.local.workspace import LocalWorkspace
 from bot.rules.schedule import week_start
@@ -22,6 +23,7 @@ from bot.services.checkins import Origin, record_value
 from bot.settings import Settings
 from storage.models import CheckIn, Goal, UserPref
 from storage.repositories import save_digest_subscription
+from storage.teams import set_manager
 
 TEAM_ID = "T0001"
 WEEKS = 12
@@ -126,6 +128,9 @@ def seed(workspace: LocalWorkspace, now: datetime) -> None:
         for person in TEAM:
             session.add(UserPref(team_id=TEAM_ID, user_id=person.user_id, lang=person.lang, slack_locale=None,
                                  tz=person.tz, display_name=person.name, profile_fetched_at=now))
+        for person in TEAM[1:]:
+            # Laura is the account executives' manager in goalbot, as `/goal team add` would make her.
+            set_manager(session, TEAM_ID, person.user_id, MANAGER.user_id, by=MANAGER.user_id, now=now)
         for spec in GOALS:
             _write_goal(session, spec, people[spec.owner], now)
         save_digest_subscription(session, team_id=TEAM_ID, channel_id=sales["id"], weekday=4, hhmm="16:00",
@@ -175,6 +180,9 @@ def prepare(settings: Settings, *, clock: Clock, reset: bool = False) -> bool:
     workspace = LocalWorkspace(settings, clock=clock)
     try:
         seed(workspace, clock())
+        # The history ends last week; this week's check-ins went out on Monday, as the scheduler would have sent
+        # them: each rep opens the demo to a check-in waiting for an answer, and the digest names who has not.
+        run_job(workspace.deps, workspace.app.client, "checkins", now=clock())
         ShellState(user="U0ANNA", place=None, workspace=workspace.fake.snapshot()).save(path)
     finally:
         workspace.close()

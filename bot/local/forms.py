@@ -80,6 +80,9 @@ class Form:
         """Apply one typed line: a field's answer, a field number to change, yes/:submit, or :cancel."""
         if line == ":cancel":
             return Step([f"(closed “{self.title}” without sending it.)"], close=True)
+        if line.startswith(":") and line != ":submit":
+            # In Slack an open modal covers the workspace: nothing else can be done until it is sent or closed.
+            return Step([f"(“{self.title}” is open: answer it, :submit sends it, :cancel closes it.)", *self.ask()])
         field = self.current
         if line == ":submit" or (field is None and line.lower() in SUBMIT_WORDS):
             missing = [i for i, f in enumerate(self.fields) if not f.optional and not self.values.get(f.block_id)]

@@ -32,6 +32,7 @@ class ShellState:
     place: str | None = None
     labels: list[list[Any]] = field(default_factory=list)  # [kind, channel, ts, label] of labelled messages
     workspace: dict[str, Any] = field(default_factory=dict)
+    files: dict[str, str] = field(default_factory=dict)  # file id -> where the shell saved it (the fake keeps no bytes)
 
     @classmethod
     def load(cls, path: Path) -> ShellState:
@@ -42,7 +43,7 @@ class ShellState:
             data = json.loads(path.read_text(encoding="utf-8"))
             return cls(offset=timedelta(seconds=float(data.get("offset_seconds") or 0)), user=data.get("user"),
                        place=data.get("place"), labels=data.get("labels") or [],
-                       workspace=data.get("workspace") or {})
+                       workspace=data.get("workspace") or {}, files=data.get("files") or {})
         except (OSError, ValueError, TypeError) as error:
             log.warning("could not read %s (%s): starting a new local workspace", path, error)
             return cls()
@@ -50,7 +51,7 @@ class ShellState:
     def save(self, path: Path) -> None:
         """Write the state file atomically (a crash never leaves half a file)."""
         data = {"offset_seconds": self.offset.total_seconds(), "user": self.user, "place": self.place,
-                "labels": self.labels, "workspace": self.workspace}
+                "labels": self.labels, "workspace": self.workspace, "files": self.files}
         partial = path.with_suffix(path.suffix + ".tmp")
         partial.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
         partial.replace(path)

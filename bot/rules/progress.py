@@ -383,6 +383,13 @@ def grown_amount(base: float, percent: float) -> float:
     return base * (1 + percent / 100)
 
 
+def reached_amount(g: GoalNumbers, value: float) -> tuple[float, str] | None:
+    """The amount a GROWTH goal with a starting amount in a currency stands at when it has grown `value` %."""
+    if g.kind is not Kind.GROWTH or not g.base_amount or g.base_unit not in CURRENCIES:
+        return None
+    return grown_amount(g.base_amount, value), str(g.base_unit)
+
+
 def growth_percent(base: float, amount: float) -> float:
     """How much `amount` has grown over `base`, in percent: 230,000 over 200,000 is 15."""
     return (amount / base - 1) * 100
@@ -450,8 +457,9 @@ class Reading:
     """One meaning a number could have for this goal: the value it records and what it means."""
 
     value: float
-    meaning: str  # of_target, of_the_way, growth, of_start, value, grown_to
+    meaning: str  # of_target, of_the_way, growth, growth_of_the_way, growth_of_start, value, grown_to
     amount: float | None = None  # grown_to: the amount the reply named, in the starting amount's unit
+    said: float | None = None  # a percentage's readings: the percentage the reply named, so a choice can say it
 
 
 @dataclass(frozen=True, slots=True)
@@ -476,15 +484,15 @@ def percent_readings(g: GoalNumbers, percent: float) -> PercentMeaning:
         if value < 0 and g.kind is not Kind.GROWTH:
             return
         if all(not math.isclose(value, r.value, rel_tol=1e-9, abs_tol=1e-9) for r in found):
-            found.append(Reading(value, meaning))
+            found.append(Reading(value, meaning, said=percent))
 
     if g.unit == "%" and g.kind is not Kind.GROWTH:
         add(percent, "value")  # a rate goal: the percentage is the value itself
         return PercentMeaning(tuple(found))
     if g.kind is Kind.GROWTH:
-        add(share * g.target, "of_the_way")  # "85%" of the way to +15%
+        add(share * g.target, "growth_of_the_way")  # "85%" of the way to +15%
         add(percent, "growth")  # up 85% on the start
-        add(percent - 100, "of_start")  # at 85% of where it started
+        add(percent - 100, "growth_of_start")  # at 85% of where it started
         return PercentMeaning(tuple(found))
     if g.kind is Kind.MAINTAIN:
         return PercentMeaning(())

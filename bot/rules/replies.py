@@ -76,7 +76,10 @@ _BLOCKER = re.compile(
     r"bloccat[oaie]|blocco|in\s+attesa\s+d|aspett(?:o|iamo)|problem[ai]\s+con|"
     r"in\s+ritardo|ritard[oi]\s+(?:su|con|per|d)|in\s+sospeso|dipende\s+da|nessuna\s+(?:risposta|notizia)\s+da|"
     r"pushed\s+(?:to|back|out)|slipp(?:ed|ing)|postponed|rescheduled|moved\s+to|"
-    r"slitt\w*|rinviat[oaie]|rimandat[oaie]|posticipat[oaie]|spostat[oaie]\s+a)",
+    r"slitt\w*|rinviat[oaie]|rimandat[oaie]|posticipat[oaie]|spostat[oaie]\s+a|"
+    # Something missing holds the work up ("manca il budget"); "manca poco" and "ne mancano 2" are distance to go.
+    r"(?:missing|lack(?:ing|s)?|short\s+on|no\s+budget)(?!\s+(?:\d|only|just))|"
+    r"manca(?:no)?\b(?!\s+(?:poco|pochissimo|solo|soltanto|ancora|\d))|mancanza\s+d|senza\s+budget)",
     re.IGNORECASE,
 )
 # "stuck at 4" / "bloccati a quota 4" report a level, not an obstacle.

@@ -9,7 +9,9 @@ model computes). The rules:
 * a percentage on a goal that is not a rate is read as "% of the target" only when it can mean nothing else
   (a goal counted from zero); on a GROWTH goal "85%" may be 85% of the way, +85% or 85% of the start, so it asks;
 * a value that would take the goal from short of its target to past it in one go is confirmed first; on a
-  GROWTH goal whose starting amount is known, a bare number is offered as the amount it grew to as well;
+  GROWTH goal whose starting amount is known, a bare number is offered as the amount it grew to as well, and
+  read as that amount alone when it could not be a growth anyone meant ("160k" on +20% from €150,000 is
+  €160,000, +6.7%, never +160,000%) while it is near the start; a percentage the same way the other round;
 * a value the owner already confirmed (picked or typed back) is recorded as it is;
 * a reply holding a number no goal can store (bot.rules.limits) is refused before any of that: neither recorded
   nor offered back as a reading.
@@ -86,18 +88,30 @@ def judge(
             return Verdict(None, reading.reason or "no_number",
                            tuple(Reading(c, "value") for c in reading.candidates))
         verdict = Verdict(reading.value)
-    return _with_grown_to(g, amounts, _confirmed_or_jump(g, verdict, confirmed))
+    return _with_grown_to(g, amounts, _confirmed_or_jump(g, verdict, confirmed), confirmed)
 
 
-def _with_grown_to(g: GoalNumbers, amounts: Sequence[Amount], verdict: Verdict) -> Verdict:
+_MAX_MEANT_GROWTH = 1000.0  # % : growing tenfold in one goal is beyond what anyone writes as "we're at N"
+_NEAR_START = 10.0  # an amount within this factor of the starting amount, either way, can be the amount reached
+
+
+def _with_grown_to(g: GoalNumbers, amounts: Sequence[Amount], verdict: Verdict, confirmed: Sequence[float]) -> Verdict:
     """A bare number that would take a GROWTH goal past its target in one go may be the amount it grew to:
-    "siamo a 215.000" on +15% from 200.000 € is +7.5%, not 215,000%. Both are offered, the amount first."""
+    "siamo a 215.000" on +15% from 200.000 € is +7.5%, not 215,000%. When only one of the two readings is one
+    a person could mean, it is the one taken (the amount still confirmed if it jumps); else both are offered."""
     if verdict.reason != "jump" or g.kind is not Kind.GROWTH or not g.base_amount or len(amounts) != 1:
         return verdict
     amount = amounts[0]
     if amount.unit is not None or amount.sign:
         return verdict
     grown = Reading(round(growth_percent(g.base_amount, amount.value), 2), "grown_to", amount.value)
+    as_amount = g.base_amount / _NEAR_START <= amount.value <= g.base_amount * _NEAR_START
+    as_growth = amount.value <= _MAX_MEANT_GROWTH
+    if as_growth and not as_amount:
+        return verdict
+    if as_amount and not as_growth:
+        taken = _confirmed_or_jump(g, Verdict(grown.value), confirmed)
+        return taken if taken.value is not None else Verdict(None, "jump", (grown,))
     return Verdict(None, verdict.reason, (grown, *verdict.candidates))
 
 

@@ -29,7 +29,7 @@ ISSUE_CODES: dict[str, tuple[str, ...]] = {
         "confidence_low",
         "no_plan",
     ),
-    "relevant": ("no_relevance", "too_short"),
+    "relevant": ("no_relevance", "not_an_objective", "too_short"),
     "time_bound": ("no_deadline", "deadline_past", "deadline_too_far"),
 }
 
@@ -43,7 +43,12 @@ all everything everyone anything general overall total company whole clients cus
 revenue tutto tutti tutte qualsiasi generale totale azienda clienti account prodotti vendite fatturato
 boh idk dunno none nothing unknown nessuno niente non so know don dont not sure n a na
 more better much lot improve increase grow do make get di più piu meglio molto fare bene migliorare aumentare
-crescere the of a più""".split())
+crescere the of a più""".split()) | frozenset(
+    # A yes, a no or a shrug answers the question before it, not "what exactly?" or "which objective?".
+    "yes yeah yep ok okay sure fine no nope si sì certo va bene vabbè idea lo".split())
+_NON_ANSWERS = frozenset("""
+yes yeah yep ok okay sure fine no nope si sì certo va bene vabbè boh idk dunno idea non so lo niente nulla
+nothing none not know don dont n a na""".split())
 _MAX_GROWTH_PERCENT = 100.0
 _MAX_MULTIPLE = 3.0
 _MIN_CONFIDENCE = 5
@@ -196,6 +201,10 @@ def _relevant(draft: GoalDraft) -> list[SmartIssue]:
     relevance = draft.relevance
     if relevance is None or _blank(relevance):
         return [SmartIssue("relevant", "no_relevance", {"type": draft.type})]
+    words = re.findall(r"[^\W\d_]+", relevance.lower())
+    if all(w in _NON_ANSWERS for w in words):
+        # "yes", "no idea": keeping it ("reply yes to keep it") would save a non-answer as the goal's reason.
+        return [SmartIssue("relevant", "not_an_objective", {"type": draft.type})]
     if len(re.findall(r"\w+", relevance)) < _MIN_RELEVANCE_WORDS:
         return [SmartIssue("relevant", "too_short", {"type": draft.type}, blocking=False)]
     return []

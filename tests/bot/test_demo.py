@@ -7,6 +7,7 @@ from sqlalchemy import select
 from bot.local.demo import MANAGER, TEAM, seed
 from bot.local.workspace import LocalWorkspace
 from storage.models import CheckIn, DigestSubscription, Goal
+from storage.teams import reports_of
 
 
 def test_the_demo_team_has_every_kind_of_goal_and_twelve_weeks_of_history(workspace: LocalWorkspace) -> None:
@@ -17,6 +18,7 @@ def test_the_demo_team_has_every_kind_of_goal_and_twelve_weeks_of_history(worksp
         [digest] = list(session.scalars(select(DigestSubscription)))
         owners = {g.user_id for g in goals}
         assert len(owners) == 5 and MANAGER.user_id not in owners
+        assert {line.user_id for line in reports_of(session, "T0001", MANAGER.user_id)} == owners
         assert {g.lang for g in goals} == {"en", "it"}
         assert {g.type for g in goals} == {"revenue", "retention", "new_business"}
         assert {g.direction for g in goals} == {"increase", "maintain", "decrease"}

@@ -13,7 +13,7 @@ from bot.blocks.common import MAX_BLOCKS, SECTION_LIMIT
 from bot.blocks.digests import MESSAGE_CHARS, DigestView, Formats, digest_messages
 from bot.rules.digest_math import DigestGoal, LastCheckIn
 from bot.rules.progress import GoalNumbers, Kind, standing
-from prompts import fmt_amount, fmt_number
+from prompts import fmt_amount, fmt_number, t
 from slackfake.web_api import validate_blocks
 
 TODAY, WEEK = date(2026, 11, 27), date(2026, 11, 23)
@@ -49,7 +49,8 @@ def test_any_number_reads_exactly_like_everywhere_else(value: float, lang: str) 
         assert fmt.amount(value, unit) == fmt_amount(lang, value, unit), (value, unit)
 
 
-def _team(people: int, goals_each: int, *, title: str = "Grow {n}", note: str | None = "on it") -> DigestView:
+def _team(people: int, goals_each: int, *, title: str = "Grow {n}", note: str | None = "on it",
+          checked_in: bool = True) -> DigestView:
     last = LastCheckIn(week_start=WEEK, on=WEEK, value=1.0, mood="blocked", note=note, blocker=note)
     history = tuple((date(2026, 10, 5) + (WEEK - date(2026, 10, 5)) * k / 7, 1000.0 * k) for k in range(1, 8))
     standings = [
@@ -57,7 +58,7 @@ def _team(people: int, goals_each: int, *, title: str = "Grow {n}", note: str | 
                    standing=standing(GoalNumbers(kind=Kind.REACH, target=100_000.0, baseline=0.0,
                                                  current=1000.0 * (p % 90), start=date(2026, 10, 1),
                                                  deadline=date(2026, 12, 31), unit="EUR", history=history), TODAY),
-                   last=last, checked_in=True, skipped=False)
+                   last=last, checked_in=checked_in, skipped=False)
         for p in range(people) for g in range(goals_each)
     ]
     people_goals: dict[str, list] = {}
@@ -95,3 +96,26 @@ def test_user_text_cannot_ping_or_link() -> None:
     assert "<!channel>" not in text and "<!here>" not in text and "<https://evil" not in text
     assert "<@U999>" not in text
     assert "&lt;!channel&gt; win &lt;https://evil.example|click&gt; &amp; more" in text
+
+
+@pytest.mark.parametrize("lang", ["en", "it"])
+@pytest.mark.parametrize(("asked", "checked_in", "says"), [
+    (False, False, None),  # no check-in went out yet this week: neither "everyone" nor "missing"
+    (True, True, "digest.everyone_checked_in"),
+    (True, False, "digest.missing"),
+])
+def test_everyone_checked_in_only_after_a_check_in_was_asked(lang: str, asked: bool, checked_in: bool,
+                                                             says: str | None) -> None:
+    from bot.services.digests import digest_view
+
+    item = DigestGoal(id=1, owner="U001", title="Grow", adjusted=False, last=None, checked_in=checked_in,
+                      skipped=False, asked=asked,
+                      standing=standing(GoalNumbers(kind=Kind.REACH, target=10.0, baseline=0.0, current=4.0,
+                                                    start=date(2026, 10, 1), deadline=date(2027, 3, 31),
+                                                    unit="clients"), TODAY))
+    view = digest_view([item], lang=lang, week_start=WEEK, today=TODAY)
+    shown = str([m.payload() for m in digest_messages(view)])
+    everyone, missing = t(lang, "digest.everyone_checked_in"), t(lang, "digest.missing", people="").split("{")[0]
+    assert (everyone in shown) == (says == "digest.everyone_checked_in")
+    assert (missing.strip() in shown) == (says == "digest.missing")
+

@@ -58,3 +58,11 @@ def test_goalbots_errors_come_back_on_their_field_and_cancel_closes() -> None:
     fill(form, "12")
     assert form.current is None and form.values["target"] == "12"
     assert form.take(":cancel").close
+
+
+def test_a_shell_command_typed_while_the_form_is_open_is_not_taken_as_an_answer() -> None:
+    form = Form(view())
+    printed = fill(form, ":press m3 2", ":time +1w")
+    assert form.values["target"] == "10" and form.current is not None and form.current.block_id == "target"
+    assert printed[0] == "(“Adjust goal” is open: answer it, :submit sends it, :cancel closes it.)"
+    assert printed[-1] == "  Target (now: 10):"

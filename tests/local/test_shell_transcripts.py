@@ -11,6 +11,7 @@ import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -24,12 +25,12 @@ from prompts import fmt_date, phrase, t
 TIMEOUT = 90
 
 
-def shell(folder: Path, *lines: str, args: tuple[str, ...] = ()) -> str:
-    """Run `goalbot shell` in `folder` (its own goalbot.db) with these lines typed; return everything printed."""
+def shell(folder: Path, *lines: str, args: tuple[str, ...] = (), command: str = "shell") -> str:
+    """Run `goalbot shell` (or `demo`) in `folder` (its own goalbot.db) with these lines typed; return the output."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "GOALBOT_", "DATABASE_URL"))}
     env.update(DATABASE_URL=f"sqlite:///{folder / 'goalbot.db'}", GOALBOT_DEFAULT_LANG="en",
                GOALBOT_DEFAULT_TZ="Europe/Rome", GOALBOT_LOG_LEVEL="WARNING")
-    done = subprocess.run([sys.executable, "-m", "bot", "shell", *args], input="\n".join(lines) + "\n",
+    done = subprocess.run([sys.executable, "-m", "bot", command, *args], input="\n".join(lines) + "\n",
                           capture_output=True, text=True, cwd=folder, env=env, timeout=TIMEOUT, check=False)
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stdout + done.stderr
@@ -62,6 +63,7 @@ def saturday_morning_in_rome() -> str:
 def test_a_conversation_in_english(tmp_path: Path) -> None:
     out = shell(
         tmp_path,
+        "/goal increase sales",  # README's vague goal; the next /goal starts over
         "/goal win 10 new clients in the next six months",
         "3",  # a confidence of 3, not a button: the question asks for a number
         "8 - two demos a week and referrals",
@@ -74,6 +76,10 @@ def test_a_conversation_in_english(tmp_path: Path) -> None:
         ":help",
         ":nonsense",
     )
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    vague = readme.split("A vague goal gets an example", 1)[1].split("```text\n", 1)[1].split("```", 1)[0]
+    assert vague.startswith("you> /goal increase sales\n")
+    assert after(out, "/goal increase sales") + "\n" == vague.split("\n", 1)[1]  # the README prints what the shell does
     assert said("en", "goal.understood") in out
     assert said("en", "feedback.achievable.confidence_low", confidence=3) in after(out, "3")
     assert "(no choice" not in out and "LookupError" not in out
@@ -110,6 +116,7 @@ def test_three_weeks_of_check_ins_answered_in_the_thread_and_in_the_modal(tmp_pa
         "expand into healthcare",
         "yes",
         ":time monday 09:00",
+        "3",  # a number the check-in asks for, typed in the DM: a message, not its button 3 (At risk)
         ":reply m2 now at 3, waiting on legal for Acme",  # m1 is the summary card, m2 the first check-in
         ":time +1w",
         ":press m4 1",  # Update progress opens the modal (m3 is the first answer, with Undo and Correct)
@@ -118,9 +125,18 @@ def test_three_weeks_of_check_ins_answered_in_the_thread_and_in_the_modal(tmp_pa
         "yes",
         ":time +1w",
         ":home",
+        ":press home 3",  # the App Home's Edit: a modal with goalbot's own validation
+        ":time +1w",  # typed while the form is open: not an answer, the form stays
+        "lots", "", "", "", "", "two more pilots coming",
+        "yes",
+        "12",
+        "yes",
     )
     first_week = after(out, ":time monday 09:00")
     assert "goalbot sends 1 check-in message(s)" in first_week and "[m2]" in first_week
+    typed = after(out, "3")
+    assert "(sent as a message to goalbot; to answer the check-in m2, reply in its thread: >3 or :reply m2 3)" in typed
+    assert said("en", "checkin.mood.at_risk", title="X").split("X")[0] not in typed
     answer = after(out, ":reply m2 now at 3, waiting on legal for Acme")
     assert "goalbot (in thread m2)" in answer
     assert said("en", "checkin.recorded.value", amount="*3* clients", change="+3") in answer
@@ -128,13 +144,23 @@ def test_three_weeks_of_check_ins_answered_in_the_thread_and_in_the_modal(tmp_pa
     assert "reminder(s)" not in after(out, ":time +1w")  # answered: no nudge
     modal = after(out, ":press m4 1")
     assert readable(t("en", "checkin.modal.value_label")) in modal and "┌─ " in modal
-    recorded = after(out, "yes", last=True)
+    recorded = after(out.split("> two pilots signed\n", 1)[1], "yes")
     assert "goalbot (in thread m4)" in recorded
     assert said("en", "checkin.recorded.value", amount="*5* clients", change="+2") in recorded
     assert out.count("Weekly check-in") == 3
     home = after(out, ":home")
     assert said("en", "measure.of_count", current="5", target="10", unit="clients") in home
     assert "two pilots signed" in home
+    form = after(out, ":press home 3")
+    assert f"┌─ {t('en', 'manage.edit.title_edit')}" in form
+    assert f"{t('en', 'manage.edit.target_label')} — {t('en', 'manage.edit.target_hint')}" in form  # label, hint
+    assert f"  {t('en', 'manage.edit.target_label')} (now: 10):" in form  # the current value
+    assert "is open: answer it" in after(out, ":time +1w", last=True)
+    refused = out.split("> lots\n", 1)[1]
+    assert "✗ " + t("en", "manage.edit.target_label") + ": " + said(
+        "en", "manage.edit.number_unreadable", text="lots") in refused  # the error on its field
+    assert said("en", "manage.edit.saved", id=1, title="win 12 new clients in the next six months",
+                changes="X", reason="two more pilots coming").split("X")[0].rstrip() in after(out, "yes", last=True)
 
 
 # (language, the person, the goal, three replies, the words of the readings as the thread answers them)
@@ -201,8 +227,10 @@ def test_sales_channel_digest_and_export(tmp_path: Path) -> None:
     assert "marco #sales> ciao a tutti" in out  # every message shows who wrote it
     assert "@goalbot joined #sales" in after(out, "/invite @goalbot")
     digest = after(out, ":time friday 16:00")
-    assert "team digest(s)" in digest and "win 10 new clients in the next six months" in digest
+    assert "goalbot sends 2 team digest post(s) (digest and chart)" in digest and "win 10 new clients in the next six months" in digest
     assert "saved to goalbot-files/" in digest and list((tmp_path / "goalbot-files").glob("*.png"))
+    header = next(line for line in digest.splitlines() if line.startswith("goalbot [m"))  # the digest, labelled
+    assert f"goalbot (in thread {header.split('[')[1].split(']')[0]}):" in digest  # its chart, in its thread
     assert said("en", "digest.cmd.posted", channel="<#C0>").replace("#C0", "#sales") in after(
         out, "/goal digest now #sales")  # posted at once, not queued for an hour later
     export = after(out, "/goal export")
@@ -270,14 +298,52 @@ def test_a_manager_and_two_reps_one_italian(tmp_path: Path) -> None:
     assert said("it", "manage.not_yours", id=1) in after(out, "/goal edit 1 target 12 because testing")
 
 
+def test_the_demo_opens_on_a_team_with_a_digest_a_chart_and_a_home_to_read(tmp_path: Path) -> None:
+    out = shell(tmp_path, ":who", "/goal team", "/goal digest now #sales", ":channel #sales", ":dm", ":as @anna", ":home",
+                command="demo", args=("--user", "@laura"))
+    assert out.startswith("Seeded a demo sales team") and (tmp_path / "goalbot-demo.db").exists()
+    assert not (tmp_path / "goalbot.db").exists()  # a database of its own
+    people = after(out, ":who")
+    assert all(f"@{name} " in people for name in ("laura", "anna", "marco", "sofia", "james", "priya"))
+    assert " it " in people and " en " in people
+    team = after(out, "/goal team")
+    assert all(f"@{name}" in team for name in ("anna", "marco", "sofia", "james", "priya"))  # laura's reports
+    assert said("it", "digest.cmd.posted", channel="<#C0>").replace("#C0", "#sales") in after(
+        out, "/goal digest now #sales")
+    digest = after(out, ":channel #sales")
+    assert readable(t("it", "digest.at_risk_label")) in digest and "**" not in digest
+    assert said("it", "digest.missing", people="X").split("X")[0] in digest  # this week's check-ins went out Monday
+    assert "13,6%–13,6%" not in digest and "saved to goalbot-files/" in digest
+    [chart] = list((tmp_path / "goalbot-files").glob("*.png"))
+    assert "Weekly check-in" in after(out, ":as @anna")  # her check-in waits in her DM
+    home = after(out, ":home")
+    assert said("en", "pace.at_risk") in home and said("en", "pace.achieved") in home
+    assert "Recent check-ins" in home
+    again = shell(tmp_path, ":channel #sales", ":files", command="demo")  # restarted: the chart is still there
+    assert "not received" not in again and f"saved to goalbot-files/{chart.name}" in after(again, ":channel #sales")
+    assert f"goalbot-files/{chart.name}" in after(again, ":files")
+
+
 def test_a_restarted_shell_continues_the_conversation(tmp_path: Path) -> None:
-    first = shell(tmp_path, "/goal acquire 10 new clients in the next six months", "8 - referrals")
+    manager = ("--user", "U0MANAGER")
+    first = shell(tmp_path, "/goal close 3 deals by the end of next month", "8 - calls", "grow revenue in EMEA", "yes",
+                  "/goal acquire 10 new clients in the next six months", "8 - referrals", args=manager)
     assert "Relevant" in first.splitlines()[-2] + first.splitlines()[-1]
-    second = shell(tmp_path, "expand into the healthcare market", "1")
+    # A week goes by with the shell closed: the check-in due meanwhile goes out when it opens again.
+    path = state_path(f"sqlite:///{tmp_path / 'goalbot.db'}")
+    state = ShellState.load(path)
+    state.offset += timedelta(days=7)
+    state.save(path)
+    # Event ids and message ts are new in the second process: none is dropped as a duplicate of the first's.
+    second = shell(tmp_path, "expand into the healthcare market", "1", ":home", args=manager)
     assert "where you left off" in second
+    assert "due while the shell was closed: goalbot sends 1 check-in message(s)" in second
+    assert "Weekly check-in — close 3 deals by the end of next month" in second.split("manager> ", 1)[0]
+    assert "manager> expand into the healthcare market" in second
     assert "Your SMART goal" in after(second, "expand into the healthcare market")
     assert said("en", "goal.saved", title="acquire 10 new clients in the next six months",
                 date="X").split("X")[0] in after(second, "1")
+    assert "#2 acquire 10 new clients in the next six months" in after(second, ":home")
 
 
 @pytest.mark.parametrize("line", ["/goal list", "hello"])
@@ -307,3 +373,45 @@ def test_a_crash_is_reported_as_goalbot_would_and_the_prompt_returns(tmp_path: P
         ws.close()
     assert f"goalbot:\n  {t('en', 'errors.internal')}" in out.getvalue()
     assert "@you (U0LOCAL)" in out.getvalue()
+
+
+def test_a_long_job_says_how_far_it_got_while_it_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Messages to other people are not printed here: a job busy with them says how many it posted so far."""
+    import io
+    import threading
+
+    from bot.jobs.registry import PLANNERS
+    from bot.local.timetravel import ShellClock
+    from bot.local.workspace import LocalWorkspace
+    from bot.shell import Shell
+    from slackfake import dm_channel_id
+    from tests.bot.conftest import make_settings
+
+    said_progress = threading.Event()
+    note = Shell.note
+
+    def noting(self: Shell, text: str) -> None:
+        note(self, text)
+        if "still sending" in text:
+            said_progress.set()
+
+    def slow(deps: object, client: Any, now: datetime) -> int:
+        client.chat_postMessage(channel=dm_channel_id("U0OTHER"), text="your weekly check-in")
+        assert said_progress.wait(timeout=TIMEOUT)  # the job goes on only once the shell has said how far it got
+        return 1
+
+    monkeypatch.setitem(PLANNERS, "slow", slow)
+    monkeypatch.setattr(Shell, "note", noting)
+    monkeypatch.setattr(Shell, "PROGRESS_EVERY", 0.0)
+    ws = LocalWorkspace(make_settings(f"sqlite:///{tmp_path / 'goalbot.db'}"), clock=ShellClock())
+    try:
+        ws.add_user("U0LOCAL", name="you")
+        ws.add_user("U0OTHER", name="other")
+        out = io.StringIO()
+        Shell(ws, "U0LOCAL", out, clock=ShellClock()).handle(":jobs slow")
+    finally:
+        ws.close()
+    printed = out.getvalue()
+    assert "(… still sending: 1 message(s) posted so far)" in printed
+    assert "your weekly check-in" not in printed  # someone else's DM
+    assert "(job slow: planned 1, sent 0.)" in printed

@@ -218,6 +218,11 @@ NEW_BLOCKERS: list[tuple[str, str, str | None]] = [
     ("il contratto slitta a fine gennaio", "it", "il contratto slitta a fine gennaio"),
     ("still 4, signature slipped to the 15th", "en", "signature slipped to the 15th"),
     ("fermi a 4, la firma è rinviata al 12 gennaio", "it", "la firma è rinviata al 12 gennaio"),
+    ("siamo a 5, manca il budget marketing", "it", "manca il budget marketing"),
+    ("5 now, missing the budget sign-off", "en", "missing the budget sign-off"),
+    ("siamo a 7, manca poco", "it", None),  # "almost there", not an obstacle
+    ("7, ne mancano 3", "it", None),
+    ("7, lacking a sponsor at Acme", "en", "lacking a sponsor at Acme"),
 ]
 
 

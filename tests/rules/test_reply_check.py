@@ -77,13 +77,25 @@ def test_an_amount_on_a_growth_goal_is_read_against_its_starting_amount(
     assert (result.value, result.reason) == (value, reason)
 
 
-@pytest.mark.parametrize("text,lang", [("siamo a 215.000", "it"), ("we are at 215,000", "en")])
-def test_a_bare_amount_past_a_growth_target_is_offered_as_the_amount_it_grew_to(text: str, lang: str) -> None:
-    # +15% on €200,000: "215,000" without its currency is +7.5% or (absurdly) 215,000%; asked, the amount first.
-    result = verdict(text, lang, growth_from(200_000, "EUR"))
-    assert (result.value, result.reason) == (None, "jump")
-    assert [(c.value, c.meaning, c.amount) for c in result.candidates] == [(7.5, "grown_to", 215_000.0),
-                                                                          (215_000.0, "value", None)]
+@pytest.mark.parametrize("text,lang,g,value,candidates", [
+    # +15% on €200,000: "215,000" without its currency is €215,000 (+7.5%); 215,000% is no growth anyone means.
+    ("siamo a 215.000", "it", growth_from(200_000, "EUR"), 7.5, []),
+    ("we are at 215,000", "en", growth_from(200_000, "EUR"), 7.5, []),
+    ("160k", "en", growth_from(150_000, "EUR"), 6.67, []),
+    # The amount past the target in one go: confirmed first, offered as the amount.
+    ("siamo a 260.000", "it", growth_from(200_000, "EUR"), None, [(30.0, "grown_to", 260_000.0)]),
+    # 200: +200% could be meant, €200 on a €200,000 start could not: the growth is confirmed.
+    ("siamo a 200", "it", growth_from(200_000, "EUR"), None, [(200.0, "value", None)]),
+    # On a €500 start, 800 is +800% or €800 (+60%): both could be meant, both offered, the amount first.
+    ("800", "en", growth_from(500, "EUR"), None, [(60.0, "grown_to", 800.0), (800.0, "value", None)]),
+])
+def test_a_bare_number_past_a_growth_target_is_read_as_what_a_person_could_mean(
+    text: str, lang: str, g: GoalNumbers, value: float | None, candidates: list[tuple[float, str, float | None]],
+) -> None:
+    result = verdict(text, lang, g)
+    assert result.value == value
+    assert [(c.value, c.meaning, c.amount) for c in result.candidates] == candidates
+    assert result.reason == (None if value is not None else "jump")
 
 
 def test_a_bare_number_within_a_growth_target_stays_a_percentage() -> None:

@@ -71,7 +71,8 @@ def test_new_business_and_retention_need_no_named_subject(text: str) -> None:
     assert "specific" not in missing_parts(draft, today=TODAY)
 
 
-@pytest.mark.parametrize("subject", ["all products", "tutti i clienti", "everything", "boh", "not sure"])
+@pytest.mark.parametrize("subject", ["all products", "tutti i clienti", "everything", "boh", "not sure", "ok", "sì",
+                                     "yes"])
 def test_a_catch_all_subject_is_too_vague(subject: str) -> None:
     assert codes(check_part("specific", complete(subject=subject), today=TODAY)) == ["too_vague"]
 
@@ -210,6 +211,13 @@ def test_a_one_word_reason_is_questioned() -> None:
     assert not issues[0].blocking
 
 
+@pytest.mark.parametrize("reason", ["yes", "sì", "ok", "no idea", "non lo so", "boh"])
+def test_a_yes_or_a_shrug_is_not_a_reason(reason: str) -> None:
+    issues = check_part("relevant", complete(relevance=reason), today=TODAY)
+    assert codes(issues) == ["not_an_objective"]
+    assert issues[0].blocking  # asked again, never offered as "reply yes to keep it"
+
+
 # --- time-bound ------------------------------------------------------------------
 
 
@@ -306,6 +314,7 @@ SAMPLES = [
     complete(direction="decrease", baseline=10.0, target=50.0),
     complete(baseline=10.0, target=50.0),
     complete(subject=None, metric=None),
+    complete(relevance="growth"),
 ]
 
 

@@ -48,10 +48,12 @@ def test_a_percentage_on_a_growth_goal_is_asked_back_with_the_models_readings(
     assert goal_of(workspace, goal_id).current is None  # nothing recorded: "567% of the way" was a guess
     question = thread_messages(workspace, user, card)[-1]
     assert t(lang, "checkin.ask.growth_percent") in all_text(question)
-    assert labels(question) == [t(lang, "checkin.ask.pick_of_the_way", value=fmt_amount(lang, 12.75, "%")),
+    assert labels(question) == [t(lang, "checkin.ask.pick_growth_of_the_way", value_by=phrase(lang, "by", 12.75, "%"),
+                                  said_the=phrase(lang, "the", 85, "%")),
                                 # "Crescita dell'85%", not "del 85%"
                                 t(lang, "checkin.ask.pick_growth", value_by=phrase(lang, "by", 85, "%")),
-                                t(lang, "checkin.ask.pick_of_start", value="-15%")]
+                                t(lang, "checkin.ask.pick_growth_of_start", value="-15%",
+                                  said_at=phrase(lang, "at", 85, "%"))]
     workspace.click(question, ids.ACTION_CHECKIN_PICK, user=user, value=question["blocks"][1]["elements"][0]["value"])
     assert goal_of(workspace, goal_id).current == 12.75
 
@@ -259,6 +261,19 @@ def test_more_is_never_a_specific_answer(workspace: LocalWorkspace, lang: str, u
     assert t(lang, "ask.specific", example=t(lang, "examples.specific.other")) in asked_again
 
 
+@pytest.mark.parametrize("lang,user,answer", [("en", "U1", "yes"), ("it", "U2", "sì")])
+def test_yes_is_never_the_reason_a_goal_matters(workspace: LocalWorkspace, lang: str, user: str,
+                                                answer: str) -> None:
+    workspace.command("win 10 new clients in healthcare by end of june" if lang == "en"
+                      else "acquisire 10 nuovi clienti nella sanità entro giugno", user=user)
+    workspace.say("8 - strong pipeline" if lang == "en" else "8 - pipeline solida", user=user)
+    workspace.say(answer, user=user)
+    refused, asked_again = dm_texts(workspace, user)[-2:]
+    assert t(lang, "feedback.relevant.not_an_objective") in refused
+    assert t(lang, "goal.keep_or_change") not in refused + asked_again
+    assert asked_again.startswith(t(lang, "ask.relevant", example="").split("_")[0].rstrip())
+
+
 @pytest.mark.parametrize("lang,user", USERS)
 def test_counts_read_naturally(workspace: LocalWorkspace, lang: str, user: str) -> None:
     add_goal(workspace, user, current=0, lang=lang)
@@ -407,14 +422,12 @@ def test_an_amount_on_a_growth_goal_is_read_against_its_starting_amount(
 
 
 @pytest.mark.parametrize("lang,user,reply", [("it", "U2", "siamo a 215.000"), ("en", "U1", "we are at 215,000")])
-def test_a_bare_amount_on_a_growth_goal_is_offered_as_the_amount_it_grew_to(
+def test_a_bare_amount_on_a_growth_goal_is_read_as_the_amount_it_grew_to(
     workspace: LocalWorkspace, lang: str, user: str, reply: str,
 ) -> None:
     goal_id, card = reply_on_growth_from_200k(workspace, user, lang, reply)
-    assert goal_of(workspace, goal_id).current is None  # "215,000%" was never a reading to record unasked
-    question = thread_messages(workspace, user, card)[-1]
-    assert labels(question) == [t(lang, "checkin.ask.pick_grown_to", amount=fmt_amount(lang, 215_000, "EUR"),
-                                  value_by=phrase(lang, "by", 7.5, "%")),
-                                t(lang, "checkin.ask.pick_value", value=fmt_amount(lang, 215_000, "%"))]
-    workspace.click(question, ids.ACTION_CHECKIN_PICK, user=user, value=question["blocks"][1]["elements"][0]["value"])
-    assert goal_of(workspace, goal_id).current == 7.5
+    assert goal_of(workspace, goal_id).current == 7.5  # €215,000 on €200,000; "215,000%" is no one's meaning
+    answer = thread_answers(workspace, user, card)[-1]
+    # The answer names the amount it understood, and offers Undo and Correct.
+    assert t(lang, "checkin.recorded.reached", amount=f"*{fmt_amount(lang, 215_000, 'EUR')}*",
+             value_by=phrase(lang, "by", 7.5, "%")) in answer
