@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import os
+import subprocess
 import threading
 import uuid
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def postgres_schema(url: str, prefix: str = "goalbot_bench") -> tuple[str, Callable[[], None]]:
@@ -26,6 +30,14 @@ def postgres_schema(url: str, prefix: str = "goalbot_bench") -> tuple[str, Calla
 
     separator = "&" if "?" in url else "?"
     return f"{url}{separator}options=-csearch_path%3D{schema}", drop
+
+
+def old_code(ref: str, into: str) -> str:
+    """The code of git commit `ref`, extracted (not checked out) into `into`; returns its root."""
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", ref, "bot", "storage", "prompts", "slackfake"],
+                             check=True, capture_output=True).stdout
+    subprocess.run(["tar", "-x", "-C", into], input=archive, check=True)
+    return into
 
 
 def load_average() -> str:

@@ -194,14 +194,6 @@ def planned_digest(database_url: str) -> dict[str, Any]:
 # ---------------------------------------------------------------------------------------------- the parent
 
 
-def old_code(ref: str, into: str) -> str:
-    """The code of git commit `ref`, extracted (not checked out) into `into`; returns its root."""
-    archive = subprocess.run(["git", "-C", str(ROOT), "archive", ref, "bot", "storage", "prompts", "slackfake"],
-                             check=True, capture_output=True).stdout
-    subprocess.run(["tar", "-x", "-C", into], input=archive, check=True)
-    return into
-
-
 def run_child(database_url: str, code_root: str) -> dict[str, Any]:
     command = [sys.executable, str(Path(__file__).resolve()), "--child", "--database-url", database_url,
                "--code-root", code_root]
@@ -254,6 +246,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.old_ref:
             old_root = Path(tmp) / "old"
             old_root.mkdir()
+            from _support import old_code
+
             codes.append((f"old ({args.old_ref})", old_code(args.old_ref, str(old_root))))
         n = 0
         for kind in [k.strip() for k in args.databases.split(",") if k.strip()]:

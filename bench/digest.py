@@ -5,18 +5,29 @@ timed separately. Every SQL statement the build sends is counted with a `before_
 500-member team and a 50-member one, to show the count does not grow with the team.
 
     .venv/bin/python bench/digest.py [--runs 9] [--database-url postgresql+psycopg://postgres@127.0.0.1:5432/test]
+    .venv/bin/python bench/digest.py --old-ref main    # that commit's code and this one, alternating build by build
 
 Target: p95 at most 100 ms for 500 members, 2,000 goals and 100,000 check-ins, with a constant number of queries.
 SQLite (a temporary file) is the default; with a PostgreSQL URL the tables are created in a private schema
 that is dropped at the end.
+
+With --old-ref, two child processes (the commit's code and this one, each importing only its own tree) build
+the digests of the same seeded database in turn, old-new then new-old, so the machine's noise falls on both
+alike; the digests' payloads are compared as JSON text. "cpu ms" is the CPU the build cost: the building thread's,
+plus on PostgreSQL the server backend's (/proc/<pid>/schedstat), steadier than wall time on a shared machine.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
+import hashlib
+import json
+import os
 import random
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -30,12 +41,17 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine, create_engine, event, insert, text
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+# A child measuring another commit's code (--code-root) imports that tree's bot/storage/prompts, never this one's.
+sys.path.insert(0, next((sys.argv[i + 1] for i, arg in enumerate(sys.argv[:-1]) if arg == "--code-root"),
+                        str(Path(__file__).resolve().parent.parent)))
+sys.path.insert(1, str(Path(__file__).resolve().parent))
+
+from _support import load_average, old_code
 
 from bot.blocks.common import MAX_BLOCKS
 from bot.blocks.digests import digest_messages
 from bot.charts import team_progress_png
-from bot.services.digests import build_digest, digest_view, row_goal
+from bot.services.digests import BuiltDigest, build_digest, digest_view, row_goal
 from storage.db import make_engine, make_session_factory
 from storage.migrate import upgrade
 from storage.models import CheckIn, Goal
@@ -125,46 +141,85 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered) + 0.5) - 1))]
 
 
-def measure(engine: Engine, members: list[str], runs: int) -> dict[str, float]:
-    """Build the digest `runs` times (after one warm-up) and time it, then each stage, then the chart."""
-    sessions = make_session_factory(engine)
-    counter = QueryCounter(engine)
-    timings: list[float] = []
-    queries: set[int] = set()
-    built = None
-    payloads: list[dict[str, object]] = []
-    for run in range(runs + 1):
+def _schedstat_ms(pids: set[int]) -> float:
+    """CPU time these processes (PostgreSQL backends on this machine) have run, in ms; 0 when unreadable."""
+    total = 0
+    for pid in pids:
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            total += int(Path(f"/proc/{pid}/schedstat").read_text().split()[0])
+    return total / 1e6
+
+
+class Builder:
+    """Builds the digest of one set of members, timed (wall and CPU), its SQL statements counted."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.sessions = make_session_factory(engine)
+        self.counter = QueryCounter(engine)
+        self.backends: set[int] = set()
+        if engine.dialect.name == "postgresql":
+            event.listen(engine, "connect", lambda conn, _record: self.backends.add(conn.info.backend_pid))
+
+    def build(self, members: list[str]) -> tuple[float, float, int, list[dict[str, Any]], BuiltDigest]:
+        """One build: wall ms, CPU ms (this thread and the database backend), statements, payloads, the digest."""
         gc.collect()  # every run starts with the same heap; the collections the build itself causes still count
-        counter.count, counter.enabled = 0, True
+        self.counter.count, self.counter.enabled = 0, True
+        backend = _schedstat_ms(self.backends)
+        cpu = time.thread_time()
         started = time.perf_counter()
-        with sessions() as session:
+        with self.sessions() as session:
             built = build_digest(session, team_id=TEAM, member_ids=members, now=NOW, tz=TZ, lang="it")
             payloads = [message.payload() for message in built.messages]  # rendering includes the JSON dicts
         elapsed = (time.perf_counter() - started) * 1000
-        counter.enabled = False
+        cpu_ms = (time.thread_time() - cpu) * 1000 + _schedstat_ms(self.backends) - backend
+        self.counter.enabled = False
+        return elapsed, cpu_ms, self.counter.count, payloads, built
+
+    def stages(self, members: list[str], runs: int) -> dict[str, float]:
+        """The p50 of each stage, timed apart: SQL (digest_rows), compute (rows to the view), render."""
+        stages: dict[str, list[float]] = {"sql": [], "compute": [], "render": []}
+        zone = ZoneInfo(TZ)
+        today = NOW.astimezone(zone).date()
+        monday = today - timedelta(days=today.weekday())
+        since = datetime.combine(monday, datetime.min.time(), tzinfo=zone)
+        for _ in range(runs):
+            gc.collect()
+            with self.sessions() as session:
+                t0 = time.perf_counter()
+                rows = digest_rows(session, TEAM, members, since, monday)
+                t1 = time.perf_counter()
+                view = digest_view([row_goal(r, zone, today=today) for r in rows], lang="it",
+                                   week_start=monday, today=today)
+                t2 = time.perf_counter()
+                [message.payload() for message in digest_messages(view)]
+                t3 = time.perf_counter()
+            for name, (a, b) in {"sql": (t0, t1), "compute": (t1, t2), "render": (t2, t3)}.items():
+                stages[name].append((b - a) * 1000)
+        return {name: statistics.median(values) for name, values in stages.items()}
+
+
+def fingerprint(payloads: list[dict[str, Any]]) -> str:
+    """The payloads as JSON text, hashed: two codes built the same digest when these are equal."""
+    return hashlib.sha256(json.dumps(payloads, ensure_ascii=False, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def measure(engine: Engine, members: list[str], runs: int) -> dict[str, float]:
+    """Build the digest `runs` times (after one warm-up) and time it, then each stage, then the chart."""
+    builder = Builder(engine)
+    timings: list[float] = []
+    cpus: list[float] = []
+    queries: set[int] = set()
+    built = None
+    payloads: list[dict[str, Any]] = []
+    for run in range(runs + 1):
+        elapsed, cpu_ms, count, payloads, built = builder.build(members)
         if run:  # the first run warms caches (prompts, Babel locale data, SQLAlchemy compiled statements)
             timings.append(elapsed)
-            queries.add(counter.count)
+            cpus.append(cpu_ms)
+            queries.add(count)
     assert built is not None
-    assert all(len(p.get("blocks", [])) <= MAX_BLOCKS for p in payloads)  # type: ignore[arg-type]
-    stages: dict[str, list[float]] = {"sql": [], "compute": [], "render": []}
-    zone = ZoneInfo(TZ)
-    today = NOW.astimezone(zone).date()
-    monday = today - timedelta(days=today.weekday())
-    since = datetime.combine(monday, datetime.min.time(), tzinfo=zone)
-    for _ in range(runs):
-        gc.collect()
-        with sessions() as session:
-            t0 = time.perf_counter()
-            rows = digest_rows(session, TEAM, members, since, monday)
-            t1 = time.perf_counter()
-            view = digest_view([row_goal(r, zone, today=today) for r in rows], lang="it",
-                               week_start=monday, today=today)
-            t2 = time.perf_counter()
-            [message.payload() for message in digest_messages(view)]
-            t3 = time.perf_counter()
-        for name, (a, b) in {"sql": (t0, t1), "compute": (t1, t2), "render": (t2, t3)}.items():
-            stages[name].append((b - a) * 1000)
+    assert all(len(p.get("blocks", [])) <= MAX_BLOCKS for p in payloads)
+    stages = builder.stages(members, runs)
     chart_ms = []
     png = b""
     for _ in range(3):
@@ -174,8 +229,9 @@ def measure(engine: Engine, members: list[str], runs: int) -> dict[str, float]:
     return {
         "goals": len(built.view.goals), "people": len(built.view.people), "messages": len(built.messages),
         "p50": statistics.median(timings), "p95": percentile(timings, 0.95), "queries": max(queries),
+        "cpu": statistics.median(cpus),
         "queries_vary": len(queries) > 1, "chart_ms": statistics.median(chart_ms), "chart_kb": len(png) / 1024,
-        **{name: statistics.median(values) for name, values in stages.items()},
+        **stages,
     }
 
 
@@ -208,40 +264,139 @@ def open_database(url: str | None) -> tuple[Engine, Callable[[], None]]:
     return engine, drop
 
 
+def child(url: str, members_file: str) -> None:
+    """Build on request, one JSON line per answer: the code measured is the tree on sys.path (--code-root)."""
+    engine = make_engine(url)
+    builder = Builder(engine)
+    teams: list[list[str]] = json.loads(Path(members_file).read_text())
+    print(json.dumps({"ready": True}), flush=True)
+    for line in sys.stdin:
+        order = json.loads(line)
+        members = teams[order["team"]]
+        if order["do"] == "stages":
+            print(json.dumps(builder.stages(members, order["runs"])), flush=True)
+            continue
+        elapsed, cpu_ms, count, payloads, built = builder.build(members)
+        print(json.dumps({"ms": elapsed, "cpu": cpu_ms, "queries": count, "digest": fingerprint(payloads),
+                          "messages": len(built.messages), "goals": len(built.view.goals)}), flush=True)
+    engine.dispose()
+
+
+class Child:
+    """A child process building digests with one commit's code."""
+
+    def __init__(self, label: str, root: str, url: str, members_file: str) -> None:
+        self.label = label
+        self.process = subprocess.Popen(
+            [sys.executable, str(Path(__file__).resolve()), "--child", "--code-root", root, "--database-url", url,
+             "--members-file", members_file],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=root, env={**os.environ, "PYTHONPATH": root})
+        self.ask(None)
+
+    def ask(self, order: dict[str, Any] | None) -> dict[str, Any]:
+        """Send one order (None: wait until ready) and read its answer."""
+        assert self.process.stdin is not None and self.process.stdout is not None
+        if order is not None:
+            self.process.stdin.write(json.dumps(order) + "\n")
+            self.process.stdin.flush()
+        answer = self.process.stdout.readline()
+        if not answer:
+            raise RuntimeError(f"the {self.label} child stopped")
+        result: dict[str, Any] = json.loads(answer)
+        return result
+
+    def close(self) -> None:
+        """Let the child finish."""
+        assert self.process.stdin is not None
+        self.process.stdin.close()
+        self.process.wait(timeout=60)
+
+
+def compare(url: str, teams: list[tuple[Size, list[str]]], old_ref: str, runs: int) -> None:
+    """Build every team with the old and this code in turn and print both, with the load average."""
+    with tempfile.TemporaryDirectory(prefix="goalbot-bench-digest-") as tmp:
+        members_file = Path(tmp) / "members.json"
+        members_file.write_text(json.dumps([members for _, members in teams]))
+        (Path(tmp) / "old").mkdir()
+        root = str(Path(__file__).resolve().parent.parent)
+        children = [Child(f"old ({old_ref})", old_code(old_ref, str(Path(tmp) / "old")), url, str(members_file)),
+                    Child("this code", root, url, str(members_file))]
+        print("| team | code | p50 ms | p95 ms | cpu ms (p50) | SQL | sql ms | compute ms | render ms | load average |")
+        print("|---|---|---|---|---|---|---|---|---|---|")
+        try:
+            for number, (size, _members) in enumerate(teams):
+                results: dict[str, list[dict[str, Any]]] = {child.label: [] for child in children}
+                load = [load_average()]
+                for run in range(runs + 1):
+                    for child in children if run % 2 else reversed(children):  # new-old, old-new, …
+                        answer = child.ask({"do": "build", "team": number})
+                        if run:  # the first build of each warms its caches
+                            results[child.label].append(answer)
+                load.append(load_average())
+                passes: dict[str, list[dict[str, float]]] = {child.label: [] for child in children}
+                for run in range(runs):  # the stages too, one pass each in turn
+                    for child in children if run % 2 else reversed(children):
+                        passes[child.label].append(child.ask({"do": "stages", "team": number, "runs": 1}))
+                stages = {label: {name: statistics.median(p[name] for p in got) for name in got[0]}
+                          for label, got in passes.items()}
+                for child in children:
+                    got = results[child.label]
+                    timings = [r["ms"] for r in got]
+                    st = stages[child.label]
+                    print(f"| {size.members} members, {got[0]['goals']:,} goals | {child.label} "
+                          f"| {statistics.median(timings):.1f} | {percentile(timings, 0.95):.1f} "
+                          f"| {statistics.median(r['cpu'] for r in got):.1f} | {max(r['queries'] for r in got)} "
+                          f"| {st['sql']:.1f} | {st['compute']:.1f} | {st['render']:.1f} | {load[0]}–{load[1]} |")
+                digests = {r["digest"] for got in results.values() for r in got}
+                print(f"|  | digests | {'the same to the byte' if len(digests) == 1 else 'DIFFERENT'} "
+                      f"| | | | | | | |")
+        finally:
+            for child in children:
+                child.close()
+
+
 def main() -> int:
     """Seed both teams into one database, measure each, print the table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=9)
     parser.add_argument("--database-url", default=None, help="default: a temporary SQLite file")
+    parser.add_argument("--old-ref", default=None, help="also build with the code of this git commit, alternating")
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--code-root", default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--members-file", default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.child:
+        child(args.database_url, args.members_file)
+        return 0
     engine, cleanup = open_database(args.database_url)
     rng = random.Random(7)
     try:
         sizes = [Size(500, 2_000, 100_000), Size(50, 200, 10_000)]
-        rows = []
+        teams = []
         for number, size in enumerate(sizes):
-            started = time.perf_counter()
-            members = seed(engine, size, prefix=f"U{number}", rng=rng)
-            if engine.dialect.name == "postgresql":
-                with engine.begin() as conn:
-                    conn.execute(text("ANALYZE"))  # as autovacuum would have by the time a digest is due
-            seeded = time.perf_counter() - started
-            result = measure(engine, members, args.runs)
-            rows.append((size, len(members), result, seeded))
+            teams.append((size, seed(engine, size, prefix=f"U{number}", rng=rng)))
+        if engine.dialect.name == "postgresql":
+            with engine.begin() as conn:
+                conn.execute(text("ANALYZE"))  # as autovacuum would have by the time a digest is due
         print(f"database: {engine.dialect.name}; both teams in one database "
               f"({sum(s.checkins for s in sizes):,} check-ins); {args.runs} timed runs each after a warm-up")
+        if args.old_ref:
+            compare(engine.url.render_as_string(hide_password=False), teams, args.old_ref, args.runs)
+            return 0
+        rows = [(size, len(members), measure(engine, members, args.runs)) for size, members in teams]
         header = (f"{'members':>8} {'in channel':>10} {'goals':>6} {'check-ins':>9} {'messages':>8} {'p50 ms':>7} "
-                  f"{'p95 ms':>7} {'SQL':>4} {'sql ms':>7} {'compute':>7} {'render':>7} {'chart ms':>8}")
+                  f"{'p95 ms':>7} {'cpu ms':>7} {'SQL':>4} {'sql ms':>7} {'compute':>7} {'render':>7} {'chart ms':>8}")
         print(header)
         print("-" * len(header))
-        for size, in_channel, r, _seeded in rows:
+        for size, in_channel, r in rows:
             print(f"{size.members:>8} {in_channel:>10} {r['goals']:>6} {size.checkins:>9,} {r['messages']:>8} "
-                  f"{r['p50']:>7.1f} {r['p95']:>7.1f} {r['queries']:>4} {r['sql']:>7.1f} {r['compute']:>7.1f} "
-                  f"{r['render']:>7.1f} {r['chart_ms']:>8.1f}")
-        print("(SQL = statements per build; sql/compute/render = p50 of each stage; the chart is not in the build; "
-              f"its PNG is {rows[0][2]['chart_kb']:.0f} KB)")
+                  f"{r['p50']:>7.1f} {r['p95']:>7.1f} {r['cpu']:>7.1f} {r['queries']:>4} {r['sql']:>7.1f} "
+                  f"{r['compute']:>7.1f} {r['render']:>7.1f} {r['chart_ms']:>8.1f}")
+        print("(SQL = statements per build; cpu = p50 of the build's CPU, this thread's and the database server's; "
+              "sql/compute/render = p50 of each stage; the chart is not in the build; "
+              f"its PNG is {rows[0][2]['chart_kb']:.0f} KB; load average {load_average()})")
         big = rows[0][2]
-        constant = len({r["queries"] for _, _, r, _ in rows}) == 1 and not any(r["queries_vary"] for _, _, r, _ in rows)
+        constant = len({r["queries"] for _, _, r in rows}) == 1 and not any(r["queries_vary"] for _, _, r in rows)
         verdict = "met" if big["p95"] <= TARGET_MS else "NOT met"
         print(f"\nbuild (load + compute + render), 500 members: p95 {big['p95']:.1f} ms; "
               f"target {TARGET_MS:.0f} ms: {verdict}")

@@ -150,8 +150,7 @@ class Formats:
         if not params:
             return template
         text = template.format(**params)
-        # elide_italian's own first test, inlined: most texts hold no 8 or 11 and skip the call (~8 per goal).
-        return elide_italian(text) if self._italian and ("8" in text or "11" in text) else text
+        return elide_italian(text) if self._italian else text
 
     def number(self, value: float, decimals: int = 2, *, keep_zeros: bool = False) -> str:
         """Like prompts.fmt_number: grouped, at most `decimals` decimals (exactly that many with keep_zeros)."""
@@ -164,8 +163,17 @@ class Formats:
         return text
 
     def _number(self, value: float, decimals: int, keep_zeros: bool) -> str:
-        rounded = Decimal(repr(float(value))).quantize(self._STEPS[decimals], rounding=ROUND_HALF_EVEN)
-        text = f"{rounded:,.{decimals}f}"
+        shortest = repr(float(value))
+        digits = shortest.partition(".")[2]
+        if "e" in shortest or (len(digits) == decimals + 1 and digits[-1] == "5"):
+            # Babel rounds the shortest decimal form half-even: at a tie ("2.675") that differs from rounding the
+            # float itself (2.67499999…); so do exponents. Only these go through Decimal.
+            rounded = Decimal(shortest).quantize(self._STEPS[decimals], rounding=ROUND_HALF_EVEN)
+            text = f"{rounded:,.{decimals}f}"
+        else:
+            # No tie in the shortest form: no rounding boundary lies between it and the float (a boundary there
+            # would be a shorter form of the same float), so the float rounds as Babel rounds the shortest form.
+            text = f"{value:,.{decimals}f}"
         if decimals and not keep_zeros:
             text = text.rstrip("0").rstrip(".")
         return text.translate(self._separators)

@@ -23,7 +23,7 @@ from bot.rules.digest_math import DigestGoal, achieved_this_week, most_at_risk
 from bot.rules.objectives import Rollup
 from bot.rules.progress import ACTIVE_ORDER, team_totals
 from bot.rules.visibility import ReadPath, channel_shows, notes_shown, private_shown
-from bot.services.goal_rows import row_goal
+from bot.services.goal_rows import WeekCache, row_goal
 from bot.services.objectives import objective_rollups
 from prompts import fmt_date, t
 from storage.db import unit_of_work
@@ -117,7 +117,7 @@ def team_goals(
     digest has public goals only and no check-in notes): one query, whatever the team."""
     zone = ZoneInfo(tz)
     since = datetime.combine(week_start, time(0, 0), tzinfo=zone)
-    weeks: dict[str, date] = {}
+    weeks: WeekCache = {}
     notes = notes_shown(path)
     return [row_goal(row, zone, today=today, weeks=weeks, notes=notes)
             for row in digest_rows(session, team_id, member_ids, since, week_start,

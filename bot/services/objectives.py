@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from bot.rules.objectives import AlignedGoal, ObjectiveFacts, Rollup, rollups
 from bot.rules.visibility import GoalView, Visibility
-from bot.services.goal_rows import DIGEST_COLUMNS, row_goal
+from bot.services.goal_rows import DIGEST_COLUMNS, WeekCache, row_goal
 from storage.models import Objective
 from storage.repositories import aligned_rows
 
@@ -30,7 +30,7 @@ def objective_rollups(session: Session, team_id: str, rows: Sequence[Objective],
         return []
     facts = [ObjectiveFacts(row.id, row.title, row.unit, row.target) for row in rows]
     week_start = today - timedelta(days=today.weekday())
-    weeks: dict[str, date] = {}
+    weeks: WeekCache = {}
     aligned = []
     for row in aligned_rows(session, team_id, [row.id for row in rows], week_start):
         objective_id, visibility = row[DIGEST_COLUMNS], row[DIGEST_COLUMNS + 1]

@@ -6,6 +6,8 @@ import random
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.blocks.common import MAX_BLOCKS, SECTION_LIMIT
 from bot.blocks.digests import MESSAGE_CHARS, DigestView, Formats, digest_messages
@@ -30,6 +32,21 @@ def test_digest_numbers_read_exactly_like_everywhere_else(lang: str) -> None:
             assert fmt.amount(value, unit) == fmt_amount(lang, value, unit), (value, unit)
         assert fmt.number(value) == fmt_number(lang, value)
     assert fmt.amount(None, "EUR") == fmt_amount(lang, None, "EUR")
+
+
+# Ties in the shortest decimal form ("2.675", "0.5") are where rounding the float and rounding its shortest form part.
+_TIES = st.builds(lambda whole, places, sign: sign * (whole + 0.5 * 10.0 ** -places),
+                  st.integers(0, 10**9), st.integers(0, 2), st.sampled_from([1.0, -1.0]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(value=st.one_of(st.floats(-1e13, 1e13), _TIES, st.decimals(-10**7, 10**7, places=3).map(float)),
+       lang=st.sampled_from(["en", "it"]))
+def test_any_number_reads_exactly_like_everywhere_else(value: float, lang: str) -> None:
+    fmt = Formats(lang)
+    assert fmt.number(value) == fmt_number(lang, value)
+    for unit in ("EUR", "%", "clients"):
+        assert fmt.amount(value, unit) == fmt_amount(lang, value, unit), (value, unit)
 
 
 def _team(people: int, goals_each: int, *, title: str = "Grow {n}", note: str | None = "on it",

@@ -72,6 +72,32 @@ def test_the_digest_query_gives_the_models_standing_from_every_check_in(engine: 
         assert (item.last.week_start if item.last else None) == latest
 
 
+
+def test_every_digit_of_a_recorded_value_reaches_the_digest(engine: Engine) -> None:
+    # Values as a calculation leaves them (17 significant digits): SQLite used to send the digest 15 of them, so a
+    # maintain goal's latest value no longer matched its current one and its week below the floor counted twice.
+    sessions = make_session_factory(engine)
+    weeks = [date(2026, 10, 5) + timedelta(weeks=k) for k in range(8)]
+    values = [10.0 * k + 1 / 3 for k in range(1, 8)] + [88.46234567891234]
+    with sessions() as session:
+        floor = _goal("U1", direction="maintain", target=90.0, baseline=None, current=values[-1], start=weeks[0])
+        reach = _goal("U2", direction="increase", target=200.0, baseline=0.0, current=values[-2], start=weeks[0])
+        session.add_all([floor, reach])
+        session.flush()
+        for goal, recorded in ((floor, [95.12345678901234, values[-1]]), (reach, values[:-1])):
+            for monday, value in zip(weeks[-len(recorded):], recorded, strict=True):
+                session.add(CheckIn(goal_id=goal.id, week_start=monday, status="answered", value=value,
+                                    answered_at=datetime.combine(monday, datetime.min.time(), tzinfo=UTC)))
+        session.commit()
+        shown = {item.id: item.standing for item in team_goals(
+            session, team_id="T1", member_ids=["U1", "U2"], today=TODAY, week_start=WEEK, tz="Europe/Rome",
+            path=ReadPath.CHANNEL_DIGEST)}
+        stored = {g.id: standing_of(g, TODAY) for g in list_goals(session, "T1")}
+    assert shown[floor.id].weeks_below == stored[floor.id].weeks_below == 1
+    assert shown[reach.id].forecast is not None
+    assert shown[reach.id].forecast == stored[reach.id].forecast
+
+
 def test_one_query_for_the_whole_team_whatever_its_size(engine: Engine) -> None:
     sessions = make_session_factory(engine)
     statements: list[str] = []
