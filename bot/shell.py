@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import queue
 import re
 import sys
@@ -891,6 +892,17 @@ def run_shell(settings: Settings, *, user_id: str = "U0LOCAL", stdin: TextIO = s
     return 0
 
 
+def terminal_locale() -> str | None:
+    """The terminal's language as a Slack locale, for the people the shell creates without one: it stands in for
+    the language of a Slack profile, so someone whose terminal speaks Italian is answered in Italian from the first
+    `/goal`. POSIX order: LC_ALL, then LC_MESSAGES, then LANG; None leaves the workspace default."""
+    for variable in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(variable)
+        if value:
+            return "it-IT" if value.lower().startswith("it") else None
+    return None
+
+
 def _resolve_user(workspace: LocalWorkspace, requested: str | None, remembered: str | None) -> str:
     """The person to play: --user (an id such as U0MANAGER, or @name), else the one from last time, else you."""
     users = {u["id"]: u for u in workspace.fake.users()}
@@ -901,8 +913,9 @@ def _resolve_user(workspace: LocalWorkspace, requested: str | None, remembered: 
         if found:
             return str(found)
         user_id = "U0" + re.sub(r"[^A-Z0-9]", "", name.upper())[:9]
-        workspace.add_user(user_id, name=name)
+        workspace.add_user(user_id, name=name, locale=terminal_locale())
         return user_id
     if wanted not in users:
-        workspace.add_user(wanted, name="you" if wanted == "U0LOCAL" else wanted.lower().removeprefix("u0"))
+        workspace.add_user(wanted, name="you" if wanted == "U0LOCAL" else wanted.lower().removeprefix("u0"),
+                           locale=terminal_locale())
     return wanted

@@ -25,11 +25,14 @@ from prompts import fmt_date, phrase, t
 TIMEOUT = 90
 
 
-def shell(folder: Path, *lines: str, args: tuple[str, ...] = (), command: str = "shell") -> str:
-    """Run `goalbot shell` (or `demo`) in `folder` (its own goalbot.db) with these lines typed; return the output."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "GOALBOT_", "DATABASE_URL"))}
+def shell(folder: Path, *lines: str, args: tuple[str, ...] = (), command: str = "shell",
+          terminal: str = "C.UTF-8") -> str:
+    """Run `goalbot shell` (or `demo`) in `folder` (its own goalbot.db) with these lines typed, in a terminal whose
+    language is `terminal`; return the output."""
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("SLACK_", "GOALBOT_", "DATABASE_URL", "LC_ALL", "LC_MESSAGES"))}
     env.update(DATABASE_URL=f"sqlite:///{folder / 'goalbot.db'}", GOALBOT_DEFAULT_LANG="en",
-               GOALBOT_DEFAULT_TZ="Europe/Rome", GOALBOT_LOG_LEVEL="WARNING")
+               GOALBOT_DEFAULT_TZ="Europe/Rome", GOALBOT_LOG_LEVEL="WARNING", LANG=terminal)
     done = subprocess.run([sys.executable, "-m", "bot", command, *args], input="\n".join(lines) + "\n",
                           capture_output=True, text=True, cwd=folder, env=env, timeout=TIMEOUT, check=False)
     assert done.returncode == 0, done.stderr
@@ -415,3 +418,14 @@ def test_a_long_job_says_how_far_it_got_while_it_runs(tmp_path: Path, monkeypatc
     assert "(… still sending: 1 message(s) posted so far)" in printed
     assert "your weekly check-in" not in printed  # someone else's DM
     assert "(job slow: planned 1, sent 0.)" in printed
+
+
+
+def test_a_terminal_that_speaks_italian_is_answered_in_italian_from_the_first_goal(tmp_path: Path) -> None:
+    italian, english = tmp_path / "it", tmp_path / "en"
+    italian.mkdir()
+    english.mkdir()
+    out = shell(italian, "/goal acquisire 10 nuovi clienti nella sanità entro giugno", terminal="it_IT.UTF-8")
+    assert said("it", "ask.achievable") in out
+    out = shell(english, "/goal win 10 new clients in healthcare by june")
+    assert said("en", "ask.achievable") in out
