@@ -82,3 +82,8 @@ BLOCK_COMMENT_GOAL = "comment_goal"
 INPUT_COMMENT_GOAL = "comment_goal_input"
 BLOCK_COMMENT_TEXT = "comment_text"
 INPUT_COMMENT_TEXT = "comment_text_input"
+
+
+def is_dm_channel(channel_id: str | None) -> bool:
+    """Slack's direct-message conversations have ids starting with D (channels C, private groups G)."""
+    return bool(channel_id) and str(channel_id).startswith("D")

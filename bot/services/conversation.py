@@ -17,6 +17,7 @@ from bot.context import RequestContext
 from bot.delivery import inbox
 from bot.delivery.direct import ReplyTo, queue_replies
 from bot.deps import Deps
+from bot.ids import is_dm_channel
 from bot.rules.answers import (
     only_an_amount,
     read_base,
@@ -266,7 +267,7 @@ def _dm_of(convo: Conversation | None) -> str | None:
     the DM all the same): that is no place to check a press against, so None.
     """
     channel = convo.channel_id if convo is not None else None
-    return channel if channel and channel.startswith("D") else None
+    return channel if is_dm_channel(channel) else None
 
 
 def confirm(session: Session, ctx: RequestContext) -> list[Message]:

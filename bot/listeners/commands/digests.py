@@ -13,6 +13,7 @@ from bot.blocks.common import escape, text_message
 from bot.blocks.teams import refusal_text
 from bot.context import RequestContext
 from bot.deps import Deps
+from bot.ids import is_dm_channel
 from bot.listeners.support import ephemeral
 from bot.rules.commands import Command
 from bot.rules.digest_math import parse_channel, parse_schedule
@@ -55,22 +56,28 @@ def digest_command(deps: Deps, client: WebClient, ctx: RequestContext, command: 
     if words and words[0].lower() in OFF_WORDS | NOW_WORDS:
         action = "off" if words[0].lower() in OFF_WORDS else "now"
         words = words[1:]
-    if not words:
+    ref = parse_channel(words[0]) if words else None
+    here = ctx.channel_id if ctx.channel_id and not is_dm_channel(ctx.channel_id) else None
+    if ref is None and here is not None and (words or action != "subscribe"):
+        # Typed in the channel itself ("/goal digest now", "/goal digest friday 16:00"): that channel is meant.
+        channel_id = here
+    elif not words:
         ephemeral(respond, text_message(t(lang, "digest.cmd.usage")))
         return
-    ref = parse_channel(words[0])
-    if ref is None:
+    elif ref is None:
         ephemeral(respond, text_message(t(lang, "digest.cmd.bad_channel", text=escape(command.args[:100]))))
         return
-    channel_id = subscriptions.find_channel(client, ref, here=ctx.channel_id, here_name=body.get("channel_name"))
-    if channel_id is None:
-        ephemeral(respond, text_message(t(lang, "digest.cmd.unknown_channel", name=escape(ref.name or ""))))
-        return
+    else:
+        found = subscriptions.find_channel(client, ref, here=ctx.channel_id, here_name=body.get("channel_name"))
+        if found is None:
+            ephemeral(respond, text_message(t(lang, "digest.cmd.unknown_channel", name=escape(ref.name or ""))))
+            return
+        channel_id, words = found, words[1:]
     refusal = channel_refusal(deps, client, ctx, channel_id, CHANNEL_ACTIONS[action])
     if refusal is not None:
         ephemeral(respond, text_message(refusal))
         return
-    rest = " ".join(words[1:])
+    rest = " ".join(words)
     if action == "off":
         stop(deps, ctx, channel_id, respond)
     elif action == "now":

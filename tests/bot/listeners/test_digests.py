@@ -69,6 +69,21 @@ def test_a_channel_typed_by_name_is_found_and_the_schedule_is_the_one_asked_for(
     assert saved is not None and (saved.weekday, saved.time) == (0, "09:30")
 
 
+@pytest.mark.parametrize("lang,user,typed", [("en", "U1", "digest monday 9:30"), ("it", "U2", "digest lunedì 9:30")])
+def test_a_digest_typed_in_the_channel_itself_is_for_that_channel(workspace: LocalWorkspace, lang: str, user: str,
+                                                                  typed: str) -> None:
+    workspace.fake.add_channel("C1", name="sales", members=[user])
+    if lang == "it":
+        workspace.command("lang it", user=user)
+    workspace.command(typed, user=user, channel="C1")
+    saved = subscription(workspace, "C1")
+    assert saved is not None and (saved.weekday, saved.time) == (0, "09:30")
+    workspace.command("digest off", user=user, channel="C1")
+    assert t(lang, "digest.cmd.stopped", channel="<#C1>") in ephemeral_texts(workspace, user)[-1]
+    workspace.command("digest now", user=user)  # in the DM there is no channel to mean: how to name one
+    assert t(lang, "digest.cmd.usage") in ephemeral_texts(workspace, user)[-1]
+
+
 def test_an_italian_subscriber_is_answered_in_italian(workspace: LocalWorkspace) -> None:
     workspace.fake.add_channel("C1", name="vendite", members=["U2"])
     workspace.command("digest #vendite venerdì 17:00", user="U2", channel="C1")
