@@ -53,6 +53,7 @@ BOT_TOKEN = "xoxb-bench-token"
 SLACK_ACK_TIMEOUT_S = 3.0  # Slack shows the person an error when the ack takes longer than this
 P99_RATIO_TARGET = 1.2
 P99_ABSOLUTE_TARGET_MS = 50.0
+WEB_CORE = "GOALBOT_BENCH_WEB_CORE"  # set by --web-core for the server processes
 
 # (user id, Slack locale): a sales floor of 40 people, every other one Italian (answered in Italian).
 USERS = tuple((f"U{n:03d}", "it-IT" if n % 2 else "en-US") for n in range(1, 41))
@@ -157,6 +158,8 @@ def run_server(which: str, api_url: str, database_url: str, log_path: str, conn:
     configure_logging(settings.log_level)
     make_deps(settings).sessions.kw["bind"].dispose()  # migrate before the after-ack process starts
     after_ack = _fork_after_ack(settings) if which == "goalbot" else None
+    if os.environ.get(WEB_CORE):
+        os.sched_setaffinity(0, {0})  # the web process alone on CPU 0 (--web-core)
     tune_process()  # as bot.server.serve_process does, for every app alike
     deps = make_deps(settings, migrate=False)  # the bare app needs deps only for /healthz, served by the same server
     app = build_app(deps) if which in ("goalbot", "inline") else build_bare_app(settings.api_url)
@@ -207,6 +210,8 @@ def _fork_after_ack(settings: Any) -> int:
         from bot.server import _die_with_parent
 
         _die_with_parent()
+        if os.environ.get(WEB_CORE):
+            os.sched_setaffinity(0, {1})  # beside the load and the fake Slack, off the web process's core
         try:
             run_after_ack(settings, worker_name(os.getpid(), "bench"), supervised=True)
         finally:
@@ -416,7 +421,9 @@ def logged_problems(log_path: Path) -> list[str]:
 def print_table(rows: list[Row], rate: float, seconds: float, database: str, load: str) -> None:
     """The table the README quotes."""
     print(f"ack latency: {rate:g} req/s for {seconds:g} s per app, open loop, new connection per request, "
-          f"{os.cpu_count()} CPUs, database {database}, load average {load} (the machine is shared)")
+          f"{os.cpu_count()} CPUs, database {database}, load average {load} (the machine is shared)"
+          + ("; each web process alone on CPU 0, everything else on CPU 1 (--web-core)" if os.environ.get(WEB_CORE)
+             else ""))
     header = f"{'app':<8} {'requests':>8} {'errors':>6} {'p50 ms':>7} {'p90':>7} {'p99':>7} {'max':>8} " \
              f"{'answers':>7} {'drain s':>7} {'answer p50':>10} {'p99':>7} {'web cpu ms/req':>14} {'after-ack cpu':>13}"
     print(header)
@@ -542,11 +549,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--database-url", default=None,
                         help="default: a SQLite file in a temporary directory (e.g. postgresql+psycopg://…)")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--web-core", action="store_true",
+                        help="give each app's web process CPU 0 to itself and put everything else (this load "
+                             "generator, the fake Slack, goalbot's after-ack process) on CPU 1, as in production, "
+                             "where neither Slack nor the load runs on the web host and after-ack processes can "
+                             "have cores of their own; the same for every app")
     parser.add_argument("--compare-inline", action="store_true",
                         help="also serve goalbot with its work after the ack in the web process (as before the "
                              "handoff to after-ack processes), alternated with the others")
     args = parser.parse_args(argv)
 
+    if args.web_core:
+        if (os.cpu_count() or 1) < 2:
+            parser.error("--web-core needs two CPUs")
+        os.environ[WEB_CORE] = "1"  # read by each server process (spawned children inherit the environment)
+        os.sched_setaffinity(0, {1})  # this process and the fake Slack (spawned below, inheriting it)
     ctx = mp.get_context("spawn")
     team_id = "TB" + uuid.uuid4().hex[:8].upper()  # a fresh team per run, so a shared PostgreSQL stays clean
     apps = ("bare", "edge", "goalbot", "inline") if args.compare_inline else ("bare", "edge", "goalbot")
