@@ -38,17 +38,16 @@ _SUBJECT_OPTIONAL = frozenset({"new_business", "retention"})
 _RETENTION_RATES = frozenset({"retention_rate", "renewal_rate"})
 # Percentages that are levels rather than growth, yet may legitimately pass 100 ("120% of quota").
 _UNCAPPED_LEVELS = frozenset({"quota", "nrr"})  # net revenue retention passes 100% when customers grow
-_VAGUE_SUBJECTS = frozenset("""
+# A yes, a no or a shrug answers the question before it, not "what exactly?" or "which objective?".
+_YES_OR_NO = frozenset("yes yeah yep ok okay sure fine no nope si sì certo va bene vabbè idea lo".split())
+_SHRUGS = frozenset("boh idk dunno none nothing unknown nessuno niente non so know don dont not sure n a na".split())
+_VAGUE_SUBJECTS = _YES_OR_NO | _SHRUGS | frozenset("""
 all everything everyone anything general overall total company whole clients customers accounts products sales
 revenue tutto tutti tutte qualsiasi generale totale azienda clienti account prodotti vendite fatturato
-boh idk dunno none nothing unknown nessuno niente non so know don dont not sure n a na
 more better much lot improve increase grow do make get di più piu meglio molto fare bene migliorare aumentare
-crescere the of a più""".split()) | frozenset(
-    # A yes, a no or a shrug answers the question before it, not "what exactly?" or "which objective?".
-    "yes yeah yep ok okay sure fine no nope si sì certo va bene vabbè idea lo".split())
-_NON_ANSWERS = frozenset("""
-yes yeah yep ok okay sure fine no nope si sì certo va bene vabbè boh idk dunno idea non so lo niente nulla
-nothing none not know don dont n a na""".split())
+crescere the of a più""".split())
+# A reason made only of these names no objective ("yes", "no idea", "non lo so").
+_NON_ANSWERS = _YES_OR_NO | (_SHRUGS - {"unknown", "nessuno"}) | {"nulla"}
 _MAX_GROWTH_PERCENT = 100.0
 _MAX_MULTIPLE = 3.0
 _MIN_CONFIDENCE = 5
