@@ -167,7 +167,7 @@ class Shell:
         """`you> ` in the DM, `marco #sales> ` in a channel, `  Field> ` while a form is open."""
         if self.form is not None:
             return self.form.prompt()
-        where = "" if self.place.startswith("D") else f" #{self.name_of(self.place)}"
+        where = "" if ids.is_dm_channel(self.place) else f" #{self.name_of(self.place)}"
         return f"{self.name_of(self.me)}{where}> "
 
     # ------------------------------------------------------------------ input
@@ -216,11 +216,11 @@ class Shell:
             self._post(line)
 
     def _channel_arg(self) -> str | None:
-        return None if self.place.startswith("D") else self.place
+        return None if ids.is_dm_channel(self.place) else self.place
 
     def _post(self, text: str, thread_ts: str | None = None, channel: str | None = None) -> None:
         channel = channel or self.place
-        if not channel.startswith("D"):
+        if not ids.is_dm_channel(channel):
             found = self.fake.channel(channel)
             if found is None or self.me not in found["members"]:
                 self.note(f"you are not in #{self.name_of(channel)}: :join to join it.")
@@ -436,7 +436,7 @@ class Shell:
             self.note(f"@{name}'s Slack profile changed; goalbot rereads profiles once a day (/goal lang {lang or 'it'} "
                       "switches the language at once).")
         self.me = user_id
-        self._enter(dm_channel_id(user_id) if self.place.startswith("D") else self.place)
+        self._enter(dm_channel_id(user_id) if ids.is_dm_channel(self.place) else self.place)
 
     def _who(self, arg: str) -> None:
         for user in self.fake.users():
@@ -470,7 +470,7 @@ class Shell:
 
     def _join(self, arg: str) -> None:
         channel = arg.lstrip("#") or self.place
-        if channel.startswith("D"):
+        if ids.is_dm_channel(channel):
             self.note("you are in your DM; :join #NAME joins a channel.")
             return
         try:
@@ -482,7 +482,7 @@ class Shell:
 
     def _invite(self, arg: str) -> None:
         words = arg.split()
-        if not words or self.place.startswith("D"):
+        if not words or ids.is_dm_channel(self.place):
             self.note("go to a channel first (:channel #sales), then :invite @NAME or :invite @goalbot.")
             return
         who = self.user_by_name(words[0])
@@ -707,7 +707,7 @@ class Shell:
         bot_wrote = author in (None, self.fake.bot_user_id) or kind in ("home", "ephemeral") or message.get("bot_id")
         # goalbot's posts in a channel (a digest) get their thread a moment later (its chart): labelled at once, so
         # the "in thread m2" that follows names a message already on screen.
-        in_channel = kind == "message" and bool(channel) and not str(channel).startswith("D") and not thread_ts
+        in_channel = kind == "message" and not thread_ts and bool(channel) and not ids.is_dm_channel(str(channel))
         labelled = (bool(rendered.choices) or bool(message.get("reply_count")) or kind == "home"
                     or (in_channel and bool(bot_wrote)))
         shown = self._label(kind, channel, ts) if labelled else None
@@ -774,7 +774,7 @@ class Shell:
         channel = str(message.get("channel") or "")
         if channel == self.place or channel == dm_channel_id(self.me):
             return "show"
-        found = self.fake.channel(channel) if not channel.startswith("D") else None
+        found = self.fake.channel(channel) if not ids.is_dm_channel(channel) else None
         return "notice" if found is not None and self.me in found["members"] else "hide"
 
     def flush(self, wait: bool = True) -> None:
@@ -861,7 +861,7 @@ def run_shell(settings: Settings, *, user_id: str = "U0LOCAL", stdin: TextIO = s
         me = _resolve_user(workspace, user_id, state.user)
         shell = Shell(workspace, me, stdout, clock=clock, state_file=path)
         shell.files = {k: Path(v) for k, v in state.files.items()}
-        if state.place and (state.place.startswith("D") is False or state.place == dm_channel_id(me)):
+        if state.place and (not ids.is_dm_channel(state.place) or state.place == dm_channel_id(me)):
             shell.place = state.place
         print(BANNER, file=stdout)
         shell.resume(state.labels)

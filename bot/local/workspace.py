@@ -9,6 +9,7 @@ from typing import Any
 
 from slack_bolt import App, BoltResponse
 
+from bot import ids
 from bot.app import build_app
 from bot.clock import Clock, system_clock
 from bot.deps import Deps
@@ -65,7 +66,7 @@ class LocalWorkspace:
         goalbot subscribes to DM messages only (manifest.yml), so a channel message is posted and goes no further.
         """
         message = self.fake.add_user_message(user, text, thread_ts=thread_ts, channel=channel)
-        if not message["channel"].startswith("D"):
+        if not ids.is_dm_channel(message["channel"]):
             return None
         parent = next((m for m in self.fake.messages(message["channel"]) if m["ts"] == thread_ts), None)
         body, headers = self.requests.message_event(
@@ -80,7 +81,7 @@ class LocalWorkspace:
         with event_id). goalbot subscribes to DM messages only, so an edit in a channel goes no further."""
         edit = self.fake.edit_user_message(user, ts, text, channel=channel)
         message, previous = edit["message"], edit["previous_message"]
-        if not str(message["channel"]).startswith("D"):
+        if not ids.is_dm_channel(str(message["channel"])):
             return None
         body, headers = self.requests.message_event(
             text, user=user, ts=ts, thread_ts=message.get("thread_ts"), subtype="message_changed",
@@ -92,7 +93,7 @@ class LocalWorkspace:
                channel: str | None = None) -> BoltResponse | None:
         """Delete one's own message: Slack removes it and, in the DM with the bot, sends message_deleted."""
         deleted = self.fake.delete_user_message(user, ts, channel=channel)
-        if not str(deleted["channel"]).startswith("D"):
+        if not ids.is_dm_channel(str(deleted["channel"])):
             return None
         body, headers = self.requests.message_event(
             deleted["text"], user=user, ts=ts, thread_ts=deleted.get("thread_ts"), subtype="message_deleted",
