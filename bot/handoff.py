@@ -70,9 +70,7 @@ def use_inbox(app: App, deps: Deps) -> None:
 
 def lazy_request(claimed: inbox.Claimed) -> BoltRequest:
     """The request Bolt's lazy_only dispatch runs one lazy function for (signature checked on arrival)."""
-    return BoltRequest(body=claimed.body, mode="socket_mode", context={inbox.REDELIVERY: True},
-                       headers={"x-slack-bolt-lazy-only": "1",
-                                "x-slack-bolt-lazy-function-name": claimed.lazy_function})
+    return inbox.replayed_request(claimed.body, claimed.lazy_function)
 
 
 class AfterAck:
@@ -137,7 +135,6 @@ class AfterAck:
         with self._lock:
             held = list(self._held)
         inbox.renew(self.queue, held, self.worker, self.deps.clock())
-
 
     def run(self, stop: threading.Event, alive: Callable[[], bool] = lambda: True) -> None:
         """Poll, claim and hand out rows until `stop` is set or `alive()` turns False (the parent died)."""

@@ -126,12 +126,10 @@ def serve_process(settings: Settings, host: str, port: int, *, sock: socket.sock
 
 def redispatch(app: Any) -> Callable[[dict[str, Any]], None]:
     """Hand a recorded event to the Bolt app again, as Socket Mode would (its signature was checked on arrival)."""
-    from slack_bolt import BoltRequest
-
     from bot.delivery import inbox
 
     def dispatch(body: dict[str, Any]) -> None:
-        app.dispatch(BoltRequest(body=body, mode="socket_mode", context={inbox.REDELIVERY: True}))
+        app.dispatch(inbox.replayed_request(body))
 
     return dispatch
 

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 
+from slack_bolt import BoltRequest
 from sqlalchemy import ColumnElement, Table, and_, exists, inspect, or_, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
@@ -44,6 +45,14 @@ log = logging.getLogger(__name__)
 HANDLING_LEASE = timedelta(minutes=2)  # a recovery's own handling may take this long before another takes over
 MAX_ATTEMPTS = 3  # an event that killed its handler this often is given up (logged), not replayed forever
 REDELIVERY = "goalbot_inbox_redelivery"  # request context flag: this dispatch comes from the inbox itself
+
+
+def replayed_request(body: dict[str, Any], lazy_function: str | None = None) -> BoltRequest:
+    """A recorded request handed to the Bolt app again, as Socket Mode would (its signature was checked when it
+    arrived); with `lazy_function`, Bolt's lazy_only dispatch runs that lazy listener alone."""
+    headers: dict[str, str | Sequence[str]] | None = (
+        {"x-slack-bolt-lazy-only": "1", "x-slack-bolt-lazy-function-name": lazy_function} if lazy_function else None)
+    return BoltRequest(body=body, mode="socket_mode", context={REDELIVERY: True}, headers=headers)
 
 
 def recorded(body: dict[str, Any]) -> bool:
