@@ -508,6 +508,11 @@ def _digest_sql(dialect: str, *, where: str, extra: str) -> str:
                               latest=_LATEST_POSTGRESQL if postgresql else _LATEST_SQLITE, where=where, extra=extra)
 
 
+# The digest statement's columns that need a type to come back as dates and aware datetimes (both statements).
+_DIGEST_TYPES: dict[str, Any] = dict(start_date=Date, deadline=Date, closed_at=Timestamp, week_start=Date,
+                                     answered_at=Timestamp)
+
+
 def digest_rows(
     session: Session, team_id: str, user_ids: Sequence[str], closed_since: datetime, week: date, *,
     public_only: bool = True,
@@ -531,9 +536,7 @@ def digest_rows(
                                extra=""))
     else:
         raw = text(_digest_sql(dialect, where=where, extra="")).bindparams(bindparam("users", expanding=True))
-    sql = raw.columns(
-        start_date=Date, deadline=Date, closed_at=Timestamp, week_start=Date,
-        answered_at=Timestamp)
+    sql = raw.columns(**_DIGEST_TYPES)
     params = {"team": team_id, "users": list(user_ids), "since": closed_since, "week": week,
               "recent": RECENT_VALUES}
     return list(session.execute(sql, params))
@@ -546,9 +549,7 @@ def aligned_rows(session: Session, team_id: str, objective_ids: Sequence[int], w
         return []
     dialect = session.get_bind().dialect.name
     raw = text(_digest_sql(dialect, where="g.objective_id IN :objectives", extra=", g.objective_id, g.visibility"))
-    sql = raw.bindparams(bindparam("objectives", expanding=True)).columns(
-        start_date=Date, deadline=Date, closed_at=Timestamp, week_start=Date,
-        answered_at=Timestamp)
+    sql = raw.bindparams(bindparam("objectives", expanding=True)).columns(**_DIGEST_TYPES)
     return list(session.execute(sql, {"team": team_id, "objectives": list(objective_ids), "week": week,
                                       "recent": RECENT_VALUES}))
 
