@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import io
 
-from bot.blocks.digests import DigestView, pace_counts, rounded
+from bot.blocks.digests import DigestView, pace_counts
+from bot.rules.progress import estimate
 from prompts import fmt_amount, fmt_date, t
 
 PACE_COLOURS = {"on_track": "#2a9d8f", "at_risk": "#f4a261", "off_track": "#e63946", "not_started": "#adb5bd",
@@ -45,8 +46,8 @@ def team_progress_png(view: DigestView, *, dpi: int = 100) -> bytes:
         totals_axes.barh(names, shares, color="#457b9d")
         totals_axes.invert_yaxis()
         for index, total in enumerate(totals):
-            label = (f"{fmt_amount(lang, rounded(total.gained, total.unit), total.unit)} / "
-                     f"{fmt_amount(lang, rounded(total.needed, total.unit), total.unit)}")
+            label = (f"{fmt_amount(lang, estimate(total.gained, total.unit), total.unit)} / "
+                     f"{fmt_amount(lang, estimate(total.needed, total.unit), total.unit)}")
             totals_axes.annotate(label, (0.02, index), va="center", fontsize=8, color="#1d3557")
         totals_axes.set_xlim(0, max(1.05, max(shares) * 1.05))
         totals_axes.xaxis.set_major_formatter(lambda value, _pos: f"{value:.0%}")

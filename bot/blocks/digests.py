@@ -27,7 +27,7 @@ from bot.blocks.objectives import rollup_line
 from bot.blocks.standing import bar
 from bot.rules.digest_math import DigestGoal
 from bot.rules.objectives import Rollup
-from bot.rules.progress import Kind, Status, Total
+from bot.rules.progress import Kind, Status, Total, estimate
 from prompts import at_amount, elide_italian, fmt_date, keys, normalize_lang, plural_form, t, the_amount, tn
 
 # Slack refuses messages whose blocks hold much more than ~13k characters (msg_blocks_too_long) even under 50 blocks.
@@ -303,11 +303,11 @@ def _risk_detail(fmt: Formats, item: DigestGoal) -> str:
 
 def total_line(fmt: Formats, total: Total) -> str:
     """"+€60,000 of €240,000 needed (25%) · 3 goals" — gained so far against the gain needed, active goals only."""
-    gained = rounded(total.gained, total.unit)
+    gained = estimate(total.gained, total.unit)
     # Counts name their unit once, after the target: "+7 of 10 clients needed", never "7 clients of 10 clients".
     line = fmt.t("digest.total_line",
                  gained=fmt.amount(gained, total.unit) if total.unit in Formats._CURRENCIES else fmt.number(gained),
-                 needed=fmt.amount(rounded(total.needed, total.unit), total.unit),
+                 needed=fmt.amount(estimate(total.needed, total.unit), total.unit),
                  percent=_percent(fmt, max(total.share, 0.0)), goals=fmt.tn("count.goals", total.goals))
     if total.closed:
         line += " " + fmt.tn("digest.total_closed", total.closed)
@@ -353,7 +353,7 @@ def goal_text(fmt: Formats, item: DigestGoal) -> str:
             details.append(fmt.dated("digest.forecast_reach", outlook.reach))
         else:
             unit = "%" if standing.numbers.kind is Kind.GROWTH else standing.numbers.unit
-            low, high = rounded(outlook.low, unit), rounded(outlook.high, unit)
+            low, high = estimate(outlook.low, unit), estimate(outlook.high, unit)
             low_text, high_text = fmt.amount(low, unit), fmt.amount(high, unit)
             # A range whose ends read the same is one value ("13.6% by 9 Mar", not "13.6%–13.6%").
             key = "digest.forecast_at" if low_text == high_text else "digest.forecast_between"
@@ -373,11 +373,6 @@ def goal_text(fmt: Formats, item: DigestGoal) -> str:
             details.append(fmt.t("digest.no_checkin_this_week"))
     lines.append(" · ".join(details))
     return "\n".join(lines)
-
-
-def rounded(value: float, unit: str | None) -> float:
-    """Whole amounts and counts, one decimal for rates: estimates and team sums without false precision."""
-    return round(value, 1) if unit == "%" else float(round(value))
 
 
 def person_texts(fmt: Formats, owner: str, goals: list[DigestGoal]) -> list[str]:

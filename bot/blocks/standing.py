@@ -17,6 +17,7 @@ from bot.rules.progress import (
     Kind,
     Standing,
     Status,
+    estimate,
     growth_target_amount,
     kind_of,
     progress_bar,
@@ -152,11 +153,6 @@ def expected_text(lang: str, item: Standing) -> str | None:
              expected_the=the_amount(lang, float(round(item.expected * 100)), "%"))
 
 
-def _rounded(value: float, unit: str | None) -> float:
-    # A projection is an estimate: whole amounts and whole counts, one decimal for rates.
-    return round(value, 1) if unit == "%" else float(round(value))
-
-
 def forecast_line(lang: str, item: Standing) -> str:
     """One mrkdwn line on where the goal is heading, or why there is no forecast."""
     g = item.numbers
@@ -175,7 +171,7 @@ def forecast_line(lang: str, item: Standing) -> str:
     deadline = fmt_date(lang, g.deadline)
     if result.reach is not None:
         return t(lang, "forecast.reach", date=fmt_date(lang, result.reach), deadline=deadline)
-    low, high = _rounded(result.low, unit), _rounded(result.high, unit)
+    low, high = estimate(result.low, unit), estimate(result.high, unit)
     if low == high:
         return t(lang, "forecast.at", value=fmt_amount(lang, low, unit), deadline=deadline,
                  target_of=phrase(lang, "of", g.target, unit))

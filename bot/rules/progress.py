@@ -517,6 +517,11 @@ def is_jump(g: GoalNumbers, value: float) -> bool:
     return after >= 1.0 - 1e-9 and after - before > JUMP_SHARE
 
 
+def estimate(value: float, unit: str | None) -> float:
+    """An estimate or a team sum as precise as it is worth showing: whole amounts and counts, one decimal for rates."""
+    return round(value, 1) if unit == "%" else float(round(value))
+
+
 def progress_bar(fraction: float | None, width: int = 10) -> str:
     """A text bar like "▰▰▰▰▱▱▱▱▱▱"; it only fills completely at 100% (empty when unmeasurable)."""
     if width <= 0:
