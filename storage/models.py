@@ -49,7 +49,12 @@ class UtcDateTime(TypeDecorator[datetime]):
         """Aware in UTC, whether the driver kept the offset (PostgreSQL) or not (SQLite)."""
         if value is None:
             return None
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+        return aware(value).astimezone(UTC)
+
+
+def aware(value: datetime) -> datetime:
+    """A stored instant as the driver returned it, made aware: SQLite keeps no offset, and what goalbot stores is UTC."""
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
 Timestamp = UtcDateTime()

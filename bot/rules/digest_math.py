@@ -6,6 +6,7 @@ Pure functions: no Slack, no database, no clock (`now`, `today` and time zones a
 
 from __future__ import annotations
 
+import heapq
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -178,5 +179,5 @@ def achieved_this_week(item: DigestGoal, week_start: date) -> bool:
 def most_at_risk(goals: Iterable[DigestGoal], limit: int = 5) -> list[DigestGoal]:
     """Active goals off track, then at risk, each furthest behind its expected progress first."""
     behind = [g for g in goals if not g.standing.closed and g.status in (Status.OFF_TRACK, Status.AT_RISK)]
-    behind.sort(key=lambda g: (ACTIVE_ORDER[g.status], -g.standing.shortfall, g.id))
-    return behind[:limit]
+    # The first `limit` of the sorted list (nsmallest is documented as sorted(…, key)[:n]), without sorting them all.
+    return heapq.nsmallest(limit, behind, key=lambda g: (ACTIVE_ORDER[g.status], -g.standing.shortfall, g.id))

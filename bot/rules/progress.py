@@ -165,8 +165,11 @@ def progress(g: GoalNumbers, value: float | None = None) -> float | None:
 
     MAINTAIN goals have no distance to cover: None (their standing says "held so far" instead).
     """
-    value = g.current if value is None else value
-    start = g.start_value
+    return _progress(g, g.current if value is None else value, g.start_value)
+
+
+def _progress(g: GoalNumbers, value: float | None, start: float | None) -> float | None:
+    """progress() with the goal's start value already read (standing() reads it once for everything)."""
     if g.kind is Kind.MAINTAIN or value is None or start is None:
         return None
     distance = g.target - start if g.kind is not Kind.REDUCE else start - g.target
@@ -216,12 +219,13 @@ def can_close_as_achieved(g: GoalNumbers, today: date) -> bool:
 
 def status(g: GoalNumbers, today: date) -> Status:
     """The goal's status on `today` (thresholds in the module docstring)."""
-    return _status(g, today, progress(g), expected_progress(g, today))
+    start = g.start_value
+    return _status(g, today, _progress(g, g.current, start), expected_progress(g, today), start)
 
 
-def _status(g: GoalNumbers, today: date, p: float | None, e: float) -> Status:
-    """status() with the goal's progress `p` and expected progress `e` on `today` already computed (standing()
-    needs them too: a digest computes them once per goal, not twice)."""
+def _status(g: GoalNumbers, today: date, p: float | None, e: float, start: float | None) -> Status:
+    """status() with the goal's progress `p`, expected progress `e` on `today` and start value already computed
+    (standing() needs them too: a digest computes them once per goal, not twice)."""
     if g.closed_as is not None:
         if g.closed_as == "dropped":
             return Status.DROPPED
@@ -240,7 +244,7 @@ def _status(g: GoalNumbers, today: date, p: float | None, e: float) -> Status:
         if not now_held:
             return Status.OFF_TRACK
         return Status.AT_RISK if ever_below else Status.ON_TRACK
-    if g.kind is Kind.REDUCE and g.start_value is None:
+    if g.kind is Kind.REDUCE and start is None:
         if is_reached(g):
             return Status.ACHIEVED
         return Status.MISSED if today > g.deadline else Status.NEEDS_BASELINE
@@ -293,16 +297,22 @@ def forecast(g: GoalNumbers, today: date) -> Forecast | None:
     None: a closed or MAINTAIN goal, a goal past its deadline, fewer than MIN_POINTS values over MIN_SPAN_DAYS,
     or a trend so spread that its range is wider than the whole way to the target.
     """
-    if g.closed_as is not None or g.kind is Kind.MAINTAIN or today > g.deadline:
+    return _forecast(g, today, g.start_value)
+
+
+def _forecast(g: GoalNumbers, today: date, start: float | None) -> Forecast | None:
+    """forecast() with the goal's start value already read."""
+    deadline = g.deadline
+    if g.closed_as is not None or g.kind is Kind.MAINTAIN or today > deadline or start is None:
         return None
-    start = g.start_value
-    if start is None:
-        return None
-    recent = g.history[-TREND_POINTS:]
+    history = g.history
+    recent = history[-TREND_POINTS:]
     begin = g.start
-    # (days since the start, value) as floats: whole days are exact in a float, so the arithmetic is unchanged.
-    points = [(float((day - begin).days), float(value)) for day, value in recent]
-    if len(g.history) <= TREND_POINTS and (not recent or recent[0][0] > begin):
+    origin = begin.toordinal()
+    # (days since the start, value): whole days are exact in a float, so the arithmetic is the same as with dates
+    # (ordinals: no timedelta per value); the values are floats already (GoalNumbers.history).
+    points = [(float(day.toordinal() - origin), value) for day, value in recent]
+    if len(history) <= TREND_POINTS and (not recent or recent[0][0] > begin):
         points.insert(0, (0.0, float(start)))  # while the history is short, the start is one of the trend's points
     if len(points) < MIN_POINTS or points[-1][0] - points[0][0] < MIN_SPAN_DAYS:
         return None
@@ -310,11 +320,12 @@ def forecast(g: GoalNumbers, today: date) -> Forecast | None:
     if fit is None:
         return None
     slope, slow, fast = fit
-    at_deadline = float((g.deadline - g.start).days)
+    at_deadline = float((deadline - begin).days)
     last_x, last_y = points[-1]
     # Projected from the latest value, so the range starts where the goal is, not where the line passes.
     likely = last_y + slope * (at_deadline - last_x)
-    ends = sorted((last_y + slow * (at_deadline - last_x), last_y + fast * (at_deadline - last_x)))
+    slower, faster = last_y + slow * (at_deadline - last_x), last_y + fast * (at_deadline - last_x)
+    ends = (faster, slower) if faster < slower else (slower, faster)  # sorted(), without building a list
     distance = abs(g.target - start)
     if distance > 0 and ends[1] - ends[0] > distance:
         return None  # a range wider than the whole goal is not a forecast anyone should plan on
@@ -367,13 +378,14 @@ def standing(g: GoalNumbers, today: date) -> Standing:
     """The goal's standing on `today`."""
     maintain = g.kind is Kind.MAINTAIN
     start = g.start_value
-    value = g.current if g.current is not None else (start if not maintain else None)
-    measured = progress(g)
+    current = g.current
+    value = current if current is not None else (start if not maintain else None)
+    measured = _progress(g, current, start)
     expected = expected_progress(g, today)
-    shown = measured if g.current is not None else (0.0 if start is not None and not maintain else None)
+    shown = measured if current is not None else (0.0 if start is not None and not maintain else None)
     return Standing(
-        numbers=g, status=_status(g, today, measured, expected), progress=shown, expected=expected, value=value,
-        forecast=forecast(g, today), held=held(g) if maintain else None,
+        numbers=g, status=_status(g, today, measured, expected, start), progress=shown, expected=expected,
+        value=value, forecast=_forecast(g, today, start), held=held(g) if maintain else None,
         weeks_below=weeks_below(g) if maintain else 0, overdue=g.closed_as is None and today > g.deadline,
     )
 

@@ -126,17 +126,23 @@ def team_goals(
 
 def digest_view(goals: list[DigestGoal], *, lang: str, week_start: date, today: date) -> DigestView:
     """Group the goals by person and pick out the headline: totals, achievements, risks, blockers."""
+    # One pass for the grouping, each person's worst status and who has not checked in (thousands of goals).
     people: dict[str, list[DigestGoal]] = defaultdict(list)
+    worst: dict[str, int] = {}
+    behind: set[str] = set()
+    active = []
     for item in goals:
-        people[item.owner].append(item)
-
-    def worst_first(owner: str) -> tuple[int, str]:
-        return (min(ACTIVE_ORDER[g.status] for g in people[owner]), owner)
-
-    owners = sorted(people, key=worst_first)
-    active = [g for g in goals if not g.standing.closed]
-    missing = [o for o in owners if any(not g.standing.closed and g.asked and not g.checked_in and not g.skipped
-                                        for g in people[o])]
+        owner = item.owner
+        people[owner].append(item)
+        rank = ACTIVE_ORDER[item.standing.status]
+        if rank < worst.get(owner, len(ACTIVE_ORDER)):
+            worst[owner] = rank
+        if not item.standing.closed:
+            active.append(item)
+            if item.asked and not item.checked_in and not item.skipped:
+                behind.add(owner)
+    owners = sorted(people, key=lambda owner: (worst[owner], owner))  # worst first
+    missing = [owner for owner in owners if owner in behind]
     blockers = [g for g in goals if g.checked_in and g.last is not None
                 and (g.last.blocker or g.last.mood == "blocked")]
     return DigestView(

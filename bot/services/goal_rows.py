@@ -10,12 +10,13 @@ from zoneinfo import ZoneInfo
 from bot.rules.digest_math import DigestGoal, LastCheckIn, week_monday
 from bot.rules.progress import GoalNumbers, Kind, kind_of, standing
 from bot.rules.statuses import CheckInStatus, GoalStatus
+from storage.models import aware
 
 DIGEST_COLUMNS = 25  # the columns row_goal reads; aligned_rows adds the objective and the visibility after them
 
 
 def _local_date(value: datetime | None, zone: ZoneInfo) -> date | None:
-    return value.astimezone(zone).date() if value is not None else None
+    return aware(value).astimezone(zone).date() if value is not None else None
 
 
 # The parsed Mondays of each run of weeks: a team's goals check in on the same few dozen Mondays, so their recent
@@ -24,12 +25,12 @@ WeekCache = dict[tuple[str, ...], tuple[date, ...]]
 
 
 def _recent(text: str | None, weeks: WeekCache) -> tuple[tuple[date, float], ...]:
-    """"2026-11-23=7.0;2026-11-16=5.0" (newest first, as the query sends it) as (week, value), oldest first."""
+    """"2026-11-23;7.0;2026-11-16;5.0" (newest first, as the query sends it) as (week, value), oldest first."""
     if not text:
         return ()
     # One flat list [week, value, week, value, …] newest first, read backwards: every step in C, none per value
     # in Python (a 2,000-goal digest reads 14,000 of them).
-    flat = text.replace("=", ";").split(";")
+    flat = text.split(";")
     days = tuple(flat[-2::-2])
     mondays = weeks.get(days)
     if mondays is None:
@@ -66,5 +67,6 @@ def row_goal(row: Any, zone: ZoneInfo, *, today: date, weeks: WeekCache | None =
     return DigestGoal(id=goal_id, owner=owner, title=title, adjusted=bool(adjusted),
                       standing=standing(numbers, today), last=last,
                       checked_in=this_week == CheckInStatus.ANSWERED or answered_this_week,
-                      skipped=this_week == CheckInStatus.SKIPPED, closed_on=_local_date(closed_at, zone),
+                      skipped=this_week == CheckInStatus.SKIPPED,
+                      closed_on=None if closed_at is None else _local_date(closed_at, zone),
                       asked=this_week is not None or answered_this_week)
