@@ -138,6 +138,8 @@ def parse_channel(word: str) -> ChannelRef | None:
 class LastCheckIn:
     """The latest answered check-in of a goal."""
 
+    # bot.services.goal_rows.row_goal builds it with positional arguments: keep the fields' order.
+
     week_start: date
     on: date  # the local day it was answered (the week's Monday when unknown)
     value: float | None
@@ -149,6 +151,8 @@ class LastCheckIn:
 @dataclass(slots=True)  # not frozen: built for every goal of a digest, and frozen doubles the cost
 class DigestGoal:
     """One goal as the digest shows it: who, what, the model's standing, and this week's check-in."""
+
+    # bot.services.goal_rows.row_goal builds it with positional arguments: keep the fields' order.
 
     id: int
     owner: str
