@@ -36,6 +36,8 @@ TITLE_CHARS = 150
 QUOTE_CHARS = 200
 LIST_LIMIT = 5
 MISSING_LIMIT = 40
+# Enum members as module names: on Python 3.11 each `Enum.MEMBER` lookup takes a slow path (bot.rules.progress).
+_MAINTAIN, _GROWTH, _ACHIEVED = Kind.MAINTAIN, Kind.GROWTH, Status.ACHIEVED
 
 
 @dataclass
@@ -238,9 +240,9 @@ def pace_counts(view: DigestView) -> dict[str, int]:
     """How many active goals are in each status, and how many were really achieved this week."""
     counts = dict.fromkeys(COUNTED, 0)
     for item in view.goals:
-        if not item.standing.closed and item.status in counts and item.status is not Status.ACHIEVED:
+        if not item.standing.closed and item.status in counts and item.status is not _ACHIEVED:
             counts[item.status] += 1
-    counts[Status.ACHIEVED] = len(view.achieved)
+    counts[_ACHIEVED] = len(view.achieved)
     return {str(k): v for k, v in counts.items()}
 
 
@@ -303,7 +305,7 @@ def _headline(view: DigestView, fmt: Formats) -> list[Block]:
 def _risk_detail(fmt: Formats, item: DigestGoal) -> str:
     """Why a goal is at risk: done against expected for a distance to cover; for a floor, how it held."""
     standing = item.standing
-    if standing.progress is None or standing.numbers.kind is Kind.MAINTAIN:
+    if standing.progress is None or standing.numbers.kind is _MAINTAIN:
         return _measure(fmt, item)
     return fmt.t("standing.expected", done_at=fmt.at(float(round(max(standing.progress, 0.0) * 100)), "%"),
                  expected_the=fmt.the(float(round(standing.expected * 100))))
@@ -324,14 +326,14 @@ def total_line(fmt: Formats, total: Total) -> str:
 
 def _measure(fmt: Formats, item: DigestGoal) -> str:
     g = item.standing.numbers
-    if g.kind is Kind.MAINTAIN:
+    if g.kind is _MAINTAIN:
         floor_at = fmt.at(g.target, g.unit)
         if g.current is None:
             return fmt.t("measure.maintain_none", floor_at=floor_at, date=fmt.date(g.deadline))
         key = "measure.maintain_held" if item.standing.held else "measure.maintain_below"
         return fmt.t(key, current=fmt.amount(g.current, g.unit), floor_at=floor_at, date=fmt.date(g.deadline),
                      weeks=fmt.tn("count.weeks_below", item.standing.weeks_below))
-    unit = "%" if g.kind is Kind.GROWTH else g.unit
+    unit = "%" if g.kind is _GROWTH else g.unit
     value = item.standing.value
     if unit and unit not in Formats._CURRENCIES and unit != "%":
         pair = fmt.t("measure.of_count", current=fmt.number(value or 0.0), target=fmt.number(g.target),
@@ -356,11 +358,11 @@ def goal_text(fmt: Formats, item: DigestGoal) -> str:
                      pace=fmt.t(_PACE_KEYS[standing.status]))
     details: list[str] = []
     outlook = standing.forecast
-    if outlook is not None and standing.status is not Status.ACHIEVED:
+    if outlook is not None and standing.status is not _ACHIEVED:
         if outlook.reach is not None:
             details.append(fmt.dated("digest.forecast_reach", outlook.reach))
         else:
-            unit = "%" if standing.numbers.kind is Kind.GROWTH else standing.numbers.unit
+            unit = "%" if standing.numbers.kind is _GROWTH else standing.numbers.unit
             low, high = estimate(outlook.low, unit), estimate(outlook.high, unit)
             low_text, high_text = fmt.amount(low, unit), fmt.amount(high, unit)
             # A range whose ends read the same is one value ("13.6% by 9 Mar", not "13.6%–13.6%").

@@ -41,6 +41,8 @@ __all__ = [
 ]
 
 TITLE_LIMIT = 300
+# Enum members as module names: on Python 3.11 each `Enum.MEMBER` lookup takes a slow path (bot.rules.progress).
+_MAINTAIN = Kind.MAINTAIN
 
 
 def history_of(goal: Any) -> tuple[tuple[date, float], ...]:
@@ -85,7 +87,7 @@ def percent(lang: str, fraction: float) -> str:
 
 def bar(item: Standing) -> str:
     """The progress bar: progress towards the target, or for MAINTAIN the share of the period held."""
-    if item.numbers.kind is Kind.MAINTAIN:
+    if item.numbers.kind is _MAINTAIN:
         return progress_bar(item.expected if item.held else (0.0 if item.held is False else None))
     return progress_bar(item.progress)
 

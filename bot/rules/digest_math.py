@@ -43,6 +43,8 @@ _TIME = re.compile(r"^(?P<h>\d{1,2})(?:[:.](?P<m>\d{2}))?\s*(?P<ampm>am|pm)?$", 
 _ESCAPED_CHANNEL = re.compile(r"^<#(?P<id>[CGD][A-Z0-9]+)(?:\|(?P<name>[^>]*))?>$")
 _CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,}$")
 _CHANNEL_NAME = re.compile(r"^#(?P<name>[a-z0-9][a-z0-9._\-]{0,79})$", re.IGNORECASE)
+# Enum members as module names: on Python 3.11 each `Enum.MEMBER` lookup takes a slow path (bot.rules.progress).
+_ACHIEVED, _BEHIND = Status.ACHIEVED, (Status.OFF_TRACK, Status.AT_RISK)
 
 
 # --- schedule -----------------------------------------------------------------
@@ -173,7 +175,7 @@ class DigestGoal:
 
 def achieved_this_week(item: DigestGoal, week_start: date) -> bool:
     """A real achievement this week: the numbers reached it (no override), closed or first checked in so."""
-    if item.standing.status is not Status.ACHIEVED or item.standing.numbers.override:
+    if item.standing.status is not _ACHIEVED or item.standing.numbers.override:
         return False
     if item.closed_on is not None:
         return item.closed_on >= week_start
@@ -182,6 +184,6 @@ def achieved_this_week(item: DigestGoal, week_start: date) -> bool:
 
 def most_at_risk(goals: Iterable[DigestGoal], limit: int = 5) -> list[DigestGoal]:
     """Active goals off track, then at risk, each furthest behind its expected progress first."""
-    behind = [g for g in goals if not g.standing.closed and g.status in (Status.OFF_TRACK, Status.AT_RISK)]
+    behind = [g for g in goals if not g.standing.closed and g.status in _BEHIND]
     # The first `limit` of the sorted list (nsmallest is documented as sorted(…, key)[:n]), without sorting them all.
     return heapq.nsmallest(limit, behind, key=lambda g: (ACTIVE_ORDER[g.status], -g.standing.shortfall, g.id))

@@ -14,6 +14,9 @@ from storage.models import aware
 
 DIGEST_COLUMNS = 25  # the columns row_goal reads; aligned_rows adds the objective and the visibility after them
 
+# Enum members as module names: on Python 3.11 each `Enum.MEMBER` lookup takes a slow path (bot.rules.progress).
+_ACTIVE, _ANSWERED, _SKIPPED, _GROWTH = GoalStatus.ACTIVE, CheckInStatus.ANSWERED, CheckInStatus.SKIPPED, Kind.GROWTH
+
 
 def _local_date(value: datetime | None, zone: ZoneInfo) -> date | None:
     return aware(value).astimezone(zone).date() if value is not None else None
@@ -50,13 +53,13 @@ def row_goal(row: Any, zone: ZoneInfo, *, today: date, weeks: WeekCache | None =
      adjusted, closed_at, override, recent, below, this_week, last_week, last_answered_at, last_value, last_mood,
      last_note, last_blocker) = row
     kind = kind_of(direction, unit, metric)
-    growth = kind is Kind.GROWTH
+    growth = kind is _GROWTH
     # The three objects of every goal are built with positional arguments, in their fields' order: a keyword
     # costs ~30 ns, and these three take 29 of them per goal (the model's Standing and Forecast likewise).
     numbers = GoalNumbers(
         kind, float(target), None if baseline is None else float(baseline),  # kind, target, baseline
         None if current is None else float(current), start, deadline, unit,  # current, start, deadline, unit
-        None if status == GoalStatus.ACTIVE else status, bool(override),  # closed_as, override
+        None if status == _ACTIVE else status, bool(override),  # closed_as, override
         _recent(recent, {} if weeks is None else weeks),  # history
         float(baseline) if growth and baseline else None, baseline_unit if growth else None,  # base_amount, base_unit
         None if below is None else int(below),  # below_count
@@ -69,8 +72,8 @@ def row_goal(row: Any, zone: ZoneInfo, *, today: date, weeks: WeekCache | None =
     answered_this_week = last is not None and last.week_start >= week_monday(today)
     return DigestGoal(
         goal_id, owner, title, bool(adjusted), standing(numbers, today), last,  # id, owner, title, adjusted, …
-        this_week == CheckInStatus.ANSWERED or answered_this_week,  # checked_in
-        this_week == CheckInStatus.SKIPPED,  # skipped
+        this_week == _ANSWERED or answered_this_week,  # checked_in
+        this_week == _SKIPPED,  # skipped
         None if closed_at is None else _local_date(closed_at, zone),  # closed_on
         this_week is not None or answered_this_week,  # asked
     )
