@@ -53,10 +53,14 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 def _assigned(source: str, name: str) -> set[str]:
     """The revision ids a migration file assigns to `name` (a string, a tuple of them, or None)."""
     for node in ast.parse(source).body:
-        target = node.target if isinstance(node, ast.AnnAssign) else (
-            node.targets[0] if isinstance(node, ast.Assign) and len(node.targets) == 1 else None)
-        if isinstance(target, ast.Name) and target.id == name and node.value is not None:
-            value = ast.literal_eval(node.value)
+        if isinstance(node, ast.AnnAssign) and node.value is not None:
+            target, assigned = node.target, node.value
+        elif isinstance(node, ast.Assign) and len(node.targets) == 1:
+            target, assigned = node.targets[0], node.value
+        else:
+            continue
+        if isinstance(target, ast.Name) and target.id == name:
+            value = ast.literal_eval(assigned)
             return {value} if isinstance(value, str) else set(value or ())
     return set()
 
