@@ -53,6 +53,7 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 def _assigned(source: str, name: str) -> set[str]:
     """The revision ids a migration file assigns to `name` (a string, a tuple of them, or None)."""
     for node in ast.parse(source).body:
+        target: ast.expr
         if isinstance(node, ast.AnnAssign) and node.value is not None:
             target, assigned = node.target, node.value
         elif isinstance(node, ast.Assign) and len(node.targets) == 1:
