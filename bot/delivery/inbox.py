@@ -31,7 +31,7 @@ from datetime import datetime, timedelta
 from typing import Any, cast
 
 from slack_bolt import BoltRequest
-from sqlalchemy import ColumnElement, Table, and_, exists, inspect, or_, select, update
+from sqlalchemy import ColumnElement, Table, and_, exists, inspect, or_, select, text, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
@@ -171,12 +171,20 @@ class Claimed:
 
 
 def hand_off(sessions: SessionFactory, body: dict[str, Any], lazy_function: str, now: datetime) -> bool:
-    """Record a request's work after the ack (one insert); False for a DM message already received (a duplicate)."""
+    """Record a request's work after the ack (one insert); False for a DM message already received (a duplicate).
+
+    The row survives a killed goalbot process, not a crash of the database server in the moment after it: on
+    PostgreSQL the insert commits without waiting for the disk (synchronous_commit off for this transaction,
+    written out within a few hundred milliseconds), as the SQLite handoff file does (synchronous=NORMAL). Waiting
+    for the disk was most of a PostgreSQL ack's time (bench/ack_latency.py).
+    """
     # A DM message keeps Slack's event id as its key: retries stop here, and the answer finishes it by that id.
     key = str(body["event_id"])[:64] if recorded(body) else f"lazy:{uuid.uuid4().hex}"
 
     def insert() -> bool:
         with sessions() as session:
+            if session.get_bind().dialect.name == "postgresql":
+                session.execute(text("SET LOCAL synchronous_commit TO OFF"))
             new = insert_ignore(session, InboxEvent, dict(
                 event_id=key, team_id=_team_of(body), body=body, status=InboxStatus.RECEIVED, attempts=0,
                 received_at=now, lazy_function=lazy_function[:128],
