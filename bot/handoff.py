@@ -28,7 +28,7 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from slack_bolt import App, BoltRequest
@@ -112,7 +112,7 @@ def handoff_of(app: App) -> InboxLazyRunner | None:
 
 def lazy_request(claimed: inbox.Claimed) -> BoltRequest:
     """The request Bolt's lazy_only dispatch runs one lazy function for (signature checked on arrival)."""
-    return inbox.replayed_request(claimed.body, claimed.lazy_function)
+    return inbox.replayed_request(claimed.body, claimed.lazy_function, claimed.received_at)
 
 
 class CollectingRunner(LazyListenerRunner):
@@ -133,13 +133,14 @@ class CollectingRunner(LazyListenerRunner):
         else:
             collected.append((function, request))
 
-    def dispatch_whole(self, app: App, body: dict[str, Any]) -> None:
+    def dispatch_whole(self, app: App, body: dict[str, Any], received_at: datetime | None = None) -> None:
         """Dispatch a handed-off request to `app` as the web process would have, then run its lazy listeners
         one after the other in this thread (the row is done when they are)."""
         collected: list[tuple[Callable[..., None], BoltRequest]] = []
         self._local.collected = collected
         try:
-            app.dispatch(inbox.replayed_request(body))  # checked on arrival; a DM message deduplicated by its row
+            # Checked on arrival; a DM message is deduplicated by its row; "now" is when it arrived.
+            app.dispatch(inbox.replayed_request(body, received_at=received_at))
         finally:
             self._local.collected = None
         for function, request in collected:
@@ -174,7 +175,7 @@ class AfterAck:
                 # The answer is compared with this row, in the database, and commits with it (exactly once).
                 inbox.receive(self.deps.sessions, claimed.body, claimed.received_at, claimed.lazy_function)
             if claimed.lazy_function == WHOLE_REQUEST:
-                self.whole.dispatch_whole(self.app, claimed.body)
+                self.whole.dispatch_whole(self.app, claimed.body, claimed.received_at)
             else:
                 self.app.dispatch(lazy_request(claimed))
         except Exception:  # one bad row must not stop the others; it is done, as a failed inline handling is

@@ -35,6 +35,8 @@ from sqlalchemy import ColumnElement, Table, and_, exists, inspect, or_, select,
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
+from bot.clock import as_utc
+from bot.context import RECEIVED_AT_KEY
 from bot.rules.statuses import InboxStatus
 from storage.db import SessionFactory, make_engine, make_session_factory, no_fsync_at_commit, once_more_if_dropped
 from storage.models import InboxEvent
@@ -47,12 +49,17 @@ MAX_ATTEMPTS = 3  # an event that killed its handler this often is given up (log
 REDELIVERY = "goalbot_inbox_redelivery"  # request context flag: this dispatch comes from the inbox itself
 
 
-def replayed_request(body: dict[str, Any], lazy_function: str | None = None) -> BoltRequest:
+def replayed_request(body: dict[str, Any], lazy_function: str | None = None,
+                     received_at: datetime | None = None) -> BoltRequest:
     """A recorded request handed to the Bolt app again, as Socket Mode would (its signature was checked when it
-    arrived); with `lazy_function`, Bolt's lazy_only dispatch runs that lazy listener alone."""
+    arrived); with `lazy_function`, Bolt's lazy_only dispatch runs that lazy listener alone; with `received_at`,
+    the request's "now" is when it arrived."""
     headers: dict[str, str | Sequence[str]] | None = (
         {"x-slack-bolt-lazy-only": "1", "x-slack-bolt-lazy-function-name": lazy_function} if lazy_function else None)
-    return BoltRequest(body=body, mode="socket_mode", context={REDELIVERY: True}, headers=headers)
+    context: dict[str, Any] = {REDELIVERY: True}
+    if received_at is not None:
+        context[RECEIVED_AT_KEY] = as_utc(received_at)
+    return BoltRequest(body=body, mode="socket_mode", context=context, headers=headers)
 
 
 def recorded(body: dict[str, Any]) -> bool:

@@ -141,3 +141,20 @@ def test_a_dm_conversation_is_acked_without_bolt_and_a_retried_message_answered_
     rows = inbox_rows(workspace)
     assert [row.lazy_function for row in rows] == [WHOLE_REQUEST, WHOLE_REQUEST]  # nothing ran in the web process
     assert {(row.status, row.attempts) for row in rows} == {("done", 1)}
+
+
+def test_a_request_handled_late_from_the_inbox_is_read_as_of_when_it_arrived(workspace: LocalWorkspace,
+                                                                              clock: FixedClock) -> None:
+    from datetime import date, timedelta
+    from urllib.parse import parse_qsl
+
+    from prompts import fmt_date
+    from tests.bot.conftest import NOW
+
+    body, _ = workspace.requests.slash_command("win 5 new clients by friday", user_id="U1")
+    arrived = NOW  # Thursday 26 November 2026: "by friday" is the next day
+    clock.set(NOW + timedelta(days=2))  # handled on Saturday, after the process that acked it died
+    workspace.app.dispatch(inbox.replayed_request(dict(parse_qsl(body)), received_at=arrived))
+    workspace.deps.executor.wait_idle(timeout=30)
+    text = "\n".join(dm_texts(workspace, "U1"))
+    assert fmt_date("en", date(2026, 11, 27)) in text and fmt_date("en", date(2026, 12, 4)) not in text
