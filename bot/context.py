@@ -24,6 +24,9 @@ from bot.clock import Clock
 log = logging.getLogger(__name__)
 
 CALLER_KEY = "goalbot_caller"
+# When Slack's request reached goalbot, for a request handled later from the inbox (bot/handoff.py): its "now" is
+# that moment, not the handling's (a reply typed at 23:59 on Sunday belongs to that week, whenever it is handled).
+RECEIVED_AT_KEY = "goalbot_received_at"
 
 
 @dataclass(frozen=True)
@@ -82,7 +85,8 @@ def attach_caller(clock: Callable[[], Clock]) -> Callable[..., BoltResponse | No
                    next: Callable[[], BoltResponse]) -> BoltResponse | None:  # noqa: A002
         # Never raise here: Bolt 1.30 drops an ack already given when a later middleware fails.
         try:
-            context[CALLER_KEY] = caller_from(context, clock()())
+            received = context.get(RECEIVED_AT_KEY)
+            context[CALLER_KEY] = caller_from(context, received if isinstance(received, datetime) else clock()())
         except Exception:  # listeners then answer without a caller, as for an unknown request
             log.exception("could not read the caller of a %s request", body.get("type") or body.get("command"))
         return next()

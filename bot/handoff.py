@@ -10,6 +10,13 @@ app with lazy_only set, so Bolt runs that lazy function alone, as it would have 
 Modal submissions stay in the web process: their ack carries the validation errors, and the ack's verdict
 reaches the lazy half in-process (bot.deps.AckVerdicts); a lazy half in another process would wait out the
 verdict's timeout first. They are rare next to commands, buttons and messages.
+
+The requests people send most (slash commands, button clicks, their DM messages) are acked with an empty 200
+whatever they say, so the web process does not run Bolt for them at all: the HTTP edge hands the whole request
+off (`InboxLazyRunner.hand_off_whole`, one row named WHOLE_REQUEST) and the after-ack process dispatches it to
+Bolt as the web process would have, running its lazy listeners in order in the same thread (`CollectingRunner`).
+Bolt's dispatch (middleware, listener matching, a deep copy of the request per lazy listener) was half of a web
+process's CPU per request, and what the acks' tail waited behind (bench/ack_latency.py).
 """
 
 from __future__ import annotations
@@ -21,7 +28,7 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from slack_bolt import App, BoltRequest
@@ -33,6 +40,7 @@ from bot.deps import Deps
 
 log = logging.getLogger(__name__)
 
+WHOLE_REQUEST = "*"  # an inbox row whose whole request the after-ack process dispatches (no lazy function named)
 POLL_SECONDS = 0.02  # an idle after-ack process looks for new rows this often (one indexed read)
 INLINE_TYPES = ("view_submission", "view_closed")  # see the module docstring
 AFTER_ACK_NICENESS = 5  # added to an after-ack process's nice value (lower CPU priority than the web processes)
@@ -62,15 +70,81 @@ class InboxLazyRunner(LazyListenerRunner):
             self.inline.start(function, request)
 
 
-def use_inbox(app: App, deps: Deps) -> None:
-    """Make `app` hand its lazy listeners' work to the inbox (modal submissions excepted)."""
+    def hand_off_whole(self, body: dict[str, Any]) -> bool:
+        """Record a whole request for an after-ack process, acked without Bolt; False when it must go through Bolt
+        here (not one whose ack is always empty, or the database is away)."""
+        if not acked_empty(body):
+            return False
+        try:
+            if not inbox.hand_off(self.queue, body, WHOLE_REQUEST, self.deps.clock()):
+                log.info("skipping event %s: already received", body.get("event_id"))
+        except Exception:  # the database is away: Bolt's dispatch here tries again, then answers inline
+            log.exception("could not hand a %s off to the inbox", body.get("type") or "command")
+            return False
+        return True
+
+
+def acked_empty(body: dict[str, Any]) -> bool:
+    """True for the requests goalbot always acks with an empty 200 before any listener looks at them: slash
+    commands and button clicks (bot.middleware.ack_early) and a person's message event (events are acked empty;
+    a bot's own messages are left to Bolt, which drops them)."""
+    if isinstance(body.get("command"), str) and "ssl_check" not in body:
+        return True
+    if body.get("type") == "block_actions":
+        return True
+    event = body.get("event")
+    return inbox.recorded(body) and isinstance(event, dict) and not event.get("bot_id")
+
+
+def use_inbox(app: App, deps: Deps) -> InboxLazyRunner:
+    """Make `app` hand its lazy listeners' work to the inbox (modal submissions excepted); the runner doing it."""
     runner = app.listener_runner
-    runner.lazy_listener_runner = InboxLazyRunner(deps, runner.lazy_listener_runner)
+    handoff = InboxLazyRunner(deps, runner.lazy_listener_runner)
+    runner.lazy_listener_runner = handoff
+    return handoff
+
+
+def handoff_of(app: App) -> InboxLazyRunner | None:
+    """The runner handing `app`'s work to the inbox, or None when the app runs its own work."""
+    runner = app.listener_runner.lazy_listener_runner
+    return runner if isinstance(runner, InboxLazyRunner) else None
 
 
 def lazy_request(claimed: inbox.Claimed) -> BoltRequest:
     """The request Bolt's lazy_only dispatch runs one lazy function for (signature checked on arrival)."""
-    return inbox.replayed_request(claimed.body, claimed.lazy_function)
+    return inbox.replayed_request(claimed.body, claimed.lazy_function, claimed.received_at)
+
+
+class CollectingRunner(LazyListenerRunner):
+    """Bolt's lazy listener runner in an after-ack process: while `collect` holds a list (a whole request being
+    dispatched in this thread), lazy listeners are added to it, to be run in order in this thread; otherwise
+    they start as Bolt would start them."""
+
+    def __init__(self, inline: LazyListenerRunner) -> None:
+        self.inline = inline
+        self.logger = inline.logger
+        self._local = threading.local()
+
+    def start(self, function: Callable[..., None], request: BoltRequest) -> None:
+        """Collect the lazy listener when a whole request is being dispatched here, else start it."""
+        collected: list[tuple[Callable[..., None], BoltRequest]] | None = getattr(self._local, "collected", None)
+        if collected is None:
+            self.inline.start(function, request)
+        else:
+            collected.append((function, request))
+
+    def dispatch_whole(self, app: App, body: dict[str, Any], received_at: datetime | None = None) -> None:
+        """Dispatch a handed-off request to `app` as the web process would have, then run its lazy listeners
+        one after the other in this thread (the row is done when they are)."""
+        collected: list[tuple[Callable[..., None], BoltRequest]] = []
+        self._local.collected = collected
+        try:
+            # Checked on arrival; a DM message is deduplicated by its row; "now" is when it arrived.
+            app.dispatch(inbox.replayed_request(body, received_at=received_at))
+        finally:
+            self._local.collected = None
+        for function, request in collected:
+            self.inline.run(function, request)
 
 
 class AfterAck:
@@ -82,6 +156,9 @@ class AfterAck:
 
     def __init__(self, app: App, deps: Deps, worker: str, threads: int = 8) -> None:
         self.app, self.deps, self.worker, self.threads = app, deps, worker, threads
+        runner = app.listener_runner
+        self.whole = CollectingRunner(runner.lazy_listener_runner)
+        runner.lazy_listener_runner = self.whole
         self.queue = inbox.handoff_sessions(deps.sessions)
         self.lease = timedelta(seconds=deps.settings.inbox_grace_seconds)
         self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="after-ack")
@@ -97,7 +174,10 @@ class AfterAck:
             if self.queue is not self.deps.sessions and inbox.recorded(claimed.body):
                 # The answer is compared with this row, in the database, and commits with it (exactly once).
                 inbox.receive(self.deps.sessions, claimed.body, claimed.received_at, claimed.lazy_function)
-            self.app.dispatch(lazy_request(claimed))
+            if claimed.lazy_function == WHOLE_REQUEST:
+                self.whole.dispatch_whole(self.app, claimed.body, claimed.received_at)
+            else:
+                self.app.dispatch(lazy_request(claimed))
         except Exception:  # one bad row must not stop the others; it is done, as a failed inline handling is
             log.exception("handling %s (%s) failed", claimed.lazy_function, claimed.body.get("type") or "command")
         finally:
@@ -212,4 +292,5 @@ def run_after_ack(settings: Any, worker: str, *, previous: str | None = None, st
         deps.executor.shutdown(wait=False)
 
 
-__all__ = ["AfterAck", "InboxLazyRunner", "lazy_request", "run_after_ack", "use_inbox", "worker_name"]
+__all__ = ["WHOLE_REQUEST", "AfterAck", "CollectingRunner", "InboxLazyRunner", "acked_empty", "handoff_of",
+           "lazy_request", "run_after_ack", "use_inbox", "worker_name"]

@@ -33,16 +33,30 @@ from bot.local.workspace import LocalWorkspace, submission_answer
 from bot.rules.statuses import OutboxStatus
 from bot.services.conversation import CHOOSE, CONFIRM, SAVED
 from bot.settings import Settings
-from prompts import fmt_date, normalize_lang, t
+from prompts import fmt_date, normalize_lang, plural_form, t
 from slackfake import WorkspaceError, dm_channel_id
 from storage.models import DigestSubscription, OutboxMessage, TeamSettings, UserPref
 from storage.repositories import get_conversation, get_user_pref
 
 log = logging.getLogger(__name__)
 # What a planner's count counts: the digests planner counts posts (a digest, its chart, its continuations).
-JOB_NOUNS = {"checkins": "check-in message(s)", "reminders": "reminder(s)", "reviews": "review(s)",
-             "digests": "team digest post(s) (digest and chart)", "manager_weeks": "manager's week DM(s)",
-             "approval_reminders": "reminder(s) of goals awaiting approval"}
+# The shell's own notes are in English (its commands are); counted through Babel's English plural rule.
+JOB_NOUNS = {"checkins": ("check-in message", "check-in messages"), "reminders": ("reminder", "reminders"),
+             "reviews": ("review", "reviews"),
+             "digests": ("team digest post (digest and chart)", "team digest posts (digest and chart)"),
+             "manager_weeks": ("manager's week DM", "manager's week DMs"),
+             "approval_reminders": ("reminder of goals awaiting approval", "reminders of goals awaiting approval")}
+
+
+def noun_for(count: int, nouns: tuple[str, str]) -> str:
+    """The singular or the plural of `nouns`, as English's plural rule gives for `count`."""
+    return nouns[0] if plural_form("en", count) == "one" else nouns[1]
+
+
+def counted(count: int, nouns: tuple[str, str]) -> str:
+    """"1 reminder", "2 reminders"."""
+    return f"{count} {noun_for(count, nouns)}"
+
 FILES_DIR = Path("goalbot-files")
 BOT_NAME = "goalbot"
 NAME = re.compile(r"^@?([a-z][a-z0-9._-]{0,20})$")
@@ -571,13 +585,14 @@ class Shell:
         planned = {name: count for name, count in planned.items() if count}
         if not planned:
             return
-        what = ", ".join(f"{count} {JOB_NOUNS.get(name, name)}" for name, count in planned.items())
+        what = ", ".join(counted(count, JOB_NOUNS.get(name, (name, name))) for name, count in planned.items())
         self.note(f"{self._when(self.clock())}: goalbot sends {what}" if at_stop
                   else f"due while the shell was closed: goalbot sends {what}")
         summary = self._with_progress(lambda: run_job(self.ws.deps, client, OUTBOX_JOB, now=self.clock()),
                                       expected=sum(planned.values()))
         if summary.get("pending") or summary.get("failed"):
-            self.note(f"{summary['pending']} message(s) still waiting in the outbox, {summary['failed']} refused.")
+            self.note(f"{counted(summary['pending'], ('message', 'messages'))} still waiting in the outbox, "
+                      f"{summary['failed']} refused.")
 
     def catch_up(self) -> None:
         """What fell due while the shell was closed goes out now, as the scheduler would have sent it then."""
@@ -615,7 +630,8 @@ class Shell:
                 if time.monotonic() - said_at >= self.PROGRESS_EVERY:
                     # Other people's DMs are not printed here: without this line a long job looks like a hang.
                     of = f" of {expected}" if expected else ""
-                    self.note(f"… still sending: {posted[0]}{of} message(s) posted so far")
+                    noun = noun_for(expected or posted[0], ("message", "messages"))
+                    self.note(f"… still sending: {posted[0]}{of} {noun} posted so far")
                     said_at = time.monotonic()
         finally:
             unsubscribe()

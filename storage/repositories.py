@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -14,9 +15,11 @@ from sqlalchemy import (
     CursorResult,
     Date,
     DateTime,
+    Executable,
     Result,
     Select,
     String,
+    Table,
     and_,
     any_,
     bindparam,
@@ -65,12 +68,27 @@ def insert_ignore(session: Session | Connection, model: type[Base], values: dict
     connection (the replay fingerprints autocommit on connections of their own).
     """
     dialect = session.get_bind().dialect if isinstance(session, Session) else session.dialect
-    insert = pg_insert if dialect.name == "postgresql" else sqlite_insert
-    statement = insert(model).values(**values).on_conflict_do_nothing(index_elements=conflict_on)
-    if returning is None:
-        session.execute(statement)
-        return None
-    return session.execute(statement.returning(returning)).scalar()
+    statement = _insert_ignore_statement(cast(Table, model.__table__), dialect.name,
+                                         tuple(conflict_on) if conflict_on else None,
+                                         None if returning is None else returning.key)
+    if isinstance(session, Session) and session.autoflush and (session.new or session.dirty or session.deleted):
+        session.flush()  # what the ORM statement did before it ran (a Core statement does not autoflush)
+    result = session.execute(statement, values)
+    return None if returning is None else result.scalar()
+
+
+@functools.cache
+def _insert_ignore_statement(table: Table, dialect: str, conflict_on: tuple[str, ...] | None,
+                             returning: str | None) -> Executable:
+    """The statement of insert_ignore, built once per table and shape, with the values bound at execution.
+
+    Why: `insert(Model).values(**row)` coerced every value into a new statement and went through the ORM's bulk
+    path; on the ack path (a replay fingerprint, an inbox row) that was most of a request's CPU. A Core insert
+    of the table with the row as parameters compiles once and is found in SQLAlchemy's cache by its shape.
+    """
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    statement = insert(table).on_conflict_do_nothing(index_elements=list(conflict_on) if conflict_on else None)
+    return statement if returning is None else statement.returning(table.c[returning])
 
 
 T = TypeVar("T")

@@ -72,7 +72,38 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             keep.append(item)
     if dropped:
         config.hook.pytest_deselected(items=dropped)
-    items[:] = sorted(keep, key=_slowness)
+    items[:] = _spread_slow_first(sorted(keep, key=_slowness), _worker_count(config))
+
+
+def _worker_count(config: pytest.Config) -> int:
+    """How many xdist workers share the run (1 without xdist or with another schedule than worksteal)."""
+    worker_input = getattr(config, "workerinput", None)
+    if worker_input is None or config.getoption("dist", "no") != "worksteal":
+        return 1
+    return int(worker_input["workercount"])
+
+
+def _spread_slow_first(ordered: list[pytest.Item], workers: int) -> list[pytest.Item]:
+    """The order that starts every worker on its share of the slow tests.
+
+    xdist's worksteal schedule hands each worker one contiguous slice of the collection (sized as below) and
+    later moves the tails of long queues to idle workers: with every slow test at the front, the first worker
+    would start on all of them while the others run the quick ones. Each slice starts with every n-th slow test.
+    """
+    slow = [item for item in ordered if _slowness(item) < len(SLOW_FIRST)]
+    if workers <= 1 or not slow:
+        return ordered
+    rest = ordered[len(slow):]
+    spread: list[pytest.Item] = []
+    remaining = len(ordered)
+    for worker in range(workers):
+        size = remaining // (workers - worker)
+        remaining -= size
+        own_slow = slow[worker::workers]
+        quick = size - len(own_slow)
+        spread += own_slow + rest[:quick]
+        del rest[:quick]
+    return spread + rest
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:

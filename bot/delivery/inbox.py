@@ -31,10 +31,12 @@ from datetime import datetime, timedelta
 from typing import Any, cast
 
 from slack_bolt import BoltRequest
-from sqlalchemy import ColumnElement, Table, and_, exists, inspect, or_, select, update
+from sqlalchemy import ColumnElement, Table, and_, exists, inspect, or_, select, text, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
+from bot.clock import as_utc
+from bot.context import RECEIVED_AT_KEY
 from bot.rules.statuses import InboxStatus
 from storage.db import SessionFactory, make_engine, make_session_factory, no_fsync_at_commit, once_more_if_dropped
 from storage.models import InboxEvent
@@ -47,12 +49,17 @@ MAX_ATTEMPTS = 3  # an event that killed its handler this often is given up (log
 REDELIVERY = "goalbot_inbox_redelivery"  # request context flag: this dispatch comes from the inbox itself
 
 
-def replayed_request(body: dict[str, Any], lazy_function: str | None = None) -> BoltRequest:
+def replayed_request(body: dict[str, Any], lazy_function: str | None = None,
+                     received_at: datetime | None = None) -> BoltRequest:
     """A recorded request handed to the Bolt app again, as Socket Mode would (its signature was checked when it
-    arrived); with `lazy_function`, Bolt's lazy_only dispatch runs that lazy listener alone."""
+    arrived); with `lazy_function`, Bolt's lazy_only dispatch runs that lazy listener alone; with `received_at`,
+    the request's "now" is when it arrived."""
     headers: dict[str, str | Sequence[str]] | None = (
         {"x-slack-bolt-lazy-only": "1", "x-slack-bolt-lazy-function-name": lazy_function} if lazy_function else None)
-    return BoltRequest(body=body, mode="socket_mode", context={REDELIVERY: True}, headers=headers)
+    context: dict[str, Any] = {REDELIVERY: True}
+    if received_at is not None:
+        context[RECEIVED_AT_KEY] = as_utc(received_at)
+    return BoltRequest(body=body, mode="socket_mode", context=context, headers=headers)
 
 
 def recorded(body: dict[str, Any]) -> bool:
@@ -81,9 +88,14 @@ def receive(sessions: SessionFactory, body: dict[str, Any], now: datetime, lazy_
     return once_more_if_dropped(insert)
 
 
+# The inbox's table for its conditional UPDATEs: a Core UPDATE, without the ORM's bulk-update machinery, which
+# cost more CPU than the statement itself (bot/delivery/outbox.py does the same).
+INBOX = cast(Table, InboxEvent.__table__)
+
+
 def finish(session: Session, event_id: str, now: datetime) -> bool:
     """Mark the event done in the caller's transaction; False when another handling already finished it."""
-    done = rowcount(session.execute(update(InboxEvent).where(
+    done = rowcount(session.execute(update(INBOX).where(
         InboxEvent.event_id == event_id[:64], InboxEvent.status == InboxStatus.RECEIVED)
         .values(status=InboxStatus.DONE, done_at=now)))
     if done:
@@ -171,12 +183,20 @@ class Claimed:
 
 
 def hand_off(sessions: SessionFactory, body: dict[str, Any], lazy_function: str, now: datetime) -> bool:
-    """Record a request's work after the ack (one insert); False for a DM message already received (a duplicate)."""
+    """Record a request's work after the ack (one insert); False for a DM message already received (a duplicate).
+
+    The row survives a killed goalbot process, not a crash of the database server in the moment after it: on
+    PostgreSQL the insert commits without waiting for the disk (synchronous_commit off for this transaction,
+    written out within a few hundred milliseconds), as the SQLite handoff file does (synchronous=NORMAL). Waiting
+    for the disk was most of a PostgreSQL ack's time (bench/ack_latency.py).
+    """
     # A DM message keeps Slack's event id as its key: retries stop here, and the answer finishes it by that id.
     key = str(body["event_id"])[:64] if recorded(body) else f"lazy:{uuid.uuid4().hex}"
 
     def insert() -> bool:
         with sessions() as session:
+            if session.get_bind().dialect.name == "postgresql":
+                session.execute(text("SET LOCAL synchronous_commit TO OFF"))
             new = insert_ignore(session, InboxEvent, dict(
                 event_id=key, team_id=_team_of(body), body=body, status=InboxStatus.RECEIVED, attempts=0,
                 received_at=now, lazy_function=lazy_function[:128],
@@ -220,7 +240,7 @@ def claim(sessions: SessionFactory, *, now: datetime, worker: str, limit: int,
     def work() -> list[Claimed]:
         with sessions() as session:
             if finished:
-                session.execute(update(InboxEvent).where(
+                session.execute(update(INBOX).where(
                     InboxEvent.id.in_(list(finished)), InboxEvent.status == InboxStatus.RECEIVED)
                     .values(status=InboxStatus.DONE, done_at=now))
             if limit <= 0:
@@ -268,7 +288,7 @@ def _write(sessions: SessionFactory, *where: ColumnElement[bool], **values: Any)
     # One conditional UPDATE: run again after a dropped connection, it changes nothing twice.
     def write() -> int:
         with sessions() as session:
-            count = rowcount(session.execute(update(InboxEvent).where(*where).values(**values)))
+            count = rowcount(session.execute(update(INBOX).where(*where).values(**values)))
             session.commit()
             return count
 

@@ -30,6 +30,7 @@ from bot.deps import Deps
 from bot.edge import metrics, payloads, signature
 from bot.edge.payloads import Invalid, Payload, Refusal, ResponseUrls
 from bot.edge.tenancy import Tenancy, tenancy_for
+from bot.handoff import handoff_of
 from prompts import t
 from storage.models import SchedulerHeartbeat
 
@@ -68,6 +69,7 @@ class SlackEdge:
         self.urls = ResponseUrls(settings.response_url_prefixes)
         self.fingerprints = signature.Fingerprints(deps.sessions, settings.http_threads)
         self.tenancy = tenancy or tenancy_for(settings, app.client, deps.installations)
+        self.handoff = handoff_of(app)  # a web process of `serve --http`: the work after the ack goes to the inbox
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         started = time.perf_counter()
@@ -140,10 +142,13 @@ class SlackEdge:
         if not self.fingerprints.remember(print_, self.deps.clock()):
             log.warning("refused a replayed request (same signature inside the 5-minute window)")
             return self._refused(payloads.OTHER, "replay", _json(401, {"error": "replayed request"}))
-        refusal, payload, _body = self.understand(raw, headers)
+        refusal, payload, body = self.understand(raw, headers)
         if refusal is not None:
             return self._refused(refusal.kind, refusal.reason, self._refusal_answer(refusal))
         assert payload is not None
+        if self.handoff is not None and self.handoff.hand_off_whole(body):
+            metrics.REQUESTS.labels(kind=payload.kind, outcome="handled").inc()
+            return payload.kind, Answer(200)  # acked: an after-ack process dispatches it (bot/handoff.py)
         request = BoltRequest(body=raw.decode("utf-8"), headers={**headers}, context={"edge_payload": payload})
         response: BoltResponse = self.app.dispatch(request)
         metrics.REQUESTS.labels(kind=payload.kind, outcome="handled").inc()

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import time
@@ -13,9 +14,12 @@ from sqlalchemy import select
 
 from bot.clock import FixedClock
 from bot.delivery import inbox
+from bot.handoff import WHOLE_REQUEST
 from bot.local.workspace import LocalWorkspace
+from prompts import t
 from slackfake.payloads import post
 from storage.models import InboxEvent
+from tests.bot.conftest import dm_texts
 from tests.bot.test_inbox_crash import free_port, serve
 
 
@@ -105,3 +109,52 @@ def test_two_after_ack_processes_never_answer_the_same_request_twice(workspace: 
     assert len(workspace.fake.ephemeral_messages()) == sent, log[-2000:]
     rows = inbox_rows(workspace)
     assert len(rows) == sent and {(r.status, r.attempts) for r in rows} == {("done", 1)}
+
+
+def test_a_dm_conversation_is_acked_without_bolt_and_a_retried_message_answered_once(
+        workspace: LocalWorkspace) -> None:
+    asked_achievable = t("en", "ask.achievable").split("—")[0]
+    port = free_port()
+    server = serve(workspace, port)
+    url = f"http://127.0.0.1:{port}/slack/events"
+    try:
+        body, headers = workspace.requests.slash_command("acquire 10 new clients in the next six months", user_id="U1")
+        assert post(url, body, headers)[0] == 200
+        workspace.fake.wait_for(lambda: any(asked_achievable in text for text in dm_texts(workspace, "U1")),
+                                timeout=30)
+        before = len(dm_texts(workspace, "U1"))
+        typed = workspace.fake.add_user_message("U1", "8 - referrals from existing clients")
+        body, headers = workspace.requests.message_event(typed["text"], user="U1", ts=typed["ts"])
+        event_id = json.loads(body)["event_id"]
+        assert post(url, body, headers)[0] == 200
+        # Slack did not see the ack in time and delivers the same event again.
+        again, retry_headers = workspace.requests.message_event(typed["text"], user="U1", ts=typed["ts"],
+                                                                event_id=event_id, retry_num=1)
+        assert post(url, again, retry_headers)[0] == 200
+        workspace.fake.wait_for(lambda: len(dm_texts(workspace, "U1")) > before, timeout=30)
+        time.sleep(1)  # a second answer, if there were one, would arrive within this
+    finally:
+        log = stop(server)
+    answers = dm_texts(workspace, "U1")[before:]
+    assert len(answers) == 1, (answers, log[-2000:])
+    assert t("en", "ask.relevant", example="").split("—")[0] in answers[0]
+    rows = inbox_rows(workspace)
+    assert [row.lazy_function for row in rows] == [WHOLE_REQUEST, WHOLE_REQUEST]  # nothing ran in the web process
+    assert {(row.status, row.attempts) for row in rows} == {("done", 1)}
+
+
+def test_a_request_handled_late_from_the_inbox_is_read_as_of_when_it_arrived(workspace: LocalWorkspace,
+                                                                              clock: FixedClock) -> None:
+    from datetime import date, timedelta
+    from urllib.parse import parse_qsl
+
+    from prompts import fmt_date
+    from tests.bot.conftest import NOW
+
+    body, _ = workspace.requests.slash_command("win 5 new clients by friday", user_id="U1")
+    arrived = NOW  # Thursday 26 November 2026: "by friday" is the next day
+    clock.set(NOW + timedelta(days=2))  # handled on Saturday, after the process that acked it died
+    workspace.app.dispatch(inbox.replayed_request(dict(parse_qsl(body)), received_at=arrived))
+    workspace.deps.executor.wait_idle(timeout=30)
+    text = "\n".join(dm_texts(workspace, "U1"))
+    assert fmt_date("en", date(2026, 11, 27)) in text and fmt_date("en", date(2026, 12, 4)) not in text

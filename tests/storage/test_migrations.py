@@ -88,3 +88,35 @@ def test_oauth_0003_names_the_workspace_in_digest_keys_already_stored(engine: En
         keys = sorted(connection.execute(text("SELECT idempotency_key FROM outbox")).scalars())
     assert keys == ["checkin:7:2026-11-23", "digest-notice:T2:C2:2026-11-23", "digest:T1:C1:2026-11-23",
                     "digest:T1:C1:2026-11-23:chart"]
+
+
+def test_the_heads_read_from_the_files_are_the_heads_alembic_finds() -> None:
+    from alembic.script import ScriptDirectory
+
+    alembic_heads = ScriptDirectory.from_config(migrate.alembic_config("sqlite://")).get_heads()
+    assert migrate.head_revisions() == frozenset(alembic_heads)
+
+
+def test_a_new_database_is_not_at_head_until_it_is_upgraded(tmp_path: Path) -> None:
+    from storage.db import make_engine
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'new.db'}")
+    try:
+        assert not migrate.at_head(engine)
+        migrate.upgrade(engine, "progress_0003")
+        assert not migrate.at_head(engine)  # one migration behind
+        migrate.upgrade(engine)
+        assert migrate.at_head(engine)
+    finally:
+        engine.dispose()
+
+
+def test_a_process_starting_on_a_migrated_database_does_not_load_alembic(engine: Engine) -> None:
+    import subprocess
+    import sys
+
+    url = engine.url.render_as_string(hide_password=False)
+    code = ("import sys; from storage.db import make_engine; from storage.migrate import upgrade; "
+            f"upgrade(make_engine({url!r})); print('alembic' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"
