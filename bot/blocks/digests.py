@@ -240,8 +240,9 @@ def pace_counts(view: DigestView) -> dict[str, int]:
     """How many active goals are in each status, and how many were really achieved this week."""
     counts = dict.fromkeys(COUNTED, 0)
     for item in view.goals:
-        if not item.standing.closed and item.status in counts and item.status is not _ACHIEVED:
-            counts[item.status] += 1
+        status = item.standing.status
+        if not item.standing.closed and status in counts and status is not _ACHIEVED:
+            counts[status] += 1
     counts[_ACHIEVED] = len(view.achieved)
     return {str(k): v for k, v in counts.items()}
 

@@ -184,6 +184,7 @@ def achieved_this_week(item: DigestGoal, week_start: date) -> bool:
 
 def most_at_risk(goals: Iterable[DigestGoal], limit: int = 5) -> list[DigestGoal]:
     """Active goals off track, then at risk, each furthest behind its expected progress first."""
-    behind = [g for g in goals if not g.standing.closed and g.status in _BEHIND]
+    behind = [g for g in goals if g.standing.status in _BEHIND and not g.standing.closed]
     # The first `limit` of the sorted list (nsmallest is documented as sorted(…, key)[:n]), without sorting them all.
-    return heapq.nsmallest(limit, behind, key=lambda g: (ACTIVE_ORDER[g.status], -g.standing.shortfall, g.id))
+    return heapq.nsmallest(limit, behind,
+                           key=lambda g: (ACTIVE_ORDER[g.standing.status], -g.standing.shortfall, g.id))
