@@ -24,7 +24,7 @@ from bot.blocks.common import (
     text_message,
 )
 from bot.blocks.objectives import rollup_line
-from bot.blocks.standing import bar
+from bot.blocks.standing import bar, value_of_target
 from bot.rules.digest_math import DigestGoal
 from bot.rules.objectives import Rollup
 from bot.rules.progress import Kind, Status, Total, estimate
@@ -37,7 +37,7 @@ QUOTE_CHARS = 200
 LIST_LIMIT = 5
 MISSING_LIMIT = 40
 # Enum members as module names: on Python 3.11 each `Enum.MEMBER` lookup takes a slow path (bot.rules.progress).
-_MAINTAIN, _GROWTH, _ACHIEVED = Kind.MAINTAIN, Kind.GROWTH, Status.ACHIEVED
+_MAINTAIN, _GROWTH, _REDUCE, _ACHIEVED = Kind.MAINTAIN, Kind.GROWTH, Kind.REDUCE, Status.ACHIEVED
 
 
 @dataclass
@@ -336,6 +336,8 @@ def _measure(fmt: Formats, item: DigestGoal) -> str:
                      weeks=fmt.tn("count.weeks_below", item.standing.weeks_below))
     unit = "%" if g.kind is _GROWTH else g.unit
     value = item.standing.value
+    if g.kind is _REDUCE:  # "now 6.4%, down to 5%", never "6.4% of 5%" (the one wording, bot.blocks.standing)
+        return value_of_target(fmt.lang, value, g.target, unit, down=True)
     if unit and unit not in Formats._CURRENCIES and unit != "%":
         pair = fmt.t("measure.of_count", current=fmt.number(value or 0.0), target=fmt.number(g.target),
                      unit=fmt.unit_label(unit, g.target))

@@ -96,11 +96,18 @@ def _count_unit(unit: str | None) -> bool:
     return bool(unit) and unit not in CURRENCIES and unit != "%"
 
 
-def value_of_target(lang: str, value: float | None, target: float, unit: str | None) -> str:
-    """"0 of 12 clients", "€0 of €250,000", "4% of 10%": the unit named once, in the target's plural form."""
+def value_of_target(lang: str, value: float | None, target: float, unit: str | None, *, down: bool = False) -> str:
+    """"0 of 12 clients", "€0 of €250,000", "4% of 10%": the unit named once, in the target's plural form;
+    `down` (a REDUCE goal): "now 6.4%, down to 5%", never "6.4% of 5%"."""
     if _count_unit(unit):
+        if down:
+            return t(lang, "measure.down_to_count", current=fmt_number(lang, value),
+                     target_to=phrase(lang, "to", target, None, fmt_number(lang, target)),
+                     unit=unit_name(lang, str(unit), target))
         return t(lang, "measure.of_count", current=fmt_number(lang, value), target=fmt_number(lang, target),
                  unit=unit_name(lang, str(unit), target))
+    if down:
+        return t(lang, "measure.down_to", current=fmt_amount(lang, value, unit), target_to=phrase(lang, "to", target, unit))
     return t(lang, "measure.of", current=fmt_amount(lang, value, unit), target=fmt_amount(lang, target, unit))
 
 
@@ -125,7 +132,8 @@ def measure_text(lang: str, item: Standing) -> str:
                             target=fmt_amount(lang, g.target, "%"), base=fmt_amount(lang, g.base_amount, g.base_unit))
         return text
     if g.kind is Kind.REDUCE:
-        text = t(lang, "measure.reduce", pair=value_of_target(lang, item.value, g.target, g.unit), date=deadline)
+        text = t(lang, "measure.reduce", pair=value_of_target(lang, item.value, g.target, g.unit, down=True),
+                 date=deadline)
         if g.baseline is not None:
             text += " " + t(lang, "measure.from", start=fmt_amount(lang, g.baseline, g.unit))
         return text

@@ -20,7 +20,7 @@ from bot.blocks.checkins import checkin_message, recorded_message
 from bot.blocks.edit import goal_picker, review_message
 from bot.blocks.goals import goal_list
 from bot.blocks.home import home_view
-from bot.blocks.standing import standing_of
+from bot.blocks.standing import standing_of, value_of_target
 from bot.rules.progress import Kind, Status
 from bot.services.digests import build_digest
 from bot.services.export import render
@@ -187,6 +187,13 @@ def test_every_surface_shows_the_same_status_and_progress(engine: Engine, lang: 
                     assert percent in line, ("digest", case.title)
             if case.this_week == "skipped":
                 assert t(lang, "digest.skipped_this_week") in digest_text[digest_text.index(case.title):][:600]
+            if case.direction == "decrease" and goal.current is not None:
+                # Where a reduce goal stands says which way it goes: "now 6%, down to 3%", never "6% of 3%".
+                down = value_of_target(lang, goal.current, goal.target, goal.unit, down=True)
+                wrong = value_of_target(lang, goal.current, goal.target, goal.unit)
+                for surface, text in (("digest", digest_line(digest_text, case.title)), ("card", texts["card"]),
+                                      ("list", listing)):
+                    assert down in text and wrong not in text, (surface, case.title, text[:300])
 
             row = exported_csv[str(ids[case.title])]
             assert row["standing"] == str(item.status), ("csv", case.title)
