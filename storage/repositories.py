@@ -492,6 +492,8 @@ _RECENT_POSTGRESQL = f"""array_to_string(ARRAY(
         WHERE c.goal_id = g.id AND c.status = '{CheckInStatus.ANSWERED}' AND c.value IS NOT NULL
         ORDER BY c.week_start DESC LIMIT :recent), ';')"""
 
+# Weeks below a maintain goal's floor: below by more than 1e-9, the tolerance of bot.rules.progress (weeks_below,
+# is_reached), so a value a float's rounding under the floor is held here as on every other screen.
 _DIGEST_SQL = f"""
 SELECT g.id, g.user_id, g.title, g.unit, g.metric, g.direction, g.baseline, g.baseline_unit, g.target, g.current,
        g.start_date,
@@ -499,7 +501,7 @@ SELECT g.id, g.user_id, g.title, g.unit, g.metric, g.direction, g.baseline, g.ba
        EXISTS (SELECT 1 FROM goal_revisions gr WHERE gr.goal_id = g.id AND gr.field = 'override') AS override,
        {{recent}} AS recent,
        CASE WHEN g.direction = 'maintain' THEN (
-           SELECT count(*) FROM checkins b WHERE b.goal_id = g.id AND b.status = '{CheckInStatus.ANSWERED}' AND b.value < g.target)
+           SELECT count(*) FROM checkins b WHERE b.goal_id = g.id AND b.status = '{CheckInStatus.ANSWERED}' AND b.value < g.target - 1e-9)
        END AS below,
        (SELECT w.status FROM checkins w WHERE w.goal_id = g.id AND w.week_start >= :week
         ORDER BY w.week_start DESC LIMIT 1) AS this_week,

@@ -209,3 +209,27 @@ def test_every_surface_shows_the_same_status_and_progress(engine: Engine, lang: 
     clients = next(total for total in built.view.totals if total.unit == "clients")
     assert clients.closed == 5
     assert Kind.MAINTAIN not in {total.unit for total in built.view.totals}
+
+
+def test_a_value_a_hair_under_the_floor_is_held_in_the_digest_as_on_the_card(engine: Engine) -> None:
+    # 89.999999999999 differs from the floor by float rounding only: the model holds it (within 1e-9), and the
+    # digest's SQL count of weeks below the floor must say the same, or the digest says "except for 1 week".
+    sessions = make_session_factory(engine)
+    with sessions() as session:
+        goal = Goal(team_id="T1", user_id="U1", title="retention at 90", type="retention", subject="retention",
+                    metric="retention_rate", unit="%", direction="maintain", baseline=None, target=90,
+                    current=92, start_date=date(2026, 8, 1), deadline=date(2027, 6, 30), status="active",
+                    lang="en", created_at=datetime(2026, 8, 1, tzinfo=UTC), updated_at=NOW)
+        session.add(goal)
+        session.flush()
+        for weeks_ago, value in ((2, 90 - 1e-12), (1, 92.0)):
+            week = WEEK - timedelta(weeks=weeks_ago)
+            session.add(CheckIn(goal_id=goal.id, week_start=week, status="answered", value=value,
+                                answered_at=datetime.combine(week, datetime.min.time(), tzinfo=UTC)))
+        session.commit()
+        [stored] = list_goals(session, "T1")
+        card = standing_of(stored, TODAY)
+        built = build_digest(session, team_id="T1", member_ids=["U1"], now=NOW, tz="UTC", lang="en")
+    [in_digest] = built.view.goals
+    assert card.status is Status.ON_TRACK and card.weeks_below == 0
+    assert (in_digest.status, in_digest.standing.weeks_below) == (card.status, card.weeks_below)
