@@ -10,7 +10,7 @@ from slack_sdk.models.blocks import ActionsBlock, InputBlock, PlainTextInputElem
 
 from bot import ids
 from bot.blocks.common import Message, actions, button, modal, section, text_message
-from prompts import fmt_amount, fmt_number, phrase, t, unit_name
+from prompts import fmt_amount, fmt_number, phrase, t, tn, unit_name
 
 _SYMBOLS = ("%", "EUR", "USD", "GBP", "CHF")
 
@@ -25,8 +25,11 @@ def amount_text(lang: str, value: float | None, unit: str | None) -> str:
 
 
 def change_text(lang: str, change: float, unit: str | None) -> str:
-    """A change with its sign: "+3", "−2", "+€20,000", "+5%"."""
+    """A change with its sign: "+3", "−2", "+€20,000"; a percentage moves by points: 88% → 93% is "+5 points",
+    not "+5%" (which a reader could take for 5% more, 92.4%)."""
     sign = "+" if change >= 0 else "−"
+    if unit == "%":
+        return sign + tn(lang, "count.points", abs(change))
     shown = fmt_amount(lang, abs(change), unit) if unit in _SYMBOLS else fmt_number(lang, abs(change))
     return f"{sign}{shown}"
 
