@@ -88,8 +88,8 @@ def receive(sessions: SessionFactory, body: dict[str, Any], now: datetime, lazy_
     return once_more_if_dropped(insert)
 
 
-# The inbox's table for its conditional UPDATEs: a Core UPDATE, without the ORM's bulk-update machinery, which
-# cost more CPU than the statement itself (bot/delivery/outbox.py does the same).
+# The inbox's table for its conditional UPDATEs, as bot/delivery/outbox.py does (OUTBOX): no session
+# synchronisation for an UPDATE of the table.
 INBOX = cast(Table, InboxEvent.__table__)
 
 

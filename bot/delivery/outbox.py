@@ -104,8 +104,10 @@ def _claim_due(sessions: SessionFactory, *, now: datetime, worker: str, limit: i
                                     .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)))
 
 
-# The outbox's table for its conditional UPDATEs: a Core UPDATE skips the ORM's bulk-update machinery (session
-# synchronisation, ORM compilation), which cost more CPU than the statement itself, several times per reply.
+# The outbox's table for its conditional UPDATEs: an UPDATE of the table rather than of the mapped class skips the
+# ORM's session synchronisation (~25% less CPU per statement, several statements per reply). Its WHERE clauses
+# still name the mapped attributes, so it still compiles through the ORM plugin: written with the table's columns
+# it would save about as much again (measured on SQLite, 1 December 2026).
 OUTBOX = cast(Table, OutboxMessage.__table__)
 
 
