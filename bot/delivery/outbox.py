@@ -104,10 +104,10 @@ def _claim_due(sessions: SessionFactory, *, now: datetime, worker: str, limit: i
                                     .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)))
 
 
-# The outbox's table for its conditional UPDATEs: an UPDATE of the table rather than of the mapped class skips the
-# ORM's session synchronisation (~25% less CPU per statement, several statements per reply). Its WHERE clauses
-# still name the mapped attributes, so it still compiles through the ORM plugin: written with the table's columns
-# it would save about as much again (measured on SQLite, 1 December 2026).
+# The outbox's table for its conditional UPDATEs, written with the table's columns (OUTBOX.c), not the mapped
+# class's attributes: a plain Core UPDATE, without the ORM's session synchronisation and compile plugin. Measured
+# on SQLite, 1 December 2026, per conditional update: ~400 us through the mapped class, ~240 us this way, several
+# statements per reply.
 OUTBOX = cast(Table, OutboxMessage.__table__)
 
 
@@ -124,7 +124,7 @@ def _write(sessions: SessionFactory, *where: ColumnElement[bool], **values: Any)
 
 
 def _owned(msg_id: int, worker: str) -> tuple[ColumnElement[bool], ...]:
-    return OutboxMessage.id == msg_id, OutboxMessage.status == OutboxStatus.SENDING, OutboxMessage.claimed_by == worker
+    return OUTBOX.c.id == msg_id, OUTBOX.c.status == OutboxStatus.SENDING, OUTBOX.c.claimed_by == worker
 
 
 def claim_keys(sessions: SessionFactory, keys: Sequence[str], *, now: datetime, worker: str) -> list[OutboxMessage]:
@@ -151,7 +151,7 @@ def begin_attempt(sessions: SessionFactory, msg_id: int, worker: str, now: datet
     """Note that a post is about to leave (renewing our claim); False when another worker took the row."""
     # Kept at its first value: a later check reads the channel from the earliest post that may have landed.
     return _write(sessions, *_owned(msg_id, worker), claimed_at=now,
-                  attempted_at=func.coalesce(OutboxMessage.attempted_at, now)) == 1
+                  attempted_at=func.coalesce(OUTBOX.c.attempted_at, now)) == 1
 
 
 def not_posted(sessions: SessionFactory, msg_id: int, worker: str) -> bool:
@@ -163,9 +163,9 @@ def mark_sent(sessions: SessionFactory, msg_id: int, worker: str, *, ts: str | N
               at: datetime) -> bool:
     """Record that Slack accepted the message; False when another worker had reclaimed it meanwhile."""
     # Whoever holds the claim now, Slack has the message: record the truth rather than lose it.
-    written = _write(sessions, OutboxMessage.id == msg_id, OutboxMessage.status != OutboxStatus.SENT,
+    written = _write(sessions, OUTBOX.c.id == msg_id, OUTBOX.c.status != OutboxStatus.SENT,
                      status=OutboxStatus.SENT, sent_ts=ts, sent_channel=channel, sent_at=at, last_error=None,
-                     attempts=OutboxMessage.attempts + 1)
+                     attempts=OUTBOX.c.attempts + 1)
     return written == 1
 
 
@@ -175,22 +175,22 @@ def mark_retry(sessions: SessionFactory, msg_id: int, worker: str, *, error: str
     uncertain (Slack may have it), so its channel is read before the next post."""
     uncertain: dict[str, Any] = {} if maybe_posted else {"attempted_at": None}
     return _write(sessions, *_owned(msg_id, worker), status=OutboxStatus.PENDING, claimed_by=None, claimed_at=None,
-                  last_error=error, next_attempt_at=next_attempt_at, attempts=OutboxMessage.attempts + 1,
+                  last_error=error, next_attempt_at=next_attempt_at, attempts=OUTBOX.c.attempts + 1,
                   **uncertain) == 1
 
 
 def mark_failed(sessions: SessionFactory, msg_id: int, worker: str, *, error: str) -> bool:
     """Record a permanent failure: the message will not be tried again."""
     return _write(sessions, *_owned(msg_id, worker), status=OutboxStatus.FAILED, last_error=error,
-                  attempts=OutboxMessage.attempts + 1) == 1
+                  attempts=OUTBOX.c.attempts + 1) == 1
 
 
 def release(sessions: SessionFactory, ids: Sequence[int], worker: str, *, next_attempt_at: datetime) -> int:
     """Hand claimed messages back untried (no attempt counted), due again at `next_attempt_at`."""
     if not ids:
         return 0
-    return _write(sessions, OutboxMessage.id.in_(list(ids)), OutboxMessage.status == OutboxStatus.SENDING,
-                  OutboxMessage.claimed_by == worker,
+    return _write(sessions, OUTBOX.c.id.in_(list(ids)), OUTBOX.c.status == OutboxStatus.SENDING,
+                  OUTBOX.c.claimed_by == worker,
                   status=OutboxStatus.PENDING, claimed_by=None, claimed_at=None, next_attempt_at=next_attempt_at)
 
 
