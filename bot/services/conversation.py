@@ -101,8 +101,7 @@ def start(session: Session, ctx: RequestContext, text: str) -> list[Message]:
     lang = ctx.lang
     if len(text) > MAX_TEXT:
         return [Message(text=t(lang, "errors.too_long", limit=MAX_TEXT))]
-    delete_conversation(session, ctx.team_id, ctx.user_id)
-    session.flush()
+    out = _drop_unfinished(session, ctx)
     if text:
         parsed = parse_goal(text, lang=lang, now=ctx.now, tz=ctx.tz, fiscal_year_start_month=ctx.fiscal_year_start)
         draft = GoalDraft.from_parsed(parsed)
@@ -119,7 +118,6 @@ def start(session: Session, ctx: RequestContext, text: str) -> list[Message]:
     )
     session.add(convo)
     _offer_objectives(session, ctx, convo)
-    out: list[Message] = []
     if not text:
         out.append(Message(text=t(lang, "goal.intro_empty")))
         convo.step = "what"
@@ -136,6 +134,16 @@ def start(session: Session, ctx: RequestContext, text: str) -> list[Message]:
     return out
 
 
+def _drop_unfinished(session: Session, ctx: RequestContext) -> list[Message]:
+    """End the person's unfinished conversation, and say so: a new one replaces it, and without a word they would
+    believe the first goal was kept."""
+    unfinished = current(session, ctx)
+    dropped = str(unfinished.draft.get("text") or "").strip() if unfinished is not None else ""
+    delete_conversation(session, ctx.team_id, ctx.user_id)
+    session.flush()
+    return [Message(text=t(ctx.lang, "goal.draft_dropped", title=escape(dropped)))] if dropped else []
+
+
 def _offer_objectives(session: Session, ctx: RequestContext, convo: Conversation) -> None:
     """Keep the workspace's objectives on the conversation, so the Relevant step offers them."""
     objectives = [[o.id, o.title] for o in list_objectives(session, ctx.team_id)]
@@ -146,8 +154,7 @@ def _offer_objectives(session: Session, ctx: RequestContext, convo: Conversation
 def start_from_proposal(session: Session, ctx: RequestContext, draft_json: dict[str, Any],
                         proposal_id: int) -> list[Message]:
     """Begin the owner's conversation from a goal agreed with their manager; confirming it links the proposal."""
-    delete_conversation(session, ctx.team_id, ctx.user_id)
-    session.flush()
+    dropped = _drop_unfinished(session, ctx)
     draft = draft_from_json(draft_json)
     convo = Conversation(
         team_id=ctx.team_id, user_id=ctx.user_id, channel_id=ctx.channel_id, step="specific",
@@ -160,7 +167,7 @@ def start_from_proposal(session: Session, ctx: RequestContext, draft_json: dict[
     chosen = draft_json.get(OBJECTIVE_KEY)
     if chosen is not None and _offered(convo, chosen) is not None:
         convo.draft = {**convo.draft, OBJECTIVE_KEY: chosen}
-    return [goal_blocks.understood(ctx.lang, draft),
+    return [*dropped, goal_blocks.understood(ctx.lang, draft),
             *_after_answer(convo, draft, ctx, answered=("specific", "measurable"))]
 
 

@@ -358,3 +358,25 @@ def test_a_growth_goals_starting_amount_out_of_range_is_asked_again(workspace: L
     assert t("it", "feedback.measurable.base_out_of_range", limit=limit) in refused and ask in again
     workspace.say("200.000 €", user="U2")
     assert t("it", "ask.achievable") in dm_texts(workspace, "U2")[-1]
+
+
+def test_a_new_goal_over_an_unfinished_one_says_the_first_was_dropped(workspace: LocalWorkspace) -> None:
+    workspace.command("win 8 new logos in healthcare by June <!channel>", user="U1")
+    workspace.say("8 - strong pipeline", user="U1")
+    workspace.command("acquisire 10 nuovi clienti nei prossimi sei mesi", user="U1")
+    dropped = t("en", "goal.draft_dropped", title="win 8 new logos in healthcare by June &lt;!channel&gt;")
+    texts = dm_texts(workspace, "U1")
+    assert sum(dropped in text for text in texts) == 1  # escaped: the echo never pings the channel
+    workspace.command("increase sales of product X by 15% next quarter", user="U1")
+    assert t("en", "goal.draft_dropped", title="acquisire 10 nuovi clienti nei prossimi sei mesi") in \
+        dm_texts(workspace, "U1")[-3]
+    assert goals_of(workspace, "U1") == []
+
+
+def test_a_new_goal_after_a_saved_one_drops_nothing(workspace: LocalWorkspace) -> None:
+    workspace.command("acquisire 10 nuovi clienti nei prossimi sei mesi", user="U2")
+    for answer in ("7 - due demo a settimana", "entrare nel mercato sanitario", "sì"):
+        workspace.say(answer, user="U2")
+    workspace.command("ridurre il churn al 3% entro fine anno", user="U2")
+    assert not any("Ho scartato" in text or t("it", "goal.draft_dropped", title="").split("*")[0] in text
+                   for text in dm_texts(workspace, "U2"))
