@@ -229,6 +229,7 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     from bot.local.demo import prepare
     from bot.local.state import state_path
     from bot.local.timetravel import ShellClock
+    from bot.shell import quiet_logs
 
     demo_settings = dataclasses.replace(settings, database_url=args.database)
     url = make_url(demo_settings.database_url)
@@ -237,6 +238,7 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
             raise UsageError("--reset only throws away a SQLite demo; drop a PostgreSQL demo database yourself.")
         for path in (url.database, url.database + "-wal", url.database + "-shm", str(state_path(args.database))):
             Path(path).unlink(missing_ok=True)
+    quiet_logs(settings)  # seeding sends this week's check-ins: their job's INFO line came before the greeting
     if prepare(demo_settings, clock=ShellClock()):
         print(f"Seeded a demo sales team in {_printable_url(demo_settings.database_url)}: laura (manager, "
               "Italian) and five account executives — anna, james and priya in English, marco and sofia in Italian.")

@@ -856,12 +856,17 @@ def _quoted(text: str, limit: int = 60) -> str:
     return f"“{line if len(line) <= limit else line[: limit - 1] + '…'}”"
 
 
+def quiet_logs(settings: Settings) -> None:
+    """Only warnings on the terminal (unless GOALBOT_LOG_LEVEL=DEBUG): the conversation is the output here, and
+    INFO lines from jobs and Bolt would interleave with it."""
+    if settings.log_level != "DEBUG":
+        logging.getLogger().setLevel(logging.WARNING)
+
+
 def run_shell(settings: Settings, *, user_id: str = "U0LOCAL", stdin: TextIO = sys.stdin,
               stdout: TextIO = sys.stdout) -> int:
     """Run the interactive loop until :quit or end of input."""
-    if settings.log_level != "DEBUG":
-        # The conversation is the output here; INFO lines from jobs and Bolt would interleave with it.
-        logging.getLogger().setLevel(logging.WARNING)
+    quiet_logs(settings)
     path = state_path(settings.database_url)
     state = ShellState.load(path)
     clock = ShellClock(state.offset)

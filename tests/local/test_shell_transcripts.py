@@ -42,11 +42,12 @@ def shell(folder: Path, *lines: str, args: tuple[str, ...] = (), command: str = 
     env = {k: v for k, v in os.environ.items()
            if not k.startswith(("SLACK_", "GOALBOT_", "DATABASE_URL", "LC_ALL", "LC_MESSAGES"))}
     env.update(DATABASE_URL=f"sqlite:///{folder / 'goalbot.db'}", GOALBOT_DEFAULT_LANG="en",
-               GOALBOT_DEFAULT_TZ="Europe/Rome", GOALBOT_LOG_LEVEL="WARNING", LANG=terminal)
+               GOALBOT_DEFAULT_TZ="Europe/Rome", LANG=terminal)
     done = subprocess.run([sys.executable, "-m", "bot", command, *args], input="\n".join(lines) + "\n",
                           capture_output=True, text=True, cwd=folder, env=env, timeout=TIMEOUT, check=False)
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stdout + done.stderr
+    assert " INFO " not in done.stderr  # at the default log level the terminal shows the conversation, no logs
     return done.stdout
 
 
