@@ -247,7 +247,10 @@ def history(lang: str, goal: Any, entries: Sequence[Any], *, tz: Any) -> Message
             when, who, what = entry.at, entry.by, reading_entry(lang, goal, entry)
         else:
             when, who = entry.changed_at, entry.changed_by
-            what = describe_change(lang, goal, entry.field, entry.before, entry.after)
+            if entry.field == "override":  # closed as achieved on the owner's word: say what the numbers showed
+                what = t(lang, "manage.history.override", value=field_value(lang, goal, "target", entry.before))
+            else:
+                what = describe_change(lang, goal, entry.field, entry.before, entry.after)
             if entry.reason:
                 what += "\n" + t(lang, "manage.history.reason", reason=escape(clip(entry.reason, 2000)))
         line = t(lang, "manage.history.line", date=fmt_date(lang, when.astimezone(tz).date()), user=f"<@{who}>",

@@ -196,12 +196,16 @@ def _achievable(draft: GoalDraft) -> list[SmartIssue]:
     return issues
 
 
+def is_non_answer(text: str) -> bool:
+    """A yes, a no or a shrug ("sì", "no idea", "non lo so"): words that give no reason at all."""
+    return all(w in _NON_ANSWERS for w in re.findall(r"[^\W\d_]+", text.lower()))
+
+
 def _relevant(draft: GoalDraft) -> list[SmartIssue]:
     relevance = draft.relevance
     if relevance is None or _blank(relevance):
         return [SmartIssue("relevant", "no_relevance", {"type": draft.type})]
-    words = re.findall(r"[^\W\d_]+", relevance.lower())
-    if all(w in _NON_ANSWERS for w in words):
+    if is_non_answer(relevance):
         # "yes", "no idea": keeping it ("reply yes to keep it") would save a non-answer as the goal's reason.
         return [SmartIssue("relevant", "not_an_objective", {"type": draft.type})]
     if len(re.findall(r"\w+", relevance)) < _MIN_RELEVANCE_WORDS:

@@ -23,7 +23,7 @@ from bot.rules.deadlines import resolve_deadline
 from bot.rules.limits import MAX_AMOUNT
 from bot.rules.numbers import parse_number
 from bot.rules.progress import Kind, can_close_as_achieved, kind_of
-from bot.rules.smart import TARGET_CODES, GoalDraft, check_part
+from bot.rules.smart import TARGET_CODES, GoalDraft, check_part, is_non_answer
 from bot.rules.statuses import CLOSING, GoalStatus
 from bot.rules.titles import retitle
 from bot.services.org import load_org
@@ -449,7 +449,7 @@ def decide_achieved(lang: str, goal: Goal, *, today: date, note: str | None) -> 
     shown = phrase(lang, "at", value, goal.unit, value_of_target(lang, value, goal.target, goal.unit))
     if can_close_as_achieved(numbers, today):
         return CloseDecision(GoalStatus.ACHIEVED, False, shown)
-    if (note or "").strip():
+    if (note or "").strip() and not is_non_answer(note or ""):  # "/goal done 7 yes" confirms, but says no why
         return CloseDecision(GoalStatus.ACHIEVED, True, shown)
     return CloseDecision(None, False, shown)
 

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from bot import ids
 from bot.local.workspace import LocalWorkspace
-from prompts import fmt_date, phrase, t, unit_name
+from prompts import fmt_amount, fmt_date, phrase, t, unit_name
 from storage.models import CheckIn, Goal, GoalRevision
 from tests.bot.conftest import NOW, all_text, dm_texts, last_bot_message
 
@@ -336,6 +336,11 @@ def test_done_on_an_unmet_goal_asks_and_an_override_is_kept_in_the_history(
     assert t(lang, "manage.close.needs_override", id=goal_id, title="acquire 10 new clients in the next six months",
              shown_at=phrase(lang, "at", 0, "clients", shown)) in ephemeral_texts(workspace, user)[-1]
 
+    workspace.command(f"{done} {goal_id} {'sì' if lang == 'it' else 'yes'}", user=user)  # a yes gives no reason
+    assert goal_of(workspace, goal_id).status == "active"
+    assert t(lang, "manage.close.needs_override", id=goal_id, title="acquire 10 new clients in the next six months",
+             shown_at=phrase(lang, "at", 0, "clients", shown)) in ephemeral_texts(workspace, user)[-1]
+
     workspace.command(f"{done} {goal_id} the customer signed a framework deal worth more", user=user)
     goal = goal_of(workspace, goal_id)
     assert goal.status == "achieved"
@@ -345,6 +350,9 @@ def test_done_on_an_unmet_goal_asks_and_an_override_is_kept_in_the_history(
     assert (override.field, override.before, override.after) == ("override", "0", "achieved")
     assert override.reason == "the customer signed a framework deal worth more"
     assert (status.field, status.after) == ("status", "achieved")
+    workspace.command(f"history {goal_id}", user=user)  # the history says it was a decision, against the numbers
+    assert t(lang, "manage.history.override", value=fmt_amount(lang, 0.0, "clients")) in ephemeral_texts(
+        workspace, user)[-1]
 
 
 def test_drop_with_several_goals_asks_which_one(workspace: LocalWorkspace) -> None:
