@@ -408,10 +408,11 @@ def grown_amount(base: float, percent: float) -> float:
 
 
 def reached_amount(g: GoalNumbers, value: float) -> tuple[float, str] | None:
-    """The amount a GROWTH goal with a starting amount in a currency stands at when it has grown `value` %."""
+    """The amount a GROWTH goal with a starting amount in a currency stands at when it has grown `value` %, to the
+    cent (a growth's last digits are not money)."""
     if g.kind is not _GROWTH or not g.base_amount or g.base_unit not in CURRENCIES:
         return None
-    return grown_amount(g.base_amount, value), str(g.base_unit)
+    return round(grown_amount(g.base_amount, value), 2), str(g.base_unit)
 
 
 def growth_percent(base: float, amount: float) -> float:

@@ -92,6 +92,9 @@ def judge(
 
 
 _MAX_MEANT_GROWTH = 1000.0  # % : growing tenfold in one goal is beyond what anyone writes as "we're at N"
+# A growth read from an amount keeps enough digits for that amount to come back to the cent: rounded to two,
+# "siamo a 125k" on 120.000 € was stored as +4.17% and echoed as 125.004 €, an amount nobody typed.
+GROWTH_DIGITS = 9
 _NEAR_START = 10.0  # an amount within this factor of the starting amount, either way, can be the amount reached
 
 
@@ -104,7 +107,7 @@ def _with_grown_to(g: GoalNumbers, amounts: Sequence[Amount], verdict: Verdict, 
     amount = amounts[0]
     if amount.unit is not None or amount.sign:
         return verdict
-    grown = Reading(round(growth_percent(g.base_amount, amount.value), 2), "grown_to", amount.value)
+    grown = Reading(round(growth_percent(g.base_amount, amount.value), GROWTH_DIGITS), "grown_to", amount.value)
     as_amount = g.base_amount / _NEAR_START <= amount.value <= g.base_amount * _NEAR_START
     as_growth = amount.value <= _MAX_MEANT_GROWTH
     if as_growth and not as_amount:
@@ -134,4 +137,4 @@ def _growth_of_amount(g: GoalNumbers, amounts: Sequence[Amount]) -> float | None
     amount = amounts[0]
     if amount.unit != g.base_unit or amount.sign:
         return None  # a change ("+€10k") is asked as before: of what, the start or the latest value?
-    return round(growth_percent(g.base_amount, amount.value), 2)
+    return round(growth_percent(g.base_amount, amount.value), GROWTH_DIGITS)

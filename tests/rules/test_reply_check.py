@@ -81,7 +81,7 @@ def test_an_amount_on_a_growth_goal_is_read_against_its_starting_amount(
     # +15% on €200,000: "215,000" without its currency is €215,000 (+7.5%); 215,000% is no growth anyone means.
     ("siamo a 215.000", "it", growth_from(200_000, "EUR"), 7.5, []),
     ("we are at 215,000", "en", growth_from(200_000, "EUR"), 7.5, []),
-    ("160k", "en", growth_from(150_000, "EUR"), 6.67, []),
+    ("160k", "en", growth_from(150_000, "EUR"), 6.666666667, []),
     # The amount past the target in one go: confirmed first, offered as the amount.
     ("siamo a 260.000", "it", growth_from(200_000, "EUR"), None, [(30.0, "grown_to", 260_000.0)]),
     # 200: +200% could be meant, €200 on a €200,000 start could not: the growth is confirmed.

@@ -69,11 +69,11 @@ def test_export_in_json_keeps_text_verbatim_with_revisions(workspace: LocalWorks
 def test_text_that_a_spreadsheet_would_run_as_a_formula_is_neutralised(workspace: LocalWorkspace) -> None:
     goal_id = add_goal(workspace, "U1", title='=HYPERLINK("https://evil.example","click")')
     add_checkin(workspace, goal_id, date(2026, 11, 30), 2.0, note="@SUM(1+1)*cmd")
-    workspace.command(f"done {goal_id} +ok", user="U1")
+    workspace.command(f"done {goal_id} +ok, signed early", user="U1")
     workspace.command("export", user="U1")
     [row] = csv_rows(workspace)
     assert row["title"] == '\'=HYPERLINK("https://evil.example","click")'
-    assert row["checkin_note"] == "'@SUM(1+1)*cmd" and row["closed_note"] == "'+ok"
+    assert row["checkin_note"] == "'@SUM(1+1)*cmd" and row["closed_note"] == "'+ok, signed early"
 
 
 def test_export_from_a_channel_says_where_the_file_went(workspace: LocalWorkspace) -> None:
