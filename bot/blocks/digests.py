@@ -24,7 +24,7 @@ from bot.blocks.common import (
     text_message,
 )
 from bot.blocks.objectives import rollup_line
-from bot.blocks.standing import bar, value_of_target
+from bot.blocks.standing import bar, status_key, value_of_target
 from bot.rules.digest_math import DigestGoal
 from bot.rules.objectives import Rollup
 from bot.rules.progress import Kind, Status, Total, estimate
@@ -281,7 +281,7 @@ def _headline(view: DigestView, fmt: Formats) -> list[Block]:
             lines.append(fmt.tn("digest.and_more", len(view.achieved) - LIST_LIMIT))
         blocks.append(section(fmt.t("digest.achieved_label", count=len(view.achieved)) + "\n" + "\n".join(lines)))
     if view.at_risk:
-        lines = [fmt.t("digest.at_risk_line", pace=fmt.t(f"pace.{s.status}"), user=fmt.person(s.owner),
+        lines = [fmt.t("digest.at_risk_line", pace=fmt.t(status_key(s.standing)), user=fmt.person(s.owner),
                        title=_title(s), detail=_risk_detail(fmt, s)) for s in view.at_risk]
         blocks.append(section(fmt.t("digest.at_risk_label") + "\n" + "\n".join(lines)))
     if view.blockers:
@@ -346,7 +346,6 @@ def _measure(fmt: Formats, item: DigestGoal) -> str:
     return pair
 
 
-_PACE_KEYS = {status: f"pace.{status}" for status in Status}
 
 
 def goal_text(fmt: Formats, item: DigestGoal) -> str:
@@ -358,7 +357,7 @@ def goal_text(fmt: Formats, item: DigestGoal) -> str:
     percent = standing.percent
     shown = "" if percent is None else " " + fmt.percent(percent)
     progress = fmt.t("digest.goal_progress", bar=bar(standing) + shown, measure=_measure(fmt, item),
-                     pace=fmt.t(_PACE_KEYS[standing.status]))
+                     pace=fmt.t(status_key(standing)))
     details: list[str] = []
     outlook = standing.forecast
     if outlook is not None and standing.status is not _ACHIEVED:

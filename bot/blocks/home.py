@@ -73,7 +73,7 @@ def _goal_blocks(lang: str, goal: Any, item: Standing, today: date) -> list[Bloc
 def _closed_line(lang: str, goal: Any, item: Standing) -> str:
     when = fmt_date(lang, goal.closed_at.date(), "short") if goal.closed_at else "–"
     text = t(lang, "home.closed_line", id=goal.id, title=escape(clip(goal.title, 200)),
-             status=t(lang, f"pace.{item.status}"), date=when)
+             status=status_label(lang, item), date=when)
     if goal.closed_note:
         text += f" — _{escape(clip(goal.closed_note, 200))}_"
     return text

@@ -75,9 +75,17 @@ def standing_of(goal: Any, today: date) -> Standing:
     return standing(numbers_of(goal), today)
 
 
+def status_key(item: Standing) -> str:
+    """The catalog key of the status as every screen names it; a goal achieved only by the owner's override is
+    "achieved by decision", never a plain 🏆 its numbers did not earn."""
+    if item.status is Status.ACHIEVED and item.numbers.override:
+        return "pace.achieved_override"
+    return f"pace.{item.status}"
+
+
 def status_label(lang: str, item: Standing) -> str:
     """The status as every screen names it: "🟢 on track", "🏆 achieved", "⚪ not started"…"""
-    return t(lang, f"pace.{item.status}")
+    return t(lang, status_key(item))
 
 
 def percent(lang: str, fraction: float) -> str:
