@@ -22,6 +22,7 @@ from bot.rules.progress import (
     kind_of,
     progress_bar,
     standing,
+    target_in_range,
 )
 from prompts import at_amount, fmt_amount, fmt_date, fmt_number, phrase, t, the_amount, tn, unit_name
 
@@ -193,8 +194,11 @@ def forecast_line(lang: str, item: Standing) -> str:
     if low == high:
         return t(lang, "forecast.at", value=fmt_amount(lang, low, unit), deadline=deadline,
                  target_of=phrase(lang, "of", g.target, unit))
-    return t(lang, "forecast.between", low=fmt_amount(lang, low, unit), high=fmt_amount(lang, high, unit),
-             deadline=deadline, target_of=phrase(lang, "of", g.target, unit))
+    # A count's unit once, after the second number: "between 2 and 11 clients", not "2 clients and 11 clients".
+    low_text = fmt_number(lang, low) if _count_unit(unit) else fmt_amount(lang, low, unit)
+    key = "forecast.between_target" if target_in_range(g, result) else "forecast.between"
+    return t(lang, key, low=low_text, high=fmt_amount(lang, high, unit), deadline=deadline,
+             target_of=phrase(lang, "of", g.target, unit))
 
 
 def title_text(lang: str, goal: Any, limit: int = TITLE_LIMIT) -> str:

@@ -54,6 +54,7 @@ __all__ = [
     "forecast",
     "gain",
     "grown_amount",
+    "target_in_range",
     "growth_percent",
     "growth_target_amount",
     "is_reached",
@@ -400,6 +401,13 @@ def standing(g: GoalNumbers, today: date) -> Standing:
         g, _status(g, today, measured, expected, start), shown, expected, value, _forecast(g, today, start),
         held(g) if maintain else None, weeks_below(g) if maintain else 0, g.closed_as is None and today > g.deadline,
     )
+
+
+def target_in_range(g: GoalNumbers, result: Forecast) -> bool:
+    """Whether the target lies within a forecast's range (whichever way the goal goes): the pace may still get
+    there, so "below the target" would be false even though the likely value falls short."""
+    low, high = sorted((result.low, result.high))
+    return low <= g.target <= high
 
 
 def grown_amount(base: float, percent: float) -> float:

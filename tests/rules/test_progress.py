@@ -22,6 +22,7 @@ from bot.rules.progress import (
     progress,
     standing,
     status,
+    target_in_range,
     team_totals,
 )
 
@@ -117,6 +118,25 @@ def test_a_steady_trend_forecasts_the_day_the_target_is_met() -> None:
 def test_an_overdue_goal_gets_no_forecast() -> None:
     history = tuple((START + timedelta(days=7 * i), float(i)) for i in range(1, 6))
     assert forecast(goal(current=5, history=history), DEADLINE + timedelta(days=1)) is None
+
+
+@pytest.mark.parametrize("lang", ["en", "it"])
+def test_a_range_that_holds_the_target_never_says_below_it(lang: str) -> None:
+    # Weeks of 0, 0, 2, 2, 3, 3, 4 clients: likely 8.9 by the deadline, but anywhere from 7.6 to 11.3. "Between 8
+    # and 11 clients, below the target of 10" was false; the line says the target is in the range.
+    from bot.blocks.standing import forecast_line
+    from prompts import phrase, t
+
+    values = (0.0, 0.0, 2.0, 2.0, 3.0, 3.0, 4.0)
+    history = tuple((START + timedelta(days=7 * i), v) for i, v in enumerate(values, start=1))
+    numbers = goal(current=4, history=history, deadline=START + timedelta(days=100))
+    result = forecast(numbers, START + timedelta(days=50))
+    assert result is not None and result.reach is None and target_in_range(numbers, result)
+    line = forecast_line(lang, standing(numbers, START + timedelta(days=50)))
+    assert t(lang, "forecast.between_target", low="X", high="Y", deadline="Z",
+             target_of=phrase(lang, "of", 10, "clients")).split("Z")[1] in line
+    low = line.split("*")[1]
+    assert low.isdigit()  # the unit once, after the second number: "between 8 and 11 clients"
 
 
 def test_one_outlier_does_not_move_a_robust_trend_past_the_target() -> None:
