@@ -17,6 +17,7 @@ from bot.clock import Clock
 from bot.jobs.runner import run_job
 from bot.local.state import ShellState, state_path
 from bot.local.workspace import LocalWorkspace
+from bot.rules.goals import parse_goal
 from bot.rules.schedule import week_start
 from bot.rules.statuses import ReadingSource
 from bot.services.checkins import Origin, record_value
@@ -52,7 +53,6 @@ class DemoGoal:
     direction: str
     baseline: float | None
     target: float
-    weeks_left: int  # the deadline, in weeks after today
     values: tuple[float | None, ...]
     confidence: int
     plan: str
@@ -72,43 +72,43 @@ TEAM = (
 )
 
 GOALS = (
-    DemoGoal("U0ANNA", "close 12 new deals with mid-market accounts this quarter", "new_business", "mid-market accounts",
-             "deals", "deals", "increase", None, 12, 2,
+    DemoGoal("U0ANNA", "close 12 new deals with mid-market accounts in the next four months", "new_business", "mid-market accounts",
+             "deals", "deals", "increase", None, 12,
              (1, 2, 3, 3, 5, 6, 7, 8, 9, 10, 11, 12), 8, "two demos a week and referrals", "grow mid-market revenue"),
     DemoGoal("U0ANNA", "increase sales of the analytics add-on by 15% in the next six months", "revenue",
-             "analytics add-on", "sales", "%", "increase", 80_000, 15, 14,
+             "analytics add-on", "sales", "%", "increase", 80_000, 15,
              (0.5, 1, 1.5, 2, 2, 3, 3.5, 4, 4.5, 5, 5.5, 6), 7, "bundle it into renewals", "raise revenue per account",
              baseline_unit="EUR"),
-    DemoGoal("U0MARCO", "acquisire 10 nuovi clienti nel settore sanitario entro giugno", "new_business",
-             "settore sanitario", "new_clients", "clients", "increase", None, 10, 26,
+    DemoGoal("U0MARCO", "acquisire 10 nuovi clienti nel settore sanitario nei prossimi nove mesi", "new_business",
+             "settore sanitario", "new_clients", "clients", "increase", None, 10,
              (0, 0, 1, 1, 1, 1, 1, 2, 2, 2, None, 2), 6, "fiere di settore e referenze", "entrare nel mercato sanitario",
              ((6, "la gara dell'ASL di Bergamo è ferma in attesa del parere legale"),
               (9, "manca un caso di studio nel settore sanitario"))),
-    DemoGoal("U0MARCO", "mantenere il tasso di rinnovo sopra il 90% per tutto l'anno", "retention", None,
-             "renewal_rate", "%", "maintain", 92, 90, 30,
+    DemoGoal("U0MARCO", "mantenere il tasso di rinnovo sopra il 90% nei prossimi dieci mesi", "retention", None,
+             "renewal_rate", "%", "maintain", 92, 90,
              (92, 91, 93, 92, 90, 91, 92, 92, 93, 91, 92, 92), 9, "chiamata trimestrale a ogni cliente",
              "proteggere la base clienti"),
-    DemoGoal("U0SOFIA", "portare il fatturato della Lombardia da 200.000 € a 260.000 € entro fine anno", "revenue",
-             "Lombardia", "revenue", "EUR", "increase", 200_000, 260_000, 4,
+    DemoGoal("U0SOFIA", "portare il fatturato della Lombardia da 200.000 € a 260.000 € nei prossimi quattro mesi", "revenue",
+             "Lombardia", "revenue", "EUR", "increase", 200_000, 260_000,
              (204_000, 209_000, 214_000, 218_000, 222_000, 228_000, 233_000, 236_000, 241_000, 245_000, 249_000,
               252_000), 7, "upsell sui 20 clienti principali", "crescita del fatturato regionale",
              ((10, "due rinnovi slittano a gennaio per il budget dei clienti"),)),
     DemoGoal("U0SOFIA", "ridurre il churn dall'8% al 5% in sei mesi", "retention", None, "churn_rate", "%", "decrease",
-             8, 5, 14, (8, 7.8, 7.7, 7.5, 7.4, 7.2, 7, 6.9, 6.8, 6.6, 6.5, 6.4), 7, "onboarding rifatto per i nuovi",
+             8, 5, (8, 7.8, 7.7, 7.5, 7.4, 7.2, 7, 6.9, 6.8, 6.6, 6.5, 6.4), 7, "onboarding rifatto per i nuovi",
              "proteggere la base clienti"),
-    DemoGoal("U0JAMES", "grow ARR with enterprise accounts from $1.2M to $1.5M by the end of next quarter", "revenue",
-             "enterprise accounts", "arr", "USD", "increase", 1_200_000, 1_500_000, 16,
+    DemoGoal("U0JAMES", "grow ARR with enterprise accounts from $1.2M to $1.5M in the next seven months", "revenue",
+             "enterprise accounts", "arr", "USD", "increase", 1_200_000, 1_500_000,
              (1_210_000, 1_220_000, 1_235_000, 1_250_000, 1_260_000, 1_270_000, 1_290_000, 1_300_000, 1_310_000,
               1_320_000, 1_330_000, 1_345_000), 8, "three expansion deals in negotiation", "enterprise expansion",
              ((4, "procurement at Globex wants a security review first"),)),
-    DemoGoal("U0JAMES", "book 40 discovery meetings with new prospects this quarter", "new_business", "new prospects",
-             "meetings", "meetings", "increase", None, 40, 2,
+    DemoGoal("U0JAMES", "book 40 discovery meetings with new prospects in the next three months", "new_business", "new prospects",
+             "meetings", "meetings", "increase", None, 40,
              (2, 5, 8, 10, 13, 16, 19, 22, 25, 27, 30, 33), 8, "outbound sequences and events", "fill the pipeline"),
     DemoGoal("U0PRIYA", "keep a 95% customer retention rate over the next year", "retention", None, "retention_rate",
-             "%", "maintain", 96, 95, 40, (96, 96, 95, 95, 94, 95, 96, 95, 95, 96, 95, 95), 9, "QBRs with every account",
+             "%", "maintain", 96, 95, (96, 96, 95, 95, 94, 95, 96, 95, 95, 96, 95, 95), 9, "QBRs with every account",
              "protect recurring revenue"),
     DemoGoal("U0PRIYA", "win 6 new logos in the DACH region in the next six months", "new_business", "DACH region",
-             "new_clients", "clients", "increase", None, 6, 14, (0, 0, 1, 1, 1, 2, 2, 2, 3, 3, 3, 3), 7,
+             "new_clients", "clients", "increase", None, 6, (0, 0, 1, 1, 1, 2, 2, 2, 3, 3, 3, 3), 7,
              "partner channel in Munich", "open the DACH market",
              ((7, "waiting for the German contract template from legal"),)),
 )
@@ -138,6 +138,15 @@ def seed(workspace: LocalWorkspace, now: datetime) -> None:
         session.commit()
 
 
+def _deadline(spec: DemoGoal, owner: Person, created: datetime) -> date:
+    """The deadline goalbot reads in the title on the day the goal was set, so "in the next six months" is six
+    months from then whatever day the demo is seeded (fixed dates such as "by June" drifted from their titles)."""
+    deadline = parse_goal(spec.title, lang=owner.lang, now=created, tz=owner.tz).deadline
+    if deadline is None:
+        raise ValueError(f"the demo goal {spec.title!r} names no deadline")
+    return deadline
+
+
 def _write_goal(session: Session, spec: DemoGoal, owner: Person, now: datetime) -> None:
     zone = ZoneInfo(owner.tz)
     today = now.astimezone(zone).date()
@@ -147,7 +156,7 @@ def _write_goal(session: Session, spec: DemoGoal, owner: Person, now: datetime) 
                 metric=spec.metric, unit=spec.unit, direction=spec.direction, baseline=spec.baseline,
                 baseline_unit=spec.baseline_unit, target=spec.target,
                 current=spec.baseline if spec.baseline_unit is None else None, start_date=start,
-                deadline=today + timedelta(weeks=spec.weeks_left), confidence=spec.confidence, plan=spec.plan,
+                deadline=_deadline(spec, owner, created), confidence=spec.confidence, plan=spec.plan,
                 relevance=spec.relevance, status="active", lang=owner.lang, created_at=created, updated_at=created)
     session.add(goal)
     session.flush()

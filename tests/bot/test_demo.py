@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dateutil.relativedelta import relativedelta
 from sqlalchemy import select
 
 from bot.local.demo import MANAGER, TEAM, seed
@@ -30,3 +31,16 @@ def test_the_demo_team_has_every_kind_of_goal_and_twelve_weeks_of_history(worksp
     sales = workspace.fake.channel("#sales")
     assert sales is not None and sales["bot_is_member"] and set(sales["members"]) == {p.user_id for p in TEAM}
     assert digest.channel_id == sales["id"] and digest.active
+
+
+def test_every_demo_deadline_is_what_its_title_says_whatever_the_day(workspace: LocalWorkspace) -> None:
+    # "entro giugno" seeded in December read "entro il 2 giugno"; "entro fine anno" became 30 December: a
+    # deadline computed as weeks from today drifted from its title. Each one is now read from the title.
+    seed(workspace, workspace.deps.clock())
+    months = {"four": 4, "quattro": 4, "six": 6, "sei": 6, "seven": 7, "nove": 9, "dieci": 10, "three": 3, "year": 12}
+    with workspace.deps.sessions() as session:
+        for goal in session.scalars(select(Goal)):
+            word = next(w for w in months if f" {w} " in f" {goal.title} ")
+            expected = goal.created_at.date() + relativedelta(months=months[word])
+            assert abs((goal.deadline - expected).days) <= 1, goal.title
+            assert goal.deadline > workspace.deps.clock().date() or goal.status != "active", goal.title
