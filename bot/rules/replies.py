@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import re
 from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -79,7 +80,9 @@ _BLOCKER = re.compile(
     r"slitt\w*|rinviat[oaie]|rimandat[oaie]|posticipat[oaie]|spostat[oaie]\s+a|"
     # Something missing holds the work up ("manca il budget"); "manca poco" and "ne mancano 2" are distance to go.
     r"(?:missing|lack(?:ing|s)?|short\s+on|no\s+budget)(?!\s+(?:\d|only|just))|"
-    r"manca(?:no)?\b(?!\s+(?:poco|pochissimo|solo|soltanto|ancora|\d))|mancanza\s+d|senza\s+budget)",
+    r"manca(?:no)?\b(?!\s+(?:poco|pochissimo|solo|soltanto|ancora|\d))|mancanza\s+d|senza\s+budget|"
+    # Blame names the obstacle: "tutto fermo per colpa del legale", "il legale ci sta bloccando".
+    r"per\s+colpa\s+d|(?:ci|mi)\s+sta(?:nno)?\s+bloccando|blocca(?:no)?\s+tutto)",
     re.IGNORECASE,
 )
 # "stuck at 4" / "bloccati a quota 4" report a level, not an obstacle.
@@ -225,8 +228,10 @@ def read_reply(text: str, *, lang: str, goal: GoalContext) -> ReplyReading:
         return _ask("too_long", (), None, None)
     blocker_span = _blocker(text)
     blocker = text[blocker_span[0] : blocker_span[1]].strip() if blocker_span else None
+    words = text  # the person's words: the note and the blocker
+    text = _spelled_counts(text, lang)  # the same length, so every position still points into `words`
     amounts = find_amounts(text, lang)
-    note = _note(text, amounts)
+    note = _note(words, amounts)
     reference = goal.current if goal.current is not None else goal.baseline
     if len(amounts) > _MAX_AMOUNTS:
         return _ask("several_numbers", (), note, blocker)
@@ -511,6 +516,30 @@ def _calendar_words(lang: str) -> frozenset[str]:
                 continue
     words.discard("may")  # the modal verb is far more common in a reply than the month
     return frozenset(words)
+
+
+# Counts said without a digit, rewritten in place as the digits they mean (same length, so positions hold):
+# "un altro cliente" and "another client" are one more, "un cliente in più" too, "no new clients" is none.
+_ANOTHER_IT = re.compile(r"\bun(?:['’]|\s+)altr[oa]\b(?=\s+([^\W\d_]+))", re.IGNORECASE)
+_ONE_MORE_IT = re.compile(r"\bun[oa]?\b(?=\s+[^\W\d_]+\s+in\s+più\b)", re.IGNORECASE)
+_ANOTHER_EN = re.compile(r"\banother\b(?=\s+([^\W\d_]+))", re.IGNORECASE)
+_NONE_NEW = re.compile(r"\b(?:no|nessun[oa]?)\b(?=\s+(?:new|nuov[oaie])\s+[^\W\d_])", re.IGNORECASE)
+
+
+def _spelled_counts(text: str, lang: str) -> str:
+    """The reply with "another", "un altro", "un … in più" and "no new" written as the counts they are."""
+
+    def padded(replacement: str) -> Callable[[re.Match[str]], str]:
+        def replace(match: re.Match[str]) -> str:
+            if match.lastindex and find_amounts(match.group(1), lang):
+                return match.group()  # "another 3", "another two": the number says how many
+            return replacement.ljust(len(match.group()))
+        return replace
+
+    text = _ANOTHER_IT.sub(padded("altri 1"), text)
+    text = _ONE_MORE_IT.sub(padded("1"), text)
+    text = _ANOTHER_EN.sub(padded("1 more"), text)
+    return _NONE_NEW.sub(padded("0"), text)
 
 
 def _blocker(text: str) -> tuple[int, int] | None:

@@ -72,3 +72,20 @@ def test_naming_the_market_never_loses_the_number(sentence: tuple[str, str], mar
     goal = parse_goal(template.format(n=n, s=market), lang=lang, now=NOW, tz="Europe/Rome")
     assert goal.target == n
     assert goal.subject is not None and market in goal.subject
+
+
+_SPOKEN = st.lists(st.sampled_from(["un", "una", "altro", "un'altra", "another", "no", "nessun", "new", "nuovo",
+                                    "cliente", "clients", "in", "più", "2", "two", "siamo", "a", ",", " "]),
+                   max_size=12).map(" ".join)
+
+
+@given(_SPOKEN | st.text(max_size=60), st.sampled_from(["en", "it"]))
+def test_counts_said_in_words_are_rewritten_in_place(text: str, lang: str) -> None:
+    # Every position in the rewritten reply still points at the same place in the person's words (the note and
+    # the blocker are cut from those), and the person's words are never lost from the reading's note.
+    from bot.rules.replies import _spelled_counts
+
+    assert len(_spelled_counts(text, lang)) == len(text)
+    if text.strip() and any(c.isalpha() for c in text):
+        note = read_reply(text, lang=lang, goal=CLIENTS).note
+        assert note is None or note == text.strip()

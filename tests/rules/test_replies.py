@@ -212,6 +212,16 @@ UNDERSTANDING: list[tuple[str, str, GoalContext, float | Ask]] = [
     ("il contratto slitta a fine gennaio", "it", CLIENTS, Ask("no_number")),
     ("still 4, signature slipped to the 15th", "en", CLIENTS, 4),
     ("fermi a 4, la firma è rinviata al 12 gennaio", "it", CLIENTS, 4),
+    # counts said without a digit: one more, or none new (at 4 clients)
+    ("ho chiuso un altro cliente", "it", CLIENTS, 5),
+    ("ho chiuso un'altra trattativa", "it", DEALS, 6),
+    ("un cliente in più", "it", CLIENTS, 5),
+    ("nessun nuovo cliente", "it", CLIENTS, 4),
+    ("closed another client", "en", CLIENTS, 5),
+    ("another two clients", "en", CLIENTS, 6),  # the number says how many
+    ("another 2 clients", "en", CLIENTS, 6),
+    ("no new clients this week", "en", CLIENTS, 4),
+    ("tutto fermo per colpa del legale", "it", CLIENTS, 4),
 ]
 NEW_BLOCKERS: list[tuple[str, str, str | None]] = [
     ("legal review pushed to Monday 10am", "en", "legal review pushed to Monday 10am"),
@@ -219,6 +229,8 @@ NEW_BLOCKERS: list[tuple[str, str, str | None]] = [
     ("still 4, signature slipped to the 15th", "en", "signature slipped to the 15th"),
     ("fermi a 4, la firma è rinviata al 12 gennaio", "it", "la firma è rinviata al 12 gennaio"),
     ("siamo a 5, manca il budget marketing", "it", "manca il budget marketing"),
+    ("tutto fermo per colpa del legale", "it", "tutto fermo per colpa del legale"),
+    ("il legale ci sta bloccando", "it", "il legale ci sta bloccando"),
     ("5 now, missing the budget sign-off", "en", "missing the budget sign-off"),
     ("siamo a 7, manca poco", "it", None),  # "almost there", not an obstacle
     ("7, ne mancano 3", "it", None),
