@@ -277,7 +277,7 @@ def adjusted_line(lang: str, goal: Any) -> str | None:
 
 def review_message(lang: str, goal: Any, *, occasion: str, today: date, quarter: str | None = None,
                    quarter_end: date | None = None) -> Message:
-    """The review DM: where the goal stands and three buttons — achieved, extend, adjust."""
+    """The review DM: where the goal stands, then what can be done about it (review_choice)."""
     title = escape(clip(goal.title, 300))
     if occasion == "deadline":
         intro = t(lang, "review.deadline", id=goal.id, title=title, date=fmt_date(lang, goal.deadline),
@@ -286,22 +286,28 @@ def review_message(lang: str, goal: Any, *, occasion: str, today: date, quarter:
         late = quarter_end is not None and today > quarter_end
         intro = t(lang, "review.late.quarter_ended" if late else "review.quarter", id=goal.id, title=title,
                   quarter=quarter or "", date=fmt_date(lang, goal.deadline), ended=fmt_date(lang, quarter_end))
-    value = str(goal.id)
     item = standing_of(goal, today)
     blocks: list[Block] = [
         section(intro),
         section(goal_line(lang, goal, today)),
         context(forecast_line(lang, item)),
-        section(t(lang, "review.question")),
-        actions(*review_buttons(lang, item, value), block_id=f"review:{goal.id}"),
+        *review_choice(lang, item, str(goal.id), running=today < goal.deadline),
     ]
     return Message(text=intro, blocks=blocks)
 
 
-def review_buttons(lang: str, item: Standing, value: str) -> list[Any]:
-    """*Achieved* only when the numbers say so, else *Missed*; then Extend and Adjust."""
-    first = (button(t(lang, "review.achieved"), ids.ACTION_REVIEW_ACHIEVED, value=value, style="primary")
-             if item.status is Status.ACHIEVED
-             else button(t(lang, "review.missed"), ids.ACTION_REVIEW_MISSED, value=value))
-    return [first, button(t(lang, "review.extend"), ids.ACTION_REVIEW_EXTEND, value=value),
-            button(t(lang, "review.adjust"), ids.ACTION_REVIEW_ADJUST, value=value)]
+def review_choice(lang: str, item: Standing, value: str, *, running: bool) -> list[Block]:
+    """The review's question and its buttons, which always match: *Achieved* only when the numbers say so; *Missed*
+    only once the deadline has come (a quarter review of a goal with months to go offers no way to end it in one
+    click); then Extend and Adjust."""
+    if item.status is Status.ACHIEVED:
+        key, first = "review.question", [button(t(lang, "review.achieved"), ids.ACTION_REVIEW_ACHIEVED, value=value,
+                                                style="primary")]
+    elif running:
+        key, first = "review.question_running", []
+    else:
+        key, first = "review.question_missed", [button(t(lang, "review.missed"), ids.ACTION_REVIEW_MISSED,
+                                                       value=value)]
+    buttons = [*first, button(t(lang, "review.extend"), ids.ACTION_REVIEW_EXTEND, value=value),
+               button(t(lang, "review.adjust"), ids.ACTION_REVIEW_ADJUST, value=value)]
+    return [section(t(lang, key)), actions(*buttons, block_id=f"review:{value}")]

@@ -200,7 +200,11 @@ def test_a_quarter_review_missed_on_the_day_goes_out_late_but_not_weeks_late(wor
     assert review_keys(workspace) == []
     run_reviews(workspace, datetime(2027, 1, 2, 10, 0, tzinfo=UTC))
     assert review_keys(workspace) == [f"review:{goal_id}:2026Q4"]
-    assert "The quarter ended on 31 December 2026" in all_text(last_bot_message(workspace, "U1"))
+    review = last_bot_message(workspace, "U1")
+    assert "The quarter ended on 31 December 2026" in all_text(review)
+    # Three months to go: the review asks whether the target still fits; it offers no one-click *Missed*.
+    assert t("en", "review.question_running") in all_text(review)
+    assert ids.ACTION_REVIEW_MISSED not in str(review["blocks"]) and ids.ACTION_REVIEW_EXTEND in str(review["blocks"])
 
 
 @pytest.mark.parametrize("lang,user", [("en", "U1"), ("it", "U2")])
