@@ -92,7 +92,7 @@ CASES: list[tuple[str, Render, Callable[[int], str]]] = [
                                                                       target=0.5)),
      lambda v: joined("da", v)),
     ("measure.decrease", lambda v: describe_measure("it", _draft(metric="churn_rate", target=float(v))),
-     lambda v: "giù fino " + joined("a", v)),
+     lambda v: "da ridurre " + joined("a", v)),
     ("measure.increase_from", lambda v: describe_measure("it", _draft(metric="win_rate", direction="increase",
                                                                       baseline=0.5, target=float(v))),
      lambda v: joined("a", v)),
