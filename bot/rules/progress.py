@@ -477,8 +477,9 @@ def team_totals(goals: Iterable[GoalNumbers]) -> list[Total]:
         entry[0] += pair[0]
         entry[1] += pair[1]
         entry[2] += 1
+    # A unit with closed goals only has nothing left to add up: "+€0 of €0 needed (0%) · 0 goals" says nothing.
     totals = [Total(unit=u, gained=a, needed=b, goals=int(n), closed=int(c)) for u, (a, b, n, c) in sums.items()
-              if n or c]
+              if n]
     return sorted(totals, key=lambda total: (-total.goals, total.unit))
 
 
