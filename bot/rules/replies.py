@@ -27,6 +27,7 @@ REASONS = (
     "hedged",  # a hope, a plan or a guess ("maybe 6", "spero altri 2", "chiuderemo 3"): not progress yet
     "approximate",  # "almost half way", "quasi a metà": a reading to confirm, not to record
     "too_long",  # longer than any check-in reply: not read
+    "correction",  # "actually we're at 4, I got it wrong last week": fixes an earlier value, is not this week's
 )
 # Slack allows 40,000 characters; a check-in reply longer than this is pasted text, not an update.
 MAX_REPLY_CHARS = 20_000
@@ -94,6 +95,15 @@ _NO_CHANGE = re.compile(
     r"flat|stable|steady|nothing\s+(?:moved|changed|to\s+report)|no\s+updates?|"
     r"ferm[oiae](?!\s+(?:a|al|all['’]|ad|restando)\b)|"
     r"piatt[oaie]|stabil[ei]|niente\s+da\s+segnalare|nessun\s+movimento)\b",
+    re.IGNORECASE,
+)
+
+# The person corrects an earlier reply rather than reporting this week.
+_CORRECTION = re.compile(
+    r"\b(?:avevo\s+sbagliato|ho\s+sbagliato|mi\s+sono\s+sbagliat[oa]|errore\s+mio|correggo|correzione|"
+    r"la\s+volta\s+scorsa\s+(?:era|erano)|"
+    r"i\s+was\s+wrong|i\s+got\s+it\s+wrong|my\s+mistake|my\s+bad|typo|correction|correcting|"
+    r"last\s+week\s+(?:should|was\s+actually)|i\s+(?:mis)?typed)\b",
     re.IGNORECASE,
 )
 
@@ -270,7 +280,11 @@ def read_reply(text: str, *, lang: str, goal: GoalContext) -> ReplyReading:
         readings.append(_Reading("plain", (float(reference),), increment=0.0))
     if not readings and hoped:
         return _ask("hedged", (), note, blocker)
-    return _decide(readings, goal, reference, note, blocker)
+    decided = _decide(readings, goal, reference, note, blocker)
+    if decided.confident and decided.value is not None and _CORRECTION.search(words):
+        # Recorded as this week's, the fix would count as progress ("+1") and last week's wrong value would stay.
+        return _ask("correction", (decided.value,), note, blocker)
+    return decided
 
 
 def _one_letter_off(word: str, target: str) -> bool:

@@ -222,6 +222,10 @@ UNDERSTANDING: list[tuple[str, str, GoalContext, float | Ask]] = [
     ("another 2 clients", "en", CLIENTS, 6),
     ("no new clients this week", "en", CLIENTS, 4),
     ("tutto fermo per colpa del legale", "it", CLIENTS, 4),
+    # a fix to an earlier reply is not this week's progress: asked, with the value as one choice
+    ("in realtà siamo a 5, la volta scorsa avevo sbagliato", "it", CLIENTS, Ask("correction", (5.0,))),
+    ("actually 5 - I got it wrong last week", "en", CLIENTS, Ask("correction", (5.0,))),
+    ("typo last week, we are at 5", "en", CLIENTS, Ask("correction", (5.0,))),
 ]
 NEW_BLOCKERS: list[tuple[str, str, str | None]] = [
     ("legal review pushed to Monday 10am", "en", "legal review pushed to Monday 10am"),

@@ -164,6 +164,19 @@ def test_the_question_can_be_answered_by_typing_plus_or_the_total(workspace: Loc
     assert (checkin.value, checkin.previous_value, checkin.pending) == (2, 4, None)
 
 
+def test_a_correction_of_last_week_is_not_recorded_as_this_weeks_progress(workspace: LocalWorkspace) -> None:
+    goal_id = add_goal(workspace, "U2", lang="it")
+    run(workspace)
+    card = last_card(workspace, "U2")
+    workspace.say("in realtà siamo a 5, la volta scorsa avevo sbagliato", user="U2", thread_ts=card["ts"])
+    [question] = thread_answers(workspace, "U2", card)
+    assert t("it", "checkin.ask.correction", title="Sign 10 new clients in healthcare") in question
+    [checkin] = checkins_of(workspace, goal_id)
+    assert checkin.status == "asked" and checkin.value is None  # nothing counted as this week's "+1"
+    workspace.say("5", user="U2", thread_ts=card["ts"])  # then it is this week's total after all
+    assert checkins_of(workspace, goal_id)[0].value == 5
+
+
 def test_reply_without_a_number_is_asked_back_and_its_note_kept(workspace: LocalWorkspace) -> None:
     goal_id = add_goal(workspace, "U1")
     run(workspace)
