@@ -365,7 +365,13 @@ def _decide(
     asks = [r for r in chosen if r.kind == "ask"]
     if asks:
         if len(chosen) == 1:
-            return _ask(asks[0].reason or "several_numbers", asks[0].values, note, blocker)
+            ask = _ask(asks[0].reason or "several_numbers", asks[0].values, note, blocker)
+            if ask.reason == "ambiguous_delta" and len(ask.candidates) == 1 and reference is not None:
+                # From 0, "closed 3" is 3 whether it is the total or this week's: nothing to ask.
+                value = ask.candidates[0]
+                return ReplyReading(value=value, delta=value - reference, confident=True, candidates=(), reason=None,
+                                    note=note, blocker=blocker)
+            return ask
         return _ask("several_numbers", _primary(chosen), note, blocker)
     values = _primary(chosen)
     if len(values) > 1:

@@ -226,6 +226,9 @@ UNDERSTANDING: list[tuple[str, str, GoalContext, float | Ask]] = [
     ("in realtà siamo a 5, la volta scorsa avevo sbagliato", "it", CLIENTS, Ask("correction", (5.0,))),
     ("actually 5 - I got it wrong last week", "en", CLIENTS, Ask("correction", (5.0,))),
     ("typo last week, we are at 5", "en", CLIENTS, Ask("correction", (5.0,))),
+    # from zero, a total and this week's increase are the same number: nothing to ask
+    ("ho chiuso 3 clienti questa settimana!", "it", GoalContext(baseline=0, target=10, current=0, unit="clients",
+                                                                direction="increase"), 3),
 ]
 NEW_BLOCKERS: list[tuple[str, str, str | None]] = [
     ("legal review pushed to Monday 10am", "en", "legal review pushed to Monday 10am"),
