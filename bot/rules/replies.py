@@ -13,7 +13,7 @@ from babel.dates import get_day_names, get_month_names
 
 from bot.rules.numbers import Amount, find_amounts
 
-__all__ = ["GoalContext", "MAX_REPLY_CHARS", "ReplyReading", "read_reply", "REASONS"]
+__all__ = ["GoalContext", "MAX_REPLY_CHARS", "ReplyReading", "asks_to_skip", "read_reply", "REASONS"]
 
 REASONS = (
     "no_number",  # nothing that reads as a value
@@ -97,6 +97,21 @@ _NO_CHANGE = re.compile(
     r"piatt[oaie]|stabil[ei]|niente\s+da\s+segnalare|nessun\s+movimento)\b",
     re.IGNORECASE,
 )
+
+# The person skips the week (or is away) instead of reporting: what the *Skip this week* button does.
+_SKIP = re.compile(
+    r"\b(?:salt(?:o|iamo|are)\s+(?:questa|la)\s+settimana|skip(?:ping)?\s+(?:this|the)\s+week|"
+    r"sono\s+in\s+(?:ferie|vacanza|malattia)|siamo\s+in\s+(?:ferie|vacanza)|fuori\s+ufficio|"
+    r"(?:i['’]?m|i\s+am|we['’]?re|we\s+are)\s+(?:on\s+(?:holiday|vacation|leave|pto)|off\s+this\s+week|"
+    r"out\s+of\s+(?:the\s+)?office))\b",
+    re.IGNORECASE,
+)
+
+
+def asks_to_skip(text: str) -> bool:
+    """"salto questa settimana", "sono in ferie", "I'm on holiday": skip the week rather than read a value."""
+    return bool(_SKIP.search(text))
+
 
 # The person corrects an earlier reply rather than reporting this week.
 _CORRECTION = re.compile(

@@ -292,7 +292,8 @@ def reread_edited_reply(deps: Deps, ctx: RequestContext, *, channel: str, thread
             log.info("edit of %s/%s already applied", channel, ts)
             return ThreadAnswer(True, [])
         if reading is None:
-            return ThreadAnswer(True, answer_reply(session, checkin, ctx, text, ts))  # it had been asked back
+            # it had been asked back
+            return ThreadAnswer(True, answer_reply(session, checkin, ctx, text, ts, deps.settings))
         return ThreadAnswer(True, _reread(session, checkin, ctx, text, ts, channel))
 
 

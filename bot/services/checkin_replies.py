@@ -20,8 +20,10 @@ from bot.blocks.common import Message, clip, escape, text_message
 from bot.context import RequestContext
 from bot.delivery.direct import ReplyTo, queue_replies
 from bot.deps import Deps
+from bot.rules.replies import asks_to_skip
 from bot.rules.reply_check import TOO_LARGE
 from bot.rules.statuses import ENDED, ReadingSource
+from bot.services.checkin_buttons import skip_week
 from bot.services.checkins import (
     MAX_TEXT,
     Origin,
@@ -31,6 +33,7 @@ from bot.services.checkins import (
     one_of,
     record_value,
 )
+from bot.settings import Settings
 from prompts import t
 from storage.db import in_transaction
 from storage.models import CheckIn
@@ -65,8 +68,10 @@ def _typed(ctx: RequestContext, text: str, ts: str) -> Origin:
     return Origin(ReadingSource.REPLY, ctx.user_id, text=text, channel=ctx.channel_id, ts=ts)
 
 
-def answer_reply(session: Session, checkin: CheckIn, ctx: RequestContext, text: str, ts: str) -> list[Message]:
-    """Apply a reply typed in the check-in's thread: a value, a blocker, or a question back when unsure."""
+def answer_reply(session: Session, checkin: CheckIn, ctx: RequestContext, text: str, ts: str,
+                 settings: Settings) -> list[Message]:
+    """Apply a reply typed in the check-in's thread: a value, a blocker, a skipped week, or a question back when
+    unsure."""
     goal = checkin.goal
     lang = ctx.lang
     checkin.reply_ts = ts
@@ -97,6 +102,8 @@ def answer_reply(session: Session, checkin: CheckIn, ctx: RequestContext, text: 
     if value is not None:
         return record_value(session, checkin, goal, value=value, now=ctx.now, tz=ctx.tz, lang=lang,
                             blocker=reading.blocker, origin=_typed(ctx, text, ts))
+    if asks_to_skip(text):  # "salto questa settimana", "I'm on holiday": as the Skip button, said back
+        return skip_week(session, checkin, ctx, settings)
     reason = verdict.reason or "no_number"
     checkin.pending = {"awaiting": "value", "reason": reason, "candidates": [c.value for c in verdict.candidates],
                        "meanings": [c.meaning for c in verdict.candidates]}
@@ -130,7 +137,7 @@ def answer_thread_reply(deps: Deps, ctx: RequestContext, *, channel: str, thread
         if not claim_in_transaction(session, f"msg:{channel}:{ts}", ctx.now):
             log.info("check-in reply %s/%s already applied", channel, ts)
             return ThreadAnswer(True, [])
-        messages = answer_reply(session, checkin, ctx, text.strip(), ts)
+        messages = answer_reply(session, checkin, ctx, text.strip(), ts, deps.settings)
         if reply_to is None:
             return ThreadAnswer(True, messages)
         keys = queue_replies(session, deps, team_id=ctx.team_id, channel=reply_to.channel, messages=messages,

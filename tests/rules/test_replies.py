@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from bot.rules.replies import MAX_REPLY_CHARS, REASONS, GoalContext, read_reply
+from bot.rules.replies import MAX_REPLY_CHARS, REASONS, GoalContext, asks_to_skip, read_reply
 
 # Sign 10 new clients this quarter; 4 so far.
 CLIENTS = GoalContext(baseline=0, target=10, current=4, unit="clients", direction="increase")
@@ -348,3 +348,17 @@ def test_a_very_long_reply_is_read_in_one_pass() -> None:
 def test_a_reply_longer_than_any_check_in_is_not_read() -> None:
     reading = read_reply("7 " * MAX_REPLY_CHARS, lang="en", goal=CLIENTS)
     assert (reading.confident, reading.reason) == (False, "too_long")
+
+
+@pytest.mark.parametrize(("text", "skips"), [
+    ("salto questa settimana", True),
+    ("questa settimana niente, sono in ferie", True),
+    ("I'm on holiday this week", True),
+    ("skip this week please", True),
+    ("we're out of the office until Monday", True),
+    ("niente di nuovo", False),  # no change is a value, not a skipped week
+    ("the client is on holiday", False),  # someone else away is news, not the owner skipping
+    ("7", False),
+])
+def test_a_reply_asks_to_skip_the_week(text: str, skips: bool) -> None:
+    assert asks_to_skip(text) is skips

@@ -177,6 +177,22 @@ def test_a_correction_of_last_week_is_not_recorded_as_this_weeks_progress(worksp
     assert checkins_of(workspace, goal_id)[0].value == 5
 
 
+@pytest.mark.parametrize("lang,user,reply", [("it", "U2", "questa settimana niente, sono in ferie"),
+                                             ("it", "U2", "salto questa settimana"),
+                                             ("en", "U1", "I'm on holiday this week")])
+def test_a_reply_that_skips_the_week_skips_it_as_the_button_does(
+    workspace: LocalWorkspace, lang: str, user: str, reply: str,
+) -> None:
+    goal_id = add_goal(workspace, user, lang=lang)
+    run(workspace)
+    card = last_card(workspace, user)
+    workspace.say(reply, user=user, thread_ts=card["ts"])
+    [answer] = thread_answers(workspace, user, card)
+    assert t(lang, "checkin.mood.skipped", title="X", next="Y").split("X")[0] in answer  # said back, not asked
+    [checkin] = checkins_of(workspace, goal_id)
+    assert checkin.status == "skipped" and checkin.value is None and checkin.note == reply
+
+
 def test_reply_without_a_number_is_asked_back_and_its_note_kept(workspace: LocalWorkspace) -> None:
     goal_id = add_goal(workspace, "U1")
     run(workspace)
