@@ -127,9 +127,23 @@ def take_back(session: Session, reading: CheckInReading, status: ReadingStatus, 
         checkin.status = first.previous_status
         checkin.answered_at = None
     checkin.value = week_value
+    _words_back(checkin, reading, restored)
     settle_goal(session, checkin, goal, week_value, now=ctx.now, tz=ctx.tz)
     session.flush()
     return TakenBack(value=reading.value, week_value=week_value, goal_value=goal.current)
+
+
+def _words_back(checkin: CheckIn, taken: CheckInReading, restored: CheckInReading | None) -> None:
+    """The week's note and blocker go back with its value: Home showed the undone reply's words beside the value
+    an earlier reply had recorded ("4.5% — at the start of the month we were at 5%")."""
+    said = (taken.text or "").strip()
+    if not said:
+        return
+    before = (restored.text or "").strip() if restored is not None else ""
+    if checkin.note is not None and checkin.note.strip() == said:
+        checkin.note = before or None
+    if checkin.blocker is not None and checkin.blocker.strip() in said and checkin.blocker.strip() not in before:
+        checkin.blocker = None
 
 
 def _taken_back_message(ctx: RequestContext, key: str, checkin: CheckIn, taken: TakenBack) -> Message:

@@ -122,6 +122,18 @@ def test_undo_restores_the_previous_reading_then_the_week_before_any(workspace: 
     assert readings(workspace, goal_id) == [(7, "reply", "undone"), (8, "reply", "undone")]
 
 
+def test_undo_takes_the_replys_words_back_with_its_value(workspace: LocalWorkspace) -> None:
+    goal_id, card = started(workspace, "U2")
+    reply(workspace, "U2", card, "siamo a 7, due firme la settimana scorsa")
+    reply(workspace, "U2", card, "8, bloccato dal legale sul contratto ASL")
+    [checkin] = checkins_of(workspace, goal_id)
+    assert checkin.note == "8, bloccato dal legale sul contratto ASL" and checkin.blocker
+    workspace.click(echoes(workspace, "U2", card)[-1], ids.ACTION_READING_UNDO, user="U2")
+    [checkin] = checkins_of(workspace, goal_id)
+    # Home and the digest show the week's value with its words: 7 with the words that said 7, and no blocker.
+    assert (checkin.value, checkin.note, checkin.blocker) == (7, "siamo a 7, due firme la settimana scorsa", None)
+
+
 @pytest.mark.parametrize("user", ["U1", "U2"])
 def test_an_old_undo_is_refused_calmly_and_changes_nothing(workspace: LocalWorkspace, user: str) -> None:
     lang = LANGS[user]
