@@ -13,7 +13,7 @@ from bot.blocks.common import Message, actions, button, clip, context, escape, s
 from bot.blocks.standing import forecast_line, measure_text, progress_text, standing_of, status_label, title_text
 from bot.rules.goals import METRIC_UNITS, MONEY_METRICS, RATE_METRICS, ReadingNote
 from bot.rules.progress import Kind, grown_amount
-from bot.rules.smart import GoalDraft, SmartIssue
+from bot.rules.smart import GoalDraft, SmartIssue, start_example
 from prompts import at_amount, currency_name, fmt_amount, fmt_date, fmt_number, phrase, t, tn
 
 
@@ -119,6 +119,31 @@ def base_question(lang: str, draft: GoalDraft) -> Message:
     text = t(lang, "ask.base", growth=_growth(lang, draft), metric=_lookup(lang, "metrics", draft.metric),
              example=_base_example(lang, draft))
     return Message(text=text, blocks=[section(text), context(t(lang, "goal.controls_hint"))])
+
+
+def start_question(lang: str, draft: GoalDraft) -> Message:
+    """Ask a reduce goal's value today: "churn down to 3%: where is it now?"."""
+    assert draft.target is not None
+    text = t(lang, "ask.start", metric=_lookup(lang, "metrics", draft.metric),
+             target_to=phrase(lang, "to", draft.target, draft.unit),
+             example=fmt_amount(lang, start_example(draft.target), draft.unit))
+    return Message(text=text, blocks=[section(text), context(t(lang, "goal.controls_hint"))])
+
+
+def start_problem(lang: str, problem: str, value: float | None, draft: GoalDraft, text: str) -> Message:
+    """Why an answer is not where a reduce goal starts (unreadable, several, unit, not_above)."""
+    assert draft.target is not None
+    message = t(lang, f"feedback.start.{problem}", text=escape(clip(text, 200)),
+                value=fmt_amount(lang, value, draft.unit), target=fmt_amount(lang, draft.target, draft.unit))
+    return Message(text=message, blocks=[section(message)])
+
+
+def start_recorded(lang: str, draft: GoalDraft) -> Message:
+    """Say where the reduce goal starts, and so how far it has to come down."""
+    assert draft.baseline is not None and draft.target is not None
+    text = t(lang, "goal.start_recorded", value=fmt_amount(lang, draft.baseline, draft.unit),
+             metric=_lookup(lang, "metrics", draft.metric), target_to=phrase(lang, "to", draft.target, draft.unit))
+    return Message(text=text, blocks=[section(text)])
 
 
 def base_problem(lang: str, problem: str, amount: float | None, draft: GoalDraft, text: str, *,

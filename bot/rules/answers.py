@@ -22,7 +22,8 @@ from bot.rules.limits import goal_amount
 from bot.rules.numbers import Amount, find_amounts, parse_number
 from bot.rules.smart import GoalDraft
 
-__all__ = ["BaseAnswer", "read_base", "read_confidence", "read_intent", "read_measurable", "read_specific"]
+__all__ = ["BaseAnswer", "StartAnswer", "read_base", "read_confidence", "read_intent", "read_measurable", "read_specific",
+           "read_start"]
 
 # Whole answers only: "yes, but make it 20%" is an answer, not a confirmation. Keys are accent-free.
 _INTENTS: dict[str, frozenset[str]] = {
@@ -223,3 +224,29 @@ def read_base(text: str, *, lang: str, metric: str | None) -> BaseAnswer:
     if metric in MONEY_METRICS:
         return BaseAnswer(found.value, None, problem="no_currency")
     return BaseAnswer(found.value, METRIC_UNITS.get(metric or ""))
+
+
+@dataclass(frozen=True)
+class StartAnswer:
+    """Where a reduce goal starts: the value now, or why the answer is not one."""
+
+    value: float | None = None
+    problem: str | None = None  # unreadable, several, unit, not_above
+
+
+def read_start(text: str, *, lang: str, unit: str | None, target: float) -> StartAnswer:
+    """Where a REDUCE goal stands now ("6%", "siamo al 6%", "8 accounts"): one value above the target, in its
+    unit (a rate's bare number is that rate)."""
+    amounts = find_amounts(text, lang)
+    if not amounts:
+        return StartAnswer(problem="unreadable")
+    if len(amounts) > 1:
+        return StartAnswer(problem="several")
+    found = amounts[0]
+    if found.unit is not None and found.unit != unit and not (found.unit == "%" and unit is None):
+        return StartAnswer(problem="unit")
+    if found.sign < 0 or not goal_amount(found.value):
+        return StartAnswer(problem="unreadable")
+    if found.value <= target:
+        return StartAnswer(found.value, problem="not_above")  # already there: nothing to reduce
+    return StartAnswer(found.value)

@@ -10,11 +10,12 @@ from dateutil.relativedelta import relativedelta
 
 from bot.rules.goals import RATE_METRICS, SMART_PARTS, ParsedGoal, ReadingNote
 
-__all__ = ["BASE_STEP", "ISSUE_CODES", "GoalDraft", "SmartIssue", "check_goal", "check_part", "missing_parts",
+__all__ = ["BASE_STEP", "START_STEP", "start_example", "ISSUE_CODES", "GoalDraft", "SmartIssue", "check_goal", "check_part", "missing_parts",
            "needs_base"]
 
 # Not a SMART letter but a question of Measurable: the starting amount a growth percentage grows from.
 BASE_STEP = "base"
+START_STEP = "start"  # a reduce goal's value today: "churn down to 3%" from where?
 
 ISSUE_CODES: dict[str, tuple[str, ...]] = {
     "specific": ("too_vague", "no_subject"),
@@ -107,6 +108,7 @@ def missing_parts(draft: GoalDraft, *, today: date) -> list[str]:
         "specific": _blank(draft.subject) and draft.type not in _SUBJECT_OPTIONAL,
         "measurable": draft.target is None,
         BASE_STEP: needs_base(draft),
+        START_STEP: needs_start(draft),
         "achievable": draft.confidence is None,
         "relevant": _blank(draft.relevance),
         "time_bound": draft.deadline is None or draft.deadline < today,
@@ -114,7 +116,18 @@ def missing_parts(draft: GoalDraft, *, today: date) -> list[str]:
     return [part for part in _STEPS if missing[part]]
 
 
-_STEPS = ("specific", "measurable", BASE_STEP, "achievable", "relevant", "time_bound")
+_STEPS = ("specific", "measurable", BASE_STEP, START_STEP, "achievable", "relevant", "time_bound")
+
+
+def start_example(target: float) -> float:
+    """A value today to show in the start question, above the target as a start must be: twice it (5 over zero)."""
+    return target * 2 if target > 0 else 5.0
+
+
+def needs_start(draft: GoalDraft) -> bool:
+    """A reduce goal ("churn down to 3%") without its value today: progress counts from there, so without it
+    every check-in would say "needs a starting point"."""
+    return draft.target is not None and draft.direction == "decrease" and draft.baseline is None
 
 
 def needs_base(draft: GoalDraft) -> bool:
@@ -236,7 +249,7 @@ def check_part(part: str, draft: GoalDraft, *, today: date) -> list[SmartIssue]:
         issues = _relevant(draft)
     elif part == "time_bound":
         issues = _time_bound(draft, today)
-    elif part == BASE_STEP:
+    elif part in (BASE_STEP, START_STEP):
         issues = []  # any positive amount is a starting point; the answer's reader refuses the rest
     else:
         raise ValueError(f"unknown SMART part: {part}")

@@ -25,6 +25,7 @@ from bot.rules.answers import (
     read_intent,
     read_measurable,
     read_specific,
+    read_start,
 )
 from bot.rules.deadlines import resolve_deadline
 from bot.rules.goals import SMART_PARTS, ParsedGoal, ReadingNote, parse_goal
@@ -35,6 +36,7 @@ from bot.rules.progress import CURRENCIES, Kind, kind_of
 from bot.rules.schedule import week_start
 from bot.rules.smart import (
     BASE_STEP,
+    START_STEP,
     TARGET_CODES,
     GoalDraft,
     SmartIssue,
@@ -459,6 +461,15 @@ def _answer_step(
         draft.base_amount, draft.base_unit = base.amount, base.unit
         convo.draft = _keep_flags(convo.draft, draft)
         return [goal_blocks.base_recorded(lang, draft), *_after_answer(convo, draft, ctx, answered=(step,))]
+    elif step == START_STEP:
+        assert draft.target is not None  # needs_start asked for it because the target is known
+        start = read_start(text, lang=lang, unit=draft.unit, target=draft.target)
+        if start.problem is not None or start.value is None:
+            return [goal_blocks.start_problem(lang, start.problem or "unreadable", start.value, draft, text),
+                    _ask(convo, draft, lang)]
+        draft.baseline = start.value
+        convo.draft = _keep_flags(convo.draft, draft)
+        return [goal_blocks.start_recorded(lang, draft), *_after_answer(convo, draft, ctx, answered=(step,))]
     elif step == "achievable":
         confidence, plan = read_confidence(text, lang)
         if awaiting == "no_plan" and draft.confidence is not None and (confidence is None or plan):
@@ -626,6 +637,8 @@ def _ask(convo: Conversation, draft: GoalDraft, lang: str) -> Message:
         return goal_blocks.choose_part(lang, convo.card_key)
     if convo.step == BASE_STEP:
         return goal_blocks.base_question(lang, draft)
+    if convo.step == START_STEP:
+        return goal_blocks.start_question(lang, draft)
     if convo.step == "relevant" and convo.draft.get(OBJECTIVES_KEY):
         return goal_blocks.question(lang, convo.step, draft, objectives=convo.draft[OBJECTIVES_KEY],
                                     card=convo.card_key)

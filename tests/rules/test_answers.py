@@ -6,7 +6,7 @@ import dataclasses
 
 import pytest
 
-from bot.rules.answers import only_an_amount, read_confidence, read_intent, read_measurable, read_specific
+from bot.rules.answers import only_an_amount, read_confidence, read_intent, read_measurable, read_specific, read_start
 from bot.rules.smart import GoalDraft
 
 SALES = GoalDraft(text="increase sales", type="revenue", subject=None, metric="sales", unit=None,
@@ -165,3 +165,18 @@ def test_read_specific(text: str, lang: str, draft: str, expected: dict[str, obj
 ])
 def test_an_answer_that_is_only_an_amount(text: str, lang: str, alone: bool) -> None:
     assert only_an_amount(text, lang) is alone
+
+
+@pytest.mark.parametrize(("text", "lang", "unit", "value", "problem"), [
+    ("6,5%", "it", "%", 6.5, None),
+    ("siamo al 7%", "it", "%", 7.0, None),
+    ("6.5", "en", "%", 6.5, None),  # a rate's bare number is that rate
+    ("8 accounts", "en", "accounts", 8.0, None),
+    ("2%", "en", "%", 2.0, "not_above"),  # already under the 3% target: nothing to bring down
+    ("boh", "it", "%", None, "unreadable"),
+    ("6% or 7%", "en", "%", None, "several"),
+    ("€6", "en", "%", None, "unit"),
+])
+def test_where_a_reduce_goal_starts(text: str, lang: str, unit: str, value: float | None, problem: str | None) -> None:
+    start = read_start(text, lang=lang, unit=unit, target=3.0)
+    assert (start.value, start.problem) == (value, problem)

@@ -251,7 +251,9 @@ def test_a_deadline_exactly_two_years_away_is_fine() -> None:
 
 def test_missing_parts_follow_smart_order() -> None:
     assert missing_parts(parsed("increase sales"), today=TODAY) == list(SMART_PARTS)
-    assert missing_parts(parsed("reduce churn to 5%"), today=TODAY) == ["achievable", "relevant", "time_bound"]
+    # "down to 5%" from where? The value today is asked right after the Measurable part.
+    assert missing_parts(parsed("reduce churn to 5%"), today=TODAY) == ["start", "achievable", "relevant", "time_bound"]
+    assert missing_parts(parsed("reduce churn from 8% to 5%"), today=TODAY) == ["achievable", "relevant", "time_bound"]
 
 
 def test_missing_parts_match_what_the_sentence_left_out() -> None:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from sqlalchemy import select
 
 from bot import ids
 from bot.local.workspace import LocalWorkspace
 from bot.services.conversation import SAVED
-from prompts import fmt_amount, fmt_date, fmt_number, t
+from prompts import fmt_amount, fmt_date, fmt_number, phrase, t
 from storage.models import Conversation, Goal
 from tests.bot.conftest import all_text, dm_texts, last_bot_message
 
@@ -380,3 +381,27 @@ def test_a_new_goal_after_a_saved_one_drops_nothing(workspace: LocalWorkspace) -
     workspace.command("ridurre il churn al 3% entro fine anno", user="U2")
     assert not any("Ho scartato" in text or t("it", "goal.draft_dropped", title="").split("*")[0] in text
                    for text in dm_texts(workspace, "U2"))
+
+
+@pytest.mark.parametrize("lang,user,goal,start,typed", [
+    ("it", "U2", "ridurre il churn al 3% entro fine 2027", "6,5%", 6.5),
+    ("en", "U1", "reduce churn to 3% by the end of 2027", "6.5%", 6.5),
+])
+def test_a_reduce_goal_asks_where_it_starts_and_counts_from_there(
+    workspace: LocalWorkspace, lang: str, user: str, goal: str, start: str, typed: float,
+) -> None:
+    workspace.command(goal, user=user)
+    asked = t(lang, "ask.start", metric=t(lang, "metrics.churn_rate"), target_to=phrase(lang, "to", 3, "%"),
+              example=fmt_amount(lang, 6, "%"))
+    assert asked in dm_texts(workspace, user)[-1]  # "churn down to 3%" from where? asked, never assumed
+    workspace.say("2%", user=user)  # already under the target: said, and asked again
+    assert t(lang, "feedback.start.not_above", value=fmt_amount(lang, 2, "%"), target=fmt_amount(lang, 3, "%")) \
+        in dm_texts(workspace, user)[-2]
+    workspace.say(start, user=user)
+    recorded = t(lang, "goal.start_recorded", value=fmt_amount(lang, typed, "%"),
+                 metric=t(lang, "metrics.churn_rate"), target_to=phrase(lang, "to", 3, "%"))
+    assert recorded in dm_texts(workspace, user)[-2]
+    for answer in ("7 - success plans", "protect the installed base", "yes" if lang == "en" else "sì"):
+        workspace.say(answer, user=user)
+    [saved] = goals_of(workspace, user)
+    assert (saved.direction, saved.baseline, saved.target) == ("decrease", typed, 3)
