@@ -327,12 +327,16 @@ def goal_line(lang: str, goal: Any, today: date) -> str:
              bar=bar, status=status_label(lang, item))
 
 
-def goal_list(lang: str, goals: Sequence[Any], today: date) -> Message:
-    """The person's goals, one section each, within Slack's block limit."""
+def goal_list(lang: str, goals: Sequence[Any], today: date, *, unfinished: str | None = None) -> Message:
+    """The person's goals, one section each, within Slack's block limit; `unfinished`, the words of a goal they
+    are still setting up, is named as not saved."""
+    pending = t(lang, "list.unfinished", title=escape(clip(unfinished, 200))) if unfinished else None
     if not goals:
-        text = t(lang, "list.empty")
+        text = pending or t(lang, "list.empty")
         return Message(text=text, blocks=[section(text)])
     blocks: list[Block] = [HeaderBlock(text=t(lang, "list.header"))]
+    if pending:
+        blocks.append(context(pending))
     written = 0
     for goal in goals[:45]:
         line = goal_line(lang, goal, today)

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from bot import ids
 from bot.blocks import edit as edit_blocks
 from bot.blocks.common import Message, clip, escape, text_message
+from bot.blocks.goals import goal_list
 from bot.blocks.standing import measure_text, standing_of
 from bot.blocks.teams import refusal_text
 from bot.context import RequestContext
@@ -30,6 +31,7 @@ from bot.rules.statuses import GoalStatus
 from bot.rules.visibility import ChannelAction
 from bot.services import goals_admin as admin
 from bot.services import teams
+from bot.services.conversation import current as conversation_in_progress
 from bot.services.digests import channel_members
 from prompts import t
 from storage.db import unit_of_work
@@ -75,6 +77,15 @@ def goals_of(deps: Deps, ctx: RequestContext) -> list[Goal]:
     """The person's goals (closed ones too), oldest first, with check-ins and revisions."""
     with deps.sessions() as session:
         return list_goals(session, ctx.team_id, ctx.user_id)
+
+
+def my_list(deps: Deps, ctx: RequestContext) -> Message:
+    """`/goal list`: the person's goals, and the one they are still setting up (not saved: said so, not hidden)."""
+    with deps.sessions() as session:
+        goals = list_goals(session, ctx.team_id, ctx.user_id)
+        convo = conversation_in_progress(session, ctx)
+        draft = str(convo.draft.get("text") or "").strip() if convo is not None else ""
+        return goal_list(ctx.lang, goals, ctx.today, unfinished=draft or None)
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from slack_bolt import Respond
 from slack_sdk import WebClient
 
 from bot.blocks.common import escape, text_message
-from bot.blocks.goals import goal_list, help_message
+from bot.blocks.goals import help_message
 from bot.context import RequestContext
 from bot.deps import Deps
 from bot.listeners.commands import teams
@@ -39,7 +39,7 @@ def show_list(deps: Deps, client: WebClient, ctx: RequestContext, command: Comma
     """List the person's goals, or (`/goal list @rep`) a report's, for their managers and admins."""
     if command.args.strip() and teams.list_of_someone(deps, client, ctx, command.args, respond):
         return
-    ephemeral(respond, goal_list(ctx.lang, goal_actions.goals_of(deps, ctx), ctx.today))
+    ephemeral(respond, goal_actions.my_list(deps, ctx))
 
 
 def set_language(deps: Deps, client: WebClient, ctx: RequestContext, command: Command, body: dict[str, Any],

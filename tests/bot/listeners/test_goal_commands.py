@@ -119,3 +119,15 @@ def test_numbers_in_either_locale_format_are_read(workspace: LocalWorkspace) -> 
     with workspace.deps.sessions() as session:
         values = session.execute(select(Goal.baseline, Goal.target).order_by(Goal.id)).all()
     assert [tuple(v) for v in values] == [(1234.5, 2000.5), (1234.5, 2000.5)]
+
+
+def test_the_list_names_the_goal_still_being_set_up_as_not_saved(workspace: LocalWorkspace) -> None:
+    workspace.command("acquisire 10 nuovi clienti nei prossimi sei mesi <!here>", user="U2")
+    workspace.command("list", user="U2")
+    unfinished = t("it", "list.unfinished", title="acquisire 10 nuovi clienti nei prossimi sei mesi &lt;!here&gt;")
+    listed = ephemeral_texts(workspace, "U2")[-1]
+    assert unfinished in listed and t("it", "list.empty") not in listed  # not "you have no goals" and silence
+    for answer in ("7 - due demo a settimana", "entrare nel mercato sanitario", "sì"):
+        workspace.say(answer, user="U2")
+    workspace.command("list", user="U2")
+    assert t("it", "list.unfinished", title="X").split("X")[0] not in ephemeral_texts(workspace, "U2")[-1]

@@ -405,3 +405,4 @@ def test_a_reduce_goal_asks_where_it_starts_and_counts_from_there(
         workspace.say(answer, user=user)
     [saved] = goals_of(workspace, user)
     assert (saved.direction, saved.baseline, saved.target) == ("decrease", typed, 3)
+
