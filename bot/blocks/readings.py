@@ -28,8 +28,8 @@ def change_text(lang: str, change: float, unit: str | None) -> str:
     """A change with its sign: "+3", "−2", "+€20,000"; a percentage moves by points: 88% → 93% is "+5 points",
     not "+5%" (which a reader could take for 5% more, 92.4%)."""
     sign = "+" if change >= 0 else "−"
-    if unit == "%":
-        return sign + tn(lang, "count.points", abs(change))
+    if unit == "%":  # to one decimal, as the percentages beside it: "4,2%" then "+4,2 points", not "+4,17"
+        return sign + tn(lang, "count.points", round(abs(change), 1))
     shown = fmt_amount(lang, abs(change), unit) if unit in _SYMBOLS else fmt_number(lang, abs(change))
     return f"{sign}{shown}"
 

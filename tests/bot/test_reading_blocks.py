@@ -21,6 +21,8 @@ from prompts import t
     ("it", "%", 12.5, -0.5, "il *12,5%*", "−0,5 punti"),  # "Ho registrato il 12,5%"
     ("it", "%", 8, 3, "l'*8%*", "+3 punti"),
     ("it", "%", 0, -1, "lo *0%*", "−1 punto"),
+    ("it", "%", 4.166666667, 4.166666667, "il *4,2%*", "+4,2 punti"),  # as precise as the percentage, no more
+    ("en", "%", 1.04, 1.04, "*1%*", "+1 point"),
     ("en", None, 1500, 250, "*1,500*", "+250"),
     ("it", "calls", 3, 1, "*3* chiamate", "+1"),
 ])
