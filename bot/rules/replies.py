@@ -254,7 +254,9 @@ def read_reply(text: str, *, lang: str, goal: GoalContext) -> ReplyReading:
     blocker_span = _blocker(text)
     blocker = text[blocker_span[0] : blocker_span[1]].strip() if blocker_span else None
     words = text  # the person's words: the note and the blocker
-    text = _spelled_counts(text, lang)  # the same length, so every position still points into `words`
+    if goal.unit not in _CURRENCIES and goal.unit != "%":
+        # "un altro cliente" is one more on a count; on a churn rate or revenue it says nothing about the value.
+        text = _spelled_counts(text, lang)  # the same length, so every position still points into `words`
     amounts = find_amounts(text, lang)
     note = _note(words, amounts)
     reference = goal.current if goal.current is not None else goal.baseline

@@ -221,6 +221,8 @@ UNDERSTANDING: list[tuple[str, str, GoalContext, float | Ask]] = [
     ("another two clients", "en", CLIENTS, 6),  # the number says how many
     ("another 2 clients", "en", CLIENTS, 6),
     ("no new clients this week", "en", CLIENTS, 4),
+    ("ho chiuso un altro cliente", "it", CHURN, Ask("no_number")),  # a client more says nothing of a churn rate
+    ("closed another client", "en", REVENUE, Ask("no_number")),
     ("tutto fermo per colpa del legale", "it", CLIENTS, 4),
     # a fix to an earlier reply is not this week's progress: asked, with the value as one choice
     ("in realtà siamo a 5, la volta scorsa avevo sbagliato", "it", CLIENTS, Ask("correction", (5.0,))),
