@@ -156,10 +156,10 @@ class Formats:
         text = template.format_map(params)  # the keyword dict as it is, not unpacked into a copy
         return elide_italian(text) if self._italian else text
 
-    def number(self, value: float, decimals: int = 2, *, keep_zeros: bool = False) -> str:
+    def number(self, value: float | None, decimals: int = 2, *, keep_zeros: bool = False) -> str:
         """Like prompts.fmt_number: grouped, at most `decimals` decimals (exactly that many with keep_zeros)."""
-        if not value:  # 0.0 and -0.0 are one dict key but not one text ("-0"): never cached
-            return self._number(value, decimals, keep_zeros)
+        if not value:  # None is "–"; 0.0 and -0.0 are one dict key but not one text ("-0"): never cached
+            return "–" if value is None else self._number(value, decimals, keep_zeros)
         key = (value, decimals, keep_zeros)  # targets and rounded forecasts repeat across a team
         text = self._numbers.get(key)
         if text is None:
@@ -337,7 +337,7 @@ def _measure(fmt: Formats, item: DigestGoal) -> str:
     unit = "%" if g.kind is _GROWTH else g.unit
     value = item.standing.value
     if g.kind is _REDUCE:  # "now 6.4%, down to 5%", never "6.4% of 5%" (the one wording, bot.blocks.standing)
-        return value_of_target(fmt.lang, value, g.target, unit, down=True)
+        return value_of_target(fmt.lang, value, g.target, unit, down=True, amount=fmt.amount, number=fmt.number)
     if unit and unit not in Formats._CURRENCIES and unit != "%":
         pair = fmt.t("measure.of_count", current=fmt.number(value or 0.0), target=fmt.number(g.target),
                      unit=fmt.unit_label(unit, g.target))

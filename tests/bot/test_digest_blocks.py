@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from bot.blocks.common import MAX_BLOCKS, SECTION_LIMIT
 from bot.blocks.digests import MESSAGE_CHARS, DigestView, Formats, digest_messages
+from bot.blocks.standing import value_of_target
 from bot.rules.digest_math import DigestGoal, LastCheckIn
 from bot.rules.progress import GoalNumbers, Kind, standing
 from prompts import fmt_amount, fmt_number, t
@@ -32,6 +33,18 @@ def test_digest_numbers_read_exactly_like_everywhere_else(lang: str) -> None:
             assert fmt.amount(value, unit) == fmt_amount(lang, value, unit), (value, unit)
         assert fmt.number(value) == fmt_number(lang, value)
     assert fmt.amount(None, "EUR") == fmt_amount(lang, None, "EUR")
+    assert fmt.number(None) == fmt_number(lang, None)
+
+
+@pytest.mark.parametrize("lang", ["en", "it"])
+def test_a_reduce_goal_reads_the_same_with_the_digests_formats(lang: str) -> None:
+    fmt = Formats(lang)
+    for value in (None, 0.0, 6.4, 8.0, 11.0, 2.675, 1234.5):
+        for unit in UNITS:
+            for target in (0.0, 5.0, 8.0, 11.0, 1.5):
+                plain = value_of_target(lang, value, target, unit, down=True)
+                assert value_of_target(lang, value, target, unit, down=True, amount=fmt.amount,
+                                       number=fmt.number) == plain, (value, target, unit)
 
 
 # Ties in the shortest decimal form ("2.675", "0.5") are where rounding the float and rounding its shortest form part.
