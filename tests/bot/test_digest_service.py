@@ -98,6 +98,29 @@ def test_every_digit_of_a_recorded_value_reaches_the_digest(engine: Engine) -> N
     assert shown[reach.id].forecast == stored[reach.id].forecast
 
 
+def test_every_recorded_value_reaches_the_digest_to_the_last_bit(engine: Engine) -> None:
+    # The query sends a value between 1 and 2**53 as its whole part and its fraction in units of 2**-52, any other
+    # in 18 digits: both must give the stored float back, negative, tiny and huge ones too.
+    sessions = make_session_factory(engine)
+    rng = random.Random(11)
+    values = [0.4, 1 / 3, -0.7, 1e-7, 1.0, -1.0, 3.0, 1.5, -1234.5678901234567, 2.0 ** 53 - 1, 2.0 ** 53 + 2, 1e300,
+              88.46234567891234, 239008.56797231236, *(rng.uniform(-1e6, 1e6) for _ in range(20)),
+              *(10 ** rng.uniform(-6, 16) for _ in range(20))]
+    weeks = [date(2026, 1, 5) + timedelta(weeks=k) for k in range(len(values))]
+    with sessions() as session:
+        goals = [_goal(f"V{n}", direction="increase", target=1e9, baseline=0.0, current=None, start=weeks[0])
+                 for n in range(0, len(values), 7)]
+        session.add_all(goals)
+        session.flush()
+        for n, (monday, value) in enumerate(zip(weeks, values, strict=True)):
+            session.add(CheckIn(goal_id=goals[n // 7].id, week_start=monday, status="answered", value=value))
+        session.commit()
+        shown = team_goals(session, team_id="T1", member_ids=[goal.user_id for goal in goals], today=TODAY,
+                           week_start=WEEK, tz="Europe/Rome", path=ReadPath.CHANNEL_DIGEST)
+    read = [value for item in sorted(shown, key=lambda item: item.id) for _, value in item.standing.numbers.history]
+    assert [value.hex() for value in read] == [value.hex() for value in values]
+
+
 def test_one_query_for_the_whole_team_whatever_its_size(engine: Engine) -> None:
     sessions = make_session_factory(engine)
     statements: list[str] = []
