@@ -477,26 +477,18 @@ def list_active_digest_subscriptions(session: Session) -> list[DigestSubscriptio
 RECENT_VALUES = 7  # the latest recorded values per goal a digest reads (the forecast looks at the last 6)
 
 # The statuses are written into the SQL as the literals they are (goalbot's own words, never user input).
-# Each value goes as "whole;fraction", two integers: the value's integer part and the rest times 2**52, so
-# whole + fraction / 2**52 is the value to the last bit. SQLite writes a REAL in text with 15 significant digits
-# (`r.value || ''`), which changes nine values in ten (88.46234567891234 came back as 88.4623456789123, so a
-# maintain goal's latest value no longer matched its current one), and printf('%!.18g') — exact — cost a sixth of
-# the statement and Python's slowest float parsing; integers are plain digits on both sides. The split is exact
-# from 1 to 2**53 (a float's last bit there is worth at least 2**-52, so the fraction times 2**52 is whole);
-# outside that range (rates like 0.4, huge amounts) the value goes in 18 digits, which give every float back
-# exactly (checked on 300,000 values; 17 do not with SQLite's own printf), with a fraction of 0.
-_RECENT_SQLITE = f"""(SELECT group_concat(r.week_start || ';' || CASE
-            WHEN abs(r.value) >= 1.0 AND abs(r.value) < 9007199254740992.0
-            THEN CAST(r.value AS INTEGER) || ';' || CAST((r.value - CAST(r.value AS INTEGER)) * 4503599627370496.0 AS INTEGER)
-            ELSE printf('%!.18g', r.value) || ';0' END, ';') FROM (
+# SQLite writes a REAL in text with 15 significant digits (`r.value || ''`), which changes nine values in ten:
+# 88.46234567891234 came back as 88.4623456789123, so a maintain goal's latest value no longer matched its current
+# one (a week below the floor counted twice) and a value a hair under the floor read as held. 18 digits give every
+# float back exactly (checked on 300,000 values; 17 do not with SQLite's own printf).
+_RECENT_SQLITE = f"""(SELECT group_concat(r.week_start || ';' || printf('%!.18g', r.value), ';') FROM (
         SELECT c.week_start, c.value FROM checkins c
         WHERE c.goal_id = g.id AND c.status = '{CheckInStatus.ANSWERED}' AND c.value IS NOT NULL
         ORDER BY c.week_start DESC LIMIT :recent) r)"""
 # ARRAY(subquery) keeps the subquery's ORDER BY (no aggregate to re-sort what the index scan already returns in
 # order): the same text as string_agg(… ORDER BY week_start DESC) gave, 2 ms sooner on a 2,000-goal digest.
-# PostgreSQL writes a float8 in its shortest exact form: each value goes whole, with a fraction of 0.
 _RECENT_POSTGRESQL = f"""array_to_string(ARRAY(
-        SELECT c.week_start::text || ';' || c.value::text || ';0' FROM checkins c
+        SELECT c.week_start::text || ';' || c.value::text FROM checkins c
         WHERE c.goal_id = g.id AND c.status = '{CheckInStatus.ANSWERED}' AND c.value IS NOT NULL
         ORDER BY c.week_start DESC LIMIT :recent), ';')"""
 
@@ -551,8 +543,7 @@ def digest_rows(
 ) -> list[Any]:
     """The digest's goals, each with its latest recorded values, override flag and check-ins: one query.
 
-    Per goal the database hands over at most RECENT_VALUES values (as "date;whole;fraction;date;…", newest first, the
-    value being whole + fraction / 2**52, see _RECENT_SQLITE), walking the
+    Per goal the database hands over at most RECENT_VALUES values (as "date;value;date;value;…", newest first), walking the
     (goal, week) index backwards, so a year of weekly check-ins is never read row by row; a MAINTAIN goal also
     gets how many recorded values fell below its floor. The columns come in the order
     bot.services.digests.row_goal unpacks them; closed_at and answered_at are naive on SQLite (storage.models.aware
