@@ -69,7 +69,8 @@ def elide_italian(text: str) -> str:
     """Italian text with "il 8" written "l'8", "al 11" written "all'11" (and so on)."""
     # Every article above ends in "l": a text the pattern can match holds one of these. The tests cost a few
     # hundred ns, the regular expression ~5 µs on a digest line, and a team's thousands of lines hold many 8s and 11s.
-    if not ("l 8" in text or "l *8" in text or "l 11" in text or "l *11" in text):
+    # "l " first: half a digest's lines lack it, and one search then replaces four.
+    if "l " not in text or not ("l 8" in text or "l *8" in text or "l 11" in text or "l *11" in text):
         return text
     return _ITALIAN_ELISION.sub(lambda m: f"{_ELIDED[m.group(1)]}{m.group(2)}{m.group(3)}", text)
 
