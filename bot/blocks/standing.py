@@ -17,6 +17,7 @@ from bot.rules.progress import (
     Forecast,
     GoalNumbers,
     Kind,
+    NoForecast,
     Standing,
     Status,
     estimate,
@@ -192,8 +193,10 @@ def forecast_line(lang: str, item: Standing) -> str:
     if g.kind is Kind.MAINTAIN:
         return t(lang, "forecast.maintain")
     result: Forecast | None = item.forecast
-    if result is None:
-        return t(lang, "forecast.not_enough")
+    if result is None:  # the model says why: too few values, too uneven, too old, or the last day
+        if item.quiet == NoForecast.STALE and g.history:
+            return t(lang, "forecast.stale", date=fmt_date(lang, g.history[-1][0]))
+        return t(lang, f"forecast.{item.quiet or NoForecast.NOT_ENOUGH}")
     unit = "%" if g.kind is Kind.GROWTH else g.unit
     deadline = fmt_date(lang, g.deadline)
     if result.reach is not None:

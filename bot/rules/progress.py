@@ -55,6 +55,9 @@ __all__ = [
     "gain",
     "grown_amount",
     "target_in_range",
+    "NoForecast",
+    "no_forecast_reason",
+    "STALE_DAYS",
     "growth_percent",
     "growth_target_amount",
     "is_reached",
@@ -74,6 +77,8 @@ AT_RISK_SLACK = 0.10
 # A forecast needs this much evidence: three values over three weeks. Fewer is noise, not a trend.
 MIN_POINTS = 3
 MIN_SPAN_DAYS = 21
+# A pace read from values older than this says nothing about now: no forecast until the next value.
+STALE_DAYS = 28
 # The most recent values a forecast looks at: the trend that matters is the recent one.
 TREND_POINTS = 6
 # A jump from below to past the target covering more than this share of the whole way is confirmed first.
@@ -313,9 +318,11 @@ def forecast(g: GoalNumbers, today: date) -> Forecast | None:
 def _forecast(g: GoalNumbers, today: date, start: float | None) -> Forecast | None:
     """forecast() with the goal's start value already read."""
     deadline = g.deadline
-    if g.closed_as is not None or g.kind is _MAINTAIN or today > deadline or start is None:
+    if g.closed_as is not None or g.kind is _MAINTAIN or today >= deadline or start is None:
         return None
     history = g.history
+    if history and (today - history[-1][0]).days > STALE_DAYS:
+        return None  # "reached around 7 December" read on 7 January from November's values: not a forecast
     recent = history[-TREND_POINTS:]
     begin = g.start
     origin = begin.toordinal()
@@ -344,8 +351,12 @@ def _forecast(g: GoalNumbers, today: date, start: float | None) -> Forecast | No
         towards = slope > 1e-12 if g.kind is not _REDUCE else slope < -1e-12
         if towards:
             days = (g.target - last_y) / slope
-            day = g.start + timedelta(days=int(last_x) + math.ceil(days - 1e-9))
-            reach = day if day <= g.deadline else None
+            # Compared in days before any date is made: a near-flat pace puts the day past any calendar.
+            if last_x + days - 1e-9 <= at_deadline:
+                reach = g.start + timedelta(days=int(last_x) + math.ceil(days - 1e-9))
+                reach = reach if reach <= g.deadline else None
+            if reach is not None and reach < today:
+                return None  # the pace says it should be there by now, and it is not: nothing to project
     return Forecast(ends[0], ends[1], likely, reach, slope * 7)  # low, high, likely, reach, per_week (positional)
 
 
@@ -367,7 +378,7 @@ class Standing:
     held: bool | None  # MAINTAIN only
     weeks_below: int  # MAINTAIN only
     overdue: bool  # active and past the deadline
-
+    quiet: str = ""  # why there is no forecast (when forecast is None): a NoForecast
     @property
     def closed(self) -> bool:
         """Whether the goal is no longer active."""
@@ -397,10 +408,35 @@ def standing(g: GoalNumbers, today: date) -> Standing:
     shown = measured if current is not None else (0.0 if start is not None and not maintain else None)
     # Positional, in the fields' order (numbers, status, progress, expected, value, forecast, held, weeks_below,
     # overdue): a digest builds thousands, and each keyword costs ~30 ns.
+    outlook = _forecast(g, today, start)
+    quiet = "" if outlook is not None or g.closed_as is not None or maintain else no_forecast_reason(g, today)
     return Standing(
-        g, _status(g, today, measured, expected, start), shown, expected, value, _forecast(g, today, start),
+        g, _status(g, today, measured, expected, start), shown, expected, value, outlook,
         held(g) if maintain else None, weeks_below(g) if maintain else 0, g.closed_as is None and today > g.deadline,
+        quiet,
     )
+
+
+class NoForecast(StrEnum):
+    """Why a goal has no forecast today, so the screen says the true reason."""
+
+    NOT_ENOUGH = "not_enough"  # fewer than MIN_POINTS values over MIN_SPAN_DAYS
+    UNCERTAIN = "uncertain"  # enough values, but a pace too uneven to project
+    STALE = "stale"  # no value for more than STALE_DAYS
+    LAST_DAY = "last_day"  # the deadline is today: nothing left to project
+
+
+def no_forecast_reason(g: GoalNumbers, today: date) -> NoForecast:
+    """Why forecast() gave nothing for this active goal on `today` (it only reads the same rules)."""
+    if today >= g.deadline:
+        return NoForecast.LAST_DAY
+    history = g.history
+    if history and (today - history[-1][0]).days > STALE_DAYS:
+        return NoForecast.STALE
+    days = [day for day, _ in history[-TREND_POINTS:]]
+    if len(days) + 1 >= MIN_POINTS and (days[-1] - min(days[0], g.start)).days >= MIN_SPAN_DAYS:
+        return NoForecast.UNCERTAIN
+    return NoForecast.NOT_ENOUGH
 
 
 def target_in_range(g: GoalNumbers, result: Forecast) -> bool:

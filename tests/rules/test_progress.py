@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from bot.rules.progress import (
     GoalNumbers,
     Kind,
+    NoForecast,
     Status,
     can_close_as_achieved,
     forecast,
@@ -245,3 +246,46 @@ def test_team_totals_are_the_sum_of_their_active_goals_gains(rows: list[Any]) ->
 def test_a_goal_with_no_check_in_adds_nothing_to_the_totals(baseline: float, distance: float) -> None:
     (total,) = team_totals([goal(target=baseline + distance, baseline=baseline, current=None, unit="EUR")])
     assert total.gained == 0 and total.needed == pytest.approx(distance)
+
+
+def _weekly(values: tuple[float, ...], first: date) -> tuple[tuple[date, float], ...]:
+    return tuple((first + timedelta(days=7 * i), v) for i, v in enumerate(values))
+
+
+@pytest.mark.parametrize(("values", "first", "today", "deadline", "why"), [
+    # Four weekly values on a seven-month goal (a shell session's): too uneven to bet on, and not "after three
+    # weeks of check-ins I'll say", which it kept saying after four.
+    ((2.0, 3.0, 5.0, 6.0), START + timedelta(days=5), START + timedelta(days=28), START + timedelta(days=210),
+     NoForecast.UNCERTAIN),
+    # The last value is five weeks old: its pace said "reached around …" a month ago.
+    ((2.0, 4.0, 6.0, 8.0), START + timedelta(days=7), START + timedelta(days=64), START + timedelta(days=120),
+     NoForecast.STALE),
+    # The deadline is today: nothing left to project.
+    ((2.0, 4.0, 6.0, 8.0), START + timedelta(days=7), START + timedelta(days=40), START + timedelta(days=40),
+     NoForecast.LAST_DAY),
+    ((2.0,), START + timedelta(days=7), START + timedelta(days=8), START + timedelta(days=120), NoForecast.NOT_ENOUGH),
+])
+def test_no_forecast_says_why(values: tuple[float, ...], first: date, today: date, deadline: date,
+                              why: NoForecast) -> None:
+    numbers = goal(current=values[-1], history=_weekly(values, first), deadline=deadline)
+    item = standing(numbers, today)
+    assert item.forecast is None and item.quiet is why
+
+
+@pytest.mark.parametrize("lang", ["en", "it"])
+def test_a_stale_pace_names_the_last_value_instead_of_a_date_already_past(lang: str) -> None:
+    from bot.blocks.standing import forecast_line
+    from prompts import fmt_date, t
+
+    history = _weekly((2.0, 4.0, 6.0, 8.0), START + timedelta(days=7))
+    line = forecast_line(lang, standing(goal(current=8, history=history, deadline=START + timedelta(days=120)),
+                                        START + timedelta(days=64)))
+    assert line == t(lang, "forecast.stale", date=fmt_date(lang, history[-1][0]))
+
+
+@given(st.lists(st.floats(min_value=0, max_value=10), min_size=1, max_size=10), st.integers(0, 200))
+def test_a_forecast_never_names_a_day_already_past(values: list[float], days_on: int) -> None:
+    history = _weekly(tuple(sorted(values)), START + timedelta(days=7))
+    today = history[-1][0] + timedelta(days=days_on % 40)
+    result = forecast(goal(current=history[-1][1], history=history, deadline=START + timedelta(days=300)), today)
+    assert result is None or result.reach is None or result.reach >= today
