@@ -27,7 +27,7 @@ from bot.blocks.objectives import rollup_line
 from bot.blocks.standing import bar, status_key, value_of_target
 from bot.rules.digest_math import DigestGoal
 from bot.rules.objectives import Rollup
-from bot.rules.progress import Kind, Status, Total, estimate
+from bot.rules.progress import Kind, Status, Total, estimate, target_in_range
 from prompts import at_amount, elide_italian, fmt_date, keys, normalize_lang, plural_form, t, the_amount, tn
 
 # Slack refuses messages whose blocks hold much more than ~13k characters (msg_blocks_too_long) even under 50 blocks.
@@ -379,7 +379,11 @@ def goal_text(fmt: Formats, item: DigestGoal) -> str:
             low, high = estimate(outlook.low, unit), estimate(outlook.high, unit)
             low_text, high_text = fmt.amount(low, unit), fmt.amount(high, unit)
             # A range whose ends read the same is one value ("13.6% by 9 Mar", not "13.6%–13.6%").
-            key = "digest.forecast_at" if low_text == high_text else "digest.forecast_between"
+            key = "digest.forecast_at" if low_text == high_text else (
+                "digest.forecast_between_target" if target_in_range(standing.numbers, outlook)
+                else "digest.forecast_between")
+            if key != "digest.forecast_at" and unit and unit not in Formats._CURRENCIES and unit != "%":
+                low_text = fmt.number(low)  # a count's unit once: "38–39 meetings", not "38 meetings–39 meetings"
             details.append(fmt.t(key, low=low_text, high=high_text, date=fmt.date(standing.numbers.deadline, "short")))
     if item.last is None:
         details.append(fmt.t("digest.no_checkin_yet"))

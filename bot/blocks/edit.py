@@ -251,7 +251,7 @@ def history(lang: str, goal: Any, entries: Sequence[Any], *, tz: Any) -> Message
                 what = t(lang, "manage.history.override", value=field_value(lang, goal, "target", entry.before))
             else:
                 what = describe_change(lang, goal, entry.field, entry.before, entry.after)
-            if entry.reason:
+            if entry.reason and entry.field != "override":  # the closing beside it says why, once
                 what += "\n" + t(lang, "manage.history.reason", reason=escape(clip(entry.reason, 2000)))
         line = t(lang, "manage.history.line", date=fmt_date(lang, when.astimezone(tz).date()), user=f"<@{who}>",
                  change=what)

@@ -93,6 +93,7 @@ _NO_CHANGE = re.compile(
     r"same\s+as\s+(?:last\s+week|before)|nessun\s+cambiamento|nessuna\s+novità|nessun\s+progresso|"
     r"invariat[oaie]|niente\s+di\s+nuovo|tutto\s+(?:uguale|fermo)|come\s+la\s+settimana\s+scorsa|"
     r"flat|stable|steady|nothing\s+(?:moved|changed|to\s+report)|no\s+updates?|"
+    r"(?:everything|all|things)\s+(?:is\s+|are\s+)?(?:stuck|on\s+hold|frozen)|"
     r"ferm[oiae](?!\s+(?:a|al|all['’]|ad|restando)\b)|"
     r"piatt[oaie]|stabil[ei]|niente\s+da\s+segnalare|nessun\s+movimento)\b",
     re.IGNORECASE,

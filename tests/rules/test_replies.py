@@ -224,6 +224,7 @@ UNDERSTANDING: list[tuple[str, str, GoalContext, float | Ask]] = [
     ("ho chiuso un altro cliente", "it", CHURN, Ask("no_number")),  # a client more says nothing of a churn rate
     ("closed another client", "en", REVENUE, Ask("no_number")),
     ("tutto fermo per colpa del legale", "it", CLIENTS, 4),
+    ("everything is stuck because of legal", "en", CLIENTS, 4),
     # a fix to an earlier reply is not this week's progress: asked, with the value as one choice
     ("in realtà siamo a 5, la volta scorsa avevo sbagliato", "it", CLIENTS, Ask("correction", (5.0,))),
     ("actually 5 - I got it wrong last week", "en", CLIENTS, Ask("correction", (5.0,))),
@@ -240,6 +241,7 @@ NEW_BLOCKERS: list[tuple[str, str, str | None]] = [
     ("siamo a 5, manca il budget marketing", "it", "manca il budget marketing"),
     ("tutto fermo per colpa del legale", "it", "tutto fermo per colpa del legale"),
     ("il legale ci sta bloccando", "it", "il legale ci sta bloccando"),
+    ("everything is stuck because of legal", "en", "everything is stuck because of legal"),
     ("5 now, missing the budget sign-off", "en", "missing the budget sign-off"),
     ("siamo a 7, manca poco", "it", None),  # "almost there", not an obstacle
     ("7, ne mancano 3", "it", None),
