@@ -378,11 +378,19 @@ class Standing:
     held: bool | None  # MAINTAIN only
     weeks_below: int  # MAINTAIN only
     overdue: bool  # active and past the deadline
-    quiet: str = ""  # why there is no forecast (when forecast is None): a NoForecast
+    today: date | None = None  # the day it stands on (quiet reads it: why there is no forecast)
     @property
     def closed(self) -> bool:
         """Whether the goal is no longer active."""
         return self.numbers.closed_as is not None
+
+    @property
+    def quiet(self) -> NoForecast | None:
+        """Why an active goal has no forecast (None when it has one, or cannot have one): read when a screen says
+        so, never for a digest's thousands of goals."""
+        if self.forecast is not None or self.closed or self.numbers.kind is _MAINTAIN or self.today is None:
+            return None
+        return no_forecast_reason(self.numbers, self.today)
 
     @property
     def shortfall(self) -> float:
@@ -408,12 +416,10 @@ def standing(g: GoalNumbers, today: date) -> Standing:
     shown = measured if current is not None else (0.0 if start is not None and not maintain else None)
     # Positional, in the fields' order (numbers, status, progress, expected, value, forecast, held, weeks_below,
     # overdue): a digest builds thousands, and each keyword costs ~30 ns.
-    outlook = _forecast(g, today, start)
-    quiet = "" if outlook is not None or g.closed_as is not None or maintain else no_forecast_reason(g, today)
     return Standing(
-        g, _status(g, today, measured, expected, start), shown, expected, value, outlook,
+        g, _status(g, today, measured, expected, start), shown, expected, value, _forecast(g, today, start),
         held(g) if maintain else None, weeks_below(g) if maintain else 0, g.closed_as is None and today > g.deadline,
-        quiet,
+        today,
     )
 
 
