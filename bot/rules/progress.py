@@ -56,7 +56,6 @@ __all__ = [
     "grown_amount",
     "target_in_range",
     "NoForecast",
-    "no_forecast_reason",
     "STALE_DAYS",
     "growth_percent",
     "growth_target_amount",
@@ -306,23 +305,36 @@ def _theil_sen(points: Sequence[tuple[float, float]]) -> tuple[float, float, flo
     return mid, slopes[n // 4], slopes[(3 * n) // 4 if n > 1 else 0]
 
 
+class NoForecast(StrEnum):
+    """Why a goal has no forecast today, so the screen says the true reason."""
+
+    NOT_ENOUGH = "not_enough"  # fewer than MIN_POINTS values over MIN_SPAN_DAYS
+    UNCERTAIN = "uncertain"  # enough values, but a pace too uneven to project
+    STALE = "stale"  # no value for more than STALE_DAYS, or the pace says the target should be reached already
+    LAST_DAY = "last_day"  # the deadline is today: nothing left to project
+
+
 def forecast(g: GoalNumbers, today: date) -> Forecast | None:
     """A forecast from enough recent history with a robust (Theil–Sen) trend, or None when it would be a guess.
 
-    None: a closed or MAINTAIN goal, a goal past its deadline, fewer than MIN_POINTS values over MIN_SPAN_DAYS,
-    or a trend so spread that its range is wider than the whole way to the target.
+    None (NoForecast says which, on Standing.quiet): a closed or MAINTAIN goal, the deadline's day or later, no
+    value for STALE_DAYS, fewer than MIN_POINTS values over MIN_SPAN_DAYS, a trend so spread that its range is
+    wider than the whole way to the target, or a pace that should have reached it already.
     """
-    return _forecast(g, today, g.start_value)
+    outlook = _outlook(g, today, g.start_value)
+    return outlook if isinstance(outlook, Forecast) else None
 
 
-def _forecast(g: GoalNumbers, today: date, start: float | None) -> Forecast | None:
-    """forecast() with the goal's start value already read."""
+def _outlook(g: GoalNumbers, today: date, start: float | None) -> Forecast | NoForecast:
+    """forecast() with the goal's start value already read; where it has none, why (Standing.quiet)."""
     deadline = g.deadline
-    if g.closed_as is not None or g.kind is _MAINTAIN or today >= deadline or start is None:
-        return None
+    if g.closed_as is not None or g.kind is _MAINTAIN or start is None:
+        return NoForecast.NOT_ENOUGH  # no distance to project (the screens say closed, held or no start first)
+    if today >= deadline:
+        return NoForecast.LAST_DAY
     history = g.history
     if history and (today - history[-1][0]).days > STALE_DAYS:
-        return None  # "reached around 7 December" read on 7 January from November's values: not a forecast
+        return NoForecast.STALE  # "reached around 7 December" read on 7 January from November's values
     recent = history[-TREND_POINTS:]
     begin = g.start
     origin = begin.toordinal()
@@ -332,10 +344,10 @@ def _forecast(g: GoalNumbers, today: date, start: float | None) -> Forecast | No
     if len(history) <= TREND_POINTS and (not recent or recent[0][0] > begin):
         points.insert(0, (0.0, float(start)))  # while the history is short, the start is one of the trend's points
     if len(points) < MIN_POINTS or points[-1][0] - points[0][0] < MIN_SPAN_DAYS:
-        return None
+        return NoForecast.NOT_ENOUGH
     fit = _theil_sen(points)
     if fit is None:
-        return None
+        return NoForecast.UNCERTAIN
     slope, slow, fast = fit
     at_deadline = float((deadline - begin).days)
     last_x, last_y = points[-1]
@@ -345,7 +357,7 @@ def _forecast(g: GoalNumbers, today: date, start: float | None) -> Forecast | No
     ends = (faster, slower) if faster < slower else (slower, faster)  # sorted(), without building a list
     distance = abs(g.target - start)
     if distance > 0 and ends[1] - ends[0] > distance:
-        return None  # a range wider than the whole goal is not a forecast anyone should plan on
+        return NoForecast.UNCERTAIN  # a range wider than the whole goal is not a forecast anyone should plan on
     reach: date | None = None
     if not is_reached(g, last_y):
         towards = slope > 1e-12 if g.kind is not _REDUCE else slope < -1e-12
@@ -356,7 +368,7 @@ def _forecast(g: GoalNumbers, today: date, start: float | None) -> Forecast | No
                 reach = g.start + timedelta(days=int(last_x) + math.ceil(days - 1e-9))
                 reach = reach if reach <= g.deadline else None
             if reach is not None and reach < today:
-                return None  # the pace says it should be there by now, and it is not: nothing to project
+                return NoForecast.STALE  # the pace says it should be there by now, and it is not: nothing to project
     return Forecast(ends[0], ends[1], likely, reach, slope * 7)  # low, high, likely, reach, per_week (positional)
 
 
@@ -378,19 +390,11 @@ class Standing:
     held: bool | None  # MAINTAIN only
     weeks_below: int  # MAINTAIN only
     overdue: bool  # active and past the deadline
-    today: date | None = None  # the day it stands on (quiet reads it: why there is no forecast)
+    quiet: NoForecast | None = None  # why there is no forecast (None when there is one)
     @property
     def closed(self) -> bool:
         """Whether the goal is no longer active."""
         return self.numbers.closed_as is not None
-
-    @property
-    def quiet(self) -> NoForecast | None:
-        """Why an active goal has no forecast (None when it has one, or cannot have one): read when a screen says
-        so, never for a digest's thousands of goals."""
-        if self.forecast is not None or self.closed or self.numbers.kind is _MAINTAIN or self.today is None:
-            return None
-        return no_forecast_reason(self.numbers, self.today)
 
     @property
     def shortfall(self) -> float:
@@ -415,34 +419,14 @@ def standing(g: GoalNumbers, today: date) -> Standing:
     expected = expected_progress(g, today)
     shown = measured if current is not None else (0.0 if start is not None and not maintain else None)
     # Positional, in the fields' order (numbers, status, progress, expected, value, forecast, held, weeks_below,
-    # overdue): a digest builds thousands, and each keyword costs ~30 ns.
+    # overdue, quiet): a digest builds thousands, and each keyword costs ~30 ns.
+    outlook = _outlook(g, today, start)
+    projected, quiet = (outlook, None) if isinstance(outlook, Forecast) else (None, outlook)
     return Standing(
-        g, _status(g, today, measured, expected, start), shown, expected, value, _forecast(g, today, start),
+        g, _status(g, today, measured, expected, start), shown, expected, value, projected,
         held(g) if maintain else None, weeks_below(g) if maintain else 0, g.closed_as is None and today > g.deadline,
-        today,
+        quiet,
     )
-
-
-class NoForecast(StrEnum):
-    """Why a goal has no forecast today, so the screen says the true reason."""
-
-    NOT_ENOUGH = "not_enough"  # fewer than MIN_POINTS values over MIN_SPAN_DAYS
-    UNCERTAIN = "uncertain"  # enough values, but a pace too uneven to project
-    STALE = "stale"  # no value for more than STALE_DAYS
-    LAST_DAY = "last_day"  # the deadline is today: nothing left to project
-
-
-def no_forecast_reason(g: GoalNumbers, today: date) -> NoForecast:
-    """Why forecast() gave nothing for this active goal on `today` (it only reads the same rules)."""
-    if today >= g.deadline:
-        return NoForecast.LAST_DAY
-    history = g.history
-    if history and (today - history[-1][0]).days > STALE_DAYS:
-        return NoForecast.STALE
-    days = [day for day, _ in history[-TREND_POINTS:]]
-    if len(days) + 1 >= MIN_POINTS and (days[-1] - min(days[0], g.start)).days >= MIN_SPAN_DAYS:
-        return NoForecast.UNCERTAIN
-    return NoForecast.NOT_ENOUGH
 
 
 def target_in_range(g: GoalNumbers, result: Forecast) -> bool:
