@@ -383,13 +383,7 @@ def _decide(
     asks = [r for r in chosen if r.kind == "ask"]
     if asks:
         if len(chosen) == 1:
-            ask = _ask(asks[0].reason or "several_numbers", asks[0].values, note, blocker)
-            if ask.reason == "ambiguous_delta" and len(ask.candidates) == 1 and reference is not None:
-                # From 0, "closed 3" is 3 whether it is the total or this week's: nothing to ask.
-                value = ask.candidates[0]
-                return ReplyReading(value=value, delta=value - reference, confident=True, candidates=(), reason=None,
-                                    note=note, blocker=blocker)
-            return ask
+            return _ask(asks[0].reason or "several_numbers", asks[0].values, note, blocker)
         return _ask("several_numbers", _primary(chosen), note, blocker)
     values = _primary(chosen)
     if len(values) > 1:
@@ -488,6 +482,9 @@ def _read_amount(text: str, amount: Amount, goal: GoalContext, reference: float 
     if _ACTION_BEFORE.search(before) or _ACTION_AFTER.match(after):
         if reference is not None and _only_a_total(raw, goal, reference):
             return _Reading("level", (raw,))
+        if reference == 0:
+            # From 0, "closed 3" is 3 whether it is the total or this week's: nothing to ask.
+            return _Reading("increment", (raw,), increment=raw)
         alternatives = (raw,) if reference is None else (raw, float(reference + raw))
         return _Reading("ask", alternatives, reason="ambiguous_delta")
     return _Reading("plain", (raw,))
