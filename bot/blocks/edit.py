@@ -247,12 +247,13 @@ def history(lang: str, goal: Any, entries: Sequence[Any], *, tz: Any) -> Message
             when, who, what = entry.at, entry.by, reading_entry(lang, goal, entry)
         else:
             when, who = entry.changed_at, entry.changed_by
-            if entry.field == "override":  # closed as achieved on the owner's word: say what the numbers showed
+            if entry.field == "override":
+                # Closed as achieved on the owner's word: what the numbers showed (the closing beside it says why).
                 what = t(lang, "manage.history.override", value=field_value(lang, goal, "target", entry.before))
             else:
                 what = describe_change(lang, goal, entry.field, entry.before, entry.after)
-            if entry.reason and entry.field != "override":  # the closing beside it says why, once
-                what += "\n" + t(lang, "manage.history.reason", reason=escape(clip(entry.reason, 2000)))
+                if entry.reason:
+                    what += "\n" + t(lang, "manage.history.reason", reason=escape(clip(entry.reason, 2000)))
         line = t(lang, "manage.history.line", date=fmt_date(lang, when.astimezone(tz).date()), user=f"<@{who}>",
                  change=what)
         blocks.append(section(line))
