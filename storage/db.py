@@ -58,14 +58,20 @@ def make_session_factory(engine: Engine) -> SessionFactory:
 
 
 @contextmanager
-def unit_of_work(sessions: SessionFactory, *, person: Person | None = None) -> Iterator[Session]:
+def unit_of_work(
+    sessions: SessionFactory, *, person: Person | None = None, rewritable: bool = False,
+) -> Iterator[Session]:
     """One transaction per use case: committed when the block ends, rolled back when it raises.
 
     No Slack call may run inside one: fetch before it, send after it (or through the outbox), so a slow Slack
     never holds a database lock. With `person` (team id, user id), it runs under that person's lock
-    (lock_person): one person's use cases run one at a time, in the order they take the lock.
+    (lock_person): one person's use cases run one at a time, in the order they take the lock. `rewritable`: it
+    only stores what Slack said (a profile, a DM channel id), so running it again writes the same: its commit
+    does not stop a request from running again after a dropped connection (once_more_if_dropped).
     """
     with sessions() as session:
+        if rewritable:
+            session.info["rewritable"] = True
         try:
             if person is not None:
                 lock_person(session, *person)
@@ -111,7 +117,9 @@ _commits = threading.local()
 
 
 @event.listens_for(Session, "after_commit")
-def _count_commit(_session: Session) -> None:
+def _count_commit(session: Session) -> None:
+    if session.info.get("rewritable"):
+        return
     _commits.count = getattr(_commits, "count", 0) + 1
 
 
@@ -120,7 +128,8 @@ def once_more_if_dropped(work: Callable[[], T], *, only_before_commits: bool = F
 
     The one retry policy for lost connections: `in_transaction` and the listeners' runner use it. The database
     rolled the interrupted transaction back, so running it again applies it once. `only_before_commits`: work
-    made of several transactions runs again only when none of them committed yet (this thread's commits).
+    made of several transactions runs again only when none of them committed yet (this thread's commits, except
+    rewritable ones: a request whose first transaction cached the person's profile still runs again).
     """
     before = getattr(_commits, "count", 0)
     try:

@@ -97,7 +97,7 @@ def resolve_profile(
         slack = fetch_slack_profile(client, user_id)
     if pref is not None and slack is None:
         return known
-    with unit_of_work(sessions) as session:
+    with unit_of_work(sessions, rewritable=True) as session:
         pref = upsert_user_pref(session, team_id, user_id)
         if slack is not None:
             pref.tz = slack.tz or pref.tz
@@ -138,6 +138,6 @@ def dm_channel(deps: Deps, client: WebClient, ctx: RequestContext) -> str:
         if pref is not None and pref.dm_channel:
             return pref.dm_channel
     channel = str(client.conversations_open(users=ctx.user_id)["channel"]["id"])
-    with unit_of_work(deps.sessions) as session:
+    with unit_of_work(deps.sessions, rewritable=True) as session:
         upsert_user_pref(session, ctx.team_id, ctx.user_id).dm_channel = channel
     return channel

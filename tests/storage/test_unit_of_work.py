@@ -6,9 +6,9 @@ from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import Engine, func, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from storage.db import in_transaction, make_session_factory, unit_of_work
+from storage.db import in_transaction, make_session_factory, once_more_if_dropped, unit_of_work
 from storage.models import Goal, UserPref
 from storage.repositories import insert_checkin, upsert_user_pref
 
@@ -85,3 +85,33 @@ def test_a_persons_lock_holds_within_a_schema_and_not_across_schemas(engine: Eng
         holder.rollback()
         holder.close()
         other.dispose()
+
+
+def dropped() -> DBAPIError:
+    """What SQLAlchemy raises when the server killed the connection under a statement."""
+    return DBAPIError("UPDATE user_prefs", {}, Exception("terminating connection"), connection_invalidated=True)
+
+
+@pytest.mark.parametrize(("rewritable", "runs"), [(True, 2), (False, 1)])
+def test_a_request_runs_again_after_a_drop_unless_it_already_committed_something_new(
+        engine: Engine, rewritable: bool, runs: int) -> None:
+    # A first /goal caches the person's Slack profile, then its next transaction loses its connection: the
+    # cache is written again with the same values, so the request runs again instead of "something went wrong".
+    sessions = make_session_factory(engine)
+    attempts: list[int] = []
+
+    def request() -> str:
+        attempts.append(1)
+        with unit_of_work(sessions, rewritable=rewritable) as session:
+            upsert_user_pref(session, "T1", "U1").dm_channel = "D1"
+        if len(attempts) == 1:
+            raise dropped()
+        return "answered"
+
+    if runs == 2:
+        assert once_more_if_dropped(request, only_before_commits=True) == "answered"
+    else:
+        with pytest.raises(DBAPIError):
+            once_more_if_dropped(request, only_before_commits=True)
+    assert len(attempts) == runs
+    assert prefs(engine) == 1
