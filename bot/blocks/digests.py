@@ -367,8 +367,11 @@ def goal_text(fmt: Formats, item: DigestGoal) -> str:
         title += " " + fmt.t("digest.adjusted")
     percent = standing.percent
     shown = "" if percent is None else " " + fmt.percent(percent)
-    progress = fmt.t("digest.goal_progress", bar=bar(standing) + shown, measure=_measure(fmt, item),
-                     pace=fmt.t(status_key(standing)))
+    if standing.numbers.kind is _MAINTAIN:  # a floor held week by week: no bar to fill, as on every other screen
+        progress = fmt.t("digest.goal_held", measure=_measure(fmt, item), pace=fmt.t(status_key(standing)))
+    else:
+        progress = fmt.t("digest.goal_progress", bar=bar(standing) + shown, measure=_measure(fmt, item),
+                         pace=fmt.t(status_key(standing)))
     details: list[str] = []
     outlook = standing.forecast
     if outlook is not None and standing.status is not _ACHIEVED:

@@ -46,7 +46,6 @@ __all__ = [
 
 TITLE_LIMIT = 300
 # Enum members as module names: on Python 3.11 each `Enum.MEMBER` lookup takes a slow path (bot.rules.progress).
-_MAINTAIN = Kind.MAINTAIN
 
 
 def history_of(goal: Any) -> tuple[tuple[date, float], ...]:
@@ -98,9 +97,7 @@ def percent(lang: str, fraction: float) -> str:
 
 
 def bar(item: Standing) -> str:
-    """The progress bar: progress towards the target, or for MAINTAIN the share of the period held."""
-    if item.numbers.kind is _MAINTAIN:
-        return progress_bar(item.expected if item.held else (0.0 if item.held is False else None))
+    """The progress bar towards the target (a MAINTAIN goal has none on any screen: there is no distance to fill)."""
     return progress_bar(item.progress)
 
 
@@ -162,9 +159,7 @@ def measure_text(lang: str, item: Standing) -> str:
 
 
 def progress_text(lang: str, item: Standing) -> str:
-    """The bar and the percentage done (for MAINTAIN, how long the floor has held)."""
-    if item.numbers.kind is Kind.MAINTAIN:
-        return bar(item)
+    """The bar and the percentage done."""
     if item.progress is None:
         return bar(item)
     return f"{bar(item)} {percent(lang, max(item.progress, 0.0))}"

@@ -177,6 +177,8 @@ def test_every_surface_shows_the_same_status_and_progress(engine: Engine, lang: 
                 assert shown in own, (surface, case.title)
                 if percent is not None and not (surface == "home" and case.goal_status != "active"):
                     assert percent in own, (surface, case.title)
+                if case.direction == "maintain":  # a floor has no distance to fill: no bar anywhere
+                    assert "▰" not in own and "▱" not in own, (surface, case.title)
 
             in_digest = case.goal_status == "active" or case.goal_status in ("achieved", "done", "missed",
                                                                             "dropped")
@@ -186,6 +188,8 @@ def test_every_surface_shows_the_same_status_and_progress(engine: Engine, lang: 
                 assert shown in line, ("digest", case.title)
                 if percent is not None:
                     assert percent in line, ("digest", case.title)
+                if case.direction == "maintain":
+                    assert "▰" not in line and "▱" not in line, ("digest", case.title, line)
             if case.this_week == "skipped":
                 assert t(lang, "digest.skipped_this_week") in digest_text[digest_text.index(case.title):][:600]
             if case.direction == "decrease" and goal.current is not None:
