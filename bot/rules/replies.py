@@ -391,9 +391,7 @@ def _decide(
     value = values[0]
     if goal.unit in _CURRENCIES:
         scale = max(abs(goal.target), abs(reference or 0.0), abs(goal.baseline or 0.0))
-        # A bare "120" on a €500k goal is far likelier "120k" with the k left out than €120.
-        small = 0 < value < min(1000.0, scale / 100) and value * 1000 <= scale * 10
-        if small and len(chosen) == 1 and chosen[0].kind != "increment":
+        if scale_in_doubt(value, scale) and len(chosen) == 1 and chosen[0].kind != "increment":
             return _ask("ambiguous_scale", (value, value * 1000), note, blocker)
     current = goal.current
     if (current is not None and value < current and chosen[0].kind == "plain" and goal.direction == "increase"
@@ -406,6 +404,12 @@ def _decide(
         increments = {r.increment for r in chosen}
         delta = increments.pop() if len(increments) == 1 else None
     return ReplyReading(value=value, delta=delta, confident=True, candidates=(), reason=None, note=note, blocker=blocker)
+
+
+def scale_in_doubt(value: float, scale: float) -> bool:
+    """Whether an amount is so small beside a goal worth `scale` that it likelier left out its thousands: a bare
+    "120" on a €500k goal is far likelier "120k" than €120 (asked back, never recorded as read)."""
+    return 0 < value < min(1000.0, scale / 100) and value * 1000 <= scale * 10
 
 
 def _primary(readings: list[_Reading]) -> tuple[float, ...]:

@@ -431,3 +431,23 @@ def test_a_bare_amount_on_a_growth_goal_is_read_as_the_amount_it_grew_to(
     # The answer names the amount it understood, and offers Undo and Correct.
     assert t(lang, "checkin.recorded.reached", amount=f"*{fmt_amount(lang, 215_000, 'EUR')}*",
              value_by=phrase(lang, "by", 7.5, "%")) in answer
+
+
+@pytest.mark.parametrize("lang,user,first,change,suggested", [
+    ("it", "U2", "+10.000 €", "+5.000 €", "211.000\u00a0€"), ("en", "U1", "+€10,000", "+€5,000", "€211,000")])
+def test_a_change_in_money_on_a_growth_goal_is_read_or_asked_never_called_another_unit(
+    workspace: LocalWorkspace, lang: str, user: str, first: str, change: str, suggested: str,
+) -> None:
+    # Before: "+€10,000" on +15% from €200,000 answered "That amount isn't in the goal's unit (%)", and offered
+    # "reply with the total, e.g. `15`, or `+1`": a number read as +15%, the target, in one go.
+    goal_id, card = reply_on_growth_from_200k(workspace, user, lang, first)
+    assert goal_of(workspace, goal_id).current == 5  # nothing recorded yet: +€10,000 on the start is +5%
+    workspace.say(change, user=user, thread_ts=card["ts"])
+    question = thread_answers(workspace, user, card)[-1]
+    assert t(lang, "checkin.ask.growth_change") in question
+    # On the latest €210,000 or on the starting €200,000: both offered, as amounts with their growth.
+    for amount, grown in ((215_000, 7.5), (205_000, 2.5)):
+        assert t(lang, "checkin.ask.pick_grown_to", amount=fmt_amount(lang, amount, "EUR"),
+                 value_by=phrase(lang, "by", grown, "%")) in question
+    assert t(lang, "checkin.ask.how_to_examples", examples=f"`{suggested}`") in question
+    assert goal_of(workspace, goal_id).current == 5  # nothing recorded while it asks
