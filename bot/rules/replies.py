@@ -391,8 +391,10 @@ def _decide(
     value = values[0]
     if goal.unit in _CURRENCIES:
         scale = max(abs(goal.target), abs(reference or 0.0), abs(goal.baseline or 0.0))
-        if scale_in_doubt(value, scale) and len(chosen) == 1 and chosen[0].kind != "increment":
-            return _ask("ambiguous_scale", (value, value * 1000), note, blocker)
+        said = chosen[0].increment if chosen[0].kind == "increment" else value
+        if len(chosen) == 1 and said is not None and scale_in_doubt(said, scale):
+            # "+3" on a $150,000 goal as much as "3": $3 more, or $3,000 more with the k left out?
+            return _ask("ambiguous_scale", (value, value - said + said * 1000), note, blocker)
     current = goal.current
     if (current is not None and value < current and chosen[0].kind == "plain" and goal.direction == "increase"
             and goal.unit != "%"):

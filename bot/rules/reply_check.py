@@ -209,12 +209,14 @@ def reply_examples(g: GoalNumbers) -> ReplyExamples | None:
     if total < 0 or is_jump(g, total):
         total, step = now, 0.0
     scale = max(abs(g.target), abs(now), abs(g.baseline or 0.0))
-    if g.unit in CURRENCIES and scale_in_doubt(total, scale):
+    money = g.unit in CURRENCIES
+    if money and scale_in_doubt(total, scale):
         return None  # "€2" on a €150 goal is asked back ("€2 or €2,000?"): no total is sure to read as meant
     if step == 0:
         return ReplyExamples(now, g.unit)
-    # From nothing yet, "+10,000" says the same as "10,000": one example is enough.
-    signed = g.kind is Kind.REACH and g.unit != "%" and now != 0
+    # From nothing yet, "+10,000" says the same as "10,000": one example is enough. A step too small for the
+    # goal's scale ("+€1" on €150) is asked back like the total would be.
+    signed = g.kind is Kind.REACH and g.unit != "%" and now != 0 and not (money and scale_in_doubt(step, scale))
     return ReplyExamples(total, g.unit, step if signed else None)
 
 
