@@ -174,7 +174,7 @@ def expected_text(lang: str, item: Standing) -> str | None:
     """"completed 0%, expected 5% by now" — only for an active goal with a distance to cover."""
     if item.closed or item.progress is None or item.numbers.kind is Kind.MAINTAIN:
         return None
-    if item.status in (Status.ACHIEVED, Status.MISSED):
+    if item.status in (Status.ACHIEVED, Status.OVERDUE, Status.MISSED):
         return None
     done = float(round(max(item.progress, 0.0) * 100))
     return t(lang, "standing.expected", done_at=at_amount(lang, done, "%"),

@@ -20,8 +20,9 @@ Status of an active goal, with p the progress and e the expected progress (share
   not_started      no value recorded yet (nothing says it is behind or ahead)
   needs_baseline   a REDUCE goal without a starting point
   achieved         the numbers reach the target (MAINTAIN: held until the deadline)
-  missed           the deadline passed without reaching it (MAINTAIN: a recorded value below the floor
-                   once the deadline passed)
+  overdue          the deadline passed short of the target and the owner has not reviewed it yet: "missed" is
+                   the owner's word at the review (they may extend or adjust), never the model's verdict on an
+                   active goal (MAINTAIN: a recorded value fell below the floor and the deadline passed)
   on_track         p ≥ e − ON_TRACK_SLACK
   at_risk          p ≥ AT_RISK_SHARE · e − AT_RISK_SLACK (MAINTAIN: held now, but a week fell below)
   off_track        lower (MAINTAIN: below the floor now)
@@ -108,6 +109,7 @@ class Status(StrEnum):
     AT_RISK = "at_risk"
     OFF_TRACK = "off_track"
     ACHIEVED = "achieved"
+    OVERDUE = "overdue"
     MISSED = "missed"
     DROPPED = "dropped"
 
@@ -117,8 +119,8 @@ class Status(StrEnum):
 # and a digest asks some fifty thousand of them.
 _REACH, _GROWTH, _REDUCE, _MAINTAIN = Kind.REACH, Kind.GROWTH, Kind.REDUCE, Kind.MAINTAIN
 
-ACTIVE_ORDER = {Status.OFF_TRACK: 0, Status.AT_RISK: 1, Status.NEEDS_BASELINE: 2, Status.NOT_STARTED: 3,
-                Status.ON_TRACK: 4, Status.MISSED: 5, Status.ACHIEVED: 6, Status.DROPPED: 7}
+ACTIVE_ORDER = {Status.OVERDUE: 0, Status.OFF_TRACK: 1, Status.AT_RISK: 2, Status.NEEDS_BASELINE: 3,
+                Status.NOT_STARTED: 4, Status.ON_TRACK: 5, Status.MISSED: 6, Status.ACHIEVED: 7, Status.DROPPED: 8}
 
 
 def kind_of(direction: str, unit: str | None, metric: str | None) -> Kind:
@@ -252,20 +254,20 @@ def _status(g: GoalNumbers, today: date, p: float | None, e: float, start: float
         now_held = g.current >= g.target - 1e-9
         ever_below = held(g) is False
         if today > g.deadline or (today == g.deadline and not ever_below):
-            return Status.ACHIEVED if not ever_below else Status.MISSED
+            return Status.ACHIEVED if not ever_below else Status.OVERDUE
         if not now_held:
             return Status.OFF_TRACK
         return Status.AT_RISK if ever_below else Status.ON_TRACK
     if g.kind is _REDUCE and start is None:
         if is_reached(g):
             return Status.ACHIEVED
-        return Status.MISSED if today > g.deadline else Status.NEEDS_BASELINE
+        return Status.OVERDUE if today > g.deadline else Status.NEEDS_BASELINE
     if p is None:
         return Status.NOT_STARTED
     if is_reached(g):
         return Status.ACHIEVED
     if today > g.deadline:
-        return Status.MISSED
+        return Status.OVERDUE
     if p >= e - ON_TRACK_SLACK:
         return Status.ON_TRACK
     if p >= AT_RISK_SHARE * e - AT_RISK_SLACK:
