@@ -264,6 +264,8 @@ def note_text(lang: str, note: ReadingNote) -> str:
         start = date.fromisoformat(note.fiscal_start) if note.fiscal_start else None
         return t(lang, "notes.fiscal_deadline", phrase=phrase, date=_day(lang, date.fromisoformat(note.value)),
                  start=fmt_date(lang, start))
+    if note.code == "period":
+        return t(lang, "notes.period", phrase=phrase, start=_day(lang, date.fromisoformat(note.value)))
     if note.code == "word":
         return t(lang, "notes.word", phrase=phrase, word=escape(note.value))
     return t(lang, f"notes.{note.code}", phrase=phrase, type=_lookup(lang, "types", note.value))

@@ -14,6 +14,7 @@ from bot.rules.typos import Mended, mend_typos
 
 __all__ = [
     "ADDITIVE_METRICS",
+    "DEADLINE_NOTES",
     "METRIC_UNITS",
     "GOAL_TYPES",
     "RATE_METRICS",
@@ -23,12 +24,14 @@ __all__ = [
     "ParsedGoal",
     "ReadingNote",
     "count_unit",
+    "deadline_notes",
     "detect_language",
     "find_direction",
     "find_metric",
     "find_subject",
     "goal_type",
     "parse_goal",
+    "period_start",
     "read_measure",
 ]
 
@@ -209,9 +212,9 @@ clients customers new next months month year quarter end rate my our we want yes
 class ReadingNote:
     """Something read from a weak signal, for the summary card to say in words so the owner can correct it."""
 
-    code: str  # "deadline", "fiscal_deadline", "word" or "activity_new_business"
+    code: str  # "deadline", "fiscal_deadline", "period", "word" or "activity_new_business"
     phrase: str  # the owner's words, verbatim
-    value: str  # what they were read as: an ISO date, the word meant, or a goal type
+    value: str  # what they were read as: an ISO date (for "period", its first day), the word meant, or a goal type
     fiscal_start: str | None = None  # "fiscal_deadline": the ISO first day of the fiscal year used
 
 
@@ -737,9 +740,16 @@ def _starts_from(text: str, measure: Measure) -> bool:
     return measure.baseline is None and measure.target is not None and bool(_FROM_MARK.search(text[:measure.used[0][0]]))
 
 
-def _deadline_notes(found: DeadlineResult, phrase: str | None) -> list[ReadingNote]:
+# The notes a deadline phrase leaves: replaced together when another deadline is given.
+DEADLINE_NOTES = ("deadline", "fiscal_deadline", "period")
+
+
+def deadline_notes(found: DeadlineResult, phrase: str | None) -> list[ReadingNote]:
+    """What to say back about a deadline phrase: a loose or fiscal reading, or a period starting after today."""
     if found.deadline is None or phrase is None or found.error == "weekday_mismatch":
         return []
+    if found.period_start is not None:
+        return [ReadingNote("period", phrase, found.period_start.isoformat())]
     if found.reading == "fiscal":
         start = found.fiscal_start.isoformat() if found.fiscal_start else None
         return [ReadingNote("fiscal_deadline", phrase, found.deadline.isoformat(), start)]
@@ -753,6 +763,17 @@ def _original(mended: Mended, text: str, span: tuple[int, int] | None) -> str | 
         return None
     start, end = mended.original_span(*span)
     return text[start:end]
+
+
+def period_start(notes: Iterable[ReadingNote], today: date, deadline: date) -> date:
+    """The day a new goal's period starts: the first day of the period its deadline phrase named ("next quarter"),
+    else today."""
+    for note in notes:
+        if note.code == "period":
+            start = date.fromisoformat(note.value)
+            if today < start < deadline:
+                return start
+    return today
 
 
 def parse_goal(text: str, *, lang: str, now: datetime, tz: str, fiscal_year_start_month: int = 1) -> ParsedGoal:
@@ -830,7 +851,7 @@ def parse_goal(text: str, *, lang: str, now: datetime, tz: str, fiscal_year_star
 
     subject = _original(mended, text, subject_span)
     phrase = _original(mended, text, (found.start, found.end)) if found.matched else None
-    notes = _deadline_notes(found, phrase) + [ReadingNote("word", typed, meant) for typed, meant in mended.fixes]
+    notes = deadline_notes(found, phrase) + [ReadingNote("word", typed, meant) for typed, meant in mended.fixes]
     if kind == "new_business" and metric in ("meetings", "calls") and (m := _PROSPECTS.search(read)):
         notes.append(ReadingNote("activity_new_business", _original(mended, text, m.span()) or m.group(), kind))
 

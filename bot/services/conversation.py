@@ -31,7 +31,15 @@ from bot.rules.answers import (
     read_start,
 )
 from bot.rules.deadlines import resolve_deadline
-from bot.rules.goals import SMART_PARTS, ParsedGoal, ReadingNote, parse_goal
+from bot.rules.goals import (
+    DEADLINE_NOTES,
+    SMART_PARTS,
+    ParsedGoal,
+    ReadingNote,
+    deadline_notes,
+    parse_goal,
+    period_start,
+)
 from bot.rules.limits import MAX_AMOUNT, goal_amount
 from bot.rules.numbers import find_amounts
 from bot.rules.objectives import pick_objective
@@ -363,7 +371,7 @@ def confirm(session: Session, ctx: RequestContext) -> list[Message]:
         team_id=ctx.team_id, user_id=ctx.user_id, title=draft.text or (draft.subject or ""), type=draft.type,
         subject=draft.subject, metric=draft.metric, unit=draft.unit, direction=direction, baseline=baseline,
         baseline_unit=baseline_unit, target=draft.target, current=None if growth else draft.baseline,
-        start_date=ctx.today,
+        start_date=period_start(draft.notes, ctx.today, draft.deadline),
         deadline=draft.deadline, confidence=draft.confidence, plan=draft.plan, relevance=draft.relevance,
         status=GoalStatus.ACTIVE, lang=lang, created_at=ctx.now, updated_at=ctx.now,
         objective_id=_still_active(session, ctx.team_id, convo.draft.get(OBJECTIVE_KEY)),
@@ -550,7 +558,8 @@ def _answer_step(
         if result.deadline is None:
             return [Message(text=t(lang, "feedback.time_bound.unreadable", text=escape(text)))]
         draft.deadline = result.deadline
-        draft.notes = tuple(n for n in draft.notes if n.code not in ("deadline", "fiscal_deadline"))
+        draft.notes = (*(n for n in draft.notes if n.code not in DEADLINE_NOTES),
+                       *(n for n in deadline_notes(result, result.matched) if n.code == "period"))
     convo.draft = _keep_flags(convo.draft, draft)
     return _after_answer(convo, draft, ctx, answered=(step,))
 
@@ -613,7 +622,7 @@ def _unusable_deadline(parsed: ParsedGoal, draft: GoalDraft, lang: str) -> list[
     if parsed.deadline is None or parsed.deadline_error not in ("past", "weekday_mismatch"):
         return []
     draft.deadline = None
-    draft.notes = tuple(n for n in draft.notes if n.code not in ("deadline", "fiscal_deadline"))
+    draft.notes = tuple(n for n in draft.notes if n.code not in DEADLINE_NOTES)
     if parsed.deadline_error == "past":
         return [Message(text=t(lang, "feedback.time_bound.deadline_past_later", date=fmt_date(lang, parsed.deadline)))]
     return [goal_blocks.weekday_mismatch(lang, parsed.deadline_phrase or parsed.text, parsed.deadline, later=True)]

@@ -461,7 +461,8 @@ NOTES = [
     ("en", "book 25 meetings with new prospects by end of Q1",
      [("activity_new_business", "prospects", "new_business")]),
     ("en", "close 5 deals by 31 March", []),  # a plain date needs no note
-    ("en", "close 5 deals next quarter", []),
+    ("en", "close 5 deals next quarter", [("period", "next quarter", "2027-01-01")]),  # the period starts later
+    ("en", "close 5 deals by next quarter", []),
 ]
 
 

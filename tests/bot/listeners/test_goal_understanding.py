@@ -88,3 +88,23 @@ def test_a_deadline_already_gone_in_the_sentence_is_left_open_and_asked_after_th
     workspace.say("8 - referrals", user="U1")
     workspace.say("expand the enterprise segment", user="U1")
     assert t("en", "ask.time_bound") in dm_texts(workspace, "U1")[-1]
+
+
+@pytest.mark.parametrize("lang,user,sentence,phrase,plan,why,yes", [
+    ("en", "U1", "win 10 new clients in the mid-market segment next quarter", "next quarter", "8 - two demos a week",
+     "grow the mid-market segment", "yes"),
+    ("it", "U2", "acquisire 10 nuovi clienti nel segmento PMI nel prossimo trimestre", "nel prossimo trimestre",
+     "8 - due demo a settimana", "crescere nel segmento PMI", "sì"),
+])
+def test_next_quarter_is_the_goals_period_so_no_progress_is_expected_before_it_starts(
+    workspace: LocalWorkspace, lang: str, user: str, sentence: str, phrase: str, plan: str, why: str, yes: str,
+) -> None:
+    # Set on Thursday 26 November: "next quarter" is January to March, and December owes nothing to it.
+    workspace.command(sentence, user=user)
+    workspace.say(plan, user=user)
+    workspace.say(why, user=user)
+    card = all_text(last_bot_message(workspace, user))
+    assert t(lang, "notes.period", phrase=phrase, start=f"{fmt_date(lang, date(2027, 1, 1), 'weekday')} 2027") in card
+    workspace.say(yes, user=user)
+    goal = _saved_goal(workspace, user)
+    assert (goal.start_date, goal.deadline) == (date(2027, 1, 1), date(2027, 3, 31))
