@@ -231,6 +231,10 @@ def _rolling(m: re.Match[str], today: date, lang: str) -> date | None:
     return today + step.get(unit, relativedelta(years=n))
 
 
+def _whole_year(m: re.Match[str], today: date, lang: str) -> date:
+    return today + relativedelta(years=1)
+
+
 def _next_quarter(m: re.Match[str], today: date, lang: str) -> date:
     return _quarters_ahead(today, 1)
 
@@ -519,6 +523,11 @@ def _rules(lang: str) -> tuple[_Rule, ...]:
             rf"\s+prossim[oa]\s+(?P<u>giorno|settimana|mese|trimestre|anno)"), _rolling),
         _Rule(_compile(rf"(?:entro|in|tra|fra|nell{_APOS}\s*arco\s+di|nel\s+giro\s+di|da\s+qui\s+a)\s+(?P<n>{_NUM})\s+(?P<u>{_UNIT_IT})"), _rolling),
         _Rule(_compile(rf"(?P<n>{_NUM})\s+(?P<u>{_UNIT_IT})\s+da\s+(?:oggi|adesso|ora)"), _rolling),
+        # "For the whole year": a year from today, said back as a reading (the calendar year may have been meant).
+        _Rule(_compile(
+            rf"(?:for|during|throughout|over)\s+(?:the\s+|a\s+)?(?:whole|entire|full)\s+year|all\s+year\s+(?:long|round)"
+            rf"|(?:per|durante|in)\s+tutto\s+l{_APOS}\s*anno|(?:per|durante|nell{_APOS}\s*arco\s+di)\s+(?:l{_APOS}\s*)?(?:un\s+)?intero\s+anno"
+            rf"|tutto\s+l{_APOS}\s*anno"), _whole_year, weak=True),
         # Calendar periods.
         _Rule(_compile(rf"(?:{_END})?(?:(?:the\s+)?next\s+quarter|prossimo\s+trimestre|trimestre\s+prossimo)"), _next_quarter),
         _Rule(_compile(

@@ -108,3 +108,21 @@ def test_next_quarter_is_the_goals_period_so_no_progress_is_expected_before_it_s
     workspace.say(yes, user=user)
     goal = _saved_goal(workspace, user)
     assert (goal.start_date, goal.deadline) == (date(2027, 1, 1), date(2027, 3, 31))
+
+
+@pytest.mark.parametrize("lang,user,sentence,phrase,plan,why", [
+    ("en", "U1", "keep customer retention in the enterprise segment above 90% for the whole year", "for the whole year",
+     "8 - two calls a week", "reduce churn among enterprise clients"),
+    ("it", "U2", "mantenere la retention dei clienti enterprise sopra il 90% per tutto l'anno", "per tutto l'anno",
+     "8 - due chiamate a settimana", "ridurre l'abbandono dei clienti enterprise"),
+])
+def test_for_the_whole_year_is_read_as_a_year_from_today_and_said_back(
+    workspace: LocalWorkspace, lang: str, user: str, sentence: str, phrase: str, plan: str, why: str,
+) -> None:
+    workspace.command(sentence, user=user)
+    assert t(lang, "ask.time_bound") not in "\n".join(dm_texts(workspace, user))
+    workspace.say(plan, user=user)
+    workspace.say(why, user=user)
+    card = all_text(last_bot_message(workspace, user))
+    day = date(2027, 11, 26)  # a year from Thursday 26 November 2026: the calendar year may have been meant, so said
+    assert t(lang, "notes.deadline", phrase=phrase, date=f"{fmt_date(lang, day, 'weekday')} 2027") in card
