@@ -152,7 +152,8 @@ down is are be will we i you they it as about around approximately approx both w
 il lo la i gli le un uno una di del dello della dei degli delle da dal dallo dalla dai dagli dalle al allo alla ai
 agli alle nel nello nella nei negli nelle su sul sullo sulla sui sugli sulle con tra fra entro e o ma che rispetto
 verso oltre almeno circa nostro nostra nostri nostre mio mia miei mie suo sua questo questa questi queste quello
-quella prossimo prossima prossimi prossime ogni tutti tutte più meno mese mesi anno anni
+quella prossimo prossima prossimi prossime ogni tutti tutte più meno mese mesi anno anni sopra sotto
+above below under
 """.split())
 _GENERIC = frozenset("""
 new nuovi nuove nuovo nuova additional more altri altre ulteriori other

@@ -126,3 +126,16 @@ def test_for_the_whole_year_is_read_as_a_year_from_today_and_said_back(
     card = all_text(last_bot_message(workspace, user))
     day = date(2027, 11, 26)  # a year from Thursday 26 November 2026: the calendar year may have been meant, so said
     assert t(lang, "notes.deadline", phrase=phrase, date=f"{fmt_date(lang, day, 'weekday')} 2027") in card
+
+
+@pytest.mark.parametrize("lang,user,sentence,subject,wrong", [
+    ("en", "U1", "keep the retention of enterprise clients above 90% next year", "enterprise clients", "clients above"),
+    ("it", "U2", "mantenere la retention dei clienti enterprise sopra il 90% entro giugno", "clienti enterprise",
+     "enterprise sopra"),
+])
+def test_the_word_before_a_floor_is_not_part_of_the_specific_part(
+    workspace: LocalWorkspace, lang: str, user: str, sentence: str, subject: str, wrong: str,
+) -> None:
+    workspace.command(sentence, user=user)
+    understood = next(text for text in dm_texts(workspace, user) if t(lang, "goal.understood") in text)
+    assert subject in understood and wrong not in understood
