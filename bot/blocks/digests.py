@@ -333,9 +333,10 @@ def _measure(fmt: Formats, item: DigestGoal) -> str:
     g = item.standing.numbers
     if g.kind is _MAINTAIN:
         floor_at = fmt.at(g.target, g.unit)
+        kind = "keep_below" if g.ceiling else "maintain"
         if g.current is None:
-            return fmt.t("measure.maintain_none", floor_at=floor_at, date=fmt.date(g.deadline))
-        key = "measure.maintain_held" if item.standing.held else "measure.maintain_below"
+            return fmt.t(f"measure.{kind}_none", floor_at=floor_at, date=fmt.date(g.deadline))
+        key = f"measure.{kind}_held" if item.standing.held else f"measure.{kind}_below"
         return fmt.t(key, current=fmt.amount(g.current, g.unit), floor_at=floor_at, date=fmt.date(g.deadline),
                      weeks=fmt.tn("count.weeks_below", item.standing.weeks_below))
     unit = "%" if g.kind is _GROWTH else g.unit

@@ -736,6 +736,19 @@ def _keeps_floor(text: str, metric: str | None, direction: str | None, measure: 
     return bool(_FLOOR_BEFORE.search(text[:measure.used[0][0]]))
 
 
+# "below 3%", "under 5", "at most 3%", "sotto il 3%", "al massimo il 3%", "non oltre il 3%": a ceiling to stay under.
+_CEILING_BEFORE = re.compile(
+    r"(?:\bbelow|\bunder|\bat\s+most|\bno\s+(?:more|higher)\s+than|\bnot\s+(?:above|over)|\bmaximum(?:\s+of)?"
+    r"|\bsotto|\bal\s+massimo|\bmassimo|\bnon\s+(?:sopra|oltre)|\bentro)\s*(?:the\s+|a\s+|il\s+|l['’]\s*|al\s+|all['’]\s*)?$",
+    re.IGNORECASE,
+)
+
+
+def _keeps_under(text: str, measure: Measure) -> bool:
+    """A level kept under a ceiling ("keep churn below 3%"), said right before its only amount."""
+    return len(measure.used) == 1 and bool(_CEILING_BEFORE.search(text[:measure.used[0][0]]))
+
+
 def _starts_from(text: str, measure: Measure) -> bool:
     # "halve churn from 8%": the only amount is where the goal starts.
     return measure.baseline is None and measure.target is not None and bool(_FROM_MARK.search(text[:measure.used[0][0]]))
@@ -829,6 +842,8 @@ def parse_goal(text: str, *, lang: str, now: datetime, tz: str, fiscal_year_star
 
     if _keeps_floor(read, metric, direction, measure):
         direction = "maintain"
+    if direction == "maintain" and _keeps_under(read, measure):
+        direction = "keep_below"  # "keep churn below 3%": a ceiling to stay under, not a floor
     if direction is None and target is None and metric in ADDITIVE_METRICS:
         direction = "increase"  # "more clients" can only grow
     if direction is None and target is not None:

@@ -135,9 +135,9 @@ GOALS: list[tuple[str, str, Expected]] = [
     ("en", "retain 95% of our top 50 accounts over the next 12 months",
      E("retention", "top 50 accounts", "retention_rate", "%", "maintain", None, 95, date(2027, 11, 26), AR)),
     ("en", "keep churn below 3% on SMB customers in 2027",
-     E("retention", "SMB customers", "churn_rate", "%", "maintain", None, 3, date(2027, 12, 31), AR)),
+     E("retention", "SMB customers", "churn_rate", "%", "keep_below", None, 3, date(2027, 12, 31), AR)),
     ("it", "mantenere il churn sotto il 3% per i clienti PMI nel 2027",
-     E("retention", "clienti PMI", "churn_rate", "%", "maintain", None, 3, date(2027, 12, 31), AR)),
+     E("retention", "clienti PMI", "churn_rate", "%", "keep_below", None, 3, date(2027, 12, 31), AR)),
     ("it", "rinnovare 25 contratti entro fine anno",
      E("retention", None, "renewals", "deals", "increase", 0, 25, date(2026, 12, 31), AR)),
     # New business by count.
@@ -341,7 +341,7 @@ UNDERSTANDING: list[tuple[str, str, Expected]] = [
     ("en", "renewal rate no lower than 88% this year",
      E("retention", None, "renewal_rate", "%", "maintain", None, 88, date(2026, 12, 31), AR)),
     ("it", "tenere il churn sotto il 3% nel 2027",
-     E("retention", None, "churn_rate", "%", "maintain", None, 3, date(2027, 12, 31), AR)),
+     E("retention", None, "churn_rate", "%", "keep_below", None, 3, date(2027, 12, 31), AR)),
     ("it", "teniamo la retention sopra il 90% per tutto il 2027",
      E("retention", None, "retention_rate", "%", "maintain", None, 90, date(2027, 12, 31), AR)),
     # An explicit date beats the weekday next to it.

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.local.workspace import LocalWorkspace
-from prompts import t, tn
+from prompts import at_amount, fmt_amount, fmt_date, t, tn
 from storage.models import OutboxMessage
 from tests.bot.conftest import all_text
 from tests.bot.digest_support import (
@@ -270,3 +270,20 @@ def test_the_headline_counts_add_up_to_the_goals_when_some_closed_this_week_or_a
              on_track="1", at_risk="0", off_track="0", not_started="0", achieved="1",
              more="".join(" · " + text for text in more)) in digest_text(workspace, "C1", digest)
     assert t(lang, "pace.overdue") in digest_text(workspace, "C1", digest)
+
+
+@pytest.mark.parametrize("lang,user", [("en", "U1"), ("it", "U2")])
+def test_a_ceiling_goal_in_the_digest_counts_the_weeks_above_it(workspace: LocalWorkspace, lang: str, user: str) -> None:
+    # Churn kept under 3%: 4% last week (above the ceiling), 2% this week: held now, one week missed — at risk.
+    workspace.fake.add_channel("C1", name="sales", members=[user])
+    goal = add_goal(workspace, user, title="Keep SMB churn below 3%", unit="%", target=3, current=2, baseline=None,
+                    direction="keep_below")
+    add_checkin(workspace, goal, MONDAY - timedelta(weeks=1), 4)
+    add_checkin(workspace, goal, MONDAY, 2)
+    make_manager(workspace, user)
+    workspace.command("digest now #sales", user=user, channel="C1")
+    [digest] = channel_posts(workspace, "C1")
+    text = digest_text(workspace, "C1", digest)
+    assert t(lang, "measure.keep_below_below", floor_at=at_amount(lang, 3, "%"), current=fmt_amount(lang, 2, "%"),
+             date=fmt_date(lang, date(2026, 12, 31)), weeks=tn(lang, "count.weeks_below", 1)) in text
+    assert t(lang, "pace.at_risk") in text

@@ -434,3 +434,36 @@ def test_a_bare_amount_on_a_growth_goal_is_read_as_the_amount_it_grew_to(
     # The answer names the amount it understood, and offers Undo and Correct.
     assert t(lang, "checkin.recorded.reached", amount=f"*{fmt_amount(lang, 215_000, 'EUR')}*",
              value_by=phrase(lang, "by", 7.5, "%")) in answer
+
+
+@pytest.mark.parametrize("lang,user,sentence,plan,why,yes", [
+    ("en", "U1", "keep churn of SMB accounts below 3% over the next six months", "8 - QBRs with every at-risk account",
+     "protect recurring revenue in the SMB segment", "yes"),
+    ("it", "U2", "tenere il churn dei clienti PMI sotto il 3% nei prossimi sei mesi", "8 - QBR con i clienti a rischio",
+     "proteggere i ricavi ricorrenti delle PMI", "sì"),
+])
+def test_keep_churn_below_a_ceiling_is_held_under_it_not_read_as_a_floor(
+    workspace: LocalWorkspace, lang: str, user: str, sentence: str, plan: str, why: str, yes: str,
+) -> None:
+    # "Keep churn below 3%" had been read as "churn rate at 3% or more", and a churn of 2% reported as off track.
+    workspace.command(sentence, user=user)
+    workspace.say(plan, user=user)
+    workspace.say(why, user=user)
+    workspace.say(yes, user=user)
+    with workspace.deps.sessions() as session:
+        [goal] = list(session.scalars(select(Goal).where(Goal.user_id == user)))
+    assert (goal.direction, goal.target, goal.unit) == ("keep_below", 3, "%")
+    with workspace.deps.sessions() as session:  # set long enough ago for this week's check-in to be due
+        stored = session.get(Goal, goal.id)
+        assert stored is not None
+        stored.created_at = datetime(2026, 10, 1, tzinfo=UTC)
+        session.commit()
+    run(workspace)
+    card = last_card(workspace, user)
+    workspace.say("2%", user=user, thread_ts=card["ts"])
+    answer = thread_answers(workspace, user, card)[-1]
+    assert t(lang, "measure.keep_below_held", floor_at=at_amount(lang, 3, "%"), current=fmt_amount(lang, 2, "%"),
+             date=fmt_date(lang, goal.deadline)) in answer
+    assert t(lang, "checkin.recorded.status", pace=t(lang, "pace.on_track")) in answer
+    workspace.say("3,5%" if lang == "it" else "3.5%", user=user, thread_ts=card["ts"])
+    assert t(lang, "checkin.recorded.status", pace=t(lang, "pace.off_track")) in thread_answers(workspace, user, card)[-1]
