@@ -738,8 +738,8 @@ def _keeps_floor(text: str, metric: str | None, direction: str | None, measure: 
 
 # "below 3%", "under 5", "at most 3%", "sotto il 3%", "al massimo il 3%", "non oltre il 3%": a ceiling to stay under.
 _CEILING_BEFORE = re.compile(
-    r"(?:\bbelow|\bunder|\bat\s+most|\bno\s+(?:more|higher)\s+than|\bnot\s+(?:above|over)|\bmaximum(?:\s+of)?"
-    r"|\bsotto|\bal\s+massimo|\bmassimo|\bnon\s+(?:sopra|oltre)|\bentro)\s*(?:the\s+|a\s+|il\s+|l['’]\s*|al\s+|all['’]\s*)?$",
+    r"(?:(?<!\bnot\s)\bbelow|(?<!\bnot\s)\bunder|\bat\s+most|\bno\s+(?:more|higher)\s+than|\bnot\s+(?:above|over)|\bmaximum(?:\s+of)?"
+    r"|(?<!\bnon\s)\bsotto|\bal\s+massimo|\bmassimo|\bnon\s+(?:sopra|oltre)|\bentro)\s*(?:the\s+|a\s+|il\s+|l['’]\s*|al\s+|all['’]\s*)?$",
     re.IGNORECASE,
 )
 

@@ -511,3 +511,13 @@ def test_a_growth_percentage_from_an_amount_keeps_the_amount_as_what_grows(
     parsed = parse_goal(sentence, lang=lang, now=datetime.fromisoformat("2026-11-26T10:00:00+00:00"), tz="Europe/Rome")
     assert (parsed.target, parsed.unit, parsed.baseline) == (15, "%", None)  # not "from 200,000% to 15%"
     assert (parsed.base_amount, parsed.base_unit, parsed.direction) == (base, unit, "increase")
+
+
+@pytest.mark.parametrize("lang,text,direction", [
+    ("en", "keep churn below 3% next year", "keep_below"),
+    ("en", "keep retention not below 90% next year", "maintain"),
+    ("it", "mantenere il churn al massimo al 3% nel 2027", "keep_below"),
+    ("it", "mantenere la fidelizzazione non sotto l'85% nel 2027", "maintain"),
+])
+def test_a_ceiling_is_kept_under_and_not_below_is_a_floor(lang: str, text: str, direction: str) -> None:
+    assert parse_goal(text, lang=lang, now=NOW, tz=ROME).direction == direction
