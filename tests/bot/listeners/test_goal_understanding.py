@@ -12,7 +12,7 @@ from bot.clock import FixedClock
 from bot.local.workspace import LocalWorkspace
 from prompts import fmt_date, t
 from storage.models import Goal
-from tests.bot.conftest import all_text, dm_texts, last_bot_message, make_settings
+from tests.bot.conftest import all_text, dm_texts, last_bot_message, make_settings, say_goal
 
 
 def _saved_goal(ws: LocalWorkspace, user: str) -> Goal:
@@ -100,9 +100,7 @@ def test_next_quarter_is_the_goals_period_so_no_progress_is_expected_before_it_s
     workspace: LocalWorkspace, lang: str, user: str, sentence: str, phrase: str, plan: str, why: str, yes: str,
 ) -> None:
     # Set on Thursday 26 November: "next quarter" is January to March, and December owes nothing to it.
-    workspace.command(sentence, user=user)
-    workspace.say(plan, user=user)
-    workspace.say(why, user=user)
+    say_goal(workspace, user, sentence, plan, why)
     card = all_text(last_bot_message(workspace, user))
     assert t(lang, "notes.period", phrase=phrase, start=f"{fmt_date(lang, date(2027, 1, 1), 'weekday')} 2027") in card
     workspace.say(yes, user=user)
@@ -119,10 +117,8 @@ def test_next_quarter_is_the_goals_period_so_no_progress_is_expected_before_it_s
 def test_for_the_whole_year_is_read_as_a_year_from_today_and_said_back(
     workspace: LocalWorkspace, lang: str, user: str, sentence: str, phrase: str, plan: str, why: str,
 ) -> None:
-    workspace.command(sentence, user=user)
+    say_goal(workspace, user, sentence, plan, why)
     assert t(lang, "ask.time_bound") not in "\n".join(dm_texts(workspace, user))
-    workspace.say(plan, user=user)
-    workspace.say(why, user=user)
     card = all_text(last_bot_message(workspace, user))
     day = date(2027, 11, 26)  # a year from Thursday 26 November 2026: the calendar year may have been meant, so said
     assert t(lang, "notes.deadline", phrase=phrase, date=f"{fmt_date(lang, day, 'weekday')} 2027") in card

@@ -22,7 +22,7 @@ from tests.bot.checkin_support import (
     thread_answers,
     thread_messages,
 )
-from tests.bot.conftest import all_text, dm_texts
+from tests.bot.conftest import all_text, dm_texts, say_goal
 from tests.bot.team_support import make_manager
 
 USERS = [("en", "U1"), ("it", "U2")]
@@ -446,10 +446,7 @@ def test_keep_churn_below_a_ceiling_is_held_under_it_not_read_as_a_floor(
     workspace: LocalWorkspace, lang: str, user: str, sentence: str, plan: str, why: str, yes: str,
 ) -> None:
     # "Keep churn below 3%" had been read as "churn rate at 3% or more", and a churn of 2% reported as off track.
-    workspace.command(sentence, user=user)
-    workspace.say(plan, user=user)
-    workspace.say(why, user=user)
-    workspace.say(yes, user=user)
+    say_goal(workspace, user, sentence, plan, why, yes)
     with workspace.deps.sessions() as session:
         [goal] = list(session.scalars(select(Goal).where(Goal.user_id == user)))
     assert (goal.direction, goal.target, goal.unit) == ("keep_below", 3, "%")
