@@ -502,6 +502,8 @@ SELECT g.id, g.user_id, g.title, g.unit, g.metric, g.direction, g.baseline, g.ba
        {{recent}} AS recent,
        CASE WHEN g.direction = 'maintain' THEN (
            SELECT count(*) FROM checkins b WHERE b.goal_id = g.id AND b.status = '{CheckInStatus.ANSWERED}' AND b.value < g.target - 1e-9)
+       WHEN g.direction = 'keep_below' THEN (
+           SELECT count(*) FROM checkins b WHERE b.goal_id = g.id AND b.status = '{CheckInStatus.ANSWERED}' AND b.value > g.target + 1e-9)
        END AS below,
        (SELECT w.status FROM checkins w WHERE w.goal_id = g.id AND w.week_start >= :week
         ORDER BY w.week_start DESC LIMIT 1) AS this_week,

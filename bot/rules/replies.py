@@ -12,6 +12,7 @@ from functools import lru_cache
 from babel.dates import get_day_names, get_month_names
 
 from bot.rules.numbers import Amount, find_amounts
+from bot.rules.progress import MAINTAIN_DIRECTIONS
 
 __all__ = ["GoalContext", "MAX_REPLY_CHARS", "ReplyReading", "asks_to_skip", "read_reply", "REASONS"]
 
@@ -443,7 +444,7 @@ def _read_amount(text: str, amount: Amount, goal: GoalContext, reference: float 
 
     if not amount.sign and (_REMAINING_AFTER.match(after) or _REMAINING_BEFORE.search(before)):
         # "3 to go", "ne mancano 3": distance to the target, whatever "more" says.
-        if goal.direction == "maintain" or amount.unit not in (None, goal.unit):
+        if goal.direction in MAINTAIN_DIRECTIONS or amount.unit not in (None, goal.unit):
             return _Reading("ask", (raw,), reason="ambiguous_delta")
         return _Reading("level", (goal.target - raw if goal.direction == "increase" else goal.target + raw,))
 
@@ -459,7 +460,7 @@ def _read_amount(text: str, amount: Amount, goal: GoalContext, reference: float 
 
     percent_of_target = amount.unit == "%" and goal.unit != "%"
     if percent_of_target:
-        if direction or goal.direction == "maintain":
+        if direction or goal.direction in MAINTAIN_DIRECTIONS:
             return _Reading("ask", (raw,), reason="percent_of_what")
         of = _PERCENT_OF.match(after)
         if of and of.group(1).lower() not in _OF_TARGET:

@@ -36,7 +36,7 @@ def goal(direction: str, unit: str | None, target: float, baseline: float | None
 
 @st.composite
 def goals(draw: st.DrawFn) -> Goal:
-    kind = draw(st.sampled_from(["reach", "reduce", "maintain", "growth"]))
+    kind = draw(st.sampled_from(["reach", "reduce", "maintain", "keep_below", "growth"]))
     if kind == "growth":
         base = float(draw(st.integers(1_000, 5_000_000)))
         target = float(draw(st.integers(1, 60)))
@@ -47,6 +47,10 @@ def goals(draw: st.DrawFn) -> Goal:
         target = float(draw(st.integers(50, 99)))
         return goal("maintain", "%", target, None, draw(st.none() | st.integers(40, 100).map(float)),
                     metric="retention_rate")
+    if kind == "keep_below":  # a ceiling: "keep churn below 3%"
+        target = float(draw(st.integers(1, 20)))
+        return goal("keep_below", "%", target, None, draw(st.none() | st.integers(0, 30).map(float)),
+                    metric="churn_rate")
     unit = draw(st.sampled_from(["EUR", "USD", "clients", "%"]))
     top = {"EUR": 5_000_000, "USD": 5_000_000, "clients": 500, "%": 100}[unit]
     low, high = sorted(draw(st.lists(st.integers(0, top), min_size=2, max_size=2, unique=True)))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -46,6 +47,16 @@ def test_the_weekly_card_shows_the_goal_the_pace_it_needs_and_five_buttons(works
     assert buttons == [t("en", f"checkin.buttons.{name}") for name in ("update", "on_track", "at_risk", "blocked", "skip")]
     assert run(workspace)["planned"] == 0
     assert len(cards(workspace, "U1")) == 1
+
+
+def test_a_churn_cards_pace_line_says_both_percentages_are_of_the_way(workspace: LocalWorkspace) -> None:
+    # Churn is itself a percentage: "at 0% of the way, 46% expected" reads as churn expected at 46%.
+    add_goal(workspace, "U1", title="reduce churn from 8% to 5%", unit="%", baseline=8, target=5, current=8,
+             direction="decrease", type_="retention", metric="churn_rate")
+    run(workspace)
+    text = all_text(last_card(workspace, "U1"))
+    assert t("en", "standing.expected", done_at="at 0%", expected_the="46%") in text
+    assert re.search(r"\d%\s+expected", text) is None
 
 
 def test_italian_owner_gets_the_card_in_italian(workspace: LocalWorkspace) -> None:
