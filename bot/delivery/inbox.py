@@ -39,6 +39,7 @@ from sqlalchemy import (
     MetaData,
     Table,
     and_,
+    create_engine,
     delete,
     event,
     exists,
@@ -48,7 +49,6 @@ from sqlalchemy import (
     literal,
     or_,
     select,
-    text,
     true,
     update,
 )
@@ -234,7 +234,11 @@ def _claims_of(queue: SessionFactory) -> SessionFactory | None:
 
 
 def dispose_handoff(queue: SessionFactory, sessions: SessionFactory) -> None:
-    """Close the connections of a handoff file (and of its claims file) opened with handoff_sessions(sessions)."""
+    """Close the connections of a handoff file (and of its claims file, and the acks' own) opened with
+    handoff_sessions(sessions)."""
+    writer = _WRITERS.pop(queue, None)
+    if writer is not None:
+        writer.dispose()
     if queue is sessions:
         return
     claims = _CLAIMS.pop(queue, None)
@@ -258,25 +262,52 @@ def hand_off(sessions: SessionFactory, body: dict[str, Any], lazy_function: str,
     """Record a request's work after the ack (one insert); False for a DM message already received (a duplicate).
 
     The row survives a killed goalbot process, not a crash of the database server in the moment after it: on
-    PostgreSQL the insert commits without waiting for the disk (synchronous_commit off for this transaction,
-    written out within a few hundred milliseconds), as the SQLite handoff file does (synchronous=NORMAL). Waiting
-    for the disk was most of a PostgreSQL ack's time (bench/ack_latency.py).
+    PostgreSQL the insert commits without waiting for the disk (synchronous_commit off on its connections, written
+    out within a few hundred milliseconds), as the SQLite handoff file does (synchronous=NORMAL). Waiting for the
+    disk was most of a PostgreSQL ack's time (bench/ack_latency.py). It is one autocommitted statement
+    (`_ack_writer`): on PostgreSQL one round trip, not five.
     """
     # A DM message keeps Slack's event id as its key: retries stop here, and the answer finishes it by that id.
     key = str(body["event_id"])[:64] if recorded(body) else f"lazy:{uuid.uuid4().hex}"
+    writer = _ack_writer(sessions)
 
     def insert() -> bool:
-        with sessions() as session:
-            if session.get_bind().dialect.name == "postgresql":
-                session.execute(text("SET LOCAL synchronous_commit TO OFF"))
-            new = insert_ignore(session, InboxEvent, dict(
+        with writer.connect() as connection:
+            new = insert_ignore(connection, InboxEvent, dict(
                 event_id=key, team_id=_team_of(body), body=body, status=InboxStatus.RECEIVED, attempts=0,
                 received_at=now, lazy_function=lazy_function[:128],
             ), conflict_on=["event_id"], returning=InboxEvent.id)
-            session.commit()
             return new is not None
 
     return once_more_if_dropped(insert)
+
+
+_WRITERS: WeakKeyDictionary[SessionFactory, Engine] = WeakKeyDictionary()
+
+
+def _ack_writer(queue: SessionFactory) -> Engine:
+    """The engine of the acks' inserts into `queue`: autocommit, so an insert is one statement and one round trip
+    (a transaction was four more on PostgreSQL: the pool's pre-ping, BEGIN, SET LOCAL and COMMIT, each a wake-up
+    of a server process that shares the CPUs with the after-ack work, and the ack waited for every one). On
+    PostgreSQL connections of their own, without pre-ping (a dropped one is retried once: once_more_if_dropped),
+    that skip the disk flush at commit, as the replay fingerprints' do (bot/edge/signature.py); on SQLite the
+    handoff file's own engine (synchronous=NORMAL already)."""
+    with _CLAIMS_LOCK:
+        writer = _WRITERS.get(queue)
+        if writer is None:
+            bind: Engine = queue.kw["bind"]
+            if bind.dialect.name == "postgresql":
+                bind = create_engine(bind.url, pool_size=4, max_overflow=8)
+                event.listen(bind, "connect", _synchronous_commit_off)
+            writer = _WRITERS[queue] = bind.execution_options(isolation_level="AUTOCOMMIT")
+        return writer
+
+
+def _synchronous_commit_off(dbapi_connection: Any, _record: Any) -> None:
+    with dbapi_connection.cursor() as cursor:
+        cursor.execute("SET synchronous_commit TO OFF")
+    dbapi_connection.commit()
+
 
 def _team_of(body: dict[str, Any]) -> str | None:
     team = body.get("team_id") or body.get("team")
@@ -332,20 +363,19 @@ def claim(sessions: SessionFactory, *, now: datetime, worker: str, limit: int,
                 if given_up:
                     log.error("gave up %d acked request(s) after %d handlings each", given_up, MAX_ATTEMPTS)
             chosen = select(InboxEvent.id).where(claimable).order_by(InboxEvent.id).limit(limit)
-            taking = update(InboxEvent).values(claimed_at=now, claimed_by=worker[:64], attempts=InboxEvent.attempts + 1)
             if session.get_bind().dialect.name == "postgresql":
-                ids = list(session.scalars(chosen.with_for_update(skip_locked=True)))
-                won = list(session.scalars(taking.where(InboxEvent.id.in_(ids), claimable)
-                                           .returning(InboxEvent.id))) if ids else []
-            else:  # one UPDATE under SQLite's single write lock: a second process sees the first one's claims
-                won = list(session.scalars(taking.where(InboxEvent.id.in_(chosen.scalar_subquery()), claimable)
-                                           .returning(InboxEvent.id)))
+                # Rows another worker is claiming right now are skipped, not waited for.
+                chosen = chosen.with_for_update(skip_locked=True)
+            # One UPDATE returning what it claimed: on PostgreSQL each statement is a round trip and work for a server
+            # that shares the CPUs with the web processes; on SQLite a second process sees the first one's claims
+            # (single write lock).
+            rows = session.execute(update(INBOX).where(InboxEvent.id.in_(chosen.scalar_subquery()), claimable)
+                                   .values(claimed_at=now, claimed_by=worker[:64], attempts=InboxEvent.attempts + 1)
+                                   .returning(InboxEvent.id, InboxEvent.body, InboxEvent.lazy_function,
+                                              InboxEvent.received_at, InboxEvent.attempts)).all()
             session.commit()
-            if not won:
-                return []
-            rows = session.scalars(select(InboxEvent).where(InboxEvent.id.in_(won)).order_by(InboxEvent.id))
-            return [Claimed(row.id, dict(row.body), str(row.lazy_function), row.received_at, row.attempts)
-                    for row in rows]
+            return sorted((Claimed(row.id, dict(row.body), str(row.lazy_function), row.received_at, row.attempts)
+                           for row in rows), key=lambda claimed: claimed.id)
 
     return once_more_if_dropped(work)
 
