@@ -234,13 +234,13 @@ def _claims_of(queue: SessionFactory) -> SessionFactory | None:
 
 
 def dispose_handoff(queue: SessionFactory, sessions: SessionFactory) -> None:
-    """Close the connections of a handoff file (and of its claims file, and the acks' own) opened with
-    handoff_sessions(sessions)."""
+    """Close the connections of a handoff file (its claims file's, its acks' own) opened with
+    handoff_sessions(sessions); nothing when that is the database itself (PostgreSQL), still in use."""
+    if queue is sessions:
+        return
     writer = _WRITERS.pop(queue, None)
     if writer is not None:
         writer.dispose()
-    if queue is sessions:
-        return
     claims = _CLAIMS.pop(queue, None)
     if claims is not None:
         claims.kw["bind"].dispose()
