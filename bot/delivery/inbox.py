@@ -60,7 +60,7 @@ from bot.context import RECEIVED_AT_KEY
 from bot.rules.statuses import InboxStatus
 from storage.db import SessionFactory, make_engine, make_session_factory, no_fsync_at_commit, once_more_if_dropped
 from storage.models import HANDOFF_CLAIMS, InboxEvent, Timestamp
-from storage.repositories import insert_ignore, rowcount
+from storage.repositories import insert_ignore, insert_new, rowcount
 
 log = logging.getLogger(__name__)
 
@@ -273,11 +273,10 @@ def hand_off(sessions: SessionFactory, body: dict[str, Any], lazy_function: str,
 
     def insert() -> bool:
         with writer.connect() as connection:
-            new = insert_ignore(connection, InboxEvent, dict(
+            return insert_new(connection, InboxEvent, dict(
                 event_id=key, team_id=_team_of(body), body=body, status=InboxStatus.RECEIVED, attempts=0,
                 received_at=now, lazy_function=lazy_function[:128],
             ), conflict_on=["event_id"], returning=InboxEvent.id)
-            return new is not None
 
     return once_more_if_dropped(insert)
 
