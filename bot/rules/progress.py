@@ -253,8 +253,13 @@ def _status(g: GoalNumbers, today: date, p: float | None, e: float, start: float
             reached = can_close_as_achieved(g, max(today, g.deadline))
             return Status.ACHIEVED if reached or g.override else Status.MISSED
         return Status.MISSED
-    if g.current is None:
-        return Status.NOT_STARTED
+    if g.current is None or (not g.history and g.current == start and not is_reached(g)):
+        # Nothing recorded yet (a growth goal without a value, a reach goal saved at its start: alike). While no
+        # progress is due it is "not started"; once some is, standing still at the start is behind, as the numbers
+        # say: "0 of 10 with most of its time gone" is off track, not merely not started.
+        if g.kind is _MAINTAIN or start is None or e <= ON_TRACK_SLACK:
+            return Status.NOT_STARTED
+        p = 0.0
     if g.kind is _MAINTAIN:
         now_held = is_reached(g, g.current)
         ever_below = held(g) is False

@@ -59,7 +59,7 @@ class Case:
 
 
 CASES = [
-    Case("reach not started", Status.NOT_STARTED),
+    Case("reach not started", Status.NOT_STARTED, start=date(2026, 11, 23)),  # set this week: nothing due yet
     Case("reach on track", Status.ON_TRACK, current=4, values=[2, 3, 4]),
     Case("reach at risk", Status.AT_RISK, current=2, values=[1, 2]),
     Case("reach off track", Status.OFF_TRACK, current=0, values=[0]),

@@ -57,7 +57,8 @@ def test_each_stored_goal_has_one_kind(direction: str, unit: str, metric: str | 
 
 @pytest.mark.parametrize("numbers,today,expected", [
     # reach: 10 new clients, half way through the period
-    (goal(current=None), MID, Status.NOT_STARTED),
+    (goal(current=None), START + timedelta(days=3), Status.NOT_STARTED),  # nothing recorded, nothing due yet
+    (goal(current=None), MID, Status.OFF_TRACK),  # nothing recorded half way through: behind, not "not started"
     (goal(current=5), MID, Status.ON_TRACK),
     (goal(current=3), MID, Status.AT_RISK),
     (goal(current=1), MID, Status.OFF_TRACK),
@@ -71,7 +72,10 @@ def test_each_stored_goal_has_one_kind(direction: str, unit: str, metric: str | 
     (goal(Kind.GROWTH, target=15, baseline=None, current=15, unit="%"), MID, Status.ACHIEVED),
     # reduce: churn from 8% down to 3%
     (goal(Kind.REDUCE, target=3, baseline=8, current=5.5, unit="%"), MID, Status.ON_TRACK),
-    (goal(Kind.REDUCE, target=3, baseline=8, current=8, unit="%"), MID, Status.OFF_TRACK),
+    (goal(Kind.REDUCE, target=3, baseline=8, current=8, unit="%", history=((START, 8.0),)), MID, Status.OFF_TRACK),
+    # saved with its start as its value and nothing recorded since: not started, as a growth goal would read
+    (goal(Kind.REDUCE, target=3, baseline=8, current=8, unit="%"), START + timedelta(days=3), Status.NOT_STARTED),
+    (goal(target=10, baseline=0, current=0), START + timedelta(days=7), Status.NOT_STARTED),
     (goal(Kind.REDUCE, target=3, baseline=8, current=3, unit="%"), MID, Status.ACHIEVED),
     (goal(Kind.REDUCE, target=3, baseline=None, current=5, unit="%"), MID, Status.NEEDS_BASELINE),
     # maintain: retention at least 90%
