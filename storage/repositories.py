@@ -7,7 +7,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, NamedTuple, TypeVar, cast
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar, cast
 
 from sqlalchemy import (
     ColumnElement,
@@ -30,8 +30,7 @@ from sqlalchemy import (
     text,
     update,
 )
-from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import Insert as SQLiteInsert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import InstrumentedAttribute, Session, contains_eager, selectinload
@@ -52,6 +51,9 @@ from storage.models import (
     Workspace,
 )
 from storage.statuses import CheckInStatus, GoalStatus, OutboxStatus, ReadingStatus
+
+if TYPE_CHECKING:
+    from sqlalchemy.dialects.postgresql import Insert as PostgreSQLInsert
 
 
 def get_user_pref(session: Session, team_id: str, user_id: str) -> UserPref | None:
@@ -100,9 +102,19 @@ def _insert_ignore_statement(table: Table, dialect: str, conflict_on: tuple[str,
     path; on the ack path (a replay fingerprint, an inbox row) that was most of a request's CPU. A Core insert
     of the table with the row as parameters compiles once and is found in SQLAlchemy's cache by its shape.
     """
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    statement = insert(table).on_conflict_do_nothing(index_elements=list(conflict_on) if conflict_on else None)
+    statement = _insert(dialect, table).on_conflict_do_nothing(
+        index_elements=list(conflict_on) if conflict_on else None)
     return statement if returning is None else statement.returning(table.c[returning])
+
+
+def _insert(dialect: str, target: Table | type[Base]) -> SQLiteInsert | PostgreSQLInsert:
+    """The dialect's INSERT, which can say ON CONFLICT. PostgreSQL's dialect is imported here, where it is used: a
+    process on SQLite (the shell, the command line) never loads it, some 60 ms of CPU at every start."""
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+
+        return insert(target)
+    return sqlite_insert(target)
 
 
 T = TypeVar("T")
@@ -112,6 +124,8 @@ def among(session: Session, column: InstrumentedAttribute[T], values: Sequence[T
     """`column IN values` for a long list: on PostgreSQL one array parameter (= ANY), so two thousand ids are
     one bind to render and parse, not two thousand."""
     if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import ARRAY
+
         return column == any_(bindparam(None, list(values), type_=ARRAY(column.type)))
     return column.in_(list(values))
 
@@ -280,11 +294,10 @@ def insert_checkins(session: Session, goal_ids: Sequence[int], week: date, now: 
     or whose week another planner run already took, is left out."""
     if not goal_ids:
         return []
-    dialect = session.get_bind().dialect
-    insert = pg_insert if dialect.name == "postgresql" else sqlite_insert
     chosen = select(Goal.id, literal(week, Date()), literal("asked"), literal(now, Timestamp)).where(
         among(session, Goal.id, goal_ids), Goal.status == GoalStatus.ACTIVE)
-    statement = (insert(CheckIn).from_select(["goal_id", "week_start", "status", "asked_at"], chosen)
+    statement = (_insert(session.get_bind().dialect.name, CheckIn)
+                 .from_select(["goal_id", "week_start", "status", "asked_at"], chosen)
                  .on_conflict_do_nothing(index_elements=["goal_id", "week_start"]).returning(CheckIn.id))
     return list(session.scalars(statement))
 
@@ -293,9 +306,7 @@ def insert_select_ignore(session: Session, model: type[Base], columns: Sequence[
                          conflict_on: Sequence[str]) -> None:
     """INSERT … SELECT … ON CONFLICT DO NOTHING: many rows written by one statement, none of them in Python.
     `rows` must have a WHERE clause (SQLite would otherwise read the ON of ON CONFLICT as a join's)."""
-    dialect = session.get_bind().dialect
-    insert = pg_insert if dialect.name == "postgresql" else sqlite_insert
-    session.execute(insert(model).from_select(list(columns), rows)
+    session.execute(_insert(session.get_bind().dialect.name, model).from_select(list(columns), rows)
                     .on_conflict_do_nothing(index_elements=list(conflict_on)))
 
 

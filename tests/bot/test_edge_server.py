@@ -66,6 +66,7 @@ def test_400_idle_and_slow_clients_do_not_stop_a_signed_goal_from_being_acked(
             sock.close()
 
 
+@pytest.mark.one_database  # refused before the app reads anything
 def test_a_body_over_the_limit_is_refused_before_it_is_sent(workspace: LocalWorkspace, server_url: str) -> None:
     port = int(server_url.rsplit(":", 1)[1])
     with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
@@ -76,6 +77,7 @@ def test_a_body_over_the_limit_is_refused_before_it_is_sent(workspace: LocalWork
     assert answer.startswith(b"HTTP/1.1 413")
 
 
+@pytest.mark.one_database  # refused before the app reads anything
 def test_no_log_line_carries_a_request_body(workspace: LocalWorkspace, server_url: str,
                                             caplog: pytest.LogCaptureFixture) -> None:
     marker = "SECRET-BODY-MARKER"
@@ -96,6 +98,7 @@ def test_bolts_body_logging_is_rewritten_by_the_handler_filter() -> None:
     assert "x" * 100 not in record.getMessage()
 
 
+@pytest.mark.one_database  # refused before the app reads anything
 @pytest.mark.parametrize("timestamp", ["", "abc", "12.5", "-1", "1" * 40, "9999999999"])
 def test_malformed_empty_or_stale_timestamps_are_401(workspace: LocalWorkspace, server_url: str,
                                                       timestamp: str) -> None:
@@ -105,6 +108,7 @@ def test_malformed_empty_or_stale_timestamps_are_401(workspace: LocalWorkspace, 
     assert status == 401
 
 
+@pytest.mark.one_database  # refused before the app reads anything
 @pytest.mark.parametrize("body", ["not json {{{", "\x00\x01garbage", "payload=%7B%7B%7B", "", "[" * 50_000])
 @pytest.mark.parametrize("signed", ["unsigned", "wrong secret"])
 def test_unsigned_or_wrongly_signed_garbage_is_401_never_500(workspace: LocalWorkspace, server_url: str,
@@ -221,6 +225,7 @@ def test_json_log_lines_parse_and_carry_the_exception() -> None:
     assert line["level"] == "ERROR" and line["message"] == "failed here" and "ValueError: boom" in line["exception"]
 
 
+@pytest.mark.one_database  # refused before the app reads anything
 def test_the_stdlib_form_of_settings_limits_reaches_waitress(workspace: LocalWorkspace) -> None:
     settings = dataclasses.replace(workspace.deps.settings, max_body_bytes=1_000)
     server = HttpServer(SlackEdge(workspace.app, workspace.deps), settings, "127.0.0.1", 0)

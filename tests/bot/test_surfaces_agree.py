@@ -135,6 +135,7 @@ def digest_line(text: str, title: str) -> str:
     return text[start:].split("\n")[1]
 
 
+@pytest.mark.variants_on_one_database
 @pytest.mark.parametrize("lang", ["en", "it"])
 def test_every_surface_shows_the_same_status_and_progress(engine: Engine, lang: str) -> None:
     ids = store(engine)

@@ -73,6 +73,7 @@ def test_rate_limited_message_is_retried_after_retry_after(box: OutboxBench, clo
     assert box.posted_keys() == {"m1": 1}
 
 
+@pytest.mark.variants_on_one_database
 @pytest.mark.parametrize("status,html", [(500, False), (503, False), (502, True)])
 def test_server_error_is_retried_with_backoff(box: OutboxBench, clock: FixedClock, status: int, html: bool) -> None:
     box.fake.fail_next("chat.postMessage", status=status, html=html)
@@ -103,6 +104,7 @@ def test_network_timeout_is_retried(database_url: str, clock: FixedClock) -> Non
         box.close()
 
 
+@pytest.mark.variants_on_one_database
 @pytest.mark.parametrize("error", ["user_not_found", "account_inactive", "channel_not_found", "not_in_channel"])
 def test_permanent_error_is_recorded_and_not_retried(box: OutboxBench, clock: FixedClock, error: str) -> None:
     box.fake.fail_next("chat.postMessage", status=200, error=error)

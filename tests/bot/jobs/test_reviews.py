@@ -207,6 +207,7 @@ def test_a_quarter_review_missed_on_the_day_goes_out_late_but_not_weeks_late(wor
     assert ids.ACTION_REVIEW_MISSED not in str(review["blocks"]) and ids.ACTION_REVIEW_EXTEND in str(review["blocks"])
 
 
+@pytest.mark.variants_on_one_database
 @pytest.mark.parametrize("lang,user", [("en", "U1"), ("it", "U2")])
 def test_a_review_of_an_unmet_goal_closes_it_as_missed_and_never_as_achieved(
     workspace: LocalWorkspace, lang: str, user: str,

@@ -108,6 +108,7 @@ def test_replies_in_english_and_italian_are_read_as_the_new_total(
     assert checkins_of(workspace, goal_id)[0].reply_text == reply
 
 
+@pytest.mark.variants_on_one_database
 @pytest.mark.parametrize(("user", "reply", "expected"), [
     ("U1", "€120k", 120_000),
     ("U2", "120.000 euro", 120_000),
@@ -188,6 +189,7 @@ def test_a_correction_of_last_week_is_not_recorded_as_this_weeks_progress(worksp
     assert checkins_of(workspace, goal_id)[0].value == 5
 
 
+@pytest.mark.variants_on_one_database
 @pytest.mark.parametrize("lang,user,reply", [("it", "U2", "questa settimana niente, sono in ferie"),
                                              ("it", "U2", "salto questa settimana"),
                                              ("en", "U1", "I'm on holiday this week")])

@@ -61,6 +61,7 @@ def _answers_once(workspace: LocalWorkspace, user: str) -> None:
     assert len(texts) == len(set(texts)), texts  # no answer shown twice
 
 
+@pytest.mark.variants_on_one_database
 @pytest.mark.parametrize("status", [500, 503, RESET])
 def test_a_conversation_under_a_storm_of_failures_after_posting_shows_each_answer_once(
         workspace: LocalWorkspace, status: int) -> None:

@@ -69,6 +69,7 @@ def test_a_channel_typed_by_name_is_found_and_the_schedule_is_the_one_asked_for(
     assert saved is not None and (saved.weekday, saved.time) == (0, "09:30")
 
 
+@pytest.mark.variants_on_one_database
 @pytest.mark.parametrize("lang,user,typed", [("en", "U1", "digest monday 9:30"), ("it", "U2", "digest lunedì 9:30")])
 def test_a_digest_typed_in_the_channel_itself_is_for_that_channel(workspace: LocalWorkspace, lang: str, user: str,
                                                                   typed: str) -> None:

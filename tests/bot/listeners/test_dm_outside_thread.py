@@ -12,6 +12,7 @@ from tests.bot.conftest import dm_texts
 USERS = [("en", "U1", "now at 7"), ("it", "U2", "siamo a 7")]
 
 
+@pytest.mark.variants_on_one_database
 @pytest.mark.parametrize("lang,user,update", USERS)
 def test_an_update_typed_outside_the_thread_is_pointed_to_its_check_in(workspace: LocalWorkspace, lang: str,
                                                                        user: str, update: str) -> None:
@@ -23,6 +24,7 @@ def test_an_update_typed_outside_the_thread_is_pointed_to_its_check_in(workspace
     assert goal_of(workspace, goal_id).current == 4  # which goal it is about is the thread's to say: not recorded
 
 
+@pytest.mark.variants_on_one_database
 @pytest.mark.parametrize("lang,user,update", USERS)
 def test_with_several_check_ins_waiting_each_is_named(workspace: LocalWorkspace, lang: str, user: str,
                                                       update: str) -> None:
@@ -34,6 +36,7 @@ def test_with_several_check_ins_waiting_each_is_named(workspace: LocalWorkspace,
               titles="*Sign 10 clients*, *Book 40 meetings*") in dm_texts(workspace, user)[-1]
 
 
+@pytest.mark.variants_on_one_database
 @pytest.mark.parametrize("lang,user,update", USERS)
 def test_with_no_check_in_waiting_a_number_gets_the_greeting(workspace: LocalWorkspace, lang: str, user: str,
                                                              update: str) -> None:

@@ -15,6 +15,7 @@ def broken(*args: object, **kwargs: object) -> None:
     raise RuntimeError("the database went away")
 
 
+@pytest.mark.variants_on_one_database
 @pytest.mark.parametrize(("user", "lang"), [("U1", "en"), ("U2", "it")])
 def test_a_failing_subcommand_is_answered_where_it_was_typed(
     workspace: LocalWorkspace, monkeypatch: pytest.MonkeyPatch, user: str, lang: str,

@@ -383,6 +383,7 @@ def test_a_new_goal_after_a_saved_one_drops_nothing(workspace: LocalWorkspace) -
                    for text in dm_texts(workspace, "U2"))
 
 
+@pytest.mark.variants_on_one_database
 @pytest.mark.parametrize("lang,user,goal,start,typed", [
     ("it", "U2", "ridurre il churn al 3% entro fine 2027", "6,5%", 6.5),
     ("en", "U1", "reduce churn to 3% by the end of 2027", "6.5%", 6.5),

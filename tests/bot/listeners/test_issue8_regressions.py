@@ -36,6 +36,7 @@ def labels(message: dict[str, Any]) -> list[str]:
     return [e["text"]["text"] for b in message["blocks"] if b["type"] == "actions" for e in b["elements"]]
 
 
+@pytest.mark.variants_on_one_database
 @pytest.mark.parametrize("lang,user", USERS)
 def test_a_percentage_on_a_growth_goal_is_asked_back_with_the_models_readings(
     workspace: LocalWorkspace, lang: str, user: str,
@@ -58,6 +59,7 @@ def test_a_percentage_on_a_growth_goal_is_asked_back_with_the_models_readings(
     assert goal_of(workspace, goal_id).current == 12.75
 
 
+@pytest.mark.variants_on_one_database
 @pytest.mark.parametrize("lang,user", USERS)
 def test_a_percentage_on_a_money_goal_with_a_start_is_asked_back(workspace: LocalWorkspace, lang: str,
                                                                  user: str) -> None:
@@ -70,6 +72,7 @@ def test_a_percentage_on_a_money_goal_with_a_start_is_asked_back(workspace: Loca
     assert t(lang, "checkin.ask.percent_of_what") in all_text(thread_messages(workspace, user, card)[-1])
 
 
+@pytest.mark.variants_on_one_database
 @pytest.mark.parametrize("lang,user", USERS)
 def test_another_currency_asks_instead_of_switching(workspace: LocalWorkspace, lang: str, user: str) -> None:
     goal_id = add_goal(workspace, user, title="€250k of new revenue", target=250_000, unit="EUR", baseline=0,
@@ -82,6 +85,7 @@ def test_another_currency_asks_instead_of_switching(workspace: LocalWorkspace, l
     assert t(lang, "checkin.ask.unit_mismatch", unit="EUR") in all_text(question) and labels(question) == []
 
 
+@pytest.mark.variants_on_one_database
 @pytest.mark.parametrize("lang,user", USERS)
 def test_a_retention_goal_with_no_value_is_not_started_even_after_on_track(
     workspace: LocalWorkspace, lang: str, user: str,
@@ -98,6 +102,7 @@ def test_a_retention_goal_with_no_value_is_not_started_even_after_on_track(
         in answer
 
 
+@pytest.mark.variants_on_one_database
 @pytest.mark.parametrize("lang,user", USERS)
 def test_the_card_and_the_edit_list_say_the_same(workspace: LocalWorkspace, lang: str, user: str) -> None:
     add_goal(workspace, user, current=3, lang=lang)
@@ -110,6 +115,7 @@ def test_the_card_and_the_edit_list_say_the_same(workspace: LocalWorkspace, lang
     assert status in card and status in picker.split("*#2*")[0]
 
 
+@pytest.mark.variants_on_one_database
 @pytest.mark.parametrize("lang,user", USERS)
 def test_an_overdue_goal_says_so_instead_of_waiting_for_check_ins(workspace: LocalWorkspace, lang: str,
                                                                   user: str) -> None:
@@ -123,6 +129,7 @@ def test_an_overdue_goal_says_so_instead_of_waiting_for_check_ins(workspace: Loc
     assert t(lang, "pace.overdue") in text and t(lang, "pace.missed") not in text
 
 
+@pytest.mark.variants_on_one_database
 @pytest.mark.parametrize("lang,user,edit", [("en", "U1", "edit {id} target 12 because the pipeline doubled"),
                                             ("it", "U2", "modifica {id} target 12 perché la pipeline è raddoppiata")])
 def test_after_an_edit_the_title_names_the_new_number_and_the_original_words_are_one_press_away(
@@ -177,6 +184,7 @@ def _title_revision(ws: LocalWorkspace, goal_id: int) -> int:
                                                              GoalRevision.field == "title")).one()
 
 
+@pytest.mark.variants_on_one_database
 @pytest.mark.parametrize("lang,user", USERS)
 def test_done_on_zero_of_twelve_is_not_an_achievement_in_the_digest(workspace: LocalWorkspace, lang: str,
                                                                     user: str) -> None:
@@ -194,6 +202,7 @@ def test_done_on_zero_of_twelve_is_not_an_achievement_in_the_digest(workspace: L
     assert "🏆 0" in text
 
 
+@pytest.mark.variants_on_one_database
 @pytest.mark.parametrize("lang,user", USERS)
 def test_team_totals_leave_out_starting_points_closed_goals_and_count_a_skipped_week_as_skipped(
     workspace: LocalWorkspace, lang: str, user: str,
@@ -220,6 +229,7 @@ def test_team_totals_leave_out_starting_points_closed_goals_and_count_a_skipped_
     assert t(lang, "digest.skipped_this_week") in text
 
 
+@pytest.mark.variants_on_one_database
 @pytest.mark.parametrize("lang,user", USERS)
 def test_the_announced_check_in_is_the_one_the_planner_sends(workspace: LocalWorkspace, lang: str,
                                                              user: str) -> None:
@@ -240,6 +250,7 @@ def test_the_announced_check_in_is_the_one_the_planner_sends(workspace: LocalWor
     assert run(workspace, at=datetime(2026, 12, 25, 15, 1, tzinfo=UTC))["planned"] == 3
 
 
+@pytest.mark.variants_on_one_database
 @pytest.mark.parametrize("lang,user", USERS)
 def test_friday_set_on_wednesday_before_any_check_in_is_this_friday(workspace: LocalWorkspace, lang: str,
                                                                      user: str) -> None:
@@ -253,6 +264,7 @@ def test_friday_set_on_wednesday_before_any_check_in_is_this_friday(workspace: L
     assert run(workspace, at=datetime(2026, 12, 18, 15, 1, tzinfo=UTC))["planned"] == 1
 
 
+@pytest.mark.variants_on_one_database
 @pytest.mark.parametrize("lang,user,goal,vague", [("en", "U1", "do more", "more"),
                                                   ("it", "U2", "fare di più", "di più")])
 def test_more_is_never_a_specific_answer(workspace: LocalWorkspace, lang: str, user: str, goal: str,
@@ -264,6 +276,7 @@ def test_more_is_never_a_specific_answer(workspace: LocalWorkspace, lang: str, u
     assert t(lang, "ask.specific", example=t(lang, "examples.specific.other")) in asked_again
 
 
+@pytest.mark.variants_on_one_database
 @pytest.mark.parametrize("lang,user,answer", [("en", "U1", "yes"), ("it", "U2", "sì")])
 def test_yes_is_never_the_reason_a_goal_matters(workspace: LocalWorkspace, lang: str, user: str,
                                                 answer: str) -> None:
@@ -277,6 +290,7 @@ def test_yes_is_never_the_reason_a_goal_matters(workspace: LocalWorkspace, lang:
     assert asked_again.startswith(t(lang, "ask.relevant", example="").split("_")[0].rstrip())
 
 
+@pytest.mark.variants_on_one_database
 @pytest.mark.parametrize("lang,user", USERS)
 def test_counts_read_naturally(workspace: LocalWorkspace, lang: str, user: str) -> None:
     add_goal(workspace, user, current=0, lang=lang)
@@ -309,6 +323,7 @@ def _finish(ws: LocalWorkspace, user: str, lang: str) -> None:
     ws.say("sì" if lang == "it" else "yes", user=user)
 
 
+@pytest.mark.variants_on_one_database
 @pytest.mark.parametrize("lang,user,sentence", [
     ("it", "U2", "aumentare le vendite del prodotto X del 15% nel prossimo trimestre"),
     ("it", "U2", "+15% vendite del prodotto X nel prossimo trimestre"),
@@ -342,6 +357,7 @@ def test_a_growth_goal_asks_for_its_starting_amount_and_keeps_its_currency(
     assert "0% su 15%" not in text and "0% of 15%" not in text
 
 
+@pytest.mark.variants_on_one_database
 @pytest.mark.parametrize("lang,user", USERS)
 def test_a_starting_amount_given_where_the_specific_part_was_asked_is_kept_as_the_start(
     workspace: LocalWorkspace, lang: str, user: str,
@@ -361,6 +377,7 @@ def test_a_starting_amount_given_where_the_specific_part_was_asked_is_kept_as_th
         200_000, "EUR", "clienti enterprise" if lang == "it" else "enterprise accounts")
 
 
+@pytest.mark.variants_on_one_database
 @pytest.mark.parametrize("lang,user", USERS)
 def test_a_target_in_another_currency_after_the_realism_warning_is_asked_and_keeps_the_start(
     workspace: LocalWorkspace, lang: str, user: str,
@@ -387,6 +404,7 @@ def test_a_target_in_another_currency_after_the_realism_warning_is_asked_and_kee
     assert (goal.baseline, goal.target, goal.unit) == (100_000, 150_000, "EUR")
 
 
+@pytest.mark.variants_on_one_database
 @pytest.mark.parametrize("lang,user", USERS)
 def test_start_and_target_both_in_another_currency_switch_it_and_say_so(
     workspace: LocalWorkspace, lang: str, user: str,
@@ -413,6 +431,7 @@ def reply_on_growth_from_200k(workspace: LocalWorkspace, user: str, lang: str, r
     return goal_id, card
 
 
+@pytest.mark.variants_on_one_database
 @pytest.mark.parametrize("lang,user,reply", [("it", "U2", "siamo a 210.000 €"), ("en", "U1", "we're at €210k")])
 def test_an_amount_on_a_growth_goal_is_read_against_its_starting_amount(
     workspace: LocalWorkspace, lang: str, user: str, reply: str,
@@ -424,6 +443,7 @@ def test_an_amount_on_a_growth_goal_is_read_against_its_starting_amount(
              base=fmt_amount(lang, 200_000, "EUR")) in answer
 
 
+@pytest.mark.variants_on_one_database
 @pytest.mark.parametrize("lang,user,reply", [("it", "U2", "siamo a 215.000"), ("en", "U1", "we are at 215,000")])
 def test_a_bare_amount_on_a_growth_goal_is_read_as_the_amount_it_grew_to(
     workspace: LocalWorkspace, lang: str, user: str, reply: str,

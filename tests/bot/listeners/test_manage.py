@@ -325,6 +325,7 @@ def test_done_closes_the_only_goal_with_the_note_kept_verbatim_and_shown_escaped
     assert (revision.field, revision.before, revision.after, revision.reason) == ("status", "active", "achieved", note)
 
 
+@pytest.mark.variants_on_one_database
 @pytest.mark.parametrize("lang,user,done", [("en", "U1", "done"), ("it", "U2", "fatto")])
 def test_done_on_an_unmet_goal_asks_and_an_override_is_kept_in_the_history(
     workspace: LocalWorkspace, lang: str, user: str, done: str,

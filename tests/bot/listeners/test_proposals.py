@@ -122,6 +122,7 @@ def test_for_without_a_person_is_an_ordinary_goal_sentence(managed: LocalWorkspa
     assert t("it", "goal.understood") in dm_texts_of(managed, "U2")[-2]
 
 
+@pytest.mark.variants_on_one_database
 @pytest.mark.parametrize(("text", "key"), [
     ("for <@U1|anna>", "proposal.usage_for"),
     ("for", "proposal.usage_for"),

@@ -72,6 +72,7 @@ def started(ws: LocalWorkspace, user: str, **goal: Any) -> tuple[int, dict[str, 
     return goal_id, last_card(ws, user)
 
 
+@pytest.mark.variants_on_one_database
 @pytest.mark.parametrize("user", ["U1", "U2"])
 def test_a_recorded_reply_is_echoed_with_what_was_understood_and_undo_and_correct(
     workspace: LocalWorkspace, user: str,
@@ -92,6 +93,7 @@ def test_a_recorded_reply_is_echoed_with_what_was_understood_and_undo_and_correc
     assert undo["value"] == correct["value"] == str(reading_id)
 
 
+@pytest.mark.variants_on_one_database
 @pytest.mark.parametrize("user", ["U1", "U2"])
 def test_one_client_is_singular_in_the_echo(workspace: LocalWorkspace, user: str) -> None:
     _, card = started(workspace, user, current=0)
@@ -100,6 +102,7 @@ def test_one_client_is_singular_in_the_echo(workspace: LocalWorkspace, user: str
     assert answer.startswith(t(LANGS[user], "checkin.recorded.value", amount=clients(user, 1), change="+1"))
 
 
+@pytest.mark.variants_on_one_database
 @pytest.mark.parametrize("user", ["U1", "U2"])
 def test_undo_restores_the_previous_reading_then_the_week_before_any(workspace: LocalWorkspace, user: str) -> None:
     lang = LANGS[user]
@@ -134,6 +137,7 @@ def test_undo_takes_the_replys_words_back_with_its_value(workspace: LocalWorkspa
     assert (checkin.value, checkin.note, checkin.blocker) == (7, "siamo a 7, due firme la settimana scorsa", None)
 
 
+@pytest.mark.variants_on_one_database
 @pytest.mark.parametrize("user", ["U1", "U2"])
 def test_an_old_undo_is_refused_calmly_and_changes_nothing(workspace: LocalWorkspace, user: str) -> None:
     lang = LANGS[user]
@@ -185,6 +189,7 @@ def correct(ws: LocalWorkspace, modal: dict[str, Any], typed: str, user: str) ->
     return ws.submit(modal, {ids.BLOCK_READING_VALUE: {ids.INPUT_READING_VALUE: typed}}, user=user)
 
 
+@pytest.mark.variants_on_one_database
 @pytest.mark.parametrize("user", ["U1", "U2"])
 def test_correct_opens_the_value_and_records_the_corrected_one(workspace: LocalWorkspace, user: str) -> None:
     lang = LANGS[user]
@@ -206,6 +211,7 @@ def test_correct_opens_the_value_and_records_the_corrected_one(workspace: LocalW
     assert goal_of(workspace, goal_id).current == 7
 
 
+@pytest.mark.variants_on_one_database
 @pytest.mark.parametrize(("user", "typed", "error_key"), [
     ("U1", "lots", "checkin.modal.unreadable"),
     ("U2", "tanti", "checkin.modal.unreadable"),
@@ -248,6 +254,7 @@ def edit_event(ws: LocalWorkspace, user: str, ts: str, text: str, *, event_id: s
         edited=edit["message"]["edited"], previous_text=edit["previous_message"]["text"], event_id=event_id)
 
 
+@pytest.mark.variants_on_one_database
 @pytest.mark.parametrize(("user", "first", "edited", "before", "after"), [
     ("U1", "7", "8", 7, 8),
     ("U1", "+3", "+4", 7, 8),  # the edit's change counts from where the week started, as the reply's did
@@ -275,6 +282,7 @@ def test_an_edited_reply_updates_the_checkin_once_even_when_the_edit_is_redelive
     assert readings(workspace, goal_id) == [(before, "reply", "superseded"), (after, "edit", "current")]
 
 
+@pytest.mark.variants_on_one_database
 @pytest.mark.parametrize("user", ["U1", "U2"])
 def test_an_edit_that_changes_nothing_records_nothing(workspace: LocalWorkspace, user: str) -> None:
     goal_id, card = started(workspace, user)
@@ -308,6 +316,7 @@ def test_a_reply_that_was_asked_back_is_read_again_when_edited(workspace: LocalW
         t("en", "checkin.recorded.value", amount=clients("U1", 7), change="+3"))
 
 
+@pytest.mark.variants_on_one_database
 @pytest.mark.parametrize("user", ["U1", "U2"])
 def test_a_deleted_reply_withdraws_its_reading_once_and_the_thread_says_so(
     workspace: LocalWorkspace, user: str,
@@ -389,6 +398,7 @@ def history_of(ws: LocalWorkspace, user: str, goal_id: int) -> dict[str, Any]:
     return ws.fake.ephemeral_messages(user)[-1]
 
 
+@pytest.mark.variants_on_one_database
 @pytest.mark.parametrize("user", ["U1", "U2"])
 def test_the_history_shows_what_each_reply_was_read_as_and_its_undo_newest_first(
     workspace: LocalWorkspace, clock: Any, user: str,

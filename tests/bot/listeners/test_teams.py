@@ -234,6 +234,7 @@ def test_approval_is_a_managers_setting(team: LocalWorkspace) -> None:
     assert last_answer(team, "UL") == t("it", "approval.off")
 
 
+@pytest.mark.variants_on_one_database
 @pytest.mark.parametrize(("text", "user", "key"), [
     ("team frobnicate", "U1", "team.usage"),
     ("team add", "U1", "team.usage"),
@@ -251,6 +252,7 @@ def test_usage_when_the_command_is_not_understood(team: LocalWorkspace, text: st
 
 
 
+@pytest.mark.variants_on_one_database
 @pytest.mark.parametrize(("owner", "lang"), [("U1", "en"), ("U2", "it")])
 def test_a_managers_comment_lands_in_the_check_in_thread(team: LocalWorkspace, owner: str, lang: str) -> None:
     goal_id = save_goal(team, owner, TITLE)
@@ -272,6 +274,7 @@ def test_a_managers_comment_lands_in_the_check_in_thread(team: LocalWorkspace, o
             "UM", "Great week — <!here> let's review *Acme* on Thursday", reply["ts"])
 
 
+@pytest.mark.variants_on_one_database
 @pytest.mark.parametrize(("manager", "lang"), [("UM", "en"), ("UL", "it")])
 def test_the_managers_week_shows_who_is_behind_and_why(team: LocalWorkspace, manager: str, lang: str) -> None:
     team.command("team add <@U1|anna> <@U2|marco>", user=manager)
@@ -314,6 +317,7 @@ def test_the_week_of_someone_without_reports(team: LocalWorkspace) -> None:
     assert last_answer(team, "U1") == t("en", "team.empty")
 
 
+@pytest.mark.variants_on_one_database
 @pytest.mark.parametrize(("user", "word"), [("U1", "help"), ("U2", "aiuto")])
 def test_help_names_the_managers_commands(team: LocalWorkspace, user: str, word: str) -> None:
     team.command(word, user=user)
@@ -324,6 +328,7 @@ def test_help_names_the_managers_commands(team: LocalWorkspace, user: str, word:
                                  "private", "public"}
 
 
+@pytest.mark.variants_on_one_database
 @pytest.mark.parametrize(("user", "lang", "sentence", "answers"), [
     ("U1", "en", "acquire 10 new clients in the next six months", ("8 - referrals and two demos a week", "#1", "yes")),
     ("U2", "it", "acquisire 10 nuovi clienti nei prossimi sei mesi",
@@ -352,6 +357,7 @@ def test_an_answer_that_names_no_objective_is_kept_as_free_text(team: LocalWorks
         assert (goal.objective_id, goal.relevance) == (None, "expand into the healthcare market")
 
 
+@pytest.mark.variants_on_one_database
 @pytest.mark.parametrize(("manager", "lang"), [("UM", "en"), ("UL", "it")])
 def test_comment_on_a_reports_line_of_the_week_lands_in_their_check_in_thread(team: LocalWorkspace, manager: str,
                                                                              lang: str) -> None:
@@ -402,6 +408,7 @@ def bot_dms(ws: LocalWorkspace, user: str) -> list[dict[str, Any]]:
     return [m for m in ws.fake.dm_messages(user) if m.get("user") == ws.fake.bot_user_id]
 
 
+@pytest.mark.variants_on_one_database
 @pytest.mark.parametrize(("user", "lang", "sentence", "answers"), [
     ("U1", "en", TITLE, EN_ANSWERS),
     ("U2", "it", "acquisire 10 nuovi clienti nei prossimi sei mesi", IT_ANSWERS),
@@ -457,6 +464,7 @@ def test_an_objective_picked_before_approval_is_kept_when_the_manager_approves(t
     assert (goal.target, goal.objective_id, goal.status) == (12, 1, "active")
 
 
+@pytest.mark.variants_on_one_database
 @pytest.mark.parametrize(("manager", "lang"), [("UM", "en"), ("UL", "it")])
 def test_a_managers_home_shows_the_team_and_the_objectives_they_own(team: LocalWorkspace, manager: str,
                                                                     lang: str) -> None:
