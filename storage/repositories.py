@@ -481,9 +481,7 @@ RECENT_VALUES = 7  # the latest recorded values per goal a digest reads (the for
 # 88.46234567891234 came back as 88.4623456789123, so a maintain goal's latest value no longer matched its current
 # one (a week below the floor counted twice) and a value a hair under the floor read as held. 18 digits give every
 # float back exactly (checked on 300,000 values; 17 do not with SQLite's own printf).
-# One printf per value writes "week;value" in one string (two `||` made two more strings per value, each a malloc
-# and a free under SQLite's memory mutex).
-_RECENT_SQLITE = f"""(SELECT group_concat(printf('%s;%!.18g', r.week_start, r.value), ';') FROM (
+_RECENT_SQLITE = f"""(SELECT group_concat(r.week_start || ';' || printf('%!.18g', r.value), ';') FROM (
         SELECT c.week_start, c.value FROM checkins c
         WHERE c.goal_id = g.id AND c.status = '{CheckInStatus.ANSWERED}' AND c.value IS NOT NULL
         ORDER BY c.week_start DESC LIMIT :recent) r)"""
