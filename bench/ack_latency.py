@@ -221,16 +221,11 @@ def _fork_after_ack(settings: Any) -> int:
 
 def _wait_inbox_done(queue: Any, since: Any, timeout: float) -> bool:
     """Wait until every request handed off since `since` is done (the after-ack process's work is over)."""
-    from sqlalchemy import func, select
-
-    from storage.models import InboxEvent
+    from bot.delivery.inbox import handed_off
 
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        with queue() as session:
-            waiting = session.scalar(select(func.count()).select_from(InboxEvent).where(
-                InboxEvent.status == "received", InboxEvent.received_at >= since))
-        if not waiting:
+        if all(row.status != "received" for row in handed_off(queue, since)):
             return True
         time.sleep(0.05)
     return False

@@ -295,7 +295,7 @@ def cmd_parse_goal(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-_DIRECTIONS = ("increase", "maintain", "decrease")
+_DIRECTIONS = ("increase", "maintain", "keep_below", "decrease")
 
 
 def _goal_context(raw: str) -> GoalContext:
@@ -318,7 +318,7 @@ def _goal_context(raw: str) -> GoalContext:
 
     direction = data.get("direction", "increase")
     if direction not in _DIRECTIONS:
-        raise UsageError(f"--goal \"direction\" must be increase, maintain or decrease, not {direction!r}.")
+        raise UsageError(f"--goal \"direction\" must be increase, maintain, keep_below or decrease, not {direction!r}.")
     unit = data.get("unit")
     if unit is not None and not isinstance(unit, str):
         raise UsageError(f"--goal \"unit\" must be text such as \"clients\", \"EUR\" or \"%\", not {unit!r}.")

@@ -191,7 +191,8 @@ class AfterAck:
         with self._lock:
             finished, self._finished = self._finished, []
             room = self.threads - len(self._held) + len(finished)
-        looking = claiming and room > 0 and (stale or inbox.anything_waiting(self.queue))
+        # Rows to mark done make this round a write transaction anyway: claiming in it costs less than asking first.
+        looking = claiming and room > 0 and (stale or bool(finished) or inbox.anything_waiting(self.queue))
         try:
             rows = inbox.claim(self.queue, now=self.deps.clock(), worker=self.worker, limit=room if looking else 0,
                                lease=self.lease if stale else None, finished=finished) if looking or finished else []

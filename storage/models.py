@@ -10,13 +10,16 @@ from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 from sqlalchemy import (
     JSON,
     Boolean,
+    Column,
     Date,
     DateTime,
     Float,
     ForeignKey,
     Index,
     Integer,
+    MetaData,
     String,
+    Table,
     Text,
     UniqueConstraint,
 )
@@ -431,6 +434,24 @@ class InboxEvent(Base):
     # holds it. None for a DM message recorded by a process that handles its own events.
     lazy_function: Mapped[str | None] = mapped_column(String(128))
     claimed_by: Mapped[str | None] = mapped_column(String(64))
+
+
+# Tables of SQLite side files beside the database, created where they are used (not migrated: PostgreSQL has no
+# side files).
+side_files = MetaData()
+
+# On SQLite, who holds a handed-off inbox row and whether it is done (bot/delivery/inbox.py handoff_sessions): kept
+# in a file of their own, so the after-ack processes' claims and done-marks never take the handoff file's one write
+# lock, which every ack's insert needs. A row of the handoff file without a line here is waiting.
+HANDOFF_CLAIMS = Table(
+    "handoff_claims", side_files,
+    Column("id", Integer, primary_key=True, autoincrement=False),  # the inbox_events row's id in the handoff file
+    Column("status", String(16), nullable=False),  # InboxStatus: received (held, or free after a release), done…
+    Column("attempts", Integer, nullable=False),  # claims so far, this one included
+    Column("claimed_at", Timestamp),  # None: released by its dead holder's successor, to be claimed at once
+    Column("claimed_by", String(64)),
+    Column("done_at", Timestamp),
+)
 
 
 class RequestFingerprint(Base):

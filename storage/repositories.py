@@ -77,6 +77,20 @@ def insert_ignore(session: Session | Connection, model: type[Base], values: dict
     return None if returning is None else result.scalar()
 
 
+def insert_new(connection: Connection, model: type[Base], values: dict[str, Any], *, conflict_on: Sequence[str],
+               returning: Any) -> bool:
+    """insert_ignore as one autocommitted statement on a bare connection: True when the row is new.
+
+    On SQLite without RETURNING: with it, the statement (and the file's write lock) stayed open until Python had
+    fetched its row, and that thread could wait for the GIL meanwhile while other threads' inserts waited for the
+    lock (three times as many waits with eight threads inserting). PostgreSQL reads `returning` (psycopg's rowcount
+    is not to be trusted here, as insert_ignore says)."""
+    if connection.dialect.name != "sqlite":
+        return insert_ignore(connection, model, values, conflict_on=conflict_on, returning=returning) is not None
+    statement = _insert_ignore_statement(cast(Table, model.__table__), "sqlite", tuple(conflict_on), None)
+    return rowcount(connection.execute(statement, values)) == 1
+
+
 @functools.cache
 def _insert_ignore_statement(table: Table, dialect: str, conflict_on: tuple[str, ...] | None,
                              returning: str | None) -> Executable:
@@ -502,6 +516,8 @@ SELECT g.id, g.user_id, g.title, g.unit, g.metric, g.direction, g.baseline, g.ba
        {{recent}} AS recent,
        CASE WHEN g.direction = 'maintain' THEN (
            SELECT count(*) FROM checkins b WHERE b.goal_id = g.id AND b.status = '{CheckInStatus.ANSWERED}' AND b.value < g.target - 1e-9)
+       WHEN g.direction = 'keep_below' THEN (
+           SELECT count(*) FROM checkins b WHERE b.goal_id = g.id AND b.status = '{CheckInStatus.ANSWERED}' AND b.value > g.target + 1e-9)
        END AS below,
        (SELECT w.status FROM checkins w WHERE w.goal_id = g.id AND w.week_start >= :week
         ORDER BY w.week_start DESC LIMIT 1) AS this_week,

@@ -28,7 +28,8 @@ from bot.blocks.standing import (
     title_text,
 )
 from bot.rules.numbers import find_amounts
-from bot.rules.progress import Kind, Reading, Standing, Status, reached_amount
+from bot.rules.progress import CURRENCIES, Kind, Reading, Standing, Status, reached_amount
+from bot.rules.reply_check import reply_examples
 from prompts import fmt_amount, fmt_number, phrase, t
 
 TITLE_LIMIT = 300  # a goal title is the owner's sentence; a check-in card only needs to recognise it
@@ -66,13 +67,29 @@ def checkin_message(lang: str, goal: Any, checkin_id: int, today: date) -> Messa
         button(t(lang, "checkin.buttons.skip"), ids.ACTION_CHECKIN_SKIP, value),
         block_id=ids.BLOCK_CHECKIN_ACTIONS,
     ))
-    blocks.append(context(t(lang, "checkin.hint")))
+    blocks.append(context(reply_hint(lang, goal, "checkin.hint")))
     return Message(text=t(lang, "checkin.fallback", title=title), blocks=blocks)
+
+
+def reply_hint(lang: str, goal: Any, key: str, **params: Any) -> str:
+    """The catalog's `key` with replies to suggest for this goal (`key`_plain when none would surely be read)."""
+    examples = reply_examples(numbers_of(goal))
+    if examples is None:
+        return t(lang, f"{key}_plain", **params)
+
+    def written(value: float) -> str:
+        unit = examples.unit
+        return fmt_amount(lang, value, unit) if unit in CURRENCIES or unit == "%" else fmt_number(lang, value)
+
+    total = written(examples.total)
+    shown = (t(lang, "checkin.examples_one", total=total) if examples.step is None
+             else t(lang, "checkin.examples_two", total=total, step="+" + written(examples.step)))
+    return t(lang, key, examples=shown, **params)
 
 
 def reminder_message(lang: str, goal: Any) -> Message:
     """The one gentle reminder, posted in the check-in's thread."""
-    text = t(lang, "checkin.remind.text", title=title_of(goal, lang))
+    text = reply_hint(lang, goal, "checkin.remind.text", title=title_of(goal, lang))
     return Message(text=text, blocks=[section(text)])
 
 
@@ -127,19 +144,13 @@ def question_message(
         ))
     else:
         blocks.append(section("\n".join(lines)))
-    example = candidates[0].value if candidates else (goal.current if goal.current is not None else goal.target)
-    total, delta = example, _example_delta(goal, example)
     amounts = find_amounts(text, lang)
     if reason == "ambiguous_delta" and len(amounts) == 1:
-        total = delta = amounts[0].value  # "reply 3 or +3": the same number, as a total or as a change
-    blocks.append(context(t(lang, "checkin.ask.how_to", total=fmt_number(lang, total), delta=fmt_number(lang, delta))))
+        said = fmt_number(lang, amounts[0].value)  # "reply 3 or +3": the same number, as a total or as a change
+        blocks.append(context(t(lang, "checkin.ask.how_to", total=said, delta=said)))
+    else:  # replies read as meant on this goal (a generic "10" or "+1" may be asked back again)
+        blocks.append(context(reply_hint(lang, goal, "checkin.ask.how_to_examples")))
     return Message(text="\n".join(lines), blocks=blocks)
-
-
-def _example_delta(goal: Any, example: float) -> float:
-    """A plausible "+N" for the hint: a unit step, or a thousand for money."""
-    del example
-    return 1.0 if not goal.unit or not goal.unit.isupper() else 1000.0
 
 
 def fmt_unit(lang: str, unit: str | None) -> str:

@@ -25,7 +25,7 @@ from bot.blocks.common import (
 )
 from bot.blocks.objectives import rollup_line
 from bot.blocks.standing import bar, status_key, value_of_target
-from bot.rules.digest_math import DigestGoal
+from bot.rules.digest_math import HEADLINE, MORE, DigestGoal, headline_counts
 from bot.rules.objectives import Rollup
 from bot.rules.progress import Kind, Standing, Status, Total, estimate, target_in_range
 from prompts import at_amount, elide_italian, fmt_date, keys, normalize_lang, plural_form, t, the_amount, tn
@@ -265,26 +265,19 @@ def _percent(fmt: Formats, fraction: float) -> str:
     return fmt.percent(round(fraction * 100))
 
 
-COUNTED = (Status.ON_TRACK, Status.AT_RISK, Status.OFF_TRACK, Status.NOT_STARTED, Status.ACHIEVED)
-
-
 def pace_counts(view: DigestView) -> dict[str, int]:
-    """How many active goals are in each status, and how many were really achieved this week."""
-    counts = dict.fromkeys(COUNTED, 0)
-    for item in view.goals:
-        status = item.standing.status
-        if not item.standing.closed and status in counts and status is not _ACHIEVED:
-            counts[status] += 1
-    counts[_ACHIEVED] = len(view.achieved)
-    return {str(k): v for k, v in counts.items()}
+    """How many of the digest's goals are in each place of its headline (bot.rules.digest_math.headline_counts)."""
+    return headline_counts(view.goals, view.week_start)
 
 
 def _counted(fmt: Formats, view: DigestView) -> dict[str, str]:
     if fmt.counted is not None and fmt.counted[0] is view:  # the summary and the fallback text say the same
         return fmt.counted[1]
     counts = pace_counts(view)
+    more = [fmt.tn(f"digest.more.{place}", counts[place]) for place in MORE if counts[place]]
     counted = {"people": fmt.tn("count.people", len(view.people)), "goals": fmt.tn("count.goals", len(view.goals)),
-               **{k: fmt.number(v) for k, v in counts.items()}}
+               **{place: fmt.number(counts[place]) for place in HEADLINE},
+               "more": "".join(" · " + text for text in more), "more_text": "".join(", " + text for text in more)}
     fmt.counted = (view, counted)
     return counted
 
@@ -363,9 +356,10 @@ def _measure(fmt: Formats, item: DigestGoal) -> str:
     kind = g.kind
     if kind is _MAINTAIN:
         floor_at = fmt.at(g.target, g.unit)
+        wording = "keep_below" if g.ceiling else "maintain"
         if g.current is None:
-            return fmt.fill("measure.maintain_none", floor_at=floor_at, date=fmt.date(g.deadline))
-        key = "measure.maintain_held" if item.standing.held else "measure.maintain_below"
+            return fmt.fill(f"measure.{wording}_none", floor_at=floor_at, date=fmt.date(g.deadline))
+        key = f"measure.{wording}_held" if item.standing.held else f"measure.{wording}_below"
         return fmt.fill(key, current=fmt.amount(g.current, g.unit), floor_at=floor_at, date=fmt.date(g.deadline),
                         weeks=fmt.tn("count.weeks_below", item.standing.weeks_below))
     unit = "%" if kind is _GROWTH else g.unit
@@ -391,8 +385,11 @@ def goal_text(fmt: Formats, item: DigestGoal) -> str:
         title += " " + fmt.t("digest.adjusted")
     percent = standing.percent
     shown = "" if percent is None else " " + fmt.percent(percent)
-    progress = fmt.fill("digest.goal_progress", bar=bar(standing) + shown, measure=_measure(fmt, item),
-                        pace=fmt.pace(standing))
+    if numbers.kind is _MAINTAIN:  # a floor held week by week: no bar to fill, as on every other screen
+        progress = fmt.fill("digest.goal_held", measure=_measure(fmt, item), pace=fmt.pace(standing))
+    else:
+        progress = fmt.fill("digest.goal_progress", bar=bar(standing) + shown, measure=_measure(fmt, item),
+                            pace=fmt.pace(standing))
     details: list[str] = []
     outlook = standing.forecast
     if outlook is not None and standing.status is not _ACHIEVED:

@@ -12,7 +12,7 @@ from bot import ids
 from bot.blocks.common import Message, actions, button, clip, context, escape, section
 from bot.blocks.standing import forecast_line, measure_text, progress_text, standing_of, status_label, title_text
 from bot.rules.goals import METRIC_UNITS, MONEY_METRICS, RATE_METRICS, ReadingNote
-from bot.rules.progress import Kind, grown_amount
+from bot.rules.progress import MAINTAIN_DIRECTIONS, Kind, grown_amount
 from bot.rules.smart import GoalDraft, SmartIssue, start_example
 from prompts import at_amount, currency_name, fmt_amount, fmt_date, fmt_number, phrase, t, tn
 
@@ -38,8 +38,8 @@ def describe_measure(lang: str, draft: Any) -> str:
                           base_amount=draft.baseline, base_unit=draft.baseline_unit)
     metric = _lookup(lang, "metrics", draft.metric)
     target = fmt_amount(lang, draft.target, draft.unit)
-    if draft.direction == "maintain":
-        key = "measure.maintain"
+    if draft.direction in MAINTAIN_DIRECTIONS:
+        key = f"measure.{draft.direction}"
     elif draft.direction == "decrease" and draft.baseline is not None:
         key = "measure.decrease_from"
     elif draft.direction == "decrease":
@@ -264,6 +264,8 @@ def note_text(lang: str, note: ReadingNote) -> str:
         start = date.fromisoformat(note.fiscal_start) if note.fiscal_start else None
         return t(lang, "notes.fiscal_deadline", phrase=phrase, date=_day(lang, date.fromisoformat(note.value)),
                  start=fmt_date(lang, start))
+    if note.code == "period":
+        return t(lang, "notes.period", phrase=phrase, start=_day(lang, date.fromisoformat(note.value)))
     if note.code == "word":
         return t(lang, "notes.word", phrase=phrase, word=escape(note.value))
     return t(lang, f"notes.{note.code}", phrase=phrase, type=_lookup(lang, "types", note.value))

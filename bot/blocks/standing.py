@@ -46,7 +46,6 @@ __all__ = [
 
 TITLE_LIMIT = 300
 # Enum members as module names: on Python 3.11 each `Enum.MEMBER` lookup takes a slow path (bot.rules.progress).
-_MAINTAIN = Kind.MAINTAIN
 
 
 def history_of(goal: Any) -> tuple[tuple[date, float], ...]:
@@ -71,6 +70,7 @@ def numbers_of(goal: Any) -> GoalNumbers:
         override=overridden(goal), history=history_of(goal),
         base_amount=float(goal.baseline) if kind is Kind.GROWTH and goal.baseline else None,
         base_unit=getattr(goal, "baseline_unit", None) if kind is Kind.GROWTH else None,
+        ceiling=goal.direction == "keep_below",
     )
 
 
@@ -98,9 +98,7 @@ def percent(lang: str, fraction: float) -> str:
 
 
 def bar(item: Standing) -> str:
-    """The progress bar: progress towards the target, or for MAINTAIN the share of the period held."""
-    if item.numbers.kind is _MAINTAIN:
-        return progress_bar(item.expected if item.held else (0.0 if item.held is False else None))
+    """The progress bar towards the target (a MAINTAIN goal has none on any screen: there is no distance to fill)."""
     return progress_bar(item.progress)
 
 
@@ -136,9 +134,10 @@ def measure_text(lang: str, item: Standing) -> str:
     deadline = fmt_date(lang, g.deadline)
     if g.kind is Kind.MAINTAIN:
         floor_at = at_amount(lang, g.target, g.unit)
+        kind = "keep_below" if g.ceiling else "maintain"
         if g.current is None:
-            return t(lang, "measure.maintain_none", floor_at=floor_at, date=deadline)
-        key = "measure.maintain_held" if item.held else "measure.maintain_below"
+            return t(lang, f"measure.{kind}_none", floor_at=floor_at, date=deadline)
+        key = f"measure.{kind}_held" if item.held else f"measure.{kind}_below"
         return t(lang, key, current=fmt_amount(lang, g.current, g.unit), floor_at=floor_at, date=deadline,
                  weeks=tn(lang, "count.weeks_below", item.weeks_below))
     if g.kind is Kind.GROWTH:
@@ -162,9 +161,7 @@ def measure_text(lang: str, item: Standing) -> str:
 
 
 def progress_text(lang: str, item: Standing) -> str:
-    """The bar and the percentage done (for MAINTAIN, how long the floor has held)."""
-    if item.numbers.kind is Kind.MAINTAIN:
-        return bar(item)
+    """The bar and the percentage done."""
     if item.progress is None:
         return bar(item)
     return f"{bar(item)} {percent(lang, max(item.progress, 0.0))}"
@@ -174,7 +171,7 @@ def expected_text(lang: str, item: Standing) -> str | None:
     """"completed 0%, expected 5% by now" — only for an active goal with a distance to cover."""
     if item.closed or item.progress is None or item.numbers.kind is Kind.MAINTAIN:
         return None
-    if item.status in (Status.ACHIEVED, Status.MISSED):
+    if item.status in (Status.ACHIEVED, Status.OVERDUE, Status.MISSED):
         return None
     done = float(round(max(item.progress, 0.0) * 100))
     return t(lang, "standing.expected", done_at=at_amount(lang, done, "%"),
@@ -191,7 +188,7 @@ def forecast_line(lang: str, item: Standing) -> str:
     if item.overdue:
         return t(lang, "forecast.overdue", date=fmt_date(lang, g.deadline))
     if g.kind is Kind.MAINTAIN:
-        return t(lang, "forecast.maintain")
+        return t(lang, "forecast.keep_below" if g.ceiling else "forecast.maintain")
     result: Forecast | None = item.forecast
     if result is None:  # the model says why: too few values, too uneven, too old, or the last day
         if item.quiet == NoForecast.STALE and g.history:

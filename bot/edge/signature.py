@@ -19,7 +19,7 @@ from sqlalchemy.exc import DBAPIError
 
 from storage.db import SessionFactory, make_engine, no_fsync_at_commit
 from storage.models import RequestFingerprint
-from storage.repositories import insert_ignore
+from storage.repositories import insert_new
 
 WINDOW_SECONDS = 300
 _TIMESTAMP = re.compile(r"[0-9]{1,12}")
@@ -86,8 +86,8 @@ class Fingerprints:
 
         def insert() -> bool:
             with self.engine.connect() as connection:
-                return insert_ignore(connection, RequestFingerprint, {"fingerprint": print_, "received_at": at},
-                                     conflict_on=["fingerprint"], returning=RequestFingerprint.fingerprint) is not None
+                return insert_new(connection, RequestFingerprint, {"fingerprint": print_, "received_at": at},
+                                  conflict_on=["fingerprint"], returning=RequestFingerprint.fingerprint)
 
         try:
             return insert()

@@ -246,7 +246,8 @@ def _remind_one(deps: Deps, checkin_id: int, goal: Goal, lang: str, thread: dict
         # Compare-and-set: of two planners racing, one sets reminded_at and plans; the other plans nothing.
         if not claim_reminder(session, checkin_id, now):
             return 0
-        payload = {**blocks.reminder_message(lang, goal).payload(), **thread}
+        # The reminder suggests replies from where the goal stands (its history): read it in this session.
+        payload = {**blocks.reminder_message(lang, session.get(Goal, goal.id) or goal).payload(), **thread}
         enqueue(session, key=f"reminder:{checkin_id}", kind="reminder", team_id=goal.team_id, channel=channel,
                 payload=payload, now=now, ref_id=checkin_id)
         return 1

@@ -53,13 +53,10 @@ def housekeep(deps: Deps, now: datetime | None = None) -> dict[str, int]:
         states = rowcount(session.execute(delete(slack_oauth_states).where(
             slack_oauth_states.c.expire_at < now.astimezone(UTC).replace(tzinfo=None))))
     queue = inbox_queue.handoff_sessions(deps.sessions)  # SQLite: handed-off rows live in a file of their own
-    if queue is not deps.sessions:
-        try:
-            with unit_of_work(queue) as session:
-                inbox += rowcount(session.execute(delete(InboxEvent).where(
-                    InboxEvent.status != InboxStatus.RECEIVED, InboxEvent.received_at < forget_before)))
-        finally:
-            queue.kw["bind"].dispose()
+    try:
+        inbox += inbox_queue.forget_handed_off(queue, forget_before)
+    finally:
+        inbox_queue.dispose_handoff(queue, deps.sessions)
     fingerprints = Fingerprints(deps.sessions)
     try:
         prints = fingerprints.forget(now - timedelta(seconds=settings.fingerprints_ttl_seconds))

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
 
 from bot.rules.goals import (
     ADDITIVE_METRICS,
@@ -20,9 +22,9 @@ from bot.rules.goals import (
 )
 from bot.rules.limits import goal_amount
 from bot.rules.numbers import Amount, find_amounts, parse_number
-from bot.rules.smart import GoalDraft
+from bot.rules.smart import GoalDraft, is_non_answer
 
-__all__ = ["BaseAnswer", "StartAnswer", "read_base", "read_confidence", "read_intent", "read_measurable", "read_specific",
+__all__ = ["BaseAnswer", "CloseReply", "StartAnswer", "read_base", "read_close_reply", "read_confidence", "read_intent", "read_measurable", "read_specific",
            "read_start"]
 
 # Whole answers only: "yes, but make it 20%" is an answer, not a confirmation. Keys are accent-free.
@@ -40,6 +42,11 @@ _INTENTS: dict[str, frozenset[str]] = {
     "back": frozenset({"back", "go back", "previous", "indietro", "torna indietro", "vai indietro", "torna"}),
     "skip": frozenset({"skip", "skip it", "skip this", "pass", "salta", "saltala", "salta questo", "passa"}),
 }
+# "No" to "mark it as achieved anyway?": the goal stays as it is (accent-free, whole answers).
+_NO = frozenset({"no", "nope", "no thanks", "no grazie", "non ora", "not now", "lascia", "keep it open"})
+# How long `/goal done`'s "mark it as achieved anyway? Say why" waits for its answer in the DM: an hour later, a
+# sentence typed there is about something else and must not close a goal by decision.
+CLOSE_QUESTION_OPEN = timedelta(hours=1)
 _CONFIDENCE_SCALE = re.compile(r"^\s*(?:/|out\s+of|su|di)\s*10\b", re.IGNORECASE)
 _CONFIDENCE_WORD = re.compile(
     r"(?:(?:my\s+)?confiden\w*(?:\s+(?:is|level))?|i['’]d\s+say|i\s+would\s+say|(?:la\s+mia\s+)?fiducia(?:\s+è)?"
@@ -69,6 +76,27 @@ def read_intent(text: str, lang: str) -> str | None:
         if folded in words:
             return intent
     return None
+
+
+class CloseReply(StrEnum):
+    """What a DM message says to "mark it as achieved anyway? Say why"."""
+
+    STALE = "stale"  # asked too long ago: the message is about something else
+    KEEP = "keep"  # no, or cancel: the goal stays active
+    ASK_WHY = "ask_why"  # yes, or a shrug: still no reason to keep in the history
+    REASON = "reason"  # the reason: close it as achieved by the owner's decision
+
+
+def read_close_reply(text: str, lang: str, *, asked_at: datetime, now: datetime) -> CloseReply:
+    """Read the answer to `/goal done`'s override question typed in the DM (it names no goal: the question does)."""
+    if now - asked_at > CLOSE_QUESTION_OPEN or now < asked_at:
+        return CloseReply.STALE
+    folded = _fold(text)
+    if read_intent(text, lang) == "cancel" or folded in _NO or folded.split(" ", 1)[0] in ("no", "nope"):
+        return CloseReply.KEEP
+    if not folded or read_intent(text, lang) == "yes" or is_non_answer(text):
+        return CloseReply.ASK_WHY
+    return CloseReply.REASON
 
 
 def _rate_level(target: float, baseline: float | None, direction: str | None) -> float | None:

@@ -32,6 +32,9 @@ class DeadlineResult:
     # weekday) or "fiscal" (resolved against the fiscal year); None when the phrase says the date plainly.
     reading: str | None = None
     fiscal_start: date | None = None  # the first day of the fiscal year a "fiscal" reading used
+    # "next quarter", "nei prossimi due trimestri": the period named starts later than today (the next calendar
+    # quarter's first day), so no progress is expected before it; None when the period starts today.
+    period_start: date | None = None
 
 
 class _Unreadable(Exception):
@@ -226,6 +229,10 @@ def _rolling(m: re.Match[str], today: date, lang: str) -> date | None:
         return _quarters_ahead(today, n)
     step = {"days": relativedelta(days=n), "weeks": relativedelta(weeks=n), "months": relativedelta(months=n)}
     return today + step.get(unit, relativedelta(years=n))
+
+
+def _whole_year(m: re.Match[str], today: date, lang: str) -> date:
+    return today + relativedelta(years=1)
 
 
 def _next_quarter(m: re.Match[str], today: date, lang: str) -> date:
@@ -516,6 +523,11 @@ def _rules(lang: str) -> tuple[_Rule, ...]:
             rf"\s+prossim[oa]\s+(?P<u>giorno|settimana|mese|trimestre|anno)"), _rolling),
         _Rule(_compile(rf"(?:entro|in|tra|fra|nell{_APOS}\s*arco\s+di|nel\s+giro\s+di|da\s+qui\s+a)\s+(?P<n>{_NUM})\s+(?P<u>{_UNIT_IT})"), _rolling),
         _Rule(_compile(rf"(?P<n>{_NUM})\s+(?P<u>{_UNIT_IT})\s+da\s+(?:oggi|adesso|ora)"), _rolling),
+        # "For the whole year": a year from today, said back as a reading (the calendar year may have been meant).
+        _Rule(_compile(
+            rf"(?:for|during|throughout|over)\s+(?:the\s+|a\s+)?(?:whole|entire|full)\s+year|all\s+year\s+(?:long|round)"
+            rf"|(?:per|durante|in)\s+tutto\s+l{_APOS}\s*anno|(?:per|durante|nell{_APOS}\s*arco\s+di)\s+(?:l{_APOS}\s*)?(?:un\s+)?intero\s+anno"
+            rf"|tutto\s+l{_APOS}\s*anno"), _whole_year, weak=True),
         # Calendar periods.
         _Rule(_compile(rf"(?:{_END})?(?:(?:the\s+)?next\s+quarter|prossimo\s+trimestre|trimestre\s+prossimo)"), _next_quarter),
         _Rule(_compile(
@@ -663,6 +675,25 @@ def _best(found: list[_Candidate]) -> _Candidate | None:
     return max(whole, key=lambda c: (c.deadline is not None, c.end - c.start, -c.priority, -c.start))
 
 
+# A phrase naming the coming quarter(s) as the period itself ("next quarter", "in the next two quarters", "nel
+# prossimo trimestre"), not as a limit ("by next quarter", "within the next two quarters", "entro il prossimo
+# trimestre", which start now).
+_COMING_QUARTERS = re.compile(
+    r"(?:next|coming|following|prossim[oie])\s+(?:\w+\s+)?(?:quarters?|trimestr[ei])\b|\btrimestre\s+prossimo",
+    re.IGNORECASE)
+_LIMIT_LEAD = re.compile(r"^\s*(?:by|within|before|until|till|entro|prima|fino|tra|fra|da\s+qui)\b|\b(?:end|fine)\b",
+                         re.IGNORECASE)
+
+
+def _period_start(matched: str, deadline: date, today: date) -> date | None:
+    """The first day of the coming quarter when `matched` names the coming quarter(s) as the goal's period."""
+    if not _COMING_QUARTERS.search(matched) or _LIMIT_LEAD.search(matched):
+        return None
+    index = today.year * 4 + _quarter_of(today)  # the next quarter's index (0-based quarters)
+    start = date(index // 4, (index % 4) * 3 + 1, 1)
+    return start if today < start < deadline else None
+
+
 def _result(text: str, best: _Candidate, today: date, fiscal_start: int) -> DeadlineResult:
     matched = text[best.start:best.end]
     if best.deadline is None:
@@ -672,7 +703,8 @@ def _result(text: str, best: _Candidate, today: date, fiscal_start: int) -> Dead
     if best.reading == "fiscal":
         # The fiscal year the deadline falls in (its last day belongs to it).
         start_of_fy = fiscal_year_start(fiscal_year_of(best.deadline, fiscal_start), fiscal_start)
-    return DeadlineResult(best.deadline, error, matched, best.start, best.end, best.reading, start_of_fy)
+    period = _period_start(matched, best.deadline, today) if best.reading is None else None
+    return DeadlineResult(best.deadline, error, matched, best.start, best.end, best.reading, start_of_fy, period)
 
 
 def find_deadline(text: str, *, lang: str, now: datetime, tz: str, fiscal_year_start_month: int = 1) -> DeadlineResult:

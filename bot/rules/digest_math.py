@@ -21,8 +21,11 @@ __all__ = [
     "ChannelRef",
     "DigestGoal",
     "LastCheckIn",
+    "HEADLINE",
+    "MORE",
     "achieved_this_week",
     "due_week",
+    "headline_counts",
     "most_at_risk",
     "parse_channel",
     "parse_schedule",
@@ -180,6 +183,28 @@ def achieved_this_week(item: DigestGoal, week_start: date) -> bool:
     if item.closed_on is not None:
         return item.closed_on >= week_start
     return item.last is not None and item.last.week_start >= week_start
+
+
+# The headline's places: each goal the digest shows is counted in exactly one, so the counts add up to its goals.
+# HEADLINE is always said; MORE only when some goal is there (closed this week other than achieved, past its
+# deadline awaiting review, without a starting point, achieved earlier or by decision).
+HEADLINE = ("on_track", "at_risk", "off_track", "not_started", "achieved")
+MORE = ("overdue", "needs_baseline", "reached_before", "by_decision", "missed", "dropped")
+
+
+def headline_counts(goals: Iterable[DigestGoal], week_start: date) -> dict[str, int]:
+    """How many of the digest's goals are in each place of its headline (HEADLINE, then MORE)."""
+    counts = dict.fromkeys(HEADLINE + MORE, 0)
+    for item in goals:
+        status = item.standing.status
+        if achieved_this_week(item, week_start):
+            place = "achieved"
+        elif status is _ACHIEVED:
+            place = "by_decision" if item.standing.numbers.override else "reached_before"
+        else:
+            place = str(status)
+        counts[place] += 1
+    return counts
 
 
 def most_at_risk(goals: Iterable[DigestGoal], limit: int = 5) -> list[DigestGoal]:

@@ -14,6 +14,7 @@ from bot.rules.typos import Mended, mend_typos
 
 __all__ = [
     "ADDITIVE_METRICS",
+    "DEADLINE_NOTES",
     "METRIC_UNITS",
     "GOAL_TYPES",
     "RATE_METRICS",
@@ -23,12 +24,14 @@ __all__ = [
     "ParsedGoal",
     "ReadingNote",
     "count_unit",
+    "deadline_notes",
     "detect_language",
     "find_direction",
     "find_metric",
     "find_subject",
     "goal_type",
     "parse_goal",
+    "period_start",
     "read_measure",
 ]
 
@@ -149,7 +152,8 @@ down is are be will we i you they it as about around approximately approx both w
 il lo la i gli le un uno una di del dello della dei degli delle da dal dallo dalla dai dagli dalle al allo alla ai
 agli alle nel nello nella nei negli nelle su sul sullo sulla sui sugli sulle con tra fra entro e o ma che rispetto
 verso oltre almeno circa nostro nostra nostri nostre mio mia miei mie suo sua questo questa questi queste quello
-quella prossimo prossima prossimi prossime ogni tutti tutte più meno mese mesi anno anni
+quella prossimo prossima prossimi prossime ogni tutti tutte più meno mese mesi anno anni sopra sotto
+above below under
 """.split())
 _GENERIC = frozenset("""
 new nuovi nuove nuovo nuova additional more altri altre ulteriori other
@@ -209,9 +213,9 @@ clients customers new next months month year quarter end rate my our we want yes
 class ReadingNote:
     """Something read from a weak signal, for the summary card to say in words so the owner can correct it."""
 
-    code: str  # "deadline", "fiscal_deadline", "word" or "activity_new_business"
+    code: str  # "deadline", "fiscal_deadline", "period", "word" or "activity_new_business"
     phrase: str  # the owner's words, verbatim
-    value: str  # what they were read as: an ISO date, the word meant, or a goal type
+    value: str  # what they were read as: an ISO date (for "period", its first day), the word meant, or a goal type
     fiscal_start: str | None = None  # "fiscal_deadline": the ISO first day of the fiscal year used
 
 
@@ -732,14 +736,34 @@ def _keeps_floor(text: str, metric: str | None, direction: str | None, measure: 
     return bool(_FLOOR_BEFORE.search(text[:measure.used[0][0]]))
 
 
+# "below 3%", "under 5", "at most 3%", "sotto il 3%", "al massimo il 3%", "non oltre il 3%": a ceiling to stay under.
+_CEILING_BEFORE = re.compile(
+    r"(?:(?<!\bnot\s)\bbelow|(?<!\bnot\s)\bunder|\bat\s+most|\bno\s+(?:more|higher)\s+than|\bnot\s+(?:above|over)|\bmaximum(?:\s+of)?"
+    r"|(?<!\bnon\s)\bsotto|\bal\s+massimo|\bmassimo|\bnon\s+(?:sopra|oltre)|\bentro)\s*(?:the\s+|a\s+|il\s+|l['’]\s*|al\s+|all['’]\s*)?$",
+    re.IGNORECASE,
+)
+
+
+def _keeps_under(text: str, measure: Measure) -> bool:
+    """A level kept under a ceiling ("keep churn below 3%"), said right before its only amount."""
+    return len(measure.used) == 1 and bool(_CEILING_BEFORE.search(text[:measure.used[0][0]]))
+
+
 def _starts_from(text: str, measure: Measure) -> bool:
     # "halve churn from 8%": the only amount is where the goal starts.
     return measure.baseline is None and measure.target is not None and bool(_FROM_MARK.search(text[:measure.used[0][0]]))
 
 
-def _deadline_notes(found: DeadlineResult, phrase: str | None) -> list[ReadingNote]:
+# The notes a deadline phrase leaves: replaced together when another deadline is given.
+DEADLINE_NOTES = ("deadline", "fiscal_deadline", "period")
+
+
+def deadline_notes(found: DeadlineResult, phrase: str | None) -> list[ReadingNote]:
+    """What to say back about a deadline phrase: a loose or fiscal reading, or a period starting after today."""
     if found.deadline is None or phrase is None or found.error == "weekday_mismatch":
         return []
+    if found.period_start is not None:
+        return [ReadingNote("period", phrase, found.period_start.isoformat())]
     if found.reading == "fiscal":
         start = found.fiscal_start.isoformat() if found.fiscal_start else None
         return [ReadingNote("fiscal_deadline", phrase, found.deadline.isoformat(), start)]
@@ -753,6 +777,17 @@ def _original(mended: Mended, text: str, span: tuple[int, int] | None) -> str | 
         return None
     start, end = mended.original_span(*span)
     return text[start:end]
+
+
+def period_start(notes: Iterable[ReadingNote], today: date, deadline: date) -> date:
+    """The day a new goal's period starts: the first day of the period its deadline phrase named ("next quarter"),
+    else today."""
+    for note in notes:
+        if note.code == "period":
+            start = date.fromisoformat(note.value)
+            if today < start < deadline:
+                return start
+    return today
 
 
 def parse_goal(text: str, *, lang: str, now: datetime, tz: str, fiscal_year_start_month: int = 1) -> ParsedGoal:
@@ -807,6 +842,8 @@ def parse_goal(text: str, *, lang: str, now: datetime, tz: str, fiscal_year_star
 
     if _keeps_floor(read, metric, direction, measure):
         direction = "maintain"
+    if direction == "maintain" and _keeps_under(read, measure):
+        direction = "keep_below"  # "keep churn below 3%": a ceiling to stay under, not a floor
     if direction is None and target is None and metric in ADDITIVE_METRICS:
         direction = "increase"  # "more clients" can only grow
     if direction is None and target is not None:
@@ -830,7 +867,7 @@ def parse_goal(text: str, *, lang: str, now: datetime, tz: str, fiscal_year_star
 
     subject = _original(mended, text, subject_span)
     phrase = _original(mended, text, (found.start, found.end)) if found.matched else None
-    notes = _deadline_notes(found, phrase) + [ReadingNote("word", typed, meant) for typed, meant in mended.fixes]
+    notes = deadline_notes(found, phrase) + [ReadingNote("word", typed, meant) for typed, meant in mended.fixes]
     if kind == "new_business" and metric in ("meetings", "calls") and (m := _PROSPECTS.search(read)):
         notes.append(ReadingNote("activity_new_business", _original(mended, text, m.span()) or m.group(), kind))
 

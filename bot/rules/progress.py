@@ -14,14 +14,16 @@ The four kinds of goal (from the seed article's goal types):
 * REDUCE    churn down to 3%, at-risk accounts down to 2: progress is (start − value) / (start − target);
             without a recorded start there is no distance to measure, and the status says so.
 * MAINTAIN  retention ≥ 90% for a year: "held so far" — every recorded value at or above the floor. A week
-            below the floor is a miss, never "92% of 90%"; it is achieved only at the deadline, held.
+            below the floor is a miss, never "92% of 90%"; it is achieved only at the deadline, held. A ceiling
+            ("keep churn below 3%", direction keep_below) is the same with the sides swapped: held at or under it.
 
 Status of an active goal, with p the progress and e the expected progress (share of the period elapsed):
   not_started      no value recorded yet (nothing says it is behind or ahead)
   needs_baseline   a REDUCE goal without a starting point
   achieved         the numbers reach the target (MAINTAIN: held until the deadline)
-  missed           the deadline passed without reaching it (MAINTAIN: a recorded value below the floor
-                   once the deadline passed)
+  overdue          the deadline passed short of the target and the owner has not reviewed it yet: "missed" is
+                   the owner's word at the review (they may extend or adjust), never the model's verdict on an
+                   active goal (MAINTAIN: a recorded value fell below the floor and the deadline passed)
   on_track         p ≥ e − ON_TRACK_SLACK
   at_risk          p ≥ AT_RISK_SHARE · e − AT_RISK_SLACK (MAINTAIN: held now, but a week fell below)
   off_track        lower (MAINTAIN: below the floor now)
@@ -40,6 +42,7 @@ from itertools import combinations
 
 __all__ = [
     "ADDITIVE_UNITS",
+    "MAINTAIN_DIRECTIONS",
     "AT_RISK_SHARE",
     "AT_RISK_SLACK",
     "Forecast",
@@ -86,6 +89,8 @@ JUMP_SHARE = 0.5
 # Units whose values add up across people; rates (%) and unit-less numbers of different metrics do not.
 ADDITIVE_UNITS = frozenset({"EUR", "USD", "GBP", "CHF", "clients", "deals", "accounts", "meetings"})
 CURRENCIES = frozenset({"EUR", "USD", "GBP", "CHF"})
+# The directions of a level to hold: at or above a floor ("maintain"), or at or under a ceiling ("keep_below").
+MAINTAIN_DIRECTIONS = frozenset({"maintain", "keep_below"})
 # Metrics that are themselves rates: "+5%" on them is percentage points, not growth over a starting amount.
 RATE_METRICS = frozenset({"retention_rate", "renewal_rate", "churn_rate", "nps", "conversion_rate", "win_rate"})
 
@@ -108,6 +113,7 @@ class Status(StrEnum):
     AT_RISK = "at_risk"
     OFF_TRACK = "off_track"
     ACHIEVED = "achieved"
+    OVERDUE = "overdue"
     MISSED = "missed"
     DROPPED = "dropped"
 
@@ -117,13 +123,13 @@ class Status(StrEnum):
 # and a digest asks some fifty thousand of them.
 _REACH, _GROWTH, _REDUCE, _MAINTAIN = Kind.REACH, Kind.GROWTH, Kind.REDUCE, Kind.MAINTAIN
 
-ACTIVE_ORDER = {Status.OFF_TRACK: 0, Status.AT_RISK: 1, Status.NEEDS_BASELINE: 2, Status.NOT_STARTED: 3,
-                Status.ON_TRACK: 4, Status.MISSED: 5, Status.ACHIEVED: 6, Status.DROPPED: 7}
+ACTIVE_ORDER = {Status.OVERDUE: 0, Status.OFF_TRACK: 1, Status.AT_RISK: 2, Status.NEEDS_BASELINE: 3,
+                Status.NOT_STARTED: 4, Status.ON_TRACK: 5, Status.MISSED: 6, Status.ACHIEVED: 7, Status.DROPPED: 8}
 
 
 def kind_of(direction: str, unit: str | None, metric: str | None) -> Kind:
     """The kind of a stored goal, from its direction, unit and metric."""
-    if direction == "maintain":
+    if direction in MAINTAIN_DIRECTIONS:
         return _MAINTAIN
     if direction == "decrease":
         return _REDUCE
@@ -151,6 +157,7 @@ class GoalNumbers:
     base_amount: float | None = None  # GROWTH: the starting amount the percentage grows from, when known
     base_unit: str | None = None  # GROWTH: that amount's unit (a currency or a count), when known
     below_count: int | None = None  # MAINTAIN: values below the floor, when counted elsewhere than `history`
+    ceiling: bool = False  # MAINTAIN: the target is a ceiling to stay at or under ("keep churn below 3%")
 
     @property
     def start_value(self) -> float | None:
@@ -167,7 +174,7 @@ def is_reached(g: GoalNumbers, value: float | None = None) -> bool:
     value = g.current if value is None else value
     if value is None:
         return False
-    if g.kind is _REDUCE:
+    if g.kind is _REDUCE or g.ceiling:
         return value <= g.target + 1e-9
     return value >= g.target - 1e-9
 
@@ -216,9 +223,9 @@ def held(g: GoalNumbers) -> bool | None:
 def weeks_below(g: GoalNumbers) -> int:
     """MAINTAIN: how many recorded values fell below the floor."""
     if g.below_count is not None:
-        return g.below_count + (1 if g.current is not None and g.current < g.target - 1e-9
+        return g.below_count + (1 if g.current is not None and not is_reached(g, g.current)
                                 and (not g.history or g.history[-1][1] != g.current) else 0)
-    return sum(1 for v in _values(g) if v < g.target - 1e-9)
+    return sum(1 for v in _values(g) if not is_reached(g, v))
 
 
 def can_close_as_achieved(g: GoalNumbers, today: date) -> bool:
@@ -249,23 +256,23 @@ def _status(g: GoalNumbers, today: date, p: float | None, e: float, start: float
     if g.current is None:
         return Status.NOT_STARTED
     if g.kind is _MAINTAIN:
-        now_held = g.current >= g.target - 1e-9
+        now_held = is_reached(g, g.current)
         ever_below = held(g) is False
         if today > g.deadline or (today == g.deadline and not ever_below):
-            return Status.ACHIEVED if not ever_below else Status.MISSED
+            return Status.ACHIEVED if not ever_below else Status.OVERDUE
         if not now_held:
             return Status.OFF_TRACK
         return Status.AT_RISK if ever_below else Status.ON_TRACK
     if g.kind is _REDUCE and start is None:
         if is_reached(g):
             return Status.ACHIEVED
-        return Status.MISSED if today > g.deadline else Status.NEEDS_BASELINE
+        return Status.OVERDUE if today > g.deadline else Status.NEEDS_BASELINE
     if p is None:
         return Status.NOT_STARTED
     if is_reached(g):
         return Status.ACHIEVED
     if today > g.deadline:
-        return Status.MISSED
+        return Status.OVERDUE
     if p >= e - ON_TRACK_SLACK:
         return Status.ON_TRACK
     if p >= AT_RISK_SHARE * e - AT_RISK_SLACK:

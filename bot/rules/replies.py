@@ -12,6 +12,7 @@ from functools import lru_cache
 from babel.dates import get_day_names, get_month_names
 
 from bot.rules.numbers import Amount, find_amounts
+from bot.rules.progress import MAINTAIN_DIRECTIONS
 
 __all__ = ["GoalContext", "MAX_REPLY_CHARS", "ReplyReading", "asks_to_skip", "read_reply", "REASONS"]
 
@@ -391,10 +392,10 @@ def _decide(
     value = values[0]
     if goal.unit in _CURRENCIES:
         scale = max(abs(goal.target), abs(reference or 0.0), abs(goal.baseline or 0.0))
-        # A bare "120" on a €500k goal is far likelier "120k" with the k left out than €120.
-        small = 0 < value < min(1000.0, scale / 100) and value * 1000 <= scale * 10
-        if small and len(chosen) == 1 and chosen[0].kind != "increment":
-            return _ask("ambiguous_scale", (value, value * 1000), note, blocker)
+        said = chosen[0].increment if chosen[0].kind == "increment" else value
+        if len(chosen) == 1 and said is not None and scale_in_doubt(said, scale):
+            # "+3" on a $150,000 goal as much as "3": $3 more, or $3,000 more with the k left out?
+            return _ask("ambiguous_scale", (value, value - said + said * 1000), note, blocker)
     current = goal.current
     if (current is not None and value < current and chosen[0].kind == "plain" and goal.direction == "increase"
             and goal.unit != "%"):
@@ -406,6 +407,12 @@ def _decide(
         increments = {r.increment for r in chosen}
         delta = increments.pop() if len(increments) == 1 else None
     return ReplyReading(value=value, delta=delta, confident=True, candidates=(), reason=None, note=note, blocker=blocker)
+
+
+def scale_in_doubt(value: float, scale: float) -> bool:
+    """Whether an amount is so small beside a goal worth `scale` that it likelier left out its thousands: a bare
+    "120" on a €500k goal is far likelier "120k" than €120 (asked back, never recorded as read)."""
+    return 0 < value < min(1000.0, scale / 100) and value * 1000 <= scale * 10
 
 
 def _primary(readings: list[_Reading]) -> tuple[float, ...]:
@@ -437,7 +444,7 @@ def _read_amount(text: str, amount: Amount, goal: GoalContext, reference: float 
 
     if not amount.sign and (_REMAINING_AFTER.match(after) or _REMAINING_BEFORE.search(before)):
         # "3 to go", "ne mancano 3": distance to the target, whatever "more" says.
-        if goal.direction == "maintain" or amount.unit not in (None, goal.unit):
+        if goal.direction in MAINTAIN_DIRECTIONS or amount.unit not in (None, goal.unit):
             return _Reading("ask", (raw,), reason="ambiguous_delta")
         return _Reading("level", (goal.target - raw if goal.direction == "increase" else goal.target + raw,))
 
@@ -453,7 +460,7 @@ def _read_amount(text: str, amount: Amount, goal: GoalContext, reference: float 
 
     percent_of_target = amount.unit == "%" and goal.unit != "%"
     if percent_of_target:
-        if direction or goal.direction == "maintain":
+        if direction or goal.direction in MAINTAIN_DIRECTIONS:
             return _Reading("ask", (raw,), reason="percent_of_what")
         of = _PERCENT_OF.match(after)
         if of and of.group(1).lower() not in _OF_TARGET:

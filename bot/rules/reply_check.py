@@ -25,10 +25,19 @@ from dataclasses import dataclass
 
 from bot.rules.limits import storable_amount
 from bot.rules.numbers import Amount
-from bot.rules.progress import CURRENCIES, GoalNumbers, Kind, Reading, growth_percent, is_jump, percent_readings
-from bot.rules.replies import ReplyReading
+from bot.rules.progress import (
+    CURRENCIES,
+    GoalNumbers,
+    Kind,
+    Reading,
+    grown_amount,
+    growth_percent,
+    is_jump,
+    percent_readings,
+)
+from bot.rules.replies import ReplyReading, scale_in_doubt
 
-__all__ = ["TOO_LARGE", "Verdict", "judge"]
+__all__ = ["TOO_LARGE", "ReplyExamples", "Verdict", "judge", "reply_examples"]
 
 TOO_LARGE = "too_large"  # the reason of a verdict refusing an unstorable number
 
@@ -77,6 +86,9 @@ def judge(
     grown = _growth_of_amount(g, amounts)
     if grown is not None:
         return _confirmed_or_jump(g, Verdict(grown), confirmed)
+    changed = _growth_of_change(g, amounts)
+    if changed is not None:
+        return _confirmed_or_jump(g, changed, confirmed)
     if any(a.unit in CURRENCIES and a.unit != g.unit for a in amounts):
         return Verdict(None, "unit_mismatch", ())
     percents = [a for a in amounts if a.unit == "%"]
@@ -130,6 +142,25 @@ def _confirmed_or_jump(g: GoalNumbers, verdict: Verdict, confirmed: Sequence[flo
     return verdict
 
 
+def _growth_of_change(g: GoalNumbers, amounts: Sequence[Amount]) -> Verdict | None:
+    """"+$1,000" on a GROWTH goal from $150,000: added to the latest amount or to the start? The same before any
+    growth is recorded (+0.67%); after, both are offered. Before, it was refused as "not in the goal's unit (%)"."""
+    if g.kind is not Kind.GROWTH or not g.base_amount or g.base_unit not in CURRENCIES or len(amounts) != 1:
+        return None
+    amount = amounts[0]
+    if amount.unit != g.base_unit or not amount.sign:
+        return None
+    change = amount.sign * amount.value
+    latest = grown_amount(g.base_amount, g.current or 0.0)
+    on_latest = Reading(round(growth_percent(g.base_amount, latest + change), GROWTH_DIGITS), "grown_to",
+                        round(latest + change, 2))
+    on_start = Reading(round(growth_percent(g.base_amount, g.base_amount + change), GROWTH_DIGITS), "grown_to",
+                       round(g.base_amount + change, 2))
+    if _same(on_latest.value, on_start.value):
+        return Verdict(on_latest.value)
+    return Verdict(None, "growth_change", (on_latest, on_start))
+
+
 def _growth_of_amount(g: GoalNumbers, amounts: Sequence[Amount]) -> float | None:
     """A GROWTH goal's value for a lone amount in its starting amount's currency: the growth it means, in %."""
     if g.kind is not Kind.GROWTH or not g.base_amount or g.base_unit not in CURRENCIES or len(amounts) != 1:
@@ -138,3 +169,57 @@ def _growth_of_amount(g: GoalNumbers, amounts: Sequence[Amount]) -> float | None
     if amount.unit != g.base_unit or amount.sign:
         return None  # a change ("+€10k") is asked as before: of what, the start or the latest value?
     return round(growth_percent(g.base_amount, amount.value), GROWTH_DIGITS)
+
+
+@dataclass(frozen=True, slots=True)
+class ReplyExamples:
+    """Replies a check-in can suggest for one goal: each is recorded as meant, never asked back (see the tests)."""
+
+    total: float  # a new total, written in `unit`
+    unit: str | None  # the goal's unit; a GROWTH goal's starting currency ("$151,000" is a growth of 0.67%)
+    step: float | None = None  # a change, written "+step"; None where "+x" would be asked back
+
+
+def reply_examples(g: GoalNumbers) -> ReplyExamples | None:
+    """What a check-in card suggests replying for this goal, near where it stands; None when no reply is sure.
+
+    A generic "`7`, `+3` or `70%`" was a trap: "+3" on a $150,000 goal recorded $150,003, "70%" on a growth goal
+    is asked back. So the examples are written in the goal's own unit and scale, one step past where it stands.
+    """
+    if g.kind is Kind.GROWTH:
+        if not g.base_amount or g.base_unit not in CURRENCIES:
+            return None  # a bare percentage or number on a growth goal can mean several things: nothing is sure
+        now = grown_amount(g.base_amount, g.current or 0.0)
+        step = _round_step(g.base_amount / 100)
+        total = round(now / step) * step + step
+        if is_jump(g, growth_percent(g.base_amount, total)):
+            total = round(now, 2)  # an amount to the cent, as the person would type it
+        return ReplyExamples(float(total), g.base_unit)
+    start = g.start_value or 0.0
+    now = g.current if g.current is not None else start
+    if g.kind is Kind.MAINTAIN:
+        return ReplyExamples(now if g.current is not None else g.target, g.unit)
+    if g.unit == "%":
+        step = 0.5
+    elif g.unit in CURRENCIES:
+        step = _round_step(abs(g.target - start) / 10)
+    else:
+        step = 1.0
+    total = now + step if g.kind is Kind.REACH else now - step
+    if total < 0 or is_jump(g, total):
+        total, step = now, 0.0
+    scale = max(abs(g.target), abs(now), abs(g.baseline or 0.0))
+    money = g.unit in CURRENCIES
+    if money and scale_in_doubt(total, scale):
+        return None  # "€2" on a €150 goal is asked back ("€2 or €2,000?"): no total is sure to read as meant
+    if step == 0:
+        return ReplyExamples(now, g.unit)
+    # From nothing yet, "+10,000" says the same as "10,000": one example is enough. A step too small for the
+    # goal's scale ("+€1" on €150) is asked back like the total would be.
+    signed = g.kind is Kind.REACH and g.unit != "%" and now != 0 and not (money and scale_in_doubt(step, scale))
+    return ReplyExamples(total, g.unit, step if signed else None)
+
+
+def _round_step(size: float) -> float:
+    """The power of ten at or below `size` (at least 1): a step a person would type, like 1,000 or 10,000."""
+    return float(10 ** math.floor(math.log10(size))) if size >= 1 else 1.0

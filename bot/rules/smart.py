@@ -162,7 +162,7 @@ def _measurable(draft: GoalDraft) -> list[SmartIssue]:
 def _is_growth_percent(draft: GoalDraft) -> bool:
     """A percentage that is a change ("sales up 15%") rather than a level ("90% retention")."""
     return (draft.unit == "%" and draft.baseline is None and draft.metric not in RATE_METRICS
-            and draft.metric not in _UNCAPPED_LEVELS and draft.direction != "maintain")
+            and draft.metric not in _UNCAPPED_LEVELS and draft.direction not in ("maintain", "keep_below"))
 
 
 def _target_issues(draft: GoalDraft) -> list[SmartIssue]:

@@ -6,11 +6,12 @@ import dataclasses
 import logging
 import secrets
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session
 
+from bot.blocks import edit as edit_blocks
 from bot.blocks import goals as goal_blocks
 from bot.blocks.common import Message, escape, text_message
 from bot.context import RequestContext
@@ -19,8 +20,10 @@ from bot.delivery.direct import ReplyTo, queue_replies
 from bot.deps import Deps
 from bot.ids import is_dm_channel
 from bot.rules.answers import (
+    CloseReply,
     only_an_amount,
     read_base,
+    read_close_reply,
     read_confidence,
     read_intent,
     read_measurable,
@@ -28,7 +31,15 @@ from bot.rules.answers import (
     read_start,
 )
 from bot.rules.deadlines import resolve_deadline
-from bot.rules.goals import SMART_PARTS, ParsedGoal, ReadingNote, parse_goal
+from bot.rules.goals import (
+    DEADLINE_NOTES,
+    SMART_PARTS,
+    ParsedGoal,
+    ReadingNote,
+    deadline_notes,
+    parse_goal,
+    period_start,
+)
 from bot.rules.limits import MAX_AMOUNT, goal_amount
 from bot.rules.numbers import find_amounts
 from bot.rules.objectives import pick_objective
@@ -46,6 +57,7 @@ from bot.rules.smart import (
 )
 from bot.rules.statuses import GoalStatus
 from bot.rules.titles import retitle
+from bot.services import goals_admin as admin
 from bot.services.approvals import hold_for_approval
 from prompts import fmt_date, fmt_number, t, tn
 from storage.db import in_transaction
@@ -55,6 +67,9 @@ from storage.teams import get_objective, link_proposal_goal, list_objectives
 
 CONFIRM = "confirm"
 CURRENCY_SWITCH = "currency_switch"  # pending: a target typed in another currency than the goal's, asked back
+# pending on a saved conversation: `/goal done N` asked whether a goal short of its numbers counts as achieved, and
+# why; the DM's next messages answer it ("sì", then the reason), since the question itself names the goal.
+CLOSE_REASON = "close_reason"
 CHOOSE = "choose"  # picking which part to edit from the summary card
 # The conversation ended with its goal saved (or sent for approval). The row stays until the next /goal, so a
 # second "yes" or a second press on the card (a double tap) is told calmly that it is saved already.
@@ -181,6 +196,9 @@ def handle(session: Session, ctx: RequestContext, text: str) -> list[Message] | 
     lang = ctx.lang
     text = text.strip()
     if convo.step == SAVED:
+        closing = _close_reason(session, ctx, convo, text) if _asked(convo, CLOSE_REASON) else None
+        if closing is not None:
+            return closing
         if len(text) <= MAX_TEXT and read_intent(text, lang) == "yes":
             return [Message(text=t(lang, "goal.already_saved"))]
         return None
@@ -215,6 +233,54 @@ def handle(session: Session, ctx: RequestContext, text: str) -> list[Message] | 
     awaiting = (convo.pending or {}).get("code")
     convo.pending = None
     return _answer_step(convo, draft, ctx, text, intent, awaiting)
+
+
+def _asked(convo: Conversation, code: str) -> bool:
+    return (convo.pending or {}).get("code") == code
+
+
+def ask_close_reason(session: Session, ctx: RequestContext, goal_id: int) -> None:
+    """Remember that `/goal done` asked why a goal short of its numbers counts as achieved, so that "yes" and the
+    reason typed next in the DM answer it; a goal being set up keeps the DM's answers for itself."""
+    convo = get_conversation(session, ctx.team_id, ctx.user_id)
+    if convo is None:
+        convo = Conversation(team_id=ctx.team_id, user_id=ctx.user_id, channel_id=None, step=SAVED, draft={},
+                             history=[], started_at=ctx.now, updated_at=ctx.now, card_key=secrets.token_hex(8))
+        session.add(convo)
+    elif convo.step != SAVED:
+        return
+    convo.pending = {"code": CLOSE_REASON, "goal_id": goal_id, "asked_at": ctx.now.isoformat()}
+
+
+def _close_reason(session: Session, ctx: RequestContext, convo: Conversation, text: str) -> list[Message] | None:
+    """The DM's answer to "mark it as achieved anyway? Say why": "yes" asks for the reason, the reason closes the goal
+    by the owner's decision (kept in its history), "no" leaves it active; None when the question no longer stands
+    (asked too long ago, or the goal was closed meanwhile) and the message is read as any other."""
+    pending = dict(convo.pending or {})
+    lang = ctx.lang
+    reply = read_close_reply(text, lang, asked_at=datetime.fromisoformat(str(pending["asked_at"])), now=ctx.now)
+    try:
+        goal = admin.owned_goal(session, ctx.team_id, ctx.user_id, int(pending["goal_id"]), lock=True)
+    except admin.GoalRefused:
+        reply = CloseReply.STALE
+    if reply is CloseReply.STALE:
+        convo.pending = None
+        return None
+    title = escape(goal.title or "")
+    if reply is CloseReply.KEEP:
+        convo.pending = None
+        return [text_message(t(lang, "manage.close.override_kept", id=goal.id, title=title))]
+    decision = admin.decide_achieved(lang, goal, today=ctx.today, note=text if reply is CloseReply.REASON else None)
+    if decision.status is None:
+        return [text_message(t(lang, "manage.close.override_why", id=goal.id, title=title))]
+    try:
+        admin.close_goal(session, goal, decision.status, by=ctx.user_id, at=ctx.now, note=text,
+                         override=decision.override)
+    except admin.GoalRefused as refusal:  # a reason too long for the history: said, and asked again
+        return [text_message(refusal.text(lang))]
+    convo.pending = None
+    closed = edit_blocks.closed(lang, goal, override=decision.override)
+    return [dataclasses.replace(closed, changes_goals=True)]
 
 
 def read_card_value(value: str) -> tuple[str | None, str | None]:
@@ -305,7 +371,7 @@ def confirm(session: Session, ctx: RequestContext) -> list[Message]:
         team_id=ctx.team_id, user_id=ctx.user_id, title=draft.text or (draft.subject or ""), type=draft.type,
         subject=draft.subject, metric=draft.metric, unit=draft.unit, direction=direction, baseline=baseline,
         baseline_unit=baseline_unit, target=draft.target, current=None if growth else draft.baseline,
-        start_date=ctx.today,
+        start_date=period_start(draft.notes, ctx.today, draft.deadline),
         deadline=draft.deadline, confidence=draft.confidence, plan=draft.plan, relevance=draft.relevance,
         status=GoalStatus.ACTIVE, lang=lang, created_at=ctx.now, updated_at=ctx.now,
         objective_id=_still_active(session, ctx.team_id, convo.draft.get(OBJECTIVE_KEY)),
@@ -492,7 +558,8 @@ def _answer_step(
         if result.deadline is None:
             return [Message(text=t(lang, "feedback.time_bound.unreadable", text=escape(text)))]
         draft.deadline = result.deadline
-        draft.notes = tuple(n for n in draft.notes if n.code not in ("deadline", "fiscal_deadline"))
+        draft.notes = (*(n for n in draft.notes if n.code not in DEADLINE_NOTES),
+                       *(n for n in deadline_notes(result, result.matched) if n.code == "period"))
     convo.draft = _keep_flags(convo.draft, draft)
     return _after_answer(convo, draft, ctx, answered=(step,))
 
@@ -555,7 +622,7 @@ def _unusable_deadline(parsed: ParsedGoal, draft: GoalDraft, lang: str) -> list[
     if parsed.deadline is None or parsed.deadline_error not in ("past", "weekday_mismatch"):
         return []
     draft.deadline = None
-    draft.notes = tuple(n for n in draft.notes if n.code not in ("deadline", "fiscal_deadline"))
+    draft.notes = tuple(n for n in draft.notes if n.code not in DEADLINE_NOTES)
     if parsed.deadline_error == "past":
         return [Message(text=t(lang, "feedback.time_bound.deadline_past_later", date=fmt_date(lang, parsed.deadline)))]
     return [goal_blocks.weekday_mismatch(lang, parsed.deadline_phrase or parsed.text, parsed.deadline, later=True)]

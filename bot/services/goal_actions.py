@@ -31,6 +31,7 @@ from bot.rules.statuses import GoalStatus
 from bot.rules.visibility import ChannelAction
 from bot.services import goals_admin as admin
 from bot.services import teams
+from bot.services.conversation import ask_close_reason
 from bot.services.conversation import current as conversation_in_progress
 from bot.services.digests import channel_members
 from prompts import t
@@ -177,6 +178,7 @@ def close(deps: Deps, ctx: RequestContext, goal_id: int | None, status: GoalStat
                 decision = admin.decide_achieved(lang, goal, today=ctx.today,
                                                  note=note if status == GoalStatus.DONE else None)
                 if decision.status is None:
+                    ask_close_reason(session, ctx, goal.id)  # "sì" and the reason may come in the DM next
                     return Closing(edit_blocks.needs_override(lang, goal, decision.shown), closed=False)
                 status, override = decision.status, decision.override
             admin.close_goal(session, goal, status, by=ctx.user_id, at=ctx.now, note=note, override=override)

@@ -63,6 +63,7 @@ def row_goal(row: Any, zone: ZoneInfo, *, today: date, weeks: WeekCache | None =
         _recent(recent, {} if weeks is None else weeks),  # history
         float(baseline) if growth and baseline else None, baseline_unit if growth else None,  # base_amount, base_unit
         None if below is None else int(below),  # below_count
+        direction == "keep_below",  # ceiling
     )
     last = None
     if last_week is not None:

@@ -105,6 +105,13 @@ def all_text(message: dict[str, Any]) -> str:
     return "\n".join(parts)
 
 
+def say_goal(ws: LocalWorkspace, user: str, sentence: str, *answers: str) -> None:
+    """`/goal SENTENCE`, then each answer typed in the DM, as the person would set a goal."""
+    ws.command(sentence, user=user)
+    for answer in answers:
+        ws.say(answer, user=user)
+
+
 def dm_texts(ws: LocalWorkspace, user: str) -> list[str]:
     """The bot's messages in the person's DM, oldest first, as readable text."""
     return [all_text(m) for m in ws.fake.dm_messages(user) if m.get("user") == ws.fake.bot_user_id]

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -10,7 +11,6 @@ import time
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import select
 
 from bot.clock import FixedClock
 from bot.delivery import inbox
@@ -18,7 +18,6 @@ from bot.handoff import WHOLE_REQUEST
 from bot.local.workspace import LocalWorkspace
 from prompts import t
 from slackfake.payloads import post
-from storage.models import InboxEvent
 from tests.bot.conftest import dm_texts
 from tests.bot.test_inbox_crash import free_port, serve
 
@@ -34,14 +33,13 @@ def workspace(database_url: str, clock: FixedClock) -> Iterator[LocalWorkspace]:
     ws.close()
 
 
-def inbox_rows(ws: LocalWorkspace) -> list[InboxEvent]:
-    """The handed-off rows (on SQLite in their own file beside the database)."""
+def inbox_rows(ws: LocalWorkspace) -> list[inbox.HandedOff]:
+    """The handed-off rows (on SQLite in their own file beside the database, their claims in another)."""
     queue = inbox.handoff_sessions(ws.deps.sessions)
-    with queue() as session:
-        rows = list(session.scalars(select(InboxEvent).order_by(InboxEvent.id)))
-    if queue is not ws.deps.sessions:
-        queue.kw["bind"].dispose()
-    return rows
+    try:
+        return inbox.handed_off(queue)
+    finally:
+        inbox.dispose_handoff(queue, ws.deps.sessions)
 
 
 def stop(process: object) -> str:
@@ -158,3 +156,104 @@ def test_a_request_handled_late_from_the_inbox_is_read_as_of_when_it_arrived(wor
     workspace.deps.executor.wait_idle(timeout=30)
     text = "\n".join(dm_texts(workspace, "U1"))
     assert fmt_date("en", date(2026, 11, 27)) in text and fmt_date("en", date(2026, 12, 4)) not in text
+
+
+def handed(ws: LocalWorkspace, user: str = "U1") -> dict[str, object]:
+    """A /goal help as the web process hands it off (the parsed form body)."""
+    from urllib.parse import parse_qsl
+
+    body, _ = ws.requests.slash_command("help", user_id=user)
+    return dict(parse_qsl(body))
+
+
+def test_a_claim_its_holder_stopped_renewing_is_taken_up_once_and_given_up_after_the_last_attempt(
+        workspace: LocalWorkspace, clock: FixedClock) -> None:
+    from datetime import timedelta
+
+    lease = timedelta(seconds=60)
+    queue = inbox.handoff_sessions(workspace.deps.sessions)
+    try:
+        assert inbox.hand_off(queue, handed(workspace), WHOLE_REQUEST, clock())
+        [first] = inbox.claim(queue, now=clock(), worker="host:1:a", limit=8, lease=lease)
+        assert first.attempts == 1
+        assert inbox.claim(queue, now=clock(), worker="host:2:b", limit=8, lease=lease) == []  # held
+        clock.set(clock() + timedelta(seconds=30))
+        inbox.renew(queue, [first.id], "host:1:a", clock())  # still working on it
+        clock.set(clock() + timedelta(seconds=45))
+        assert inbox.claim(queue, now=clock(), worker="host:2:b", limit=8, lease=lease) == []  # renewed 45 s ago
+        clock.set(clock() + timedelta(seconds=30))  # host 1 died: its claim is 75 s old
+        assert not inbox.anything_waiting(queue)  # only a claim with a lease takes it up, not an idle poll
+        [again] = inbox.claim(queue, now=clock(), worker="host:2:b", limit=8, lease=lease)
+        assert (again.id, again.attempts, again.lazy_function) == (first.id, 2, WHOLE_REQUEST)
+        assert again.body == first.body
+        for attempt in range(3, inbox.MAX_ATTEMPTS + 1):  # each holder dies in turn
+            clock.set(clock() + timedelta(seconds=61))
+            [taken] = inbox.claim(queue, now=clock(), worker=f"host:{attempt}:c", limit=8, lease=lease)
+            assert taken.attempts == attempt
+        clock.set(clock() + timedelta(seconds=61))
+        assert inbox.claim(queue, now=clock(), worker="host:9:d", limit=8, lease=lease) == []
+        [row] = inbox.handed_off(queue)
+        assert (row.status, row.attempts) == ("abandoned", inbox.MAX_ATTEMPTS)
+    finally:
+        inbox.dispose_handoff(queue, workspace.deps.sessions)
+
+
+def test_requests_handed_off_after_housekeeping_are_still_claimed(workspace: LocalWorkspace,
+                                                                  clock: FixedClock) -> None:
+    from datetime import timedelta
+
+    queue = inbox.handoff_sessions(workspace.deps.sessions)
+    try:
+        for user in ("U1", "U2"):
+            assert inbox.hand_off(queue, handed(workspace, user), WHOLE_REQUEST, clock())
+        claimed = inbox.claim(queue, now=clock(), worker="host:1:a", limit=8)
+        assert len(claimed) == 2
+        assert inbox.claim(queue, now=clock(), worker="host:1:a", limit=0, finished=[r.id for r in claimed]) == []
+        clock.set(clock() + timedelta(days=2))
+        inbox.forget_handed_off(queue, clock() - timedelta(days=1))  # SQLite: the newest row stays
+        assert {row.status for row in inbox.handed_off(queue)} == {"done"}
+        assert inbox.hand_off(queue, handed(workspace, "U3"), WHOLE_REQUEST, clock())
+        assert inbox.anything_waiting(queue)
+        [new] = inbox.claim(queue, now=clock(), worker="host:1:a", limit=8)
+        assert new.body["user_id"] == "U3" and new.attempts == 1
+    finally:
+        inbox.dispose_handoff(queue, workspace.deps.sessions)
+
+
+def test_an_ack_is_recorded_while_an_after_ack_process_is_in_the_middle_of_its_claim(
+        workspace: LocalWorkspace, clock: FixedClock, database_url: str) -> None:
+    import threading
+
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    if not database_url.startswith("sqlite"):
+        pytest.skip("PostgreSQL claims with row locks: an insert never waits for them")
+    queue = inbox.handoff_sessions(workspace.deps.sessions)
+    inside, go_on = threading.Event(), threading.Event()
+    claimer = threading.current_thread()
+
+    def pause_mid_claim(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+        # The after-ack process is descheduled in the middle of its claim transaction (a busy machine).
+        if (threading.current_thread() is claimer and not inside.is_set()
+                and statement.lstrip().upper().startswith(("UPDATE", "INSERT"))):
+            inside.set()
+            go_on.wait(60)
+
+    try:
+        assert inbox.hand_off(queue, handed(workspace, "U1"), WHOLE_REQUEST, clock())
+        event.listen(Engine, "after_cursor_execute", pause_mid_claim)
+        claimer = threading.Thread(target=lambda: inbox.claim(queue, now=clock(), worker="host:1:a", limit=8))
+        claimer.start()
+        assert inside.wait(30)
+        # The web process acks the next request meanwhile: its insert does not wait for the claim to commit.
+        assert inbox.hand_off(queue, handed(workspace, "U2"), WHOLE_REQUEST, clock())
+        go_on.set()
+        claimer.join(30)
+        event.remove(Engine, "after_cursor_execute", pause_mid_claim)
+        assert [row.status for row in inbox.handed_off(queue)] == ["received", "received"]
+    finally:
+        go_on.set()
+        with contextlib.suppress(Exception):
+            event.remove(Engine, "after_cursor_execute", pause_mid_claim)
+        inbox.dispose_handoff(queue, workspace.deps.sessions)

@@ -64,7 +64,8 @@ CASES = [
     Case("reach at risk", Status.AT_RISK, current=2, values=[1, 2]),
     Case("reach off track", Status.OFF_TRACK, current=0, values=[0]),
     Case("reach achieved", Status.ACHIEVED, current=10, values=[4, 10], this_week="answered"),
-    Case("reach missed", Status.MISSED, current=6, deadline=date(2026, 11, 20), start=date(2026, 8, 1)),
+    Case("reach past its deadline, not reviewed", Status.OVERDUE, current=6, deadline=date(2026, 11, 20),
+         start=date(2026, 8, 1)),
     Case("revenue from a start", Status.ON_TRACK, unit="EUR", metric="revenue", baseline=200_000, target=260_000,
          current=220_000, values=[210_000, 220_000]),
     Case("revenue without a start", Status.OFF_TRACK, unit="EUR", metric="revenue", baseline=None, target=250_000,
@@ -177,6 +178,8 @@ def test_every_surface_shows_the_same_status_and_progress(engine: Engine, lang: 
                 assert shown in own, (surface, case.title)
                 if percent is not None and not (surface == "home" and case.goal_status != "active"):
                     assert percent in own, (surface, case.title)
+                if case.direction == "maintain":  # a floor has no distance to fill: no bar anywhere
+                    assert "▰" not in own and "▱" not in own, (surface, case.title)
 
             in_digest = case.goal_status == "active" or case.goal_status in ("achieved", "done", "missed",
                                                                             "dropped")
@@ -186,6 +189,8 @@ def test_every_surface_shows_the_same_status_and_progress(engine: Engine, lang: 
                 assert shown in line, ("digest", case.title)
                 if percent is not None:
                     assert percent in line, ("digest", case.title)
+                if case.direction == "maintain":
+                    assert "▰" not in line and "▱" not in line, ("digest", case.title, line)
             if case.this_week == "skipped":
                 assert t(lang, "digest.skipped_this_week") in digest_text[digest_text.index(case.title):][:600]
             if case.direction == "decrease" and goal.current is not None:

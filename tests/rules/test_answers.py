@@ -3,10 +3,20 @@
 from __future__ import annotations
 
 import dataclasses
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.rules.answers import only_an_amount, read_confidence, read_intent, read_measurable, read_specific, read_start
+from bot.rules.answers import (
+    CloseReply,
+    only_an_amount,
+    read_close_reply,
+    read_confidence,
+    read_intent,
+    read_measurable,
+    read_specific,
+    read_start,
+)
 from bot.rules.smart import GoalDraft
 
 SALES = GoalDraft(text="increase sales", type="revenue", subject=None, metric="sales", unit=None,
@@ -180,3 +190,21 @@ def test_an_answer_that_is_only_an_amount(text: str, lang: str, alone: bool) -> 
 def test_where_a_reduce_goal_starts(text: str, lang: str, unit: str, value: float | None, problem: str | None) -> None:
     start = read_start(text, lang=lang, unit=unit, target=3.0)
     assert (start.value, start.problem) == (value, problem)
+
+
+ASKED = datetime(2026, 12, 2, 10, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize("text,lang,minutes,expected", [
+    ("yes", "en", 1, CloseReply.ASK_WHY),
+    ("sì", "it", 1, CloseReply.ASK_WHY),
+    ("non lo so", "it", 1, CloseReply.ASK_WHY),
+    ("no", "en", 1, CloseReply.KEEP),
+    ("no, lascia stare", "it", 1, CloseReply.KEEP),
+    ("annulla", "it", 1, CloseReply.KEEP),
+    ("the framework deal counts for three", "en", 5, CloseReply.REASON),
+    ("sì, il contratto quadro vale per tre", "it", 5, CloseReply.REASON),
+    ("closed 3 more deals, now at 7", "en", 24 * 60, CloseReply.STALE),  # a day later it is about something else
+])
+def test_the_answer_to_mark_it_achieved_anyway(text: str, lang: str, minutes: int, expected: CloseReply) -> None:
+    assert read_close_reply(text, lang, asked_at=ASKED, now=ASKED + timedelta(minutes=minutes)) is expected

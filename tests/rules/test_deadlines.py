@@ -5,7 +5,7 @@ Unless a case says otherwise it is Thursday 26 November 2026, 11:00 in Rome.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -350,3 +350,20 @@ def test_fiscal_phrases_resolve_against_the_fiscal_year_start(start: int, text: 
                               fiscal_year_start_month=start)
     assert (result.deadline, result.reading) == (expected, "fiscal")
     assert result.fiscal_start is not None and result.fiscal_start <= expected
+
+
+@pytest.mark.parametrize("text,lang,start", [
+    ("increase sales by 15% next quarter", "en", date(2027, 1, 1)),
+    ("win 5 clients in the next two quarters", "en", date(2027, 1, 1)),
+    ("acquisire 5 clienti nei prossimi due trimestri", "it", date(2027, 1, 1)),
+    ("aumentare le vendite del 15% nel prossimo trimestre", "it", date(2027, 1, 1)),
+    # a limit, not the period: it starts now
+    ("increase sales by 15% by next quarter", "en", None),
+    ("win 5 clients within the next two quarters", "en", None),
+    ("vendite +15% entro il prossimo trimestre", "it", None),
+    ("win 5 clients by the end of next quarter", "en", None),
+    ("win 5 clients in the next 3 months", "en", None),
+])
+def test_a_coming_quarter_named_as_the_period_starts_on_its_first_day(text: str, lang: str, start: date | None) -> None:
+    found = find_deadline(text, lang=lang, now=datetime(2026, 12, 2, 10, 0, tzinfo=UTC), tz="Europe/Rome")
+    assert found.period_start == start

@@ -135,9 +135,9 @@ GOALS: list[tuple[str, str, Expected]] = [
     ("en", "retain 95% of our top 50 accounts over the next 12 months",
      E("retention", "top 50 accounts", "retention_rate", "%", "maintain", None, 95, date(2027, 11, 26), AR)),
     ("en", "keep churn below 3% on SMB customers in 2027",
-     E("retention", "SMB customers", "churn_rate", "%", "maintain", None, 3, date(2027, 12, 31), AR)),
+     E("retention", "SMB customers", "churn_rate", "%", "keep_below", None, 3, date(2027, 12, 31), AR)),
     ("it", "mantenere il churn sotto il 3% per i clienti PMI nel 2027",
-     E("retention", "clienti PMI", "churn_rate", "%", "maintain", None, 3, date(2027, 12, 31), AR)),
+     E("retention", "clienti PMI", "churn_rate", "%", "keep_below", None, 3, date(2027, 12, 31), AR)),
     ("it", "rinnovare 25 contratti entro fine anno",
      E("retention", None, "renewals", "deals", "increase", 0, 25, date(2026, 12, 31), AR)),
     # New business by count.
@@ -341,7 +341,7 @@ UNDERSTANDING: list[tuple[str, str, Expected]] = [
     ("en", "renewal rate no lower than 88% this year",
      E("retention", None, "renewal_rate", "%", "maintain", None, 88, date(2026, 12, 31), AR)),
     ("it", "tenere il churn sotto il 3% nel 2027",
-     E("retention", None, "churn_rate", "%", "maintain", None, 3, date(2027, 12, 31), AR)),
+     E("retention", None, "churn_rate", "%", "keep_below", None, 3, date(2027, 12, 31), AR)),
     ("it", "teniamo la retention sopra il 90% per tutto il 2027",
      E("retention", None, "retention_rate", "%", "maintain", None, 90, date(2027, 12, 31), AR)),
     # An explicit date beats the weekday next to it.
@@ -461,7 +461,8 @@ NOTES = [
     ("en", "book 25 meetings with new prospects by end of Q1",
      [("activity_new_business", "prospects", "new_business")]),
     ("en", "close 5 deals by 31 March", []),  # a plain date needs no note
-    ("en", "close 5 deals next quarter", []),
+    ("en", "close 5 deals next quarter", [("period", "next quarter", "2027-01-01")]),  # the period starts later
+    ("en", "close 5 deals by next quarter", []),
 ]
 
 
@@ -510,3 +511,13 @@ def test_a_growth_percentage_from_an_amount_keeps_the_amount_as_what_grows(
     parsed = parse_goal(sentence, lang=lang, now=datetime.fromisoformat("2026-11-26T10:00:00+00:00"), tz="Europe/Rome")
     assert (parsed.target, parsed.unit, parsed.baseline) == (15, "%", None)  # not "from 200,000% to 15%"
     assert (parsed.base_amount, parsed.base_unit, parsed.direction) == (base, unit, "increase")
+
+
+@pytest.mark.parametrize("lang,text,direction", [
+    ("en", "keep churn below 3% next year", "keep_below"),
+    ("en", "keep retention not below 90% next year", "maintain"),
+    ("it", "mantenere il churn al massimo al 3% nel 2027", "keep_below"),
+    ("it", "mantenere la fidelizzazione non sotto l'85% nel 2027", "maintain"),
+])
+def test_a_ceiling_is_kept_under_and_not_below_is_a_floor(lang: str, text: str, direction: str) -> None:
+    assert parse_goal(text, lang=lang, now=NOW, tz=ROME).direction == direction

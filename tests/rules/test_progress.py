@@ -34,9 +34,9 @@ MID = date(2026, 12, 30)  # about half way
 
 def goal(kind: Kind = Kind.REACH, *, target: float = 10, baseline: float | None = 0, current: float | None = None,
          closed_as: str | None = None, override: bool = False, unit: str | None = "clients",
-         history: tuple[tuple[date, float], ...] = (), deadline: date = DEADLINE) -> GoalNumbers:
+         history: tuple[tuple[date, float], ...] = (), deadline: date = DEADLINE, ceiling: bool = False) -> GoalNumbers:
     return GoalNumbers(kind=kind, target=target, baseline=baseline, current=current, start=START, deadline=deadline,
-                       unit=unit, closed_as=closed_as, override=override, history=history)
+                       unit=unit, closed_as=closed_as, override=override, history=history, ceiling=ceiling)
 
 
 # --- tables ------------------------------------------------------------------------------------------------------
@@ -62,7 +62,7 @@ def test_each_stored_goal_has_one_kind(direction: str, unit: str, metric: str | 
     (goal(current=3), MID, Status.AT_RISK),
     (goal(current=1), MID, Status.OFF_TRACK),
     (goal(current=10), MID, Status.ACHIEVED),
-    (goal(current=9), DEADLINE + timedelta(days=1), Status.MISSED),
+    (goal(current=9), DEADLINE + timedelta(days=1), Status.OVERDUE),  # missed once its owner says so
     # reach from a starting point: €200k → €260k, at €230k half way is on track (not 88% of the target)
     (goal(target=260_000, baseline=200_000, current=230_000, unit="EUR"), MID, Status.ON_TRACK),
     (goal(target=260_000, baseline=200_000, current=205_000, unit="EUR"), MID, Status.OFF_TRACK),
@@ -82,7 +82,13 @@ def test_each_stored_goal_has_one_kind(direction: str, unit: str, metric: str | 
      Status.AT_RISK),
     (goal(Kind.MAINTAIN, target=90, baseline=None, current=92, unit="%"), DEADLINE, Status.ACHIEVED),
     (goal(Kind.MAINTAIN, target=90, baseline=None, current=92, unit="%", history=((START, 88.0),)),
-     DEADLINE + timedelta(days=1), Status.MISSED),
+     DEADLINE + timedelta(days=1), Status.OVERDUE),
+    # keep below: churn at or under 3% (a ceiling, the floor's sides swapped)
+    (goal(Kind.MAINTAIN, target=3, baseline=None, current=2, unit="%", ceiling=True), MID, Status.ON_TRACK),
+    (goal(Kind.MAINTAIN, target=3, baseline=None, current=4, unit="%", ceiling=True), MID, Status.OFF_TRACK),
+    (goal(Kind.MAINTAIN, target=3, baseline=None, current=2, unit="%", ceiling=True, history=((START, 4.0),)), MID,
+     Status.AT_RISK),
+    (goal(Kind.MAINTAIN, target=3, baseline=None, current=3, unit="%", ceiling=True), DEADLINE, Status.ACHIEVED),
     # closed: the numbers decide, not the click
     (goal(current=0, closed_as="achieved"), MID, Status.MISSED),
     (goal(current=0, closed_as="done"), MID, Status.MISSED),

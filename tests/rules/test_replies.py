@@ -94,6 +94,9 @@ REPLIES: list[tuple[str, str, GoalContext, float | Ask]] = [
     ("£10k", "en", REVENUE, Ask("unit_mismatch", (10_000,))),
     ("€20k deal signed", "en", CLIENTS, Ask("unit_mismatch", (20_000,))),
     ("120", "en", REVENUE, Ask("ambiguous_scale", (120, 120_000))),
+    ("+3", "en", REVENUE, Ask("ambiguous_scale", (100_003, 103_000))),  # €3 more, or 3k with the k left out?
+    ("altri 5", "it", REVENUE, Ask("ambiguous_scale", (100_005, 105_000))),
+    ("+€5k", "en", REVENUE, 105_000),
     # nothing moved
     ("no change", "en", CLIENTS, 4),
     ("nessun cambiamento", "it", CLIENTS, 4),

@@ -67,6 +67,11 @@ def growth_from(base: float | None, base_unit: str | None, current: float | None
     ("we're at €210k", "en", growth_from(200_000, "EUR"), 5.0, None),
     ("€190k", "en", growth_from(200_000, "EUR", current=2), -5.0, None),  # below the start: a fall, said so
     ("$210k", "en", growth_from(200_000, "EUR"), None, "unit_mismatch"),  # another currency still asks
+    # A change in the start's currency: before any growth it can only add to the start; after, it may add to
+    # the latest amount or to the start, so it asks ("not in the goal's unit (%)" was false).
+    ("+€10,000", "en", growth_from(200_000, "EUR"), 5.0, None),
+    ("-5.000 €", "it", growth_from(200_000, "EUR"), -2.5, None),
+    ("+€5,000", "en", growth_from(200_000, "EUR", current=5), None, "growth_change"),
     ("€210k", "en", growth_from(None, None), None, "unit_mismatch"),  # no start known: nothing to compare with
     ("€300k", "en", growth_from(200_000, "EUR"), None, "jump"),  # +50% at once, past +15%: confirmed first
 ])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -46,6 +47,16 @@ def test_the_weekly_card_shows_the_goal_the_pace_it_needs_and_five_buttons(works
     assert buttons == [t("en", f"checkin.buttons.{name}") for name in ("update", "on_track", "at_risk", "blocked", "skip")]
     assert run(workspace)["planned"] == 0
     assert len(cards(workspace, "U1")) == 1
+
+
+def test_a_churn_cards_pace_line_says_both_percentages_are_of_the_way(workspace: LocalWorkspace) -> None:
+    # Churn is itself a percentage: "at 0% of the way, 46% expected" reads as churn expected at 46%.
+    add_goal(workspace, "U1", title="reduce churn from 8% to 5%", unit="%", baseline=8, target=5, current=8,
+             direction="decrease", type_="retention", metric="churn_rate")
+    run(workspace)
+    text = all_text(last_card(workspace, "U1"))
+    assert t("en", "standing.expected", done_at="at 0%", expected_the="46%") in text
+    assert re.search(r"\d%\s+expected", text) is None
 
 
 def test_italian_owner_gets_the_card_in_italian(workspace: LocalWorkspace) -> None:
@@ -525,7 +536,9 @@ def test_no_reply_after_two_days_gets_one_gentle_reminder_in_the_thread(workspac
     assert run(workspace, "reminders", at=datetime(2026, 11, 28, 10, 1, tzinfo=UTC))["sent"] == 1
     assert run(workspace, "reminders", at=datetime(2026, 11, 29, 10, 0, tzinfo=UTC))["planned"] == 0
     [reminder] = thread_answers(workspace, "U1", card)
-    assert t("en", "checkin.remind.text", title="Sign 10 new clients in healthcare") in reminder
+    # At 4 of 10 clients, the replies it suggests are the fifth client as a total, or one more.
+    assert t("en", "checkin.remind.text", title="Sign 10 new clients in healthcare",
+             examples=t("en", "checkin.examples_two", total="5", step="+1")) in reminder
     assert checkins_of(workspace, goal_id)[0].reminded_at is not None
     workspace.say("6", user="U1", thread_ts=card["ts"])  # the reply lands in the same thread
     assert goal_of(workspace, goal_id).current == 6

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
 
 from bot.local.workspace import LocalWorkspace
-from prompts import t, tn
+from prompts import at_amount, fmt_amount, fmt_date, t, tn
 from storage.models import OutboxMessage
 from tests.bot.conftest import all_text
 from tests.bot.digest_support import (
@@ -246,3 +246,44 @@ def test_a_digest_now_of_a_channel_where_nobody_has_goals_says_so(workspace: Loc
     [digest] = channel_posts(workspace, "C1")
     assert t("en", "digest.empty") in all_text(digest)
     assert workspace.fake.files() == []  # no chart to draw
+
+
+@pytest.mark.parametrize("lang,user", [("en", "U1"), ("it", "U2")])
+def test_the_headline_counts_add_up_to_the_goals_when_some_closed_this_week_or_await_review(
+    workspace: LocalWorkspace, lang: str, user: str,
+) -> None:
+    # Five goals in the digest: one on track, one past its deadline not yet reviewed, and three closed this week as
+    # missed, dropped and achieved. Every goal the headline names is counted once, so the counts add up to five.
+    workspace.fake.add_channel("C1", name="sales", members=[user])
+    this_week = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
+    add_goal(workspace, user, title="Sign 10 new clients", current=7)
+    add_goal(workspace, user, title="Book 10 demos", current=6, start=date(2026, 8, 1), deadline=date(2026, 11, 20))
+    add_goal(workspace, user, title="Win 10 logos", current=3, status="missed", closed_at=this_week)
+    add_goal(workspace, user, title="Open 10 partners", current=2, status="dropped", closed_at=this_week)
+    add_goal(workspace, user, title="Renew 10 accounts", current=10, status="achieved", closed_at=this_week)
+    make_manager(workspace, user)
+    workspace.command("digest now #sales", user=user, channel="C1")
+
+    [digest] = channel_posts(workspace, "C1")
+    more = [tn(lang, f"digest.more.{place}", 1) for place in ("overdue", "missed", "dropped")]
+    assert t(lang, "digest.summary", people=tn(lang, "count.people", 1), goals=tn(lang, "count.goals", 5),
+             on_track="1", at_risk="0", off_track="0", not_started="0", achieved="1",
+             more="".join(" · " + text for text in more)) in digest_text(workspace, "C1", digest)
+    assert t(lang, "pace.overdue") in digest_text(workspace, "C1", digest)
+
+
+@pytest.mark.parametrize("lang,user", [("en", "U1"), ("it", "U2")])
+def test_a_ceiling_goal_in_the_digest_counts_the_weeks_above_it(workspace: LocalWorkspace, lang: str, user: str) -> None:
+    # Churn kept under 3%: 4% last week (above the ceiling), 2% this week: held now, one week missed — at risk.
+    workspace.fake.add_channel("C1", name="sales", members=[user])
+    goal = add_goal(workspace, user, title="Keep SMB churn below 3%", unit="%", target=3, current=2, baseline=None,
+                    direction="keep_below")
+    add_checkin(workspace, goal, MONDAY - timedelta(weeks=1), 4)
+    add_checkin(workspace, goal, MONDAY, 2)
+    make_manager(workspace, user)
+    workspace.command("digest now #sales", user=user, channel="C1")
+    [digest] = channel_posts(workspace, "C1")
+    text = digest_text(workspace, "C1", digest)
+    assert t(lang, "measure.keep_below_below", floor_at=at_amount(lang, 3, "%"), current=fmt_amount(lang, 2, "%"),
+             date=fmt_date(lang, date(2026, 12, 31)), weeks=tn(lang, "count.weeks_below", 1)) in text
+    assert t(lang, "pace.at_risk") in text

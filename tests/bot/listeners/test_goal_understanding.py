@@ -12,7 +12,7 @@ from bot.clock import FixedClock
 from bot.local.workspace import LocalWorkspace
 from prompts import fmt_date, t
 from storage.models import Goal
-from tests.bot.conftest import all_text, dm_texts, last_bot_message, make_settings
+from tests.bot.conftest import all_text, dm_texts, last_bot_message, make_settings, say_goal
 
 
 def _saved_goal(ws: LocalWorkspace, user: str) -> Goal:
@@ -88,3 +88,50 @@ def test_a_deadline_already_gone_in_the_sentence_is_left_open_and_asked_after_th
     workspace.say("8 - referrals", user="U1")
     workspace.say("expand the enterprise segment", user="U1")
     assert t("en", "ask.time_bound") in dm_texts(workspace, "U1")[-1]
+
+
+@pytest.mark.parametrize("lang,user,sentence,phrase,plan,why,yes", [
+    ("en", "U1", "win 10 new clients in the mid-market segment next quarter", "next quarter", "8 - two demos a week",
+     "grow the mid-market segment", "yes"),
+    ("it", "U2", "acquisire 10 nuovi clienti nel segmento PMI nel prossimo trimestre", "nel prossimo trimestre",
+     "8 - due demo a settimana", "crescere nel segmento PMI", "sì"),
+])
+def test_next_quarter_is_the_goals_period_so_no_progress_is_expected_before_it_starts(
+    workspace: LocalWorkspace, lang: str, user: str, sentence: str, phrase: str, plan: str, why: str, yes: str,
+) -> None:
+    # Set on Thursday 26 November: "next quarter" is January to March, and December owes nothing to it.
+    say_goal(workspace, user, sentence, plan, why)
+    card = all_text(last_bot_message(workspace, user))
+    assert t(lang, "notes.period", phrase=phrase, start=f"{fmt_date(lang, date(2027, 1, 1), 'weekday')} 2027") in card
+    workspace.say(yes, user=user)
+    goal = _saved_goal(workspace, user)
+    assert (goal.start_date, goal.deadline) == (date(2027, 1, 1), date(2027, 3, 31))
+
+
+@pytest.mark.parametrize("lang,user,sentence,phrase,plan,why", [
+    ("en", "U1", "keep customer retention in the enterprise segment above 90% for the whole year", "for the whole year",
+     "8 - two calls a week", "reduce churn among enterprise clients"),
+    ("it", "U2", "mantenere la retention dei clienti enterprise sopra il 90% per tutto l'anno", "per tutto l'anno",
+     "8 - due chiamate a settimana", "ridurre l'abbandono dei clienti enterprise"),
+])
+def test_for_the_whole_year_is_read_as_a_year_from_today_and_said_back(
+    workspace: LocalWorkspace, lang: str, user: str, sentence: str, phrase: str, plan: str, why: str,
+) -> None:
+    say_goal(workspace, user, sentence, plan, why)
+    assert t(lang, "ask.time_bound") not in "\n".join(dm_texts(workspace, user))
+    card = all_text(last_bot_message(workspace, user))
+    day = date(2027, 11, 26)  # a year from Thursday 26 November 2026: the calendar year may have been meant, so said
+    assert t(lang, "notes.deadline", phrase=phrase, date=f"{fmt_date(lang, day, 'weekday')} 2027") in card
+
+
+@pytest.mark.parametrize("lang,user,sentence,subject,wrong", [
+    ("en", "U1", "keep the retention of enterprise clients above 90% next year", "enterprise clients", "clients above"),
+    ("it", "U2", "mantenere la retention dei clienti enterprise sopra il 90% entro giugno", "clienti enterprise",
+     "enterprise sopra"),
+])
+def test_the_word_before_a_floor_is_not_part_of_the_specific_part(
+    workspace: LocalWorkspace, lang: str, user: str, sentence: str, subject: str, wrong: str,
+) -> None:
+    workspace.command(sentence, user=user)
+    understood = next(text for text in dm_texts(workspace, user) if t(lang, "goal.understood") in text)
+    assert subject in understood and wrong not in understood

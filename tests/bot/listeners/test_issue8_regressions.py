@@ -22,7 +22,7 @@ from tests.bot.checkin_support import (
     thread_answers,
     thread_messages,
 )
-from tests.bot.conftest import all_text, dm_texts
+from tests.bot.conftest import all_text, dm_texts, say_goal
 from tests.bot.team_support import make_manager
 
 USERS = [("en", "U1"), ("it", "U2")]
@@ -117,7 +117,10 @@ def test_an_overdue_goal_says_so_instead_of_waiting_for_check_ins(workspace: Loc
     workspace.command("list", user=user)
     text = ephemeral(workspace, user)
     assert t(lang, "forecast.overdue", date=fmt_date(lang, date(2026, 11, 20))) in text
-    assert t(lang, "pace.missed") in text and t(lang, "forecast.not_enough") not in text
+    assert t(lang, "forecast.not_enough") not in text
+    # Past its deadline but not reviewed yet: awaiting the owner's review, not a verdict of "missed" they never gave
+    # (they may still extend it or adjust it).
+    assert t(lang, "pace.overdue") in text and t(lang, "pace.missed") not in text
 
 
 @pytest.mark.parametrize("lang,user,edit", [("en", "U1", "edit {id} target 12 because the pipeline doubled"),
@@ -431,3 +434,53 @@ def test_a_bare_amount_on_a_growth_goal_is_read_as_the_amount_it_grew_to(
     # The answer names the amount it understood, and offers Undo and Correct.
     assert t(lang, "checkin.recorded.reached", amount=f"*{fmt_amount(lang, 215_000, 'EUR')}*",
              value_by=phrase(lang, "by", 7.5, "%")) in answer
+
+
+@pytest.mark.parametrize("lang,user,first,change,suggested", [
+    ("it", "U2", "+10.000 €", "+5.000 €", "211.000\u00a0€"), ("en", "U1", "+€10,000", "+€5,000", "€211,000")])
+def test_a_change_in_money_on_a_growth_goal_is_read_or_asked_never_called_another_unit(
+    workspace: LocalWorkspace, lang: str, user: str, first: str, change: str, suggested: str,
+) -> None:
+    # Before: "+€10,000" on +15% from €200,000 answered "That amount isn't in the goal's unit (%)", and offered
+    # "reply with the total, e.g. `15`, or `+1`": a number read as +15%, the target, in one go.
+    goal_id, card = reply_on_growth_from_200k(workspace, user, lang, first)
+    assert goal_of(workspace, goal_id).current == 5  # nothing recorded yet: +€10,000 on the start is +5%
+    workspace.say(change, user=user, thread_ts=card["ts"])
+    question = thread_answers(workspace, user, card)[-1]
+    assert t(lang, "checkin.ask.growth_change") in question
+    # On the latest €210,000 or on the starting €200,000: both offered, as amounts with their growth.
+    for amount, grown in ((215_000, 7.5), (205_000, 2.5)):
+        assert t(lang, "checkin.ask.pick_grown_to", amount=fmt_amount(lang, amount, "EUR"),
+                 value_by=phrase(lang, "by", grown, "%")) in question
+    assert t(lang, "checkin.ask.how_to_examples", examples=f"`{suggested}`") in question
+    assert goal_of(workspace, goal_id).current == 5  # nothing recorded while it asks
+
+
+@pytest.mark.parametrize("lang,user,sentence,plan,why,yes", [
+    ("en", "U1", "keep churn of SMB accounts below 3% over the next six months", "8 - QBRs with every at-risk account",
+     "protect recurring revenue in the SMB segment", "yes"),
+    ("it", "U2", "tenere il churn dei clienti PMI sotto il 3% nei prossimi sei mesi", "8 - QBR con i clienti a rischio",
+     "proteggere i ricavi ricorrenti delle PMI", "sì"),
+])
+def test_keep_churn_below_a_ceiling_is_held_under_it_not_read_as_a_floor(
+    workspace: LocalWorkspace, lang: str, user: str, sentence: str, plan: str, why: str, yes: str,
+) -> None:
+    # "Keep churn below 3%" had been read as "churn rate at 3% or more", and a churn of 2% reported as off track.
+    say_goal(workspace, user, sentence, plan, why, yes)
+    with workspace.deps.sessions() as session:
+        [goal] = list(session.scalars(select(Goal).where(Goal.user_id == user)))
+    assert (goal.direction, goal.target, goal.unit) == ("keep_below", 3, "%")
+    with workspace.deps.sessions() as session:  # set long enough ago for this week's check-in to be due
+        stored = session.get(Goal, goal.id)
+        assert stored is not None
+        stored.created_at = datetime(2026, 10, 1, tzinfo=UTC)
+        session.commit()
+    run(workspace)
+    card = last_card(workspace, user)
+    workspace.say("2%", user=user, thread_ts=card["ts"])
+    answer = thread_answers(workspace, user, card)[-1]
+    assert t(lang, "measure.keep_below_held", floor_at=at_amount(lang, 3, "%"), current=fmt_amount(lang, 2, "%"),
+             date=fmt_date(lang, goal.deadline)) in answer
+    assert t(lang, "checkin.recorded.status", pace=t(lang, "pace.on_track")) in answer
+    workspace.say("3,5%" if lang == "it" else "3.5%", user=user, thread_ts=card["ts"])
+    assert t(lang, "checkin.recorded.status", pace=t(lang, "pace.off_track")) in thread_answers(workspace, user, card)[-1]

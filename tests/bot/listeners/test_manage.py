@@ -355,6 +355,45 @@ def test_done_on_an_unmet_goal_asks_and_an_override_is_kept_in_the_history(
         workspace, user)[-1]
 
 
+@pytest.mark.parametrize("lang,user,done,yes,reason", [
+    ("en", "U1", "done", "yes", "the framework deal counts for three clients"),
+    ("it", "U2", "fatto", "sì", "il contratto quadro vale per tre clienti"),
+])
+def test_done_then_yes_and_the_reason_in_the_dm_close_it_by_decision(
+    workspace: LocalWorkspace, lang: str, user: str, done: str, yes: str, reason: str,
+) -> None:
+    # "Mark it as achieved anyway? Say why" answered the way people answer a question: "yes" in the DM, then the why.
+    title = "acquire 10 new clients in the next six months"
+    goal_id = add_goal(workspace, user, target=12.0, current=0.0)
+    workspace.command(f"{done} {goal_id}", user=user)
+    workspace.say(yes, user=user)
+    assert goal_of(workspace, goal_id).status == "active"
+    assert t(lang, "manage.close.override_why", id=goal_id, title=title) in dm_texts(workspace, user)[-1]
+    assert t(lang, "goal.already_saved") not in dm_texts(workspace, user)
+
+    workspace.say(reason, user=user)
+    goal = goal_of(workspace, goal_id)
+    assert (goal.status, goal.closed_note) == ("achieved", reason)
+    assert t(lang, "manage.close.achieved_override", id=goal_id, title=title) in dm_texts(workspace, user)[-1]
+    override, _ = revisions_of(workspace, goal_id)
+    assert (override.field, override.reason) == ("override", reason)
+
+    workspace.say(yes, user=user)  # the question was answered: a later "yes" closes nothing and asks nothing
+    assert t(lang, "manage.close.override_why", id=goal_id, title=title) not in dm_texts(workspace, user)[-1]
+
+
+@pytest.mark.parametrize("lang,user,done,no", [("en", "U1", "done", "no"), ("it", "U2", "fatto", "no, lascia stare")])
+def test_done_then_no_in_the_dm_leaves_the_goal_active(
+    workspace: LocalWorkspace, lang: str, user: str, done: str, no: str,
+) -> None:
+    goal_id = add_goal(workspace, user, target=12.0, current=0.0)
+    workspace.command(f"{done} {goal_id}", user=user)
+    workspace.say(no, user=user)
+    assert goal_of(workspace, goal_id).status == "active"
+    assert t(lang, "manage.close.override_kept", id=goal_id,
+             title="acquire 10 new clients in the next six months") in dm_texts(workspace, user)[-1]
+
+
 def test_drop_with_several_goals_asks_which_one(workspace: LocalWorkspace) -> None:
     first = add_goal(workspace, "U1")
     second = add_goal(workspace, "U1", title="book 30 discovery calls")
