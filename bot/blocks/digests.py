@@ -27,7 +27,7 @@ from bot.blocks.objectives import rollup_line
 from bot.blocks.standing import bar, status_key, value_of_target
 from bot.rules.digest_math import HEADLINE, MORE, DigestGoal, headline_counts
 from bot.rules.objectives import Rollup
-from bot.rules.progress import Kind, Status, Total, estimate, target_in_range
+from bot.rules.progress import Kind, Standing, Status, Total, estimate, target_in_range
 from prompts import at_amount, elide_italian, fmt_date, keys, normalize_lang, plural_form, t, the_amount, tn
 
 # Slack refuses messages whose blocks hold much more than ~13k characters (msg_blocks_too_long) even under 50 blocks.
@@ -96,6 +96,7 @@ class Formats:
         self._dated: dict[tuple[str, date, str], str] = {}
         self._numbers: dict[tuple[float, int, bool], str] = {}
         self._unit_labels: dict[tuple[str, float], str] = {}
+        self._paces: dict[tuple[Status, bool], str] = {}
         self.counted: tuple[DigestView, dict[str, str]] | None = None  # the view's counts, formatted (_counted)
 
     def dated(self, key: str, day: date, style: str = "short") -> str:
@@ -146,6 +147,26 @@ class Formats:
         if text is None:
             text = self._the[value] = the_amount(self.lang, value, "%")
         return text
+
+    def fill(self, key: str, **params: object) -> str:
+        """prompts.t's template filled, without the language's last touch: for a piece of a text that `finish`es as a
+        whole (a goal's lines: one elision pass over the goal instead of one per piece, the same text)."""
+        template = self._templates.get(key)
+        if template is None:
+            template = self._templates[key] = t(self.lang, key)
+        return template.format_map(params)
+
+    def finish(self, text: str) -> str:
+        """The last touch a text filled with `fill` needs (Italian elision before 8 and 11), as prompts.finish."""
+        return elide_italian(text) if self._italian else text
+
+    def pace(self, standing: Standing) -> str:
+        """The status label (bot.blocks.standing.status_key), once per status a digest."""
+        key = (standing.status, standing.numbers.override)
+        label = self._paces.get(key)
+        if label is None:
+            label = self._paces[key] = self.t(status_key(standing))
+        return label
 
     def t(self, key: str, **params: object) -> str:
         """prompts.t with the template looked up once per digest."""
@@ -330,72 +351,76 @@ def total_line(fmt: Formats, total: Total) -> str:
 
 
 def _measure(fmt: Formats, item: DigestGoal) -> str:
+    """The goal's numbers ("2,09 su 12 clienti"), filled but not finished: the caller's text is finished whole."""
     g = item.standing.numbers
-    if g.kind is _MAINTAIN:
+    kind = g.kind
+    if kind is _MAINTAIN:
         floor_at = fmt.at(g.target, g.unit)
-        kind = "keep_below" if g.ceiling else "maintain"
+        wording = "keep_below" if g.ceiling else "maintain"
         if g.current is None:
-            return fmt.t(f"measure.{kind}_none", floor_at=floor_at, date=fmt.date(g.deadline))
-        key = f"measure.{kind}_held" if item.standing.held else f"measure.{kind}_below"
-        return fmt.t(key, current=fmt.amount(g.current, g.unit), floor_at=floor_at, date=fmt.date(g.deadline),
-                     weeks=fmt.tn("count.weeks_below", item.standing.weeks_below))
-    unit = "%" if g.kind is _GROWTH else g.unit
+            return fmt.fill(f"measure.{wording}_none", floor_at=floor_at, date=fmt.date(g.deadline))
+        key = f"measure.{wording}_held" if item.standing.held else f"measure.{wording}_below"
+        return fmt.fill(key, current=fmt.amount(g.current, g.unit), floor_at=floor_at, date=fmt.date(g.deadline),
+                        weeks=fmt.tn("count.weeks_below", item.standing.weeks_below))
+    unit = "%" if kind is _GROWTH else g.unit
     value = item.standing.value
-    if g.kind is _REDUCE:  # "now 6.4%, down to 5%", never "6.4% of 5%" (the one wording, bot.blocks.standing)
+    if kind is _REDUCE:  # "now 6.4%, down to 5%", never "6.4% of 5%" (the one wording, bot.blocks.standing)
         return value_of_target(fmt.lang, value, g.target, unit, down=True, amount=fmt.amount, number=fmt.number)
     if unit and unit not in Formats._CURRENCIES and unit != "%":
-        pair = fmt.t("measure.of_count", current=fmt.number(value or 0.0), target=fmt.number(g.target),
-                     unit=fmt.unit_label(unit, g.target))
-    else:
-        pair = fmt.t("measure.of", current=fmt.amount(value, unit), target=fmt.amount(g.target, unit))
-    return pair
-
-
+        return fmt.fill("measure.of_count", current=fmt.number(value or 0.0), target=fmt.number(g.target),
+                        unit=fmt.unit_label(unit, g.target))
+    return fmt.fill("measure.of", current=fmt.amount(value, unit), target=fmt.amount(g.target, unit))
 
 
 def goal_text(fmt: Formats, item: DigestGoal) -> str:
     """One goal: title, the measure, bar, status, forecast and the last check-in (the model's answer)."""
+    # Its pieces are filled (Formats.fill) and each of its three lines finished once: elision cannot reach across
+    # pieces joined by a line break or " · " (never by an article's space), so the text is the same as finishing
+    # every piece. Not the whole text at once: the bar and the emoji make it four bytes a character, and the
+    # elision's expression, run over all of it whenever a title holds "l 8", cost more than the calls it saved.
     standing = item.standing
-    title = fmt.t("digest.goal_title", title=_title(item))
+    numbers = standing.numbers
+    title = fmt.fill("digest.goal_title", title=_title(item))
     if item.adjusted:
         title += " " + fmt.t("digest.adjusted")
     percent = standing.percent
     shown = "" if percent is None else " " + fmt.percent(percent)
-    if standing.numbers.kind is _MAINTAIN:  # a floor held week by week: no bar to fill, as on every other screen
-        progress = fmt.t("digest.goal_held", measure=_measure(fmt, item), pace=fmt.t(status_key(standing)))
+    if numbers.kind is _MAINTAIN:  # a floor held week by week: no bar to fill, as on every other screen
+        progress = fmt.fill("digest.goal_held", measure=_measure(fmt, item), pace=fmt.pace(standing))
     else:
-        progress = fmt.t("digest.goal_progress", bar=bar(standing) + shown, measure=_measure(fmt, item),
-                         pace=fmt.t(status_key(standing)))
+        progress = fmt.fill("digest.goal_progress", bar=bar(standing) + shown, measure=_measure(fmt, item),
+                            pace=fmt.pace(standing))
     details: list[str] = []
     outlook = standing.forecast
     if outlook is not None and standing.status is not _ACHIEVED:
         if outlook.reach is not None:
             details.append(fmt.dated("digest.forecast_reach", outlook.reach))
         else:
-            unit = "%" if standing.numbers.kind is _GROWTH else standing.numbers.unit
+            unit = "%" if numbers.kind is _GROWTH else numbers.unit
             low, high = estimate(outlook.low, unit), estimate(outlook.high, unit)
             low_text, high_text = fmt.amount(low, unit), fmt.amount(high, unit)
             # A range whose ends read the same is one value ("13.6% by 9 Mar", not "13.6%–13.6%").
             key = "digest.forecast_at" if low_text == high_text else (
-                "digest.forecast_between_target" if target_in_range(standing.numbers, outlook)
+                "digest.forecast_between_target" if target_in_range(numbers, outlook)
                 else "digest.forecast_between")
             if key != "digest.forecast_at" and unit and unit not in Formats._CURRENCIES and unit != "%":
                 low_text = fmt.number(low)  # a count's unit once: "38–39 meetings", not "38 meetings–39 meetings"
-            details.append(fmt.t(key, low=low_text, high=high_text, date=fmt.date(standing.numbers.deadline, "short")))
-    if item.last is None:
+            details.append(fmt.fill(key, low=low_text, high=high_text, date=fmt.date(numbers.deadline, "short")))
+    last = item.last
+    if last is None:
         details.append(fmt.t("digest.no_checkin_yet"))
     else:
-        last = fmt.dated("digest.last_checkin", item.last.on)
-        said = " ".join(item.last.note.split()) if item.last.note else ""  # a channel's digest has no notes
+        line = fmt.dated("digest.last_checkin", last.on)
+        said = " ".join(last.note.split()) if last.note else ""  # a channel's digest has no notes
         if said:
-            last += " " + fmt.t("digest.quoted", text=escape(clip(said, QUOTE_CHARS)))
-        details.append(last)
-    if not standing.closed:
+            line += " " + fmt.fill("digest.quoted", text=escape(clip(said, QUOTE_CHARS)))
+        details.append(line)
+    if numbers.closed_as is None:
         if item.skipped:
             details.append(fmt.t("digest.skipped_this_week"))
         elif not item.checked_in:
             details.append(fmt.t("digest.no_checkin_this_week"))
-    return f"{title}\n{progress}\n{' · '.join(details)}"
+    return f"{fmt.finish(title)}\n{fmt.finish(progress)}\n{fmt.finish(' · '.join(details))}"
 
 
 def person_texts(fmt: Formats, owner: str, goals: list[DigestGoal]) -> list[str]:

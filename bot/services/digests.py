@@ -121,7 +121,7 @@ def team_goals(
     notes = notes_shown(path)
     return [row_goal(row, zone, today=today, weeks=weeks, notes=notes)
             for row in digest_rows(session, team_id, member_ids, since, week_start,
-                                   public_only=not private_shown(path))]
+                                   public_only=not private_shown(path), notes=notes)]
 
 
 def digest_view(goals: list[DigestGoal], *, lang: str, week_start: date, today: date) -> DigestView:

@@ -153,3 +153,21 @@ def test_goals_closed_before_this_week_and_dropped_goals_are_left_out(engine: En
                            path=ReadPath.CHANNEL_DIGEST)
     assert [(s.standing.numbers.closed_as, achieved_this_week(s, WEEK)) for s in shown] == [
         (None, False), ("achieved", True)]
+
+
+def test_a_note_reaches_the_managers_week_and_never_a_channels_digest(engine: Engine) -> None:
+    # The channel's digest asks the query for no notes at all (their column comes back empty), the manager's week
+    # for them: the same statement serves both paths.
+    sessions = make_session_factory(engine)
+    with sessions() as session:
+        goal = _goal("U1", direction="increase", target=100.0, baseline=0.0, current=40.0, start=date(2026, 10, 5))
+        session.add(goal)
+        session.flush()
+        session.add(CheckIn(goal_id=goal.id, week_start=WEEK, status="answered", value=40.0, note="called ACME",
+                            answered_at=datetime(2026, 11, 24, 9, 0, tzinfo=UTC)))
+        session.commit()
+        read = {path: team_goals(session, team_id="T1", member_ids=["U1"], today=TODAY, week_start=WEEK,
+                                 tz="Europe/Rome", path=path)[0].last
+                for path in (ReadPath.CHANNEL_DIGEST, ReadPath.WEEK)}
+    notes = {path: (None if last is None else (last.week_start, last.note)) for path, last in read.items()}
+    assert notes == {ReadPath.WEEK: (WEEK, "called ACME"), ReadPath.CHANNEL_DIGEST: (WEEK, None)}
