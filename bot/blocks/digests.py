@@ -276,7 +276,7 @@ def _counted(fmt: Formats, view: DigestView) -> dict[str, str]:
     counts = pace_counts(view)
     more = [fmt.tn(f"digest.more.{place}", counts[place]) for place in MORE if counts[place]]
     counted = {"people": fmt.tn("count.people", len(view.people)), "goals": fmt.tn("count.goals", len(view.goals)),
-               **{place: fmt.number(counts[place]) for place in HEADLINE},
+               **{place: fmt.tn(f"digest.count.{place}", counts[place]) for place in HEADLINE},
                "more": "".join(" · " + text for text in more), "more_text": "".join(", " + text for text in more)}
     fmt.counted = (view, counted)
     return counted
