@@ -517,8 +517,10 @@ _RECENT_POSTGRESQL = f"""array_to_string(ARRAY(
         WHERE c.goal_id = g.id AND c.status = '{CheckInStatus.ANSWERED}' AND c.value IS NOT NULL
         ORDER BY c.week_start DESC LIMIT :recent), ';')"""
 
-# Weeks below a maintain goal's floor: below by more than 1e-9, the tolerance of bot.rules.progress (weeks_below,
-# is_reached), so a value a float's rounding under the floor is held here as on every other screen.
+# Weeks on the wrong side of a maintain goal's floor (or a keep_below goal's ceiling): by more than 1e-9, the
+# tolerance of bot.rules.progress (weeks_below, is_reached), so a value a float's rounding past it is held here as
+# on every other screen. One subquery per direction, each a comparison the index answers (ix_checkins_trend); a
+# CASE inside one subquery's WHERE would filter row by row.
 _DIGEST_SQL = f"""
 SELECT g.id, g.user_id, g.title, g.unit, g.metric, g.direction, g.baseline, g.baseline_unit, g.target, g.current,
        g.start_date,
