@@ -6,7 +6,7 @@ import hashlib
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
@@ -38,18 +38,33 @@ def make_engine(url: str, connections: int = 12) -> Engine:
     kept = max(1, connections // 2)
     engine = create_engine(url, pool_pre_ping=True, pool_size=kept, max_overflow=max(0, connections - kept))
 
-    @event.listens_for(engine, "connect")
-    def _no_jit(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
-        # goalbot's statements are many and short. PostgreSQL compiles a statement whose cost estimate passes
-        # jit_above_cost (100,000): a digest of 2,000 goals crossed it and spent 28 ms compiling to save nothing
-        # (45 ms against 25 ms executing). Set on the connection, outside any transaction (autocommit).
-        autocommit = dbapi_connection.autocommit
-        dbapi_connection.autocommit = True
-        with dbapi_connection.cursor() as cursor:
-            cursor.execute("SET jit = off")
-        dbapi_connection.autocommit = autocommit
-
+    # goalbot's statements are many and short. PostgreSQL compiles a statement whose cost estimate passes
+    # jit_above_cost (100,000): a digest of 2,000 goals crossed it and spent 28 ms compiling to save nothing
+    # (45 ms against 25 ms executing).
+    event.listen(engine, "connect", _postgresql_settings("jit = off"))
     return engine
+
+
+def ack_path_engine(url: str, connections: int) -> Engine:
+    """A PostgreSQL engine for the writes an ack waits for (replay fingerprints, handed-off requests): autocommit,
+    so a write is one statement and one round trip; no pre-ping (it would double them: a dropped connection is
+    retried once by the caller); and no wait for the disk at commit (synchronous_commit off: a killed goalbot
+    loses nothing, a crash of the server may lose the last few milliseconds). At most `connections` open."""
+    engine = create_engine(url, pool_size=min(4, connections), max_overflow=max(0, connections - 4))
+    event.listen(engine, "connect", _postgresql_settings("synchronous_commit TO OFF"))
+    return engine.execution_options(isolation_level="AUTOCOMMIT")
+
+
+def _postgresql_settings(*settings: str) -> Callable[[Any, Any], None]:
+    """A connect listener that SETs these for the connection's whole life (committed, so no transaction is left)."""
+
+    def apply(dbapi_connection: Any, _record: Any) -> None:
+        with dbapi_connection.cursor() as cursor:
+            for setting in settings:
+                cursor.execute(f"SET {setting}")
+        dbapi_connection.commit()
+
+    return apply
 
 
 def no_fsync_at_commit(engine: Engine) -> Engine:

@@ -39,7 +39,6 @@ from sqlalchemy import (
     MetaData,
     Table,
     and_,
-    create_engine,
     delete,
     event,
     exists,
@@ -58,7 +57,14 @@ from sqlalchemy.orm import Session
 from bot.clock import as_utc
 from bot.context import RECEIVED_AT_KEY
 from bot.rules.statuses import InboxStatus
-from storage.db import SessionFactory, make_engine, make_session_factory, no_fsync_at_commit, once_more_if_dropped
+from storage.db import (
+    SessionFactory,
+    ack_path_engine,
+    make_engine,
+    make_session_factory,
+    no_fsync_at_commit,
+    once_more_if_dropped,
+)
 from storage.models import HANDOFF_CLAIMS, InboxEvent, Timestamp
 from storage.repositories import insert_ignore, insert_new, rowcount
 
@@ -296,16 +302,11 @@ def _ack_writer(queue: SessionFactory) -> Engine:
         if writer is None:
             bind: Engine = queue.kw["bind"]
             if bind.dialect.name == "postgresql":
-                bind = create_engine(bind.url, pool_size=4, max_overflow=8)
-                event.listen(bind, "connect", _synchronous_commit_off)
-            writer = _WRITERS[queue] = bind.execution_options(isolation_level="AUTOCOMMIT")
+                writer = ack_path_engine(bind.url.render_as_string(hide_password=False), 12)
+            else:
+                writer = bind.execution_options(isolation_level="AUTOCOMMIT")
+            _WRITERS[queue] = writer
         return writer
-
-
-def _synchronous_commit_off(dbapi_connection: Any, _record: Any) -> None:
-    with dbapi_connection.cursor() as cursor:
-        cursor.execute("SET synchronous_commit TO OFF")
-    dbapi_connection.commit()
 
 
 def _team_of(body: dict[str, Any]) -> str | None:

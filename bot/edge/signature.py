@@ -12,12 +12,12 @@ import hashlib
 import hmac
 import re
 from datetime import datetime
-from typing import Any, cast
+from typing import cast
 
-from sqlalchemy import Engine, Table, create_engine, delete, event
+from sqlalchemy import Engine, Table, delete
 from sqlalchemy.exc import DBAPIError
 
-from storage.db import SessionFactory, make_engine, no_fsync_at_commit
+from storage.db import SessionFactory, ack_path_engine, make_engine, no_fsync_at_commit
 from storage.models import RequestFingerprint
 from storage.repositories import insert_new
 
@@ -73,11 +73,9 @@ class Fingerprints:
         # retried once instead (remember()).
         # At most one insert per request thread at a time: `connections` is the server's thread count.
         if self.postgresql:
-            engine = create_engine(rendered, pool_size=min(4, connections), max_overflow=max(0, connections - 4))
-            event.listen(engine, "connect", _pg_no_flush)
+            self.engine: Engine = ack_path_engine(rendered, connections)
         else:
-            engine = no_fsync_at_commit(make_engine(rendered))
-        self.engine: Engine = engine.execution_options(isolation_level="AUTOCOMMIT")
+            self.engine = no_fsync_at_commit(make_engine(rendered)).execution_options(isolation_level="AUTOCOMMIT")
         if not self.postgresql:
             cast(Table, RequestFingerprint.__table__).create(self.engine, checkfirst=True)
 
@@ -106,9 +104,4 @@ class Fingerprints:
         """Release the connections."""
         self.engine.dispose()
 
-
-def _pg_no_flush(dbapi_connection: Any, _record: Any) -> None:
-    with dbapi_connection.cursor() as cursor:
-        cursor.execute("SET synchronous_commit TO OFF")
-    dbapi_connection.commit()
 
