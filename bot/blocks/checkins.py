@@ -28,7 +28,7 @@ from bot.blocks.standing import (
     title_text,
 )
 from bot.rules.numbers import find_amounts
-from bot.rules.progress import CURRENCIES, Kind, Reading, Standing, Status, reached_amount
+from bot.rules.progress import CURRENCIES, GoalNumbers, Kind, Reading, Standing, Status, reached_amount
 from bot.rules.reply_check import reply_examples
 from prompts import fmt_amount, fmt_number, phrase, t
 
@@ -67,13 +67,13 @@ def checkin_message(lang: str, goal: Any, checkin_id: int, today: date) -> Messa
         button(t(lang, "checkin.buttons.skip"), ids.ACTION_CHECKIN_SKIP, value),
         block_id=ids.BLOCK_CHECKIN_ACTIONS,
     ))
-    blocks.append(context(reply_hint(lang, goal, "checkin.hint")))
+    blocks.append(context(reply_hint(lang, item.numbers, "checkin.hint")))
     return Message(text=t(lang, "checkin.fallback", title=title), blocks=blocks)
 
 
-def reply_hint(lang: str, goal: Any, key: str, **params: Any) -> str:
+def reply_hint(lang: str, numbers: GoalNumbers, key: str, **params: Any) -> str:
     """The catalog's `key` with replies to suggest for this goal (`key`_plain when none would surely be read)."""
-    examples = reply_examples(numbers_of(goal))
+    examples = reply_examples(numbers)
     if examples is None:
         return t(lang, f"{key}_plain", **params)
 
@@ -89,7 +89,7 @@ def reply_hint(lang: str, goal: Any, key: str, **params: Any) -> str:
 
 def reminder_message(lang: str, goal: Any) -> Message:
     """The one gentle reminder, posted in the check-in's thread."""
-    text = reply_hint(lang, goal, "checkin.remind.text", title=title_of(goal, lang))
+    text = reply_hint(lang, numbers_of(goal), "checkin.remind.text", title=title_of(goal, lang))
     return Message(text=text, blocks=[section(text)])
 
 
@@ -149,7 +149,7 @@ def question_message(
         said = fmt_number(lang, amounts[0].value)  # "reply 3 or +3": the same number, as a total or as a change
         blocks.append(context(t(lang, "checkin.ask.how_to", total=said, delta=said)))
     else:  # replies read as meant on this goal (a generic "10" or "+1" may be asked back again)
-        blocks.append(context(reply_hint(lang, goal, "checkin.ask.how_to_examples")))
+        blocks.append(context(reply_hint(lang, numbers, "checkin.ask.how_to_examples")))
     return Message(text="\n".join(lines), blocks=blocks)
 
 

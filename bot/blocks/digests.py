@@ -306,7 +306,7 @@ def _headline(view: DigestView, fmt: Formats) -> list[Block]:
             lines.append(fmt.tn("digest.and_more", len(view.achieved) - LIST_LIMIT))
         blocks.append(section(fmt.t("digest.achieved_label", count=len(view.achieved)) + "\n" + "\n".join(lines)))
     if view.at_risk:
-        lines = [fmt.t("digest.at_risk_line", pace=fmt.t(status_key(s.standing)), user=fmt.person(s.owner),
+        lines = [fmt.t("digest.at_risk_line", pace=fmt.pace(s.standing), user=fmt.person(s.owner),
                        title=_title(s), detail=_risk_detail(fmt, s)) for s in view.at_risk]
         blocks.append(section(fmt.t("digest.at_risk_label") + "\n" + "\n".join(lines)))
     if view.blockers:

@@ -24,8 +24,8 @@ from bot.rules.limits import goal_amount
 from bot.rules.numbers import Amount, find_amounts, parse_number
 from bot.rules.smart import GoalDraft, is_non_answer
 
-__all__ = ["BaseAnswer", "CloseReply", "StartAnswer", "read_base", "read_close_reply", "read_confidence", "read_intent", "read_measurable", "read_specific",
-           "read_start"]
+__all__ = ["BaseAnswer", "CloseReply", "StartAnswer", "read_base", "read_close_reply", "read_confidence", "read_intent",
+           "read_measurable", "read_specific", "read_start"]
 
 # Whole answers only: "yes, but make it 20%" is an answer, not a confirmation. Keys are accent-free.
 _INTENTS: dict[str, frozenset[str]] = {

@@ -403,6 +403,7 @@ class Standing:
     weeks_below: int  # MAINTAIN only
     overdue: bool  # active and past the deadline
     quiet: NoForecast | None = None  # why there is no forecast (None when there is one)
+
     @property
     def closed(self) -> bool:
         """Whether the goal is no longer active."""

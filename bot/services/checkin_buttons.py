@@ -121,7 +121,7 @@ def set_mood(session: Session, checkin: CheckIn, ctx: RequestContext, mood: str)
         return [text_message(t(lang, "checkin.mood.blocked", title=title))]
     lines = [t(lang, f"checkin.mood.{mood}", title=title), _numbers_line(lang, goal, ctx.today)]
     if checkin.status != CheckInStatus.ANSWERED:
-        lines.append(blocks.reply_hint(lang, goal, "checkin.mood.ask_number"))
+        lines.append(blocks.reply_hint(lang, numbers_of(goal), "checkin.mood.ask_number"))
     return [text_message("\n".join(lines))]
 
 

@@ -98,5 +98,5 @@ def test_a_dollar_goal_suggests_dollars_at_its_own_scale() -> None:
 def test_an_italian_churn_goal_suggests_a_rate_below_where_it_stands() -> None:
     stored = goal("decrease", "%", 5, 8, 6.4, metric="churn_rate")
     assert suggested(checkin_message("it", stored, 1, TODAY)) == ["5,9%"]
-    assert reply_hint("it", stored, "checkin.mood.ask_number") == t("it", "checkin.mood.ask_number",
+    assert reply_hint("it", numbers_of(stored), "checkin.mood.ask_number") == t("it", "checkin.mood.ask_number",
                                                                     examples="`5,9%`")
