@@ -18,7 +18,15 @@ from storage.models import CheckIn, CheckInComment, Goal, UserPref
 from storage.teams import approval_required, get_manager
 from tests.bot.conftest import all_text
 from tests.bot.listeners.test_manage import add_checkin, add_goal
-from tests.bot.team_support import EN_ANSWERS, IT_ANSWERS, last_answer, last_answer_shown, last_dm, save_goal
+from tests.bot.team_support import (
+    EN_ANSWERS,
+    IT_ANSWERS,
+    answer_to,
+    last_answer,
+    last_answer_shown,
+    last_dm,
+    save_goal,
+)
 
 
 def test_a_manager_adds_two_reports_who_are_told_in_their_own_language(team: LocalWorkspace) -> None:
@@ -116,15 +124,6 @@ def reports_goal(team: LocalWorkspace) -> int:
 # The role tables below ask every person on one team, each in a subtest named after the case: building the team
 # (a goal through its conversation, two reporting lines) cost ten times what one question does, and it was built
 # again for each of some 70 cases. The questions change nothing (each case checks so), so the cases share it.
-
-def answer_to(ws: LocalWorkspace, command: str, user: str) -> dict[str, Any]:
-    """`/goal COMMAND` by the person, and the one answer only they see (a new one, never an earlier case's)."""
-    before = len(ws.fake.ephemeral_messages(user))
-    ws.command(command, user=user)
-    answers = ws.fake.ephemeral_messages(user)[before:]
-    assert len(answers) == 1, f"{user} typed {command!r} and was answered {len(answers)} times"
-    return answers[0]
-
 
 def test_list_of_a_report_by_role(team: LocalWorkspace, reports_goal: int, subtests: pytest.Subtests) -> None:
     for viewer, lang, sees in ROLES:
