@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import select
 
 from bot.local.workspace import LocalWorkspace
@@ -18,6 +20,16 @@ def last_dm(ws: LocalWorkspace, user: str) -> str:
 def last_answer(ws: LocalWorkspace, user: str) -> str:
     """The text of goalbot's latest answer only the person sees."""
     return str(ws.fake.ephemeral_messages(user)[-1]["text"])
+
+
+def answer_to(ws: LocalWorkspace, command: str, user: str) -> dict[str, Any]:
+    """`/goal COMMAND` by the person, and the one answer only they see: a new one, never an earlier command's
+    (several cases asked on one workspace must not pass on the answer to the case before)."""
+    before = len(ws.fake.ephemeral_messages(user))
+    ws.command(command, user=user)
+    answers = ws.fake.ephemeral_messages(user)[before:]
+    assert len(answers) == 1, f"{user} typed {command!r} and was answered {len(answers)} times"
+    return answers[0]
 
 
 def last_answer_shown(ws: LocalWorkspace, user: str) -> str:

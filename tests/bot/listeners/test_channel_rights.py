@@ -12,9 +12,10 @@ from bot.clock import FixedClock
 from bot.local.workspace import LocalWorkspace
 from prompts import t
 from storage.models import DigestSubscription, Goal, TeamSettings
+from tests.bot.conftest import all_text
 from tests.bot.digest_support import channel_posts, digest_text
 from tests.bot.listeners.test_manage import add_checkin, add_goal
-from tests.bot.team_support import last_answer, last_answer_shown
+from tests.bot.team_support import answer_to, last_answer, last_answer_shown
 
 
 @pytest.fixture
@@ -92,28 +93,32 @@ def test_a_private_goal_stays_out_of_the_channel_digest(exec_channel: LocalWorks
         assert (session.get_one(Goal, shown).visibility, session.get_one(Goal, hidden).visibility) == ("public", "private")
 
 
-@pytest.mark.parametrize(("poster", "channel"), [
+POSTERS = [
     ("UM", "C1"),  # the reps' manager
     ("UADM", "C2"),  # an admin
     ("U2", "C3"),  # a peer, who set the channel's digest up
-])
-def test_a_channel_digest_quotes_blockers_never_notes_whoever_posts_it(exec_channel: LocalWorkspace, poster: str,
-                                                                        channel: str) -> None:
+]
+
+
+def test_a_channel_digest_quotes_blockers_never_notes_whoever_posts_it(exec_channel: LocalWorkspace,
+                                                                        subtests: pytest.Subtests) -> None:
+    # Each poster posts in a channel of their own, each a subtest: one team and one blocked week serve them all.
     exec_channel.fake.add_channel("C2", name="emea", members=["UADM", "U1", "U2"])
     exec_channel.fake.add_channel("C3", name="reps", members=["U1", "U2"])
     goal = add_goal(exec_channel, "U1", title="Sign 10 new clients")
     add_checkin(exec_channel, goal, date(2026, 11, 23), 2.0, note="my private worry about Acme",
                 blocker="waiting on legal", mood="blocked")
-    if poster == "U2":
-        exec_channel.command(f"digest <#{channel}|reps>", user=poster, channel=channel)
-    exec_channel.command(f"digest now <#{channel}>", user=poster, channel=channel)
-    [digest] = channel_posts(exec_channel, channel)
-    text = digest_text(exec_channel, channel, digest)
-    assert "Sign 10 new clients" in text and "waiting on legal" in text
-    assert "private worry" not in text
-    # The same note goes up the line: the manager's week quotes it.
-    exec_channel.command("team week", user="UM")
-    assert "my private worry about Acme" in last_answer_shown(exec_channel, "UM")
+    for poster, channel in POSTERS:
+        with subtests.test(poster=poster, channel=channel):
+            if poster == "U2":
+                exec_channel.command(f"digest <#{channel}|reps>", user=poster, channel=channel)
+            exec_channel.command(f"digest now <#{channel}>", user=poster, channel=channel)
+            [digest] = channel_posts(exec_channel, channel)
+            text = digest_text(exec_channel, channel, digest)
+            assert "Sign 10 new clients" in text and "waiting on legal" in text
+            assert "private worry" not in text
+            # The same note goes up the line: the manager's week quotes it.
+            assert "my private worry about Acme" in all_text(answer_to(exec_channel, "team week", "UM"))
 
 
 def test_an_outsider_posts_no_digest_and_reads_no_note(exec_channel: LocalWorkspace) -> None:
