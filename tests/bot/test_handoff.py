@@ -7,7 +7,6 @@ import contextlib
 import json
 import os
 import signal
-import time
 from collections.abc import Iterator
 
 import pytest
@@ -40,6 +39,13 @@ def inbox_rows(ws: LocalWorkspace) -> list[inbox.HandedOff]:
         return inbox.handed_off(queue)
     finally:
         inbox.dispose_handoff(queue, ws.deps.sessions)
+
+
+def settled(ws: LocalWorkspace, rows: int) -> None:
+    """Wait until `rows` handed-off requests are all done: a second handling would have to claim one again (its
+    attempts would show it), so nothing is left to wait for on the clock."""
+    ws.fake.wait_for(lambda: len(done := inbox_rows(ws)) >= rows and all(r.status == "done" for r in done),
+                     timeout=30)
 
 
 def stop(process: object) -> str:
@@ -79,8 +85,8 @@ def test_an_after_ack_process_killed_mid_handling_is_replaced_and_the_command_an
         assert holder != server.pid
         os.kill(holder, signal.SIGKILL)
         assert workspace.fake.ephemeral_messages("U1") == []  # nothing answered yet
-        answers = workspace.fake.wait_for(lambda: workspace.fake.ephemeral_messages("U1"), timeout=30)
-        time.sleep(1)  # a second handling, if there were one, would answer within this
+        workspace.fake.wait_for(lambda: workspace.fake.ephemeral_messages("U1"), timeout=30)
+        settled(workspace, 1)
         answers = workspace.fake.ephemeral_messages("U1")
     finally:
         log = stop(server)
@@ -101,7 +107,7 @@ def test_two_after_ack_processes_never_answer_the_same_request_twice(workspace: 
                 assert status == 200
                 sent += 1
         workspace.fake.wait_for(lambda: len(workspace.fake.ephemeral_messages()) >= sent, timeout=60)
-        time.sleep(1)  # a second handling, if there were one, would answer within this
+        settled(workspace, sent)
     finally:
         log = stop(server)
     assert len(workspace.fake.ephemeral_messages()) == sent, log[-2000:]
@@ -130,7 +136,7 @@ def test_a_dm_conversation_is_acked_without_bolt_and_a_retried_message_answered_
                                                                 event_id=event_id, retry_num=1)
         assert post(url, again, retry_headers)[0] == 200
         workspace.fake.wait_for(lambda: len(dm_texts(workspace, "U1")) > before, timeout=30)
-        time.sleep(1)  # a second answer, if there were one, would arrive within this
+        settled(workspace, 2)
     finally:
         log = stop(server)
     answers = dm_texts(workspace, "U1")[before:]
