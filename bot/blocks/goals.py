@@ -315,10 +315,12 @@ def choose_part(lang: str, card: str | None = None) -> Message:
     ])
 
 
-def saved(lang: str, goal: Any) -> Message:
-    """Confirmation that the goal was saved, with what happens next."""
+def saved(lang: str, goal: Any, *, starts_later: bool = False) -> Message:
+    """Confirmation that the goal was saved, with what happens next (from its first day, when that is ahead)."""
     text = t(lang, "goal.saved", title=escape(goal.title), date=fmt_date(lang, goal.deadline))
-    return Message(text=text, blocks=[section(text), context(t(lang, "goal.saved_next"))], changes_goals=True)
+    then = (t(lang, "goal.saved_next_later", date=fmt_date(lang, goal.start_date, "weekday")) if starts_later
+            else t(lang, "goal.saved_next"))
+    return Message(text=text, blocks=[section(text), context(then)], changes_goals=True)
 
 
 def goal_line(lang: str, goal: Any, today: date) -> str:

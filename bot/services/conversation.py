@@ -381,7 +381,8 @@ def confirm(session: Session, ctx: RequestContext) -> list[Message]:
     _finish(convo, goal.id, ctx)
     if proposal_id is not None:
         link_proposal_goal(session, int(proposal_id), goal.id, now=ctx.now)
-    return [goal_blocks.saved(lang, goal)]
+    # A goal for "next quarter" gets no check-in before its period starts (bot.rules.schedule.goal_due).
+    return [goal_blocks.saved(lang, goal, starts_later=goal.start_date > ctx.today)]
 
 
 def _offered(convo: Conversation, objective_id: Any) -> tuple[int, str] | None:

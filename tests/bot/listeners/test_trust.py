@@ -1,0 +1,38 @@
+"""What a new user reads and would find false: each case set up through the real entry points, both languages."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from bot.local.workspace import LocalWorkspace
+from prompts import fmt_date, t
+from tests.bot.checkin_support import cards, run
+from tests.bot.conftest import all_text, dm_texts, say_goal
+from tests.bot.listeners.test_home import home_text
+
+
+@pytest.mark.parametrize(("user", "lang", "sentence", "confidence", "relevant"), [
+    ("U1", "en", "close 10 new deals next quarter", "7 - two demos a week", "expand into healthcare"),
+    ("U2", "it", "chiudere 10 nuovi contratti nel prossimo trimestre", "7 - due demo a settimana",
+     "entrare nel mercato sanitario"),
+])
+def test_a_next_quarter_goal_gets_its_first_check_in_in_its_first_week_as_announced(
+    workspace: LocalWorkspace, user: str, lang: str, sentence: str, confidence: str, relevant: str,
+) -> None:
+    say_goal(workspace, user, sentence, confidence, relevant, "yes")  # Thursday 26 November 2026
+    first_day = date(2027, 1, 1)
+    assert t(lang, "goal.saved_next_later", date=fmt_date(lang, first_day, "weekday")) in dm_texts(workspace, user)[-1]
+    moment = t(lang, "checkin.at", date=fmt_date(lang, date(2027, 1, 4), "weekday"), time="09:00")
+    workspace.open_home(user)
+    assert t(lang, "home.next_checkin", date=fmt_date(lang, date(2027, 1, 4), "weekday"), time="09:00") \
+        in home_text(workspace, user)
+    workspace.command("checkin-time" if lang == "en" else "orario", user=user)
+    assert f"*{moment}*" in all_text(workspace.fake.ephemeral_messages(user)[-1])
+    for monday in (datetime(2026, 11, 30, 8, 0, tzinfo=UTC), datetime(2026, 12, 7, 8, 0, tzinfo=UTC),
+                   datetime(2026, 12, 28, 8, 0, tzinfo=UTC)):
+        assert run(workspace, at=monday)["planned"] == 0, monday  # December: the quarter has not begun
+    assert cards(workspace, user) == []
+    assert run(workspace, at=datetime(2027, 1, 4, 8, 0, tzinfo=UTC))["planned"] == 1  # 09:00 in Rome
+    assert len(cards(workspace, user)) == 1
