@@ -23,6 +23,7 @@ __all__ = [
     "Measure",
     "ParsedGoal",
     "ReadingNote",
+    "content_words",
     "count_unit",
     "deadline_notes",
     "detect_language",
@@ -155,6 +156,13 @@ verso oltre almeno circa nostro nostra nostri nostre mio mia miei mie suo sua qu
 quella prossimo prossima prossimi prossime ogni tutti tutte più meno mese mesi anno anni sopra sotto
 above below under
 """.split())
+
+
+def content_words(text: str) -> list[str]:
+    """The words that carry meaning, without articles and prepositions: "quota del team" -> quota, team."""
+    return [w for w in re.findall(r"\w+", text.lower()) if w not in _STOP]
+
+
 _GENERIC = frozenset("""
 new nuovi nuove nuovo nuova additional more altri altre ulteriori other
 clients client customers customer clienti cliente accounts account products product prodotti prodotto services

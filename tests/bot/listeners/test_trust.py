@@ -36,3 +36,17 @@ def test_a_next_quarter_goal_gets_its_first_check_in_in_its_first_week_as_announ
     assert cards(workspace, user) == []
     assert run(workspace, at=datetime(2027, 1, 4, 8, 0, tzinfo=UTC))["planned"] == 1  # 09:00 in Rome
     assert len(cards(workspace, user)) == 1
+
+
+@pytest.mark.parametrize(("user", "lang", "sentence", "plan", "reason"), [
+    ("U1", "en", "close 10 new deals next quarter", "7 - two demos a week", "team quota"),
+    ("U2", "it", "chiudere 10 nuovi contratti nel prossimo trimestre", "7 - due demo a settimana", "quota del team"),
+])
+def test_a_short_reason_is_taken_alike_in_english_and_italian(
+    workspace: LocalWorkspace, user: str, lang: str, sentence: str, plan: str, reason: str,
+) -> None:
+    say_goal(workspace, user, sentence, plan, reason)
+    summary = dm_texts(workspace, user)[-1]
+    assert t(lang, "summary.header") in summary and reason in summary
+    asked_again = t(lang, "feedback.relevant.too_short", example="").partition("_")[0]  # the words before the example
+    assert not any(asked_again in text for text in dm_texts(workspace, user))
