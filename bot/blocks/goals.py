@@ -211,7 +211,10 @@ def feedback(lang: str, issue: SmartIssue, draft: GoalDraft, warning: bool = Fal
         params["growth_by"] = phrase(lang, "by", float(params["growth"]), "%")
         params["growth"] = fmt_amount(lang, float(params["growth"]), "%")
     text = t(lang, f"feedback.{issue.part}.{code}", **params)
-    if warning:
+    if warning and code == "no_plan":
+        # A bare "7": say it was taken as the confidence, and how to go on without a plan or change the number.
+        text = f"{t(lang, 'goal.confidence_noted', confidence=draft.confidence)} {text}\n{t(lang, 'goal.no_plan_keep')}"
+    elif warning:
         text += "\n" + t(lang, "goal.keep_or_change")
     return Message(text=text, blocks=[section(text)])
 

@@ -50,3 +50,31 @@ def test_a_short_reason_is_taken_alike_in_english_and_italian(
     assert t(lang, "summary.header") in summary and reason in summary
     asked_again = t(lang, "feedback.relevant.too_short", example="").partition("_")[0]  # the words before the example
     assert not any(asked_again in text for text in dm_texts(workspace, user))
+
+
+@pytest.mark.parametrize(("user", "lang", "sentence", "plan", "reason"), [
+    ("U1", "en", "close 10 new deals next quarter", "two demos a week", "team quota"),
+    ("U2", "it", "chiudere 10 nuovi contratti nel prossimo trimestre", "due demo a settimana", "quota del team"),
+])
+def test_a_bare_confidence_is_recorded_said_back_and_can_be_corrected(
+    workspace: LocalWorkspace, user: str, lang: str, sentence: str, plan: str, reason: str,
+) -> None:
+    say_goal(workspace, user, sentence, "7")
+    asked = dm_texts(workspace, user)[-1]
+    assert t(lang, "goal.confidence_noted", confidence=7) in asked
+    assert t(lang, "feedback.achievable.no_plan") in asked and t(lang, "goal.no_plan_keep") in asked
+    workspace.say("6", user=user)  # a second bare number corrects the confidence
+    assert t(lang, "goal.confidence_noted", confidence=6) in dm_texts(workspace, user)[-1]
+    workspace.say(plan, user=user)
+    workspace.say(reason, user=user)
+    summary = dm_texts(workspace, user)[-1]
+    assert f"{t(lang, 'summary.confidence', value=6)} — {plan}" in summary
+
+
+@pytest.mark.parametrize(("user", "lang", "yes"), [("U1", "en", "yes"), ("U2", "it", "sì")])
+def test_yes_after_a_bare_confidence_goes_on_without_a_plan(
+    workspace: LocalWorkspace, user: str, lang: str, yes: str,
+) -> None:
+    say_goal(workspace, user, "close 10 new deals next quarter" if lang == "en"
+             else "chiudere 10 nuovi contratti nel prossimo trimestre", "7", yes)
+    assert t(lang, "ask.relevant", example=t(lang, "examples.relevant.new_business")) in dm_texts(workspace, user)[-1]
