@@ -22,7 +22,7 @@ from bot.rules.goals import (
 )
 from bot.rules.limits import goal_amount
 from bot.rules.numbers import Amount, find_amounts, parse_number
-from bot.rules.smart import GoalDraft, is_non_answer
+from bot.rules.smart import GoalDraft, is_non_answer, subject_optional
 
 __all__ = ["BaseAnswer", "CloseReply", "StartAnswer", "read_base", "read_close_reply", "read_confidence", "read_intent",
            "read_measurable", "read_specific", "read_start"]
@@ -120,6 +120,8 @@ def read_measurable(text: str, *, lang: str, draft: GoalDraft) -> dict[str, obje
         unit = METRIC_UNITS[metric]
     if metric != draft.metric:
         updates["metric"] = metric
+        if draft.type == "other" and goal_type(metric, text) != "other":
+            updates["type"] = goal_type(metric, text)  # "churn from 6% to 4%" makes a vague goal a retention one
     direction = find_direction(text) or draft.direction
     if measure.growth_base:
         # "15% from €200k": the percentage and the amount it grows from, asked apart otherwise.
@@ -214,6 +216,8 @@ def read_specific(text: str, *, lang: str, draft: GoalDraft) -> dict[str, object
             kind = goal_type(metric, text)
             if kind != draft.type:
                 updates["type"] = kind
+        if not narrower and subject_optional(str(updates.get("type", draft.type))):
+            return updates  # "reduce churn from 6% to 4%" names no segment, and a retention goal needs none
     updates["subject"] = answer
     return updates
 

@@ -103,6 +103,11 @@ def _blank(value: str | None) -> bool:
     return value is None or not value.strip()
 
 
+def subject_optional(goal_type: str) -> bool:
+    """Retention and new-business goals are specific by their kind: no product or segment is required."""
+    return goal_type in _SUBJECT_OPTIONAL
+
+
 def missing_parts(draft: GoalDraft, *, today: date) -> list[str]:
     """The SMART parts still unanswered, in SMART order."""
     missing = {

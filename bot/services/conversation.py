@@ -501,9 +501,14 @@ def _answer_step(
                 convo.draft = _keep_flags(convo.draft, draft)
                 return [goal_blocks.base_recorded(lang, draft), _ask(convo, draft, lang)]
         updates = read_specific(text, lang=lang, draft=draft)
-        _apply(draft, updates)
+        # "reduce churn from 6% to 4%" says what and how much at once: the number is read too, not asked again.
+        measured = read_measurable(text, lang=lang, draft=draft) if draft.target is None else {}
+        _apply(draft, {**measured, **updates})
         if not draft.text:
             draft.text = text
+        if measured:
+            convo.draft = _keep_flags(convo.draft, draft)
+            return _after_answer(convo, draft, ctx, answered=("specific", "measurable"))
     elif step == "measurable":
         updates = read_measurable(text, lang=lang, draft=draft)
         if not updates:

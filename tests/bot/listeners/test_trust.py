@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pytest
+from sqlalchemy import select
 
 from bot.local.workspace import LocalWorkspace
 from prompts import fmt_date, t
+from storage.models import Goal
 from tests.bot.checkin_support import cards, run
 from tests.bot.conftest import all_text, dm_texts, say_goal
 from tests.bot.listeners.test_home import home_text
@@ -78,3 +80,23 @@ def test_yes_after_a_bare_confidence_goes_on_without_a_plan(
     say_goal(workspace, user, "close 10 new deals next quarter" if lang == "en"
              else "chiudere 10 nuovi contratti nel prossimo trimestre", "7", yes)
     assert t(lang, "ask.relevant", example=t(lang, "examples.relevant.new_business")) in dm_texts(workspace, user)[-1]
+
+
+@pytest.mark.parametrize(("user", "lang", "sentence", "measure", "plan", "reason"), [
+    ("U1", "en", "improve our customer base by june", "reduce churn from 6% to 4%", "8 - reviews",
+     "cut churn in enterprise"),
+    ("U2", "it", "migliorare la base clienti entro giugno", "ridurre il churn dal 6% al 4%", "8 - revisioni",
+     "ridurre il churn enterprise"),
+])
+def test_a_churn_measure_given_later_makes_the_goal_a_retention_goal(
+    workspace: LocalWorkspace, user: str, lang: str, sentence: str, measure: str, plan: str, reason: str,
+) -> None:
+    # English asks "what exactly?" first, Italian "what number?": either way the churn answer sets the type.
+    say_goal(workspace, user, sentence, measure, plan)
+    assert t(lang, "ask.relevant", example=t(lang, "examples.relevant.retention")) in dm_texts(workspace, user)[-1]
+    workspace.say(reason, user=user)
+    workspace.say("yes" if lang == "en" else "sì", user=user)
+    with workspace.deps.sessions() as session:
+        goal = session.scalars(select(Goal).where(Goal.user_id == user)).one()
+    assert (goal.type, goal.metric, goal.direction, goal.baseline, goal.target) == \
+        ("retention", "churn_rate", "decrease", 6.0, 4.0)
