@@ -18,6 +18,7 @@ from bot.rules.goals import (
     find_metric,
     find_subject,
     goal_type,
+    level_direction,
     read_measure,
 )
 from bot.rules.limits import goal_amount
@@ -122,7 +123,8 @@ def read_measurable(text: str, *, lang: str, draft: GoalDraft) -> dict[str, obje
         updates["metric"] = metric
         if draft.type == "other" and goal_type(metric, text) != "other":
             updates["type"] = goal_type(metric, text)  # "churn from 6% to 4%" makes a vague goal a retention one
-    direction = find_direction(text) or draft.direction
+    # "keep it below 5%" is a ceiling, "tenerlo sopra il 90%" a floor: read as the goal sentence reads them.
+    direction = level_direction(text, metric, find_direction(text), measure) or draft.direction
     if measure.growth_base:
         # "15% from €200k": the percentage and the amount it grows from, asked apart otherwise.
         updates.update(base_amount=measure.baseline, base_unit=measure.baseline_unit, target=measure.target)

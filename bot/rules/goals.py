@@ -31,6 +31,7 @@ __all__ = [
     "find_metric",
     "find_subject",
     "goal_type",
+    "level_direction",
     "parse_goal",
     "period_start",
     "read_measure",
@@ -757,6 +758,16 @@ def _keeps_under(text: str, measure: Measure) -> bool:
     return len(measure.used) == 1 and bool(_CEILING_BEFORE.search(text[:measure.used[0][0]]))
 
 
+def level_direction(text: str, metric: str | None, direction: str | None, measure: Measure) -> str | None:
+    """The direction with floors and ceilings read: "keep churn below 3%" is a ceiling (keep_below), "keep
+    retention at least 90%" a floor (maintain), and so is a bare "below 5%"; a verb's direction stays as it was."""
+    if _keeps_floor(text, metric, direction, measure):
+        direction = "maintain"
+    if direction in (None, "maintain") and _keeps_under(text, measure):
+        direction = "keep_below"  # a ceiling to stay under, not a floor
+    return direction
+
+
 def _starts_from(text: str, measure: Measure) -> bool:
     # "halve churn from 8%": the only amount is where the goal starts.
     return measure.baseline is None and measure.target is not None and bool(_FROM_MARK.search(text[:measure.used[0][0]]))
@@ -848,10 +859,7 @@ def parse_goal(text: str, *, lang: str, now: datetime, tz: str, fiscal_year_star
     if unit is None and target is not None and metric in METRIC_UNITS:
         unit = METRIC_UNITS[metric]
 
-    if _keeps_floor(read, metric, direction, measure):
-        direction = "maintain"
-    if direction == "maintain" and _keeps_under(read, measure):
-        direction = "keep_below"  # "keep churn below 3%": a ceiling to stay under, not a floor
+    direction = level_direction(read, metric, direction, measure)
     if direction is None and target is None and metric in ADDITIVE_METRICS:
         direction = "increase"  # "more clients" can only grow
     if direction is None and target is not None:

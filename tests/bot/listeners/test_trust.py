@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.local.workspace import LocalWorkspace
-from prompts import fmt_date, t
+from prompts import at_amount, fmt_date, t
 from storage.models import Goal
 from tests.bot.checkin_support import cards, run
 from tests.bot.conftest import all_text, dm_texts, say_goal
@@ -100,3 +100,21 @@ def test_a_churn_measure_given_later_makes_the_goal_a_retention_goal(
         goal = session.scalars(select(Goal).where(Goal.user_id == user)).one()
     assert (goal.type, goal.metric, goal.direction, goal.baseline, goal.target) == \
         ("retention", "churn_rate", "decrease", 6.0, 4.0)
+
+
+@pytest.mark.parametrize(("user", "lang", "sentence", "ceiling"), [
+    ("U1", "en", "churn rate by the end of next year", "keep it below 5%"),
+    ("U2", "it", "tasso di churn entro la fine del prossimo anno", "tenerlo sotto il 5%"),
+    ("U1", "en", "churn rate by the end of next year", "below 5%"),
+    ("U2", "it", "tasso di churn entro la fine del prossimo anno", "sotto il 5%"),
+])
+def test_a_ceiling_typed_at_the_measurable_step_is_a_ceiling(
+    workspace: LocalWorkspace, user: str, lang: str, sentence: str, ceiling: str,
+) -> None:
+    say_goal(workspace, user, sentence, ceiling, "8 - reviews", "cut churn in enterprise")
+    assert t(lang, "measure.keep_below", metric=t(lang, "metrics.churn_rate"), target_at=at_amount(lang, 5.0, "%")) \
+        in dm_texts(workspace, user)[-1]
+    workspace.say("yes" if lang == "en" else "sì", user=user)
+    with workspace.deps.sessions() as session:
+        goal = session.scalars(select(Goal).where(Goal.user_id == user)).one()
+    assert (goal.metric, goal.direction, goal.target) == ("churn_rate", "keep_below", 5.0)
