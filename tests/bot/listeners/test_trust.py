@@ -10,7 +10,7 @@ from sqlalchemy import select
 from bot.local.workspace import LocalWorkspace
 from prompts import at_amount, fmt_date, t
 from storage.models import Goal
-from tests.bot.checkin_support import cards, run
+from tests.bot.checkin_support import add_goal, cards, last_card, run
 from tests.bot.conftest import all_text, dm_texts, say_goal
 from tests.bot.listeners.test_home import home_text
 
@@ -118,3 +118,17 @@ def test_a_ceiling_typed_at_the_measurable_step_is_a_ceiling(
     with workspace.deps.sessions() as session:
         goal = session.scalars(select(Goal).where(Goal.user_id == user)).one()
     assert (goal.metric, goal.direction, goal.target) == ("churn_rate", "keep_below", 5.0)
+
+
+@pytest.mark.parametrize(("user", "lang", "example"), [("U1", "en", "`4.5%`"), ("U2", "it", "`4,5%`")])
+def test_a_ceiling_goals_card_suggests_a_value_under_the_ceiling(
+    workspace: LocalWorkspace, user: str, lang: str, example: str,
+) -> None:
+    add_goal(workspace, user, title="keep churn below 5%", target=5, unit="%", baseline=None, current=None,
+             direction="keep_below", lang=lang, type_="retention", metric="churn_rate")
+    run(workspace)
+    card = all_text(last_card(workspace, user))
+    assert t(lang, "checkin.hint", examples=example) in card and "`5%`" not in card
+    workspace.say(example.strip("`"), user=user, thread_ts=last_card(workspace, user)["ts"])
+    with workspace.deps.sessions() as session:
+        assert session.scalars(select(Goal).where(Goal.user_id == user)).one().current == 4.5
