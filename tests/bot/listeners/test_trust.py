@@ -7,12 +7,15 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import select
 
+from bot import ids
 from bot.local.workspace import LocalWorkspace
 from prompts import at_amount, fmt_date, t
 from storage.models import Goal
 from tests.bot.checkin_support import add_goal, cards, last_card, run
 from tests.bot.conftest import all_text, dm_texts, say_goal
 from tests.bot.listeners.test_home import home_text
+from tests.bot.listeners.test_manage import add_goal as add_manage_goal
+from tests.bot.listeners.test_manage import goal_of, last_modal, submit_edit
 
 
 @pytest.mark.parametrize(("user", "lang", "sentence", "confidence", "relevant"), [
@@ -132,3 +135,45 @@ def test_a_ceiling_goals_card_suggests_a_value_under_the_ceiling(
     workspace.say(example.strip("`"), user=user, thread_ts=last_card(workspace, user)["ts"])
     with workspace.deps.sessions() as session:
         assert session.scalars(select(Goal).where(Goal.user_id == user)).one().current == 4.5
+
+
+def _churn_goal(ws: LocalWorkspace, user: str, lang: str) -> int:
+    return add_manage_goal(ws, user, title="increase churn rate to 5% by june" if lang == "en"
+                           else "aumentare il tasso di churn al 5% entro giugno", type="retention",
+                           metric="churn_rate", unit="%", direction="increase", target=5.0, lang=lang)
+
+
+@pytest.mark.parametrize(("user", "lang"), [("U1", "en"), ("U2", "it")])
+def test_the_edit_form_changes_a_goals_direction_with_its_history(
+    workspace: LocalWorkspace, user: str, lang: str,
+) -> None:
+    goal_id = _churn_goal(workspace, user, lang)
+    workspace.command("edit" if lang == "en" else "modifica", user=user)
+    view = last_modal(workspace)
+    inputs = {b["block_id"]: b for b in view["blocks"] if b["type"] == "input"}
+    direction = inputs[ids.BLOCK_EDIT_DIRECTION]
+    assert direction["label"]["text"] == t(lang, "manage.edit.direction_label")
+    assert [o["text"]["text"] for o in direction["element"]["options"]] == \
+        [t(lang, f"directions.{code}") for code in ("increase", "decrease", "maintain", "keep_below")]
+    assert direction["element"]["initial_option"]["value"] == "increase"
+    submit_edit(workspace, user, direction="keep_below", reason="a ceiling")
+    goal = goal_of(workspace, goal_id)
+    assert goal.direction == "keep_below" and goal.title_updated_at is None  # the words said "increase"
+    change = t(lang, "manage.change", field=t(lang, "manage.fields.direction"),
+               before=t(lang, "directions.increase"), after=t(lang, "directions.keep_below"))
+    assert change in dm_texts(workspace, user)[-1]
+    workspace.command(f"history {goal_id}" if lang == "en" else f"storia {goal_id}", user=user)
+    assert change in all_text(workspace.fake.ephemeral_messages(user)[-1])
+    workspace.command("list" if lang == "en" else "elenco", user=user)
+    assert t(lang, "standing.original_title", title=goal.title) in all_text(workspace.fake.ephemeral_messages(user)[-1])
+
+
+@pytest.mark.parametrize(("user", "lang", "typed"), [
+    ("U1", "en", "edit {id} direction keep below because it is a ceiling"),
+    ("U2", "it", "modifica {id} direzione al massimo perché è un tetto"),
+])
+def test_a_typed_edit_changes_a_goals_direction(workspace: LocalWorkspace, user: str, lang: str, typed: str) -> None:
+    goal_id = _churn_goal(workspace, user, lang)
+    workspace.command(typed.format(id=goal_id), user=user)
+    assert goal_of(workspace, goal_id).direction == "keep_below"
+    assert t(lang, "directions.keep_below") in all_text(workspace.fake.ephemeral_messages(user)[-1])
