@@ -20,6 +20,7 @@ from bot.rules.goals import (
     goal_type,
     level_direction,
     read_measure,
+    unsaid_direction,
 )
 from bot.rules.limits import goal_amount
 from bot.rules.numbers import Amount, find_amounts, parse_number
@@ -143,6 +144,8 @@ def read_measurable(text: str, *, lang: str, draft: GoalDraft) -> dict[str, obje
         if level is None:
             return {}  # "+5 points" of retention cannot become a level without the baseline
         target = level
+    if direction is None:
+        direction = unsaid_direction(metric, baseline, target)  # "al 5%" of churn is a level to come down to
     counted_from_zero = unit != "%" and metric in ADDITIVE_METRICS  # new clients, deals, upsell
     if measure.baseline is not None:
         updates["baseline"] = measure.baseline

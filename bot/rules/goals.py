@@ -32,6 +32,7 @@ __all__ = [
     "find_subject",
     "goal_type",
     "level_direction",
+    "unsaid_direction",
     "parse_goal",
     "period_start",
     "read_measure",
@@ -758,6 +759,14 @@ def _keeps_under(text: str, measure: Measure) -> bool:
     return len(measure.used) == 1 and bool(_CEILING_BEFORE.search(text[:measure.used[0][0]]))
 
 
+def unsaid_direction(metric: str | None, baseline: float | None, target: float) -> str:
+    """The direction when no verb says it: from the numbers ("from 8% to 5%"), else what the metric is for
+    (churn and cancellations come down, everything else goes up)."""
+    if baseline is not None and target != baseline:
+        return "decrease" if target < baseline else "increase"  # "portare", "bring", "improve": the numbers say
+    return "decrease" if metric in ("churn_rate", "cancellations") else "increase"
+
+
 def level_direction(text: str, metric: str | None, direction: str | None, measure: Measure) -> str | None:
     """The direction with floors and ceilings read: "keep churn below 3%" is a ceiling (keep_below), "keep
     retention at least 90%" a floor (maintain), and so is a bare "below 5%"; a verb's direction stays as it was."""
@@ -863,11 +872,7 @@ def parse_goal(text: str, *, lang: str, now: datetime, tz: str, fiscal_year_star
     if direction is None and target is None and metric in ADDITIVE_METRICS:
         direction = "increase"  # "more clients" can only grow
     if direction is None and target is not None:
-        if baseline is not None and target != baseline:
-            # Neutral verbs ("portare", "bring", "improve") take their direction from the numbers.
-            direction = "decrease" if target < baseline else "increase"
-        else:
-            direction = "decrease" if metric in ("churn_rate", "cancellations") else "increase"
+        direction = unsaid_direction(metric, baseline, target)
     if measure.relative and target is not None and direction in ("increase", "decrease"):
         if metric in RATE_METRICS and unit == "%":
             # "+5% retention" is a change: a level only when we know where it starts.

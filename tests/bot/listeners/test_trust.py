@@ -177,3 +177,18 @@ def test_a_typed_edit_changes_a_goals_direction(workspace: LocalWorkspace, user:
     workspace.command(typed.format(id=goal_id), user=user)
     assert goal_of(workspace, goal_id).direction == "keep_below"
     assert t(lang, "directions.keep_below") in all_text(workspace.fake.ephemeral_messages(user)[-1])
+
+
+@pytest.mark.parametrize(("user", "lang", "sentence", "level"), [
+    ("U1", "en", "churn rate by the end of next year", "5%"),
+    ("U2", "it", "tasso di churn entro la fine del prossimo anno", "al 5%"),
+])
+def test_a_bare_churn_level_at_the_measurable_step_is_one_to_come_down_to(
+    workspace: LocalWorkspace, user: str, lang: str, sentence: str, level: str,
+) -> None:
+    # It read as "churn rate +5%", an increase; the goal sentence reads a bare churn level as a reduction.
+    say_goal(workspace, user, sentence, level, "8%", "8 - reviews", "cut churn in enterprise",
+             "yes" if lang == "en" else "sì")
+    with workspace.deps.sessions() as session:
+        goal = session.scalars(select(Goal).where(Goal.user_id == user)).one()
+    assert (goal.direction, goal.baseline, goal.target) == ("decrease", 8.0, 5.0)
