@@ -163,9 +163,13 @@ def _growth_of_change(g: GoalNumbers, amounts: Sequence[Amount]) -> Verdict | No
 
 def _growth_of_amount(g: GoalNumbers, amounts: Sequence[Amount]) -> float | None:
     """A GROWTH goal's value for a lone amount in its starting amount's currency: the growth it means, in %."""
-    if g.kind is not Kind.GROWTH or not g.base_amount or g.base_unit not in CURRENCIES or len(amounts) != 1:
+    if g.kind is not Kind.GROWTH or not g.base_amount or g.base_unit not in CURRENCIES:
         return None
-    amount = amounts[0]
+    money = [a for a in amounts if a.unit in CURRENCIES]
+    # "siamo a 160.000 €, chiusi due contratti": the one amount of money is the value, the count beside it news.
+    if len(money) != 1 or any(a.unit == "%" for a in amounts):
+        return None
+    amount = money[0]
     if amount.unit != g.base_unit or amount.sign:
         return None  # a change ("+€10k") is asked as before: of what, the start or the latest value?
     return round(growth_percent(g.base_amount, amount.value), GROWTH_DIGITS)

@@ -192,3 +192,19 @@ def test_a_bare_churn_level_at_the_measurable_step_is_one_to_come_down_to(
     with workspace.deps.sessions() as session:
         goal = session.scalars(select(Goal).where(Goal.user_id == user)).one()
     assert (goal.direction, goal.baseline, goal.target) == ("decrease", 8.0, 5.0)
+
+
+@pytest.mark.parametrize(("user", "lang", "reply"), [
+    ("U1", "en", "we're at €160,000, closed two deals"),
+    ("U2", "it", "siamo a 160.000 euro, chiusi due contratti"),
+])
+def test_a_growth_reply_with_the_amount_and_a_count_beside_it_is_recorded(
+    workspace: LocalWorkspace, user: str, lang: str, reply: str,
+) -> None:
+    # It was refused as "that amount isn't in the goal's unit (%)": the amount was in the goal's own euros.
+    goal_id = add_manage_goal(workspace, user, title="grow product Alfa revenue by 20%", type="revenue",
+                              metric="revenue", unit="%", direction="increase", target=20.0, baseline=150_000.0,
+                              baseline_unit="EUR", lang=lang)
+    run(workspace, at=datetime(2026, 11, 30, 8, 0, tzinfo=UTC))
+    workspace.say(reply, user=user, thread_ts=last_card(workspace, user)["ts"])
+    assert goal_of(workspace, goal_id).current == pytest.approx(100 / 15)
