@@ -11,7 +11,7 @@ from bot import ids
 from bot.local.workspace import LocalWorkspace
 from prompts import at_amount, fmt_date, t
 from storage.models import Goal
-from tests.bot.checkin_support import add_goal, cards, last_card, run
+from tests.bot.checkin_support import add_goal, cards, checkins_of, last_card, run, thread_answers
 from tests.bot.conftest import all_text, dm_texts, say_goal
 from tests.bot.listeners.test_home import home_text
 from tests.bot.listeners.test_manage import add_goal as add_manage_goal
@@ -208,3 +208,21 @@ def test_a_growth_reply_with_the_amount_and_a_count_beside_it_is_recorded(
     run(workspace, at=datetime(2026, 11, 30, 8, 0, tzinfo=UTC))
     workspace.say(reply, user=user, thread_ts=last_card(workspace, user)["ts"])
     assert goal_of(workspace, goal_id).current == pytest.approx(100 / 15)
+
+
+@pytest.mark.parametrize(("user", "lang", "reply", "blocker"), [
+    ("U1", "en", "blocked: legal review on two contracts", "blocked: legal review on two contracts"),
+    ("U2", "it", "bloccato: revisione legale su due contratti", "bloccato: revisione legale su due contratti"),
+])
+def test_a_blocker_without_a_number_is_said_to_be_kept_while_the_number_is_asked(
+    workspace: LocalWorkspace, user: str, lang: str, reply: str, blocker: str,
+) -> None:
+    goal_id = add_goal(workspace, user, lang=lang)
+    run(workspace)
+    card = last_card(workspace, user)
+    workspace.say(reply, user=user, thread_ts=card["ts"])
+    [question] = thread_answers(workspace, user, card)
+    assert t(lang, "checkin.recorded.blocker", blocker=blocker) in question
+    assert t(lang, "checkin.ask.no_number", title="Sign 10 new clients in healthcare") in question
+    [checkin] = checkins_of(workspace, goal_id)
+    assert checkin.blocker == blocker
