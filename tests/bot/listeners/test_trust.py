@@ -17,16 +17,19 @@ from tests.bot.listeners.test_home import home_text
 from tests.bot.listeners.test_manage import add_goal as add_manage_goal
 from tests.bot.listeners.test_manage import goal_of, last_modal, submit_edit
 
+# A goal for next quarter, its plan and a short reason, as an English (U1) and an Italian (U2) rep type them.
+NEXT_QUARTER = {"en": "close 10 new deals next quarter", "it": "chiudere 10 nuovi contratti nel prossimo trimestre"}
+PLAN = {"en": "two demos a week", "it": "due demo a settimana"}
+SHORT_REASON = {"en": "team quota", "it": "quota del team"}
+PEOPLE = [("U1", "en"), ("U2", "it")]
 
-@pytest.mark.parametrize(("user", "lang", "sentence", "confidence", "relevant"), [
-    ("U1", "en", "close 10 new deals next quarter", "7 - two demos a week", "expand into healthcare"),
-    ("U2", "it", "chiudere 10 nuovi contratti nel prossimo trimestre", "7 - due demo a settimana",
-     "entrare nel mercato sanitario"),
-])
+
+@pytest.mark.parametrize(("user", "lang"), PEOPLE)
 def test_a_next_quarter_goal_gets_its_first_check_in_in_its_first_week_as_announced(
-    workspace: LocalWorkspace, user: str, lang: str, sentence: str, confidence: str, relevant: str,
+    workspace: LocalWorkspace, user: str, lang: str,
 ) -> None:
-    say_goal(workspace, user, sentence, confidence, relevant, "yes")  # Thursday 26 November 2026
+    # Thursday 26 November 2026
+    say_goal(workspace, user, NEXT_QUARTER[lang], f"7 - {PLAN[lang]}", SHORT_REASON[lang], "yes")
     first_day = date(2027, 1, 1)
     assert t(lang, "goal.saved_next_later", date=fmt_date(lang, first_day, "weekday")) in dm_texts(workspace, user)[-1]
     moment = t(lang, "checkin.at", date=fmt_date(lang, date(2027, 1, 4), "weekday"), time="09:00")
@@ -43,35 +46,29 @@ def test_a_next_quarter_goal_gets_its_first_check_in_in_its_first_week_as_announ
     assert len(cards(workspace, user)) == 1
 
 
-@pytest.mark.parametrize(("user", "lang", "sentence", "plan", "reason"), [
-    ("U1", "en", "close 10 new deals next quarter", "7 - two demos a week", "team quota"),
-    ("U2", "it", "chiudere 10 nuovi contratti nel prossimo trimestre", "7 - due demo a settimana", "quota del team"),
-])
-def test_a_short_reason_is_taken_alike_in_english_and_italian(
-    workspace: LocalWorkspace, user: str, lang: str, sentence: str, plan: str, reason: str,
-) -> None:
-    say_goal(workspace, user, sentence, plan, reason)
+@pytest.mark.parametrize(("user", "lang"), PEOPLE)
+def test_a_short_reason_is_taken_alike_in_english_and_italian(workspace: LocalWorkspace, user: str, lang: str) -> None:
+    reason = SHORT_REASON[lang]
+    say_goal(workspace, user, NEXT_QUARTER[lang], f"7 - {PLAN[lang]}", reason)
     summary = dm_texts(workspace, user)[-1]
     assert t(lang, "summary.header") in summary and reason in summary
     asked_again = t(lang, "feedback.relevant.too_short", example="").partition("_")[0]  # the words before the example
     assert not any(asked_again in text for text in dm_texts(workspace, user))
 
 
-@pytest.mark.parametrize(("user", "lang", "sentence", "plan", "reason"), [
-    ("U1", "en", "close 10 new deals next quarter", "two demos a week", "team quota"),
-    ("U2", "it", "chiudere 10 nuovi contratti nel prossimo trimestre", "due demo a settimana", "quota del team"),
-])
+@pytest.mark.parametrize(("user", "lang"), PEOPLE)
 def test_a_bare_confidence_is_recorded_said_back_and_can_be_corrected(
-    workspace: LocalWorkspace, user: str, lang: str, sentence: str, plan: str, reason: str,
+    workspace: LocalWorkspace, user: str, lang: str,
 ) -> None:
-    say_goal(workspace, user, sentence, "7")
+    plan = PLAN[lang]
+    say_goal(workspace, user, NEXT_QUARTER[lang], "7")
     asked = dm_texts(workspace, user)[-1]
     assert t(lang, "goal.confidence_noted", confidence=7) in asked
     assert t(lang, "feedback.achievable.no_plan") in asked and t(lang, "goal.no_plan_keep") in asked
     workspace.say("6", user=user)  # a second bare number corrects the confidence
     assert t(lang, "goal.confidence_noted", confidence=6) in dm_texts(workspace, user)[-1]
     workspace.say(plan, user=user)
-    workspace.say(reason, user=user)
+    workspace.say(SHORT_REASON[lang], user=user)
     summary = dm_texts(workspace, user)[-1]
     assert f"{t(lang, 'summary.confidence', value=6)} — {plan}" in summary
 
@@ -80,8 +77,7 @@ def test_a_bare_confidence_is_recorded_said_back_and_can_be_corrected(
 def test_yes_after_a_bare_confidence_goes_on_without_a_plan(
     workspace: LocalWorkspace, user: str, lang: str, yes: str,
 ) -> None:
-    say_goal(workspace, user, "close 10 new deals next quarter" if lang == "en"
-             else "chiudere 10 nuovi contratti nel prossimo trimestre", "7", yes)
+    say_goal(workspace, user, NEXT_QUARTER[lang], "7", yes)
     assert t(lang, "ask.relevant", example=t(lang, "examples.relevant.new_business")) in dm_texts(workspace, user)[-1]
 
 
@@ -210,17 +206,16 @@ def test_a_growth_reply_with_the_amount_and_a_count_beside_it_is_recorded(
     assert goal_of(workspace, goal_id).current == pytest.approx(100 / 15)
 
 
-@pytest.mark.parametrize(("user", "lang", "reply", "blocker"), [
-    ("U1", "en", "blocked: legal review on two contracts", "blocked: legal review on two contracts"),
-    ("U2", "it", "bloccato: revisione legale su due contratti", "bloccato: revisione legale su due contratti"),
+@pytest.mark.parametrize(("user", "lang", "blocker"), [
+    ("U1", "en", "blocked: legal review on two contracts"), ("U2", "it", "bloccato: revisione legale su due contratti"),
 ])
 def test_a_blocker_without_a_number_is_said_to_be_kept_while_the_number_is_asked(
-    workspace: LocalWorkspace, user: str, lang: str, reply: str, blocker: str,
+    workspace: LocalWorkspace, user: str, lang: str, blocker: str,
 ) -> None:
     goal_id = add_goal(workspace, user, lang=lang)
     run(workspace)
     card = last_card(workspace, user)
-    workspace.say(reply, user=user, thread_ts=card["ts"])
+    workspace.say(blocker, user=user, thread_ts=card["ts"])  # the whole reply is the blocker
     [question] = thread_answers(workspace, user, card)
     assert t(lang, "checkin.recorded.blocker", blocker=blocker) in question
     assert t(lang, "checkin.ask.no_number", title="Sign 10 new clients in healthcare") in question
