@@ -52,7 +52,8 @@ def describe_measure(lang: str, draft: Any) -> str:
                  base=fmt_amount(lang, draft.base_amount, draft.base_unit),
                  amount=fmt_amount(lang, round(grown_amount(draft.base_amount, draft.target)), draft.base_unit))
     elif draft.unit == "%":
-        key = "measure.increase_by"
+        # "+15% sales" is a change; "retention rate to 95%" a level, as for a decrease.
+        key = "measure.increase_to" if draft.metric in RATE_METRICS else "measure.increase_by"
     else:
         key = "measure.increase"
     if key == "measure.increase_count" and draft.metric in ("new_clients", "new_accounts"):

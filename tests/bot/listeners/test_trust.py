@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from bot import ids
 from bot.local.workspace import LocalWorkspace
-from prompts import at_amount, fmt_date, t
+from prompts import at_amount, fmt_date, phrase, t
 from storage.models import Goal
 from tests.bot.checkin_support import add_goal, cards, checkins_of, last_card, run, thread_answers
 from tests.bot.conftest import all_text, dm_texts, say_goal
@@ -221,3 +221,17 @@ def test_a_blocker_without_a_number_is_said_to_be_kept_while_the_number_is_asked
     assert t(lang, "checkin.ask.no_number", title="Sign 10 new clients in healthcare") in question
     [checkin] = checkins_of(workspace, goal_id)
     assert checkin.blocker == blocker
+
+
+@pytest.mark.parametrize(("user", "lang", "sentence"), [
+    ("U1", "en", "raise our renewal rate to 95% by june"),
+    ("U2", "it", "portare il tasso di rinnovo al 95% entro giugno"),
+])
+def test_a_rate_raised_to_a_level_is_said_as_a_level_not_a_rise_by(
+    workspace: LocalWorkspace, user: str, lang: str, sentence: str,
+) -> None:
+    # It read "renewal rate up 95%", as if the rate should grow by 95 points.
+    workspace.command(sentence, user=user)
+    understood = dm_texts(workspace, user)[0]
+    assert t(lang, "measure.increase_to", metric=t(lang, "metrics.renewal_rate"),
+             target_to=phrase(lang, "to", 95.0, "%")) in understood
