@@ -50,11 +50,13 @@ BLOCK_EDIT_DEADLINE = "edit_deadline"
 BLOCK_EDIT_METRIC = "edit_metric"
 BLOCK_EDIT_UNIT = "edit_unit"
 BLOCK_EDIT_BASELINE = "edit_baseline"
+BLOCK_EDIT_DIRECTION = "edit_direction"
 INPUT_EDIT_TARGET = "edit_target_input"
 INPUT_EDIT_DEADLINE = "edit_deadline_input"
 INPUT_EDIT_METRIC = "edit_metric_input"
 INPUT_EDIT_UNIT = "edit_unit_input"
 INPUT_EDIT_BASELINE = "edit_baseline_input"
+INPUT_EDIT_DIRECTION = "edit_direction_input"
 
 # After an edit rewrote the number in a goal's title: keep the owner's original words instead (value "goal:revision")
 ACTION_TITLE_KEEP = "goal_title_keep"

@@ -210,6 +210,7 @@ class PlanningGoal(NamedTuple):
     user_id: str
     created_at: datetime | None
     deadline: date
+    start_date: date
 
 
 class OwnerSchedule(NamedTuple):
@@ -230,7 +231,7 @@ def active_goals_after(session: Session, after_id: int, limit: int) -> list[Plan
     """The next `limit` active goals with an id above `after_id`, in id order: the planner streams every active
     goal through this in batches (a keyset page along the primary key), so memory does not grow with the table."""
     rows = session.execute(
-        select(Goal.id, Goal.team_id, Goal.user_id, Goal.created_at, Goal.deadline)
+        select(Goal.id, Goal.team_id, Goal.user_id, Goal.created_at, Goal.deadline, Goal.start_date)
         .where(Goal.status == GoalStatus.ACTIVE, Goal.id > after_id).order_by(Goal.id).limit(limit))
     return [PlanningGoal(*row) for row in rows]
 
@@ -355,15 +356,17 @@ class ActiveGoalWeek:
     created_at: datetime | None
     deadline: date
     asked: bool
+    start_date: date
 
 
 def active_goal_weeks(session: Session, team_id: str, user_id: str, week: date) -> list[ActiveGoalWeek]:
     """The person's active goals with whether each already has its check-in for the week starting `week`."""
     rows = session.execute(
-        select(Goal.created_at, Goal.deadline, CheckIn.id).outerjoin(
+        select(Goal.created_at, Goal.deadline, CheckIn.id, Goal.start_date).outerjoin(
             CheckIn, and_(CheckIn.goal_id == Goal.id, CheckIn.week_start == week))
         .where(Goal.team_id == team_id, Goal.user_id == user_id, Goal.status == GoalStatus.ACTIVE)).all()
-    return [ActiveGoalWeek(created, deadline, asked is not None) for created, deadline, asked in rows]
+    return [ActiveGoalWeek(created, deadline, asked is not None, start)
+            for created, deadline, asked, start in rows]
 
 
 @dataclass(frozen=True)

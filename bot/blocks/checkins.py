@@ -121,13 +121,16 @@ def recorded_message(
 
 def question_message(
     lang: str, goal: Any, checkin_id: int, *, text: str, reason: str, candidates: Sequence[Reading],
+    blocker: str | None = None,
 ) -> Message:
-    """A reply read without confidence: what was understood, why it is unclear, and the readings to pick."""
+    """A reply read without confidence: what was understood (a blocker it names is kept, and said so), why it is
+    unclear, and the readings to pick."""
     numbers = numbers_of(goal)
     unit = "%" if numbers.kind is Kind.GROWTH else goal.unit
     params = {"title": title_of(goal, lang), "unit": fmt_unit(lang, goal.unit),
               "target": fmt_amount(lang, goal.target, unit)}
     lines = [t(lang, "checkin.ask.understood", text=escape(clip(text, 500))),
+             *([t(lang, "checkin.recorded.blocker", blocker=escape(clip(blocker, 500)))] if blocker else []),
              t(lang, f"checkin.ask.{reason}", **params)]
     blocks: list[Block] = []
     if candidates:

@@ -26,9 +26,10 @@ from bot.rules.history import ReadingEvent
 from bot.rules.progress import Standing, Status
 from prompts import fmt_amount, fmt_date, keys, t, tn
 
-EDIT_FIELDS = ("target", "deadline", "metric", "unit", "baseline")
+EDIT_FIELDS = ("target", "direction", "deadline", "metric", "unit", "baseline")
 _BLOCKS = {
     "target": (ids.BLOCK_EDIT_TARGET, ids.INPUT_EDIT_TARGET),
+    "direction": (ids.BLOCK_EDIT_DIRECTION, ids.INPUT_EDIT_DIRECTION),
     "deadline": (ids.BLOCK_EDIT_DEADLINE, ids.INPUT_EDIT_DEADLINE),
     "metric": (ids.BLOCK_EDIT_METRIC, ids.INPUT_EDIT_METRIC),
     "unit": (ids.BLOCK_EDIT_UNIT, ids.INPUT_EDIT_UNIT),
@@ -37,6 +38,7 @@ _BLOCKS = {
 }
 UNITS = ("%", "EUR", "USD", "GBP", "CHF", "clients", "deals", "accounts", "meetings")
 NONE_CHOICE = "none"  # the select option meaning "no metric" / "no unit"
+DIRECTIONS = ("increase", "decrease", "maintain", "keep_below")  # a goal always has one: no "none" option
 
 
 def block_id_of(field: str) -> str:
@@ -65,8 +67,9 @@ def _label(lang: str, group: str, code: str) -> str:
     return clip(label or code, 75)  # the name in the person's language only: no English code beside it
 
 
-def _select(lang: str, group: str, codes: Sequence[str], current: str | None, action_id: str) -> StaticSelectElement:
-    choices = [NONE_CHOICE, *codes]
+def _select(lang: str, group: str, codes: Sequence[str], current: str | None, action_id: str, *,
+            none: bool = True) -> StaticSelectElement:
+    choices = [NONE_CHOICE, *codes] if none else list(codes)
     if current and current not in choices:
         choices.append(current)  # a code from an older catalog still shows as itself
     options = [Option(value=code[:150], text=PlainTextObject(text=_label(lang, group, code))) for code in choices]
@@ -106,7 +109,9 @@ def edit_modal(
     for name in fields:
         block_id, action_id = _BLOCKS[name]
         element: Any
-        if name in ("metric", "unit"):
+        if name == "direction":
+            element = _select(lang, "directions", DIRECTIONS, value(name), action_id, none=False)
+        elif name in ("metric", "unit"):
             codes = metrics if name == "metric" else UNITS
             element = _select(lang, "metrics" if name == "metric" else "units", codes,
                               value(name) if value(name) != NONE_CHOICE else None, action_id)
@@ -167,6 +172,8 @@ def field_value(lang: str, goal: Any, name: str, raw: str | None) -> str:
         return escape(raw)
     if name == "metric":
         return escape(keys(lang).get(f"metrics.{raw}", raw))
+    if name == "direction":
+        return escape(keys(lang).get(f"directions.{raw}", raw))
     if name in ("unit", "baseline_unit"):
         return escape(keys(lang).get(f"units.{raw}", raw))
     if name == "status":

@@ -52,7 +52,8 @@ def describe_measure(lang: str, draft: Any) -> str:
                  base=fmt_amount(lang, draft.base_amount, draft.base_unit),
                  amount=fmt_amount(lang, round(grown_amount(draft.base_amount, draft.target)), draft.base_unit))
     elif draft.unit == "%":
-        key = "measure.increase_by"
+        # "+15% sales" is a change; "retention rate to 95%" a level, as for a decrease.
+        key = "measure.increase_to" if draft.metric in RATE_METRICS else "measure.increase_by"
     else:
         key = "measure.increase"
     if key == "measure.increase_count" and draft.metric in ("new_clients", "new_accounts"):
@@ -211,7 +212,10 @@ def feedback(lang: str, issue: SmartIssue, draft: GoalDraft, warning: bool = Fal
         params["growth_by"] = phrase(lang, "by", float(params["growth"]), "%")
         params["growth"] = fmt_amount(lang, float(params["growth"]), "%")
     text = t(lang, f"feedback.{issue.part}.{code}", **params)
-    if warning:
+    if warning and code == "no_plan":
+        # A bare "7": say it was taken as the confidence, and how to go on without a plan or change the number.
+        text = f"{t(lang, 'goal.confidence_noted', confidence=draft.confidence)} {text}\n{t(lang, 'goal.no_plan_keep')}"
+    elif warning:
         text += "\n" + t(lang, "goal.keep_or_change")
     return Message(text=text, blocks=[section(text)])
 
@@ -315,10 +319,12 @@ def choose_part(lang: str, card: str | None = None) -> Message:
     ])
 
 
-def saved(lang: str, goal: Any) -> Message:
-    """Confirmation that the goal was saved, with what happens next."""
+def saved(lang: str, goal: Any, *, starts_later: bool = False) -> Message:
+    """Confirmation that the goal was saved, with what happens next (from its first day, when that is ahead)."""
     text = t(lang, "goal.saved", title=escape(goal.title), date=fmt_date(lang, goal.deadline))
-    return Message(text=text, blocks=[section(text), context(t(lang, "goal.saved_next"))], changes_goals=True)
+    then = (t(lang, "goal.saved_next_later", date=fmt_date(lang, goal.start_date, "weekday")) if starts_later
+            else t(lang, "goal.saved_next"))
+    return Message(text=text, blocks=[section(text), context(then)], changes_goals=True)
 
 
 def goal_line(lang: str, goal: Any, today: date) -> str:

@@ -140,7 +140,7 @@ def plan_checkins(deps: Deps, client: WebClient, now: datetime) -> int:
         for goal in goals:
             slot = slots[(goal.team_id, goal.user_id)]
             # The same rule announces the next check-in (bot.rules.schedule.next_checkin): what is said is what happens.
-            if slot is not None and goal_due(goal.created_at, goal.deadline, slot.at, slot.send_day):
+            if slot is not None and goal_due(goal.created_at, goal.deadline, slot.at, slot.send_day, goal.start_date):
                 due[slot.week].append(goal.id)
         if due:
             run.planned += _plan_batch(deps, due, now)

@@ -18,11 +18,13 @@ from bot.rules.goals import (
     find_metric,
     find_subject,
     goal_type,
+    level_direction,
     read_measure,
+    unsaid_direction,
 )
 from bot.rules.limits import goal_amount
 from bot.rules.numbers import Amount, find_amounts, parse_number
-from bot.rules.smart import GoalDraft, is_non_answer
+from bot.rules.smart import GoalDraft, is_non_answer, subject_optional
 
 __all__ = ["BaseAnswer", "CloseReply", "StartAnswer", "read_base", "read_close_reply", "read_confidence", "read_intent",
            "read_measurable", "read_specific", "read_start"]
@@ -120,7 +122,10 @@ def read_measurable(text: str, *, lang: str, draft: GoalDraft) -> dict[str, obje
         unit = METRIC_UNITS[metric]
     if metric != draft.metric:
         updates["metric"] = metric
-    direction = find_direction(text) or draft.direction
+        if draft.type == "other" and goal_type(metric, text) != "other":
+            updates["type"] = goal_type(metric, text)  # "churn from 6% to 4%" makes a vague goal a retention one
+    # "keep it below 5%" is a ceiling, "tenerlo sopra il 90%" a floor: read as the goal sentence reads them.
+    direction = level_direction(text, metric, find_direction(text), measure) or draft.direction
     if measure.growth_base:
         # "15% from €200k": the percentage and the amount it grows from, asked apart otherwise.
         updates.update(base_amount=measure.baseline, base_unit=measure.baseline_unit, target=measure.target)
@@ -139,6 +144,8 @@ def read_measurable(text: str, *, lang: str, draft: GoalDraft) -> dict[str, obje
         if level is None:
             return {}  # "+5 points" of retention cannot become a level without the baseline
         target = level
+    if direction is None:
+        direction = unsaid_direction(metric, baseline, target)  # "al 5%" of churn is a level to come down to
     counted_from_zero = unit != "%" and metric in ADDITIVE_METRICS  # new clients, deals, upsell
     if measure.baseline is not None:
         updates["baseline"] = measure.baseline
@@ -214,6 +221,8 @@ def read_specific(text: str, *, lang: str, draft: GoalDraft) -> dict[str, object
             kind = goal_type(metric, text)
             if kind != draft.type:
                 updates["type"] = kind
+        if not narrower and subject_optional(str(updates.get("type", draft.type))):
+            return updates  # "reduce churn from 6% to 4%" names no segment, and a retention goal needs none
     updates["subject"] = answer
     return updates
 

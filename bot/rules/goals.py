@@ -23,6 +23,7 @@ __all__ = [
     "Measure",
     "ParsedGoal",
     "ReadingNote",
+    "content_words",
     "count_unit",
     "deadline_notes",
     "detect_language",
@@ -30,6 +31,8 @@ __all__ = [
     "find_metric",
     "find_subject",
     "goal_type",
+    "level_direction",
+    "unsaid_direction",
     "parse_goal",
     "period_start",
     "read_measure",
@@ -155,6 +158,13 @@ verso oltre almeno circa nostro nostra nostri nostre mio mia miei mie suo sua qu
 quella prossimo prossima prossimi prossime ogni tutti tutte più meno mese mesi anno anni sopra sotto
 above below under
 """.split())
+
+
+def content_words(text: str) -> list[str]:
+    """The words that carry meaning, without articles and prepositions: "quota del team" -> quota, team."""
+    return [w for w in re.findall(r"\w+", text.lower()) if w not in _STOP]
+
+
 _GENERIC = frozenset("""
 new nuovi nuove nuovo nuova additional more altri altre ulteriori other
 clients client customers customer clienti cliente accounts account products product prodotti prodotto services
@@ -749,6 +759,24 @@ def _keeps_under(text: str, measure: Measure) -> bool:
     return len(measure.used) == 1 and bool(_CEILING_BEFORE.search(text[:measure.used[0][0]]))
 
 
+def unsaid_direction(metric: str | None, baseline: float | None, target: float) -> str:
+    """The direction when no verb says it: from the numbers ("from 8% to 5%"), else what the metric is for
+    (churn and cancellations come down, everything else goes up)."""
+    if baseline is not None and target != baseline:
+        return "decrease" if target < baseline else "increase"  # "portare", "bring", "improve": the numbers say
+    return "decrease" if metric in ("churn_rate", "cancellations") else "increase"
+
+
+def level_direction(text: str, metric: str | None, direction: str | None, measure: Measure) -> str | None:
+    """The direction with floors and ceilings read: "keep churn below 3%" is a ceiling (keep_below), "keep
+    retention at least 90%" a floor (maintain), and so is a bare "below 5%"; a verb's direction stays as it was."""
+    if _keeps_floor(text, metric, direction, measure):
+        direction = "maintain"
+    if direction in (None, "maintain") and _keeps_under(text, measure):
+        direction = "keep_below"  # a ceiling to stay under, not a floor
+    return direction
+
+
 def _starts_from(text: str, measure: Measure) -> bool:
     # "halve churn from 8%": the only amount is where the goal starts.
     return measure.baseline is None and measure.target is not None and bool(_FROM_MARK.search(text[:measure.used[0][0]]))
@@ -840,18 +868,11 @@ def parse_goal(text: str, *, lang: str, now: datetime, tz: str, fiscal_year_star
     if unit is None and target is not None and metric in METRIC_UNITS:
         unit = METRIC_UNITS[metric]
 
-    if _keeps_floor(read, metric, direction, measure):
-        direction = "maintain"
-    if direction == "maintain" and _keeps_under(read, measure):
-        direction = "keep_below"  # "keep churn below 3%": a ceiling to stay under, not a floor
+    direction = level_direction(read, metric, direction, measure)
     if direction is None and target is None and metric in ADDITIVE_METRICS:
         direction = "increase"  # "more clients" can only grow
     if direction is None and target is not None:
-        if baseline is not None and target != baseline:
-            # Neutral verbs ("portare", "bring", "improve") take their direction from the numbers.
-            direction = "decrease" if target < baseline else "increase"
-        else:
-            direction = "decrease" if metric in ("churn_rate", "cancellations") else "increase"
+        direction = unsaid_direction(metric, baseline, target)
     if measure.relative and target is not None and direction in ("increase", "decrease"):
         if metric in RATE_METRICS and unit == "%":
             # "+5% retention" is a change: a level only when we know where it starts.

@@ -163,9 +163,13 @@ def _growth_of_change(g: GoalNumbers, amounts: Sequence[Amount]) -> Verdict | No
 
 def _growth_of_amount(g: GoalNumbers, amounts: Sequence[Amount]) -> float | None:
     """A GROWTH goal's value for a lone amount in its starting amount's currency: the growth it means, in %."""
-    if g.kind is not Kind.GROWTH or not g.base_amount or g.base_unit not in CURRENCIES or len(amounts) != 1:
+    if g.kind is not Kind.GROWTH or not g.base_amount or g.base_unit not in CURRENCIES:
         return None
-    amount = amounts[0]
+    money = [a for a in amounts if a.unit in CURRENCIES]
+    # "siamo a 160.000 €, chiusi due contratti": the one amount of money is the value, the count beside it news.
+    if len(money) != 1 or any(a.unit == "%" for a in amounts):
+        return None
+    amount = money[0]
     if amount.unit != g.base_unit or amount.sign:
         return None  # a change ("+€10k") is asked as before: of what, the start or the latest value?
     return round(growth_percent(g.base_amount, amount.value), GROWTH_DIGITS)
@@ -198,13 +202,14 @@ def reply_examples(g: GoalNumbers) -> ReplyExamples | None:
     start = g.start_value or 0.0
     now = g.current if g.current is not None else start
     if g.kind is Kind.MAINTAIN:
-        return ReplyExamples(now if g.current is not None else g.target, g.unit)
-    if g.unit == "%":
-        step = 0.5
-    elif g.unit in CURRENCIES:
-        step = _round_step(abs(g.target - start) / 10)
-    else:
-        step = 1.0
+        if g.current is not None:
+            return ReplyExamples(now, g.unit)
+        # Nothing recorded yet: a value on the held side, not the line itself ("4.5%" under a 5% ceiling).
+        step = _step(g.unit, g.target)
+        inside = g.target - step if g.ceiling else g.target + step
+        held = inside >= 0 and not (g.unit == "%" and inside > 100)
+        return ReplyExamples(inside if held else g.target, g.unit)
+    step = _step(g.unit, g.target - start)
     total = now + step if g.kind is Kind.REACH else now - step
     if total < 0 or is_jump(g, total):
         total, step = now, 0.0
@@ -218,6 +223,15 @@ def reply_examples(g: GoalNumbers) -> ReplyExamples | None:
     # goal's scale ("+€1" on €150) is asked back like the total would be.
     signed = g.kind is Kind.REACH and g.unit != "%" and now != 0 and not (money and scale_in_doubt(step, scale))
     return ReplyExamples(total, g.unit, step if signed else None)
+
+
+def _step(unit: str | None, span: float) -> float:
+    """One step a person would type for a goal in `unit` spanning `span`: half a point, a round amount, or one."""
+    if unit == "%":
+        return 0.5
+    if unit in CURRENCIES:
+        return _round_step(abs(span) / 10)
+    return 1.0
 
 
 def _round_step(size: float) -> float:

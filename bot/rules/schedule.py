@@ -153,11 +153,13 @@ def next_send(
 
 @dataclass(frozen=True)
 class PlannedGoal:
-    """An active goal as the planner sees it: when it was set up, its deadline, and whether this week was asked."""
+    """An active goal as the planner sees it: when it was set up, its deadline, whether this week was asked, and
+    the first day of its period."""
 
     created_at: datetime | None  # aware
     deadline: date
     asked_this_week: bool = False
+    start_date: date | None = None
 
 
 @dataclass(frozen=True)
@@ -177,10 +179,13 @@ def open_slot(now: datetime, tz: str, weekday: int, hhmm: str, paused_until: dat
     return week, at
 
 
-def goal_due(created_at: datetime | None, deadline: date, at: datetime, send_day: date) -> bool:
-    """Whether a goal gets the check-in of the slot `at`: set up before it, and its period not over by then."""
+def goal_due(created_at: datetime | None, deadline: date, at: datetime, send_day: date,
+             start_date: date | None = None) -> bool:
+    """Whether a goal gets the check-in of the slot `at`: set up before it, and its period begun and not over."""
     if created_at is not None and created_at > at:
         return False  # set up after this week's moment: the first check-in is next week's
+    if start_date is not None and send_day < start_date:
+        return False  # "next quarter" set in December: nothing to report before 1 January
     return deadline >= send_day  # past the deadline, the review asks how it went instead
 
 
@@ -204,7 +209,7 @@ def next_checkin(
         if send_day > last_deadline:
             return None
         if not is_paused(send_day, paused_until):
-            due = any(goal_due(g.created_at, g.deadline, at, send_day) and not (index == 0 and g.asked_this_week)
+            due = any(goal_due(g.created_at, g.deadline, at, send_day, g.start_date) and not (index == 0 and g.asked_this_week)
                       for g in goals)
             if due and (at > now or index == 0):
                 sent = index > 0 and any(g.asked_this_week for g in goals)

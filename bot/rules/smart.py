@@ -8,7 +8,7 @@ from datetime import date
 
 from dateutil.relativedelta import relativedelta
 
-from bot.rules.goals import RATE_METRICS, SMART_PARTS, ParsedGoal, ReadingNote
+from bot.rules.goals import RATE_METRICS, SMART_PARTS, ParsedGoal, ReadingNote, content_words
 
 __all__ = ["BASE_STEP", "START_STEP", "start_example", "ISSUE_CODES", "GoalDraft", "SmartIssue", "check_goal", "check_part", "missing_parts",
            "needs_base"]
@@ -53,7 +53,8 @@ _MAX_GROWTH_PERCENT = 100.0
 _MAX_MULTIPLE = 3.0
 _MIN_CONFIDENCE = 5
 _MAX_YEARS = 2
-_MIN_RELEVANCE_WORDS = 3
+# Two words that carry meaning, counted the same in both languages: "team quota" as "quota del team".
+_MIN_RELEVANCE_WORDS = 2
 
 
 @dataclass
@@ -100,6 +101,11 @@ class SmartIssue:
 
 def _blank(value: str | None) -> bool:
     return value is None or not value.strip()
+
+
+def subject_optional(goal_type: str) -> bool:
+    """Retention and new-business goals are specific by their kind: no product or segment is required."""
+    return goal_type in _SUBJECT_OPTIONAL
 
 
 def missing_parts(draft: GoalDraft, *, today: date) -> list[str]:
@@ -221,7 +227,7 @@ def _relevant(draft: GoalDraft) -> list[SmartIssue]:
     if is_non_answer(relevance):
         # "yes", "no idea": keeping it ("reply yes to keep it") would save a non-answer as the goal's reason.
         return [SmartIssue("relevant", "not_an_objective", {"type": draft.type})]
-    if len(re.findall(r"\w+", relevance)) < _MIN_RELEVANCE_WORDS:
+    if len(content_words(relevance)) < _MIN_RELEVANCE_WORDS:
         return [SmartIssue("relevant", "too_short", {"type": draft.type}, blocking=False)]
     return []
 

@@ -108,7 +108,7 @@ def answer_reply(session: Session, checkin: CheckIn, ctx: RequestContext, text: 
     checkin.pending = {"awaiting": "value", "reason": reason, "candidates": [c.value for c in verdict.candidates],
                        "meanings": [c.meaning for c in verdict.candidates]}
     return [blocks.question_message(lang, goal, checkin.id, text=text, reason=reason,
-                                    candidates=list(verdict.candidates))]
+                                    candidates=list(verdict.candidates), blocker=reading.blocker)]
 
 
 

@@ -93,7 +93,7 @@ def next_checkin(session: Session, schedule: Schedule, *, team_id: str, user_id:
                  now: datetime) -> NextCheckIn | None:
     """The next check-in the planner will really send this person (the planner's own rule, over their goals)."""
     week, _ = current_slot(now, schedule.tz, schedule.weekday, schedule.time)
-    goals = [PlannedGoal(row.created_at, row.deadline, row.asked)
+    goals = [PlannedGoal(row.created_at, row.deadline, row.asked, row.start_date)
              for row in active_goal_weeks(session, team_id, user_id, week)]
     return rules_next_checkin(now, schedule.tz, schedule.weekday, schedule.time,
                               paused_until=schedule.paused_until, goals=goals)

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from bot.blocks.common import escape
-from bot.blocks.edit import NONE_CHOICE, UNITS, edit_modal
+from bot.blocks.edit import DIRECTIONS, NONE_CHOICE, UNITS, edit_modal
 from bot.blocks.goals import base_problem, feedback
 from bot.blocks.standing import numbers_of, standing_of, value_of_target
 from bot.rules import visibility as policy
@@ -31,7 +31,7 @@ from prompts import fmt_amount, fmt_date, fmt_number, keys, phrase, t
 from storage.models import Goal, GoalRevision
 from storage.repositories import add_revision, get_goal, list_goals
 
-EDITABLE = ("target", "deadline", "metric", "unit", "baseline")
+EDITABLE = ("target", "direction", "deadline", "metric", "unit", "baseline")
 # The title is changed by a typed edit (`/goal edit 3 title …`) or the confirmation's buttons, not the form.
 TYPED_ONLY = ("title",)
 MAX_REASON = 1000
@@ -46,6 +46,17 @@ FIELD_WORDS = {
     "unit": "unit", "unità": "unit", "unita": "unit",
     "baseline": "baseline", "partenza": "baseline", "base": "baseline", "start": "baseline",
     "title": "title", "titolo": "title", "wording": "title",
+    "direction": "direction", "direzione": "direction", "verso": "direction",
+}
+# A direction typed in words (`/goal edit 3 direction keep below because …`), beside the select's labels.
+DIRECTION_WORDS = {
+    "increase": "increase", "up": "increase", "grow": "increase", "aumentare": "increase", "aumento": "increase",
+    "crescere": "increase", "decrease": "decrease", "reduce": "decrease", "down": "decrease", "ridurre": "decrease",
+    "diminuire": "decrease", "riduzione": "decrease", "maintain": "maintain", "floor": "maintain",
+    "at least": "maintain", "keep above": "maintain", "almeno": "maintain", "mantenere": "maintain",
+    "keep_below": "keep_below", "keep below": "keep_below", "below": "keep_below", "ceiling": "keep_below",
+    "at most": "keep_below", "under": "keep_below", "sotto": "keep_below", "al massimo": "keep_below",
+    "tetto": "keep_below", "tenere sotto": "keep_below",
 }
 _REASON_WORDS = re.compile(r"\s+(?:because|since|reason:?|perch[eé]|poich[eé]|motivo:?)\s+", re.IGNORECASE)
 _LEADING_ID = re.compile(r"^#?(\d{1,9})(?=\s|$)")
@@ -144,6 +155,7 @@ def form_texts(lang: str, goal: Goal) -> dict[str, str]:
     return {
         "target": fmt_number(lang, goal.target),
         "deadline": fmt_date(lang, goal.deadline),
+        "direction": goal.direction,
         "metric": goal.metric or NONE_CHOICE,
         "unit": goal.unit or NONE_CHOICE,
         # A growth goal's starting point is an amount in its own currency: shown (and typed back) with it.
@@ -254,6 +266,13 @@ def read_edit(
                 plan.errors[name] = t(lang, "manage.edit.deadline_unreadable", text=_escape(text))
             else:
                 new[name] = result.deadline
+        elif name == "direction":
+            direction = DIRECTION_WORDS.get(" ".join(text.lower().split())) or _choice(text, "directions", lang,
+                                                                                       DIRECTIONS)
+            if not direction:
+                plan.errors[name] = t(lang, "manage.edit.direction_unknown", text=_escape(text))
+            else:
+                new[name] = direction
         else:
             known = metric_codes() if name == "metric" else UNITS
             choice = _choice(text, "metrics" if name == "metric" else "units", lang, known)
@@ -282,15 +301,15 @@ def _smart_checks(
     goal: Goal, new: dict[str, Any], plan: EditPlan, *, lang: str, today: date, accepted: tuple[str, ...],
 ) -> None:
     """The conversation's realism checks on the adjusted goal: blocking ones are errors, the rest warnings."""
-    growth = kind_of(goal.direction, new["unit"], new["metric"]) is Kind.GROWTH
+    growth = kind_of(new["direction"], new["unit"], new["metric"]) is Kind.GROWTH
     # A growth goal's starting point is the amount it grows from, not a percentage to compare the target with.
     draft = GoalDraft(
         text=goal.title, type=goal.type, subject=goal.subject, metric=new["metric"], unit=new["unit"],
-        direction=goal.direction, baseline=None if growth else new["baseline"], target=new["target"],
+        direction=new["direction"], baseline=None if growth else new["baseline"], target=new["target"],
         deadline=new["deadline"], confidence=goal.confidence, plan=goal.plan, relevance=goal.relevance,
         base_amount=new["baseline"] if growth else None, base_unit=new.get("baseline_unit") if growth else None,
     )
-    if set(plan.changes) & {"target", "metric", "unit", "baseline"}:
+    if set(plan.changes) & {"target", "direction", "metric", "unit", "baseline"}:
         for issue in check_part("achievable", draft, today=today):
             if issue.code not in TARGET_CODES:
                 continue  # confidence and plan are not part of an adjustment
@@ -341,16 +360,17 @@ def apply_edit(
 
 
 # Fields whose change can make the title's words contradict the goal's numbers.
-NUMBER_FIELDS = frozenset({"target", "baseline", "metric", "unit"})
+NUMBER_FIELDS = frozenset({"target", "baseline", "direction", "metric", "unit"})
 
 
 def _retitle(session: Session, goal: Goal, plan: EditPlan, title: str, *, by: str, at: datetime) -> list[GoalRevision]:
     """Rewrite the one mention of a changed number in the title (kept as a "title" revision), when unambiguous.
 
-    A new metric or unit changes what the words count: no rewrite is safe, and the title stays the owner's
-    original wording (screens mark it so). A title that names none of the changed numbers is still true.
+    A new metric, unit or direction changes what the words say ("increase churn" now meant as "keep it below"):
+    no rewrite is safe, and the title stays the owner's original wording (screens mark it so). A title that names
+    none of the changed numbers is still true.
     """
-    if {"metric", "unit"} & set(plan.changes):
+    if {"metric", "unit", "direction"} & set(plan.changes):
         return []
     changes = [plan.changes[name] for name in ("target", "baseline") if name in plan.changes]
     rewritten = retitle(title, lang=goal.lang, changes=changes)

@@ -100,3 +100,14 @@ def test_an_italian_churn_goal_suggests_a_rate_below_where_it_stands() -> None:
     assert suggested(checkin_message("it", stored, 1, TODAY)) == ["5,9%"]
     assert reply_hint("it", numbers_of(stored), "checkin.mood.ask_number") == t("it", "checkin.mood.ask_number",
                                                                     examples="`5,9%`")
+
+
+def test_a_ceiling_or_a_floor_without_a_value_suggests_one_on_the_held_side() -> None:
+    # Before any check-in, the line itself ("5%") reads as if the goal stood exactly on it.
+    ceiling = goal("keep_below", "%", 5, None, None, metric="churn_rate")
+    assert suggested(checkin_message("en", ceiling, 1, TODAY)) == ["4.5%"]
+    assert suggested(checkin_message("it", ceiling, 1, TODAY)) == ["4,5%"]
+    floor = goal("maintain", "%", 90, None, None, metric="retention_rate")
+    assert suggested(checkin_message("en", floor, 1, TODAY)) == ["90.5%"]
+    tickets = goal("keep_below", "clients", 3, None, None)
+    assert suggested(checkin_message("en", tickets, 1, TODAY)) == ["2"]

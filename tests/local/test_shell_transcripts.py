@@ -144,7 +144,7 @@ def test_three_weeks_of_check_ins_answered_in_the_thread_and_in_the_modal(tmp_pa
         ":home",
         ":press home 3",  # the App Home's Edit: a modal with goalbot's own validation
         ":time +1w",  # typed while the form is open: not an answer, the form stays
-        "lots", "", "", "", "", "two more pilots coming",
+        "lots", "", "", "", "", "", "two more pilots coming",  # target, direction, deadline, metric, unit, start
         "yes",
         "12",
         "yes",

@@ -124,7 +124,7 @@ def planner_sends(at: datetime, now_week: date, tz: str, weekday: int, hhmm: str
         return False
     week, moment = slot
     send_day = moment.astimezone(ZoneInfo(tz)).date()
-    return any(goal_due(g.created_at, g.deadline, moment, send_day)
+    return any(goal_due(g.created_at, g.deadline, moment, send_day, g.start_date)
                and not (week == now_week and g.asked_this_week) for g in goals)
 
 
@@ -134,7 +134,9 @@ planned = st.lists(st.builds(
     PlannedGoal,
     created_at=st.datetimes(min_value=datetime(2025, 6, 1), max_value=datetime(2027, 12, 31), timezones=st.just(UTC)),
     deadline=st.dates(min_value=date(2026, 1, 1), max_value=date(2028, 6, 30)),
-    asked_this_week=st.booleans()), min_size=1, max_size=4)
+    asked_this_week=st.booleans(),
+    start_date=st.one_of(st.none(), st.dates(min_value=date(2025, 6, 1), max_value=date(2028, 1, 31)))),
+    min_size=1, max_size=4)
 
 
 @settings(max_examples=150, deadline=None)
@@ -144,7 +146,7 @@ def test_the_announced_next_check_in_is_when_the_planner_sends_it(
     now: datetime, tz: str, weekday: int, hour: int, pause: date | None, goals: list[PlannedGoal],
 ) -> None:
     hhmm = f"{hour:02d}:30"
-    goals = [g for g in goals if g.created_at is not None and g.created_at <= now] or [PlannedGoal(now - timedelta(days=30), goals[0].deadline)]
+    goals = [g for g in goals if g.created_at is not None and g.created_at <= now] or [PlannedGoal(now - timedelta(days=30), goals[0].deadline, start_date=goals[0].start_date)]
     week = week_start(now.astimezone(ZoneInfo(tz)).date())
     announced = next_checkin(now, tz, weekday, hhmm, paused_until=pause, goals=goals)
     if announced is None:

@@ -331,3 +331,12 @@ def test_params_hold_only_text_and_numbers() -> None:
     for draft in SAMPLES:
         for issue in check_goal(draft, today=TODAY):
             assert all(isinstance(value, (str, int, float)) for value in issue.params.values())
+
+
+@pytest.mark.parametrize(("reason", "short"), [
+    ("team quota", False), ("quota del team", False), ("retain customers", False), ("fidelizzare i clienti", False),
+    ("the growth", True), ("la crescita", True),
+])
+def test_a_short_reason_reads_the_same_in_english_and_italian(reason: str, short: bool) -> None:
+    # Italian's articles and prepositions are not words of the reason: "quota del team" is "team quota".
+    assert (codes(check_part("relevant", complete(relevance=reason), today=TODAY)) == ["too_short"]) is short

@@ -490,10 +490,11 @@ def test_keep_churn_below_a_ceiling_is_held_under_it_not_read_as_a_floor(
     with workspace.deps.sessions() as session:
         [goal] = list(session.scalars(select(Goal).where(Goal.user_id == user)))
     assert (goal.direction, goal.target, goal.unit) == ("keep_below", 3, "%")
-    with workspace.deps.sessions() as session:  # set long enough ago for this week's check-in to be due
+    with workspace.deps.sessions() as session:  # set (and begun) long enough ago for this week's check-in to be due
         stored = session.get(Goal, goal.id)
         assert stored is not None
         stored.created_at = datetime(2026, 10, 1, tzinfo=UTC)
+        stored.start_date = date(2026, 10, 1)
         session.commit()
     run(workspace)
     card = last_card(workspace, user)
