@@ -358,18 +358,25 @@ def test_a_growth_goal_asks_for_its_starting_amount_and_keeps_its_currency(
 
 
 @pytest.mark.variants_on_one_database
-@pytest.mark.parametrize("lang,user", USERS)
+@pytest.mark.parametrize(("lang", "user", "answer"), [
+    ("it", "U2", "200.000 €"), ("en", "U1", "€200k"),  # an amount alone: where, not what
+    ("it", "U2", "ora siamo a 200.000 €"), ("en", "U1", "we're at €200k"),  # "Specific: we're at $200k" was saved
+])
 def test_a_starting_amount_given_where_the_specific_part_was_asked_is_kept_as_the_start(
-    workspace: LocalWorkspace, lang: str, user: str,
+    workspace: LocalWorkspace, lang: str, user: str, answer: str,
 ) -> None:
     workspace.command("aumentare il fatturato upsell del 20% entro fine marzo" if lang == "it"
                       else "grow upsell revenue by 20% by end of March", user=user)
     assert t(lang, "ask.specific").split("—")[0] in dm_texts(workspace, user)[-1]
-    workspace.say("200.000 €" if lang == "it" else "€200k", user=user)  # an amount alone: where, not what
+    workspace.say(answer, user=user)
     texts = dm_texts(workspace, user)
     assert t(lang, "goal.base_recorded", base=fmt_amount(lang, 200_000, "EUR"), metric=t(lang, "metrics.upsell"),
              growth="+20%", amount=fmt_amount(lang, 240_000, "EUR")) in texts[-2]
     assert t(lang, "ask.specific").split("—")[0] in texts[-1]  # and what exactly is still asked
+    workspace.say(answer, user=user)  # the same level again: still not what the goal is about
+    texts = dm_texts(workspace, user)
+    assert t(lang, "feedback.specific.a_level", text=answer) in texts[-2]
+    assert t(lang, "ask.specific").split("—")[0] in texts[-1]
     workspace.say("clienti enterprise" if lang == "it" else "enterprise accounts", user=user)
     _finish(workspace, user, lang)
     [goal] = _goals(workspace, user)
