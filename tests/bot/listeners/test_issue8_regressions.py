@@ -463,6 +463,40 @@ def test_a_bare_amount_on_a_growth_goal_is_read_as_the_amount_it_grew_to(
              value_by=phrase(lang, "by", 7.5, "%")) in answer
 
 
+@pytest.mark.variants_on_one_database
+@pytest.mark.parametrize("lang,user,reply", [
+    ("it", "U2", "altri 3 contratti, ora siamo a 215.000 €"), ("en", "U1", "3 more deals, €215k now"),
+    ("it", "U2", "altri 3 contratti, ora siamo a 215.000"), ("en", "U1", "3 more deals, 215k now"),
+])
+def test_an_amount_beside_a_count_on_a_growth_goal_is_the_amount_it_grew_to(
+    workspace: LocalWorkspace, lang: str, user: str, reply: str,
+) -> None:
+    # Before: "3 more deals, 225k now" asked "to its target in a single week? [Now at 225,000%]", and with the
+    # currency written, "that amount isn't in the goal's unit", of an amount in the goal's own currency.
+    goal_id, card = reply_on_growth_from_200k(workspace, user, lang, reply)
+    assert goal_of(workspace, goal_id).current == 7.5
+    answer = thread_answers(workspace, user, card)[-1]
+    assert t(lang, "checkin.recorded.reached", amount=f"*{fmt_amount(lang, 215_000, 'EUR')}*",
+             value_by=phrase(lang, "by", 7.5, "%")) in answer
+    assert "215.000%" not in answer and "215,000%" not in answer
+
+
+@pytest.mark.variants_on_one_database
+@pytest.mark.parametrize("lang,user,reply", [
+    ("it", "U2", "2 contratti da 10.000 €, ora siamo a 215.000 €"), ("en", "U1", "2 deals for €10k, now at €215k"),
+])
+def test_two_amounts_in_the_goals_currency_are_asked_back_offering_the_one_a_person_could_mean(
+    workspace: LocalWorkspace, lang: str, user: str, reply: str,
+) -> None:
+    goal_id, card = reply_on_growth_from_200k(workspace, user, lang, reply)
+    question = thread_answers(workspace, user, card)[-1]
+    assert t(lang, "checkin.ask.several_numbers") in question
+    assert t(lang, "checkin.ask.pick_grown_to", amount=fmt_amount(lang, 215_000, "EUR"),
+             value_by=phrase(lang, "by", 7.5, "%")) in question
+    assert fmt_amount(lang, 10_000, "EUR") not in question.split(t(lang, "checkin.ask.several_numbers"))[1]
+    assert goal_of(workspace, goal_id).current is None  # nothing recorded while it asks
+
+
 @pytest.mark.parametrize("lang,user,first,change,suggested", [
     ("it", "U2", "+10.000 €", "+5.000 €", "211.000\u00a0€"), ("en", "U1", "+€10,000", "+€5,000", "€211,000")])
 def test_a_change_in_money_on_a_growth_goal_is_read_or_asked_never_called_another_unit(
