@@ -97,8 +97,10 @@ def judge(
         verdict = _percent_verdict(g, percents[0])
     if verdict is None:
         if not reading.confident or reading.value is None:
-            return Verdict(None, reading.reason or "no_number",
-                           tuple(Reading(c, "value") for c in reading.candidates))
+            # Counts, amounts and rates never stand below zero: "slowing down two others" was offered back as
+            # "Now at -2 clients". (A growth can: -5% is a shrinking quarter.)
+            return Verdict(None, reading.reason or "no_number", tuple(
+                Reading(c, "value") for c in reading.candidates if c >= 0 or g.kind is Kind.GROWTH))
         verdict = Verdict(reading.value)
     return _with_grown_to(g, amounts, _confirmed_or_jump(g, verdict, confirmed), confirmed)
 
