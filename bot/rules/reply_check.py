@@ -175,7 +175,7 @@ def _growth_of_amount(g: GoalNumbers, amounts: Sequence[Amount]) -> Verdict | No
     if g.kind is not Kind.GROWTH or not g.base_amount or g.base_unit not in CURRENCIES:
         return None
     money = [a for a in amounts if a.unit == g.base_unit]
-    if not money or any(a.unit is not None for a in amounts if a.unit != g.base_unit):
+    if not money or any(a.unit == "%" or a.unit in CURRENCIES for a in amounts if a.unit != g.base_unit):
         return None  # nothing in the goal's currency, or a percentage or another currency beside it: as before
     if len(money) == 1:
         if money[0].sign:
