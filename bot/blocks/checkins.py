@@ -28,7 +28,7 @@ from bot.blocks.standing import (
     title_text,
 )
 from bot.rules.numbers import find_amounts
-from bot.rules.progress import CURRENCIES, GoalNumbers, Kind, Reading, Standing, Status, reached_amount
+from bot.rules.progress import CURRENCIES, GoalNumbers, Kind, Reading, Standing, Status, reached_amount, reached_change
 from bot.rules.reply_check import reply_examples
 from prompts import fmt_amount, fmt_number, phrase, t
 
@@ -105,7 +105,9 @@ def recorded_message(
     """
     item = standing_of(goal, today)
     formatted = fmt_amount(lang, value, goal.unit)
-    lines = [headline or echo_line(lang, goal.unit, value, change, reached_amount(numbers_of(goal), value))]
+    numbers = numbers_of(goal)
+    moved = None if change is None else reached_change(numbers, value, change)
+    lines = [headline or echo_line(lang, goal.unit, value, change, reached_amount(numbers, value), moved)]
     lines.extend(standing_lines(lang, item))
     lines.append(t(lang, "checkin.recorded.status", pace=status_label(lang, item)))
     lines.append(forecast_line(lang, item))

@@ -418,7 +418,7 @@ def goal_text(fmt: Formats, item: DigestGoal) -> str:
     if numbers.closed_as is None:
         if item.skipped:
             details.append(fmt.t("digest.skipped_this_week"))
-        elif not item.checked_in:
+        elif item.unanswered:
             details.append(fmt.t("digest.no_checkin_this_week"))
     return f"{fmt.finish(title)}\n{fmt.finish(progress)}\n{fmt.finish(' · '.join(details))}"
 

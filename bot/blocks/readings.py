@@ -35,9 +35,10 @@ def change_text(lang: str, change: float, unit: str | None) -> str:
 
 
 def echo_line(lang: str, unit: str | None, value: float, change: float | None,
-              reached: tuple[float, str] | None = None) -> str:
+              reached: tuple[float, str] | None = None, reached_change: float | None = None) -> str:
     """What was recorded, as understood: "✅ Recorded *7* clients (+3).", "✅ Ho registrato il *12,5%*"; a growth
-    goal with a starting amount also names the amount reached, `reached` (amount, currency), from the model."""
+    goal with a starting amount also names the amount reached, `reached` (amount, currency), and the change in
+    that currency, `reached_change`, both from the model."""
     amount = phrase(lang, "the", value, unit, amount_text(lang, value, unit))
     if reached is not None:
         amount = t(lang, "checkin.recorded.reached", amount=amount_text(lang, reached[0], reached[1]),
@@ -46,7 +47,9 @@ def echo_line(lang: str, unit: str | None, value: float, change: float | None,
         return t(lang, "checkin.recorded.first", amount=amount)
     if change == 0:
         return t(lang, "checkin.recorded.unchanged", amount=amount)
-    return t(lang, "checkin.recorded.value", amount=amount, change=change_text(lang, change, unit))
+    shown = (change_text(lang, reached_change, reached[1]) if reached is not None and reached_change is not None
+             else change_text(lang, change, unit))
+    return t(lang, "checkin.recorded.value", amount=amount, change=shown)
 
 
 def reading_buttons(lang: str, reading_id: int) -> ActionsBlock:

@@ -236,13 +236,23 @@ class BaseAnswer:
     problem: str | None = None  # unreadable, percent, not_positive, out_of_range, no_currency
 
 
-def only_an_amount(text: str, lang: str) -> bool:
-    """The whole answer is one amount ("200.000 €", "€200k"): a number where a description was asked for."""
+# Words that only say where someone stands ("we're at", "ora siamo a", "currently about"): around one amount they
+# make an answer a level, not a description of the goal ("Specific: we're at $200k" was saved as the subject).
+_STANDING_WORDS = frozenset("""
+we re are were i m am it s is its our currently now today right at about around roughly approximately approx nearly
+almost so far total start starting from this year quarter month week
+siamo sono è e ora adesso attualmente oggi a al all alla ai circa quasi sui sulle intorno partiamo partendo da in
+totale quest anno trimestre mese settimana""".split())
+
+
+def only_a_level(text: str, lang: str) -> bool:
+    """The answer is one amount, alone or with words that only say where one stands ("200.000 €", "we're at
+    $200k", "ora siamo a 200.000 euro"): a number where a description was asked for."""
     amounts = find_amounts(text, lang)
     if len(amounts) != 1:
         return False
     rest = text[:amounts[0].start] + text[amounts[0].end:]
-    return not any(ch.isalnum() for ch in rest)
+    return all(word in _STANDING_WORDS for word in re.findall(r"[^\W\d_]+", rest.casefold()))
 
 
 def read_base(text: str, *, lang: str, metric: str | None) -> BaseAnswer:

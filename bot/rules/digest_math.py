@@ -175,6 +175,12 @@ class DigestGoal:
         """The model's status."""
         return self.standing.status
 
+    @property
+    def unanswered(self) -> bool:
+        """This week's check-in went out and is neither answered nor skipped: the one "not checked in" rule (a goal
+        set after Monday's check-in was read as "⏳ not checked in this week" on its digest line)."""
+        return self.asked and not self.checked_in and not self.skipped
+
 
 def achieved_this_week(item: DigestGoal, week_start: date) -> bool:
     """A real achievement this week: the numbers reached it (no override), closed or first checked in so."""

@@ -462,6 +462,15 @@ def reached_amount(g: GoalNumbers, value: float) -> tuple[float, str] | None:
     return round(grown_amount(g.base_amount, value), 2), str(g.base_unit)
 
 
+def reached_change(g: GoalNumbers, value: float, change: float) -> float | None:
+    """How much a GROWTH goal's amount moved when its growth moved by `change` points to `value`, to the cent
+    (None without a starting amount in a currency): "+$5,000" is what the person counted, "+2.5 points" is not."""
+    now, before = reached_amount(g, value), reached_amount(g, value - change)
+    if now is None or before is None:
+        return None
+    return round(now[0] - before[0], 2)
+
+
 def growth_percent(base: float, amount: float) -> float:
     """How much `amount` has grown over `base`, in percent: 230,000 over 200,000 is 15."""
     return (amount / base - 1) * 100

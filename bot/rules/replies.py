@@ -102,7 +102,9 @@ _NO_CHANGE = re.compile(
 
 # The person skips the week (or is away) instead of reporting: what the *Skip this week* button does.
 _SKIP = re.compile(
-    r"\b(?:salt(?:o|iamo|are)\s+(?:questa|la)\s+settimana|skip(?:ping)?\s+(?:this|the)\s+week|"
+    # The button's own word typed alone ("skip", "salta") as well: it was answered "I couldn't find a number".
+    r"^\W*(?:skip(?:\s+(?:it|this(?:\s+one)?))?|salta(?:la)?|saltiamo|salto)\W*$|"
+    r"\b(?:salt(?:o|a|iamo|are)\s+(?:questa|la)\s+settimana|skip(?:ping)?\s+(?:this|the)\s+week|"
     r"sono\s+in\s+(?:ferie|vacanza|malattia)|siamo\s+in\s+(?:ferie|vacanza)|fuori\s+ufficio|"
     r"(?:i['’]?m|i\s+am|we['’]?re|we\s+are)\s+(?:on\s+(?:holiday|vacation|leave|pto)|off\s+this\s+week|"
     r"out\s+of\s+(?:the\s+)?office))\b",

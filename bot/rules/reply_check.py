@@ -85,7 +85,7 @@ def judge(
         return Verdict(None, TOO_LARGE, ())
     grown = _growth_of_amount(g, amounts)
     if grown is not None:
-        return _confirmed_or_jump(g, Verdict(grown), confirmed)
+        return _confirmed_or_jump(g, grown, confirmed)
     changed = _growth_of_change(g, amounts)
     if changed is not None:
         return _confirmed_or_jump(g, changed, confirmed)
@@ -97,8 +97,10 @@ def judge(
         verdict = _percent_verdict(g, percents[0])
     if verdict is None:
         if not reading.confident or reading.value is None:
-            return Verdict(None, reading.reason or "no_number",
-                           tuple(Reading(c, "value") for c in reading.candidates))
+            # Counts, amounts and rates never stand below zero: "slowing down two others" was offered back as
+            # "Now at -2 clients". (A growth can: -5% is a shrinking quarter.)
+            return Verdict(None, reading.reason or "no_number", tuple(
+                Reading(c, "value") for c in reading.candidates if c >= 0 or g.kind is Kind.GROWTH))
         verdict = Verdict(reading.value)
     return _with_grown_to(g, amounts, _confirmed_or_jump(g, verdict, confirmed), confirmed)
 
@@ -114,12 +116,14 @@ def _with_grown_to(g: GoalNumbers, amounts: Sequence[Amount], verdict: Verdict, 
     """A bare number that would take a GROWTH goal past its target in one go may be the amount it grew to:
     "siamo a 215.000" on +15% from 200.000 € is +7.5%, not 215,000%. When only one of the two readings is one
     a person could mean, it is the one taken (the amount still confirmed if it jumps); else both are offered."""
-    if verdict.reason != "jump" or g.kind is not Kind.GROWTH or not g.base_amount or len(amounts) != 1:
+    if verdict.reason != "jump" or g.kind is not Kind.GROWTH or not g.base_amount:
         return verdict
-    amount = amounts[0]
-    if amount.unit is not None or amount.sign:
+    # The number the reading took, whatever counts stand beside it ("3 more deals, 225k now" was offered back as
+    # "now at 225,000%").
+    amount = next((a for a in amounts if _same(a.value, verdict.candidates[0].value)), None)
+    if amount is None or amount.unit is not None or amount.sign:
         return verdict
-    grown = Reading(round(growth_percent(g.base_amount, amount.value), GROWTH_DIGITS), "grown_to", amount.value)
+    grown = _grown_to(g.base_amount, amount.value)
     as_amount = g.base_amount / _NEAR_START <= amount.value <= g.base_amount * _NEAR_START
     as_growth = amount.value <= _MAX_MEANT_GROWTH
     if as_growth and not as_amount:
@@ -161,18 +165,29 @@ def _growth_of_change(g: GoalNumbers, amounts: Sequence[Amount]) -> Verdict | No
     return Verdict(None, "growth_change", (on_latest, on_start))
 
 
-def _growth_of_amount(g: GoalNumbers, amounts: Sequence[Amount]) -> float | None:
-    """A GROWTH goal's value for a lone amount in its starting amount's currency: the growth it means, in %."""
+def _growth_of_amount(g: GoalNumbers, amounts: Sequence[Amount]) -> Verdict | None:
+    """A GROWTH goal's value for an amount in its starting amount's currency: the growth it means, in %.
+
+    Counts beside it ("3 more deals, $225k now") say how, not where: the one amount in the currency is where the goal
+    stands. Two such amounts ("2 deals for $10k, now at $225k") are asked back, each offered as the amount reached
+    (they were refused as "not in the goal's unit", though written in the goal's own currency).
+    """
     if g.kind is not Kind.GROWTH or not g.base_amount or g.base_unit not in CURRENCIES:
         return None
-    money = [a for a in amounts if a.unit in CURRENCIES]
-    # "siamo a 160.000 €, chiusi due contratti": the one amount of money is the value, the count beside it news.
-    if len(money) != 1 or any(a.unit == "%" for a in amounts):
-        return None
-    amount = money[0]
-    if amount.unit != g.base_unit or amount.sign:
-        return None  # a change ("+€10k") is asked as before: of what, the start or the latest value?
-    return round(growth_percent(g.base_amount, amount.value), GROWTH_DIGITS)
+    money = [a for a in amounts if a.unit == g.base_unit]
+    if not money or any(a.unit == "%" or a.unit in CURRENCIES for a in amounts if a.unit != g.base_unit):
+        return None  # nothing in the goal's currency, or a percentage or another currency beside it: as before
+    if len(money) == 1:
+        if money[0].sign:
+            return None  # a change ("+€10k") is asked as before: of what, the start or the latest value?
+        return Verdict(round(growth_percent(g.base_amount, money[0].value), GROWTH_DIGITS))
+    near = [a for a in money if not a.sign and g.base_amount / _NEAR_START <= a.value <= g.base_amount * _NEAR_START]
+    return Verdict(None, "several_numbers", tuple(_grown_to(g.base_amount, a.value) for a in near))
+
+
+def _grown_to(base: float, amount: float) -> Reading:
+    """`amount` read as what a GROWTH goal starting from `base` has grown to."""
+    return Reading(round(growth_percent(base, amount), GROWTH_DIGITS), "grown_to", amount)
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,7 +21,7 @@ from bot.deps import Deps
 from bot.ids import is_dm_channel
 from bot.rules.answers import (
     CloseReply,
-    only_an_amount,
+    only_a_level,
     read_base,
     read_close_reply,
     read_confidence,
@@ -54,6 +54,7 @@ from bot.rules.smart import (
     check_part,
     missing_parts,
     needs_base,
+    needs_start,
 )
 from bot.rules.statuses import GoalStatus
 from bot.rules.titles import retitle
@@ -473,6 +474,24 @@ def edit(session: Session, ctx: RequestContext, part: str | None = None) -> list
     return [_ask(convo, draft, lang)]
 
 
+def _level_at_specific(convo: Conversation, draft: GoalDraft, text: str, lang: str) -> list[Message]:
+    """A number typed where "which product, segment or accounts?" was asked: the starting point the goal still
+    needs (a growth's amount, a reduction's value today), recorded and said back; otherwise asked again."""
+    if needs_base(draft):
+        base = read_base(text, lang=lang, metric=draft.metric)
+        if base.problem is None:
+            draft.base_amount, draft.base_unit = base.amount, base.unit
+            convo.draft = _keep_flags(convo.draft, draft)
+            return [goal_blocks.base_recorded(lang, draft), _ask(convo, draft, lang)]
+    elif needs_start(draft) and draft.target is not None:
+        start = read_start(text, lang=lang, unit=draft.unit, target=draft.target)
+        if start.problem is None and start.value is not None:
+            draft.baseline = start.value
+            convo.draft = _keep_flags(convo.draft, draft)
+            return [goal_blocks.start_recorded(lang, draft), _ask(convo, draft, lang)]
+    return [Message(text=t(lang, "feedback.specific.a_level", text=escape(text))), _ask(convo, draft, lang)]
+
+
 def _answer_step(
     convo: Conversation, draft: GoalDraft, ctx: RequestContext, text: str, intent: str | None, awaiting: str | None = None,
 ) -> list[Message]:
@@ -493,13 +512,9 @@ def _answer_step(
     if step == CHOOSE:
         return [goal_blocks.choose_part(lang, convo.card_key)]
     if step == "specific":
-        if needs_base(draft) and only_an_amount(text, lang):
-            # "+20% from where?" answered before it was asked: an amount alone says where, not what.
-            base = read_base(text, lang=lang, metric=draft.metric)
-            if base.problem is None:
-                draft.base_amount, draft.base_unit = base.amount, base.unit
-                convo.draft = _keep_flags(convo.draft, draft)
-                return [goal_blocks.base_recorded(lang, draft), _ask(convo, draft, lang)]
+        if only_a_level(text, lang):
+            # "we're at $200k" answers "from where?", not "what exactly?": never the goal's subject.
+            return _level_at_specific(convo, draft, text, lang)
         updates = read_specific(text, lang=lang, draft=draft)
         # "reduce churn from 6% to 4%" says what and how much at once: the number is read too, not asked again.
         measured = read_measurable(text, lang=lang, draft=draft) if draft.target is None else {}

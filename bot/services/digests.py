@@ -139,7 +139,7 @@ def digest_view(goals: list[DigestGoal], *, lang: str, week_start: date, today: 
             worst[owner] = rank
         if not item.standing.closed:
             active.append(item)
-            if item.asked and not item.checked_in and not item.skipped:
+            if item.unanswered:
                 behind.add(owner)
     owners = sorted(people, key=lambda owner: (worst[owner], owner))  # worst first
     missing = [owner for owner in owners if owner in behind]

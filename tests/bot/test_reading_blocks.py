@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.blocks.readings import echo_line
-from prompts import t
+from prompts import fmt_amount, phrase, t
 
 
 @pytest.mark.parametrize(("lang", "unit", "value", "change", "amount", "shown"), [
@@ -37,3 +37,17 @@ def test_a_first_reading_and_an_unchanged_one_have_their_own_words(lang: str) ->
     amount = f"*4* {t(lang, 'units.clients')}"
     assert echo_line(lang, "clients", 4, None) == t(lang, "checkin.recorded.first", amount=amount)
     assert echo_line(lang, "clients", 4, 0) == t(lang, "checkin.recorded.unchanged", amount=amount)
+
+
+@pytest.mark.parametrize(("lang", "reached", "change", "shown"), [
+    ("en", (215_000, "USD"), 5_000, "+$5,000"),  # was "+2.5 points": the person counted dollars
+    ("it", (215_000, "EUR"), 5_000, "+5.000\u00a0€"),
+    ("en", (195_000, "USD"), -20_000, "−$20,000"),
+])
+def test_a_growth_with_a_starting_amount_moves_by_money_not_by_points(
+    lang: str, reached: tuple[float, str], change: float, shown: str,
+) -> None:
+    amount = t(lang, "checkin.recorded.reached", amount=f"*{fmt_amount(lang, reached[0], reached[1])}*",
+               value_by=phrase(lang, "by", 7.5, "%"))
+    assert echo_line(lang, "%", 7.5, 2.5, reached, change) == t(lang, "checkin.recorded.value", amount=amount,
+                                                                   change=shown)

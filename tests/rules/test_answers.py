@@ -9,7 +9,7 @@ import pytest
 
 from bot.rules.answers import (
     CloseReply,
-    only_an_amount,
+    only_a_level,
     read_close_reply,
     read_confidence,
     read_intent,
@@ -172,9 +172,16 @@ def test_read_specific(text: str, lang: str, draft: str, expected: dict[str, obj
     ("upsell to 40 accounts", "en", False),
     ("clienti enterprise in Lombardia", "it", False),
     ("da 200.000 € a 240.000 €", "it", False),
+    ("we're at $200k", "en", True),
+    ("currently about 200k", "en", True),
+    ("ora siamo a 200.000 euro", "it", True),
+    ("attualmente circa 200 mila €", "it", True),
+    ("partiamo da 200.000 €", "it", True),
+    ("accounts at $200k or more", "en", False),
+    ("clienti sopra i 200.000 €", "it", False),
 ])
-def test_an_answer_that_is_only_an_amount(text: str, lang: str, alone: bool) -> None:
-    assert only_an_amount(text, lang) is alone
+def test_an_answer_that_is_only_a_level(text: str, lang: str, alone: bool) -> None:
+    assert only_a_level(text, lang) is alone
 
 
 @pytest.mark.parametrize(("text", "lang", "unit", "value", "problem"), [

@@ -21,6 +21,8 @@ from bot.rules.progress import (
     kind_of,
     percent_readings,
     progress,
+    reached_amount,
+    reached_change,
     standing,
     status,
     target_in_range,
@@ -299,3 +301,22 @@ def test_a_forecast_never_names_a_day_already_past(values: list[float], days_on:
     today = history[-1][0] + timedelta(days=days_on % 40)
     result = forecast(goal(current=history[-1][1], history=history, deadline=START + timedelta(days=300)), today)
     assert result is None or result.reach is None or result.reach >= today
+
+
+@given(base=st.floats(min_value=1_000, max_value=1e7), before=st.floats(min_value=-50, max_value=200),
+       after=st.floats(min_value=-50, max_value=200), currency=st.sampled_from(["EUR", "USD"]))
+def test_a_growths_change_in_money_is_the_difference_of_the_amounts_it_reached(
+    base: float, before: float, after: float, currency: str,
+) -> None:
+    g = GoalNumbers(Kind.GROWTH, 15.0, 0.0, after, START, DEADLINE, "%", base_amount=base, base_unit=currency)
+    moved = reached_change(g, after, after - before)
+    now, then = reached_amount(g, after), reached_amount(g, before)
+    assert moved is not None and now is not None and then is not None
+    assert abs(moved - (now[0] - then[0])) <= 0.011  # each amount is to the cent
+    assert (moved > 0.01) <= (after > before) and (moved < -0.01) <= (after < before)  # the same way as the growth
+
+
+def test_a_change_has_no_amount_without_a_starting_amount_in_a_currency() -> None:
+    assert reached_change(goal(current=7), 7, 2) is None  # 7 clients, +2: nothing to convert
+    assert reached_change(GoalNumbers(Kind.GROWTH, 15.0, 0.0, 7.5, START, DEADLINE, "%", base_amount=40,
+                                      base_unit="clients"), 7.5, 2.5) is None

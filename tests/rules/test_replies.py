@@ -362,6 +362,11 @@ def test_a_reply_longer_than_any_check_in_is_not_read() -> None:
     ("questa settimana niente, sono in ferie", True),
     ("I'm on holiday this week", True),
     ("skip this week please", True),
+    ("skip", True),  # the button's word typed alone was answered "I couldn't find a number"
+    ("Salta.", True),
+    ("salta questa settimana", True),
+    ("skip 3", False),
+    ("salta 2 clienti", False),
     ("we're out of the office until Monday", True),
     ("niente di nuovo", False),  # no change is a value, not a skipped week
     ("the client is on holiday", False),  # someone else away is news, not the owner skipping

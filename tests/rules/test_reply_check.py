@@ -43,6 +43,9 @@ def verdict(text: str, lang: str, g: GoalNumbers, confirmed: tuple[float, ...] =
     # A number no goal can store is refused outright: not recorded, not offered back as a jump to confirm.
     ("9" * 400, "en", numbers(), None, "too_large", []),
     ("2000000000000 or 3", "en", numbers(), None, "too_large", []),
+    # "down two" is not a count below zero: only the reading a person could mean is offered.
+    ("one more, Starling. Legal is slowing down two others", "en", numbers(target=8, current=0), None,
+     "several_numbers", [1.0]),
 ])
 def test_record_or_ask(text: str, lang: str, g: GoalNumbers, value: float | None, reason: str | None,
                        candidates: list[float]) -> None:

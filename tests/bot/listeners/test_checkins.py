@@ -192,7 +192,8 @@ def test_a_correction_of_last_week_is_not_recorded_as_this_weeks_progress(worksp
 @pytest.mark.variants_on_one_database
 @pytest.mark.parametrize("lang,user,reply", [("it", "U2", "questa settimana niente, sono in ferie"),
                                              ("it", "U2", "salto questa settimana"),
-                                             ("en", "U1", "I'm on holiday this week")])
+                                             ("en", "U1", "I'm on holiday this week"),
+                                             ("en", "U1", "skip"), ("it", "U2", "salta")])
 def test_a_reply_that_skips_the_week_skips_it_as_the_button_does(
     workspace: LocalWorkspace, lang: str, user: str, reply: str,
 ) -> None:

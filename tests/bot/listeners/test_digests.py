@@ -174,6 +174,30 @@ def test_a_digest_now_for_a_channel_of_mixed_members(workspace: LocalWorkspace) 
     assert len(workspace.fake.calls("files.completeUploadExternal")) == 1
 
 
+@pytest.mark.parametrize(("lang", "user"), [("en", "U1"), ("it", "U2")])
+def test_only_a_check_in_that_went_out_this_week_is_said_to_be_missing(
+    workspace: LocalWorkspace, lang: str, user: str,
+) -> None:
+    # A goal set on Wednesday has had no check-in yet this week: its digest line said "⏳ not checked in this week"
+    # while the headline and the manager's week (rightly) did not count it as missing.
+    workspace.fake.add_channel("C1", name="sales", members=["U1", "U2"])
+    asked = add_goal(workspace, "U1", title="Sign 10 new clients", target=10, current=4)
+    add_checkin(workspace, asked, MONDAY, None, mood=None, status="asked")
+    add_goal(workspace, "U2", title="Win 8 new logos", target=8, current=None, start=MONDAY + timedelta(days=2))
+    make_manager(workspace, user)
+    workspace.command("digest now #sales", user=user, channel="C1")
+    [digest] = channel_posts(workspace, "C1")
+    lines = digest_text(workspace, "C1", digest).splitlines()
+
+    def details(title: str) -> str:
+        at = next(n for n, line in enumerate(lines) if line.startswith(f"*{title}"))  # its line in the list
+        return "\n".join(lines[at + 1:at + 3])  # the progress line and the details line under the title
+
+    missing = t(lang, "digest.no_checkin_this_week")
+    assert missing in details("Sign 10 new clients")
+    assert missing not in details("Win 8 new logos")
+
+
 def test_a_team_too_large_for_one_message_continues_in_the_thread(workspace: LocalWorkspace) -> None:
     members = [f"U{n:03d}" for n in range(100, 190)]
     for user in members:

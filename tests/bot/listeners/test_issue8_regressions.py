@@ -358,18 +358,25 @@ def test_a_growth_goal_asks_for_its_starting_amount_and_keeps_its_currency(
 
 
 @pytest.mark.variants_on_one_database
-@pytest.mark.parametrize("lang,user", USERS)
+@pytest.mark.parametrize(("lang", "user", "answer"), [
+    ("it", "U2", "200.000 €"), ("en", "U1", "€200k"),  # an amount alone: where, not what
+    ("it", "U2", "ora siamo a 200.000 €"), ("en", "U1", "we're at €200k"),  # "Specific: we're at $200k" was saved
+])
 def test_a_starting_amount_given_where_the_specific_part_was_asked_is_kept_as_the_start(
-    workspace: LocalWorkspace, lang: str, user: str,
+    workspace: LocalWorkspace, lang: str, user: str, answer: str,
 ) -> None:
     workspace.command("aumentare il fatturato upsell del 20% entro fine marzo" if lang == "it"
                       else "grow upsell revenue by 20% by end of March", user=user)
     assert t(lang, "ask.specific").split("—")[0] in dm_texts(workspace, user)[-1]
-    workspace.say("200.000 €" if lang == "it" else "€200k", user=user)  # an amount alone: where, not what
+    workspace.say(answer, user=user)
     texts = dm_texts(workspace, user)
     assert t(lang, "goal.base_recorded", base=fmt_amount(lang, 200_000, "EUR"), metric=t(lang, "metrics.upsell"),
              growth="+20%", amount=fmt_amount(lang, 240_000, "EUR")) in texts[-2]
     assert t(lang, "ask.specific").split("—")[0] in texts[-1]  # and what exactly is still asked
+    workspace.say(answer, user=user)  # the same level again: still not what the goal is about
+    texts = dm_texts(workspace, user)
+    assert t(lang, "feedback.specific.a_level", text=answer) in texts[-2]
+    assert t(lang, "ask.specific").split("—")[0] in texts[-1]
     workspace.say("clienti enterprise" if lang == "it" else "enterprise accounts", user=user)
     _finish(workspace, user, lang)
     [goal] = _goals(workspace, user)
@@ -454,6 +461,40 @@ def test_a_bare_amount_on_a_growth_goal_is_read_as_the_amount_it_grew_to(
     # The answer names the amount it understood, and offers Undo and Correct.
     assert t(lang, "checkin.recorded.reached", amount=f"*{fmt_amount(lang, 215_000, 'EUR')}*",
              value_by=phrase(lang, "by", 7.5, "%")) in answer
+
+
+@pytest.mark.variants_on_one_database
+@pytest.mark.parametrize("lang,user,reply", [
+    ("it", "U2", "altri 3 contratti, ora siamo a 215.000 €"), ("en", "U1", "3 more deals, €215k now"),
+    ("it", "U2", "altri 3 contratti, ora siamo a 215.000"), ("en", "U1", "3 more deals, 215k now"),
+])
+def test_an_amount_beside_a_count_on_a_growth_goal_is_the_amount_it_grew_to(
+    workspace: LocalWorkspace, lang: str, user: str, reply: str,
+) -> None:
+    # Before: "3 more deals, 225k now" asked "to its target in a single week? [Now at 225,000%]", and with the
+    # currency written, "that amount isn't in the goal's unit", of an amount in the goal's own currency.
+    goal_id, card = reply_on_growth_from_200k(workspace, user, lang, reply)
+    assert goal_of(workspace, goal_id).current == 7.5
+    answer = thread_answers(workspace, user, card)[-1]
+    assert t(lang, "checkin.recorded.reached", amount=f"*{fmt_amount(lang, 215_000, 'EUR')}*",
+             value_by=phrase(lang, "by", 7.5, "%")) in answer
+    assert "215.000%" not in answer and "215,000%" not in answer
+
+
+@pytest.mark.variants_on_one_database
+@pytest.mark.parametrize("lang,user,reply", [
+    ("it", "U2", "2 contratti da 10.000 €, ora siamo a 215.000 €"), ("en", "U1", "2 deals for €10k, now at €215k"),
+])
+def test_two_amounts_in_the_goals_currency_are_asked_back_offering_the_one_a_person_could_mean(
+    workspace: LocalWorkspace, lang: str, user: str, reply: str,
+) -> None:
+    goal_id, card = reply_on_growth_from_200k(workspace, user, lang, reply)
+    question = thread_answers(workspace, user, card)[-1]
+    assert t(lang, "checkin.ask.several_numbers") in question
+    assert t(lang, "checkin.ask.pick_grown_to", amount=fmt_amount(lang, 215_000, "EUR"),
+             value_by=phrase(lang, "by", 7.5, "%")) in question
+    assert fmt_amount(lang, 10_000, "EUR") not in question.split(t(lang, "checkin.ask.several_numbers"))[1]
+    assert goal_of(workspace, goal_id).current is None  # nothing recorded while it asks
 
 
 @pytest.mark.parametrize("lang,user,first,change,suggested", [
