@@ -319,11 +319,12 @@ def choose_part(lang: str, card: str | None = None) -> Message:
     ])
 
 
-def saved(lang: str, goal: Any, *, starts_later: bool = False) -> Message:
-    """Confirmation that the goal was saved, with what happens next (from its first day, when that is ahead)."""
+def saved(lang: str, goal: Any, *, first: str | None = None) -> Message:
+    """Confirmation that the goal was saved, with what happens next: `first`, the first check-in's moment as the
+    planner will send it, when the goal's period starts later."""
     text = t(lang, "goal.saved", title=escape(goal.title), date=fmt_date(lang, goal.deadline))
-    then = (t(lang, "goal.saved_next_later", date=fmt_date(lang, goal.start_date, "weekday")) if starts_later
-            else t(lang, "goal.saved_next"))
+    then = (t(lang, "goal.saved_next_later", start=fmt_date(lang, goal.start_date, "weekday"), first=first)
+            if first is not None else t(lang, "goal.saved_next"))
     return Message(text=text, blocks=[section(text), context(then)], changes_goals=True)
 
 

@@ -99,6 +99,14 @@ def next_checkin(session: Session, schedule: Schedule, *, team_id: str, user_id:
                               paused_until=schedule.paused_until, goals=goals)
 
 
+def first_checkin(session: Session, settings: Settings, *, team_id: str, user_id: str, tz: str, now: datetime,
+                  created_at: datetime, deadline: date, start_date: date) -> NextCheckIn | None:
+    """The first check-in the planner will send about one new goal (its own rule, for that goal alone)."""
+    schedule = load_schedule(session, settings, team_id, user_id, tz)
+    return rules_next_checkin(now, schedule.tz, schedule.weekday, schedule.time, paused_until=schedule.paused_until,
+                              goals=[PlannedGoal(created_at, deadline, False, start_date)])
+
+
 def skip_moment(session: Session, schedule: Schedule, *, team_id: str, user_id: str,
                 now: datetime) -> NextCheckIn | None:
     """The next check-in after a skipped week ("Skipped this week" already says why it is a later week)."""

@@ -60,6 +60,8 @@ from bot.rules.statuses import GoalStatus
 from bot.rules.titles import retitle
 from bot.services import goals_admin as admin
 from bot.services.approvals import hold_for_approval
+from bot.services.checkin_schedule import first_checkin, local_moment
+from bot.settings import Settings
 from prompts import fmt_date, fmt_number, t, tn
 from storage.db import in_transaction
 from storage.models import Conversation, Goal
@@ -189,7 +191,7 @@ def start_from_proposal(session: Session, ctx: RequestContext, draft_json: dict[
             *_after_answer(convo, draft, ctx, answered=("specific", "measurable"))]
 
 
-def handle(session: Session, ctx: RequestContext, text: str) -> list[Message] | None:
+def handle(session: Session, ctx: RequestContext, text: str, settings: Settings) -> list[Message] | None:
     """Answer a message typed during a conversation; None when there is no conversation in progress."""
     convo = get_conversation(session, ctx.team_id, ctx.user_id)
     if convo is None:
@@ -216,7 +218,7 @@ def handle(session: Session, ctx: RequestContext, text: str) -> list[Message] | 
         return _back(convo, draft, lang)
     if convo.step == CONFIRM:
         if intent == "yes":
-            return confirm(session, ctx)
+            return confirm(session, ctx, settings)
         return [Message(text=t(lang, "goal.confirm_hint"))]
     if convo.pending and convo.pending.get("code") == CURRENCY_SWITCH and intent == "yes":
         # "Did you mean €1,500,000?" — yes: the target in the goal's currency, its starting point kept.
@@ -303,7 +305,8 @@ class CardAnswer:
     close_card: bool
 
 
-def press(session: Session, ctx: RequestContext, button: str, value: str, card_channel: str | None) -> CardAnswer:
+def press(session: Session, ctx: RequestContext, button: str, value: str, card_channel: str | None,
+          settings: Settings) -> CardAnswer:
     """A press on a conversation card (confirm, edit, cancel, choice), answered where the conversation lives.
 
     A card belongs to one conversation: pressed after that conversation ended (cancelled or replaced by a new
@@ -326,7 +329,7 @@ def press(session: Session, ctx: RequestContext, button: str, value: str, card_c
     in_home = ctx.in_channel(home)
     close = recorded is not None  # a card whose place was never recorded is answered, but not edited
     if button == "confirm":
-        return CardAnswer(confirm(session, in_home), home, close_card=close)
+        return CardAnswer(confirm(session, in_home, settings), home, close_card=close)
     if button == "cancel":
         return CardAnswer(cancel(session, in_home), home, close_card=close)
     if button == "objective":
@@ -346,7 +349,7 @@ def _dm_of(convo: Conversation | None) -> str | None:
     return channel if is_dm_channel(channel) else None
 
 
-def confirm(session: Session, ctx: RequestContext) -> list[Message]:
+def confirm(session: Session, ctx: RequestContext, settings: Settings) -> list[Message]:
     """Save the drafted goal and end the conversation."""
     convo = current(session, ctx)
     lang = ctx.lang
@@ -382,8 +385,13 @@ def confirm(session: Session, ctx: RequestContext) -> list[Message]:
     _finish(convo, goal.id, ctx)
     if proposal_id is not None:
         link_proposal_goal(session, int(proposal_id), goal.id, now=ctx.now)
-    # A goal for "next quarter" gets no check-in before its period starts (bot.rules.schedule.goal_due).
-    return [goal_blocks.saved(lang, goal, starts_later=goal.start_date > ctx.today)]
+    # A goal for "next quarter" gets no check-in before its period starts (bot.rules.schedule.goal_due): the
+    # confirmation names the first one the planner will send, in the planner's own rule.
+    first = None
+    if goal.start_date > ctx.today:
+        first = first_checkin(session, settings, team_id=ctx.team_id, user_id=ctx.user_id, tz=ctx.tz, now=ctx.now,
+                              created_at=ctx.now, deadline=goal.deadline, start_date=goal.start_date)
+    return [goal_blocks.saved(lang, goal, first=None if first is None else local_moment(lang, first, ctx.tz))]
 
 
 def _offered(convo: Conversation, objective_id: Any) -> tuple[int, str] | None:
@@ -762,7 +770,7 @@ def start_goal(deps: Deps, ctx: RequestContext, text: str) -> list[Message]:
 
 def answer(deps: Deps, ctx: RequestContext, text: str) -> list[Message]:
     """A message typed in the DM: the conversation's answer, or what to do when none is in progress."""
-    return in_transaction(deps.sessions, lambda session: handle(session, ctx, text) or outside(session, ctx, text),
+    return in_transaction(deps.sessions, lambda session: handle(session, ctx, text, deps.settings) or outside(session, ctx, text),
                           person=_person(ctx))
 
 
@@ -789,7 +797,7 @@ def answer_message(deps: Deps, ctx: RequestContext, text: str, *, event_id: str,
     def work(session: Session) -> tuple[list[str], bool]:
         if not inbox.finish(session, event_id, ctx.now):
             return [], False
-        messages = handle(session, ctx, text) or outside(session, ctx, text)
+        messages = handle(session, ctx, text, deps.settings) or outside(session, ctx, text)
         return queue_replies(session, deps, team_id=ctx.team_id, channel=reply_to.channel, messages=messages,
                              key=reply_to.key, thread_ts=reply_to.thread_ts), any(m.changes_goals for m in messages)
 
@@ -803,7 +811,7 @@ def cancel_goal(deps: Deps, ctx: RequestContext) -> list[Message]:
 
 def press_card(deps: Deps, ctx: RequestContext, button: str, value: str, card_channel: str | None) -> CardAnswer:
     """A conversation card's button, in one unit of work: the answer and where it goes."""
-    return in_transaction(deps.sessions, lambda session: press(session, ctx, button, value, card_channel),
+    return in_transaction(deps.sessions, lambda session: press(session, ctx, button, value, card_channel, deps.settings),
                           person=_person(ctx))
 
 

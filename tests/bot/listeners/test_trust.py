@@ -31,8 +31,10 @@ def test_a_next_quarter_goal_gets_its_first_check_in_in_its_first_week_as_announ
     # Thursday 26 November 2026
     say_goal(workspace, user, NEXT_QUARTER[lang], f"7 - {PLAN[lang]}", SHORT_REASON[lang], "yes")
     first_day = date(2027, 1, 1)
-    assert t(lang, "goal.saved_next_later", date=fmt_date(lang, first_day, "weekday")) in dm_texts(workspace, user)[-1]
     moment = t(lang, "checkin.at", date=fmt_date(lang, date(2027, 1, 4), "weekday"), time="09:00")
+    # The confirmation names the first check-in the planner sends (a Monday), not the period's first day (a Friday).
+    assert t(lang, "goal.saved_next_later", start=fmt_date(lang, first_day, "weekday"), first=moment) \
+        in dm_texts(workspace, user)[-1]
     workspace.open_home(user)
     assert t(lang, "home.next_checkin", date=fmt_date(lang, date(2027, 1, 4), "weekday"), time="09:00") \
         in home_text(workspace, user)
