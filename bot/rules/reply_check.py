@@ -152,7 +152,10 @@ def _growth_of_change(g: GoalNumbers, amounts: Sequence[Amount]) -> Verdict | No
     if g.kind is not Kind.GROWTH or not g.base_amount or g.base_unit not in CURRENCIES or len(amounts) != 1:
         return None
     amount = amounts[0]
-    if amount.unit != g.base_unit or not amount.sign:
+    # "+5.000" without its currency: no one means +5,000 points of growth, so it is money, as "+5.000 €" would be
+    # (it was offered back as "now at 5,000%").
+    in_money = amount.unit == g.base_unit or (amount.unit is None and amount.value > _MAX_MEANT_GROWTH)
+    if not in_money or not amount.sign:
         return None
     change = amount.sign * amount.value
     latest = grown_amount(g.base_amount, g.current or 0.0)

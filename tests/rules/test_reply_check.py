@@ -108,3 +108,24 @@ def test_a_bare_number_past_a_growth_target_is_read_as_what_a_person_could_mean(
 
 def test_a_bare_number_within_a_growth_target_stays_a_percentage() -> None:
     assert verdict("siamo a 7", "it", growth_from(200_000, "EUR")).value == 7.0
+
+
+def growth_at(base: float, current: float | None) -> GoalNumbers:
+    """+15% from `base` euros, at `current` % of growth."""
+    return GoalNumbers(kind=Kind.GROWTH, target=15, baseline=0, current=current, start=date(2026, 10, 1),
+                       deadline=date(2027, 3, 31), unit="%", base_amount=base, base_unit="EUR")
+
+
+@pytest.mark.parametrize("text,lang,current,value,candidates", [
+    # "+5.000" without its currency was offered back as "now at 5,000%": it is money, as "+5.000 €" would be.
+    ("+5.000", "it", None, 2.5, []),
+    ("+5k", "en", None, 2.5, []),
+    ("+5.000", "it", 2.5, None, [5.0, 2.5]),  # on the latest €205,000 or on the start: asked, both as amounts
+    ("+5", "it", None, 5.0, []),  # a small number stays points of growth
+])
+def test_a_change_without_its_currency_on_a_growth_goal_is_money_when_it_cannot_be_points(
+    text: str, lang: str, current: float | None, value: float | None, candidates: list[float],
+) -> None:
+    result = verdict(text, lang, growth_at(200_000, current))
+    assert result.value == value
+    assert [c.value for c in result.candidates] == candidates
