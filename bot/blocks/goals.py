@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -336,16 +337,33 @@ def goal_line(lang: str, goal: Any, today: date) -> str:
              bar=bar, status=status_label(lang, item))
 
 
-def goal_list(lang: str, goals: Sequence[Any], today: date, *, unfinished: str | None = None) -> Message:
+@dataclass(frozen=True)
+class Proposed:
+    """An open proposal of the person's goal: its id, its words, the manager, and whether the person's answer is
+    the one awaited."""
+
+    id: int
+    title: str
+    manager_id: str
+    yours: bool
+
+
+def _proposed_line(lang: str, proposal: Proposed) -> str:
+    key = "list.proposal_yours" if proposal.yours else "list.proposal_theirs"
+    return t(lang, key, id=proposal.id, title=escape(clip(proposal.title, 200)), manager=f"<@{proposal.manager_id}>")
+
+
+def goal_list(lang: str, goals: Sequence[Any], today: date, *, unfinished: str | None = None,
+              proposals: Sequence[Proposed] = ()) -> Message:
     """The person's goals, one section each, within Slack's block limit; `unfinished`, the words of a goal they
-    are still setting up, is named as not saved."""
-    pending = t(lang, "list.unfinished", title=escape(clip(unfinished, 200))) if unfinished else None
+    are still setting up, is named as not saved, and so are the open `proposals` of their goals."""
+    notes = [t(lang, "list.unfinished", title=escape(clip(unfinished, 200)))] if unfinished else []
+    notes += [_proposed_line(lang, proposal) for proposal in proposals[:5]]
     if not goals:
-        text = pending or t(lang, "list.empty")
+        text = "\n".join(notes) or t(lang, "list.empty")
         return Message(text=text, blocks=[section(text)])
     blocks: list[Block] = [HeaderBlock(text=t(lang, "list.header"))]
-    if pending:
-        blocks.append(context(pending))
+    blocks.extend(context(note) for note in notes)
     written = 0
     for goal in goals[:45]:
         line = goal_line(lang, goal, today)

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from bot import ids
 from bot.blocks import edit as edit_blocks
 from bot.blocks.common import Message, clip, escape, text_message
-from bot.blocks.goals import goal_list
+from bot.blocks.goals import Proposed, goal_list
 from bot.blocks.standing import measure_text, standing_of
 from bot.blocks.teams import refusal_text
 from bot.context import RequestContext
@@ -44,6 +44,7 @@ from storage.repositories import (
     readings_of_goal,
     was_sent_at,
 )
+from storage.teams import open_proposals
 
 log = logging.getLogger(__name__)
 
@@ -86,7 +87,12 @@ def my_list(deps: Deps, ctx: RequestContext) -> Message:
         goals = list_goals(session, ctx.team_id, ctx.user_id)
         convo = conversation_in_progress(session, ctx)
         draft = str(convo.draft.get("text") or "").strip() if convo is not None else ""
-        return goal_list(ctx.lang, goals, ctx.today, unfinished=draft or None)
+        # A goal a manager proposed (or one waiting for approval) is not a goal yet, but it is not nothing either:
+        # "You have no goals yet" was the whole answer while a proposal waited for this person.
+        proposals = [Proposed(p.id, str(p.draft.get("text") or p.draft.get("subject") or ""), p.manager_id,
+                              p.awaiting == ctx.user_id)
+                     for p in open_proposals(session, ctx.team_id, ctx.user_id) if p.owner_id == ctx.user_id]
+        return goal_list(ctx.lang, goals, ctx.today, unfinished=draft or None, proposals=proposals)
 
 
 @dataclass(frozen=True)

@@ -92,6 +92,25 @@ def test_an_italian_report_negotiates_a_change_before_accepting(managed: LocalWo
     ]
 
 
+@pytest.mark.parametrize(("user", "lang", "list_word", "counter"), [
+    ("U1", "en", "list", "counter 1 acquire 8 new clients in the next six months because two moved to Bob"),
+    ("U2", "it", "elenco", "controproposta 1 acquisire 8 nuovi clienti nei prossimi sei mesi perché due sono di Bob"),
+])
+def test_a_reports_list_names_the_proposal_waiting_and_whose_answer_it_waits_for(
+    managed: LocalWorkspace, user: str, lang: str, list_word: str, counter: str,
+) -> None:
+    # `/goal list` answered "You have no goals yet" while the manager's proposal waited for this person.
+    managed.command(f"for <@{user}|rep> {EN_GOAL}", user="UM")
+    managed.command(list_word, user=user)
+    assert last_answer(managed, user) == t(lang, "list.proposal_yours", id=1, title=EN_GOAL, manager="<@UM>")
+    managed.command(counter, user=user)
+    changed = counter.split(" 1 ", 1)[1].split(" because " if lang == "en" else " perché ")[0]
+    managed.command(list_word, user=user)
+    assert last_answer(managed, user) == t(lang, "list.proposal_theirs", id=1, title=changed, manager="<@UM>")
+    managed.command(list_word, user="UM")  # the manager's own list is about the manager's goals
+    assert "#1" not in last_answer(managed, "UM")
+
+
 def test_only_the_reports_manager_or_an_admin_proposes(managed: LocalWorkspace) -> None:
     managed.command(f"for <@U2|marco> {EN_GOAL}", user="U1")  # a peer
     assert last_answer(managed, "U1") == " ".join([t("en", "refused.who.manager"),
