@@ -66,7 +66,7 @@ def test_a_collector_turned_off_before_stays_off() -> None:
 
 def test_a_failed_build_resumes_the_collector() -> None:
     engine = create_engine("sqlite://")  # no tables: the build's query fails inside the pause
-    with make_session_factory(engine)() as session, pytest.raises(OperationalError):
+    with make_session_factory(engine)() as session, pytest.raises(OperationalError), collector_paused():
         build_digest(session, team_id="T1", member_ids=["U1"], now=datetime(2026, 11, 27, 15, tzinfo=UTC),
                      tz="Europe/Rome", lang="en")
     engine.dispose()
