@@ -160,6 +160,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         raise SettingsError("SLACK_APP_TOKEN is missing: Socket Mode needs an xapp- app-level token (or use "
                             "`goalbot serve --http`, or `goalbot shell` to try goalbot without Slack).")
     from bot.app import build_app
+    from bot.heap import settle
     from bot.jobs.leader import SchedulerLeader
     from bot.runtime import make_deps
 
@@ -169,6 +170,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     from bot.server import start_inbox_recovery
 
     start_inbox_recovery(app, deps)  # what a killed process acked is handled here
+    settle()  # everything loaded so far lives as long as the process (bot.heap)
     try:
         from slack_bolt.adapter.socket_mode import SocketModeHandler
 
@@ -187,6 +189,7 @@ def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
     import os
     import threading
 
+    from bot.heap import settle
     from bot.installs import jobs_client, require_credentials
     from bot.jobs.leader import SchedulerLeader
     from bot.runtime import make_deps
@@ -202,6 +205,7 @@ def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
         after_ack = threading.Thread(target=run_after_ack, name="after-ack", daemon=True,
                                      args=(settings, worker_name(os.getpid(), "worker")), kwargs={"stop": stop})
         after_ack.start()
+    settle()  # everything loaded so far lives as long as the process (bot.heap)
     try:
         stop.wait()
     except KeyboardInterrupt:

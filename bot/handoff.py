@@ -263,6 +263,7 @@ def run_after_ack(settings: Any, worker: str, *, previous: str | None = None, st
 
     from bot.app import build_app
     from bot.clock import system_clock
+    from bot.heap import settle
     from bot.runtime import make_deps
     from bot.server import start_inbox_recovery
 
@@ -280,6 +281,7 @@ def run_after_ack(settings: Any, worker: str, *, previous: str | None = None, st
         if released:
             log.warning("taking up %d request(s) a stopped after-ack process had acked", released)
     start_inbox_recovery(app, deps)  # rows recorded by processes that handle their own work
+    settle()  # everything loaded so far lives as long as the process (bot.heap)
     stop = stop or threading.Event()
     if threading.current_thread() is threading.main_thread():
         with contextlib.suppress(ValueError):

@@ -96,6 +96,7 @@ def serve_process(settings: Settings, host: str, port: int, *, sock: socket.sock
     """One web process: its own database connections and Bolt app, contending for the scheduler, serving."""
     from bot.app import build_app
     from bot.clock import system_clock
+    from bot.heap import settle
     from bot.jobs.leader import SchedulerLeader
     from bot.runtime import make_deps
 
@@ -106,6 +107,7 @@ def serve_process(settings: Settings, host: str, port: int, *, sock: socket.sock
     if not settings.handoff:  # with handoff the after-ack processes take up what a dead process left
         start_inbox_recovery(app, deps)
     server = make_http_server(app, deps, host, port, sock)
+    settle()  # everything loaded so far lives as long as the process (bot.heap)
     log.info("serving Slack requests on http://%s:%s/slack/events (pid %s)", host, server.server_port, os.getpid())
     if on_ready is not None:
         on_ready(server.server_port)

@@ -85,8 +85,11 @@ class Formats:
         self._symbols = {code: get_currency_symbol(code, locale=locale) for code in self._CURRENCIES}
         self._symbol_first = self.lang == "en"
         self._templates: dict[str, str] = {}
-        self.date = lru_cache(maxsize=4096)(self._date)
-        self.percent = lru_cache(maxsize=4096)(self._percent)
+        # Plain dicts, never lru_cache(self._method) kept on self: that bound method made every Formats a reference
+        # cycle, and through `counted` the whole digest with it (~31,000 objects for 2,000 goals), freed only when
+        # the collector found it, not when the digest was dropped (bot.heap).
+        self._dates: dict[tuple[date, str], str] = {}
+        self._percents: dict[int, str] = {}
         self._amounts: dict[tuple[float, str | None], str] = {}  # targets and totals repeat across a team
         self.names: dict[str, str] = {}
         self._plural: dict[float, str] = {}
@@ -245,11 +248,19 @@ class Formats:
             return f"{text} {name}"
         return text
 
-    def _date(self, day: date, style: str = "long") -> str:
-        return fmt_date(self.lang, day, style)
+    def date(self, day: date, style: str = "long") -> str:
+        """prompts.fmt_date, once per day and style a digest: its goals fall on a few dozen days."""
+        text = self._dates.get((day, style))
+        if text is None:
+            text = self._dates[(day, style)] = fmt_date(self.lang, day, style)
+        return text
 
-    def _percent(self, whole: int) -> str:
-        return f"{self.number(whole, 0)}%"
+    def percent(self, whole: int) -> str:
+        """A whole percentage ("40%"), once per value a digest."""
+        text = self._percents.get(whole)
+        if text is None:
+            text = self._percents[whole] = f"{self.number(whole, 0)}%"
+        return text
 
 
 @lru_cache(maxsize=4)

@@ -19,6 +19,7 @@ from bot.blocks.digests import DigestView, digest_messages, removed_notice
 from bot.charts import team_progress_png
 from bot.delivery.outbox import enqueue
 from bot.deps import Deps
+from bot.heap import collector_paused
 from bot.rules.digest_math import DigestGoal, achieved_this_week, most_at_risk
 from bot.rules.objectives import Rollup
 from bot.rules.progress import ACTIVE_ORDER, team_totals
@@ -217,12 +218,17 @@ def queue_digest(
 ) -> int:
     """Read the channel's members from Slack, build the digest and its chart, and queue them; how many queued."""
     members = channel_members(client, channel_id)
-    with deps.sessions() as session:
-        built = build_digest(session, team_id=team_id, member_ids=members, now=now, tz=tz, lang=lang)
-    chart = team_progress_png(built.view) if built.view.people else None
-    with unit_of_work(deps.sessions) as session:
-        return enqueue_digest(session, built, key=key, team_id=team_id, channel_id=channel_id, now=now,
-                              ref_id=ref_id, chart=chart)
+    # The digest's objects (~31,000 for 2,000 goals) all live until it is queued: the collector would only walk
+    # them, young and again older. Paused until they are freed, it never sees them (bot.heap).
+    with collector_paused():
+        with deps.sessions() as session:
+            built = build_digest(session, team_id=team_id, member_ids=members, now=now, tz=tz, lang=lang)
+        chart = team_progress_png(built.view) if built.view.people else None
+        with unit_of_work(deps.sessions) as session:
+            queued = enqueue_digest(session, built, key=key, team_id=team_id, channel_id=channel_id, now=now,
+                                    ref_id=ref_id, chart=chart)
+        del built, chart  # freed before the collector resumes: nothing of the digest is left for it to walk
+    return queued
 
 
 def queue_removed_notice(
