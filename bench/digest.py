@@ -1,7 +1,10 @@
 """Building one team digest: loading from the database, computing every goal's standing, rendering Block Kit.
 
 The channel's member list is given (the Slack calls are not part of the build); the chart is rendered too but
-timed separately. Every SQL statement the build sends is counted with a `before_cursor_execute` listener, for a
+timed separately. Each build runs as bot.services.digests.queue_digest runs it in the worker: the process's heap
+settled (bot.heap.settle) and the collector paused until the digest is dropped; "resume ms" is the collection
+owed when it resumes. With --old-ref, the older commit's child builds as that code did (no pause where it had
+none). Every SQL statement the build sends is counted with a `before_cursor_execute` listener, for a
 500-member team and a 50-member one, to show the count does not grow with the team.
 
     .venv/bin/python bench/digest.py [--runs 9] [--database-url postgresql+psycopg://postgres@127.0.0.1:5432/test]
@@ -51,7 +54,7 @@ from _support import load_average, old_code
 from bot.blocks.common import MAX_BLOCKS
 from bot.blocks.digests import digest_messages
 from bot.charts import team_progress_png
-from bot.services.digests import BuiltDigest, build_digest, digest_view, row_goal
+from bot.services.digests import build_digest, digest_view, row_goal
 from storage.db import make_engine, make_session_factory
 from storage.migrate import upgrade
 from storage.models import CheckIn, Goal
@@ -150,6 +153,41 @@ def _schedstat_ms(pids: set[int]) -> float:
     return total / 1e6
 
 
+def _paused() -> contextlib.AbstractContextManager[None]:
+    """The collector paused as bot.services.digests.queue_digest pauses it; nothing where the code measured (an
+    older commit's, with --old-ref) did not pause it."""
+    try:
+        from bot.heap import collector_paused
+    except ImportError:
+        return contextlib.nullcontext()
+    return collector_paused()
+
+
+def _settle() -> None:
+    """Freeze the loaded heap as goalbot's processes do once wired (bot.heap.settle), where the code does."""
+    try:
+        from bot.heap import settle
+    except ImportError:
+        return
+    settle()
+
+
+@dataclass
+class Build:
+    """One timed build: wall and CPU ms, statements, the payloads' fingerprint and size, and what the collector
+    owed once the build was dropped and it resumed (`resume_ms`: production pays it after the build)."""
+
+    ms: float
+    cpu: float
+    queries: int
+    digest: str
+    messages: int
+    goals: int
+    people: int
+    fits: bool  # every message within Slack's 50 blocks
+    resume_ms: float = 0.0
+
+
 class Builder:
     """Builds the digest of one set of members, timed (wall and CPU), its SQL statements counted."""
 
@@ -160,20 +198,29 @@ class Builder:
         if engine.dialect.name == "postgresql":
             event.listen(engine, "connect", lambda conn, _record: self.backends.add(conn.info.backend_pid))
 
-    def build(self, members: list[str]) -> tuple[float, float, int, list[dict[str, Any]], BuiltDigest]:
-        """One build: wall ms, CPU ms (this thread and the database backend), statements, payloads, the digest."""
+    def build(self, members: list[str]) -> Build:
+        """One build as bot.services.digests.queue_digest runs it: the collector paused (where the code pauses
+        it) from the build until the digest is dropped; the collection owed on resuming is timed apart."""
         gc.collect()  # every run starts with the same heap; the collections the build itself causes still count
         self.counter.count, self.counter.enabled = 0, True
         backend = _schedstat_ms(self.backends)
         cpu = time.thread_time()
         started = time.perf_counter()
-        with self.sessions() as session:
-            built = build_digest(session, team_id=TEAM, member_ids=members, now=NOW, tz=TZ, lang="it")
-            payloads = [message.payload() for message in built.messages]  # rendering includes the JSON dicts
-        elapsed = (time.perf_counter() - started) * 1000
-        cpu_ms = (time.thread_time() - cpu) * 1000 + _schedstat_ms(self.backends) - backend
-        self.counter.enabled = False
-        return elapsed, cpu_ms, self.counter.count, payloads, built
+        with _paused():
+            with self.sessions() as session:
+                built = build_digest(session, team_id=TEAM, member_ids=members, now=NOW, tz=TZ, lang="it")
+                payloads = [message.payload() for message in built.messages]  # rendering includes the JSON dicts
+            elapsed = (time.perf_counter() - started) * 1000
+            cpu_ms = (time.thread_time() - cpu) * 1000 + _schedstat_ms(self.backends) - backend
+            self.counter.enabled = False
+            result = Build(elapsed, cpu_ms, self.counter.count, fingerprint(payloads), len(built.messages),
+                           len(built.view.goals), len(built.view.people),
+                           all(len(p.get("blocks", [])) <= MAX_BLOCKS for p in payloads))
+            del built, payloads  # as queue_digest drops the digest before the collector resumes
+        resumed = time.perf_counter()
+        gc.collect(0)  # what the resumed collector owes: the young objects the build left
+        result.resume_ms = (time.perf_counter() - resumed) * 1000
+        return result
 
     def stages(self, members: list[str], runs: int) -> dict[str, float]:
         """The p50 of each stage, timed apart: SQL (digest_rows), compute (rows to the view), render."""
@@ -204,32 +251,32 @@ def fingerprint(payloads: list[dict[str, Any]]) -> str:
 
 
 def measure(engine: Engine, members: list[str], runs: int) -> dict[str, float]:
-    """Build the digest `runs` times (after one warm-up) and time it, then each stage, then the chart."""
+    """Build the digest `runs` times (after one warm-up, the heap then settled as the worker's is) and time it,
+    then each stage, then the chart."""
     builder = Builder(engine)
-    timings: list[float] = []
-    cpus: list[float] = []
-    queries: set[int] = set()
-    built = None
-    payloads: list[dict[str, Any]] = []
+    builds: list[Build] = []
     for run in range(runs + 1):
-        elapsed, cpu_ms, count, payloads, built = builder.build(members)
+        build = builder.build(members)
         if run:  # the first run warms caches (prompts, Babel locale data, SQLAlchemy compiled statements)
-            timings.append(elapsed)
-            cpus.append(cpu_ms)
-            queries.add(count)
-    assert built is not None
-    assert all(len(p.get("blocks", [])) <= MAX_BLOCKS for p in payloads)
+            builds.append(build)
+        else:
+            _settle()
+    assert all(build.fits for build in builds)
+    timings = [build.ms for build in builds]
+    queries = {build.queries for build in builds}
     stages = builder.stages(members, runs)
+    with builder.sessions() as session:
+        view = build_digest(session, team_id=TEAM, member_ids=members, now=NOW, tz=TZ, lang="it").view
     chart_ms = []
     png = b""
     for _ in range(3):
         started = time.perf_counter()
-        png = team_progress_png(built.view)
+        png = team_progress_png(view)
         chart_ms.append((time.perf_counter() - started) * 1000)
     return {
-        "goals": len(built.view.goals), "people": len(built.view.people), "messages": len(built.messages),
+        "goals": builds[0].goals, "people": builds[0].people, "messages": builds[0].messages,
         "p50": statistics.median(timings), "p95": percentile(timings, 0.95), "queries": max(queries),
-        "cpu": statistics.median(cpus),
+        "cpu": statistics.median(build.cpu for build in builds), "resume": statistics.median(b.resume_ms for b in builds),
         "queries_vary": len(queries) > 1, "chart_ms": statistics.median(chart_ms), "chart_kb": len(png) / 1024,
         **stages,
     }
@@ -270,15 +317,19 @@ def child(url: str, members_file: str) -> None:
     builder = Builder(engine)
     teams: list[list[str]] = json.loads(Path(members_file).read_text())
     print(json.dumps({"ready": True}), flush=True)
+    settled = False
     for line in sys.stdin:
         order = json.loads(line)
         members = teams[order["team"]]
         if order["do"] == "stages":
             print(json.dumps(builder.stages(members, order["runs"])), flush=True)
             continue
-        elapsed, cpu_ms, count, payloads, built = builder.build(members)
-        print(json.dumps({"ms": elapsed, "cpu": cpu_ms, "queries": count, "digest": fingerprint(payloads),
-                          "messages": len(built.messages), "goals": len(built.view.goals)}), flush=True)
+        build = builder.build(members)
+        if not settled:  # after the first (warm-up) build, as a worker settles once wired
+            _settle()
+            settled = True
+        print(json.dumps({"ms": build.ms, "cpu": build.cpu, "queries": build.queries, "digest": build.digest,
+                          "messages": build.messages, "goals": build.goals, "resume": build.resume_ms}), flush=True)
     engine.dispose()
 
 
@@ -321,8 +372,9 @@ def compare(url: str, teams: list[tuple[Size, list[str]]], old_ref: str, runs: i
         root = str(Path(__file__).resolve().parent.parent)
         children = [Child(f"old ({old_ref})", old_code(old_ref, str(Path(tmp) / "old")), url, str(members_file)),
                     Child("this code", root, url, str(members_file))]
-        print("| team | code | p50 ms | p95 ms | cpu ms (p50) | SQL | sql ms | compute ms | render ms | load average |")
-        print("|---|---|---|---|---|---|---|---|---|---|")
+        print("| team | code | p50 ms | p95 ms | cpu ms (p50) | resume ms | SQL | sql ms | compute ms | render ms "
+              "| load average |")
+        print("|---|---|---|---|---|---|---|---|---|---|---|")
         try:
             for number, (size, _members) in enumerate(teams):
                 results: dict[str, list[dict[str, Any]]] = {child.label: [] for child in children}
@@ -345,11 +397,12 @@ def compare(url: str, teams: list[tuple[Size, list[str]]], old_ref: str, runs: i
                     st = stages[child.label]
                     print(f"| {size.members} members, {got[0]['goals']:,} goals | {child.label} "
                           f"| {statistics.median(timings):.1f} | {percentile(timings, 0.95):.1f} "
-                          f"| {statistics.median(r['cpu'] for r in got):.1f} | {max(r['queries'] for r in got)} "
+                          f"| {statistics.median(r['cpu'] for r in got):.1f} "
+                          f"| {statistics.median(r.get('resume', 0.0) for r in got):.1f} | {max(r['queries'] for r in got)} "
                           f"| {st['sql']:.1f} | {st['compute']:.1f} | {st['render']:.1f} | {load[0]}–{load[1]} |")
                 digests = {r["digest"] for got in results.values() for r in got}
                 print(f"|  | digests | {'the same to the byte' if len(digests) == 1 else 'DIFFERENT'} "
-                      f"| | | | | | | |")
+                      f"| | | | | | | | |")
         finally:
             for child in children:
                 child.close()
@@ -385,14 +438,16 @@ def main() -> int:
             return 0
         rows = [(size, len(members), measure(engine, members, args.runs)) for size, members in teams]
         header = (f"{'members':>8} {'in channel':>10} {'goals':>6} {'check-ins':>9} {'messages':>8} {'p50 ms':>7} "
-                  f"{'p95 ms':>7} {'cpu ms':>7} {'SQL':>4} {'sql ms':>7} {'compute':>7} {'render':>7} {'chart ms':>8}")
+                  f"{'p95 ms':>7} {'cpu ms':>7} {'resume':>6} {'SQL':>4} {'sql ms':>7} {'compute':>7} {'render':>7} "
+                  f"{'chart ms':>8}")
         print(header)
         print("-" * len(header))
         for size, in_channel, r in rows:
             print(f"{size.members:>8} {in_channel:>10} {r['goals']:>6} {size.checkins:>9,} {r['messages']:>8} "
-                  f"{r['p50']:>7.1f} {r['p95']:>7.1f} {r['cpu']:>7.1f} {r['queries']:>4} {r['sql']:>7.1f} "
+                  f"{r['p50']:>7.1f} {r['p95']:>7.1f} {r['cpu']:>7.1f} {r['resume']:>6.1f} {r['queries']:>4} {r['sql']:>7.1f} "
                   f"{r['compute']:>7.1f} {r['render']:>7.1f} {r['chart_ms']:>8.1f}")
         print("(SQL = statements per build; cpu = p50 of the build's CPU, this thread's and the database server's; "
+              "resume = p50 of the collection owed once the build is dropped and the collector resumes; "
               "sql/compute/render = p50 of each stage; the chart is not in the build; "
               f"its PNG is {rows[0][2]['chart_kb']:.0f} KB; load average {load_average()})")
         big = rows[0][2]
