@@ -675,7 +675,8 @@ def _find_subject(text: str, lang: str, blocked: Sequence[tuple[int, int]], metr
         lambda: _subject_region(text, tokens, blocked),
         lambda: _subject_of(text, tokens, blocked, metric_span),
         lambda: _subject_sector(text, tokens, blocked),
-        lambda: _subject_name(text, tokens, blocked),
+        # A capitalised metric ("Reduce Churn from 6% to 4%") is the measure, not a product's name.
+        lambda: _subject_name(text, tokens, [*blocked, *([metric_span] if metric_span else [])]),
     )
     for finder in finders:
         span = finder()

@@ -116,6 +116,10 @@ GOALS: list[tuple[str, str, Expected]] = [
     # Going down.
     ("en", "reduce churn to 5%",
      E("retention", None, "churn_rate", "%", "decrease", None, 5, None, ART)),
+    ("en", "Reduce Churn to 5%",  # a capitalised metric is the measure, not a product named "Churn"
+     E("retention", None, "churn_rate", "%", "decrease", None, 5, None, ART)),
+    ("en", "Grow Sales of Widget Pro by 20%",
+     E("revenue", "Widget Pro", "sales", "%", "increase", None, 20, None, ART)),
     ("it", "ridurre il churn al 5%",
      E("retention", None, "churn_rate", "%", "decrease", None, 5, None, ART)),
     ("en", "reduce churn in the enterprise segment from 8% to 5% by end of 2027",
