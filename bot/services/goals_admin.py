@@ -23,7 +23,7 @@ from bot.rules.deadlines import resolve_deadline
 from bot.rules.limits import MAX_AMOUNT
 from bot.rules.numbers import parse_number
 from bot.rules.progress import Kind, can_close_as_achieved, kind_of
-from bot.rules.smart import TARGET_CODES, GoalDraft, check_part, is_non_answer
+from bot.rules.smart import TARGET_CODES, GoalDraft, check_part, is_non_answer, needs_start
 from bot.rules.statuses import CLOSING, GoalStatus
 from bot.rules.titles import retitle
 from bot.services.org import load_org
@@ -52,7 +52,8 @@ FIELD_WORDS = {
 DIRECTION_WORDS = {
     "increase": "increase", "up": "increase", "grow": "increase", "aumentare": "increase", "aumento": "increase",
     "crescere": "increase", "decrease": "decrease", "reduce": "decrease", "down": "decrease", "ridurre": "decrease",
-    "diminuire": "decrease", "riduzione": "decrease", "maintain": "maintain", "floor": "maintain",
+    "diminuire": "decrease", "riduzione": "decrease", "riduci": "decrease", "diminuisci": "decrease",
+    "abbassare": "decrease", "scendere": "decrease", "lower": "decrease", "maintain": "maintain", "floor": "maintain",
     "at least": "maintain", "keep above": "maintain", "almeno": "maintain", "mantenere": "maintain",
     "keep_below": "keep_below", "keep below": "keep_below", "below": "keep_below", "ceiling": "keep_below",
     "at most": "keep_below", "under": "keep_below", "sotto": "keep_below", "al massimo": "keep_below",
@@ -318,6 +319,9 @@ def _smart_checks(
                 plan.errors.setdefault("target", text)
             elif issue.code not in accepted:
                 plan.warnings.append((issue.code, text))
+    if set(plan.changes) & {"direction", "baseline"} and needs_start(draft):
+        # Turned into a reduction without a value today: every screen would say "now –" until one comes.
+        plan.warnings.append(("needs_start", t(lang, "manage.edit.needs_start", id=goal.id)))
     if "deadline" in plan.changes:
         for issue in check_part("time_bound", draft, today=today):
             if not issue.blocking and issue.code not in accepted:

@@ -177,6 +177,25 @@ def test_a_typed_edit_changes_a_goals_direction(workspace: LocalWorkspace, user:
     assert t(lang, "directions.keep_below") in all_text(workspace.fake.ephemeral_messages(user)[-1])
 
 
+@pytest.mark.parametrize(("user", "lang", "typed", "start"), [
+    ("U1", "en", "edit {id} direction reduce because we want it lower", "edit {id} baseline 7% because we are there"),
+    ("U2", "it", "modifica {id} direzione riduci perché lo vogliamo più basso",
+     "modifica {id} partenza 7% perché siamo lì"),
+])
+def test_a_goal_turned_into_a_reduction_without_a_value_today_asks_for_one(
+    workspace: LocalWorkspace, user: str, lang: str, typed: str, start: str,
+) -> None:
+    # It was saved and then read "now –, down to 5%" on every screen, with no word of what was missing.
+    goal_id = _churn_goal(workspace, user, lang)
+    workspace.command(typed.format(id=goal_id), user=user)
+    assert goal_of(workspace, goal_id).direction == "decrease"
+    asked = t(lang, "manage.edit.needs_start", id=goal_id)
+    assert asked in all_text(workspace.fake.ephemeral_messages(user)[-1])
+    workspace.command(start.format(id=goal_id), user=user)
+    assert goal_of(workspace, goal_id).baseline == 7.0
+    assert asked not in all_text(workspace.fake.ephemeral_messages(user)[-1])
+
+
 @pytest.mark.parametrize(("user", "lang", "sentence", "level"), [
     ("U1", "en", "churn rate by the end of next year", "5%"),
     ("U2", "it", "tasso di churn entro la fine del prossimo anno", "al 5%"),
