@@ -113,7 +113,8 @@ def manager_week(lang: str, week: ManagerWeek) -> Message:
     if week.objectives:
         lines = [rollup_line(lang, result) for result in week.objectives]
         blocks.append(section(t(lang, "week.objectives_label") + "\n" + "\n".join(lines)))
-    hint = context(t(lang, "week.comment_hint"))
-    blocks.extend(_report_blocks(lang, view.people, MAX_BLOCKS - len(blocks) - 1, view.names))
-    blocks.append(hint)
+    reports = _report_blocks(lang, view.people, MAX_BLOCKS - len(blocks) - 1, view.names)
+    blocks.extend(reports)
+    if reports:  # the hint is about the Comment buttons: none, no hint
+        blocks.append(context(t(lang, "week.comment_hint")))
     return Message(text=t(lang, "week.fallback", date=date), blocks=blocks)

@@ -28,3 +28,12 @@ def test_every_report_of_a_big_team_can_be_commented_on() -> None:
     assert buttons + listed == reports  # worst first, as the view orders them; nobody twice, nobody left out
     assert menu["options"][0]["text"]["text"] == f"@rep{listed[0][-2:]}"
     assert t("en", "week.reports_label") in str(blocks)
+
+
+def test_the_comment_hint_comes_only_with_comment_buttons() -> None:
+    # Reports without goals get no Comment button: the hint about the buttons was shown all the same.
+    hint = t("en", "week.comment_hint")
+    nobody = DigestView(lang="en", week_start=MONDAY, today=MONDAY, people=[])
+    assert hint not in str(manager_week("en", ManagerWeek("UMGR", ["UREP01"], nobody, [])).payload()["blocks"])
+    one = DigestView(lang="en", week_start=MONDAY, today=MONDAY, people=[("UREP01", [])])
+    assert hint in str(manager_week("en", ManagerWeek("UMGR", ["UREP01"], one, [])).payload()["blocks"])
