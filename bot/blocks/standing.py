@@ -27,6 +27,7 @@ from bot.rules.progress import (
     standing,
     target_in_range,
 )
+from bot.rules.titles import title_is_original as original_wording
 from prompts import at_amount, fmt_amount, fmt_date, fmt_number, phrase, t, the_amount, tn, unit_name
 
 __all__ = [
@@ -218,7 +219,5 @@ def title_text(lang: str, goal: Any, limit: int = TITLE_LIMIT) -> str:
 
 
 def title_is_original(goal: Any) -> bool:
-    """Whether the numbers were edited after the title was last brought in line with them (or never were)."""
-    adjusted = getattr(goal, "adjusted_at", None)
-    retitled = getattr(goal, "title_updated_at", None)
-    return adjusted is not None and (retitled is None or retitled < adjusted)
+    """Whether the goal's title is marked as the original wording (bot.rules.titles)."""
+    return original_wording(getattr(goal, "adjusted_at", None), getattr(goal, "title_updated_at", None))

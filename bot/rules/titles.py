@@ -12,11 +12,12 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
+from datetime import datetime
 
 from bot.rules.numbers import Amount, find_amounts
 from prompts import elide_italian, fmt_amount, fmt_number
 
-__all__ = ["retitle"]
+__all__ = ["retitle", "title_is_original"]
 
 _SCALES = {"k": 1e3, "K": 1e3, "m": 1e6, "M": 1e6}
 _COMPACT = re.compile(r"(\d)\s?([kKmM])\b")
@@ -70,3 +71,8 @@ def retitle(title: str, *, lang: str, changes: Sequence[tuple[float | None, floa
             head = elide_italian(head)  # "del 15%" → "dell'8%"
         text = head + text[found.end:]
     return text
+
+
+def title_is_original(adjusted_at: datetime | None, title_updated_at: datetime | None) -> bool:
+    """Whether the numbers were edited after the title was last brought in line with them (or it never was)."""
+    return adjusted_at is not None and (title_updated_at is None or title_updated_at < adjusted_at)

@@ -25,7 +25,7 @@ from bot.rules.numbers import parse_number
 from bot.rules.progress import Kind, can_close_as_achieved, kind_of
 from bot.rules.smart import TARGET_CODES, GoalDraft, check_part, is_non_answer, needs_start
 from bot.rules.statuses import CLOSING, GoalStatus
-from bot.rules.titles import retitle
+from bot.rules.titles import retitle, title_is_original
 from bot.services.org import load_org
 from prompts import fmt_amount, fmt_date, fmt_number, keys, phrase, t
 from storage.models import Goal, GoalRevision
@@ -375,6 +375,10 @@ def _retitle(session: Session, goal: Goal, plan: EditPlan, title: str, *, by: st
     none of the changed numbers is still true.
     """
     if {"metric", "unit", "direction"} & set(plan.changes):
+        return []
+    if title_is_original(goal.adjusted_at, goal.title_updated_at):
+        # Already out of line with the numbers (an earlier metric or direction change): rewriting one number
+        # would not make it true, and marking it in line would hide the mark ("keep churn below 5%" on a reduction).
         return []
     changes = [plan.changes[name] for name in ("target", "baseline") if name in plan.changes]
     rewritten = retitle(title, lang=goal.lang, changes=changes)

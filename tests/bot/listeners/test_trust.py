@@ -192,8 +192,12 @@ def test_a_goal_turned_into_a_reduction_without_a_value_today_asks_for_one(
     asked = t(lang, "manage.edit.needs_start", id=goal_id)
     assert asked in all_text(workspace.fake.ephemeral_messages(user)[-1])
     workspace.command(start.format(id=goal_id), user=user)
-    assert goal_of(workspace, goal_id).baseline == 7.0
+    goal = goal_of(workspace, goal_id)
+    assert goal.baseline == 7.0
     assert asked not in all_text(workspace.fake.ephemeral_messages(user)[-1])
+    # The words still say "increase": the starting point's edit did not mark them in line with the numbers again.
+    workspace.command("list" if lang == "en" else "elenco", user=user)
+    assert t(lang, "standing.original_title", title=goal.title) in all_text(workspace.fake.ephemeral_messages(user)[-1])
 
 
 @pytest.mark.parametrize(("user", "lang", "sentence", "level"), [
