@@ -32,6 +32,11 @@ def clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def draft_title(draft: dict[str, Any]) -> str:
+    """The words a proposed goal's draft goes by (its sentence, else its subject), escaped and clipped."""
+    return escape(clip(str(draft.get("text") or draft.get("subject") or ""), 500))
+
+
 @dataclass
 class Message:
     """A message ready for chat.postMessage: fallback text plus optional blocks."""

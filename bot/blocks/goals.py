@@ -10,7 +10,7 @@ from typing import Any
 from slack_sdk.models.blocks import Block, DividerBlock, HeaderBlock, MarkdownTextObject, SectionBlock
 
 from bot import ids
-from bot.blocks.common import Message, actions, button, clip, context, escape, section
+from bot.blocks.common import Message, actions, button, clip, context, draft_title, escape, section
 from bot.blocks.standing import forecast_line, measure_text, progress_text, standing_of, status_label, title_text
 from bot.rules.goals import METRIC_UNITS, MONEY_METRICS, RATE_METRICS, ReadingNote
 from bot.rules.progress import MAINTAIN_DIRECTIONS, Kind, grown_amount
@@ -339,18 +339,18 @@ def goal_line(lang: str, goal: Any, today: date) -> str:
 
 @dataclass(frozen=True)
 class Proposed:
-    """An open proposal of the person's goal: its id, its words, the manager, and whether the person's answer is
+    """An open proposal of the person's goal: its id, its draft, the manager, and whether the person's answer is
     the one awaited."""
 
     id: int
-    title: str
+    draft: dict[str, Any]
     manager_id: str
     yours: bool
 
 
 def _proposed_line(lang: str, proposal: Proposed) -> str:
     key = "list.proposal_yours" if proposal.yours else "list.proposal_theirs"
-    return t(lang, key, id=proposal.id, title=escape(clip(proposal.title, 200)), manager=f"<@{proposal.manager_id}>")
+    return t(lang, key, id=proposal.id, title=draft_title(proposal.draft), manager=f"<@{proposal.manager_id}>")
 
 
 def goal_list(lang: str, goals: Sequence[Any], today: date, *, unfinished: str | None = None,

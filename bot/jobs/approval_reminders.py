@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from slack_sdk import WebClient
 
-from bot.blocks.common import Message, clip, escape, section
+from bot.blocks.common import Message, draft_title, section
 from bot.delivery.outbox import enqueue
 from bot.deps import Deps
 from bot.jobs.manager_weeks import zone_and_lang
@@ -32,7 +32,7 @@ def plan_approval_reminders(deps: Deps, client: WebClient, now: datetime) -> int
             asked_on = proposal.updated_at.astimezone(zone).date()
             if not reminder_due(asked_on, now.astimezone(zone).date(), reminded=False):
                 continue
-            title = escape(clip(str(proposal.draft.get("text") or proposal.draft.get("subject") or ""), 500))
+            title = draft_title(proposal.draft)
             text = t(lang, "proposal.approval.reminder", id=proposal.id, person=f"<@{proposal.owner_id}>",
                      title=title)
             key = f"approval-reminder:{proposal.id}:{proposal.updated_at.isoformat()}"

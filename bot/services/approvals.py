@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from bot.blocks.common import Message, clip, escape, section
+from bot.blocks.common import Message, draft_title, section
 from bot.delivery.outbox import enqueue
 from prompts import normalize_lang, t
 from storage.repositories import get_user_pref
@@ -25,7 +25,7 @@ def hold_for_approval(session: Session, *, team_id: str, user_id: str, lang: str
         return None
     proposal = create_proposal(session, team_id, owner_id=user_id, manager_id=manager, origin="rep",
                                actor_id=user_id, draft=draft, now=now)
-    title = escape(clip(str(draft.get("text") or draft.get("subject") or ""), 500))
+    title = draft_title(draft)
     pref = get_user_pref(session, team_id, manager)
     manager_lang = normalize_lang((pref.lang or pref.slack_locale) if pref is not None else None, lang)
     ask = t(manager_lang, "proposal.approval.requested", id=proposal.id, person=f"<@{user_id}>", title=title)

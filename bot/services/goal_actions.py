@@ -89,8 +89,7 @@ def my_list(deps: Deps, ctx: RequestContext) -> Message:
         draft = str(convo.draft.get("text") or "").strip() if convo is not None else ""
         # A goal a manager proposed (or one waiting for approval) is not a goal yet, but it is not nothing either:
         # "You have no goals yet" was the whole answer while a proposal waited for this person.
-        proposals = [Proposed(p.id, str(p.draft.get("text") or p.draft.get("subject") or ""), p.manager_id,
-                              p.awaiting == ctx.user_id)
+        proposals = [Proposed(p.id, dict(p.draft), p.manager_id, p.awaiting == ctx.user_id)
                      for p in open_proposals(session, ctx.team_id, ctx.user_id) if p.owner_id == ctx.user_id]
         return goal_list(ctx.lang, goals, ctx.today, unfinished=draft or None, proposals=proposals)
 
