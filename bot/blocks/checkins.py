@@ -105,7 +105,7 @@ def recorded_message(
     """
     item = standing_of(goal, today)
     formatted = fmt_amount(lang, value, goal.unit)
-    numbers = numbers_of(goal)
+    numbers = item.numbers  # the numbers the standing was built from: a goal's history is walked once
     moved = None if change is None else reached_change(numbers, value, change)
     lines = [headline or echo_line(lang, goal.unit, value, change, reached_amount(numbers, value), moved)]
     lines.extend(standing_lines(lang, item))

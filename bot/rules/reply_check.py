@@ -159,10 +159,7 @@ def _growth_of_change(g: GoalNumbers, amounts: Sequence[Amount]) -> Verdict | No
         return None
     change = amount.sign * amount.value
     latest = grown_amount(g.base_amount, g.current or 0.0)
-    on_latest = Reading(round(growth_percent(g.base_amount, latest + change), GROWTH_DIGITS), "grown_to",
-                        round(latest + change, 2))
-    on_start = Reading(round(growth_percent(g.base_amount, g.base_amount + change), GROWTH_DIGITS), "grown_to",
-                       round(g.base_amount + change, 2))
+    on_latest, on_start = _grown_to(g.base_amount, latest + change), _grown_to(g.base_amount, g.base_amount + change)
     if _same(on_latest.value, on_start.value):
         return Verdict(on_latest.value)
     return Verdict(None, "growth_change", (on_latest, on_start))
@@ -189,8 +186,8 @@ def _growth_of_amount(g: GoalNumbers, amounts: Sequence[Amount]) -> Verdict | No
 
 
 def _grown_to(base: float, amount: float) -> Reading:
-    """`amount` read as what a GROWTH goal starting from `base` has grown to."""
-    return Reading(round(growth_percent(base, amount), GROWTH_DIGITS), "grown_to", amount)
+    """`amount` read as what a GROWTH goal starting from `base` has grown to (the amount offered to the cent)."""
+    return Reading(round(growth_percent(base, amount), GROWTH_DIGITS), "grown_to", round(amount, 2))
 
 
 @dataclass(frozen=True, slots=True)
