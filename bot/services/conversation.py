@@ -20,6 +20,7 @@ from bot.delivery.direct import ReplyTo, queue_replies
 from bot.deps import Deps
 from bot.ids import is_dm_channel
 from bot.rules.answers import (
+    BaseAnswer,
     CloseReply,
     only_a_level,
     read_base,
@@ -482,21 +483,31 @@ def edit(session: Session, ctx: RequestContext, part: str | None = None) -> list
     return [_ask(convo, draft, lang)]
 
 
+def _keep_base(convo: Conversation, draft: GoalDraft, base: BaseAnswer, lang: str) -> Message:
+    """Record a growth's starting amount on the draft, and say it back."""
+    draft.base_amount, draft.base_unit = base.amount, base.unit
+    convo.draft = _keep_flags(convo.draft, draft)
+    return goal_blocks.base_recorded(lang, draft)
+
+
+def _keep_start(convo: Conversation, draft: GoalDraft, value: float, lang: str) -> Message:
+    """Record a reduction's value today on the draft, and say it back."""
+    draft.baseline = value
+    convo.draft = _keep_flags(convo.draft, draft)
+    return goal_blocks.start_recorded(lang, draft)
+
+
 def _level_at_specific(convo: Conversation, draft: GoalDraft, text: str, lang: str) -> list[Message]:
     """A number typed where "which product, segment or accounts?" was asked: the starting point the goal still
     needs (a growth's amount, a reduction's value today), recorded and said back; otherwise asked again."""
     if needs_base(draft):
         base = read_base(text, lang=lang, metric=draft.metric)
         if base.problem is None:
-            draft.base_amount, draft.base_unit = base.amount, base.unit
-            convo.draft = _keep_flags(convo.draft, draft)
-            return [goal_blocks.base_recorded(lang, draft), _ask(convo, draft, lang)]
+            return [_keep_base(convo, draft, base, lang), _ask(convo, draft, lang)]
     elif needs_start(draft) and draft.target is not None:
         start = read_start(text, lang=lang, unit=draft.unit, target=draft.target)
         if start.problem is None and start.value is not None:
-            draft.baseline = start.value
-            convo.draft = _keep_flags(convo.draft, draft)
-            return [goal_blocks.start_recorded(lang, draft), _ask(convo, draft, lang)]
+            return [_keep_start(convo, draft, start.value, lang), _ask(convo, draft, lang)]
     return [Message(text=t(lang, "feedback.specific.a_level", text=escape(text))), _ask(convo, draft, lang)]
 
 
@@ -553,18 +564,14 @@ def _answer_step(
         if base.problem is not None:
             return [goal_blocks.base_problem(lang, base.problem, base.amount, draft, text, limit=MAX_AMOUNT),
                     _ask(convo, draft, lang)]
-        draft.base_amount, draft.base_unit = base.amount, base.unit
-        convo.draft = _keep_flags(convo.draft, draft)
-        return [goal_blocks.base_recorded(lang, draft), *_after_answer(convo, draft, ctx, answered=(step,))]
+        return [_keep_base(convo, draft, base, lang), *_after_answer(convo, draft, ctx, answered=(step,))]
     elif step == START_STEP:
         assert draft.target is not None  # needs_start asked for it because the target is known
         start = read_start(text, lang=lang, unit=draft.unit, target=draft.target)
         if start.problem is not None or start.value is None:
             return [goal_blocks.start_problem(lang, start.problem or "unreadable", start.value, draft, text),
                     _ask(convo, draft, lang)]
-        draft.baseline = start.value
-        convo.draft = _keep_flags(convo.draft, draft)
-        return [goal_blocks.start_recorded(lang, draft), *_after_answer(convo, draft, ctx, answered=(step,))]
+        return [_keep_start(convo, draft, start.value, lang), *_after_answer(convo, draft, ctx, answered=(step,))]
     elif step == "achievable":
         confidence, plan = read_confidence(text, lang)
         if awaiting == "no_plan" and draft.confidence is not None and (confidence is None or plan):
