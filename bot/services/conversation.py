@@ -122,6 +122,10 @@ def start(session: Session, ctx: RequestContext, text: str) -> list[Message]:
     lang = ctx.lang
     if len(text) > MAX_TEXT:
         return [Message(text=t(lang, "errors.too_long", limit=MAX_TEXT))]
+    if not text:
+        resumed = _resume_unfinished(session, ctx)
+        if resumed:
+            return resumed
     out = _drop_unfinished(session, ctx)
     if text:
         parsed = parse_goal(text, lang=lang, now=ctx.now, tz=ctx.tz, fiscal_year_start_month=ctx.fiscal_year_start)
@@ -163,6 +167,19 @@ def _drop_unfinished(session: Session, ctx: RequestContext) -> list[Message]:
     delete_conversation(session, ctx.team_id, ctx.user_id)
     session.flush()
     return [Message(text=t(ctx.lang, "goal.draft_dropped", title=escape(dropped)))] if dropped else []
+
+
+def _resume_unfinished(session: Session, ctx: RequestContext) -> list[Message]:
+    """A bare `/goal` (or the Home's "New goal") while a goal is half set up: its question again, not a blank
+    start. People type `/goal` to find their way back to a conversation they lost sight of; dropping what they
+    had answered would make them start over. Nothing when no goal is half set up."""
+    convo = current(session, ctx)
+    title = str(convo.draft.get("text") or "").strip() if convo is not None else ""
+    if convo is None or not title:
+        return []
+    convo.updated_at = ctx.now
+    return [Message(text=t(ctx.lang, "goal.draft_resumed", title=escape(title))),
+            _ask(convo, draft_from_json(convo.draft), ctx.lang)]
 
 
 def _offer_objectives(session: Session, ctx: RequestContext, convo: Conversation) -> None:

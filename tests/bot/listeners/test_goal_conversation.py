@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from bot import ids
+from bot.blocks.common import escape
 from bot.local.workspace import LocalWorkspace
 from bot.services.conversation import SAVED
 from prompts import fmt_amount, fmt_date, fmt_number, phrase, t
@@ -372,6 +373,25 @@ def test_a_new_goal_over_an_unfinished_one_says_the_first_was_dropped(workspace:
     assert t("en", "goal.draft_dropped", title="acquisire 10 nuovi clienti nei prossimi sei mesi") in \
         dm_texts(workspace, "U1")[-3]
     assert goals_of(workspace, "U1") == []
+
+
+@pytest.mark.variants_on_one_database
+@pytest.mark.parametrize("lang,user,goal,plan", [
+    ("en", "U1", "win 8 new logos in healthcare by June <!channel>", "8 - strong pipeline"),
+    ("it", "U2", "acquisire 10 nuovi clienti nei prossimi sei mesi", "7 - due demo a settimana"),
+])
+def test_a_bare_goal_over_an_unfinished_one_picks_it_up_where_it_was(
+        workspace: LocalWorkspace, lang: str, user: str, goal: str, plan: str) -> None:
+    workspace.command(goal, user=user)
+    workspace.say(plan, user=user)
+    asked = dm_texts(workspace, user)[-1]  # the Relevant question
+    workspace.command("", user=user)  # lost sight of it: `/goal` again
+    resumed, again = dm_texts(workspace, user)[-2:]
+    assert resumed == t(lang, "goal.draft_resumed", title=escape(goal))
+    assert again == asked and t(lang, "goal.draft_dropped", title=escape(goal)) not in resumed
+    workspace.say("grow revenue in EMEA" if lang == "en" else "entrare nel mercato sanitario", user=user)
+    workspace.say("yes" if lang == "en" else "sì", user=user)
+    assert len(goals_of(workspace, user)) == 1  # the answers given before the second /goal were kept
 
 
 def test_a_new_goal_after_a_saved_one_drops_nothing(workspace: LocalWorkspace) -> None:
