@@ -24,6 +24,7 @@ from bot.rules.progress import (
     growth_target_amount,
     kind_of,
     progress_bar,
+    reached_amount,
     standing,
     target_in_range,
 )
@@ -146,8 +147,13 @@ def measure_text(lang: str, item: Standing) -> str:
         text = t(lang, "measure.growth", current=growth, target=fmt_amount(lang, g.target, "%"), date=deadline)
         amount = growth_target_amount(g)
         if amount is not None and g.base_amount is not None:
-            text += " " + t(lang, "measure.growth_amount", amount=fmt_amount(lang, round(amount), g.base_unit),
-                            target=fmt_amount(lang, g.target, "%"), base=fmt_amount(lang, g.base_amount, g.base_unit))
+            # Where the growth stands in money, beside where it has to get: "6% of +15%" alone is not a figure a
+            # manager checks against the books.
+            reached = reached_amount(g, item.value or 0.0)
+            key = "measure.growth_amount_now" if reached is not None else "measure.growth_amount"
+            text += " " + t(lang, key, amount=fmt_amount(lang, round(amount), g.base_unit),
+                            target=fmt_amount(lang, g.target, "%"), base=fmt_amount(lang, g.base_amount, g.base_unit),
+                            now=fmt_amount(lang, round(reached[0]), reached[1]) if reached is not None else "")
         return text
     if g.kind is Kind.REDUCE:
         text = t(lang, "measure.reduce", pair=value_of_target(lang, item.value, g.target, g.unit, down=True),

@@ -353,7 +353,9 @@ def test_a_growth_goal_asks_for_its_starting_amount_and_keeps_its_currency(
     assert (goal.baseline, goal.baseline_unit, goal.unit, goal.current) == (200_000, "EUR", "%", None)
     workspace.command("list", user=user)
     text = ephemeral(workspace, user)
-    assert t(lang, "measure.growth_amount", amount=amount, target=draft_growth[1:], base=example) in text
+    # Nothing recorded yet: the growth stands at its starting amount, said in money beside the target.
+    assert t(lang, "measure.growth_amount_now", amount=amount, target=draft_growth[1:], base=example,
+             now=example) in text
     assert "0% su 15%" not in text and "0% of 15%" not in text
 
 
@@ -446,8 +448,8 @@ def test_an_amount_on_a_growth_goal_is_read_against_its_starting_amount(
     goal_id, card = reply_on_growth_from_200k(workspace, user, lang, reply)
     assert goal_of(workspace, goal_id).current == 5  # €210,000 on €200,000: +5%, as the card's measure says
     answer = thread_answers(workspace, user, card)[-1]
-    assert t(lang, "measure.growth_amount", amount=fmt_amount(lang, 230_000, "EUR"), target="15%",
-             base=fmt_amount(lang, 200_000, "EUR")) in answer
+    assert t(lang, "measure.growth_amount_now", amount=fmt_amount(lang, 230_000, "EUR"), target="15%",
+             base=fmt_amount(lang, 200_000, "EUR"), now=fmt_amount(lang, 210_000, "EUR")) in answer
 
 
 @pytest.mark.variants_on_one_database
