@@ -23,7 +23,7 @@ from sqlalchemy import select
 from bot import ids
 from bot.delivery.ratelimit import ChannelPacer, shared_limits
 from bot.jobs.checkins import REMINDER_AFTER
-from bot.jobs.registry import OUTBOX_JOB, PLANNERS
+from bot.jobs.registry import OUTBOX_JOB, PLANNERS, job_names
 from bot.jobs.runner import UnknownJobError, run_job
 from bot.local.forms import Form
 from bot.local.render import Choice, render_message
@@ -33,76 +33,42 @@ from bot.local.workspace import LocalWorkspace, submission_answer
 from bot.rules.statuses import OutboxStatus
 from bot.services.conversation import CHOOSE, CONFIRM, SAVED
 from bot.settings import Settings
-from prompts import fmt_date, normalize_lang, plural_form, t
+from prompts import fmt_date, normalize_lang, t, tn
 from slackfake import WorkspaceError, dm_channel_id
 from storage.models import DigestSubscription, OutboxMessage, TeamSettings, UserPref
 from storage.repositories import get_conversation, get_user_pref
 
 log = logging.getLogger(__name__)
-# What a planner's count counts: the digests planner counts posts (a digest, its chart, its continuations).
-# The shell's own notes are in English (its commands are); counted through Babel's English plural rule.
-JOB_NOUNS = {"checkins": ("check-in message", "check-in messages"), "reminders": ("reminder", "reminders"),
-             "reviews": ("review", "reviews"),
-             "digests": ("team digest post (digest and chart)", "team digest posts (digest and chart)"),
-             "manager_weeks": ("manager's week DM", "manager's week DMs"),
-             "approval_reminders": ("reminder of goals awaiting approval", "reminders of goals awaiting approval")}
+# The jobs whose posts the shell names when it says what goes out (`shell.sends.NAME` in the catalogs); any other
+# (housekeeping posts nothing, a test's planner) is named by the job's name.
+SENDING_JOBS = ("checkins", "reminders", "reviews", "digests", "manager_weeks", "approval_reminders")
 
 
-def noun_for(count: int, nouns: tuple[str, str]) -> str:
-    """The singular or the plural of `nouns`, as English's plural rule gives for `count`."""
-    return nouns[0] if plural_form("en", count) == "one" else nouns[1]
+def counted(lang: str, name: str, count: int) -> str:
+    """What job `name` sends, counted in the person's language: "1 reminder", "2 promemoria"."""
+    return tn(lang, f"shell.sends.{name}", count) if name in SENDING_JOBS else f"{count} {name}"
 
-
-def counted(count: int, nouns: tuple[str, str]) -> str:
-    """"1 reminder", "2 reminders"."""
-    return f"{count} {noun_for(count, nouns)}"
 
 FILES_DIR = Path("goalbot-files")
 BOT_NAME = "goalbot"
 NAME = re.compile(r"^@?([a-z][a-z0-9._-]{0,20})$")
 
-# Every shell command, what it does and an example (`:help` prints this table).
-COMMANDS: tuple[tuple[str, str, str], ...] = (
-    ("/goal …", "talk to goalbot exactly as in Slack", "/goal win 10 new clients in the next six months"),
-    ("TEXT", "a message: to goalbot in your DM, to the people in a channel", "8 - two demos a week"),
-    ("N", "press button N of the newest message, when it is waiting for a choice", "1"),
-    (":press LABEL N", "press button N of any labelled message (m12) or of the App Home (home)", ":press m12 2"),
-    (":reply LABEL TEXT", "answer in the thread of a labelled message", ":reply m12 closed 3 more deals, now at 7"),
-    (">TEXT", "answer in the thread of the newest labelled message", ">now at 7"),
-    (":edit WHICH TEXT", "edit your own message as in Slack; WHICH: last, a label (your reply in its thread) or a ts",
-     ":edit m12 closed 4 more, now at 8   :edit last now at 8   (:edit alone lists your messages)"),
-    (":delete WHICH", "delete your own message, as in Slack (WHICH as for :edit)", ":delete last"),
-    (":home", "open your App Home tab", ":home"),
-    (":as @NAME [en|it] [Area/City]", "type as someone else (created on first use)", ":as @marco it Europe/Rome"),
-    (":who", "the people in this workspace", ":who"),
-    (":channel #NAME", "enter a channel (created if new, with you as its only member)", ":channel #sales"),
-    (":join [#NAME]", "join a public channel", ":join #sales"),
-    (":invite @NAME", "invite a person or goalbot into this channel (/invite works too)", ":invite @goalbot"),
-    (":dm", "back to your direct messages with goalbot", ":dm"),
-    (":time WHEN", "move the clock; going forward, check-ins, reminders, reviews and digests go out on the way",
-     ":time +1w   :time monday 09:00   :time 2026-12-07T09:00+01:00"),
-    (":jobs NAME", "run one scheduled job now (checkins, reminders, reviews, digests, outbox)", ":jobs digests"),
-    (":files", "the files goalbot sent you (saved under goalbot-files/)", ":files"),
-    (":submit / :cancel", "send or close the open form", ":submit"),
-    (":help", "this list", ":help"),
-    (":quit", "leave (Ctrl-D too); the workspace is kept for next time", ":quit"),
-)
+# Every shell command in `:help`'s order; its usage, what it does and an example are `shell.help.NAME` in the catalogs.
+COMMANDS = ("goal", "text", "number", "press", "reply", "thread", "edit", "delete", "home", "as", "who", "channel",
+            "join", "invite", "dm", "time", "jobs", "files", "submit", "help", "quit")
 
 
-def help_text() -> str:
+def help_text(lang: str) -> str:
     """Every command with an example, and how to start as someone else."""
-    width = max(len(c[0]) for c in COMMANDS)
-    lines = ["Commands (everything else you type is a message):"]
-    for usage, what, example in COMMANDS:
+    rows = [(t(lang, f"shell.help.{name}.usage"), t(lang, f"shell.help.{name}.what"),
+             t(lang, f"shell.help.{name}.example")) for name in COMMANDS]
+    width = max(len(usage) for usage, _, _ in rows)
+    lines = [t(lang, "shell.help_header")]
+    for usage, what, example in rows:
         lines.append(f"  {usage:<{width}}  {what}")
-        lines.append(f"  {'':<{width}}    e.g. {example}")
-    lines.append("Start as someone else with `goalbot shell --user @marco` (or a Slack id such as U0MANAGER).")
+        lines.append(f"  {'':<{width}}    {t(lang, 'shell.help_example', example=example)}")
+    lines.append(t(lang, "shell.help_footer"))
     return "\n".join(lines)
-
-
-BANNER = """goalbot shell — a Slack workspace in your terminal (no Slack account or network needed).
-Type /goal … as in Slack, or a message to goalbot. Messages with buttons or threads get a label (m3):
-press a button with its number, or :press m3 2; answer in a thread with :reply m3 TEXT. :help lists everything."""
 
 
 @dataclass(frozen=True)
@@ -216,17 +182,16 @@ class Shell:
             name, _, rest = line[1:].partition(" ")
             self._meta(f":{name} {rest}")
         elif line.startswith("/"):
-            self.note(f"{line.split()[0]} is not a command here: /goal, /invite and /join are (see :help).")
+            self.note(t(self.lang(), "shell.not_a_slash_command", command=line.split()[0]))
         elif line.startswith(">"):
             if self.last_thread is None:
-                self.note("there is no thread to answer yet; :reply LABEL TEXT answers a labelled message.")
+                self.note(t(self.lang(), "shell.no_thread_yet"))
             else:
                 self._reply(self.last_thread, line[1:].strip())
         else:
             if line.isdigit() and self.newest is not None and self._asks_for_a_number():
                 # As in Slack, a number typed in the DM is a message, not an answer: say where the answer goes.
-                self.note(f"sent as a message to goalbot; to answer the check-in {self.newest.label}, reply in its "
-                          f"thread: >{line} or :reply {self.newest.label} {line}")
+                self.note(t(self.lang(), "shell.number_is_a_message", label=self.newest.label, text=line))
             self._post(line)
 
     def _channel_arg(self) -> str | None:
@@ -237,7 +202,7 @@ class Shell:
         if not ids.is_dm_channel(channel):
             found = self.fake.channel(channel)
             if found is None or self.me not in found["members"]:
-                self.note(f"you are not in #{self.name_of(channel)}: :join to join it.")
+                self.note(t(self.lang(), "shell.not_in_channel", channel=self.name_of(channel)))
                 return
         self.ws.say(text, user=self.me, thread_ts=thread_ts,
                     channel=None if channel == dm_channel_id(self.me) else channel)
@@ -270,13 +235,14 @@ class Shell:
     def _press(self, shown: Shown | None, number: int) -> None:
         message = self._find(shown) if shown else None
         if shown is None or message is None:
-            self.note("that message is no longer there.")
+            self.note(t(self.lang(), "shell.message_gone"))
             return
         choices = render_message(message).choices
         choice = next((c for c in choices if c.number == number), None)
         if choice is None:
-            offered = ", ".join(f"{c.number} {c.label}" for c in choices) or "none any more"
-            self.note(f"{shown.label} has no button {number} (buttons: {offered}).")
+            lang = self.lang()
+            offered = ", ".join(f"{c.number} {c.label}" for c in choices) or t(lang, "shell.no_buttons_left")
+            self.note(t(lang, "shell.no_such_button", label=shown.label, number=number, offered=offered))
             return
         if shown.kind == "home":
             self.ws.click_in_view(message, choice.action_id, user=self.me, value=choice.value)
@@ -286,7 +252,7 @@ class Shell:
 
     def _reply(self, shown: Shown, text: str) -> None:
         if shown.kind != "message" or not shown.ts or not text:
-            self.note("use :reply LABEL TEXT with the label of a message (m3), not of the App Home.")
+            self.note(t(self.lang(), "shell.reply_needs_message"))
             return
         message = self._find(shown)
         parent = (message or {}).get("thread_ts") or shown.ts
@@ -295,7 +261,7 @@ class Shell:
     def _shown(self, label: str) -> Shown | None:
         shown = self.labels.get(label.strip().lower())
         if shown is None:
-            self.note(f"no message is labelled {label!r}; labels look like m3 (or home for the App Home).")
+            self.note(t(self.lang(), "shell.no_such_label", label=_quoted(label)))
         return shown
 
     # ------------------------------------------------------------------ : commands
@@ -304,23 +270,26 @@ class Shell:
         name, _, arg = line[1:].partition(" ")
         arg = arg.strip()
         handler: dict[str, Callable[[str], None]] = {
-            "help": lambda a: print(help_text(), file=self.out),
+            "help": lambda a: print(help_text(self.lang()), file=self.out),
             "home": self._home, "as": self._as, "who": self._who, "channel": self._channel,
             "join": self._join, "invite": self._invite, "dm": lambda a: self._enter(dm_channel_id(self.me)),
             "time": self._time, "jobs": self._jobs, "files": self._files,
             "press": self._press_command, "reply": self._reply_command,
             "edit": self._edit_command, "delete": self._delete_command,
-            "submit": lambda a: self.note("no form is open."), "cancel": lambda a: self.note("no form is open."),
+            "submit": self._no_form, "cancel": self._no_form,
         }
         if name not in handler:
-            self.note(f":{name} is not a shell command; :help lists them.")
+            self.note(t(self.lang(), "shell.unknown_command", name=name))
             return
         handler[name](arg)
+
+    def _no_form(self, arg: str) -> None:
+        self.note(t(self.lang(), "shell.no_form"))
 
     def _press_command(self, arg: str) -> None:
         label, _, number = arg.partition(" ")
         if not number.strip().isdigit():
-            self.note("use :press LABEL N, e.g. :press m3 2")
+            self.note(t(self.lang(), "shell.press_usage"))
             return
         shown = self._shown(label)
         if shown is not None:
@@ -330,7 +299,7 @@ class Shell:
         label, _, text = arg.partition(" ")
         shown = self._shown(label) if text.strip() else None
         if not text.strip():
-            self.note("use :reply LABEL TEXT, e.g. :reply m3 now at 7")
+            self.note(t(self.lang(), "shell.reply_usage"))
         elif shown is not None:
             self._reply(shown, text.strip())
 
@@ -345,7 +314,7 @@ class Shell:
         """The person's message `which` names: last, a label (their newest reply in its thread) or a ts."""
         mine = self._mine()
         if not mine:
-            self.note(f"you have written nothing here to {verb}.")
+            self._nothing_to(verb)
             return None
         if which.lower() == "last":
             return mine[-1]
@@ -355,12 +324,12 @@ class Shell:
             parent = (message or {}).get("thread_ts") or shown.ts
             replies = [m for m in mine if m.get("thread_ts") == parent and m["ts"] != parent]
             if not replies:
-                self.note(f"you have not replied in the thread of {shown.label}.")
+                self.note(t(self.lang(), "shell.not_replied", label=shown.label))
                 return None
             return replies[-1]
         found = next((m for m in mine if m["ts"] == which), None)
         if found is None:
-            self.note(f"{which!r} is not one of your messages here; :{verb} alone lists them.")
+            self.note(t(self.lang(), "shell.not_yours", which=_quoted(which), verb=verb))
             self._list_mine(verb)
         return found
 
@@ -368,50 +337,60 @@ class Shell:
         """The person's latest messages here, with what :edit and :delete accept for each."""
         mine = self._mine()
         if not mine:
-            self.note(f"you have written nothing here to {verb}.")
+            self._nothing_to(verb)
             return
-        print(f"Your latest messages here (:{verb} last, :{verb} LABEL for your newest reply in a thread, or a ts):",
-              file=self.out)
+        lang = self.lang()
+        print(t(lang, "shell.latest_mine", verb=verb), file=self.out)
         for message in mine[-8:]:
             thread = self._thread_of(message)
-            where = "" if thread is None else f" (in thread {thread})" if thread else " (in a thread)"
+            where = ("" if thread is None else f" ({t(lang, 'shell.in_thread', label=thread)})" if thread
+                     else f" ({t(lang, 'shell.in_a_thread')})")
             print(f"  {message['ts']}{where}: {_quoted(str(message.get('text') or ''))}", file=self.out)
+
+    def _nothing_to(self, verb: str) -> None:
+        """Say that there is nothing of the person's here to edit (or delete)."""
+        lang = self.lang()
+        self.note(t(lang, "shell.nothing_to_edit") if verb == "edit" else t(lang, "shell.nothing_to_delete"))
 
     def _thread_of(self, message: dict[str, Any]) -> str | None:
         """The label of the thread a reply is in ("" when unlabelled), None for a message not in a thread."""
         thread = message.get("thread_ts") if message.get("thread_ts") != message["ts"] else None
         return None if thread is None else self.label_of.get(("message", self.place, thread), "")
 
-    def _where(self, message: dict[str, Any]) -> str:
+    def _where(self, lang: str, message: dict[str, Any]) -> str:
         thread = self._thread_of(message)
-        return "your message" if thread is None else f"your reply in thread {thread}" if thread else "your reply"
+        if thread is None:
+            return t(lang, "shell.your_message")
+        return t(lang, "shell.your_reply_in_thread", label=thread) if thread else t(lang, "shell.your_reply")
 
     def _edit_command(self, arg: str) -> None:
         which, _, text = arg.partition(" ")
         if not which or not text.strip():
-            self.note("use :edit WHICH TEXT, e.g. :edit last now at 8 or :edit m3 now at 8")
+            self.note(t(self.lang(), "shell.edit_usage"))
             self._list_mine("edit")
             return
         message = self._which(which, "edit")
         if message is None:
             return
         if (message.get("text") or "") == text.strip():
-            self.note("that is what the message already says: nothing to edit.")
+            self.note(t(self.lang(), "shell.edit_same"))
             return
-        self.note(f"you edited {self._where(message)}: {_quoted(str(message.get('text') or ''))} → "
-                  f"{_quoted(text.strip())}")
+        lang = self.lang()
+        self.note(t(lang, "shell.edited", what=self._where(lang, message),
+                    before=_quoted(str(message.get("text") or "")), after=_quoted(text.strip())))
         self.ws.edit(str(message["ts"]), text.strip(), user=self.me, channel=self._channel_arg())
 
     def _delete_command(self, arg: str) -> None:
         which = arg.split()[0] if arg.split() else ""
         if not which:
-            self.note("use :delete WHICH, e.g. :delete last or :delete m3")
+            self.note(t(self.lang(), "shell.delete_usage"))
             self._list_mine("delete")
             return
         message = self._which(which, "delete")
         if message is None:
             return
-        self.note(f"you deleted {self._where(message)}: {_quoted(str(message.get('text') or ''))}")
+        lang = self.lang()
+        self.note(t(lang, "shell.deleted", what=self._where(lang, message), text=_quoted(str(message.get("text") or ""))))
         self.ws.delete(str(message["ts"]), user=self.me, channel=self._channel_arg())
 
     def _home(self, arg: str) -> None:
@@ -422,7 +401,7 @@ class Shell:
         words = arg.split()
         match = NAME.match(words[0].lower()) if words else None
         if match is None:
-            self.note("use :as @NAME [en|it] [Area/City], e.g. :as @marco it Europe/Rome")
+            self.note(t(self.lang(), "shell.as_usage"))
             return
         name = match.group(1)
         lang = next((w for w in words[1:] if w in ("en", "it")), None)
@@ -431,33 +410,35 @@ class Shell:
             try:
                 ZoneInfo(tz)
             except (ZoneInfoNotFoundError, ValueError):
-                self.note(f"{tz} is not a time zone; use one such as Europe/Rome or America/New_York.")
+                self.note(t(self.lang(), "shell.not_a_zone", tz=tz))
                 return
         if name == BOT_NAME:
-            self.note("goalbot is the bot; pick a person's name.")
+            self.note(t(self.lang(), "shell.bot_is_not_a_person"))
             return
         user_id = self.user_by_name(name)
         if user_id is None:
             user_id = "U0" + re.sub(r"[^A-Z0-9]", "", name.upper())[:9]
             lang = lang or self.ws.settings.default_lang
             self.ws.add_user(user_id, name=name, tz=tz, locale="it-IT" if lang == "it" else "en-US")
-            self.note(f"@{name} joined the workspace ({'Italiano' if lang == 'it' else 'English'}, "
-                      f"{tz or self.ws.settings.default_tz}).")
+            # Said to the person who typed :as, in their language: the newcomer speaks from the next line on.
+            said = self.lang()
+            self.note(t(said, "shell.joined_workspace", name=name, language=t(said, f"shell.languages.{lang}"),
+                        tz=tz or self.ws.settings.default_tz))
         elif lang or tz:
             user = next(u for u in self.fake.users() if u["id"] == user_id)
             self.fake.add_user(user_id, name=user["name"], tz=tz or user["tz"],
                                locale=("it-IT" if lang == "it" else "en-US") if lang else user["locale"])
-            self.note(f"@{name}'s Slack profile changed; goalbot rereads profiles once a day (/goal lang {lang or 'it'} "
-                      "switches the language at once).")
+            self.note(t(self.lang(), "shell.profile_changed", name=name, code=lang or "it"))
         self.me = user_id
         self._enter(dm_channel_id(user_id) if ids.is_dm_channel(self.place) else self.place)
 
     def _who(self, arg: str) -> None:
+        said = self.lang()
         for user in self.fake.users():
-            marker = "  ← you" if user["id"] == self.me else ""
+            marker = f"  {t(said, 'shell.who_you')}" if user["id"] == self.me else ""
             lang = "it" if str(user["locale"]).startswith("it") else "en"
             print(f"  @{user['name']} ({user['id']}) {lang} {user['tz']}{marker}", file=self.out)
-        print(f"  @{BOT_NAME} ({self.fake.bot_user_id}) the bot", file=self.out)
+        print(f"  @{BOT_NAME} ({self.fake.bot_user_id}) {t(said, 'shell.who_bot')}", file=self.out)
         for channel in self.fake.channels():
             members = [self.name_of(m) for m in channel["members"]] + ([BOT_NAME] if channel["bot_is_member"] else [])
             print(f"  #{channel['name']}: {', '.join('@' + m for m in members)}", file=self.out)
@@ -465,48 +446,49 @@ class Shell:
     def _channel(self, arg: str) -> None:
         name = arg.split()[0].lstrip("#").lower() if arg else ""
         if not name:
-            self.note("use :channel #NAME, e.g. :channel #sales")
+            self.note(t(self.lang(), "shell.channel_usage"))
             return
         found = self.fake.channel(name)
         if found is None:
             try:
                 found = self.fake.create_channel(name, creator=self.me, is_private="private" in arg.split()[1:])
             except WorkspaceError as error:
-                self.note(f"Slack would not create #{name}: {error.code} (lower-case letters, numbers, - and _).")
+                self.note(t(self.lang(), "shell.channel_refused", channel=name, code=error.code))
                 return
-            self.note(f"created #{name}; you are its only member. goalbot is not in it: :invite @goalbot adds it.")
+            self.note(t(self.lang(), "shell.channel_created", channel=name))
         elif self.me not in found["members"]:
             if found["is_private"]:
-                self.note(f"#{name} is private and you are not in it.")
+                self.note(t(self.lang(), "shell.channel_private", channel=name))
                 return
-            self.note(f"you are not in #{name} yet: :join to join it.")
+            self.note(t(self.lang(), "shell.channel_not_joined", channel=name))
         self._enter(found["id"])
 
     def _join(self, arg: str) -> None:
         channel = arg.lstrip("#") or self.place
         if ids.is_dm_channel(channel):
-            self.note("you are in your DM; :join #NAME joins a channel.")
+            self.note(t(self.lang(), "shell.join_in_dm"))
             return
         try:
             joined = self.fake.join_channel(self.me, channel)
         except WorkspaceError as error:
-            self.note(f"cannot join {arg or 'this channel'}: {error.code}.")
+            lang = self.lang()
+            self.note(t(lang, "shell.join_refused", channel=arg or t(lang, "shell.this_channel"), code=error.code))
             return
         self._enter(joined["id"])
 
     def _invite(self, arg: str) -> None:
         words = arg.split()
         if not words or ids.is_dm_channel(self.place):
-            self.note("go to a channel first (:channel #sales), then :invite @NAME or :invite @goalbot.")
+            self.note(t(self.lang(), "shell.invite_where"))
             return
         who = self.user_by_name(words[0])
         if who is None:
-            self.note(f"nobody is called {words[0]}; :who lists the people (:as {words[0]} creates one).")
+            self.note(t(self.lang(), "shell.nobody_called", name=words[0]))
             return
         try:
             self.fake.invite_to_channel(self.me, who, self.place)
         except WorkspaceError as error:
-            self.note(f"Slack refused the invitation: {error.code}.")
+            self.note(t(self.lang(), "shell.invite_refused", code=error.code))
 
     def _enter(self, channel: str) -> None:
         self.place = channel
@@ -518,7 +500,7 @@ class Shell:
 
     def _files(self, arg: str) -> None:
         if not self.files:
-            self.note("goalbot has not sent you any file yet (try /goal export).")
+            self.note(t(self.lang(), "shell.no_files"))
         for path in self.files.values():
             print(f"  {path}", file=self.out)
 
@@ -526,19 +508,19 @@ class Shell:
 
     def _time(self, arg: str) -> None:
         now = self.clock()
+        lang = self.lang()
         if not arg:
-            local = now.astimezone(ZoneInfo(self.tz()))
-            self.note(f"it is {local:%A %d %B %Y %H:%M} ({self.tz()}).")
+            self.note(t(lang, "shell.time_now", when=self._when(lang, now), tz=self.tz()))
             return
         try:
             target = parse_target(arg, now=now, tz=self.tz())
         except TimeError as error:
-            self.note(str(error) + ".")
+            self.note(error.said(lang) + ".")
             return
         if target <= now:
             # Going back is allowed (to replay a date), but the jobs already ran: nothing is sent again.
             self.clock.move_to(target)
-            self.note(f"the clock now reads {self._when(target)} ({self.tz()}); it went back, so no job ran.")
+            self.note(t(lang, "shell.clock_back", when=self._when(lang, target), tz=self.tz()))
             return
         client = self.ws.app.client
         daily, current = self._daily_times(), now
@@ -549,11 +531,12 @@ class Shell:
                 self._run_jobs(client, sorted(PLANNERS), at_stop=True)
             current = stop
         self.clock.move_to(target)
-        self.note(f"the clock now reads {self._when(target)} ({self.tz()}).")
+        self.note(t(lang, "shell.clock_moved", when=self._when(lang, target), tz=self.tz()))
 
-    def _when(self, at: datetime) -> str:
+    def _when(self, lang: str, at: datetime) -> str:
+        """A moment in the person's time zone and language: "Monday 7 December 2026 09:00"."""
         local = at.astimezone(ZoneInfo(self.tz()))
-        return f"{local:%A} {fmt_date('en', local.date())} {local:%H:%M}"
+        return t(lang, "shell.when", day=fmt_date(lang, local.date(), "weekday_year"), time=f"{local:%H:%M}")
 
     def _daily_times(self) -> set[tuple[str, str]]:
         """Every (HH:MM, time zone) at which a check-in, reminder, review or digest can fall due."""
@@ -585,14 +568,14 @@ class Shell:
         planned = {name: count for name, count in planned.items() if count}
         if not planned:
             return
-        what = ", ".join(counted(count, JOB_NOUNS.get(name, (name, name))) for name, count in planned.items())
-        self.note(f"{self._when(self.clock())}: goalbot sends {what}" if at_stop
-                  else f"due while the shell was closed: goalbot sends {what}")
+        lang = self.lang()
+        what = ", ".join(counted(lang, name, count) for name, count in planned.items())
+        self.note(t(lang, "shell.sends_at", when=self._when(lang, self.clock()), what=what) if at_stop
+                  else t(lang, "shell.sends_late", what=what))
         summary = self._with_progress(lambda: run_job(self.ws.deps, client, OUTBOX_JOB, now=self.clock()),
                                       expected=sum(planned.values()))
         if summary.get("pending") or summary.get("failed"):
-            self.note(f"{counted(summary['pending'], ('message', 'messages'))} still waiting in the outbox, "
-                      f"{summary['failed']} refused.")
+            self.note(tn(self.lang(), "shell.outbox_left", summary["pending"], failed=summary["failed"]))
 
     def catch_up(self) -> None:
         """What fell due while the shell was closed goes out now, as the scheduler would have sent it then."""
@@ -629,9 +612,9 @@ class Shell:
                 self.flush(wait=False)
                 if time.monotonic() - said_at >= self.PROGRESS_EVERY:
                     # Other people's DMs are not printed here: without this line a long job looks like a hang.
-                    of = f" of {expected}" if expected else ""
-                    noun = noun_for(expected or posted[0], ("message", "messages"))
-                    self.note(f"… still sending: {posted[0]}{of} {noun} posted so far")
+                    lang = self.lang()
+                    self.note(tn(lang, "shell.progress_of", expected, posted=posted[0]) if expected
+                              else tn(lang, "shell.progress", posted[0]))
                     said_at = time.monotonic()
         finally:
             unsubscribe()
@@ -645,16 +628,20 @@ class Shell:
         client = self.ws.app.client
         try:
             summary = self._with_progress(lambda: run_job(self.ws.deps, client, name, now=self.clock()))
-        except UnknownJobError as error:
-            self.note(str(error))
+        except UnknownJobError:
+            self.note(t(self.lang(), "shell.job_unknown", name=_quoted(name), jobs=", ".join(job_names())))
             return
-        self.note(f"job {name}: planned {summary['planned']}, sent {summary['sent']}"
-                  + (f", {summary['pending']} still waiting" if summary["pending"] else "") + ".")
+        lang = self.lang()
+        if summary["pending"]:
+            self.note(t(lang, "shell.job_done_pending", name=name, planned=summary["planned"], sent=summary["sent"],
+                        pending=summary["pending"]))
+        else:
+            self.note(t(lang, "shell.job_done", name=name, planned=summary["planned"], sent=summary["sent"]))
 
     # ------------------------------------------------------------------ forms (modals)
 
     def _open_form(self, view: dict[str, Any]) -> None:
-        self.form = Form(view)
+        self.form = Form(view, self.lang())
         self._print(self.form.intro(self.name_of))
 
     def _fill(self, line: str) -> None:
@@ -679,7 +666,7 @@ class Shell:
         top = self.fake.open_modal()
         if top is not None and answer.get("response_action") not in ("update", "push"):
             # A pushed modal was closed: the one beneath is back (update and push arrive as events).
-            self.form = Form(top)
+            self.form = Form(top, self.lang())
             self._print(self.form.ask())
 
     def _print(self, lines: list[str]) -> None:
@@ -712,10 +699,12 @@ class Shell:
         """Print a message with who wrote it, where, and its label when it has buttons or a thread."""
         channel = message.get("channel")
         author = message.get("user")
+        lang = self.lang()
         if message.get("subtype") == "channel_join":
             inviter = message.get("inviter")
-            by = f" (invited by @{self.name_of(inviter)})" if inviter else ""
-            print(f"· @{self.name_of(str(author))} joined #{self.name_of(str(channel))}{by}", file=self.out)
+            by = f" ({t(lang, 'shell.invited_by', name=self.name_of(inviter))})" if inviter else ""
+            joined = t(lang, "shell.joined_channel", name=self.name_of(str(author)), channel=self.name_of(str(channel)))
+            print(f"· {joined}{by}", file=self.out)
             return
         rendered = render_message(message, self.name_of)
         ts = message.get("ts")
@@ -731,19 +720,17 @@ class Shell:
         if thread_ts and parent is None:
             parent = self._label("message", channel, thread_ts).label
         name = BOT_NAME if bot_wrote else self.name_of(str(author))
-        if kind == "home":
-            header = "App Home"
-        else:
-            header = name
+        header = t(lang, "shell.app_home") if kind == "home" else name
         notes = []
         if kind == "ephemeral":
-            notes.append("only you can see this")
+            notes.append(t(lang, "shell.only_you"))
         if edited:
-            notes.append("edited")
+            notes.append(t(lang, "shell.edited_mark"))
         if parent:
-            notes.append(f"in thread {parent}")
+            notes.append(t(lang, "shell.in_thread", label=parent))
         if channel and channel != self.place and kind == "message":
-            notes.append("in your DM" if channel == dm_channel_id(self.me) else f"in #{self.name_of(channel)}")
+            notes.append(t(lang, "shell.in_your_dm") if channel == dm_channel_id(self.me)
+                         else t(lang, "shell.in_channel", channel=self.name_of(channel)))
         if notes:
             header += f" ({', '.join(notes)})"
         if shown:
@@ -752,12 +739,12 @@ class Shell:
         if edited and shown is None and ts:
             shown = Shown(self.label_of.get((kind, channel, ts), ""), kind, channel, ts)
             if shown.label:
-                header = f"{name} (edited {shown.label})"
+                header = f"{name} ({t(lang, 'shell.edited_label', label=shown.label)})"
             changed = [line for line in lines if line.startswith("· →")]
             lines = changed or lines  # a closed card: only what was chosen is new
             shown = None
         for item in message.get("files") or []:
-            lines.append(self._save_file(item))
+            lines.append(self._save_file(lang, item))
         self.say_bot(lines, header)
         if channel and ts:
             self.seen.add((channel, str(ts)))
@@ -767,13 +754,14 @@ class Shell:
                 # A reply in a thread (labelled or not) makes that thread the one >TEXT answers.
                 self.last_thread = Shown(parent, "message", channel, thread_ts) if parent else shown
 
-    def _save_file(self, summary: dict[str, Any]) -> str:
+    def _save_file(self, lang: str, summary: dict[str, Any]) -> str:
         record = next((f for f in self.fake.files() if f["id"] == summary.get("id")), None)
         title = summary.get("title") or summary.get("name")
         if record is None or record.get("content") is None:
             # Shown again after a restart: the bytes were saved then, the workspace file keeps no copy.
             earlier = self.files.get(str(summary.get("id")))
-            return f"📎 {title} — saved to {earlier}" if earlier else f"📎 {title} (not received)"
+            return (t(lang, "shell.file_saved", title=title, path=earlier) if earlier
+                    else t(lang, "shell.file_missing", title=title))
         FILES_DIR.mkdir(exist_ok=True)
         name = Path(str(record["name"])).name or record["id"]
         path = FILES_DIR / name
@@ -783,7 +771,7 @@ class Shell:
             path = FILES_DIR / f"{Path(name).stem}-{counter}{Path(name).suffix}"
         path.write_bytes(record["content"])
         self.files[str(record["id"])] = path
-        return f"📎 {record.get('title') or name} — saved to {path}"
+        return t(lang, "shell.file_saved", title=record.get("title") or name, path=path)
 
     def _visible(self, message: dict[str, Any]) -> str:
         """show (print it), notice (one line: something arrived elsewhere) or hide (not this person's to see)."""
@@ -821,7 +809,7 @@ class Shell:
             elif kind in ("modal_open", "modal_push", "modal_update"):
                 self._open_form(payload)
         for channel in sorted(noticed - self.noticed):
-            self.note(f"new in #{self.name_of(channel)}: :channel #{self.name_of(channel)} to read it")
+            self.note(t(self.lang(), "shell.new_in_channel", channel=self.name_of(channel)))
         self.noticed |= noticed
         if wait:
             self.show_home = False
@@ -842,7 +830,7 @@ class Shell:
             self.labels[label] = Shown(label, kind, channel, ts)
         messages = [m for m in self.fake.messages(self.place) if m.get("user") == self.fake.bot_user_id]
         if messages:
-            self.note("where you left off:")
+            self.note(t(self.lang(), "shell.left_off"))
             for message in messages[-2:]:
                 self.show_message(message)
         # Only this place counts as read: entering another (:dm, :as, :channel) shows its latest messages, as
@@ -884,7 +872,7 @@ def run_shell(settings: Settings, *, user_id: str = "U0LOCAL", stdin: TextIO = s
         shell.files = {k: Path(v) for k, v in state.files.items()}
         if state.place and (not ids.is_dm_channel(state.place) or state.place == dm_channel_id(me)):
             shell.place = state.place
-        print(BANNER, file=stdout)
+        print(t(shell.lang(), "shell.banner"), file=stdout)
         shell.resume(state.labels)
         shell.catch_up()
         interactive = stdin.isatty() and stdin is sys.stdin

@@ -155,10 +155,10 @@ def _has(lang: str, key: str) -> bool:
 
 @lru_cache(maxsize=4096)  # Babel builds a pattern and reads its locale data on every call; screens repeat dates
 def fmt_date(lang: str, value: date | None, style: str = "long") -> str:
-    """Format a date for the language: 31 March 2027 / 31 marzo 2027 / 1° dicembre 2026."""
+    """Format a date for the language: 31 March 2027 / 31 marzo 2027 / 1° dicembre 2026 / lunedì 7 dicembre 2026."""
     if value is None:
         return "–"
-    pattern = {"long": "d MMMM y", "short": "d MMM", "weekday": "EEEE d MMMM"}[style]
+    pattern = {"long": "d MMMM y", "short": "d MMM", "weekday": "EEEE d MMMM", "weekday_year": "EEEE d MMMM y"}[style]
     if normalize_lang(lang) == "it" and value.day == 1:
         pattern = pattern.replace("d ", "d'°' ", 1)  # Italian writes the first of the month as an ordinal
     return babel_format_date(value, format=pattern, locale=_babel_locale(normalize_lang(lang)))

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.local.render import Field, Names, form_fields, readable, render_message, state_value
+from prompts import t, tn
 
 SUBMIT_WORDS = ("yes", "y", "sì", "si", "ok", "")
 
@@ -20,10 +21,11 @@ class Step:
 
 
 class Form:
-    """A modal being filled in, field by field."""
+    """A modal being filled in, field by field; the shell's own words in `lang`, the person's language."""
 
-    def __init__(self, view: dict[str, Any]) -> None:
+    def __init__(self, view: dict[str, Any], lang: str) -> None:
         self.view = view
+        self.lang = lang
         self.fields: list[Field] = form_fields(view)
         self.values: dict[str, str] = {f.block_id: f.initial for f in self.fields}
         self.todo: list[int] = list(range(len(self.fields)))
@@ -41,18 +43,18 @@ class Form:
 
     def prompt(self) -> str:
         """`  Field> ` while a field is asked, `  submit?> ` once all are answered."""
-        return f"  {self.current.label}> " if self.current is not None else "  submit?> "
+        return f"  {self.current.label}> " if self.current is not None else f"  {t(self.lang, 'shell.form.submit_prompt')}> "
 
     def intro(self, names: Names) -> list[str]:
         """The form as it opens: title, its text, every field with its hint, how to send or close it."""
-        submit = str((self.view.get("submit") or {}).get("text") or "Submit")
-        close = str((self.view.get("close") or {}).get("text") or "Cancel")
-        lines = [f"┌─ {self.title} (a form: answer each field; an empty line keeps the value shown)"]
+        submit = str((self.view.get("submit") or {}).get("text") or t(self.lang, "shell.form.submit"))
+        close = str((self.view.get("close") or {}).get("text") or t(self.lang, "shell.form.cancel"))
+        lines = [f"┌─ {self.title} ({t(self.lang, 'shell.form.intro')})"]
         texts = render_message({"blocks": [b for b in self.view.get("blocks") or [] if b.get("type") != "input"]},
                                names).lines
         lines.extend(f"│ {line}" for line in texts)
         for index, field in enumerate(self.fields, start=1):
-            optional = " (optional)" if field.optional else ""
+            optional = f" ({t(self.lang, 'shell.form.optional')})" if field.optional else ""
             lines.append(f"│ {index}. {field.label}{optional}" + (f" — {field.hint}" if field.hint else ""))
         lines.append(f"└─ {submit}: :submit · {close}: :cancel")
         return lines + self.ask()
@@ -61,8 +63,7 @@ class Form:
         """The question for the current field (its error first, its choices, its value now)."""
         field = self.current
         if field is None:
-            return ["(every field is filled: yes (or :submit) sends the form, a field's number changes it, "
-                    ":cancel closes it.)"]
+            return [f"({t(self.lang, 'shell.form.all_filled')})"]
         lines = []
         error = self.errors.get(field.block_id)
         if error:
@@ -72,36 +73,36 @@ class Form:
             options = "  ".join(f"[{i}] {label}" for i, (_, label) in enumerate(field.options, start=1))
             lines.append(f"  {field.label}: {options}")
             current = dict(field.options).get(current, current)
-        shown = f" (now: {current})" if current else ""
+        shown = f" ({t(self.lang, 'shell.form.now', value=current)})" if current else ""
         colon = "" if field.label.endswith(("?", ":")) else ":"
         return [*lines, f"  {field.label}{shown}{colon}"]
 
     def take(self, line: str) -> Step:
         """Apply one typed line: a field's answer, a field number to change, yes/:submit, or :cancel."""
         if line == ":cancel":
-            return Step([f"(closed “{self.title}” without sending it.)"], close=True)
+            return Step([f"({t(self.lang, 'shell.form.closed', title=self.title)})"], close=True)
         if line.startswith(":") and line != ":submit":
             # In Slack an open modal covers the workspace: nothing else can be done until it is sent or closed.
-            return Step([f"(“{self.title}” is open: answer it, :submit sends it, :cancel closes it.)", *self.ask()])
+            return Step([f"({t(self.lang, 'shell.form.is_open', title=self.title)})", *self.ask()])
         field = self.current
         if line == ":submit" or (field is None and line.lower() in SUBMIT_WORDS):
             missing = [i for i, f in enumerate(self.fields) if not f.optional and not self.values.get(f.block_id)]
             if missing:
                 self.todo = missing
-                return Step(["(some required fields are empty.)", *self.ask()])
+                return Step([f"({t(self.lang, 'shell.form.required_empty')})", *self.ask()])
             return Step([], submit=True)
         if field is None:
             if line.isdigit() and 1 <= int(line) <= len(self.fields):
                 self.todo = [int(line) - 1]
                 return Step(self.ask())
-            return Step(["(yes sends the form, a field's number changes it, :cancel closes it.)"])
+            return Step([f"({t(self.lang, 'shell.form.how_to_send')})"])
         if line:
             value = _choice(field, line) if field.kind == "static_select" else line
             if value is None:
-                return Step([f"(pick one of the {len(field.options)} options by its number.)", *self.ask()])
+                return Step([f"({tn(self.lang, 'shell.form.pick', len(field.options))})", *self.ask()])
             self.values[field.block_id] = value
         elif not field.optional and not self.values.get(field.block_id):
-            return Step([f"({field.label} is required.)", *self.ask()])
+            return Step([f"({t(self.lang, 'shell.form.required', label=field.label)})", *self.ask()])
         self.todo.pop(0)
         self.errors.pop(field.block_id, None)
         return Step(self.ask())
@@ -114,7 +115,7 @@ class Form:
         """goalbot answered response_action=errors: ask again the fields it refused, error on each."""
         self.errors = {str(k): str(v) for k, v in errors.items()}
         self.todo = [i for i, f in enumerate(self.fields) if f.block_id in self.errors] or [0]
-        return ["  goalbot could not accept the form:", *self.ask()]
+        return [f"  {t(self.lang, 'shell.form.refused')}", *self.ask()]
 
 
 def _choice(field: Field, line: str) -> str | None:

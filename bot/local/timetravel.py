@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.clock import as_utc, system_clock
+from prompts import t
 
 WEEKDAYS = {
     "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6,
@@ -50,7 +51,16 @@ class ShellClock:
 
 
 class TimeError(ValueError):
-    """`:time` was given something that is not a moment ahead; the message says what to type."""
+    """`:time` was given something that is not a moment ahead; its catalog key says what to type."""
+
+    def __init__(self, key: str, **params: str) -> None:
+        super().__init__(t("en", key, **params))
+        self.key = key
+        self.params = params
+
+    def said(self, lang: str) -> str:
+        """What to type, in the language of the person typing."""
+        return t(lang, self.key, **self.params)
 
 
 def parse_target(text: str, *, now: datetime, tz: str) -> datetime:
@@ -59,7 +69,7 @@ def parse_target(text: str, *, now: datetime, tz: str) -> datetime:
     if text.startswith("+"):
         steps = _STEP.findall(text[1:])
         if not steps or _STEP.sub("", text[1:]).strip():
-            raise TimeError("use a step such as :time +1w, :time +3d or :time +2h")
+            raise TimeError("shell.time.step")
         return as_utc(now) + sum((int(n) * _UNITS[unit] for n, unit in steps), timedelta(0))
     words = text.split()
     if words and words[0] in WEEKDAYS:
@@ -67,7 +77,7 @@ def parse_target(text: str, *, now: datetime, tz: str) -> datetime:
         try:
             at_time = time.fromisoformat(hhmm)
         except ValueError:
-            raise TimeError(f"use a 24-hour time such as :time {words[0]} 09:00") from None
+            raise TimeError("shell.time.clock", day=words[0]) from None
         local_now = now.astimezone(ZoneInfo(tz))
         days = (WEEKDAYS[words[0]] - local_now.weekday()) % 7
         target = datetime.combine(local_now.date() + timedelta(days=days), at_time, ZoneInfo(tz))
@@ -77,7 +87,7 @@ def parse_target(text: str, *, now: datetime, tz: str) -> datetime:
     try:
         parsed = datetime.fromisoformat(text.upper() if "t" in text else text)
     except ValueError:
-        raise TimeError("use :time +1w, :time monday 09:00 or :time 2026-12-07T09:00+01:00") from None
+        raise TimeError("shell.time.any") from None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=ZoneInfo(tz))  # a bare date-time is the person's own local time
     return parsed.astimezone(UTC)

@@ -21,7 +21,7 @@ from bot.local.render import readable
 from bot.local.state import ShellState, state_path
 from bot.local.timetravel import parse_target
 from bot.shell import COMMANDS
-from prompts import fmt_date, phrase, t
+from prompts import fmt_date, phrase, t, tn
 
 TIMEOUT = 90
 
@@ -54,6 +54,21 @@ def shell(folder: Path, *lines: str, args: tuple[str, ...] = (), command: str = 
 def said(lang: str, key: str, **params: object) -> str:
     """A catalog text as the shell prints it (mrkdwn marks dropped), first line only."""
     return readable(t(lang, key, **params)).splitlines()[0]
+
+
+def note(lang: str, key: str, **params: object) -> str:
+    """A note of the shell's own (not goalbot's), in parentheses, as the shell prints it."""
+    return f"({t(lang, key, **params)})"
+
+
+def sends(lang: str, job: str, count: int) -> str:
+    """What the shell says goes out at a stop of :time, after the moment it names ("…: goalbot sends 1 reminder")."""
+    return t(lang, "shell.sends_at", when="", what=tn(lang, f"shell.sends.{job}", count))
+
+
+def saved_to(lang: str) -> str:
+    """The words between a saved file's title and its path: " — saved to "."""
+    return t(lang, "shell.file_saved", title="|", path="").split("|", 1)[1]
 
 
 def after(output: str, typed: str, *, last: bool = False) -> str:
@@ -89,6 +104,14 @@ def test_a_conversation_in_english(tmp_path: Path) -> None:
         "8 - 40 deals in the pipeline",
         ":help",
         ":nonsense",
+        # An Italian colleague at the same terminal (this process, not one more): from the line after :as, the
+        # shell's own notes, help and errors are in her language.
+        ":as @giulia it Europe/Rome",
+        ":time +1w",
+        ":help",
+        ":boh",
+        ":time domani",
+        ":who",
     )
     readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
     vague = readme.split("A vague goal gets an example", 1)[1].split("```text\n", 1)[1].split("```", 1)[0]
@@ -106,10 +129,33 @@ def test_a_conversation_in_english(tmp_path: Path) -> None:
     # (the Italian terminal's test below needs a process of its own; this one is that test's English half).
     assert said("en", "ask.achievable") in after(out, "/goal win 10 new clients in the next six months")
     assert "you> /goal win 10" in out  # who typed what
-    for usage, _, example in COMMANDS:  # :help lists every command with an example, and --user
-        assert usage in out and example in out
-    assert "--user" in after(out, ":help")
-    assert ":nonsense is not a shell command" in after(out, ":nonsense")
+    shown = after(out, ":help")
+    for name in COMMANDS:  # :help lists every command with an example, and --user
+        assert t("en", f"shell.help.{name}.usage") in shown and t("en", f"shell.help.{name}.example") in shown
+    assert t("en", "shell.help_footer") in shown
+    assert note("en", "shell.unknown_command", name="nonsense") in after(out, ":nonsense")
+    assert out.startswith(t("en", "shell.banner"))
+
+    # Giulia's arrival is told to the person who typed :as, in English; everything after it to her, in Italian.
+    assert note("en", "shell.joined_workspace", name="giulia", language=t("en", "shell.languages.it"),
+                tz="Europe/Rome") in after(out, ":as @giulia it Europe/Rome")
+    week = after(out, ":time +1w")
+    today = datetime.now(ZoneInfo("Europe/Rome")).date()
+    days = [fmt_date("it", today + timedelta(days=n), "weekday_year") for n in range(8)]  # lunedì 7 dicembre 2026
+    [stop] = [line for line in week.splitlines() if line.endswith(sends("it", "checkins", 1) + ")")]  # your check-in
+    assert any(stop.startswith("(" + t("it", "shell.when", day=day, time="")) for day in days), stop
+    moved = t("it", "shell.clock_moved", when=t("it", "shell.when", day=days[7], time="HH:MM"), tz="Europe/Rome")
+    assert any(line.startswith("(" + moved.split("HH:MM")[0]) and line.endswith(moved.split("HH:MM")[1] + ")")
+               for line in week.splitlines()), week
+    italian_help = after(out, ":help", last=True)
+    assert italian_help.startswith(t("it", "shell.help_header")) and t("it", "shell.help_footer") in italian_help
+    for name in COMMANDS:
+        usage, example = t("it", f"shell.help.{name}.usage"), t("it", f"shell.help.{name}.example")
+        assert usage in italian_help and t("it", "shell.help_example", example=example) in italian_help
+        assert t("it", f"shell.help.{name}.what") in italian_help and t("en", f"shell.help.{name}.what") not in italian_help
+    assert after(out, ":boh") == note("it", "shell.unknown_command", name="boh")
+    assert after(out, ":time domani") == note("it", "shell.time.any")[:-1] + ".)"
+    assert f"@giulia (U0GIULIA) it Europe/Rome  {t('it', 'shell.who_you')}" in after(out, ":who")
 
 
 def test_the_readme_conversation_is_what_the_shell_prints_in_italian(tmp_path: Path) -> None:
@@ -150,19 +196,19 @@ def test_three_weeks_of_check_ins_answered_in_the_thread_and_in_the_modal(tmp_pa
         "yes",
     )
     first_week = after(out, ":time monday 09:00")
-    assert "goalbot sends 1 check-in message)" in first_week and "[m2]" in first_week
+    assert sends("en", "checkins", 1) + ")" in first_week and "[m2]" in first_week
     typed = after(out, "3")
-    assert "(sent as a message to goalbot; to answer the check-in m2, reply in its thread: >3 or :reply m2 3)" in typed
+    assert note("en", "shell.number_is_a_message", label="m2", text="3") in typed
     assert said("en", "checkin.mood.at_risk", title="X").split("X")[0] not in typed
     answer = after(out, ":reply m2 now at 3, waiting on legal for Acme")
-    assert "goalbot (in thread m2)" in answer
+    assert f"goalbot ({t('en', 'shell.in_thread', label='m2')})" in answer
     assert said("en", "checkin.recorded.value", amount="*3* clients", change="+3") in answer
     assert said("en", "checkin.recorded.blocker", blocker="waiting on legal for Acme") in answer
-    assert "goalbot sends 1 reminder" not in after(out, ":time +1w")  # answered: no nudge
+    assert sends("en", "reminders", 1) not in after(out, ":time +1w")  # answered: no nudge
     modal = after(out, ":press m4 1")
     assert readable(t("en", "checkin.modal.value_label")) in modal and "┌─ " in modal
     recorded = after(out.split("> two pilots signed\n", 1)[1], "yes")
-    assert "goalbot (in thread m4)" in recorded
+    assert f"goalbot ({t('en', 'shell.in_thread', label='m4')})" in recorded
     assert said("en", "checkin.recorded.value", amount="*5* clients", change="+2") in recorded
     assert out.count("Weekly check-in") == 3
     home = after(out, ":home")
@@ -171,8 +217,8 @@ def test_three_weeks_of_check_ins_answered_in_the_thread_and_in_the_modal(tmp_pa
     form = after(out, ":press home 3")
     assert f"┌─ {t('en', 'manage.edit.title_edit')}" in form
     assert f"{t('en', 'manage.edit.target_label')} — {t('en', 'manage.edit.target_hint')}" in form  # label, hint
-    assert f"  {t('en', 'manage.edit.target_label')} (now: 10):" in form  # the current value
-    assert "is open: answer it" in after(out, ":time +1w", last=True)
+    assert f"  {t('en', 'manage.edit.target_label')} ({t('en', 'shell.form.now', value='10')}):" in form  # its value
+    assert note("en", "shell.form.is_open", title=t("en", "manage.edit.title_edit")) in after(out, ":time +1w", last=True)
     refused = out.split("> lots\n", 1)[1]
     assert "✗ " + t("en", "manage.edit.target_label") + ": " + said(
         "en", "manage.edit.number_unreadable", text="lots") in refused  # the error on its field
@@ -199,15 +245,16 @@ def test_a_reply_edited_and_deleted_in_the_shell_corrects_the_week_and_the_histo
                 ":time monday 09:00", f":reply m2 {first}", ":edit", f":edit m2 {edited}", f":reply m2 {later}",
                 ":delete last", ":delete 1.5", "/goal history 1", ":quit")
     listed = after(out, ":edit")
-    assert "(in thread m2)" in listed and f"“{first}”" in listed
+    assert f"({t(lang, 'shell.in_thread', label='m2')})" in listed and f"“{first}”" in listed
     changed = after(out, f":edit m2 {edited}")
-    assert f"you edited your reply in thread m2: “{first}” → “{edited}”" in changed
+    reply = t(lang, "shell.your_reply_in_thread", label="m2")
+    assert note(lang, "shell.edited", what=reply, before=f"“{first}”", after=f"“{edited}”") in changed
     assert said(lang, "reading.edited", before=f"*3* {units[0]}", after=f"*4* {units[1]}") in changed
     deleted = after(out, ":delete last")
-    assert f"you deleted your reply in thread m2: “{later}”" in deleted
+    assert note(lang, "shell.deleted", what=reply, text=f"“{later}”") in deleted
     assert said(lang, "reading.withdrawn", amount=f"*6* {units[1]}",
                 restored_at=phrase(lang, "at", 4, "clients", f"*4* {units[1]}")) in deleted
-    assert "is not one of your messages here" in after(out, ":delete 1.5")
+    assert note(lang, "shell.not_yours", which="“1.5”", verb="delete") in after(out, ":delete 1.5")
     history = after(out, "/goal history 1")
     week = fmt_date(lang, parse_target("monday 09:00", now=datetime.now(UTC), tz="Europe/Rome").date(), "short")
     entries = [said(lang, "manage.history.reading.withdrawn", week=week, amount=f"*6* {units[1]}"),
@@ -238,20 +285,25 @@ def test_sales_channel_digest_and_export(tmp_path: Path) -> None:
         "/goal digest now #sales",
         "/goal export",
     )
-    assert "created #sales" in after(out, ":channel #sales")
-    assert "not in #sales yet" in after(out, "/goal digest #sales friday 16:00")  # Slack's membership holds
-    assert "not in #sales" in after(out, "ciao a tutti") and "@marco joined #sales" in after(out, ":join")
+    assert note("en", "shell.channel_created", channel="sales") in after(out, ":channel #sales")
+    assert said("en", "digest.cmd.subscribed_invite", channel="<#C0>", weekday="Friday", time="16:00",
+                tz="Europe/Rome").replace("#C0", "#sales") in after(
+        out, "/goal digest #sales friday 16:00")  # Slack's membership holds
+    # Marco is Italian: the shell's notes to him are in Italian.
+    assert note("it", "shell.not_in_channel", channel="sales") in after(out, "ciao a tutti")
+    assert "· " + t("it", "shell.joined_channel", name="marco", channel="sales") in after(out, ":join")
     assert "marco #sales> ciao a tutti" in out  # every message shows who wrote it
-    assert "@goalbot joined #sales" in after(out, "/invite @goalbot")
+    assert t("en", "shell.joined_channel", name="goalbot", channel="sales") in after(out, "/invite @goalbot")
     digest = after(out, ":time friday 16:00")
-    assert "goalbot sends 2 team digest posts (digest and chart)" in digest and "win 10 new clients in the next six months" in digest
-    assert "saved to goalbot-files/" in digest and list((tmp_path / "goalbot-files").glob("*.png"))
+    assert sends("en", "digests", 2) in digest and "win 10 new clients in the next six months" in digest
+    assert saved_to("en") + "goalbot-files/" in digest and list((tmp_path / "goalbot-files").glob("*.png"))
     header = next(line for line in digest.splitlines() if line.startswith("goalbot [m"))  # the digest, labelled
-    assert f"goalbot (in thread {header.split('[')[1].split(']')[0]}):" in digest  # its chart, in its thread
+    label = header.split("[")[1].split("]")[0]
+    assert f"goalbot ({t('en', 'shell.in_thread', label=label)}):" in digest  # its chart, in its thread
     assert said("en", "digest.cmd.posted", channel="<#C0>").replace("#C0", "#sales") in after(
         out, "/goal digest now #sales")  # posted at once, not queued for an hour later
     export = after(out, "/goal export")
-    [path] = [line.split("saved to ")[1] for line in export.splitlines() if "saved to" in line]
+    [path] = [line.split(saved_to("en"))[1] for line in export.splitlines() if saved_to("en") in line]
     with open(tmp_path / path, encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     assert rows and rows[0]["title"] == "win 10 new clients in the next six months"
@@ -331,14 +383,15 @@ def test_the_demo_opens_on_a_team_with_a_digest_a_chart_and_a_home_to_read(tmp_p
     digest = after(out, ":channel #sales")
     assert readable(t("it", "digest.at_risk_label")) in digest and "**" not in digest
     assert said("it", "digest.missing", people="X").split("X")[0] in digest  # this week's check-ins went out Monday
-    assert "13,6%–13,6%" not in digest and "saved to goalbot-files/" in digest
+    assert "13,6%–13,6%" not in digest and saved_to("it") + "goalbot-files/" in digest  # Laura reads Italian
     [chart] = list((tmp_path / "goalbot-files").glob("*.png"))
     assert "Weekly check-in" in after(out, ":as @anna")  # her check-in waits in her DM
     home = after(out, ":home")
     assert said("en", "pace.at_risk") in home and said("en", "pace.achieved") in home
     assert "Recent check-ins" in home
     again = shell(tmp_path, ":channel #sales", ":files", command="demo")  # restarted: the chart is still there
-    assert "not received" not in again and f"saved to goalbot-files/{chart.name}" in after(again, ":channel #sales")
+    assert t("en", "shell.file_missing", title="").strip() not in again
+    assert f"{saved_to('en')}goalbot-files/{chart.name}" in after(again, ":channel #sales")
     assert f"goalbot-files/{chart.name}" in after(again, ":files")
 
 
@@ -354,8 +407,8 @@ def test_a_restarted_shell_continues_the_conversation(tmp_path: Path) -> None:
     state.save(path)
     # Event ids and message ts are new in the second process: none is dropped as a duplicate of the first's.
     second = shell(tmp_path, "expand into the healthcare market", "1", ":home", args=manager)
-    assert "where you left off" in second
-    assert "due while the shell was closed: goalbot sends 1 check-in message)" in second
+    assert note("en", "shell.left_off") in second
+    assert note("en", "shell.sends_late", what=tn("en", "shell.sends.checkins", 1)) in second
     assert "Weekly check-in — close 3 deals by the end of next month" in second.split("manager> ", 1)[0]
     assert "manager> expand into the healthcare market" in second
     assert "Your SMART goal" in after(second, "expand into the healthcare market")
@@ -406,11 +459,11 @@ def test_a_long_job_says_how_far_it_got_while_it_runs(tmp_path: Path, monkeypatc
     from tests.bot.conftest import make_settings
 
     said_progress = threading.Event()
-    note = Shell.note
+    shell_note = Shell.note
 
     def noting(self: Shell, text: str) -> None:
-        note(self, text)
-        if "still sending" in text:
+        shell_note(self, text)
+        if text == tn("en", "shell.progress", 1):
             said_progress.set()
 
     def slow(deps: object, client: Any, now: datetime) -> int:
@@ -430,13 +483,17 @@ def test_a_long_job_says_how_far_it_got_while_it_runs(tmp_path: Path, monkeypatc
     finally:
         ws.close()
     printed = out.getvalue()
-    assert "(… still sending: 1 message posted so far)" in printed
+    assert f"({tn('en', 'shell.progress', 1)})" in printed
     assert "your weekly check-in" not in printed  # someone else's DM
-    assert "(job slow: planned 1, sent 0.)" in printed
+    assert note("en", "shell.job_done", name="slow", planned=1, sent=0) in printed
 
 
 
 def test_a_terminal_that_speaks_italian_is_answered_in_italian_from_the_first_goal(tmp_path: Path) -> None:
     # An English terminal's first goal is answered in English in test_a_conversation_in_english's process.
-    out = shell(tmp_path, "/goal acquisire 10 nuovi clienti nella sanità entro giugno", terminal="it_IT.UTF-8")
+    out = shell(tmp_path, "/goal acquisire 10 nuovi clienti nella sanità entro giugno", ":nonsense",
+                terminal="it_IT.UTF-8")
     assert said("it", "ask.achievable") in out
+    # Before any :as, the shell itself speaks the terminal's language too.
+    assert out.startswith(t("it", "shell.banner"))
+    assert after(out, ":nonsense") == note("it", "shell.unknown_command", name="nonsense")

@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.local.timetravel import TICK, TimeError, parse_target, stops
+from prompts import t
 
 NOW = datetime(2026, 12, 1, 11, 30, tzinfo=UTC)  # Tuesday, 12:30 in Rome
 
@@ -29,10 +30,16 @@ def test_time_phrases(text: str, expected: datetime) -> None:
     assert parse_target(text, now=NOW, tz="Europe/Rome") == expected
 
 
-@pytest.mark.parametrize("text", ["yesterday", "+", "+1y", "monday 9am", "-1d"])
-def test_what_is_not_a_moment_ahead_is_refused_with_an_example(text: str) -> None:
-    with pytest.raises(TimeError, match=":time"):
+@pytest.mark.parametrize(("text", "key", "params"), [
+    ("yesterday", "shell.time.any", {}), ("+", "shell.time.step", {}), ("+1y", "shell.time.step", {}),
+    ("monday 9am", "shell.time.clock", {"day": "monday"}), ("lunedì 9", "shell.time.clock", {"day": "lunedì"}),
+    ("-1d", "shell.time.any", {}),
+])
+def test_what_is_not_a_moment_ahead_is_refused_with_an_example(text: str, key: str, params: dict[str, str]) -> None:
+    with pytest.raises(TimeError, match=":time") as refused:
         parse_target(text, now=NOW, tz="Europe/Rome")
+    assert str(refused.value) == t("en", key, **params)  # the log's words
+    assert refused.value.said("it") == t("it", key, **params)  # the person's
 
 
 def test_a_week_stops_a_minute_after_each_daily_time_and_at_the_end() -> None:

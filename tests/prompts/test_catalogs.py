@@ -81,3 +81,18 @@ def test_plural_entries_exist_in_both_languages_with_one_and_other() -> None:
         assert len(forms) >= 15
         for key in forms:
             assert f"{key}.other" in prompts.keys(lang), (lang, key)
+
+
+def test_the_shell_has_words_for_every_command_and_for_what_each_job_sends() -> None:
+    from bot.jobs.registry import PLANNERS
+    from bot.shell import COMMANDS, SENDING_JOBS
+
+    assert set(SENDING_JOBS) <= set(PLANNERS)
+    for lang in prompts.LANGUAGES:
+        catalog = prompts.keys(lang)
+        for name in COMMANDS:
+            assert {f"shell.help.{name}.{part}" for part in ("usage", "what", "example")} <= set(catalog), name
+        for job in SENDING_JOBS:
+            assert {f"shell.sends.{job}.one", f"shell.sends.{job}.other"} <= set(catalog), job
+    assert prompts.tn("it", "shell.sends.checkins", 2) == "2 richieste di aggiornamento"
+    assert prompts.tn("en", "shell.sends.reminders", 1) == "1 reminder"

@@ -46,6 +46,7 @@ NEVER_A_PERCENTAGE = {
     "date", "deadline", "ended", "reach", "start", "person", "people", "manager", "previous", "channel", "title",
     "total", "by", "confidence", "amount", "same", "said", "base", "needed", "target", "titles",
     "limit", "week",  # MAX_AMOUNT as a plain number (bot.rules.limits); a week is a date
+    "count",  # a plural form's number: how many things ("2 su 5 messaggi"), never a percentage
 }
 _BEFORE_PLACEHOLDER = re.compile(
     r"(?<![\w'])(a|al|allo|all'|del|dello|dell'|dal|dallo|dall'|di|da|il|lo|l'|sul|su|nel|fino a)\s\*?_?\{(\w+)\}")
