@@ -143,7 +143,7 @@ def question_message(
             *(button(clip(t(lang, f"checkin.ask.pick_{c.meaning}", value=fmt_amount(lang, c.value, unit),
                             value_by=phrase(lang, "by", c.value, unit),
                             said_the=phrase(lang, "the", c.said, "%"), said_at=phrase(lang, "at", c.said, "%"),
-                            amount=fmt_amount(lang, c.amount, numbers.base_unit)), 75),
+                            amount=fmt_amount(lang, c.amount, numbers.base_unit), points=_points(lang, c.said)), 75),
                      ids.ACTION_CHECKIN_PICK, f"{checkin_id}:{c.value!r}") for c in candidates[:5]),
             block_id=ids.BLOCK_CHECKIN_PICK,
         ))
@@ -156,6 +156,13 @@ def question_message(
     else:  # replies read as meant on this goal (a generic "10" or "+1" may be asked back again)
         blocks.append(context(reply_hint(lang, numbers, "checkin.ask.how_to_examples")))
     return Message(text="\n".join(lines), blocks=blocks)
+
+
+def _points(lang: str, said: float | None) -> str:
+    """A change in points as it was typed, with its sign: "+5", "-2,5"."""
+    if said is None:
+        return "–"
+    return ("+" if said > 0 else "") + fmt_number(lang, said)
 
 
 def fmt_unit(lang: str, unit: str | None) -> str:

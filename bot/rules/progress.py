@@ -539,9 +539,9 @@ class Reading:
     """One meaning a number could have for this goal: the value it records and what it means."""
 
     value: float
-    meaning: str  # of_target, of_the_way, growth, growth_of_the_way, growth_of_start, value, grown_to
+    meaning: str  # of_target, of_the_way, growth, growth_of_the_way, growth_of_start, growth_points, value, grown_to
     amount: float | None = None  # grown_to: the amount the reply named, in the starting amount's unit
-    said: float | None = None  # a percentage's readings: the percentage the reply named, so a choice can say it
+    said: float | None = None  # the percentage (or growth_points: the signed change) the reply named, for the choice
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,6 +12,8 @@ model computes). The rules:
   GROWTH goal whose starting amount is known, a bare number is offered as the amount it grew to as well, and
   read as that amount alone when it could not be a growth anyone meant ("160k" on +20% from €150,000 is
   €160,000, +6.7%, never +160,000%) while it is near the start; a percentage the same way the other round;
+* a signed number without a unit ("+5") on a GROWTH goal whose starting amount is in a currency asks: points of
+  growth, or money (with its thousands, when it is small beside the start, or as written);
 * a value the owner already confirmed (picked or typed back) is recorded as it is;
 * a reply holding a number no goal can store (bot.rules.limits) is refused before any of that: neither recorded
   nor offered back as a reading.
@@ -89,6 +91,9 @@ def judge(
     changed = _growth_of_change(g, amounts)
     if changed is not None:
         return _confirmed_or_jump(g, changed, confirmed)
+    bare = _growth_of_bare_change(g, amounts)
+    if bare is not None:
+        return bare
     if any(a.unit in CURRENCIES and a.unit != g.unit for a in amounts):
         return Verdict(None, "unit_mismatch", ())
     percents = [a for a in amounts if a.unit == "%"]
@@ -163,6 +168,25 @@ def _growth_of_change(g: GoalNumbers, amounts: Sequence[Amount]) -> Verdict | No
     if _same(on_latest.value, on_start.value):
         return Verdict(on_latest.value)
     return Verdict(None, "growth_change", (on_latest, on_start))
+
+
+def _growth_of_bare_change(g: GoalNumbers, amounts: Sequence[Amount]) -> Verdict | None:
+    """"+5" without a unit on a GROWTH goal from €200,000: five points of growth, €5,000 or €5 more? Asked back,
+    each reading offered (it was recorded as +5 points of growth, though the card speaks in euros)."""
+    if g.kind is not Kind.GROWTH or not g.base_amount or g.base_unit not in CURRENCIES or len(amounts) != 1:
+        return None
+    amount = amounts[0]
+    if amount.unit is not None or not amount.sign or amount.value > _MAX_MEANT_GROWTH:
+        return None  # "+5%" and "+€5,000" say what they are; "+5.000" is money (_growth_of_change)
+    change = amount.sign * amount.value
+    growth = g.current or 0.0
+    latest = grown_amount(g.base_amount, growth)
+    readings = [Reading(round(growth + change, GROWTH_DIGITS), "growth_points", said=change)]
+    if scale_in_doubt(amount.value, g.base_amount):
+        readings.append(_grown_to(g.base_amount, latest + change * 1000))  # the thousands left out ("+5" for 5k)
+    readings.append(_grown_to(g.base_amount, latest + change))
+    # A growth cannot fall below nothing at all: an amount under zero is no reading.
+    return Verdict(None, "growth_bare_change", tuple(r for r in readings if r.amount is None or r.amount >= 0))
 
 
 def _growth_of_amount(g: GoalNumbers, amounts: Sequence[Amount]) -> Verdict | None:

@@ -121,7 +121,6 @@ def growth_at(base: float, current: float | None) -> GoalNumbers:
     ("+5.000", "it", None, 2.5, []),
     ("+5k", "en", None, 2.5, []),
     ("+5.000", "it", 2.5, None, [5.0, 2.5]),  # on the latest €205,000 or on the start: asked, both as amounts
-    ("+5", "it", None, 5.0, []),  # a small number stays points of growth
 ])
 def test_a_change_without_its_currency_on_a_growth_goal_is_money_when_it_cannot_be_points(
     text: str, lang: str, current: float | None, value: float | None, candidates: list[float],
@@ -129,3 +128,35 @@ def test_a_change_without_its_currency_on_a_growth_goal_is_money_when_it_cannot_
     result = verdict(text, lang, growth_at(200_000, current))
     assert result.value == value
     assert [c.value for c in result.candidates] == candidates
+
+
+@pytest.mark.parametrize("text,lang,current,candidates", [
+    # "+5" on +15% from €200,000: five points of growth, €5,000 or €5 more? Each is offered, none recorded.
+    ("+5", "it", None, [(5.0, "growth_points", None), (2.5, "grown_to", 205_000.0), (0.0025, "grown_to", 200_005.0)]),
+    ("+5", "en", 2.5, [(7.5, "growth_points", None), (5.0, "grown_to", 210_000.0), (2.5025, "grown_to", 205_005.0)]),
+    ("-2", "en", 5.0, [(3.0, "growth_points", None), (4.0, "grown_to", 208_000.0), (4.999, "grown_to", 209_998.0)]),
+])
+def test_a_signed_number_without_a_unit_on_a_growth_goal_in_money_is_asked_back(
+    text: str, lang: str, current: float | None, candidates: list[tuple[float, str, float | None]],
+) -> None:
+    result = verdict(text, lang, growth_at(200_000, current))
+    assert (result.value, result.reason) == (None, "growth_bare_change")
+    assert [(c.value, c.meaning, c.amount) for c in result.candidates] == candidates
+
+
+def test_a_signed_number_beside_a_small_start_is_not_offered_in_thousands() -> None:
+    # On €500, "+5" may be points or €5 more; €5,000 more would be ten times the start, no one's "+5".
+    result = verdict("+5", "en", growth_at(500, None))
+    assert [(c.value, c.meaning) for c in result.candidates] == [(5.0, "growth_points"), (1.0, "grown_to")]
+
+
+@pytest.mark.parametrize("text,lang,value,reason", [
+    ("+5%", "en", None, "percent_of_what"),  # a percentage says it is one (of what, asked as before)
+    ("+€5,000", "en", 2.5, None),  # money says it is money
+    ("+5.000 €", "it", 2.5, None),
+])
+def test_a_signed_change_with_its_unit_on_a_growth_goal_is_read_as_before(
+    text: str, lang: str, value: float | None, reason: str | None,
+) -> None:
+    result = verdict(text, lang, growth_at(200_000, None))
+    assert (result.value, result.reason) == (value, reason)

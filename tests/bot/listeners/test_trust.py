@@ -9,13 +9,23 @@ from sqlalchemy import select
 
 from bot import ids
 from bot.local.workspace import LocalWorkspace
-from prompts import at_amount, fmt_date, phrase, t
+from prompts import at_amount, fmt_amount, fmt_date, phrase, t
 from storage.models import Goal
-from tests.bot.checkin_support import add_goal, cards, checkins_of, last_card, run, thread_answers
+from tests.bot.checkin_support import (
+    add_goal,
+    cards,
+    checkins_of,
+    goal_of,
+    last_card,
+    run,
+    thread_answers,
+    thread_messages,
+)
 from tests.bot.conftest import all_text, dm_texts, say_goal
 from tests.bot.listeners.test_home import home_text
+from tests.bot.listeners.test_issue8_regressions import labels, reply_on_growth_from_200k
 from tests.bot.listeners.test_manage import add_goal as add_manage_goal
-from tests.bot.listeners.test_manage import goal_of, last_modal, submit_edit
+from tests.bot.listeners.test_manage import last_modal, submit_edit
 
 # A goal for next quarter, its plan and a short reason, as an English (U1) and an Italian (U2) rep type them.
 NEXT_QUARTER = {"en": "close 10 new deals next quarter", "it": "chiudere 10 nuovi contratti nel prossimo trimestre"}
@@ -260,3 +270,35 @@ def test_a_rate_raised_to_a_level_is_said_as_a_level_not_a_rise_by(
     understood = dm_texts(workspace, user)[0]
     assert t(lang, "measure.increase_to", metric=t(lang, "metrics.renewal_rate"),
              target_to=phrase(lang, "to", 95.0, "%")) in understood
+
+
+@pytest.mark.parametrize(("user", "lang", "reply"), [("U1", "en", "+5"), ("U2", "it", "+5")])
+def test_a_signed_number_without_a_unit_on_a_growth_goal_in_euros_is_asked_back(
+    workspace: LocalWorkspace, user: str, lang: str, reply: str,
+) -> None:
+    # "+5" on +15% sales from €200,000 was recorded as +5 points of growth: 5 euros, 5 thousand or 5 points?
+    goal_id, card = reply_on_growth_from_200k(workspace, user, lang, reply)
+    assert goal_of(workspace, goal_id).current is None  # nothing recorded while it asks
+    question = thread_messages(workspace, user, card)[-1]
+    assert t(lang, "checkin.ask.growth_bare_change") in all_text(question)
+    assert labels(question) == [
+        t(lang, "checkin.ask.pick_growth_points", points="+5", value_by=phrase(lang, "by", 5, "%")),
+        t(lang, "checkin.ask.pick_grown_to", amount=fmt_amount(lang, 205_000, "EUR"), value_by=phrase(lang, "by", 2.5, "%")),
+        t(lang, "checkin.ask.pick_grown_to", amount=fmt_amount(lang, 200_005, "EUR"),
+          value_by=phrase(lang, "by", 0.0025, "%")),
+    ]
+    workspace.click(question, ids.ACTION_CHECKIN_PICK, user=user, value=question["blocks"][1]["elements"][1]["value"])
+    assert goal_of(workspace, goal_id).current == 2.5  # €5,000 more, as picked
+    assert t(lang, "checkin.recorded.reached", amount=f"*{fmt_amount(lang, 205_000, 'EUR')}*",
+             value_by=phrase(lang, "by", 2.5, "%")) in thread_answers(workspace, user, card)[-1]
+
+
+@pytest.mark.parametrize(("user", "lang", "reply", "recorded"), [
+    ("U1", "en", "+€5,000", 2.5), ("U2", "it", "+5.000 €", 2.5), ("U1", "en", "we're at €210k", 5.0),
+])
+def test_a_change_with_its_currency_on_a_growth_goal_is_still_recorded_as_written(
+    workspace: LocalWorkspace, user: str, lang: str, reply: str, recorded: float,
+) -> None:
+    goal_id, card = reply_on_growth_from_200k(workspace, user, lang, reply)
+    assert goal_of(workspace, goal_id).current == recorded
+    assert t(lang, "checkin.ask.growth_bare_change") not in thread_answers(workspace, user, card)[-1]
