@@ -320,12 +320,16 @@ def choose_part(lang: str, card: str | None = None) -> Message:
     ])
 
 
-def saved(lang: str, goal: Any, *, first: str | None = None) -> Message:
+def saved(lang: str, goal: Any, *, first: str | None, later: bool = False) -> Message:
     """Confirmation that the goal was saved, with what happens next: `first`, the first check-in's moment as the
-    planner will send it, when the goal's period starts later."""
+    planner will send it (None when none comes before the deadline); `later`, the goal's period starts later."""
     text = t(lang, "goal.saved", title=escape(goal.title), date=fmt_date(lang, goal.deadline))
-    then = (t(lang, "goal.saved_next_later", start=fmt_date(lang, goal.start_date, "weekday"), first=first)
-            if first is not None else t(lang, "goal.saved_next"))
+    if first is None:
+        then = t(lang, "goal.saved_no_checkin")
+    elif later:
+        then = t(lang, "goal.saved_next_later", start=fmt_date(lang, goal.start_date, "weekday"), first=first)
+    else:
+        then = t(lang, "goal.saved_next", first=first)
     return Message(text=text, blocks=[section(text), context(then)], changes_goals=True)
 
 

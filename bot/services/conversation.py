@@ -403,13 +403,12 @@ def confirm(session: Session, ctx: RequestContext, settings: Settings) -> list[M
     _finish(convo, goal.id, ctx)
     if proposal_id is not None:
         link_proposal_goal(session, int(proposal_id), goal.id, now=ctx.now)
-    # A goal for "next quarter" gets no check-in before its period starts (bot.rules.schedule.goal_due): the
-    # confirmation names the first one the planner will send, in the planner's own rule.
-    first = None
-    if goal.start_date > ctx.today:
-        first = first_checkin(session, settings, team_id=ctx.team_id, user_id=ctx.user_id, tz=ctx.tz, now=ctx.now,
-                              created_at=ctx.now, deadline=goal.deadline, start_date=goal.start_date)
-    return [goal_blocks.saved(lang, goal, first=None if first is None else local_moment(lang, first, ctx.tz))]
+    # The confirmation names the first check-in the planner will send, in the planner's own rule: a goal set after
+    # this week's moment waits for next week's, and one for "next quarter" for its period (rules.schedule.goal_due).
+    first = first_checkin(session, settings, team_id=ctx.team_id, user_id=ctx.user_id, tz=ctx.tz, now=ctx.now,
+                          created_at=ctx.now, deadline=goal.deadline, start_date=goal.start_date)
+    return [goal_blocks.saved(lang, goal, first=None if first is None else local_moment(lang, first, ctx.tz),
+                              later=goal.start_date > ctx.today)]
 
 
 def _offered(convo: Conversation, objective_id: Any) -> tuple[int, str] | None:

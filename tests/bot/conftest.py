@@ -15,6 +15,7 @@ from bot.blocks.digests import DigestView
 from bot.clock import FixedClock, VirtualTimer
 from bot.local.workspace import LocalWorkspace
 from bot.settings import Settings
+from prompts import t
 
 NOW = datetime(2026, 11, 26, 10, 0, tzinfo=UTC)
 
@@ -110,6 +111,11 @@ def say_goal(ws: LocalWorkspace, user: str, sentence: str, *answers: str) -> Non
     ws.command(sentence, user=user)
     for answer in answers:
         ws.say(answer, user=user)
+
+
+def saved_next(lang: str) -> str:
+    """The words every saved goal's what-next line starts with (the first check-in's moment follows them)."""
+    return t(lang, "goal.saved_next", first="\0").split("\0")[0]
 
 
 def dm_texts(ws: LocalWorkspace, user: str) -> list[str]:

@@ -15,7 +15,7 @@ from bot.clock import FixedClock
 from bot.local.workspace import LocalWorkspace
 from prompts import t
 from storage.models import Goal
-from tests.bot.conftest import NOW, dm_texts, make_settings
+from tests.bot.conftest import NOW, dm_texts, make_settings, saved_next
 
 USERS = 8
 STEPS = ("8 - referrals from existing clients", "expand into healthcare", "yes")
@@ -66,7 +66,7 @@ def test_backends_terminated_while_conversations_run_never_answer_something_went
         for user in users:
             texts = dm_texts(ws, user)
             assert not any(t("en", "errors.internal") in text for text in texts), (user, texts)
-            assert any(t("en", "goal.saved_next") in text for text in texts), (user, texts)
+            assert any(saved_next("en") in text for text in texts), (user, texts)
         with ws.deps.sessions() as session:
             assert len(list(session.scalars(select(Goal.id)))) == USERS
     finally:

@@ -10,7 +10,7 @@ from bot.local.workspace import LocalWorkspace
 from prompts import t
 from slackfake.web_api import RESET
 from storage.models import Conversation, OutboxMessage
-from tests.bot.conftest import dm_texts
+from tests.bot.conftest import dm_texts, saved_next
 
 
 def test_rate_limited_reply_is_retried_after_retry_after(workspace: LocalWorkspace, timer: VirtualTimer) -> None:
@@ -75,7 +75,7 @@ def test_a_conversation_under_a_storm_of_failures_after_posting_shows_each_answe
     workspace.say("yes", user="U1")
     texts = dm_texts(workspace, "U1")
     _answers_once(workspace, "U1")
-    assert any(t("en", "goal.saved_next") in text for text in texts)
+    assert any(saved_next("en") in text for text in texts)
     assert workspace.fake.stats()["duplicates"] == 0
     assert workspace.fake.calls("conversations.history")  # each lost answer was looked for before posting again
     with workspace.deps.sessions() as session:

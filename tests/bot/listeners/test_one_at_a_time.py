@@ -16,7 +16,7 @@ from bot.clock import FixedClock
 from bot.local.workspace import LocalWorkspace
 from prompts import t
 from tests.bot.checkin_support import add_goal, checkins_of, goal_of, last_card, run, thread_answers
-from tests.bot.conftest import dm_texts, last_bot_message
+from tests.bot.conftest import dm_texts, last_bot_message, saved_next
 from tests.bot.listeners.test_goal_conversation import conversation_step, goals_of
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -40,7 +40,7 @@ def goal_count(ws: LocalWorkspace, user: str) -> int:
 
 def saved_count(ws: LocalWorkspace, user: str, lang: str = "en") -> int:
     """How many "Saved" answers the person got (each carries the saved-goal's what-next line)."""
-    return sum(t(lang, "goal.saved_next") in text for text in dm_texts(ws, user))
+    return sum(saved_next(lang) in text for text in dm_texts(ws, user))
 
 
 def at_once(requests: list[Callable[[], BoltResponse]]) -> list[BoltResponse]:

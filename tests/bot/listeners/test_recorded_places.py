@@ -21,7 +21,7 @@ from prompts import t
 from slackfake import FAKE_BOT_TOKEN
 from storage.models import Conversation
 from tests.bot.checkin_support import add_goal, checkins_of, last_card, run, thread_answers
-from tests.bot.conftest import dm_texts, last_bot_message
+from tests.bot.conftest import dm_texts, last_bot_message, saved_next
 from tests.bot.jobs.test_reviews import run_reviews
 from tests.bot.listeners.test_goal_conversation import conversation_step, goals_of
 from tests.bot.listeners.test_manage import add_goal as add_manage_goal
@@ -115,7 +115,7 @@ def test_a_conversation_recorded_before_its_dm_was_still_confirms_and_answers_in
         session.commit()
     workspace.click(card, ids.ACTION_CONFIRM, user="U1")
     assert len(goals_of(workspace, "U1")) == 1
-    assert t("en", "goal.saved_next") in dm_texts(workspace, "U1")[-1]
+    assert saved_next("en") in dm_texts(workspace, "U1")[-1]
     assert untouched(workspace, sales)
 
 

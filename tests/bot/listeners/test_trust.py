@@ -21,7 +21,7 @@ from tests.bot.checkin_support import (
     thread_answers,
     thread_messages,
 )
-from tests.bot.conftest import all_text, dm_texts, say_goal
+from tests.bot.conftest import all_text, dm_texts, saved_next, say_goal
 from tests.bot.listeners.test_home import home_text
 from tests.bot.listeners.test_issue8_regressions import labels, reply_on_growth_from_200k
 from tests.bot.listeners.test_manage import add_goal as add_manage_goal
@@ -302,3 +302,55 @@ def test_a_change_with_its_currency_on_a_growth_goal_is_still_recorded_as_writte
     goal_id, card = reply_on_growth_from_200k(workspace, user, lang, reply)
     assert goal_of(workspace, goal_id).current == recorded
     assert t(lang, "checkin.ask.growth_bare_change") not in thread_answers(workspace, user, card)[-1]
+
+
+SIX_MONTHS = {"en": "win 10 new clients in the next six months", "it": "acquisire 10 nuovi clienti nei prossimi sei mesi"}
+REASON = {"en": "enter the healthcare market", "it": "entrare nel mercato sanitario"}
+
+
+def _moment(lang: str, day: date, time: str) -> str:
+    return t(lang, "checkin.at", date=fmt_date(lang, day, "weekday"), time=time)
+
+
+@pytest.mark.parametrize(("user", "lang"), PEOPLE)
+def test_a_goal_already_started_names_its_first_check_in_and_the_planner_sends_it_then(
+    workspace: LocalWorkspace, user: str, lang: str,
+) -> None:
+    # Thursday 26 November 2026: it only said "every week", while a later goal named its first moment.
+    say_goal(workspace, user, SIX_MONTHS[lang], f"8 - {PLAN[lang]}", REASON[lang], "yes")
+    assert t(lang, "goal.saved_next", first=_moment(lang, date(2026, 11, 30), "09:00")) in dm_texts(workspace, user)[-1]
+    assert run(workspace, at=datetime(2026, 11, 30, 7, 59, tzinfo=UTC))["planned"] == 0  # 08:59 in Rome
+    assert cards(workspace, user) == []
+    assert run(workspace, at=datetime(2026, 11, 30, 8, 0, tzinfo=UTC))["planned"] == 1  # 09:00 in Rome, as announced
+    assert len(cards(workspace, user)) == 1
+
+
+@pytest.mark.parametrize(("user", "lang", "when"), [("U1", "en", "friday 16:00"), ("U2", "it", "venerdì 16:00")])
+def test_the_first_check_in_announced_follows_the_persons_own_check_in_time(
+    workspace: LocalWorkspace, user: str, lang: str, when: str,
+) -> None:
+    workspace.command(("checkin-time " if lang == "en" else "orario ") + when, user=user)
+    say_goal(workspace, user, SIX_MONTHS[lang], f"8 - {PLAN[lang]}", REASON[lang], "yes")
+    assert t(lang, "goal.saved_next", first=_moment(lang, date(2026, 11, 27), "16:00")) in dm_texts(workspace, user)[-1]
+
+
+@pytest.mark.parametrize(("user", "lang"), PEOPLE)
+def test_a_goal_set_after_this_weeks_check_in_names_next_weeks(workspace: LocalWorkspace, user: str, lang: str) -> None:
+    # Monday 30 November, 10:00 in Rome: this week's moment (09:00) has gone; the planner sends the next one.
+    workspace.deps.clock.set(datetime(2026, 11, 30, 9, 0, tzinfo=UTC))  # type: ignore[attr-defined]
+    say_goal(workspace, user, SIX_MONTHS[lang], f"8 - {PLAN[lang]}", REASON[lang], "yes")
+    assert t(lang, "goal.saved_next", first=_moment(lang, date(2026, 12, 7), "09:00")) in dm_texts(workspace, user)[-1]
+    assert run(workspace, at=datetime(2026, 11, 30, 9, 5, tzinfo=UTC))["planned"] == 0
+    assert run(workspace, at=datetime(2026, 12, 7, 8, 0, tzinfo=UTC))["planned"] == 1
+
+
+@pytest.mark.parametrize(("user", "lang", "sentence"), [
+    ("U1", "en", "win 2 new clients by Saturday"), ("U2", "it", "acquisire 2 nuovi clienti entro sabato"),
+])
+def test_a_goal_due_before_any_check_in_says_none_will_come(
+    workspace: LocalWorkspace, user: str, lang: str, sentence: str,
+) -> None:
+    say_goal(workspace, user, sentence, f"8 - {PLAN[lang]}", REASON[lang], "yes")
+    saved = dm_texts(workspace, user)[-1]
+    assert t(lang, "goal.saved_no_checkin") in saved
+    assert saved_next(lang) not in saved
