@@ -72,6 +72,8 @@ INPUT_READING_VALUE = "reading_value_input"
 # Relevant step of the goal conversation: one button per company objective, and "something else" (typed)
 ACTION_OBJECTIVE = "goal_objective"
 ACTION_OBJECTIVE_OTHER = "goal_objective_other"
+# Measurable step: a direction against the metric ("increase churn") asks which way is meant, a button per way
+ACTION_DIRECTION = "goal_direction"
 
 # The manager's week: Comment on a report's check-in (a button per report line, a menu for the rest), its modal
 ACTION_WEEK_COMMENT = "week_comment"

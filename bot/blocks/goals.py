@@ -173,6 +173,23 @@ def base_recorded(lang: str, draft: GoalDraft) -> Message:
     return Message(text=text, blocks=[section(text)])
 
 
+def direction_question(lang: str, draft: GoalDraft, meant: str, card: str | None = None) -> Message:
+    """Ask which way a goal is meant to go when its words go against its metric ("increase churn to 5%"): the way
+    the metric is meant to go first, each a button carrying the conversation's card key."""
+    assert draft.target is not None and draft.direction is not None
+    # "Cut cancellations by 10%" is a change; "churn to 5%" a level (as describe_measure says them).
+    change = draft.unit == "%" and draft.metric not in RATE_METRICS
+    amount = phrase(lang, "by" if change else "to", draft.target, draft.unit)
+    text = t(lang, f"direction.{draft.metric}", amount=amount)
+    ways = (meant, draft.direction)
+    return Message(text=text, blocks=[
+        section(text),
+        actions(*(button(t(lang, f"direction.pick_{way}", amount=amount), ids.ACTION_DIRECTION,
+                         value=card_value(card, way)) for way in ways)),
+        context(t(lang, f"direction.hint_{meant}")),
+    ])
+
+
 def currency_question(lang: str, draft: GoalDraft, target: float, unit: str) -> Message:
     """Ask before a target in another currency replaces the goal's: the same number in the goal's currency?"""
     params = {"said": fmt_amount(lang, target, unit), "unit": currency_name(lang, unit),

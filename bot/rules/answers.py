@@ -26,8 +26,8 @@ from bot.rules.limits import goal_amount
 from bot.rules.numbers import Amount, find_amounts, parse_number
 from bot.rules.smart import GoalDraft, is_non_answer, subject_optional
 
-__all__ = ["BaseAnswer", "CloseReply", "StartAnswer", "read_base", "read_close_reply", "read_confidence", "read_intent",
-           "read_measurable", "read_specific", "read_start"]
+__all__ = ["BaseAnswer", "CloseReply", "StartAnswer", "read_base", "read_close_reply", "read_confidence",
+           "read_direction_choice", "read_intent", "read_measurable", "read_specific", "read_start"]
 
 # Whole answers only: "yes, but make it 20%" is an answer, not a confirmation. Keys are accent-free.
 _INTENTS: dict[str, frozenset[str]] = {
@@ -99,6 +99,34 @@ def read_close_reply(text: str, lang: str, *, asked_at: datetime, now: datetime)
     if not folded or read_intent(text, lang) == "yes" or is_non_answer(text):
         return CloseReply.ASK_WHY
     return CloseReply.REASON
+
+
+# Answers to "churn usually comes down: down to 5%, or really up?" that name a way (accent-free words). "Keep it"
+# keeps what was typed: here it is no "yes" to the question's first offer.
+_DOWN_WORDS = frozenset("down giu lower less meno decrease reduce ridurre diminuire abbassare scendere calo".split())
+_UP_WORDS = frozenset("up su higher more piu raise increase aumentare alzare salire aumento".split())
+_AS_TYPED = frozenset({"keep it", "ok keep it", "keep it as it is", "as it is", "as typed", "tienilo", "tienilo cosi",
+                       "lascialo cosi", "va bene cosi", "cosi"})
+
+
+def read_direction_choice(text: str, lang: str, *, meant: str, typed: str) -> str | None:
+    """The direction chosen in answer to "X usually goes `meant`: do you want that, or really `typed`?": yes is
+    the way the metric is meant to go, no (or "keep it") the way it was typed, and words that name a way ("down",
+    "giù", "really raise it", "ridurlo") that way, numbers around them aside; None when the answer names none."""
+    folded = _fold(text)
+    if folded in _AS_TYPED:
+        return typed
+    if read_intent(text, lang) == "yes":
+        return meant
+    if folded in _NO:
+        return typed
+    words = set(re.findall(r"[^\W\d_]+", folded))
+    verb = find_direction(text)
+    down = bool(words & _DOWN_WORDS) or verb == "decrease"
+    up = bool(words & _UP_WORDS) or verb == "increase"
+    if down == up:
+        return None  # neither, or both ("not up, down"): asked again rather than guessed
+    return "decrease" if down else "increase"
 
 
 def _rate_level(target: float, baseline: float | None, direction: str | None) -> float | None:

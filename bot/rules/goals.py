@@ -14,6 +14,8 @@ from bot.rules.typos import Mended, mend_typos
 
 __all__ = [
     "ADDITIVE_METRICS",
+    "HIGHER_IS_BETTER",
+    "LOWER_IS_BETTER",
     "DEADLINE_NOTES",
     "METRIC_UNITS",
     "GOAL_TYPES",
@@ -21,6 +23,7 @@ __all__ = [
     "SMART_PARTS",
     "UNIT_METRICS",
     "Measure",
+    "against_metric",
     "ParsedGoal",
     "ReadingNote",
     "content_words",
@@ -760,12 +763,28 @@ def _keeps_under(text: str, measure: Measure) -> bool:
     return len(measure.used) == 1 and bool(_CEILING_BEFORE.search(text[:measure.used[0][0]]))
 
 
+# Which way a metric is meant to go: teams only ever want churn and cancellations down, and retention, the renewal
+# rate and net revenue retention up; every other metric may go either way.
+LOWER_IS_BETTER = frozenset({"churn_rate", "cancellations"})
+HIGHER_IS_BETTER = frozenset({"retention_rate", "renewal_rate", "nrr"})
+
+
 def unsaid_direction(metric: str | None, baseline: float | None, target: float) -> str:
     """The direction when no verb says it: from the numbers ("from 8% to 5%"), else what the metric is for
     (churn and cancellations come down, everything else goes up)."""
     if baseline is not None and target != baseline:
         return "decrease" if target < baseline else "increase"  # "portare", "bring", "improve": the numbers say
-    return "decrease" if metric in ("churn_rate", "cancellations") else "increase"
+    return "decrease" if metric in LOWER_IS_BETTER else "increase"
+
+
+def against_metric(metric: str | None, direction: str | None) -> str | None:
+    """The way `metric` is meant to go when `direction` contradicts it ("increase churn", "ridurre la
+    fidelizzazione"): the goal conversation asks which one is meant; None when they agree or either way is fine."""
+    if direction == "increase" and metric in LOWER_IS_BETTER:
+        return "decrease"
+    if direction == "decrease" and metric in HIGHER_IS_BETTER:
+        return "increase"
+    return None
 
 
 def level_direction(text: str, metric: str | None, direction: str | None, measure: Measure) -> str | None:

@@ -26,6 +26,7 @@ from bot.rules.answers import (
     read_base,
     read_close_reply,
     read_confidence,
+    read_direction_choice,
     read_intent,
     read_measurable,
     read_specific,
@@ -37,6 +38,7 @@ from bot.rules.goals import (
     SMART_PARTS,
     ParsedGoal,
     ReadingNote,
+    against_metric,
     deadline_notes,
     parse_goal,
     period_start,
@@ -71,6 +73,8 @@ from storage.teams import get_objective, link_proposal_goal, list_objectives
 
 CONFIRM = "confirm"
 CURRENCY_SWITCH = "currency_switch"  # pending: a target typed in another currency than the goal's, asked back
+# pending: a direction against the metric ("increase churn to 5%") asked back, {"meant": way, "typed": way}
+DIRECTION = "direction"
 # pending on a saved conversation: `/goal done N` asked whether a goal short of its numbers counts as achieved, and
 # why; the DM's next messages answer it ("sì", then the reason), since the question itself names the goal.
 CLOSE_REASON = "close_reason"
@@ -81,7 +85,9 @@ SAVED = "saved"
 PROPOSAL_KEY = "_proposal"  # in the draft: the goal proposal this conversation finishes, linked on confirm
 OBJECTIVES_KEY = "_objectives"  # the workspace's objectives when the conversation began: [id, title] pairs
 OBJECTIVE_KEY = "_objective"  # the objective chosen in the Relevant step, tied to the goal on confirm
-FLAGS = ("_accepted", PROPOSAL_KEY, OBJECTIVES_KEY, OBJECTIVE_KEY)
+# The [metric, direction] whose contradiction the person already answered ("really raise it"): not asked again.
+DIRECTION_KEY = "_direction_answered"
+FLAGS = ("_accepted", PROPOSAL_KEY, OBJECTIVES_KEY, OBJECTIVE_KEY, DIRECTION_KEY)
 log = logging.getLogger(__name__)
 
 # "Something else", typed rather than pressed, in either language.
@@ -238,6 +244,8 @@ def handle(session: Session, ctx: RequestContext, text: str, settings: Settings)
         if intent == "yes":
             return confirm(session, ctx, settings)
         return [Message(text=t(lang, "goal.confirm_hint"))]
+    if _asked(convo, DIRECTION):
+        return _direction_answer(convo, draft, ctx, text, intent)
     if convo.pending and convo.pending.get("code") == CURRENCY_SWITCH and intent == "yes":
         # "Did you mean €1,500,000?" — yes: the target in the goal's currency, its starting point kept.
         before = (draft.target, draft.baseline, draft.unit)
@@ -258,6 +266,57 @@ def handle(session: Session, ctx: RequestContext, text: str, settings: Settings)
 
 def _asked(convo: Conversation, code: str) -> bool:
     return (convo.pending or {}).get("code") == code
+
+
+def _direction_question(convo: Conversation, draft: GoalDraft, lang: str) -> Message | None:
+    """Ask which way the goal goes when its words go against its metric ("increase churn to 5%", "ridurre la
+    fidelizzazione"), unless the person already answered that for this metric and direction; None otherwise."""
+    meant = against_metric(draft.metric, draft.direction)
+    if meant is None or draft.target is None or convo.draft.get(DIRECTION_KEY) == [draft.metric, draft.direction]:
+        return None
+    convo.step = "measurable"  # the direction is part of the measure: "back" and a new number answer from there
+    convo.pending = {"code": DIRECTION, "meant": meant, "typed": draft.direction}
+    return goal_blocks.direction_question(lang, draft, meant, convo.card_key)
+
+
+def _direction_answer(convo: Conversation, draft: GoalDraft, ctx: RequestContext, text: str,
+                      intent: str | None) -> list[Message]:
+    """The typed answer to "churn usually comes down: down to 5%, or really up?": the way named (yes, no, "giù",
+    "really raise it"), a new measure (its way too, when it names one), or the question again."""
+    pending = dict(convo.pending or {})
+    chosen = read_direction_choice(text, ctx.lang, meant=str(pending["meant"]), typed=str(pending["typed"]))
+    numbers = bool(find_amounts(text, ctx.lang))
+    if chosen is None and not numbers:
+        return [_ask(convo, draft, ctx.lang)]  # neither a way nor a number: asked again, never guessed
+    if chosen is not None:
+        _settle_direction(convo, draft, chosen)
+        if not numbers:
+            return [goal_blocks.measure_recorded(ctx.lang, draft),
+                    *_after_answer(convo, draft, ctx, answered=("measurable",))]
+    # "down to 3%", "6%": a Measurable answer, read with the way chosen (a number alone is asked about again).
+    convo.pending = None
+    return _answer_step(convo, draft, ctx, text, intent, DIRECTION)
+
+
+def _settle_direction(convo: Conversation, draft: GoalDraft, chosen: str) -> None:
+    """Record the way chosen, and that the contradiction was answered (so "really raise it" is not asked again)."""
+    convo.draft = {**convo.draft, DIRECTION_KEY: [draft.metric, (convo.pending or {}).get("typed")]}
+    convo.pending = None
+    draft.direction = chosen
+    convo.draft = _keep_flags(convo.draft, draft)
+
+
+def choose_direction(session: Session, ctx: RequestContext, direction: str | None) -> list[Message]:
+    """A way's button under "churn usually comes down: down to 5%, or really up?": the goal goes that way."""
+    convo = current(session, ctx)
+    if convo is None:
+        return [Message(text=t(ctx.lang, "goal.nothing_to_confirm"))]
+    draft = draft_from_json(convo.draft)
+    if not _asked(convo, DIRECTION) or direction not in ("increase", "decrease"):
+        return [_ask(convo, draft, ctx.lang)]  # an older question's button: ask what is being asked now
+    convo.updated_at = ctx.now
+    _settle_direction(convo, draft, direction)
+    return [goal_blocks.measure_recorded(ctx.lang, draft), *_after_answer(convo, draft, ctx, answered=("measurable",))]
 
 
 def ask_close_reason(session: Session, ctx: RequestContext, goal_id: int) -> None:
@@ -354,6 +413,8 @@ def press(session: Session, ctx: RequestContext, button: str, value: str, card_c
         return CardAnswer(choose_objective(session, in_home, part), home, close_card=close)
     if button == "objective_other":
         return CardAnswer(objective_in_words(session, in_home), home, close_card=close)
+    if button == "direction":
+        return CardAnswer(choose_direction(session, in_home, part), home, close_card=close)
     return CardAnswer(edit(session, in_home, part if button == "choice" else None), home, close_card=close)
 
 
@@ -683,6 +744,11 @@ def _unusable_deadline(parsed: ParsedGoal, draft: GoalDraft, lang: str) -> list[
 def _after_answer(convo: Conversation, draft: GoalDraft, ctx: RequestContext, answered: tuple[str, ...]) -> list[Message]:
     """Check what was just answered; give feedback or move on to the next missing part."""
     lang = ctx.lang
+    question = _direction_question(convo, draft, lang)
+    if question is not None:
+        # Before any check of the target: which way it goes decides what is checked (and whether a start is asked).
+        convo.draft = _keep_flags(convo.draft, draft)
+        return [question]
     accepted = set(convo.draft.get("_accepted", []))
     issues: list[SmartIssue] = []
     for part in answered:
@@ -750,6 +816,8 @@ def _back(convo: Conversation, draft: GoalDraft, lang: str) -> list[Message]:
 
 
 def _ask(convo: Conversation, draft: GoalDraft, lang: str) -> Message:
+    if _asked(convo, DIRECTION) and draft.target is not None:
+        return goal_blocks.direction_question(lang, draft, str((convo.pending or {})["meant"]), convo.card_key)
     if convo.step == CONFIRM:
         return goal_blocks.summary_card(lang, draft, [], convo.card_key, _chosen(convo))
     if convo.step == CHOOSE:

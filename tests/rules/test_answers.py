@@ -12,6 +12,7 @@ from bot.rules.answers import (
     only_a_level,
     read_close_reply,
     read_confidence,
+    read_direction_choice,
     read_intent,
     read_measurable,
     read_specific,
@@ -215,3 +216,24 @@ ASKED = datetime(2026, 12, 2, 10, 0, tzinfo=UTC)
 ])
 def test_the_answer_to_mark_it_achieved_anyway(text: str, lang: str, minutes: int, expected: CloseReply) -> None:
     assert read_close_reply(text, lang, asked_at=ASKED, now=ASKED + timedelta(minutes=minutes)) is expected
+
+
+@pytest.mark.parametrize("text,lang,chosen", [
+    # "Churn is usually brought down: do you want to bring churn down to 5%, or really raise it?"
+    ("yes", "en", "decrease"), ("sì", "it", "decrease"), ("ok", "en", "decrease"),
+    ("no", "en", "increase"), ("no", "it", "increase"), ("keep it", "en", "increase"), ("tienilo così", "it", "increase"),
+    ("down", "en", "decrease"), ("giù", "it", "decrease"), ("bring it down", "en", "decrease"),
+    ("ridurlo", "it", "decrease"), ("no, down", "en", "decrease"), ("down to 3%", "en", "decrease"),
+    ("up", "en", "increase"), ("really raise it", "en", "increase"), ("aumentarlo davvero", "it", "increase"),
+    ("su", "it", "increase"),
+    # No way named: asked again.
+    ("hmm", "en", None), ("6%", "en", None), ("not up, down", "en", None),
+])
+def test_the_answer_to_a_direction_against_the_metric(text: str, lang: str, chosen: str | None) -> None:
+    assert read_direction_choice(text, lang, meant="decrease", typed="increase") == chosen
+
+
+def test_yes_to_a_reduction_against_retention_raises_it() -> None:
+    # "Retention is usually raised: do you want to raise retention to 80%, or really bring it down?"
+    assert read_direction_choice("yes", "en", meant="increase", typed="decrease") == "increase"
+    assert read_direction_choice("no", "it", meant="increase", typed="decrease") == "decrease"

@@ -10,7 +10,7 @@ from typing import NamedTuple
 
 import pytest
 
-from bot.rules.goals import GOAL_TYPES, SMART_PARTS, ParsedGoal, detect_language, parse_goal
+from bot.rules.goals import GOAL_TYPES, SMART_PARTS, ParsedGoal, against_metric, detect_language, parse_goal
 
 NOW = datetime.fromisoformat("2026-11-26T10:00:00+00:00")
 ROME = "Europe/Rome"
@@ -525,3 +525,23 @@ def test_a_growth_percentage_from_an_amount_keeps_the_amount_as_what_grows(
 ])
 def test_a_ceiling_is_kept_under_and_not_below_is_a_floor(lang: str, text: str, direction: str) -> None:
     assert parse_goal(text, lang=lang, now=NOW, tz=ROME).direction == direction
+
+
+@pytest.mark.parametrize("text,lang,meant", [
+    ("increase churn rate to 5% by june", "en", "decrease"),
+    ("aumentare il churn al 5% entro giugno", "it", "decrease"),
+    ("raise cancellations to 20 by june", "en", "decrease"),
+    ("aumentare le disdette a 20 entro giugno", "it", "decrease"),
+    ("reduce retention to 80% by june", "en", "increase"),
+    ("ridurre il tasso di rinnovo all'80% entro giugno", "it", "increase"),
+    ("lower NRR to 95% by june", "en", "increase"),
+    # The way the metric is meant to go, or either way: nothing to ask.
+    ("reduce churn to 3% by june", "en", None),
+    ("aumentare la retention al 95% entro giugno", "it", None),
+    ("keep churn below 3% by june", "en", None),
+    ("increase sales of product X by 15% next quarter", "en", None),
+    ("reduce pipeline to €1M by june", "en", None),
+])
+def test_a_direction_against_the_metric_is_found(text: str, lang: str, meant: str | None) -> None:
+    parsed = parse_goal(text, lang=lang, now=NOW, tz="Europe/Rome")
+    assert against_metric(parsed.metric, parsed.direction) == meant

@@ -1,5 +1,6 @@
-"""Buttons of the goal conversation: the summary card's Confirm / Edit / Cancel, the part chooser, and the
-Relevant step's company objectives ("something else" to say it in one's own words)."""
+"""Buttons of the goal conversation: the summary card's Confirm / Edit / Cancel, the part chooser, the
+Relevant step's company objectives ("something else" to say it in one's own words), and the way a metric should
+go when the goal's words went against it."""
 
 from __future__ import annotations
 
@@ -68,6 +69,7 @@ BUTTONS: dict[str, Step] = {
     ids.ACTION_CHOICE: _press("choice"),
     ids.ACTION_OBJECTIVE: _press("objective"),
     ids.ACTION_OBJECTIVE_OTHER: _press("objective_other"),
+    ids.ACTION_DIRECTION: _press("direction"),
 }
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from bot import ids
 from bot.local.workspace import LocalWorkspace
 from prompts import at_amount, fmt_amount, fmt_date, phrase, t
-from storage.models import Goal
+from storage.models import Conversation, Goal
 from tests.bot.checkin_support import (
     add_goal,
     cards,
@@ -21,7 +21,7 @@ from tests.bot.checkin_support import (
     thread_answers,
     thread_messages,
 )
-from tests.bot.conftest import all_text, dm_texts, saved_next, say_goal
+from tests.bot.conftest import all_text, dm_texts, last_bot_message, saved_next, say_goal
 from tests.bot.listeners.test_home import home_text
 from tests.bot.listeners.test_issue8_regressions import labels, reply_on_growth_from_200k
 from tests.bot.listeners.test_manage import add_goal as add_manage_goal
@@ -354,3 +354,101 @@ def test_a_goal_due_before_any_check_in_says_none_will_come(
     saved = dm_texts(workspace, user)[-1]
     assert t(lang, "goal.saved_no_checkin") in saved
     assert saved_next(lang) not in saved
+
+
+# A direction against the metric, as an English (U1) and an Italian (U2) rep type it.
+MORE_CHURN = {"en": "increase churn rate to 5% by june", "it": "aumentare il churn al 5% entro giugno"}
+CHURN_REASON = {"en": "cut churn in enterprise", "it": "ridurre il churn enterprise"}
+YES_NO = {"en": ("yes", "no"), "it": ("sì", "no")}
+
+
+def _churn_question(lang: str) -> str:
+    return t(lang, "direction.churn_rate", amount=phrase(lang, "to", 5, "%"))
+
+
+def _only_goal(ws: LocalWorkspace, user: str) -> Goal:
+    with ws.deps.sessions() as session:
+        return session.scalars(select(Goal).where(Goal.user_id == user)).one()
+
+
+@pytest.mark.parametrize(("user", "lang"), PEOPLE)
+def test_increasing_churn_is_asked_back_and_yes_brings_it_down(workspace: LocalWorkspace, user: str, lang: str) -> None:
+    # "increase churn rate to 5%" was saved as written: churn raised to 5%, a goal no team wants.
+    say_goal(workspace, user, MORE_CHURN[lang])
+    question = last_bot_message(workspace, user)
+    assert _churn_question(lang) in all_text(question) and t(lang, "direction.hint_decrease") in all_text(question)
+    assert labels(question) == [t(lang, f"direction.pick_{way}", amount=phrase(lang, "to", 5, "%"))
+                                for way in ("decrease", "increase")]
+    workspace.say(YES_NO[lang][0], user=user)
+    asked = dm_texts(workspace, user)[-1]  # down to 5% from where? asked as for any reduction
+    assert t(lang, "ask.start", metric=t(lang, "metrics.churn_rate"), target_to=phrase(lang, "to", 5, "%"),
+             example=fmt_amount(lang, 10, "%")) in asked
+    for answer in ("8%", f"8 - {PLAN[lang]}", CHURN_REASON[lang], YES_NO[lang][0]):
+        workspace.say(answer, user=user)
+    goal = _only_goal(workspace, user)
+    assert (goal.metric, goal.direction, goal.baseline, goal.target) == ("churn_rate", "decrease", 8.0, 5.0)
+    assert goal.title == MORE_CHURN[lang]  # the owner's words, verbatim
+
+
+@pytest.mark.parametrize(("user", "lang"), PEOPLE)
+def test_no_keeps_churn_going_up_and_is_not_asked_again(workspace: LocalWorkspace, user: str, lang: str) -> None:
+    say_goal(workspace, user, MORE_CHURN[lang], YES_NO[lang][1])
+    assert t(lang, "feedback.measurable.measure_recorded", measure=t(
+        lang, "measure.increase_to", metric=t(lang, "metrics.churn_rate"), target_to=phrase(lang, "to", 5, "%"),
+    )) in dm_texts(workspace, user)[-2]
+    assert t(lang, "ask.achievable") in dm_texts(workspace, user)[-1]
+    # Changing the number from the summary card keeps the way already answered.
+    for answer in (f"8 - {PLAN[lang]}", CHURN_REASON[lang]):
+        workspace.say(answer, user=user)
+    workspace.click(last_bot_message(workspace, user), ids.ACTION_EDIT, user=user)
+    workspace.click(last_bot_message(workspace, user), ids.ACTION_CHOICE, user=user, value="measurable")
+    workspace.say("6%", user=user)
+    workspace.say(YES_NO[lang][0], user=user)
+    assert sum(_churn_question(lang) in text for text in dm_texts(workspace, user)) == 1
+    goal = _only_goal(workspace, user)
+    assert (goal.direction, goal.target) == ("increase", 6.0)
+
+
+@pytest.mark.parametrize(("user", "lang", "way", "direction"), [
+    ("U1", "en", "decrease", "decrease"), ("U2", "it", "decrease", "decrease"), ("U1", "en", "increase", "increase"),
+])
+def test_the_direction_question_has_a_button_for_each_way(
+    workspace: LocalWorkspace, user: str, lang: str, way: str, direction: str,
+) -> None:
+    say_goal(workspace, user, MORE_CHURN[lang])
+    workspace.click(last_bot_message(workspace, user), ids.ACTION_DIRECTION, user=user, value=way)
+    with workspace.deps.sessions() as session:
+        convo = session.scalars(select(Conversation).where(Conversation.user_id == user)).one()
+        assert convo.draft["direction"] == direction and convo.pending is None
+    asked = dm_texts(workspace, user)[-1]
+    assert (t(lang, "ask.start", metric=t(lang, "metrics.churn_rate"), target_to=phrase(lang, "to", 5, "%"),
+              example=fmt_amount(lang, 10, "%")) in asked) == (direction == "decrease")
+
+
+@pytest.mark.parametrize(("user", "lang", "sentence", "answer"), [
+    ("U1", "en", "reduce retention to 80% by june", "up"),
+    ("U2", "it", "ridurre il tasso di fidelizzazione all'80% entro giugno", "su"),
+    ("U1", "en", "lower the renewal rate to 80% by june", "really raise it"),
+])
+def test_reducing_retention_is_asked_back_and_a_way_typed_in_words_is_taken(
+    workspace: LocalWorkspace, user: str, lang: str, sentence: str, answer: str,
+) -> None:
+    say_goal(workspace, user, sentence)
+    metric = "renewal_rate" if "renewal" in sentence else "retention_rate"
+    assert t(lang, f"direction.{metric}", amount=phrase(lang, "to", 80, "%")) in dm_texts(workspace, user)[-1]
+    workspace.say("hmm", user=user)  # no way named: the same question again, nothing decided
+    assert t(lang, f"direction.{metric}", amount=phrase(lang, "to", 80, "%")) in dm_texts(workspace, user)[-1]
+    workspace.say(answer, user=user)
+    for answer_ in (f"8 - {PLAN[lang]}", CHURN_REASON[lang], YES_NO[lang][0]):
+        workspace.say(answer_, user=user)
+    goal = _only_goal(workspace, user)
+    assert (goal.metric, goal.direction, goal.target) == (metric, "increase", 80.0)
+
+
+@pytest.mark.parametrize(("user", "lang", "answer"), [("U1", "en", "down to 3%"), ("U2", "it", "giù al 3%")])
+def test_a_way_and_a_new_number_answer_the_direction_question_together(
+    workspace: LocalWorkspace, user: str, lang: str, answer: str,
+) -> None:
+    say_goal(workspace, user, MORE_CHURN[lang], answer)
+    assert t(lang, "ask.start", metric=t(lang, "metrics.churn_rate"), target_to=phrase(lang, "to", 3, "%"),
+             example=fmt_amount(lang, 6, "%")) in dm_texts(workspace, user)[-1]
