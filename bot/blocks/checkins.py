@@ -143,7 +143,8 @@ def question_message(
             *(button(clip(t(lang, f"checkin.ask.pick_{c.meaning}", value=fmt_amount(lang, c.value, unit),
                             value_by=phrase(lang, "by", c.value, unit),
                             said_the=phrase(lang, "the", c.said, "%"), said_at=phrase(lang, "at", c.said, "%"),
-                            amount=fmt_amount(lang, c.amount, numbers.base_unit), points=_points(lang, c.said)), 75),
+                            amount=fmt_amount(lang, c.amount, numbers.base_unit), points=_signed(lang, c.said),
+                            change=_signed(lang, c.said, numbers.base_unit)), 75),
                      ids.ACTION_CHECKIN_PICK, f"{checkin_id}:{c.value!r}") for c in candidates[:5]),
             block_id=ids.BLOCK_CHECKIN_PICK,
         ))
@@ -158,11 +159,11 @@ def question_message(
     return Message(text="\n".join(lines), blocks=blocks)
 
 
-def _points(lang: str, said: float | None) -> str:
-    """A change in points as it was typed, with its sign: "+5", "-2,5"."""
+def _signed(lang: str, said: float | None, unit: str | None = None) -> str:
+    """A change with its sign, in points or in `unit`: "+5", "-2,5", "+€5,000"."""
     if said is None:
         return "–"
-    return ("+" if said > 0 else "") + fmt_number(lang, said)
+    return ("+" if said >= 0 else "-") + (fmt_number(lang, abs(said)) if unit is None else fmt_amount(lang, abs(said), unit))
 
 
 def fmt_unit(lang: str, unit: str | None) -> str:

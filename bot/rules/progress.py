@@ -539,9 +539,11 @@ class Reading:
     """One meaning a number could have for this goal: the value it records and what it means."""
 
     value: float
-    meaning: str  # of_target, of_the_way, growth, growth_of_the_way, growth_of_start, growth_points, value, grown_to
-    amount: float | None = None  # grown_to: the amount the reply named, in the starting amount's unit
-    said: float | None = None  # the percentage (or growth_points: the signed change) the reply named, for the choice
+    # of_target, of_the_way, growth, growth_of_the_way, growth_of_start, growth_points, value, grown_to, money_change
+    meaning: str
+    amount: float | None = None  # grown_to, money_change: the amount reached, in the starting amount's unit
+    # The percentage the reply named (growth_points, money_change: the signed change read), so a choice can say it.
+    said: float | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -182,11 +182,12 @@ def _growth_of_bare_change(g: GoalNumbers, amounts: Sequence[Amount]) -> Verdict
     growth = g.current or 0.0
     latest = grown_amount(g.base_amount, growth)
     readings = [Reading(round(growth + change, GROWTH_DIGITS), "growth_points", said=change)]
-    if scale_in_doubt(amount.value, g.base_amount):
-        readings.append(_grown_to(g.base_amount, latest + change * 1000))  # the thousands left out ("+5" for 5k)
-    readings.append(_grown_to(g.base_amount, latest + change))
-    # A growth cannot fall below nothing at all: an amount under zero is no reading.
-    return Verdict(None, "growth_bare_change", tuple(r for r in readings if r.amount is None or r.amount >= 0))
+    money = [change * 1000] if scale_in_doubt(amount.value, g.base_amount) else []  # the thousands left out ("5k")
+    for added in [*money, change]:
+        reached = latest + added
+        if reached >= 0:  # an amount cannot fall below nothing at all
+            readings.append(Reading(_grown_to(g.base_amount, reached).value, "money_change", round(reached, 2), added))
+    return Verdict(None, "growth_bare_change", tuple(readings))
 
 
 def _growth_of_amount(g: GoalNumbers, amounts: Sequence[Amount]) -> Verdict | None:

@@ -132,9 +132,9 @@ def test_a_change_without_its_currency_on_a_growth_goal_is_money_when_it_cannot_
 
 @pytest.mark.parametrize("text,lang,current,candidates", [
     # "+5" on +15% from €200,000: five points of growth, €5,000 or €5 more? Each is offered, none recorded.
-    ("+5", "it", None, [(5.0, "growth_points", None), (2.5, "grown_to", 205_000.0), (0.0025, "grown_to", 200_005.0)]),
-    ("+5", "en", 2.5, [(7.5, "growth_points", None), (5.0, "grown_to", 210_000.0), (2.5025, "grown_to", 205_005.0)]),
-    ("-2", "en", 5.0, [(3.0, "growth_points", None), (4.0, "grown_to", 208_000.0), (4.999, "grown_to", 209_998.0)]),
+    ("+5", "it", None, [(5.0, "growth_points", None), (2.5, "money_change", 205_000.0), (0.0025, "money_change", 200_005.0)]),
+    ("+5", "en", 2.5, [(7.5, "growth_points", None), (5.0, "money_change", 210_000.0), (2.5025, "money_change", 205_005.0)]),
+    ("-2", "en", 5.0, [(3.0, "growth_points", None), (4.0, "money_change", 208_000.0), (4.999, "money_change", 209_998.0)]),
 ])
 def test_a_signed_number_without_a_unit_on_a_growth_goal_in_money_is_asked_back(
     text: str, lang: str, current: float | None, candidates: list[tuple[float, str, float | None]],
@@ -147,7 +147,7 @@ def test_a_signed_number_without_a_unit_on_a_growth_goal_in_money_is_asked_back(
 def test_a_signed_number_beside_a_small_start_is_not_offered_in_thousands() -> None:
     # On €500, "+5" may be points or €5 more; €5,000 more would be ten times the start, no one's "+5".
     result = verdict("+5", "en", growth_at(500, None))
-    assert [(c.value, c.meaning) for c in result.candidates] == [(5.0, "growth_points"), (1.0, "grown_to")]
+    assert [(c.value, c.meaning) for c in result.candidates] == [(5.0, "growth_points"), (1.0, "money_change")]
 
 
 @pytest.mark.parametrize("text,lang,value,reason", [

@@ -283,9 +283,10 @@ def test_a_signed_number_without_a_unit_on_a_growth_goal_in_euros_is_asked_back(
     assert t(lang, "checkin.ask.growth_bare_change") in all_text(question)
     assert labels(question) == [
         t(lang, "checkin.ask.pick_growth_points", points="+5", value_by=phrase(lang, "by", 5, "%")),
-        t(lang, "checkin.ask.pick_grown_to", amount=fmt_amount(lang, 205_000, "EUR"), value_by=phrase(lang, "by", 2.5, "%")),
-        t(lang, "checkin.ask.pick_grown_to", amount=fmt_amount(lang, 200_005, "EUR"),
-          value_by=phrase(lang, "by", 0.0025, "%")),
+        t(lang, "checkin.ask.pick_money_change", change="+" + fmt_amount(lang, 5_000, "EUR"),
+          amount=fmt_amount(lang, 205_000, "EUR")),
+        t(lang, "checkin.ask.pick_money_change", change="+" + fmt_amount(lang, 5, "EUR"),
+          amount=fmt_amount(lang, 200_005, "EUR")),
     ]
     workspace.click(question, ids.ACTION_CHECKIN_PICK, user=user, value=question["blocks"][1]["elements"][1]["value"])
     assert goal_of(workspace, goal_id).current == 2.5  # €5,000 more, as picked
