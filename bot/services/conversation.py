@@ -291,8 +291,7 @@ def _direction_answer(convo: Conversation, draft: GoalDraft, ctx: RequestContext
     if chosen is not None:
         _settle_direction(convo, draft, chosen)
         if not numbers:
-            return [goal_blocks.measure_recorded(ctx.lang, draft),
-                    *_after_answer(convo, draft, ctx, answered=("measurable",))]
+            return _direction_recorded(convo, draft, ctx)
     # "down to 3%", "6%": a Measurable answer, read with the way chosen (a number alone is asked about again).
     convo.pending = None
     return _answer_step(convo, draft, ctx, text, intent, DIRECTION)
@@ -316,7 +315,15 @@ def choose_direction(session: Session, ctx: RequestContext, direction: str | Non
         return [_ask(convo, draft, ctx.lang)]  # an older question's button: ask what is being asked now
     convo.updated_at = ctx.now
     _settle_direction(convo, draft, direction)
-    return [goal_blocks.measure_recorded(ctx.lang, draft), *_after_answer(convo, draft, ctx, answered=("measurable",))]
+    return _direction_recorded(convo, draft, ctx)
+
+
+def _direction_recorded(convo: Conversation, draft: GoalDraft, ctx: RequestContext) -> list[Message]:
+    """Say the measure with the way chosen, then go on; when the numbers typed go the other way ("from 3% to 5%",
+    brought down), the target check asks for another target instead of echoing a measure that cannot be."""
+    numbers_fit = not any(i.code in TARGET_CODES for i in check_part("achievable", draft, today=ctx.today))
+    said = [goal_blocks.measure_recorded(ctx.lang, draft)] if numbers_fit else []
+    return [*said, *_after_answer(convo, draft, ctx, answered=("measurable",))]
 
 
 def ask_close_reason(session: Session, ctx: RequestContext, goal_id: int) -> None:

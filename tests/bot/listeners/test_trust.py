@@ -453,3 +453,21 @@ def test_a_way_and_a_new_number_answer_the_direction_question_together(
     say_goal(workspace, user, MORE_CHURN[lang], answer)
     assert t(lang, "ask.start", metric=t(lang, "metrics.churn_rate"), target_to=phrase(lang, "to", 3, "%"),
              example=fmt_amount(lang, 6, "%")) in dm_texts(workspace, user)[-1]
+
+
+@pytest.mark.parametrize(("user", "lang", "sentence"), [
+    ("U1", "en", "increase churn from 3% to 5% by june"), ("U2", "it", "aumentare il churn dal 3% al 5% entro giugno"),
+])
+def test_bringing_down_a_churn_typed_as_going_up_asks_for_another_target(
+    workspace: LocalWorkspace, user: str, lang: str, sentence: str,
+) -> None:
+    say_goal(workspace, user, sentence, YES_NO[lang][0])
+    answer = dm_texts(workspace, user)[-1]
+    assert t(lang, "feedback.achievable.target_not_below_baseline", target=fmt_amount(lang, 5, "%"),
+             baseline=fmt_amount(lang, 3, "%")) in answer
+    assert not any(t(lang, "feedback.measurable.measure_recorded", measure="").rstrip(".") in text
+                   for text in dm_texts(workspace, user))  # "churn from 3% down to 5%" is never said
+    workspace.say("2%", user=user)
+    with workspace.deps.sessions() as session:
+        draft = session.scalars(select(Conversation).where(Conversation.user_id == user)).one().draft
+    assert (draft["direction"], draft["baseline"], draft["target"]) == ("decrease", 3.0, 2.0)
