@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -497,3 +498,22 @@ def test_a_terminal_that_speaks_italian_is_answered_in_italian_from_the_first_go
     # Before any :as, the shell itself speaks the terminal's language too.
     assert out.startswith(t("it", "shell.banner"))
     assert after(out, ":nonsense") == note("it", "shell.unknown_command", name="nonsense")
+
+
+def test_a_direction_against_the_metric_is_asked_and_a_bare_number_presses_its_button(tmp_path: Path) -> None:
+    # "1" answers "down to 5%, or really up?" with its first button, as on the summary card; the first check-in
+    # the confirmation announces is the one the clock then delivers (a week on passes it whatever today is).
+    out = shell(tmp_path, "/goal increase churn rate to 5% by june", "1", "8%", "8 - QBRs", "cut churn in enterprise",
+                "yes", ":time +1w", ":as @marco it Europe/Rome",
+                "/goal aumentare le disdette a 20 entro giugno", "no")
+    assert said("en", "direction.churn_rate", amount="to 5%") in out
+    assert said("en", "direction.pick_decrease", amount="to 5%") in after(out, "1")
+    assert said("en", "ask.start", metric="churn rate", target_to="to 5%", example="10%").split(" For")[0] \
+        in after(out, "1")
+    assert said("it", "direction.cancellations", amount="a 20 disdette") in out
+    assert said("it", "ask.achievable").split(" Per")[0] in after(out, "no")
+    announced = re.search(r"First check-in: (\w+ \d+ \w+) at (\d\d):", after(out, "yes"))
+    assert announced is not None
+    sent = re.search(r"^\((\w+ \d+ \w+) \d{4} (\d\d):\d\d: goalbot sends 1 check-in message\)$",
+                     after(out, ":time +1w"), re.MULTILINE)
+    assert sent is not None and sent.groups() == announced.groups()
