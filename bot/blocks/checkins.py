@@ -30,7 +30,7 @@ from bot.blocks.standing import (
 from bot.rules.numbers import find_amounts
 from bot.rules.progress import CURRENCIES, GoalNumbers, Kind, Reading, Standing, Status, reached_amount, reached_change
 from bot.rules.reply_check import reply_examples
-from prompts import fmt_amount, fmt_number, phrase, t
+from prompts import fmt_amount, fmt_number, phrase, t, tn
 
 TITLE_LIMIT = 300  # a goal title is the owner's sentence; a check-in card only needs to recognise it
 
@@ -143,7 +143,7 @@ def question_message(
             *(button(clip(t(lang, f"checkin.ask.pick_{c.meaning}", value=fmt_amount(lang, c.value, unit),
                             value_by=phrase(lang, "by", c.value, unit),
                             said_the=phrase(lang, "the", c.said, "%"), said_at=phrase(lang, "at", c.said, "%"),
-                            amount=fmt_amount(lang, c.amount, numbers.base_unit), points=_signed(lang, c.said),
+                            amount=fmt_amount(lang, c.amount, numbers.base_unit), points=_points(lang, c.said),
                             change=_signed(lang, c.said, numbers.base_unit)), 75),
                      ids.ACTION_CHECKIN_PICK, f"{checkin_id}:{c.value!r}") for c in candidates[:5]),
             block_id=ids.BLOCK_CHECKIN_PICK,
@@ -157,6 +157,11 @@ def question_message(
     else:  # replies read as meant on this goal (a generic "10" or "+1" may be asked back again)
         blocks.append(context(reply_hint(lang, numbers, "checkin.ask.how_to_examples")))
     return Message(text="\n".join(lines), blocks=blocks)
+
+
+def _points(lang: str, said: float | None) -> str:
+    """Points of growth as typed, with their sign and plural: "+5 points", "+1 punto"."""
+    return "–" if said is None else tn(lang, "checkin.ask.points", said, shown=_signed(lang, said))
 
 
 def _signed(lang: str, said: float | None, unit: str | None = None) -> str:

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from bot import ids
 from bot.local.workspace import LocalWorkspace
-from prompts import at_amount, fmt_amount, fmt_date, phrase, t
+from prompts import at_amount, fmt_amount, fmt_date, phrase, t, tn
 from storage.models import Conversation, Goal
 from tests.bot.checkin_support import (
     add_goal,
@@ -282,7 +282,8 @@ def test_a_signed_number_without_a_unit_on_a_growth_goal_in_euros_is_asked_back(
     question = thread_messages(workspace, user, card)[-1]
     assert t(lang, "checkin.ask.growth_bare_change") in all_text(question)
     assert labels(question) == [
-        t(lang, "checkin.ask.pick_growth_points", points="+5", value_by=phrase(lang, "by", 5, "%")),
+        t(lang, "checkin.ask.pick_growth_points", points=tn(lang, "checkin.ask.points", 5, shown="+5"),
+          value_by=phrase(lang, "by", 5, "%")),
         t(lang, "checkin.ask.pick_money_change", change="+" + fmt_amount(lang, 5_000, "EUR"),
           amount=fmt_amount(lang, 205_000, "EUR")),
         t(lang, "checkin.ask.pick_money_change", change="+" + fmt_amount(lang, 5, "EUR"),
@@ -471,3 +472,10 @@ def test_bringing_down_a_churn_typed_as_going_up_asks_for_another_target(
     with workspace.deps.sessions() as session:
         draft = session.scalars(select(Conversation).where(Conversation.user_id == user)).one().draft
     assert (draft["direction"], draft["baseline"], draft["target"]) == ("decrease", 3.0, 2.0)
+
+
+@pytest.mark.parametrize(("user", "lang", "points"), [("U1", "en", "+1 point"), ("U2", "it", "+1 punto")])
+def test_one_point_of_growth_is_said_in_the_singular(workspace: LocalWorkspace, user: str, lang: str, points: str) -> None:
+    _goal_id, card = reply_on_growth_from_200k(workspace, user, lang, "+1")
+    assert labels(thread_messages(workspace, user, card)[-1])[0] == t(
+        lang, "checkin.ask.pick_growth_points", points=points, value_by=phrase(lang, "by", 1, "%"))
