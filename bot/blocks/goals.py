@@ -128,7 +128,7 @@ def start_question(lang: str, draft: GoalDraft) -> Message:
     assert draft.target is not None
     text = t(lang, "ask.start", metric=_lookup(lang, "metrics", draft.metric),
              target_to=phrase(lang, "to", draft.target, draft.unit),
-             example=fmt_amount(lang, start_example(draft.target), draft.unit))
+             example=fmt_amount(lang, start_example(draft.target, draft.unit), draft.unit))
     return Message(text=text, blocks=[section(text), context(t(lang, "goal.controls_hint"))])
 
 

@@ -125,9 +125,13 @@ def missing_parts(draft: GoalDraft, *, today: date) -> list[str]:
 _STEPS = ("specific", "measurable", BASE_STEP, START_STEP, "achievable", "relevant", "time_bound")
 
 
-def start_example(target: float) -> float:
-    """A value today to show in the start question, above the target as a start must be: twice it (5 over zero)."""
-    return target * 2 if target > 0 else 5.0
+def start_example(target: float, unit: str | None = None) -> float:
+    """A value today to show in the start question, above the target as a start must be: twice it (5 over zero);
+    a percentage stays a possible one, halfway from the target to 100% ("retention down to 80%": 90%, not 160%)."""
+    example = target * 2 if target > 0 else 5.0
+    if unit == "%" and example > 100 and target < 100:
+        return (target + 100) / 2
+    return example
 
 
 def needs_start(draft: GoalDraft) -> bool:

@@ -17,6 +17,7 @@ from bot.rules.smart import (
     check_part,
     missing_parts,
     needs_base,
+    start_example,
 )
 
 TODAY = date(2026, 11, 26)
@@ -340,3 +341,16 @@ def test_params_hold_only_text_and_numbers() -> None:
 def test_a_short_reason_reads_the_same_in_english_and_italian(reason: str, short: bool) -> None:
     # Italian's articles and prepositions are not words of the reason: "quota del team" is "team quota".
     assert (codes(check_part("relevant", complete(relevance=reason), today=TODAY)) == ["too_short"]) is short
+
+
+@pytest.mark.parametrize("target,unit,example", [
+    (3.0, "%", 6.0),  # churn down to 3%: "for example 6%"
+    (80.0, "%", 90.0),  # a rate down to 80%: never "160%"
+    (60.0, "%", 80.0),
+    (2.0, "accounts", 4.0),  # counts and amounts double, however large
+    (150_000.0, "EUR", 300_000.0),
+    (0.0, "%", 5.0),
+])
+def test_the_start_questions_example_is_above_the_target_and_a_possible_value(
+        target: float, unit: str, example: float) -> None:
+    assert start_example(target, unit) == example
