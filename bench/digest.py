@@ -5,7 +5,8 @@ timed separately. Each build runs as bot.services.digests.queue_digest runs it i
 settled (bot.heap.settle) and the collector paused until the digest is dropped; "resume ms" is the collection
 owed when it resumes. With --old-ref, the older commit's child builds as that code did (no pause where it had
 none). Every SQL statement the build sends is counted with a `before_cursor_execute` listener, for a
-500-member team and a 50-member one, to show the count does not grow with the team.
+500-member team and a 50-member one, to show the count does not grow with the team (on PostgreSQL a team of 100
+or more is read in two parts, the second on another connection while the first is computed: one more).
 
     .venv/bin/python bench/digest.py [--runs 9] [--database-url postgresql+psycopg://postgres@127.0.0.1:5432/test]
     .venv/bin/python bench/digest.py --old-ref main    # that commit's code and this one, alternating build by build
@@ -451,12 +452,15 @@ def main() -> int:
               "sql/compute/render = p50 of each stage; the chart is not in the build; "
               f"its PNG is {rows[0][2]['chart_kb']:.0f} KB; load average {load_average()})")
         big = rows[0][2]
-        constant = len({r["queries"] for _, _, r in rows}) == 1 and not any(r["queries_vary"] for _, _, r in rows)
+        # The count must not grow with the team: the 500-member team's may exceed the 50-member team's only by the
+        # second part a team of READ_AHEAD_MEMBERS or more is read in on PostgreSQL (digest_row_parts).
+        small = rows[-1][2]["queries"]
+        constant = big["queries"] <= small + 1 and not any(r["queries_vary"] for _, _, r in rows)
         verdict = "met" if big["p95"] <= TARGET_MS else "NOT met"
         print(f"\nbuild (load + compute + render), 500 members: p95 {big['p95']:.1f} ms; "
               f"target {TARGET_MS:.0f} ms: {verdict}")
-        print(f"SQL statements per build: {big['queries']} — {'the same' if constant else 'NOT the same'} "
-              "for 50 and 500 members")
+        print(f"SQL statements per build: {big['queries']} for 500 members, {small} for 50 — "
+              f"{'not growing with the team' if constant else 'GROWING with the team'}")
     finally:
         cleanup()
     return 0

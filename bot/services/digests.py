@@ -30,7 +30,7 @@ from prompts import fmt_date, t
 from storage.db import unit_of_work
 from storage.models import DigestSubscription
 from storage.repositories import (
-    digest_rows,
+    digest_row_parts,
     display_names,
     failed_outbox_messages,
     get_digest_subscription_by_id,
@@ -112,17 +112,19 @@ def channel_members(client: WebClient, channel_id: str) -> list[str]:
 
 def team_goals(
     session: Session, *, team_id: str, member_ids: list[str], today: date, week_start: date, tz: str,
-    path: ReadPath,
+    path: ReadPath, read_ahead: bool = False,
 ) -> list[DigestGoal]:
     """Every goal of the members with its standing, as `path` may show them (bot.rules.visibility: a channel's
-    digest has public goals only and no check-in notes): one query, whatever the team."""
+    digest has public goals only and no check-in notes): one query, whatever the team; with `read_ahead` (a
+    session that has written nothing: the other connection would not see it), two on PostgreSQL for a large team,
+    the second read while the first part's goals are computed (storage.repositories.digest_row_parts)."""
     zone = ZoneInfo(tz)
     since = datetime.combine(week_start, time(0, 0), tzinfo=zone)
     weeks: WeekCache = {}
     notes = notes_shown(path)
-    return [row_goal(row, zone, today=today, weeks=weeks, notes=notes)
-            for row in digest_rows(session, team_id, member_ids, since, week_start,
-                                   public_only=not private_shown(path), notes=notes)]
+    parts = digest_row_parts(session, team_id, member_ids, since, week_start, public_only=not private_shown(path),
+                             notes=notes, read_ahead=read_ahead)
+    return [row_goal(row, zone, today=today, weeks=weeks, notes=notes) for rows in parts for row in rows]
 
 
 def digest_view(goals: list[DigestGoal], *, lang: str, week_start: date, today: date) -> DigestView:
@@ -173,7 +175,7 @@ def build_digest(
     today = now.astimezone(ZoneInfo(tz)).date()
     week_start = today - timedelta(days=today.weekday())
     goals = team_goals(session, team_id=team_id, member_ids=member_ids, today=today, week_start=week_start, tz=tz,
-                       path=ReadPath.CHANNEL_DIGEST)
+                       path=ReadPath.CHANNEL_DIGEST, read_ahead=True)  # queue_digest's session only reads
     view = digest_view(goals, lang=lang, week_start=week_start, today=today)
     view.names = display_names(session, team_id, [owner for owner, _ in view.people])
     view.objectives = digest_objectives(session, team_id, frozenset(member_ids), today) if goals else []

@@ -13,7 +13,7 @@ from bot.rules.visibility import ReadPath
 from bot.services.digests import team_goals
 from storage.db import make_session_factory
 from storage.models import CheckIn, Goal
-from storage.repositories import list_goals
+from storage.repositories import READ_AHEAD_MEMBERS, list_goals
 
 TODAY, WEEK = date(2026, 11, 27), date(2026, 11, 23)
 AT = datetime(2026, 10, 1, 9, 0, tzinfo=UTC)
@@ -139,6 +139,41 @@ def test_one_query_for_the_whole_team_whatever_its_size(engine: Engine) -> None:
             counts.append(len(statements))
         assert len(standings) == size
     assert counts == [1, 1]
+
+
+def test_a_large_teams_digest_read_in_two_parts_on_postgresql_gives_the_same_goals(engine: Engine) -> None:
+    # A channel of READ_AHEAD_MEMBERS or more: on PostgreSQL the second half of its members is read on another
+    # connection while the first half is computed. Same goals, same order, same standing: only the statements differ.
+    rng = random.Random(5)
+    sessions = make_session_factory(engine)
+    members = [f"R{n:03d}" for n in range(READ_AHEAD_MEMBERS + 21)]
+    with sessions() as session:
+        goals = [_goal(owner, direction=("increase", "decrease", "maintain")[n % 3], target=100.0,
+                       baseline=[0.0, 150.0, None][n % 3], current=rng.uniform(10, 140), start=date(2026, 9, 7))
+                 for n, owner in enumerate(members) for _ in range(1 + n % 2)]
+        session.add_all(goals)
+        session.flush()
+        for goal in goals:
+            for week in range(rng.randint(0, 9)):
+                monday = date(2026, 9, 7) + timedelta(weeks=week)
+                session.add(CheckIn(goal_id=goal.id, week_start=monday, status="answered",
+                                    value=round(rng.uniform(0, 160), 2), mood="on_track",
+                                    answered_at=datetime.combine(monday, datetime.min.time(), tzinfo=UTC)))
+        session.commit()
+    statements: list[str] = []
+    event.listen(engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+    shuffled = members[::-1] + ["UNOBODY"]  # the channel's order, and a member without goals
+    read: dict[bool, list[object]] = {}
+    counts: dict[bool, int] = {}
+    for ahead in (False, True):
+        statements.clear()
+        with sessions() as session:
+            read[ahead] = list(team_goals(session, team_id="T1", member_ids=shuffled, today=TODAY, week_start=WEEK,
+                                          tz="Europe/Rome", path=ReadPath.CHANNEL_DIGEST, read_ahead=ahead))
+        counts[ahead] = len(statements)
+    assert len(read[True]) == len(goals) and read[True] == read[False]
+    assert [item.owner for item in read[True]] == sorted(item.owner for item in read[True])  # whole members, in order
+    assert counts == {False: 1, True: 2 if engine.dialect.name == "postgresql" else 1}
 
 
 def test_goals_closed_before_this_week_and_dropped_goals_are_left_out(engine: Engine) -> None:
