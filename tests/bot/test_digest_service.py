@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import Engine, event
 
 from bot.blocks.standing import standing_of
-from bot.rules.digest_math import achieved_this_week
+from bot.rules.digest_math import DigestGoal, achieved_this_week
 from bot.rules.visibility import ReadPath
 from bot.services.digests import team_goals
 from storage.db import make_session_factory
@@ -163,7 +163,7 @@ def test_a_large_teams_digest_read_in_two_parts_on_postgresql_gives_the_same_goa
     statements: list[str] = []
     event.listen(engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
     shuffled = members[::-1] + ["UNOBODY"]  # the channel's order, and a member without goals
-    read: dict[bool, list[object]] = {}
+    read: dict[bool, list[DigestGoal]] = {}
     counts: dict[bool, int] = {}
     for ahead in (False, True):
         statements.clear()
