@@ -6,6 +6,7 @@ import logging
 from typing import Any
 
 from slack_bolt import App, BoltResponse
+from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 from slack_sdk import WebClient
 
 from bot import installs
@@ -19,6 +20,20 @@ from bot.middleware import ack_early, dedupe_events, reactivate_workspaces
 from bot.services import workspaces
 
 log = logging.getLogger(__name__)
+
+
+class _ClientGivenNotice(logging.Filter):
+    """Drops Bolt's "As you gave `client` as well, `token` will be unused.": goalbot always hands Bolt its own client
+    (its token, retry handlers and API URL), so with SLACK_BOT_TOKEN set, as every deployment has it, each app
+    built (two per `serve --http`) logged a warning about a choice that is deliberate."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.getMessage() != warning_client_prioritized_and_token_skipped()
+
+
+_BOLT_LOG = logging.getLogger("slack_bolt.App")
+if not any(isinstance(f, _ClientGivenNotice) for f in _BOLT_LOG.filters):
+    _BOLT_LOG.addFilter(_ClientGivenNotice())
 
 
 class MissingCredentialsError(RuntimeError):

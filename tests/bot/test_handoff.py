@@ -10,6 +10,7 @@ import signal
 from collections.abc import Iterator
 
 import pytest
+from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 
 from bot.clock import FixedClock
 from bot.delivery import inbox
@@ -67,6 +68,8 @@ def test_a_slash_command_is_acked_by_the_web_process_and_answered_by_the_after_a
     assert len(answers) == 1, log[-2000:]
     [row] = inbox_rows(workspace)  # the handoff: one row, run by the after-ack process, done
     assert row.lazy_function and row.claimed_by and row.status == "done" and row.attempts == 1
+    # SLACK_BOT_TOKEN is set, as in every deployment, and goalbot gives Bolt its own client: no warning about it.
+    assert warning_client_prioritized_and_token_skipped() not in log and "WARNING" not in log, log[-2000:]
 
 
 def test_an_after_ack_process_killed_mid_handling_is_replaced_and_the_command_answered_once(
