@@ -11,6 +11,7 @@ from typing import Any
 from slack_sdk.oauth.installation_store import InstallationStore
 
 from bot.clock import SYSTEM_TIMER, Clock, Timer
+from bot.doorbell import Doorbell
 from bot.services.directory import UserDirectory
 from bot.settings import Settings
 from storage.db import SessionFactory
@@ -101,3 +102,4 @@ class Deps:
     directory: UserDirectory = field(default_factory=UserDirectory)  # users.list, cached
     verdicts: AckVerdicts = field(default_factory=AckVerdicts)  # modal acks → their lazy halves
     installations: InstallationStore | None = None  # OAuth mode: each workspace's bot token (bot/installs.py)
+    doorbell: Doorbell | None = None  # `serve --http`: rung after a handoff, wakes an after-ack process (bot.doorbell)

@@ -37,11 +37,13 @@ from slack_bolt.util.utils import get_name_for_callable
 
 from bot.delivery import inbox
 from bot.deps import Deps
+from bot.doorbell import Doorbell
 
 log = logging.getLogger(__name__)
 
 WHOLE_REQUEST = "*"  # an inbox row whose whole request the after-ack process dispatches (no lazy function named)
 POLL_SECONDS = 0.02  # an idle after-ack process looks for new rows this often (one indexed read)
+DOORBELL_POLL_SECONDS = 0.5  # … and this often when its web processes ring a doorbell (bot.doorbell)
 INLINE_TYPES = ("view_submission", "view_closed")  # see the module docstring
 AFTER_ACK_NICENESS = 5  # added to an after-ack process's nice value (lower CPU priority than the web processes)
 
@@ -63,7 +65,9 @@ class InboxLazyRunner(LazyListenerRunner):
             return
         name = request.lazy_function_name or get_name_for_callable(function)
         try:
-            if not inbox.hand_off(self.queue, body, name, self.deps.clock()):
+            if inbox.hand_off(self.queue, body, name, self.deps.clock()):
+                self._ring()
+            else:
                 log.info("skipping event %s: already received", body.get("event_id"))
         except Exception:  # the database is away: better answered here, late, than not at all
             log.exception("could not hand a %s off to the inbox; handling it here", body.get("type") or "command")
@@ -76,12 +80,19 @@ class InboxLazyRunner(LazyListenerRunner):
         if not acked_empty(body):
             return False
         try:
-            if not inbox.hand_off(self.queue, body, WHOLE_REQUEST, self.deps.clock()):
+            if inbox.hand_off(self.queue, body, WHOLE_REQUEST, self.deps.clock()):
+                self._ring()
+            else:
                 log.info("skipping event %s: already received", body.get("event_id"))
         except Exception:  # the database is away: Bolt's dispatch here tries again, then answers inline
             log.exception("could not hand a %s off to the inbox", body.get("type") or "command")
             return False
         return True
+
+
+    def _ring(self) -> None:
+        if self.deps.doorbell is not None:
+            self.deps.doorbell.ring()
 
 
 def acked_empty(body: dict[str, Any]) -> bool:
@@ -224,6 +235,10 @@ class AfterAck:
             self._wake.set()
 
         threading.Thread(target=wake_on_stop, name="after-ack-stop", daemon=True).start()
+        idle = POLL_SECONDS
+        if self.deps.doorbell is not None:
+            self.deps.doorbell.listen(self._wake)
+            idle = DOORBELL_POLL_SECONDS
         every = max(0.25, self.lease.total_seconds() / 4)
         next_stale = 0.0
         while not stop.is_set() and alive():
@@ -238,7 +253,8 @@ class AfterAck:
                 log.exception("could not look for handed-off work")
                 started = 0
             if not started:
-                self._wake.wait(POLL_SECONDS)
+                # Until the bell (or a handling finishing) wakes it, or the next look at stale claims is due.
+                self._wake.wait(min(idle, max(0.0, next_stale - time.monotonic())))
                 self._wake.clear()
         self._pool.shutdown(wait=True, cancel_futures=False)
         with contextlib.suppress(Exception):  # what finished meanwhile; if this fails, the lease runs it again
@@ -252,7 +268,7 @@ def worker_name(pid: int, tag: str) -> str:
 
 
 def run_after_ack(settings: Any, worker: str, *, previous: str | None = None, stop: threading.Event | None = None,
-                  supervised: bool = False) -> None:
+                  supervised: bool = False, doorbell: Doorbell | None = None) -> None:
     """An after-ack process: its own database connections and Bolt app (running lazy work inline), then the loop.
 
     `previous`: the claims of the process this one replaces (it died) are released first and taken up at once.
@@ -274,6 +290,7 @@ def run_after_ack(settings: Any, worker: str, *, previous: str | None = None, st
         os.nice(AFTER_ACK_NICENESS)
     inline = dataclasses.replace(settings, handoff=False)
     deps = make_deps(inline, system_clock, migrate=False)
+    deps.doorbell = doorbell
     app = build_app(deps)
     after_ack = AfterAck(app, deps, worker)
     if previous:

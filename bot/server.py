@@ -28,6 +28,7 @@ from typing import Any
 from waitress.server import create_server
 
 from bot.deps import Deps
+from bot.doorbell import Doorbell
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -92,7 +93,8 @@ def tune_process() -> None:
 
 
 def serve_process(settings: Settings, host: str, port: int, *, sock: socket.socket | None,
-                  scheduler: bool, on_ready: Callable[[int], None] | None = None) -> None:
+                  scheduler: bool, on_ready: Callable[[int], None] | None = None,
+                  doorbell: Doorbell | None = None) -> None:
     """One web process: its own database connections and Bolt app, contending for the scheduler, serving."""
     from bot.app import build_app
     from bot.clock import system_clock
@@ -102,6 +104,7 @@ def serve_process(settings: Settings, host: str, port: int, *, sock: socket.sock
 
     tune_process()
     deps = make_deps(settings, system_clock, migrate=False)
+    deps.doorbell = doorbell  # rung after each handoff (settings.handoff), read by the after-ack processes
     app = build_app(deps)
     leader = SchedulerLeader(deps, app.client).start() if scheduler else None
     if not settings.handoff:  # with handoff the after-ack processes take up what a dead process left
@@ -182,6 +185,7 @@ def serve_http(settings: Settings, host: str, port: int, *, workers: int, schedu
              listener.getsockname()[1], workers, after_ack)
     children: dict[int, tuple[str, int, str]] = {}  # pid -> (kind, slot, the name it signs its claims with)
     stopping = False
+    doorbell = Doorbell()  # made before the forks: every child shares it, the ones started again too
 
     def spawn(kind: str, slot: int, previous: str | None = None) -> None:
         tag = uuid.uuid4().hex[:8]
@@ -191,12 +195,13 @@ def serve_http(settings: Settings, host: str, port: int, *, workers: int, schedu
             _die_with_parent()
             try:
                 if kind == "web":
-                    serve_process(settings, host, port, sock=listener, scheduler=scheduler)
+                    serve_process(settings, host, port, sock=listener, scheduler=scheduler, doorbell=doorbell)
                 else:
                     listener.close()
                     from bot.handoff import run_after_ack, worker_name
 
-                    run_after_ack(settings, worker_name(os.getpid(), tag), previous=previous, supervised=True)
+                    run_after_ack(settings, worker_name(os.getpid(), tag), previous=previous, supervised=True,
+                                  doorbell=doorbell)
             finally:
                 os._exit(0)
         from bot.handoff import worker_name

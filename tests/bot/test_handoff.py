@@ -266,3 +266,45 @@ def test_an_ack_is_recorded_while_an_after_ack_process_is_in_the_middle_of_its_c
         with contextlib.suppress(Exception):
             event.remove(Engine, "after_cursor_execute", pause_mid_claim)
         inbox.dispose_handoff(queue, workspace.deps.sessions)
+
+
+def test_a_handoff_rings_the_doorbell_and_an_idle_after_ack_process_answers_without_waiting_for_its_next_look(
+        workspace: LocalWorkspace, monkeypatch: pytest.MonkeyPatch) -> None:
+    # An idle after-ack process with a doorbell looks on its own only every DOORBELL_POLL_SECONDS; made longer than
+    # the test waits, only the bell the web side rings on handing off can bring the answer in time.
+    import dataclasses
+    import threading
+
+    import bot.handoff
+    from bot.doorbell import Doorbell
+    from bot.handoff import AfterAck, InboxLazyRunner
+
+    monkeypatch.setattr(bot.handoff, "DOORBELL_POLL_SECONDS", 120.0)
+    # Its looks at stale claims too: a quarter of the lease, an hour here.
+    workspace.deps.settings = dataclasses.replace(workspace.deps.settings, inbox_grace_seconds=4 * 3600)
+    bell = Doorbell()
+    workspace.deps.doorbell = bell
+    web = InboxLazyRunner(workspace.deps, workspace.app.listener_runner.lazy_listener_runner)
+    after_ack = AfterAck(workspace.app, workspace.deps, "host:1:bell")
+    looked, stop = threading.Event(), threading.Event()
+    step = after_ack.step
+
+    def step_and_tell(*, stale: bool, claiming: bool = True) -> int:
+        started = step(stale=stale, claiming=claiming)
+        looked.set()
+        return started
+
+    monkeypatch.setattr(after_ack, "step", step_and_tell)
+    loop = threading.Thread(target=after_ack.run, args=(stop,), daemon=True)
+    loop.start()
+    try:
+        assert looked.wait(30)  # its first look found nothing: from now on it waits
+        assert web.hand_off_whole(handed(workspace, "U1"))
+        answers = workspace.fake.wait_for(lambda: workspace.fake.ephemeral_messages("U1"), timeout=30)
+    finally:
+        stop.set()
+        loop.join(timeout=30)
+        inbox.dispose_handoff(after_ack.queue, workspace.deps.sessions)
+        inbox.dispose_handoff(web.queue, workspace.deps.sessions)
+        bell.close()
+    assert len(answers) == 1 and not loop.is_alive()
