@@ -157,11 +157,15 @@ def run_server(which: str, api_url: str, database_url: str, log_path: str, conn:
     settings = dataclasses.replace(_server_settings(api_url, database_url), handoff=which == "goalbot")
     configure_logging(settings.log_level)
     make_deps(settings).sessions.kw["bind"].dispose()  # migrate before the after-ack process starts
-    after_ack = _fork_after_ack(settings) if which == "goalbot" else None
+    from bot.doorbell import Doorbell
+
+    doorbell = Doorbell()  # as serve_http: made before the fork, rung by the web process after each handoff
+    after_ack = _fork_after_ack(settings, doorbell) if which == "goalbot" else None
     if os.environ.get(WEB_CORE):
         os.sched_setaffinity(0, {0})  # the web process alone on CPU 0 (--web-core)
     tune_process()  # as bot.server.serve_process does, for every app alike
     deps = make_deps(settings, migrate=False)  # the bare app needs deps only for /healthz, served by the same server
+    deps.doorbell = doorbell if which == "goalbot" else None
     app = build_app(deps) if which in ("goalbot", "inline") else build_bare_app(settings.api_url)
     if which == "bare":
         server = HttpServer(SlackRequestHandler(app), settings, "127.0.0.1", 0)
@@ -202,7 +206,7 @@ def _cpu_of(pid: int | None) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def _fork_after_ack(settings: Any) -> int:
+def _fork_after_ack(settings: Any, doorbell: Any) -> int:
     """The after-ack process `goalbot serve --http` forks beside its web process (bot.server.serve_http)."""
     pid = os.fork()
     if pid == 0:
@@ -213,7 +217,7 @@ def _fork_after_ack(settings: Any) -> int:
         if os.environ.get(WEB_CORE):
             os.sched_setaffinity(0, {1})  # beside the load and the fake Slack, off the web process's core
         try:
-            run_after_ack(settings, worker_name(os.getpid(), "bench"), supervised=True)
+            run_after_ack(settings, worker_name(os.getpid(), "bench"), supervised=True, doorbell=doorbell)
         finally:
             os._exit(0)
     return pid

@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import os
 import threading
+from collections.abc import Callable
 
 
 class Doorbell:
@@ -27,17 +28,17 @@ class Doorbell:
         with contextlib.suppress(OSError):
             os.write(self._write, b"\0")
 
-    def listen(self, wake: threading.Event) -> threading.Thread:
-        """Set `wake` whenever the bell rings, from a daemon thread of this process; the thread, started."""
+    def listen(self, heard: Callable[[], None]) -> threading.Thread:
+        """Call `heard` whenever the bell rings, from a daemon thread of this process; the thread, started."""
         def loop() -> None:
             while True:
                 try:
-                    rung = os.read(self._read, 4096)  # every ring so far: one wake-up covers them all
+                    rung = os.read(self._read, 4096)  # every ring so far: one call covers them all
                 except OSError:
                     return
                 if not rung:
                     return  # every writer closed it
-                wake.set()
+                heard()
 
         thread = threading.Thread(target=loop, name="after-ack-doorbell", daemon=True)
         thread.start()

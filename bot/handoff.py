@@ -43,7 +43,8 @@ log = logging.getLogger(__name__)
 
 WHOLE_REQUEST = "*"  # an inbox row whose whole request the after-ack process dispatches (no lazy function named)
 POLL_SECONDS = 0.02  # an idle after-ack process looks for new rows this often (one indexed read)
-DOORBELL_POLL_SECONDS = 0.5  # … and this often when its web processes ring a doorbell (bot.doorbell)
+DOORBELL_POLL_SECONDS = 0.5  # … and this often, asleep until its web processes ring a doorbell (bot.doorbell)
+BUSY_SECONDS = 1.0  # it goes to sleep until the bell after claiming nothing for this long
 INLINE_TYPES = ("view_submission", "view_closed")  # see the module docstring
 AFTER_ACK_NICENESS = 5  # added to an after-ack process's nice value (lower CPU priority than the web processes)
 
@@ -229,18 +230,25 @@ class AfterAck:
         inbox.renew(self.queue, held, self.worker, self.deps.clock())
 
     def run(self, stop: threading.Event, alive: Callable[[], bool] = lambda: True) -> None:
-        """Poll, claim and hand out rows until `stop` is set or `alive()` turns False (the parent died)."""
+        """Poll, claim and hand out rows until `stop` is set or `alive()` turns False (the parent died).
+
+        While requests keep coming it looks every POLL_SECONDS, gathering what arrived meanwhile into one claim.
+        Once it has claimed nothing for BUSY_SECONDS, with a doorbell (bot.doorbell) it sleeps until the bell
+        rings, or DOORBELL_POLL_SECONDS; a bell heeded under load too made each request a claim of its own, and the
+        after-ack process, with more transactions to run, fell behind.
+        """
         def wake_on_stop() -> None:
             stop.wait()
             self._wake.set()
 
         threading.Thread(target=wake_on_stop, name="after-ack-stop", daemon=True).start()
-        idle = POLL_SECONDS
-        if self.deps.doorbell is not None:
-            self.deps.doorbell.listen(self._wake)
-            idle = DOORBELL_POLL_SECONDS
+        armed = threading.Event()  # asleep until the bell: only then does a ring wake it
+        doorbell = self.deps.doorbell
+        if doorbell is not None:
+            doorbell.listen(lambda: self._wake.set() if armed.is_set() else None)
         every = max(0.25, self.lease.total_seconds() / 4)
         next_stale = 0.0
+        busy_at = time.monotonic()
         while not stop.is_set() and alive():
             now = time.monotonic()
             stale = now >= next_stale
@@ -249,13 +257,20 @@ class AfterAck:
                     next_stale = now + every
                     self.renew()
                 started = self.step(stale=stale)
+                if not started and doorbell is not None and now - busy_at >= BUSY_SECONDS:
+                    armed.set()
+                    started = self.step(stale=False)  # a ring before it was armed went unheard: look once more
             except Exception:  # the database may be away for a moment; look again later
                 log.exception("could not look for handed-off work")
                 started = 0
-            if not started:
-                # Until the bell (or a handling finishing) wakes it, or the next look at stale claims is due.
+            if started:
+                busy_at = time.monotonic()
+            else:
+                idle = DOORBELL_POLL_SECONDS if armed.is_set() else POLL_SECONDS
+                # Until a handling finishes (or, armed, the bell rings), or the next look at stale claims is due.
                 self._wake.wait(min(idle, max(0.0, next_stale - time.monotonic())))
-                self._wake.clear()
+            armed.clear()
+            self._wake.clear()
         self._pool.shutdown(wait=True, cancel_futures=False)
         with contextlib.suppress(Exception):  # what finished meanwhile; if this fails, the lease runs it again
             self.step(stale=False, claiming=False)

@@ -270,8 +270,9 @@ def test_an_ack_is_recorded_while_an_after_ack_process_is_in_the_middle_of_its_c
 
 def test_a_handoff_rings_the_doorbell_and_an_idle_after_ack_process_answers_without_waiting_for_its_next_look(
         workspace: LocalWorkspace, monkeypatch: pytest.MonkeyPatch) -> None:
-    # An idle after-ack process with a doorbell looks on its own only every DOORBELL_POLL_SECONDS; made longer than
-    # the test waits, only the bell the web side rings on handing off can bring the answer in time.
+    # Asleep until the bell, an after-ack process looks on its own only every DOORBELL_POLL_SECONDS (and at stale
+    # claims every quarter of the lease); both made longer than the test waits, only the bell the web side rings on
+    # handing off can bring the answer in time.
     import dataclasses
     import threading
 
@@ -280,25 +281,25 @@ def test_a_handoff_rings_the_doorbell_and_an_idle_after_ack_process_answers_with
     from bot.handoff import AfterAck, InboxLazyRunner
 
     monkeypatch.setattr(bot.handoff, "DOORBELL_POLL_SECONDS", 120.0)
-    # Its looks at stale claims too: a quarter of the lease, an hour here.
+    monkeypatch.setattr(bot.handoff, "BUSY_SECONDS", 0.0)  # asleep as soon as it finds nothing
     workspace.deps.settings = dataclasses.replace(workspace.deps.settings, inbox_grace_seconds=4 * 3600)
     bell = Doorbell()
     workspace.deps.doorbell = bell
     web = InboxLazyRunner(workspace.deps, workspace.app.listener_runner.lazy_listener_runner)
     after_ack = AfterAck(workspace.app, workspace.deps, "host:1:bell")
-    looked, stop = threading.Event(), threading.Event()
-    step = after_ack.step
+    asleep, stop = threading.Event(), threading.Event()
 
-    def step_and_tell(*, stale: bool, claiming: bool = True) -> int:
-        started = step(stale=stale, claiming=claiming)
-        looked.set()
-        return started
+    class Watched(threading.Event):
+        def wait(self, timeout: float | None = None) -> bool:
+            if timeout is not None and timeout >= 60:
+                asleep.set()  # the long wait: only the bell wakes it now
+            return super().wait(timeout)
 
-    monkeypatch.setattr(after_ack, "step", step_and_tell)
+    after_ack._wake = Watched()
     loop = threading.Thread(target=after_ack.run, args=(stop,), daemon=True)
     loop.start()
     try:
-        assert looked.wait(30)  # its first look found nothing: from now on it waits
+        assert asleep.wait(30)
         assert web.hand_off_whole(handed(workspace, "U1"))
         answers = workspace.fake.wait_for(lambda: workspace.fake.ephemeral_messages("U1"), timeout=30)
     finally:
