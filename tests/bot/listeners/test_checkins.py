@@ -375,6 +375,7 @@ def test_update_button_opens_a_modal_that_records_the_value_and_note(workspace: 
     assert recorded in thread_answers(workspace, "U1", card)[-1]
 
 
+@pytest.mark.variants_on_one_database
 @pytest.mark.parametrize(("user", "typed", "error"), [
     ("U1", "lots", t("en", "checkin.modal.unreadable")),
     ("U2", "tanti", t("it", "checkin.modal.unreadable")),
@@ -459,6 +460,7 @@ def test_checkin_time_moves_the_weekly_checkin(workspace: LocalWorkspace) -> Non
         in ephemeral_texts(workspace, "U1")[-1]
 
 
+@pytest.mark.variants_on_one_database
 @pytest.mark.parametrize(("user", "typed", "answer"), [
     ("U1", "checkin-time friday", t("en", "checkin.time.no_time")),
     ("U1", "checkin-time 16:00", t("en", "checkin.time.no_day")),
@@ -512,6 +514,7 @@ def test_pause_in_italian_and_resume(workspace: LocalWorkspace) -> None:
     assert run(workspace)["planned"] == 1
 
 
+@pytest.mark.variants_on_one_database
 @pytest.mark.parametrize(("typed", "answer"), [
     ("pause until 1 March 2025", t("en", "checkin.pause.past", date="1 March 2025")),
     ("pause until whenever", t("en", "checkin.pause.unreadable", text="until whenever")),

@@ -14,6 +14,9 @@ from prompts import fmt_date, t
 from storage.models import Goal
 from tests.bot.conftest import all_text, dm_texts, last_bot_message, make_settings, say_goal
 
+# Variants differ in words only (the language, the phrasing): the first runs on both databases, the rest on SQLite.
+pytestmark = pytest.mark.variants_on_one_database
+
 
 def _saved_goal(ws: LocalWorkspace, user: str) -> Goal:
     with ws.deps.sessions() as session:
@@ -132,6 +135,7 @@ def test_for_the_whole_year_is_read_as_a_year_from_today_and_said_back(
 def test_the_word_before_a_floor_is_not_part_of_the_specific_part(
     workspace: LocalWorkspace, lang: str, user: str, sentence: str, subject: str, wrong: str,
 ) -> None:
+
     workspace.command(sentence, user=user)
     understood = next(text for text in dm_texts(workspace, user) if t(lang, "goal.understood") in text)
     assert subject in understood and wrong not in understood

@@ -27,6 +27,9 @@ from tests.bot.listeners.test_issue8_regressions import labels, reply_on_growth_
 from tests.bot.listeners.test_manage import add_goal as add_manage_goal
 from tests.bot.listeners.test_manage import last_modal, submit_edit
 
+# Variants differ in words only (the language, the phrasing): the first runs on both databases, the rest on SQLite.
+pytestmark = pytest.mark.variants_on_one_database
+
 # A goal for next quarter, its plan and a short reason, as an English (U1) and an Italian (U2) rep type them.
 NEXT_QUARTER = {"en": "close 10 new deals next quarter", "it": "chiudere 10 nuovi contratti nel prossimo trimestre"}
 PLAN = {"en": "two demos a week", "it": "due demo a settimana"}
@@ -462,6 +465,7 @@ def test_a_way_and_a_new_number_answer_the_direction_question_together(
 def test_bringing_down_a_churn_typed_as_going_up_asks_for_another_target(
     workspace: LocalWorkspace, user: str, lang: str, sentence: str,
 ) -> None:
+
     say_goal(workspace, user, sentence, YES_NO[lang][0])
     answer = dm_texts(workspace, user)[-1]
     assert t(lang, "feedback.achievable.target_not_below_baseline", target=fmt_amount(lang, 5, "%"),
