@@ -422,7 +422,13 @@ class FakeSlackWebAPI:
         """Stop serving and release the port."""
         if self._server is None:
             return
-        self._server.shutdown()
+        # shutdown() waits for the serving loop to see its flag, which it does when select() returns: a
+        # connection made meanwhile wakes it at once instead of after up to poll_interval (every test's teardown).
+        stopping = threading.Thread(target=self._server.shutdown, name="fake-slack-stop", daemon=True)
+        stopping.start()
+        with contextlib.suppress(OSError):
+            socket.create_connection((self.host, self.port), timeout=1).close()
+        stopping.join()
         self._server.server_close()
         if self._thread is not None:
             self._thread.join(timeout=5)
