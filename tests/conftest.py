@@ -61,7 +61,9 @@ SLOW_FIRST = (
 
 
 def _slowness(item: pytest.Item) -> int:
-    return next((rank for rank, prefix in enumerate(SLOW_FIRST) if item.nodeid.startswith(prefix)), len(SLOW_FIRST))
+    # item.nodeid is built on every read: read once, not once per prefix (250,000 reads a collection otherwise).
+    nodeid = item.nodeid
+    return next((rank for rank, prefix in enumerate(SLOW_FIRST) if nodeid.startswith(prefix)), len(SLOW_FIRST))
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
