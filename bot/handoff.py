@@ -90,9 +90,8 @@ class InboxLazyRunner(LazyListenerRunner):
             return False
         return True
 
-
     def _ring(self) -> None:
-        if self.deps.doorbell is not None:
+        if self.deps.doorbell is not None:  # `serve --http`: wake an idle after-ack process (bot.doorbell)
             self.deps.doorbell.ring()
 
 
