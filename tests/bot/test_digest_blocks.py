@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import random
 from datetime import date
 
@@ -132,3 +133,24 @@ def test_everyone_checked_in_only_after_a_check_in_was_asked(lang: str, asked: b
     assert (everyone in shown) == (says == "digest.everyone_checked_in")
     assert (missing.strip() in shown) == (says == "digest.missing")
 
+
+
+@pytest.mark.parametrize("lang", ["en", "it"])
+@pytest.mark.parametrize(("base", "base_unit", "money"), [
+    (80_000.0, "EUR", True),  # +15% on €80,000: "6% of 15% (€84,800 of €92,000)"
+    (None, None, False),  # no starting amount: nothing to say in money
+    (40.0, "clients", False),  # a count grown by a percentage is no amount of money
+])
+def test_a_growth_goals_digest_line_says_where_it_stands_in_money(
+        lang: str, base: float | None, base_unit: str | None, money: bool) -> None:
+    from bot.services.digests import digest_view
+
+    numbers = GoalNumbers(Kind.GROWTH, 15.0, base, 6.0, date(2026, 9, 1), date(2027, 3, 7), "%",
+                          base_amount=base, base_unit=base_unit)
+    item = DigestGoal(id=2, owner="U001", title="analytics add-on +15%", adjusted=False, last=None, checked_in=False,
+                      skipped=False, asked=False, standing=standing(numbers, TODAY))
+    view = digest_view([item], lang=lang, week_start=WEEK, today=TODAY)
+    shown = json.dumps([m.payload() for m in digest_messages(view)], ensure_ascii=False)
+    in_money = t(lang, "measure.growth_money", now=fmt_amount(lang, 84_800, "EUR"), amount=fmt_amount(lang, 92_000, "EUR"))
+    assert t(lang, "measure.of", current=fmt_amount(lang, 6, "%"), target=fmt_amount(lang, 15, "%")) in shown
+    assert (in_money in shown) == money
