@@ -16,7 +16,7 @@ from slack_sdk.models.blocks import (
 
 from bot import ids
 from bot.blocks.common import Message, actions, button, clip, context, escape, modal, section
-from bot.blocks.readings import echo_line, reading_buttons
+from bot.blocks.readings import change_text, echo_line, reading_buttons
 from bot.blocks.standing import (
     expected_text,
     forecast_line,
@@ -30,7 +30,7 @@ from bot.blocks.standing import (
 from bot.rules.numbers import find_amounts
 from bot.rules.progress import CURRENCIES, GoalNumbers, Kind, Reading, Standing, Status, reached_amount, reached_change
 from bot.rules.reply_check import reply_examples
-from prompts import fmt_amount, fmt_number, phrase, t, tn
+from prompts import fmt_amount, fmt_number, phrase, t
 
 TITLE_LIMIT = 300  # a goal title is the owner's sentence; a check-in card only needs to recognise it
 
@@ -140,11 +140,7 @@ def question_message(
             lines.append(t(lang, "checkin.ask.choose"))
         blocks.append(section("\n".join(lines)))
         blocks.append(actions(
-            *(button(clip(t(lang, f"checkin.ask.pick_{c.meaning}", value=fmt_amount(lang, c.value, unit),
-                            value_by=phrase(lang, "by", c.value, unit),
-                            said_the=phrase(lang, "the", c.said, "%"), said_at=phrase(lang, "at", c.said, "%"),
-                            amount=fmt_amount(lang, c.amount, numbers.base_unit), points=_points(lang, c.said),
-                            change=_signed(lang, c.said, numbers.base_unit)), 75),
+            *(button(clip(_pick_label(lang, c, unit, numbers.base_unit), 75),
                      ids.ACTION_CHECKIN_PICK, f"{checkin_id}:{c.value!r}") for c in candidates[:5]),
             block_id=ids.BLOCK_CHECKIN_PICK,
         ))
@@ -159,16 +155,15 @@ def question_message(
     return Message(text="\n".join(lines), blocks=blocks)
 
 
-def _points(lang: str, said: float | None) -> str:
-    """Points of growth as typed, with their sign and plural: "+5 points", "+1 punto"."""
-    return "–" if said is None else tn(lang, "checkin.ask.points", said, shown=_signed(lang, said))
-
-
-def _signed(lang: str, said: float | None, unit: str | None = None) -> str:
-    """A change with its sign, in points or in `unit`: "+5", "-2,5", "+€5,000"."""
-    if said is None:
-        return "–"
-    return ("+" if said >= 0 else "-") + (fmt_number(lang, abs(said)) if unit is None else fmt_amount(lang, abs(said), unit))
+def _pick_label(lang: str, c: Reading, unit: str | None, base_unit: str | None) -> str:
+    """A reading's button: "grown by 2% (10% of the way)", "+5 points of growth", "+€5,000: now €205,000"."""
+    # A signed change reads as every recorded change does (blocks.readings.change_text): points for a growth.
+    points, change = ("–", "–") if c.said is None else (change_text(lang, c.said, "%"),
+                                                      change_text(lang, c.said, base_unit))
+    return t(lang, f"checkin.ask.pick_{c.meaning}", value=fmt_amount(lang, c.value, unit),
+             value_by=phrase(lang, "by", c.value, unit), said_the=phrase(lang, "the", c.said, "%"),
+             said_at=phrase(lang, "at", c.said, "%"), amount=fmt_amount(lang, c.amount, base_unit), points=points,
+             change=change)
 
 
 def fmt_unit(lang: str, unit: str | None) -> str:

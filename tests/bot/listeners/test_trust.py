@@ -285,7 +285,7 @@ def test_a_signed_number_without_a_unit_on_a_growth_goal_in_euros_is_asked_back(
     question = thread_messages(workspace, user, card)[-1]
     assert t(lang, "checkin.ask.growth_bare_change") in all_text(question)
     assert labels(question) == [
-        t(lang, "checkin.ask.pick_growth_points", points=tn(lang, "checkin.ask.points", 5, shown="+5"),
+        t(lang, "checkin.ask.pick_growth_points", points="+" + tn(lang, "count.points", 5),
           value_by=phrase(lang, "by", 5, "%")),
         t(lang, "checkin.ask.pick_money_change", change="+" + fmt_amount(lang, 5_000, "EUR"),
           amount=fmt_amount(lang, 205_000, "EUR")),
