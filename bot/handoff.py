@@ -255,10 +255,9 @@ class AfterAck:
                 if stale:
                     next_stale = now + every
                     self.renew()
+                if doorbell is not None and now - busy_at >= BUSY_SECONDS:
+                    armed.set()  # before the look: a ring from now on wakes it, a request from before, the look finds
                 started = self.step(stale=stale)
-                if not started and doorbell is not None and now - busy_at >= BUSY_SECONDS:
-                    armed.set()
-                    started = self.step(stale=False)  # a ring before it was armed went unheard: look once more
             except Exception:  # the database may be away for a moment; look again later
                 log.exception("could not look for handed-off work")
                 started = 0
