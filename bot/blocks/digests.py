@@ -27,7 +27,16 @@ from bot.blocks.objectives import rollup_line
 from bot.blocks.standing import bar, status_key, value_of_target
 from bot.rules.digest_math import HEADLINE, MORE, DigestGoal, headline_counts
 from bot.rules.objectives import Rollup
-from bot.rules.progress import Kind, Standing, Status, Total, estimate, reached_amount, target_in_range
+from bot.rules.progress import (
+    Kind,
+    Standing,
+    Status,
+    Total,
+    estimate,
+    growth_target_amount,
+    reached_amount,
+    target_in_range,
+)
 from prompts import at_amount, elide_italian, fmt_date, keys, normalize_lang, plural_form, t, the_amount, tn
 
 # Slack refuses messages whose blocks hold much more than ~13k characters (msg_blocks_too_long) even under 50 blocks.
@@ -382,10 +391,11 @@ def _measure(fmt: Formats, item: DigestGoal) -> str:
                         unit=fmt.unit_label(unit, g.target))
     text = fmt.fill("measure.of", current=fmt.amount(value, unit), target=fmt.amount(g.target, unit))
     if kind is _GROWTH:  # "6% of 15% (€84,800 of €92,000)": a manager checks money against the books
-        now, goal = reached_amount(g, value or 0.0), reached_amount(g, g.target)
+        # The target's amount as every screen says it (blocks.standing.measure_text): growth_target_amount.
+        now, goal = reached_amount(g, value or 0.0), growth_target_amount(g)
         if now is not None and goal is not None:
             text += " " + fmt.fill("measure.growth_money", now=fmt.amount(float(round(now[0])), now[1]),
-                                   amount=fmt.amount(float(round(goal[0])), goal[1]))
+                                   amount=fmt.amount(float(round(goal)), now[1]))
     return text
 
 
