@@ -128,11 +128,10 @@ def start(session: Session, ctx: RequestContext, text: str) -> list[Message]:
     lang = ctx.lang
     if len(text) > MAX_TEXT:
         return [Message(text=t(lang, "errors.too_long", limit=MAX_TEXT))]
-    if not text:
-        resumed = _resume_unfinished(session, ctx)
-        if resumed:
-            return resumed
-    out = _drop_unfinished(session, ctx)
+    unfinished = current(session, ctx)
+    if not text and unfinished is not None and _words_of(unfinished):
+        return _resume(unfinished, ctx)
+    out = _drop_unfinished(session, ctx, unfinished)
     if text:
         parsed = parse_goal(text, lang=lang, now=ctx.now, tz=ctx.tz, fiscal_year_start_month=ctx.fiscal_year_start)
         draft = GoalDraft.from_parsed(parsed)
@@ -165,26 +164,26 @@ def start(session: Session, ctx: RequestContext, text: str) -> list[Message]:
     return out
 
 
-def _drop_unfinished(session: Session, ctx: RequestContext) -> list[Message]:
+def _words_of(convo: Conversation) -> str:
+    """The sentence a conversation's goal was started with ("" before one was typed)."""
+    return str(convo.draft.get("text") or "").strip()
+
+
+def _drop_unfinished(session: Session, ctx: RequestContext, unfinished: Conversation | None) -> list[Message]:
     """End the person's unfinished conversation, and say so: a new one replaces it, and without a word they would
     believe the first goal was kept."""
-    unfinished = current(session, ctx)
-    dropped = str(unfinished.draft.get("text") or "").strip() if unfinished is not None else ""
+    dropped = _words_of(unfinished) if unfinished is not None else ""
     delete_conversation(session, ctx.team_id, ctx.user_id)
     session.flush()
     return [Message(text=t(ctx.lang, "goal.draft_dropped", title=escape(dropped)))] if dropped else []
 
 
-def _resume_unfinished(session: Session, ctx: RequestContext) -> list[Message]:
+def _resume(convo: Conversation, ctx: RequestContext) -> list[Message]:
     """A bare `/goal` (or the Home's "New goal") while a goal is half set up: its question again, not a blank
     start. People type `/goal` to find their way back to a conversation they lost sight of; dropping what they
-    had answered would make them start over. Nothing when no goal is half set up."""
-    convo = current(session, ctx)
-    title = str(convo.draft.get("text") or "").strip() if convo is not None else ""
-    if convo is None or not title:
-        return []
+    had answered would make them start over."""
     convo.updated_at = ctx.now
-    return [Message(text=t(ctx.lang, "goal.draft_resumed", title=escape(title))),
+    return [Message(text=t(ctx.lang, "goal.draft_resumed", title=escape(_words_of(convo)))),
             _ask(convo, draft_from_json(convo.draft), ctx.lang)]
 
 
@@ -198,7 +197,7 @@ def _offer_objectives(session: Session, ctx: RequestContext, convo: Conversation
 def start_from_proposal(session: Session, ctx: RequestContext, draft_json: dict[str, Any],
                         proposal_id: int) -> list[Message]:
     """Begin the owner's conversation from a goal agreed with their manager; confirming it links the proposal."""
-    dropped = _drop_unfinished(session, ctx)
+    dropped = _drop_unfinished(session, ctx, current(session, ctx))
     draft = draft_from_json(draft_json)
     convo = Conversation(
         team_id=ctx.team_id, user_id=ctx.user_id, channel_id=ctx.channel_id, step="specific",
