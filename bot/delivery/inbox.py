@@ -119,12 +119,16 @@ def receive(sessions: SessionFactory, body: dict[str, Any], now: datetime, lazy_
 INBOX = cast(Table, InboxEvent.__table__)
 
 
-def finish(session: Session, event_id: str, now: datetime) -> bool:
-    """Mark the event done in the caller's transaction; False when another handling already finished it."""
-    done = rowcount(session.execute(update(INBOX).where(
+def _mark_done(session: Session, event_id: str, now: datetime) -> int:
+    """How many rows this marked done: 1, or 0 when it was done already or was never in the inbox."""
+    return rowcount(session.execute(update(INBOX).where(
         InboxEvent.event_id == event_id[:64], InboxEvent.status == InboxStatus.RECEIVED)
         .values(status=InboxStatus.DONE, done_at=now)))
-    if done:
+
+
+def finish(session: Session, event_id: str, now: datetime) -> bool:
+    """Mark the event done in the caller's transaction; False when another handling already finished it."""
+    if _mark_done(session, event_id, now):
         return True
     # Not in the inbox at all (a request that did not come through the ack path): nothing to compare with.
     return session.scalar(select(InboxEvent.id).where(InboxEvent.event_id == event_id[:64])) is None
@@ -132,8 +136,10 @@ def finish(session: Session, event_id: str, now: datetime) -> bool:
 
 def finish_now(sessions: SessionFactory, event_id: str, now: datetime) -> None:
     """Mark the event done on its own (its listener finished, or had nothing to do with it)."""
+    # The UPDATE alone: most events were finished by their service already, and whether this one was is not
+    # asked here (finish's second look would only say so), one statement less on every event.
     with sessions() as session:
-        finish(session, event_id, now)
+        _mark_done(session, event_id, now)
         session.commit()
 
 
