@@ -86,6 +86,8 @@ class UserPref(Base):
     paused_until: Mapped[date | None] = mapped_column(Date)
     profile_fetched_at: Mapped[datetime | None] = mapped_column(Timestamp)
     slack_admin: Mapped[bool | None] = mapped_column(Boolean)  # users.info is_owner or is_admin; None = not asked yet
+    # When the person first opened goalbot's Home tab: only then is the Home published again after each change.
+    home_opened_at: Mapped[datetime | None] = mapped_column(Timestamp)
 
 
 class TeamSettings(Base):

@@ -23,19 +23,22 @@ from bot.services.digests import team_goals
 from bot.services.objectives import objective_rollups
 from bot.services.org import load_org
 from bot.services.profiles import valid_tz
-from storage.db import once_more_if_dropped
-from storage.repositories import get_user_pref, list_goals
+from storage.db import once_more_if_dropped, unit_of_work
+from storage.repositories import get_user_pref, list_goals, upsert_user_pref
 from storage.teams import list_objectives, reports_of
 
 log = logging.getLogger(__name__)
 
 
-def build_home(deps: Deps, team_id: str, user_id: str) -> dict[str, Any]:
-    """The person's Home view as JSON, from what is stored now."""
+def build_home(deps: Deps, team_id: str, user_id: str, *, only_if_opened: bool = False) -> dict[str, Any] | None:
+    """The person's Home view as JSON, from what is stored now; None with `only_if_opened` when they have never
+    opened the Home tab."""
     settings = deps.settings
     now = deps.clock()
     with deps.sessions() as session:
         pref = get_user_pref(session, team_id, user_id)
+        if only_if_opened and (pref is None or pref.home_opened_at is None):
+            return None
         goals = list_goals(session, team_id, user_id)
         lang = owner_lang(pref, settings.default_lang)
         tz = valid_tz(pref.tz if pref else None, settings.default_tz)
@@ -77,10 +80,29 @@ def _owned_objectives(session: Session, team_id: str, user_id: str, today: date)
     return objective_rollups(session, team_id, rows, today) if rows else []
 
 
+def open_home(deps: Deps, client: WebClient, team_id: str, user_id: str) -> bool:
+    """The person opened the Home tab: note it the first time, and publish it; False (logged) when Slack refuses."""
+    with unit_of_work(deps.sessions, rewritable=True) as session:  # run again after a drop, it writes the same
+        pref = upsert_user_pref(session, team_id, user_id)
+        if pref.home_opened_at is None:
+            pref.home_opened_at = deps.clock()
+    return _publish(deps, client, team_id, user_id, only_if_opened=False)
+
+
 def refresh_home(deps: Deps, client: WebClient, team_id: str, user_id: str) -> bool:
-    """Publish the person's Home tab again; False (logged) when Slack refuses, since the next open retries."""
+    """Publish the person's Home tab again after a change, if they have ever opened it; False (logged) when Slack
+    refuses, since the next open retries."""
+    # Slack shows the last view published when the tab opens, and every open publishes a fresh one: keeping
+    # the last view fresh matters only to someone who has one. Most account executives live in the DM and never
+    # open the Home, and a change costs them no Home built and no views.publish (a Tier 4 method, ~100 a minute).
+    return _publish(deps, client, team_id, user_id, only_if_opened=True)
+
+
+def _publish(deps: Deps, client: WebClient, team_id: str, user_id: str, *, only_if_opened: bool) -> bool:
     # Read-only, so a connection lost meanwhile is simply read again.
-    view = once_more_if_dropped(lambda: build_home(deps, team_id, user_id))
+    view = once_more_if_dropped(lambda: build_home(deps, team_id, user_id, only_if_opened=only_if_opened))
+    if view is None:
+        return True
     try:
         client.views_publish(user_id=user_id, view=view)
     except SlackApiError as error:

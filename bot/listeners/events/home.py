@@ -11,7 +11,7 @@ from bot.context import RequestContext
 from bot.deps import Deps
 from bot.listeners.support import lazy_listener
 from bot.middleware import ack_if_needed
-from bot.services.home import refresh_home
+from bot.services.home import open_home
 
 
 def home_tab(body: dict[str, Any]) -> bool:
@@ -27,6 +27,6 @@ def register(app: App, deps: Deps) -> None:
     # refreshed from Slack at most daily, as for any other request.
     @lazy_listener(deps, report_in=None, accept=home_tab)
     def home_opened(ctx: RequestContext, body: dict[str, Any], client: WebClient, respond: Respond | None) -> None:
-        refresh_home(deps, client, ctx.team_id, ctx.user_id)
+        open_home(deps, client, ctx.team_id, ctx.user_id)
 
     app.event("app_home_opened")(ack=ack_if_needed, lazy=[home_opened])

@@ -140,6 +140,7 @@ def test_a_paused_owner_is_reviewed_when_the_pause_ends(workspace: LocalWorkspac
 
 def test_achieved_closes_the_goal_and_the_review_card(workspace: LocalWorkspace) -> None:
     goal_id = add_goal(workspace, "U1", start_date=date(2026, 9, 1), deadline=date(2026, 12, 4), current=10)
+    workspace.open_home("U1")  # someone who has opened the Home sees it follow the change
     run_reviews(workspace, datetime(2026, 12, 4, 9, 0, tzinfo=UTC))
     review = last_bot_message(workspace, "U1")
     workspace.click(review, ids.ACTION_REVIEW_ACHIEVED, user="U1", value=str(goal_id))
