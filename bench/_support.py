@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
+import sys
 import threading
 import uuid
 from collections.abc import Callable, Sequence
@@ -38,6 +40,36 @@ def old_code(ref: str, into: str) -> str:
                              check=True, capture_output=True).stdout
     subprocess.run(["tar", "-x", "-C", into], input=archive, check=True)
     return into
+
+
+class Child:
+    """A benchmark's child process measuring one tree's code: the script again with --child and --code-root (so
+    it imports that tree's bot/storage/prompts, never this one's), one JSON order a line, one JSON answer a line."""
+
+    def __init__(self, label: str, script: str, root: str, args: Sequence[str]) -> None:
+        self.label = label
+        self.process = subprocess.Popen(
+            [sys.executable, script, "--child", "--code-root", root, *args],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=root, env={**os.environ, "PYTHONPATH": root})
+        self.ask(None)
+
+    def ask(self, order: dict[str, Any] | None) -> dict[str, Any]:
+        """Send one order (None: wait until ready) and read its answer."""
+        assert self.process.stdin is not None and self.process.stdout is not None
+        if order is not None:
+            self.process.stdin.write(json.dumps(order) + "\n")
+            self.process.stdin.flush()
+        answer = self.process.stdout.readline()
+        if not answer:
+            raise RuntimeError(f"the {self.label} child stopped")
+        result: dict[str, Any] = json.loads(answer)
+        return result
+
+    def close(self) -> None:
+        """Let the child finish."""
+        assert self.process.stdin is not None
+        self.process.stdin.close()
+        self.process.wait(timeout=60)
 
 
 def load_average() -> str:

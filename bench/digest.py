@@ -28,10 +28,8 @@ import contextlib
 import gc
 import hashlib
 import json
-import os
 import random
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -50,7 +48,7 @@ sys.path.insert(0, next((sys.argv[i + 1] for i, arg in enumerate(sys.argv[:-1]) 
                         str(Path(__file__).resolve().parent.parent)))
 sys.path.insert(1, str(Path(__file__).resolve().parent))
 
-from _support import load_average, old_code
+from _support import Child, load_average, old_code
 
 from bot.blocks.common import MAX_BLOCKS
 from bot.blocks.digests import digest_messages
@@ -334,36 +332,6 @@ def child(url: str, members_file: str) -> None:
     engine.dispose()
 
 
-class Child:
-    """A child process building digests with one commit's code."""
-
-    def __init__(self, label: str, root: str, url: str, members_file: str) -> None:
-        self.label = label
-        self.process = subprocess.Popen(
-            [sys.executable, str(Path(__file__).resolve()), "--child", "--code-root", root, "--database-url", url,
-             "--members-file", members_file],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=root, env={**os.environ, "PYTHONPATH": root})
-        self.ask(None)
-
-    def ask(self, order: dict[str, Any] | None) -> dict[str, Any]:
-        """Send one order (None: wait until ready) and read its answer."""
-        assert self.process.stdin is not None and self.process.stdout is not None
-        if order is not None:
-            self.process.stdin.write(json.dumps(order) + "\n")
-            self.process.stdin.flush()
-        answer = self.process.stdout.readline()
-        if not answer:
-            raise RuntimeError(f"the {self.label} child stopped")
-        result: dict[str, Any] = json.loads(answer)
-        return result
-
-    def close(self) -> None:
-        """Let the child finish."""
-        assert self.process.stdin is not None
-        self.process.stdin.close()
-        self.process.wait(timeout=60)
-
-
 def compare(url: str, teams: list[tuple[Size, list[str]]], old_ref: str, runs: int) -> None:
     """Build every team with the old and this code in turn and print both, with the load average."""
     with tempfile.TemporaryDirectory(prefix="goalbot-bench-digest-") as tmp:
@@ -371,8 +339,9 @@ def compare(url: str, teams: list[tuple[Size, list[str]]], old_ref: str, runs: i
         members_file.write_text(json.dumps([members for _, members in teams]))
         (Path(tmp) / "old").mkdir()
         root = str(Path(__file__).resolve().parent.parent)
-        children = [Child(f"old ({old_ref})", old_code(old_ref, str(Path(tmp) / "old")), url, str(members_file)),
-                    Child("this code", root, url, str(members_file))]
+        script, args = str(Path(__file__).resolve()), ["--database-url", url, "--members-file", str(members_file)]
+        children = [Child(f"old ({old_ref})", script, old_code(old_ref, str(Path(tmp) / "old")), args),
+                    Child("this code", script, root, args)]
         print("| team | code | p50 ms | p95 ms | cpu ms (p50) | resume ms | SQL | sql ms | compute ms | render ms "
               "| load average |")
         print("|---|---|---|---|---|---|---|---|---|---|---|")

@@ -18,10 +18,8 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import resource
 import statistics
-import subprocess
 import sys
 import tempfile
 from datetime import UTC, datetime, timedelta
@@ -33,7 +31,7 @@ sys.path.insert(0, next((sys.argv[i + 1] for i, arg in enumerate(sys.argv[:-1]) 
                         str(Path(__file__).resolve().parents[1])))
 sys.path.insert(1, str(Path(__file__).resolve().parent))
 
-from _support import load_average, old_code, postgres_schema
+from _support import Child, load_average, old_code, postgres_schema
 
 START = datetime(2026, 11, 26, 10, 0, tzinfo=UTC)  # a Thursday, as in the tests
 CHECKIN_AT = START + timedelta(days=4)  # the next Monday, after 09:00 in Rome: the weekly check-in is due
@@ -112,43 +110,8 @@ def one_session(url: str) -> dict[str, float]:
 def child(url: str) -> None:
     """Run a session per line read, printing its figures as JSON (the first line says the child is ready)."""
     print(json.dumps({"ready": True}), flush=True)
-    for line in sys.stdin:
-        if line.strip():
-            print(json.dumps(one_session(url)), flush=True)
-
-
-class Child:
-    """A child process running sessions with one tree's code."""
-
-    def __init__(self, label: str, root: str, url: str) -> None:
-        self.label = label
-        self.process = subprocess.Popen(
-            [sys.executable, str(Path(__file__).resolve()), "--child", "--code-root", root, "--database-url", url],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=root, env={**os.environ, "PYTHONPATH": root})
-        self.results: list[dict[str, float]] = []
-        self.read()
-
-    def read(self) -> dict[str, Any]:
-        """The child's next answer."""
-        assert self.process.stdout is not None
-        answer = self.process.stdout.readline()
-        if not answer:
-            raise RuntimeError(f"the {self.label} child stopped")
-        result: dict[str, Any] = json.loads(answer)
-        return result
-
-    def run_one(self) -> None:
-        """One session, recorded."""
-        assert self.process.stdin is not None
-        self.process.stdin.write("go\n")
-        self.process.stdin.flush()
-        self.results.append(self.read())
-
-    def close(self) -> None:
-        """Let the child finish."""
-        assert self.process.stdin is not None
-        self.process.stdin.close()
-        self.process.wait(timeout=60)
+    for _order in sys.stdin:
+        print(json.dumps(one_session(url)), flush=True)
 
 
 def database_urls(base: str | None, tmp: str, count: int) -> tuple[list[str], list[Any]]:
@@ -179,10 +142,13 @@ def main() -> int:
             trees.insert(0, (f"old ({args.old_ref})", old_code(args.old_ref, str(Path(tmp) / "old"))))
         urls, drops = database_urls(args.database_url, tmp, len(trees))
         try:
-            children = [Child(label, tree, url) for (label, tree), url in zip(trees, urls, strict=True)]
+            script = str(Path(__file__).resolve())
+            children = [Child(label, script, tree, ["--database-url", url])
+                        for (label, tree), url in zip(trees, urls, strict=True)]
+            results: dict[str, list[dict[str, Any]]] = {running.label: [] for running in children}
             for _ in range(args.runs):
                 for running in children:
-                    running.run_one()
+                    results[running.label].append(running.ask({"do": "session"}))
             for running in children:
                 running.close()
         finally:
@@ -193,11 +159,11 @@ def main() -> int:
           f"{args.runs} sessions per code, alternating.")
     print("| code | CPU ms p50 | CPU ms p95 | SQL statements | load average |")
     print("|---|---|---|---|---|")
-    for running in children:
-        cpu = sorted(result["cpu_ms"] for result in running.results)
+    for label, sessions in results.items():
+        cpu = sorted(result["cpu_ms"] for result in sessions)
         p95 = cpu[min(len(cpu) - 1, round(0.95 * (len(cpu) - 1)))]
-        sql = statistics.median(result["statements"] for result in running.results)
-        print(f"| {running.label} | {statistics.median(cpu):.0f} | {p95:.0f} | {sql:.0f} | {load_average()} |")
+        sql = statistics.median(result["statements"] for result in sessions)
+        print(f"| {label} | {statistics.median(cpu):.0f} | {p95:.0f} | {sql:.0f} | {load_average()} |")
     return 0
 
 
