@@ -131,9 +131,8 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     if settings.bot_token and settings.app_token:
         args.http, args.port, args.host, args.no_scheduler, args.workers = False, 3000, "0.0.0.0", False, 1
         return cmd_serve(args, settings)
-    print("No SLACK_BOT_TOKEN/SLACK_APP_TOKEN configured: opening the local shell (see README to connect Slack).")
     args.user = None
-    return cmd_shell(args, settings)
+    return cmd_shell(args, settings, notice=("shell.no_tokens", {}))
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
@@ -218,11 +217,11 @@ def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def cmd_shell(args: argparse.Namespace, settings: Settings) -> int:
-    """Open the local terminal workspace."""
+def cmd_shell(args: argparse.Namespace, settings: Settings, notice: tuple[str, dict[str, str]] | None = None) -> int:
+    """Open the local terminal workspace (saying `notice` first, in the shell's language)."""
     from bot.shell import run_shell
 
-    return run_shell(settings, user_id=args.user)
+    return run_shell(settings, user_id=args.user, notice=notice)
 
 
 def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
@@ -243,10 +242,9 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
         for path in (url.database, url.database + "-wal", url.database + "-shm", str(state_path(args.database))):
             Path(path).unlink(missing_ok=True)
     quiet_logs(settings)  # seeding sends this week's check-ins: their job's INFO line came before the greeting
-    if prepare(demo_settings, clock=ShellClock()):
-        print(f"Seeded a demo sales team in {_printable_url(demo_settings.database_url)}: laura (manager, "
-              "Italian) and five account executives — anna, james and priya in English, marco and sofia in Italian.")
-    return cmd_shell(args, demo_settings)
+    seeded = prepare(demo_settings, clock=ShellClock())
+    return cmd_shell(args, demo_settings, notice=("shell.demo_seeded", {
+        "url": _printable_url(demo_settings.database_url)}) if seeded else None)
 
 
 def cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:

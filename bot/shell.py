@@ -853,8 +853,9 @@ def quiet_logs(settings: Settings) -> None:
 
 
 def run_shell(settings: Settings, *, user_id: str = "U0LOCAL", stdin: TextIO = sys.stdin,
-              stdout: TextIO = sys.stdout) -> int:
-    """Run the interactive loop until :quit or end of input."""
+              stdout: TextIO = sys.stdout, notice: tuple[str, dict[str, str]] | None = None) -> int:
+    """Run the interactive loop until :quit or end of input; `notice` (a catalog key and its parameters) is said
+    first, in the language of the person played, as everything after it."""
     quiet_logs(settings)
     path = state_path(settings.database_url)
     state = ShellState.load(path)
@@ -873,6 +874,8 @@ def run_shell(settings: Settings, *, user_id: str = "U0LOCAL", stdin: TextIO = s
         shell.files = {k: Path(v) for k, v in state.files.items()}
         if state.place and (not ids.is_dm_channel(state.place) or state.place == dm_channel_id(me)):
             shell.place = state.place
+        if notice is not None:
+            print(t(shell.lang(), notice[0], **notice[1]), file=stdout)
         print(t(shell.lang(), "shell.banner"), file=stdout)
         shell.resume(state.labels)
         shell.catch_up()

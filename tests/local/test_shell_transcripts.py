@@ -372,7 +372,9 @@ def test_a_manager_and_two_reps_one_italian(tmp_path: Path) -> None:
 def test_the_demo_opens_on_a_team_with_a_digest_a_chart_and_a_home_to_read(tmp_path: Path) -> None:
     out = shell(tmp_path, ":who", "/goal team", "/goal digest now #sales", ":channel #sales", ":dm", ":as @anna", ":home",
                 command="demo", args=("--user", "@laura"))
-    assert out.startswith("Seeded a demo sales team") and (tmp_path / "goalbot-demo.db").exists()
+    # laura is Italian: the demo's first line is in her language, as everything after it.
+    assert out.startswith(t("it", "shell.demo_seeded", url="sqlite:///goalbot-demo.db")) \
+        and (tmp_path / "goalbot-demo.db").exists()
     assert not (tmp_path / "goalbot.db").exists()  # a database of its own
     people = after(out, ":who")
     assert all(f"@{name} " in people for name in ("laura", "anna", "marco", "sofia", "james", "priya"))
@@ -492,11 +494,12 @@ def test_a_long_job_says_how_far_it_got_while_it_runs(tmp_path: Path, monkeypatc
 
 def test_a_terminal_that_speaks_italian_is_answered_in_italian_from_the_first_goal(tmp_path: Path) -> None:
     # An English terminal's first goal is answered in English in test_a_conversation_in_english's process.
+    # `goalbot run` (what `make run` starts) without Slack tokens opens the shell.
     out = shell(tmp_path, "/goal acquisire 10 nuovi clienti nella sanità entro giugno", ":nonsense",
-                terminal="it_IT.UTF-8")
+                terminal="it_IT.UTF-8", command="run")
     assert said("it", "ask.achievable") in out
-    # Before any :as, the shell itself speaks the terminal's language too.
-    assert out.startswith(t("it", "shell.banner"))
+    # Before any :as, the shell itself speaks the terminal's language too, from its first line.
+    assert out.startswith(t("it", "shell.no_tokens") + "\n" + t("it", "shell.banner"))
     assert after(out, ":nonsense") == note("it", "shell.unknown_command", name="nonsense")
 
 
