@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.rules.mentions import parse_person
+
 # Italian aliases map onto the English subcommand names, so help and routing stay in one place.
 SUBCOMMANDS: dict[str, str] = {
     "new": "new", "nuovo": "new", "nuovi": "new",
@@ -28,7 +30,7 @@ SUBCOMMANDS: dict[str, str] = {
     "objectives": "objectives", "okrs": "objectives",
     "private": "private", "privato": "private",
     "public": "public", "pubblico": "public",
-    "for": "for", "per": "for",
+    "for": "for", "per": "for", "propose": "for", "proponi": "for",
     "accept": "accept", "accetta": "accept",
     "counter": "counter", "controproposta": "counter",
     "proposal": "proposal", "proposta": "proposal",
@@ -37,11 +39,15 @@ SUBCOMMANDS: dict[str, str] = {
 }
 
 
+# The names parse_command gives text that starts with no subcommand: each has a handler too.
+PARSED_NAMES = frozenset({"goal", "names_someone", "unknown"})
+
+
 @dataclass(frozen=True)
 class Command:
     """A parsed `/goal` invocation: the subcommand and the rest of the text, verbatim."""
 
-    name: str  # a canonical subcommand, "goal" for goal text, or "unknown"
+    name: str  # a canonical subcommand, "goal" for goal text, "names_someone" for goal text after a @person, or "unknown"
     args: str
 
 
@@ -56,4 +62,7 @@ def parse_command(text: str) -> Command:
         return Command(name, rest.strip())
     if " " not in stripped:
         return Command("unknown", stripped)
+    if first.startswith(("<@", "@")) and parse_person(first) is not None:
+        # "/goal @sofia reduce churn to 4%" is a goal for someone else, not one to set for yourself about them.
+        return Command("names_someone", stripped)
     return Command("goal", stripped)

@@ -14,6 +14,7 @@ from bot.deps import Deps
 from bot.listeners.commands import teams
 from bot.listeners.support import ephemeral, reply
 from bot.rules.commands import Command
+from bot.rules.mentions import split_leading_people
 from bot.services import conversation, goal_actions, profiles
 from prompts import LANGUAGES, t
 
@@ -57,6 +58,16 @@ def cancel_goal(deps: Deps, client: WebClient, ctx: RequestContext, command: Com
                 respond: Respond) -> None:
     """Drop the conversation in progress."""
     ephemeral(respond, conversation.cancel_goal(deps, ctx)[0])
+
+
+def names_someone(deps: Deps, client: WebClient, ctx: RequestContext, command: Command, body: dict[str, Any],
+                  respond: Respond) -> None:
+    """A goal sentence that starts with a person: ask whether it is theirs, showing the proposal's command, rather
+    than set the caller a goal about them (or propose one nobody confirmed)."""
+    [person, *_], goal = split_leading_people(command.args)
+    # A Slack mention (its id checked by parse_person) is shown as one; a typed @name as typed, escaped.
+    who = escape(f"@{person.name}") if person.name else f"<@{person.id}>"
+    ephemeral(respond, text_message(t(ctx.lang, "goal.names_someone", who=who, goal=escape(goal[:200]))))
 
 
 def unknown(deps: Deps, client: WebClient, ctx: RequestContext, command: Command, body: dict[str, Any],

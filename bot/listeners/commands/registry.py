@@ -23,6 +23,7 @@ HANDLERS: dict[str, Handler] = {
     "lang": goals.set_language,
     "cancel": goals.cancel_goal,
     "unknown": goals.unknown,
+    "names_someone": goals.names_someone,  # goal text that starts with a @person: asked, not set
     "checkin": checkins.checkin_now,
     "checkin-time": checkins.checkin_time,
     "pause": checkins.pause,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from sqlalchemy import select
 
 from bot.local.workspace import LocalWorkspace
@@ -70,6 +71,22 @@ def test_unknown_subcommand_gets_a_hint_in_the_person_language(workspace: LocalW
     workspace.command("frobnicate", user="U2")
     text = ephemeral_texts(workspace, "U2")[-1]
     assert t("it", "errors.unknown_subcommand", name="frobnicate") in text
+
+
+@pytest.mark.variants_on_one_database
+@pytest.mark.parametrize(("user", "lang", "typed", "who", "goal"), [
+    ("U1", "en", "<@U2|marco> acquire 10 new clients in the next six months", "@marco",
+     "acquire 10 new clients in the next six months"),
+    ("U2", "it", "@anna ridurre il churn al 4% entro giugno", "@anna", "ridurre il churn al 4% entro giugno"),
+    ("U1", "en", "<@U2> win 3 <new> logos", "<@U2>", "win 3 &lt;new&gt; logos"),
+])
+def test_a_goal_sentence_that_starts_with_a_person_is_asked_about_and_sets_nothing(
+        workspace: LocalWorkspace, user: str, lang: str, typed: str, who: str, goal: str) -> None:
+    workspace.command(typed, user=user)
+    assert t(lang, "goal.names_someone", who=who, goal=goal) in ephemeral_texts(workspace, user)[-1]
+    assert dm_texts(workspace, user) == []  # no conversation started: nothing about them is set for the caller
+    with workspace.deps.sessions() as session:
+        assert session.scalars(select(Goal)).all() == []
 
 
 def test_mrkdwn_control_sequences_are_stored_verbatim_and_never_ping(workspace: LocalWorkspace) -> None:
