@@ -62,6 +62,8 @@ def settled(box: OutboxBench) -> dict[str, str]:
 GATED = """
 import pathlib, sys, time
 from bot.cli import main
+from bot.delivery import sender
+sender.BATCH_MAX = 50  # claims of 50, not 500: a few claims each share out 150 messages between the processes
 gate = pathlib.Path(sys.argv[1])
 (gate / f"ready-{__import__('os').getpid()}").touch()
 waited = 0
@@ -117,13 +119,13 @@ def test_two_workers_on_one_database_send_each_message_once(
 def test_two_goalbot_processes_running_the_outbox_job_send_each_message_once(
     database_url: str, clock: FixedClock, request: pytest.FixtureRequest, tmp_path: Path,
 ) -> None:
-    box = OutboxBench(database_url, clock, users=600)
+    box = OutboxBench(database_url, clock, users=150)
     request.addfinalizer(box.close)
-    # Slack answering the first 300 posts in 100 ms: a process's 16 senders get through at most 160 a second, so
-    # the first claim (500) lasts over 1.5 s before its owner claims again (after 250), time enough for the other
-    # process to claim its share even when a loaded machine is slow to get it going (the rate limit alone lets
-    # a full bucket out at once).
-    box.fake.delay_next("chat.postMessage", 0.1, times=300)
+    # Slack answering every post in 200 ms: a process's 16 senders get through at most 80 a second, so one process
+    # alone would need three claims (of 50, BATCH_MAX in these processes) and some 1.8 s for the 150 messages, time
+    # enough for the other to claim its share even when a loaded machine is slow to get it going (the rate limit
+    # alone lets a full bucket out at once).
+    box.fake.delay_next("chat.postMessage", 0.2, times=150)
     runs = [goalbot(box, "jobs", "run", "outbox", posts_per_minute=12000, gate=tmp_path) for _ in range(2)]
     for run in runs:
         request.addfinalizer(run.kill)  # a failed test leaves no process behind (a no-op once it has ended)
@@ -134,9 +136,9 @@ def test_two_goalbot_processes_running_the_outbox_job_send_each_message_once(
     # claim takes (BATCH_MAX), so the second process's first claim finds the rest; the processes read the system
     # clock (no --now: each run's --now would start its own logical time).
     start = datetime.now(UTC) - timedelta(seconds=3)
-    keys = [f"checkin:{n}" for n in range(1, 601)]
+    keys = [f"checkin:{n}" for n in range(1, 151)]
     for n, key in enumerate(keys, start=1):
-        box.add(key, f"U{n}", not_before=start + timedelta(seconds=n / 300))
+        box.add(key, f"U{n}", not_before=start + timedelta(seconds=n / 75))
     (tmp_path / "go").touch()
     outputs = [run.communicate(timeout=120) for run in runs]
 
