@@ -368,8 +368,11 @@ def _outlook(g: GoalNumbers, today: date, start: float | None) -> Forecast | NoF
     slower, faster = last_y + slow * (at_deadline - last_x), last_y + fast * (at_deadline - last_x)
     ends = (faster, slower) if faster < slower else (slower, faster)  # sorted(), without building a list
     distance = abs(g.target - start)
-    if distance > 0 and ends[1] - ends[0] > distance:
-        return NoForecast.UNCERTAIN  # a range wider than the whole goal is not a forecast anyone should plan on
+    if distance > 0 and ends[1] - ends[0] > distance and not (is_reached(g, ends[0]) and is_reached(g, ends[1])):
+        # A range wider than the whole goal is not a forecast anyone should plan on, unless even its slow end
+        # gets there: a steady climb far from its deadline (150k → 180k in four weeks, target 200k in June) is on
+        # course at any of its paces, and "too uneven to project" said the opposite of what the numbers show.
+        return NoForecast.UNCERTAIN
     reach: date | None = None
     if not is_reached(g, last_y):
         towards = slope > 1e-12 if g.kind is not _REDUCE else slope < -1e-12
@@ -403,6 +406,8 @@ class Standing:
     weeks_below: int  # MAINTAIN only
     overdue: bool  # active and past the deadline
     quiet: NoForecast | None = None  # why there is no forecast (None when there is one)
+    # NOT_ENOUGH while the values cannot span three weeks yet: the first day they can (forecast_from).
+    forecast_from: date | None = None
 
     @property
     def closed(self) -> bool:
@@ -435,11 +440,23 @@ def standing(g: GoalNumbers, today: date) -> Standing:
     # overdue, quiet): a digest builds thousands, and each keyword costs ~30 ns.
     outlook = _outlook(g, today, start)
     projected, quiet = (outlook, None) if isinstance(outlook, Forecast) else (None, outlook)
+    due = forecast_from(g, today) if quiet is NoForecast.NOT_ENOUGH and start is not None and not maintain \
+        and g.closed_as is None else None
     return Standing(
         g, _status(g, today, measured, expected, start), shown, expected, value, projected,
         held(g) if maintain else None, weeks_below(g) if maintain else 0, g.closed_as is None and today > g.deadline,
-        quiet,
+        quiet, due,
     )
+
+
+def forecast_from(g: GoalNumbers, today: date) -> date | None:
+    """While too few values allow a forecast: the first day the values can span MIN_SPAN_DAYS (three weeks from
+    the trend's first point, the start while the history is short), if it is still to come; None when what is
+    missing is values, not time (weeks skipped)."""
+    recent = g.history[-TREND_POINTS:]
+    short = len(g.history) <= TREND_POINTS and (not recent or recent[0][0] > g.start)
+    due = (g.start if short else recent[0][0]) + timedelta(days=MIN_SPAN_DAYS)
+    return due if due > today else None
 
 
 def target_in_range(g: GoalNumbers, result: Forecast) -> bool:

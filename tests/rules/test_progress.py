@@ -265,9 +265,9 @@ def _weekly(values: tuple[float, ...], first: date) -> tuple[tuple[date, float],
 
 
 @pytest.mark.parametrize(("values", "first", "today", "deadline", "why"), [
-    # Four weekly values on a seven-month goal (a shell session's): too uneven to bet on, and not "after three
-    # weeks of check-ins I'll say", which it kept saying after four.
-    ((2.0, 3.0, 5.0, 6.0), START + timedelta(days=5), START + timedelta(days=28), START + timedelta(days=210),
+    # Four weekly values that jump up and down, on a two-month goal: the paces they allow end on both sides of
+    # the target, too uneven to bet on (and not "after three weeks of check-ins I'll say", said after four).
+    ((2.0, 8.0, 3.0, 4.0), START + timedelta(days=5), START + timedelta(days=28), START + timedelta(days=60),
      NoForecast.UNCERTAIN),
     # The last value is five weeks old: its pace said "reached around …" a month ago.
     ((2.0, 4.0, 6.0, 8.0), START + timedelta(days=7), START + timedelta(days=64), START + timedelta(days=120),
@@ -293,6 +293,57 @@ def test_a_stale_pace_names_the_last_value_instead_of_a_date_already_past(lang: 
     line = forecast_line(lang, standing(goal(current=8, history=history, deadline=START + timedelta(days=120)),
                                         START + timedelta(days=64)))
     assert line == t(lang, "forecast.stale", date=fmt_date(lang, history[-1][0]))
+
+
+def test_a_steady_climb_far_from_its_deadline_is_on_course_at_any_of_its_paces() -> None:
+    # A shell session's: 150k → 162k, 165k, 173k, 180k in four weeks, 200k due in June. Projected to June, the
+    # slowest and fastest paces differ by more than the whole goal, yet every one of them gets there: it was
+    # called "too uneven to project".
+    weeks = _weekly((162_000.0, 165_000.0, 173_000.0, 180_000.0), START + timedelta(days=5))
+    g = goal(baseline=150_000, target=200_000, current=180_000, history=weeks, deadline=START + timedelta(days=210))
+    result = forecast(g, weeks[-1][0])
+    assert result is not None and result.reach is not None
+    assert weeks[-1][0] < result.reach < START + timedelta(days=60)  # about 20 days at ~7,750 a week
+
+
+@pytest.mark.parametrize(("weeks", "today", "promised"), [
+    # Three weekly values from a start on a Wednesday: 19 days, not yet three weeks; the day they are is named.
+    (3, START + timedelta(days=19), START + timedelta(days=21)),
+    (1, START + timedelta(days=5), START + timedelta(days=21)),
+    # Four weeks on with one value (weeks skipped): what is missing is values, and no day is promised.
+    (1, START + timedelta(days=30), None),
+])
+def test_while_too_few_values_the_first_day_a_forecast_can_come_is_named_only_if_ahead(
+        weeks: int, today: date, promised: date | None) -> None:
+    values = tuple(float(week) for week in range(1, weeks + 1))
+    item = standing(goal(current=values[-1], history=_weekly(values, START + timedelta(days=5))), today)
+    assert item.forecast is None and item.quiet is NoForecast.NOT_ENOUGH and item.forecast_from == promised
+
+
+@given(st.integers(min_value=1, max_value=6), st.integers(min_value=0, max_value=6))
+def test_the_day_promised_for_a_forecast_brings_one_when_the_values_keep_coming(weeks: int, offset: int) -> None:
+    first = START + timedelta(days=offset)  # the first value, 0 to 6 days after the start
+    values = tuple(float(week) for week in range(1, weeks + 1))
+    item = standing(goal(current=values[-1], history=_weekly(values, first), deadline=START + timedelta(days=200)),
+                    first + timedelta(weeks=weeks - 1))
+    if item.forecast_from is not None:
+        # Weekly values on: the first one on or after that day brings a forecast, or the model says why not (never
+        # "not enough" again).
+        later = _weekly(tuple(float(week) for week in range(1, weeks + 5)), first)
+        cut = next(n for n, (day, _) in enumerate(later) if day >= item.forecast_from)
+        history = later[:cut + 1]
+        then = standing(goal(current=history[-1][1], history=history, deadline=START + timedelta(days=200)),
+                        history[-1][0])
+        assert then.quiet is not NoForecast.NOT_ENOUGH
+
+
+@pytest.mark.parametrize("lang", ["en", "it"])
+def test_the_forecast_line_names_the_day_it_can_come(lang: str) -> None:
+    from bot.blocks.standing import forecast_line
+    from prompts import fmt_date, t
+
+    item = standing(goal(current=2, history=_weekly((1.0, 2.0), START + timedelta(days=5))), START + timedelta(days=12))
+    assert forecast_line(lang, item) == t(lang, "forecast.not_enough_until", date=fmt_date(lang, START + timedelta(days=21)))
 
 
 @given(st.lists(st.floats(min_value=0, max_value=10), min_size=1, max_size=10), st.integers(0, 200))
