@@ -140,6 +140,12 @@ def start_problem(lang: str, problem: str, value: float | None, draft: GoalDraft
     return Message(text=message, blocks=[section(message)])
 
 
+def confidence_kept(lang: str, draft: GoalDraft) -> Message:
+    """Say that a confidence and plan typed one step early were kept for the Achievable question."""
+    text = t(lang, "goal.confidence_early", confidence=draft.confidence, plan=escape(draft.plan or "—"))
+    return Message(text=text, blocks=[section(text)])
+
+
 def start_recorded(lang: str, draft: GoalDraft) -> Message:
     """Say where the reduce goal starts, and so how far it has to come down."""
     assert draft.baseline is not None and draft.target is not None

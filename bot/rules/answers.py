@@ -26,8 +26,8 @@ from bot.rules.limits import goal_amount
 from bot.rules.numbers import Amount, find_amounts, parse_number
 from bot.rules.smart import GoalDraft, is_non_answer, subject_optional
 
-__all__ = ["BaseAnswer", "CloseReply", "StartAnswer", "read_base", "read_close_reply", "read_confidence",
-           "read_direction_choice", "read_intent", "read_measurable", "read_specific", "read_start"]
+__all__ = ["BaseAnswer", "CloseReply", "StartAnswer", "confidence_answer", "read_base", "read_close_reply",
+           "read_confidence", "read_direction_choice", "read_intent", "read_measurable", "read_specific", "read_start"]
 
 # Whole answers only: "yes, but make it 20%" is an answer, not a confirmation. Keys are accent-free.
 _INTENTS: dict[str, frozenset[str]] = {
@@ -57,10 +57,11 @@ _CONFIDENCE_WORD = re.compile(
 )
 _LEADING_WORD = re.compile(r"\s*([^\W\d_]+)")
 _PLAN_SEPARATORS = " \t\n-–—:;,./|()"
+# Whole words only (\b): "distributori del Veneto" lost its "di" ("stributori") and "sud Italia" its "su".
 _FILLER = re.compile(
     r"^(?:(?:it\s+is|it['’]s|this\s+is|it['’]s\s+about|about|for|on|with|to|the|our|my|si\s+tratta\s+d(?:i|el|ella|ei)"
-    r"|riguarda|per|su|sul|sulla|sui|con|il|lo|la|i|gli|le|l['’]|del|della|dei|degli|delle|di|nostro|nostra|nostri|nostre"
-    r"|mio|mia|miei|mie)\s*)+",
+    r"|riguarda|per|su|sul|sulla|sui|con|il|lo|la|i|gli|le|del|della|dei|degli|delle|di|nostro|nostra|nostri|nostre"
+    r"|mio|mia|miei|mie)\b\s*|l['’]\s*)+",
     re.IGNORECASE,
 )
 
@@ -198,6 +199,20 @@ def _confidence_amount(text: str, amounts: list[Amount]) -> Amount | None:
         if _CONFIDENCE_WORD.search(text[:amount.start]):
             return amount
     return amounts[0] if amounts else None
+
+
+# The shape the Achievable question asks for ("8 — 40 deals in pipeline", "7/10: upsell"): a score from 1 to 10 first,
+# then a dash, colon or "/10", then words. "5 key accounts in Lombardy" has no such mark: it stays a subject.
+_CONFIDENCE_SHAPE = re.compile(r"^\s*(?:10|[1-9])\s*(?:/\s*10\b\s*[-–—:,]?|[-–—:])\s*[^\W\d_]", re.UNICODE)
+
+
+def confidence_answer(text: str, lang: str) -> tuple[int, str | None] | None:
+    """The confidence and plan of an answer written the way the Achievable question asks for them, wherever it
+    was typed; None for anything else (a subject that starts with a number is not a score)."""
+    if not _CONFIDENCE_SHAPE.match(text):
+        return None
+    confidence, plan = read_confidence(text, lang)
+    return None if confidence is None else (confidence, plan)
 
 
 def read_confidence(text: str, lang: str) -> tuple[int | None, str | None]:

@@ -22,6 +22,7 @@ from bot.ids import is_dm_channel
 from bot.rules.answers import (
     BaseAnswer,
     CloseReply,
+    confidence_answer,
     only_a_level,
     read_base,
     read_close_reply,
@@ -617,6 +618,12 @@ def _answer_step(
         if only_a_level(text, lang):
             # "we're at $200k" answers "from where?", not "what exactly?": never the goal's subject.
             return _level_at_specific(convo, draft, text, lang)
+        early = confidence_answer(text, lang) if draft.confidence is None else None
+        if early is not None:
+            # "7 - upsell" answers the Achievable question, typed one step early: kept for it, never the subject.
+            draft.confidence, draft.plan = early[0], early[1] or draft.plan
+            convo.draft = _keep_flags(convo.draft, draft)
+            return [goal_blocks.confidence_kept(lang, draft), _ask(convo, draft, lang)]
         updates = read_specific(text, lang=lang, draft=draft)
         # "reduce churn from 6% to 4%" says what and how much at once: the number is read too, not asked again.
         measured = read_measurable(text, lang=lang, draft=draft) if draft.target is None else {}

@@ -9,6 +9,7 @@ import pytest
 
 from bot.rules.answers import (
     CloseReply,
+    confidence_answer,
     only_a_level,
     read_close_reply,
     read_confidence,
@@ -149,6 +150,12 @@ SPECIFIC = [
     ("per il segmento enterprise", "it", "sales", {"subject": "segmento enterprise"}),
     ("i clienti Acme", "it", "sales", {"subject": "clienti Acme"}),
     ("si tratta del prodotto Y", "it", "sales", {"subject": "prodotto Y"}),
+    # Filler words are whole words: a subject that starts with their letters keeps them.
+    ("distributori del Veneto", "it", "sales", {"subject": "distributori del Veneto"}),
+    ("sud Italia", "it", "sales", {"subject": "sud Italia"}),
+    ("l'Emilia-Romagna", "it", "sales", {"subject": "Emilia-Romagna"}),
+    ("theme parks in Florida", "en", "sales", {"subject": "theme parks in Florida"}),
+    ("Ontario dealers", "en", "sales", {"subject": "Ontario dealers"}),
     # the metric restated: the subject is what it is about
     ("sales of product X", "en", "sales", {"subject": "product X"}),
     ("vendite del prodotto X", "it", "sales", {"subject": "prodotto X"}),
@@ -157,6 +164,28 @@ SPECIFIC = [
      {"metric": "new_clients", "type": "new_business", "subject": "healthcare sector"}),
     ("   ", "en", "sales", {}),
 ]
+
+
+# An answer in the Achievable question's shape, typed at another step (Specific): kept as the confidence and plan.
+# A subject that starts with a number has no dash, colon or "/10" after it, and stays a subject.
+CONFIDENCE_SHAPED = [
+    ("7 - upsell", "en", (7, "upsell")),
+    ("8/10 due demo a settimana", "it", (8, "due demo a settimana")),
+    ("7/10: referrals from existing clients", "en", (7, "referrals from existing clients")),
+    ("10 — two demos a week", "en", (10, "two demos a week")),
+    ("5 key accounts in Lombardy", "en", None),
+    ("5 clienti chiave in Lombardia", "it", None),
+    ("10 new clients", "en", None),
+    ("12 - enterprise accounts", "en", None),
+    ("7", "en", None),
+    ("three demos a week", "en", None),
+    ("2026 - EMEA", "en", None),
+]
+
+
+@pytest.mark.parametrize(("text", "lang", "expected"), CONFIDENCE_SHAPED, ids=[f"{c[1]}:{c[0]!r}" for c in CONFIDENCE_SHAPED])
+def test_confidence_answer(text: str, lang: str, expected: tuple[int, str | None] | None) -> None:
+    assert confidence_answer(text, lang) == expected
 
 
 @pytest.mark.parametrize(("text", "lang", "draft", "expected"), SPECIFIC, ids=[f"{c[1]}:{c[0]!r}" for c in SPECIFIC])

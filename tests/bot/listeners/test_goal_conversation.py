@@ -427,3 +427,28 @@ def test_a_reduce_goal_asks_where_it_starts_and_counts_from_there(
     [saved] = goals_of(workspace, user)
     assert (saved.direction, saved.baseline, saved.target) == ("decrease", typed, 3)
 
+
+
+@pytest.mark.variants_on_one_database
+@pytest.mark.parametrize(("user", "lang", "sentence", "early", "subject", "rest"), [
+    ("U1", "en", "grow ARR from $1.2M to $1.5M by June", "7 - upsell", "mid-market accounts in the UK",
+     ["grow ARR", "yes"]),
+    ("U2", "it", "portare il fatturato da 150.000 € a 200.000 € entro giugno", "8/10 nuovi distributori",
+     "distributori del Veneto", ["crescere nel nord-est", "sì"]),
+])
+def test_a_confidence_typed_at_the_specific_step_is_kept_for_later_never_the_subject(
+        workspace: LocalWorkspace, user: str, lang: str, sentence: str, early: str, subject: str,
+        rest: list[str]) -> None:
+    workspace.command(sentence, user=user)
+    assert conversation_step(workspace, user) == "specific"  # the sentence names no product, segment or accounts
+    workspace.say(early, user=user)
+    kept = dm_texts(workspace, user)[-2]  # then the Specific question again
+    confidence, plan = early.split("/10 ") if "/10" in early else early.split(" - ")
+    assert t(lang, "goal.confidence_early", confidence=confidence, plan=plan) in kept
+    assert conversation_step(workspace, user) == "specific"  # asked again, the answer is no subject
+    workspace.say(subject, user=user)
+    for answer in rest:
+        workspace.say(answer, user=user)
+    [goal] = goals_of(workspace, user)
+    assert (goal.subject, goal.confidence, goal.plan) == (subject, int(confidence), plan)
+    assert not any(t(lang, "ask.achievable") in text for text in dm_texts(workspace, user))  # answered already
