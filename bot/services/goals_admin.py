@@ -376,7 +376,7 @@ def _retitle(session: Session, goal: Goal, plan: EditPlan, title: str, *, by: st
     """
     if {"metric", "unit", "direction"} & set(plan.changes):
         return []
-    if title_is_original(goal.adjusted_at, goal.title_updated_at):
+    if title_is_original(goal.adjusted_at, goal.title_updated_at, reversed_words=goal.title_reversed):
         # Already out of line with the numbers (an earlier metric or direction change): rewriting one number
         # would not make it true, and marking it in line would hide the mark ("keep churn below 5%" on a reduction).
         return []

@@ -22,10 +22,12 @@ from tests.bot.checkin_support import (
     thread_messages,
 )
 from tests.bot.conftest import all_text, dm_texts, last_bot_message, saved_next, say_goal
+from tests.bot.digest_support import channel_posts, digest_text
 from tests.bot.listeners.test_home import home_text
 from tests.bot.listeners.test_issue8_regressions import labels, reply_on_growth_from_200k
 from tests.bot.listeners.test_manage import add_goal as add_manage_goal
 from tests.bot.listeners.test_manage import last_modal, submit_edit
+from tests.bot.team_support import make_manager
 
 # Variants differ in words only (the language, the phrasing): the first runs on both databases, the rest on SQLite.
 pytestmark = pytest.mark.variants_on_one_database
@@ -393,6 +395,52 @@ def test_increasing_churn_is_asked_back_and_yes_brings_it_down(workspace: LocalW
     goal = _only_goal(workspace, user)
     assert (goal.metric, goal.direction, goal.baseline, goal.target) == ("churn_rate", "decrease", 8.0, 5.0)
     assert goal.title == MORE_CHURN[lang]  # the owner's words, verbatim
+
+
+@pytest.mark.parametrize(("user", "lang"), PEOPLE)
+def test_a_churn_goal_flipped_to_a_reduction_marks_its_words_as_the_original_wording_everywhere(
+    workspace: LocalWorkspace, user: str, lang: str,
+) -> None:
+    # "increase churn rate to 5%" answered "down" was saved as a reduction whose title still said "increase",
+    # unmarked, on every screen: the words said the opposite of the numbers beside them.
+    say_goal(workspace, user, MORE_CHURN[lang], YES_NO[lang][0], "8%", f"8 - {PLAN[lang]}", CHURN_REASON[lang])
+    marked = t(lang, "standing.original_title", title=f"*{MORE_CHURN[lang]}*")
+    assert marked in all_text(last_bot_message(workspace, user))  # the summary card, before it is saved
+    workspace.say(YES_NO[lang][0], user=user)
+    goal = _only_goal(workspace, user)
+    assert goal.direction == "decrease" and goal.title == MORE_CHURN[lang]
+    original = t(lang, "standing.original_title", title=MORE_CHURN[lang])
+    saved = all_text(last_bot_message(workspace, user))
+    assert original in saved and t(lang, "goal.saved_title_kept", id=goal.id) in saved
+    workspace.command("list" if lang == "en" else "elenco", user=user)
+    assert original in all_text(workspace.fake.ephemeral_messages(user)[-1])
+    workspace.open_home(user)
+    assert original in home_text(workspace, user)
+    run(workspace, at=datetime(2026, 11, 30, 8, 0, tzinfo=UTC))
+    assert original in all_text(last_card(workspace, user))
+    workspace.fake.add_channel("C1", name="sales", members=[user])
+    make_manager(workspace, user)
+    workspace.command("digest now #sales", user=user, channel="C1")
+    [digest] = channel_posts(workspace, "C1")
+    assert original in digest_text(workspace, "C1", digest)
+    # Reworded by its owner, the title is in line with the numbers again: no mark anywhere.
+    workspace.command(("edit {id} title reduce churn rate to 5% by june because it was backwards" if lang == "en"
+                       else "modifica {id} titolo ridurre il churn al 5% entro giugno perché era al contrario")
+                      .format(id=goal.id), user=user)
+    workspace.command("list" if lang == "en" else "elenco", user=user)
+    listed = all_text(workspace.fake.ephemeral_messages(user)[-1])
+    assert t(lang, "standing.original_title", title=_only_goal(workspace, user).title) not in listed
+
+
+@pytest.mark.parametrize(("user", "lang"), PEOPLE)
+def test_a_churn_goal_kept_going_up_as_typed_is_not_marked(workspace: LocalWorkspace, user: str, lang: str) -> None:
+    say_goal(workspace, user, MORE_CHURN[lang], YES_NO[lang][1], f"8 - {PLAN[lang]}", CHURN_REASON[lang],
+             YES_NO[lang][0])
+    goal = _only_goal(workspace, user)
+    assert goal.direction == "increase" and not goal.title_reversed
+    workspace.command("list" if lang == "en" else "elenco", user=user)
+    assert t(lang, "standing.original_title", title=goal.title) not in all_text(
+        workspace.fake.ephemeral_messages(user)[-1])
 
 
 @pytest.mark.parametrize(("user", "lang"), PEOPLE)
