@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -181,9 +181,12 @@ def base_recorded(lang: str, draft: GoalDraft) -> Message:
     return Message(text=text, blocks=[section(text)])
 
 
-def direction_question(lang: str, draft: GoalDraft, meant: str, card: str | None = None) -> Message:
+def direction_question(lang: str, draft: GoalDraft, meant: str, card: str | None = None, *,
+                       action: str = ids.ACTION_DIRECTION, value_of: Callable[[str], str] | None = None) -> Message:
     """Ask which way a goal is meant to go when its words go against its metric ("increase churn to 5%"): the way
-    the metric is meant to go first, each a button carrying the conversation's card key."""
+    the metric is meant to go first, each a button carrying the conversation's card key. Asked outside the
+    conversation (an edit, a manager's proposal: `action`, `value_of(way)` for each button's value), only the
+    buttons answer it, and its hint says so."""
     assert draft.target is not None and draft.direction is not None
     # "Cut cancellations by 10%" is a change; "churn to 5%" a level (as describe_measure says them).
     change = draft.unit == "%" and draft.metric not in RATE_METRICS
@@ -192,9 +195,9 @@ def direction_question(lang: str, draft: GoalDraft, meant: str, card: str | None
     ways = (meant, draft.direction)
     return Message(text=text, blocks=[
         section(text),
-        actions(*(button(t(lang, f"direction.pick_{way}", amount=amount), ids.ACTION_DIRECTION,
-                         value=card_value(card, way)) for way in ways)),
-        context(t(lang, f"direction.hint_{meant}")),
+        actions(*(button(t(lang, f"direction.pick_{way}", amount=amount), action,
+                         value=card_value(card, way) if value_of is None else value_of(way)) for way in ways)),
+        context(t(lang, f"direction.hint_{meant}" if value_of is None else "direction.hint_buttons")),
     ])
 
 

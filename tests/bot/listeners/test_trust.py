@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime
 
 import pytest
@@ -10,7 +11,7 @@ from sqlalchemy import select
 from bot import ids
 from bot.local.workspace import LocalWorkspace
 from prompts import at_amount, fmt_amount, fmt_date, phrase, t, tn
-from storage.models import Conversation, Goal
+from storage.models import Conversation, Goal, GoalRevision
 from tests.bot.checkin_support import (
     add_goal,
     cards,
@@ -531,3 +532,57 @@ def test_one_point_of_growth_is_said_in_the_singular(workspace: LocalWorkspace, 
     _goal_id, card = reply_on_growth_from_200k(workspace, user, lang, "+1")
     assert labels(thread_messages(workspace, user, card)[-1])[0] == t(
         lang, "checkin.ask.pick_growth_points", points=points, value_by=phrase(lang, "by", 1, "%"))
+
+
+def _churn_reduction(ws: LocalWorkspace, user: str, lang: str) -> int:
+    return add_manage_goal(ws, user, title="reduce churn rate to 5% by june" if lang == "en"
+                           else "ridurre il tasso di churn al 5% entro giugno", type="retention",
+                           metric="churn_rate", unit="%", direction="decrease", target=5.0, lang=lang)
+
+
+RAISE_CHURN = {"en": "edit {id} direction increase because we want it higher",
+               "it": "modifica {id} direzione aumentare perché lo vogliamo più alto"}
+
+
+@pytest.mark.parametrize(("user", "lang"), PEOPLE)
+def test_a_typed_edit_raising_churn_is_asked_back_and_saved_only_for_the_way_picked(
+    workspace: LocalWorkspace, user: str, lang: str,
+) -> None:
+    # `/goal edit 3 direction increase` on churn was saved at once: the question the conversation asks was skipped.
+    goal_id = _churn_reduction(workspace, user, lang)
+    workspace.command(RAISE_CHURN[lang].format(id=goal_id), user=user)
+    question = workspace.fake.ephemeral_messages(user)[-1]
+    assert _churn_question(lang) in all_text(question) and t(lang, "direction.hint_buttons") in all_text(question)
+    assert labels(question) == [t(lang, f"direction.pick_{way}", amount=phrase(lang, "to", 5, "%"))
+                                for way in ("decrease", "increase")]
+    assert goal_of(workspace, goal_id).direction == "decrease"  # nothing saved while it asks
+    [down, up] = question["blocks"][1]["elements"]
+    workspace.click(question, ids.ACTION_EDIT_DIRECTION, user=user, value=down["value"], ephemeral=True)
+    assert t(lang, "manage.edit.direction_kept", id=goal_id, direction=t(lang, "directions.decrease")) in all_text(
+        workspace.fake.ephemeral_messages(user)[-1])
+    assert goal_of(workspace, goal_id).direction == "decrease"
+    workspace.click(question, ids.ACTION_EDIT_DIRECTION, user=user, value=up["value"], ephemeral=True)
+    goal = goal_of(workspace, goal_id)
+    assert goal.direction == "increase"
+    saved = all_text(workspace.fake.ephemeral_messages(user)[-1])
+    assert t(lang, "manage.change", field=t(lang, "manage.fields.direction"), before=t(lang, "directions.decrease"),
+             after=t(lang, "directions.increase")) in saved
+    assert _churn_question(lang) not in saved  # answered: not repeated as a warning
+    with workspace.deps.sessions() as session:
+        revisions = session.scalars(select(GoalRevision).where(GoalRevision.goal_id == goal_id)).all()
+        assert [(r.field, r.reason) for r in revisions] == [
+            ("direction", "we want it higher" if lang == "en" else "lo vogliamo più alto")]
+
+
+@pytest.mark.parametrize(("user", "lang"), PEOPLE)
+def test_the_edit_form_raising_churn_asks_back_once_then_keeps_it(workspace: LocalWorkspace, user: str,
+                                                                  lang: str) -> None:
+    goal_id = _churn_reduction(workspace, user, lang)
+    workspace.command("edit" if lang == "en" else "modifica", user=user)
+    first = json.loads(submit_edit(workspace, user, direction="increase", reason="higher").body)
+    assert first["response_action"] == "update"
+    assert _churn_question(lang) in all_text({"blocks": first["view"]["blocks"]})
+    assert goal_of(workspace, goal_id).direction == "decrease"
+    warned = {**first["view"], "id": last_modal(workspace)["id"]}
+    submit_edit(workspace, user, view=warned)
+    assert goal_of(workspace, goal_id).direction == "increase"
