@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, date, datetime
+from typing import Any
 
 import pytest
 from sqlalchemy import select
 
 from bot import ids
 from bot.local.workspace import LocalWorkspace
-from prompts import at_amount, fmt_amount, fmt_date, phrase, t, tn
+from prompts import at_amount, fmt_amount, fmt_date, fmt_number, phrase, t, tn
 from storage.models import Conversation, Goal, GoalRevision
 from tests.bot.checkin_support import (
     add_goal,
@@ -586,3 +587,47 @@ def test_the_edit_form_raising_churn_asks_back_once_then_keeps_it(workspace: Loc
     warned = {**first["view"], "id": last_modal(workspace)["id"]}
     submit_edit(workspace, user, view=warned)
     assert goal_of(workspace, goal_id).direction == "increase"
+
+
+# A growth goal counted in clients (+20% on 50 clients), and a count goal from a starting count, as each rep types it.
+CLIENTS_UP = {"en": ("increase new clients by 20% by june", "50 clients"),
+              "it": ("aumentare i nuovi clienti del 20% entro giugno", "50 clienti")}
+
+
+def _first_check_in(ws: LocalWorkspace, user: str, lang: str, *answers: str) -> dict[str, Any]:
+    say_goal(ws, user, *answers, f"8 - {PLAN[lang]}", REASON[lang], YES_NO[lang][0])
+    run(ws, at=datetime(2026, 11, 30, 8, 0, tzinfo=UTC))
+    return last_card(ws, user)
+
+
+@pytest.mark.parametrize(("user", "lang"), PEOPLE)
+def test_a_bare_change_on_a_growth_goal_counted_in_clients_is_asked_back_more_clients_first(
+    workspace: LocalWorkspace, user: str, lang: str,
+) -> None:
+    # "+5" on +20% from 50 clients was recorded as +5 points of growth: the rep meant 5 more clients (+10%).
+    card = _first_check_in(workspace, user, lang, *CLIENTS_UP[lang])
+    workspace.say("+5", user=user, thread_ts=card["ts"])
+    goal = _only_goal(workspace, user)
+    assert (goal.baseline, goal.baseline_unit, goal.current) == (50, "clients", None)  # nothing recorded yet
+    question = thread_messages(workspace, user, card)[-1]
+    assert t(lang, "checkin.ask.growth_bare_change_count") in all_text(question)
+    assert labels(question) == [
+        t(lang, "checkin.ask.pick_money_change", change="+5", amount=fmt_amount(lang, 55, "clients")),
+        t(lang, "checkin.ask.pick_growth_points", points="+" + tn(lang, "count.points", 5),
+          value_by=phrase(lang, "by", 5, "%")),
+    ]
+    workspace.click(question, ids.ACTION_CHECKIN_PICK, user=user, value=question["blocks"][1]["elements"][0]["value"])
+    assert _only_goal(workspace, user).current == 10.0  # 55 clients on 50: grown by 10%
+
+
+@pytest.mark.parametrize(("user", "lang", "answers"), [
+    ("U1", "en", ("get to 60 active accounts from 40 by june",)),
+    ("U2", "it", ("passare da 40 a 60 clienti entro giugno", "nuovi clienti")),
+])
+def test_a_bare_change_on_a_count_from_a_starting_count_is_that_many_more(
+    workspace: LocalWorkspace, user: str, lang: str, answers: tuple[str, ...],
+) -> None:
+    card = _first_check_in(workspace, user, lang, *answers)
+    workspace.say("+5", user=user, thread_ts=card["ts"])
+    assert _only_goal(workspace, user).current == 45.0  # 40 accounts and 5 more, recorded without a question
+    assert f"*{fmt_number(lang, 45)}*" in thread_answers(workspace, user, card)[-1]
