@@ -74,6 +74,10 @@ ACTION_OBJECTIVE = "goal_objective"
 ACTION_OBJECTIVE_OTHER = "goal_objective_other"
 # Measurable step: a direction against the metric ("increase churn") asks which way is meant, a button per way
 ACTION_DIRECTION = "goal_direction"
+# The same question for a typed edit's new direction (`/goal edit 3 direction increase`): value {goal, way, reason}
+ACTION_EDIT_DIRECTION = "goal_edit_direction"
+# ... and for a manager's proposal (`/goal for @anna increase churn …`): value {owner, way, text}
+ACTION_PROPOSE_DIRECTION = "goal_propose_direction"
 
 # The manager's week: Comment on a report's check-in (a button per report line, a menu for the rest), its modal
 ACTION_WEEK_COMMENT = "week_comment"

@@ -22,6 +22,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -165,6 +166,9 @@ class Goal(Base):
     # When the title was last brought in line with the numbers (rewritten after an edit, or reworded by the
     # owner): an edit after it leaves the title as the owner's original wording, and screens say so.
     title_updated_at: Mapped[datetime | None] = mapped_column(Timestamp)
+    # The title's words go the other way from the goal since it was set: the owner answered that "increase churn
+    # rate to 5%" meant bringing it down. Screens mark the words as the original wording until they are reworded.
+    title_reversed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     checkins: Mapped[list[CheckIn]] = relationship(
         back_populates="goal", order_by="CheckIn.week_start", cascade="all, delete-orphan"

@@ -11,6 +11,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar, cast
 
 from sqlalchemy import (
+    Boolean,
     ColumnElement,
     Connection,
     CursorResult,
@@ -529,7 +530,7 @@ _RECENT_POSTGRESQL = f"""array_to_string(ARRAY(
 _DIGEST_SQL = f"""
 SELECT g.id, g.user_id, g.title, g.unit, g.metric, g.direction, g.baseline, g.baseline_unit, g.target, g.current,
        g.start_date,
-       g.deadline, g.status, g.adjusted_at IS NOT NULL AS adjusted, g.closed_at,
+       g.deadline, g.status, g.adjusted_at, g.title_updated_at, g.title_reversed, g.closed_at,
        EXISTS (SELECT 1 FROM goal_revisions gr WHERE gr.goal_id = g.id AND gr.field = 'override') AS override,
        {{recent}} AS recent,
        CASE WHEN g.direction = 'maintain' THEN (
@@ -569,8 +570,12 @@ def _digest_sql(dialect: str, *, where: str, extra: str, notes: bool = True) -> 
 # The digest statement's columns that need a type to come back as dates and datetimes (both statements). The two
 # instants come as the driver reads them (naive UTC on SQLite; storage.models.aware reads them): Timestamp's
 # conversion is a Python call on every row and column, 4,000 a 2,000-goal digest, for two local dates per goal.
+# adjusted_at and title_updated_at are compared with each other only (bot.rules.titles.title_is_original), and are
+# NULL on most goals (no conversion then).
 _DIGEST_TYPES: dict[str, Any] = dict(start_date=Date, deadline=Date, closed_at=DateTime(timezone=True),
-                                     week_start=Date, answered_at=DateTime(timezone=True))
+                                     week_start=Date, answered_at=DateTime(timezone=True),
+                                     adjusted_at=DateTime(timezone=True), title_updated_at=DateTime(timezone=True),
+                                     title_reversed=Boolean)
 
 
 def digest_rows(

@@ -277,8 +277,9 @@ def _unit_keys(lang: str) -> frozenset[str]:
     return frozenset(k for k in keys(lang) if k.startswith(("units.", "unit_forms.")))
 
 
-def _title(item: DigestGoal) -> str:
-    return escape(clip(item.title, TITLE_CHARS))
+def _title(fmt: Formats, item: DigestGoal) -> str:
+    title = escape(clip(item.title, TITLE_CHARS))
+    return fmt.fill("standing.original_title", title=title) if item.original_title else title
 
 
 def _percent(fmt: Formats, fraction: float) -> str:
@@ -320,21 +321,21 @@ def _headline(view: DigestView, fmt: Formats) -> list[Block]:
         lines = [rollup_line(view.lang, result) for result in view.objectives]
         blocks.append(section(fmt.t("digest.objectives_label") + "\n" + "\n".join(lines)))
     if view.achieved:
-        lines = [fmt.t("digest.achieved_line", user=fmt.person(s.owner), title=_title(s))
+        lines = [fmt.t("digest.achieved_line", user=fmt.person(s.owner), title=_title(fmt, s))
                  for s in view.achieved[:LIST_LIMIT]]
         if len(view.achieved) > LIST_LIMIT:
             lines.append(fmt.tn("digest.and_more", len(view.achieved) - LIST_LIMIT))
         blocks.append(section(fmt.t("digest.achieved_label", count=len(view.achieved)) + "\n" + "\n".join(lines)))
     if view.at_risk:
         lines = [fmt.t("digest.at_risk_line", pace=fmt.pace(s.standing), user=fmt.person(s.owner),
-                       title=_title(s), detail=_risk_detail(fmt, s)) for s in view.at_risk]
+                       title=_title(fmt, s), detail=_risk_detail(fmt, s)) for s in view.at_risk]
         blocks.append(section(fmt.t("digest.at_risk_label") + "\n" + "\n".join(lines)))
     if view.blockers:
         quotes = []
         for s in view.blockers[:LIST_LIMIT]:
             said = (s.last.blocker or s.last.note or "") if s.last else ""
             quote = escape(clip(" ".join(said.split()), QUOTE_CHARS)) or fmt.t("digest.blocked_no_note")
-            quotes.append(fmt.t("digest.blocker_line", user=fmt.person(s.owner), title=_title(s), quote=quote))
+            quotes.append(fmt.t("digest.blocker_line", user=fmt.person(s.owner), title=_title(fmt, s), quote=quote))
         if len(view.blockers) > LIST_LIMIT:
             quotes.append(fmt.tn("digest.and_more", len(view.blockers) - LIST_LIMIT))
         blocks.append(section(fmt.t("digest.blockers_label") + "\n" + "\n".join(quotes)))
@@ -407,7 +408,7 @@ def goal_text(fmt: Formats, item: DigestGoal) -> str:
     # elision's expression, run over all of it whenever a title holds "l 8", cost more than the calls it saved.
     standing = item.standing
     numbers = standing.numbers
-    title = fmt.fill("digest.goal_title", title=_title(item))
+    title = fmt.fill("digest.goal_title", title=_title(fmt, item))
     if item.adjusted:
         title += " " + fmt.t("digest.adjusted")
     percent = standing.percent

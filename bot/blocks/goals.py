@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -11,7 +11,15 @@ from slack_sdk.models.blocks import Block, DividerBlock, HeaderBlock, MarkdownTe
 
 from bot import ids
 from bot.blocks.common import Message, actions, button, clip, context, draft_title, escape, section
-from bot.blocks.standing import forecast_line, measure_text, progress_text, standing_of, status_label, title_text
+from bot.blocks.standing import (
+    forecast_line,
+    measure_text,
+    progress_text,
+    standing_of,
+    status_label,
+    title_is_original,
+    title_text,
+)
 from bot.rules.goals import METRIC_UNITS, MONEY_METRICS, RATE_METRICS, ReadingNote
 from bot.rules.progress import MAINTAIN_DIRECTIONS, Kind, grown_amount
 from bot.rules.smart import GoalDraft, SmartIssue, start_example
@@ -179,9 +187,12 @@ def base_recorded(lang: str, draft: GoalDraft) -> Message:
     return Message(text=text, blocks=[section(text)])
 
 
-def direction_question(lang: str, draft: GoalDraft, meant: str, card: str | None = None) -> Message:
+def direction_question(lang: str, draft: GoalDraft, meant: str, card: str | None = None, *,
+                       action: str = ids.ACTION_DIRECTION, value_of: Callable[[str], str] | None = None) -> Message:
     """Ask which way a goal is meant to go when its words go against its metric ("increase churn to 5%"): the way
-    the metric is meant to go first, each a button carrying the conversation's card key."""
+    the metric is meant to go first, each a button carrying the conversation's card key. Asked outside the
+    conversation (an edit, a manager's proposal: `action`, `value_of(way)` for each button's value), only the
+    buttons answer it, and its hint says so."""
     assert draft.target is not None and draft.direction is not None
     # "Cut cancellations by 10%" is a change; "churn to 5%" a level (as describe_measure says them).
     change = draft.unit == "%" and draft.metric not in RATE_METRICS
@@ -190,9 +201,9 @@ def direction_question(lang: str, draft: GoalDraft, meant: str, card: str | None
     ways = (meant, draft.direction)
     return Message(text=text, blocks=[
         section(text),
-        actions(*(button(t(lang, f"direction.pick_{way}", amount=amount), ids.ACTION_DIRECTION,
-                         value=card_value(card, way)) for way in ways)),
-        context(t(lang, f"direction.hint_{meant}")),
+        actions(*(button(t(lang, f"direction.pick_{way}", amount=amount), action,
+                         value=card_value(card, way) if value_of is None else value_of(way)) for way in ways)),
+        context(t(lang, f"direction.hint_{meant}" if value_of is None else "direction.hint_buttons")),
     ])
 
 
@@ -309,13 +320,15 @@ def weekday_mismatch(lang: str, phrase: str, found: date, *, later: bool = False
 
 
 def summary_card(lang: str, draft: GoalDraft, warnings: Sequence[SmartIssue], card: str | None = None,
-                 objective: Sequence[Any] | None = None) -> Message:
+                 objective: Sequence[Any] | None = None, *, original: bool = False) -> Message:
     """The SMART summary with Confirm / Edit / Cancel, each carrying the conversation's card key; the Relevant
-    letter names the company objective (id, title) the goal serves, when one was picked."""
+    letter names the company objective (id, title) the goal serves, when one was picked. `original`: the words
+    go the other way from the goal (bot.rules.titles.title_is_original), marked as the original wording."""
     title = escape(draft.text) if draft.text else escape(draft.subject or "")
+    shown = f"*{clip(title, 2700)}*"
     blocks: list[Block] = [
         HeaderBlock(text=clip(t(lang, "summary.header"), 150)),
-        section(f"*{clip(title, 2800)}*"),
+        section(t(lang, "standing.original_title", title=shown) if original else shown),
         SectionBlock(fields=[MarkdownTextObject(text=clip(f"*{label}*\n{value}", 2000))
                              for label, value in smart_fields(lang, draft, objective)]),
     ]
@@ -343,17 +356,23 @@ def choose_part(lang: str, card: str | None = None) -> Message:
     ])
 
 
+SAVED_TITLE_LIMIT = 1000  # the whole title (bot.services.goals_admin.MAX_TITLE): the confirmation quotes it all
+
+
 def saved(lang: str, goal: Any, *, first: str | None, later: bool = False) -> Message:
     """Confirmation that the goal was saved, with what happens next: `first`, the first check-in's moment as the
     planner will send it (None when none comes before the deadline); `later`, the goal's period starts later."""
-    text = t(lang, "goal.saved", title=escape(goal.title), date=fmt_date(lang, goal.deadline))
+    text = t(lang, "goal.saved", title=title_text(lang, goal, SAVED_TITLE_LIMIT), date=fmt_date(lang, goal.deadline))
     if first is None:
         then = t(lang, "goal.saved_no_checkin")
     elif later:
         then = t(lang, "goal.saved_next_later", start=fmt_date(lang, goal.start_date, "weekday"), first=first)
     else:
         then = t(lang, "goal.saved_next", first=first)
-    return Message(text=text, blocks=[section(text), context(then)], changes_goals=True)
+    blocks: list[Block] = [section(text), context(then)]
+    if title_is_original(goal):  # saved the other way from its words: how to reword them
+        blocks.insert(1, context(t(lang, "goal.saved_title_kept", id=goal.id)))
+    return Message(text=text, blocks=blocks, changes_goals=True)
 
 
 def goal_line(lang: str, goal: Any, today: date) -> str:

@@ -228,4 +228,5 @@ def title_text(lang: str, goal: Any, limit: int = TITLE_LIMIT) -> str:
 
 def title_is_original(goal: Any) -> bool:
     """Whether the goal's title is marked as the original wording (bot.rules.titles)."""
-    return original_wording(getattr(goal, "adjusted_at", None), getattr(goal, "title_updated_at", None))
+    return original_wording(getattr(goal, "adjusted_at", None), getattr(goal, "title_updated_at", None),
+                            reversed_words=bool(getattr(goal, "title_reversed", False)))

@@ -169,6 +169,7 @@ class DigestGoal:
     skipped: bool  # this week's check-in was skipped on purpose ("skip this week")
     closed_on: date | None = None
     asked: bool = True  # a check-in was asked this week: a goal set after it, or due later, is not "missing"
+    original_title: bool = False  # the title's words no longer say what the numbers do (bot.rules.titles)
 
     @property
     def status(self) -> Status:

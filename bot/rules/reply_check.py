@@ -13,7 +13,8 @@ model computes). The rules:
   read as that amount alone when it could not be a growth anyone meant ("160k" on +20% from €150,000 is
   €160,000, +6.7%, never +160,000%) while it is near the start; a percentage the same way the other round;
 * a signed number without a unit ("+5") on a GROWTH goal whose starting amount is in a currency asks: points of
-  growth, or money (with its thousands, when it is small beside the start, or as written);
+  growth, or money (with its thousands, when it is small beside the start, or as written); on one whose start is a
+  count ("+20% on 50 clients") it asks too: that many more (offered first), or points of growth;
 * a value the owner already confirmed (picked or typed back) is recorded as it is;
 * a reply holding a number no goal can store (bot.rules.limits) is refused before any of that: neither recorded
   nor offered back as a reading.
@@ -172,8 +173,12 @@ def _growth_of_change(g: GoalNumbers, amounts: Sequence[Amount]) -> Verdict | No
 
 def _growth_of_bare_change(g: GoalNumbers, amounts: Sequence[Amount]) -> Verdict | None:
     """"+5" without a unit on a GROWTH goal from €200,000: five points of growth, €5,000 or €5 more? Asked back,
-    each reading offered (it was recorded as +5 points of growth, though the card speaks in euros)."""
-    if g.kind is not Kind.GROWTH or not g.base_amount or g.base_unit not in CURRENCIES or len(amounts) != 1:
+    each reading offered (it was recorded as +5 points of growth, though the card speaks in euros). The same on
+    a GROWTH goal from a count ("+20% on 50 clients"): 5 more clients (first: what a check-in's "+5" says on any
+    count) or five points of growth; a count has no thousands left out."""
+    counted = g.base_unit is not None and g.base_unit not in CURRENCIES and g.base_unit != "%"
+    if (g.kind is not Kind.GROWTH or not g.base_amount or (g.base_unit not in CURRENCIES and not counted)
+            or len(amounts) != 1):
         return None
     amount = amounts[0]
     if amount.unit is not None or not amount.sign or amount.value > _MAX_MEANT_GROWTH:
@@ -181,13 +186,16 @@ def _growth_of_bare_change(g: GoalNumbers, amounts: Sequence[Amount]) -> Verdict
     change = amount.sign * amount.value
     growth = g.current or 0.0
     latest = grown_amount(g.base_amount, growth)
-    readings = [Reading(round(growth + change, GROWTH_DIGITS), "growth_points", said=change)]
-    money = [change * 1000] if scale_in_doubt(amount.value, g.base_amount) else []  # the thousands left out ("5k")
-    for added in [*money, change]:
+    points = Reading(round(growth + change, GROWTH_DIGITS), "growth_points", said=change)
+    thousands = not counted and scale_in_doubt(amount.value, g.base_amount)
+    added_readings = []
+    for added in ([change * 1000] if thousands else []) + [change]:
         reached = latest + added
-        if reached >= 0:  # an amount cannot fall below nothing at all
-            readings.append(Reading(_grown_to(g.base_amount, reached).value, "money_change", round(reached, 2), added))
-    return Verdict(None, "growth_bare_change", tuple(readings))
+        if reached >= 0:  # an amount (or a count) cannot fall below nothing at all
+            added_readings.append(Reading(_grown_to(g.base_amount, reached).value, "money_change", round(reached, 2),
+                                          added))
+    readings = [*added_readings, points] if counted else [points, *added_readings]
+    return Verdict(None, "growth_bare_change_count" if counted else "growth_bare_change", tuple(readings))
 
 
 def _growth_of_amount(g: GoalNumbers, amounts: Sequence[Amount]) -> Verdict | None:

@@ -4,7 +4,8 @@ The title is the owner's words. When an edit changes a number the title names ("
 target becomes 12), the title would contradict every screen's measure. When the old number appears exactly
 once, it is replaced in place, in the title's own style ("€1M" → "€1.5M", "del 15%" → "del 20%", "dieci" →
 "12"); when it appears more than once, or the edit changes what is counted (metric, unit), no rewrite is safe
-and None says so (the caller keeps the words and marks them as the original wording).
+and None says so (the caller keeps the words and marks them as the original wording). A goal saved the other way
+from its words (the owner answered that "increase churn" meant bringing it down) keeps them marked the same way.
 """
 
 from __future__ import annotations
@@ -73,6 +74,11 @@ def retitle(title: str, *, lang: str, changes: Sequence[tuple[float | None, floa
     return text
 
 
-def title_is_original(adjusted_at: datetime | None, title_updated_at: datetime | None) -> bool:
-    """Whether the numbers were edited after the title was last brought in line with them (or it never was)."""
+def title_is_original(adjusted_at: datetime | None, title_updated_at: datetime | None, *,
+                      reversed_words: bool = False) -> bool:
+    """Whether the title's words no longer say what the numbers do: the numbers were edited after the title was
+    last brought in line with them (or it never was), or the words went the other way from the goal since it was
+    set ("increase churn rate to 5%" meant as bringing it down) and were never reworded."""
+    if reversed_words and title_updated_at is None:
+        return True
     return adjusted_at is not None and (title_updated_at is None or title_updated_at < adjusted_at)

@@ -61,7 +61,7 @@ from bot.rules.smart import (
     needs_start,
 )
 from bot.rules.statuses import GoalStatus
-from bot.rules.titles import retitle
+from bot.rules.titles import retitle, title_is_original
 from bot.services import goals_admin as admin
 from bot.services.approvals import hold_for_approval
 from bot.services.checkin_schedule import first_checkin, local_moment
@@ -202,7 +202,8 @@ def start_from_proposal(session: Session, ctx: RequestContext, draft_json: dict[
     draft = draft_from_json(draft_json)
     convo = Conversation(
         team_id=ctx.team_id, user_id=ctx.user_id, channel_id=ctx.channel_id, step="specific",
-        draft={**draft_to_json(draft), PROPOSAL_KEY: proposal_id}, history=[], pending=None, started_at=ctx.now,
+        draft={**draft_to_json(draft), PROPOSAL_KEY: proposal_id, DIRECTION_KEY: draft_json.get(DIRECTION_KEY)},
+        history=[], pending=None, started_at=ctx.now,
         updated_at=ctx.now, card_key=secrets.token_hex(8),
     )
     session.add(convo)
@@ -448,7 +449,8 @@ def confirm(session: Session, ctx: RequestContext, settings: Settings) -> list[M
     proposal_id = convo.draft.get(PROPOSAL_KEY)
     if proposal_id is None:  # a goal agreed in a proposal was approved already
         held = hold_for_approval(session, team_id=ctx.team_id, user_id=ctx.user_id, lang=lang,
-                                 draft={**draft_to_json(draft), OBJECTIVE_KEY: convo.draft.get(OBJECTIVE_KEY)},
+                                 draft={**draft_to_json(draft), OBJECTIVE_KEY: convo.draft.get(OBJECTIVE_KEY),
+                                        DIRECTION_KEY: convo.draft.get(DIRECTION_KEY)},
                                  now=ctx.now)
         if held is not None:
             _finish(convo, None, ctx)
@@ -465,6 +467,7 @@ def confirm(session: Session, ctx: RequestContext, settings: Settings) -> list[M
         deadline=draft.deadline, confidence=draft.confidence, plan=draft.plan, relevance=draft.relevance,
         status=GoalStatus.ACTIVE, lang=lang, created_at=ctx.now, updated_at=ctx.now,
         objective_id=_still_active(session, ctx.team_id, convo.draft.get(OBJECTIVE_KEY)),
+        title_reversed=_words_reversed(convo.draft, direction),
     )
     session.add(goal)
     session.flush()
@@ -477,6 +480,20 @@ def confirm(session: Session, ctx: RequestContext, settings: Settings) -> list[M
                           created_at=ctx.now, deadline=goal.deadline, start_date=goal.start_date)
     return [goal_blocks.saved(lang, goal, first=None if first is None else local_moment(lang, first, ctx.tz),
                               later=goal.start_date > ctx.today)]
+
+
+def _words_reversed(draft_json: dict[str, Any], direction: str) -> bool:
+    """Whether the goal goes the other way from its words: asked "churn usually comes down: down to 5%, or really
+    up?", the owner chose the other way from the one typed (the title, their words, still says "increase")."""
+    answered = draft_json.get(DIRECTION_KEY)
+    if not isinstance(answered, list) or len(answered) != 2 or answered[1] is None:
+        return False  # not asked, or asked before the typed way was recorded
+    return bool(answered[1] != direction)
+
+
+def _marked(convo: Conversation, draft: GoalDraft) -> bool:
+    """Whether the summary card marks the words as the original wording, as the saved goal's screens will."""
+    return title_is_original(None, None, reversed_words=_words_reversed(convo.draft, draft.direction or "increase"))
 
 
 def _offered(convo: Conversation, objective_id: Any) -> tuple[int, str] | None:
@@ -802,7 +819,8 @@ def _advance(convo: Conversation, draft: GoalDraft, ctx: RequestContext) -> list
         return [_ask(convo, draft, lang)]
     convo.step = CONFIRM
     warnings = [i for i in _all_issues(draft, ctx) if not i.blocking]
-    return [goal_blocks.summary_card(lang, draft, warnings, convo.card_key, _chosen(convo))]
+    return [goal_blocks.summary_card(lang, draft, warnings, convo.card_key, _chosen(convo),
+                                     original=_marked(convo, draft))]
 
 
 def _all_issues(draft: GoalDraft, ctx: RequestContext) -> list[SmartIssue]:
@@ -822,7 +840,8 @@ def _back(convo: Conversation, draft: GoalDraft, lang: str) -> list[Message]:
     convo.history = history
     convo.pending = None
     if convo.step == CONFIRM:
-        return [goal_blocks.summary_card(lang, draft, [], convo.card_key, _chosen(convo))]
+        return [goal_blocks.summary_card(lang, draft, [], convo.card_key, _chosen(convo),
+                                        original=_marked(convo, draft))]
     if convo.step == CHOOSE:
         return [goal_blocks.choose_part(lang, convo.card_key)]
     return [_ask(convo, draft, lang)]
@@ -832,7 +851,8 @@ def _ask(convo: Conversation, draft: GoalDraft, lang: str) -> Message:
     if _asked(convo, DIRECTION) and draft.target is not None:
         return goal_blocks.direction_question(lang, draft, str((convo.pending or {})["meant"]), convo.card_key)
     if convo.step == CONFIRM:
-        return goal_blocks.summary_card(lang, draft, [], convo.card_key, _chosen(convo))
+        return goal_blocks.summary_card(lang, draft, [], convo.card_key, _chosen(convo),
+                                        original=_marked(convo, draft))
     if convo.step == CHOOSE:
         return goal_blocks.choose_part(lang, convo.card_key)
     if convo.step == BASE_STEP:

@@ -6,6 +6,7 @@ here each use case reads, decides and writes in one transaction and hands back w
 
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import dataclass
 from typing import Any
@@ -18,7 +19,7 @@ from sqlalchemy.orm import Session
 from bot import ids
 from bot.blocks import edit as edit_blocks
 from bot.blocks.common import Message, clip, escape, text_message
-from bot.blocks.goals import Proposed, goal_list
+from bot.blocks.goals import Proposed, direction_question, goal_list
 from bot.blocks.standing import measure_text, standing_of
 from bot.blocks.teams import refusal_text
 from bot.context import RequestContext
@@ -119,15 +120,53 @@ def edit_command(deps: Deps, ctx: RequestContext, typed: admin.TextEdit) -> Edit
                 return EditStart(text_message(t(lang, "manage.edit.usage")))
             return EditStart(view=admin.edit_view(lang, picked))
         goal = admin.owned_goal(session, ctx.team_id, ctx.user_id, picked.id, lock=True)
-        plan = admin.read_edit(goal, {typed.field: typed.value, "reason": typed.reason}, lang=lang, now=ctx.now,
-                               tz=ctx.tz, today=ctx.today)
-        if not plan.ok:
-            problems = [message for name, message in plan.errors.items() if name != "reason"]
-            if "reason" in plan.errors:
-                problems.append(t(lang, "manage.edit.typed_reason_required"))
-            return EditStart(text_message("\n".join(problems)))
-        revisions = admin.apply_edit(session, goal, plan, by=ctx.user_id, at=ctx.now, today=ctx.today)
-        return EditStart(edit_blocks.edit_saved(lang, goal, revisions, plan.warnings, today=ctx.today), saved=True)
+        return _typed_edit(session, ctx, goal, {typed.field: typed.value, "reason": typed.reason})
+
+
+def _typed_edit(session: Session, ctx: RequestContext, goal: Goal, form: dict[str, str | None],
+                accepted: tuple[str, ...] = ()) -> EditStart:
+    """A typed edit validated like the modal and saved; a direction against the metric is asked back first."""
+    lang = ctx.lang
+    plan = admin.read_edit(goal, form, lang=lang, now=ctx.now, tz=ctx.tz, today=ctx.today, accepted=accepted)
+    if not plan.ok:
+        problems = [message for name, message in plan.errors.items() if name != "reason"]
+        if "reason" in plan.errors:
+            problems.append(t(lang, "manage.edit.typed_reason_required"))
+        return EditStart(text_message("\n".join(problems)))
+    if plan.against is not None:
+        # "churn usually comes down: down to 5%, or really up?" — nothing is saved until a way is picked.
+        meant, draft = plan.against
+
+        def value_of(way: str) -> str:
+            return json.dumps({"goal": goal.id, "way": way, "reason": plan.reason}, ensure_ascii=False)
+
+        return EditStart(direction_question(lang, draft, meant, action=ids.ACTION_EDIT_DIRECTION, value_of=value_of))
+    revisions = admin.apply_edit(session, goal, plan, by=ctx.user_id, at=ctx.now, today=ctx.today)
+    warnings = [(code, text) for code, text in plan.warnings if code != admin.AGAINST_METRIC]
+    return EditStart(edit_blocks.edit_saved(lang, goal, revisions, warnings, today=ctx.today), saved=True)
+
+
+def choose_edit_direction(deps: Deps, ctx: RequestContext, value: str) -> EditStart:
+    """A way's button under a typed edit's "churn usually comes down: down to 5%, or really up?": the edit with
+    that way, saved (the way already the goal's changes nothing, and says so)."""
+    try:
+        picked = json.loads(value or "{}")
+        goal_id, way, reason = picked["goal"], picked["way"], str(picked.get("reason") or "")
+    except (ValueError, KeyError, TypeError):
+        goal_id, way, reason = None, None, ""
+    lang = ctx.lang
+    with unit_of_work(deps.sessions) as session:
+        try:
+            goal = admin.owned_goal(session, ctx.team_id, ctx.user_id, goal_id if isinstance(goal_id, int) else None,
+                                    lock=True)
+        except admin.GoalRefused as refusal:
+            return EditStart(text_message(refusal.text(lang)))
+        if way not in ("increase", "decrease"):
+            return EditStart(text_message(t(lang, "manage.edit.usage")))
+        if way == goal.direction:
+            return EditStart(text_message(t(lang, "manage.edit.direction_kept", id=goal.id,
+                                            direction=t(lang, f"directions.{way}"))))
+        return _typed_edit(session, ctx, goal, {"direction": way, "reason": reason}, accepted=(admin.AGAINST_METRIC,))
 
 
 @dataclass(frozen=True)

@@ -10,9 +10,10 @@ from zoneinfo import ZoneInfo
 from bot.rules.digest_math import DigestGoal, LastCheckIn, week_monday
 from bot.rules.progress import GoalNumbers, Kind, kind_of, standing
 from bot.rules.statuses import CheckInStatus, GoalStatus
+from bot.rules.titles import title_is_original
 from storage.models import aware
 
-DIGEST_COLUMNS = 25  # the columns row_goal reads; aligned_rows adds the objective and the visibility after them
+DIGEST_COLUMNS = 27  # the columns row_goal reads; aligned_rows adds the objective and the visibility after them
 
 # Enum members as module names: on Python 3.11 each `Enum.MEMBER` lookup takes a slow path (bot.rules.progress).
 _ACTIVE, _ANSWERED, _SKIPPED, _GROWTH = GoalStatus.ACTIVE, CheckInStatus.ANSWERED, CheckInStatus.SKIPPED, Kind.GROWTH
@@ -50,7 +51,7 @@ def row_goal(row: Any, zone: ZoneInfo, *, today: date, weeks: WeekCache | None =
     """
     # Unpacked by position (the order of digest_rows' columns): a 2,000-goal digest reads ~50,000 values.
     (goal_id, owner, title, unit, metric, direction, baseline, baseline_unit, target, current, start, deadline, status,
-     adjusted, closed_at, override, recent, below, this_week, last_week, last_answered_at, last_value, last_mood,
+     adjusted_at, title_updated_at, title_reversed, closed_at, override, recent, below, this_week, last_week, last_answered_at, last_value, last_mood,
      last_note, last_blocker) = row
     kind = kind_of(direction, unit, metric)
     growth = kind is _GROWTH
@@ -72,9 +73,11 @@ def row_goal(row: Any, zone: ZoneInfo, *, today: date, weeks: WeekCache | None =
                            last_note if notes else None, last_blocker)
     answered_this_week = last is not None and last.week_start >= week_monday(today)
     return DigestGoal(
-        goal_id, owner, title, bool(adjusted), standing(numbers, today), last,  # id, owner, title, adjusted, …
+        goal_id, owner, title, adjusted_at is not None, standing(numbers, today), last,  # id, owner, title, adjusted
         this_week == _ANSWERED or answered_this_week,  # checked_in
         this_week == _SKIPPED,  # skipped
         None if closed_at is None else _local_date(closed_at, zone),  # closed_on
         this_week is not None or answered_this_week,  # asked
+        # original_title: the words no longer say what the numbers do (marked as the original wording)
+        title_is_original(adjusted_at, title_updated_at, reversed_words=bool(title_reversed)),
     )

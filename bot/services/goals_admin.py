@@ -15,11 +15,12 @@ from sqlalchemy.orm import Session
 
 from bot.blocks.common import escape
 from bot.blocks.edit import DIRECTIONS, NONE_CHOICE, UNITS, edit_modal
-from bot.blocks.goals import base_problem, feedback
+from bot.blocks.goals import base_problem, direction_question, feedback
 from bot.blocks.standing import numbers_of, standing_of, value_of_target
 from bot.rules import visibility as policy
 from bot.rules.answers import read_base
 from bot.rules.deadlines import resolve_deadline
+from bot.rules.goals import against_metric
 from bot.rules.limits import MAX_AMOUNT
 from bot.rules.numbers import parse_number
 from bot.rules.progress import Kind, can_close_as_achieved, kind_of
@@ -32,6 +33,8 @@ from storage.models import Goal, GoalRevision
 from storage.repositories import add_revision, get_goal, list_goals
 
 EDITABLE = ("target", "direction", "deadline", "metric", "unit", "baseline")
+# The warning code of a direction against the metric (bot.rules.goals.against_metric), kept once answered.
+AGAINST_METRIC = "against_metric"
 # The title is changed by a typed edit (`/goal edit 3 title …`) or the confirmation's buttons, not the form.
 TYPED_ONLY = ("title",)
 MAX_REASON = 1000
@@ -144,6 +147,9 @@ class EditPlan:
     errors: dict[str, str] = field(default_factory=dict)
     warnings: list[tuple[str, str]] = field(default_factory=list)  # (issue code, localized text)
     reason: str = ""
+    # The new direction goes against the metric ("increase" on churn): the way it is meant to go and the goal as
+    # edited, for the conversation's question ("churn usually comes down: down to 5%, or really up?").
+    against: tuple[str, GoalDraft] | None = None
 
     @property
     def ok(self) -> bool:
@@ -310,6 +316,11 @@ def _smart_checks(
         deadline=new["deadline"], confidence=goal.confidence, plan=goal.plan, relevance=goal.relevance,
         base_amount=new["baseline"] if growth else None, base_unit=new.get("baseline_unit") if growth else None,
     )
+    meant = against_metric(draft.metric, draft.direction) if set(plan.changes) & {"direction", "metric"} else None
+    if meant is not None and draft.target is not None and AGAINST_METRIC not in accepted:
+        # Asked back before anything else, as the conversation asks it: which way is the goal meant to go?
+        plan.against = (meant, draft)
+        plan.warnings.append((AGAINST_METRIC, direction_question(lang, draft, meant).text))
     if set(plan.changes) & {"target", "direction", "metric", "unit", "baseline"}:
         for issue in check_part("achievable", draft, today=today):
             if issue.code not in TARGET_CODES:
@@ -376,7 +387,7 @@ def _retitle(session: Session, goal: Goal, plan: EditPlan, title: str, *, by: st
     """
     if {"metric", "unit", "direction"} & set(plan.changes):
         return []
-    if title_is_original(goal.adjusted_at, goal.title_updated_at):
+    if title_is_original(goal.adjusted_at, goal.title_updated_at, reversed_words=goal.title_reversed):
         # Already out of line with the numbers (an earlier metric or direction change): rewriting one number
         # would not make it true, and marking it in line would hide the mark ("keep churn below 5%" on a reduction).
         return []

@@ -4,20 +4,23 @@ confident they are and their plan are always their own) and confirming the card 
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
 from sqlalchemy.orm import Session
 
+from bot import ids
 from bot.blocks.common import Message
+from bot.blocks.goals import direction_question
 from bot.context import RequestContext
 from bot.rules import visibility as policy
-from bot.rules.goals import parse_goal
+from bot.rules.goals import against_metric, parse_goal
 from bot.rules.smart import GoalDraft
 from bot.rules.visibility import Decision
 from bot.services import conversation
-from bot.services.conversation import OBJECTIVE_KEY, draft_to_json
+from bot.services.conversation import DIRECTION_KEY, OBJECTIVE_KEY, draft_to_json
 from bot.services.goals_admin import GoalRefused
 from bot.services.teams import load_org
 from storage.db import SessionFactory
@@ -81,14 +84,35 @@ def _news(proposal: GoalProposal, actor: str, action: Action, reason: str | None
                         reason)
 
 
-def propose(sessions: SessionFactory, ctx: RequestContext, owner: str, text: str) -> Decision | ProposalNews:
-    """Propose a goal to a report (their manager's or an admin's call); the report is asked next."""
+# Slack's limit on a button's value: a longer goal sentence is sent as typed, and its owner is asked at set-up.
+MAX_BUTTON_VALUE = 2000
+
+
+def propose(sessions: SessionFactory, ctx: RequestContext, owner: str, text: str,
+            way: str | None = None) -> Decision | ProposalNews | Message:
+    """Propose a goal to a report (their manager's or an admin's call); the report is asked next.
+
+    A goal whose words go against its metric ("increase churn rate to 5%") is asked back first, as the conversation
+    asks its owner (the question is the answer, a Message); `way` is the way the manager then picked, recorded as
+    answered so the report is not asked it again."""
     with sessions() as session:
         decision = policy.may_propose_goal(load_org(session, ctx.team_id), ctx.user_id, owner)
         if not decision:
             return decision
+        draft_json = _draft_json(ctx, text)
+        draft = conversation.draft_from_json(draft_json)
+        meant = against_metric(draft.metric, draft.direction) if draft.target is not None else None
+        if meant is not None and way in ("increase", "decrease"):
+            draft_json = {**draft_json, "direction": way, DIRECTION_KEY: [draft.metric, draft.direction]}
+        elif meant is not None:
+            def value_of(way: str) -> str:
+                return json.dumps({"owner": owner, "way": way, "text": text}, ensure_ascii=False)
+
+            if len(value_of(meant)) <= MAX_BUTTON_VALUE:
+                return direction_question(ctx.lang, draft, meant, action=ids.ACTION_PROPOSE_DIRECTION,
+                                          value_of=value_of)
         proposal = create_proposal(session, ctx.team_id, owner_id=owner, manager_id=ctx.user_id, origin="manager",
-                                   actor_id=ctx.user_id, draft=_draft_json(ctx, text), now=ctx.now)
+                                   actor_id=ctx.user_id, draft=draft_json, now=ctx.now)
         session.commit()
         return _news(proposal, ctx.user_id, Action.PROPOSED, None)
 

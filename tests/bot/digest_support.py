@@ -19,16 +19,17 @@ def add_goal(
     ws: LocalWorkspace, user: str, *, title: str = "Sign 10 new clients", target: float = 10,
     unit: str | None = "clients", current: float | None = 4, baseline: float | None = 0,
     direction: str = "increase", start: date = date(2026, 10, 1), deadline: date = date(2026, 12, 31),
-    status: str = "active", adjusted: bool = False, closed_at: datetime | None = None,
+    status: str = "active", adjusted: bool = False, closed_at: datetime | None = None, title_reversed: bool = False,
 ) -> int:
-    """Store a confirmed goal; return its id."""
+    """Store a confirmed goal; return its id. An adjusted goal's title was brought in line with the edit."""
     at = datetime(2026, 10, 1, 9, 0, tzinfo=UTC)
+    adjusted_at = datetime(2026, 11, 2, 9, 0, tzinfo=UTC) if adjusted else None
     with ws.deps.sessions() as session:
         goal = Goal(team_id=ws.team_id, user_id=user, title=title, type="new_business", subject=title,
                     metric="new_clients", unit=unit, direction=direction, baseline=baseline, target=target,
                     current=current, start_date=start, deadline=deadline, status=status, lang="en",
                     created_at=at, updated_at=at, closed_at=closed_at,
-                    adjusted_at=datetime(2026, 11, 2, 9, 0, tzinfo=UTC) if adjusted else None)
+                    adjusted_at=adjusted_at, title_updated_at=adjusted_at, title_reversed=title_reversed)
         session.add(goal)
         session.commit()
         return goal.id

@@ -49,13 +49,13 @@ def test_db_revision_writes_the_next_numbered_migration_from_the_models(
         assert main(["db", "revision", "-m", "add probe"]) == 0
     finally:
         Base.metadata.remove(probe)
-    # Ten revisions so far (0001 -> shell_0002 -> managers_0002 -> edge_0002 -> corrections_0002 -> oauth_0003
-    # -> durable_0003 -> progress_0003 -> handoff_0004 -> 0010): the next is 0011.
-    [written] = sorted((migrations_copy / "versions").glob("*_0011_add_probe.py"))
+    # Eleven revisions so far (0001 -> shell_0002 -> managers_0002 -> edge_0002 -> corrections_0002 -> oauth_0003
+    # -> durable_0003 -> progress_0003 -> handoff_0004 -> 0010 -> 0011): the next is 0012.
+    [written] = sorted((migrations_copy / "versions").glob("*_0012_add_probe.py"))
     assert str(written) in capsys.readouterr().out
     text = written.read_text()
-    assert "revision: str = '0011'" in text
-    assert "down_revision: str | Sequence[str] | None = '0010'" in text
+    assert "revision: str = '0012'" in text
+    assert "down_revision: str | Sequence[str] | None = '0011'" in text
     assert "op.create_table('probe'" in text and "sa.DateTime(timezone=True)" in text
     assert "storage.models" not in text  # a migration stands on its own
 

@@ -158,6 +158,27 @@ def keep_title(deps: Deps) -> Callable[..., None]:
     return keep_title_click
 
 
+def edit_direction(deps: Deps) -> Callable[..., None]:
+    """A way picked under a typed edit's "churn usually comes down: down to 5%, or really up?": the edit saved
+    that way. The question was the command's ephemeral answer: the outcome takes its place (respond)."""
+
+    @lazy_listener(deps)
+    def edit_direction_click(ctx: RequestContext, body: dict[str, Any], client: WebClient,
+                             respond: Respond | None) -> None:
+        result = goal_actions.choose_edit_direction(deps, ctx, str(body["actions"][0].get("value") or ""))
+        message = result.message or text_message(t(ctx.lang, "manage.edit.usage"))
+        if (body.get("container") or {}).get("is_ephemeral") and respond is not None:
+            payload = message.payload()
+            respond(text=payload["text"], blocks=payload.get("blocks"), response_type="ephemeral",
+                    replace_original=True)
+        else:
+            tell(deps, client, ctx, body, message)
+        if result.saved:
+            refresh_home(deps, client, ctx.team_id, ctx.user_id)
+
+    return edit_direction_click
+
+
 # Each button, bound once to its work.
 BUTTONS: dict[str, Work] = {
     ids.ACTION_HOME_EDIT: open_edit("edit"),
@@ -186,3 +207,4 @@ def register(app: App, deps: Deps) -> None:
     for action_id, work in BUTTONS.items():
         app.action(action_id)(ack=ack_if_needed, lazy=[manage_button(deps, work)])
     app.action(ids.ACTION_TITLE_KEEP)(ack=ack_if_needed, lazy=[keep_title(deps)])
+    app.action(ids.ACTION_EDIT_DIRECTION)(ack=ack_if_needed, lazy=[edit_direction(deps)])

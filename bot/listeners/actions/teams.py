@@ -1,5 +1,6 @@
 """The manager's week: *Comment* on a report's line (or picked from the menu of the rest) opens a form; its
-words go in the report's check-in thread and are kept on that check-in."""
+words go in the report's check-in thread and are kept on that check-in. And the way a manager picks for a proposal
+whose words go against its metric (bot.listeners.commands.proposals.propose_direction)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from bot.context import RequestContext
 from bot.deps import Deps, submission_key
 from bot.listeners.actions.manage import tell
 from bot.listeners.commands.manage import open_modal
+from bot.listeners.commands.proposals import propose_direction
 from bot.listeners.commands.teams import post_comment, tell_person
 from bot.listeners.support import lazy_listener, reply
 from bot.listeners.views.fields import field_check, field_value, metadata_of
@@ -80,6 +82,7 @@ def declined(deps: Deps) -> Any:
 def register(app: App, deps: Deps) -> None:
     """Bind *Comment*, its menu and its form, and *Not my manager*."""
     app.action(ids.ACTION_TEAM_DECLINE)(ack=ack_if_needed, lazy=[declined(deps)])
+    app.action(ids.ACTION_PROPOSE_DIRECTION)(ack=ack_if_needed, lazy=[propose_direction(deps)])
     for action_id in (ids.ACTION_WEEK_COMMENT, ids.ACTION_WEEK_COMMENT_PICK):
         app.action(action_id)(ack=ack_if_needed, lazy=[open_comment(deps)])
 

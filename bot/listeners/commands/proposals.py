@@ -6,6 +6,7 @@ starts from the agreed goal in their DM.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -13,12 +14,13 @@ from slack_bolt import Respond
 from slack_sdk import WebClient
 
 from bot.blocks import proposals as blocks
+from bot.blocks.common import Message
 from bot.blocks.teams import refusal_text, text_only
 from bot.context import RequestContext
 from bot.deps import Deps
 from bot.listeners.commands.goals import new_goal
 from bot.listeners.commands.teams import context_of, resolve_people, tell_person
-from bot.listeners.support import ephemeral, reply
+from bot.listeners.support import ephemeral, lazy_listener, reply
 from bot.rules.commands import Command
 from bot.rules.mentions import split_leading_people
 from bot.rules.visibility import Decision
@@ -42,12 +44,46 @@ def propose_command(deps: Deps, client: WebClient, ctx: RequestContext, command:
     people = resolve_people(deps, client, ctx, refs, respond)
     if people is None:
         return
-    news = proposals.propose(deps.sessions, ctx, people[0], text)
+    _propose(deps, client, ctx, lambda message: ephemeral(respond, message), people[0], text)
+
+
+def _propose(deps: Deps, client: WebClient, ctx: RequestContext, answer: Callable[[Message], None], owner: str,
+             text: str, way: str | None = None) -> None:
+    """Send the proposal and tell the report; a goal against its metric is asked back to the manager first."""
+    news = proposals.propose(deps.sessions, ctx, owner, text, way)
     if isinstance(news, Decision):
-        ephemeral(respond, text_only(refusal_text(ctx.lang, news)))
-        return
-    ephemeral(respond, blocks.sent(ctx.lang, news))
-    tell_person(deps, client, ctx, news.other, lambda lang: blocks.received(lang, news))
+        answer(text_only(refusal_text(ctx.lang, news)))
+    elif isinstance(news, Message):
+        answer(news)  # "churn usually comes down: down to 5%, or really up?", with a button for each way
+    else:
+        answer(blocks.sent(ctx.lang, news))
+        tell_person(deps, client, ctx, news.other, lambda lang: blocks.received(lang, news))
+
+
+def propose_direction(deps: Deps) -> Callable[..., None]:
+    """A way picked under the manager's "churn usually comes down: down to 5%, or really up?": the proposal is
+    sent that way (the report is not asked it again)."""
+
+    @lazy_listener(deps)
+    def propose_direction_click(ctx: RequestContext, body: dict[str, Any], client: WebClient,
+                                respond: Respond | None) -> None:
+        try:
+            picked = json.loads(str(body["actions"][0].get("value") or "{}"))
+            owner, way, text = str(picked["owner"]), str(picked["way"]), str(picked["text"])
+        except (ValueError, KeyError, TypeError):
+            return  # not a value goalbot wrote: nothing to send
+
+        def answer(message: Message) -> None:
+            if respond is not None:  # the question was the command's ephemeral answer: the outcome takes its place
+                payload = message.payload()
+                respond(text=payload["text"], blocks=payload.get("blocks"), response_type="ephemeral",
+                        replace_original=True)
+            else:
+                reply(deps, client, ctx, ctx.user_id, [message], key=f"propose-direction:{body.get('trigger_id')}")
+
+        _propose(deps, client, ctx, answer, owner, text, way)
+
+    return propose_direction_click
 
 
 def _with_proposal(ctx: RequestContext, args: str, respond: Respond, work: Callable[[int, str], T]) -> T | None:

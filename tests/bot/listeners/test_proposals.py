@@ -3,13 +3,18 @@ change and a reason, nothing is a goal until both agree, and the report then wal
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from sqlalchemy import func, select
 
+from bot import ids
 from bot.jobs.runner import run_job
 from bot.local.workspace import LocalWorkspace
-from prompts import t
+from prompts import fmt_amount, phrase, t
 from storage.models import Goal, GoalProposal
+from tests.bot.conftest import all_text
+from tests.bot.listeners.test_issue8_regressions import labels
 from tests.bot.team_support import EN_ANSWERS, IT_ANSWERS, last_answer, last_dm, save_goal
 
 EN_GOAL = "acquire 10 new clients in the next six months"
@@ -196,3 +201,42 @@ def test_with_approval_off_a_goal_set_alone_is_active_at_once(team: LocalWorkspa
     set_goal_alone(team, "U2")
     [goal] = goals_of(team, "U2")
     assert goal.status == "active"
+
+
+# A proposal whose words go against its metric, as Mia (EN, Anna's manager) and Luca (IT, Marco's) type it.
+MORE_CHURN = {"en": ("UM", "U1", "increase churn rate to 5% by june"),
+              "it": ("UL", "U2", "aumentare il churn al 5% entro giugno")}
+
+
+@pytest.mark.parametrize(("lang", "way"), [("en", "decrease"), ("it", "decrease"), ("en", "increase")])
+def test_a_proposal_raising_churn_is_asked_back_to_the_manager_and_sent_the_way_picked(
+    team: LocalWorkspace, lang: str, way: str,
+) -> None:
+    # "/goal for @anna increase churn rate to 5%" went to Anna as "churn raised to 5%"; only she was asked.
+    manager, report, sentence = MORE_CHURN[lang]
+    team.command(f"team add <@{report}>", user=manager)
+    team.command(f"{'for' if lang == 'en' else 'per'} <@{report}> {sentence}", user=manager)
+    question = team.fake.ephemeral_messages(manager)[-1]
+    amount = phrase(lang, "to", 5, "%")
+    assert t(lang, "direction.churn_rate", amount=amount) in all_text(question)
+    assert t(lang, "direction.hint_buttons") in all_text(question)
+    assert labels(question) == [t(lang, f"direction.pick_{w}", amount=amount) for w in ("decrease", "increase")]
+    with team.deps.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(GoalProposal)) == 0  # nothing sent while it asks
+    [button] = [b for b in question["blocks"][1]["elements"] if json.loads(b["value"])["way"] == way]
+    team.click(question, ids.ACTION_PROPOSE_DIRECTION, user=manager, value=button["value"], ephemeral=True)
+    assert last_answer(team, manager) == t(lang, "proposal.sent", id=1, person=f"<@{report}>", title=sentence)
+    measure = t(lang, "measure.decrease" if way == "decrease" else "measure.increase_to",
+                metric=t(lang, "metrics.churn_rate"), target_to=amount)
+    assert measure in all_text(team.fake.dm_messages(report)[-1])
+    # The report sets it up the way agreed: not asked the question again.
+    team.command("accept 1" if lang == "en" else "accetta 1", user=report)
+    assert not any(t(lang, "direction.churn_rate", amount=amount) in text for text in dm_texts_of(team, report))
+    if way == "decrease":
+        assert t(lang, "ask.start", metric=t(lang, "metrics.churn_rate"), target_to=amount,
+                 example=fmt_amount(lang, 10, "%")) in dm_texts_of(team, report)[-1]
+        team.say("8%", user=report)
+    for answer in (EN_ANSWERS if lang == "en" else IT_ANSWERS):
+        team.say(answer, user=report)
+    [goal] = goals_of(team, report)
+    assert (goal.direction, goal.title, goal.title_reversed) == (way, sentence, way == "decrease")

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime
+from typing import Any
 
 import pytest
 from sqlalchemy import select
 
 from bot import ids
 from bot.local.workspace import LocalWorkspace
-from prompts import at_amount, fmt_amount, fmt_date, phrase, t, tn
-from storage.models import Conversation, Goal
+from prompts import at_amount, fmt_amount, fmt_date, fmt_number, phrase, t, tn
+from storage.models import Conversation, Goal, GoalRevision
 from tests.bot.checkin_support import (
     add_goal,
     cards,
@@ -22,10 +24,12 @@ from tests.bot.checkin_support import (
     thread_messages,
 )
 from tests.bot.conftest import all_text, dm_texts, last_bot_message, saved_next, say_goal
+from tests.bot.digest_support import channel_posts, digest_text
 from tests.bot.listeners.test_home import home_text
 from tests.bot.listeners.test_issue8_regressions import labels, reply_on_growth_from_200k
 from tests.bot.listeners.test_manage import add_goal as add_manage_goal
 from tests.bot.listeners.test_manage import last_modal, submit_edit
+from tests.bot.team_support import make_manager
 
 # Variants differ in words only (the language, the phrasing): the first runs on both databases, the rest on SQLite.
 pytestmark = pytest.mark.variants_on_one_database
@@ -396,6 +400,52 @@ def test_increasing_churn_is_asked_back_and_yes_brings_it_down(workspace: LocalW
 
 
 @pytest.mark.parametrize(("user", "lang"), PEOPLE)
+def test_a_churn_goal_flipped_to_a_reduction_marks_its_words_as_the_original_wording_everywhere(
+    workspace: LocalWorkspace, user: str, lang: str,
+) -> None:
+    # "increase churn rate to 5%" answered "down" was saved as a reduction whose title still said "increase",
+    # unmarked, on every screen: the words said the opposite of the numbers beside them.
+    say_goal(workspace, user, MORE_CHURN[lang], YES_NO[lang][0], "8%", f"8 - {PLAN[lang]}", CHURN_REASON[lang])
+    marked = t(lang, "standing.original_title", title=f"*{MORE_CHURN[lang]}*")
+    assert marked in all_text(last_bot_message(workspace, user))  # the summary card, before it is saved
+    workspace.say(YES_NO[lang][0], user=user)
+    goal = _only_goal(workspace, user)
+    assert goal.direction == "decrease" and goal.title == MORE_CHURN[lang]
+    original = t(lang, "standing.original_title", title=MORE_CHURN[lang])
+    saved = all_text(last_bot_message(workspace, user))
+    assert original in saved and t(lang, "goal.saved_title_kept", id=goal.id) in saved
+    workspace.command("list" if lang == "en" else "elenco", user=user)
+    assert original in all_text(workspace.fake.ephemeral_messages(user)[-1])
+    workspace.open_home(user)
+    assert original in home_text(workspace, user)
+    run(workspace, at=datetime(2026, 11, 30, 8, 0, tzinfo=UTC))
+    assert original in all_text(last_card(workspace, user))
+    workspace.fake.add_channel("C1", name="sales", members=[user])
+    make_manager(workspace, user)
+    workspace.command("digest now #sales", user=user, channel="C1")
+    [digest] = channel_posts(workspace, "C1")
+    assert original in digest_text(workspace, "C1", digest)
+    # Reworded by its owner, the title is in line with the numbers again: no mark anywhere.
+    workspace.command(("edit {id} title reduce churn rate to 5% by june because it was backwards" if lang == "en"
+                       else "modifica {id} titolo ridurre il churn al 5% entro giugno perché era al contrario")
+                      .format(id=goal.id), user=user)
+    workspace.command("list" if lang == "en" else "elenco", user=user)
+    listed = all_text(workspace.fake.ephemeral_messages(user)[-1])
+    assert t(lang, "standing.original_title", title=_only_goal(workspace, user).title) not in listed
+
+
+@pytest.mark.parametrize(("user", "lang"), PEOPLE)
+def test_a_churn_goal_kept_going_up_as_typed_is_not_marked(workspace: LocalWorkspace, user: str, lang: str) -> None:
+    say_goal(workspace, user, MORE_CHURN[lang], YES_NO[lang][1], f"8 - {PLAN[lang]}", CHURN_REASON[lang],
+             YES_NO[lang][0])
+    goal = _only_goal(workspace, user)
+    assert goal.direction == "increase" and not goal.title_reversed
+    workspace.command("list" if lang == "en" else "elenco", user=user)
+    assert t(lang, "standing.original_title", title=goal.title) not in all_text(
+        workspace.fake.ephemeral_messages(user)[-1])
+
+
+@pytest.mark.parametrize(("user", "lang"), PEOPLE)
 def test_no_keeps_churn_going_up_and_is_not_asked_again(workspace: LocalWorkspace, user: str, lang: str) -> None:
     say_goal(workspace, user, MORE_CHURN[lang], YES_NO[lang][1])
     assert t(lang, "feedback.measurable.measure_recorded", measure=t(
@@ -483,3 +533,101 @@ def test_one_point_of_growth_is_said_in_the_singular(workspace: LocalWorkspace, 
     _goal_id, card = reply_on_growth_from_200k(workspace, user, lang, "+1")
     assert labels(thread_messages(workspace, user, card)[-1])[0] == t(
         lang, "checkin.ask.pick_growth_points", points=points, value_by=phrase(lang, "by", 1, "%"))
+
+
+def _churn_reduction(ws: LocalWorkspace, user: str, lang: str) -> int:
+    return add_manage_goal(ws, user, title="reduce churn rate to 5% by june" if lang == "en"
+                           else "ridurre il tasso di churn al 5% entro giugno", type="retention",
+                           metric="churn_rate", unit="%", direction="decrease", target=5.0, lang=lang)
+
+
+RAISE_CHURN = {"en": "edit {id} direction increase because we want it higher",
+               "it": "modifica {id} direzione aumentare perché lo vogliamo più alto"}
+
+
+@pytest.mark.parametrize(("user", "lang"), PEOPLE)
+def test_a_typed_edit_raising_churn_is_asked_back_and_saved_only_for_the_way_picked(
+    workspace: LocalWorkspace, user: str, lang: str,
+) -> None:
+    # `/goal edit 3 direction increase` on churn was saved at once: the question the conversation asks was skipped.
+    goal_id = _churn_reduction(workspace, user, lang)
+    workspace.command(RAISE_CHURN[lang].format(id=goal_id), user=user)
+    question = workspace.fake.ephemeral_messages(user)[-1]
+    assert _churn_question(lang) in all_text(question) and t(lang, "direction.hint_buttons") in all_text(question)
+    assert labels(question) == [t(lang, f"direction.pick_{way}", amount=phrase(lang, "to", 5, "%"))
+                                for way in ("decrease", "increase")]
+    assert goal_of(workspace, goal_id).direction == "decrease"  # nothing saved while it asks
+    [down, up] = question["blocks"][1]["elements"]
+    workspace.click(question, ids.ACTION_EDIT_DIRECTION, user=user, value=down["value"], ephemeral=True)
+    assert t(lang, "manage.edit.direction_kept", id=goal_id, direction=t(lang, "directions.decrease")) in all_text(
+        workspace.fake.ephemeral_messages(user)[-1])
+    assert goal_of(workspace, goal_id).direction == "decrease"
+    workspace.click(question, ids.ACTION_EDIT_DIRECTION, user=user, value=up["value"], ephemeral=True)
+    goal = goal_of(workspace, goal_id)
+    assert goal.direction == "increase"
+    saved = all_text(workspace.fake.ephemeral_messages(user)[-1])
+    assert t(lang, "manage.change", field=t(lang, "manage.fields.direction"), before=t(lang, "directions.decrease"),
+             after=t(lang, "directions.increase")) in saved
+    assert _churn_question(lang) not in saved  # answered: not repeated as a warning
+    with workspace.deps.sessions() as session:
+        revisions = session.scalars(select(GoalRevision).where(GoalRevision.goal_id == goal_id)).all()
+        assert [(r.field, r.reason) for r in revisions] == [
+            ("direction", "we want it higher" if lang == "en" else "lo vogliamo più alto")]
+
+
+@pytest.mark.parametrize(("user", "lang"), PEOPLE)
+def test_the_edit_form_raising_churn_asks_back_once_then_keeps_it(workspace: LocalWorkspace, user: str,
+                                                                  lang: str) -> None:
+    goal_id = _churn_reduction(workspace, user, lang)
+    workspace.command("edit" if lang == "en" else "modifica", user=user)
+    first = json.loads(submit_edit(workspace, user, direction="increase", reason="higher").body)
+    assert first["response_action"] == "update"
+    assert _churn_question(lang) in all_text({"blocks": first["view"]["blocks"]})
+    assert goal_of(workspace, goal_id).direction == "decrease"
+    warned = {**first["view"], "id": last_modal(workspace)["id"]}
+    submit_edit(workspace, user, view=warned)
+    assert goal_of(workspace, goal_id).direction == "increase"
+
+
+# A growth goal counted in clients (+20% on 50 clients), and a count goal from a starting count, as each rep types it.
+CLIENTS_UP = {"en": ("increase new clients by 20% by june", "50 clients"),
+              "it": ("aumentare i nuovi clienti del 20% entro giugno", "50 clienti")}
+
+
+def _first_check_in(ws: LocalWorkspace, user: str, lang: str, *answers: str) -> dict[str, Any]:
+    say_goal(ws, user, *answers, f"8 - {PLAN[lang]}", REASON[lang], YES_NO[lang][0])
+    run(ws, at=datetime(2026, 11, 30, 8, 0, tzinfo=UTC))
+    return last_card(ws, user)
+
+
+@pytest.mark.parametrize(("user", "lang"), PEOPLE)
+def test_a_bare_change_on_a_growth_goal_counted_in_clients_is_asked_back_more_clients_first(
+    workspace: LocalWorkspace, user: str, lang: str,
+) -> None:
+    # "+5" on +20% from 50 clients was recorded as +5 points of growth: the rep meant 5 more clients (+10%).
+    card = _first_check_in(workspace, user, lang, *CLIENTS_UP[lang])
+    workspace.say("+5", user=user, thread_ts=card["ts"])
+    goal = _only_goal(workspace, user)
+    assert (goal.baseline, goal.baseline_unit, goal.current) == (50, "clients", None)  # nothing recorded yet
+    question = thread_messages(workspace, user, card)[-1]
+    assert t(lang, "checkin.ask.growth_bare_change_count") in all_text(question)
+    assert labels(question) == [
+        t(lang, "checkin.ask.pick_money_change", change="+5", amount=fmt_amount(lang, 55, "clients")),
+        t(lang, "checkin.ask.pick_growth_points", points="+" + tn(lang, "count.points", 5),
+          value_by=phrase(lang, "by", 5, "%")),
+    ]
+    workspace.click(question, ids.ACTION_CHECKIN_PICK, user=user, value=question["blocks"][1]["elements"][0]["value"])
+    assert _only_goal(workspace, user).current == 10.0  # 55 clients on 50: grown by 10%
+
+
+@pytest.mark.parametrize(("user", "lang", "answers"), [
+    ("U1", "en", ("get to 60 active accounts from 40 by june",)),
+    ("U2", "it", ("passare da 40 a 60 clienti entro giugno", "nuovi clienti")),
+])
+def test_a_bare_change_on_a_count_from_a_starting_count_is_that_many_more(
+    workspace: LocalWorkspace, user: str, lang: str, answers: tuple[str, ...],
+) -> None:
+    card = _first_check_in(workspace, user, lang, *answers)
+    workspace.say("+5", user=user, thread_ts=card["ts"])
+    assert _only_goal(workspace, user).current == 45.0  # 40 accounts and 5 more, recorded without a question
+    assert f"*{fmt_number(lang, 45)}*" in thread_answers(workspace, user, card)[-1]
