@@ -122,7 +122,8 @@ def report_failure(
         log.exception("could not report the failure to %s either", channel)
 
 
-def ephemeral(respond: Respond, message: Message) -> None:
-    """Answer only the person who typed the command, where they typed it."""
+def ephemeral(respond: Respond, message: Message, *, replace: bool = False) -> None:
+    """Answer only the person who typed the command, where they typed it; `replace`: in place of the ephemeral
+    answer a button was pressed on (its outcome takes the question's place)."""
     payload = message.payload()
-    respond(text=payload["text"], blocks=payload.get("blocks"), response_type="ephemeral", replace_original=False)
+    respond(text=payload["text"], blocks=payload.get("blocks"), response_type="ephemeral", replace_original=replace)

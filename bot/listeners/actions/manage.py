@@ -16,7 +16,7 @@ from bot.blocks.common import Message, context, text_message
 from bot.context import RequestContext
 from bot.deps import Deps
 from bot.listeners.commands.manage import open_modal
-from bot.listeners.support import lazy_listener, reply
+from bot.listeners.support import ephemeral, lazy_listener, reply
 from bot.middleware import ack_if_needed
 from bot.rules.limits import row_id
 from bot.rules.statuses import GoalStatus
@@ -168,9 +168,7 @@ def edit_direction(deps: Deps) -> Callable[..., None]:
         result = goal_actions.choose_edit_direction(deps, ctx, str(body["actions"][0].get("value") or ""))
         message = result.message or text_message(t(ctx.lang, "manage.edit.usage"))
         if (body.get("container") or {}).get("is_ephemeral") and respond is not None:
-            payload = message.payload()
-            respond(text=payload["text"], blocks=payload.get("blocks"), response_type="ephemeral",
-                    replace_original=True)
+            ephemeral(respond, message, replace=True)
         else:
             tell(deps, client, ctx, body, message)
         if result.saved:

@@ -75,9 +75,7 @@ def propose_direction(deps: Deps) -> Callable[..., None]:
 
         def answer(message: Message) -> None:
             if respond is not None:  # the question was the command's ephemeral answer: the outcome takes its place
-                payload = message.payload()
-                respond(text=payload["text"], blocks=payload.get("blocks"), response_type="ephemeral",
-                        replace_original=True)
+                ephemeral(respond, message, replace=True)
             else:
                 reply(deps, client, ctx, ctx.user_id, [message], key=f"propose-direction:{body.get('trigger_id')}")
 
