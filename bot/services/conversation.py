@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -491,9 +492,11 @@ def _words_reversed(draft_json: dict[str, Any], direction: str) -> bool:
     return bool(answered[1] != direction)
 
 
-def _marked(convo: Conversation, draft: GoalDraft) -> bool:
-    """Whether the summary card marks the words as the original wording, as the saved goal's screens will."""
-    return title_is_original(None, None, reversed_words=_words_reversed(convo.draft, draft.direction or "increase"))
+def _summary(convo: Conversation, draft: GoalDraft, lang: str, warnings: Sequence[SmartIssue] = ()) -> Message:
+    """The summary card, with the objective picked and the words marked as the original wording when the saved
+    goal's screens will mark them."""
+    marked = title_is_original(None, None, reversed_words=_words_reversed(convo.draft, draft.direction or "increase"))
+    return goal_blocks.summary_card(lang, draft, warnings, convo.card_key, _chosen(convo), original=marked)
 
 
 def _offered(convo: Conversation, objective_id: Any) -> tuple[int, str] | None:
@@ -819,8 +822,7 @@ def _advance(convo: Conversation, draft: GoalDraft, ctx: RequestContext) -> list
         return [_ask(convo, draft, lang)]
     convo.step = CONFIRM
     warnings = [i for i in _all_issues(draft, ctx) if not i.blocking]
-    return [goal_blocks.summary_card(lang, draft, warnings, convo.card_key, _chosen(convo),
-                                     original=_marked(convo, draft))]
+    return [_summary(convo, draft, lang, warnings)]
 
 
 def _all_issues(draft: GoalDraft, ctx: RequestContext) -> list[SmartIssue]:
@@ -840,8 +842,7 @@ def _back(convo: Conversation, draft: GoalDraft, lang: str) -> list[Message]:
     convo.history = history
     convo.pending = None
     if convo.step == CONFIRM:
-        return [goal_blocks.summary_card(lang, draft, [], convo.card_key, _chosen(convo),
-                                        original=_marked(convo, draft))]
+        return [_summary(convo, draft, lang)]
     if convo.step == CHOOSE:
         return [goal_blocks.choose_part(lang, convo.card_key)]
     return [_ask(convo, draft, lang)]
@@ -851,8 +852,7 @@ def _ask(convo: Conversation, draft: GoalDraft, lang: str) -> Message:
     if _asked(convo, DIRECTION) and draft.target is not None:
         return goal_blocks.direction_question(lang, draft, str((convo.pending or {})["meant"]), convo.card_key)
     if convo.step == CONFIRM:
-        return goal_blocks.summary_card(lang, draft, [], convo.card_key, _chosen(convo),
-                                        original=_marked(convo, draft))
+        return _summary(convo, draft, lang)
     if convo.step == CHOOSE:
         return goal_blocks.choose_part(lang, convo.card_key)
     if convo.step == BASE_STEP:
