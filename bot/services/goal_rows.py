@@ -51,8 +51,8 @@ def row_goal(row: Any, zone: ZoneInfo, *, today: date, weeks: WeekCache | None =
     """
     # Unpacked by position (the order of digest_rows' columns): a 2,000-goal digest reads ~50,000 values.
     (goal_id, owner, title, unit, metric, direction, baseline, baseline_unit, target, current, start, deadline, status,
-     adjusted_at, title_updated_at, title_reversed, closed_at, override, recent, below, this_week, last_week, last_answered_at, last_value, last_mood,
-     last_note, last_blocker) = row
+     adjusted_at, title_updated_at, title_reversed, closed_at, override, recent, below, this_week, last_week,
+     last_answered_at, last_value, last_mood, last_note, last_blocker) = row
     kind = kind_of(direction, unit, metric)
     growth = kind is _GROWTH
     # The three objects of every goal are built with positional arguments, in their fields' order: a keyword
