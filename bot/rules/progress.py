@@ -353,8 +353,8 @@ def _outlook(g: GoalNumbers, today: date, start: float | None) -> Forecast | NoF
     # (days since the start, value): whole days are exact in a float, so the arithmetic is the same as with dates
     # (ordinals: no timedelta per value); the values are floats already (GoalNumbers.history).
     points = [(float(day.toordinal() - origin), value) for day, value in recent]
-    if len(history) <= TREND_POINTS and (not recent or recent[0][0] > begin):
-        points.insert(0, (0.0, float(start)))  # while the history is short, the start is one of the trend's points
+    if _trend_has_start(g, recent):
+        points.insert(0, (0.0, float(start)))
     if len(points) < MIN_POINTS or points[-1][0] - points[0][0] < MIN_SPAN_DAYS:
         return NoForecast.NOT_ENOUGH
     fit = _theil_sen(points)
@@ -454,9 +454,13 @@ def forecast_from(g: GoalNumbers, today: date) -> date | None:
     the trend's first point, the start while the history is short), if it is still to come; None when what is
     missing is values, not time (weeks skipped)."""
     recent = g.history[-TREND_POINTS:]
-    short = len(g.history) <= TREND_POINTS and (not recent or recent[0][0] > g.start)
-    due = (g.start if short else recent[0][0]) + timedelta(days=MIN_SPAN_DAYS)
+    due = (g.start if _trend_has_start(g, recent) else recent[0][0]) + timedelta(days=MIN_SPAN_DAYS)
     return due if due > today else None
+
+
+def _trend_has_start(g: GoalNumbers, recent: Sequence[tuple[date, float]]) -> bool:
+    """Whether the start is one of the trend's points: while the history is short, and before its first value."""
+    return len(g.history) <= TREND_POINTS and (not recent or recent[0][0] > g.start)
 
 
 def target_in_range(g: GoalNumbers, result: Forecast) -> bool:
