@@ -178,6 +178,7 @@ def serve_http(settings: Settings, host: str, port: int, *, workers: int, schedu
     # Counters from every process are summed at /metrics (prometheus-client's multiprocess mode); the variable
     # must be set before prometheus_client is first imported, which is why nothing above imports bot.edge.
     os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", tempfile.mkdtemp(prefix="goalbot-metrics-"))
+    _load_before_forking()
     make_deps(settings, migrate=True).sessions.kw["bind"].dispose()  # migrate before any process starts
     listener = socket.create_server((host, port), backlog=1024, reuse_port=False)
     listener.set_inheritable(True)
@@ -236,6 +237,20 @@ def serve_http(settings: Settings, host: str, port: int, *, workers: int, schedu
             spawn(kind, slot, previous=name if kind == "after-ack" else None)
     listener.close()
     return 0
+
+
+def _load_before_forking() -> None:
+    """Import what every web and after-ack process runs, once, in the parent (as gunicorn's --preload does).
+
+    Each forked process then starts with the code loaded, sharing its pages with the others: a process started
+    again after a crash answers within a fraction of a second instead of importing the app anew (~0.7 s of CPU
+    each here), and N processes cost one import instead of N. Nothing imported here opens a connection or starts
+    a thread; the database connections are made after the fork, in each process (bot.runtime.make_deps).
+    """
+    import bot.app
+    import bot.edge.wsgi
+    import bot.handoff
+    import bot.jobs.leader  # noqa: F401  (the modules are the point; nothing is called here)
 
 
 def _die_with_parent() -> None:
