@@ -131,11 +131,15 @@ _W = r"[^\W\d_]"
 _LEVEL_BEFORE = re.compile(
     r"(?:\b(?:now|currently|total|totale|in\s+totale|quota|still|ancora|sempre|ora|adesso|attualmente|"
     r"reached|hit|at|tot|overall|per\s+un\s+totale\s+di|for\s+a\s+total\s+of)"
-    r"|\b(?:siamo|sono|arrivat[oaie]|ferm[oaie]|stuck|bloccat[oaie]|ora|ancora|sempre|passat[oaie]|"
-    r"salit[oaie]|scesi|sces[oa]|calat[oaie]|cresciut[oaie]|aumentat[oaie]|diminuit[oaie]|ridott[oaie])"
+    # "risalito al 7,2", "tornati a 5", "è al 6%": a movement or a state that ends at a level, never "by" it.
+    r"|\b(?:siamo|sono|è|arrivat[oaie]|ferm[oaie]|stuck|bloccat[oaie]|ora|ancora|sempre|passat[oaie]|"
+    r"(?:ri)?salit[oaie]|(?:ri)?scesi|(?:ri)?sces[oa]|(?:ri)?calat[oaie]|cresciut[oaie]|aumentat[oaie]|"
+    r"diminuit[oaie]|ridott[oaie]|tornat[oaie]|rientrat[oaie]|scivolat[oaie]|peggiorat[oaie]|"
+    r"migliorat[oaie]|(?:ri)?partit[oaie]|balzat[oaie]|schizzat[oaie])"
     r"\s+(?:a|al|all['’]|ai|alle|allo|a\s+quota)"
-    r"|\b(?:up|down|grew|grown|increased|decreased|rose|risen|went|gone|dropped|fell|fallen|climbed|"
-    r"jumped|moved|reduced|cut|improved|got(?:\s+\w+)?)\s+to"
+    r"|\b(?:up|down|back|grew|grown|increased|decreased|rose|risen|went|gone|dropped|fell|fallen|climbed|"
+    r"jumped|moved|reduced|cut|improved|returned|slipped|slid|sank|sunk|recovered|bounced|"
+    r"got(?:\s+\w+)?)\s+to"
     r"|\bfrom\s+\S+\s+to|\bda\s+\S+\s+a"
     r"|[:=])\s*$",
     re.IGNORECASE,

@@ -114,6 +114,15 @@ REPLIES: list[tuple[str, str, GoalContext, float | Ask]] = [
     ("churn al 6,5%", "it", CHURN, 6.5),
     ("down 1 point", "en", CHURN, 6),
     ("churn went up to 7.5%", "en", CHURN, 7.5),
+    ("purtroppo risalito al 7,2", "it", CHURN, 7.2),  # "al": where it is now, not by how much it rose
+    ("tornato al 7,5%", "it", CHURN, 7.5),
+    ("rientrati al 6,5%", "it", CHURN, 6.5),
+    ("il churn è al 6%", "it", CHURN, 6),
+    ("peggiorato al 7,4", "it", CHURN, 7.4),
+    ("back to 7.2", "en", CHURN, 7.2),
+    ("slipped to 7.4%", "en", CHURN, 7.4),
+    ("returned to 6.5", "en", CHURN, 6.5),
+    ("risaliti a 6", "it", CLIENTS, 6),
     ("-0.5%", "en", CHURN, 6.5),
     # maintain goals
     ("52", "en", NPS, 52),
