@@ -26,8 +26,10 @@ SUBCOMMANDS: dict[str, str] = {
     "history": "history", "storia": "history", "cronologia": "history",
     "admin": "admin", "amministratori": "admin",
     "team": "team", "squadra": "team",
-    "objective": "objective", "okr": "objective",
-    "objectives": "objectives", "okrs": "objectives",
+    # "obiettivo aziendale" is a company objective; "obiettivo" alone is the person's own goal, so the Italian
+    # words are the adjective ("/goal aziendale aggiungi …", "/goal aziendali").
+    "objective": "objective", "okr": "objective", "aziendale": "objective",
+    "objectives": "objectives", "okrs": "objectives", "aziendali": "objectives",
     "private": "private", "privato": "private",
     "public": "public", "pubblico": "public",
     "for": "for", "per": "for", "propose": "for", "proponi": "for",
