@@ -264,13 +264,12 @@ def cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
     upgrade(engine)
     after = revision()
     engine.dispose()
+    from bot.terminal import terminal_lang
+    from prompts import t
+
     where = _printable_url(settings.database_url)
-    if before is None:
-        print(f"Created a new database at {where} (schema revision {after}).")
-    elif before != after:
-        print(f"Upgraded the database at {where} from schema revision {before} to {after}.")
-    else:
-        print(f"The database at {where} already has the latest schema (revision {after}); nothing to change.")
+    key = "cli.db_created" if before is None else "cli.db_upgraded" if before != after else "cli.db_current"
+    print(t(terminal_lang(), key, url=where, before=before or "", after=after or ""))
     return 0
 
 

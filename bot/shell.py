@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import os
 import queue
 import re
 import sys
@@ -33,6 +32,7 @@ from bot.local.workspace import LocalWorkspace, submission_answer
 from bot.rules.statuses import OutboxStatus
 from bot.services.conversation import CHOOSE, CONFIRM, DIRECTION, SAVED
 from bot.settings import Settings
+from bot.terminal import terminal_locale
 from prompts import fmt_date, normalize_lang, t, tn
 from slackfake import WorkspaceError, dm_channel_id
 from storage.models import DigestSubscription, OutboxMessage, TeamSettings, UserPref
@@ -903,17 +903,6 @@ def run_shell(settings: Settings, *, user_id: str = "U0LOCAL", stdin: TextIO = s
             shell.save()
         workspace.close()
     return 0
-
-
-def terminal_locale() -> str | None:
-    """The terminal's language as a Slack locale, for the people the shell creates without one: it stands in for
-    the language of a Slack profile, so someone whose terminal speaks Italian is answered in Italian from the first
-    `/goal`. POSIX order: LC_ALL, then LC_MESSAGES, then LANG; None leaves the workspace default."""
-    for variable in ("LC_ALL", "LC_MESSAGES", "LANG"):
-        value = os.environ.get(variable)
-        if value:
-            return "it-IT" if value.lower().startswith("it") else None
-    return None
 
 
 def _resolve_user(workspace: LocalWorkspace, requested: str | None, remembered: str | None) -> str:

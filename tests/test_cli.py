@@ -12,6 +12,8 @@ import pytest
 from sqlalchemy import create_engine, inspect
 
 from bot.cli import main
+from prompts import t
+from storage.migrate import head_revisions
 
 REPO = Path(__file__).resolve().parents[1]
 NOW = "2026-11-26T10:00:00+01:00"
@@ -126,22 +128,32 @@ def test_empty_goal_text_exits_2_with_an_example(capsys: pytest.CaptureFixture[s
 
 # ----------------------------------------------------------------------------- db upgrade
 
+[LATEST] = head_revisions()
+
 
 def test_db_upgrade_creates_the_schema_in_a_new_sqlite_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                             capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "fresh" / "goalbot.db"
     path.parent.mkdir()
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{path}")
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    for variable in ("LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(variable, raising=False)
     assert main(["db", "upgrade"]) == 0
     first = capsys.readouterr().out
-    assert first.startswith("Created a new database at ") and "goalbot.db" in first
+    assert first.strip() == t("en", "cli.db_created", url=f"sqlite:///{path}", after=LATEST, before="")
     engine = create_engine(f"sqlite:///{path}")
     tables = set(inspect(engine).get_table_names())
     engine.dispose()
     assert {"alembic_version", "goals", "user_prefs", "conversations"} <= tables
 
     assert main(["db", "upgrade"]) == 0  # running it again is harmless, and says so
-    assert "already has the latest schema" in capsys.readouterr().out
+    assert capsys.readouterr().out.strip() == t("en", "cli.db_current", url=f"sqlite:///{path}", after=LATEST,
+                                                 before="")
+    monkeypatch.setenv("LANG", "it_IT.UTF-8")  # `make run` in an Italian terminal: its first line is Italian too
+    assert main(["db", "upgrade"]) == 0
+    assert capsys.readouterr().out.strip() == t("it", "cli.db_current", url=f"sqlite:///{path}", after=LATEST,
+                                                 before="")
     ignored = set((Path(__file__).parents[1] / ".gitignore").read_text(encoding="utf-8").split())
     assert {"*.db", "*.db-wal", "*.db-shm", "goalbot-files/", "*.workspace.json"} <= ignored  # what a run leaves
 
