@@ -1,4 +1,5 @@
-"""`goalbot demo`: a sales team with twelve weeks of history, so a digest, a chart and App Home show something at once.
+"""`goalbot demo`: a sales team with twelve weeks of history and the company objectives its goals serve, so a digest,
+a chart, App Home and `/goal aziendali` show something at once.
 
 The team is written through goalbot's own services (check-ins recorded with `record_value`, which sets pace and
 status as a real reply would), in a database of its own, and the people and #sales are added to the shell's
@@ -24,7 +25,7 @@ from bot.services.checkins import Origin, record_value
 from bot.settings import Settings
 from storage.models import CheckIn, Goal, UserPref
 from storage.repositories import save_digest_subscription
-from storage.teams import set_manager
+from storage.teams import add_objective, set_manager
 
 TEAM_ID = "T0001"
 WEEKS = 12
@@ -114,6 +115,16 @@ GOALS = (
 )
 
 
+# Laura's company objectives, as `/goal aziendale aggiungi …` records them, and the goals aligned to each (by the
+# relevance their owners gave): one with a measure whose goals' gains add up, two counted by goals on track.
+OBJECTIVES = (
+    ("200.000 € di nuovo fatturato entro giugno 2027", "EUR", 200_000.0, ("crescita del fatturato regionale",)),
+    ("Proteggere la base clienti", None, None,
+     ("proteggere la base clienti", "protect recurring revenue")),
+    ("Aprire nuovi mercati: sanità e DACH", None, None, ("entrare nel mercato sanitario", "open the DACH market")),
+)
+
+
 def seed(workspace: LocalWorkspace, now: datetime) -> None:
     """Add the team to the workspace and write its goals, twelve weeks of check-ins and the #sales digest."""
     for person in TEAM:
@@ -131,8 +142,13 @@ def seed(workspace: LocalWorkspace, now: datetime) -> None:
         for person in TEAM[1:]:
             # Laura is the account executives' manager in goalbot, as `/goal team add` would make her.
             set_manager(session, TEAM_ID, person.user_id, MANAGER.user_id, by=MANAGER.user_id, now=now)
+        serves = {}
+        for title, unit, target, relevances in OBJECTIVES:
+            objective = add_objective(session, TEAM_ID, title, owner_id=MANAGER.user_id, now=now, unit=unit,
+                                      target=target)
+            serves.update(dict.fromkeys(relevances, objective.id))
         for spec in GOALS:
-            _write_goal(session, spec, people[spec.owner], now)
+            _write_goal(session, spec, people[spec.owner], now, objective_id=serves.get(spec.relevance))
         save_digest_subscription(session, team_id=TEAM_ID, channel_id=sales["id"], weekday=4, hhmm="16:00",
                                  tz=MANAGER.tz, lang=MANAGER.lang, by=MANAGER.user_id, now=now)
         session.commit()
@@ -147,7 +163,7 @@ def _deadline(spec: DemoGoal, owner: Person, created: datetime) -> date:
     return deadline
 
 
-def _write_goal(session: Session, spec: DemoGoal, owner: Person, now: datetime) -> None:
+def _write_goal(session: Session, spec: DemoGoal, owner: Person, now: datetime, *, objective_id: int | None) -> None:
     zone = ZoneInfo(owner.tz)
     today = now.astimezone(zone).date()
     start = week_start(today) - timedelta(weeks=WEEKS)
@@ -157,7 +173,8 @@ def _write_goal(session: Session, spec: DemoGoal, owner: Person, now: datetime) 
                 baseline_unit=spec.baseline_unit, target=spec.target,
                 current=spec.baseline if spec.baseline_unit is None else None, start_date=start,
                 deadline=_deadline(spec, owner, created), confidence=spec.confidence, plan=spec.plan,
-                relevance=spec.relevance, status="active", lang=owner.lang, created_at=created, updated_at=created)
+                relevance=spec.relevance, objective_id=objective_id, status="active", lang=owner.lang,
+                created_at=created, updated_at=created)
     session.add(goal)
     session.flush()
     blockers = dict(spec.blockers)
@@ -198,4 +215,4 @@ def prepare(settings: Settings, *, clock: Clock, reset: bool = False) -> bool:
     return True
 
 
-__all__ = ["GOALS", "TEAM", "prepare", "seed"]
+__all__ = ["GOALS", "OBJECTIVES", "TEAM", "prepare", "seed"]

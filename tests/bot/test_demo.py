@@ -6,8 +6,9 @@ import pytest
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import select
 
-from bot.local.demo import MANAGER, TEAM, seed
+from bot.local.demo import GOALS, MANAGER, OBJECTIVES, TEAM, seed
 from bot.local.workspace import LocalWorkspace
+from bot.services.teams import objective_lines
 from storage.models import CheckIn, DigestSubscription, Goal
 from storage.teams import reports_of
 
@@ -19,6 +20,8 @@ def test_the_demo_team_as_seeded(workspace: LocalWorkspace, subtests: pytest.Sub
         has_every_kind_of_goal_and_twelve_weeks_of_history(workspace)
     with subtests.test("every deadline is what its title says"):
         every_deadline_is_what_its_title_says(workspace)
+    with subtests.test("the company objectives roll up the goals that serve them"):
+        the_company_objectives_roll_up_the_goals_that_serve_them(workspace)
 
 
 def has_every_kind_of_goal_and_twelve_weeks_of_history(workspace: LocalWorkspace) -> None:
@@ -54,3 +57,17 @@ def every_deadline_is_what_its_title_says(workspace: LocalWorkspace) -> None:
             expected = goal.created_at.date() + relativedelta(months=months[word])
             assert abs((goal.deadline - expected).days) <= 1, goal.title
             assert goal.deadline > workspace.deps.clock().date() or goal.status != "active", goal.title
+
+
+def the_company_objectives_roll_up_the_goals_that_serve_them(workspace: LocalWorkspace) -> None:
+    """`/goal aziendali` has something to show: laura's objectives, each with the goals whose relevance it is."""
+    lines = objective_lines(workspace.deps.sessions, "T0001", workspace.deps.clock().date())
+    assert [line.rollup.objective.title for line in lines] == [title for title, *_ in OBJECTIVES]
+    assert {line.owner_id for line in lines} == {MANAGER.user_id}
+    for line, (_title, unit, _target, relevances) in zip(lines, OBJECTIVES, strict=True):
+        serving = [g for g in GOALS if g.relevance in relevances]
+        assert line.rollup.goals == len(serving) >= 1
+        if unit is not None:  # the measured one adds up what its goals gained since their start
+            assert line.rollup.measured and line.rollup.not_added == 0
+            gains = [(g.values[-1] or 0.0) - (g.baseline or 0.0) for g in serving]
+            assert line.rollup.gained == sum(gains) > 0
