@@ -202,6 +202,8 @@ def forecast_line(lang: str, item: Standing) -> str:
             return t(lang, "forecast.stale", date=fmt_date(lang, g.history[-1][0]))
         if item.forecast_from is not None:  # "after three weeks" read false to someone on their third check-in
             return t(lang, "forecast.not_enough_until", date=fmt_date(lang, item.forecast_from))
+        if item.quiet == NoForecast.TOO_SHORT:
+            return t(lang, "forecast.too_short", date=fmt_date(lang, g.deadline))
         return t(lang, f"forecast.{item.quiet or NoForecast.NOT_ENOUGH}")
     unit = "%" if g.kind is Kind.GROWTH else g.unit
     deadline = fmt_date(lang, g.deadline)

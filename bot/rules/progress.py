@@ -324,6 +324,9 @@ class NoForecast(StrEnum):
     UNCERTAIN = "uncertain"  # enough values, but a pace too uneven to project
     STALE = "stale"  # no value for more than STALE_DAYS, or the pace says the target should be reached already
     LAST_DAY = "last_day"  # the deadline is today: nothing left to project
+    # Three weeks of values cannot fit before the deadline: "from 23 December I'll say" on a goal due the 20th
+    # promised a forecast that could never come.
+    TOO_SHORT = "too_short"
 
 
 def forecast(g: GoalNumbers, today: date) -> Forecast | None:
@@ -442,6 +445,8 @@ def standing(g: GoalNumbers, today: date) -> Standing:
     projected, quiet = (outlook, None) if isinstance(outlook, Forecast) else (None, outlook)
     due = forecast_from(g, today) if quiet is NoForecast.NOT_ENOUGH and start is not None and not maintain \
         and g.closed_as is None else None
+    if due is not None and due >= g.deadline:  # a forecast needs a value before the deadline's day
+        quiet, due = NoForecast.TOO_SHORT, None
     return Standing(
         g, _status(g, today, measured, expected, start), shown, expected, value, projected,
         held(g) if maintain else None, weeks_below(g) if maintain else 0, g.closed_as is None and today > g.deadline,

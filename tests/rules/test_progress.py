@@ -276,6 +276,10 @@ def _weekly(values: tuple[float, ...], first: date) -> tuple[tuple[date, float],
     ((2.0, 4.0, 6.0, 8.0), START + timedelta(days=7), START + timedelta(days=40), START + timedelta(days=40),
      NoForecast.LAST_DAY),
     ((2.0,), START + timedelta(days=7), START + timedelta(days=8), START + timedelta(days=120), NoForecast.NOT_ENOUGH),
+    # Due 19 days after its start: three weeks of values can never come before the deadline.
+    ((2.0,), START + timedelta(days=6), START + timedelta(days=7), START + timedelta(days=19), NoForecast.TOO_SHORT),
+    ((2.0, 2.0), START + timedelta(days=6), START + timedelta(days=13), START + timedelta(days=21),
+     NoForecast.TOO_SHORT),
 ])
 def test_no_forecast_says_why(values: tuple[float, ...], first: date, today: date, deadline: date,
                               why: NoForecast) -> None:
@@ -344,6 +348,29 @@ def test_the_forecast_line_names_the_day_it_can_come(lang: str) -> None:
 
     item = standing(goal(current=2, history=_weekly((1.0, 2.0), START + timedelta(days=5))), START + timedelta(days=12))
     assert forecast_line(lang, item) == t(lang, "forecast.not_enough_until", date=fmt_date(lang, START + timedelta(days=21)))
+
+
+@pytest.mark.parametrize("lang", ["en", "it"])
+def test_a_goal_too_short_for_a_forecast_says_so_instead_of_promising_one_after_its_deadline(lang: str) -> None:
+    from bot.blocks.standing import forecast_line
+    from prompts import fmt_date, t
+
+    deadline = START + timedelta(days=19)  # a shell session's: "from 23 December" on a goal due the 20th
+    item = standing(goal(current=2, history=_weekly((2.0,), START + timedelta(days=6)), deadline=deadline),
+                    START + timedelta(days=6))
+    assert item.forecast_from is None
+    assert forecast_line(lang, item) == t(lang, "forecast.too_short", date=fmt_date(lang, deadline))
+
+
+@given(weeks=st.integers(1, 6), offset=st.integers(0, 6), length=st.integers(1, 60), late=st.integers(0, 20))
+def test_a_day_promised_for_a_forecast_is_always_before_the_deadline(weeks: int, offset: int, length: int,
+                                                                    late: int) -> None:
+    first = START + timedelta(days=offset)
+    history = _weekly(tuple(float(week) for week in range(1, weeks + 1)), first)
+    deadline = START + timedelta(days=length)
+    today = history[-1][0] + timedelta(days=late % 7)
+    item = standing(goal(current=history[-1][1], history=history, deadline=deadline), today)
+    assert item.forecast_from is None or today < item.forecast_from < deadline
 
 
 @given(st.lists(st.floats(min_value=0, max_value=10), min_size=1, max_size=10), st.integers(0, 200))
