@@ -189,10 +189,21 @@ def serve_http(settings: Settings, host: str, port: int, *, workers: int, schedu
     doorbell = Doorbell()  # made before the forks: every child shares it, the ones started again too
 
     def spawn(kind: str, slot: int, previous: str | None = None) -> None:
+        if stopping:  # told to stop while starting the others: a process started now would never be told
+            return
         tag = uuid.uuid4().hex[:8]
+        # A stop that arrives between the fork and the line that records the new process would signal every
+        # process but that one, which then served on for ever while `serve` waited for it: the stop waits
+        # (blocked, not lost) until the process is recorded.
+        signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
         pid = os.fork()
         if pid == 0:
             signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent stops us with SIGTERM
+            # Not the parent's SIGTERM handler, which the fork copied: a process told to stop while it was still
+            # starting ran it (it signalled its siblings and returned), then went on to serve, and the parent
+            # waited on it for ever. Until the process installs its own handler, SIGTERM ends it at once.
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)
             _die_with_parent()
             try:
                 if kind == "web":
@@ -205,9 +216,12 @@ def serve_http(settings: Settings, host: str, port: int, *, workers: int, schedu
                                   doorbell=doorbell)
             finally:
                 os._exit(0)
-        from bot.handoff import worker_name
+        try:
+            from bot.handoff import worker_name
 
-        children[pid] = (kind, slot, worker_name(pid, tag))
+            children[pid] = (kind, slot, worker_name(pid, tag))
+        finally:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)
 
     def stop(_signum: int, _frame: Any) -> None:
         nonlocal stopping
@@ -237,6 +251,9 @@ def serve_http(settings: Settings, host: str, port: int, *, workers: int, schedu
             spawn(kind, slot, previous=name if kind == "after-ack" else None)
     listener.close()
     return 0
+
+
+_STOP_SIGNALS = frozenset({signal.SIGTERM, signal.SIGINT})
 
 
 def _load_before_forking() -> None:
