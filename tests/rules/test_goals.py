@@ -394,6 +394,37 @@ UNDERSTANDING: list[tuple[str, str, Expected]] = [
      E("retention", None, "cancellations", "%", "decrease", None, 25, date(2027, 6, 30), AR)),
     ("en", "cut cancellations in half by Q2",
      E("retention", None, "cancellations", "%", "decrease", None, 50, date(2027, 6, 30), AR)),
+    # From a start to a target: the count goes from where it is to where it should get, in whichever order the
+    # words come ("40 to 60 clients", "clients from 40 to 60"); what is counted is what is won, as "new clients".
+    ("it", "passare da 40 a 60 clienti entro giugno",
+     E("new_business", None, "new_clients", "clients", "increase", 40, 60, date(2027, 6, 30), AR)),
+    ("it", "portare i clienti da 40 a 60 entro giugno",
+     E("new_business", None, "new_clients", "clients", "increase", 40, 60, date(2027, 6, 30), AR)),
+    ("it", "aumentare i clienti nel settore sanitario da 40 a 60 entro giugno",
+     E("new_business", "settore sanitario", "new_clients", "clients", "increase", 40, 60, date(2027, 6, 30), AR)),
+    ("it", "passare da 10 a 15 account entro giugno",
+     E("new_business", None, "new_accounts", "accounts", "increase", 10, 15, date(2027, 6, 30), AR)),
+    ("en", "go from 40 to 60 clients by June",
+     E("new_business", None, "new_clients", "clients", "increase", 40, 60, date(2027, 6, 30), AR)),
+    ("en", "grow clients from 40 to 60 by June",
+     E("new_business", None, "new_clients", "clients", "increase", 40, 60, date(2027, 6, 30), AR)),
+    ("en", "grow customers from 40 to 60 by June",
+     E("new_business", None, "new_clients", "clients", "increase", 40, 60, date(2027, 6, 30), AR)),
+    ("en", "increase the number of clients from 40 to 60 by June",
+     E("new_business", None, "new_clients", "clients", "increase", 40, 60, date(2027, 6, 30), AR)),
+    # A reduction from a start, as before.
+    ("en", "cut churn from 6% to 4% by June",
+     E("retention", None, "churn_rate", "%", "decrease", 6, 4, date(2027, 6, 30), AR)),
+    ("it", "ridurre il churn dal 6% al 4% entro giugno",
+     E("retention", None, "churn_rate", "%", "decrease", 6, 4, date(2027, 6, 30), AR)),
+    # Not a count that grows: "keep 50 clients" wins none; a count brought down, or one beside another measure
+    # ("sales to clients"), is asked about rather than guessed.
+    ("en", "keep 50 clients by June",
+     E("other", None, None, "clients", "maintain", None, 50, date(2027, 6, 30), SAR)),
+    ("it", "ridurre i clienti da 60 a 40 entro giugno",
+     E("other", None, None, "clients", "decrease", 60, 40, date(2027, 6, 30), SAR)),
+    ("en", "increase sales to clients from 40 to 60 by June",
+     E("revenue", None, "sales", None, "increase", 40, 60, date(2027, 6, 30), SAR)),
 ]
 
 
