@@ -655,6 +655,44 @@ def _subject_of(text: str, tokens: list[re.Match[str]], blocked: Sequence[tuple[
     return _span_of(name)
 
 
+# A market or region named before anything else ("USA sales up 10%", "EMEA: grow revenue 10%", "Lombardia, +15%
+# fatturato"): the first word's capital is usually only the sentence's, so only these names are taken there; any
+# other first word is asked about, never guessed. Acronyms count only in capitals ("US", not "Us").
+_MARKET_ACRONYMS = (
+    "USA", "US", "UK", "UKI", "EU", "EMEA", "DACH", "APAC", "APJ", "LATAM", "AMER", "NORAM", "MEA", "MENA", "ANZ",
+    "CEE", "SMB", "SME", "PMI", "NORDICS", "BENELUX",
+)
+_MARKET_NAMES = (
+    "North America", "Latin America", "America Latina", "South America", "Sud America", "Americas", "Middle East",
+    "Medio Oriente", "Europe", "Europa", "Asia", "Africa", "Nordics", "Benelux", "Iberia", "Scandinavia",
+    "Italy", "Italia", "Germany", "Germania", "France", "Francia", "Spain", "Spagna", "Switzerland", "Svizzera",
+    "Austria", "Portugal", "Portogallo", "Belgium", "Belgio", "Netherlands", "Olanda", "Poland", "Polonia",
+    "Nord Italia", "Centro Italia", "Sud Italia", "Nord-Est", "Nordest", "Nord-Ovest", "Nordovest", "Triveneto",
+    "Centro-Sud", "Mezzogiorno",
+    "Lombardia", "Lombardy", "Piemonte", "Piedmont", "Veneto", "Lazio", "Toscana", "Tuscany", "Emilia-Romagna",
+    "Emilia Romagna", "Campania", "Sicilia", "Sicily", "Sardegna", "Sardinia", "Puglia", "Apulia", "Liguria",
+    "Marche", "Umbria", "Abruzzo", "Calabria", "Basilicata", "Molise", "Friuli", "Friuli Venezia Giulia",
+    "Trentino", "Trentino-Alto Adige", "Alto Adige", "Valle d'Aosta",
+    "Milano", "Milan", "Roma", "Rome", "Torino", "Turin", "Napoli", "Naples", "Bologna", "Firenze", "Florence",
+    "London", "Londra", "Paris", "Parigi", "Berlin", "Berlino", "Madrid", "Munich", "Monaco di Baviera",
+)
+_LEADING_MARKET = re.compile(
+    r"^\s*(?:(?:" + "|".join(re.escape(a) for a in _MARKET_ACRONYMS) + r")|(?i:"
+    + "|".join(re.escape(n) for n in sorted(_MARKET_NAMES, key=len, reverse=True)) + r"))(?![\w'’-])"
+)
+
+
+def _subject_leading_market(text: str, blocked: Sequence[tuple[int, int]]) -> tuple[int, int] | None:
+    """"USA sales up 10% by June": a market or region that opens the sentence, capitalised as a name is."""
+    m = _LEADING_MARKET.match(text)
+    if m is None:
+        return None
+    start = len(m.group()) - len(m.group().lstrip())
+    if not text[start].isupper() or _overlaps(start, m.end(), blocked):
+        return None
+    return start, m.end()
+
+
 _NOT_NAMES = frozenset({"I", "ARR", "MRR", "NPS", "NRR", "GRR", "KPI", "OKR", "YoY", "QoQ", "MoM", "CEO", "CRM",
                         "ACV", "TCV", "FY"})
 
@@ -696,6 +734,7 @@ def _find_subject(text: str, lang: str, blocked: Sequence[tuple[int, int]], metr
         lambda: _subject_region(text, tokens, blocked),
         lambda: _subject_of(text, tokens, blocked, metric_span),
         lambda: _subject_sector(text, tokens, blocked),
+        lambda: _subject_leading_market(text, blocked),
         # A capitalised metric ("Reduce Churn from 6% to 4%") is the measure, not a product's name.
         lambda: _subject_name(text, tokens, [*blocked, *([metric_span] if metric_span else [])]),
     )

@@ -576,3 +576,38 @@ def test_a_ceiling_is_kept_under_and_not_below_is_a_floor(lang: str, text: str, 
 def test_a_direction_against_the_metric_is_found(text: str, lang: str, meant: str | None) -> None:
     parsed = parse_goal(text, lang=lang, now=NOW, tz="Europe/Rome")
     assert against_metric(parsed.metric, parsed.direction) == meant
+
+
+# A market or region that opens the sentence is the Specific part; any other first word's capital is only the
+# sentence's, so it is asked about ("Specific — what exactly?"), never guessed. (lang, sentence, subject)
+LEADING_MARKETS: list[tuple[str, str, str | None]] = [
+    ("en", "USA sales up 10% by June", "USA"),
+    ("en", "US sales up 10% by June", "US"),
+    ("en", "EMEA: grow revenue by 10% by June", "EMEA"),
+    ("en", "DACH new clients: win 10 by June", "DACH"),
+    ("en", "UK revenue to €2M by June", "UK"),
+    ("en", "APAC sales up 10% by June", "APAC"),
+    ("en", "LATAM sales up 10% by June", "LATAM"),
+    ("en", "North America sales up 10% by June", "North America"),
+    ("en", "Italy revenue up 10% by June", "Italy"),
+    ("it", "Lombardia: aumentare il fatturato del 10% entro giugno", "Lombardia"),
+    ("it", "Lombardia fatturato +10% entro giugno", "Lombardia"),
+    ("it", "Emilia-Romagna, vendite +15% entro fine anno", "Emilia-Romagna"),
+    ("it", "vendite USA in crescita del 10% entro giugno", "USA"),  # after the measure, as before
+    # Not a market: asked.
+    ("en", "Usa sales up 10% by June", None),  # an acronym counts only in capitals
+    ("en", "Increase sales by 10% by June", None),
+    ("en", "Sales up 10% by June", None),
+    ("en", "YTD sales up 10% by June", None),
+    ("en", "Italian sales up 10% by June", None),
+    ("en", "INCREASE SALES BY 10% BY JUNE", None),
+    ("it", "Usa il CRM per aumentare le vendite del 10% entro giugno", None),
+    ("it", "Aumentare il fatturato del 10% entro giugno", None),
+]
+
+
+@pytest.mark.parametrize(("lang", "text", "subject"), LEADING_MARKETS, ids=[f"{c[0]}:{c[1]}" for c in LEADING_MARKETS])
+def test_a_market_that_opens_the_sentence_is_the_specific_part(lang: str, text: str, subject: str | None) -> None:
+    goal = parse_goal(text, lang=lang, now=NOW, tz=ROME)
+    assert goal.subject == subject
+    assert ("specific" in goal.missing) is (subject is None)

@@ -475,3 +475,28 @@ def test_a_count_from_a_start_to_a_target_is_said_back_and_saved_as_typed(
     [goal] = goals_of(workspace, user)
     assert (goal.metric, goal.unit, goal.direction, goal.baseline, goal.target) == (
         "new_clients", "clients", "increase", 40, 60)
+
+
+@pytest.mark.parametrize(("user", "lang", "sentence", "market"), [
+    ("U1", "en", "USA sales up 10% by June", "USA"),
+    ("U2", "it", "Lombardia: aumentare il fatturato del 10% entro giugno", "Lombardia"),
+])
+def test_a_market_that_opens_the_goal_is_its_specific_part(
+    workspace: LocalWorkspace, user: str, lang: str, sentence: str, market: str,
+) -> None:
+    # "/goal USA sales up 10% by June" asked "Specific — what exactly?" although USA names the market.
+    workspace.command(sentence, user=user)
+    understood = dm_texts(workspace, user)[0]
+    assert t(lang, "summary.line", label=t(lang, "parts.specific"), value=market) in understood
+    asked = t(lang, "ask.specific", example=t(lang, "examples.specific.revenue"))
+    assert not any(asked in text for text in dm_texts(workspace, user))
+
+
+@pytest.mark.parametrize(("user", "lang", "sentence"), [
+    ("U1", "en", "Increase sales by 10% by June"), ("U2", "it", "Aumentare il fatturato del 10% entro giugno"),
+])
+def test_a_capital_that_only_opens_the_sentence_is_asked_about(
+    workspace: LocalWorkspace, user: str, lang: str, sentence: str,
+) -> None:
+    workspace.command(sentence, user=user)
+    assert t(lang, "ask.specific", example=t(lang, "examples.specific.revenue")) in dm_texts(workspace, user)[-1]
