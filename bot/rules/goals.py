@@ -422,6 +422,24 @@ _WORTH_BEFORE = re.compile(r"(?:\bworth|\bvalued\s+at|\bdel\s+valore\s+di)\s+(?:
 _EACH_AFTER = re.compile(r"^\s*(?:each|apiece|per\s+(?:deal|client|account)|ciascun[oa]|cadauno|l['’]uno)\b", re.I)
 
 
+def count_unit_before(text: str, start: int) -> str | None:
+    """The counted noun a few words before a starting count: "grow clients from 40 to 60", "portare i clienti
+    da 40 a 60", "the number of customers from 40 to 60" count clients. None when those words also name another
+    measure ("sales to clients from 40 to 60": sales or clients?) or none is there; a sentence's end stops it."""
+    tokens = _tokens(text[:start])[-6:]
+    found: str | None = None
+    for index in range(len(tokens) - 1, -1, -1):
+        end = tokens[index + 1].start() if index + 1 < len(tokens) else start
+        if re.search(r"[.;!?]", text[tokens[index].end():end]):
+            break
+        word = tokens[index].group().lower()
+        if word in _METRIC_WORDS:
+            return None
+        if word in _COUNT_NOUNS and found is None:
+            found = _COUNT_NOUNS[word]
+    return found
+
+
 def _is_qualifier(text: str, amount: Amount) -> bool:
     # "3 deals worth €100k each": the money describes the deals, the count is the goal.
     return bool(_WORTH_BEFORE.search(text[:amount.start]) or _EACH_AFTER.match(text[amount.end:]))
@@ -437,7 +455,7 @@ def read_measure(text: str, lang: str, *, skip: Sequence[tuple[int, int]] = (), 
         return Measure(None, None, None, False, ())
     for first, second in pairwise(amounts):
         if _BETWEEN_TO.match(text[first.end:second.start]):
-            unit = _amount_unit(text, second) or _amount_unit(text, first)
+            unit = _amount_unit(text, second) or _amount_unit(text, first) or count_unit_before(text, first.start)
             return Measure(_value(first, signed), _value(second, signed), unit, False,
                            ((first.start, first.end), (second.start, second.end)))
     baseline: Amount | None = None
@@ -455,7 +473,7 @@ def read_measure(text: str, lang: str, *, skip: Sequence[tuple[int, int]] = (), 
     relative = bool(_RELATIVE_MARK.search(before))
     unit = _amount_unit(text, target)
     if unit is None and baseline is not None:
-        unit = _amount_unit(text, baseline)
+        unit = _amount_unit(text, baseline) or count_unit_before(text, min(baseline.start, target.start))
     used = [(target.start, target.end)] + ([(baseline.start, baseline.end)] if baseline else [])
     return Measure(_value(baseline, signed) if baseline else None, _value(target, signed), unit, relative, tuple(used),
                    _amount_unit(text, baseline) if baseline else None)
@@ -637,6 +655,44 @@ def _subject_of(text: str, tokens: list[re.Match[str]], blocked: Sequence[tuple[
     return _span_of(name)
 
 
+# A market or region named before anything else ("USA sales up 10%", "EMEA: grow revenue 10%", "Lombardia, +15%
+# fatturato"): the first word's capital is usually only the sentence's, so only these names are taken there; any
+# other first word is asked about, never guessed. Acronyms count only in capitals ("US", not "Us").
+_MARKET_ACRONYMS = (
+    "USA", "US", "UK", "UKI", "EU", "EMEA", "DACH", "APAC", "APJ", "LATAM", "AMER", "NORAM", "MEA", "MENA", "ANZ",
+    "CEE", "SMB", "SME", "PMI", "NORDICS", "BENELUX",
+)
+_MARKET_NAMES = (
+    "North America", "Latin America", "America Latina", "South America", "Sud America", "Americas", "Middle East",
+    "Medio Oriente", "Europe", "Europa", "Asia", "Africa", "Nordics", "Benelux", "Iberia", "Scandinavia",
+    "Italy", "Italia", "Germany", "Germania", "France", "Francia", "Spain", "Spagna", "Switzerland", "Svizzera",
+    "Austria", "Portugal", "Portogallo", "Belgium", "Belgio", "Netherlands", "Olanda", "Poland", "Polonia",
+    "Nord Italia", "Centro Italia", "Sud Italia", "Nord-Est", "Nordest", "Nord-Ovest", "Nordovest", "Triveneto",
+    "Centro-Sud", "Mezzogiorno",
+    "Lombardia", "Lombardy", "Piemonte", "Piedmont", "Veneto", "Lazio", "Toscana", "Tuscany", "Emilia-Romagna",
+    "Emilia Romagna", "Campania", "Sicilia", "Sicily", "Sardegna", "Sardinia", "Puglia", "Apulia", "Liguria",
+    "Marche", "Umbria", "Abruzzo", "Calabria", "Basilicata", "Molise", "Friuli", "Friuli Venezia Giulia",
+    "Trentino", "Trentino-Alto Adige", "Alto Adige", "Valle d'Aosta",
+    "Milano", "Milan", "Roma", "Rome", "Torino", "Turin", "Napoli", "Naples", "Bologna", "Firenze", "Florence",
+    "London", "Londra", "Paris", "Parigi", "Berlin", "Berlino", "Madrid", "Munich", "Monaco di Baviera",
+)
+_LEADING_MARKET = re.compile(
+    r"^\s*(?:(?:" + "|".join(re.escape(a) for a in _MARKET_ACRONYMS) + r")|(?i:"
+    + "|".join(re.escape(n) for n in sorted(_MARKET_NAMES, key=len, reverse=True)) + r"))(?![\w'’-])"
+)
+
+
+def _subject_leading_market(text: str, blocked: Sequence[tuple[int, int]]) -> tuple[int, int] | None:
+    """"USA sales up 10% by June": a market or region that opens the sentence, capitalised as a name is."""
+    m = _LEADING_MARKET.match(text)
+    if m is None:
+        return None
+    start = len(m.group()) - len(m.group().lstrip())
+    if not text[start].isupper() or _overlaps(start, m.end(), blocked):
+        return None
+    return start, m.end()
+
+
 _NOT_NAMES = frozenset({"I", "ARR", "MRR", "NPS", "NRR", "GRR", "KPI", "OKR", "YoY", "QoQ", "MoM", "CEO", "CRM",
                         "ACV", "TCV", "FY"})
 
@@ -678,6 +734,7 @@ def _find_subject(text: str, lang: str, blocked: Sequence[tuple[int, int]], metr
         lambda: _subject_region(text, tokens, blocked),
         lambda: _subject_of(text, tokens, blocked, metric_span),
         lambda: _subject_sector(text, tokens, blocked),
+        lambda: _subject_leading_market(text, blocked),
         # A capitalised metric ("Reduce Churn from 6% to 4%") is the measure, not a product's name.
         lambda: _subject_name(text, tokens, [*blocked, *([metric_span] if metric_span else [])]),
     )
@@ -838,6 +895,12 @@ def period_start(notes: Iterable[ReadingNote], today: date, deadline: date) -> d
     return today
 
 
+def _grows_from_a_count(measure: Measure) -> bool:
+    """ "passare da 40 a 60 clienti", "grow clients from 40 to 60": a count that goes up from where it starts."""
+    return measure.baseline is not None and measure.target is not None and measure.target > measure.baseline \
+        and not measure.relative
+
+
 def parse_goal(text: str, *, lang: str, now: datetime, tz: str, fiscal_year_start_month: int = 1) -> ParsedGoal:
     """Read type, subject, measure and deadline from a goal sentence, and list the SMART parts it misses."""
     mended = mend_typos(text)
@@ -849,8 +912,10 @@ def parse_goal(text: str, *, lang: str, now: datetime, tz: str, fiscal_year_star
     direction = find_direction(read)
     measure = read_measure(read, lang, skip=deadline_span)
     unit = measure.unit
-    if metric is None and unit in UNIT_METRICS and (unit in ("deals", "meetings", "calls") or _ACQUIRE.search(read)):
-        # Clients or accounts are new ones only when won: "keep 50 clients" is not acquisition.
+    if metric is None and unit in UNIT_METRICS and (unit in ("deals", "meetings", "calls") or _ACQUIRE.search(read)
+                                                    or _grows_from_a_count(measure)):
+        # Clients or accounts are new ones only when won: "keep 50 clients" is not acquisition, "from 40 to 60
+        # clients" is 20 more won.
         metric = UNIT_METRICS[unit]
     if unit in _ACTIVITY_UNITS and metric != UNIT_METRICS[unit]:
         metric, metric_span = UNIT_METRICS[unit], None

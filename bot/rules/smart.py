@@ -10,7 +10,7 @@ from dateutil.relativedelta import relativedelta
 
 from bot.rules.goals import RATE_METRICS, SMART_PARTS, ParsedGoal, ReadingNote, content_words
 
-__all__ = ["BASE_STEP", "START_STEP", "start_example", "ISSUE_CODES", "GoalDraft", "SmartIssue", "check_goal", "check_part", "missing_parts",
+__all__ = ["BASE_STEP", "PAST_START_CODES", "START_STEP", "start_example", "ISSUE_CODES", "GoalDraft", "SmartIssue", "check_goal", "check_part", "missing_parts",
            "needs_base"]
 
 # Not a SMART letter but a question of Measurable: the starting amount a growth percentage grows from.
@@ -195,15 +195,17 @@ def _target_issues(draft: GoalDraft) -> list[SmartIssue]:
                                blocking=False)]
     if baseline is None:
         return []
+    # A target at or past its own start leaves nothing to do: the goal would read as achieved the day it is set.
+    # Blocking, for a new goal (asked for another target) and an edit (refused) alike: never kept with a "yes".
     if draft.direction == "increase":
         if target <= baseline:
-            return [SmartIssue("achievable", "target_not_above_baseline", amounts, blocking=False)]
+            return [SmartIssue("achievable", "target_not_above_baseline", amounts)]
         if baseline > 0 and target > _MAX_MULTIPLE * baseline:
             growth = round((target - baseline) / baseline * 100, 1)
             return [SmartIssue("achievable", "growth_far_beyond_baseline", {"growth": growth, **amounts},
                                blocking=False)]
     if draft.direction == "decrease" and target >= baseline:
-        return [SmartIssue("achievable", "target_not_below_baseline", amounts, blocking=False)]
+        return [SmartIssue("achievable", "target_not_below_baseline", amounts)]
     return []
 
 
@@ -270,6 +272,9 @@ def check_goal(draft: GoalDraft, *, today: date) -> list[SmartIssue]:
     """Every issue with the draft, part by part in SMART order."""
     return [issue for part in SMART_PARTS for issue in check_part(part, draft, today=today)]
 
+
+# A target that does not get past its start in the goal's direction: nothing to do, achieved from day one.
+PAST_START_CODES = frozenset({"target_not_above_baseline", "target_not_below_baseline"})
 
 # Issues about the size of the target, fixed by changing the target: the conversation sends the person back to
 # Measurable, and an edit checks them when the target changes.

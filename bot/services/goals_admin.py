@@ -24,11 +24,11 @@ from bot.rules.goals import against_metric
 from bot.rules.limits import MAX_AMOUNT
 from bot.rules.numbers import parse_number
 from bot.rules.progress import Kind, can_close_as_achieved, kind_of
-from bot.rules.smart import TARGET_CODES, GoalDraft, check_part, is_non_answer, needs_start
+from bot.rules.smart import PAST_START_CODES, TARGET_CODES, GoalDraft, check_part, is_non_answer, needs_start
 from bot.rules.statuses import CLOSING, GoalStatus
 from bot.rules.titles import retitle, title_is_original
 from bot.services.org import load_org
-from prompts import fmt_amount, fmt_date, fmt_number, keys, phrase, t
+from prompts import fmt_amount, fmt_date, fmt_number, keys, phrase, t, the_amount
 from storage.models import Goal, GoalRevision
 from storage.repositories import add_revision, get_goal, list_goals
 
@@ -326,7 +326,12 @@ def _smart_checks(
             if issue.code not in TARGET_CODES:
                 continue  # confidence and plan are not part of an adjustment
             text = feedback(lang, issue, draft).text
-            if issue.blocking:
+            if issue.code in PAST_START_CODES:
+                # "Churn from 8% down to 10%" would read as achieved at once: refused, with the ways out.
+                text = _past_start(lang, goal.id, issue.code, draft)
+                plan.errors.setdefault("baseline" if "target" not in plan.changes and "baseline" in plan.changes
+                                       else "target", text)
+            elif issue.blocking:
                 plan.errors.setdefault("target", text)
             elif issue.code not in accepted:
                 plan.warnings.append((issue.code, text))
@@ -337,6 +342,15 @@ def _smart_checks(
         for issue in check_part("time_bound", draft, today=today):
             if not issue.blocking and issue.code not in accepted:
                 plan.warnings.append((issue.code, feedback(lang, issue, draft).text))
+
+
+def _past_start(lang: str, goal_id: int, code: str, draft: GoalDraft) -> str:
+    """Why an edit that leaves the target at or past the goal's start is not saved, and what to change instead."""
+    key = "manage.edit.target_not_above_start" if code == "target_not_above_baseline" \
+        else "manage.edit.target_not_below_start"
+    return t(lang, key, id=goal_id, baseline_from=phrase(lang, "from", draft.baseline, draft.unit),
+             baseline_the=the_amount(lang, draft.baseline, draft.unit),
+             target_the=the_amount(lang, draft.target, draft.unit))
 
 
 def stored(value: Any) -> str | None:

@@ -520,3 +520,21 @@ def test_a_direction_against_the_metric_is_asked_and_a_bare_number_presses_its_b
     sent = re.search(r"^\((\w+ \d+ \w+) \d{4} (\d\d):\d\d: goalbot sends 1 check-in message\)$",
                      after(out, ":time +1w"), re.MULTILINE)
     assert sent is not None and sent.groups() == announced.groups()
+
+
+def test_the_notes_after_time_keep_to_one_pair_of_parentheses_in_both_languages(tmp_path: Path) -> None:
+    # "(l'orologio ora segna … (Europe/Rome).)" and "(… 2 messaggi del riepilogo del team (riepilogo e grafico))":
+    # a note is already in parentheses, so what it says inside has none of its own.
+    out = shell(tmp_path, "/goal win 10 new clients in the next six months", "8 - two demos a week",
+                "expand into healthcare", "yes", ":channel #sales", "/invite @goalbot",
+                "/goal digest #sales friday 16:00", ":time friday 16:00", ":time", ":as @marco it Europe/Rome",
+                ":time +1w", ":time", ":time 2020-01-06T09:00+01:00")
+    notes = [line for line in out.splitlines() if line.startswith("(")]
+    assert notes and all("(" not in line[1:-1] and ")" not in line[1:-1] and line.endswith(")") for line in notes), \
+        [line for line in notes if "(" in line[1:-1] or ")" in line[1:-1]]
+    assert sends("en", "digests", 2) in after(out, ":time friday 16:00")
+    assert sends("it", "digests", 2) in after(out, ":time +1w")
+    assert re.search(r"^\(" + re.escape(t("it", "shell.clock_moved", when="X", tz="Europe/Rome")).replace("X", ".+")
+                     + r"\)$", after(out, ":time +1w"), re.MULTILINE)
+    assert note("it", "shell.clock_back", when="lunedì 6 gennaio 2020, ore 09:00", tz="Europe/Rome") \
+        in after(out, ":time 2020-01-06T09:00+01:00")

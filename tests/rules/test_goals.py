@@ -394,6 +394,37 @@ UNDERSTANDING: list[tuple[str, str, Expected]] = [
      E("retention", None, "cancellations", "%", "decrease", None, 25, date(2027, 6, 30), AR)),
     ("en", "cut cancellations in half by Q2",
      E("retention", None, "cancellations", "%", "decrease", None, 50, date(2027, 6, 30), AR)),
+    # From a start to a target: the count goes from where it is to where it should get, in whichever order the
+    # words come ("40 to 60 clients", "clients from 40 to 60"); what is counted is what is won, as "new clients".
+    ("it", "passare da 40 a 60 clienti entro giugno",
+     E("new_business", None, "new_clients", "clients", "increase", 40, 60, date(2027, 6, 30), AR)),
+    ("it", "portare i clienti da 40 a 60 entro giugno",
+     E("new_business", None, "new_clients", "clients", "increase", 40, 60, date(2027, 6, 30), AR)),
+    ("it", "aumentare i clienti nel settore sanitario da 40 a 60 entro giugno",
+     E("new_business", "settore sanitario", "new_clients", "clients", "increase", 40, 60, date(2027, 6, 30), AR)),
+    ("it", "passare da 10 a 15 account entro giugno",
+     E("new_business", None, "new_accounts", "accounts", "increase", 10, 15, date(2027, 6, 30), AR)),
+    ("en", "go from 40 to 60 clients by June",
+     E("new_business", None, "new_clients", "clients", "increase", 40, 60, date(2027, 6, 30), AR)),
+    ("en", "grow clients from 40 to 60 by June",
+     E("new_business", None, "new_clients", "clients", "increase", 40, 60, date(2027, 6, 30), AR)),
+    ("en", "grow customers from 40 to 60 by June",
+     E("new_business", None, "new_clients", "clients", "increase", 40, 60, date(2027, 6, 30), AR)),
+    ("en", "increase the number of clients from 40 to 60 by June",
+     E("new_business", None, "new_clients", "clients", "increase", 40, 60, date(2027, 6, 30), AR)),
+    # A reduction from a start, as before.
+    ("en", "cut churn from 6% to 4% by June",
+     E("retention", None, "churn_rate", "%", "decrease", 6, 4, date(2027, 6, 30), AR)),
+    ("it", "ridurre il churn dal 6% al 4% entro giugno",
+     E("retention", None, "churn_rate", "%", "decrease", 6, 4, date(2027, 6, 30), AR)),
+    # Not a count that grows: "keep 50 clients" wins none; a count brought down, or one beside another measure
+    # ("sales to clients"), is asked about rather than guessed.
+    ("en", "keep 50 clients by June",
+     E("other", None, None, "clients", "maintain", None, 50, date(2027, 6, 30), SAR)),
+    ("it", "ridurre i clienti da 60 a 40 entro giugno",
+     E("other", None, None, "clients", "decrease", 60, 40, date(2027, 6, 30), SAR)),
+    ("en", "increase sales to clients from 40 to 60 by June",
+     E("revenue", None, "sales", None, "increase", 40, 60, date(2027, 6, 30), SAR)),
 ]
 
 
@@ -545,3 +576,38 @@ def test_a_ceiling_is_kept_under_and_not_below_is_a_floor(lang: str, text: str, 
 def test_a_direction_against_the_metric_is_found(text: str, lang: str, meant: str | None) -> None:
     parsed = parse_goal(text, lang=lang, now=NOW, tz="Europe/Rome")
     assert against_metric(parsed.metric, parsed.direction) == meant
+
+
+# A market or region that opens the sentence is the Specific part; any other first word's capital is only the
+# sentence's, so it is asked about ("Specific — what exactly?"), never guessed. (lang, sentence, subject)
+LEADING_MARKETS: list[tuple[str, str, str | None]] = [
+    ("en", "USA sales up 10% by June", "USA"),
+    ("en", "US sales up 10% by June", "US"),
+    ("en", "EMEA: grow revenue by 10% by June", "EMEA"),
+    ("en", "DACH new clients: win 10 by June", "DACH"),
+    ("en", "UK revenue to €2M by June", "UK"),
+    ("en", "APAC sales up 10% by June", "APAC"),
+    ("en", "LATAM sales up 10% by June", "LATAM"),
+    ("en", "North America sales up 10% by June", "North America"),
+    ("en", "Italy revenue up 10% by June", "Italy"),
+    ("it", "Lombardia: aumentare il fatturato del 10% entro giugno", "Lombardia"),
+    ("it", "Lombardia fatturato +10% entro giugno", "Lombardia"),
+    ("it", "Emilia-Romagna, vendite +15% entro fine anno", "Emilia-Romagna"),
+    ("it", "vendite USA in crescita del 10% entro giugno", "USA"),  # after the measure, as before
+    # Not a market: asked.
+    ("en", "Usa sales up 10% by June", None),  # an acronym counts only in capitals
+    ("en", "Increase sales by 10% by June", None),
+    ("en", "Sales up 10% by June", None),
+    ("en", "YTD sales up 10% by June", None),
+    ("en", "Italian sales up 10% by June", None),
+    ("en", "INCREASE SALES BY 10% BY JUNE", None),
+    ("it", "Usa il CRM per aumentare le vendite del 10% entro giugno", None),
+    ("it", "Aumentare il fatturato del 10% entro giugno", None),
+]
+
+
+@pytest.mark.parametrize(("lang", "text", "subject"), LEADING_MARKETS, ids=[f"{c[0]}:{c[1]}" for c in LEADING_MARKETS])
+def test_a_market_that_opens_the_sentence_is_the_specific_part(lang: str, text: str, subject: str | None) -> None:
+    goal = parse_goal(text, lang=lang, now=NOW, tz=ROME)
+    assert goal.subject == subject
+    assert ("specific" in goal.missing) is (subject is None)

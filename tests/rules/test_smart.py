@@ -11,6 +11,7 @@ from bot.rules.goals import SMART_PARTS, parse_goal
 from bot.rules.smart import (
     BASE_STEP,
     ISSUE_CODES,
+    PAST_START_CODES,
     GoalDraft,
     SmartIssue,
     check_goal,
@@ -144,18 +145,25 @@ def test_three_times_the_baseline_is_still_fine() -> None:
     assert check_part("achievable", complete(baseline=100_000.0, target=300_000.0), today=TODAY) == []
 
 
-@pytest.mark.parametrize("target", [100_000.0, 90_000.0])
-def test_an_increase_that_does_not_go_up_is_questioned(target: float) -> None:
-    issues = check_part("achievable", complete(baseline=100_000.0, target=target), today=TODAY)
-    assert issues == [SmartIssue("achievable", "target_not_above_baseline",
-                                 {"target": target, "baseline": 100_000.0}, blocking=False)]
-
-
-def test_a_decrease_that_does_not_go_down_is_questioned() -> None:
-    draft = complete(type="retention", metric="churn_rate", unit="%", direction="decrease", baseline=5.0, target=8.0)
+# A target at or past its own start is achieved the day it is set: blocking, never kept with a "yes" (the
+# conversation asks for another target, an edit is refused). Just past the start is fine.
+@pytest.mark.parametrize(("direction", "baseline", "target", "code"), [
+    ("increase", 100_000.0, 100_000.0, "target_not_above_baseline"),
+    ("increase", 100_000.0, 90_000.0, "target_not_above_baseline"),
+    ("increase", 40.0, 40.0, "target_not_above_baseline"),
+    ("decrease", 5.0, 8.0, "target_not_below_baseline"),
+    ("decrease", 8.0, 8.0, "target_not_below_baseline"),
+    ("increase", 100_000.0, 100_001.0, None),
+    ("decrease", 8.0, 7.9, None),
+    ("maintain", 92.0, 90.0, None),
+    ("keep_below", 2.0, 3.0, None),
+])
+def test_a_target_at_or_past_its_start_blocks(direction: str, baseline: float, target: float, code: str | None) -> None:
+    draft = complete(direction=direction, baseline=baseline, target=target)
     issues = check_part("achievable", draft, today=TODAY)
-    assert issues == [SmartIssue("achievable", "target_not_below_baseline", {"target": 8.0, "baseline": 5.0},
-                                 blocking=False)]
+    expected = [SmartIssue("achievable", code, {"target": target, "baseline": baseline})] if code else []
+    assert issues == expected
+    assert not code or code in PAST_START_CODES
 
 
 def test_keeping_a_level_is_not_compared_with_the_baseline() -> None:

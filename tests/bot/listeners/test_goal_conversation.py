@@ -452,3 +452,51 @@ def test_a_confidence_typed_at_the_specific_step_is_kept_for_later_never_the_sub
     [goal] = goals_of(workspace, user)
     assert (goal.subject, goal.confidence, goal.plan) == (subject, int(confidence), plan)
     assert not any(t(lang, "ask.achievable") in text for text in dm_texts(workspace, user))  # answered already
+
+
+@pytest.mark.parametrize(("user", "lang", "sentence", "answers"), [
+    ("U2", "it", "passare da 40 a 60 clienti entro giugno", ("7 - due demo a settimana", "crescere nel nord", "sì")),
+    ("U2", "it", "portare i clienti da 40 a 60 entro giugno", ("7 - due demo a settimana", "crescere nel nord", "sì")),
+    ("U1", "en", "go from 40 to 60 clients by June", ("7 - two demos a week", "grow in the north", "yes")),
+    ("U1", "en", "grow clients from 40 to 60 by June", ("7 - two demos a week", "grow in the north", "yes")),
+])
+def test_a_count_from_a_start_to_a_target_is_said_back_and_saved_as_typed(
+    workspace: LocalWorkspace, user: str, lang: str, sentence: str, answers: tuple[str, ...],
+) -> None:
+    # "passare da 40 a 60 clienti" was "type: other, what will we count?", and "i clienti da 40 a 60" lost its unit.
+    workspace.command(sentence, user=user)
+    understood, asked = dm_texts(workspace, user)[-2:]
+    assert t(lang, "types.new_business") in understood and t(lang, "metrics.new_clients") in understood
+    assert phrase(lang, "from", 40, "clients") in understood and phrase(lang, "to", 60, "clients") in understood
+    assert t(lang, "ask.achievable") in asked
+    assert not any(t(lang, "feedback.measurable.no_metric") in text for text in dm_texts(workspace, user))
+    for answer in answers:
+        workspace.say(answer, user=user)
+    [goal] = goals_of(workspace, user)
+    assert (goal.metric, goal.unit, goal.direction, goal.baseline, goal.target) == (
+        "new_clients", "clients", "increase", 40, 60)
+
+
+@pytest.mark.parametrize(("user", "lang", "sentence", "market"), [
+    ("U1", "en", "USA sales up 10% by June", "USA"),
+    ("U2", "it", "Lombardia: aumentare il fatturato del 10% entro giugno", "Lombardia"),
+])
+def test_a_market_that_opens_the_goal_is_its_specific_part(
+    workspace: LocalWorkspace, user: str, lang: str, sentence: str, market: str,
+) -> None:
+    # "/goal USA sales up 10% by June" asked "Specific — what exactly?" although USA names the market.
+    workspace.command(sentence, user=user)
+    understood = dm_texts(workspace, user)[0]
+    assert t(lang, "summary.line", label=t(lang, "parts.specific"), value=market) in understood
+    asked = t(lang, "ask.specific", example=t(lang, "examples.specific.revenue"))
+    assert not any(asked in text for text in dm_texts(workspace, user))
+
+
+@pytest.mark.parametrize(("user", "lang", "sentence"), [
+    ("U1", "en", "Increase sales by 10% by June"), ("U2", "it", "Aumentare il fatturato del 10% entro giugno"),
+])
+def test_a_capital_that_only_opens_the_sentence_is_asked_about(
+    workspace: LocalWorkspace, user: str, lang: str, sentence: str,
+) -> None:
+    workspace.command(sentence, user=user)
+    assert t(lang, "ask.specific", example=t(lang, "examples.specific.revenue")) in dm_texts(workspace, user)[-1]

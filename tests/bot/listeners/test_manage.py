@@ -226,6 +226,76 @@ def test_an_impossible_target_is_refused_with_the_smart_feedback(workspace: Loca
     assert goal_of(workspace, goal_id).target == 90
 
 
+def _churn_from_8_to_4(ws: LocalWorkspace, user: str, lang: str) -> int:
+    return add_goal(ws, user, type="retention", metric="churn_rate", unit="%", direction="decrease", baseline=8.0,
+                    target=4.0, current=7.0, lang=lang,
+                    title="reduce churn from 8% to 4% by june" if lang == "en" else "ridurre il churn dall'8% al 4%")
+
+
+def _past_start(lang: str, goal_id: int, way: str, baseline: float, target: float, unit: str) -> str:
+    return t(lang, f"manage.edit.target_not_{'below' if way == 'decrease' else 'above'}_start", id=goal_id,
+             baseline_from=phrase(lang, "from", baseline, unit), baseline_the=phrase(lang, "the", baseline, unit),
+             target_the=phrase(lang, "the", target, unit))
+
+
+# A target edited at or past the goal's own start was saved, and the goal then read "🏆 achieved".
+@pytest.mark.parametrize(("user", "lang", "typed", "target"), [
+    ("U1", "en", "edit {id} target 10% because churn went up", 10.0),
+    ("U1", "en", "edit {id} target 8 because churn went up", 8.0),
+    ("U2", "it", "modifica {id} target 10% perché il churn è salito", 10.0),
+    ("U2", "it", "modifica {id} obiettivo 8,0 perché il churn è salito", 8.0),
+])
+def test_a_reduction_edited_to_a_target_not_below_its_start_is_refused_and_nothing_changes(
+    workspace: LocalWorkspace, user: str, lang: str, typed: str, target: float,
+) -> None:
+    goal_id = _churn_from_8_to_4(workspace, user, lang)
+    workspace.command(typed.format(id=goal_id), user=user)
+    answer = ephemeral_texts(workspace, user)[-1]
+    assert _past_start(lang, goal_id, "decrease", 8, target, "%") in answer
+    assert t(lang, "pace.achieved") not in answer
+    goal = goal_of(workspace, goal_id)
+    assert (goal.target, goal.baseline, goal.direction) == (4, 8, "decrease") and goal.pace != "achieved"
+    assert revisions_of(workspace, goal_id) == []
+
+
+@pytest.mark.parametrize(("user", "lang", "typed"), [
+    ("U1", "en", "edit {id} target 90000 because the market shrank"),
+    ("U2", "it", "modifica {id} target 90.000 perché il mercato è calato"),
+])
+def test_a_growth_edited_to_a_target_below_its_start_is_refused(
+    workspace: LocalWorkspace, user: str, lang: str, typed: str,
+) -> None:
+    goal_id = add_goal(workspace, user, type="revenue", metric="revenue", unit="EUR", baseline=100000.0,
+                       target=150000.0, title="revenue from €100k to €150k", lang=lang)
+    workspace.command(typed.format(id=goal_id), user=user)
+    assert _past_start(lang, goal_id, "increase", 100000, 90000, "EUR") in ephemeral_texts(workspace, user)[-1]
+    assert goal_of(workspace, goal_id).target == 150000
+
+
+def test_a_start_edited_past_the_target_is_refused_and_moving_the_start_first_works(
+    workspace: LocalWorkspace,
+) -> None:
+    goal_id = _churn_from_8_to_4(workspace, "U1", "en")
+    workspace.command(f"edit {goal_id} baseline 3% because we measured again", user="U1")
+    assert _past_start("en", goal_id, "decrease", 3, 4, "%") in ephemeral_texts(workspace, "U1")[-1]
+    assert goal_of(workspace, goal_id).baseline == 8
+    # The way out the answer names: where it starts first, then the target.
+    workspace.command(f"edit {goal_id} baseline 12% because we measured again", user="U1")
+    workspace.command(f"edit {goal_id} target 10% because we measured again", user="U1")
+    assert (goal_of(workspace, goal_id).baseline, goal_of(workspace, goal_id).target) == (12, 10)
+
+
+def test_the_edit_form_refuses_a_target_past_the_start_next_to_the_target(workspace: LocalWorkspace) -> None:
+    goal_id = _churn_from_8_to_4(workspace, "U2", "it")
+    workspace.command("modifica", user="U2")
+    body = ack_body(submit_edit(workspace, "U2", target="10", reason="il churn è salito"))
+    assert body["response_action"] == "errors"
+    assert body["errors"][ids.BLOCK_EDIT_TARGET] == _past_start("it", goal_id, "decrease", 8, 10, "%")
+    # Pressing Save again changes nothing: a refusal is not a warning to accept.
+    assert ack_body(submit_edit(workspace, "U2", target="10", reason="il churn è salito"))["response_action"] == "errors"
+    assert goal_of(workspace, goal_id).target == 4
+
+
 def test_an_unrealistic_target_is_questioned_once_then_kept(workspace: LocalWorkspace) -> None:
     goal_id = add_goal(workspace, "U1", type="revenue", metric="revenue", unit="EUR", baseline=100000.0,
                        target=120000.0, title="revenue from €100k to €120k")

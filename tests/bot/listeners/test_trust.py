@@ -517,7 +517,7 @@ def test_bringing_down_a_churn_typed_as_going_up_asks_for_another_target(
 ) -> None:
 
     say_goal(workspace, user, sentence, YES_NO[lang][0])
-    answer = dm_texts(workspace, user)[-1]
+    answer = "\n".join(dm_texts(workspace, user)[-2:])  # why, then the Measurable question again
     assert t(lang, "feedback.achievable.target_not_below_baseline", target=fmt_amount(lang, 5, "%"),
              baseline=fmt_amount(lang, 3, "%")) in answer
     assert not any(t(lang, "feedback.measurable.measure_recorded", measure="").rstrip(".") in text
@@ -622,7 +622,7 @@ def test_a_bare_change_on_a_growth_goal_counted_in_clients_is_asked_back_more_cl
 
 @pytest.mark.parametrize(("user", "lang", "answers"), [
     ("U1", "en", ("get to 60 active accounts from 40 by june",)),
-    ("U2", "it", ("passare da 40 a 60 clienti entro giugno", "nuovi clienti")),
+    ("U2", "it", ("passare da 40 a 60 clienti entro giugno",)),  # clients won: no "what will we count?"
 ])
 def test_a_bare_change_on_a_count_from_a_starting_count_is_that_many_more(
     workspace: LocalWorkspace, user: str, lang: str, answers: tuple[str, ...],
