@@ -169,11 +169,15 @@ def _words_of(convo: Conversation) -> str:
     return str(convo.draft.get("text") or "").strip()
 
 
-def _drop_unfinished(session: Session, ctx: RequestContext, unfinished: Conversation | None) -> list[Message]:
+def _drop_unfinished(session: Session, ctx: RequestContext, unfinished: Conversation | None,
+                     restarting: int | None = None) -> list[Message]:
     """End the person's unfinished conversation, and say so: a new one replaces it, and without a word they would
-    believe the first goal was kept."""
+    believe the first goal was kept. A goal agreed in a proposal is the manager's news too, unless it is that very
+    proposal (`restarting`) being set up again from its start."""
     dropped = _words_of(unfinished) if unfinished is not None else ""
     proposal = _agreed_proposal(session, ctx, unfinished)
+    if proposal is not None and proposal.id == restarting:
+        proposal = None
     notices = _tell_dropped(session, ctx, proposal, unfinished)
     delete_conversation(session, ctx.team_id, ctx.user_id)
     session.flush()
@@ -228,7 +232,7 @@ def _offer_objectives(session: Session, ctx: RequestContext, convo: Conversation
 def start_from_proposal(session: Session, ctx: RequestContext, draft_json: dict[str, Any],
                         proposal_id: int) -> list[Message]:
     """Begin the owner's conversation from a goal agreed with their manager; confirming it links the proposal."""
-    dropped = _drop_unfinished(session, ctx, current(session, ctx))
+    dropped = _drop_unfinished(session, ctx, current(session, ctx), restarting=proposal_id)
     draft = draft_from_json(draft_json)
     convo = Conversation(
         team_id=ctx.team_id, user_id=ctx.user_id, channel_id=ctx.channel_id, step="specific",

@@ -351,6 +351,20 @@ def test_the_manager_is_told_when_the_report_drops_the_goal_agreed(team: LocalWo
     assert manager_dms(team, manager, "proposal.confirmed") == [confirmed_text(team, manager_lang, report)]
 
 
+@pytest.mark.parametrize("pair", ["en", "it"])
+def test_accepting_again_while_setting_it_up_starts_over_without_telling_the_manager_it_was_dropped(
+    team: LocalWorkspace, pair: str,
+) -> None:
+    manager, report, manager_lang, report_lang = agreed(team, pair)
+    team.say(answers_of(report_lang)[0], user=report)
+    team.command(PAIRS[pair][4], user=report)  # the same proposal, set up again from its start
+    assert t(report_lang, "goal.draft_dropped", title=EN_GOAL) in dm_texts_of(team, report)
+    assert manager_dms(team, manager, "proposal.set_up_dropped") == []
+    for answer in answers_of(report_lang):
+        team.say(answer, user=report)
+    assert manager_dms(team, manager, "proposal.confirmed") == [confirmed_text(team, manager_lang, report)]
+
+
 def test_a_goal_set_alone_with_approval_tells_the_manager_when_it_becomes_active(team: LocalWorkspace) -> None:
     team.command("team add <@U2|marco>", user="UL")
     team.command("team approval on", user="UL")
