@@ -425,3 +425,19 @@ def test_a_counter_proposal_raising_churn_is_asked_back_and_sent_the_way_picked(
     assert manager_dms(team, manager, "proposal.confirmed") == [confirmed_text(team, lang, report)]
     if way == "decrease":
         assert t(lang, "standing.original_title", title=changed) in manager_dms(team, manager, "proposal.confirmed")[0]
+
+
+def test_the_managers_own_change_raising_churn_is_asked_back_too(team: LocalWorkspace) -> None:
+    team.command("team add <@U2>", user="UL")
+    team.command("per <@U2> ridurre il churn al 4% entro giugno", user="UL")
+    team.command("controproposta 1 ridurre il churn al 6% entro giugno perché il 4% è troppo", user="U2")
+    team.command("controproposta 1 aumentare il churn al 5% entro giugno perché è il budget", user="UL")
+    question = team.fake.ephemeral_messages("UL")[-1]
+    amount = phrase("it", "to", 5, "%")
+    assert labels(question) == [t("it", f"direction.pick_{w}", amount=amount) for w in ("decrease", "increase")]
+    [button] = [b for b in question["blocks"][1]["elements"] if json.loads(b["value"])["way"] == "decrease"]
+    team.click(question, ids.ACTION_PROPOSE_DIRECTION, user="UL", value=button["value"], ephemeral=True)
+    title = t("it", "standing.original_title", title="aumentare il churn al 5% entro giugno")
+    assert last_answer(team, "UL") == t("it", "proposal.counter_sent", id=1, person="<@U2>", title=title)
+    assert last_dm(team, "U2") == t("it", "proposal.change_received", id=1, person="<@UL>", title=title,
+                                    reason="è il budget")
