@@ -46,7 +46,8 @@ def accepted_for_actor(lang: str, news: ProposalNews) -> Message:
 def accepted_for_other(lang: str, news: ProposalNews) -> Message:
     """To the other side: the proposal was accepted."""
     key = "proposal.accepted_by_owner" if news.actor_id == news.owner_id else "proposal.accepted_by_manager"
-    return text_only(t(lang, key, id=news.proposal_id, person=mention(news.actor_id), title=draft_title(lang, news.draft)))
+    return text_only(t(lang, key, id=news.proposal_id, person=mention(news.actor_id),
+                       title=draft_title(lang, news.draft)))
 
 
 def history(lang: str, proposal: GoalProposal, tz: str) -> Message:

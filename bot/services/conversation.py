@@ -529,7 +529,8 @@ def confirm(session: Session, ctx: RequestContext, settings: Settings) -> list[M
 def _summary(convo: Conversation, draft: GoalDraft, lang: str, warnings: Sequence[SmartIssue] = ()) -> Message:
     """The summary card, with the objective picked and the words marked as the original wording when the saved
     goal's screens will mark them."""
-    marked = title_is_original(None, None, reversed_words=draft_words_reversed(convo.draft, draft.direction or "increase"))
+    reversed_words = draft_words_reversed(convo.draft, draft.direction or "increase")
+    marked = title_is_original(None, None, reversed_words=reversed_words)
     return goal_blocks.summary_card(lang, draft, warnings, convo.card_key, _chosen(convo), original=marked)
 
 

@@ -88,7 +88,8 @@ def _news(proposal: GoalProposal, actor: str, action: Action, reason: str | None
 MAX_BUTTON_VALUE = 2000
 
 
-def _which_way(ctx: RequestContext, text: str, way: str | None, carried: dict[str, str | int]) -> dict[str, Any] | Message:
+def _which_way(ctx: RequestContext, text: str, way: str | None,
+               carried: dict[str, str | int]) -> dict[str, Any] | Message:
     """The draft of a version sent to the other side (a proposal, a change to one), read like `/goal TEXT`; when its
     words go against its metric ("increase churn rate to 5%"), the question the conversation asks its owner
     ("churn usually comes down: down to 5%, or really up?"), its buttons (ACTION_PROPOSE_DIRECTION) carrying

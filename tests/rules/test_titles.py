@@ -49,7 +49,8 @@ def test_a_rewritten_count_names_the_new_number_and_keeps_the_other_words(old: i
 @pytest.mark.parametrize(("draft", "direction", "expected"), [
     ({}, None, False),  # never asked
     ({"_direction_answered": None, "direction": "decrease"}, None, False),
-    ({"_direction_answered": ["churn_rate", None], "direction": "decrease"}, None, False),  # asked before the way typed was kept
+    # asked before the way typed was kept
+    ({"_direction_answered": ["churn_rate", None], "direction": "decrease"}, None, False),
     ({"_direction_answered": ["churn_rate", "increase"], "direction": "decrease"}, None, True),  # brought down
     ({"_direction_answered": ["churn_rate", "increase"], "direction": "increase"}, None, False),  # really raised
     ({"_direction_answered": ["churn_rate", "increase"], "direction": "increase"}, "decrease", True),  # way given

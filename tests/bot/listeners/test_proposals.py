@@ -380,7 +380,8 @@ def test_a_goal_set_alone_with_approval_tells_the_manager_when_it_becomes_active
 
 COUNTERS = {"en": ("UM", "U1", "counter 1 increase churn rate to 5% by june because renewals slipped",
                    "increase churn rate to 5% by june", "renewals slipped", "accept 1"),
-            "it": ("UL", "U2", "controproposta 1 aumentare il churn al 5% entro giugno perché i rinnovi sono in ritardo",
+            "it": ("UL", "U2",
+                   "controproposta 1 aumentare il churn al 5% entro giugno perché i rinnovi sono in ritardo",
                    "aumentare il churn al 5% entro giugno", "i rinnovi sono in ritardo", "accetta 1")}
 
 
