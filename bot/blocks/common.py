@@ -16,6 +16,9 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
+from bot.rules.titles import draft_words_reversed, title_is_original
+from prompts import t
+
 SECTION_LIMIT = 3000
 MAX_BLOCKS = 50
 
@@ -32,9 +35,14 @@ def clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def draft_title(draft: dict[str, Any]) -> str:
-    """The words a proposed goal's draft goes by (its sentence, else its subject), escaped and clipped."""
-    return escape(clip(str(draft.get("text") or draft.get("subject") or ""), 500))
+def draft_title(lang: str, draft: dict[str, Any]) -> str:
+    """The words a proposed goal's draft goes by (its sentence, else its subject), escaped and clipped; marked as
+    the original wording when the draft goes the other way from them, as the saved goal's screens will mark them
+    (bot.rules.titles.title_is_original)."""
+    title = escape(clip(str(draft.get("text") or draft.get("subject") or ""), 500))
+    if title_is_original(None, None, reversed_words=draft_words_reversed(draft)):
+        return t(lang, "standing.original_title", title=title)
+    return title
 
 
 @dataclass
@@ -44,6 +52,9 @@ class Message:
     text: str
     blocks: Sequence[Block | dict[str, Any]] = field(default_factory=list)  # dicts: already in their JSON form
     changes_goals: bool = False  # the person's goals changed: their App Home should be published again
+    # Outbox keys of DMs to other people queued in the same transaction (a manager told the goal is active): the
+    # listener sends them once it has answered (bot.listeners.support.send_notices); never part of this message.
+    notices: tuple[str, ...] = ()
 
     def payload(self) -> dict[str, Any]:
         """Return the JSON-ready fields for chat.postMessage."""

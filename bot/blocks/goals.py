@@ -396,7 +396,7 @@ class Proposed:
 
 def _proposed_line(lang: str, proposal: Proposed) -> str:
     key = "list.proposal_yours" if proposal.yours else "list.proposal_theirs"
-    return t(lang, key, id=proposal.id, title=draft_title(proposal.draft), manager=f"<@{proposal.manager_id}>")
+    return t(lang, key, id=proposal.id, title=draft_title(lang, proposal.draft), manager=f"<@{proposal.manager_id}>")
 
 
 def goal_list(lang: str, goals: Sequence[Any], today: date, *, unfinished: str | None = None,
@@ -428,3 +428,17 @@ def help_message(lang: str) -> Message:
     text = t(lang, "help.text")
     return Message(text=text, blocks=[HeaderBlock(text=t(lang, "help.header")), section(text), DividerBlock(),
                                       context(t(lang, "help.footer"))])
+
+
+def proposal_confirmed(lang: str, proposal_id: int, owner: str, goal: Any, today: date) -> Message:
+    """To the manager of a proposal: the report confirmed the goal agreed, which is active now, with its measure
+    as the goal lists say it (target and deadline)."""
+    text = t(lang, "proposal.confirmed", person=f"<@{owner}>", id=proposal_id, goal=goal.id,
+             title=title_text(lang, goal), measure=measure_text(lang, standing_of(goal, today)))
+    return Message(text=text, blocks=[section(text)])
+
+
+def proposal_dropped(lang: str, proposal_id: int, owner: str, draft: dict[str, Any]) -> Message:
+    """To the manager of a proposal: the report dropped the goal agreed before confirming it; nothing is active."""
+    text = t(lang, "proposal.set_up_dropped", person=f"<@{owner}>", id=proposal_id, title=draft_title(lang, draft))
+    return Message(text=text, blocks=[section(text)])

@@ -24,12 +24,12 @@ def _with_draft(lang: str, head: str, draft: dict[str, Any], tail: str) -> Messa
 def sent(lang: str, news: ProposalNews) -> Message:
     """To the one who proposed or answered: it went to the other side, and nothing is active yet."""
     key = "proposal.sent" if news.action is Action.PROPOSED else "proposal.counter_sent"
-    return text_only(t(lang, key, id=news.proposal_id, person=mention(news.other), title=draft_title(news.draft)))
+    return text_only(t(lang, key, id=news.proposal_id, person=mention(news.other), title=draft_title(lang, news.draft)))
 
 
 def received(lang: str, news: ProposalNews) -> Message:
     """To the other side: the proposal or the change, with the reason, and how to answer."""
-    params = {"id": news.proposal_id, "person": mention(news.actor_id), "title": draft_title(news.draft)}
+    params = {"id": news.proposal_id, "person": mention(news.actor_id), "title": draft_title(lang, news.draft)}
     if news.action is Action.PROPOSED:
         head = t(lang, "proposal.received", **params)
     else:
@@ -46,7 +46,8 @@ def accepted_for_actor(lang: str, news: ProposalNews) -> Message:
 def accepted_for_other(lang: str, news: ProposalNews) -> Message:
     """To the other side: the proposal was accepted."""
     key = "proposal.accepted_by_owner" if news.actor_id == news.owner_id else "proposal.accepted_by_manager"
-    return text_only(t(lang, key, id=news.proposal_id, person=mention(news.actor_id), title=draft_title(news.draft)))
+    return text_only(t(lang, key, id=news.proposal_id, person=mention(news.actor_id),
+                       title=draft_title(lang, news.draft)))
 
 
 def history(lang: str, proposal: GoalProposal, tz: str) -> Message:
@@ -55,7 +56,7 @@ def history(lang: str, proposal: GoalProposal, tz: str) -> Message:
     for event in proposal.events:
         when = fmt_date(lang, event.created_at.astimezone(ZoneInfo(tz)).date(), "short")
         lines.append(t(lang, f"proposal.event.{event.action}", when=when, person=mention(event.actor_id),
-                       title=draft_title(event.draft or {}), reason=escape(clip(event.reason or "", 500))))
+                       title=draft_title(lang, event.draft or {}), reason=escape(clip(event.reason or "", 500))))
     if proposal.goal_id is not None:
         lines.append(t(lang, "proposal.goal_linked", goal=proposal.goal_id))
     return text_only("\n".join(lines))

@@ -32,7 +32,7 @@ def plan_approval_reminders(deps: Deps, client: WebClient, now: datetime) -> int
             asked_on = proposal.updated_at.astimezone(zone).date()
             if not reminder_due(asked_on, now.astimezone(zone).date(), reminded=False):
                 continue
-            title = draft_title(proposal.draft)
+            title = draft_title(lang, proposal.draft)
             text = t(lang, "proposal.approval.reminder", id=proposal.id, person=f"<@{proposal.owner_id}>",
                      title=title)
             key = f"approval-reminder:{proposal.id}:{proposal.updated_at.isoformat()}"

@@ -14,6 +14,7 @@ from slack_sdk.errors import SlackApiError
 from bot.blocks.common import Message
 from bot.context import Caller, RequestContext, caller_of
 from bot.delivery.direct import post_messages
+from bot.delivery.sender import ReplyRefused, send_now
 from bot.deps import Deps
 from bot.services.home import refresh_home
 from bot.services.profiles import resolve_context, stored_context
@@ -102,8 +103,25 @@ def reply(
     """Post the messages; failures are retried, queued or reported, never dropped; then refresh the App Home."""
     post_messages(client, deps, team_id=ctx.team_id, channel=channel, messages=messages, key=key,
                   thread_ts=thread_ts)
+    send_notices(deps, client, messages)
     if changes_goals or any(message.changes_goals for message in messages):
         refresh_home(deps, client, ctx.team_id, ctx.user_id)
+
+
+def send_notices(deps: Deps, client: WebClient, messages: Sequence[Message] = (), keys: Sequence[str] = ()) -> None:
+    """Send now what the service queued for other people with its answer (Message.notices, or their `keys`): the
+    outbox rows it wrote in its transaction, committed by now. What Slack does not take now stays in the outbox
+    for its delivery; a refusal is the outbox's to record, not the speaker's failure."""
+    wanted = [*keys, *(key for message in messages for key in message.notices)]
+    if not wanted:
+        return
+    try:
+        sent = send_now(deps, client, wanted)
+    except ReplyRefused as refused:
+        log.error("a notice was refused by Slack: %s", refused)
+        return
+    if sent.queued:
+        log.warning("%d notice(s) deferred to the outbox", sent.queued)
 
 
 def report_failure(

@@ -12,13 +12,18 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
+from typing import Any
 
 from bot.rules.numbers import Amount, find_amounts
 from prompts import elide_italian, fmt_amount, fmt_number
 
-__all__ = ["retitle", "title_is_original"]
+__all__ = ["DIRECTION_KEY", "draft_words_reversed", "retitle", "title_is_original"]
+
+# In a goal draft kept as JSON (a conversation's, a proposal's): the [metric, way typed] whose contradiction was
+# answered ("churn usually comes down: down to 5%, or really up?"), so it is not asked again.
+DIRECTION_KEY = "_direction_answered"
 
 _SCALES = {"k": 1e3, "K": 1e3, "m": 1e6, "M": 1e6}
 _COMPACT = re.compile(r"(\d)\s?([kKmM])\b")
@@ -82,3 +87,13 @@ def title_is_original(adjusted_at: datetime | None, title_updated_at: datetime |
     if reversed_words and title_updated_at is None:
         return True
     return adjusted_at is not None and (title_updated_at is None or title_updated_at < adjusted_at)
+
+
+def draft_words_reversed(draft: Mapping[str, Any], direction: str | None = None) -> bool:
+    """Whether a draft goes the other way from its words: asked "churn usually comes down: down to 5%, or really
+    up?", the way chosen (`direction`, else the draft's own) is not the one typed (the words still say "increase").
+    The same answer marks the saved goal (goals.title_reversed) and every draft of it shown before."""
+    answered = draft.get(DIRECTION_KEY)
+    if not isinstance(answered, list) or len(answered) != 2 or answered[1] is None:
+        return False  # not asked, or asked before the typed way was recorded
+    return bool(answered[1] != (direction or draft.get("direction") or "increase"))

@@ -62,16 +62,16 @@ from bot.rules.smart import (
     needs_start,
 )
 from bot.rules.statuses import GoalStatus
-from bot.rules.titles import retitle, title_is_original
+from bot.rules.titles import DIRECTION_KEY, draft_words_reversed, retitle, title_is_original
 from bot.services import goals_admin as admin
-from bot.services.approvals import hold_for_approval
+from bot.services.approvals import hold_for_approval, tell_through_outbox
 from bot.services.checkin_schedule import first_checkin, local_moment
 from bot.settings import Settings
 from prompts import fmt_date, fmt_number, t, tn
 from storage.db import in_transaction
-from storage.models import Conversation, Goal
+from storage.models import Conversation, Goal, GoalProposal
 from storage.repositories import delete_conversation, get_conversation, waiting_goal_titles
-from storage.teams import get_objective, link_proposal_goal, list_objectives
+from storage.teams import get_objective, get_proposal, link_proposal_goal, list_objectives
 
 CONFIRM = "confirm"
 CURRENCY_SWITCH = "currency_switch"  # pending: a target typed in another currency than the goal's, asked back
@@ -87,8 +87,6 @@ SAVED = "saved"
 PROPOSAL_KEY = "_proposal"  # in the draft: the goal proposal this conversation finishes, linked on confirm
 OBJECTIVES_KEY = "_objectives"  # the workspace's objectives when the conversation began: [id, title] pairs
 OBJECTIVE_KEY = "_objective"  # the objective chosen in the Relevant step, tied to the goal on confirm
-# The [metric, direction] whose contradiction the person already answered ("really raise it"): not asked again.
-DIRECTION_KEY = "_direction_answered"
 FLAGS = ("_accepted", PROPOSAL_KEY, OBJECTIVES_KEY, OBJECTIVE_KEY, DIRECTION_KEY)
 log = logging.getLogger(__name__)
 
@@ -171,13 +169,48 @@ def _words_of(convo: Conversation) -> str:
     return str(convo.draft.get("text") or "").strip()
 
 
-def _drop_unfinished(session: Session, ctx: RequestContext, unfinished: Conversation | None) -> list[Message]:
+def _drop_unfinished(session: Session, ctx: RequestContext, unfinished: Conversation | None,
+                     restarting: int | None = None) -> list[Message]:
     """End the person's unfinished conversation, and say so: a new one replaces it, and without a word they would
-    believe the first goal was kept."""
+    believe the first goal was kept. A goal agreed in a proposal is the manager's news too, unless it is that very
+    proposal (`restarting`) being set up again from its start."""
     dropped = _words_of(unfinished) if unfinished is not None else ""
+    proposal = _agreed_proposal(session, ctx, unfinished)
+    if proposal is not None and proposal.id == restarting:
+        proposal = None
+    notices = _tell_dropped(session, ctx, proposal, unfinished)
     delete_conversation(session, ctx.team_id, ctx.user_id)
     session.flush()
-    return [Message(text=t(ctx.lang, "goal.draft_dropped", title=escape(dropped)))] if dropped else []
+    if not dropped:
+        return []
+    if proposal is None:
+        return [Message(text=t(ctx.lang, "goal.draft_dropped", title=escape(dropped)))]
+    return [Message(text=t(ctx.lang, "proposal.draft_dropped", title=escape(dropped), id=proposal.id,
+                           manager=f"<@{proposal.manager_id}>"), notices=notices)]
+
+
+def _agreed_proposal(session: Session, ctx: RequestContext, convo: Conversation | None) -> GoalProposal | None:
+    """The proposal a conversation finishes (a goal agreed with the person's manager), while no goal came of it."""
+    proposal_id = convo.draft.get(PROPOSAL_KEY) if convo is not None and convo.step != SAVED else None
+    if proposal_id is None:
+        return None
+    proposal = get_proposal(session, ctx.team_id, int(proposal_id))
+    if proposal is None or proposal.owner_id != ctx.user_id or proposal.goal_id is not None:
+        return None
+    return proposal
+
+
+def _tell_dropped(session: Session, ctx: RequestContext, proposal: GoalProposal | None,
+                  convo: Conversation | None) -> tuple[str, ...]:
+    """Tell the proposal's other side that the goal they agreed was dropped before it was confirmed: queued in this
+    transaction, once per conversation (its card key), for the listener to send after the commit."""
+    if proposal is None or convo is None or proposal.manager_id == ctx.user_id:
+        return ()
+    draft = dict(convo.draft)
+    return (tell_through_outbox(
+        session, key=f"proposal:{proposal.id}:dropped:{convo.card_key}", team_id=ctx.team_id,
+        person=proposal.manager_id, fallback_lang=ctx.lang, now=ctx.now,
+        render=lambda lang: goal_blocks.proposal_dropped(lang, proposal.id, ctx.user_id, draft)),)
 
 
 def _resume(convo: Conversation, ctx: RequestContext) -> list[Message]:
@@ -199,7 +232,7 @@ def _offer_objectives(session: Session, ctx: RequestContext, convo: Conversation
 def start_from_proposal(session: Session, ctx: RequestContext, draft_json: dict[str, Any],
                         proposal_id: int) -> list[Message]:
     """Begin the owner's conversation from a goal agreed with their manager; confirming it links the proposal."""
-    dropped = _drop_unfinished(session, ctx, current(session, ctx))
+    dropped = _drop_unfinished(session, ctx, current(session, ctx), restarting=proposal_id)
     draft = draft_from_json(draft_json)
     convo = Conversation(
         team_id=ctx.team_id, user_id=ctx.user_id, channel_id=ctx.channel_id, step="specific",
@@ -468,34 +501,36 @@ def confirm(session: Session, ctx: RequestContext, settings: Settings) -> list[M
         deadline=draft.deadline, confidence=draft.confidence, plan=draft.plan, relevance=draft.relevance,
         status=GoalStatus.ACTIVE, lang=lang, created_at=ctx.now, updated_at=ctx.now,
         objective_id=_still_active(session, ctx.team_id, convo.draft.get(OBJECTIVE_KEY)),
-        title_reversed=_words_reversed(convo.draft, direction),
+        title_reversed=draft_words_reversed(convo.draft, direction),
     )
     session.add(goal)
     session.flush()
+    proposal = _agreed_proposal(session, ctx, convo)
     _finish(convo, goal.id, ctx)
+    notices: tuple[str, ...] = ()
     if proposal_id is not None:
         link_proposal_goal(session, int(proposal_id), goal.id, now=ctx.now)
+    if proposal is not None and proposal.manager_id != ctx.user_id:
+        # The manager who proposed (or approved) it learns it is active: queued here, sent after the commit, once.
+        notices = (tell_through_outbox(
+            session, key=f"proposal:{proposal.id}:confirmed", team_id=ctx.team_id, person=proposal.manager_id,
+            fallback_lang=lang, now=ctx.now,
+            render=lambda their_lang: goal_blocks.proposal_confirmed(their_lang, proposal.id, ctx.user_id, goal,
+                                                                     ctx.today)),)
     # The confirmation names the first check-in the planner will send, in the planner's own rule: a goal set after
     # this week's moment waits for next week's, and one for "next quarter" for its period (rules.schedule.goal_due).
     first = first_checkin(session, settings, team_id=ctx.team_id, user_id=ctx.user_id, tz=ctx.tz, now=ctx.now,
                           created_at=ctx.now, deadline=goal.deadline, start_date=goal.start_date)
-    return [goal_blocks.saved(lang, goal, first=None if first is None else local_moment(lang, first, ctx.tz),
-                              later=goal.start_date > ctx.today)]
-
-
-def _words_reversed(draft_json: dict[str, Any], direction: str) -> bool:
-    """Whether the goal goes the other way from its words: asked "churn usually comes down: down to 5%, or really
-    up?", the owner chose the other way from the one typed (the title, their words, still says "increase")."""
-    answered = draft_json.get(DIRECTION_KEY)
-    if not isinstance(answered, list) or len(answered) != 2 or answered[1] is None:
-        return False  # not asked, or asked before the typed way was recorded
-    return bool(answered[1] != direction)
+    saved = goal_blocks.saved(lang, goal, first=None if first is None else local_moment(lang, first, ctx.tz),
+                              later=goal.start_date > ctx.today)
+    return [dataclasses.replace(saved, notices=notices)]
 
 
 def _summary(convo: Conversation, draft: GoalDraft, lang: str, warnings: Sequence[SmartIssue] = ()) -> Message:
     """The summary card, with the objective picked and the words marked as the original wording when the saved
     goal's screens will mark them."""
-    marked = title_is_original(None, None, reversed_words=_words_reversed(convo.draft, draft.direction or "increase"))
+    reversed_words = draft_words_reversed(convo.draft, draft.direction or "increase")
+    marked = title_is_original(None, None, reversed_words=reversed_words)
     return goal_blocks.summary_card(lang, draft, warnings, convo.card_key, _chosen(convo), original=marked)
 
 
@@ -563,8 +598,13 @@ def cancel(session: Session, ctx: RequestContext) -> list[Message]:
     convo = current(session, ctx)
     if convo is None:
         return [Message(text=t(ctx.lang, "goal.nothing_to_cancel"))]
+    proposal = _agreed_proposal(session, ctx, convo)
+    notices = _tell_dropped(session, ctx, proposal, convo)
     session.delete(convo)
-    return [Message(text=t(ctx.lang, "goal.cancelled"))]
+    if proposal is None:
+        return [Message(text=t(ctx.lang, "goal.cancelled"))]
+    return [Message(text=t(ctx.lang, "proposal.cancelled_agreed", id=proposal.id,
+                           manager=f"<@{proposal.manager_id}>"), notices=notices)]
 
 
 def edit(session: Session, ctx: RequestContext, part: str | None = None) -> list[Message]:
@@ -912,18 +952,28 @@ def outside(session: Session, ctx: RequestContext, text: str) -> list[Message]:
     return [text_message(t(lang, "goal.no_conversation"))]
 
 
-def answer_message(deps: Deps, ctx: RequestContext, text: str, *, event_id: str,
-                   reply_to: ReplyTo) -> tuple[list[str], bool]:
-    """A DM message from the inbox, answered once: the conversation's change, the inbox row done and the replies
-    queued in the outbox commit together; returns the replies' keys for deliver_replies (none when another
-    handling of the same event already answered it), and whether the person's goals changed."""
+@dataclass(frozen=True)
+class Answered:
+    """A DM message answered once: the replies' outbox keys (for deliver_replies), whether the person's goals
+    changed, and the outbox keys of what other people are told (Message.notices), all committed together."""
 
-    def work(session: Session) -> tuple[list[str], bool]:
+    keys: list[str]
+    changed: bool
+    notices: list[str]
+
+
+def answer_message(deps: Deps, ctx: RequestContext, text: str, *, event_id: str, reply_to: ReplyTo) -> Answered:
+    """A DM message from the inbox, answered once: the conversation's change, the inbox row done and the replies
+    queued in the outbox commit together; nothing to send when another handling of the same event already
+    answered it."""
+
+    def work(session: Session) -> Answered:
         if not inbox.finish(session, event_id, ctx.now):
-            return [], False
+            return Answered([], False, [])
         messages = handle(session, ctx, text, deps.settings) or outside(session, ctx, text)
-        return queue_replies(session, deps, team_id=ctx.team_id, channel=reply_to.channel, messages=messages,
-                             key=reply_to.key, thread_ts=reply_to.thread_ts), any(m.changes_goals for m in messages)
+        keys = queue_replies(session, deps, team_id=ctx.team_id, channel=reply_to.channel, messages=messages,
+                             key=reply_to.key, thread_ts=reply_to.thread_ts)
+        return Answered(keys, any(m.changes_goals for m in messages), [k for m in messages for k in m.notices])
 
     return in_transaction(deps.sessions, work, person=_person(ctx))
 

@@ -88,6 +88,29 @@ def _news(proposal: GoalProposal, actor: str, action: Action, reason: str | None
 MAX_BUTTON_VALUE = 2000
 
 
+def _which_way(ctx: RequestContext, text: str, way: str | None,
+               carried: dict[str, str | int]) -> dict[str, Any] | Message:
+    """The draft of a version sent to the other side (a proposal, a change to one), read like `/goal TEXT`; when its
+    words go against its metric ("increase churn rate to 5%"), the question the conversation asks its owner
+    ("churn usually comes down: down to 5%, or really up?"), its buttons (ACTION_PROPOSE_DIRECTION) carrying
+    `carried` with the way and the words, unless `way` is the way already picked (then recorded as answered, so the
+    owner is not asked it again at set-up)."""
+    draft_json = _draft_json(ctx, text)
+    draft = conversation.draft_from_json(draft_json)
+    meant = against_metric(draft.metric, draft.direction) if draft.target is not None else None
+    if meant is None:
+        return draft_json
+    if way in ("increase", "decrease"):
+        return {**draft_json, "direction": way, DIRECTION_KEY: [draft.metric, draft.direction]}
+
+    def value_of(way: str) -> str:
+        return json.dumps({**carried, "way": way, "text": text}, ensure_ascii=False)
+
+    if len(value_of(meant)) > MAX_BUTTON_VALUE:
+        return draft_json  # too long for a button: sent as typed, and its owner is asked at set-up
+    return direction_question(ctx.lang, draft, meant, action=ids.ACTION_PROPOSE_DIRECTION, value_of=value_of)
+
+
 def propose(sessions: SessionFactory, ctx: RequestContext, owner: str, text: str,
             way: str | None = None) -> Decision | ProposalNews | Message:
     """Propose a goal to a report (their manager's or an admin's call); the report is asked next.
@@ -99,18 +122,9 @@ def propose(sessions: SessionFactory, ctx: RequestContext, owner: str, text: str
         decision = policy.may_propose_goal(load_org(session, ctx.team_id), ctx.user_id, owner)
         if not decision:
             return decision
-        draft_json = _draft_json(ctx, text)
-        draft = conversation.draft_from_json(draft_json)
-        meant = against_metric(draft.metric, draft.direction) if draft.target is not None else None
-        if meant is not None and way in ("increase", "decrease"):
-            draft_json = {**draft_json, "direction": way, DIRECTION_KEY: [draft.metric, draft.direction]}
-        elif meant is not None:
-            def value_of(way: str) -> str:
-                return json.dumps({"owner": owner, "way": way, "text": text}, ensure_ascii=False)
-
-            if len(value_of(meant)) <= MAX_BUTTON_VALUE:
-                return direction_question(ctx.lang, draft, meant, action=ids.ACTION_PROPOSE_DIRECTION,
-                                          value_of=value_of)
+        draft_json = _which_way(ctx, text, way, {"owner": owner})
+        if isinstance(draft_json, Message):
+            return draft_json
         proposal = create_proposal(session, ctx.team_id, owner_id=owner, manager_id=ctx.user_id, origin="manager",
                                    actor_id=ctx.user_id, draft=draft_json, now=ctx.now)
         session.commit()
@@ -131,8 +145,12 @@ def _open_for(session: Session, ctx: RequestContext, proposal_id: int) -> GoalPr
     return proposal
 
 
-def counter(sessions: SessionFactory, ctx: RequestContext, proposal_id: int, text: str, reason: str) -> ProposalNews:
-    """Answer a proposal with another version and the reason for it; the other side is asked next."""
+def counter(sessions: SessionFactory, ctx: RequestContext, proposal_id: int, text: str, reason: str,
+            way: str | None = None) -> ProposalNews | Message:
+    """Answer a proposal with another version and the reason for it; the other side is asked next.
+
+    A version whose words go against its metric ("increase churn rate to 5%") is asked back first, as a proposal is
+    (the question is the answer, a Message); `way` is the way then picked."""
     if not text:
         raise GoalRefused("proposal.usage")
     if not reason:
@@ -141,9 +159,12 @@ def counter(sessions: SessionFactory, ctx: RequestContext, proposal_id: int, tex
         raise GoalRefused("manage.edit.reason_too_long", limit=MAX_REASON)
     with sessions() as session:
         proposal = _open_for(session, ctx, proposal_id)
+        draft_json = _which_way(ctx, text, way, {"proposal": proposal_id, "reason": reason})
+        if isinstance(draft_json, Message):
+            return draft_json
         action = Action.CHANGE_PROPOSED if ctx.user_id == proposal.owner_id else Action.COUNTERED
         record_proposal_event(session, proposal, actor_id=ctx.user_id, action=action, now=ctx.now,
-                              draft=_with_the_why(_draft_json(ctx, text), dict(proposal.draft)), reason=reason)
+                              draft=_with_the_why(draft_json, dict(proposal.draft)), reason=reason)
         session.commit()
         return _news(proposal, ctx.user_id, action, reason)
 

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.rules.titles import retitle
+from bot.rules.titles import draft_words_reversed, retitle
 
 
 @pytest.mark.parametrize("title,lang,changes,expected", [
@@ -44,3 +44,20 @@ def test_an_ambiguous_title_is_not_rewritten(title: str, changes: list[tuple[flo
 def test_a_rewritten_count_names_the_new_number_and_keeps_the_other_words(old: int, new: int) -> None:
     title = f"win {old} new clients in healthcare"
     assert retitle(title, lang="en", changes=[(old, new)]) == f"win {new} new clients in healthcare"
+
+
+@pytest.mark.parametrize(("draft", "direction", "expected"), [
+    ({}, None, False),  # never asked
+    ({"_direction_answered": None, "direction": "decrease"}, None, False),
+    # asked before the way typed was kept
+    ({"_direction_answered": ["churn_rate", None], "direction": "decrease"}, None, False),
+    ({"_direction_answered": ["churn_rate", "increase"], "direction": "decrease"}, None, True),  # brought down
+    ({"_direction_answered": ["churn_rate", "increase"], "direction": "increase"}, None, False),  # really raised
+    ({"_direction_answered": ["churn_rate", "increase"], "direction": "increase"}, "decrease", True),  # way given
+    ({"_direction_answered": ["retention_rate", "decrease"]}, None, True),  # no way kept: an increase
+    ({"_direction_answered": "increase", "direction": "decrease"}, None, False),  # not a value goalbot wrote
+])
+def test_a_draft_goes_the_other_way_from_its_words_only_when_the_way_picked_is_not_the_one_typed(
+    draft: dict[str, object], direction: str | None, expected: bool,
+) -> None:
+    assert draft_words_reversed(draft, direction) is expected

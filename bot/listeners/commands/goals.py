@@ -12,7 +12,7 @@ from bot.blocks.goals import help_message
 from bot.context import RequestContext
 from bot.deps import Deps
 from bot.listeners.commands import teams
-from bot.listeners.support import ephemeral, reply
+from bot.listeners.support import ephemeral, reply, send_notices
 from bot.rules.commands import Command
 from bot.rules.mentions import split_leading_people
 from bot.services import conversation, goal_actions, profiles
@@ -57,7 +57,9 @@ def set_language(deps: Deps, client: WebClient, ctx: RequestContext, command: Co
 def cancel_goal(deps: Deps, client: WebClient, ctx: RequestContext, command: Command, body: dict[str, Any],
                 respond: Respond) -> None:
     """Drop the conversation in progress."""
-    ephemeral(respond, conversation.cancel_goal(deps, ctx)[0])
+    [answer] = conversation.cancel_goal(deps, ctx)
+    ephemeral(respond, answer)
+    send_notices(deps, client, [answer])  # the manager of a goal agreed in a proposal is told it was dropped
 
 
 def names_someone(deps: Deps, client: WebClient, ctx: RequestContext, command: Command, body: dict[str, Any],

@@ -61,15 +61,17 @@ def _propose(deps: Deps, client: WebClient, ctx: RequestContext, answer: Callabl
 
 
 def propose_direction(deps: Deps) -> Callable[..., None]:
-    """A way picked under the manager's "churn usually comes down: down to 5%, or really up?": the proposal is
-    sent that way (the report is not asked it again)."""
+    """A way picked under "churn usually comes down: down to 5%, or really up?", asked of the manager proposing or
+    of either side answering with a change: the version is sent that way (the report is not asked it again)."""
 
     @lazy_listener(deps)
     def propose_direction_click(ctx: RequestContext, body: dict[str, Any], client: WebClient,
                                 respond: Respond | None) -> None:
         try:
             picked = json.loads(str(body["actions"][0].get("value") or "{}"))
-            owner, way, text = str(picked["owner"]), str(picked["way"]), str(picked["text"])
+            way, text = str(picked["way"]), str(picked["text"])
+            counter = (int(picked["proposal"]), str(picked["reason"])) if "proposal" in picked else None
+            owner = "" if counter is not None else str(picked["owner"])
         except (ValueError, KeyError, TypeError):
             return  # not a value goalbot wrote: nothing to send
 
@@ -79,7 +81,16 @@ def propose_direction(deps: Deps) -> Callable[..., None]:
             else:
                 reply(deps, client, ctx, ctx.user_id, [message], key=f"propose-direction:{body.get('trigger_id')}")
 
-        _propose(deps, client, ctx, answer, owner, text, way)
+        if counter is None:
+            _propose(deps, client, ctx, answer, owner, text, way)
+            return
+        number, reason = counter
+        try:
+            news = proposals.counter(deps.sessions, ctx, number, text, reason, way)
+        except GoalRefused as refused:  # answered meanwhile (a second click, the other side): say so
+            answer(text_only(refused.text(ctx.lang)))
+            return
+        _countered(deps, client, ctx, answer, news)
 
     return propose_direction_click
 
@@ -102,9 +113,17 @@ def counter_command(deps: Deps, client: WebClient, ctx: RequestContext, command:
     """Answer a proposal with another version and why; the other side is asked."""
     news = _with_proposal(ctx, command.args, respond,
                           lambda number, rest: proposals.counter(deps.sessions, ctx, number, *split_reason(rest)))
-    if news is None:
+    if news is not None:
+        _countered(deps, client, ctx, lambda message: ephemeral(respond, message), news)
+
+
+def _countered(deps: Deps, client: WebClient, ctx: RequestContext, answer: Callable[[Message], None],
+               news: proposals.ProposalNews | Message) -> None:
+    """Say the change went to the other side and tell them; a version against its metric is asked back first."""
+    if isinstance(news, Message):
+        answer(news)  # "churn usually comes down: down to 5%, or really up?", with a button for each way
         return
-    ephemeral(respond, blocks.sent(ctx.lang, news))
+    answer(blocks.sent(ctx.lang, news))
     tell_person(deps, client, ctx, news.other, lambda lang: blocks.received(lang, news))
 
 

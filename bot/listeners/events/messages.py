@@ -10,7 +10,7 @@ from slack_sdk import WebClient
 from bot.context import Caller, RequestContext
 from bot.delivery.direct import ReplyTo, deliver_replies
 from bot.deps import Deps
-from bot.listeners.support import lazy_listener, reply
+from bot.listeners.support import lazy_listener, reply, send_notices
 from bot.middleware import ack_if_needed
 from bot.services import conversation
 from bot.services.checkin_replies import answer_thread_reply
@@ -58,10 +58,10 @@ def register(app: App, deps: Deps) -> None:
             messages = conversation.answer(deps, ctx, text)
             reply(deps, client, ctx, channel, messages, key=key)
             return
-        keys, changed = conversation.answer_message(deps, ctx, text, event_id=str(event_id),
-                                                    reply_to=ReplyTo(channel, key))
-        deliver_replies(client, deps, keys, channel=channel)
-        if changed:
+        done = conversation.answer_message(deps, ctx, text, event_id=str(event_id), reply_to=ReplyTo(channel, key))
+        deliver_replies(client, deps, done.keys, channel=channel)
+        send_notices(deps, client, keys=done.notices)
+        if done.changed:
             refresh_home(deps, client, ctx.team_id, ctx.user_id)
 
     app.event("message")(ack=ack_if_needed, lazy=[dm_message])

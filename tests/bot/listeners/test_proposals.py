@@ -4,16 +4,18 @@ change and a reason, nothing is a goal until both agree, and the report then wal
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from sqlalchemy import func, select
 
 from bot import ids
+from bot.blocks.standing import measure_text, standing_of, title_text
 from bot.jobs.runner import run_job
 from bot.local.workspace import LocalWorkspace
 from prompts import fmt_amount, phrase, t
 from storage.models import Goal, GoalProposal
-from tests.bot.conftest import all_text
+from tests.bot.conftest import all_text, last_bot_message
 from tests.bot.listeners.test_issue8_regressions import labels
 from tests.bot.team_support import EN_ANSWERS, IT_ANSWERS, last_answer, last_dm, save_goal
 
@@ -225,12 +227,16 @@ def test_a_proposal_raising_churn_is_asked_back_to_the_manager_and_sent_the_way_
         assert session.scalar(select(func.count()).select_from(GoalProposal)) == 0  # nothing sent while it asks
     [button] = [b for b in question["blocks"][1]["elements"] if json.loads(b["value"])["way"] == way]
     team.click(question, ids.ACTION_PROPOSE_DIRECTION, user=manager, value=button["value"], ephemeral=True)
-    assert last_answer(team, manager) == t(lang, "proposal.sent", id=1, person=f"<@{report}>", title=sentence)
+    # Brought down, the manager's words say the opposite: marked as the original wording, as the goal's screens do.
+    title = t(lang, "standing.original_title", title=sentence) if way == "decrease" else sentence
+    assert last_answer(team, manager) == t(lang, "proposal.sent", id=1, person=f"<@{report}>", title=title)
+    assert t(lang, "proposal.received", id=1, person=f"<@{manager}>", title=title) == last_dm(team, report)
     measure = t(lang, "measure.decrease" if way == "decrease" else "measure.increase_to",
                 metric=t(lang, "metrics.churn_rate"), target_to=amount)
     assert measure in all_text(team.fake.dm_messages(report)[-1])
     # The report sets it up the way agreed: not asked the question again.
     team.command("accept 1" if lang == "en" else "accetta 1", user=report)
+    assert t(lang, "proposal.accepted_by_owner", id=1, person=f"<@{report}>", title=title) == last_dm(team, manager)
     assert not any(t(lang, "direction.churn_rate", amount=amount) in text for text in dm_texts_of(team, report))
     if way == "decrease":
         assert t(lang, "ask.start", metric=t(lang, "metrics.churn_rate"), target_to=amount,
@@ -240,3 +246,199 @@ def test_a_proposal_raising_churn_is_asked_back_to_the_manager_and_sent_the_way_
         team.say(answer, user=report)
     [goal] = goals_of(team, report)
     assert (goal.direction, goal.title, goal.title_reversed) == (way, sentence, way == "decrease")
+
+
+# --- The manager hears how the goal agreed ended: confirmed (active), or dropped before it was. ---
+
+# (manager, report, manager's language, report's language, the report's way of saying "accept")
+PAIRS = {"en": ("UM", "U1", "en", "en", "accept 1"), "it": ("UL", "U2", "it", "it", "accetta 1"),
+         "en-it": ("UM", "U2", "en", "it", "accetta 1")}
+
+
+def agreed(ws: LocalWorkspace, pair: str) -> tuple[str, str, str, str]:
+    """The manager proposes EN_GOAL to the report, who accepts it and is asked how confident they are."""
+    manager, report, manager_lang, report_lang, accept = PAIRS[pair]
+    ws.command(f"team add <@{report}>", user=manager)
+    ws.command(f"for <@{report}> {EN_GOAL}", user=manager)
+    ws.command(accept, user=report)
+    return manager, report, manager_lang, report_lang
+
+
+def answers_of(lang: str) -> tuple[str, ...]:
+    return EN_ANSWERS if lang == "en" else IT_ANSWERS
+
+
+def confirmed_text(ws: LocalWorkspace, lang: str, report: str) -> str:
+    """What the manager should read once the report's goal from proposal 1 is active, from the catalog."""
+    with ws.deps.sessions() as session:
+        [goal] = session.scalars(select(Goal).where(Goal.user_id == report))
+        return t(lang, "proposal.confirmed", person=f"<@{report}>", id=1, goal=goal.id, title=title_text(lang, goal),
+                 measure=measure_text(lang, standing_of(goal, ws.deps.clock().date())))
+
+
+def manager_dms(ws: LocalWorkspace, manager: str, key: str) -> list[str]:
+    """The manager's DMs that are the catalog's `key`, whatever fills its placeholders."""
+    template = re.escape(t(PAIRS_LANG[manager], key))
+    pattern = re.compile(re.sub(r"\\\{\w+\\\}", ".*", template), re.DOTALL)
+    return [text for text in dm_texts_of(ws, manager) if pattern.fullmatch(text)]
+
+
+PAIRS_LANG = {"UM": "en", "UL": "it"}
+
+
+@pytest.mark.parametrize("pair", ["en", "it", "en-it"])
+def test_the_manager_is_told_once_when_the_report_confirms_the_goal_in_the_dm(team: LocalWorkspace, pair: str) -> None:
+    # The manager read "becomes active when they confirm it", and then nothing, ever.
+    manager, report, manager_lang, report_lang = agreed(team, pair)
+    *answers, yes = answers_of(report_lang)
+    for answer in answers:
+        team.say(answer, user=report)
+    assert manager_dms(team, manager, "proposal.confirmed") == []
+    typed = team.fake.add_user_message(report, yes)
+    body, headers = team.requests.message_event(yes, user=report, ts=typed["ts"], event_id="EvConfirm")
+    team.dispatch(body, headers)
+    # Slack did not see the ack in time and delivers the same event again: nothing is sent twice.
+    again, retry_headers = team.requests.message_event(yes, user=report, ts=typed["ts"], event_id="EvConfirm",
+                                                       retry_num=1, retry_reason="http_timeout")
+    team.dispatch(again, retry_headers)
+    assert [goal.status for goal in goals_of(team, report)] == ["active"]
+    assert manager_dms(team, manager, "proposal.confirmed") == [confirmed_text(team, manager_lang, report)]
+    run_job(team.deps, team.app.client, "outbox", now=team.deps.clock())  # nothing was left waiting to go again
+    assert manager_dms(team, manager, "proposal.confirmed") == [confirmed_text(team, manager_lang, report)]
+
+
+@pytest.mark.parametrize("pair", ["en", "it"])
+def test_a_double_click_on_confirm_tells_the_manager_once(team: LocalWorkspace, pair: str) -> None:
+    manager, report, manager_lang, report_lang = agreed(team, pair)
+    for answer in answers_of(report_lang)[:-1]:
+        team.say(answer, user=report)
+    card = last_bot_message(team, report)
+    team.click(card, ids.ACTION_CONFIRM, user=report)
+    team.click(card, ids.ACTION_CONFIRM, user=report)
+    assert manager_dms(team, manager, "proposal.confirmed") == [confirmed_text(team, manager_lang, report)]
+    assert last_dm(team, report) == t(report_lang, "goal.already_saved")
+
+
+@pytest.mark.parametrize(("pair", "how"), [("en", "typed"), ("it", "typed"), ("en", "button"), ("it", "button"),
+                                           ("en", "command"), ("it", "new goal")])
+def test_the_manager_is_told_when_the_report_drops_the_goal_agreed(team: LocalWorkspace, pair: str, how: str) -> None:
+    manager, report, manager_lang, report_lang = agreed(team, pair)
+    team.say(answers_of(report_lang)[0], user=report)
+    told = t(manager_lang, "proposal.set_up_dropped", person=f"<@{report}>", id=1, title=EN_GOAL)
+    mention = f"<@{manager}>"
+    if how == "typed":
+        team.say("cancel" if report_lang == "en" else "annulla", user=report)
+        assert last_dm(team, report) == t(report_lang, "proposal.cancelled_agreed", id=1, manager=mention)
+    elif how == "button":
+        team.say(answers_of(report_lang)[1], user=report)
+        card = last_bot_message(team, report)
+        team.click(card, ids.ACTION_CANCEL, user=report)
+        team.click(card, ids.ACTION_CANCEL, user=report)  # a double click: told once
+        assert t(report_lang, "proposal.cancelled_agreed", id=1, manager=mention) in dm_texts_of(team, report)
+    elif how == "command":
+        team.command("cancel", user=report)
+        assert last_answer(team, report) == t(report_lang, "proposal.cancelled_agreed", id=1, manager=mention)
+    else:
+        team.command("aumentare le vendite del 10% entro giugno", user=report)
+        assert t(report_lang, "proposal.draft_dropped", id=1, title=EN_GOAL, manager=mention) in dm_texts_of(
+            team, report)
+    assert manager_dms(team, manager, "proposal.set_up_dropped") == [told]
+    assert goals_of(team, report) == []
+    # The proposal stays agreed: `/goal accept 1` picks it up again, and confirming it tells the manager.
+    team.command(PAIRS[pair][4], user=report)
+    for answer in answers_of(report_lang):
+        team.say(answer, user=report)
+    assert manager_dms(team, manager, "proposal.confirmed") == [confirmed_text(team, manager_lang, report)]
+
+
+@pytest.mark.parametrize("pair", ["en", "it"])
+def test_accepting_again_while_setting_it_up_starts_over_without_telling_the_manager_it_was_dropped(
+    team: LocalWorkspace, pair: str,
+) -> None:
+    manager, report, manager_lang, report_lang = agreed(team, pair)
+    team.say(answers_of(report_lang)[0], user=report)
+    team.command(PAIRS[pair][4], user=report)  # the same proposal, set up again from its start
+    assert t(report_lang, "goal.draft_dropped", title=EN_GOAL) in dm_texts_of(team, report)
+    assert manager_dms(team, manager, "proposal.set_up_dropped") == []
+    for answer in answers_of(report_lang):
+        team.say(answer, user=report)
+    assert manager_dms(team, manager, "proposal.confirmed") == [confirmed_text(team, manager_lang, report)]
+
+
+def test_a_goal_set_alone_with_approval_tells_the_manager_when_it_becomes_active(team: LocalWorkspace) -> None:
+    team.command("team add <@U2|marco>", user="UL")
+    team.command("team approval on", user="UL")
+    set_goal_alone(team, "U2")
+    # The request for approval goes as the answer does, not at the outbox's next round.
+    assert last_dm(team, "UL") == t("it", "proposal.approval.requested", id=1, person="<@U2>", title=IT_GOAL)
+    team.command("accetta 1", user="UL")
+    team.say("sì", user="U2")
+    assert manager_dms(team, "UL", "proposal.confirmed") == [confirmed_text(team, "it", "U2")]
+
+
+# --- A change answered against its metric is asked back, as the manager's own proposal is. ---
+
+COUNTERS = {"en": ("UM", "U1", "counter 1 increase churn rate to 5% by june because renewals slipped",
+                   "increase churn rate to 5% by june", "renewals slipped", "accept 1"),
+            "it": ("UL", "U2",
+                   "controproposta 1 aumentare il churn al 5% entro giugno perché i rinnovi sono in ritardo",
+                   "aumentare il churn al 5% entro giugno", "i rinnovi sono in ritardo", "accetta 1")}
+
+
+@pytest.mark.parametrize(("lang", "way"), [("en", "decrease"), ("it", "decrease"), ("it", "increase")])
+def test_a_counter_proposal_raising_churn_is_asked_back_and_sent_the_way_picked(
+    team: LocalWorkspace, lang: str, way: str,
+) -> None:
+    # The report's "increase churn rate to 5%" went to the manager as "churn raised to 5%", asked only at set-up.
+    manager, report, counter, changed, reason, accept = COUNTERS[lang]
+    team.command(f"team add <@{report}>", user=manager)
+    team.command(f"for <@{report}> {EN_GOAL}", user=manager)
+    team.command(counter, user=report)
+    question = team.fake.ephemeral_messages(report)[-1]
+    amount = phrase(lang, "to", 5, "%")
+    assert t(lang, "direction.churn_rate", amount=amount) in all_text(question)
+    assert t(lang, "direction.hint_buttons") in all_text(question)
+    assert labels(question) == [t(lang, f"direction.pick_{w}", amount=amount) for w in ("decrease", "increase")]
+    with team.deps.sessions() as session:  # nothing sent while it asks: still the manager's version, the report's turn
+        proposal = session.get_one(GoalProposal, 1)
+        assert (proposal.draft["text"], proposal.awaiting) == (EN_GOAL, report)
+    assert not any(t(lang, "proposal.change_received").split("{")[0] in text for text in dm_texts_of(team, manager))
+    [button] = [b for b in question["blocks"][1]["elements"] if json.loads(b["value"])["way"] == way]
+    team.click(question, ids.ACTION_PROPOSE_DIRECTION, user=report, value=button["value"], ephemeral=True)
+    title = t(lang, "standing.original_title", title=changed) if way == "decrease" else changed
+    assert last_answer(team, report) == t(lang, "proposal.counter_sent", id=1, person=f"<@{manager}>", title=title)
+    assert last_dm(team, manager) == t(lang, "proposal.change_received", id=1, person=f"<@{report}>", title=title,
+                                       reason=reason)
+    measure = t(lang, "measure.decrease" if way == "decrease" else "measure.increase_to",
+                metric=t(lang, "metrics.churn_rate"), target_to=amount)
+    assert measure in all_text(team.fake.dm_messages(manager)[-1])
+    # A second click on the question: the change went already, and it is the manager's turn.
+    team.click(question, ids.ACTION_PROPOSE_DIRECTION, user=report, value=button["value"], ephemeral=True)
+    assert last_answer(team, report) == t(lang, "proposal.not_your_turn", id=1, person=f"<@{manager}>")
+    team.command(accept, user=manager)
+    assert not any(t(lang, "direction.churn_rate", amount=amount) in text for text in dm_texts_of(team, report))
+    if way == "decrease":
+        team.say("8%", user=report)
+    for answer in answers_of(lang):
+        team.say(answer, user=report)
+    [goal] = goals_of(team, report)
+    assert (goal.direction, goal.title, goal.title_reversed) == (way, changed, way == "decrease")
+    assert manager_dms(team, manager, "proposal.confirmed") == [confirmed_text(team, lang, report)]
+    if way == "decrease":
+        assert t(lang, "standing.original_title", title=changed) in manager_dms(team, manager, "proposal.confirmed")[0]
+
+
+def test_the_managers_own_change_raising_churn_is_asked_back_too(team: LocalWorkspace) -> None:
+    team.command("team add <@U2>", user="UL")
+    team.command("per <@U2> ridurre il churn al 4% entro giugno", user="UL")
+    team.command("controproposta 1 ridurre il churn al 6% entro giugno perché il 4% è troppo", user="U2")
+    team.command("controproposta 1 aumentare il churn al 5% entro giugno perché è il budget", user="UL")
+    question = team.fake.ephemeral_messages("UL")[-1]
+    amount = phrase("it", "to", 5, "%")
+    assert labels(question) == [t("it", f"direction.pick_{w}", amount=amount) for w in ("decrease", "increase")]
+    [button] = [b for b in question["blocks"][1]["elements"] if json.loads(b["value"])["way"] == "decrease"]
+    team.click(question, ids.ACTION_PROPOSE_DIRECTION, user="UL", value=button["value"], ephemeral=True)
+    title = t("it", "standing.original_title", title="aumentare il churn al 5% entro giugno")
+    assert last_answer(team, "UL") == t("it", "proposal.counter_sent", id=1, person="<@U2>", title=title)
+    assert last_dm(team, "U2") == t("it", "proposal.change_received", id=1, person="<@UL>", title=title,
+                                    reason="è il budget")
