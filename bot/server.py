@@ -192,16 +192,14 @@ def serve_http(settings: Settings, host: str, port: int, *, workers: int, schedu
         if stopping:  # told to stop while starting the others: a process started now would never be told
             return
         tag = uuid.uuid4().hex[:8]
-        # A stop that arrives between the fork and the line that records the new process would signal every
-        # process but that one, which then served on for ever while `serve` waited for it: the stop waits
-        # (blocked, not lost) until the process is recorded.
+        # Blocked across the fork, so the new process starts with the stop signals held: a SIGTERM before it has
+        # dropped the handler the fork copied from here would run that handler in it (it signalled the siblings
+        # and returned) and the process then served on for ever, while `serve` waited for it.
         signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
         pid = os.fork()
         if pid == 0:
             signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent stops us with SIGTERM
-            # Not the parent's SIGTERM handler, which the fork copied: a process told to stop while it was still
-            # starting ran it (it signalled its siblings and returned), then went on to serve, and the parent
-            # waited on it for ever. Until the process installs its own handler, SIGTERM ends it at once.
+            # Until the process installs its own handler, SIGTERM ends it at once (one held since the fork too).
             signal.signal(signal.SIGTERM, signal.SIG_DFL)
             signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)
             _die_with_parent()
@@ -216,12 +214,15 @@ def serve_http(settings: Settings, host: str, port: int, *, workers: int, schedu
                                   doorbell=doorbell)
             finally:
                 os._exit(0)
-        try:
-            from bot.handoff import worker_name
+        from bot.handoff import worker_name
 
-            children[pid] = (kind, slot, worker_name(pid, tag))
-        finally:
-            signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)
+        children[pid] = (kind, slot, worker_name(pid, tag))
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)
+        if stopping:
+            # The stop's handler ran between the fork and the line above (Python runs a handler at a line of the
+            # main thread after the signal, which may have come before the block), so it signalled every process
+            # but this one.
+            os.kill(pid, signal.SIGTERM)
 
     def stop(_signum: int, _frame: Any) -> None:
         nonlocal stopping

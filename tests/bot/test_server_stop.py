@@ -26,6 +26,19 @@ def children(pid: int) -> set[int]:
         return set()
 
 
+def describe(pid: int) -> str:
+    """What a process that did not stop was doing: web or after-ack (niced), its signal masks, where it waits."""
+    try:
+        status = dict(line.split(":\t", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines()
+                      if ":\t" in line)
+        nice = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[16]
+        wchan = Path(f"/proc/{pid}/wchan").read_text()
+    except FileNotFoundError:
+        return f"{pid}: gone"
+    return (f"{pid}: nice {nice}, threads {status.get('Threads', '?').strip()}, SigBlk {status.get('SigBlk', '').strip()}, "
+            f"SigCgt {status.get('SigCgt', '').strip()}, SigPnd {status.get('ShdPnd', '').strip()}, wchan {wchan}")
+
+
 def alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -35,7 +48,9 @@ def alive(pid: int) -> bool:
 
 
 @pytest.mark.one_database  # what is checked is the processes, not the statements
-@pytest.mark.parametrize("attempt", range(3))
+# The race is one of timing: three tries a run (STOP_ATTEMPTS=40 with -n 8 and CPU hogs made the last one show
+# in 1 try of 10 before it was fixed, and 80 of 80 pass since).
+@pytest.mark.parametrize("attempt", range(int(os.environ.get("STOP_ATTEMPTS", "3"))))
 def test_serve_told_to_stop_while_its_processes_start_stops_them_all(database_url: str, attempt: int) -> None:
     env = {**os.environ, "DATABASE_URL": database_url, "SLACK_BOT_TOKEN": FAKE_BOT_TOKEN,
            "SLACK_SIGNING_SECRET": FAKE_SIGNING_SECRET, "SLACK_API_URL": "http://127.0.0.1:9/api/",
@@ -58,9 +73,10 @@ def test_serve_told_to_stop_while_its_processes_start_stops_them_all(database_ur
         _, errors = server.communicate(timeout=30)
     except subprocess.TimeoutExpired:
         stuck = children(server.pid)
+        said = [describe(pid) for pid in stuck]
         server.kill()
         for pid in stuck:
             os.kill(pid, signal.SIGKILL)
-        pytest.fail(f"goalbot serve did not stop within 30 s; {len(stuck)} of its processes were still running")
+        pytest.fail(f"goalbot serve did not stop within 30 s; still running: {said}")
     assert "Traceback" not in errors
     assert not [pid for pid in started if alive(pid)]  # serve reaps each one before it ends
