@@ -6,7 +6,7 @@ its after-ack process, on a migrated SQLite database, until /healthz answers (th
 
 "ready" is the wall time from the command to the first 200 from /healthz; "CPU" is the CPU time of the whole
 process tree (user and system) from the command until it has stopped, every process having finished starting
-(the run waits a second after ready for the others). Each start is a new process tree, as after a deploy or a
+(the run waits three seconds after ready for the others). Each start is a new process tree, as after a deploy or a
 crash of the supervisor; a web or after-ack process started again after its own crash costs what one of them
 costs here, minus the parent's share.
 """
@@ -69,10 +69,17 @@ def one_start(root: str, workers: int, after_ack: int) -> tuple[float, float]:
                     raise RuntimeError(f"goalbot serve stopped: {server.communicate()[1][-2000:]}") from None
                 time.sleep(0.01)
         ready = time.perf_counter() - began
-        time.sleep(1.0)  # the other web and after-ack processes finish starting
+        # The other web and after-ack processes finish starting (code before 1adfba8 imported the app in each of
+        # them after the fork, and a SIGTERM while one was starting could leave it serving for ever).
+        time.sleep(3.0)
     finally:
         server.send_signal(signal.SIGTERM)
-        server.communicate(timeout=60)
+        try:
+            server.communicate(timeout=60)
+        except subprocess.TimeoutExpired:  # its processes die with it (PR_SET_PDEATHSIG)
+            server.kill()
+            server.communicate()
+            print("  (a start did not stop within 60 s of SIGTERM and was killed)", file=sys.stderr)
     return ready, _children_cpu() - cpu
 
 
