@@ -116,6 +116,11 @@ _HALF_AFTER = re.compile(
 _AND_A_HALF = re.compile(
     rf"(?<![\w.,-])(?P<n>\d+|{_LETTER}+)\s+and\s+a\s+half\s+(?P<s>millions?|billions?)(?![\w-])", re.IGNORECASE
 )
+# A half after a plain number: "7 e mezzo" (7.5), "seven and a half", "sette e mezzo"; not before a scale word
+# (_HALF_AFTER reads "2 milioni e mezzo") nor a noun ("2 ore e mezza" is a time).
+_PLAIN_HALF = re.compile(
+    rf"(?<![\w.,-])(?P<n>\d+|{_LETTER}+)\s+(?:e\s+mezzo|and\s+a\s+half)(?![\w-])", re.IGNORECASE
+)
 _ONE_WORDS = {"a", "an", "one", "un", "uno", "una"}
 _SCALE_WORDS = frozenset(w for w in _SCALES if len(w) > 3)
 
@@ -141,6 +146,15 @@ def _half_amounts(text: str, lang: str) -> list[Amount]:
             if symbol:
                 unit, head = _currency_code(symbol.group("cur")), symbol.start()
             found.append(Amount(value=float((whole + 0.5) * scale), unit=unit, start=head, end=end))
+    for m in _PLAIN_HALF.finditer(text):
+        if any(a.start < m.end() and m.start() < a.end for a in found):
+            continue
+        raw = m.group("n").lower()
+        number = int(raw) if raw.isdigit() else _word_value(raw, lang)
+        if number is None:
+            continue
+        unit, end = _unit_after(text, m.end(), after_scale=False)
+        found.append(Amount(value=number + 0.5, unit=unit, start=m.start(), end=end))
     return found
 
 

@@ -96,7 +96,10 @@ _NO_CHANGE = re.compile(
     r"flat|stable|steady|nothing\s+(?:moved|changed|to\s+report)|no\s+updates?|"
     r"(?:everything|all|things)\s+(?:is\s+|are\s+)?(?:stuck|on\s+hold|frozen)|"
     r"ferm[oiae](?!\s+(?:a|al|all['’]|ad|restando)\b)|"
-    r"piatt[oaie]|stabil[ei]|niente\s+da\s+segnalare|nessun\s+movimento)\b",
+    r"piatt[oaie]|stabil[ei]|niente\s+da\s+segnalare|nessun\s+movimento|"
+    # "nothing closed yet, 2 in legal": the 2 are what is under way, not what was won.
+    r"nothing\s+(?:closed|signed|won|booked)(?:\s+yet)?|"
+    r"(?:ancora\s+)?(?:niente|nulla)\s+(?:di\s+)?(?:chiuso|firmato|vinto)(?:\s+ancora)?)\b",
     re.IGNORECASE,
 )
 
@@ -146,15 +149,17 @@ _LEVEL_BEFORE = re.compile(
 )
 # After the number (a count noun may sit in between): "7 total", "7 clienti in totale", "7 so far".
 _LEVEL_AFTER = re.compile(
-    rf"^\s*(?:{_W}+\s+)?(?:in\s+total|total|totali|in\s+totale|so\s+far|finora|fino\s+ad\s+ora|"
+    # "$22k total this week" is the week's own total: not this one (_ACTION_AFTER asks which it is).
+    rf"^\s*(?:{_W}+\s+)?(?:(?:in\s+total|total|totali|in\s+totale)(?!\s+(?:this|for\s+the|last)\s+week"
+    r"|\s+(?:questa|in|della|nella)\s+settimana)|so\s+far|finora|fino\s+ad\s+ora|"
     r"overall|complessiv[ie]|ad\s+oggi|to\s+date|now|ora|adesso|currently|at\s+the\s+moment)\b",
     re.IGNORECASE,
 )
 _INCREMENT_BEFORE = re.compile(
     r"(?:\b(?P<up>another|altri|altre|ulteriori|added|aggiunt[oaie]|gained|guadagnat[oaie]|"
-    r"(?:up|increased|grew|rose|climbed|jumped|improved)\s+by|up|"
+    r"(?:up|increased|grew|rose|climbed|jumped|improved)\s+by|up|plus|più|"
     r"(?:aumentat[oaie]|salit[oaie]|cresciut[oaie])\s+di|di\s+altr[ie])"
-    r"|\b(?P<down>(?:down|decreased|dropped|fell|fallen|reduced|cut)\s+by|down|"
+    r"|\b(?P<down>(?:down|decreased|dropped|fell|fallen|reduced|cut)\s+by|down|minus|meno|"
     r"(?:sces[oai]|calat[oaie]|diminuit[oaie]|ridott[oaie])\s+di))\s*$",
     re.IGNORECASE,
 )
@@ -190,6 +195,8 @@ _ACTION_AFTER = re.compile(
     r"la\s+settimana\s+scorsa|in\s+settimana)\b",
     re.IGNORECASE,
 )
+# "170k, not 180k", "erano 170 mila non 180", "non 200 ma 210 mila": the number after "not" is the one rejected.
+_NEGATED_BEFORE = re.compile(r"\b(?:not|non)\s*$", re.IGNORECASE)
 _FRACTION_LINK = re.compile(r"^\s*(?:/|out\s+of|of|su|di)\s*$", re.IGNORECASE)
 _PERCENT_OF = re.compile(
     rf"^\s*(?:of|del|della|dell['’]|dei|degli)\s*(?:the\s+|il\s+|la\s+|l['’])?({_W}+)", re.IGNORECASE
@@ -278,7 +285,17 @@ def read_reply(text: str, *, lang: str, goal: GoalContext) -> ReplyReading:
         worded.append(span)
     hedged = _hedged_clauses(text)
     hoped = False
-    skip: set[int] = set()
+    # The numbers the person says it is not, when another is left to be the one it is.
+    skip = {i for i, amount in enumerate(amounts)
+            if _NEGATED_BEFORE.search(text, max(0, amount.start - _WINDOW), amount.start)}
+    if len(skip) == len(amounts):
+        skip = set()
+    correcting = bool(skip)
+    if goal.unit in _CURRENCIES and any(amount.unit == goal.unit for amount in amounts):
+        # Beside an amount in the goal's currency, a bare small number counts something else ("closed 2 more,
+        # $22k this week": two deals, not $2).
+        scale = max(abs(goal.target), abs(reference or 0.0), abs(goal.baseline or 0.0))
+        skip |= {i for i, amount in enumerate(amounts) if amount.unit is None and scale_in_doubt(amount.value, scale)}
     for i, amount in enumerate(amounts):
         if i in skip or _is_date_or_time(text, amount, lang) or any(s <= amount.start < e for s, e in worded):
             continue
@@ -290,7 +307,7 @@ def read_reply(text: str, *, lang: str, goal: GoalContext) -> ReplyReading:
             skip.add(i + 1)
             readings.append(fraction)
             continue
-        amount_reading = _read_amount(text, amount, goal, reference)
+        amount_reading = _read_amount(text, amount, goal, reference, correcting=correcting)
         in_blocker = blocker_span is not None and blocker_span[0] <= amount.start < blocker_span[1]
         if amount_reading is None or (in_blocker and amount_reading.kind != "level"):
             # Numbers inside the blocker clause describe the obstacle ("waiting on 2 signatures").
@@ -439,7 +456,8 @@ def _ask(reason: str, candidates: tuple[float, ...], note: str | None, blocker: 
     )
 
 
-def _read_amount(text: str, amount: Amount, goal: GoalContext, reference: float | None) -> _Reading | None:
+def _read_amount(text: str, amount: Amount, goal: GoalContext, reference: float | None, *,
+                 correcting: bool = False) -> _Reading | None:
     before = text[max(0, amount.start - _WINDOW) : amount.start]
     after = text[amount.end : amount.end + _WINDOW]
     raw = amount.value
@@ -461,8 +479,10 @@ def _read_amount(text: str, amount: Amount, goal: GoalContext, reference: float 
         direction = 1 if m.group("up") else -1
 
     level_before = bool(_LEVEL_BEFORE.search(before))
-    if not direction and not level_before and _FROM_BEFORE.search(before):
-        return None  # "from 4 to 7": the old value
+    if not direction and not level_before and not correcting and _FROM_BEFORE.search(before):
+        return None  # "from 4 to 7": the old value ("it was 170k, not 180k" is the right one)
+    if correcting and not direction:
+        return _Reading("level", (raw,))  # "erano 170 mila, non 180": what it is
 
     percent_of_target = amount.unit == "%" and goal.unit != "%"
     if percent_of_target:

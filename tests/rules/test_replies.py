@@ -123,6 +123,22 @@ REPLIES: list[tuple[str, str, GoalContext, float | Ask]] = [
     ("slipped to 7.4%", "en", CHURN, 7.4),
     ("returned to 6.5", "en", CHURN, 6.5),
     ("risaliti a 6", "it", CLIENTS, 6),
+    # signs in words, halves, and a number the person says it is not (a shell session's misreadings)
+    ("meno 5k, c'è stato uno storno", "it", REVENUE, 95_000),
+    ("minus 5k", "en", REVENUE, 95_000),
+    ("meno 0,3", "it", CHURN, 6.7),  # was read as a churn of 0.3%
+    ("minus 0.3", "en", CHURN, 6.7),
+    ("più 2", "it", CLIENTS, 6),
+    ("6 e mezzo", "it", CHURN, 6.5),  # was read as 6
+    ("six and a half", "en", CHURN, 6.5),
+    ("2 ore e mezza di call, siamo a 5", "it", CLIENTS, 5),
+    ("scusa errore, erano 120 mila non 130", "it", REVENUE, 120_000),
+    ("non 130 ma 120 mila", "it", REVENUE, 120_000),
+    ("sorry, it was 120k not 130k", "en", REVENUE, 120_000),
+    ("120k, not 130k", "en", REVENUE, 120_000),
+    ("closed 2 more, €22k total this week", "en", REVENUE, Ask("ambiguous_delta", (22_000, 122_000))),
+    ("nothing closed yet, 2 in legal", "en", CLIENTS, 4),  # was recorded as +2
+    ("ancora niente di chiuso, 2 in trattativa", "it", CLIENTS, 4),
     ("-0.5%", "en", CHURN, 6.5),
     # maintain goals
     ("52", "en", NPS, 52),

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from bot import ids
 from bot.local.workspace import LocalWorkspace
-from prompts import t
+from prompts import fmt_amount, t
 from storage.models import CheckIn, ProcessedEvent
 from tests.bot.checkin_support import (
     add_goal,
@@ -106,6 +106,25 @@ def test_replies_in_english_and_italian_are_read_as_the_new_total(
     workspace.say(reply, user=user, thread_ts=last_card(workspace, user)["ts"])
     assert goal_of(workspace, goal_id).current == expected
     assert checkins_of(workspace, goal_id)[0].reply_text == reply
+
+
+@pytest.mark.variants_on_one_database
+@pytest.mark.parametrize(("user", "lang", "reply", "expected"), [
+    ("U2", "it", "meno 0,3", 6.7),  # read as a churn of 0.3%, "on track", before
+    ("U1", "en", "six and a half", 6.5),  # read as 6
+    ("U2", "it", "scusa, erano 6,8 non 6,5", 6.8),  # asked between 6.5 and 13.5 before
+])
+def test_a_churn_reply_with_a_sign_a_half_or_a_rejected_number_is_recorded_as_meant(
+    workspace: LocalWorkspace, user: str, lang: str, reply: str, expected: float,
+) -> None:
+    goal_id = add_goal(workspace, user, title="Churn PMI", target=5, unit="%", baseline=8, current=7,
+                       direction="decrease", type_="retention", metric="churn_rate", lang=lang)
+    run(workspace)
+    card = last_card(workspace, user)
+    workspace.say(reply, user=user, thread_ts=card["ts"])
+    assert goal_of(workspace, goal_id).current == pytest.approx(expected)
+    said = thread_answers(workspace, user, card)[-1].splitlines()[0]
+    assert f"*{fmt_amount(lang, expected, '%')}*" in said  # what it recorded, said back in the person's notation
 
 
 @pytest.mark.variants_on_one_database
