@@ -7,6 +7,7 @@ the field), then recorded after the ack.
 from __future__ import annotations
 
 import logging
+import math
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -139,10 +140,21 @@ def skip_week(session: Session, checkin: CheckIn, ctx: RequestContext, settings:
 
 
 def pick_value(session: Session, checkin: CheckIn, ctx: RequestContext, value: float) -> list[Message]:
-    """One of the readings offered for an ambiguous reply was chosen."""
+    """One of the readings offered for an ambiguous reply was chosen (if that question is still the open one)."""
     goal = checkin.goal
     if goal.status in ENDED:
         return closed_reply(ctx.lang, goal)
+    pending = checkin.pending or {}
+    offered = [float(c) for c in pending.get("candidates") or []] if pending.get("awaiting") == "value" else []
+    if not any(math.isclose(value, c, rel_tol=1e-9, abs_tol=1e-9) for c in offered):
+        # The week was settled since the question (a correction, another reply, a second click): an old button
+        # would put back the value the person had just corrected away, without a word.
+        correct = t(ctx.lang, "reading.buttons.correct")
+        if checkin.value is None:
+            return [text_message(t(ctx.lang, "checkin.pick_stale_empty"))]
+        unit = "%" if numbers_of(goal).kind is Kind.GROWTH else goal.unit
+        return [text_message(t(ctx.lang, "checkin.pick_stale", value=fmt_amount(ctx.lang, checkin.value, unit),
+                               correct=correct))]
     return record_value(session, checkin, goal, value=value, now=ctx.now, tz=ctx.tz, lang=ctx.lang,
                         origin=Origin(ReadingSource.PICK, ctx.user_id))
 

@@ -168,6 +168,26 @@ def test_unclear_reply_gets_a_question_with_what_was_understood_and_the_choice_i
     assert recorded in thread_answers(workspace, "U1", card)[-1]
 
 
+@pytest.mark.variants_on_one_database
+@pytest.mark.parametrize(("user", "lang"), [("U1", "en"), ("U2", "it")])
+def test_an_old_questions_button_pressed_after_the_week_was_settled_changes_nothing_and_says_so(
+    workspace: LocalWorkspace, user: str, lang: str,
+) -> None:
+    # A shell session's: the question stayed live after the value was settled by a later reply, and pressing
+    # its other option put back, without a word, the value the person had just corrected away.
+    goal_id = add_goal(workspace, user, lang=lang)
+    run(workspace)
+    card = last_card(workspace, user)
+    workspace.say("closed 3" if lang == "en" else "ho chiuso 3 contratti", user=user, thread_ts=card["ts"])
+    [question] = thread_messages(workspace, user, card)
+    workspace.say("6", user=user, thread_ts=card["ts"])  # settled: 6
+    assert goal_of(workspace, goal_id).current == 6
+    workspace.click(question, ids.ACTION_CHECKIN_PICK, user=user, value=question["blocks"][1]["elements"][1]["value"])
+    assert goal_of(workspace, goal_id).current == 6  # not the 7 the old question offered
+    assert t(lang, "checkin.pick_stale", value=fmt_amount(lang, 6, "clients"),
+             correct=t(lang, "reading.buttons.correct")) in thread_answers(workspace, user, card)[-1]
+
+
 def test_an_italian_percentage_between_two_counts_is_asked_back_in_italian(workspace: LocalWorkspace) -> None:
     goal_id = add_goal(workspace, "U2", lang="it")
     run(workspace)
