@@ -169,6 +169,14 @@ def team_overview(sessions: SessionFactory, ctx: RequestContext) -> list[ReportG
     return [ReportGoals(person, by_owner[person]) for person in reports]
 
 
+def reports_goals(sessions: SessionFactory, ctx: RequestContext) -> tuple[int, list[Goal]]:
+    """The speaker's direct reports (how many) and all their goals, closed ones too, with check-ins and revisions:
+    what `/goal export team` sends (the reporting line sees private goals and notes, as on every other screen)."""
+    with sessions() as session:
+        reports = [line.user_id for line in reports_of(session, ctx.team_id, ctx.user_id)]
+        return len(reports), list_goals_of_users(session, ctx.team_id, reports)
+
+
 def goals_of(sessions: SessionFactory, ctx: RequestContext, owner: str) -> Decision | list[Goal]:
     """Someone's goals, when the speaker may see them (themselves, up their line, an admin); else the refusal."""
     with sessions() as session:

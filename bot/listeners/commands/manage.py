@@ -17,13 +17,16 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.blocks.common import escape, text_message
+from bot.blocks.teams import refusal_text, text_only
 from bot.context import RequestContext
 from bot.deps import Deps
+from bot.listeners.commands.teams import resolve_people
 from bot.listeners.support import ephemeral
-from bot.rules.commands import Command
+from bot.rules.commands import SUBCOMMANDS, Command
 from bot.rules.digest_math import parse_channel
+from bot.rules.mentions import parse_person
 from bot.rules.statuses import GoalStatus
-from bot.rules.visibility import ReadPath, notes_shown
+from bot.rules.visibility import Decision, ReadPath, notes_shown
 from bot.services import export as exports
 from bot.services import goal_actions, teams
 from bot.services import goals_admin as admin
@@ -103,10 +106,32 @@ def export_goals(deps: Deps, client: WebClient, ctx: RequestContext, command: Co
     fmt = "json" if any(w.lower() == "json" for w in words) else "csv"
     rest = [w for w in words if w.lower() not in ("json", "csv")]
     ref = parse_channel(rest[0]) if len(rest) == 1 else None
-    if len(rest) > 1 or (rest and ref is None):
+    person = parse_person(rest[0]) if len(rest) == 1 and ref is None else None
+    team = len(rest) == 1 and SUBCOMMANDS.get(rest[0].lower()) == "team"
+    if len(rest) > 1 or (rest and ref is None and person is None and not team):
         ephemeral(respond, text_message(t(lang, "export.usage")))
         return
-    if ref is not None:
+    if team:  # a manager's reports, whatever channel they are in
+        reports, goals = teams.reports_goals(deps.sessions, ctx)
+        if not reports:
+            ephemeral(respond, text_message(t(lang, "team.empty")))
+            return
+        scope, comment = "team", tn(lang, "export.reports_comment", len(goals))
+    elif person is not None:  # one person's, for whoever may see them (themselves, up their line, an admin)
+        people = resolve_people(deps, client, ctx, [person], respond)
+        if people is None:
+            return
+        [owner] = people
+        theirs = teams.goals_of(deps.sessions, ctx, owner)
+        if isinstance(theirs, Decision):
+            ephemeral(respond, text_only(refusal_text(lang, theirs)))
+            return
+        if not theirs:
+            ephemeral(respond, text_message(t(lang, "others.empty", person=f"<@{owner}>")))
+            return
+        goals, scope = theirs, owner
+        comment = tn(lang, "export.person_comment", len(goals), person=f"<@{owner}>")
+    elif ref is not None:
         typed_here = ref.name is not None and ref.name == str(body.get("channel_name") or "").lower()
         found = goal_actions.team_export(deps, client, ctx, ref, typed_here=typed_here)
         if found.refusal is not None or found.channel_id is None:

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from bot.local.workspace import LocalWorkspace
-from prompts import t
+from prompts import t, tn
 from slackfake.web_api import dm_channel_id
 from storage.models import DigestSubscription, Goal
 from tests.bot.conftest import NOW, all_text
@@ -143,3 +143,37 @@ def test_a_channel_without_a_digest_has_no_team_to_export(workspace: LocalWorksp
     workspace.command("export to everyone", user="U1")
     assert t("en", "export.usage") in all_text(workspace.fake.ephemeral_messages("U1")[-1])
     assert workspace.fake.files() == []
+
+
+def test_a_manager_exports_their_reports_goals_private_ones_and_notes_included(workspace: LocalWorkspace) -> None:
+    # A shell session's manager found no way to export their team: `/goal export` said "You have no goals yet",
+    # `/goal export team` and `/goal export @ava` only repeated the usage.
+    workspace.add_user("UM", name="mia", tz="Europe/Rome", locale="it-IT")
+    workspace.command("team add @anna @marco", user="UM")
+    anna = add_goal(workspace, "U1", title="anna's goal")
+    add_checkin(workspace, anna, date(2026, 11, 23), 3.0, note="private thoughts about Acme")
+    secret = add_goal(workspace, "U2", title="marco's private goal")
+    with workspace.deps.sessions() as session:
+        session.get_one(Goal, secret).visibility = "private"
+        session.commit()
+    add_goal(workspace, "UM", title="mia's own goal")
+    workspace.command("esporta team", user="UM")
+    rows = csv_rows(workspace)
+    assert sorted({r["title"] for r in rows}) == ["anna's goal", "marco's private goal"]  # up the line: all of them
+    assert "private thoughts about Acme" in uploaded(workspace)["content"].decode()
+    assert uploaded(workspace)["channels"] == [dm_channel_id("UM")]
+    assert uploaded(workspace)["initial_comment"] == tn("it", "export.reports_comment", 2)
+
+    workspace.command("export @anna", user="UM")  # one report's
+    assert {r["title"] for r in csv_rows(workspace)} == {"anna's goal"}
+    assert uploaded(workspace)["initial_comment"] == tn("it", "export.person_comment", 1, person="<@U1>")
+
+
+def test_someone_who_is_not_up_the_line_cannot_export_a_persons_goals(workspace: LocalWorkspace) -> None:
+    add_goal(workspace, "U2", title="marco's goal")
+    workspace.command("export @marco", user="U1")
+    assert not workspace.fake.files()
+    said = ephemeral_texts(workspace, "U1")[-1]
+    assert "marco's goal" not in said and t("en", "export.usage") not in said  # refused in words, nothing uploaded
+    workspace.command("export team", user="U1")  # no reports: the team answer, not an empty file
+    assert t("en", "team.empty") in ephemeral_texts(workspace, "U1")[-1]
