@@ -111,7 +111,9 @@ def read_objective(text: str, lang: str) -> ObjectiveDraft:
     """Read `/goal objective add` text; an amount with a unit ("€2M new ARR") is its measure, a bare year is not."""
     title = text.strip()
     measure = read_measure(title, lang)
-    if measure.unit is None or measure.target is None or measure.relative:
+    if measure.unit is None or measure.target is None or measure.relative or measure.unit not in ADDITIVE_UNITS:
+        # "Reduce churn to under 5%": rates do not add up across people, so no measure (said "goals in the same
+        # unit add up toward it" before, and then counted none); its goals are counted by how many are on track.
         return ObjectiveDraft(title, None, None)
     return ObjectiveDraft(title, measure.unit, measure.target)
 

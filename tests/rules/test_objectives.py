@@ -99,6 +99,8 @@ def test_a_goal_in_another_unit_never_moves_a_measured_total(goals: list[Aligned
     ("Entrare nel mercato sanitario entro il Q4 2027", "it", None, None),
     ("2 milioni di euro di nuovo ARR nella sanità", "it", "EUR", 2_000_000),
     ("  Keep our best customers  ", "en", None, None),
+    ("Reduce churn to under 5%", "en", None, None),  # rates do not add up across people: no measure
+    ("Portare la retention al 95%", "it", None, None),
 ])
 def test_read_objective(text: str, lang: str, unit: str | None, target: float | None) -> None:
     assert read_objective(text, lang) == ObjectiveDraft(text.strip(), unit, target)
