@@ -39,7 +39,7 @@ __all__ = [
     "parse_goal",
     "period_start",
     "rate_total",
-    "says_a_rate",
+    "rate_period",
     "read_measure",
 ]
 
@@ -936,9 +936,13 @@ def _rate_of(text: str, measure: Measure, unit: str | None, direction: str | Non
     return None
 
 
-def says_a_rate(text: str) -> bool:
-    """Whether an answer still gives a number per week or month ("2 a settimana", "8 each week"), not a total."""
-    return any(not _PER_NOT_AFTER.search(text[:m.start()]) for m in _PER.finditer(text))
+def rate_period(text: str) -> str | None:
+    """ "week" or "month" when an answer gives a number per week or month ("2 a settimana", "8 each week"), not a
+    total; None otherwise ("136", "close 10 in a week")."""
+    for m in _PER.finditer(text):
+        if not _PER_NOT_AFTER.search(text[:m.start()]):
+            return "week" if m.group("week") else "month"
+    return None
 
 
 def rate_total(rate: float, per: str, start: date, deadline: date) -> float:

@@ -37,6 +37,7 @@ from bot.rules.answers import (
 from bot.rules.deadlines import resolve_deadline
 from bot.rules.goals import (
     DEADLINE_NOTES,
+    METRIC_UNITS,
     SMART_PARTS,
     ParsedGoal,
     ReadingNote,
@@ -44,8 +45,8 @@ from bot.rules.goals import (
     deadline_notes,
     parse_goal,
     period_start,
+    rate_period,
     rate_total,
-    says_a_rate,
 )
 from bot.rules.limits import MAX_AMOUNT, goal_amount
 from bot.rules.numbers import find_amounts
@@ -205,7 +206,7 @@ def _rate_answer(convo: Conversation, draft: GoalDraft, ctx: RequestContext, tex
     another number is the total meant (read as the Measurable answer), anything else asks again."""
     if intent == "yes" or text.casefold().strip(" .!") in _TOTAL_WORDS:
         return choose_total(convo, draft, ctx)
-    if not find_amounts(text, ctx.lang) or says_a_rate(text):
+    if not find_amounts(text, ctx.lang) or rate_period(text) is not None:
         return [_ask(convo, draft, ctx.lang)]  # a number a week again, or no number: asked again, never guessed
     convo.pending = None
     out = _answer_step(convo, draft, ctx, text, intent, RATE)
@@ -774,6 +775,14 @@ def _answer_step(
         updates = read_measurable(text, lang=lang, draft=draft)
         if not updates:
             return [Message(text=t(lang, "feedback.measurable.unreadable", text=escape(text))), _ask(convo, draft, lang)]
+        per = rate_period(text)
+        unit = updates.get("unit") or draft.unit
+        if per is not None and updates.get("target") is not None and unit in METRIC_UNITS.values():
+            # "8 a week" typed as the number: the total it adds up to is asked, never "8" taken as the total.
+            draft.target = None
+            convo.draft = _keep_flags(convo.draft, draft)
+            return _rate_question(convo, draft, ctx, {"code": RATE, "rate": float(str(updates["target"])), "per": per,
+                                                      "unit": unit})
         if _switches_currency(draft, updates, awaiting) and goal_amount(float(str(updates["target"]))):
             convo.pending = {"code": CURRENCY_SWITCH, "target": updates["target"], "unit": updates["unit"]}
             return [goal_blocks.currency_question(lang, draft, float(str(updates["target"])), str(updates["unit"]))]

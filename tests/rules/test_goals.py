@@ -17,8 +17,8 @@ from bot.rules.goals import (
     against_metric,
     detect_language,
     parse_goal,
+    rate_period,
     rate_total,
-    says_a_rate,
 )
 
 NOW = datetime.fromisoformat("2026-11-26T10:00:00+00:00")
@@ -661,6 +661,7 @@ def test_a_rate_adds_up_over_the_whole_weeks_or_months_to_the_deadline() -> None
     assert rate_total(8, "week", date(2026, 12, 2), date(2026, 12, 4)) == 8  # never less than one week's
 
 
-def test_says_a_rate_in_an_answer() -> None:
-    assert says_a_rate("2 a settimana") and says_a_rate("8 each week") and says_a_rate("3 al mese")
-    assert not says_a_rate("136") and not says_a_rate("close 10 in a week") and not says_a_rate("144 entro marzo")
+def test_an_answer_that_still_gives_a_rate_says_its_period() -> None:
+    assert [rate_period(a) for a in ("2 a settimana", "8 each week", "3 al mese", "4 per month")] == [
+        "week", "week", "month", "month"]
+    assert [rate_period(a) for a in ("136", "close 10 in a week", "144 entro marzo")] == [None, None, None]

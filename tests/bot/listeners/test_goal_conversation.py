@@ -565,3 +565,13 @@ def test_a_number_a_month_without_a_deadline_is_asked_as_a_total(workspace: Loca
     assert t("it", "ask.measurable") in texts[-1]
     workspace.say("sì", user="U2")  # nothing to say yes to: the total is still asked for
     assert conversation_step(workspace, "U2") == "measurable"
+
+
+def test_a_number_a_week_typed_as_the_measurable_answer_is_asked_back_as_its_total(workspace: LocalWorkspace) -> None:
+    workspace.command("book more meetings with new prospects by March 31", user="U1")
+    assert t("en", "ask.measurable") in dm_texts(workspace, "U1")[-1]
+    workspace.say("8 meetings a week", user="U1")
+    assert _rate_question("en", 144) in all_text(last_bot_message(workspace, "U1"))
+    workspace.click(last_bot_message(workspace, "U1"), ids.ACTION_RATE, user="U1")
+    assert t("en", "feedback.measurable.measure_recorded", measure=fmt_amount("en", 144, "meetings")) in \
+        dm_texts(workspace, "U1")[-2]
