@@ -74,6 +74,7 @@ ACTION_OBJECTIVE = "goal_objective"
 ACTION_OBJECTIVE_OTHER = "goal_objective_other"
 # Measurable step: a direction against the metric ("increase churn") asks which way is meant, a button per way
 ACTION_DIRECTION = "goal_direction"
+ACTION_RATE = "goal_rate"  # "8 meetings a week": track the total they add up to
 # The same question for a typed edit's new direction (`/goal edit 3 direction increase`): value {goal, way, reason}
 ACTION_EDIT_DIRECTION = "goal_edit_direction"
 # ... and for a manager's proposal (`/goal for @anna increase churn …`): value {owner, way, text}

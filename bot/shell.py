@@ -30,7 +30,7 @@ from bot.local.state import ShellState, state_path
 from bot.local.timetravel import TICK, ShellClock, TimeError, parse_target, stops
 from bot.local.workspace import LocalWorkspace, submission_answer
 from bot.rules.statuses import OutboxStatus
-from bot.services.conversation import CHOOSE, CONFIRM, DIRECTION, SAVED
+from bot.services.conversation import CHOOSE, CONFIRM, DIRECTION, RATE, SAVED
 from bot.settings import Settings
 from bot.terminal import terminal_locale
 from prompts import fmt_date, normalize_lang, t, tn
@@ -216,8 +216,9 @@ class Shell:
             return False
         with self.ws.deps.sessions() as session:
             convo = get_conversation(session, self.ws.team_id, self.me)
-            # "Down to 5%, or really up?" waits for a button, not for a number, though it is asked at Measurable.
-            return convo is None or convo.step in (CONFIRM, CHOOSE, SAVED) or (convo.pending or {}).get("code") == DIRECTION
+            # "Down to 5%, or really up?" and "track 136 in all?" wait for a button, though asked at Measurable.
+            asked = (convo.pending or {}).get("code") if convo is not None else None
+            return convo is None or convo.step in (CONFIRM, CHOOSE, SAVED) or asked in (DIRECTION, RATE)
 
     def _asks_for_a_number(self) -> bool:
         """The newest message is a check-in: its buttons are optional, the number it asks for goes in its thread."""

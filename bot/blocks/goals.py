@@ -207,6 +207,25 @@ def direction_question(lang: str, draft: GoalDraft, meant: str, card: str | None
     ])
 
 
+def rate_question(lang: str, rate: float, per: str, total: float, unit: str | None, deadline: date,
+                  card: str | None) -> Message:
+    """Ask before a number a week (or a month) is tracked as a goal: the total it adds up to by the deadline, with a
+    button for it; typed answers ("yes", another total) answer it too."""
+    params = {"rate": fmt_amount(lang, rate, unit), "total": fmt_amount(lang, total, unit), "date": fmt_date(lang, deadline)}
+    text = t(lang, f"rate.question_{per}", **params)
+    return Message(text=text, blocks=[
+        section(text),
+        actions(button(t(lang, "rate.pick_total", **params), ids.ACTION_RATE, value=card_value(card, "total"))),
+        context(t(lang, f"rate.hint_{per}", **params)),
+    ])
+
+
+def rate_without_deadline(lang: str, rate: float, per: str, unit: str | None) -> Message:
+    """A number a week (or a month) with no deadline to add it up to: asked as a total, with an example."""
+    example = fmt_amount(lang, rate * (13 if per == "week" else 3), unit)
+    return Message(text=t(lang, f"rate.no_deadline_{per}", rate=fmt_amount(lang, rate, unit), example=example))
+
+
 def currency_question(lang: str, draft: GoalDraft, target: float, unit: str) -> Message:
     """Ask before a target in another currency replaces the goal's: the same number in the goal's currency?"""
     params = {"said": fmt_amount(lang, target, unit), "unit": currency_name(lang, unit),

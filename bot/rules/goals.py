@@ -38,6 +38,8 @@ __all__ = [
     "unsaid_direction",
     "parse_goal",
     "period_start",
+    "rate_total",
+    "rate_period",
     "read_measure",
 ]
 
@@ -251,6 +253,9 @@ class ParsedGoal:
     notes: tuple[ReadingNote, ...] = ()
     base_amount: float | None = None  # "+15% from €200k": the amount the percentage grows from, and its unit
     base_unit: str | None = None
+    # "8 meetings a week": the target is a number per "week" or "month", not a total (the owner's words in per_phrase).
+    per: str | None = None
+    per_phrase: str | None = None
 
     def to_dict(self) -> dict[str, object]:
         """The JSON-ready summary (deadline as an ISO string; a growth goal's starting amount when stated)."""
@@ -901,6 +906,53 @@ def _grows_from_a_count(measure: Measure) -> bool:
         and not measure.relative
 
 
+# "a week", "per month", "weekly", "a settimana", "alla settimana", "ogni settimana", "al mese", "mensili".
+_PER = re.compile(
+    r"(?<![\w-])(?:(?P<week>(?:a|per|each|every|one|a\s+ogni|alla|ogni|la)\s+(?:week|wk|settimana)|weekly|settimanal[ie]"
+    r"|/\s*(?:week|wk|settimana))"
+    r"|(?P<month>(?:a|per|each|every|one)\s+month|monthly|(?:al|ogni|il|a\s+ogni)\s+mese|mensil[ie]|/\s*(?:month|mese)))"
+    r"(?![\w-])",
+    re.IGNORECASE,
+)
+_PER_NOT_AFTER = re.compile(r"(?:\bin|\bwithin|\bafter|\bfor|\bentro|\btra|\bfra|\bdopo|\bper)\s*$", re.IGNORECASE)
+_RATE_UNITS = frozenset(METRIC_UNITS.values())  # counts; money and percentages may be monthly by name (MRR)
+
+
+def _rate_of(text: str, measure: Measure, unit: str | None, direction: str | None,
+             skip: Sequence[tuple[int, int]]) -> re.Match[str] | None:
+    """ "8 meetings a week": a rate said right after the target's number (a few words on, before any comma), when
+    the target is a count to reach; "close 10 deals by next week" or "two demos a week" in a plan say no rate."""
+    if measure.target is None or measure.baseline not in (None, 0.0) or len(measure.used) != 1 \
+            or unit not in _RATE_UNITS or direction not in (None, "increase"):
+        return None
+    end = measure.used[0][1]
+    for m in _PER.finditer(text, end):
+        between = text[end:m.start()]
+        if re.search(r"[,;.:!?()\d]", between) or len(between.split()) > 6:
+            return None
+        if _overlaps(m.start(), m.end(), skip) or _PER_NOT_AFTER.search(between):
+            continue
+        return m
+    return None
+
+
+def rate_period(text: str) -> str | None:
+    """ "week" or "month" when an answer gives a number per week or month ("2 a settimana", "8 each week"), not a
+    total; None otherwise ("136", "close 10 in a week")."""
+    for m in _PER.finditer(text):
+        if not _PER_NOT_AFTER.search(text[:m.start()]):
+            return "week" if m.group("week") else "month"
+    return None
+
+
+def rate_total(rate: float, per: str, start: date, deadline: date) -> float:
+    """What `rate` a week (or a month) adds up to from `start` to `deadline`: the rate times the whole weeks (months)
+    in between, at least one: 8 a week from 2 December to 31 March (17 weeks) is 136."""
+    days = max(0, (deadline - start).days)
+    periods = days / 7 if per == "week" else days * 12 / 365.25
+    return float(rate * max(1, round(periods)))
+
+
 def parse_goal(text: str, *, lang: str, now: datetime, tz: str, fiscal_year_start_month: int = 1) -> ParsedGoal:
     """Read type, subject, measure and deadline from a goal sentence, and list the SMART parts it misses."""
     mended = mend_typos(text)
@@ -977,6 +1029,10 @@ def parse_goal(text: str, *, lang: str, now: datetime, tz: str, fiscal_year_star
     if kind == "new_business" and metric in ("meetings", "calls") and (m := _PROSPECTS.search(read)):
         notes.append(ReadingNote("activity_new_business", _original(mended, text, m.span()) or m.group(), kind))
 
+    per_match = _rate_of(read, measure, unit, direction, deadline_span) if target is not None else None
+    per = None if per_match is None else ("week" if per_match.group("week") else "month")
+    per_phrase = _original(mended, text, per_match.span()) if per_match is not None else None
+
     deadline = found.deadline
     missing: list[str] = []
     if subject is None and kind not in ("new_business", "retention"):
@@ -991,6 +1047,7 @@ def parse_goal(text: str, *, lang: str, now: datetime, tz: str, fiscal_year_star
         direction=direction, baseline=baseline if target is not None else None, target=target, deadline=deadline,
         deadline_phrase=phrase, deadline_error=found.error, missing=tuple(missing), notes=tuple(notes),
         base_amount=base_amount if target is not None else None, base_unit=base_unit if target is not None else None,
+        per=per, per_phrase=per_phrase,
     )
 
 

@@ -37,6 +37,7 @@ from bot.rules.answers import (
 from bot.rules.deadlines import resolve_deadline
 from bot.rules.goals import (
     DEADLINE_NOTES,
+    METRIC_UNITS,
     SMART_PARTS,
     ParsedGoal,
     ReadingNote,
@@ -44,6 +45,8 @@ from bot.rules.goals import (
     deadline_notes,
     parse_goal,
     period_start,
+    rate_period,
+    rate_total,
 )
 from bot.rules.limits import MAX_AMOUNT, goal_amount
 from bot.rules.numbers import find_amounts
@@ -80,6 +83,9 @@ DIRECTION = "direction"
 # pending on a saved conversation: `/goal done N` asked whether a goal short of its numbers counts as achieved, and
 # why; the DM's next messages answer it ("sì", then the reason), since the question itself names the goal.
 CLOSE_REASON = "close_reason"
+# pending: "8 meetings a week" asked back as the total it adds up to, {"rate", "per", "unit", "total"}; the target
+# stays unset meanwhile, so a number a week is never saved as the goal's total.
+RATE = "rate"
 CHOOSE = "choose"  # picking which part to edit from the summary card
 # The conversation ended with its goal saved (or sent for approval). The row stays until the next /goal, so a
 # second "yes" or a second press on the card (a double tap) is told calmly that it is saved already.
@@ -92,6 +98,8 @@ log = logging.getLogger(__name__)
 
 # "Something else", typed rather than pressed, in either language.
 _OTHER_WORDS = frozenset(t(lang, "ask.objective_other").casefold() for lang in ("en", "it"))
+# "The total", typed rather than pressed, in either language.
+_TOTAL_WORDS = frozenset({"total", "the total", "track the total", "in all", "totale", "il totale", "in tutto"})
 MAX_TEXT = 1000  # a goal or answer longer than this is not a goal sentence; Slack messages allow far more
 
 
@@ -155,13 +163,64 @@ def start(session: Session, ctx: RequestContext, text: str) -> list[Message]:
         return out
     assert parsed is not None
     unusable = _unusable_deadline(parsed, draft, lang)  # before the echo: a dropped deadline is not "understood"
+    rate = _set_rate_aside(parsed, draft)
     out.append(goal_blocks.understood(lang, draft))
     out.extend(unusable)
     convo.draft = _keep_flags(convo.draft, draft)
     if refused is not None:
         return out + _ask_again(convo, draft, refused, lang)
+    if rate is not None:
+        return out + _rate_question(convo, draft, ctx, rate)
     out.extend(_after_answer(convo, draft, ctx, answered=("specific", "measurable")))
     return out
+
+
+def _set_rate_aside(parsed: ParsedGoal, draft: GoalDraft) -> dict[str, Any] | None:
+    """ "8 meetings a week": the number is per week, not the goal's total; taken out of the draft (the question
+    that follows says what it adds up to), never saved as the target."""
+    if parsed.per is None or draft.target is None:
+        return None
+    rate = {"code": RATE, "rate": draft.target, "per": parsed.per, "unit": draft.unit}
+    draft.target = None
+    draft.unit = None
+    draft.baseline = None
+    return rate
+
+
+def _rate_question(convo: Conversation, draft: GoalDraft, ctx: RequestContext, rate: dict[str, Any]) -> list[Message]:
+    """Ask what a number a week adds up to by the deadline (a button for that total); with no deadline yet, ask for
+    the total in words, with an example."""
+    convo.step = "measurable"
+    if draft.deadline is None:
+        convo.pending = None
+        return [goal_blocks.rate_without_deadline(ctx.lang, float(rate["rate"]), str(rate["per"]), rate["unit"]),
+                _ask(convo, draft, ctx.lang)]
+    start = period_start(draft.notes, ctx.today, draft.deadline)
+    convo.pending = {**rate, "total": rate_total(float(rate["rate"]), str(rate["per"]), start, draft.deadline)}
+    return [_ask(convo, draft, ctx.lang)]
+
+
+def _rate_answer(convo: Conversation, draft: GoalDraft, ctx: RequestContext, text: str,
+                 intent: str | None) -> list[Message]:
+    """The typed answer to "8 meetings a week until 31 March is about 136 in all: track 136?": yes takes the total,
+    another number is the total meant (read as the Measurable answer), anything else asks again."""
+    if intent == "yes" or text.casefold().strip(" .!") in _TOTAL_WORDS:
+        return choose_total(convo, draft, ctx)
+    if not find_amounts(text, ctx.lang) or rate_period(text) is not None:
+        return [_ask(convo, draft, ctx.lang)]  # a number a week again, or no number: asked again, never guessed
+    convo.pending = None
+    out = _answer_step(convo, draft, ctx, text, intent, RATE)
+    return ([goal_blocks.measure_recorded(ctx.lang, draft)] if draft.target is not None else []) + out
+
+
+def choose_total(convo: Conversation, draft: GoalDraft, ctx: RequestContext) -> list[Message]:
+    """Track the total a number a week adds up to: the target, counted from zero, said back, then on."""
+    pending = dict(convo.pending or {})
+    convo.pending = None
+    draft.target, draft.unit, draft.baseline = float(pending["total"]), pending["unit"], 0.0
+    convo.draft = _keep_flags(convo.draft, draft)
+    return [goal_blocks.measure_recorded(ctx.lang, draft),
+            *_after_answer(convo, draft, ctx, answered=("measurable",))]
 
 
 def _words_of(convo: Conversation) -> str:
@@ -281,6 +340,8 @@ def handle(session: Session, ctx: RequestContext, text: str, settings: Settings)
         return [Message(text=t(lang, "goal.confirm_hint"))]
     if _asked(convo, DIRECTION):
         return _direction_answer(convo, draft, ctx, text, intent)
+    if _asked(convo, RATE):
+        return _rate_answer(convo, draft, ctx, text, intent)
     if convo.pending and convo.pending.get("code") == CURRENCY_SWITCH and intent == "yes":
         # "Did you mean €1,500,000?" — yes: the target in the goal's currency, its starting point kept.
         before = (draft.target, draft.baseline, draft.unit)
@@ -457,7 +518,21 @@ def press(session: Session, ctx: RequestContext, button: str, value: str, card_c
         return CardAnswer(objective_in_words(session, in_home), home, close_card=close)
     if button == "direction":
         return CardAnswer(choose_direction(session, in_home, part), home, close_card=close)
+    if button == "rate":
+        return CardAnswer(_press_total(session, in_home), home, close_card=close)
     return CardAnswer(edit(session, in_home, part if button == "choice" else None), home, close_card=close)
+
+
+def _press_total(session: Session, ctx: RequestContext) -> list[Message]:
+    """The total's button under "8 meetings a week until 31 March is about 136 in all": the goal tracks 136."""
+    convo = current(session, ctx)
+    if convo is None:
+        return [Message(text=t(ctx.lang, "goal.nothing_to_confirm"))]
+    draft = draft_from_json(convo.draft)
+    if not _asked(convo, RATE):
+        return [_ask(convo, draft, ctx.lang)]  # an older question's button: ask what is being asked now
+    convo.updated_at = ctx.now
+    return choose_total(convo, draft, ctx)
 
 
 def _dm_of(convo: Conversation | None) -> str | None:
@@ -666,11 +741,14 @@ def _answer_step(
         draft = GoalDraft.from_parsed(parsed)
         refused = _out_of_range(draft, lang)
         unusable = _unusable_deadline(parsed, draft, lang)
+        rate = _set_rate_aside(parsed, draft)
         out = [goal_blocks.understood(lang, draft), *unusable]
         convo.draft = _keep_flags(convo.draft, draft)
         convo.history = []
         if refused is not None:
             return out + _ask_again(convo, draft, refused, lang)
+        if rate is not None:
+            return out + _rate_question(convo, draft, ctx, rate)
         return out + _after_answer(convo, draft, ctx, answered=("specific", "measurable"))
     if step == CHOOSE:
         return [goal_blocks.choose_part(lang, convo.card_key)]
@@ -697,6 +775,14 @@ def _answer_step(
         updates = read_measurable(text, lang=lang, draft=draft)
         if not updates:
             return [Message(text=t(lang, "feedback.measurable.unreadable", text=escape(text))), _ask(convo, draft, lang)]
+        per = rate_period(text)
+        unit = updates.get("unit") or draft.unit
+        if per is not None and updates.get("target") is not None and unit in METRIC_UNITS.values():
+            # "8 a week" typed as the number: the total it adds up to is asked, never "8" taken as the total.
+            draft.target = None
+            convo.draft = _keep_flags(convo.draft, draft)
+            return _rate_question(convo, draft, ctx, {"code": RATE, "rate": float(str(updates["target"])), "per": per,
+                                                      "unit": unit})
         if _switches_currency(draft, updates, awaiting) and goal_amount(float(str(updates["target"]))):
             convo.pending = {"code": CURRENCY_SWITCH, "target": updates["target"], "unit": updates["unit"]}
             return [goal_blocks.currency_question(lang, draft, float(str(updates["target"])), str(updates["unit"]))]
@@ -891,6 +977,10 @@ def _back(convo: Conversation, draft: GoalDraft, lang: str) -> list[Message]:
 def _ask(convo: Conversation, draft: GoalDraft, lang: str) -> Message:
     if _asked(convo, DIRECTION) and draft.target is not None:
         return goal_blocks.direction_question(lang, draft, str((convo.pending or {})["meant"]), convo.card_key)
+    if _asked(convo, RATE) and draft.deadline is not None:
+        rate = dict(convo.pending or {})
+        return goal_blocks.rate_question(lang, float(rate["rate"]), str(rate["per"]), float(rate["total"]),
+                                         rate["unit"], draft.deadline, convo.card_key)
     if convo.step == CONFIRM:
         return _summary(convo, draft, lang)
     if convo.step == CHOOSE:

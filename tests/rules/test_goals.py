@@ -10,7 +10,16 @@ from typing import NamedTuple
 
 import pytest
 
-from bot.rules.goals import GOAL_TYPES, SMART_PARTS, ParsedGoal, against_metric, detect_language, parse_goal
+from bot.rules.goals import (
+    GOAL_TYPES,
+    SMART_PARTS,
+    ParsedGoal,
+    against_metric,
+    detect_language,
+    parse_goal,
+    rate_period,
+    rate_total,
+)
 
 NOW = datetime.fromisoformat("2026-11-26T10:00:00+00:00")
 ROME = "Europe/Rome"
@@ -611,3 +620,48 @@ def test_a_market_that_opens_the_sentence_is_the_specific_part(lang: str, text: 
     goal = parse_goal(text, lang=lang, now=NOW, tz=ROME)
     assert goal.subject == subject
     assert ("specific" in goal.missing) is (subject is None)
+
+
+# A number per week or month is not a total by the deadline: the rate is read, never dropped. "a week" that is not
+# the target's rate (a deadline, a plan's "two demos a week") reads as no rate.
+RATES = [
+    ("en", "book 8 meetings a week with new prospects by March 31", 8, "meetings", "week", "a week"),
+    ("en", "book 8 demos each week by June", 8, "meetings", "week", "each week"),
+    ("en", "do 20 calls per week until the end of the quarter", 20, "calls", "week", "per week"),
+    ("en", "book 8 weekly meetings with prospects by June", 8, "meetings", "week", "weekly"),
+    ("en", "close 4 deals per month by June", 4, "deals", "month", "per month"),
+    ("en", "sign 2 new clients a month this year", 2, "clients", "month", "a month"),
+    ("it", "fissare 8 appuntamenti a settimana con nuovi clienti entro il 31 marzo", 8, "meetings", "week", "a settimana"),
+    ("it", "fissare 8 appuntamenti alla settimana entro marzo", 8, "meetings", "week", "alla settimana"),
+    ("it", "fare 8 chiamate ogni settimana entro fine trimestre", 8, "calls", "week", "ogni settimana"),
+    ("it", "fare 2 demo a settimana entro giugno", 2, "meetings", "week", "a settimana"),
+    ("it", "chiudere 4 contratti al mese entro giugno", 4, "deals", "month", "al mese"),
+    ("en", "close 10 deals by next week", 10, "deals", None, None),
+    ("en", "close 10 deals in a week", 10, "deals", None, None),
+    ("en", "close 10 deals by June, two demos a week", 10, "deals", None, None),
+    ("en", "win 10 new clients by June", 10, "clients", None, None),
+    ("en", "grow MRR to €50k a month by June", 50000, "EUR", None, None),
+    ("it", "chiudere 10 contratti entro la prossima settimana", 10, "deals", None, None),
+    ("it", "chiudere 10 contratti entro giugno, con due demo a settimana", 10, "deals", None, None),
+    ("it", "acquisire 10 nuovi clienti entro giugno", 10, "clients", None, None),
+]
+
+
+@pytest.mark.parametrize(("lang", "text", "target", "unit", "per", "phrase"), RATES, ids=[f"{c[0]}:{c[1]}" for c in RATES])
+def test_a_number_per_week_or_month_is_read_as_a_rate(lang: str, text: str, target: float, unit: str,
+                                                      per: str | None, phrase: str | None) -> None:
+    goal = parse_goal(text, lang=lang, now=NOW, tz=ROME)
+    assert (goal.target, goal.unit, goal.per, goal.per_phrase) == (target, unit, per, phrase)
+
+
+def test_a_rate_adds_up_over_the_whole_weeks_or_months_to_the_deadline() -> None:
+    assert rate_total(8, "week", date(2026, 12, 2), date(2027, 3, 31)) == 136  # 17 weeks
+    assert rate_total(8, "week", date(2026, 11, 26), date(2027, 3, 31)) == 144  # 125 days: about 18 weeks
+    assert rate_total(4, "month", date(2027, 1, 1), date(2027, 6, 30)) == 24
+    assert rate_total(8, "week", date(2026, 12, 2), date(2026, 12, 4)) == 8  # never less than one week's
+
+
+def test_an_answer_that_still_gives_a_rate_says_its_period() -> None:
+    assert [rate_period(a) for a in ("2 a settimana", "8 each week", "3 al mese", "4 per month")] == [
+        "week", "week", "month", "month"]
+    assert [rate_period(a) for a in ("136", "close 10 in a week", "144 entro marzo")] == [None, None, None]

@@ -70,6 +70,7 @@ BUTTONS: dict[str, Step] = {
     ids.ACTION_OBJECTIVE: _press("objective"),
     ids.ACTION_OBJECTIVE_OTHER: _press("objective_other"),
     ids.ACTION_DIRECTION: _press("direction"),
+    ids.ACTION_RATE: _press("rate"),
 }
 
 

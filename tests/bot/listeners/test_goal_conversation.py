@@ -10,6 +10,7 @@ from sqlalchemy import select
 from bot import ids
 from bot.blocks.common import escape
 from bot.local.workspace import LocalWorkspace
+from bot.rules.goals import rate_total
 from bot.services.conversation import SAVED
 from prompts import fmt_amount, fmt_date, fmt_number, phrase, t
 from storage.models import Conversation, Goal
@@ -500,3 +501,77 @@ def test_a_capital_that_only_opens_the_sentence_is_asked_about(
 ) -> None:
     workspace.command(sentence, user=user)
     assert t(lang, "ask.specific", example=t(lang, "examples.specific.revenue")) in dm_texts(workspace, user)[-1]
+
+
+# "8 meetings a week" is a number per week, not the goal's total: asked back as the total it adds up to by the
+# deadline (26 November to 31 March: about 18 weeks, 144), never saved as "8 meetings".
+RATE_GOALS = {
+    "en": ("book 8 meetings a week with new prospects by March 31", "8 - two demos a week", "grow the pipeline", "yes"),
+    "it": ("fissare 8 appuntamenti a settimana con nuovi clienti entro il 31 marzo", "8 - due demo a settimana",
+           "far crescere la pipeline", "sì"),
+}
+
+
+def _rate_question(lang: str, total: float) -> str:
+    return t(lang, "rate.question_week", rate=fmt_amount(lang, 8, "meetings"), total=fmt_amount(lang, total, "meetings"),
+             date=fmt_date(lang, date(2027, 3, 31)))
+
+
+@pytest.mark.parametrize(("user", "lang"), [("U1", "en"), ("U2", "it")])
+def test_a_number_a_week_is_asked_back_as_its_total_and_the_button_saves_the_total(
+    workspace: LocalWorkspace, user: str, lang: str,
+) -> None:
+    sentence, plan, relevance, yes = RATE_GOALS[lang]
+    workspace.command(sentence, user=user)
+    total = rate_total(8, "week", date(2026, 11, 26), date(2027, 3, 31))
+    assert total == 144
+    question = last_bot_message(workspace, user)
+    assert _rate_question(lang, total) in all_text(question)
+    assert goals_of(workspace, user) == []
+    workspace.click(question, ids.ACTION_RATE, user=user)
+    recorded = dm_texts(workspace, user)[-2]
+    assert t(lang, "feedback.measurable.measure_recorded", measure=fmt_amount(lang, 144, "meetings")) in recorded
+    for answer in (plan, relevance, yes):
+        workspace.say(answer, user=user)
+    [goal] = goals_of(workspace, user)
+    assert (goal.metric, goal.unit, goal.direction, goal.baseline, goal.target) == ("meetings", "meetings", "increase",
+                                                                                    0, 144)
+
+
+@pytest.mark.parametrize(("user", "lang", "again", "answer"), [
+    ("U1", "en", "8 each week", "120 meetings"), ("U2", "it", "8 alla settimana", "120 appuntamenti"),
+])
+def test_a_total_typed_answers_the_rate_question_and_a_rate_typed_again_is_asked_again(
+    workspace: LocalWorkspace, user: str, lang: str, again: str, answer: str,
+) -> None:
+    workspace.command(RATE_GOALS[lang][0], user=user)
+    workspace.say(again, user=user)
+    assert _rate_question(lang, 144) in dm_texts(workspace, user)[-1]
+    workspace.say(answer, user=user)
+    assert t(lang, "feedback.measurable.measure_recorded", measure=fmt_amount(lang, 120, "meetings")) in \
+        dm_texts(workspace, user)[-2]
+    assert t(lang, "ask.achievable") in dm_texts(workspace, user)[-1]
+    for reply in RATE_GOALS[lang][1:]:
+        workspace.say(reply, user=user)
+    [goal] = goals_of(workspace, user)
+    assert (goal.target, goal.unit) == (120, "meetings")
+
+
+def test_a_number_a_month_without_a_deadline_is_asked_as_a_total(workspace: LocalWorkspace) -> None:
+    workspace.command("chiudere 4 contratti al mese con clienti nuovi", user="U2")
+    texts = dm_texts(workspace, "U2")
+    assert t("it", "rate.no_deadline_month", rate=fmt_amount("it", 4, "deals"),
+             example=fmt_amount("it", 12, "deals")) in texts[-2]
+    assert t("it", "ask.measurable") in texts[-1]
+    workspace.say("sì", user="U2")  # nothing to say yes to: the total is still asked for
+    assert conversation_step(workspace, "U2") == "measurable"
+
+
+def test_a_number_a_week_typed_as_the_measurable_answer_is_asked_back_as_its_total(workspace: LocalWorkspace) -> None:
+    workspace.command("book more meetings with new prospects by March 31", user="U1")
+    assert t("en", "ask.measurable") in dm_texts(workspace, "U1")[-1]
+    workspace.say("8 meetings a week", user="U1")
+    assert _rate_question("en", 144) in all_text(last_bot_message(workspace, "U1"))
+    workspace.click(last_bot_message(workspace, "U1"), ids.ACTION_RATE, user="U1")
+    assert t("en", "feedback.measurable.measure_recorded", measure=fmt_amount("en", 144, "meetings")) in \
+        dm_texts(workspace, "U1")[-2]
