@@ -343,6 +343,16 @@ def waiting_goal_titles(session: Session, team_id: str, user_id: str, *, week_fr
         .order_by(Goal.id)))
 
 
+def asked_goal_titles(session: Session, team_id: str, user_id: str, *, week_from: date) -> list[str]:
+    """The titles of the person's active goals with a check-in of a week from `week_from` on, answered or not."""
+    return list(session.scalars(
+        select(Goal.title).where(
+            Goal.team_id == team_id, Goal.user_id == user_id, Goal.status == GoalStatus.ACTIVE,
+            select(CheckIn.id).where(CheckIn.goal_id == Goal.id, CheckIn.asked_at.is_not(None),
+                                     CheckIn.week_start >= week_from).exists())
+        .order_by(Goal.id)))
+
+
 def claim_reminder(session: Session, checkin_id: int, now: datetime) -> bool:
     """Compare-and-set: mark the check-in reminded if it still needs a reminder; False when it no longer does."""
     claimed = rowcount(session.execute(update(CheckIn).where(
