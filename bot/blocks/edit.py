@@ -23,7 +23,7 @@ from bot.blocks.goals import describe_measure, goal_line
 from bot.blocks.readings import amount_text
 from bot.blocks.standing import forecast_line, measure_text, standing_of, status_label, title_is_original
 from bot.rules.history import ReadingEvent
-from bot.rules.progress import Standing, Status
+from bot.rules.progress import MAINTAIN_DIRECTIONS, Standing, Status
 from prompts import fmt_amount, fmt_date, keys, t, tn
 
 EDIT_FIELDS = ("target", "direction", "deadline", "metric", "unit", "baseline")
@@ -215,7 +215,9 @@ def edit_saved(lang: str, goal: Any, revisions: Sequence[Any], warnings: Sequenc
 
 def closed(lang: str, goal: Any, *, override: bool = False) -> Message:
     """The confirmation that a goal was closed, with its note (escaped); an override says it is one."""
-    key = "manage.close.achieved_override" if override else f"manage.close.{goal.status}"
+    held_kind = goal.direction in MAINTAIN_DIRECTIONS  # a floor or ceiling misses by a week, not by falling short
+    key = (("manage.close.achieved_override_held" if held_kind else "manage.close.achieved_override") if override
+           else f"manage.close.{goal.status}")
     text = t(lang, key, id=goal.id, title=escape(clip(goal.title, 300)))
     if goal.closed_note:
         text += "\n" + t(lang, "manage.close.note", note=escape(clip(goal.closed_note, 2000)))

@@ -509,3 +509,23 @@ def test_the_edit_command_works_from_a_full_conversation(workspace: LocalWorkspa
     with workspace.deps.sessions() as session:
         [goal] = session.scalars(select(Goal).where(Goal.user_id == "U1")).all()
     assert goal.target == 15 and goal.adjusted_at is not None
+
+
+@pytest.mark.variants_on_one_database
+@pytest.mark.parametrize(("lang", "user", "done"), [("en", "U1", "done"), ("it", "U2", "fatto")])
+def test_a_ceiling_closed_by_decision_says_it_was_not_held_every_week_not_that_it_fell_short(
+    workspace: LocalWorkspace, lang: str, user: str, done: str,
+) -> None:
+    # A shell session's: churn kept under 5% but for one week, closed at 4.5% "by your decision (its numbers fell
+    # short)": they did not fall short, one week went over the ceiling.
+    title = "keep churn below 5% this quarter"
+    goal_id = add_goal(workspace, user, title=title, type="retention", metric="churn_rate", unit="%",
+                       direction="keep_below", target=5.0, start_date=date(2026, 10, 1),
+                       deadline=date(2026, 11, 25))
+    for week, value in ((date(2026, 10, 5), 4.8), (date(2026, 10, 12), 5.4), (date(2026, 11, 16), 4.5)):
+        add_checkin(workspace, goal_id, week, value)
+    workspace.command(f"{done} {goal_id} ended the quarter at 4.5%", user=user)
+    assert goal_of(workspace, goal_id).status == "achieved"
+    said = ephemeral_texts(workspace, user)[-1]
+    assert t(lang, "manage.close.achieved_override_held", id=goal_id, title=title) in said
+    assert t(lang, "manage.close.achieved_override", id=goal_id, title=title) not in said
