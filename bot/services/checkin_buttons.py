@@ -125,11 +125,15 @@ def set_mood(session: Session, checkin: CheckIn, ctx: RequestContext, mood: str)
     return [text_message("\n".join(lines))]
 
 
-def skip_week(session: Session, checkin: CheckIn, ctx: RequestContext, settings: Settings) -> list[Message]:
-    """Skip this week's check-in: no reminder; the next week's arrives as usual."""
+def skip_week(session: Session, checkin: CheckIn, ctx: RequestContext, settings: Settings,
+              reason: str | None = None) -> list[Message]:
+    """Skip this week's check-in: no reminder; the next week's arrives as usual. A `reason` typed with it ("I'm on
+    PTO") is kept as the check-in's note, for the manager's week."""
     goal = checkin.goal
     if checkin.status == CheckInStatus.ASKED:
         checkin.status = CheckInStatus.SKIPPED
+        if reason:
+            checkin.note = clip(reason, MAX_TEXT)
     checkin.pending = None
     session.flush()
     schedule = load_schedule(session, settings, goal.team_id, goal.user_id, ctx.tz)
