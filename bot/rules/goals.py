@@ -921,6 +921,8 @@ def reaches_level(text: str, metric: str | None, direction: str | None, baseline
         return False
     if unit == "%" and metric not in RATE_METRICS:
         return False  # "+15%" without "by" is still a growth percentage: its base is asked, not a start
+    if metric in METRIC_UNITS:
+        return False  # events counted over the period ("disdette a 20", "20 demos"), not a level stood at
     return metric in LEVEL_METRICS or bool(_RAISE_TO_LEVEL.search(text[:measure.used[0][0]]))
 
 

@@ -131,9 +131,9 @@ _STEPS = ("specific", "measurable", BASE_STEP, START_STEP, "achievable", "releva
 def start_example(target: float, unit: str | None = None, direction: str | None = "decrease") -> float:
     """A value today to show in the start question, on the side of the target a start must be. Down: twice it (5
     over zero); a percentage stays a possible one, halfway from the target to 100% ("retention down to 80%": 90%,
-    not 160%). Up: half of it; a percentage ten points under it ("NRR to 110%": 100%, not 55%)."""
+    not 160%). Up: half of it; a percentage past 20% ten points under it ("NRR to 110%": 100%, not 55%)."""
     if direction == "increase":
-        return max(target - 10, 0.0) if unit == "%" else target / 2
+        return target - 10 if unit == "%" and target > 20 else target / 2
     example = target * 2 if target > 0 else 5.0
     if unit == "%" and example > 100 and target < 100:
         return (target + 100) / 2

@@ -391,6 +391,8 @@ LEVELS = [
     ("en", "grow ARR from $1.2M to $1.5M by June", False, 1_200_000.0),  # the start is said
     ("en", "hit 120% of quota", False, None),
     ("en", "generate €200k in revenue by June", False, None),
+    ("it", "aumentare le disdette a 20 entro giugno", False, None),  # events counted over the period
+    ("en", "increase meetings to 40 by June", False, 0.0),
 ]
 
 
@@ -406,7 +408,7 @@ def test_a_level_to_reach_asks_where_it_stands_and_an_amount_from_zero_does_not(
 @pytest.mark.parametrize("target,unit,example", [
     (500_000.0, "EUR", 250_000.0),  # revenue up to €500k: "for example €250,000"
     (110.0, "%", 100.0),  # NRR up to 110%: ten points under it, never 55%
-    (5.0, "%", 0.0),
+    (5.0, "%", 2.5),  # churn raised to 5%: "2.5%", never a negative or zero rate
 ])
 def test_the_start_questions_example_for_an_increase_is_below_the_target(
         target: float, unit: str, example: float) -> None:
