@@ -548,7 +548,7 @@ SELECT g.id, g.user_id, g.title, g.unit, g.metric, g.direction, g.baseline, g.ba
        WHEN g.direction = 'keep_below' THEN (
            SELECT count(*) FROM checkins b WHERE b.goal_id = g.id AND b.status = '{CheckInStatus.ANSWERED}' AND b.value > g.target + 1e-9)
        END AS below,
-       (SELECT w.status FROM checkins w WHERE w.goal_id = g.id AND w.week_start >= :week
+       (SELECT {{this_week}} FROM checkins w WHERE w.goal_id = g.id AND w.week_start >= :week
         ORDER BY w.week_start DESC LIMIT 1) AS this_week,
        l.week_start, l.answered_at, l.value, l.mood, {{note}}, l.blocker{{extra}}
 FROM goals g
@@ -568,13 +568,21 @@ _LATEST_POSTGRESQL = f"""LEFT JOIN LATERAL (
 _TEAM_WHERE = f"g.user_id IN :users{{public}} AND (g.status = '{GoalStatus.ACTIVE}' OR g.closed_at >= :since)"
 
 
+# This week's check-in status; a skipped week's with the reason typed for it ("skipped:on PTO"), on the paths that
+# may quote notes (bot.services.goal_rows.row_goal splits it): no other statement, no other column.
+_THIS_WEEK_NOTE = (f"CASE WHEN w.status = '{CheckInStatus.SKIPPED}' AND w.note IS NOT NULL "
+                   f"THEN w.status || ':' || w.note ELSE w.status END")
+
+
 def _digest_sql(dialect: str, *, where: str, extra: str, notes: bool = True) -> str:
     """The digest statement in the dialect's form (the same columns and rows on both); without `notes` the latest
-    check-in's note column is NULL (a path that may not quote it never receives it)."""
+    check-in's note column is NULL and this week's skip comes without its reason (a path that may not quote them
+    never receives them)."""
     postgresql = dialect == "postgresql"
     return _DIGEST_SQL.format(recent=_RECENT_POSTGRESQL if postgresql else _RECENT_SQLITE,
                               latest=_LATEST_POSTGRESQL if postgresql else _LATEST_SQLITE, where=where, extra=extra,
-                              note="l.note" if notes else "NULL")
+                              note="l.note" if notes else "NULL",
+                              this_week=_THIS_WEEK_NOTE if notes else "w.status")
 
 
 # The digest statement's columns that need a type to come back as dates and datetimes (both statements). The two

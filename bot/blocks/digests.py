@@ -62,6 +62,7 @@ class DigestView:
     at_risk: list[DigestGoal] = field(default_factory=list)
     blockers: list[DigestGoal] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
+    skipped: list[DigestGoal] = field(default_factory=list)  # active goals whose week was skipped on purpose
     asked: bool = False  # a check-in went out this week for an active goal: only then can everyone have answered
     names: dict[str, str] = field(default_factory=dict)  # display names: a weekly digest should not ping everyone
     objectives: list[Rollup] = field(default_factory=list)  # the objectives this digest's goals serve, from them
@@ -282,6 +283,14 @@ def _title(fmt: Formats, item: DigestGoal) -> str:
     return fmt.fill("standing.original_title", title=title) if item.original_title else title
 
 
+def blocker_line(fmt: Formats, item: DigestGoal, user: str) -> str:
+    """A goal's blocker reported this week, quoted (escaped) under who said it and the goal: the channel digest's
+    *Blockers this week* and the manager's week say it the same way."""
+    said = (item.last.blocker or item.last.note or "") if item.last else ""
+    quote = escape(clip(" ".join(said.split()), QUOTE_CHARS)) or fmt.t("digest.blocked_no_note")
+    return fmt.t("digest.blocker_line", user=user, title=_title(fmt, item), quote=quote)
+
+
 def _percent(fmt: Formats, fraction: float) -> str:
     return fmt.percent(round(fraction * 100))
 
@@ -333,9 +342,7 @@ def _headline(view: DigestView, fmt: Formats) -> list[Block]:
     if view.blockers:
         quotes = []
         for s in view.blockers[:LIST_LIMIT]:
-            said = (s.last.blocker or s.last.note or "") if s.last else ""
-            quote = escape(clip(" ".join(said.split()), QUOTE_CHARS)) or fmt.t("digest.blocked_no_note")
-            quotes.append(fmt.t("digest.blocker_line", user=fmt.person(s.owner), title=_title(fmt, s), quote=quote))
+            quotes.append(blocker_line(fmt, s, fmt.person(s.owner)))
         if len(view.blockers) > LIST_LIMIT:
             quotes.append(fmt.tn("digest.and_more", len(view.blockers) - LIST_LIMIT))
         blocks.append(section(fmt.t("digest.blockers_label") + "\n" + "\n".join(quotes)))

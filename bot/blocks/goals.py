@@ -132,16 +132,17 @@ def base_question(lang: str, draft: GoalDraft) -> Message:
 
 
 def start_question(lang: str, draft: GoalDraft) -> Message:
-    """Ask a reduce goal's value today: "churn down to 3%: where is it now?"."""
+    """Ask a goal's value today: "churn down to 3%: where is it now?", "revenue up to €500k: where is it now?"."""
     assert draft.target is not None
-    text = t(lang, "ask.start", metric=_lookup(lang, "metrics", draft.metric),
+    up = "_up" if draft.direction == "increase" else ""
+    text = t(lang, f"ask.start{up}", metric=_lookup(lang, "metrics", draft.metric),
              target_to=phrase(lang, "to", draft.target, draft.unit),
-             example=fmt_amount(lang, start_example(draft.target, draft.unit), draft.unit))
+             example=fmt_amount(lang, start_example(draft.target, draft.unit, draft.direction), draft.unit))
     return Message(text=text, blocks=[section(text), context(t(lang, "goal.controls_hint"))])
 
 
 def start_problem(lang: str, problem: str, value: float | None, draft: GoalDraft, text: str) -> Message:
-    """Why an answer is not where a reduce goal starts (unreadable, several, unit, not_above)."""
+    """Why an answer is not where a goal starts (unreadable, several, unit, not_above, not_below)."""
     assert draft.target is not None
     message = t(lang, f"feedback.start.{problem}", text=escape(clip(text, 200)),
                 value=fmt_amount(lang, value, draft.unit), target=fmt_amount(lang, draft.target, draft.unit))
@@ -155,9 +156,10 @@ def confidence_kept(lang: str, draft: GoalDraft) -> Message:
 
 
 def start_recorded(lang: str, draft: GoalDraft) -> Message:
-    """Say where the reduce goal starts, and so how far it has to come down."""
+    """Say where the goal starts, and so how far it has to come down (or go up)."""
     assert draft.baseline is not None and draft.target is not None
-    text = t(lang, "goal.start_recorded", value=fmt_amount(lang, draft.baseline, draft.unit),
+    up = "_up" if draft.direction == "increase" else ""
+    text = t(lang, f"goal.start_recorded{up}", value=fmt_amount(lang, draft.baseline, draft.unit),
              metric=_lookup(lang, "metrics", draft.metric), target_to=phrase(lang, "to", draft.target, draft.unit))
     return Message(text=text, blocks=[section(text)])
 

@@ -10,6 +10,7 @@ from slack_sdk.models.blocks import Block, HeaderBlock, Option, PlainTextObject,
 
 from bot import ids
 from bot.blocks.common import MAX_BLOCKS, Message, button, clip, context, escape, section
+from bot.blocks.digests import Formats, blocker_line
 from bot.blocks.objectives import rollup_line
 from bot.blocks.standing import measure_text, status_label
 from bot.blocks.teams import mention, text_only
@@ -19,6 +20,7 @@ from bot.services.manager_week import ManagerWeek
 from prompts import fmt_date, t
 
 QUOTE_CHARS = 280
+SECTION_CHARS = 3000  # Slack's limit for a section's text
 BEHIND = (Status.OFF_TRACK, Status.AT_RISK)
 MENU_OPTIONS = 100  # Slack's limit for a static select
 
@@ -98,10 +100,25 @@ def manager_week(lang: str, week: ManagerWeek) -> Message:
         blocks.append(section(t(lang, "week.behind_label") + "\n" + "\n".join(lines)))
     elif view.people:  # with nobody's goal to judge, the line of who has none says it all
         blocks.append(section(t(lang, "week.nobody_behind")))
+    quoted = {s.id for s in behind}
+    blockers = [s for s in view.blockers if s.id not in quoted]  # a goal behind has its blocker quoted there
+    if blockers:
+        fmt = Formats(lang)
+        lines = [blocker_line(fmt, s, mention(s.owner)) for s in blockers]
+        blocks.append(section(clip(t(lang, "digest.blockers_label") + "\n" + "\n".join(lines), SECTION_CHARS)))
     if view.missing:
         blocks.append(section(t(lang, "week.missing", people=", ".join(mention(p) for p in view.missing))))
-    elif view.asked:
+    elif view.asked and not view.skipped:  # a skipped week is not a check-in
         blocks.append(section(t(lang, "week.everyone_checked_in")))
+    if view.skipped:
+        lines = []
+        for s in view.skipped:
+            line = t(lang, "week.skipped_line", user=mention(s.owner), title=escape(clip(s.title, 200)))
+            reason = " ".join((s.skip_reason or "").split())
+            if reason:
+                line += "\n>" + escape(clip(reason, QUOTE_CHARS))
+            lines.append(line)
+        blocks.append(section(clip(t(lang, "week.skipped_label") + "\n" + "\n".join(lines), SECTION_CHARS)))
     with_goals = {owner for owner, _ in view.people}
     without = [report for report in week.reports if report not in with_goals]
     if without:

@@ -324,9 +324,9 @@ class StartAnswer:
     problem: str | None = None  # unreadable, several, unit, not_above
 
 
-def read_start(text: str, *, lang: str, unit: str | None, target: float) -> StartAnswer:
-    """Where a REDUCE goal stands now ("6%", "siamo al 6%", "8 accounts"): one value above the target, in its
-    unit (a rate's bare number is that rate)."""
+def read_start(text: str, *, lang: str, unit: str | None, target: float, direction: str | None = "decrease") -> StartAnswer:
+    """Where a goal stands now ("6%", "siamo al 6%", "8 accounts", "100 mila"): one value in its unit (a rate's
+    bare number is that rate), above the target for a REDUCE goal, below it (zero included) for an increase."""
     amounts = find_amounts(text, lang)
     if not amounts:
         return StartAnswer(problem="unreadable")
@@ -337,6 +337,10 @@ def read_start(text: str, *, lang: str, unit: str | None, target: float) -> Star
         return StartAnswer(problem="unit")
     if found.sign < 0 or not goal_amount(found.value):
         return StartAnswer(problem="unreadable")
+    if direction == "increase":
+        if found.value >= target:
+            return StartAnswer(found.value, problem="not_below")  # already there: nothing to raise
+        return StartAnswer(found.value)
     if found.value <= target:
         return StartAnswer(found.value, problem="not_above")  # already there: nothing to reduce
     return StartAnswer(found.value)

@@ -170,6 +170,7 @@ class DigestGoal:
     closed_on: date | None = None
     asked: bool = True  # a check-in was asked this week: a goal set after it, or due later, is not "missing"
     original_title: bool = False  # the title's words no longer say what the numbers do (bot.rules.titles)
+    skip_reason: str | None = None  # this week skipped with a reason typed ("I'm on PTO"), where notes may be shown
 
     @property
     def status(self) -> Status:

@@ -35,6 +35,8 @@ __all__ = [
     "find_subject",
     "goal_type",
     "level_direction",
+    "LEVEL_METRICS",
+    "reaches_level",
     "unsaid_direction",
     "parse_goal",
     "period_start",
@@ -256,6 +258,9 @@ class ParsedGoal:
     # "8 meetings a week": the target is a number per "week" or "month", not a total (the owner's words in per_phrase).
     per: str | None = None
     per_phrase: str | None = None
+    # An increase whose target is a level the metric reaches ("grow revenue to €500k", "€1M ARR"), not an amount
+    # added from zero: where it stands today is still to be asked (bot.rules.smart.needs_start).
+    reaches_level: bool = False
 
     def to_dict(self) -> dict[str, object]:
         """The JSON-ready summary (deadline as an ISO string; a growth goal's starting amount when stated)."""
@@ -272,6 +277,7 @@ class ParsedGoal:
             "missing": list(self.missing),
             "notes": [{k: v for k, v in vars(n).items() if v is not None} for n in self.notes],
             **base,
+            **({"reaches_level": True} if self.reaches_level else {}),
         }
 
 
@@ -900,6 +906,31 @@ def period_start(notes: Iterable[ReadingNote], today: date, deadline: date) -> d
     return today
 
 
+# Metrics that are levels a business stands at, never amounts counted from zero: "€1M ARR" is where ARR gets to.
+LEVEL_METRICS = frozenset({"arr", "mrr", "nrr", "retention_rate", "renewal_rate"})
+# A verb that raises a level, then "to"/"a" right before the target: "grow revenue to €500k", "portare il fatturato a
+# 500 mila", "far crescere le vendite fino a 1M". Selling, closing, booking or winning an amount adds it from zero.
+_RAISE_TO_LEVEL = re.compile(
+    r"(?<![\w-])(?:grow\w*|grew|rais\w*|bring\w*|brought|get|gets|getting|got|reach\w*|increas\w*|lift\w*|boost\w*"
+    r"|push\w*|take|tak\w*|mov\w*|port(?:are|iamo|o|a|erò|eremo)|aument\w*|cresc\w*|alz\w*|increment\w*"
+    r"|raggiung\w*)(?![\w-])[^.;!?]*?(?:\bto|\bup\s+to|\ba|\bad|\bal|\ball['’]|\bfino\s+a|\bfino\s+al|\bquota)\s*$",
+    re.IGNORECASE,
+)
+
+
+def reaches_level(text: str, metric: str | None, direction: str | None, baseline: float | None, unit: str | None,
+                  measure: Measure) -> bool:
+    """An increase with no start whose target is a level to reach, not an amount added from zero: a level metric
+    ("€1M ARR", "NRR to 110%") or a raising verb with "to" before the target ("portfolio revenue to €500k")."""
+    if direction != "increase" or baseline is not None or measure.relative or not measure.used:
+        return False
+    if unit == "%" and metric not in RATE_METRICS:
+        return False  # "+15%" without "by" is still a growth percentage: its base is asked, not a start
+    if metric in METRIC_UNITS:
+        return False  # events counted over the period ("disdette a 20", "20 demos"), not a level stood at
+    return metric in LEVEL_METRICS or bool(_RAISE_TO_LEVEL.search(text[:measure.used[0][0]]))
+
+
 def _grows_from_a_count(measure: Measure) -> bool:
     """ "passare da 40 a 60 clienti", "grow clients from 40 to 60": a count that goes up from where it starts."""
     return measure.baseline is not None and measure.target is not None and measure.target > measure.baseline \
@@ -1048,6 +1079,8 @@ def parse_goal(text: str, *, lang: str, now: datetime, tz: str, fiscal_year_star
         deadline_phrase=phrase, deadline_error=found.error, missing=tuple(missing), notes=tuple(notes),
         base_amount=base_amount if target is not None else None, base_unit=base_unit if target is not None else None,
         per=per, per_phrase=per_phrase,
+        reaches_level=target is not None and base_amount is None and reaches_level(read, metric, direction, baseline,
+                                                                                    unit, measure),
     )
 
 

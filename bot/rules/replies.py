@@ -14,7 +14,8 @@ from babel.dates import get_day_names, get_month_names
 from bot.rules.numbers import Amount, find_amounts
 from bot.rules.progress import MAINTAIN_DIRECTIONS
 
-__all__ = ["GoalContext", "MAX_REPLY_CHARS", "ReplyReading", "asks_to_skip", "read_reply", "REASONS"]
+__all__ = ["GoalContext", "MAX_REPLY_CHARS", "ReplyReading", "asks_to_skip", "read_reply", "REASONS",
+           "skip_reason"]
 
 REASONS = (
     "no_number",  # nothing that reads as a value
@@ -118,6 +119,20 @@ _SKIP = re.compile(
 def asks_to_skip(text: str) -> bool:
     """"salto questa settimana", "sono in ferie", "I'm on holiday": skip the week rather than read a value."""
     return bool(_SKIP.search(text))
+
+
+# The skip itself, said in words: what is left around it is the reason ("skip, on PTO"), if anything.
+_SKIP_WORDS = re.compile(
+    r"(?<![\w-])(?:salt(?:o|a|ala|iamo|are)(?:\s+(?:questa|la)\s+settimana)?"
+    r"|skip(?:ping)?(?:\s+(?:it|this\s+one|this\s+week|the\s+week|this))?|please|per\s+favore)(?![\w-])",
+    re.IGNORECASE,
+)
+
+
+def skip_reason(text: str) -> str | None:
+    """What a typed skip says beyond skipping ("I'm on PTO this week", "salto, sono in ferie"), kept as typed;
+    None for the bare skip ("skip", "salto questa settimana"), which gives no reason."""
+    return text.strip() if re.search(r"[^\W\d_]{2,}", _SKIP_WORDS.sub(" ", text)) else None
 
 
 # The person corrects an earlier reply rather than reporting this week.

@@ -8,7 +8,7 @@ from datetime import date
 
 from dateutil.relativedelta import relativedelta
 
-from bot.rules.goals import RATE_METRICS, SMART_PARTS, ParsedGoal, ReadingNote, content_words
+from bot.rules.goals import LEVEL_METRICS, RATE_METRICS, SMART_PARTS, ParsedGoal, ReadingNote, content_words
 
 __all__ = ["BASE_STEP", "PAST_START_CODES", "START_STEP", "start_example", "ISSUE_CODES", "GoalDraft", "SmartIssue", "check_goal", "check_part", "missing_parts",
            "needs_base"]
@@ -78,6 +78,8 @@ class GoalDraft:
     # Kept apart from `baseline`, which is in the target's unit (%), so the checks on the target stay as they are.
     base_amount: float | None = None
     base_unit: str | None = None
+    # An increase to a level the metric reaches ("revenue to €500k"), read from the sentence: its start is asked.
+    reaches_level: bool = False
 
     @classmethod
     def from_parsed(cls, parsed: ParsedGoal) -> GoalDraft:
@@ -86,6 +88,7 @@ class GoalDraft:
             text=parsed.text, type=parsed.type, subject=parsed.subject, metric=parsed.metric, unit=parsed.unit,
             direction=parsed.direction, baseline=parsed.baseline, target=parsed.target, deadline=parsed.deadline,
             notes=parsed.notes, base_amount=parsed.base_amount, base_unit=parsed.base_unit,
+            reaches_level=parsed.reaches_level,
         )
 
 
@@ -125,9 +128,12 @@ def missing_parts(draft: GoalDraft, *, today: date) -> list[str]:
 _STEPS = ("specific", "measurable", BASE_STEP, START_STEP, "achievable", "relevant", "time_bound")
 
 
-def start_example(target: float, unit: str | None = None) -> float:
-    """A value today to show in the start question, above the target as a start must be: twice it (5 over zero);
-    a percentage stays a possible one, halfway from the target to 100% ("retention down to 80%": 90%, not 160%)."""
+def start_example(target: float, unit: str | None = None, direction: str | None = "decrease") -> float:
+    """A value today to show in the start question, on the side of the target a start must be. Down: twice it (5
+    over zero); a percentage stays a possible one, halfway from the target to 100% ("retention down to 80%": 90%,
+    not 160%). Up: half of it; a percentage past 20% ten points under it ("NRR to 110%": 100%, not 55%)."""
+    if direction == "increase":
+        return target - 10 if unit == "%" and target > 20 else target / 2
     example = target * 2 if target > 0 else 5.0
     if unit == "%" and example > 100 and target < 100:
         return (target + 100) / 2
@@ -135,9 +141,16 @@ def start_example(target: float, unit: str | None = None) -> float:
 
 
 def needs_start(draft: GoalDraft) -> bool:
-    """A reduce goal ("churn down to 3%") without its value today: progress counts from there, so without it
-    every check-in would say "needs a starting point"."""
-    return draft.target is not None and draft.direction == "decrease" and draft.baseline is None
+    """A goal without its value today whose progress counts from there: a reduce goal ("churn down to 3%"), where
+    every check-in would otherwise say "needs a starting point", and an increase to a level ("portfolio revenue to
+    €500k", "€1M ARR", "NRR to 110%"), where the first check-in would otherwise count from zero. Amounts added from
+    zero ("sell €200k", "10 new clients") start at zero and are not asked; "0" is a valid answer to the question."""
+    if draft.target is None or draft.baseline is not None:
+        return False
+    if draft.direction == "decrease":
+        return True
+    return draft.direction == "increase" and draft.base_amount is None and not _is_growth_percent(draft) and (
+        draft.reaches_level or (draft.metric in LEVEL_METRICS and draft.type != "new_business"))
 
 
 def needs_base(draft: GoalDraft) -> bool:

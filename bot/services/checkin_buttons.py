@@ -126,11 +126,15 @@ def set_mood(session: Session, checkin: CheckIn, ctx: RequestContext, mood: str)
     return [text_message("\n".join(lines))]
 
 
-def skip_week(session: Session, checkin: CheckIn, ctx: RequestContext, settings: Settings) -> list[Message]:
-    """Skip this week's check-in: no reminder; the next week's arrives as usual."""
+def skip_week(session: Session, checkin: CheckIn, ctx: RequestContext, settings: Settings,
+              typed: bool = False, reason: str | None = None) -> list[Message]:
+    """Skip this week's check-in: no reminder; the next week's arrives as usual. A skip `typed` in the thread
+    keeps its `reason` ("I'm on PTO") as the week's note, for the manager's week, and a bare "skip" none."""
     goal = checkin.goal
     if checkin.status == CheckInStatus.ASKED:
         checkin.status = CheckInStatus.SKIPPED
+    if typed and checkin.status == CheckInStatus.SKIPPED:
+        checkin.note = clip(reason, MAX_TEXT) if reason else None
     checkin.pending = None
     session.flush()
     schedule = load_schedule(session, settings, goal.team_id, goal.user_id, ctx.tz)

@@ -20,7 +20,7 @@ from bot.blocks.common import Message, clip, escape, text_message
 from bot.context import RequestContext
 from bot.delivery.direct import ReplyTo, queue_replies
 from bot.deps import Deps
-from bot.rules.replies import asks_to_skip
+from bot.rules.replies import asks_to_skip, skip_reason
 from bot.rules.reply_check import TOO_LARGE
 from bot.rules.statuses import ENDED, ReadingSource
 from bot.services.checkin_buttons import skip_week
@@ -103,7 +103,7 @@ def answer_reply(session: Session, checkin: CheckIn, ctx: RequestContext, text: 
         return record_value(session, checkin, goal, value=value, now=ctx.now, tz=ctx.tz, lang=lang,
                             blocker=reading.blocker, origin=_typed(ctx, text, ts))
     if asks_to_skip(text):  # "salto questa settimana", "I'm on holiday": as the Skip button, said back
-        return skip_week(session, checkin, ctx, settings)
+        return skip_week(session, checkin, ctx, settings, typed=True, reason=skip_reason(text))
     reason = verdict.reason or "no_number"
     checkin.pending = {"awaiting": "value", "reason": reason, "candidates": [c.value for c in verdict.candidates],
                        "meanings": [c.meaning for c in verdict.candidates]}

@@ -724,7 +724,8 @@ def _level_at_specific(convo: Conversation, draft: GoalDraft, text: str, lang: s
         if base.problem is None:
             return [_keep_base(convo, draft, base, lang), _ask(convo, draft, lang)]
     elif needs_start(draft) and draft.target is not None:
-        start = read_start(text, lang=lang, unit=draft.unit, target=draft.target)
+        start = read_start(text, lang=lang, unit=draft.unit, target=draft.target,
+                           direction=draft.direction)
         if start.problem is None and start.value is not None:
             return [_keep_start(convo, draft, start.value, lang), _ask(convo, draft, lang)]
     return [Message(text=t(lang, "feedback.specific.a_level", text=escape(text))), _ask(convo, draft, lang)]
@@ -803,7 +804,8 @@ def _answer_step(
         return [_keep_base(convo, draft, base, lang), *_after_answer(convo, draft, ctx, answered=(step,))]
     elif step == START_STEP:
         assert draft.target is not None  # needs_start asked for it because the target is known
-        start = read_start(text, lang=lang, unit=draft.unit, target=draft.target)
+        start = read_start(text, lang=lang, unit=draft.unit, target=draft.target,
+                           direction=draft.direction)
         if start.problem is not None or start.value is None:
             return [goal_blocks.start_problem(lang, start.problem or "unreadable", start.value, draft, text),
                     _ask(convo, draft, lang)]

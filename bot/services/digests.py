@@ -154,6 +154,7 @@ def digest_view(goals: list[DigestGoal], *, lang: str, week_start: date, today: 
         totals=team_totals(g.standing.numbers for g in goals),
         achieved=[g for g in goals if achieved_this_week(g, week_start)],
         at_risk=most_at_risk(active), blockers=blockers, missing=missing, asked=any(g.asked for g in active),
+        skipped=[g for g in active if g.skipped and not g.checked_in],
     )
 
 

@@ -72,6 +72,9 @@ def row_goal(row: Any, zone: ZoneInfo, *, today: date, weeks: WeekCache | None =
         last = LastCheckIn(last_week, _local_date(last_answered_at, zone) or last_week, last_value, last_mood,
                            last_note if notes else None, last_blocker)
     answered_this_week = last is not None and last.week_start >= week_monday(today)
+    skip_reason = None
+    if this_week is not None and ":" in this_week:  # "skipped:on PTO": a skipped week with its reason
+        this_week, _, skip_reason = this_week.partition(":")
     return DigestGoal(
         goal_id, owner, title, adjusted_at is not None, standing(numbers, today), last,  # id, owner, title, adjusted
         this_week == _ANSWERED or answered_this_week,  # checked_in
@@ -80,4 +83,5 @@ def row_goal(row: Any, zone: ZoneInfo, *, today: date, weeks: WeekCache | None =
         this_week is not None or answered_this_week,  # asked
         # original_title: the words no longer say what the numbers do (marked as the original wording)
         title_is_original(adjusted_at, title_updated_at, reversed_words=bool(title_reversed)),
+        skip_reason or None,  # skip_reason: what the person said when skipping this week (paths with notes only)
     )

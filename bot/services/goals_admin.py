@@ -335,7 +335,7 @@ def _smart_checks(
                 plan.errors.setdefault("target", text)
             elif issue.code not in accepted:
                 plan.warnings.append((issue.code, text))
-    if set(plan.changes) & {"direction", "baseline"} and needs_start(draft):
+    if set(plan.changes) & {"direction", "baseline"} and draft.direction == "decrease" and needs_start(draft):
         # Turned into a reduction without a value today: every screen would say "now –" until one comes.
         plan.warnings.append(("needs_start", t(lang, "manage.edit.needs_start", id=goal.id)))
     if "deadline" in plan.changes:

@@ -229,6 +229,21 @@ def test_where_a_reduce_goal_starts(text: str, lang: str, unit: str, value: floa
     assert (start.value, start.problem) == (value, problem)
 
 
+@pytest.mark.parametrize(("text", "lang", "unit", "value", "problem"), [
+    ("100 mila", "it", "EUR", 100_000.0, None),
+    ("siamo a 120 mila euro", "it", "EUR", 120_000.0, None),
+    ("€100k", "en", "EUR", 100_000.0, None),
+    ("0", "en", "EUR", 0.0, None),  # starting from nothing is a start
+    ("600k", "en", "EUR", 600_000.0, "not_below"),  # already past the €500k target: nothing to raise
+    ("500 mila", "it", "EUR", 500_000.0, "not_below"),
+    ("boh", "it", "EUR", None, "unreadable"),
+])
+def test_where_an_increase_to_a_level_starts(text: str, lang: str, unit: str, value: float | None,
+                                             problem: str | None) -> None:
+    start = read_start(text, lang=lang, unit=unit, target=500_000.0, direction="increase")
+    assert (start.value, start.problem) == (value, problem)
+
+
 ASKED = datetime(2026, 12, 2, 10, 0, tzinfo=UTC)
 
 

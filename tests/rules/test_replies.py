@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from bot.rules.replies import MAX_REPLY_CHARS, REASONS, GoalContext, asks_to_skip, read_reply
+from bot.rules.replies import MAX_REPLY_CHARS, REASONS, GoalContext, asks_to_skip, read_reply, skip_reason
 
 # Sign 10 new clients this quarter; 4 so far.
 CLIENTS = GoalContext(baseline=0, target=10, current=4, unit="clients", direction="increase")
@@ -399,3 +399,12 @@ def test_a_reply_longer_than_any_check_in_is_not_read() -> None:
 ])
 def test_a_reply_asks_to_skip_the_week(text: str, skips: bool) -> None:
     assert asks_to_skip(text) is skips
+
+
+@pytest.mark.parametrize(("text", "reason"), [
+    ("skip", None), ("Skip this week", None), ("salto questa settimana", None), ("salto", None),
+    ("I'm on PTO this week", "I'm on PTO this week"), ("sono in ferie", "sono in ferie"),
+    ("salto questa settimana, sono in ferie", "salto questa settimana, sono in ferie"),
+])
+def test_a_typed_skip_keeps_its_reason_and_a_bare_skip_has_none(text: str, reason: str | None) -> None:
+    assert skip_reason(text) == reason

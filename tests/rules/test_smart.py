@@ -12,12 +12,14 @@ from bot.rules.smart import (
     BASE_STEP,
     ISSUE_CODES,
     PAST_START_CODES,
+    START_STEP,
     GoalDraft,
     SmartIssue,
     check_goal,
     check_part,
     missing_parts,
     needs_base,
+    needs_start,
     start_example,
 )
 
@@ -362,3 +364,52 @@ def test_a_short_reason_reads_the_same_in_english_and_italian(reason: str, short
 def test_the_start_questions_example_is_above_the_target_and_a_possible_value(
         target: float, unit: str, example: float) -> None:
     assert start_example(target, unit) == example
+
+
+# A level the metric reaches is asked where it stands today; an amount added from zero is not.
+LEVELS = [
+    ("it", "voglio portare il fatturato del mio portafoglio a 500 mila euro entro fine marzo", True, None),
+    ("en", "grow my portfolio revenue to €500k by end of March", True, None),
+    ("en", "reach €1M ARR in enterprise accounts by June", True, None),
+    ("it", "portare l'ARR a 1 milione entro giugno", True, None),
+    ("it", "raggiungere 1 milione di ARR entro giugno", True, None),
+    ("en", "grow NRR to 110% by June", True, None),
+    ("it", "aumentare la retention al 95% entro giugno", True, None),
+    ("it", "far crescere le vendite in Lombardia a 300 mila euro entro giugno", True, None),
+    ("en", "cut churn to 4%", True, None),  # a reduction, asked as before
+    ("it", "ridurre il churn al 3% entro fine anno", True, None),
+    ("en", "sell €200k of add-on licenses by June", False, None),
+    ("it", "vendere 200 mila euro di licenze entro giugno", False, None),
+    ("it", "chiudere 300 mila euro di upsell", False, 0.0),
+    ("en", "close €500k of new business", False, 0.0),
+    ("en", "acquire 10 new clients", False, 0.0),
+    ("it", "acquisire 10 nuovi clienti nei prossimi sei mesi", False, 0.0),
+    ("en", "book €400k in pipeline", False, None),
+    ("en", "add €300k net new ARR by Q2", False, 0.0),
+    ("en", "increase revenue by €50k", False, 0.0),  # "by": the extra amount
+    ("en", "grow sales by 15% by June", False, None),  # a growth percentage: its base is asked instead
+    ("en", "grow ARR from $1.2M to $1.5M by June", False, 1_200_000.0),  # the start is said
+    ("en", "hit 120% of quota", False, None),
+    ("en", "generate €200k in revenue by June", False, None),
+    ("it", "aumentare le disdette a 20 entro giugno", False, None),  # events counted over the period
+    ("en", "increase meetings to 40 by June", False, 0.0),
+]
+
+
+@pytest.mark.parametrize(("lang", "text", "asked", "baseline"), LEVELS, ids=[f"{c[0]}:{c[1]}" for c in LEVELS])
+def test_a_level_to_reach_asks_where_it_stands_and_an_amount_from_zero_does_not(
+        lang: str, text: str, asked: bool, baseline: float | None) -> None:
+    draft = parsed(text, lang)
+    assert draft.baseline == baseline
+    assert needs_start(draft) is asked
+    assert (START_STEP in missing_parts(draft, today=TODAY)) is asked
+
+
+@pytest.mark.parametrize("target,unit,example", [
+    (500_000.0, "EUR", 250_000.0),  # revenue up to €500k: "for example €250,000"
+    (110.0, "%", 100.0),  # NRR up to 110%: ten points under it, never 55%
+    (5.0, "%", 2.5),  # churn raised to 5%: "2.5%", never a negative or zero rate
+])
+def test_the_start_questions_example_for_an_increase_is_below_the_target(
+        target: float, unit: str, example: float) -> None:
+    assert start_example(target, unit, "increase") == example

@@ -575,3 +575,46 @@ def test_a_number_a_week_typed_as_the_measurable_answer_is_asked_back_as_its_tot
     workspace.click(last_bot_message(workspace, "U1"), ids.ACTION_RATE, user="U1")
     assert t("en", "feedback.measurable.measure_recorded", measure=fmt_amount("en", 144, "meetings")) in \
         dm_texts(workspace, "U1")[-2]
+
+
+@pytest.mark.variants_on_one_database
+@pytest.mark.parametrize("lang,user,goal,metric,target,too_high,start,typed,checkin,value,percent", [
+    ("en", "U1", "reach €1M ARR in enterprise accounts by June 2027", "arr", 1_000_000, "€1.2M", "€800k", 800_000,
+     "we're at 900k", 900_000, 50),
+    ("it", "U2", "voglio portare il fatturato del mio portafoglio a 500 mila euro entro fine marzo", "revenue", 500_000,
+     "600 mila", "300 mila", 300_000, "siamo a 320 mila", 320_000, 10),
+])
+def test_an_increase_to_a_level_asks_where_it_stands_and_the_first_checkin_counts_from_there(
+    workspace: LocalWorkspace, lang: str, user: str, goal: str, metric: str, target: float, too_high: str,
+    start: str, typed: float, checkin: str, value: float, percent: int,
+) -> None:
+    from datetime import UTC, datetime
+
+    from tests.bot.checkin_support import checkins_of, last_card, run, thread_answers
+
+    workspace.command(goal, user=user)
+    asked = t(lang, "ask.start_up", metric=t(lang, f"metrics.{metric}"), target_to=phrase(lang, "to", target, "EUR"),
+              example=fmt_amount(lang, target / 2, "EUR"))
+    assert asked in dm_texts(workspace, user)[-1]  # "to €500k" from where? asked, never counted from zero
+    workspace.say(too_high, user=user)  # already past the target: said, and asked again
+    past = 1_200_000 if lang == "en" else 600_000
+    assert t(lang, "feedback.start.not_below", value=fmt_amount(lang, past, "EUR"),
+             target=fmt_amount(lang, target, "EUR")) in dm_texts(workspace, user)[-2]
+    workspace.say(start, user=user)
+    recorded = t(lang, "goal.start_recorded_up", value=fmt_amount(lang, typed, "EUR"),
+                 metric=t(lang, f"metrics.{metric}"), target_to=phrase(lang, "to", target, "EUR"))
+    assert recorded in dm_texts(workspace, user)[-2]
+    for answer in ("7 - upsell the base", "grow the installed base", "yes" if lang == "en" else "sì"):
+        workspace.say(answer, user=user)
+    [saved] = goals_of(workspace, user)
+    assert (saved.direction, saved.baseline, saved.target) == ("increase", typed, target)
+
+    run(workspace, at=datetime(2026, 11, 30, 8, 0, tzinfo=UTC))
+    card = last_card(workspace, user)
+    workspace.say(checkin, user=user, thread_ts=card["ts"])
+    [answer] = thread_answers(workspace, user, card)
+    assert t(lang, "checkin.recorded.value", amount=f"*{fmt_amount(lang, value, 'EUR')}*",
+             change="+" + fmt_amount(lang, value - typed, "EUR")) in answer  # not "+€900,000"
+    assert f"▱ {percent}%" in answer  # counted from the start given, not from zero
+    [row] = checkins_of(workspace, saved.id)
+    assert (row.value, row.previous_value) == (value, typed)

@@ -242,6 +242,10 @@ def test_a_proposal_raising_churn_is_asked_back_to_the_manager_and_sent_the_way_
         assert t(lang, "ask.start", metric=t(lang, "metrics.churn_rate"), target_to=amount,
                  example=fmt_amount(lang, 10, "%")) in dm_texts_of(team, report)[-1]
         team.say("8%", user=report)
+    else:  # raised to a level: where it stands today is asked as well, so progress counts from there
+        assert t(lang, "ask.start_up", metric=t(lang, "metrics.churn_rate"), target_to=amount,
+                 example=fmt_amount(lang, 2.5, "%")) in dm_texts_of(team, report)[-1]
+        team.say("3%", user=report)
     for answer in (EN_ANSWERS if lang == "en" else IT_ANSWERS):
         team.say(answer, user=report)
     [goal] = goals_of(team, report)
@@ -417,8 +421,7 @@ def test_a_counter_proposal_raising_churn_is_asked_back_and_sent_the_way_picked(
     assert last_answer(team, report) == t(lang, "proposal.not_your_turn", id=1, person=f"<@{manager}>")
     team.command(accept, user=manager)
     assert not any(t(lang, "direction.churn_rate", amount=amount) in text for text in dm_texts_of(team, report))
-    if way == "decrease":
-        team.say("8%", user=report)
+    team.say("8%" if way == "decrease" else "3%", user=report)  # where churn stands today, asked either way
     for answer in answers_of(lang):
         team.say(answer, user=report)
     [goal] = goals_of(team, report)

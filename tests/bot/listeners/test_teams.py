@@ -532,3 +532,35 @@ def test_the_owner_unties_a_goal_from_its_objective(team: LocalWorkspace) -> Non
                                         title="acquisire 10 nuovi clienti nei prossimi sei mesi")
     with team.deps.sessions() as session:
         assert session.get_one(Goal, goal_id).objective_id is None
+
+
+def _card(ws: LocalWorkspace, owner: str) -> dict[str, Any]:
+    """The check-in card `/goal checkin` just sent the person."""
+    ws.command("checkin", user=owner)
+    return [m for m in ws.fake.dm_messages(owner) if m.get("user") == ws.fake.bot_user_id][-1]
+
+
+@pytest.mark.variants_on_one_database
+@pytest.mark.parametrize(("manager", "lang"), [("UM", "en"), ("UL", "it")])
+def test_the_managers_week_says_a_skipped_week_as_skipped_and_shows_this_weeks_blocker(
+        team: LocalWorkspace, manager: str, lang: str) -> None:
+    team.command("team add <@U1|anna> <@U2|marco> <@US1|sam.smith>", user=manager)
+    add_goal(team, "U1", title="Sign 10 new clients", baseline=0.0, current=4.0, start_date=date(2026, 10, 1))
+    add_goal(team, "U2", title="Rinnovare 5 contratti", baseline=0.0, current=2.0, start_date=date(2026, 10, 1),
+             lang="it")
+    add_goal(team, "US1", title="Win Globex & Initech", baseline=0.0, current=4.0, start_date=date(2026, 10, 1))
+    team.say("I'm on PTO this week <!here>", user="U1", thread_ts=_card(team, "U1")["ts"])  # skipped, saying why
+    team.click(_card(team, "U2"), ids.ACTION_CHECKIN_SKIP, user="U2")  # the Skip button: no reason
+    team.say("salto questa settimana", user="U2", thread_ts=_card(team, "U2")["ts"])  # typed, but no reason either
+    card = _card(team, "US1")
+    team.say("5, waiting on legal at Globex", user="US1", thread_ts=card["ts"])
+    team.command("team week", user=manager)
+    text = last_answer_shown(team, manager)
+    assert t(lang, "week.everyone_checked_in") not in text  # two skipped weeks are not check-ins
+    assert t(lang, "week.skipped_label") in text
+    assert t(lang, "week.skipped_line", user="<@U1>", title="Sign 10 new clients") + "\n>I'm on PTO this week &lt;!here&gt;" \
+        in text
+    assert t(lang, "week.skipped_line", user="<@U2>", title="Rinnovare 5 contratti") + "\n>" not in text
+    assert t(lang, "digest.blockers_label") in text
+    assert t(lang, "digest.blocker_line", user="<@US1>", title="Win Globex &amp; Initech",
+             quote="waiting on legal at Globex") in text

@@ -436,10 +436,10 @@ def test_a_churn_goal_flipped_to_a_reduction_marks_its_words_as_the_original_wor
 
 @pytest.mark.parametrize(("user", "lang"), PEOPLE)
 def test_a_churn_goal_kept_going_up_as_typed_is_not_marked(workspace: LocalWorkspace, user: str, lang: str) -> None:
-    say_goal(workspace, user, MORE_CHURN[lang], YES_NO[lang][1], f"8 - {PLAN[lang]}", CHURN_REASON[lang],
+    say_goal(workspace, user, MORE_CHURN[lang], YES_NO[lang][1], "3%", f"8 - {PLAN[lang]}", CHURN_REASON[lang],
              YES_NO[lang][0])
     goal = _only_goal(workspace, user)
-    assert goal.direction == "increase" and not goal.title_reversed
+    assert goal.direction == "increase" and not goal.title_reversed and goal.baseline == 3
     workspace.command("list" if lang == "en" else "elenco", user=user)
     assert t(lang, "standing.original_title", title=goal.title) not in all_text(
         workspace.fake.ephemeral_messages(user)[-1])
@@ -451,6 +451,10 @@ def test_no_keeps_churn_going_up_and_is_not_asked_again(workspace: LocalWorkspac
     assert t(lang, "feedback.measurable.measure_recorded", measure=t(
         lang, "measure.increase_to", metric=t(lang, "metrics.churn_rate"), target_to=phrase(lang, "to", 5, "%"),
     )) in dm_texts(workspace, user)[-2]
+    # Raised to a level: where churn stands today is asked, so progress counts from there.
+    assert t(lang, "ask.start_up", metric=t(lang, "metrics.churn_rate"), target_to=phrase(lang, "to", 5, "%"),
+             example=fmt_amount(lang, 2.5, "%")) in dm_texts(workspace, user)[-1]
+    workspace.say("3%", user=user)
     assert t(lang, "ask.achievable") in dm_texts(workspace, user)[-1]
     # Changing the number from the summary card keeps the way already answered.
     for answer in (f"8 - {PLAN[lang]}", CHURN_REASON[lang]):
@@ -494,10 +498,11 @@ def test_reducing_retention_is_asked_back_and_a_way_typed_in_words_is_taken(
     workspace.say("hmm", user=user)  # no way named: the same question again, nothing decided
     assert t(lang, f"direction.{metric}", amount=phrase(lang, "to", 80, "%")) in dm_texts(workspace, user)[-1]
     workspace.say(answer, user=user)
+    workspace.say("70%", user=user)  # raised to 80%: from where? asked, never counted from zero
     for answer_ in (f"8 - {PLAN[lang]}", CHURN_REASON[lang], YES_NO[lang][0]):
         workspace.say(answer_, user=user)
     goal = _only_goal(workspace, user)
-    assert (goal.metric, goal.direction, goal.target) == (metric, "increase", 80.0)
+    assert (goal.metric, goal.direction, goal.baseline, goal.target) == (metric, "increase", 70.0, 80.0)
 
 
 @pytest.mark.parametrize(("user", "lang", "answer"), [("U1", "en", "down to 3%"), ("U2", "it", "giù al 3%")])
