@@ -351,7 +351,7 @@ def _headline(view: DigestView, fmt: Formats) -> list[Block]:
         if len(view.missing) > MISSING_LIMIT:
             names += " " + fmt.tn("digest.and_more", len(view.missing) - MISSING_LIMIT)
         blocks.append(context(fmt.t("digest.missing", people=names)))
-    elif view.asked:
+    elif view.asked and not view.skipped:  # a skipped week is not a check-in (each one says so on its line)
         blocks.append(context(fmt.t("digest.everyone_checked_in")))
     return blocks
 

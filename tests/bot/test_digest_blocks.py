@@ -113,17 +113,18 @@ def test_user_text_cannot_ping_or_link() -> None:
 
 
 @pytest.mark.parametrize("lang", ["en", "it"])
-@pytest.mark.parametrize(("asked", "checked_in", "says"), [
-    (False, False, None),  # no check-in went out yet this week: neither "everyone" nor "missing"
-    (True, True, "digest.everyone_checked_in"),
-    (True, False, "digest.missing"),
+@pytest.mark.parametrize(("asked", "checked_in", "skipped", "says"), [
+    (False, False, False, None),  # no check-in went out yet this week: neither "everyone" nor "missing"
+    (True, True, False, "digest.everyone_checked_in"),
+    (True, False, False, "digest.missing"),
+    (True, False, True, None),  # a skipped week is not a check-in (it said "everyone has checked in")
 ])
 def test_everyone_checked_in_only_after_a_check_in_was_asked(lang: str, asked: bool, checked_in: bool,
-                                                             says: str | None) -> None:
+                                                             skipped: bool, says: str | None) -> None:
     from bot.services.digests import digest_view
 
     item = DigestGoal(id=1, owner="U001", title="Grow", adjusted=False, last=None, checked_in=checked_in,
-                      skipped=False, asked=asked,
+                      skipped=skipped, asked=asked,
                       standing=standing(GoalNumbers(kind=Kind.REACH, target=10.0, baseline=0.0, current=4.0,
                                                     start=date(2026, 10, 1), deadline=date(2027, 3, 31),
                                                     unit="clients"), TODAY))
