@@ -512,13 +512,23 @@ def growth_target_amount(g: GoalNumbers) -> float | None:
 # --- the team ----------------------------------------------------------------------------------------------------
 
 
-def gain(g: GoalNumbers) -> tuple[float, float] | None:
-    """(gained so far, gain needed) of a REACH goal in an additive unit; None for any other goal."""
+def gain(g: GoalNumbers) -> tuple[float, float, str] | None:
+    """(gained so far, gain needed, unit) of a REACH goal in an additive unit, or of a GROWTH goal in the currency
+    of its starting amount ("+15% on €80,000": €4,800 of €12,000 at +6%); None for any other goal."""
+    if g.kind is _GROWTH:
+        # Its percentage is no amount, but the money it stands for is: left out, the team's euro total said
+        # "1 goal" beside two euro goals.
+        target = reached_amount(g, g.target)
+        if target is None or g.base_amount is None:
+            return None
+        now = reached_amount(g, g.current) if g.current is not None else None
+        base = g.base_amount
+        return (now[0] - base if now is not None else 0.0), target[0] - base, target[1]
     if g.kind is not _REACH or g.unit not in ADDITIVE_UNITS:
         return None
     start = g.start_value or 0.0
     current = g.current if g.current is not None else start
-    return current - start, g.target - start
+    return current - start, g.target - start, str(g.unit)
 
 
 @dataclass(frozen=True, slots=True)
@@ -538,18 +548,20 @@ class Total:
 
 
 def team_totals(goals: Iterable[GoalNumbers]) -> list[Total]:
-    """Σ(current − start) of Σ(target − start) per additive unit over active REACH goals; most goals first."""
+    """Σ(current − start) of Σ(target − start) per additive unit over active REACH goals (and GROWTH goals, in the
+    currency of their starting amount); most goals first."""
     sums: dict[str, list[float]] = {}
     for g in goals:
-        pair = gain(g)
-        if pair is None:
+        found = gain(g)
+        if found is None:
             continue
-        entry = sums.setdefault(str(g.unit), [0.0, 0.0, 0, 0])
+        gained, needed, unit = found
+        entry = sums.setdefault(unit, [0.0, 0.0, 0, 0])
         if g.closed_as is not None:
             entry[3] += 1
             continue
-        entry[0] += pair[0]
-        entry[1] += pair[1]
+        entry[0] += gained
+        entry[1] += needed
         entry[2] += 1
     # A unit with closed goals only has nothing left to add up: "+€0 of €0 needed (0%) · 0 goals" says nothing.
     totals = [Total(unit=u, gained=a, needed=b, goals=int(n), closed=int(c)) for u, (a, b, n, c) in sums.items()

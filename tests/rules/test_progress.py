@@ -248,10 +248,26 @@ def test_team_totals_are_the_sum_of_their_active_goals_gains(rows: list[Any]) ->
         if not active:  # closed goals alone add nothing up: no "+€0 of €0 needed · 0 goals" line
             assert unit not in totals
             continue
-        assert totals[unit].gained == pytest.approx(sum(a for a, _ in active))  # type: ignore[misc]
-        assert totals[unit].needed == pytest.approx(sum(b for _, b in active))  # type: ignore[misc]
+        assert totals[unit].gained == pytest.approx(sum(a for a, _, _ in active))  # type: ignore[misc]
+        assert totals[unit].needed == pytest.approx(sum(b for _, b, _ in active))  # type: ignore[misc]
         assert totals[unit].goals == len(active) and totals[unit].closed == len(closed)
     assert "%" not in totals  # rates never add up
+
+
+@given(base=st.floats(min_value=1_000, max_value=1e6), growth=st.floats(min_value=1, max_value=100),
+       now=st.one_of(st.none(), st.floats(min_value=-50, max_value=150)), reach=st.floats(min_value=1, max_value=1e5))
+def test_a_growth_on_a_euro_base_adds_the_money_it_stands_for_to_the_euro_total(
+    base: float, growth: float, now: float | None, reach: float,
+) -> None:
+    # The demo's digest: "+€52,000 of €60,000 needed · 1 goal" beside anna's +15% on €80,000, left out.
+    grow = GoalNumbers(Kind.GROWTH, growth, 0.0, now, START, DEADLINE, "%", base_amount=base, base_unit="EUR")
+    other = goal(target=reach, baseline=0, current=reach / 2, unit="EUR")
+    (total,) = team_totals([grow, other])
+    at_target, at_now = reached_amount(grow, growth), reached_amount(grow, now) if now is not None else None
+    assert at_target is not None
+    assert total.goals == 2 and total.unit == "EUR"
+    assert total.needed == pytest.approx(reach + at_target[0] - base)
+    assert total.gained == pytest.approx(reach / 2 + ((at_now[0] - base) if at_now is not None else 0.0))
 
 
 @given(baseline=st.floats(min_value=0, max_value=1e5), distance=positive)
