@@ -34,6 +34,7 @@ from bot.rules.progress import (
     Total,
     estimate,
     growth_target_amount,
+    projection,
     reached_amount,
     target_in_range,
 )
@@ -432,7 +433,7 @@ def goal_text(fmt: Formats, item: DigestGoal) -> str:
             details.append(fmt.dated("digest.forecast_reach", outlook.reach))
         else:
             unit = "%" if numbers.kind is _GROWTH else numbers.unit
-            low, high = estimate(outlook.low, unit), estimate(outlook.high, unit)
+            low, high = projection(outlook.low, unit), projection(outlook.high, unit)
             low_text, high_text = fmt.amount(low, unit), fmt.amount(high, unit)
             # A range whose ends read the same is one value ("13.6% by 9 Mar", not "13.6%–13.6%").
             key = "digest.forecast_at" if low_text == high_text else (

@@ -20,10 +20,10 @@ from bot.rules.progress import (
     NoForecast,
     Standing,
     Status,
-    estimate,
     growth_target_amount,
     kind_of,
     progress_bar,
+    projection,
     reached_amount,
     standing,
     target_in_range,
@@ -209,7 +209,7 @@ def forecast_line(lang: str, item: Standing) -> str:
     deadline = fmt_date(lang, g.deadline)
     if result.reach is not None:
         return t(lang, "forecast.reach", date=fmt_date(lang, result.reach), deadline=deadline)
-    low, high = estimate(result.low, unit), estimate(result.high, unit)
+    low, high = projection(result.low, unit), projection(result.high, unit)
     if low == high:
         return t(lang, "forecast.at", value=fmt_amount(lang, low, unit), deadline=deadline,
                  target_of=phrase(lang, "of", g.target, unit))

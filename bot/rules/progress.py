@@ -68,6 +68,7 @@ __all__ = [
     "progress_bar",
     "standing",
     "status",
+    "projection",
     "team_totals",
     "percent_readings",
 ]
@@ -642,6 +643,15 @@ def is_jump(g: GoalNumbers, value: float) -> bool:
 def estimate(value: float, unit: str | None) -> float:
     """An estimate or a team sum as precise as it is worth showing: whole amounts and counts, one decimal for rates."""
     return round(value, 1) if unit == "%" else float(round(value))
+
+
+def projection(value: float, unit: str | None) -> float:
+    """A forecast's value as precise as a projection is: money to the thousand (to the hundred under ten thousand),
+    as estimate() otherwise. "between €372,286 and €545,000" claimed a precision no pace has."""
+    if unit in CURRENCIES:
+        step = 1000.0 if abs(value) >= 10_000 else 100.0 if abs(value) >= 1_000 else 1.0
+        return float(round(value / step) * step)
+    return estimate(value, unit)
 
 
 def progress_bar(fraction: float | None, width: int = 10) -> str:

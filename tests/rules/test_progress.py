@@ -26,6 +26,7 @@ from bot.rules.progress import (
     standing,
     status,
     target_in_range,
+    projection,
     team_totals,
 )
 
@@ -414,3 +415,15 @@ def test_a_change_has_no_amount_without_a_starting_amount_in_a_currency() -> Non
     assert reached_change(goal(current=7), 7, 2) is None  # 7 clients, +2: nothing to convert
     assert reached_change(GoalNumbers(Kind.GROWTH, 15.0, 0.0, 7.5, START, DEADLINE, "%", base_amount=40,
                                       base_unit="clients"), 7.5, 2.5) is None
+
+
+@pytest.mark.parametrize(("value", "unit", "shown"), [
+    (372_286.4, "EUR", 372_000.0),  # a tester's digest: "tra 372.286 € e 545.000 €"
+    (1_462_499.0, "USD", 1_462_000.0),
+    (4_849.0, "EUR", 4_800.0),
+    (612.4, "EUR", 612.0),
+    (38.6, "meetings", 39.0),  # counts and rates as estimate() shows them
+    (13.64, "%", 13.6),
+])
+def test_a_projection_is_shown_only_as_precise_as_a_pace_is(value: float, unit: str, shown: float) -> None:
+    assert projection(value, unit) == shown
