@@ -118,7 +118,8 @@ GOALS = (
 # Laura's company objectives, as `/goal aziendale aggiungi …` records them, and the goals aligned to each (by the
 # relevance their owners gave): one with a measure whose goals' gains add up, two counted by goals on track.
 OBJECTIVES = (
-    ("200.000 € di nuovo fatturato entro giugno 2027", "EUR", 200_000.0, ("crescita del fatturato regionale",)),
+    ("200.000 € di nuovo fatturato entro giugno 2027", "EUR", 200_000.0,
+     ("crescita del fatturato regionale", "raise revenue per account")),
     ("Proteggere la base clienti", None, None,
      ("proteggere la base clienti", "protect recurring revenue")),
     ("Aprire nuovi mercati: sanità e DACH", None, None, ("entrare nel mercato sanitario", "open the DACH market")),

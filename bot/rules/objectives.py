@@ -49,6 +49,9 @@ class AlignedGoal:
     current: float | None
     status: str | None  # the progress model's status (bot.rules.progress.Status): on_track, at_risk, achieved…
     state: str = "active"  # active, achieved, missed, done, dropped
+    # A growth goal's gain in the currency of its starting amount ("+15% on €80,000" at +6%: 4,800, "EUR"), from
+    # the progress model (bot.rules.progress.gain): its own unit is a percentage, which adds up to nothing.
+    money: tuple[float, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -71,6 +74,8 @@ def is_measured(objective: ObjectiveFacts) -> bool:
 
 def gain(goal: AlignedGoal) -> float:
     """How much a growth goal has added since its baseline (nothing checked in yet is nothing gained)."""
+    if goal.money is not None:
+        return goal.money[0]
     if goal.current is None:
         return 0.0
     return goal.current - (goal.baseline if goal.baseline is not None else 0.0)
@@ -81,7 +86,8 @@ def rollup(objective: ObjectiveFacts, goals: Iterable[AlignedGoal]) -> Rollup:
     counted = [g for g in goals if g.objective_id == objective.id and g.state in COUNTED_STATES]
     on_track = sum(1 for g in counted if g.status in ON_TRACK)
     if is_measured(objective):
-        adding = [g for g in counted if g.unit == objective.unit and g.direction == "increase"]
+        adding = [g for g in counted if (g.money[1] == objective.unit if g.money is not None
+                                         else g.unit == objective.unit and g.direction == "increase")]
         gained = sum(gain(g) for g in adding)
         assert objective.target is not None  # is_measured
         return Rollup(objective, True, len(counted), on_track, gained, gained / objective.target,

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from bot.rules.objectives import AlignedGoal, ObjectiveFacts, Rollup, rollups
+from bot.rules.progress import Kind, gain
 from bot.rules.visibility import GoalView, Visibility
 from bot.services.goal_rows import DIGEST_COLUMNS, WeekCache, row_goal
 from storage.models import Objective
@@ -40,8 +41,10 @@ def objective_rollups(session: Session, team_id: str, rows: Sequence[Objective],
         if counted is not None and not counted(GoalView(owner, Visibility(visibility))):
             continue
         goal = row_goal(row[:DIGEST_COLUMNS], _UTC, today=today, weeks=weeks, notes=False)
+        numbers = goal.standing.numbers
+        money = gain(numbers) if numbers.kind is Kind.GROWTH else None
         aligned.append(AlignedGoal(goal.id, objective_id, unit, direction, baseline, current, str(goal.status),
-                                   state))
+                                   state, money=(money[0], money[2]) if money is not None else None))
     return rollups(facts, aligned)
 
 

@@ -69,5 +69,7 @@ def the_company_objectives_roll_up_the_goals_that_serve_them(workspace: LocalWor
         assert line.rollup.goals == len(serving) >= 1
         if unit is not None:  # the measured one adds up what its goals gained since their start
             assert line.rollup.measured and line.rollup.not_added == 0
-            gains = [(g.values[-1] or 0.0) - (g.baseline or 0.0) for g in serving]
-            assert line.rollup.gained == sum(gains) > 0
+            # A growth in percent on a starting amount adds the money it stands for ("+6% on €80,000": €4,800).
+            gains = [(g.values[-1] or 0.0) / 100 * (g.baseline or 0.0) if g.baseline_unit else
+                     (g.values[-1] or 0.0) - (g.baseline or 0.0) for g in serving]
+            assert line.rollup.gained == pytest.approx(sum(gains)) and sum(gains) > 0

@@ -120,3 +120,11 @@ OPTIONS = [[1, "Enter the healthcare market by Q4 2027"], [12, "€2M new ARR in
 ])
 def test_pick_objective(text: str, expected: tuple[int, str] | None) -> None:
     assert pick_objective(text, OPTIONS) == expected
+
+
+def test_a_growth_goal_adds_the_money_its_percentage_stands_for_to_a_money_objective() -> None:
+    # "+15% on €80,000" at +6% gained €4,800: its own unit is a percentage, left out of "€2M new ARR" before.
+    growth = AlignedGoal(7, 1, "%", "increase", None, 6.0, "on_track", money=(4_800.0, "EUR"))
+    other_currency = AlignedGoal(8, 1, "%", "increase", None, 6.0, "on_track", money=(4_800.0, "USD"))
+    result = rollup(ARR, [_goal(1, baseline=100_000, current=150_000), growth, other_currency])
+    assert result.gained == pytest.approx(54_800) and result.goals == 3 and result.not_added == 1
