@@ -21,12 +21,12 @@ from bot.rules.progress import (
     kind_of,
     percent_readings,
     progress,
+    projection,
     reached_amount,
     reached_change,
     standing,
     status,
     target_in_range,
-    projection,
     team_totals,
 )
 
