@@ -212,6 +212,9 @@ _ACTION_AFTER = re.compile(
 )
 # "170k, not 180k", "erano 170 mila non 180", "non 200 ma 210 mila": the number after "not" is the one rejected.
 _NEGATED_BEFORE = re.compile(r"\b(?:not|non)\s*$", re.IGNORECASE)
+_DOWN_WORDS = re.compile(
+    r"\b(?:down|dropped|fell|fallen|decreased|reduced|lost|(?:ri)?calat[oaie]|(?:ri)?sces[oai]|(?:ri)?scesi|"
+    r"diminuit[oaie]|ridott[oaie]|pers[oaie])\b", re.IGNORECASE)
 _FRACTION_LINK = re.compile(r"^\s*(?:/|out\s+of|of|su|di)\s*$", re.IGNORECASE)
 _PERCENT_OF = re.compile(
     rf"^\s*(?:of|del|della|dell['’]|dei|degli)\s*(?:the\s+|il\s+|la\s+|l['’])?({_W}+)", re.IGNORECASE
@@ -533,7 +536,9 @@ def _read_amount(text: str, amount: Amount, goal: GoalContext, reference: float 
         if reference == 0:
             # From 0, "closed 3" is 3 whether it is the total or this week's: nothing to ask.
             return _Reading("increment", (raw,), increment=raw)
-        alternatives = (raw,) if reference is None else (raw, float(reference + raw))
+        # "calato ancora, 7%": if it is a change, the words say which way (15.2% was offered for a churn at 8.2%).
+        step = -raw if _DOWN_WORDS.search(before) else raw
+        alternatives = (raw,) if reference is None else (raw, float(reference + step))
         return _Reading("ask", alternatives, reason="ambiguous_delta")
     return _Reading("plain", (raw,))
 

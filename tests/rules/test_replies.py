@@ -139,6 +139,7 @@ REPLIES: list[tuple[str, str, GoalContext, float | Ask]] = [
     ("closed 2 more, €22k total this week", "en", REVENUE, Ask("ambiguous_delta", (22_000, 122_000))),
     ("nothing closed yet, 2 in legal", "en", CLIENTS, 4),  # was recorded as +2
     ("ancora niente di chiuso, 2 in trattativa", "it", CLIENTS, 4),
+    ("calato ancora, 0,5", "it", CHURN, Ask("ambiguous_delta", (0.5, 6.5))),  # offered 7.5: "calato" says down
     ("-0.5%", "en", CHURN, 6.5),
     # maintain goals
     ("52", "en", NPS, 52),
