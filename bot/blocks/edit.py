@@ -22,7 +22,7 @@ from bot.blocks.common import Message, actions, button, clip, context, escape, m
 from bot.blocks.goals import describe_measure, goal_line
 from bot.blocks.readings import amount_text
 from bot.blocks.standing import forecast_line, measure_text, standing_of, status_label, title_is_original
-from bot.rules.history import ReadingEvent
+from bot.rules.history import GoalMark, ReadingEvent
 from bot.rules.progress import MAINTAIN_DIRECTIONS, Standing, Status
 from prompts import fmt_amount, fmt_date, keys, t, tn
 
@@ -254,6 +254,12 @@ def history(lang: str, goal: Any, entries: Sequence[Any], *, tz: Any) -> Message
     for entry in entries[:HISTORY_ENTRIES]:
         if isinstance(entry, ReadingEvent):
             when, who, what = entry.at, entry.by, reading_entry(lang, goal, entry)
+        elif isinstance(entry, GoalMark):
+            when, who = entry.at, entry.by
+            what = t(lang, f"manage.history.{entry.kind}",
+                     week=fmt_date(lang, entry.week, "short") if entry.week is not None else "")
+            if entry.text:
+                what += "\n" + t(lang, "manage.history.reason", reason=escape(clip(entry.text, 2000)))
         else:
             when, who = entry.changed_at, entry.changed_by
             if entry.field == "override":

@@ -14,7 +14,7 @@ from typing import Protocol, TypeVar
 
 from bot.rules.statuses import ReadingStatus
 
-__all__ = ["ReadingEvent", "ReadingFacts", "Revision", "reading_events", "timeline"]
+__all__ = ["GoalMark", "ReadingEvent", "ReadingFacts", "Revision", "reading_events", "timeline"]
 
 TAKEN_BACK = (ReadingStatus.UNDONE, ReadingStatus.WITHDRAWN)
 
@@ -58,6 +58,18 @@ class ReadingEvent:
     text: str | None = None
 
 
+@dataclass(frozen=True)
+class GoalMark:
+    """A moment of the goal that is neither a change nor a value: `kind` "set" (when it was set up) or "skipped"
+    (a week its owner skipped, with the reason they gave, if any)."""
+
+    at: datetime
+    by: str
+    kind: str
+    week: date | None = None
+    text: str | None = None
+
+
 def reading_events(readings: Iterable[tuple[ReadingFacts, date]], owner: str) -> list[ReadingEvent]:
     """The entries of each (reading, week of its check-in): recorded, and taken back when it was."""
     events: list[ReadingEvent] = []
@@ -73,9 +85,9 @@ def reading_events(readings: Iterable[tuple[ReadingFacts, date]], owner: str) ->
 R = TypeVar("R", bound=Revision)
 
 
-def timeline(revisions: Sequence[R], events: Sequence[ReadingEvent]) -> list[R | ReadingEvent]:
+def timeline(revisions: Sequence[R], events: Sequence[ReadingEvent | GoalMark]) -> list[R | ReadingEvent | GoalMark]:
     """Changes and reading events together, newest first (of two at the same moment, the later stored first)."""
-    entries: list[tuple[datetime, int, R | ReadingEvent]] = [
+    entries: list[tuple[datetime, int, R | ReadingEvent | GoalMark]] = [
         *((r.changed_at, i, r) for i, r in enumerate(revisions)),
         *((e.at, len(revisions) + i, e) for i, e in enumerate(events)),
     ]

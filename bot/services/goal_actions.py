@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import dataclass
+from datetime import UTC, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -26,9 +27,9 @@ from bot.context import RequestContext
 from bot.deps import Deps
 from bot.jobs.reviews import KIND as REVIEW_KIND
 from bot.rules.digest_math import ChannelRef
-from bot.rules.history import reading_events, timeline
+from bot.rules.history import GoalMark, ReadingEvent, reading_events, timeline
 from bot.rules.limits import row_id
-from bot.rules.statuses import GoalStatus
+from bot.rules.statuses import CheckInStatus, GoalStatus
 from bot.rules.visibility import ChannelAction
 from bot.services import goals_admin as admin
 from bot.services import teams
@@ -248,9 +249,15 @@ def history(deps: Deps, ctx: RequestContext, goal_id: int | None) -> Message:
             goal = teams.readable_goal(session, ctx.team_id, ctx.user_id, goal_id)
         except admin.GoalRefused as refusal:
             return text_message(refusal.text(lang))
-        events = reading_events(readings_of_goal(session, goal.id), goal.user_id)
-        return edit_blocks.history(lang, goal, timeline(admin.revisions_of(session, goal), events),
-                                   tz=ZoneInfo(ctx.tz))
+        events: list[ReadingEvent | GoalMark] = [*reading_events(readings_of_goal(session, goal.id), goal.user_id)]
+        revisions = admin.revisions_of(session, goal)
+        skipped = [GoalMark(c.answered_at or c.asked_at or datetime.combine(c.week_start, time(), UTC), goal.user_id,
+                            "skipped", c.week_start, c.note) for c in goal.checkins if c.status == CheckInStatus.SKIPPED]
+        if not (events or revisions or skipped):  # "not changed since it was set, no value yet" says it all
+            return edit_blocks.history(lang, goal, [], tz=ZoneInfo(ctx.tz))
+        # Its first entry: when it was set up (the history had changes and values, never the goal's start).
+        marks = [GoalMark(goal.created_at, goal.user_id, "set"), *skipped]
+        return edit_blocks.history(lang, goal, timeline(revisions, [*events, *marks]), tz=ZoneInfo(ctx.tz))
 
 
 def edit_view_for(deps: Deps, ctx: RequestContext, goal_id: int | None, *, kind: str,

@@ -61,5 +61,5 @@ def test_of_two_entries_at_the_same_moment_the_later_stored_comes_first() -> Non
 def test_the_timeline_keeps_every_entry_and_never_goes_forward_in_time(changes: list[int], readings: list[int]) -> None:
     entries = timeline([Change(at(m)) for m in changes], [ReadingEvent(at(m), "U1", "reply", 1, WEEK) for m in readings])
     assert len(entries) == len(changes) + len(readings)
-    moments = [e.at if isinstance(e, ReadingEvent) else e.changed_at for e in entries]
+    moments = [e.changed_at if isinstance(e, Change) else e.at for e in entries]
     assert moments == sorted(moments, reverse=True)

@@ -459,4 +459,24 @@ def test_a_long_history_stays_within_slacks_limits(workspace: LocalWorkspace) ->
     assert len(blocks) <= 50
     assert all(len(b["text"]["text"]) <= 3000 for b in blocks if b["type"] == "section")
     assert blocks[-1]["type"] == "context"
-    assert blocks[-1]["elements"][0]["text"] == tn("en", "manage.history.more", 60 - HISTORY_ENTRIES)
+    # 60 values and the day it was set up
+    assert blocks[-1]["elements"][0]["text"] == tn("en", "manage.history.more", 61 - HISTORY_ENTRIES)
+
+
+@pytest.mark.variants_on_one_database
+@pytest.mark.parametrize(("user", "lang", "skip"), [("U1", "en", "skip this week, on PTO"),
+                                                     ("U2", "it", "salto questa settimana, sono in ferie")])
+def test_the_history_starts_where_the_goal_was_set_and_shows_a_skipped_week(
+    workspace: LocalWorkspace, clock: Any, user: str, lang: str, skip: str,
+) -> None:
+    # A manager reading a report's history found values and changes, but not when the goal began or the weeks
+    # skipped ("on PTO" only showed in the report's own App Home).
+    goal_id, card = started(workspace, user)
+    [checkin] = checkins_of(workspace, goal_id)
+    reply(workspace, user, card, skip)
+    text = all_text(history_of(workspace, user, goal_id))
+    skipped = t(lang, "manage.history.skipped", week=fmt_date(lang, checkin.week_start, "short"))
+    assert skipped in text and t(lang, "manage.history.set") in text
+    assert text.index(skipped) < text.index(t(lang, "manage.history.set"))  # newest first: set up comes last
+    [checkin] = checkins_of(workspace, goal_id)
+    assert checkin.note and t(lang, "manage.history.reason", reason=checkin.note) in text  # the reason given
