@@ -46,7 +46,7 @@ from storage.repositories import (
     readings_of_goal,
     was_sent_at,
 )
-from storage.teams import open_proposals
+from storage.teams import open_proposals, reports_of
 
 log = logging.getLogger(__name__)
 
@@ -240,6 +240,9 @@ def history(deps: Deps, ctx: RequestContext, goal_id: int | None) -> Message:
     with deps.sessions() as session:
         if goal_id is None:
             goals = list_goals(session, ctx.team_id, ctx.user_id)
+            if not goals and reports_of(session, ctx.team_id, ctx.user_id):
+                # A manager asking for history means a report's goal: say how, not "you have no goals yet".
+                return text_message(t(lang, "manage.history.no_goals_manager"))
             if len(goals) != 1:
                 return (text_message(t(lang, "manage.no_goals")) if not goals else
                         edit_blocks.goal_picker(lang, goals, action_id=None, prompt_key="manage.history.pick",

@@ -529,3 +529,17 @@ def test_a_ceiling_closed_by_decision_says_it_was_not_held_every_week_not_that_i
     said = ephemeral_texts(workspace, user)[-1]
     assert t(lang, "manage.close.achieved_override_held", id=goal_id, title=title) in said
     assert t(lang, "manage.close.achieved_override", id=goal_id, title=title) not in said
+
+
+@pytest.mark.variants_on_one_database
+@pytest.mark.parametrize(("lang", "manager", "word"), [("en", "U1", "history"), ("it", "U2", "cronologia")])
+def test_history_without_a_number_tells_a_manager_with_no_goals_how_to_read_a_reports(
+    workspace: LocalWorkspace, lang: str, manager: str, word: str,
+) -> None:
+    # A shell session's manager: "/goal history" said "You have no goals yet. Type /goal to set your first one."
+    workspace.add_user("U3", name="giulia", tz="Europe/Rome", locale="en-US")
+    workspace.command("team add @giulia", user=manager)
+    add_goal(workspace, "U3")
+    workspace.command(word, user=manager)
+    said = ephemeral_texts(workspace, manager)[-1]
+    assert t(lang, "manage.history.no_goals_manager") in said and t(lang, "manage.no_goals") not in said
