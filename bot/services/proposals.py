@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from bot import ids
-from bot.blocks.common import Message
+from bot.blocks.common import Message, text_message
 from bot.blocks.goals import direction_question
 from bot.context import RequestContext
 from bot.rules import visibility as policy
@@ -23,9 +23,10 @@ from bot.services import conversation
 from bot.services.conversation import DIRECTION_KEY, OBJECTIVE_KEY, draft_to_json
 from bot.services.goals_admin import GoalRefused
 from bot.services.teams import load_org
+from prompts import t
 from storage.db import SessionFactory
 from storage.models import GoalProposal
-from storage.teams import create_proposal, get_proposal, record_proposal_event
+from storage.teams import create_proposal, get_proposal, open_proposals, record_proposal_event
 
 MAX_REASON = 1000
 
@@ -122,6 +123,13 @@ def propose(sessions: SessionFactory, ctx: RequestContext, owner: str, text: str
         decision = policy.may_propose_goal(load_org(session, ctx.team_id), ctx.user_id, owner)
         if not decision:
             return decision
+        words = " ".join(text.casefold().split())
+        for waiting in open_proposals(session, ctx.team_id, owner):
+            # The same words to the same person while the first is still open is a second send, not a second goal:
+            # both were accepted once, and two goals counted twice (a tester's double "/goal for").
+            if (waiting.manager_id, waiting.owner_id) == (ctx.user_id, owner) and \
+                    " ".join(str(waiting.draft.get("text") or "").casefold().split()) == words:
+                return text_message(t(ctx.lang, "proposal.already_open", id=waiting.id, person=f"<@{owner}>"))
         draft_json = _which_way(ctx, text, way, {"owner": owner})
         if isinstance(draft_json, Message):
             return draft_json

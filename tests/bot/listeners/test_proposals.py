@@ -445,3 +445,19 @@ def test_the_managers_own_change_raising_churn_is_asked_back_too(team: LocalWork
     assert last_answer(team, "UL") == t("it", "proposal.counter_sent", id=1, person="<@U2>", title=title)
     assert last_dm(team, "U2") == t("it", "proposal.change_received", id=1, person="<@UL>", title=title,
                                     reason="è il budget")
+
+
+@pytest.mark.variants_on_one_database
+@pytest.mark.parametrize(("report", "goal"), [("<@U1|anna>", EN_GOAL), ("<@U2|marco>", IT_GOAL)])
+def test_the_same_proposal_sent_twice_while_the_first_is_open_makes_one_proposal(
+    managed: LocalWorkspace, report: str, goal: str,
+) -> None:
+    # A tester's double "/goal per @marco rinnovare 8 contratti…": two proposals, each accepted once, two goals.
+    owner = report[2:4]
+    managed.command(f"for {report} {goal}", user="UM")
+    managed.command(f"for {report}   {goal.upper()} ", user="UM")  # the same words, however typed
+    assert last_answer(managed, "UM") == t("en", "proposal.already_open", id=1, person=f"<@{owner}>")
+    with managed.deps.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(GoalProposal)) == 1
+    managed.command(f"for {report} {goal} by March", user="UM")  # other words: another proposal
+    assert last_answer(managed, "UM") == t("en", "proposal.sent", id=2, person=f"<@{owner}>", title=f"{goal} by March")
