@@ -85,7 +85,9 @@ _BLOCKER = re.compile(
     r"(?:missing|lack(?:ing|s)?|short\s+on|no\s+budget)(?!\s+(?:\d|only|just))|"
     r"manca(?:no)?\b(?!\s+(?:poco|pochissimo|solo|soltanto|ancora|\d))|mancanza\s+d|senza\s+budget|"
     # Blame names the obstacle: "tutto fermo per colpa del legale", "il legale ci sta bloccando".
-    r"per\s+colpa\s+d|(?:ci|mi)\s+sta(?:nno)?\s+bloccando|blocca(?:no)?\s+tutto)",
+    r"per\s+colpa\s+d|(?:ci|mi)\s+sta(?:nno)?\s+bloccando|blocca(?:no)?\s+tutto|"
+    # A budget or a decision frozen: "Esselunga ha congelato il budget fino a gennaio", "hiring freeze at Acme".
+    r"congelat[oaie]|congela(?:no|to)?\s+(?:il|i|la|le)\s|(?:budget|spend(?:ing)?|hiring)\s+freeze|froze(?:n)?\s)",
     re.IGNORECASE,
 )
 # "stuck at 4" / "bloccati a quota 4" report a level, not an obstacle.

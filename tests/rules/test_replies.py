@@ -345,6 +345,11 @@ BLOCKERS: list[tuple[str, str, str | None]] = [
     ("stuck on the security questionnaire", "en", "stuck on the security questionnaire"),
     ("deal on hold until budget is approved, 5 now", "en", "deal on hold until budget is approved"),
     ("siamo a 5, bloccato dal legale", "it", "bloccato dal legale"),
+    # a frozen budget holds the work up (a tester's "invariato, Esselunga ha congelato il budget" raised nothing)
+    ("invariato, Esselunga ha congelato il budget fino a gennaio", "it",
+     "Esselunga ha congelato il budget fino a gennaio"),
+    ("flat, Acme froze the budget until January", "en", "Acme froze the budget until January"),
+    ("budget freeze at Acme, still 4", "en", "budget freeze at Acme"),
     ("in attesa di risposta dal cliente; ora siamo a 5", "it", "in attesa di risposta dal cliente"),
     ("problema con il procurement, ancora 4", "it", "problema con il procurement"),
     ("stuck at 4", "en", None),
