@@ -7,7 +7,7 @@ from typing import Any
 from bot.blocks.common import clip, escape
 from bot.rules.objectives import Rollup
 from bot.rules.progress import progress_bar
-from prompts import fmt_amount, t
+from prompts import fmt_amount, t, tn
 
 __all__ = ["rollup_line"]
 
@@ -23,7 +23,10 @@ def rollup_line(lang: str, result: Rollup) -> str:
         line = t(lang, "objective.measured", bar=bar, gained=fmt_amount(lang, result.gained, objective.unit),
                  target=fmt_amount(lang, objective.target, objective.unit), on_track=result.on_track,
                  count=result.goals, **params)
+        if result.not_started:
+            line += " " + tn(lang, "objective.not_started", result.not_started)
         if result.not_added:
             line += "\n" + t(lang, "objective.not_added", count=result.not_added)
         return line
-    return t(lang, "objective.counted", bar=bar, on_track=result.on_track, count=result.goals, **params)
+    line = t(lang, "objective.counted", bar=bar, on_track=result.on_track, count=result.goals, **params)
+    return line + (" " + tn(lang, "objective.not_started", result.not_started) if result.not_started else "")

@@ -65,6 +65,9 @@ class Rollup:
     gained: float | None  # measured: the sum of gains in the objective's unit; else None
     fraction: float | None  # measured: gained / target; else on_track / goals (None with no goals)
     not_added: int  # measured: aligned goals whose gain cannot add up (another unit, or not a growth goal)
+    # Aligned goals with nothing recorded yet: counted, not on track, and said apart ("2 of 3 on track" read as a
+    # fall when a new goal was aligned).
+    not_started: int = 0
 
 
 def is_measured(objective: ObjectiveFacts) -> bool:
@@ -85,15 +88,16 @@ def rollup(objective: ObjectiveFacts, goals: Iterable[AlignedGoal]) -> Rollup:
     """Roll the aligned goals up into the objective's standing."""
     counted = [g for g in goals if g.objective_id == objective.id and g.state in COUNTED_STATES]
     on_track = sum(1 for g in counted if g.status in ON_TRACK)
+    not_started = sum(1 for g in counted if g.status == "not_started")
     if is_measured(objective):
         adding = [g for g in counted if (g.money[1] == objective.unit if g.money is not None
                                          else g.unit == objective.unit and g.direction == "increase")]
         gained = sum(gain(g) for g in adding)
         assert objective.target is not None  # is_measured
         return Rollup(objective, True, len(counted), on_track, gained, gained / objective.target,
-                      len(counted) - len(adding))
+                      len(counted) - len(adding), not_started)
     fraction = on_track / len(counted) if counted else None
-    return Rollup(objective, False, len(counted), on_track, None, fraction, 0)
+    return Rollup(objective, False, len(counted), on_track, None, fraction, 0, not_started)
 
 
 def rollups(objectives: Sequence[ObjectiveFacts], goals: Iterable[AlignedGoal]) -> list[Rollup]:

@@ -128,3 +128,18 @@ def test_a_growth_goal_adds_the_money_its_percentage_stands_for_to_a_money_objec
     other_currency = AlignedGoal(8, 1, "%", "increase", None, 6.0, "on_track", money=(4_800.0, "USD"))
     result = rollup(ARR, [_goal(1, baseline=100_000, current=150_000), growth, other_currency])
     assert result.gained == pytest.approx(54_800) and result.goals == 3 and result.not_added == 1
+
+
+@pytest.mark.parametrize("lang", ["en", "it"])
+def test_goals_not_started_yet_are_said_apart_from_the_on_track_share(lang: str) -> None:
+    # A tester's: "2/3" became "2/4" the moment a new goal was aligned, read as things getting worse.
+    from bot.blocks.objectives import rollup_line
+    from prompts import tn
+
+    goals = [_goal(n, MARKET.id, status=status) for n, status in
+             enumerate(("on_track", "on_track", "at_risk", "not_started"), start=1)]
+    result = rollup(MARKET, goals)
+    assert (result.goals, result.on_track, result.not_started) == (4, 2, 1)
+    assert rollup_line(lang, result).endswith(" " + tn(lang, "objective.not_started", 1))
+    assert rollup(MARKET, goals[:3]).not_started == 0
+    assert tn(lang, "objective.not_started", 1) not in rollup_line(lang, rollup(MARKET, goals[:3]))
