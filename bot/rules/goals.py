@@ -603,7 +603,8 @@ place sede house remoto media average short long term meantime frattempo frattem
 week weeks settimana settimane day days giorno giorni quarter quarters trimestre trimestri semestre semestri half
 weekend fiscal fiscale first second third fourth primo secondo terzo quarto ultimo last prima seconda
 portfolio portafoglio pipeline funnel trattativa negotiation stock cash contanti
-""".split())
+scadenza scadenze rinnovo rinnovi renewal renewals trial prova sospeso bilico ritardo discussione
+""".split())  # the last line: states, not markets ("contratti in scadenza" are expiring contracts, not a sector)
 # Generic on their own, part of a market's name after "in": "financial services", "servizi finanziari".
 _SECTOR_NOUNS = frozenset({"services", "service", "servizi", "servizio"})
 # Italian segment nouns that name their segment after a preposition: "nel settore della sanità".

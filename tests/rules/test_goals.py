@@ -153,6 +153,9 @@ GOALS: list[tuple[str, str, Expected]] = [
      E("retention", "clienti PMI", "churn_rate", "%", "keep_below", None, 3, date(2027, 12, 31), AR)),
     ("it", "rinnovare 25 contratti entro fine anno",
      E("retention", None, "renewals", "deals", "increase", 0, 25, date(2026, 12, 31), AR)),
+    # "in scadenza" says which contracts (expiring ones), not a market: it was read as Specifico: scadenza.
+    ("it", "rinnovare 8 contratti in scadenza entro marzo",
+     E("retention", None, "renewals", "deals", "increase", 0, 8, date(2027, 3, 31), AR)),
     # New business by count.
     ("en", "sign 10 new clients in the healthcare segment in the next six months",
      E("new_business", "healthcare segment", "new_clients", "clients", "increase", 0, 10, date(2027, 5, 26), AR)),
