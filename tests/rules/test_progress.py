@@ -427,3 +427,27 @@ def test_a_change_has_no_amount_without_a_starting_amount_in_a_currency() -> Non
 ])
 def test_a_projection_is_shown_only_as_precise_as_a_pace_is(value: float, unit: str, shown: float) -> None:
     assert projection(value, unit) == shown
+
+
+def test_values_that_never_left_the_start_are_not_progress() -> None:
+    # A shell session's: "flat, Acme froze the budget" (0 of 20) read "🟢 on track", the week after the card had said
+    # "⚪ not started", to someone who had just said they were stuck.
+    flat = _weekly((0.0,), START + timedelta(days=6))
+    early = standing(goal(target=20, baseline=0, current=0, history=flat, deadline=START + timedelta(days=120)),
+                     START + timedelta(days=6))
+    assert early.status is Status.NOT_STARTED
+    later = _weekly((0.0, 0.0, 0.0, 0.0), START + timedelta(days=6))
+    behind = standing(goal(target=20, baseline=0, current=0, history=later, deadline=START + timedelta(days=120)),
+                      START + timedelta(days=27))
+    assert behind.status in (Status.AT_RISK, Status.OFF_TRACK)  # nothing done with a fifth of the time gone
+    moved = _weekly((0.0, 1.0), START + timedelta(days=6))
+    assert standing(goal(target=20, baseline=0, current=1, history=moved, deadline=START + timedelta(days=120)),
+                    START + timedelta(days=13)).status is not Status.NOT_STARTED  # one meeting is a start
+
+
+@given(weeks=st.integers(1, 10), days=st.integers(0, 200))
+def test_a_goal_whose_values_never_moved_is_never_on_track_while_progress_is_due(weeks: int, days: int) -> None:
+    history = _weekly(tuple(0.0 for _ in range(weeks)), START + timedelta(days=6))
+    item = standing(goal(target=20, baseline=0, current=0, history=history, deadline=START + timedelta(days=150)),
+                    history[-1][0] + timedelta(days=days % 7))
+    assert item.status is not Status.ON_TRACK
