@@ -30,6 +30,7 @@ REASONS = (
     "approximate",  # "almost half way", "quasi a metà": a reading to confirm, not to record
     "too_long",  # longer than any check-in reply: not read
     "correction",  # "actually we're at 4, I got it wrong last week": fixes an earlier value, is not this week's
+    "unsure",  # "sono a 5 ma uno è un rinnovo, non so se conta": the person doubts their own number
 )
 # Slack allows 40,000 characters; a check-in reply longer than this is pasted text, not an update.
 MAX_REPLY_CHARS = 20_000
@@ -212,6 +213,13 @@ _ACTION_AFTER = re.compile(
     r"la\s+settimana\s+scorsa|in\s+settimana)\b",
     re.IGNORECASE,
 )
+# The person doubts what their number counts: asked to confirm, never recorded as said.
+_UNSURE = re.compile(
+    r"\b(?:(?:not\s+sure|unsure|don['’]?t\s+know|do\s+not\s+know)\s+(?:if|whether)[^.;!?\n]{0,60}?\bcounts?|"
+    r"(?:non\s+so|non\s+sono\s+sicur[oaie]|non\s+sappiamo)\s+se[^.;!?\n]{0,60}?"
+    r"\b(?:conta|contano|vale|valgono|rientra|rientrano)|forse\s+non\s+(?:conta|vale))\b",
+    re.IGNORECASE,
+)
 # "170k, not 180k", "erano 170 mila non 180", "non 200 ma 210 mila": the number after "not" is the one rejected.
 _NEGATED_BEFORE = re.compile(r"\b(?:not|non)\s*$", re.IGNORECASE)
 _DOWN_WORDS = re.compile(
@@ -346,6 +354,8 @@ def read_reply(text: str, *, lang: str, goal: GoalContext) -> ReplyReading:
     if decided.confident and decided.value is not None and _CORRECTION.search(words):
         # Recorded as this week's, the fix would count as progress ("+1") and last week's wrong value would stay.
         return _ask("correction", (decided.value,), note, blocker)
+    if decided.confident and decided.value is not None and _UNSURE.search(words):
+        return _ask("unsure", (decided.value,), note, blocker)  # their doubt, not a guess of ours, decides
     return decided
 
 

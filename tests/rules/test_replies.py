@@ -140,6 +140,10 @@ REPLIES: list[tuple[str, str, GoalContext, float | Ask]] = [
     ("nothing closed yet, 2 in legal", "en", CLIENTS, 4),  # was recorded as +2
     ("ancora niente di chiuso, 2 in trattativa", "it", CLIENTS, 4),
     ("calato ancora, 0,5", "it", CHURN, Ask("ambiguous_delta", (0.5, 6.5))),  # offered 7.5: "calato" says down
+    # the person doubts what their number counts: asked, not recorded (a tester's was recorded as 5)
+    ("sono a 5 ma uno è un rinnovo, non so se conta", "it", CLIENTS, Ask("unsure", (5,))),
+    ("at 5, not sure if the renewal counts", "en", CLIENTS, Ask("unsure", (5,))),
+    ("non so se riesco a chiudere entro venerdì, siamo a 5", "it", CLIENTS, 5),  # a doubt about Friday, not the 5
     ("-0.5%", "en", CHURN, 6.5),
     # maintain goals
     ("52", "en", NPS, 52),

@@ -169,6 +169,23 @@ def test_unclear_reply_gets_a_question_with_what_was_understood_and_the_choice_i
 
 
 @pytest.mark.variants_on_one_database
+@pytest.mark.parametrize(("user", "lang", "reply"), [("U1", "en", "at 5, not sure if the renewal counts"),
+                                                     ("U2", "it", "sono a 5 ma uno è un rinnovo, non so se conta")])
+def test_a_number_its_owner_doubts_is_asked_and_recorded_once_confirmed(
+    workspace: LocalWorkspace, user: str, lang: str, reply: str,
+) -> None:
+    goal_id = add_goal(workspace, user, lang=lang, title="Sign 10 new clients in healthcare")
+    run(workspace)
+    card = last_card(workspace, user)
+    workspace.say(reply, user=user, thread_ts=card["ts"])
+    assert goal_of(workspace, goal_id).current == 4  # not recorded on a doubt
+    [question] = thread_messages(workspace, user, card)
+    assert t(lang, "checkin.ask.unsure", title="Sign 10 new clients in healthcare") in all_text(question)
+    workspace.click(question, ids.ACTION_CHECKIN_PICK, user=user, value=question["blocks"][1]["elements"][0]["value"])
+    assert goal_of(workspace, goal_id).current == 5
+
+
+@pytest.mark.variants_on_one_database
 @pytest.mark.parametrize(("user", "lang"), [("U1", "en"), ("U2", "it")])
 def test_an_old_questions_button_pressed_after_the_week_was_settled_changes_nothing_and_says_so(
     workspace: LocalWorkspace, user: str, lang: str,
