@@ -333,24 +333,23 @@ def unanswered_checkins(session: Session, *, asked_by: datetime, week_from: date
                Goal.status == GoalStatus.ACTIVE)))
 
 
-def waiting_goal_titles(session: Session, team_id: str, user_id: str, *, week_from: date) -> list[str]:
-    """The titles of the person's active goals whose check-in of a week from `week_from` on awaits an answer."""
-    return list(session.scalars(
-        select(Goal.title).join(CheckIn, CheckIn.goal_id == Goal.id)
-        .where(Goal.team_id == team_id, Goal.user_id == user_id, Goal.status == GoalStatus.ACTIVE,
-               CheckIn.status == CheckInStatus.ASKED, CheckIn.asked_at.is_not(None),
-               CheckIn.week_start >= week_from)
-        .order_by(Goal.id)))
+class AskedGoal(NamedTuple):
+    """A goal of the person's whose check-in went out lately, and whether one of them still awaits an answer."""
+
+    title: str
+    waiting: bool
 
 
-def asked_goal_titles(session: Session, team_id: str, user_id: str, *, week_from: date) -> list[str]:
-    """The titles of the person's active goals with a check-in of a week from `week_from` on, answered or not."""
-    return list(session.scalars(
-        select(Goal.title).where(
+def asked_goals(session: Session, team_id: str, user_id: str, *, week_from: date) -> list[AskedGoal]:
+    """The person's active goals with a check-in of a week from `week_from` on, answered or not, oldest first, in
+    one statement: which of them still await an answer is a column, not a second query."""
+    asked = CheckIn.goal_id == Goal.id, CheckIn.asked_at.is_not(None), CheckIn.week_start >= week_from
+    waiting = select(CheckIn.id).where(*asked, CheckIn.status == CheckInStatus.ASKED).exists()
+    return [AskedGoal(title, bool(open_)) for title, open_ in session.execute(
+        select(Goal.title, waiting).where(
             Goal.team_id == team_id, Goal.user_id == user_id, Goal.status == GoalStatus.ACTIVE,
-            select(CheckIn.id).where(CheckIn.goal_id == Goal.id, CheckIn.asked_at.is_not(None),
-                                     CheckIn.week_start >= week_from).exists())
-        .order_by(Goal.id)))
+            select(CheckIn.id).where(*asked).exists())
+        .order_by(Goal.id))]
 
 
 def claim_reminder(session: Session, checkin_id: int, now: datetime) -> bool:

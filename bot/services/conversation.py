@@ -73,7 +73,7 @@ from bot.settings import Settings
 from prompts import fmt_date, fmt_number, t, tn
 from storage.db import in_transaction
 from storage.models import Conversation, Goal, GoalProposal
-from storage.repositories import asked_goal_titles, delete_conversation, get_conversation, waiting_goal_titles
+from storage.repositories import asked_goals, delete_conversation, get_conversation
 from storage.teams import get_objective, get_proposal, link_proposal_goal, list_objectives
 
 CONFIRM = "confirm"
@@ -1036,18 +1036,15 @@ def outside(session: Session, ctx: RequestContext, text: str) -> list[Message]:
     thread may be anything ("I'd like to win 10 clients"), and only the thread says which goal it is about."""
     lang = ctx.lang
     if len(text) <= MAX_TEXT and find_amounts(text, lang):
-        waiting = waiting_goal_titles(session, ctx.team_id, ctx.user_id,
-                                      week_from=week_start(ctx.today) - timedelta(weeks=1))
-        if waiting:
-            titles = ", ".join(f"*{escape(title)}*" for title in waiting[:5])
-            return [text_message(tn(lang, "checkin.reply_in_thread", len(waiting), titles=titles))]
-        # This week's check-ins answered already: a new figure still belongs in a thread (it replaces the week's
+        asked = asked_goals(session, ctx.team_id, ctx.user_id, week_from=week_start(ctx.today) - timedelta(weeks=1))
+        waiting = [goal.title for goal in asked if goal.waiting]
+        # With this week's check-ins answered already, a new figure still belongs in a thread (it replaces the week's
         # value there), not a greeting that ignores it.
-        answered = asked_goal_titles(session, ctx.team_id, ctx.user_id,
-                                     week_from=week_start(ctx.today) - timedelta(weeks=1))
-        if answered:
-            titles = ", ".join(f"*{escape(title)}*" for title in answered[:5])
-            return [text_message(tn(lang, "checkin.update_in_thread", len(answered), titles=titles))]
+        named, key = (waiting, "checkin.reply_in_thread") if waiting else ([g.title for g in asked],
+                                                                          "checkin.update_in_thread")
+        if named:
+            titles = ", ".join(f"*{escape(title)}*" for title in named[:5])
+            return [text_message(tn(lang, key, len(named), titles=titles))]
     return [text_message(t(lang, "goal.no_conversation"))]
 
 
