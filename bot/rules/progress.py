@@ -256,9 +256,9 @@ def _status(g: GoalNumbers, today: date, p: float | None, e: float, start: float
         return Status.MISSED
     # Values recorded that never left the start ("flat, the budget is frozen": 0 of 20) are not progress either: they
     # read "🟢 on track" the week after the card said "⚪ not started", to someone who had just said they were stuck.
-    unmoved = (g.kind is not _MAINTAIN and g.current is not None and g.current == start and not is_reached(g)
-               and all(value == start for _, value in g.history))
-    if g.current is None or unmoved or (not g.history and g.current == start and not is_reached(g)):
+    unmoved = (g.current is not None and g.current == start and not is_reached(g)
+               and (not g.history or (g.kind is not _MAINTAIN and all(value == start for _, value in g.history))))
+    if g.current is None or unmoved:
         # Nothing recorded yet (a growth goal without a value, a reach goal saved at its start: alike). While no
         # progress is due it is "not started"; once some is, standing still at the start is behind, as the numbers
         # say: "0 of 10 with most of its time gone" is off track, not merely not started.
