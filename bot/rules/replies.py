@@ -509,10 +509,11 @@ def _read_amount(text: str, amount: Amount, goal: GoalContext, reference: float 
         direction = 1 if m.group("up") else -1
 
     level_before = bool(_LEVEL_BEFORE.search(before))
-    if not direction and not level_before and not correcting and _FROM_BEFORE.search(before):
-        return None  # "from 4 to 7": the old value ("it was 170k, not 180k" is the right one)
-    if correcting and not direction:
-        return _Reading("level", (raw,))  # "erano 170 mila, non 180": what it is
+    # "erano 170 mila, non 180": beside a number the person rejects, the one left is what it is (a level), and
+    # "it was 170k" is not the old value of "from 4 to 7".
+    level_before = level_before or correcting
+    if not direction and not level_before and _FROM_BEFORE.search(before):
+        return None  # "from 4 to 7": the old value
 
     percent_of_target = amount.unit == "%" and goal.unit != "%"
     if percent_of_target:
