@@ -502,16 +502,16 @@ def _read_amount(text: str, amount: Amount, goal: GoalContext, reference: float 
             return _Reading("ask", (raw,), reason="ambiguous_delta")
         return _Reading("level", (goal.target - raw if goal.direction == "increase" else goal.target + raw,))
 
+    level_word = bool(_LEVEL_BEFORE.search(before))
     direction = 0
     if amount.sign:
         direction = amount.sign
-    elif ((m := _INCREMENT_BEFORE.search(before)) and not _LEVEL_BEFORE.search(before)) or (m := _INCREMENT_AFTER.match(after)):
+    elif ((m := _INCREMENT_BEFORE.search(before)) and not level_word) or (m := _INCREMENT_AFTER.match(after)):
         direction = 1 if m.group("up") else -1
 
-    level_before = bool(_LEVEL_BEFORE.search(before))
     # "erano 170 mila, non 180": beside a number the person rejects, the one left is what it is (a level), and
     # "it was 170k" is not the old value of "from 4 to 7".
-    level_before = level_before or correcting
+    level_before = level_word or correcting
     if not direction and not level_before and _FROM_BEFORE.search(before):
         return None  # "from 4 to 7": the old value
 
