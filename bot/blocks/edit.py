@@ -215,9 +215,12 @@ def edit_saved(lang: str, goal: Any, revisions: Sequence[Any], warnings: Sequenc
 
 def closed(lang: str, goal: Any, *, override: bool = False) -> Message:
     """The confirmation that a goal was closed, with its note (escaped); an override says it is one."""
-    held_kind = goal.direction in MAINTAIN_DIRECTIONS  # a floor or ceiling misses by a week, not by falling short
-    key = (("manage.close.achieved_override_held" if held_kind else "manage.close.achieved_override") if override
-           else f"manage.close.{goal.status}")
+    if not override:
+        key = f"manage.close.{goal.status}"
+    elif goal.direction in MAINTAIN_DIRECTIONS:  # a floor or ceiling misses by a week not held, not by falling short
+        key = "manage.close.achieved_override_held"
+    else:
+        key = "manage.close.achieved_override"
     text = t(lang, key, id=goal.id, title=escape(clip(goal.title, 300)))
     if goal.closed_note:
         text += "\n" + t(lang, "manage.close.note", note=escape(clip(goal.closed_note, 2000)))
