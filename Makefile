@@ -25,7 +25,9 @@ demo: $(STAMP)
 	$(BIN)/goalbot demo
 
 # The suite runs on SQLite, then on PostgreSQL when GOALBOT_TEST_POSTGRES_URL answers (CI sets it), spread over
-# TEST_WORKERS processes (pytest-xdist; each has its own SQLite files and PostgreSQL schema). Many tests wait on
+# TEST_WORKERS processes (pytest-xdist; each has its own SQLite files and PostgreSQL schema). The listener tests
+# run on SQLite, those marked `both_databases` on PostgreSQL too; a whole run fails if goalbot issued SQL from a
+# place no PostgreSQL test reached (tests/database_choice.py). `make test-postgres` runs everything there. Many tests wait on
 # HTTP round trips and subprocesses, so one worker more than the two cores helps; a fourth only adds CPU (measured
 # 2 December 2026, both databases: 2 workers 105 s and 141 CPU-s, 3 workers 90–107 s and 145–173 CPU-s,
 # 4 workers 103–120 s and 177–206 CPU-s: more processes than cores evict each other's caches).

@@ -21,6 +21,11 @@ from storage.db import make_engine
 from storage.migrate import upgrade
 from storage.models import Base
 
+pytest.register_assert_rewrite("tests.database_choice")  # a plugin (below) this file also imports from
+from tests.database_choice import DATABASES, first_database_only  # noqa: E402
+
+pytest_plugins = ("tests.database_choice",)
+
 # No test fails on time: Hypothesis's default deadline (200 ms an example) failed the first example of a parser
 # property when it ran first in a worker on a loaded machine (the first parse loads dateparser's languages).
 settings.register_profile("goalbot", deadline=None)
@@ -28,8 +33,6 @@ settings.load_profile("goalbot")
 
 POSTGRES_URL = os.environ.get("GOALBOT_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 REQUIRE_POSTGRES = os.environ.get("GOALBOT_REQUIRE_POSTGRES") == "1"
-# Which databases the database tests run on (`make test-sqlite`, `make test-postgres`); both by default.
-DATABASES = [name for name in os.environ.get("GOALBOT_TEST_DATABASES", "sqlite,postgresql").split(",") if name]
 
 
 # The longest tests, longest first (seconds of wall time each on a quiet machine, most waiting on subprocesses,
@@ -68,8 +71,9 @@ def _slowness(item: pytest.Item) -> int:
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Tests marked `one_database` (what they check does not depend on the database) run on the first one only,
-    and so do all but the first variant of a test marked `variants_on_one_database`; the slowest known tests are
-    moved to the front (SLOW_FIRST), the rest keep their order."""
+    and so do all but the first variant of a test marked `variants_on_one_database`, and the tests that
+    tests/database_choice.py keeps to the first database; the slowest known tests are moved to the front
+    (SLOW_FIRST), the rest keep their order."""
     keep: list[pytest.Item] = []
     dropped: list[pytest.Item] = []
     first_variants: dict[str, str] = {}
@@ -86,7 +90,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
                 item.get_closest_marker("one_database")
                 # A variant differs from the first only in words (the language, the phrasing, a Slack error's name):
                 # the same statements run on the same rows, so the first variant checks them on every database.
-                or (item.get_closest_marker("variants_on_one_database") and variant != first)):
+                or (item.get_closest_marker("variants_on_one_database") and variant != first)
+                or first_database_only(item)):
             dropped.append(item)
         else:
             keep.append(item)

@@ -132,6 +132,7 @@ def test_an_outsider_posts_no_digest_and_reads_no_note(exec_channel: LocalWorksp
         assert "private worry" not in last_answer_shown(exec_channel, "UE"), command
 
 
+@pytest.mark.both_databases
 def test_the_digest_rolls_objectives_up_from_the_goals_the_channel_may_see(exec_channel: LocalWorkspace) -> None:
     exec_channel.command("objective add €2M new ARR in healthcare", user="UM")
     shown = add_goal(exec_channel, "U1", title="€500k new ARR in healthcare", unit="EUR", metric="revenue",

@@ -185,6 +185,7 @@ def test_a_number_its_owner_doubts_is_asked_and_recorded_once_confirmed(
     assert goal_of(workspace, goal_id).current == 5
 
 
+@pytest.mark.both_databases
 @pytest.mark.variants_on_one_database
 @pytest.mark.parametrize(("user", "lang"), [("U1", "en"), ("U2", "it")])
 def test_an_old_questions_button_pressed_after_the_week_was_settled_changes_nothing_and_says_so(
@@ -351,6 +352,7 @@ def test_retried_and_duplicated_events_apply_a_reply_once(workspace: LocalWorksp
     assert len(claimed) == 1
 
 
+@pytest.mark.both_databases
 def test_bot_messages_edits_and_deletions_in_a_checkin_thread_are_ignored(workspace: LocalWorkspace) -> None:
     goal_id = add_goal(workspace, "U1")
     run(workspace)
@@ -365,6 +367,7 @@ def test_bot_messages_edits_and_deletions_in_a_checkin_thread_are_ignored(worksp
     assert thread_answers(workspace, "U1", card) == []
 
 
+@pytest.mark.both_databases
 def test_a_thread_that_is_not_a_checkin_is_left_to_the_conversation(workspace: LocalWorkspace) -> None:
     add_goal(workspace, "U1")
     workspace.command("list", user="U1")
@@ -390,6 +393,7 @@ def test_on_track_and_at_risk_buttons_keep_the_mood_and_answer_by_the_numbers(wo
     assert at_risk in thread_answers(workspace, "U1", card)[-1]
 
 
+@pytest.mark.both_databases
 def test_blocked_asks_what_blocks_and_keeps_the_answer_as_the_blocker(workspace: LocalWorkspace) -> None:
     goal_id = add_goal(workspace, "U2", lang="it")
     run(workspace)
@@ -532,6 +536,7 @@ def test_checkin_time_that_cannot_be_read_gets_a_clear_answer(
     assert answer in ephemeral_texts(workspace, user)[-1]
 
 
+@pytest.mark.both_databases
 def test_team_default_checkin_time_applies_to_people_without_their_own(workspace: LocalWorkspace) -> None:
     workspace.add_user("U3", name="luca", tz="Europe/Rome", locale="en-US")
     add_goal(workspace, "U2", lang="it")
@@ -562,6 +567,7 @@ def test_pause_until_a_date_stops_checkins_and_they_resume_by_themselves(workspa
     assert run(workspace, at=datetime(2027, 1, 11, 8, 0, tzinfo=UTC))["planned"] == 1
 
 
+@pytest.mark.both_databases
 def test_pause_in_italian_and_resume(workspace: LocalWorkspace) -> None:
     add_goal(workspace, "U2", lang="it")
     workspace.command("pausa fino al 7 gennaio", user="U2")
@@ -592,6 +598,7 @@ def test_resume_when_not_paused_says_when_the_next_one_is(workspace: LocalWorksp
     assert "aren't paused. The next one is *Monday 30 November at 09:00*" in ephemeral_texts(workspace, "U1")[-1]
 
 
+@pytest.mark.both_databases
 def test_no_reply_after_two_days_gets_one_gentle_reminder_in_the_thread(workspace: LocalWorkspace) -> None:
     goal_id = add_goal(workspace, "U1")
     run(workspace)

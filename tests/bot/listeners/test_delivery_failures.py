@@ -12,6 +12,9 @@ from slackfake.web_api import RESET
 from storage.models import Conversation, OutboxMessage
 from tests.bot.conftest import dm_texts, saved_next
 
+# Their subject is how the database serialises and dedupes: on every database (tests/database_choice.py).
+pytestmark = pytest.mark.both_databases
+
 
 def test_rate_limited_reply_is_retried_after_retry_after(workspace: LocalWorkspace, timer: VirtualTimer) -> None:
     workspace.fake.fail_next("chat.postMessage", status=429, retry_after=3)

@@ -8,6 +8,8 @@ import json
 from datetime import UTC, date, datetime
 from typing import Any
 
+import pytest
+
 from bot.local.workspace import LocalWorkspace
 from prompts import t, tn
 from slackfake.web_api import dm_channel_id
@@ -97,6 +99,7 @@ def test_a_slack_error_during_the_upload_is_told_to_the_person(workspace: LocalW
     assert t("en", "export.failed", error="not_allowed_token_type") in ephemeral_texts(workspace, "U1")[-1]
 
 
+@pytest.mark.both_databases
 def test_the_digest_subscriber_exports_the_channels_public_goals_without_notes(workspace: LocalWorkspace) -> None:
     workspace.add_user("U3", name="giulia")
     workspace.fake.add_channel("C1", name="sales-team", members=["U1", "U2", "U3"])
@@ -145,6 +148,7 @@ def test_a_channel_without_a_digest_has_no_team_to_export(workspace: LocalWorksp
     assert workspace.fake.files() == []
 
 
+@pytest.mark.both_databases
 def test_a_manager_exports_their_reports_goals_private_ones_and_notes_included(workspace: LocalWorkspace) -> None:
     # A shell session's manager found no way to export their team: `/goal export` said "You have no goals yet",
     # `/goal export team` and `/goal export @ava` only repeated the usage.

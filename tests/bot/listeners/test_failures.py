@@ -10,6 +10,9 @@ from bot.services import conversation, goal_actions
 from prompts import t
 from tests.bot.conftest import all_text, dm_texts, last_bot_message
 
+# Their subject is how the database serialises and dedupes: on every database (tests/database_choice.py).
+pytestmark = pytest.mark.both_databases
+
 
 def broken(*args: object, **kwargs: object) -> None:
     raise RuntimeError("the database went away")

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import threading
 
+import pytest
+
 from bot.local.workspace import LocalWorkspace
 from prompts import t
 from tests.bot.conftest import all_text
+
+# Their subject is how the database serialises and dedupes: on every database (tests/database_choice.py).
+pytestmark = pytest.mark.both_databases
 
 
 def test_goal_typed_while_every_listener_thread_is_busy_is_acknowledged_and_answered_later(

@@ -163,6 +163,7 @@ def test_confirm_button_saves_the_goal_and_closes_the_card(workspace: LocalWorks
     assert not any(block["type"] == "actions" for block in updated["blocks"])
 
 
+@pytest.mark.both_databases
 def test_edit_button_changes_one_part_and_returns_to_the_card(workspace: LocalWorkspace) -> None:
     workspace.command("acquire 10 new clients in the next six months", user="U1")
     workspace.say("8 - referrals from existing clients", user="U1")
@@ -567,6 +568,7 @@ def test_a_number_a_month_without_a_deadline_is_asked_as_a_total(workspace: Loca
     assert conversation_step(workspace, "U2") == "measurable"
 
 
+@pytest.mark.both_databases
 def test_a_number_a_week_typed_as_the_measurable_answer_is_asked_back_as_its_total(workspace: LocalWorkspace) -> None:
     workspace.command("book more meetings with new prospects by March 31", user="U1")
     assert t("en", "ask.measurable") in dm_texts(workspace, "U1")[-1]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 
 from bot import ids
@@ -106,6 +107,7 @@ def test_the_home_refreshes_after_an_edit_and_after_done(workspace: LocalWorkspa
     assert ids.ACTION_HOME_EDIT not in str(home(workspace, "U1")["blocks"])
 
 
+@pytest.mark.both_databases
 def test_the_new_goal_button_starts_the_conversation_in_the_dm(workspace: LocalWorkspace) -> None:
     workspace.open_home("U1")
     workspace.click_in_view(home(workspace, "U1"), ids.ACTION_HOME_NEW_GOAL, user="U1")
@@ -119,6 +121,7 @@ def checkins_of(ws: LocalWorkspace, goal_id: int) -> list[CheckIn]:
         return list(session.scalars(select(CheckIn).where(CheckIn.goal_id == goal_id)))
 
 
+@pytest.mark.both_databases
 def test_the_check_in_button_opens_the_check_in_modal(workspace: LocalWorkspace) -> None:
     goal_id = add_goal(workspace, "U1")
     workspace.open_home("U1")
@@ -135,6 +138,7 @@ def test_the_check_in_button_opens_the_check_in_modal(workspace: LocalWorkspace)
     assert goal_of(workspace, goal_id).current == 4
 
 
+@pytest.mark.both_databases
 def test_the_check_in_all_button_asks_every_goal_in_the_dm(workspace: LocalWorkspace) -> None:
     first = add_goal(workspace, "U1")
     second = add_goal(workspace, "U1", title="book 30 discovery calls")

@@ -132,6 +132,7 @@ def test_an_overdue_goal_says_so_instead_of_waiting_for_check_ins(workspace: Loc
 @pytest.mark.variants_on_one_database
 @pytest.mark.parametrize("lang,user,edit", [("en", "U1", "edit {id} target 12 because the pipeline doubled"),
                                             ("it", "U2", "modifica {id} target 12 perché la pipeline è raddoppiata")])
+@pytest.mark.both_databases
 def test_after_an_edit_the_title_names_the_new_number_and_the_original_words_are_one_press_away(
     workspace: LocalWorkspace, lang: str, user: str, edit: str,
 ) -> None:
@@ -184,6 +185,7 @@ def _title_revision(ws: LocalWorkspace, goal_id: int) -> int:
                                                              GoalRevision.field == "title")).one()
 
 
+@pytest.mark.both_databases
 @pytest.mark.variants_on_one_database
 @pytest.mark.parametrize("lang,user", USERS)
 def test_done_on_zero_of_twelve_is_not_an_achievement_in_the_digest(workspace: LocalWorkspace, lang: str,
@@ -202,6 +204,7 @@ def test_done_on_zero_of_twelve_is_not_an_achievement_in_the_digest(workspace: L
     assert "🏆 0" in text
 
 
+@pytest.mark.both_databases
 @pytest.mark.variants_on_one_database
 @pytest.mark.parametrize("lang,user", USERS)
 def test_team_totals_leave_out_starting_points_closed_goals_and_count_a_skipped_week_as_skipped(

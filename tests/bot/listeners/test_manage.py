@@ -430,6 +430,7 @@ def test_done_on_an_unmet_goal_asks_and_an_override_is_kept_in_the_history(
     ("en", "U1", "done", "yes", "the framework deal counts for three clients"),
     ("it", "U2", "fatto", "sì", "il contratto quadro vale per tre clienti"),
 ])
+@pytest.mark.both_databases
 def test_done_then_yes_and_the_reason_in_the_dm_close_it_by_decision(
     workspace: LocalWorkspace, lang: str, user: str, done: str, yes: str, reason: str,
 ) -> None:
@@ -531,6 +532,7 @@ def test_a_ceiling_closed_by_decision_says_it_was_not_held_every_week_not_that_i
     assert t(lang, "manage.close.achieved_override", id=goal_id, title=title) not in said
 
 
+@pytest.mark.both_databases
 @pytest.mark.variants_on_one_database
 @pytest.mark.parametrize(("lang", "manager", "word"), [("en", "U1", "history"), ("it", "U2", "cronologia")])
 def test_history_without_a_number_tells_a_manager_with_no_goals_how_to_read_a_reports(

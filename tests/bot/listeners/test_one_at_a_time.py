@@ -9,6 +9,7 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from slack_bolt import BoltResponse
 
 from bot import ids
@@ -18,6 +19,9 @@ from prompts import t
 from tests.bot.checkin_support import add_goal, checkins_of, goal_of, last_card, run, thread_answers
 from tests.bot.conftest import dm_texts, last_bot_message, saved_next
 from tests.bot.listeners.test_goal_conversation import conversation_step, goals_of
+
+# Their subject is how the database serialises and dedupes: on every database (tests/database_choice.py).
+pytestmark = pytest.mark.both_databases
 
 ROOT = Path(__file__).resolve().parents[3]
 GOAL = "acquire 10 new clients in the next six months"

@@ -128,6 +128,7 @@ def test_only_the_reports_manager_or_an_admin_proposes(managed: LocalWorkspace) 
         assert session.scalar(select(func.count()).select_from(GoalProposal)) == 1
 
 
+@pytest.mark.both_databases
 def test_a_proposal_is_answered_only_by_its_two_sides_in_turn(managed: LocalWorkspace) -> None:
     managed.command(f"for <@U1|anna> {EN_GOAL}", user="UM")
     managed.command("accept 1", user="UM")
@@ -325,6 +326,7 @@ def test_a_double_click_on_confirm_tells_the_manager_once(team: LocalWorkspace, 
 
 @pytest.mark.parametrize(("pair", "how"), [("en", "typed"), ("it", "typed"), ("en", "button"), ("it", "button"),
                                            ("en", "command"), ("it", "new goal")])
+@pytest.mark.both_databases
 def test_the_manager_is_told_when_the_report_drops_the_goal_agreed(team: LocalWorkspace, pair: str, how: str) -> None:
     manager, report, manager_lang, report_lang = agreed(team, pair)
     team.say(answers_of(report_lang)[0], user=report)
@@ -431,6 +433,7 @@ def test_a_counter_proposal_raising_churn_is_asked_back_and_sent_the_way_picked(
         assert t(lang, "standing.original_title", title=changed) in manager_dms(team, manager, "proposal.confirmed")[0]
 
 
+@pytest.mark.both_databases
 def test_the_managers_own_change_raising_churn_is_asked_back_too(team: LocalWorkspace) -> None:
     team.command("team add <@U2>", user="UL")
     team.command("per <@U2> ridurre il churn al 4% entro giugno", user="UL")

@@ -296,6 +296,7 @@ def test_an_edit_that_changes_nothing_records_nothing(workspace: LocalWorkspace,
     assert readings(workspace, goal_id) == [(7, "reply", "current")]
 
 
+@pytest.mark.both_databases
 def test_an_edit_goalbot_cannot_read_keeps_the_value_and_asks(workspace: LocalWorkspace) -> None:
     goal_id, card = started(workspace, "U1")
     ts = reply(workspace, "U1", card, "7")
@@ -306,6 +307,7 @@ def test_an_edit_goalbot_cannot_read_keeps_the_value_and_asks(workspace: LocalWo
     assert t("en", "checkin.ask.hedged", title=goal_of(workspace, goal_id).title) in answers[2]
 
 
+@pytest.mark.both_databases
 def test_a_reply_that_was_asked_back_is_read_again_when_edited(workspace: LocalWorkspace) -> None:
     goal_id, card = started(workspace, "U1")
     ts = reply(workspace, "U1", card, "closed 3")
@@ -335,6 +337,7 @@ def test_a_deleted_reply_withdraws_its_reading_once_and_the_thread_says_so(
     assert readings(workspace, goal_id) == [(6, "reply", "current"), (8, "reply", "withdrawn")]
 
 
+@pytest.mark.both_databases
 def test_deleting_the_only_reply_leaves_the_week_without_a_value(workspace: LocalWorkspace) -> None:
     goal_id, card = started(workspace, "U1")
     ts = reply(workspace, "U1", card, "7")
@@ -346,6 +349,7 @@ def test_deleting_the_only_reply_leaves_the_week_without_a_value(workspace: Loca
                                                           restored_at=at_clients("U1", 4), title=title)
 
 
+@pytest.mark.both_databases
 def test_deleting_a_replaced_reply_changes_nothing_and_undo_never_brings_it_back(workspace: LocalWorkspace) -> None:
     goal_id, card = started(workspace, "U1")
     ts = reply(workspace, "U1", card, "6")
@@ -398,6 +402,7 @@ def history_of(ws: LocalWorkspace, user: str, goal_id: int) -> dict[str, Any]:
     return ws.fake.ephemeral_messages(user)[-1]
 
 
+@pytest.mark.both_databases
 @pytest.mark.variants_on_one_database
 @pytest.mark.parametrize("user", ["U1", "U2"])
 def test_the_history_shows_what_each_reply_was_read_as_and_its_undo_newest_first(
@@ -425,6 +430,7 @@ def test_the_history_shows_what_each_reply_was_read_as_and_its_undo_newest_first
     assert "<!here>" not in text and f"<@{user}>" in text
 
 
+@pytest.mark.both_databases
 def test_the_history_shows_a_withdrawn_reply_and_a_correction(workspace: LocalWorkspace, clock: Any) -> None:
     goal_id, card = started(workspace, "U1")
     [checkin] = checkins_of(workspace, goal_id)
@@ -463,6 +469,7 @@ def test_a_long_history_stays_within_slacks_limits(workspace: LocalWorkspace) ->
     assert blocks[-1]["elements"][0]["text"] == tn("en", "manage.history.more", 61 - HISTORY_ENTRIES)
 
 
+@pytest.mark.both_databases
 @pytest.mark.variants_on_one_database
 @pytest.mark.parametrize(("user", "lang", "skip"), [("U1", "en", "skip this week, on PTO"),
                                                      ("U2", "it", "salto questa settimana, sono in ferie")])

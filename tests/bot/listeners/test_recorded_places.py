@@ -82,6 +82,7 @@ def test_a_card_button_whose_container_points_at_the_digest_changes_nothing(
     assert len(goals_of(workspace, "U1")) == 1
 
 
+@pytest.mark.both_databases
 def test_an_old_cards_answer_goes_to_the_dm_not_where_the_payload_points(
     workspace: LocalWorkspace, sales: dict[str, Any],
 ) -> None:
@@ -122,6 +123,7 @@ def test_a_conversation_recorded_before_its_dm_was_still_confirms_and_answers_in
 # --- the check-in card and its modal ---------------------------------------------------------------------------
 
 
+@pytest.mark.both_databases
 def test_a_checkin_modal_whose_metadata_names_sales_records_nothing_and_posts_nothing_there(
     workspace: LocalWorkspace, sales: dict[str, Any],
 ) -> None:

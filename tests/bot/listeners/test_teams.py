@@ -78,6 +78,7 @@ def test_nobody_manages_themselves_up_the_line(team: LocalWorkspace) -> None:
                                           reason=t("en", "refused.reason.cycle"))
 
 
+@pytest.mark.both_databases
 def test_removing_a_report_tells_them(team: LocalWorkspace) -> None:
     team.command("team add <@U2|marco>", user="UL")
     team.command("team rimuovi <@U2|marco>", user="U1")  # a peer cannot
@@ -88,6 +89,7 @@ def test_removing_a_report_tells_them(team: LocalWorkspace) -> None:
     assert last_dm(team, "U2") == t("it", "team.dm_removed", manager="<@UL>")
 
 
+@pytest.mark.both_databases
 def test_the_team_at_a_glance(team: LocalWorkspace) -> None:
     save_goal(team, "U1", "acquire 10 new clients in the next six months")
     team.command("team", user="UM")
@@ -125,6 +127,7 @@ def reports_goal(team: LocalWorkspace) -> int:
 # (a goal through its conversation, two reporting lines) cost ten times what one question does, and it was built
 # again for each of some 70 cases. The questions change nothing (each case checks so), so the cases share it.
 
+@pytest.mark.both_databases
 def test_list_of_a_report_by_role(team: LocalWorkspace, reports_goal: int, subtests: pytest.Subtests) -> None:
     for viewer, lang, sees in ROLES:
         with subtests.test(viewer=viewer, lang=lang, sees=sees):
@@ -170,6 +173,7 @@ def test_history_of_a_reports_goal_by_role(team: LocalWorkspace, reports_goal: i
                 assert answer["text"] == t(lang, "refused.who.owner_and_managers")
 
 
+@pytest.mark.both_databases
 def test_admins_add_admins_and_anyone_can_see_who_they_are(team: LocalWorkspace) -> None:
     team.command("admin add <@U1|anna>", user="U2")
     assert last_answer(team, "U2") == t("it", "refused.who.admins")  # no admin has used goalbot yet
@@ -185,6 +189,7 @@ def test_admins_add_admins_and_anyone_can_see_who_they_are(team: LocalWorkspace)
         assert session.get_one(UserPref, ("T0001", "UADM")).slack_admin is True
 
 
+@pytest.mark.both_databases
 def test_objectives_need_an_admin_or_a_manager_and_roll_up(team: LocalWorkspace) -> None:
     team.command("objective add €2M new ARR in healthcare", user="U1")
     assert last_answer(team, "U1") == t("en", "refused.who.admins_or_managers")
@@ -214,6 +219,7 @@ def test_objectives_need_an_admin_or_a_manager_and_roll_up(team: LocalWorkspace)
     assert t("it", "objective.no_goals", id=2, title="Entrare nel mercato sanitario entro il Q4 2027") in text
 
 
+@pytest.mark.both_databases
 def test_a_goal_goes_private_and_public_only_by_its_owner(team: LocalWorkspace) -> None:
     goal_id = save_goal(team, "U2", "acquisire 10 nuovi clienti nei prossimi sei mesi")
     team.command(f"privato {goal_id}", user="U2")
@@ -258,6 +264,7 @@ def test_usage_when_the_command_is_not_understood(team: LocalWorkspace, text: st
 
 
 
+@pytest.mark.both_databases
 @pytest.mark.variants_on_one_database
 @pytest.mark.parametrize(("owner", "lang"), [("U1", "en"), ("U2", "it")])
 def test_a_managers_comment_lands_in_the_check_in_thread(team: LocalWorkspace, owner: str, lang: str) -> None:
@@ -280,6 +287,7 @@ def test_a_managers_comment_lands_in_the_check_in_thread(team: LocalWorkspace, o
             "UM", "Great week — <!here> let's review *Acme* on Thursday", reply["ts"])
 
 
+@pytest.mark.both_databases
 @pytest.mark.variants_on_one_database
 @pytest.mark.parametrize(("manager", "lang"), [("UM", "en"), ("UL", "it")])
 def test_the_managers_week_shows_who_is_behind_and_why(team: LocalWorkspace, manager: str, lang: str) -> None:
@@ -363,6 +371,7 @@ def test_an_answer_that_names_no_objective_is_kept_as_free_text(team: LocalWorks
         assert (goal.objective_id, goal.relevance) == (None, "expand into the healthcare market")
 
 
+@pytest.mark.both_databases
 @pytest.mark.variants_on_one_database
 @pytest.mark.parametrize(("manager", "lang"), [("UM", "en"), ("UL", "it")])
 def test_comment_on_a_reports_line_of_the_week_lands_in_their_check_in_thread(team: LocalWorkspace, manager: str,
@@ -437,6 +446,7 @@ def test_the_relevant_step_offers_the_objectives_as_buttons(team: LocalWorkspace
     assert (goal.objective_id, goal.relevance) == (2, "€2M new ARR in healthcare")
 
 
+@pytest.mark.both_databases
 def test_something_else_is_said_in_ones_own_words(team: LocalWorkspace) -> None:
     team.command("objective add Entrare nel mercato sanitario entro il Q4 2027", user="UADM")
     team.command("acquisire 10 nuovi clienti nei prossimi sei mesi", user="U2")
@@ -451,6 +461,7 @@ def test_something_else_is_said_in_ones_own_words(team: LocalWorkspace) -> None:
     assert (goal.objective_id, goal.relevance) == (None, "fidelizzare i clienti del nord")
 
 
+@pytest.mark.both_databases
 def test_an_objective_picked_before_approval_is_kept_when_the_manager_approves(team: LocalWorkspace) -> None:
     team.command("team add <@U2|marco>", user="UL")
     team.command("team approval on", user="UL")
@@ -470,6 +481,7 @@ def test_an_objective_picked_before_approval_is_kept_when_the_manager_approves(t
     assert (goal.target, goal.objective_id, goal.status) == (12, 1, "active")
 
 
+@pytest.mark.both_databases
 @pytest.mark.variants_on_one_database
 @pytest.mark.parametrize(("manager", "lang"), [("UM", "en"), ("UL", "it")])
 def test_a_managers_home_shows_the_team_and_the_objectives_they_own(team: LocalWorkspace, manager: str,
@@ -496,6 +508,7 @@ def test_a_managers_home_shows_the_team_and_the_objectives_they_own(team: LocalW
     assert t("en", "home.team.header") not in all_text(team.fake.home_view("U1") or {})
 
 
+@pytest.mark.both_databases
 def test_someone_who_names_themselves_manager_can_be_declined(team: LocalWorkspace) -> None:
     team.command("team add <@U2|marco>", user="UE")  # Eve, a peer, takes on Marco, who has no manager
     told = bot_dms(team, "U2")[-1]

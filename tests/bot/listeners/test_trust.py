@@ -41,6 +41,7 @@ SHORT_REASON = {"en": "team quota", "it": "quota del team"}
 PEOPLE = [("U1", "en"), ("U2", "it")]
 
 
+@pytest.mark.both_databases
 @pytest.mark.parametrize(("user", "lang"), PEOPLE)
 def test_a_next_quarter_goal_gets_its_first_check_in_in_its_first_week_as_announced(
     workspace: LocalWorkspace, user: str, lang: str,
@@ -158,6 +159,7 @@ def _churn_goal(ws: LocalWorkspace, user: str, lang: str) -> int:
                            metric="churn_rate", unit="%", direction="increase", target=5.0, lang=lang)
 
 
+@pytest.mark.both_databases
 @pytest.mark.parametrize(("user", "lang"), [("U1", "en"), ("U2", "it")])
 def test_the_edit_form_changes_a_goals_direction_with_its_history(
     workspace: LocalWorkspace, user: str, lang: str,
@@ -279,6 +281,7 @@ def test_a_rate_raised_to_a_level_is_said_as_a_level_not_a_rise_by(
              target_to=phrase(lang, "to", 95.0, "%")) in understood
 
 
+@pytest.mark.both_databases
 @pytest.mark.parametrize(("user", "lang", "reply"), [("U1", "en", "+5"), ("U2", "it", "+5")])
 def test_a_signed_number_without_a_unit_on_a_growth_goal_in_euros_is_asked_back(
     workspace: LocalWorkspace, user: str, lang: str, reply: str,
@@ -399,6 +402,7 @@ def test_increasing_churn_is_asked_back_and_yes_brings_it_down(workspace: LocalW
     assert goal.title == MORE_CHURN[lang]  # the owner's words, verbatim
 
 
+@pytest.mark.both_databases
 @pytest.mark.parametrize(("user", "lang"), PEOPLE)
 def test_a_churn_goal_flipped_to_a_reduction_marks_its_words_as_the_original_wording_everywhere(
     workspace: LocalWorkspace, user: str, lang: str,
@@ -471,6 +475,7 @@ def test_no_keeps_churn_going_up_and_is_not_asked_again(workspace: LocalWorkspac
 @pytest.mark.parametrize(("user", "lang", "way", "direction"), [
     ("U1", "en", "decrease", "decrease"), ("U2", "it", "decrease", "decrease"), ("U1", "en", "increase", "increase"),
 ])
+@pytest.mark.both_databases
 def test_the_direction_question_has_a_button_for_each_way(
     workspace: LocalWorkspace, user: str, lang: str, way: str, direction: str,
 ) -> None:
@@ -550,6 +555,7 @@ RAISE_CHURN = {"en": "edit {id} direction increase because we want it higher",
                "it": "modifica {id} direzione aumentare perché lo vogliamo più alto"}
 
 
+@pytest.mark.both_databases
 @pytest.mark.parametrize(("user", "lang"), PEOPLE)
 def test_a_typed_edit_raising_churn_is_asked_back_and_saved_only_for_the_way_picked(
     workspace: LocalWorkspace, user: str, lang: str,
