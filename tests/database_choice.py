@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import os
 import sys
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -81,25 +80,20 @@ class Sites:
 
 class _Tracer:
     """Records each statement's site against the test running now (tests run one at a time in a process; their
-    statements may come from the app's threads)."""
+    statements may come from the app's threads, whose set.add and dict.setdefault need no lock of ours)."""
 
     def __init__(self) -> None:
         self.sites = Sites()
         self.test: str | None = None
         self.first_only = False
-        self.lock = threading.Lock()
 
     def __call__(self, conn: Any, _cursor: Any, _statement: str, _params: Any, _context: Any,
                  _executemany: bool) -> None:
         dialect = conn.dialect.name
         if dialect == "postgresql":
-            site = site_of(sys._getframe(1))
-            with self.lock:
-                self.sites.postgresql.add(site)
+            self.sites.postgresql.add(site_of(sys._getframe(1)))
         elif dialect == "sqlite" and self.first_only and self.test is not None:
-            site = site_of(sys._getframe(1))
-            with self.lock:
-                self.sites.first_only.setdefault(site, self.test)
+            self.sites.first_only.setdefault(site_of(sys._getframe(1)), self.test)
 
 
 _TRACER = _Tracer()
@@ -111,7 +105,6 @@ def _checking() -> bool:
 
 def pytest_configure(config: pytest.Config) -> None:
     """Trace statements when both databases are in the run."""
-    config.addinivalue_line("markers", "both_databases: under FIRST_DATABASE_FOLDERS, run on every database anyway")
     if _checking():
         event.listen(Engine, "before_cursor_execute", _TRACER)
 
